@@ -1,0 +1,24 @@
+package io.cephflow.ceph;
+
+import java.util.List;
+
+/** Image lifecycle. Create and remove are idempotent (see STYLE.md, the storage boundary). */
+public interface RbdImages {
+  /** Creates the image; an existing image with the same size and features is success, another is EXISTS. */
+  void create(ImageRef ref, ImageSpec spec);
+
+  boolean exists(ImageRef ref);
+
+  ImageInfo stat(ImageRef ref);
+
+  /** Grows the image; shrinking is INVALID unless {@code allowShrink}. The same size is a no-op. */
+  void resize(ImageRef ref, long newSizeBytes, boolean allowShrink);
+
+  /** Removes the image; a missing image is success. HAS_SNAPSHOTS and BUSY are never swallowed. */
+  void remove(ImageRef ref);
+
+  /** Moves an image that is still busy (watched) to the trash; a missing image is success. */
+  void moveToTrash(ImageRef ref);
+
+  List<String> list(String pool);
+}

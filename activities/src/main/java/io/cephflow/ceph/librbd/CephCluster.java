@@ -1,0 +1,94 @@
+package io.cephflow.ceph.librbd;
+
+import com.ceph.rados.IoCTX;
+import com.ceph.rados.Rados;
+import com.ceph.rados.exceptions.RadosException;
+import io.cephflow.ceph.CephConfig;
+import io.cephflow.ceph.RbdException;
+
+/**
+ * The one long-lived cluster handle of a process (librados is thread-safe); pool handles are
+ * opened per operation through {@link #pool}.
+ */
+public final class CephCluster implements AutoCloseable {
+  private final Rados rados;
+  private final String clientId;
+
+  private CephCluster(Rados rados, String clientId) {
+    this.rados = rados;
+    this.clientId = clientId;
+  }
+
+  public static CephCluster connect(CephConfig config) {
+    Rados rados = new Rados(config.clientId());
+    try {
+      rados.confReadFile(config.confFile().toFile());
+      if (config.keyring() != null) rados.confSet("keyring", config.keyring().toString());
+      rados.confSet("client_mount_timeout", Long.toString(config.mountTimeout().toSeconds()));
+      rados.confSet("rados_mon_op_timeout", Long.toString(config.mountTimeout().toSeconds()));
+      rados.confSet("rados_osd_op_timeout", Long.toString(config.osdOpTimeout().toSeconds()));
+      rados.connect();
+      return new CephCluster(rados, config.clientId());
+    } catch (RadosException e) {
+      rados.shutDown();
+      throw translate(e, "connect to ceph as client." + config.clientId() + " using " + config.confFile());
+    }
+  }
+
+  public String clientId() {
+    return clientId;
+  }
+
+  /** Opens a pool context; the caller closes it (try-with-resources). */
+  public Pool pool(String name) {
+    try {
+      return new Pool(rados, rados.ioCtxCreate(name), name);
+    } catch (RadosException e) {
+      throw translate(e, "open pool " + name);
+    }
+  }
+
+  public String fsid() {
+    try {
+      return rados.clusterFsid();
+    } catch (RadosException e) {
+      throw translate(e, "read cluster fsid");
+    }
+  }
+
+  static RbdException translate(RadosException e, String what) {
+    return RbdException.fromErrno(e.getReturnValue() == 0 ? -5 : e.getReturnValue(),
+        what + " (" + e.getMessage() + ")");
+  }
+
+  @Override
+  public void close() {
+    rados.shutDown();
+  }
+
+  /** A pool context; closing it destroys the librados ioctx. */
+  public static final class Pool implements AutoCloseable {
+    private final Rados rados;
+    private final IoCTX ioctx;
+    private final String name;
+
+    Pool(Rados rados, IoCTX ioctx, String name) {
+      this.rados = rados;
+      this.ioctx = ioctx;
+      this.name = name;
+    }
+
+    public com.sun.jna.Pointer ptr() {
+      return ioctx.getPointer();
+    }
+
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public void close() {
+      rados.ioCtxDestroy(ioctx);
+    }
+  }
+}

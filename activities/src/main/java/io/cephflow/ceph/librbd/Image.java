@@ -1,0 +1,47 @@
+package io.cephflow.ceph.librbd;
+
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
+import io.cephflow.ceph.ImageRef;
+
+/**
+ * An open librbd image handle, always closed. Opened through our own binding, not
+ * rados-java's Rbd: we need snapshots and read-only opens, and its struct-based calls
+ * (stat, snap list) crash the JVM with JNA 5.14.
+ */
+final class Image implements AutoCloseable {
+  private static final LibRbd RBD = LibRbd.INSTANCE;
+  private final Pointer ptr;
+  private final ImageRef ref;
+
+  private Image(Pointer ptr, ImageRef ref) {
+    this.ptr = ptr;
+    this.ref = ref;
+  }
+
+  static Image open(CephCluster.Pool pool, ImageRef ref) {
+    return open(pool, ref, null, false);
+  }
+
+  static Image open(CephCluster.Pool pool, ImageRef ref, String snap, boolean readOnly) {
+    PointerByReference out = new PointerByReference();
+    int rc = readOnly
+        ? RBD.rbd_open_read_only(pool.ptr(), ref.name(), out, snap)
+        : RBD.rbd_open(pool.ptr(), ref.name(), out, snap);
+    Check.rc(rc, "open image " + ref + (snap == null ? "" : "@" + snap));
+    return new Image(out.getValue(), ref);
+  }
+
+  Pointer ptr() {
+    return ptr;
+  }
+
+  ImageRef ref() {
+    return ref;
+  }
+
+  @Override
+  public void close() {
+    RBD.rbd_close(ptr);
+  }
+}

@@ -1,0 +1,101 @@
+package io.cephflow.ceph.librbd;
+
+import com.sun.jna.ptr.LongByReference;
+import io.cephflow.ceph.ImageFeature;
+import io.cephflow.ceph.ImageRef;
+import io.cephflow.ceph.ImageSpec;
+import io.cephflow.ceph.Progress;
+import io.cephflow.ceph.RbdClones;
+import io.cephflow.ceph.RbdException;
+import io.cephflow.ceph.SnapshotRef;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** {@link RbdClones} over librbd. */
+public final class LibrbdClones implements RbdClones {
+  private static final LibRbd RBD = LibRbd.INSTANCE;
+  private static final int MAX_DEPTH = 64;
+  private final CephCluster cluster;
+
+  public LibrbdClones(CephCluster cluster) {
+    this.cluster = cluster;
+  }
+
+  @Override
+  public void clone(SnapshotRef parent, ImageRef child, ImageSpec childSpec) {
+    int rc;
+    try (var parentPool = cluster.pool(parent.image().pool());
+         var childPool = cluster.pool(child.pool())) {
+      rc = RBD.rbd_clone2(parentPool.ptr(), parent.image().name(), parent.name(), childPool.ptr(),
+          child.name(), ImageFeature.mask(childSpec.features()), new int[] {0}, 0, 0);
+    }
+    if (rc == -17) {
+      Optional<SnapshotRef> existing = parent(child);
+      if (existing.isPresent() && existing.get().equals(parent)) return;
+      throw RbdException.conflict("image " + child + " exists and is not a clone of " + parent
+          + " (its parent: " + existing.map(Object::toString).orElse("none") + ")");
+    }
+    if (rc == -22) {
+      throw new RbdException(RbdException.Kind.INVALID, 22, "clone " + parent + " -> " + child
+          + ": invalid argument (is the snapshot protected? clone v1 needs protection)", List.of());
+    }
+    Check.rc(rc, "clone " + parent + " -> " + child);
+  }
+
+  @Override
+  public List<ImageRef> children(SnapshotRef snap) {
+    // a separate read-only handle: listing children sets the handle's snapshot
+    try (var pool = cluster.pool(snap.image().pool());
+         var image = Image.open(pool, snap.image(), snap.name(), true)) {
+      byte[] pools = new byte[1024], images = new byte[4096];
+      LongByReference poolsLen = new LongByReference(pools.length), imagesLen = new LongByReference(images.length);
+      long rc = RBD.rbd_list_children(image.ptr(), pools, poolsLen, images, imagesLen);
+      if (rc == -34) {
+        pools = new byte[(int) poolsLen.getValue()];
+        images = new byte[(int) imagesLen.getValue()];
+        rc = RBD.rbd_list_children(image.ptr(), pools, poolsLen, images, imagesLen);
+      }
+      Check.rc(rc, "list children of " + snap);
+      List<String> p = Check.strings(pools, poolsLen.getValue());
+      List<String> i = Check.strings(images, imagesLen.getValue());
+      List<ImageRef> out = new ArrayList<>();
+      for (int k = 0; k < Math.min(p.size(), i.size()); k++) out.add(new ImageRef(p.get(k), i.get(k)));
+      return out;
+    }
+  }
+
+  @Override
+  public Optional<SnapshotRef> parent(ImageRef ref) {
+    try (var pool = cluster.pool(ref.pool()); var image = Image.open(pool, ref, null, true)) {
+      return LibrbdImages.parentOf(image);
+    }
+  }
+
+  @Override
+  public int depth(ImageRef ref) {
+    int depth = 0;
+    Optional<SnapshotRef> p = parent(ref);
+    while (p.isPresent()) {
+      if (++depth > MAX_DEPTH) {
+        throw new RbdException(RbdException.Kind.INVALID, "clone chain of " + ref + " is deeper than " + MAX_DEPTH);
+      }
+      p = parent(p.get().image());
+    }
+    return depth;
+  }
+
+  @Override
+  public void flatten(ImageRef ref, Progress progress) {
+    try (var pool = cluster.pool(ref.pool()); var image = Image.open(pool, ref)) {
+      if (LibrbdImages.parentOf(image).isEmpty()) return;
+      LibRbd.ProgressFn cb = (offset, total, arg) -> {
+        progress.update(offset, total);
+        return 0;
+      };
+      int rc = RBD.rbd_flatten_with_progress(image.ptr(), cb, null);
+      if (rc == -22 && LibrbdImages.parentOf(image).isEmpty()) return; // flattened meanwhile
+      Check.rc(rc, "flatten " + ref);
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package io.cephflow.ceph.librbd;
+
+import com.sun.jna.ptr.LongByReference;
+import io.cephflow.ceph.ImageFeature;
+import io.cephflow.ceph.ImageInfo;
+import io.cephflow.ceph.ImageRef;
+import io.cephflow.ceph.ImageSpec;
+import io.cephflow.ceph.RbdImages;
+import io.cephflow.ceph.SnapshotRef;
+import java.util.List;
+import java.util.Optional;
+
+/** {@link RbdImages} over librbd. */
+public final class LibrbdImages implements RbdImages {
+  private static final LibRbd RBD = LibRbd.INSTANCE;
+  private final CephCluster cluster;
+
+  public LibrbdImages(CephCluster cluster) {
+    this.cluster = cluster;
+  }
+
+  @Override
+  public void create(ImageRef ref, ImageSpec spec) {
+    try (var pool = cluster.pool(ref.pool())) {
+      int rc = RBD.rbd_create2(pool.ptr(), ref.name(), spec.sizeBytes(), ImageFeature.mask(spec.features()),
+          new int[] {0});
+      if (rc != -17) {
+        Check.rc(rc, "create image " + ref);
+        return;
+      }
+    }
+    ImageInfo existing = stat(ref);
+    // object-map and fast-diff may be added by the cluster's defaults; compare what we asked for
+    if (existing.sizeBytes() != spec.sizeBytes() || !existing.features().containsAll(spec.features())
+        || existing.parent().isPresent()) {
+      throw io.cephflow.ceph.RbdException.conflict("image " + ref + " exists with another spec (size "
+          + existing.sizeBytes() + ", features " + existing.features() + ", parent "
+          + existing.parent().map(Object::toString).orElse("none") + ")");
+    }
+  }
+
+  @Override
+  public boolean exists(ImageRef ref) {
+    try (var pool = cluster.pool(ref.pool())) {
+      var out = new com.sun.jna.ptr.PointerByReference();
+      int rc = RBD.rbd_open_read_only(pool.ptr(), ref.name(), out, null);
+      if (rc == -2) return false;
+      Check.rc(rc, "open image " + ref);
+      RBD.rbd_close(out.getValue());
+      return true;
+    }
+  }
+
+  @Override
+  public ImageInfo stat(ImageRef ref) {
+    try (var pool = cluster.pool(ref.pool()); var image = Image.open(pool, ref, null, true)) {
+      return stat(image);
+    }
+  }
+
+  static ImageInfo stat(Image image) {
+    // rados-java's stat crashes the JVM with JNA 5.14 (its struct layout): bound here
+    com.sun.jna.Memory info = new com.sun.jna.Memory(256);
+    Check.rc(RBD.rbd_stat(image.ptr(), info, 160), "stat image " + image.ref());
+    LongByReference features = new LongByReference();
+    Check.rc(RBD.rbd_get_features(image.ptr(), features), "get features of " + image.ref());
+    return new ImageInfo(image.ref(), info.getLong(0), info.getInt(24), ImageFeature.of(features.getValue()),
+        parentOf(image));
+  }
+
+  static Optional<SnapshotRef> parentOf(Image image) {
+    byte[] pool = new byte[128], name = new byte[256], id = new byte[128], snap = new byte[256];
+    int rc = RBD.rbd_get_parent_info2(image.ptr(), pool, pool.length, name, name.length, id, id.length,
+        snap, snap.length);
+    if (rc == -2) return Optional.empty();
+    Check.rc(rc, "get parent of " + image.ref());
+    return Optional.of(new ImageRef(Check.cString(pool), Check.cString(name)).snapshot(Check.cString(snap)));
+  }
+
+  @Override
+  public void resize(ImageRef ref, long newSizeBytes, boolean allowShrink) {
+    try (var pool = cluster.pool(ref.pool()); var image = Image.open(pool, ref)) {
+      LongByReference size = new LongByReference();
+      Check.rc(RBD.rbd_get_size(image.ptr(), size), "get size of " + ref);
+      if (size.getValue() == newSizeBytes) return;
+      if (newSizeBytes < size.getValue() && !allowShrink) {
+        throw new io.cephflow.ceph.RbdException(io.cephflow.ceph.RbdException.Kind.INVALID,
+            "refusing to shrink " + ref + " from " + size.getValue() + " to " + newSizeBytes + " bytes");
+      }
+      Check.rc(RBD.rbd_resize2(image.ptr(), newSizeBytes, (byte) (allowShrink ? 1 : 0), LibRbd.NO_PROGRESS, null),
+          "resize " + ref);
+    }
+  }
+
+  @Override
+  public void remove(ImageRef ref) {
+    try (var pool = cluster.pool(ref.pool())) {
+      int rc = RBD.rbd_remove(pool.ptr(), ref.name());
+      if (rc == -16) {
+        throw io.cephflow.ceph.RbdException.busy("image " + ref
+            + " is busy: it has clones or is open (watched) by a client", List.of());
+      }
+      Check.rcOrMissing(rc, "remove image " + ref);
+    }
+  }
+
+  @Override
+  public void moveToTrash(ImageRef ref) {
+    try (var pool = cluster.pool(ref.pool())) {
+      Check.rcOrMissing(RBD.rbd_trash_move(pool.ptr(), ref.name(), 0), "move image " + ref + " to trash");
+    }
+  }
+
+  @Override
+  public List<String> list(String poolName) {
+    try (var pool = cluster.pool(poolName)) {
+      byte[] buf = new byte[4096];
+      LongByReference len = new LongByReference(buf.length);
+      int rc = RBD.rbd_list(pool.ptr(), buf, len);
+      if (rc == -34) { // ERANGE: librbd told us the size it needs
+        buf = new byte[(int) len.getValue()];
+        rc = RBD.rbd_list(pool.ptr(), buf, len);
+      }
+      Check.rc(rc, "list images in " + poolName);
+      return Check.strings(buf, len.getValue());
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package io.cephflow.ceph.librbd;
+
+import com.sun.jna.ptr.LongByReference;
+import io.cephflow.ceph.ImageRef;
+import io.cephflow.ceph.RbdMetadata;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@link RbdMetadata} over librbd's rbd_metadata_* (not bound by rados-java 0.6.0). */
+public final class LibrbdMetadata implements RbdMetadata {
+  private static final LibRbd RBD = LibRbd.INSTANCE;
+  private final CephCluster cluster;
+
+  public LibrbdMetadata(CephCluster cluster) {
+    this.cluster = cluster;
+  }
+
+  @Override
+  public Optional<String> get(ImageRef ref, String key) {
+    try (var pool = cluster.pool(ref.pool()); var image = Image.open(pool, ref, null, true)) {
+      byte[] buf = new byte[1024];
+      LongByReference len = new LongByReference(buf.length);
+      int rc = RBD.rbd_metadata_get(image.ptr(), key, buf, len);
+      if (rc == -34) {
+        buf = new byte[(int) len.getValue()];
+        rc = RBD.rbd_metadata_get(image.ptr(), key, buf, len);
+      }
+      if (rc == -2) return Optional.empty();
+      Check.rc(rc, "get metadata " + key + " of " + ref);
+      return Optional.of(Check.cString(buf));
+    }
+  }
+
+  @Override
+  public void set(ImageRef ref, String key, String value) {
+    try (var pool = cluster.pool(ref.pool()); var image = Image.open(pool, ref)) {
+      Check.rc(RBD.rbd_metadata_set(image.ptr(), key, value), "set metadata " + key + " of " + ref);
+    }
+  }
+
+  @Override
+  public void setAll(ImageRef ref, Map<String, String> entries) {
+    try (var pool = cluster.pool(ref.pool()); var image = Image.open(pool, ref)) {
+      entries.forEach((k, v) -> Check.rc(RBD.rbd_metadata_set(image.ptr(), k, v), "set metadata " + k + " of " + ref));
+    }
+  }
+
+  @Override
+  public Map<String, String> list(ImageRef ref) {
+    try (var pool = cluster.pool(ref.pool()); var image = Image.open(pool, ref, null, true)) {
+      int size = 4096;
+      while (true) {
+        byte[] keys = new byte[size], values = new byte[size];
+        LongByReference keysLen = new LongByReference(size), valuesLen = new LongByReference(size);
+        int rc = RBD.rbd_metadata_list(image.ptr(), "", 0, keys, keysLen, values, valuesLen);
+        if (rc == -34) {
+          size = (int) Math.max(keysLen.getValue(), valuesLen.getValue()) + 1;
+          continue;
+        }
+        Check.rc(rc, "list metadata of " + ref);
+        List<String> k = Check.strings(keys, keysLen.getValue());
+        List<String> v = splitKeepEmpty(values, valuesLen.getValue());
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < k.size(); i++) out.put(k.get(i), i < v.size() ? v.get(i) : "");
+        return out;
+      }
+    }
+  }
+
+  private static List<String> splitKeepEmpty(byte[] buf, long len) {
+    List<String> out = new java.util.ArrayList<>();
+    int start = 0;
+    for (int i = 0; i < len; i++) {
+      if (buf[i] == 0) {
+        out.add(new String(buf, start, i - start, StandardCharsets.UTF_8));
+        start = i + 1;
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void remove(ImageRef ref, String key) {
+    try (var pool = cluster.pool(ref.pool()); var image = Image.open(pool, ref)) {
+      Check.rcOrMissing(RBD.rbd_metadata_remove(image.ptr(), key), "remove metadata " + key + " of " + ref);
+    }
+  }
+}

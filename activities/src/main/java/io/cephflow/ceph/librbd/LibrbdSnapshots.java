@@ -1,0 +1,126 @@
+package io.cephflow.ceph.librbd;
+
+import com.sun.jna.Memory;
+import java.util.ArrayList;
+import io.cephflow.ceph.ImageRef;
+import io.cephflow.ceph.RbdSnapshots;
+import io.cephflow.ceph.SnapshotInfo;
+import io.cephflow.ceph.SnapshotRef;
+import java.util.List;
+
+/** {@link RbdSnapshots} over librbd. */
+public final class LibrbdSnapshots implements RbdSnapshots {
+  private static final LibRbd RBD = LibRbd.INSTANCE;
+  private final CephCluster cluster;
+  private final LibrbdClones clones;
+
+  public LibrbdSnapshots(CephCluster cluster) {
+    this.cluster = cluster;
+    this.clones = new LibrbdClones(cluster);
+  }
+
+  @Override
+  public void create(SnapshotRef snap) {
+    try (var pool = cluster.pool(snap.image().pool()); var image = Image.open(pool, snap.image())) {
+      int rc = RBD.rbd_snap_create(image.ptr(), snap.name());
+      if (rc != -17) Check.rc(rc, "create snapshot " + snap);
+    }
+  }
+
+  @Override
+  public List<SnapshotInfo> list(ImageRef ref) {
+    try (var pool = cluster.pool(ref.pool()); var image = Image.open(pool, ref, null, true)) {
+      return list(image);
+    }
+  }
+
+  // rados-java's snapList crashes the JVM on some images (SIGSEGV in rbd_snap_list): bound here
+  static List<SnapshotInfo> list(Image image) {
+    int[] max = {8};
+    while (true) {
+      Memory snaps = new Memory(24L * (max[0] + 1));
+      int rc = RBD.rbd_snap_list(image.ptr(), snaps, max);
+      if (rc == -34) continue; // ERANGE: max now holds what is needed
+      Check.rc(rc, "list snapshots of " + image.ref());
+      List<SnapshotInfo> out = new ArrayList<>();
+      try {
+        for (int i = 0; i < rc; i++) {
+          long id = snaps.getLong(24L * i), size = snaps.getLong(24L * i + 8);
+          String name = snaps.getPointer(24L * i + 16).getString(0);
+          out.add(new SnapshotInfo(name, id, size, isProtected(image, name)));
+        }
+      } finally {
+        RBD.rbd_snap_list_end(snaps);
+      }
+      return out;
+    }
+  }
+
+  @Override
+  public boolean exists(SnapshotRef snap) {
+    return list(snap.image()).stream().anyMatch(s -> s.name().equals(snap.name()));
+  }
+
+  @Override
+  public void protect(SnapshotRef snap) {
+    try (var pool = cluster.pool(snap.image().pool()); var image = Image.open(pool, snap.image())) {
+      if (isProtected(image, snap.name())) return;
+      int rc = RBD.rbd_snap_protect(image.ptr(), snap.name());
+      if (rc != -16) Check.rc(rc, "protect snapshot " + snap); // EBUSY: protected meanwhile
+    }
+  }
+
+  @Override
+  public void unprotect(SnapshotRef snap) {
+    try (var pool = cluster.pool(snap.image().pool()); var image = Image.open(pool, snap.image())) {
+      if (!isProtected(image, snap.name())) return;
+      int rc = RBD.rbd_snap_unprotect(image.ptr(), snap.name());
+      if (rc == -16) {
+        var children = clones.children(snap).stream().map(Object::toString).toList();
+        throw io.cephflow.ceph.RbdException.busy("snapshot " + snap + " has clones: " + children, children);
+      }
+      if (rc == -22 && !isProtected(image, snap.name())) return; // unprotected meanwhile
+      Check.rc(rc, "unprotect snapshot " + snap);
+    }
+  }
+
+  @Override
+  public boolean isProtected(SnapshotRef snap) {
+    try (var pool = cluster.pool(snap.image().pool()); var image = Image.open(pool, snap.image(), null, true)) {
+      return isProtected(image, snap.name());
+    }
+  }
+
+  static boolean isProtected(Image image, String snap) {
+    int[] out = new int[1];
+    Check.rc(RBD.rbd_snap_is_protected(image.ptr(), snap, out), "read protection of " + image.ref() + "@" + snap);
+    return out[0] != 0;
+  }
+
+  @Override
+  public void remove(SnapshotRef snap) {
+    try (var pool = cluster.pool(snap.image().pool())) {
+      Image image;
+      try {
+        image = Image.open(pool, snap.image());
+      } catch (io.cephflow.ceph.RbdException e) {
+        if (e.kind() == io.cephflow.ceph.RbdException.Kind.NOT_FOUND) return; // image gone: so is its snapshot
+        throw e;
+      }
+      try (image) {
+        int rc = RBD.rbd_snap_remove(image.ptr(), snap.name());
+        if (rc == -16) {
+          throw io.cephflow.ceph.RbdException.busy("snapshot " + snap + " is protected", List.of());
+        }
+        Check.rcOrMissing(rc, "remove snapshot " + snap);
+      }
+    }
+  }
+
+  @Override
+  public void rollback(SnapshotRef snap) {
+    try (var pool = cluster.pool(snap.image().pool()); var image = Image.open(pool, snap.image())) {
+      Check.rc(RBD.rbd_snap_rollback(image.ptr(), snap.name()), "roll back to " + snap);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.cephflow.ceph;
+
+import io.cephflow.ceph.librbd.CephCluster;
+import io.cephflow.ceph.librbd.Librbd;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** The dev cluster from dev/ceph.sh, shared by the integration tests of one JVM. */
+public final class CephTestCluster {
+  private static CephCluster cluster;
+  private static Rbd rbd;
+
+  private CephTestCluster() {}
+
+  public static synchronized Rbd rbd() {
+    if (rbd == null) {
+      cluster = CephCluster.connect(CephConfig.fromEnv());
+      rbd = Librbd.over(cluster, 16);
+    }
+    return rbd;
+  }
+
+  public static synchronized CephCluster cluster() {
+    rbd();
+    return cluster;
+  }
+
+  public static String uniqueName(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** Runs the `rbd` CLI as client.admin (the reference tool, for checks); returns stdout. */
+  public static String rbdCli(String... args) {
+    List<String> cmd = new ArrayList<>(List.of("rbd", "-c", System.getenv("CEPHFLOW_CEPH_CONF"),
+        "-n", "client.admin", "--keyring", System.getenv("CEPHFLOW_CEPH_ADMIN_KEYRING")));
+    cmd.addAll(List.of(args));
+    return run(cmd);
+  }
+
+  public static String run(List<String> cmd) {
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (p.waitFor() != 0) throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
+      return out;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Removes an image with its snapshots and clones of them, for test cleanup. */
+  public static void purge(ImageRef ref) {
+    Rbd r = rbd();
+    if (!r.images().exists(ref)) return;
+    for (SnapshotInfo s : r.snapshots().list(ref)) {
+      SnapshotRef snap = ref.snapshot(s.name());
+      for (ImageRef child : r.clones().children(snap)) purge(child);
+      r.snapshots().unprotect(snap);
+      r.snapshots().remove(snap);
+    }
+    r.images().remove(ref);
+  }
+}

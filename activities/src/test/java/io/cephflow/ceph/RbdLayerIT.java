@@ -1,0 +1,182 @@
+package io.cephflow.ceph;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Every operation and idempotency rule of the RBD port, on the real dev cluster. */
+class RbdLayerIT {
+  private static final long MiB = 1 << 20;
+  private final Rbd rbd = CephTestCluster.rbd();
+  private final List<ImageRef> created = new ArrayList<>();
+
+  private ImageRef newRef(String pool) {
+    ImageRef ref = new ImageRef(pool, CephTestCluster.uniqueName("it"));
+    created.add(ref);
+    return ref;
+  }
+
+  @AfterEach
+  void cleanup() {
+    for (int i = created.size() - 1; i >= 0; i--) CephTestCluster.purge(created.get(i));
+  }
+
+  @Test
+  void createIsIdempotentForTheSameSpecAndAConflictForAnother() {
+    ImageRef ref = newRef("images");
+    rbd.images().create(ref, ImageSpec.ofSize(8 * MiB));
+    rbd.images().create(ref, ImageSpec.ofSize(8 * MiB));
+    ImageInfo info = rbd.images().stat(ref);
+    assertThat(info.sizeBytes()).isEqualTo(8 * MiB);
+    assertThat(info.features()).containsAll(ImageFeature.defaults());
+    assertThat(info.parent()).isEmpty();
+    assertThat(rbd.images().list("images")).contains(ref.name());
+    assertThatThrownBy(() -> rbd.images().create(ref, ImageSpec.ofSize(16 * MiB)))
+        .isInstanceOfSatisfying(RbdException.class, e -> assertThat(e.kind()).isEqualTo(RbdException.Kind.EXISTS));
+  }
+
+  @Test
+  void featuresAreConfigurable() {
+    ImageRef ref = newRef("volumes");
+    rbd.images().create(ref, new ImageSpec(4 * MiB, Set.of(ImageFeature.LAYERING)));
+    assertThat(rbd.images().stat(ref).features()).containsExactly(ImageFeature.LAYERING);
+  }
+
+  @Test
+  void removeOfAMissingImageIsSuccessAndStatIsNotFound() {
+    ImageRef ref = newRef("vms");
+    rbd.images().remove(ref);
+    assertThat(rbd.images().exists(ref)).isFalse();
+    assertThatThrownBy(() -> rbd.images().stat(ref))
+        .isInstanceOfSatisfying(RbdException.class, e -> assertThat(e.kind()).isEqualTo(RbdException.Kind.NOT_FOUND));
+  }
+
+  @Test
+  void resizeGrowsAndRefusesToShrinkUnlessAsked() {
+    ImageRef ref = newRef("volumes");
+    rbd.images().create(ref, ImageSpec.ofSize(8 * MiB));
+    rbd.images().resize(ref, 16 * MiB, false);
+    assertThat(rbd.images().stat(ref).sizeBytes()).isEqualTo(16 * MiB);
+    assertThatThrownBy(() -> rbd.images().resize(ref, 4 * MiB, false))
+        .isInstanceOfSatisfying(RbdException.class, e -> assertThat(e.kind()).isEqualTo(RbdException.Kind.INVALID));
+    rbd.images().resize(ref, 4 * MiB, true);
+    assertThat(rbd.images().stat(ref).sizeBytes()).isEqualTo(4 * MiB);
+  }
+
+  @Test
+  void snapshotsProtectUnprotectRollbackAndIdempotency() {
+    ImageRef ref = newRef("volumes");
+    rbd.images().create(ref, ImageSpec.ofSize(4 * MiB));
+    rbd.streams().writeAt(ref, 0, "before".getBytes(StandardCharsets.UTF_8));
+    SnapshotRef snap = ref.snapshot("s1");
+    rbd.snapshots().create(snap);
+    rbd.snapshots().create(snap);
+    assertThat(rbd.snapshots().exists(snap)).isTrue();
+    rbd.snapshots().protect(snap);
+    rbd.snapshots().protect(snap);
+    assertThat(rbd.snapshots().isProtected(snap)).isTrue();
+    assertThat(rbd.snapshots().list(ref)).singleElement()
+        .satisfies(s -> assertThat(s.isProtected()).isTrue());
+    assertThatThrownBy(() -> rbd.snapshots().remove(snap))
+        .isInstanceOfSatisfying(RbdException.class, e -> assertThat(e.kind()).isEqualTo(RbdException.Kind.BUSY));
+    assertThatThrownBy(() -> rbd.images().remove(ref))
+        .isInstanceOfSatisfying(RbdException.class,
+            e -> assertThat(e.kind()).isEqualTo(RbdException.Kind.HAS_SNAPSHOTS));
+    rbd.snapshots().unprotect(snap);
+    rbd.snapshots().unprotect(snap);
+    rbd.streams().writeAt(ref, 0, "after!".getBytes(StandardCharsets.UTF_8));
+    rbd.snapshots().rollback(snap);
+    assertThat(new String(rbd.streams().readAt(ref, 0, 6), StandardCharsets.UTF_8)).isEqualTo("before");
+    rbd.snapshots().remove(snap);
+    rbd.snapshots().remove(snap);
+    assertThat(rbd.snapshots().list(ref)).isEmpty();
+  }
+
+  @Test
+  void clonesChildrenParentDepthAndFlatten() {
+    ImageRef base = newRef("images");
+    rbd.images().create(base, ImageSpec.ofSize(8 * MiB));
+    rbd.streams().writeAt(base, 4 * MiB, "parent-data".getBytes(StandardCharsets.UTF_8));
+    SnapshotRef snap = base.snapshot("snap");
+    rbd.snapshots().create(snap);
+    rbd.snapshots().protect(snap);
+
+    ImageRef child = newRef("vms");
+    rbd.clones().clone(snap, child, ImageSpec.ofSize(8 * MiB));
+    rbd.clones().clone(snap, child, ImageSpec.ofSize(8 * MiB)); // same parent: success
+    assertThat(rbd.clones().parent(child)).contains(snap);
+    assertThat(rbd.clones().children(snap)).containsExactly(child);
+    assertThat(rbd.clones().depth(child)).isEqualTo(1);
+
+    SnapshotRef childSnap = child.snapshot("c");
+    rbd.snapshots().create(childSnap);
+    rbd.snapshots().protect(childSnap);
+    ImageRef grandChild = newRef("volumes");
+    rbd.clones().clone(childSnap, grandChild, ImageSpec.ofSize(8 * MiB));
+    assertThat(rbd.clones().depth(grandChild)).isEqualTo(2);
+
+    assertThatThrownBy(() -> rbd.snapshots().unprotect(snap))
+        .isInstanceOfSatisfying(RbdException.class, e -> {
+          assertThat(e.kind()).isEqualTo(RbdException.Kind.BUSY);
+          assertThat(e.holders()).containsExactly(child.toString());
+        });
+    ImageRef other = newRef("vms");
+    rbd.images().create(other, ImageSpec.ofSize(8 * MiB));
+    assertThatThrownBy(() -> rbd.clones().clone(snap, other, ImageSpec.ofSize(8 * MiB)))
+        .isInstanceOfSatisfying(RbdException.class, e -> assertThat(e.kind()).isEqualTo(RbdException.Kind.EXISTS));
+
+    List<Long> progress = new ArrayList<>();
+    rbd.clones().flatten(grandChild, (done, total) -> progress.add(done));
+    rbd.clones().flatten(grandChild, Progress.NONE);
+    assertThat(rbd.clones().parent(grandChild)).isEmpty();
+    assertThat(progress).isNotEmpty();
+    assertThat(new String(rbd.streams().readAt(grandChild, 4 * MiB, 11), StandardCharsets.UTF_8))
+        .isEqualTo("parent-data");
+  }
+
+  @Test
+  void metadataGetSetListRemove() {
+    ImageRef ref = newRef("images");
+    rbd.images().create(ref, ImageSpec.ofSize(MiB));
+    rbd.metadata().setAll(ref, Map.of("cephflow.name", "cirros", "cephflow.empty", ""));
+    rbd.metadata().set(ref, "cephflow.long", "x".repeat(5000));
+    assertThat(rbd.metadata().get(ref, "cephflow.name")).contains("cirros");
+    assertThat(rbd.metadata().get(ref, "cephflow.long")).contains("x".repeat(5000));
+    assertThat(rbd.metadata().get(ref, "missing")).isEmpty();
+    assertThat(rbd.metadata().list(ref)).containsEntry("cephflow.name", "cirros")
+        .containsEntry("cephflow.empty", "").hasSize(3);
+    rbd.metadata().remove(ref, "cephflow.name");
+    rbd.metadata().remove(ref, "cephflow.name");
+    assertThat(rbd.metadata().get(ref, "cephflow.name")).isEmpty();
+  }
+
+  @Test
+  void moveToTrashAndMissingPool() {
+    ImageRef ref = newRef("vms");
+    rbd.images().create(ref, ImageSpec.ofSize(MiB));
+    rbd.images().moveToTrash(ref);
+    rbd.images().moveToTrash(ref);
+    assertThat(rbd.images().exists(ref)).isFalse();
+    String trash = CephTestCluster.rbdCli("trash", "ls", "--format", "json", "vms");
+    assertThat(trash).contains(ref.name());
+    String id = trash.replaceAll("(?s).*\"id\":\"([^\"]+)\",\"name\":\"" + ref.name() + "\".*", "$1");
+    CephTestCluster.rbdCli("trash", "rm", "vms/" + id);
+
+    assertThatThrownBy(() -> rbd.images().exists(new ImageRef("no-such-pool", "x")))
+        .isInstanceOfSatisfying(RbdException.class, e -> assertThat(e.kind()).isEqualTo(RbdException.Kind.NOT_FOUND));
+  }
+
+  @Test
+  void invalidNamesAreRefusedBeforeLibrbd() {
+    assertThatThrownBy(() -> new ImageRef("images", "a:b@c")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ImageRef("images", "../x")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ImageRef("images", "x").snapshot("s=1")).isInstanceOf(IllegalArgumentException.class);
+  }
+}

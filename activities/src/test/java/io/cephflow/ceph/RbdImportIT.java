@@ -143,7 +143,7 @@ class RbdImportIT {
       long stride = size / n;
       for (int i = 0; i < n; i++) {
         random.nextBytes(buf);
-        f.seek(i * stride + (stride - len) / 2 / len * len);
+        f.seek((i * stride + stride / 2) / len * len); // object-aligned, as rbd du counts objects
         f.write(buf);
       }
     }

@@ -1,0 +1,80 @@
+package io.cephflow.workflows.common;
+
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Functions;
+import io.temporal.workflow.Workflow;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * A saga's undo list. Undos are registered before the step they undo (the step may succeed on
+ * the cluster and still time out here) and run newest first, one at a time (RBD parent/child
+ * order matters), in a detached scope so that cancellation of the workflow cannot skip them.
+ * Unlike Temporal's Saga with continue-with-error, failures are kept and reported.
+ */
+public final class Compensations {
+  private record Undo(String name, Functions.Proc proc) {}
+
+  private final Deque<Undo> undos = new ArrayDeque<>();
+
+  public void add(String name, Functions.Proc undo) {
+    undos.push(new Undo(name, undo));
+  }
+
+  /** Runs every undo; returns "name: reason" for each that failed (after its retries). */
+  public List<String> run() {
+    List<String> failures = new ArrayList<>();
+    Workflow.newDetachedCancellationScope(() -> {
+      while (!undos.isEmpty()) {
+        Undo u = undos.pop();
+        try {
+          u.proc().apply();
+        } catch (TemporalFailure e) {
+          failures.add(u.name() + ": " + rootMessage(e));
+        }
+      }
+    }).run();
+    return failures;
+  }
+
+  /**
+   * Compensates and turns {@code cause} into the workflow's failure: the same typed reason as
+   * the activity that failed, non-retryable, with the compensation failures as details.
+   */
+  public RuntimeException failWith(TemporalFailure cause) {
+    List<String> compensationFailures = run();
+    if (cause instanceof CanceledFailure) return cause;
+    ApplicationFailure app = applicationCause(cause);
+    String type = app != null ? app.getType() : cause.getClass().getSimpleName();
+    String message = rootMessage(cause);
+    if (!compensationFailures.isEmpty()) {
+      message += " (compensation incomplete: " + String.join("; ", compensationFailures) + ")";
+    }
+    return ApplicationFailure.newNonRetryableFailureWithCause(message, type, cause,
+        new FailureDetails(type, rootMessage(cause), compensationFailures));
+  }
+
+  static ApplicationFailure applicationCause(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof ApplicationFailure a) return a;
+      if (c instanceof CanceledFailure) return null;
+    }
+    return null;
+  }
+
+  static String rootMessage(Throwable t) {
+    ApplicationFailure app = applicationCause(t);
+    if (app != null) return app.getOriginalMessage();
+    Throwable c = t;
+    while (c.getCause() != null && c instanceof ActivityFailure) c = c.getCause();
+    return c instanceof TemporalFailure tf ? tf.getOriginalMessage() : String.valueOf(c.getMessage());
+  }
+
+  /** Carried as the failure's details: the reason, and what could not be undone. */
+  public record FailureDetails(String type, String reason, List<String> compensationFailures) {}
+}

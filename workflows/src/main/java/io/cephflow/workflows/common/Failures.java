@@ -1,0 +1,40 @@
+package io.cephflow.workflows.common;
+
+/**
+ * Typed failure reasons ({@code ApplicationFailure} types). Bad input is non-retryable and
+ * carries one of these; the API maps them to HTTP statuses. Never match on message text.
+ */
+public final class Failures {
+  /** The request itself is malformed (ids, names, sizes). */
+  public static final String INVALID_REQUEST = "InvalidRequest";
+  /** The source (file or URL) does not exist or cannot be read at all. */
+  public static final String SOURCE_NOT_FOUND = "SourceNotFound";
+  /** The source is not allowed by policy (directory, scheme, host). */
+  public static final String SOURCE_FORBIDDEN = "SourceForbidden";
+  /** The source has no data. */
+  public static final String SOURCE_EMPTY = "SourceEmpty";
+  /** The source exceeds the configured size cap or the target size. */
+  public static final String SOURCE_TOO_LARGE = "SourceTooLarge";
+  /** The source ended before its announced length or sent more. */
+  public static final String SOURCE_LENGTH_MISMATCH = "SourceLengthMismatch";
+  public static final String CHECKSUM_MISMATCH = "ChecksumMismatch";
+  public static final String UNSUPPORTED_FORMAT = "UnsupportedFormat";
+  /** The image is not what it claims, or is dangerous (backing file, data file, ...). */
+  public static final String UNSAFE_IMAGE = "UnsafeImage";
+  /** A resource with this name exists and is not ours (or has another spec). */
+  public static final String CONFLICT = "Conflict";
+  /** A resource that must exist does not. */
+  public static final String NOT_FOUND = "NotFound";
+  /** A delete refused because clones or domains still depend on the resource. */
+  public static final String IN_USE = "InUse";
+  /** Ceph refused our credentials for this pool or operation. */
+  public static final String PERMISSION_DENIED = "PermissionDenied";
+  /** The cluster or pool is out of space. */
+  public static final String NO_SPACE = "NoSpace";
+  /** The hypervisor refused the domain spec or failed the operation. */
+  public static final String HYPERVISOR = "HypervisorFailure";
+  /** Policy forbids the requested path (e.g. the slow download path). */
+  public static final String POLICY = "PolicyViolation";
+
+  private Failures() {}
+}

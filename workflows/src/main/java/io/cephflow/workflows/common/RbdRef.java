@@ -1,0 +1,25 @@
+package io.cephflow.workflows.common;
+
+/** An RBD image as workflows name it (validated again at the storage boundary). */
+public record RbdRef(String pool, String image) {
+  public static final String IMAGES = "images";
+  public static final String VMS = "vms";
+  public static final String VOLUMES = "volumes";
+
+  public static RbdRef image(String imageId) {
+    return new RbdRef(IMAGES, imageId);
+  }
+
+  public static RbdRef serverDisk(String serverId) {
+    return new RbdRef(VMS, serverId + "_disk");
+  }
+
+  public static RbdRef volume(String volumeId) {
+    return new RbdRef(VOLUMES, "volume-" + volumeId);
+  }
+
+  @Override
+  public String toString() {
+    return pool + "/" + image;
+  }
+}

@@ -1,0 +1,20 @@
+package io.cephflow.workflows.common;
+
+/** A snapshot of an RBD image as workflows name it. */
+public record SnapRef(RbdRef image, String snapshot) {
+  /** The protected snapshot every uploaded image carries. */
+  public static final String IMAGE_SNAP = "snap";
+
+  public static SnapRef imageSnap(String imageId) {
+    return new SnapRef(RbdRef.image(imageId), IMAGE_SNAP);
+  }
+
+  public static SnapRef volumeSnapshot(String volumeId, String snapshotId) {
+    return new SnapRef(RbdRef.volume(volumeId), "snapshot-" + snapshotId);
+  }
+
+  @Override
+  public String toString() {
+    return image + "@" + snapshot;
+  }
+}

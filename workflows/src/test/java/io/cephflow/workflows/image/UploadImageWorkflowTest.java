@@ -1,0 +1,164 @@
+package io.cephflow.workflows.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.anyMap;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.SnapRef;
+import io.cephflow.workflows.storage.ImportActivities;
+import io.cephflow.workflows.storage.StorageActivities;
+import io.cephflow.workflows.testing.WorkflowTestBed;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.failure.ApplicationFailure;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.mockito.InOrder;
+
+class UploadImageWorkflowTest {
+  static final String ID = "0b6ee3d6-6c1b-4b5e-9a61-3d1f1a7d2b10";
+  static final String OWNER = UploadImageWorkflow.workflowId(ID);
+  static final RbdRef REF = RbdRef.image(ID);
+  static final SnapRef SNAP = SnapRef.imageSnap(ID);
+  static final String SHA = "a".repeat(64);
+
+  final StorageActivities storage = mock(StorageActivities.class, withSettings().withoutAnnotations());
+  final ImportActivities imports = mock(ImportActivities.class, withSettings().withoutAnnotations());
+  final WorkflowTestBed bed = new WorkflowTestBed(UploadImageWorkflowImpl.class, storage, imports);
+
+  @AfterEach
+  void close() {
+    bed.close();
+  }
+
+  UploadImageResult run(String checksum) {
+    return bed.start(UploadImageWorkflow.class, OWNER)
+        .upload(new UploadImageRequest(ID, "cirros", "/data/cirros.raw", "raw", checksum));
+  }
+
+  void sourceOf(long size) {
+    when(imports.probeSource(anyString(), anyString())).thenReturn(new ImportActivities.SourceInfo(size, "raw"));
+    when(imports.writeFromSource(any())).thenReturn(new ImportActivities.WriteResult(size, size, SHA));
+  }
+
+  @Test
+  void uploadsCreatesWritesSnapshotsProtectsAndRecordsProvenance() {
+    sourceOf(1000);
+    UploadImageResult r = run(SHA);
+    assertThat(r).isEqualTo(new UploadImageResult(ID, "images", ID, "snap", 1000, SHA));
+    InOrder order = inOrder(storage, imports);
+    order.verify(imports).probeSource("/data/cirros.raw", "raw");
+    order.verify(storage).createImage(REF, 1000, OWNER);
+    order.verify(imports).writeFromSource(new ImportActivities.WriteRequest(REF, "/data/cirros.raw", "raw", 1000));
+    order.verify(storage).createSnapshot(SNAP);
+    order.verify(storage).protectSnapshot(SNAP);
+    order.verify(storage).setMetadata(eq(REF), anyMap());
+    verify(storage, never()).removeImage(any(), any());
+  }
+
+  @Test
+  void unknownLengthIsCreatedLargeAndShrunkToWhatArrived() {
+    when(imports.probeSource(anyString(), anyString())).thenReturn(new ImportActivities.SourceInfo(-1, "raw"));
+    when(imports.writeFromSource(any())).thenReturn(new ImportActivities.WriteResult(4096, 4096, SHA));
+    run(null);
+    verify(storage).createImage(REF, UploadImageWorkflowImpl.UNKNOWN_SIZE_CAP, OWNER);
+    verify(storage).resizeImage(REF, 4096, true);
+  }
+
+  /** Each step that can fail, how to make it fail, and what must be undone, in order. */
+  enum Step {
+    PROBE(t -> when(t.imports.probeSource(anyString(), anyString())).thenThrow(bad(Failures.SOURCE_NOT_FOUND))),
+    CREATE(t -> doThrow(bad(Failures.CONFLICT)).when(t.storage).createImage(any(), anyLong(), anyString()),
+        "removeImage"),
+    WRITE(t -> when(t.imports.writeFromSource(any())).thenThrow(bad(Failures.SOURCE_LENGTH_MISMATCH)),
+        "removeImage"),
+    CHECKSUM(t -> when(t.imports.writeFromSource(any()))
+        .thenReturn(new ImportActivities.WriteResult(1000, 1000, "b".repeat(64))), "removeImage"),
+    SNAPSHOT(t -> doThrow(bad(Failures.NO_SPACE)).when(t.storage).createSnapshot(any()),
+        "removeSnapshot", "removeImage"),
+    PROTECT(t -> doThrow(bad(Failures.PERMISSION_DENIED)).when(t.storage).protectSnapshot(any()),
+        "unprotectSnapshot", "removeSnapshot", "removeImage"),
+    METADATA(t -> doThrow(bad(Failures.PERMISSION_DENIED)).when(t.storage).setMetadata(any(), anyMap()),
+        "unprotectSnapshot", "removeSnapshot", "removeImage");
+
+    final Consumer<UploadImageWorkflowTest> inject;
+    final List<String> undos;
+
+    Step(Consumer<UploadImageWorkflowTest> inject, String... undos) {
+      this.inject = inject;
+      this.undos = List.of(undos);
+    }
+  }
+
+  static ApplicationFailure bad(String type) {
+    return ApplicationFailure.newNonRetryableFailure("injected " + type, type);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Step.class)
+  void aFailureAtEachStepUndoesExactlyWhatWasDoneInReverseOrder(Step step) {
+    sourceOf(1000);
+    step.inject.accept(this);
+    assertThatThrownBy(() -> run(SHA)).isInstanceOf(WorkflowFailedException.class)
+        .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(
+            step == Step.CHECKSUM ? Failures.CHECKSUM_MISMATCH : WorkflowTestBed.injectedType(e)));
+    InOrder order = inOrder(storage);
+    for (String undo : step.undos) {
+      switch (undo) {
+        case "unprotectSnapshot" -> order.verify(storage).unprotectSnapshot(SNAP);
+        case "removeSnapshot" -> order.verify(storage).removeSnapshot(SNAP);
+        case "removeImage" -> order.verify(storage).removeImage(REF, OWNER);
+        default -> throw new AssertionError(undo);
+      }
+    }
+    if (!step.undos.contains("removeImage")) verify(storage, never()).removeImage(any(), any());
+    if (!step.undos.contains("removeSnapshot")) verify(storage, never()).removeSnapshot(any());
+    if (!step.undos.contains("unprotectSnapshot")) verify(storage, never()).unprotectSnapshot(any());
+  }
+
+  @Test
+  void invalidRequestFailsBeforeAnyActivity() {
+    assertThatThrownBy(() -> bed.start(UploadImageWorkflow.class, "image-upload-bad")
+        .upload(new UploadImageRequest("not-a-uuid", "x", "/a", "raw", null)))
+        .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.INVALID_REQUEST));
+    verify(imports, never()).probeSource(anyString(), anyString());
+  }
+
+  @Test
+  void aFailedCompensationIsReportedNotSwallowed() {
+    sourceOf(1000);
+    doThrow(bad(Failures.NO_SPACE)).when(storage).createSnapshot(any());
+    doThrow(bad(Failures.PERMISSION_DENIED)).when(storage).removeImage(any(), any());
+    assertThatThrownBy(() -> run(null)).isInstanceOf(WorkflowFailedException.class)
+        .satisfies(e -> assertThat(WorkflowTestBed.failureMessage(e))
+            .contains("compensation incomplete").contains("remove image images/" + ID));
+  }
+
+  @Test
+  void retriesTransientFailuresWithoutCompensating() {
+    sourceOf(1000);
+    doThrow(ApplicationFailure.newFailure("ceph busy", "Transient")).doNothing()
+        .when(storage).createSnapshot(any());
+    run(null);
+    verify(storage, never()).removeImage(any(), any());
+    verify(storage).protectSnapshot(SNAP);
+    verify(storage, never()).resizeImage(any(), anyLong(), anyBoolean());
+  }
+}

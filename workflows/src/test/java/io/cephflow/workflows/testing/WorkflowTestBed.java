@@ -1,0 +1,64 @@
+package io.cephflow.workflows.testing;
+
+import io.temporal.activity.ActivityOptions;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkflowImplementationOptions;
+import java.time.Duration;
+
+/** A TestWorkflowEnvironment with one worker, fast retries and the given mocked activities. */
+public final class WorkflowTestBed implements AutoCloseable {
+  public static final String QUEUE = "test";
+  private final TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
+
+  public WorkflowTestBed(Class<?> workflowImpl, Object... activities) {
+    Worker worker = env.newWorker(QUEUE);
+    worker.registerWorkflowImplementationTypes(WorkflowImplementationOptions.newBuilder()
+        .setDefaultActivityOptions(ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofSeconds(30))
+            .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofMillis(10))
+                .setMaximumAttempts(3).build())
+            .build())
+        .build(), workflowImpl);
+    worker.registerActivitiesImplementations(activities);
+    env.start();
+  }
+
+  public TestWorkflowEnvironment env() {
+    return env;
+  }
+
+  public <T> T start(Class<T> workflow, String workflowId) {
+    return env.getWorkflowClient().newWorkflowStub(workflow,
+        WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(workflowId).build());
+  }
+
+  /** The typed reason of a failed workflow. */
+  public static String failureType(Throwable e) {
+    Throwable c = e instanceof WorkflowFailedException ? e.getCause() : e;
+    return c instanceof ApplicationFailure a ? a.getType() : String.valueOf(c);
+  }
+
+  public static String failureMessage(Throwable e) {
+    Throwable c = e instanceof WorkflowFailedException ? e.getCause() : e;
+    return c instanceof ApplicationFailure a ? a.getOriginalMessage() : String.valueOf(c);
+  }
+
+  /** The type of the injected activity failure at the root of the chain. */
+  public static String injectedType(Throwable e) {
+    String type = null;
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof ApplicationFailure a) type = a.getType();
+    }
+    return type;
+  }
+
+  @Override
+  public void close() {
+    env.close();
+  }
+}

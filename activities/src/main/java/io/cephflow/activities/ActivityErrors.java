@@ -1,0 +1,35 @@
+package io.cephflow.activities;
+
+import io.cephflow.ceph.RbdException;
+import io.cephflow.transfer.SourceException;
+import io.cephflow.workflows.common.Failures;
+import io.temporal.failure.ApplicationFailure;
+
+/** Maps port exceptions to typed activity failures, once: bad input is non-retryable. */
+public final class ActivityErrors {
+  private ActivityErrors() {}
+
+  public static ApplicationFailure of(RbdException e) {
+    return switch (e.kind()) {
+      case EXISTS -> ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.CONFLICT);
+      case NOT_FOUND -> ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.NOT_FOUND);
+      case PERMISSION_DENIED -> ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.PERMISSION_DENIED);
+      case INVALID -> ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INVALID_REQUEST);
+      case HAS_SNAPSHOTS -> ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.IN_USE, e.holders());
+      // BUSY: a watcher may go away (retry); clones never do, and callers ask for IN_USE explicitly
+      case BUSY -> ApplicationFailure.newFailure(e.getMessage(), "Busy", e.holders());
+      case NO_SPACE -> ApplicationFailure.newFailure(e.getMessage(), Failures.NO_SPACE);
+      case TIMED_OUT, OTHER -> ApplicationFailure.newFailure(e.getMessage(), "CephError");
+    };
+  }
+
+  public static ApplicationFailure of(SourceException e) {
+    return e.retryable()
+        ? ApplicationFailure.newFailureWithCause(e.getMessage(), e.type(), e.getCause())
+        : ApplicationFailure.newNonRetryableFailure(e.getMessage(), e.type());
+  }
+
+  public static ApplicationFailure inUse(String message, java.util.List<String> holders) {
+    return ApplicationFailure.newNonRetryableFailure(message, Failures.IN_USE, holders);
+  }
+}

@@ -1,0 +1,195 @@
+package io.cephflow.activities;
+
+import io.cephflow.ceph.ImageFeature;
+import io.cephflow.ceph.ImageInfo;
+import io.cephflow.ceph.ImageRef;
+import io.cephflow.ceph.ImageSpec;
+import io.cephflow.ceph.Rbd;
+import io.cephflow.ceph.RbdException;
+import io.cephflow.ceph.SnapshotInfo;
+import io.cephflow.ceph.SnapshotRef;
+import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.Provenance;
+import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.SnapRef;
+import io.cephflow.workflows.storage.StorageActivities;
+import io.temporal.activity.Activity;
+import io.temporal.failure.ApplicationFailure;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/** {@link StorageActivities} over the RBD port: thin, one port call each, errors mapped once. */
+public class StorageActivitiesImpl implements StorageActivities {
+  private final Rbd rbd;
+  private final Set<ImageFeature> features;
+
+  public StorageActivitiesImpl(Rbd rbd, Set<ImageFeature> features) {
+    this.rbd = rbd;
+    this.features = features;
+  }
+
+  static ImageRef ref(RbdRef r) {
+    try {
+      return new ImageRef(r.pool(), r.image());
+    } catch (IllegalArgumentException e) {
+      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INVALID_REQUEST);
+    }
+  }
+
+  static SnapshotRef snap(SnapRef s) {
+    try {
+      return ref(s.image()).snapshot(s.snapshot());
+    } catch (IllegalArgumentException e) {
+      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INVALID_REQUEST);
+    }
+  }
+
+  static <T> T call(Supplier<T> op) {
+    try {
+      return op.get();
+    } catch (RbdException e) {
+      throw ActivityErrors.of(e);
+    }
+  }
+
+  static void run(Runnable op) {
+    call(() -> {
+      op.run();
+      return null;
+    });
+  }
+
+  @Override
+  public void createImage(RbdRef r, long sizeBytes, String owner) {
+    ImageRef ref = ref(r);
+    run(() -> {
+      if (rbd.images().exists(ref)) {
+        adoptOrConflict(ref, sizeBytes, owner);
+        return;
+      }
+      rbd.images().create(ref, new ImageSpec(sizeBytes, features));
+      rbd.metadata().set(ref, Provenance.OWNER, owner);
+    });
+  }
+
+  /**
+   * Check, then repair: an image left by an earlier attempt of the same workflow is ours. One
+   * without an owner, snapshots or parent and of the asked size is our attempt that died between
+   * create and recording the owner (names are per-resource UUIDs); anything else is a conflict.
+   */
+  private void adoptOrConflict(ImageRef ref, long sizeBytes, String owner) {
+    Optional<String> existingOwner = rbd.metadata().get(ref, Provenance.OWNER);
+    if (existingOwner.isPresent()) {
+      if (existingOwner.get().equals(owner)) return;
+      throw conflict(ref + " already exists (created by " + existingOwner.get() + ")");
+    }
+    ImageInfo info = rbd.images().stat(ref);
+    if (info.sizeBytes() == sizeBytes && info.parent().isEmpty() && rbd.snapshots().list(ref).isEmpty()) {
+      rbd.metadata().set(ref, Provenance.OWNER, owner);
+      return;
+    }
+    throw conflict(ref + " already exists and was not created by cephflow");
+  }
+
+  private static ApplicationFailure conflict(String message) {
+    return ApplicationFailure.newNonRetryableFailure(message, Failures.CONFLICT);
+  }
+
+  @Override
+  public void removeImage(RbdRef r, String owner) {
+    ImageRef ref = ref(r);
+    run(() -> {
+      if (!rbd.images().exists(ref)) return;
+      Optional<String> existingOwner = rbd.metadata().get(ref, Provenance.OWNER);
+      if (existingOwner.isEmpty() || !existingOwner.get().equals(owner)) return; // not ours: never touch it
+      for (SnapshotInfo s : rbd.snapshots().list(ref)) {
+        SnapshotRef snap = ref.snapshot(s.name());
+        List<ImageRef> children = rbd.clones().children(snap);
+        if (!children.isEmpty()) {
+          throw ActivityErrors.inUse(snap + " has clones " + children, children.stream().map(Object::toString).toList());
+        }
+        rbd.snapshots().unprotect(snap);
+        rbd.snapshots().remove(snap);
+      }
+      rbd.images().remove(ref);
+    });
+  }
+
+  @Override
+  public void createSnapshot(SnapRef s) {
+    run(() -> rbd.snapshots().create(snap(s)));
+  }
+
+  @Override
+  public void removeSnapshot(SnapRef s) {
+    run(() -> rbd.snapshots().remove(snap(s)));
+  }
+
+  @Override
+  public void protectSnapshot(SnapRef s) {
+    run(() -> rbd.snapshots().protect(snap(s)));
+  }
+
+  @Override
+  public void unprotectSnapshot(SnapRef s) {
+    SnapshotRef snap = snap(s);
+    run(() -> {
+      if (!rbd.images().exists(snap.image()) || !rbd.snapshots().exists(snap)) return;
+      try {
+        rbd.snapshots().unprotect(snap);
+      } catch (RbdException e) {
+        if (e.kind() == RbdException.Kind.BUSY && !e.holders().isEmpty()) {
+          throw ActivityErrors.inUse(e.getMessage(), e.holders());
+        }
+        throw e;
+      }
+    });
+  }
+
+  @Override
+  public void setMetadata(RbdRef r, Map<String, String> entries) {
+    run(() -> rbd.metadata().setAll(ref(r), entries));
+  }
+
+  @Override
+  public void resizeImage(RbdRef r, long sizeBytes, boolean allowShrink) {
+    run(() -> rbd.images().resize(ref(r), sizeBytes, allowShrink));
+  }
+
+  @Override
+  public void cloneImage(SnapRef parent, RbdRef child, String owner) {
+    SnapshotRef p = snap(parent);
+    ImageRef c = ref(child);
+    run(() -> {
+      long size = rbd.images().stat(p.image()).sizeBytes();
+      rbd.clones().clone(p, c, new ImageSpec(size, features));
+      rbd.metadata().set(c, Provenance.OWNER, owner);
+    });
+  }
+
+  @Override
+  public void flattenImage(RbdRef r) {
+    run(() -> rbd.clones().flatten(ref(r), (done, total) -> Activity.getExecutionContext().heartbeat(
+        new long[] {done, total})));
+  }
+
+  @Override
+  public ImageStat statImage(RbdRef r) {
+    ImageRef ref = ref(r);
+    return call(() -> {
+      if (!rbd.images().exists(ref)) return new ImageStat(false, 0, null, 0, Map.of());
+      ImageInfo info = rbd.images().stat(ref);
+      SnapRef parent = info.parent()
+          .map(p -> new SnapRef(new RbdRef(p.image().pool(), p.image().name()), p.name())).orElse(null);
+      return new ImageStat(true, info.sizeBytes(), parent, rbd.clones().depth(ref), rbd.metadata().list(ref));
+    });
+  }
+
+  @Override
+  public List<RbdRef> listChildren(SnapRef s) {
+    return call(() -> rbd.clones().children(snap(s)).stream().map(i -> new RbdRef(i.pool(), i.name())).toList());
+  }
+}

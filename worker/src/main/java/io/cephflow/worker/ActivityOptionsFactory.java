@@ -1,0 +1,61 @@
+package io.cephflow.worker;
+
+import io.cephflow.workflows.common.Failures;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Activity options per activity type, from configuration, outside workflow code. Long
+ * activities get long start-to-close timeouts and a heartbeat timeout (they heartbeat
+ * progress); the typed bad-input failures are declared non-retryable by type.
+ */
+public final class ActivityOptionsFactory {
+  static final String[] NON_RETRYABLE = {Failures.INVALID_REQUEST, Failures.SOURCE_NOT_FOUND,
+      Failures.SOURCE_FORBIDDEN, Failures.SOURCE_EMPTY, Failures.SOURCE_TOO_LARGE, Failures.CHECKSUM_MISMATCH,
+      Failures.UNSUPPORTED_FORMAT, Failures.UNSAFE_IMAGE, Failures.CONFLICT, Failures.NOT_FOUND, Failures.IN_USE,
+      Failures.PERMISSION_DENIED, Failures.POLICY};
+
+  /** Built-in settings for the long activities; configuration overrides them. */
+  static final Map<String, WorkerProperties.ActivitySettings> LONG = Map.of(
+      "WriteFromSource", new WorkerProperties.ActivitySettings(Duration.ofHours(12), Duration.ofSeconds(60), 5, null, null),
+      "FlattenImage", new WorkerProperties.ActivitySettings(Duration.ofHours(12), Duration.ofSeconds(60), 5, null, null));
+
+  private ActivityOptionsFactory() {}
+
+  public static ActivityOptions defaults(WorkerProperties.Activities config) {
+    return build(config.defaults(), new WorkerProperties.ActivitySettings(null, null, null, null, null));
+  }
+
+  public static Map<String, ActivityOptions> perType(WorkerProperties.Activities config) {
+    Map<String, WorkerProperties.ActivitySettings> merged = new HashMap<>(LONG);
+    merged.putAll(config.types());
+    Map<String, ActivityOptions> out = new HashMap<>();
+    merged.forEach((type, s) -> out.put(type, build(s, config.defaults())));
+    return out;
+  }
+
+  private static ActivityOptions build(WorkerProperties.ActivitySettings s, WorkerProperties.ActivitySettings d) {
+    Duration startToClose = first(s.startToClose(), d == null ? null : d.startToClose(), Duration.ofMinutes(5));
+    Duration heartbeat = first(s.heartbeat(), null, null);
+    int attempts = first(s.maxAttempts(), d == null ? null : d.maxAttempts(), 10);
+    ActivityOptions.Builder b = ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(startToClose)
+        .setRetryOptions(RetryOptions.newBuilder()
+            .setInitialInterval(first(s.initialInterval(), d == null ? null : d.initialInterval(), Duration.ofSeconds(1)))
+            .setMaximumInterval(first(s.maxInterval(), d == null ? null : d.maxInterval(), Duration.ofMinutes(1)))
+            .setMaximumAttempts(attempts)
+            .setDoNotRetry(NON_RETRYABLE)
+            .build());
+    if (heartbeat != null) b.setHeartbeatTimeout(heartbeat);
+    return b.build();
+  }
+
+  @SafeVarargs
+  private static <T> T first(T... values) {
+    for (T v : values) if (v != null) return v;
+    return null;
+  }
+}

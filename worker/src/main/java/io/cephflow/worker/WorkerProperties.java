@@ -1,0 +1,50 @@
+package io.cephflow.worker;
+
+import jakarta.validation.constraints.Min;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/** {@code cephflow.*}: everything the worker needs, with defaults next to the field. */
+@Validated
+@ConfigurationProperties("cephflow")
+public record WorkerProperties(@DefaultValue Ceph ceph, @DefaultValue Temporal temporal,
+                               @DefaultValue Sources sources, @DefaultValue Activities activities) {
+
+  /** The cluster and the identity cephflow runs as. */
+  public record Ceph(@DefaultValue("/etc/ceph/ceph.conf") Path conf, @DefaultValue("cephflow") String client,
+                     Path keyring, @DefaultValue("15s") Duration mountTimeout,
+                     @DefaultValue("60s") Duration osdOpTimeout, @DefaultValue("16") @Min(1) int aioDepth) {}
+
+  /**
+   * Where Temporal is. {@code embedded}: run Temporal's Java test server inside this process on
+   * {@code embeddedPort} (dev only: no persistence, no visibility).
+   */
+  public record Temporal(@DefaultValue("127.0.0.1:7233") String target, @DefaultValue("default") String namespace,
+                         @DefaultValue("false") boolean embedded, @DefaultValue("7233") int embeddedPort) {}
+
+  /** Where image sources may come from. */
+  public record Sources(@DefaultValue("/var/lib/cephflow/incoming") List<Path> localRoots,
+                        @DefaultValue("false") boolean allowLoopback, @DefaultValue("false") boolean allowPrivateNetworks,
+                        @DefaultValue("1TB") org.springframework.util.unit.DataSize maxSize,
+                        @DefaultValue("10s") Duration connectTimeout, @DefaultValue("60s") Duration readTimeout,
+                        @DefaultValue("5") int maxRedirects) {}
+
+  /**
+   * Activity options: {@code defaults} for every activity type, {@code types.<ActivityType>}
+   * (e.g. {@code WriteFromSource}) to override one.
+   */
+  public record Activities(@DefaultValue ActivitySettings defaults, Map<String, ActivitySettings> types) {
+    public Activities {
+      types = types == null ? Map.of() : Map.copyOf(types);
+    }
+  }
+
+  /** Timeouts and retries of one activity type; null fields fall back to the defaults. */
+  public record ActivitySettings(Duration startToClose, Duration heartbeat, Integer maxAttempts,
+                                 Duration initialInterval, Duration maxInterval) {}
+}

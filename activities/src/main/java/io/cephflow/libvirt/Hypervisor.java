@@ -35,10 +35,13 @@ public interface Hypervisor {
   /** Resumes a paused domain; false if already running; conflict if not running. */
   boolean resume(DomainName name);
 
-  /** ACPI power-off, waiting up to {@code timeout}, then destroy. */
+  /**
+   * ACPI power-off, waiting up to {@code timeout}, then destroy. Not running or not
+   * defined → {@link ShutdownOutcome#ALREADY_OFF}.
+   */
   ShutdownOutcome shutdown(DomainName name, Duration timeout);
 
-  /** Hard stop (kills qemu); false when it was not running. */
+  /** Hard stop (kills qemu); false when it was not running or is not defined. */
   boolean destroy(DomainName name);
 
   /** Removes the definition; false when it did not exist; conflict while it runs. */

@@ -118,7 +118,7 @@ public final class LibvirtHypervisor implements Hypervisor {
   @Override
   public ShutdownOutcome shutdown(DomainName name, Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
-    return onDomain("shut down", name, d -> {
+    return onDomainIfExists("shut down", name, ShutdownOutcome.ALREADY_OFF, d -> {
       if (!state(d).active()) {
         return ShutdownOutcome.ALREADY_OFF;
       }
@@ -143,7 +143,7 @@ public final class LibvirtHypervisor implements Hypervisor {
 
   @Override
   public boolean destroy(DomainName name) {
-    return onDomain("destroy", name, LibvirtHypervisor::destroy);
+    return onDomainIfExists("destroy", name, false, LibvirtHypervisor::destroy);
   }
 
   private static boolean destroy(Domain d) throws LibvirtException {
@@ -255,6 +255,26 @@ public final class LibvirtHypervisor implements Hypervisor {
         return body.apply(d);
       } finally {
         d.free();
+      }
+    });
+  }
+
+  /** For stops, which compensations call: a domain that is gone is already stopped. */
+  private <T> T onDomainIfExists(String what, DomainName name, T ifMissing, DomainCall<T> body) {
+    return call(what + " " + name, c -> {
+      Optional<Domain> d = lookup(c, name);
+      if (d.isEmpty()) {
+        return ifMissing;
+      }
+      try {
+        return body.apply(d.get());
+      } catch (LibvirtException e) {
+        if (LibvirtErrors.is(e, ErrorNumber.VIR_ERR_NO_DOMAIN)) {
+          return ifMissing; // undefined between lookup and call
+        }
+        throw e;
+      } finally {
+        d.get().free();
       }
     });
   }

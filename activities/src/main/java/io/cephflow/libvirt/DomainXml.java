@@ -262,7 +262,10 @@ public final class DomainXml {
       f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
       f.setXIncludeAware(false);
       f.setExpandEntityReferences(false);
-      return f.newDocumentBuilder();
+      DocumentBuilder b = f.newDocumentBuilder();
+      // the default handler prints "[Fatal Error]" to stderr before throwing
+      b.setErrorHandler(new org.xml.sax.helpers.DefaultHandler());
+      return b;
     } catch (ParserConfigurationException e) {
       throw new IllegalStateException(e);
     }

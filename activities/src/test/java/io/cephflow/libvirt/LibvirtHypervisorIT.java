@@ -31,6 +31,8 @@ class LibvirtHypervisorIT {
   private static String secretUuid;
   private static String image;
   private static byte[] tag;
+  private static String acpiImage;
+  private static byte[] acpiTag;
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -41,17 +43,26 @@ class LibvirtHypervisorIT {
     secretUuid = hypervisor.ensureCephSecret(key);
     image = "lvtest-" + UUID.randomUUID();
     tag = LibvirtTestEnv.randomTag();
-    env.rbdImport(env.bootDisk(image, tag), POOL, image);
+    env.rbdImport(env.bootDisk(image, tag, false), POOL, image);
+    acpiImage = image + "-acpi";
+    acpiTag = LibvirtTestEnv.randomTag();
+    env.rbdImport(env.bootDisk(acpiImage, acpiTag, true), POOL, acpiImage);
   }
 
   @AfterAll
   static void tearDown() {
     if (env != null && image != null) {
       env.rbdRemoveQuietly(POOL, image);
+      env.rbdRemoveQuietly(POOL, acpiImage);
     }
   }
 
   private static DomainSpec spec(String serverId, int memoryMiB, List<CephMonitor> monitors) throws IOException {
+    return spec(serverId, memoryMiB, monitors, image);
+  }
+
+  private static DomainSpec spec(String serverId, int memoryMiB, List<CephMonitor> monitors, String image)
+      throws IOException {
     RbdDisk disk = new RbdDisk(POOL, image, monitors, new CephAuth(key.user(), secretUuid));
     return new DomainSpec(serverId, DomainType.QEMU, 1, memoryMiB, List.of(disk),
         env.work.resolve("console-" + serverId + ".log"),
@@ -130,6 +141,25 @@ class LibvirtHypervisorIT {
       assertThatThrownBy(() -> hypervisor.disks(name)).isInstanceOf(DomainNotFoundException.class);
     } finally {
       cleanup(name);
+    }
+  }
+
+  @Test
+  void shutdownIsGracefulWhenTheGuestHonoursAcpi() throws Exception {
+    String serverId = UUID.randomUUID().toString();
+    DomainSpec spec = spec(serverId, 32, env.monitors(), acpiImage);
+    try {
+      hypervisor.define(spec);
+      hypervisor.start(spec.name());
+      awaitConsole(spec.consoleLog(), "ACPI-WAIT", Duration.ofSeconds(30));
+      assertThat(Files.readString(spec.consoleLog(), StandardCharsets.ISO_8859_1))
+          .contains("BOOT-OK " + LibvirtTestEnv.hex(acpiTag));
+      long t0 = System.nanoTime();
+      assertThat(hypervisor.shutdown(spec.name(), Duration.ofSeconds(20))).isEqualTo(ShutdownOutcome.GRACEFUL);
+      System.out.printf("libvirt IT: graceful ACPI shutdown took %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+      assertThat(hypervisor.state(spec.name())).contains(DomainState.SHUT_OFF);
+    } finally {
+      cleanup(spec.name());
     }
   }
 

@@ -67,9 +67,10 @@ final class LibvirtTestEnv {
 
   /**
    * A 1 MiB raw disk: sector 0 is the boot sector assembled by nasm from
-   * boot-sector.asm, sector 1 starts with {@code tag}, which the guest prints.
+   * boot-sector.asm, sector 1 starts with {@code tag}, which the guest prints, then a
+   * flag: 'A' makes the guest power off on the ACPI power button.
    */
-  Path bootDisk(String name, byte[] tag) throws IOException, InterruptedException {
+  Path bootDisk(String name, byte[] tag, boolean honourAcpi) throws IOException, InterruptedException {
     Path asm = work.resolve("boot-sector.asm");
     try (InputStream in = getClass().getResourceAsStream("boot-sector.asm")) {
       Files.write(asm, in.readAllBytes());
@@ -83,6 +84,7 @@ final class LibvirtTestEnv {
     byte[] disk = new byte[1024 * 1024];
     System.arraycopy(boot, 0, disk, 0, 512);
     System.arraycopy(tag, 0, disk, 512, tag.length);
+    disk[512 + 8] = (byte) (honourAcpi ? 'A' : 0);
     Path raw = work.resolve(name + ".raw");
     Files.write(raw, disk);
     return raw;

@@ -1,4 +1,8 @@
-; cephflow libvirt IT boot sector: COM1 up, read sector 2 via int 13h, print its first 8 bytes
+; cephflow libvirt IT boot sector (assembled by nasm at test time, LibvirtTestEnv.bootDisk).
+; Sets up COM1, reads the disk's second sector through BIOS int 13h and prints
+; "BOOT-OK <hex of its first 8 bytes>". If byte 8 of that sector is 'A' it then waits
+; for the ACPI power button (PIIX4 PM1 status) and powers off, so the test can see a
+; graceful shutdown; otherwise it halts with interrupts off and ignores ACPI.
 bits 16
 org 0x7c00
 start:
@@ -47,6 +51,31 @@ start:
     loop .hex
     mov si, eol
     call puts
+    cmp byte [0x7e08], 'A'
+    jne halt
+    ; PIIX4 power management is PCI 00:01.3; its I/O base (PMBA) is config reg 0x40
+    mov eax, 0x80000b40
+    mov dx, 0xcf8
+    out dx, eax
+    mov dx, 0xcfc
+    in eax, dx
+    and ax, 0xffc0
+    mov bx, ax
+    lea dx, [bx + 2]            ; PM1_EN: enable the power button status bit
+    mov ax, 0x0100
+    out dx, ax
+    mov si, acpi_msg
+    call puts
+.poll:
+    pause
+    mov dx, bx                  ; PM1_STS: wait for PWRBTN_STS
+    in ax, dx
+    test ax, 0x0100
+    jz .poll
+    out dx, ax                  ; write 1 to clear
+    lea dx, [bx + 4]            ; PM1_CNT: SLP_TYP 0 (S5) | SLP_EN
+    mov ax, 0x2000
+    out dx, ax
     jmp halt
 fail:
     mov si, fail_msg
@@ -94,5 +123,6 @@ drive:    db 0
 ok_msg:   db "BOOT-OK ", 0
 fail_msg: db "BOOT-FAIL", 13, 10, 0
 eol:      db 13, 10, 0
+acpi_msg: db "ACPI-WAIT", 13, 10, 0
 times 510 - ($ - $$) db 0
 dw 0xaa55

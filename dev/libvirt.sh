@@ -120,6 +120,15 @@ down() {
     done
   fi
   stop_pidfile "$pidf"
+  # guests of a daemon that had already died: libvirt left their pid files here
+  local f
+  # (driver.pid there is libvirtd's own lock; a pid reused by something else is left alone)
+  for f in "$dir"/run/qemu/*.pid; do
+    [ -f "$f" ] && [ "${f##*/}" != driver.pid ] || continue
+    if tr '\0' ' ' < "/proc/$(cat "$f")/cmdline" 2>/dev/null | grep -q qemu-system; then
+      stop_pidfile "$f"
+    fi
+  done
   echo "libvirt: stopped"
 }
 

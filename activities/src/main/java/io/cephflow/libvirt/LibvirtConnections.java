@@ -59,7 +59,7 @@ final class LibvirtConnections {
     }
   }
 
-  private static boolean alive(Connect c) {
+  static boolean alive(Connect c) {
     try {
       return c.isAlive();
     } catch (LibvirtException e) {

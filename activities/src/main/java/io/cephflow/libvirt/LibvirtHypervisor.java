@@ -284,6 +284,13 @@ public final class LibvirtHypervisor implements Hypervisor {
     try {
       return body.apply(c);
     } catch (LibvirtException e) {
+      // a daemon restart shows up as "client socket is closed" (an internal error):
+      // whatever the code, a dead connection means unreachable, and the next call reconnects
+      if (!LibvirtConnections.alive(c)) {
+        LibvirtConnections.invalidate(uri, c);
+        throw new HypervisorUnreachableException(what + ": connection to " + uri + " lost: "
+            + (e.getError() != null ? e.getError().getMessage() : e.getMessage()), e);
+      }
       HypervisorException translated = LibvirtErrors.translate(what, e);
       if (translated instanceof HypervisorUnreachableException) {
         LibvirtConnections.invalidate(uri, c);

@@ -1,0 +1,8 @@
+package io.cephflow.libvirt;
+
+/** What {@link Hypervisor#define} did, so callers can log and tests can assert idempotency. */
+public enum DefineOutcome {
+  CREATED,
+  UNCHANGED,
+  REDEFINED
+}

@@ -1,0 +1,17 @@
+package io.cephflow.libvirt;
+
+/** The states cephflow distinguishes; libvirt's BLOCKED counts as running. */
+public enum DomainState {
+  RUNNING,
+  PAUSED,
+  SHUTTING_DOWN,
+  SHUT_OFF,
+  CRASHED,
+  PM_SUSPENDED,
+  NO_STATE;
+
+  /** Has a qemu process: start is a no-op, redefining is refused. */
+  public boolean active() {
+    return this == RUNNING || this == PAUSED || this == SHUTTING_DOWN || this == PM_SUSPENDED;
+  }
+}

@@ -1,0 +1,50 @@
+package io.cephflow.libvirt;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Which hypervisors exist and how to reach each: the routing table for per-host work.
+ * A worker on each hypervisor polls {@link Host#taskQueue()} and talks to its own
+ * libvirtd through {@link Host#uri()}; workflows route domain steps to that queue.
+ */
+public record HypervisorHosts(List<Host> hosts) {
+  private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,62}");
+  public static final String TASK_QUEUE_PREFIX = "hypervisor-";
+
+  public HypervisorHosts {
+    hosts = List.copyOf(hosts);
+    if (hosts.stream().map(Host::name).distinct().count() != hosts.size()) {
+      throw new IllegalArgumentException("hypervisor names must be unique");
+    }
+  }
+
+  /** One hypervisor: a stable name (its task queue) and its libvirt URI. */
+  public record Host(String name, String uri) {
+    public Host {
+      if (name == null || !HOST_NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException("hypervisor name must match " + HOST_NAME + ", got " + name);
+      }
+      LibvirtSettings.requireUri(uri);
+    }
+
+    public String taskQueue() {
+      return TASK_QUEUE_PREFIX + name;
+    }
+  }
+
+  public Host host(String name) {
+    Host h = byName().get(name);
+    if (h == null) {
+      throw new IllegalArgumentException("unknown hypervisor " + name + "; known: " + byName().keySet());
+    }
+    return h;
+  }
+
+  public Map<String, Host> byName() {
+    return hosts.stream().collect(Collectors.toUnmodifiableMap(Host::name, Function.identity()));
+  }
+}

@@ -1,0 +1,26 @@
+package io.cephflow.starter;
+
+import io.cephflow.starter.client.CephflowClient;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The Temporal client the API starts and watches flows with. */
+@Configuration(proxyBeanMethods = false)
+public class ApiConfig {
+  @Bean(destroyMethod = "shutdown")
+  WorkflowServiceStubs apiServiceStubs(@Value("${cephflow.temporal.target:127.0.0.1:7233}") String target) {
+    return WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
+  }
+
+  @Bean
+  CephflowClient cephflowClient(WorkflowServiceStubs stubs,
+                                @Value("${cephflow.temporal.namespace:default}") String namespace) {
+    return new CephflowClient(WorkflowClient.newInstance(stubs,
+        WorkflowClientOptions.newBuilder().setNamespace(namespace).build()));
+  }
+}

@@ -1,0 +1,32 @@
+package io.cephflow.starter.api;
+
+import io.cephflow.starter.client.OperationNotFoundException;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/** Bad input is a 4xx with a reason a person can act on. */
+@RestControllerAdvice
+public class ApiErrors {
+  @ExceptionHandler(IllegalArgumentException.class)
+  ResponseEntity<Map<String, String>> badRequest(IllegalArgumentException e) {
+    return error(HttpStatus.BAD_REQUEST, "InvalidRequest", e.getMessage());
+  }
+
+  @ExceptionHandler(HttpMessageNotReadableException.class)
+  ResponseEntity<Map<String, String>> unreadable(HttpMessageNotReadableException e) {
+    return error(HttpStatus.BAD_REQUEST, "InvalidRequest", "the request body is not valid JSON for this endpoint");
+  }
+
+  @ExceptionHandler(OperationNotFoundException.class)
+  ResponseEntity<Map<String, String>> notFound(OperationNotFoundException e) {
+    return error(HttpStatus.NOT_FOUND, "NotFound", e.getMessage());
+  }
+
+  static ResponseEntity<Map<String, String>> error(HttpStatus status, String type, String reason) {
+    return ResponseEntity.status(status).body(Map.of("error", type, "reason", reason));
+  }
+}

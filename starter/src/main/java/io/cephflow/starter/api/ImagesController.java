@@ -1,0 +1,38 @@
+package io.cephflow.starter.api;
+
+import io.cephflow.starter.client.CephflowClient;
+import io.cephflow.workflows.image.UploadImageRequest;
+import java.net.URI;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Images: upload starts an UploadImage flow. */
+@RestController
+@RequestMapping("/api/v1/images")
+public class ImagesController {
+  private final CephflowClient client;
+
+  public ImagesController(CephflowClient client) {
+    this.client = client;
+  }
+
+  /** The body of POST /api/v1/images; {@code imageId} is generated when absent. */
+  public record UploadBody(String imageId, String name, String source, String diskFormat, String checksum) {}
+
+  @PostMapping
+  public ResponseEntity<Map<String, String>> upload(@RequestBody UploadBody body) {
+    String imageId = body.imageId() == null || body.imageId().isBlank() ? UUID.randomUUID().toString() : body.imageId();
+    String format = body.diskFormat() == null ? "raw" : body.diskFormat();
+    String checksum = body.checksum() == null || body.checksum().isBlank() ? null : body.checksum();
+    if (checksum != null && checksum.startsWith("sha256:")) checksum = checksum.substring(7);
+    String op = client.uploadImage(new UploadImageRequest(imageId, body.name(), body.source(), format, checksum));
+    URI location = URI.create("/api/v1/operations/" + op);
+    return ResponseEntity.accepted().location(location)
+        .body(Map.of("operationId", op, "imageId", imageId, "location", location.toString()));
+  }
+}

@@ -1,0 +1,185 @@
+package io.cephflow.starter.cli;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The cephflow command line: a thin client of the REST API (JDK only, so it runs from the
+ * plain starter jar). Exit codes: 0 done, 1 the operation failed, 2 bad usage or request.
+ */
+public final class Cli {
+  private static final String USAGE = """
+      usage: cephflow [--api URL] COMMAND
+        image upload --name NAME --source PATH|URL [--id UUID] [--format raw] [--sha256 HEX] [--wait]
+        operation show ID
+        operation wait ID [--timeout SECONDS]
+      --api defaults to $CEPHFLOW_API or http://127.0.0.1:8080""";
+  private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"([A-Z_]+)\"");
+  private static final Pattern OPERATION = Pattern.compile("\"operationId\"\\s*:\\s*\"([^\"]+)\"");
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String api;
+
+  Cli(String api) {
+    this.api = api.endsWith("/") ? api.substring(0, api.length() - 1) : api;
+  }
+
+  public static void main(String[] args) {
+    List<String> rest = new ArrayList<>(List.of(args));
+    String api = System.getenv().getOrDefault("CEPHFLOW_API", "http://127.0.0.1:8080");
+    if (rest.size() >= 2 && rest.get(0).equals("--api")) {
+      api = rest.get(1);
+      rest = rest.subList(2, rest.size());
+    }
+    try {
+      System.exit(new Cli(api).run(rest));
+    } catch (UsageException e) {
+      System.err.println("cephflow: " + e.getMessage());
+      System.err.println(USAGE);
+      System.exit(2);
+    } catch (IOException e) {
+      System.err.println("cephflow: cannot reach the API at " + api + ": " + e);
+      System.exit(2);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      System.exit(130);
+    }
+  }
+
+  int run(List<String> args) throws IOException, InterruptedException {
+    if (args.size() < 2) throw new UsageException("missing command");
+    String command = args.get(0) + " " + args.get(1);
+    Map<String, String> opts = options(args.subList(2, args.size()));
+    switch (command) {
+      case "image upload" -> {
+        String body = json(Map.of(
+            "imageId", opts.getOrDefault("id", ""),
+            "name", required(opts, "name"),
+            "source", required(opts, "source"),
+            "diskFormat", opts.getOrDefault("format", "raw"),
+            "checksum", opts.getOrDefault("sha256", "")));
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(api + "/api/v1/images"))
+            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        if (r.statusCode() != 202) return failRequest(r);
+        System.out.println(r.body());
+        if (!opts.containsKey("wait")) return 0;
+        Matcher m = OPERATION.matcher(r.body());
+        if (!m.find()) throw new IOException("no operationId in " + r.body());
+        return await(m.group(1), Long.parseLong(opts.getOrDefault("timeout", "3600")));
+      }
+      case "operation show" -> {
+        HttpResponse<String> r = get(positional(args));
+        if (r.statusCode() != 200) return failRequest(r);
+        System.out.println(r.body());
+        return 0;
+      }
+      case "operation wait" -> {
+        return await(positional(args), Long.parseLong(opts.getOrDefault("timeout", "3600")));
+      }
+      default -> throw new UsageException("unknown command '" + command + "'");
+    }
+  }
+
+  private int await(String id, long timeoutSeconds) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
+    String last = "";
+    while (true) {
+      HttpResponse<String> r = get(id);
+      if (r.statusCode() != 200) return failRequest(r);
+      Matcher m = STATUS.matcher(r.body());
+      String status = m.find() ? m.group(1) : "UNKNOWN";
+      if (!status.equals("RUNNING")) {
+        System.out.println(r.body());
+        return status.equals("COMPLETED") ? 0 : 1;
+      }
+      if (!r.body().equals(last)) System.err.println(r.body());
+      last = r.body();
+      if (System.nanoTime() > deadline) {
+        System.err.println("cephflow: still running after " + timeoutSeconds + " s");
+        return 1;
+      }
+      Thread.sleep(1000);
+    }
+  }
+
+  private HttpResponse<String> get(String id) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(URI.create(api + "/api/v1/operations/" + id)).GET().build());
+  }
+
+  private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static int failRequest(HttpResponse<String> r) {
+    System.err.println("cephflow: HTTP " + r.statusCode() + ": " + r.body());
+    return 2;
+  }
+
+  private static String positional(List<String> args) {
+    if (args.size() < 3 || args.get(2).startsWith("--")) throw new UsageException("missing operation id");
+    return args.get(2);
+  }
+
+  private static Map<String, String> options(List<String> args) {
+    Map<String, String> out = new HashMap<>();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (!a.startsWith("--")) continue;
+      String key = a.substring(2);
+      if (key.equals("wait")) {
+        out.put(key, "true");
+      } else if (i + 1 < args.size()) {
+        out.put(key, args.get(++i));
+      } else {
+        throw new UsageException("--" + key + " needs a value");
+      }
+    }
+    return out;
+  }
+
+  private static String required(Map<String, String> opts, String key) {
+    String v = opts.get(key);
+    if (v == null || v.isBlank()) throw new UsageException("--" + key + " is required");
+    return v;
+  }
+
+  static String json(Map<String, String> fields) {
+    StringBuilder b = new StringBuilder("{");
+    fields.forEach((k, v) -> {
+      if (v.isEmpty()) return;
+      if (b.length() > 1) b.append(',');
+      b.append('"').append(k).append("\":\"").append(escape(v)).append('"');
+    });
+    return b.append('}').toString();
+  }
+
+  static String escape(String s) {
+    StringBuilder b = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        default -> {
+          if (c < 0x20) b.append(String.format("\\u%04x", (int) c)); else b.append(c);
+        }
+      }
+    }
+    return b.toString();
+  }
+
+  static final class UsageException extends RuntimeException {
+    UsageException(String message) {
+      super(message);
+    }
+  }
+}

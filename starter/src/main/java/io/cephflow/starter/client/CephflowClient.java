@@ -1,0 +1,155 @@
+package io.cephflow.starter.client;
+
+import io.cephflow.workflows.common.Compensations;
+import io.cephflow.workflows.common.OperationProgress;
+import io.cephflow.workflows.common.TaskQueues;
+import io.cephflow.workflows.image.UploadImageRequest;
+import io.cephflow.workflows.image.UploadImageWorkflow;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.converter.DataConverter;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TemporalFailure;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The typed client: starts flows (one workflow id per resource operation, so a repeated request
+ * attaches to the first) and reads their status. Usable without Spring.
+ */
+public class CephflowClient {
+  private final WorkflowClient client;
+
+  public CephflowClient(WorkflowClient client) {
+    this.client = client;
+  }
+
+  /** Starts (or finds) the upload of this image; returns the operation id. */
+  public String uploadImage(UploadImageRequest request) {
+    request.validate();
+    String id = UploadImageWorkflow.workflowId(request.imageId());
+    UploadImageWorkflow wf = client.newWorkflowStub(UploadImageWorkflow.class, options(id));
+    start(() -> WorkflowClient.start(wf::upload, request));
+    return id;
+  }
+
+  private static WorkflowOptions options(String id) {
+    return WorkflowOptions.newBuilder()
+        .setWorkflowId(id)
+        .setTaskQueue(TaskQueues.STORAGE)
+        // the id names one resource operation: never run it twice, attach to a running one
+        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+        .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+        .build();
+  }
+
+  private static void start(Runnable start) {
+    try {
+      start.run();
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      // finished before: the same operation, reported as it ended
+    }
+  }
+
+  public OperationStatus status(String id) {
+    DescribeWorkflowExecutionResponse d;
+    try {
+      d = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
+          DescribeWorkflowExecutionRequest.newBuilder().setNamespace(client.getOptions().getNamespace())
+              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(id)).build());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) throw new OperationNotFoundException(id);
+      throw e;
+    }
+    var info = d.getWorkflowExecutionInfo();
+    String status = info.getStatus().name().replace("WORKFLOW_EXECUTION_STATUS_", "");
+    WorkflowStub stub = client.newUntypedWorkflowStub(id);
+    OperationProgress progress = queryProgress(stub);
+    OperationStatus.Progress bytes = heartbeatProgress(d)
+        .orElse(progress == null ? null : new OperationStatus.Progress(progress.bytesDone(), progress.bytesTotal()));
+    Object result = null;
+    OperationStatus.Failure failure = null;
+    if (info.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
+      result = outcome(stub).result;
+    } else if (info.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      failure = outcome(stub).failure;
+    }
+    return new OperationStatus(id, info.getType().getName(), status, progress == null ? null : progress.step(),
+        bytes, result, failure);
+  }
+
+  private static OperationProgress queryProgress(WorkflowStub stub) {
+    try {
+      return stub.query("progress", OperationProgress.class);
+    } catch (RuntimeException e) {
+      return null; // no worker to answer right now: status still works
+    }
+  }
+
+  /** Bytes done/total from the heartbeat of the running long activity, if there is one. */
+  private static Optional<OperationStatus.Progress> heartbeatProgress(DescribeWorkflowExecutionResponse d) {
+    for (var a : d.getPendingActivitiesList()) {
+      if (!a.hasHeartbeatDetails()) continue;
+      try {
+        long[] v = DataConverter.getDefaultInstance().fromPayloads(0, Optional.of(a.getHeartbeatDetails()),
+            long[].class, long[].class);
+        if (v != null && v.length == 2) return Optional.of(new OperationStatus.Progress(v[0], v[1]));
+      } catch (RuntimeException ignored) {
+        // details of another shape: no byte progress
+      }
+    }
+    return Optional.empty();
+  }
+
+  private record Outcome(Object result, OperationStatus.Failure failure) {}
+
+  private static Outcome outcome(WorkflowStub stub) {
+    try {
+      return new Outcome(stub.getResult(2, TimeUnit.SECONDS, Map.class), null);
+    } catch (WorkflowFailedException e) {
+      return new Outcome(null, failureOf(e.getCause()));
+    } catch (TimeoutException e) {
+      return new Outcome(null, null);
+    }
+  }
+
+  static OperationStatus.Failure failureOf(Throwable cause) {
+    if (cause instanceof ApplicationFailure app) {
+      List<String> undone = List.of();
+      try {
+        undone = app.getDetails().get(Compensations.FailureDetails.class).compensationFailures();
+      } catch (RuntimeException ignored) {
+        // no details
+      }
+      return new OperationStatus.Failure(app.getType(), app.getOriginalMessage(), undone);
+    }
+    if (cause instanceof CanceledFailure) return new OperationStatus.Failure("Canceled", "the operation was canceled", List.of());
+    String msg = cause instanceof TemporalFailure t ? t.getOriginalMessage() : String.valueOf(cause);
+    return new OperationStatus.Failure(cause == null ? "Unknown" : cause.getClass().getSimpleName(), msg, List.of());
+  }
+
+  /** Blocks until the operation ends or the timeout passes; returns its status. */
+  public OperationStatus await(String id, long timeout, TimeUnit unit) {
+    try {
+      client.newUntypedWorkflowStub(id).getResult(timeout, unit, Object.class);
+    } catch (WorkflowFailedException | TimeoutException e) {
+      // reported by status
+    }
+    return status(id);
+  }
+}

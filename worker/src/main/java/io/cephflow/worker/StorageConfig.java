@@ -1,0 +1,60 @@
+package io.cephflow.worker;
+
+import io.cephflow.activities.ImportActivitiesImpl;
+import io.cephflow.activities.StorageActivitiesImpl;
+import io.cephflow.ceph.CephConfig;
+import io.cephflow.ceph.ImageFeature;
+import io.cephflow.ceph.Rbd;
+import io.cephflow.ceph.librbd.CephCluster;
+import io.cephflow.ceph.librbd.Librbd;
+import io.cephflow.transfer.SourcePolicy;
+import io.cephflow.transfer.Sources;
+import java.util.Set;
+import org.springframework.boot.actuate.health.AbstractHealthIndicator;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The Ceph cluster handle (one per process), the RBD port and the activities over it. */
+@Configuration(proxyBeanMethods = false)
+public class StorageConfig {
+  @Bean(destroyMethod = "close")
+  CephCluster cephCluster(WorkerProperties props) {
+    var c = props.ceph();
+    return CephCluster.connect(new CephConfig(c.conf(), c.client(), c.keyring(), c.mountTimeout(), c.osdOpTimeout()));
+  }
+
+  @Bean
+  Rbd rbd(CephCluster cluster, WorkerProperties props) {
+    return Librbd.over(cluster, props.ceph().aioDepth());
+  }
+
+  @Bean
+  Sources sources(WorkerProperties props) {
+    var s = props.sources();
+    return new Sources(new SourcePolicy(s.localRoots(), Set.of("http", "https"), s.allowPrivateNetworks(),
+        s.allowLoopback(), s.maxSize().toBytes(), s.connectTimeout(), s.readTimeout(), s.maxRedirects()));
+  }
+
+  @Bean
+  StorageActivitiesImpl storageActivities(Rbd rbd) {
+    return new StorageActivitiesImpl(rbd, ImageFeature.defaults());
+  }
+
+  @Bean
+  ImportActivitiesImpl importActivities(Sources sources, Rbd rbd) {
+    return new ImportActivitiesImpl(sources, rbd);
+  }
+
+  /** A real round trip: listing a pool reads its directory object from an OSD. */
+  @Bean
+  AbstractHealthIndicator cephHealthIndicator(Rbd rbd) {
+    return new AbstractHealthIndicator("Ceph health check failed") {
+      @Override
+      protected void doHealthCheck(Health.Builder builder) {
+        int images = rbd.images().list("images").size();
+        builder.up().withDetail("pool", "images").withDetail("images", images);
+      }
+    };
+  }
+}

@@ -1,0 +1,97 @@
+package io.cephflow.worker;
+
+import com.uber.m3.tally.RootScopeBuilder;
+import com.uber.m3.tally.Scope;
+import io.cephflow.activities.ImportActivitiesImpl;
+import io.cephflow.activities.StorageActivitiesImpl;
+import io.cephflow.workflows.common.TaskQueues;
+import io.cephflow.workflows.image.UploadImageWorkflowImpl;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.common.reporter.MicrometerClientStatsReporter;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.testserver.TestServer;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
+import io.temporal.worker.WorkerOptions;
+import io.temporal.worker.WorkflowImplementationOptions;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
+
+/**
+ * Temporal connection and workers, wired by hand: we need the sticky-queue timeout at zero
+ * (a restarted worker process must get its workflows back at once) and activity options per
+ * activity type from configuration.
+ */
+@Configuration(proxyBeanMethods = false)
+public class TemporalConfig {
+  private static final Logger log = LoggerFactory.getLogger(TemporalConfig.class);
+
+  /** Dev mode: Temporal's Java test server in this process (no persistence). */
+  @Bean(destroyMethod = "close")
+  EmbeddedTemporal embeddedTemporal(WorkerProperties props) {
+    if (!props.temporal().embedded()) return new EmbeddedTemporal(null);
+    log.warn("starting the embedded Temporal test server on port {}: state is lost when this process stops",
+        props.temporal().embeddedPort());
+    return new EmbeddedTemporal(TestServer.createPortBoundServer(props.temporal().embeddedPort(), false));
+  }
+
+  @Bean(destroyMethod = "shutdown")
+  WorkflowServiceStubs workflowServiceStubs(WorkerProperties props, MeterRegistry registry,
+                                            EmbeddedTemporal embedded) {
+    Scope scope = new RootScopeBuilder().reporter(new MicrometerClientStatsReporter(registry))
+        .reportEvery(com.uber.m3.util.Duration.ofSeconds(10));
+    String target = embedded.running() ? "127.0.0.1:" + props.temporal().embeddedPort() : props.temporal().target();
+    return WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
+        .setTarget(target).setMetricsScope(scope).build());
+  }
+
+  @Bean
+  WorkflowClient workflowClient(WorkflowServiceStubs stubs, WorkerProperties props) {
+    return WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder()
+        .setNamespace(props.temporal().namespace()).build());
+  }
+
+  @Bean(destroyMethod = "shutdown")
+  WorkerFactory workerFactory(WorkflowClient client, WorkerProperties props, StorageActivitiesImpl storage,
+                              ImportActivitiesImpl imports) {
+    WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder().build());
+    Worker worker = factory.newWorker(TaskQueues.STORAGE, WorkerOptions.newBuilder()
+        .setStickyQueueScheduleToStartTimeout(Duration.ZERO)
+        .setMaxConcurrentActivityExecutionSize(8)
+        .build());
+    worker.registerWorkflowImplementationTypes(WorkflowImplementationOptions.newBuilder()
+        .setDefaultActivityOptions(ActivityOptionsFactory.defaults(props.activities()))
+        .setActivityOptions(ActivityOptionsFactory.perType(props.activities()))
+        .build(), UploadImageWorkflowImpl.class);
+    worker.registerActivitiesImplementations(storage, imports);
+    return factory;
+  }
+
+  /** Workers poll only once the whole context is up (health, metrics, beans). */
+  @EventListener(ApplicationReadyEvent.class)
+  public void startWorkers(ApplicationReadyEvent event) {
+    event.getApplicationContext().getBean(WorkerFactory.class).start();
+    log.info("cephflow workers polling task queue {}", TaskQueues.STORAGE);
+  }
+
+  /** Holds the embedded server, when there is one. */
+  public record EmbeddedTemporal(TestServer.PortBoundTestServer server) implements AutoCloseable {
+    boolean running() {
+      return server != null;
+    }
+
+    @Override
+    public void close() throws Exception {
+      if (server != null) server.close();
+    }
+  }
+}

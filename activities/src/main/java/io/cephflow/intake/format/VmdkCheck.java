@@ -41,8 +41,10 @@ final class VmdkCheck {
     static boolean looksLikeDescriptorFile(ImageBytes img) throws IOException {
         ByteBuffer head = img.read(0, 4096, ByteOrder.BIG_ENDIAN);
         String text = StandardCharsets.ISO_8859_1.decode(head).toString();
-        return text.startsWith("# Disk DescriptorFile") || text.contains("\ncreateType=")
-                || text.startsWith("createType=");
+        int createType = text.indexOf("createType=");
+        // a sparse extent embeds its descriptor too, but after a binary header full of NULs
+        return text.startsWith("# Disk DescriptorFile")
+                || createType >= 0 && text.substring(0, createType).indexOf('\0') < 0;
     }
 
     static InspectedImage check(ImageBytes img, InspectionPolicy policy) throws IOException, UnsafeImageException {

@@ -58,8 +58,11 @@ final class LimitedProcess {
     }
 
     static QemuProcessException failure(String tool, int exit, String stderr) {
+        String err = stderr.toLowerCase(java.util.Locale.ROOT);
+        // RLIMIT_AS shows up as failed mallocs, mmaps or thread creations, often followed by abort()
         boolean limit = exit == SIGXCPU_EXIT || exit == SIGKILL_EXIT
-                || stderr.contains("Cannot allocate memory") || stderr.contains("Failed to allocate");
+                || err.contains("cannot allocate memory") || err.contains("failed to allocate")
+                || err.contains("resource temporarily unavailable");
         return new QemuProcessException(limit ? QemuProcessException.Kind.LIMIT_EXCEEDED : QemuProcessException.Kind.FAILED,
                 tool + " exited " + exit + ": " + stderr.strip());
     }

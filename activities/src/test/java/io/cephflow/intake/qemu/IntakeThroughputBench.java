@@ -1,0 +1,47 @@
+package io.cephflow.intake.qemu;
+
+import io.cephflow.intake.Corpus;
+import io.cephflow.intake.format.DiskFormat;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Not a unit test (no *Test suffix, surefire skips it). Run on purpose:
+ * mvn -pl activities test -Dtest=IntakeThroughputBench -Dbench.mib=1024
+ */
+class IntakeThroughputBench {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void streamVersusConvert() throws Exception {
+        int mib = Integer.getInteger("bench.mib", 1024);
+        Path raw = dir.resolve("dense.raw");
+        Corpus.run(List.of("sh", "-c", "head -c " + mib + "M /dev/urandom > " + raw));
+        Path qcow2 = new Corpus(dir).convert(raw, "qcow2", "dense.qcow2");
+        Files.delete(raw);
+        ProcessQemuImg qemu = new ProcessQemuImg(QemuLimits.forInfo(), QemuLimits.forConvert(),
+                Integer.getInteger("bench.chunk.mib", 4) << 20);
+
+        for (int round = 0; round < 2; round++) {
+            long t0 = System.nanoTime();
+            long bytes = 0;
+            try (RawExtentSource src = qemu.openRaw(qcow2, DiskFormat.QCOW2)) {
+                for (RawExtent e = src.next(); e != null; e = src.next()) {
+                    bytes += e.length();
+                }
+            }
+            long t1 = System.nanoTime();
+            Path out = dir.resolve("out.raw");
+            qemu.convertToRaw(qcow2, DiskFormat.QCOW2, out, ProgressListener.NONE);
+            long t2 = System.nanoTime();
+            Files.delete(out);
+            System.out.printf("round %d: %d MiB qcow2: extent source %.2f s (%d MiB yielded), convert to file %.2f s%n",
+                    round, mib, (t1 - t0) / 1e9, bytes >> 20, (t2 - t1) / 1e9);
+        }
+    }
+}

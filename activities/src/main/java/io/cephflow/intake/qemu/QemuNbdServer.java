@@ -55,8 +55,15 @@ final class QemuNbdServer implements AutoCloseable {
             deleteQuietly(dir);
             throw e;
         }
-        p.getOutputStream().close();
-        return new QemuNbdServer(p, dir, socket, LimitedProcess.Drain.start(p.getErrorStream(), null), limits);
+        QemuNbdServer server = new QemuNbdServer(p, dir, socket, LimitedProcess.Drain.start(p.getErrorStream(), null),
+                limits);
+        try {
+            p.getOutputStream().close();
+        } catch (IOException e) {
+            server.close();
+            throw e;
+        }
+        return server;
     }
 
     /** Waits for the socket to appear, then connects; fails fast if qemu-nbd exits instead. */

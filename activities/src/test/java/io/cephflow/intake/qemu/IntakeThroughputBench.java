@@ -5,12 +5,13 @@ import io.cephflow.intake.format.DiskFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Not a unit test (no *Test suffix, surefire skips it). Run on purpose:
- * mvn -pl activities test -Dtest=IntakeThroughputBench -Dbench.mib=1024
+ * Not a unit test: it writes a GiB and takes tens of seconds, so it runs only when asked:
+ * mvn -pl activities test -Dtest=IntakeThroughputBench -Dbench.mib=1024 [-Dbench.chunk.mib=4]
  */
 class IntakeThroughputBench {
 
@@ -19,7 +20,8 @@ class IntakeThroughputBench {
 
     @Test
     void streamVersusConvert() throws Exception {
-        int mib = Integer.getInteger("bench.mib", 1024);
+        Assumptions.assumeTrue(System.getProperty("bench.mib") != null, "set -Dbench.mib to run");
+        int mib = Integer.getInteger("bench.mib");
         Path raw = dir.resolve("dense.raw");
         Corpus.run(List.of("sh", "-c", "head -c " + mib + "M /dev/urandom > " + raw));
         Path qcow2 = new Corpus(dir).convert(raw, "qcow2", "dense.qcow2");

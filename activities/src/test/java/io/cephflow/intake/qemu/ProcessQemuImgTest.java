@@ -56,6 +56,8 @@ class ProcessQemuImgTest {
                 Arguments.of("qcow2", DiskFormat.QCOW2, List.of()),
                 Arguments.of("qcow2", DiskFormat.QCOW2, List.of("-c")),
                 Arguments.of("qcow2", DiskFormat.QCOW2, List.of("-o", "compat=0.10")),
+                Arguments.of("qcow2", DiskFormat.QCOW2, List.of("-o", "extended_l2=on,cluster_size=128k")),
+                Arguments.of("qcow2", DiskFormat.QCOW2, List.of("-c", "-o", "compression_type=zstd,lazy_refcounts=on")),
                 Arguments.of("vmdk", DiskFormat.VMDK, List.of()),
                 Arguments.of("vmdk", DiskFormat.VMDK, List.of("-o", "subformat=streamOptimized")),
                 Arguments.of("vhdx", DiskFormat.VHDX, List.of()),
@@ -91,6 +93,9 @@ class ProcessQemuImgTest {
         Corpus.patch(source, 0x8000, new byte[] {1, 'C', 'D', '0', '0', '1', 1});
         VettedImage vetted = intake.vet(source, DiskFormat.ISO);
         assertThat(vetted.qemu().format()).isEqualTo("raw");
+        Path converted = dir.resolve("converted.raw");
+        qemu.convertToRaw(source, DiskFormat.ISO, converted, ProgressListener.NONE);
+        assertThat(Corpus.sha256(converted)).isEqualTo(Corpus.sha256(source));
         Path streamed = dir.resolve("streamed.raw");
         stream(source, DiskFormat.ISO, streamed);
         assertThat(Corpus.sha256(streamed)).isEqualTo(Corpus.sha256(source));

@@ -1,0 +1,36 @@
+package io.cephflow.intake;
+
+import io.cephflow.intake.format.DiskFormat;
+import io.cephflow.intake.format.ImageInspector;
+import io.cephflow.intake.format.InspectedImage;
+import io.cephflow.intake.format.InspectionPolicy;
+import io.cephflow.intake.format.UnsafeImageException;
+import io.cephflow.intake.qemu.QemuAgreement;
+import io.cephflow.intake.qemu.QemuImageInfo;
+import io.cephflow.intake.qemu.QemuImg;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The gate in front of every qemu use on an uploaded image: Java header checks first (qemu never
+ * sees a refused file), then qemu-img info under limits, then both answers must agree.
+ */
+public final class ImageIntake {
+
+    private final InspectionPolicy policy;
+    private final ImageInspector inspector;
+    private final QemuImg qemu;
+
+    public ImageIntake(InspectionPolicy policy, QemuImg qemu) {
+        this.policy = policy;
+        this.inspector = new ImageInspector(policy);
+        this.qemu = qemu;
+    }
+
+    public VettedImage vet(Path file, DiskFormat declared) throws IOException, UnsafeImageException {
+        InspectedImage inspected = inspector.inspect(file, declared);
+        QemuImageInfo info = qemu.info(file, declared);
+        QemuAgreement.check(file, inspected, info, policy.maxVirtualSize());
+        return new VettedImage(file, inspected, info);
+    }
+}

@@ -1,0 +1,128 @@
+package io.cephflow.intake.qemu;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+
+/**
+ * Walks the export with NBD block status, skipping ranges qemu reports as zero, reads the rest
+ * in chunks and drops all-zero blocks inside them (qemu reports written zeros as data).
+ */
+final class NbdExtentSource implements RawExtentSource {
+
+    static final int DEFAULT_CHUNK = 4 << 20;
+    private static final int ZERO_BLOCK = 64 << 10;
+    private static final int STATUS_SPAN = 1 << 30;
+    private static final byte[] ZEROS = new byte[ZERO_BLOCK];
+
+    private final QemuNbdServer server;
+    private final NbdClient client;
+    private final int chunk;
+    private final Deque<NbdClient.Extent> status = new ArrayDeque<>();
+    private final Deque<RawExtent> ready = new ArrayDeque<>();
+    private long cursor;
+    private long dataPos;
+    private long dataEnd;
+
+    private NbdExtentSource(QemuNbdServer server, NbdClient client, int chunk) {
+        this.server = server;
+        this.client = client;
+        this.chunk = chunk;
+    }
+
+    static NbdExtentSource open(QemuNbdServer server, int chunk) throws IOException {
+        SocketChannel channel = null;
+        try {
+            channel = server.connect();
+            return new NbdExtentSource(server, NbdClient.handshake(channel), chunk);
+        } catch (IOException e) {
+            IOException why = server.explain(e);
+            closeQuietly(channel);
+            server.close();
+            throw why;
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            server.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public long virtualSize() {
+        return client.size();
+    }
+
+    @Override
+    public RawExtent next() throws IOException {
+        try {
+            while (ready.isEmpty()) {
+                if (dataPos < dataEnd) {
+                    readChunk();
+                } else if (!status.isEmpty()) {
+                    NbdClient.Extent e = status.poll();
+                    long len = Math.min(e.length(), client.size() - cursor);
+                    if (!e.readsAsZero()) {
+                        dataPos = cursor;
+                        dataEnd = cursor + len;
+                    }
+                    cursor += len;
+                } else if (cursor < client.size()) {
+                    int span = (int) Math.min(STATUS_SPAN, client.size() - cursor);
+                    status.addAll(client.blockStatus(cursor, span));
+                    if (status.isEmpty() || status.peek().length() == 0) {
+                        throw new IOException("NBD block status made no progress at " + cursor);
+                    }
+                } else {
+                    return null;
+                }
+            }
+            return ready.poll();
+        } catch (IOException e) {
+            throw server.explain(e);
+        }
+    }
+
+    private void readChunk() throws IOException {
+        int len = (int) Math.min(chunk - (dataPos % chunk), dataEnd - dataPos);
+        ByteBuffer buf = ByteBuffer.allocate(len);
+        client.read(dataPos, buf);
+        byte[] a = buf.array();
+        int runStart = -1;
+        for (int at = 0; at < len; at += ZERO_BLOCK) {
+            int n = Math.min(ZERO_BLOCK, len - at);
+            boolean zero = Arrays.mismatch(a, at, at + n, ZEROS, 0, n) == -1;
+            if (!zero && runStart < 0) {
+                runStart = at;
+            } else if (zero && runStart >= 0) {
+                ready.add(new RawExtent(dataPos + runStart, ByteBuffer.wrap(a, runStart, at - runStart).slice()));
+                runStart = -1;
+            }
+        }
+        if (runStart >= 0) {
+            ready.add(new RawExtent(dataPos + runStart, ByteBuffer.wrap(a, runStart, len - runStart).slice()));
+        }
+        dataPos += len;
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException ignored) {
+            // the server is being killed anyway
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            client.close();
+        } finally {
+            server.close();
+        }
+    }
+}

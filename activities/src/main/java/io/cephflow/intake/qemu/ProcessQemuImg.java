@@ -1,0 +1,94 @@
+package io.cephflow.intake.qemu;
+
+import io.cephflow.intake.format.DiskFormat;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@link QemuImg} over the qemu-img and qemu-nbd binaries, each run under prlimit. */
+public final class ProcessQemuImg implements QemuImg {
+
+    private final QemuLimits infoLimits;
+    private final QemuLimits convertLimits;
+    private final int chunkSize;
+
+    public ProcessQemuImg() {
+        this(QemuLimits.forInfo(), QemuLimits.forConvert(), NbdExtentSource.DEFAULT_CHUNK);
+    }
+
+    /** @param chunkSize largest extent {@link RawExtentSource} yields (qemu-nbd caps reads at 32 MiB) */
+    public ProcessQemuImg(QemuLimits infoLimits, QemuLimits convertLimits, int chunkSize) {
+        if (chunkSize < (64 << 10) || chunkSize > (32 << 20)) {
+            throw new IllegalArgumentException("chunkSize must be within 64 KiB..32 MiB");
+        }
+        this.infoLimits = infoLimits;
+        this.convertLimits = convertLimits;
+        this.chunkSize = chunkSize;
+    }
+
+    @Override
+    public QemuImageInfo info(Path image, DiskFormat format) throws IOException {
+        LimitedProcess.Result r = LimitedProcess.run(List.of("qemu-img", "info", "--output=json",
+                "--image-opts", ImageOpts.of(image, format)), infoLimits, null);
+        return QemuImageInfo.parse(r.stdout());
+    }
+
+    @Override
+    public void convertToRaw(Path image, DiskFormat format, Path target, ProgressListener progress)
+            throws IOException {
+        if (!target.isAbsolute()) {
+            // an absolute path has a '/' before any ':', so qemu never reads it as "protocol:..."
+            throw new IllegalArgumentException("target must be an absolute path: " + target);
+        }
+        Path out = target.normalize();
+        Files.deleteIfExists(out);
+        try {
+            LimitedProcess.run(List.of("qemu-img", "convert", "-p", "--image-opts", ImageOpts.of(image, format),
+                    "-O", "raw", out.toString()), convertLimits, new PercentParser(progress));
+            progress.onProgress(100.0);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(out);
+            throw e;
+        }
+    }
+
+    @Override
+    public RawExtentSource openRaw(Path image, DiskFormat format) throws IOException {
+        return NbdExtentSource.open(QemuNbdServer.start(image, format, convertLimits), chunkSize);
+    }
+
+    /** qemu-img -p writes "    (12.34/100%)\r" to stdout even without a terminal. */
+    private static final class PercentParser implements Consumer<String> {
+        private static final Pattern PERCENT = Pattern.compile("\\((\\d+(?:\\.\\d+)?)/100%\\)");
+        private final ProgressListener listener;
+        private final StringBuilder pending = new StringBuilder();
+        private double last = -1;
+
+        PercentParser(ProgressListener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public void accept(String s) {
+            pending.append(s);
+            Matcher m = PERCENT.matcher(pending);
+            int consumed = 0;
+            while (m.find()) {
+                double pct = Double.parseDouble(m.group(1));
+                if (pct > last) {
+                    last = pct;
+                    listener.onProgress(pct);
+                }
+                consumed = m.end();
+            }
+            pending.delete(0, consumed);
+            if (pending.length() > 4096) {
+                pending.setLength(0);
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package io.cephflow.intake.qemu;
+
+import java.io.IOException;
+
+/**
+ * The raw (decoded) content of an image as a sequence of non-zero extents in ascending offset
+ * order. Everything not yielded reads as zero, so a writer onto a fresh, zero-filled RBD image
+ * can skip it. Closing always stops the decoder and removes its files. One consumer thread calls
+ * {@link #next()}; the extents it returns may be written by other threads.
+ */
+public interface RawExtentSource extends AutoCloseable {
+
+    /** Size of the raw view in bytes. */
+    long virtualSize();
+
+    /** The next extent, or {@code null} when the whole image has been covered. */
+    RawExtent next() throws IOException;
+
+    @Override
+    void close() throws IOException;
+}

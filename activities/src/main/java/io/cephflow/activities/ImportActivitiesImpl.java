@@ -17,7 +17,7 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 
 /** {@link ImportActivities}: streams a source into RBD with bounded memory and heartbeats. */
-public class ImportActivitiesImpl implements ImportActivities {
+public class ImportActivitiesImpl implements ImportActivities, CephflowActivities {
   private static final byte[] QCOW2_MAGIC = {'Q', 'F', 'I', (byte) 0xfb};
   private final Sources sources;
   private final Rbd rbd;

@@ -22,7 +22,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /** {@link StorageActivities} over the RBD port: thin, one port call each, errors mapped once. */
-public class StorageActivitiesImpl implements StorageActivities {
+public class StorageActivitiesImpl implements StorageActivities, CephflowActivities {
   private final Rbd rbd;
   private final Set<ImageFeature> features;
 

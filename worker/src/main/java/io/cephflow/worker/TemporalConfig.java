@@ -2,10 +2,9 @@ package io.cephflow.worker;
 
 import com.uber.m3.tally.RootScopeBuilder;
 import com.uber.m3.tally.Scope;
-import io.cephflow.activities.ImportActivitiesImpl;
-import io.cephflow.activities.StorageActivitiesImpl;
+import io.cephflow.activities.CephflowActivities;
 import io.cephflow.workflows.common.TaskQueues;
-import io.cephflow.workflows.image.UploadImageWorkflowImpl;
+import io.cephflow.workflows.WorkflowCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -19,6 +18,7 @@ import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import io.temporal.worker.WorkflowImplementationOptions;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -61,8 +61,7 @@ public class TemporalConfig {
   }
 
   @Bean(destroyMethod = "shutdown")
-  WorkerFactory workerFactory(WorkflowClient client, WorkerProperties props, StorageActivitiesImpl storage,
-                              ImportActivitiesImpl imports) {
+  WorkerFactory workerFactory(WorkflowClient client, WorkerProperties props, List<CephflowActivities> activities) {
     WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder().build());
     Worker worker = factory.newWorker(TaskQueues.STORAGE, WorkerOptions.newBuilder()
         .setStickyQueueScheduleToStartTimeout(Duration.ZERO)
@@ -71,8 +70,8 @@ public class TemporalConfig {
     worker.registerWorkflowImplementationTypes(WorkflowImplementationOptions.newBuilder()
         .setDefaultActivityOptions(ActivityOptionsFactory.defaults(props.activities()))
         .setActivityOptions(ActivityOptionsFactory.perType(props.activities()))
-        .build(), UploadImageWorkflowImpl.class);
-    worker.registerActivitiesImplementations(storage, imports);
+        .build(), WorkflowCatalog.IMPLEMENTATIONS.toArray(new Class<?>[0]));
+    worker.registerActivitiesImplementations(activities.toArray());
     return factory;
   }
 

@@ -5,6 +5,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,6 +15,7 @@ import org.springframework.context.annotation.Configuration;
 public class ApiConfig {
   @Bean(destroyMethod = "shutdown")
   WorkflowServiceStubs apiServiceStubs(@Value("${cephflow.temporal.target:127.0.0.1:7233}") String target) {
+    LoggerFactory.getLogger(ApiConfig.class).info("cephflow API talks to Temporal at {}", target);
     return WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
   }
 

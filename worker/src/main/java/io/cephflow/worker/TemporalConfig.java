@@ -41,7 +41,7 @@ public class TemporalConfig {
     if (!props.temporal().embedded()) return new EmbeddedTemporal(null);
     log.warn("starting the embedded Temporal test server on port {}: state is lost when this process stops",
         props.temporal().embeddedPort());
-    return new EmbeddedTemporal(TestServer.createPortBoundServer(props.temporal().embeddedPort(), false));
+    return new EmbeddedTemporal(TestServer.createPortBoundServer(props.temporal().embeddedPort(), true /* real time, no skipping */));
   }
 
   @Bean(destroyMethod = "shutdown")

@@ -1,0 +1,91 @@
+package io.cephflow.e2e;
+
+import io.cephflow.starter.StarterApplication;
+import io.cephflow.worker.WorkerApplication;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The worker (with Temporal embedded, or against {@code TEMPORAL_ADDRESS} when set) and the
+ * REST API, each a real Spring Boot application in this JVM, over the dev Ceph cluster.
+ */
+final class CephflowStack implements AutoCloseable {
+  final ConfigurableApplicationContext worker;
+  final ConfigurableApplicationContext api;
+  final String baseUrl;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  CephflowStack(Path sourceRoot) {
+    String external = System.getenv("CEPHFLOW_E2E_TEMPORAL");
+    int port = freePort();
+    String target = external != null ? external : "127.0.0.1:" + port;
+    // command-line arguments: builder properties are defaults that application.yml would override
+    worker = new SpringApplicationBuilder(WorkerApplication.class).run(
+        "--server.port=0",
+        "--cephflow.temporal.embedded=" + (external == null),
+        "--cephflow.temporal.embedded-port=" + port,
+        "--cephflow.temporal.target=" + target,
+        "--cephflow.sources.local-roots=" + sourceRoot,
+        "--cephflow.sources.allow-loopback=true",
+        "--cephflow.sources.read-timeout=3s",
+        "--cephflow.activities.defaults.initial-interval=200ms",
+        "--cephflow.activities.defaults.max-attempts=3");
+    api = new SpringApplicationBuilder(StarterApplication.class).run(
+        "--server.port=0", "--cephflow.temporal.target=" + target);
+    baseUrl = "http://127.0.0.1:" + ((WebServerApplicationContext) api).getWebServer().getPort();
+  }
+
+  HttpResponse<String> post(String path, String json) {
+    return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+  }
+
+  HttpResponse<String> get(String path) {
+    return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build());
+  }
+
+  private HttpResponse<String> send(HttpRequest r) {
+    try {
+      return http.send(r, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Polls the operation until it is no longer RUNNING; returns the last body. */
+  String await(String operationPath, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      String body = get(operationPath).body();
+      if (!body.contains("\"status\":\"RUNNING\"")) return body;
+      if (System.nanoTime() > deadline) throw new AssertionError("still running after " + timeout + ": " + body);
+      Thread.sleep(250);
+    }
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    api.close();
+    worker.close();
+  }
+}

@@ -1,0 +1,194 @@
+package io.cephflow.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.cephflow.ceph.CephTestCluster;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** UploadImage through the REST API, the worker and Temporal, into the dev Ceph cluster. */
+class UploadImageEndToEndIT {
+  private static final long MiB = 1 << 20;
+  @TempDir static Path dir;
+  static CephflowStack stack;
+  static HttpServer http;
+
+  @BeforeAll
+  static void start() throws Exception {
+    stack = new CephflowStack(dir);
+    http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    http.createContext("/files/", ex -> {
+      Path f = dir.resolve(ex.getRequestURI().getPath().substring("/files/".length()));
+      if (!Files.isRegularFile(f)) {
+        ex.sendResponseHeaders(404, -1);
+      } else {
+        ex.sendResponseHeaders(200, Files.size(f));
+        try (OutputStream out = ex.getResponseBody()) {
+          Files.copy(f, out);
+        }
+      }
+      ex.close();
+    });
+    http.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (http != null) http.stop(0);
+    if (stack != null) stack.close();
+  }
+
+  @Test
+  void uploadsARandomImageAndARepeatedRequestIsTheSameOperation() throws Exception {
+    Path src = dir.resolve("random.raw");
+    byte[] data = new byte[(int) (64 * MiB)];
+    new Random(7).nextBytes(data);
+    Files.write(src, data);
+    String sha = sha256(src);
+    String id = UUID.randomUUID().toString();
+    String body = "{\"imageId\":\"" + id + "\",\"name\":\"random\",\"source\":\"" + src + "\",\"diskFormat\":\"raw\","
+        + "\"checksum\":\"sha256:" + sha + "\"}";
+    HttpResponse<String> r = stack.post("/api/v1/images", body);
+    assertThat(r.statusCode()).isEqualTo(202);
+    String location = r.headers().firstValue("Location").orElseThrow();
+    assertThat(location).isEqualTo("/api/v1/operations/image-upload-" + id);
+
+    String done = stack.await(location, Duration.ofMinutes(3));
+    assertThat(done).contains("\"status\":\"COMPLETED\"").contains(sha).contains("\"step\":\"done\"");
+
+    HttpResponse<String> again = stack.post("/api/v1/images", body);
+    assertThat(again.statusCode()).isEqualTo(202);
+    assertThat(again.headers().firstValue("Location")).contains(location);
+    assertThat(stack.await(location, Duration.ofSeconds(30))).contains("\"status\":\"COMPLETED\"");
+
+    String image = "images/" + id;
+    assertThat(exportSha256(image)).isEqualTo(sha);
+    String snaps = CephTestCluster.rbdCli("snap", "ls", "--format", "json", image);
+    assertThat(snaps).contains("\"name\":\"snap\"").contains("\"protected\":\"true\"");
+    String meta = CephTestCluster.rbdCli("image-meta", "list", "--format", "json", image);
+    assertThat(meta).contains("\"cephflow.sha256\":\"" + sha + "\"").contains("\"cephflow.name\":\"random\"")
+        .contains("\"cephflow.owner\":\"image-upload-" + id + "\"");
+    purge(id);
+  }
+
+  @Test
+  void aSparseGibibyteOverHttpImportsThinAndByteForByte() throws Exception {
+    Path src = dir.resolve("sparse.raw");
+    Random random = new Random(3);
+    byte[] chunk = new byte[(int) (4 * MiB)];
+    try (var f = new RandomAccessFile(src.toFile(), "rw")) {
+      f.setLength(1024 * MiB);
+      for (int i = 0; i < 8; i++) {
+        random.nextBytes(chunk);
+        f.seek(i * 128 * MiB + 64 * MiB);
+        f.write(chunk);
+      }
+    }
+    String id = UUID.randomUUID().toString();
+    HttpResponse<String> r = stack.post("/api/v1/images", "{\"imageId\":\"" + id + "\",\"name\":\"sparse\","
+        + "\"source\":\"" + http(src) + "\",\"diskFormat\":\"raw\"}");
+    assertThat(r.statusCode()).isEqualTo(202);
+    String done = stack.await(r.headers().firstValue("Location").orElseThrow(), Duration.ofMinutes(5));
+    assertThat(done).contains("\"status\":\"COMPLETED\"");
+    String du = CephTestCluster.rbdCli("du", "--format", "json", "images/" + id);
+    long used = Long.parseLong(du.replaceAll("(?s).*\"used_size\":(\\d+).*", "$1"));
+    assertThat(used).isLessThanOrEqualTo(8 * 4 * MiB);
+    assertThat(exportSha256("images/" + id)).isEqualTo(sha256(src));
+    purge(id);
+  }
+
+  @Test
+  void badInputFailsWithATypedReasonAndLeavesNothingBehind() throws Exception {
+    Path empty = Files.createFile(dir.resolve("empty.raw"));
+    Path small = dir.resolve("small.raw");
+    Files.write(small, new byte[] {1, 2, 3, 4, 5});
+    Set<String> before = images();
+
+    expectFailure("{\"name\":\"x\",\"source\":\"" + dir.resolve("missing.raw") + "\"}", "SourceNotFound");
+    expectFailure("{\"name\":\"x\",\"source\":\"" + empty + "\"}", "SourceEmpty");
+    expectFailure("{\"name\":\"x\",\"source\":\"" + small + "\",\"checksum\":\"" + "0".repeat(64) + "\"}",
+        "ChecksumMismatch");
+    expectFailure("{\"name\":\"x\",\"source\":\"http://127.0.0.1:1/nothing.raw\"}", "SourceNotFound");
+    expectFailure("{\"name\":\"x\",\"source\":\"" + http(dir.resolve("missing.raw")) + "\"}", "SourceNotFound");
+    expectFailure("{\"name\":\"x\",\"source\":\"/etc/passwd\"}", "SourceForbidden");
+    expectFailure("{\"name\":\"x\",\"source\":\"http://169.254.169.254/latest/meta-data\"}", "SourceForbidden");
+    assertThat(images()).isEqualTo(before);
+
+    // an image that exists with other content is not ours: refused, and left untouched
+    String taken = UUID.randomUUID().toString();
+    CephTestCluster.rbdCli("create", "--size", "1M", "images/" + taken);
+    try {
+      expectFailure("{\"imageId\":\"" + taken + "\",\"name\":\"x\",\"source\":\"" + small + "\"}", "Conflict");
+      assertThat(CephTestCluster.rbdCli("info", "images/" + taken)).contains("size 1 MiB");
+    } finally {
+      CephTestCluster.rbdCli("rm", "--no-progress", "images/" + taken);
+    }
+    assertThat(images()).isEqualTo(before);
+  }
+
+  @Test
+  void malformedRequestsAreRejectedWithA400AndAReason() {
+    HttpResponse<String> r = stack.post("/api/v1/images", "{\"imageId\":\"nope\",\"name\":\"x\",\"source\":\"/a\"}");
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).contains("imageId must be a lower-case UUID");
+    assertThat(stack.post("/api/v1/images", "{\"name\":\"x\"}").body()).contains("source is required");
+    assertThat(stack.post("/api/v1/images", "{\"name\":\"x\",\"source\":\"/a\",\"diskFormat\":\"exe\"}").body())
+        .contains("diskFormat must be one of");
+    assertThat(stack.post("/api/v1/images", "not json").statusCode()).isEqualTo(400);
+    assertThat(stack.get("/api/v1/operations/image-upload-" + UUID.randomUUID()).statusCode()).isEqualTo(404);
+  }
+
+  private void expectFailure(String body, String type) throws InterruptedException {
+    HttpResponse<String> r = stack.post("/api/v1/images", body);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    String done = stack.await(r.headers().firstValue("Location").orElseThrow(), Duration.ofMinutes(2));
+    assertThat(done).as(body).contains("\"status\":\"FAILED\"").contains("\"type\":\"" + type + "\"");
+  }
+
+  private String http(Path file) {
+    return "http://127.0.0.1:" + http.getAddress().getPort() + "/files/" + file.getFileName();
+  }
+
+  private static Set<String> images() {
+    return new TreeSet<>(CephTestCluster.rbd().images().list("images"));
+  }
+
+  private static void purge(String id) {
+    CephTestCluster.purge(new io.cephflow.ceph.ImageRef("images", id));
+  }
+
+  static String sha256(Path p) throws Exception {
+    MessageDigest md = MessageDigest.getInstance("SHA-256");
+    try (var in = Files.newInputStream(p)) {
+      byte[] buf = new byte[1 << 20];
+      for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+    }
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  private static String exportSha256(String image) throws Exception {
+    Path out = dir.resolve("export-" + UUID.randomUUID());
+    CephTestCluster.rbdCli("export", "--no-progress", image, out.toString());
+    try {
+      return sha256(out);
+    } finally {
+      Files.delete(out);
+    }
+  }
+}

@@ -11,6 +11,8 @@ public final class Provenance {
   public static final String SOURCE = PREFIX + "source";
   public static final String FORMAT = PREFIX + "disk-format";
   public static final String SIZE = PREFIX + "size";
+  /** The size of the disk the image holds (equals SIZE for raw). */
+  public static final String VIRTUAL_SIZE = PREFIX + "virtual-size";
   public static final String SHA256 = PREFIX + "sha256";
   public static final String CREATED_AT = PREFIX + "created-at";
 

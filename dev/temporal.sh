@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# A real Temporal dev server (`temporal server start-dev`, SQLite under the state dir, web
+# UI on :8233) when the CLI is installed; nothing when TEMPORAL_ADDRESS points elsewhere.
+#
+#   dev/temporal.sh up | down | env
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+dir="$CEPHFLOW_STATE/temporal"
+pidf="$dir/temporal.pid"
+port=${CEPHFLOW_TEMPORAL_PORT:-7233}
+ui_port=${CEPHFLOW_TEMPORAL_UI_PORT:-8233}
+
+up() {
+  if [ -n "${TEMPORAL_ADDRESS:-}" ]; then echo "temporal: using $TEMPORAL_ADDRESS"; return 0; fi
+  if ! command -v temporal >/dev/null 2>&1; then
+    echo "temporal: no CLI; the worker embeds Temporal's test server on :$port"; return 0
+  fi
+  mkdir -p "$dir"
+  if ! alive "$pidf"; then
+    spawn "$pidf" "$dir/temporal.log" temporal server start-dev --ip 127.0.0.1 --port "$port" \
+      --ui-port "$ui_port" --db-filename "$dir/temporal.db" --log-level warn \
+      --search-attribute CephflowResource=Keyword
+  fi
+  for _ in $(seq 1 120); do
+    temporal operator cluster health --address "127.0.0.1:$port" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  temporal operator cluster health --address "127.0.0.1:$port" >/dev/null 2>&1 \
+    || { echo "temporal: did not come up (log: $dir/temporal.log)" >&2; return 1; }
+  echo "temporal: up on 127.0.0.1:$port, web UI http://127.0.0.1:$ui_port"
+}
+
+case "${1:-up}" in
+  up) up ;;
+  down) stop_pidfile "$pidf"; echo "temporal: stopped" ;;
+  env)
+    if [ -n "${TEMPORAL_ADDRESS:-}" ]; then echo "export TEMPORAL_ADDRESS=$TEMPORAL_ADDRESS"
+    elif command -v temporal >/dev/null 2>&1; then echo "export TEMPORAL_ADDRESS=127.0.0.1:$port"
+    else echo "export CEPHFLOW_TEMPORAL_EMBEDDED=true"; fi ;;
+  *) echo "usage: $0 up|down|env" >&2; exit 2 ;;
+esac

@@ -66,10 +66,20 @@ final class QemuNbdServer implements AutoCloseable {
         return server;
     }
 
-    /** Waits for the socket to appear, then connects; fails fast if qemu-nbd exits instead. */
+    /**
+     * Waits until qemu-nbd accepts, then connects; fails fast if it exits instead. The socket
+     * file appears at bind(), before listen(): a refused connect in between is retried.
+     */
     SocketChannel connect() throws IOException {
         long until = System.currentTimeMillis() + SOCKET_WAIT_MS;
-        while (!Files.exists(socket)) {
+        while (true) {
+            if (Files.exists(socket)) {
+                try {
+                    return SocketChannel.open(UnixDomainSocketAddress.of(socket));
+                } catch (java.net.ConnectException notListeningYet) {
+                    // fall through to wait
+                }
+            }
             if (!process.isAlive()) {
                 throw failure();
             }
@@ -83,7 +93,6 @@ final class QemuNbdServer implements AutoCloseable {
                 throw new IOException("interrupted while starting qemu-nbd", e);
             }
         }
-        return SocketChannel.open(UnixDomainSocketAddress.of(socket));
     }
 
     /** Explains a broken connection by what happened to the process, when it is dead. */

@@ -125,6 +125,12 @@ wait_for() { # seconds, description, command...
   return 1
 }
 
+pgs_clean() {
+  local stat; stat=$("${admin[@]}" pg stat 2>/dev/null) || return 1
+  # "33 pgs: 33 active+clean; ..." -- every pg, and nothing else
+  [[ $stat =~ ^([0-9]+)\ pgs:\ ([0-9]+)\ active\+clean\; ]] && [ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ]
+}
+
 pools_ready() {
   for p in "${POOLS[@]}"; do
     "${admin[@]}" osd pool application get "$p" rbd >/dev/null 2>&1 || return 1
@@ -163,8 +169,10 @@ up() {
   wait_for 120 "the OSD to come up" bash -c "\"\$@\" osd stat -f json | grep -q '\"num_up_osds\":1'" _ "${admin[@]}"
   pools_ready || init_pools_and_client
   [ -f "$dir/keyring.client.cephflow" ] || init_pools_and_client
-  wait_for 180 "HEALTH_OK" bash -c "\"\$@\" health | grep -q HEALTH_OK" _ "${admin[@]}"
-  echo "ceph: up (HEALTH_OK), conf $conf, client.cephflow keyring $dir/keyring.client.cephflow"
+  # all placement groups active+clean is what clients need; a stray HEALTH_WARN (a crashed
+  # mgr module, a clock note) must not fail CI, so it is printed, not waited for
+  wait_for 180 "all placement groups active+clean" pgs_clean
+  echo "ceph: up ($("${admin[@]}" health 2>/dev/null)), conf $conf, client.cephflow keyring $dir/keyring.client.cephflow"
 }
 
 down() {

@@ -70,6 +70,7 @@ public final class RbdBench {
           out.put("depth", depth);
           t0 = System.nanoTime();
           rbd.images().create(target, ImageSpec.ofSize(size));
+          out.put("create_seconds", secs(System.nanoTime() - t0));
           ImportResult r;
           String digest = null;
           if (op.equals("import-sparse")) {

@@ -1,0 +1,279 @@
+#!/usr/bin/env bash
+# RBD layer benchmark: cephflow's librbd code vs the reference tools, same cluster, same run.
+#
+#   eval "$(dev/ceph.sh env)" && bench/rbd-bench.sh
+#
+#   ROUNDS=3        rounds per measurement (order of the tools rotates each round)
+#   BENCH_XMX=256m  heap limit of our JVM (the import must fit in it)
+#   BENCH_DEPTH=16  aio writes in flight for our import
+#   BENCH_TMP=...   where the inputs go (1 GiB + a 4 GiB sparse file; default: mktemp under /var/tmp)
+#
+# Inputs: 1 GiB from /dev/urandom; a 4 GiB sparse file with 50 object-aligned 4 MiB extents
+# of random data. Images are named bench-* in the pools images/vms and removed at the end,
+# on failure and on interrupt. Figures are medians of in-process seconds for ours (the op
+# alone, image create included) and wall seconds of the whole process for the CLI tools;
+# ours' process wall time (JVM start + connect) is printed too.
+set -euo pipefail
+shopt -s inherit_errexit
+repo=$(cd "$(dirname "$0")/.." && pwd)
+ROUNDS=${ROUNDS:-3}
+XMX=${BENCH_XMX:-256m}
+DEPTH=${BENCH_DEPTH:-16}
+STEP_TIMEOUT=${BENCH_STEP_TIMEOUT:-180}
+: "${CEPHFLOW_CEPH_CONF:?not set: eval \"\$(dev/ceph.sh env)\" first}"
+CONF=$CEPHFLOW_CEPH_CONF
+ID=${CEPHFLOW_CEPH_CLIENT:-cephflow}
+RBD=(rbd -c "$CONF" --id "$ID")
+CLI_ERR=/dev/null # set below: stderr of the reference tools (asok warnings when other clients run)
+MiB=$((1 << 20))
+
+tmp=${BENCH_TMP:-$(mktemp -d /var/tmp/rbd-bench.XXXXXX)}
+mkdir -p "$tmp"
+CLI_ERR=$tmp/cli.err
+results=$tmp/results.tsv
+: > "$results"
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# --- cleanup: every bench-* image in our pools, clones first --------------------------------
+purge_bench_images() {
+  local pool img snap
+  for pool in images vms volumes; do # clones (they pin their parents' snapshots)
+    for img in $("${RBD[@]}" ls "$pool" 2>/dev/null | grep '^bench-' || true); do
+      if "${RBD[@]}" info "$pool/$img" 2>/dev/null | grep -q '^\s*parent:'; then
+        "${RBD[@]}" rm --no-progress "$pool/$img" >/dev/null 2>&1 || true
+      fi
+    done
+  done
+  for pool in images vms volumes; do
+    for img in $("${RBD[@]}" ls "$pool" 2>/dev/null | grep '^bench-' || true); do
+      for snap in $("${RBD[@]}" snap ls --format json "$pool/$img" 2>/dev/null | jq -r '.[].name' || true); do
+        "${RBD[@]}" snap unprotect "$pool/$img@$snap" >/dev/null 2>&1 || true
+      done
+      "${RBD[@]}" snap purge --no-progress "$pool/$img" >/dev/null 2>&1 || true
+      "${RBD[@]}" rm --no-progress "$pool/$img" >/dev/null 2>&1 || log "WARNING: could not remove $pool/$img"
+    done
+  done
+}
+on_exit() {
+  local rc=$?
+  trap - EXIT INT TERM
+  log "cleaning up bench-* images"
+  purge_bench_images
+  [[ -z ${BENCH_TMP:-} ]] && rm -rf "$tmp"
+  exit $rc
+}
+trap on_exit EXIT
+trap 'exit 130' INT TERM
+
+# --- helpers ----------------------------------------------------------------------------------
+now() { echo "$EPOCHREALTIME"; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+record() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >> "$results"; } # test tool seconds
+t() { timeout "$STEP_TIMEOUT" "$@" 2>>"$CLI_ERR" || { local rc=$?; tail -5 "$CLI_ERR" >&2; return $rc; }; }
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<< " $2"; }
+
+CP=""
+ours() { # ours OP ARGS... -> prints RbdBench's line, appends wall=
+  local t0 t1 line
+  t0=$(now)
+  line=$(t java -Xmx"$XMX" -cp "$CP" io.cephflow.bench.RbdBench --depth="$DEPTH" "$@" 2>"$tmp/java.err") || {
+    cat "$tmp/java.err" >&2; return 1; }
+  t1=$(now)
+  echo "$line wall=$(elapsed "$t0" "$t1")"
+}
+ours_simple() { # same, for ops that take no --depth
+  local t0 t1 line
+  t0=$(now)
+  line=$(t java -Xmx"$XMX" -cp "$CP" io.cephflow.bench.RbdBench "$@" 2>"$tmp/java.err") || {
+    cat "$tmp/java.err" >&2; return 1; }
+  t1=$(now)
+  echo "$line wall=$(elapsed "$t0" "$t1")"
+}
+timed() { # timed CMD... -> prints wall seconds
+  local t0 t1
+  t0=$(now)
+  t "$@" >/dev/null
+  t1=$(now)
+  elapsed "$t0" "$t1"
+}
+rotate() { # rotate N ITEMS... -> items rotated left by N
+  local n=$1; shift
+  local a=("$@") k=${#a[@]} i
+  for ((i = 0; i < k; i++)); do echo "${a[(i + n) % k]}"; done
+}
+median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END {
+  if (NR == 0) print "-"; else if (NR % 2) printf "%.3f", a[(NR + 1) / 2]; else printf "%.3f", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+values() { awk -F'\t' -v t="$1" -v o="$2" '$1 == t && $2 == o { print $3 }' "$results"; }
+sha_of_image() { t "${RBD[@]}" export --no-progress "$1" - 2>/dev/null | sha256sum | cut -d' ' -f1; }
+
+# --- build -------------------------------------------------------------------------------------
+log "building the test classpath (mvn test-compile + dependency:build-classpath)"
+(cd "$repo" && mvn -B -q -pl activities -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile="$tmp/cp.txt" -Dmdep.includeScope=test >"$tmp/mvn.log" 2>&1) || {
+  tail -40 "$tmp/mvn.log" >&2; exit 1; }
+CP="$repo/activities/target/test-classes:$repo/activities/target/classes:$(cat "$tmp/cp.txt")"
+
+purge_bench_images # leftovers of an interrupted earlier run
+
+# --- inputs ------------------------------------------------------------------------------------
+log "generating inputs in $tmp"
+random=$tmp/random-1g.raw
+sparse=$tmp/sparse-4g.raw
+head -c $((1024 * MiB)) /dev/urandom > "$random"
+truncate -s $((4096 * MiB)) "$sparse"
+for obj in $(shuf -i 0-1023 -n 50 --random-source=<(yes)); do
+  dd if=/dev/urandom of="$sparse" bs=4M count=1 seek="$obj" conv=notrunc iflag=fullblock status=none
+done
+sha_random=$(sha256sum "$random" | cut -d' ' -f1)
+sha_sparse=$(sha256sum "$sparse" | cut -d' ' -f1) # also warms the page cache for everyone
+log "sparse input: $(du -m "$sparse" | cut -f1) MiB allocated of 4096"
+
+# --- imports -----------------------------------------------------------------------------------
+peak_heap=0
+peak_rss=0
+import_one() { # import_one TEST FILE TOOL ROUND
+  local test=$1 file=$2 tool=$3 r=$4 img="images/bench-$1-$3-$4" line s
+  case $tool in
+    ours-sparse | ours-stream)
+      line=$(ours "import-${tool#ours-}" "$file" "$img")
+      s=$(field seconds "$line")
+      record "$test" "$tool" "$s"
+      record "$test" "$tool-wall" "$(field wall "$line")"
+      peak_heap=$(awk -v a="$peak_heap" -v b="$(field peak_heap_mib "$line")" 'BEGIN { print (b > a ? b : a) }')
+      peak_rss=$(awk -v a="$peak_rss" -v b="$(field peak_rss_mib "$line")" 'BEGIN { print (b > a ? b : a) }')
+      log "  $test $tool round $r: ${s}s (process $(field wall "$line")s, written $(field bytes_written "$line"), peak heap $(field peak_heap_mib "$line") MiB)"
+      local want; want=$([[ $file == "$random" ]] && echo "$sha_random" || echo "$sha_sparse")
+      # correctness, in round 1: the stream path's digest always; rbd export of the image for the
+      # sparse path on both inputs and the stream path on 1 GiB (exporting 4 GiB takes ~30 s)
+      if [[ $r == 1 ]]; then
+        if [[ $tool == ours-stream && $(field sha256 "$line") != "$want" ]]; then
+          log "FAIL: $tool digest of $file differs from sha256sum"; exit 1
+        fi
+      fi
+      if [[ $r == 1 && ( $tool == ours-sparse || $file == "$random" ) ]]; then
+        if [[ $(sha_of_image "$img") != "$want" ]]; then
+          log "FAIL: rbd export of $img differs from $file"; exit 1
+        fi
+        log "  verified: rbd export of $img has the source's sha256"
+        echo "$test $tool" >> "$tmp/verified"
+      fi ;;
+    rbd-import)
+      s=$(timed "${RBD[@]}" import --no-progress "$file" "$img")
+      record "$test" "$tool" "$s"; log "  $test $tool round $r: ${s}s" ;;
+    qemu-img)
+      t "${RBD[@]}" create --size "$(stat -c %s "$file")B" "$img" >/dev/null
+      s=$(timed qemu-img convert -f raw -O raw -n -W -m 16 "$file" "rbd:$img:id=$ID:conf=$CONF")
+      record "$test" "$tool" "$s"; log "  $test $tool round $r: ${s}s" ;;
+  esac
+  t "${RBD[@]}" rm --no-progress "$img" >/dev/null
+}
+IMPORT_TOOLS=(ours-sparse ours-stream rbd-import qemu-img)
+for ((r = 1; r <= ROUNDS; r++)); do
+  for input in import-1g-random import-4g-sparse; do
+    file=$([[ $input == import-1g-random ]] && echo "$random" || echo "$sparse")
+    for tool in $(rotate $((r - 1)) "${IMPORT_TOOLS[@]}"); do import_one "$input" "$file" "$tool" "$r"; done
+  done
+done
+
+# --- snapshot + protect + clone ---------------------------------------------------------------
+log "preparing parents: 1 GiB of random data, 4 GiB fully written (rbd bench)"
+t "${RBD[@]}" import --no-progress "$random" images/bench-parent-1g >/dev/null
+t "${RBD[@]}" create --size 4G images/bench-parent-4g >/dev/null
+t "${RBD[@]}" bench --io-type write --io-size 4M --io-threads 16 --io-total 4G --io-pattern seq \
+  images/bench-parent-4g >/dev/null
+for ((r = 1; r <= ROUNDS; r++)); do
+  for size in 1g 4g; do
+    parent=images/bench-parent-$size
+    for tool in $(rotate $((r - 1)) ours rbd-cli); do
+      child=vms/bench-clone-$size-$tool-$r
+      if [[ $tool == ours ]]; then
+        line=$(ours_simple snap-protect-clone "$parent" "s-ours-$r" "$child")
+        s=$(field seconds "$line")
+        record "clone-$size" ours "$s"
+        record "clone-$size" ours-wall "$(field wall "$line")"
+        log "  clone-$size ours round $r: ${s}s (process $(field wall "$line")s)"
+      else
+        t0=$(now)
+        t "${RBD[@]}" snap create --no-progress "$parent@s-cli-$r" >/dev/null
+        t "${RBD[@]}" snap protect "$parent@s-cli-$r" >/dev/null
+        t "${RBD[@]}" clone "$parent@s-cli-$r" "$child" >/dev/null
+        s=$(elapsed "$t0" "$(now)")
+        record "clone-$size" rbd-cli "$s"
+        log "  clone-$size rbd-cli round $r: ${s}s"
+      fi
+      t "${RBD[@]}" rm --no-progress "$child" >/dev/null
+    done
+  done
+done
+
+# --- flatten -----------------------------------------------------------------------------------
+t "${RBD[@]}" snap create --no-progress images/bench-parent-1g@flat >/dev/null
+t "${RBD[@]}" snap protect images/bench-parent-1g@flat >/dev/null
+for ((r = 1; r <= ROUNDS; r++)); do
+  for tool in $(rotate $((r - 1)) ours rbd-cli); do
+    child=vms/bench-flat-$tool-$r
+    t "${RBD[@]}" clone images/bench-parent-1g@flat "$child" >/dev/null
+    if [[ $tool == ours ]]; then
+      line=$(ours_simple flatten "$child")
+      s=$(field seconds "$line")
+      record flatten-1g ours "$s"
+      record flatten-1g ours-wall "$(field wall "$line")"
+      log "  flatten-1g ours round $r: ${s}s (process $(field wall "$line")s)"
+    else
+      s=$(timed "${RBD[@]}" flatten --no-progress "$child")
+      record flatten-1g rbd-cli "$s"
+      log "  flatten-1g rbd-cli round $r: ${s}s"
+    fi
+    if [[ $r == 1 ]] && "${RBD[@]}" info "$child" | grep -q '^\s*parent:'; then
+      log "FAIL: $child still has a parent after $tool flatten"; exit 1
+    fi
+    t "${RBD[@]}" rm --no-progress "$child" >/dev/null
+  done
+done
+
+# --- report ------------------------------------------------------------------------------------
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+row() { # row TEST TOOL
+  local v; mapfile -t v < <(values "$1" "$2")
+  printf '| %-16s | %-18s | %8s | %s |\n' "$1" "$2" "$(median "${v[@]}")" "${v[*]}"
+}
+echo
+echo "rbd-bench: $(date -u +%Y-%m-%dT%H:%MZ), $ROUNDS rounds, ours with -Xmx$XMX, aio depth $DEPTH"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)," \
+  "$(. /etc/os-release; echo "$PRETTY_NAME"), $(rbd --version | cut -d' ' -f1-3), $(qemu-img --version | head -1)," \
+  "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "| test             | tool               | median s | runs (s) |"
+echo "|------------------|--------------------|---------:|----------|"
+for test in import-1g-random import-4g-sparse; do
+  for tool in ours-sparse ours-sparse-wall ours-stream ours-stream-wall rbd-import qemu-img; do row "$test" "$tool"; done
+done
+for test in clone-1g clone-4g flatten-1g; do
+  for tool in ours ours-wall rbd-cli; do row "$test" "$tool"; done
+done
+echo
+echo "ratio = best reference median / ours median (>= 1.0: ours is faster)"
+echo
+echo "| test             | best reference      | ours (in-process)        | ours (process wall)      |"
+echo "|------------------|---------------------|--------------------------|--------------------------|"
+for test in import-1g-random import-4g-sparse; do
+  mapfile -t a < <(values "$test" rbd-import); ri=$(median "${a[@]}")
+  mapfile -t a < <(values "$test" qemu-img); qi=$(median "${a[@]}")
+  if awk -v a="$ri" -v b="$qi" 'BEGIN { exit !(a <= b) }'; then best=$ri; bname=rbd-import; else best=$qi; bname=qemu-img; fi
+  for path in sparse stream; do
+    mapfile -t a < <(values "$test" "ours-$path"); o=$(median "${a[@]}")
+    mapfile -t a < <(values "$test" "ours-$path-wall"); w=$(median "${a[@]}")
+    printf '| %-16s | %-19s | %-24s | %-24s |\n' "$test" "$bname $best s" \
+      "$path: $(ratio "$best" "$o")" "$path: $(ratio "$best" "$w")"
+  done
+done
+for test in clone-1g clone-4g flatten-1g; do
+  mapfile -t a < <(values "$test" rbd-cli); b=$(median "${a[@]}")
+  mapfile -t a < <(values "$test" ours); o=$(median "${a[@]}")
+  mapfile -t a < <(values "$test" ours-wall); w=$(median "${a[@]}")
+  printf '| %-16s | %-19s | %-24s | %-24s |\n' "$test" "rbd-cli $b s" "$(ratio "$b" "$o")" "$(ratio "$b" "$w")"
+done
+echo
+echo "peak JVM heap over all our imports (sum of heap pools' peaks, -Xmx$XMX): $peak_heap MiB; peak RSS: $peak_rss MiB"
+echo "verified by rbd export + sha256: $(tr '\n' ',' < "$tmp/verified" | sed 's/,$//; s/,/, /g')"

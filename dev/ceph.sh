@@ -95,7 +95,7 @@ bootstrap() {
   ceph-authtool --create-keyring "$dir/keyring.client.admin" --gen-key -n client.admin \
     --cap mon 'allow *' --cap osd 'allow *' --cap mgr 'allow *' --cap mds 'allow *' >/dev/null
   ceph-authtool "$dir/keyring.mon" --import-keyring "$dir/keyring.client.admin" >/dev/null
-  monmaptool --create --fsid "$fsid" --enable-all-features --set-min-mon-release pacific \
+  monmaptool --create --fsid "$(cat "$dir/fsid")" --enable-all-features --set-min-mon-release pacific \
     --addv a '[v2:127.0.0.1:3300,v1:127.0.0.1:6789]' "$dir/monmap" >/dev/null
   mkdir -p "$dir/mon/ceph-a"
   ceph-mon -c "$conf" --mkfs -i a --monmap "$dir/monmap" --keyring "$dir/keyring.mon"

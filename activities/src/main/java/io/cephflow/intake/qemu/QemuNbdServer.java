@@ -27,6 +27,9 @@ final class QemuNbdServer implements AutoCloseable {
     });
 
     private final Process process;
+    /** Per process, so a leak check looks at this process's directories only. */
+    static final String SOCKET_DIR_PREFIX = "cephflow-nbd-" + ProcessHandle.current().pid() + "-";
+
     private final Path dir;
     private final Path socket;
     private final LimitedProcess.Drain stderr;
@@ -42,7 +45,7 @@ final class QemuNbdServer implements AutoCloseable {
     }
 
     static QemuNbdServer start(Path image, DiskFormat format, QemuLimits limits) throws IOException {
-        Path dir = Files.createTempDirectory("cephflow-nbd-", PosixFilePermissions.asFileAttribute(
+        Path dir = Files.createTempDirectory(SOCKET_DIR_PREFIX, PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwx------")));
         Path socket = dir.resolve("s");
         Process p;

@@ -14,6 +14,7 @@ import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.SnapRef;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 import java.util.Map;
@@ -172,8 +173,32 @@ public class StorageActivitiesImpl implements StorageActivities, CephflowActivit
 
   @Override
   public void flattenImage(RbdRef r) {
-    run(() -> rbd.clones().flatten(ref(r), (done, total) -> Activity.getExecutionContext().heartbeat(
-        new long[] {done, total})));
+    // taken here: librbd may report progress from its own threads, where the context's thread-local is unset
+    ActivityExecutionContext ctx = Activity.getExecutionContext();
+    ImageRef ref = ref(r);
+    run(() -> rbd.clones().flatten(ref, (done, total) -> ctx.heartbeat(new long[] {done, total})));
+  }
+
+  @Override
+  public List<SnapshotStat> listSnapshots(RbdRef r) {
+    ImageRef ref = ref(r);
+    return call(() -> {
+      if (!rbd.images().exists(ref)) return List.of();
+      return rbd.snapshots().list(ref).stream()
+          .map(s -> new SnapshotStat(s.name(), s.sizeBytes(), s.isProtected())).toList();
+    });
+  }
+
+  @Override
+  public void deleteImage(RbdRef r) {
+    ImageRef ref = ref(r);
+    run(() -> {
+      if (!rbd.images().exists(ref)) return;
+      // snapshots are the workflow's to remove, one by one, after it dealt with their clones
+      List<String> snaps = rbd.snapshots().list(ref).stream().map(s -> ref.snapshot(s.name()).toString()).toList();
+      if (!snaps.isEmpty()) throw ActivityErrors.inUse(ref + " still has snapshots " + snaps, snaps);
+      rbd.images().remove(ref);
+    });
   }
 
   @Override

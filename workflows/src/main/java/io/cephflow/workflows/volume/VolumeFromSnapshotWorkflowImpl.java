@@ -2,7 +2,6 @@ package io.cephflow.workflows.volume;
 
 import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.Failures;
-import io.cephflow.workflows.common.Ids;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.SnapRef;
@@ -21,21 +20,10 @@ public class VolumeFromSnapshotWorkflowImpl implements VolumeFromSnapshotWorkflo
   private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
   private OperationProgress progress = OperationProgress.at("validate");
 
-  /** Throws IllegalArgumentException with a reason a person can act on. */
-  public static void validate(VolumeFromSnapshotRequest r) {
-    if (r == null) throw new IllegalArgumentException("a request is required");
-    Ids.require("volumeId", r.volumeId());
-    Ids.require("sourceVolumeId", r.sourceVolumeId());
-    Ids.require("snapshotId", r.snapshotId());
-    if (r.volumeId().equals(r.sourceVolumeId())) throw new IllegalArgumentException("a volume cannot be its own source");
-    if (r.sizeBytes() < 0) throw new IllegalArgumentException("sizeBytes must be >= 0, got " + r.sizeBytes());
-    if (r.maxCloneDepth() < 0) throw new IllegalArgumentException("maxCloneDepth must be >= 0, got " + r.maxCloneDepth());
-  }
-
   @Override
   public VolumeResult create(VolumeFromSnapshotRequest request) {
     try {
-      validate(request);
+      VolumeFromSnapshotRequests.validate(request);
     } catch (IllegalArgumentException e) {
       throw VolumeSteps.invalid(e.getMessage());
     }

@@ -14,11 +14,14 @@ import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.SnapRef;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCompletionException;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /** {@link StorageActivities} over the RBD port: thin, one port call each, errors mapped once. */
@@ -172,8 +175,43 @@ public class StorageActivitiesImpl implements StorageActivities, CephflowActivit
 
   @Override
   public void flattenImage(RbdRef r) {
-    run(() -> rbd.clones().flatten(ref(r), (done, total) -> Activity.getExecutionContext().heartbeat(
-        new long[] {done, total})));
+    // taken here: librbd may report progress from its own threads, where the context's thread-local is unset
+    ActivityExecutionContext ctx = Activity.getExecutionContext();
+    ImageRef ref = ref(r);
+    // an exception thrown inside librbd's callback is swallowed by JNA: keep the cancellation
+    // (or timeout) the heartbeat reports and rethrow it once librbd returns
+    AtomicReference<ActivityCompletionException> ended = new AtomicReference<>();
+    run(() -> rbd.clones().flatten(ref, (done, total) -> {
+      if (ended.get() != null) return;
+      try {
+        ctx.heartbeat(new long[] {done, total});
+      } catch (ActivityCompletionException e) {
+        ended.set(e);
+      }
+    }));
+    if (ended.get() != null) throw ended.get();
+  }
+
+  @Override
+  public List<SnapshotStat> listSnapshots(RbdRef r) {
+    ImageRef ref = ref(r);
+    return call(() -> {
+      if (!rbd.images().exists(ref)) return List.of();
+      return rbd.snapshots().list(ref).stream()
+          .map(s -> new SnapshotStat(s.name(), s.sizeBytes(), s.isProtected())).toList();
+    });
+  }
+
+  @Override
+  public void deleteImage(RbdRef r) {
+    ImageRef ref = ref(r);
+    run(() -> {
+      if (!rbd.images().exists(ref)) return;
+      // snapshots are the workflow's to remove, one by one, after it dealt with their clones
+      List<String> snaps = rbd.snapshots().list(ref).stream().map(s -> ref.snapshot(s.name()).toString()).toList();
+      if (!snaps.isEmpty()) throw ActivityErrors.inUse(ref + " still has snapshots " + snaps, snaps);
+      rbd.images().remove(ref);
+    });
   }
 
   @Override

@@ -55,6 +55,10 @@ final class CephflowStack implements AutoCloseable {
         .POST(HttpRequest.BodyPublishers.ofString(json)).build());
   }
 
+  HttpResponse<String> delete(String path) {
+    return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).DELETE().build());
+  }
+
   HttpResponse<String> get(String path) {
     return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build());
   }

@@ -1,12 +1,24 @@
 package io.cephflow.workflows;
 
+import io.cephflow.workflows.image.DeleteImageWorkflowImpl;
 import io.cephflow.workflows.image.UploadImageWorkflowImpl;
+import io.cephflow.workflows.volume.CreateVolumeFromImageWorkflowImpl;
+import io.cephflow.workflows.volume.CreateVolumeSnapshotWorkflowImpl;
+import io.cephflow.workflows.volume.DeleteVolumeSnapshotWorkflowImpl;
+import io.cephflow.workflows.volume.DeleteVolumeWorkflowImpl;
+import io.cephflow.workflows.volume.VolumeFromSnapshotWorkflowImpl;
 import java.util.List;
 
 /** Every workflow implementation the worker hosts: one line per flow. */
 public final class WorkflowCatalog {
   public static final List<Class<?>> IMPLEMENTATIONS = List.of(
-      UploadImageWorkflowImpl.class);
+      UploadImageWorkflowImpl.class,
+      DeleteImageWorkflowImpl.class,
+      CreateVolumeFromImageWorkflowImpl.class,
+      CreateVolumeSnapshotWorkflowImpl.class,
+      VolumeFromSnapshotWorkflowImpl.class,
+      DeleteVolumeWorkflowImpl.class,
+      DeleteVolumeSnapshotWorkflowImpl.class);
 
   private WorkflowCatalog() {}
 }

@@ -1,17 +1,21 @@
 package io.cephflow.starter.api;
 
 import io.cephflow.starter.client.CephflowClient;
+import io.cephflow.workflows.image.DeleteImageRequest;
 import io.cephflow.workflows.image.UploadImageRequest;
 import java.net.URI;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Images: upload starts an UploadImage flow. */
+/** Images: upload starts an UploadImage flow, delete a DeleteImage flow. */
 @RestController
 @RequestMapping("/api/v1/images")
 public class ImagesController {
@@ -34,5 +38,12 @@ public class ImagesController {
     URI location = URI.create("/api/v1/operations/" + op);
     return ResponseEntity.accepted().location(location)
         .body(Map.of("operationId", op, "imageId", imageId, "location", location.toString()));
+  }
+
+  @DeleteMapping("/{imageId}")
+  public ResponseEntity<Map<String, String>> delete(@PathVariable String imageId,
+                                                    @RequestParam(defaultValue = "false") boolean flattenDependents) {
+    String op = client.deleteImage(new DeleteImageRequest(imageId, flattenDependents));
+    return Accepted.operation(op, "imageId", imageId);
   }
 }

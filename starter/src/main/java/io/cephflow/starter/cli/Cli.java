@@ -21,10 +21,16 @@ public final class Cli {
   private static final String USAGE = """
       usage: cephflow [--api URL] COMMAND
         image upload --name NAME --source PATH|URL [--id UUID] [--format raw] [--sha256 HEX] [--wait]
+        image delete IMAGE_ID [--flatten-dependents] [--wait]
+        volume create (--image UUID | --source-volume UUID --snapshot UUID [--flatten never|always|depth]
+                      [--max-clone-depth N]) [--size-gb N | --size-bytes N] [--id UUID] [--wait]
+        volume snapshot VOLUME_ID [--id UUID] [--wait]
+        volume delete VOLUME_ID [--snapshot SNAPSHOT_ID] [--flatten-dependents] [--wait]
         operation show ID
         operation wait ID [--timeout SECONDS]
       --api defaults to $CEPHFLOW_API or http://127.0.0.1:8080""";
   private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"([A-Z_]+)\"");
+  private static final java.util.Set<String> FLAGS = java.util.Set.of("wait", "flatten-dependents");
   private static final Pattern OPERATION = Pattern.compile("\"operationId\"\\s*:\\s*\"([^\"]+)\"");
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -68,23 +74,40 @@ public final class Cli {
             "source", required(opts, "source"),
             "diskFormat", opts.getOrDefault("format", "raw"),
             "checksum", opts.getOrDefault("sha256", "")));
-        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(api + "/api/v1/images"))
-            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
-        if (r.statusCode() != 202) return failRequest(r);
-        System.out.println(r.body());
-        if (!opts.containsKey("wait")) return 0;
-        Matcher m = OPERATION.matcher(r.body());
-        if (!m.find()) throw new IOException("no operationId in " + r.body());
-        return await(m.group(1), Long.parseLong(opts.getOrDefault("timeout", "3600")));
+        return started(post("/api/v1/images", body), opts);
+      }
+      case "image delete" -> {
+        return started(delete("/api/v1/images/" + positional(args, "image id"), opts), opts);
+      }
+      case "volume create" -> {
+        String body = json(Map.of(
+            "volumeId", opts.getOrDefault("id", ""),
+            "imageId", opts.getOrDefault("image", ""),
+            "sourceVolumeId", opts.getOrDefault("source-volume", ""),
+            "snapshotId", opts.getOrDefault("snapshot", ""),
+            "flatten", opts.getOrDefault("flatten", ""),
+            "maxCloneDepth", opts.getOrDefault("max-clone-depth", ""),
+            "sizeGb", opts.getOrDefault("size-gb", ""),
+            "sizeBytes", opts.getOrDefault("size-bytes", "")));
+        return started(post("/api/v1/volumes", body), opts);
+      }
+      case "volume snapshot" -> {
+        String path = "/api/v1/volumes/" + positional(args, "volume id") + "/snapshots";
+        return started(post(path, json(Map.of("snapshotId", opts.getOrDefault("id", "")))), opts);
+      }
+      case "volume delete" -> {
+        String path = "/api/v1/volumes/" + positional(args, "volume id")
+            + (opts.containsKey("snapshot") ? "/snapshots/" + opts.get("snapshot") : "");
+        return started(delete(path, opts), opts);
       }
       case "operation show" -> {
-        HttpResponse<String> r = get(positional(args));
+        HttpResponse<String> r = get(positional(args, "operation id"));
         if (r.statusCode() != 200) return failRequest(r);
         System.out.println(r.body());
         return 0;
       }
       case "operation wait" -> {
-        return await(positional(args), Long.parseLong(opts.getOrDefault("timeout", "3600")));
+        return await(positional(args, "operation id"), Long.parseLong(opts.getOrDefault("timeout", "3600")));
       }
       default -> throw new UsageException("unknown command '" + command + "'");
     }
@@ -112,6 +135,26 @@ public final class Cli {
     }
   }
 
+  /** Prints the 202 answer; with --wait, follows the operation to its end. */
+  private int started(HttpResponse<String> r, Map<String, String> opts) throws IOException, InterruptedException {
+    if (r.statusCode() != 202) return failRequest(r);
+    System.out.println(r.body());
+    if (!opts.containsKey("wait")) return 0;
+    Matcher m = OPERATION.matcher(r.body());
+    if (!m.find()) throw new IOException("no operationId in " + r.body());
+    return await(m.group(1), Long.parseLong(opts.getOrDefault("timeout", "3600")));
+  }
+
+  private HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(URI.create(api + path))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
+  }
+
+  private HttpResponse<String> delete(String path, Map<String, String> opts) throws IOException, InterruptedException {
+    String query = opts.containsKey("flatten-dependents") ? "?flattenDependents=true" : "";
+    return send(HttpRequest.newBuilder(URI.create(api + path + query)).DELETE().build());
+  }
+
   private HttpResponse<String> get(String id) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(URI.create(api + "/api/v1/operations/" + id)).GET().build());
   }
@@ -125,8 +168,8 @@ public final class Cli {
     return 2;
   }
 
-  private static String positional(List<String> args) {
-    if (args.size() < 3 || args.get(2).startsWith("--")) throw new UsageException("missing operation id");
+  private static String positional(List<String> args, String what) {
+    if (args.size() < 3 || args.get(2).startsWith("--")) throw new UsageException("missing " + what);
     return args.get(2);
   }
 
@@ -136,7 +179,7 @@ public final class Cli {
       String a = args.get(i);
       if (!a.startsWith("--")) continue;
       String key = a.substring(2);
-      if (key.equals("wait")) {
+      if (FLAGS.contains(key)) {
         out.put(key, "true");
       } else if (i + 1 < args.size()) {
         out.put(key, args.get(++i));

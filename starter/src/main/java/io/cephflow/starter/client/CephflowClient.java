@@ -5,6 +5,19 @@ import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.TaskQueues;
 import io.cephflow.workflows.image.UploadImageRequest;
 import io.cephflow.workflows.image.UploadImageWorkflow;
+import io.cephflow.workflows.image.DeleteImageRequest;
+import io.cephflow.workflows.image.DeleteImageWorkflow;
+import io.cephflow.workflows.volume.CreateVolumeFromImageRequest;
+import io.cephflow.workflows.volume.CreateVolumeFromImageWorkflow;
+import io.cephflow.workflows.volume.CreateVolumeSnapshotRequest;
+import io.cephflow.workflows.volume.CreateVolumeSnapshotWorkflow;
+import io.cephflow.workflows.volume.DeleteVolumeRequest;
+import io.cephflow.workflows.volume.DeleteVolumeSnapshotRequest;
+import io.cephflow.workflows.volume.DeleteVolumeSnapshotWorkflow;
+import io.cephflow.workflows.volume.DeleteVolumeWorkflow;
+import io.cephflow.workflows.volume.VolumeFromSnapshotRequest;
+import io.cephflow.workflows.volume.VolumeFromSnapshotWorkflow;
+import io.cephflow.workflows.volume.VolumeFromSnapshotRequests;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
@@ -48,12 +61,74 @@ public class CephflowClient {
     return id;
   }
 
+  /** Starts (or finds) the creation of this volume from an image; returns the operation id. */
+  public String createVolumeFromImage(CreateVolumeFromImageRequest request) {
+    request.validate();
+    String id = CreateVolumeFromImageWorkflow.workflowId(request.volumeId());
+    CreateVolumeFromImageWorkflow wf = client.newWorkflowStub(CreateVolumeFromImageWorkflow.class, options(id));
+    start(() -> WorkflowClient.start(wf::create, request));
+    return id;
+  }
+
+  /** Starts (or finds) the creation of this volume from a volume snapshot; returns the operation id. */
+  public String createVolumeFromSnapshot(VolumeFromSnapshotRequest request) {
+    VolumeFromSnapshotRequests.validate(request);
+    String id = VolumeFromSnapshotWorkflow.workflowId(request.volumeId());
+    VolumeFromSnapshotWorkflow wf = client.newWorkflowStub(VolumeFromSnapshotWorkflow.class, options(id));
+    start(() -> WorkflowClient.start(wf::create, request));
+    return id;
+  }
+
+  public String createVolumeSnapshot(CreateVolumeSnapshotRequest request) {
+    request.validate();
+    String id = CreateVolumeSnapshotWorkflow.workflowId(request.snapshotId());
+    CreateVolumeSnapshotWorkflow wf = client.newWorkflowStub(CreateVolumeSnapshotWorkflow.class, options(id));
+    start(() -> WorkflowClient.start(wf::snapshot, request));
+    return id;
+  }
+
+  public String deleteVolume(DeleteVolumeRequest request) {
+    request.validate();
+    String id = DeleteVolumeWorkflow.workflowId(request.volumeId());
+    DeleteVolumeWorkflow wf = client.newWorkflowStub(DeleteVolumeWorkflow.class, deleteOptions(id));
+    start(() -> WorkflowClient.start(wf::delete, request));
+    return id;
+  }
+
+  public String deleteVolumeSnapshot(DeleteVolumeSnapshotRequest request) {
+    request.validate();
+    String id = DeleteVolumeSnapshotWorkflow.workflowId(request.snapshotId());
+    DeleteVolumeSnapshotWorkflow wf = client.newWorkflowStub(DeleteVolumeSnapshotWorkflow.class, deleteOptions(id));
+    start(() -> WorkflowClient.start(wf::delete, request));
+    return id;
+  }
+
+  public String deleteImage(DeleteImageRequest request) {
+    request.validate();
+    String id = DeleteImageWorkflow.workflowId(request.imageId());
+    DeleteImageWorkflow wf = client.newWorkflowStub(DeleteImageWorkflow.class, deleteOptions(id));
+    start(() -> WorkflowClient.start(wf::delete, request));
+    return id;
+  }
+
   private static WorkflowOptions options(String id) {
+    // the id names one resource operation: never run it twice, attach to a running one
+    return options(id, WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE);
+  }
+
+  /**
+   * A delete that failed (InUse: refused, nothing removed) may be asked again, e.g. with
+   * flattenDependents; a finished or running one is still attached to, never run twice.
+   */
+  private static WorkflowOptions deleteOptions(String id) {
+    return options(id, WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY);
+  }
+
+  private static WorkflowOptions options(String id, WorkflowIdReusePolicy reuse) {
     return WorkflowOptions.newBuilder()
         .setWorkflowId(id)
         .setTaskQueue(TaskQueues.STORAGE)
-        // the id names one resource operation: never run it twice, attach to a running one
-        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+        .setWorkflowIdReusePolicy(reuse)
         .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
         .build();
   }

@@ -39,6 +39,18 @@ public interface StorageActivities {
 
   List<RbdRef> listChildren(SnapRef snap);
 
+  /** The image's snapshots, oldest first; empty when the image does not exist. */
+  List<SnapshotStat> listSnapshots(RbdRef ref);
+
+  /**
+   * Removes the image by name, whoever created it (deletes go by id, as in Cinder; callers
+   * derive the name from a validated id, so only names in cephflow's scheme reach here). A
+   * missing image is success; one that still has snapshots is InUse naming them.
+   */
+  void deleteImage(RbdRef ref);
+
+  record SnapshotStat(String name, long sizeBytes, boolean isProtected) {}
+
   /** Size, parent (null unless a clone), clone depth and whether it exists. */
   record ImageStat(boolean exists, long sizeBytes, SnapRef parent, int depth, Map<String, String> metadata) {}
 }

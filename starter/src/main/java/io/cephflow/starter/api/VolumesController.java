@@ -1,0 +1,114 @@
+package io.cephflow.starter.api;
+
+import io.cephflow.starter.client.CephflowClient;
+import io.cephflow.workflows.volume.CreateVolumeFromImageRequest;
+import io.cephflow.workflows.volume.CreateVolumeSnapshotRequest;
+import io.cephflow.workflows.volume.DeleteVolumeRequest;
+import io.cephflow.workflows.volume.DeleteVolumeSnapshotRequest;
+import io.cephflow.workflows.volume.FlattenPolicy;
+import io.cephflow.workflows.volume.VolumeFromSnapshotRequest;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Volumes and their snapshots: each request starts (or attaches to) one flow. */
+@RestController
+@RequestMapping("/api/v1/volumes")
+public class VolumesController {
+  static final long GiB = 1L << 30;
+  private final CephflowClient client;
+
+  public VolumesController(CephflowClient client) {
+    this.client = client;
+  }
+
+  /**
+   * The body of POST /api/v1/volumes: a size ({@code sizeGb}, GiB as in Cinder, or {@code sizeBytes};
+   * none keeps the source's) and one source: {@code imageId}, or {@code sourceVolumeId} +
+   * {@code snapshotId} with {@code flatten} (never, always, depth or a boolean) and {@code maxCloneDepth}.
+   */
+  public record CreateBody(String volumeId, Long sizeGb, Long sizeBytes, String imageId, String sourceVolumeId,
+                           String snapshotId, String flatten, Integer maxCloneDepth) {}
+
+  public record SnapshotBody(String snapshotId) {}
+
+  @PostMapping
+  public ResponseEntity<Map<String, String>> create(@RequestBody CreateBody body) {
+    String volumeId = Accepted.idOrNew(body.volumeId());
+    long size = sizeBytes(body);
+    boolean fromImage = body.imageId() != null;
+    boolean fromSnapshot = body.sourceVolumeId() != null || body.snapshotId() != null;
+    if (fromImage == fromSnapshot) {
+      throw new IllegalArgumentException("give exactly one source: imageId, or sourceVolumeId and snapshotId");
+    }
+    String op;
+    if (fromImage) {
+      if (body.flatten() != null || body.maxCloneDepth() != null) {
+        throw new IllegalArgumentException("flatten and maxCloneDepth apply to volumes from snapshots only");
+      }
+      op = client.createVolumeFromImage(new CreateVolumeFromImageRequest(volumeId, body.imageId(), size));
+    } else {
+      op = client.createVolumeFromSnapshot(new VolumeFromSnapshotRequest(volumeId, body.sourceVolumeId(),
+          body.snapshotId(), size, flattenPolicy(body.flatten()),
+          body.maxCloneDepth() == null ? 0 : body.maxCloneDepth()));
+    }
+    return Accepted.operation(op, "volumeId", volumeId);
+  }
+
+  @PostMapping("/{volumeId}/snapshots")
+  public ResponseEntity<Map<String, String>> snapshot(@PathVariable String volumeId,
+                                                      @RequestBody(required = false) SnapshotBody body) {
+    String snapshotId = Accepted.idOrNew(body == null ? null : body.snapshotId());
+    String op = client.createVolumeSnapshot(new CreateVolumeSnapshotRequest(volumeId, snapshotId));
+    return Accepted.operation(op, "snapshotId", snapshotId);
+  }
+
+  @DeleteMapping("/{volumeId}")
+  public ResponseEntity<Map<String, String>> delete(@PathVariable String volumeId,
+                                                    @RequestParam(defaultValue = "false") boolean flattenDependents) {
+    String op = client.deleteVolume(new DeleteVolumeRequest(volumeId, flattenDependents));
+    return Accepted.operation(op, "volumeId", volumeId);
+  }
+
+  @DeleteMapping("/{volumeId}/snapshots/{snapshotId}")
+  public ResponseEntity<Map<String, String>> deleteSnapshot(@PathVariable String volumeId,
+      @PathVariable String snapshotId, @RequestParam(defaultValue = "false") boolean flattenDependents) {
+    String op = client.deleteVolumeSnapshot(new DeleteVolumeSnapshotRequest(volumeId, snapshotId, flattenDependents));
+    return Accepted.operation(op, "snapshotId", snapshotId);
+  }
+
+  static long sizeBytes(CreateBody body) {
+    if (body.sizeGb() != null && body.sizeBytes() != null) {
+      throw new IllegalArgumentException("give sizeGb or sizeBytes, not both");
+    }
+    if (body.sizeBytes() != null) {
+      if (body.sizeBytes() <= 0) throw new IllegalArgumentException("sizeBytes must be > 0");
+      return body.sizeBytes();
+    }
+    if (body.sizeGb() != null) {
+      if (body.sizeGb() <= 0 || body.sizeGb() > Long.MAX_VALUE / GiB) {
+        throw new IllegalArgumentException("sizeGb must be > 0 and fit in 64 bits of bytes");
+      }
+      return body.sizeGb() * GiB;
+    }
+    return 0; // the source's size
+  }
+
+  static FlattenPolicy flattenPolicy(String flatten) {
+    if (flatten == null || flatten.isBlank()) return FlattenPolicy.DEPTH;
+    return switch (flatten.toLowerCase(Locale.ROOT)) {
+      case "true", "always" -> FlattenPolicy.ALWAYS;
+      case "false", "never" -> FlattenPolicy.NEVER;
+      case "depth" -> FlattenPolicy.DEPTH;
+      default -> throw new IllegalArgumentException("flatten must be never, always or depth (or a boolean), got '"
+          + flatten + "'");
+    };
+  }
+}

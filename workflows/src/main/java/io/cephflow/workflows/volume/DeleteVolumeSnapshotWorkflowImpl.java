@@ -1,0 +1,51 @@
+package io.cephflow.workflows.volume;
+
+import io.cephflow.workflows.common.DeleteResult;
+import io.cephflow.workflows.common.DeleteSteps;
+import io.cephflow.workflows.common.OperationProgress;
+import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.SnapRef;
+import io.cephflow.workflows.storage.StorageActivities;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Workflow;
+import java.util.List;
+
+/** See {@link DeleteVolumeSnapshotWorkflow}. */
+public class DeleteVolumeSnapshotWorkflowImpl implements DeleteVolumeSnapshotWorkflow {
+  private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
+  private OperationProgress progress = OperationProgress.at("validate");
+
+  @Override
+  public DeleteResult delete(DeleteVolumeSnapshotRequest request) {
+    try {
+      request.validate();
+    } catch (IllegalArgumentException e) {
+      throw VolumeSteps.invalid(e.getMessage());
+    }
+    SnapRef snap = SnapRef.volumeSnapshot(request.volumeId(), request.snapshotId());
+    RbdRef volume = snap.image();
+    DeleteSteps steps = new DeleteSteps(storage, p -> progress = p);
+    try {
+      progress = OperationProgress.at("inspect");
+      // listSnapshots is empty for a missing volume: nothing to delete either way
+      boolean exists = storage.listSnapshots(volume).stream().anyMatch(s -> s.name().equals(snap.snapshot()));
+      if (!exists) {
+        progress = OperationProgress.at("done");
+        return new DeleteResult(snap.toString(), false, List.of());
+      }
+      List<String> flattened = steps.refuseOrFlatten(snap.toString(), steps.dependents(List.of(snap)),
+          request.flattenDependents());
+      steps.removeSnapshot(snap);
+      progress = OperationProgress.at("done");
+      return new DeleteResult(snap.toString(), true, flattened);
+    } catch (TemporalFailure e) {
+      progress = OperationProgress.at("failed");
+      throw DeleteSteps.typed(e);
+    }
+  }
+
+  @Override
+  public OperationProgress progress() {
+    return progress;
+  }
+}

@@ -1,0 +1,38 @@
+package io.cephflow.workflows.volume;
+
+import io.cephflow.workflows.common.DeleteResult;
+import io.cephflow.workflows.common.DeleteSteps;
+import io.cephflow.workflows.common.OperationProgress;
+import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.storage.StorageActivities;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Workflow;
+
+/** See {@link DeleteVolumeWorkflow}. */
+public class DeleteVolumeWorkflowImpl implements DeleteVolumeWorkflow {
+  private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
+  private OperationProgress progress = OperationProgress.at("validate");
+
+  @Override
+  public DeleteResult delete(DeleteVolumeRequest request) {
+    try {
+      request.validate();
+    } catch (IllegalArgumentException e) {
+      throw VolumeSteps.invalid(e.getMessage());
+    }
+    try {
+      DeleteResult result = new DeleteSteps(storage, p -> progress = p)
+          .deleteImageTree(RbdRef.volume(request.volumeId()), request.flattenDependents());
+      progress = OperationProgress.at("done");
+      return result;
+    } catch (TemporalFailure e) {
+      progress = OperationProgress.at("failed");
+      throw DeleteSteps.typed(e);
+    }
+  }
+
+  @Override
+  public OperationProgress progress() {
+    return progress;
+  }
+}

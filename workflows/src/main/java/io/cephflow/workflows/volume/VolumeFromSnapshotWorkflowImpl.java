@@ -1,0 +1,84 @@
+package io.cephflow.workflows.volume;
+
+import io.cephflow.workflows.common.Compensations;
+import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.OperationProgress;
+import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.SnapRef;
+import io.cephflow.workflows.storage.StorageActivities;
+import io.cephflow.workflows.storage.StorageActivities.ImageStat;
+import io.cephflow.workflows.storage.StorageActivities.SnapshotStat;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Workflow;
+
+/** See {@link VolumeFromSnapshotWorkflow}. */
+public class VolumeFromSnapshotWorkflowImpl implements VolumeFromSnapshotWorkflow {
+  /** Cinder's rbd_max_clone_depth default. */
+  public static final int DEFAULT_MAX_CLONE_DEPTH = 5;
+
+  private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
+  private OperationProgress progress = OperationProgress.at("validate");
+
+  @Override
+  public VolumeResult create(VolumeFromSnapshotRequest request) {
+    try {
+      VolumeFromSnapshotRequests.validate(request);
+    } catch (IllegalArgumentException e) {
+      throw VolumeSteps.invalid(e.getMessage());
+    }
+    String owner = Workflow.getInfo().getWorkflowId();
+    SnapRef parent = SnapRef.volumeSnapshot(request.sourceVolumeId(), request.snapshotId());
+    RbdRef volume = RbdRef.volume(request.volumeId());
+    Compensations undo = new Compensations();
+    try {
+      progress = OperationProgress.at("inspect-snapshot");
+      ImageStat source = storage.statImage(parent.image());
+      SnapshotStat snap = source.exists() ? storage.listSnapshots(parent.image()).stream()
+          .filter(s -> s.name().equals(parent.snapshot())).findFirst().orElse(null) : null;
+      if (snap == null) {
+        throw ApplicationFailure.newNonRetryableFailure("snapshot " + parent + " does not exist", Failures.NOT_FOUND);
+      }
+      long size = VolumeSteps.targetSize(request.sizeBytes(), snap.sizeBytes(), "snapshot " + parent);
+      // the clone sits one level below the snapshot's image
+      boolean flatten = mustFlatten(request, source.depth() + 1);
+
+      progress = new OperationProgress("clone", 0, snap.sizeBytes());
+      undo.add("remove volume " + volume, () -> storage.removeImage(volume, owner));
+      storage.cloneImage(parent, volume, owner);
+      if (flatten) {
+        progress = new OperationProgress("flatten", 0, snap.sizeBytes());
+        storage.flattenImage(volume);
+      }
+      if (size > snap.sizeBytes()) {
+        progress = OperationProgress.at("resize");
+        storage.resizeImage(volume, size, false);
+      }
+      progress = OperationProgress.at("metadata");
+      VolumeSteps.recordSource(storage, volume, parent.toString());
+      ImageStat done = storage.statImage(volume);
+      progress = new OperationProgress("done", done.sizeBytes(), done.sizeBytes());
+      return VolumeSteps.result(request.volumeId(), volume, done);
+    } catch (TemporalFailure e) {
+      progress = OperationProgress.at("compensating");
+      RuntimeException failure = undo.failWith(e);
+      progress = OperationProgress.at("failed");
+      throw failure;
+    }
+  }
+
+  static boolean mustFlatten(VolumeFromSnapshotRequest request, int cloneDepth) {
+    FlattenPolicy policy = request.flatten() == null ? FlattenPolicy.DEPTH : request.flatten();
+    int max = request.maxCloneDepth() == 0 ? DEFAULT_MAX_CLONE_DEPTH : request.maxCloneDepth();
+    return switch (policy) {
+      case NEVER -> false;
+      case ALWAYS -> true;
+      case DEPTH -> cloneDepth > max;
+    };
+  }
+
+  @Override
+  public OperationProgress progress() {
+    return progress;
+  }
+}

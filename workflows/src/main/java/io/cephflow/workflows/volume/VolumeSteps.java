@@ -1,0 +1,41 @@
+package io.cephflow.workflows.volume;
+
+import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.Provenance;
+import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.storage.StorageActivities;
+import io.cephflow.workflows.storage.StorageActivities.ImageStat;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Instant;
+import java.util.Map;
+
+/** Small pieces the volume creation flows share (workflow code). */
+final class VolumeSteps {
+  private VolumeSteps() {}
+
+  static ApplicationFailure invalid(String message) {
+    return ApplicationFailure.newNonRetryableFailure(message, Failures.INVALID_REQUEST);
+  }
+
+  /** The size to resize to: the requested one, or the source's when none was asked for. */
+  static long targetSize(long requested, long sourceSize, String source) {
+    if (requested == 0) return sourceSize;
+    if (requested < sourceSize) {
+      throw invalid("the volume (" + requested + " bytes) cannot be smaller than " + source + " ("
+          + sourceSize + " bytes)");
+    }
+    return requested;
+  }
+
+  static void recordSource(StorageActivities storage, RbdRef volume, String source) {
+    storage.setMetadata(volume, Map.of(
+        Provenance.SOURCE, source,
+        Provenance.CREATED_AT, Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()));
+  }
+
+  static VolumeResult result(String volumeId, RbdRef volume, ImageStat stat) {
+    return new VolumeResult(volumeId, volume.pool(), volume.image(), stat.sizeBytes(),
+        stat.parent() == null ? null : stat.parent().toString(), stat.depth());
+  }
+}

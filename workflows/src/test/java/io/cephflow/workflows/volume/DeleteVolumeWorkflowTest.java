@@ -1,0 +1,154 @@
+package io.cephflow.workflows.volume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+import io.cephflow.workflows.common.DeleteResult;
+import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.SnapRef;
+import io.cephflow.workflows.storage.StorageActivities;
+import io.cephflow.workflows.storage.StorageActivities.ImageStat;
+import io.cephflow.workflows.storage.StorageActivities.SnapshotStat;
+import io.cephflow.workflows.testing.WorkflowTestBed;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.failure.ApplicationFailure;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.mockito.InOrder;
+
+/** DeleteVolume, and through it the steps every delete shares (DeleteSteps). */
+class DeleteVolumeWorkflowTest {
+  static final String VOLUME_ID = "8a9b0c1d-2e3f-4a5b-8c6d-7e8f9a0b1c2d";
+  static final RbdRef VOL = RbdRef.volume(VOLUME_ID);
+  static final SnapRef S1 = new SnapRef(VOL, "snapshot-1");
+  static final SnapRef S2 = new SnapRef(VOL, "snapshot-2");
+  static final RbdRef CLONE_A = RbdRef.volume("9b0c1d2e-3f40-4b6c-9d7e-8f9a0b1c2d3e");
+  static final RbdRef CLONE_B = new RbdRef("vms", "server_disk");
+
+  final StorageActivities storage = mock(StorageActivities.class, withSettings().withoutAnnotations());
+  final WorkflowTestBed bed = new WorkflowTestBed(DeleteVolumeWorkflowImpl.class, storage);
+
+  @BeforeEach
+  void cluster() {
+    when(storage.statImage(VOL)).thenReturn(new ImageStat(true, 1000, null, 0, Map.of()));
+    when(storage.listSnapshots(VOL)).thenReturn(List.of(new SnapshotStat("snapshot-1", 1000, true),
+        new SnapshotStat("snapshot-2", 1000, true)));
+    when(storage.listChildren(S1)).thenReturn(List.of());
+    when(storage.listChildren(S2)).thenReturn(List.of());
+  }
+
+  @AfterEach
+  void close() {
+    bed.close();
+  }
+
+  DeleteResult run(boolean flatten) {
+    return bed.start(DeleteVolumeWorkflow.class, DeleteVolumeWorkflow.workflowId(VOLUME_ID))
+        .delete(new DeleteVolumeRequest(VOLUME_ID, flatten));
+  }
+
+  void withClones() {
+    when(storage.listChildren(S1)).thenReturn(List.of(CLONE_A));
+    when(storage.listChildren(S2)).thenReturn(List.of(CLONE_B));
+  }
+
+  @Test
+  void removesEachSnapshotThenTheVolume() {
+    assertThat(run(false)).isEqualTo(new DeleteResult(VOL.toString(), true, List.of()));
+    InOrder order = inOrder(storage);
+    order.verify(storage).unprotectSnapshot(S1);
+    order.verify(storage).removeSnapshot(S1);
+    order.verify(storage).unprotectSnapshot(S2);
+    order.verify(storage).removeSnapshot(S2);
+    order.verify(storage).deleteImage(VOL);
+    verify(storage, never()).flattenImage(any());
+  }
+
+  @Test
+  void aMissingVolumeIsSuccessAndNothingIsTouched() {
+    when(storage.statImage(VOL)).thenReturn(new ImageStat(false, 0, null, 0, Map.of()));
+    assertThat(run(false)).isEqualTo(new DeleteResult(VOL.toString(), false, List.of()));
+    verify(storage, never()).deleteImage(any());
+    verify(storage, never()).removeSnapshot(any());
+  }
+
+  @Test
+  void dependentClonesAreRefusedAsInUseNamingThemAndNothingIsTouched() {
+    withClones();
+    assertThatThrownBy(() -> run(false)).isInstanceOf(WorkflowFailedException.class).satisfies(e -> {
+      assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.IN_USE);
+      assertThat(WorkflowTestBed.failureMessage(e)).contains(CLONE_A.toString()).contains(CLONE_B.toString());
+    });
+    verify(storage, never()).flattenImage(any());
+    verify(storage, never()).unprotectSnapshot(any());
+    verify(storage, never()).removeSnapshot(any());
+    verify(storage, never()).deleteImage(any());
+  }
+
+  @Test
+  void withFlattenDependentsEachCloneIsFlattenedFirst() {
+    withClones();
+    assertThat(run(true).flattened()).containsExactly(CLONE_A.toString(), CLONE_B.toString());
+    InOrder order = inOrder(storage);
+    order.verify(storage).flattenImage(CLONE_A);
+    order.verify(storage).flattenImage(CLONE_B);
+    order.verify(storage).unprotectSnapshot(S1);
+    order.verify(storage).deleteImage(VOL);
+  }
+
+  /** Deletes have no compensation: a failure stops the flow before any later destructive step. */
+  enum Step {
+    INSPECT(t -> when(t.storage.statImage(VOL)).thenThrow(bad(Failures.PERMISSION_DENIED))),
+    LIST_SNAPSHOTS(t -> when(t.storage.listSnapshots(VOL)).thenThrow(bad(Failures.PERMISSION_DENIED))),
+    LIST_CHILDREN(t -> when(t.storage.listChildren(S2)).thenThrow(bad(Failures.PERMISSION_DENIED))),
+    FLATTEN(t -> doThrow(bad(Failures.NO_SPACE)).when(t.storage).flattenImage(CLONE_B), "flattenImage"),
+    UNPROTECT(t -> doThrow(bad(Failures.IN_USE)).when(t.storage).unprotectSnapshot(S2),
+        "flattenImage", "unprotectSnapshot", "removeSnapshot"),
+    REMOVE_SNAPSHOT(t -> doThrow(bad(Failures.PERMISSION_DENIED)).when(t.storage).removeSnapshot(S2),
+        "flattenImage", "unprotectSnapshot", "removeSnapshot"),
+    DELETE(t -> doThrow(bad(Failures.IN_USE)).when(t.storage).deleteImage(VOL),
+        "flattenImage", "unprotectSnapshot", "removeSnapshot");
+
+    final Consumer<DeleteVolumeWorkflowTest> inject;
+    final List<String> reached;
+
+    Step(Consumer<DeleteVolumeWorkflowTest> inject, String... reached) {
+      this.inject = inject;
+      this.reached = List.of(reached);
+    }
+  }
+
+  static ApplicationFailure bad(String type) {
+    return ApplicationFailure.newNonRetryableFailure("injected " + type, type);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Step.class)
+  void aFailureAtEachStepStopsBeforeAnyLaterDestructiveStep(Step step) {
+    withClones();
+    step.inject.accept(this);
+    assertThatThrownBy(() -> run(true)).isInstanceOf(WorkflowFailedException.class)
+        .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(WorkflowTestBed.injectedType(e)));
+    if (!step.reached.contains("flattenImage")) verify(storage, never()).flattenImage(any());
+    if (!step.reached.contains("unprotectSnapshot")) verify(storage, never()).unprotectSnapshot(any());
+    if (!step.reached.contains("removeSnapshot")) verify(storage, never()).removeSnapshot(any());
+    if (step != Step.DELETE) verify(storage, never()).deleteImage(any());
+    if (step == Step.UNPROTECT) verify(storage, never()).removeSnapshot(S2);
+    verify(storage, never()).removeImage(any(), any());
+  }
+}

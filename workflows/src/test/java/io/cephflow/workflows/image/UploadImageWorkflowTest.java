@@ -71,6 +71,7 @@ class UploadImageWorkflowTest {
     order.verify(storage).protectSnapshot(SNAP);
     order.verify(storage).setMetadata(eq(REF), anyMap());
     verify(storage, never()).removeImage(any(), any());
+    bed.recordHistory(OWNER, "upload-image-success");
   }
 
   @Test
@@ -149,6 +150,7 @@ class UploadImageWorkflowTest {
     assertThatThrownBy(() -> run(null)).isInstanceOf(WorkflowFailedException.class)
         .satisfies(e -> assertThat(WorkflowTestBed.failureMessage(e))
             .contains("compensation incomplete").contains("remove image images/" + ID));
+    bed.recordHistory(OWNER, "upload-image-compensation-failed");
   }
 
   @Test

@@ -8,22 +8,28 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkflowImplementationOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /** A TestWorkflowEnvironment with one worker, fast retries and the given mocked activities. */
 public final class WorkflowTestBed implements AutoCloseable {
   public static final String QUEUE = "test";
+  /** Fast retries; also what replays use (activity options are part of a workflow's commands). */
+  public static final WorkflowImplementationOptions OPTIONS = WorkflowImplementationOptions.newBuilder()
+      .setDefaultActivityOptions(ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofSeconds(30))
+          .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofMillis(10))
+              .setMaximumAttempts(3).build())
+          .build())
+      .build();
   private final TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
 
   public WorkflowTestBed(Class<?> workflowImpl, Object... activities) {
     Worker worker = env.newWorker(QUEUE);
-    worker.registerWorkflowImplementationTypes(WorkflowImplementationOptions.newBuilder()
-        .setDefaultActivityOptions(ActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofSeconds(30))
-            .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofMillis(10))
-                .setMaximumAttempts(3).build())
-            .build())
-        .build(), workflowImpl);
+    worker.registerWorkflowImplementationTypes(OPTIONS, workflowImpl);
     worker.registerActivitiesImplementations(activities);
     env.start();
   }
@@ -55,6 +61,22 @@ public final class WorkflowTestBed implements AutoCloseable {
       if (c instanceof ApplicationFailure a) type = a.getType();
     }
     return type;
+  }
+
+  /**
+   * With {@code -Dcephflow.recordHistories=true}, saves the finished workflow's history as
+   * {@code src/test/resources/histories/<name>.json}, which {@code ReplayHistoriesTest}
+   * replays against the current code: a change that breaks determinism fails there.
+   */
+  public void recordHistory(String workflowId, String name) {
+    if (!Boolean.getBoolean("cephflow.recordHistories")) return;
+    try {
+      Path out = Path.of("src/test/resources/histories", name + ".json");
+      Files.createDirectories(out.getParent());
+      Files.writeString(out, env.getWorkflowClient().fetchHistory(workflowId).toJson(true));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override

@@ -78,6 +78,7 @@ class CreateVolumeFromImageWorkflowTest {
     verify(storage, never()).createImage(any(), anyLong(), anyString());
     verify(storage, never()).resizeImage(any(), anyLong(), anyBoolean());
     verify(convert, never()).convertImageInto(any(), any(), any());
+    bed.recordHistory(OWNER, "create-volume-from-image-clone");
   }
 
   @Test

@@ -94,6 +94,7 @@ class VolumeFromSnapshotWorkflowTest {
     InOrder order = inOrder(storage);
     order.verify(storage).cloneImage(PARENT, VOL, OWNER);
     order.verify(storage).flattenImage(VOL);
+    bed.recordHistory(OWNER, "volume-from-snapshot-always-flatten");
   }
 
   @Test

@@ -1,0 +1,43 @@
+package io.cephflow.workflows;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cephflow.workflows.testing.WorkflowTestBed;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.Worker;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Replays recorded histories (src/test/resources/histories, recorded by the workflow tests
+ * with -Dcephflow.recordHistories=true) against today's workflow code: a change that is not
+ * replay-safe fails here and needs Workflow.getVersion.
+ */
+class ReplayHistoriesTest {
+  static Stream<Path> histories() throws IOException {
+    List<Path> files;
+    try (Stream<Path> s = Files.list(Path.of("src/test/resources/histories"))) {
+      files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+    }
+    assertThat(files).as("recorded histories").isNotEmpty();
+    return files.stream();
+  }
+
+  @ParameterizedTest
+  @MethodSource("histories")
+  void replaysDeterministically(Path history) throws Exception {
+    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+      Worker worker = env.newWorker(WorkflowTestBed.QUEUE);
+      worker.registerWorkflowImplementationTypes(WorkflowTestBed.OPTIONS,
+          WorkflowCatalog.IMPLEMENTATIONS.toArray(new Class<?>[0]));
+      WorkflowReplayer.replayWorkflowExecution(WorkflowExecutionHistory.fromJson(Files.readString(history)), worker);
+    }
+  }
+}

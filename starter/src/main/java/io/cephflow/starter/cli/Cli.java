@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 public final class Cli {
   private static final String USAGE = """
       usage: cephflow [--api URL] COMMAND
-        image upload --name NAME --source PATH|URL [--id UUID] [--format raw] [--sha256 HEX] [--wait]
+        image upload --name NAME --source PATH|URL [--id UUID] [--format raw] [--checksum sha256:HEX|sha512:HEX] [--wait]
         operation show ID
         operation wait ID [--timeout SECONDS]
       --api defaults to $CEPHFLOW_API or http://127.0.0.1:8080""";
@@ -67,7 +67,7 @@ public final class Cli {
             "name", required(opts, "name"),
             "source", required(opts, "source"),
             "diskFormat", opts.getOrDefault("format", "raw"),
-            "checksum", opts.getOrDefault("sha256", "")));
+            "checksum", opts.getOrDefault("checksum", opts.getOrDefault("sha256", ""))));
         HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(api + "/api/v1/images"))
             .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
         if (r.statusCode() != 202) return failRequest(r);

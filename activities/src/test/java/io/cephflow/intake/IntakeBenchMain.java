@@ -10,6 +10,7 @@ import io.cephflow.ceph.librbd.Librbd;
 import io.cephflow.intake.format.DiskFormat;
 import io.cephflow.intake.format.InspectionPolicy;
 import io.cephflow.intake.qemu.ProcessQemuImg;
+import io.cephflow.intake.qemu.QemuLimits;
 import io.cephflow.intake.qemu.RawExtentSource;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -20,14 +21,15 @@ import java.nio.file.Path;
  * Not a test: one run of cephflow's decode path (vet, qemu-nbd + Java NBD client, RBD writer
  * with 16 aio writes in flight) from a local image into an existing RBD image, as
  * bench/intake-bench.sh calls it. Prints "seconds vetSeconds bytesWritten peakHeapMiB".
- * Usage: IntakeBenchMain IMAGE FORMAT POOL/NAME
+ * Usage: IntakeBenchMain IMAGE FORMAT POOL/NAME [NBD_CONNECTIONS=1]
  */
 public final class IntakeBenchMain {
   public static void main(String[] args) throws Exception {
     Path image = Path.of(args[0]);
     DiskFormat format = DiskFormat.fromName(args[1]);
     String[] target = args[2].split("/", 2);
-    ProcessQemuImg qemu = new ProcessQemuImg();
+    int connections = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+    ProcessQemuImg qemu = new ProcessQemuImg(QemuLimits.forInfo(), QemuLimits.forConvert(), 4 << 20, connections);
     ImageIntake intake = new ImageIntake(InspectionPolicy.defaults(), qemu);
     try (CephCluster cluster = CephCluster.connect(CephConfig.fromEnv())) {
       Rbd rbd = Librbd.over(cluster, 16);

@@ -34,7 +34,11 @@ import java.nio.file.Path;
  * whole source stays right (a Range request would skip the bytes the digest needs).
  */
 public class ImportActivitiesImpl implements ImportActivities, CephflowActivities {
-  private static final int HEARTBEAT_EVERY = 8 << 20;
+  /**
+   * Every buffer: a slow but live server must not look dead to the heartbeat timeout (the SDK
+   * throttles what it actually sends).
+   */
+  private static final int HEARTBEAT_EVERY = 1 << 20;
   private final Sources sources;
   private final Rbd rbd;
   private final ScratchArea scratch;

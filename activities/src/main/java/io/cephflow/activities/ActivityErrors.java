@@ -1,6 +1,8 @@
 package io.cephflow.activities;
 
 import io.cephflow.ceph.RbdException;
+import io.cephflow.intake.format.UnsafeImageException;
+import io.cephflow.intake.qemu.QemuProcessException;
 import io.cephflow.transfer.SourceException;
 import io.cephflow.workflows.common.Failures;
 import io.temporal.failure.ApplicationFailure;
@@ -27,6 +29,27 @@ public final class ActivityErrors {
     return e.retryable()
         ? ApplicationFailure.newFailureWithCause(e.getMessage(), e.type(), e.getCause())
         : ApplicationFailure.newNonRetryableFailure(e.getMessage(), e.type());
+  }
+
+  /** The inspector's reason leads the message ("BACKING_FILE: ...") and is the failure's detail. */
+  public static ApplicationFailure of(UnsafeImageException e) {
+    return ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.UNSAFE_IMAGE, e.reason().name());
+  }
+
+  /**
+   * qemu on a local, vetted file: a limit hit or a refusal is a property of the bytes (the same
+   * file fails the same way again), so it is UnsafeImage, not retried.
+   */
+  public static ApplicationFailure ofVetting(QemuProcessException e) {
+    return ApplicationFailure.newNonRetryableFailure("qemu-img refused the image: " + e.getMessage(),
+        Failures.UNSAFE_IMAGE, e.kind().name());
+  }
+
+  /** Decoding a file that passed vetting: a limit is still the image's fault; a crash may not be. */
+  public static ApplicationFailure ofDecoding(QemuProcessException e) {
+    return e.kind() == QemuProcessException.Kind.FAILED
+        ? ApplicationFailure.newFailureWithCause("qemu failed: " + e.getMessage(), "QemuFailed", e)
+        : ofVetting(e);
   }
 
   public static ApplicationFailure inUse(String message, java.util.List<String> holders) {

@@ -4,47 +4,71 @@ import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.ImportResult;
 import io.cephflow.ceph.Rbd;
 import io.cephflow.ceph.RbdException;
+import io.cephflow.intake.ImageIntake;
+import io.cephflow.intake.VettedImage;
+import io.cephflow.intake.format.DiskFormat;
+import io.cephflow.intake.format.UnsafeImageException;
+import io.cephflow.intake.qemu.QemuProcessException;
+import io.cephflow.transfer.ScratchArea;
 import io.cephflow.transfer.SourceException;
+import io.cephflow.transfer.SourceLengthException;
 import io.cephflow.transfer.Sources;
+import io.cephflow.transfer.SparseFileDataSource;
 import io.cephflow.transfer.StreamDataSource;
 import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.storage.ImportActivities;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
+import java.net.SocketTimeoutException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 
-/** {@link ImportActivities}: streams a source into RBD with bounded memory and heartbeats. */
+/**
+ * {@link ImportActivities}: raw sources stream into RBD with bounded memory; other formats are
+ * staged in the private scratch area, vetted by {@link ImageIntake}, and written as they are.
+ * Resume after a retry re-reads the skipped prefix without writing it, so the SHA-256 over the
+ * whole source stays right (a Range request would skip the bytes the digest needs).
+ */
 public class ImportActivitiesImpl implements ImportActivities, CephflowActivities {
-  private static final byte[] QCOW2_MAGIC = {'Q', 'F', 'I', (byte) 0xfb};
+  /**
+   * Every buffer: a slow but live server must not look dead to the heartbeat timeout (the SDK
+   * throttles what it actually sends).
+   */
+  private static final int HEARTBEAT_EVERY = 1 << 20;
   private final Sources sources;
   private final Rbd rbd;
+  private final ScratchArea scratch;
+  private final ImageIntake intake;
 
-  public ImportActivitiesImpl(Sources sources, Rbd rbd) {
+  public ImportActivitiesImpl(Sources sources, Rbd rbd, ScratchArea scratch, ImageIntake intake) {
     this.sources = sources;
     this.rbd = rbd;
+    this.scratch = scratch;
+    this.intake = intake;
   }
 
   @Override
   public SourceInfo probeSource(String source, String diskFormat) {
-    if (!"raw".equals(diskFormat)) {
-      throw ApplicationFailure.newNonRetryableFailure("disk format '" + diskFormat
-          + "' is not supported yet: only raw images are accepted", Failures.UNSUPPORTED_FORMAT);
+    DiskFormat declared = format(diskFormat);
+    if (declared != DiskFormat.RAW && declared != DiskFormat.ISO) {
+      throw ApplicationFailure.newNonRetryableFailure("only raw and iso sources stream; '" + diskFormat
+          + "' must be staged and vetted first", Failures.UNSUPPORTED_FORMAT);
     }
     try (Sources.Opened opened = sources.open(source)) {
-      byte[] head = opened.body().readNBytes(4);
+      byte[] head = opened.body().readNBytes(ImageIntake.HEAD_BYTES);
       if (head.length == 0) throw ApplicationFailure.newNonRetryableFailure(source + " is empty", Failures.SOURCE_EMPTY);
-      if (Arrays.equals(head, QCOW2_MAGIC)) {
-        throw ApplicationFailure.newNonRetryableFailure("declared raw, but " + source + " is a qcow2 image",
-            Failures.UNSAFE_IMAGE);
-      }
+      intake.inspectHead(head, declared);
       return new SourceInfo(opened.length(), diskFormat);
     } catch (SourceException e) {
       throw ActivityErrors.of(e);
+    } catch (UnsafeImageException e) {
+      throw ActivityErrors.of(e);
     } catch (IOException e) {
-      throw ApplicationFailure.newFailureWithCause("reading " + source + ": " + e.getMessage(), "SourceIo", e);
+      throw ioFailure(source, e);
     }
   }
 
@@ -55,7 +79,7 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
     ImageRef target = StorageActivitiesImpl.ref(request.target());
     try (Sources.Opened opened = sources.open(request.source());
          StreamDataSource data = new StreamDataSource(opened.body(), opened.length(), "SHA-256",
-             sources.policy().maxBytes())) {
+             request.checksumAlgorithm(), sources.policy().maxBytes())) {
       if (request.expectedSizeBytes() >= 0 && opened.length() >= 0 && opened.length() != request.expectedSizeBytes()) {
         throw ApplicationFailure.newNonRetryableFailure("the source changed size: " + opened.length()
             + " bytes now, " + request.expectedSizeBytes() + " when probed", Failures.SOURCE_LENGTH_MISMATCH);
@@ -69,29 +93,115 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
         throw ApplicationFailure.newNonRetryableFailure("the source ended after " + r.bytesRead()
             + " of " + request.expectedSizeBytes() + " bytes", Failures.SOURCE_LENGTH_MISMATCH);
       }
-      return new WriteResult(r.bytesRead(), r.bytesWritten(), data.hexDigest());
+      return new WriteResult(r.bytesRead(), r.bytesWritten(), data.hexDigest(), data.extraHexDigest());
     } catch (SourceException e) {
       throw ActivityErrors.of(e);
     } catch (RbdException e) {
       throw ActivityErrors.of(e);
     } catch (UncheckedIOException e) {
-      throw ioFailure(request, e.getCause());
+      throw ioFailure(request.source(), e.getCause());
     } catch (IOException e) {
-      throw ioFailure(request, e);
+      throw ioFailure(request.source(), e);
     }
   }
 
-  private static ApplicationFailure ioFailure(WriteRequest request, IOException e) {
+  @Override
+  public StagedSource stageSource(StageRequest request) {
+    ActivityExecutionContext ctx = Activity.getExecutionContext();
+    Path file = scratchFile(request.scratchKey());
+    try {
+      StagedDownload.Result r = StagedDownload.fetch(sources, request.source(), file, request.checksumAlgorithm(),
+          HEARTBEAT_EVERY, (done, total) -> ctx.heartbeat(new long[] {done, total}));
+      if (r.bytes() == 0) {
+        throw ApplicationFailure.newNonRetryableFailure(request.source() + " is empty", Failures.SOURCE_EMPTY);
+      }
+      return new StagedSource(request.scratchKey(), r.bytes(), r.sha256(), r.checksum());
+    } catch (SourceException e) {
+      throw ActivityErrors.of(e);
+    } catch (IOException e) {
+      throw ioFailure(request.source(), e);
+    }
+  }
+
+  @Override
+  public VettedSource vetStaged(String scratchKey, String diskFormat) {
+    Path file = scratchFile(scratchKey);
+    try {
+      VettedImage v = intake.vet(file, format(diskFormat));
+      return new VettedSource(diskFormat, v.virtualSize(), v.inspected().fileSize());
+    } catch (UnsafeImageException e) {
+      throw ActivityErrors.of(e);
+    } catch (QemuProcessException e) {
+      throw ActivityErrors.ofVetting(e);
+    } catch (NoSuchFileException e) {
+      throw missingScratch(scratchKey);
+    } catch (IOException e) {
+      throw ApplicationFailure.newFailureWithCause("vetting " + scratchKey + ": " + e.getMessage(), "IntakeIo", e);
+    }
+  }
+
+  @Override
+  public WriteResult writeStaged(String scratchKey, RbdRef target) {
+    ActivityExecutionContext ctx = Activity.getExecutionContext();
+    long resumeFrom = ctx.getHeartbeatDetails(long[].class).map(d -> d[0]).orElse(0L);
+    Path file = scratchFile(scratchKey);
+    try (SparseFileDataSource data = new SparseFileDataSource(file)) {
+      ImportResult r = rbd.streams().write(StorageActivitiesImpl.ref(target), data, resumeFrom,
+          (done, total) -> ctx.heartbeat(new long[] {done, total}));
+      return new WriteResult(data.size(), r.bytesWritten(), null, null);
+    } catch (RbdException e) {
+      throw ActivityErrors.of(e);
+    } catch (NoSuchFileException e) {
+      throw missingScratch(scratchKey);
+    } catch (IOException | UncheckedIOException e) {
+      throw ApplicationFailure.newFailureWithCause("writing " + scratchKey + " into " + target + ": "
+          + e.getMessage(), "IntakeIo", e);
+    }
+  }
+
+  @Override
+  public void removeStaged(String scratchKey) {
+    try {
+      ScratchArea.delete(scratchFile(scratchKey));
+    } catch (UncheckedIOException e) {
+      throw ApplicationFailure.newFailureWithCause(e.getMessage(), "IntakeIo", e);
+    }
+  }
+
+  private Path scratchFile(String key) {
+    try {
+      return scratch.file(key);
+    } catch (IllegalArgumentException e) {
+      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INVALID_REQUEST);
+    }
+  }
+
+  /** The file lives on one worker; a retry elsewhere (or after a restart) cannot find it. */
+  private static ApplicationFailure missingScratch(String key) {
+    return ApplicationFailure.newNonRetryableFailure("scratch file " + key + " is gone (staged on another "
+        + "worker, or removed)", Failures.SOURCE_NOT_FOUND);
+  }
+
+  static DiskFormat format(String name) {
+    try {
+      return DiskFormat.fromName(name);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw ApplicationFailure.newNonRetryableFailure("unknown disk format '" + name + "'", Failures.UNSUPPORTED_FORMAT);
+    }
+  }
+
+  private static ApplicationFailure ioFailure(String source, IOException e) {
     if (e instanceof StreamDataSource.SourceTooLargeException) {
       return ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.SOURCE_TOO_LARGE);
     }
-    String msg = String.valueOf(e.getMessage());
-    if (msg.contains("Premature EOF") || msg.contains("premature")) {
+    if (e instanceof SourceLengthException) {
       // retried: a broken connection looks the same; the final failure keeps this type
-      return ApplicationFailure.newFailureWithCause("the source ended before its Content-Length: " + msg,
-          Failures.SOURCE_LENGTH_MISMATCH, e);
+      return ApplicationFailure.newFailureWithCause(e.getMessage(), Failures.SOURCE_LENGTH_MISMATCH, e);
     }
-    return ApplicationFailure.newFailureWithCause("reading " + request.source() + ": " + msg, "SourceIo", e);
+    if (e instanceof SocketTimeoutException) {
+      return ApplicationFailure.newFailureWithCause(source + " stalled: no data for the read timeout ("
+          + e.getMessage() + ")", "SourceTimeout", e);
+    }
+    return ApplicationFailure.newFailureWithCause("reading " + source + ": " + e.getMessage(), "SourceIo", e);
   }
-
 }

@@ -1,13 +1,10 @@
 package io.cephflow.transfer;
 
 import io.cephflow.workflows.common.Failures;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.HttpURLConnection;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.MalformedURLException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -83,55 +80,53 @@ public final class Sources {
 
   private Opened openUrl(URI uri) {
     for (int hop = 0; hop <= policy.maxRedirects(); hop++) {
-      checkUrl(uri);
-      HttpURLConnection c;
+      InetAddress address = checkUrl(uri);
+      HttpGet.Response r;
       try {
-        c = (HttpURLConnection) uri.toURL().openConnection();
-      } catch (MalformedURLException | IllegalArgumentException e) {
-        throw new SourceException(Failures.INVALID_REQUEST, "malformed URL " + uri + ": " + e.getMessage());
+        r = HttpGet.open(uri, address, (int) policy.connectTimeout().toMillis(), (int) policy.readTimeout().toMillis());
       } catch (IOException e) {
         throw unreachable(uri, e);
       }
-      c.setInstanceFollowRedirects(false); // each hop is checked against the policy
-      c.setConnectTimeout((int) policy.connectTimeout().toMillis());
-      c.setReadTimeout((int) policy.readTimeout().toMillis());
-      c.setRequestProperty("Accept-Encoding", "identity");
-      int status;
-      try {
-        status = c.getResponseCode();
-      } catch (IOException e) {
-        throw unreachable(uri, e);
-      }
-      if (status >= 300 && status < 400 && c.getHeaderField("Location") != null) {
-        uri = uri.resolve(c.getHeaderField("Location"));
-        c.disconnect();
+      int status = r.status();
+      if (status >= 300 && status < 400 && r.headers().get("location") != null) {
+        closeQuietly(r);
+        try {
+          uri = uri.resolve(r.headers().get("location").trim());
+        } catch (IllegalArgumentException e) {
+          throw new SourceException(Failures.SOURCE_FORBIDDEN, uri + " redirects to a malformed location");
+        }
         continue;
       }
       if (status == 404 || status == 410) {
-        c.disconnect();
+        closeQuietly(r);
         throw new SourceException(Failures.SOURCE_NOT_FOUND, uri + " answered HTTP " + status);
       }
       if (status != 200) {
-        c.disconnect();
+        closeQuietly(r);
         boolean transientError = status >= 500 || status == 429;
         throw new SourceException(transientError ? "SourceUnavailable" : Failures.SOURCE_NOT_FOUND,
             uri + " answered HTTP " + status, transientError, null);
       }
-      long length = c.getContentLengthLong();
+      long length = r.contentLength();
       if (length > policy.maxBytes()) {
-        c.disconnect();
+        closeQuietly(r);
         throw tooLarge(length);
       }
-      try {
-        return new Opened(c.getInputStream(), length);
-      } catch (IOException e) {
-        throw unreachable(uri, e);
-      }
+      return new Opened(r.body(), length);
     }
-    throw new SourceException(Failures.SOURCE_FORBIDDEN, "more than " + policy.maxRedirects() + " redirects");
+    throw new SourceException(Failures.SOURCE_FORBIDDEN, "too many redirects (more than " + policy.maxRedirects() + ")");
   }
 
-  private void checkUrl(URI uri) {
+  private static void closeQuietly(HttpGet.Response r) {
+    try {
+      r.socket().close();
+    } catch (IOException ignored) {
+      // nothing more to read from it
+    }
+  }
+
+  /** Checks scheme and every address the host resolves to; returns the one to connect to. */
+  private InetAddress checkUrl(URI uri) {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!policy.schemes().contains(scheme)) {
       throw new SourceException(Failures.SOURCE_FORBIDDEN, "scheme '" + scheme + "' is not allowed " + policy.schemes());
@@ -150,6 +145,8 @@ public final class Sources {
             + ", " + why);
       }
     }
+    if (addresses.length == 0) throw new SourceException(Failures.SOURCE_NOT_FOUND, "unknown host " + uri.getHost());
+    return addresses[0]; // connect to what was checked: no second lookup to rebind
   }
 
   private String forbidden(InetAddress a) {
@@ -172,9 +169,6 @@ public final class Sources {
   private static SourceException unreachable(URI uri, IOException e) {
     if (e instanceof SocketTimeoutException) {
       return new SourceException("SourceTimeout", uri + " timed out: " + e.getMessage(), true, e);
-    }
-    if (e instanceof FileNotFoundException) {
-      return new SourceException(Failures.SOURCE_NOT_FOUND, uri + " not found", false, e);
     }
     return new SourceException(Failures.SOURCE_NOT_FOUND, uri + " is unreachable: " + e, false, e);
   }

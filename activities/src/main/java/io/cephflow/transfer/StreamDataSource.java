@@ -16,6 +16,7 @@ public final class StreamDataSource implements DataSource {
   private final InputStream in;
   private final long size;
   private final MessageDigest digest;
+  private final MessageDigest extra;
   private final long maxBytes;
   private byte[] staging = new byte[0];
   private long position;
@@ -26,11 +27,17 @@ public final class StreamDataSource implements DataSource {
    * @param maxBytes refuse streams longer than this (a size cap against endless bodies)
    */
   public StreamDataSource(InputStream in, long size, String digestAlgorithm, long maxBytes) {
+    this(in, size, digestAlgorithm, null, maxBytes);
+  }
+
+  /** @param extraAlgorithm a second digest (e.g. the caller's SHA-512), or null */
+  public StreamDataSource(InputStream in, long size, String digestAlgorithm, String extraAlgorithm, long maxBytes) {
     this.in = in;
     this.size = size;
     this.maxBytes = maxBytes;
     try {
       this.digest = digestAlgorithm == null ? null : MessageDigest.getInstance(digestAlgorithm);
+      this.extra = extraAlgorithm == null ? null : MessageDigest.getInstance(extraAlgorithm);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalArgumentException("unsupported digest " + digestAlgorithm, e);
     }
@@ -60,6 +67,7 @@ public final class StreamDataSource implements DataSource {
       throw new SourceTooLargeException("the source is larger than the limit of " + maxBytes + " bytes");
     }
     if (digest != null) digest.update(staging, 0, filled);
+    if (extra != null) extra.update(staging, 0, filled);
     dst.put(staging, 0, filled);
     long offset = position;
     position += filled;
@@ -75,6 +83,11 @@ public final class StreamDataSource implements DataSource {
   public String hexDigest() {
     if (digest == null) throw new IllegalStateException("no digest requested");
     return HexFormat.of().formatHex(digest.digest());
+  }
+
+  /** Hex of the extra digest (null when none was asked for); call after the end. */
+  public String extraHexDigest() {
+    return extra == null ? null : HexFormat.of().formatHex(extra.digest());
   }
 
   @Override

@@ -20,8 +20,15 @@ public final class ActivityOptionsFactory {
 
   /** Built-in settings for the long activities; configuration overrides them. */
   static final Map<String, WorkerProperties.ActivitySettings> LONG = Map.of(
-      "WriteFromSource", new WorkerProperties.ActivitySettings(Duration.ofHours(12), Duration.ofSeconds(60), 5, null, null),
-      "FlattenImage", new WorkerProperties.ActivitySettings(Duration.ofHours(12), Duration.ofSeconds(60), 5, null, null));
+      "WriteFromSource", longRunning(),
+      "StageSource", longRunning(),
+      "WriteStaged", longRunning(),
+      "ConvertImageInto", longRunning(),
+      "FlattenImage", longRunning());
+
+  private static WorkerProperties.ActivitySettings longRunning() {
+    return new WorkerProperties.ActivitySettings(Duration.ofHours(12), Duration.ofSeconds(60), 5, null, null);
+  }
 
   private ActivityOptionsFactory() {}
 

@@ -7,6 +7,8 @@ import io.cephflow.ceph.ImageFeature;
 import io.cephflow.ceph.Rbd;
 import io.cephflow.ceph.librbd.CephCluster;
 import io.cephflow.ceph.librbd.Librbd;
+import io.cephflow.intake.ImageIntake;
+import io.cephflow.transfer.ScratchArea;
 import io.cephflow.transfer.SourcePolicy;
 import io.cephflow.transfer.Sources;
 import java.util.Set;
@@ -42,8 +44,8 @@ public class StorageConfig {
   }
 
   @Bean
-  ImportActivitiesImpl importActivities(Sources sources, Rbd rbd) {
-    return new ImportActivitiesImpl(sources, rbd);
+  ImportActivitiesImpl importActivities(Sources sources, Rbd rbd, ScratchArea scratch, ImageIntake intake) {
+    return new ImportActivitiesImpl(sources, rbd, scratch, intake);
   }
 
   /** A real round trip: listing a pool reads its directory object from an OSD. */

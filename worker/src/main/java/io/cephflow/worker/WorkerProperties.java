@@ -13,7 +13,8 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("cephflow")
 public record WorkerProperties(@DefaultValue Ceph ceph, @DefaultValue Temporal temporal,
-                               @DefaultValue Sources sources, @DefaultValue Activities activities) {
+                               @DefaultValue Sources sources, @DefaultValue Activities activities,
+                               @DefaultValue Intake intake) {
 
   /** The cluster and the identity cephflow runs as. */
   public record Ceph(@DefaultValue("/etc/ceph/ceph.conf") Path conf, @DefaultValue("cephflow") String client,
@@ -33,6 +34,18 @@ public record WorkerProperties(@DefaultValue Ceph ceph, @DefaultValue Temporal t
                         @DefaultValue("1TB") org.springframework.util.unit.DataSize maxSize,
                         @DefaultValue("10s") Duration connectTimeout, @DefaultValue("60s") Duration readTimeout,
                         @DefaultValue("5") int maxRedirects) {}
+
+  /**
+   * Untrusted image intake. {@code scratchDir} (default {@code <stateDir>/scratch}) holds staged
+   * uploads and exported images being converted; it is made 0700 and only cephflow writes it.
+   * {@code maxVirtualSize}: the largest guest-visible size an image may claim.
+   */
+  public record Intake(@DefaultValue("/var/lib/cephflow") Path stateDir, Path scratchDir,
+                       @DefaultValue("1TB") org.springframework.util.unit.DataSize maxVirtualSize) {
+    public Path scratch() {
+      return scratchDir != null ? scratchDir : stateDir.resolve("scratch");
+    }
+  }
 
   /**
    * Activity options: {@code defaults} for every activity type, {@code types.<ActivityType>}

@@ -8,7 +8,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import java.time.Duration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
@@ -24,12 +28,20 @@ final class CephflowStack implements AutoCloseable {
   final String baseUrl;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  CephflowStack(Path sourceRoot) {
+  /** The worker's private scratch area (staged uploads, conversions): must be empty between flows. */
+  final Path scratchDir;
+
+  CephflowStack(Path sourceRoot, String... extraWorkerArgs) {
+    try {
+      scratchDir = Files.createTempDirectory("cephflow-scratch-");
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
     String external = System.getenv("CEPHFLOW_E2E_TEMPORAL");
     int port = freePort();
     String target = external != null ? external : "127.0.0.1:" + port;
     // command-line arguments: builder properties are defaults that application.yml would override
-    worker = new SpringApplicationBuilder(WorkerApplication.class).run(
+    List<String> args = new ArrayList<>(List.of(
         "--server.port=0",
         "--cephflow.temporal.embedded=" + (external == null),
         "--cephflow.temporal.embedded-port=" + port,
@@ -39,7 +51,10 @@ final class CephflowStack implements AutoCloseable {
         "--cephflow.sources.allow-loopback=true",
         "--cephflow.sources.read-timeout=3s",
         "--cephflow.activities.defaults.initial-interval=200ms",
-        "--cephflow.activities.defaults.max-attempts=3");
+        "--cephflow.activities.defaults.max-attempts=3",
+        "--cephflow.intake.scratch-dir=" + scratchDir));
+    args.addAll(List.of(extraWorkerArgs));
+    worker = new SpringApplicationBuilder(WorkerApplication.class).run(args.toArray(new String[0]));
     api = new SpringApplicationBuilder(StarterApplication.class).run(
         "--server.port=0", "--cephflow.temporal.target=" + target,
         "--cephflow.temporal.namespace=" + namespace());
@@ -93,9 +108,24 @@ final class CephflowStack implements AutoCloseable {
     }
   }
 
+  /** What is in the scratch area now (file names). */
+  List<String> scratchFiles() {
+    try (Stream<Path> s = Files.list(scratchDir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Override
   public void close() {
     api.close();
     worker.close();
+    try (Stream<Path> s = Files.list(scratchDir)) {
+      s.forEach(p -> p.toFile().delete());
+      Files.deleteIfExists(scratchDir);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -23,21 +23,31 @@ final class NbdExtentSource implements RawExtentSource {
     private final int chunk;
     private final Deque<NbdClient.Extent> status = new ArrayDeque<>();
     private final Deque<RawExtent> ready = new ArrayDeque<>();
+    /** Where this walk stops: the whole export, or one stripe of it. */
+    private final long end;
     private long cursor;
     private long dataPos;
     private long dataEnd;
 
-    private NbdExtentSource(QemuNbdServer server, NbdClient client, int chunk) {
+    private NbdExtentSource(QemuNbdServer server, NbdClient client, int chunk, long start, long end) {
         this.server = server;
         this.client = client;
         this.chunk = chunk;
+        this.cursor = start;
+        this.end = end;
+    }
+
+    /** Walks [start, end) over a connection someone else owns ({@link StripedExtentSource}). */
+    static NbdExtentSource range(QemuNbdServer server, NbdClient client, int chunk, long start, long end) {
+        return new NbdExtentSource(server, client, chunk, start, end);
     }
 
     static NbdExtentSource open(QemuNbdServer server, int chunk) throws IOException {
         SocketChannel channel = null;
         try {
             channel = server.connect();
-            return new NbdExtentSource(server, NbdClient.handshake(channel), chunk);
+            NbdClient client = NbdClient.handshake(channel);
+            return new NbdExtentSource(server, client, chunk, 0, client.size());
         } catch (IOException e) {
             IOException why = server.explain(e);
             closeQuietly(channel);
@@ -63,14 +73,14 @@ final class NbdExtentSource implements RawExtentSource {
                     readChunk();
                 } else if (!status.isEmpty()) {
                     NbdClient.Extent e = status.poll();
-                    long len = Math.min(e.length(), client.size() - cursor);
+                    long len = Math.min(e.length(), end - cursor);
                     if (!e.readsAsZero()) {
                         dataPos = cursor;
                         dataEnd = cursor + len;
                     }
                     cursor += len;
-                } else if (cursor < client.size()) {
-                    int span = (int) Math.min(STATUS_SPAN, client.size() - cursor);
+                } else if (cursor < end) {
+                    int span = (int) Math.min(STATUS_SPAN, end - cursor);
                     status.addAll(client.blockStatus(cursor, span));
                     if (status.isEmpty() || status.peek().length() == 0) {
                         throw new IOException("NBD block status made no progress at " + cursor);

@@ -15,6 +15,7 @@ public final class ProcessQemuImg implements QemuImg {
     private final QemuLimits infoLimits;
     private final QemuLimits convertLimits;
     private final int chunkSize;
+    private final int connections;
 
     public ProcessQemuImg() {
         this(QemuLimits.forInfo(), QemuLimits.forConvert(), NbdExtentSource.DEFAULT_CHUNK);
@@ -22,6 +23,18 @@ public final class ProcessQemuImg implements QemuImg {
 
     /** @param chunkSize largest extent {@link RawExtentSource} yields (qemu-nbd caps reads at 32 MiB) */
     public ProcessQemuImg(QemuLimits infoLimits, QemuLimits convertLimits, int chunkSize) {
+        this(infoLimits, convertLimits, chunkSize, 1);
+    }
+
+    /**
+     * @param connections NBD connections {@link #openRaw} reads over in parallel (1: one reader;
+     *     more: {@link StripedExtentSource}, see docs/intake.md "Benchmark")
+     */
+    public ProcessQemuImg(QemuLimits infoLimits, QemuLimits convertLimits, int chunkSize, int connections) {
+        if (connections < 1 || connections > 16) {
+            throw new IllegalArgumentException("connections must be within 1..16");
+        }
+        this.connections = connections;
         if (chunkSize < (64 << 10) || chunkSize > (32 << 20)) {
             throw new IllegalArgumentException("chunkSize must be within 64 KiB..32 MiB");
         }
@@ -58,7 +71,11 @@ public final class ProcessQemuImg implements QemuImg {
 
     @Override
     public RawExtentSource openRaw(Path image, DiskFormat format) throws IOException {
-        return NbdExtentSource.open(QemuNbdServer.start(image, format, convertLimits), chunkSize);
+        if (connections == 1) {
+            return NbdExtentSource.open(QemuNbdServer.start(image, format, convertLimits), chunkSize);
+        }
+        return StripedExtentSource.open(QemuNbdServer.start(image, format, convertLimits, connections), chunkSize,
+                connections);
     }
 
     /** qemu-img -p writes "    (12.34/100%)\r" to stdout even without a terminal. */

@@ -25,15 +25,18 @@ public class ImagesController {
     this.client = client;
   }
 
-  /** The body of POST /api/v1/images; {@code imageId} is generated when absent. */
+  /**
+   * The body of POST /api/v1/images; {@code imageId} is generated when absent; {@code checksum}
+   * is {@code sha256:<hex>} or {@code sha512:<hex>}.
+   */
   public record UploadBody(String imageId, String name, String source, String diskFormat, String checksum) {}
 
   @PostMapping
   public ResponseEntity<Map<String, String>> upload(@RequestBody UploadBody body) {
     String imageId = body.imageId() == null || body.imageId().isBlank() ? UUID.randomUUID().toString() : body.imageId();
     String format = body.diskFormat() == null ? "raw" : body.diskFormat();
-    String checksum = body.checksum() == null || body.checksum().isBlank() ? null : body.checksum();
-    if (checksum != null && checksum.startsWith("sha256:")) checksum = checksum.substring(7);
+    // "sha256:<hex>", "sha512:<hex>" (or bare SHA-256 hex); validated with the request, a 400 if malformed
+    String checksum = body.checksum() == null || body.checksum().isBlank() ? null : body.checksum().trim();
     String op = client.uploadImage(new UploadImageRequest(imageId, body.name(), body.source(), format, checksum));
     URI location = URI.create("/api/v1/operations/" + op);
     return ResponseEntity.accepted().location(location)

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 public final class Cli {
   private static final String USAGE = """
       usage: cephflow [--api URL] COMMAND
-        image upload --name NAME --source PATH|URL [--id UUID] [--format raw] [--sha256 HEX] [--wait]
+        image upload --name NAME --source PATH|URL [--id UUID] [--format raw] [--checksum sha256:HEX|sha512:HEX] [--wait]
         image delete IMAGE_ID [--flatten-dependents] [--wait]
         volume create (--image UUID | --source-volume UUID --snapshot UUID [--flatten never|always|depth]
                       [--max-clone-depth N]) [--size-gb N | --size-bytes N] [--id UUID] [--wait]
@@ -73,7 +73,7 @@ public final class Cli {
             "name", required(opts, "name"),
             "source", required(opts, "source"),
             "diskFormat", opts.getOrDefault("format", "raw"),
-            "checksum", opts.getOrDefault("sha256", "")));
+            "checksum", opts.getOrDefault("checksum", opts.getOrDefault("sha256", ""))));
         return started(post("/api/v1/images", body), opts);
       }
       case "image delete" -> {

@@ -1,16 +1,16 @@
 package io.cephflow.workflows.image;
 
 import io.cephflow.workflows.common.Ids;
-import java.util.Locale;
 import java.util.Set;
 
 /**
  * @param source a local path ({@code /...} or {@code file:/...}) or an http(s) URL
  * @param diskFormat the format the caller declares; it is checked, never trusted
- * @param expectedSha256 optional hex checksum of the source
+ * @param checksum optional expected checksum of the source: {@code sha256:<hex>},
+ *     {@code sha512:<hex>} or bare SHA-256 hex (see {@link Checksum})
  */
 public record UploadImageRequest(String imageId, String name, String source, String diskFormat,
-                                 String expectedSha256) {
+                                 String checksum) {
   public static final Set<String> FORMATS = Set.of("raw", "qcow2", "vmdk", "vhd", "vhdx", "vdi", "iso");
 
   /** Throws IllegalArgumentException with a reason a person can act on. */
@@ -23,9 +23,12 @@ public record UploadImageRequest(String imageId, String name, String source, Str
     if (diskFormat == null || !FORMATS.contains(diskFormat)) {
       throw new IllegalArgumentException("diskFormat must be one of " + FORMATS + ", got '" + diskFormat + "'");
     }
-    if (expectedSha256 != null && !expectedSha256.toLowerCase(Locale.ROOT).matches("[0-9a-f]{64}")) {
-      throw new IllegalArgumentException("checksum must be 64 hex digits of SHA-256");
-    }
+    Checksum.parse(checksum);
     return this;
+  }
+
+  /** Raw (and iso, a raw byte stream) is streamed; every other format is staged and vetted first. */
+  public boolean streamsAsRaw() {
+    return "raw".equals(diskFormat) || "iso".equals(diskFormat);
   }
 }

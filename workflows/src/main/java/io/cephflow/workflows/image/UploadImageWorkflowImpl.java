@@ -8,81 +8,149 @@ import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.SnapRef;
 import io.cephflow.workflows.storage.ImportActivities;
 import io.cephflow.workflows.storage.ImportActivities.SourceInfo;
+import io.cephflow.workflows.storage.ImportActivities.StagedSource;
+import io.cephflow.workflows.storage.ImportActivities.VettedSource;
 import io.cephflow.workflows.storage.ImportActivities.WriteResult;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
 
-/** See {@link UploadImageWorkflow}. Activity options come from the worker, per activity type. */
+/**
+ * See {@link UploadImageWorkflow}. Raw sources stream into the image; any other format must be
+ * inspected before anything is created, which needs the whole file: it is staged in the worker's
+ * scratch area (removed by a compensation on failure and in a finally on success), vetted, and
+ * written as it is. Activity options come from the worker, per activity type.
+ */
 public class UploadImageWorkflowImpl implements UploadImageWorkflow {
   /** An image of unknown length is created this large (thin) and shrunk to what arrived. */
   static final long UNKNOWN_SIZE_CAP = 1L << 40;
+  private static final Logger log = Workflow.getLogger(UploadImageWorkflowImpl.class);
 
   private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
   private final ImportActivities imports = Workflow.newActivityStub(ImportActivities.class);
   private OperationProgress progress = OperationProgress.at("validate");
+  private String scratchKey;
+  private boolean scratchRemoved;
+
+  /** What landed in the image, whichever path wrote it. */
+  private record Landed(long sizeBytes, long virtualSizeBytes, String sha256) {}
 
   @Override
   public UploadImageResult upload(UploadImageRequest request) {
+    Checksum checksum;
     try {
-      request.validate();
+      checksum = Checksum.parse(request.validate().checksum());
     } catch (IllegalArgumentException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INVALID_REQUEST);
     }
-    String owner = Workflow.getInfo().getWorkflowId();
     RbdRef ref = RbdRef.image(request.imageId());
     SnapRef snap = SnapRef.imageSnap(request.imageId());
     Compensations undo = new Compensations();
     try {
-      progress = OperationProgress.at("probe-source");
-      SourceInfo source = imports.probeSource(request.source(), request.diskFormat());
-      boolean sizeKnown = source.sizeBytes() >= 0;
-      long size = sizeKnown ? source.sizeBytes() : UNKNOWN_SIZE_CAP;
+      Landed landed = request.streamsAsRaw()
+          ? streamRaw(request, checksum, ref, undo)
+          : stageVetAndWrite(request, checksum, ref, undo);
+      long size = landed.sizeBytes();
 
-      progress = new OperationProgress("create-image", 0, size);
-      undo.add("remove image " + ref, () -> storage.removeImage(ref, owner));
-      storage.createImage(ref, size, owner);
-
-      progress = new OperationProgress("write", 0, size);
-      WriteResult written = imports.writeFromSource(
-          new ImportActivities.WriteRequest(ref, request.source(), request.diskFormat(), source.sizeBytes()));
-      if (!sizeKnown) storage.resizeImage(ref, written.bytesRead(), true);
-      verifyChecksum(request, written);
-
-      progress = new OperationProgress("snapshot", written.bytesRead(), written.bytesRead());
+      progress = new OperationProgress("snapshot", size, size);
       undo.add("remove snapshot " + snap, () -> storage.removeSnapshot(snap));
       storage.createSnapshot(snap);
       undo.add("unprotect snapshot " + snap, () -> storage.unprotectSnapshot(snap));
       storage.protectSnapshot(snap);
 
-      progress = new OperationProgress("metadata", written.bytesRead(), written.bytesRead());
+      progress = new OperationProgress("metadata", size, size);
       storage.setMetadata(ref, Map.of(
           Provenance.NAME, request.name(),
           Provenance.SOURCE, Provenance.redactSource(request.source()),
           Provenance.FORMAT, request.diskFormat(),
-          Provenance.SIZE, Long.toString(written.bytesRead()),
-          Provenance.SHA256, written.sha256(),
+          Provenance.SIZE, Long.toString(size),
+          Provenance.VIRTUAL_SIZE, Long.toString(landed.virtualSizeBytes()),
+          Provenance.SHA256, landed.sha256(),
           Provenance.CREATED_AT, Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()));
-      progress = new OperationProgress("done", written.bytesRead(), written.bytesRead());
-      return new UploadImageResult(request.imageId(), ref.pool(), ref.image(), snap.snapshot(),
-          written.bytesRead(), written.sha256());
+      progress = new OperationProgress("done", size, size);
+      return new UploadImageResult(request.imageId(), ref.pool(), ref.image(), snap.snapshot(), size,
+          landed.sha256());
     } catch (TemporalFailure e) {
       progress = new OperationProgress("compensating", progress.bytesDone(), progress.bytesTotal());
       RuntimeException failure = undo.failWith(e);
       progress = new OperationProgress("failed", progress.bytesDone(), progress.bytesTotal());
       throw failure;
+    } finally {
+      removeScratchIfLeft();
     }
   }
 
-  private static void verifyChecksum(UploadImageRequest request, WriteResult written) {
-    if (request.expectedSha256() == null) return;
-    if (!request.expectedSha256().toLowerCase(Locale.ROOT).equals(written.sha256())) {
-      throw ApplicationFailure.newNonRetryableFailure("checksum mismatch: expected sha256 "
-          + request.expectedSha256() + ", the source has " + written.sha256(), Failures.CHECKSUM_MISMATCH);
+  private Landed streamRaw(UploadImageRequest request, Checksum checksum, RbdRef ref, Compensations undo) {
+    String owner = Workflow.getInfo().getWorkflowId();
+    progress = OperationProgress.at("probe-source");
+    SourceInfo source = imports.probeSource(request.source(), request.diskFormat());
+    boolean sizeKnown = source.sizeBytes() >= 0;
+    long size = sizeKnown ? source.sizeBytes() : UNKNOWN_SIZE_CAP;
+
+    progress = new OperationProgress("create-image", 0, size);
+    undo.add("remove image " + ref, () -> storage.removeImage(ref, owner));
+    storage.createImage(ref, size, owner);
+
+    progress = new OperationProgress("write", 0, size);
+    WriteResult written = imports.writeFromSource(new ImportActivities.WriteRequest(ref, request.source(),
+        request.diskFormat(), source.sizeBytes(), checksum == null ? null : checksum.algorithm()));
+    if (!sizeKnown) storage.resizeImage(ref, written.bytesRead(), true);
+    verifyChecksum(checksum, written.sha256(), written.checksum());
+    return new Landed(written.bytesRead(), written.bytesRead(), written.sha256());
+  }
+
+  private Landed stageVetAndWrite(UploadImageRequest request, Checksum checksum, RbdRef ref, Compensations undo) {
+    String owner = Workflow.getInfo().getWorkflowId();
+    String key = "upload-" + request.imageId();
+    progress = OperationProgress.at("fetch");
+    undo.add("remove scratch file " + key, () -> {
+      imports.removeStaged(key);
+      scratchRemoved = true;
+    });
+    scratchKey = key;
+    StagedSource staged = imports.stageSource(new ImportActivities.StageRequest(request.source(), key,
+        checksum == null ? null : checksum.algorithm()));
+    verifyChecksum(checksum, staged.sha256(), staged.checksum());
+
+    progress = new OperationProgress("inspect", staged.sizeBytes(), staged.sizeBytes());
+    VettedSource vetted = imports.vetStaged(key, request.diskFormat());
+
+    progress = new OperationProgress("create-image", 0, staged.sizeBytes());
+    undo.add("remove image " + ref, () -> storage.removeImage(ref, owner));
+    storage.createImage(ref, staged.sizeBytes(), owner);
+
+    progress = new OperationProgress("write", 0, staged.sizeBytes());
+    WriteResult written = imports.writeStaged(key, ref);
+    return new Landed(written.bytesRead(), vetted.virtualSizeBytes(), staged.sha256());
+  }
+
+  /**
+   * The success path's cleanup (a failed one was already undone by the compensation). Never
+   * fails the upload: the image is complete; a file left behind is logged for the operator.
+   */
+  private void removeScratchIfLeft() {
+    if (scratchKey == null || scratchRemoved) return;
+    String key = scratchKey;
+    Workflow.newDetachedCancellationScope(() -> {
+      try {
+        imports.removeStaged(key);
+        scratchRemoved = true;
+      } catch (TemporalFailure e) {
+        log.warn("could not remove scratch file {}: {}", key, e.getMessage());
+      }
+    }).run();
+  }
+
+  private static void verifyChecksum(Checksum expected, String sha256, String requested) {
+    if (expected == null) return;
+    String actual = expected.algorithm().equals("SHA-256") && requested == null ? sha256 : requested;
+    if (!expected.hex().equals(actual)) {
+      throw ApplicationFailure.newNonRetryableFailure("checksum mismatch: expected " + expected
+          + ", the source has " + expected.name() + ":" + actual, Failures.CHECKSUM_MISMATCH);
     }
   }
 

@@ -3,21 +3,52 @@ package io.cephflow.workflows.storage;
 import io.cephflow.workflows.common.RbdRef;
 import io.temporal.activity.ActivityInterface;
 
-/** Moving untrusted data from a source (file or URL) into RBD. */
+/**
+ * Moving untrusted data from a source (file or URL) into RBD. Raw sources stream straight into
+ * the image; other formats are staged in the worker's private scratch area, vetted there, and
+ * written as they are (the image keeps its declared format, as Glance keeps it).
+ */
 @ActivityInterface
 public interface ImportActivities {
-  /** Checks that the source is allowed and readable; reports its size (-1 when unknown). */
+  /**
+   * Checks that the source is allowed and readable and that its first bytes are really raw;
+   * reports its size (-1 when unknown). Raw sources only.
+   */
   SourceInfo probeSource(String source, String diskFormat);
 
   /**
    * Streams the source into the existing image, heartbeating bytes done/total and resuming
-   * after a retry. Returns what was read and its SHA-256.
+   * after a retry. Returns what was read, its SHA-256 and the requested checksum.
    */
   WriteResult writeFromSource(WriteRequest request);
 
+  /**
+   * Downloads the source into the scratch file named by {@code scratchKey} (a private 0700
+   * directory), hashing as it goes; heartbeats bytes done/total. A retry starts over.
+   */
+  StagedSource stageSource(StageRequest request);
+
+  /** Java inspector and {@code qemu-img info} (under limits) must agree; else UnsafeImage. */
+  VettedSource vetStaged(String scratchKey, String diskFormat);
+
+  /** Writes the staged file's bytes as they are into the existing image; resumes after a retry. */
+  WriteResult writeStaged(String scratchKey, RbdRef target);
+
+  /** Removes the staged file; a missing file is success. */
+  void removeStaged(String scratchKey);
+
   record SourceInfo(long sizeBytes, String detectedFormat) {}
 
-  record WriteRequest(RbdRef target, String source, String diskFormat, long expectedSizeBytes) {}
+  /** @param checksumAlgorithm JCA name of an extra digest to compute (null: SHA-256 only) */
+  record WriteRequest(RbdRef target, String source, String diskFormat, long expectedSizeBytes,
+                      String checksumAlgorithm) {}
 
-  record WriteResult(long bytesRead, long bytesWritten, String sha256) {}
+  /** @param checksum hex digest under the requested algorithm (null when none was requested) */
+  record WriteResult(long bytesRead, long bytesWritten, String sha256, String checksum) {}
+
+  record StageRequest(String source, String scratchKey, String checksumAlgorithm) {}
+
+  record StagedSource(String scratchKey, long sizeBytes, String sha256, String checksum) {}
+
+  record VettedSource(String format, long virtualSizeBytes, long fileSizeBytes) {}
 }

@@ -7,16 +7,19 @@ import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
 import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.SnapRef;
 import io.cephflow.workflows.storage.ImportActivities;
@@ -55,7 +58,7 @@ class UploadImageWorkflowTest {
 
   void sourceOf(long size) {
     when(imports.probeSource(anyString(), anyString())).thenReturn(new ImportActivities.SourceInfo(size, "raw"));
-    when(imports.writeFromSource(any())).thenReturn(new ImportActivities.WriteResult(size, size, SHA));
+    when(imports.writeFromSource(any())).thenReturn(new ImportActivities.WriteResult(size, size, SHA, SHA));
   }
 
   @Test
@@ -66,18 +69,20 @@ class UploadImageWorkflowTest {
     InOrder order = inOrder(storage, imports);
     order.verify(imports).probeSource("/data/cirros.raw", "raw");
     order.verify(storage).createImage(REF, 1000, OWNER);
-    order.verify(imports).writeFromSource(new ImportActivities.WriteRequest(REF, "/data/cirros.raw", "raw", 1000));
+    order.verify(imports).writeFromSource(new ImportActivities.WriteRequest(REF, "/data/cirros.raw", "raw", 1000, "SHA-256"));
     order.verify(storage).createSnapshot(SNAP);
     order.verify(storage).protectSnapshot(SNAP);
-    order.verify(storage).setMetadata(eq(REF), anyMap());
+    order.verify(storage).setMetadata(eq(REF), argThat(m -> "1000".equals(m.get(Provenance.VIRTUAL_SIZE))
+        && "raw".equals(m.get(Provenance.FORMAT)) && SHA.equals(m.get(Provenance.SHA256))));
     verify(storage, never()).removeImage(any(), any());
+    verify(imports, never()).stageSource(any());
     bed.recordHistory(OWNER, "upload-image-success");
   }
 
   @Test
   void unknownLengthIsCreatedLargeAndShrunkToWhatArrived() {
     when(imports.probeSource(anyString(), anyString())).thenReturn(new ImportActivities.SourceInfo(-1, "raw"));
-    when(imports.writeFromSource(any())).thenReturn(new ImportActivities.WriteResult(4096, 4096, SHA));
+    when(imports.writeFromSource(any())).thenReturn(new ImportActivities.WriteResult(4096, 4096, SHA, null));
     run(null);
     verify(storage).createImage(REF, UploadImageWorkflowImpl.UNKNOWN_SIZE_CAP, OWNER);
     verify(storage).resizeImage(REF, 4096, true);
@@ -91,7 +96,7 @@ class UploadImageWorkflowTest {
     WRITE(t -> when(t.imports.writeFromSource(any())).thenThrow(bad(Failures.SOURCE_LENGTH_MISMATCH)),
         "removeImage"),
     CHECKSUM(t -> when(t.imports.writeFromSource(any()))
-        .thenReturn(new ImportActivities.WriteResult(1000, 1000, "b".repeat(64))), "removeImage"),
+        .thenReturn(new ImportActivities.WriteResult(1000, 1000, "b".repeat(64), "b".repeat(64))), "removeImage"),
     SNAPSHOT(t -> doThrow(bad(Failures.NO_SPACE)).when(t.storage).createSnapshot(any()),
         "removeSnapshot", "removeImage"),
     PROTECT(t -> doThrow(bad(Failures.PERMISSION_DENIED)).when(t.storage).protectSnapshot(any()),
@@ -162,5 +167,114 @@ class UploadImageWorkflowTest {
     verify(storage, never()).removeImage(any(), any());
     verify(storage).protectSnapshot(SNAP);
     verify(storage, never()).resizeImage(any(), anyLong(), anyBoolean());
+  }
+
+  // --- non-raw: staged in scratch, vetted, written as is ---------------------------------------
+
+  static final String KEY = "upload-" + ID;
+  static final long FILE = 300;
+  static final long VIRTUAL = 1L << 30;
+  static final String SHA512 = "c".repeat(128);
+
+  UploadImageResult runQcow2(String checksum) {
+    return bed.start(UploadImageWorkflow.class, OWNER)
+        .upload(new UploadImageRequest(ID, "cirros", "https://example.org/cirros.qcow2", "qcow2", checksum));
+  }
+
+  void stagedQcow2() {
+    when(imports.stageSource(any())).thenReturn(new ImportActivities.StagedSource(KEY, FILE, SHA, SHA512));
+    when(imports.vetStaged(anyString(), anyString()))
+        .thenReturn(new ImportActivities.VettedSource("qcow2", VIRTUAL, FILE));
+    when(imports.writeStaged(anyString(), any())).thenReturn(new ImportActivities.WriteResult(FILE, FILE, SHA, null));
+  }
+
+  @Test
+  void qcow2IsStagedVettedBeforeAnythingIsCreatedWrittenAsItIsAndTheScratchFileRemoved() {
+    stagedQcow2();
+    UploadImageResult r = runQcow2("sha512:" + SHA512);
+    assertThat(r).isEqualTo(new UploadImageResult(ID, "images", ID, "snap", FILE, SHA));
+    InOrder order = inOrder(storage, imports);
+    order.verify(imports).stageSource(new ImportActivities.StageRequest("https://example.org/cirros.qcow2", KEY,
+        "SHA-512"));
+    order.verify(imports).vetStaged(KEY, "qcow2");
+    order.verify(storage).createImage(REF, FILE, OWNER);
+    order.verify(imports).writeStaged(KEY, REF);
+    order.verify(storage).createSnapshot(SNAP);
+    order.verify(storage).protectSnapshot(SNAP);
+    order.verify(storage).setMetadata(eq(REF), argThat(m -> Long.toString(VIRTUAL).equals(m.get(Provenance.VIRTUAL_SIZE))
+        && "qcow2".equals(m.get(Provenance.FORMAT)) && Long.toString(FILE).equals(m.get(Provenance.SIZE))));
+    order.verify(imports).removeStaged(KEY);
+    verify(imports, times(1)).removeStaged(KEY);
+    verify(imports, never()).probeSource(anyString(), anyString());
+    verify(storage, never()).removeImage(any(), any());
+  }
+
+  @Test
+  void aFailedScratchCleanupAfterSuccessDoesNotUndoTheImage() {
+    stagedQcow2();
+    doThrow(bad(Failures.PERMISSION_DENIED)).when(imports).removeStaged(anyString());
+    assertThat(runQcow2(null).sizeBytes()).isEqualTo(FILE);
+    verify(storage, never()).removeImage(any(), any());
+  }
+
+  /** The staged path's steps; the scratch file is removed last, exactly once, on every failure. */
+  enum StagedStep {
+    STAGE(t -> when(t.imports.stageSource(any())).thenThrow(bad(Failures.SOURCE_LENGTH_MISMATCH)), "removeStaged"),
+    CHECKSUM(t -> when(t.imports.stageSource(any()))
+        .thenReturn(new ImportActivities.StagedSource(KEY, FILE, SHA, "d".repeat(128))), "removeStaged"),
+    VET(t -> when(t.imports.vetStaged(anyString(), anyString())).thenThrow(bad(Failures.UNSAFE_IMAGE)),
+        "removeStaged"),
+    CREATE(t -> doThrow(bad(Failures.CONFLICT)).when(t.storage).createImage(any(), anyLong(), anyString()),
+        "removeImage", "removeStaged"),
+    WRITE(t -> when(t.imports.writeStaged(anyString(), any())).thenThrow(bad(Failures.NO_SPACE)),
+        "removeImage", "removeStaged"),
+    SNAPSHOT(t -> doThrow(bad(Failures.NO_SPACE)).when(t.storage).createSnapshot(any()),
+        "removeSnapshot", "removeImage", "removeStaged"),
+    PROTECT(t -> doThrow(bad(Failures.PERMISSION_DENIED)).when(t.storage).protectSnapshot(any()),
+        "unprotectSnapshot", "removeSnapshot", "removeImage", "removeStaged"),
+    METADATA(t -> doThrow(bad(Failures.PERMISSION_DENIED)).when(t.storage).setMetadata(any(), anyMap()),
+        "unprotectSnapshot", "removeSnapshot", "removeImage", "removeStaged");
+
+    final Consumer<UploadImageWorkflowTest> inject;
+    final List<String> undos;
+
+    StagedStep(Consumer<UploadImageWorkflowTest> inject, String... undos) {
+      this.inject = inject;
+      this.undos = List.of(undos);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(StagedStep.class)
+  void aFailureAtEachStagedStepUndoesExactlyWhatWasDoneInReverseOrder(StagedStep step) {
+    stagedQcow2();
+    step.inject.accept(this);
+    assertThatThrownBy(() -> runQcow2("sha512:" + SHA512)).isInstanceOf(WorkflowFailedException.class)
+        .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(
+            step == StagedStep.CHECKSUM ? Failures.CHECKSUM_MISMATCH : WorkflowTestBed.injectedType(e)));
+    InOrder order = inOrder(storage, imports);
+    for (String undo : step.undos) {
+      switch (undo) {
+        case "unprotectSnapshot" -> order.verify(storage).unprotectSnapshot(SNAP);
+        case "removeSnapshot" -> order.verify(storage).removeSnapshot(SNAP);
+        case "removeImage" -> order.verify(storage).removeImage(REF, OWNER);
+        case "removeStaged" -> order.verify(imports).removeStaged(KEY);
+        default -> throw new AssertionError(undo);
+      }
+    }
+    verify(imports, times(1)).removeStaged(KEY);
+    if (!step.undos.contains("removeImage")) verify(storage, never()).removeImage(any(), any());
+    if (!step.undos.contains("removeSnapshot")) verify(storage, never()).removeSnapshot(any());
+    if (!step.undos.contains("unprotectSnapshot")) verify(storage, never()).unprotectSnapshot(any());
+    if (step.ordinal() <= StagedStep.VET.ordinal()) verify(storage, never()).createImage(any(), anyLong(), anyString());
+  }
+
+  @Test
+  void malformedChecksumsAreInvalidRequests() {
+    assertThatThrownBy(() -> runQcow2("md5:" + "a".repeat(32)))
+        .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.INVALID_REQUEST));
+    assertThat(Checksum.parse("SHA512:" + "A".repeat(128))).isEqualTo(new Checksum("SHA-512", "a".repeat(128)));
+    assertThat(Checksum.parse("a".repeat(64))).isEqualTo(new Checksum("SHA-256", "a".repeat(64)));
+    assertThatThrownBy(() -> Checksum.parse("sha512:" + "a".repeat(64))).hasMessageContaining("128 hex digits");
   }
 }

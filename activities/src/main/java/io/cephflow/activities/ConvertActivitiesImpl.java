@@ -1,0 +1,52 @@
+package io.cephflow.activities;
+
+import io.cephflow.ceph.RbdException;
+import io.cephflow.intake.ImageConverter;
+import io.cephflow.intake.format.DiskFormat;
+import io.cephflow.intake.format.UnsafeImageException;
+import io.cephflow.intake.qemu.QemuProcessException;
+import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.storage.ConvertActivities;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** {@link ConvertActivities} over {@link ImageConverter}: heartbeats, resume point, error mapping. */
+public class ConvertActivitiesImpl implements ConvertActivities, CephflowActivities {
+  private final ImageConverter converter;
+
+  public ConvertActivitiesImpl(ImageConverter converter) {
+    this.converter = converter;
+  }
+
+  @Override
+  public ConvertResult convertImageInto(RbdRef source, String diskFormat, RbdRef target) {
+    ActivityExecutionContext ctx = Activity.getExecutionContext();
+    long resumeFrom = ctx.getHeartbeatDetails(long[].class).map(d -> d[0]).orElse(0L);
+    DiskFormat format = ImportActivitiesImpl.format(diskFormat);
+    try {
+      ImageConverter.Result r = converter.convert(StorageActivitiesImpl.ref(source), format,
+          StorageActivitiesImpl.ref(target), resumeFrom, (done, total) -> ctx.heartbeat(new long[] {done, total}));
+      return new ConvertResult(r.virtualSizeBytes(), r.bytesWritten());
+    } catch (UnsafeImageException e) {
+      throw ActivityErrors.of(e);
+    } catch (ImageConverter.TargetTooSmallException e) {
+      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.SOURCE_TOO_LARGE);
+    } catch (RbdException e) {
+      throw ActivityErrors.of(e);
+    } catch (UncheckedIOException e) {
+      throw ioFailure(source, target, e.getCause()); // the writer wraps what the decoder threw
+    } catch (IOException e) {
+      throw ioFailure(source, target, e);
+    }
+  }
+
+  private static ApplicationFailure ioFailure(RbdRef source, RbdRef target, IOException e) {
+    if (e instanceof QemuProcessException q) return ActivityErrors.ofDecoding(q);
+    return ApplicationFailure.newFailureWithCause("converting " + source + " into " + target + ": "
+        + e.getMessage(), "ConvertIo", e);
+  }
+}

@@ -1,0 +1,85 @@
+package io.cephflow.intake;
+
+import io.cephflow.ceph.ImageRef;
+import io.cephflow.ceph.ImportResult;
+import io.cephflow.ceph.Progress;
+import io.cephflow.ceph.Rbd;
+import io.cephflow.intake.format.DiskFormat;
+import io.cephflow.intake.format.UnsafeImageException;
+import io.cephflow.intake.qemu.QemuImg;
+import io.cephflow.intake.qemu.RawExtentSource;
+import io.cephflow.transfer.ScratchArea;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Decodes an image stored in its own format into an existing RBD image: the stored (compact)
+ * file is exported to the scratch area, vetted again (the pool is not a place we trust more
+ * than the upload), and its raw view streamed from qemu-nbd into the target. No full-size raw
+ * copy ever touches the local disk, and the scratch file is removed whatever happens.
+ */
+public final class ImageConverter {
+  private final Rbd rbd;
+  private final ImageIntake intake;
+  private final QemuImg qemu;
+  private final ScratchArea scratch;
+
+  public ImageConverter(Rbd rbd, ImageIntake intake, QemuImg qemu, ScratchArea scratch) {
+    this.rbd = rbd;
+    this.intake = intake;
+    this.qemu = qemu;
+    this.scratch = scratch;
+  }
+
+  /** What the conversion did. */
+  public record Result(long virtualSizeBytes, long bytesWritten) {}
+
+  /** The decoded image does not fit the target. */
+  public static final class TargetTooSmallException extends Exception {
+    public TargetTooSmallException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * @param resumeFrom bytes of the target known to be written by an earlier attempt
+   * @param progress receives (bytes durable in the target, virtual size); during the export it
+   *     repeats {@code resumeFrom} so a heartbeat never loses the resume point
+   */
+  public Result convert(ImageRef source, DiskFormat format, ImageRef target, long resumeFrom, Progress progress)
+      throws IOException, UnsafeImageException, TargetTooSmallException {
+    long targetSize = rbd.images().stat(target).sizeBytes();
+    if (format == DiskFormat.RAW || format == DiskFormat.ISO) {
+      long size = rbd.images().stat(source).sizeBytes();
+      requireFits(size, targetSize, target);
+      try (RbdReadSource data = new RbdReadSource(rbd.streams(), source, size)) {
+        ImportResult r = rbd.streams().write(target, data, resumeFrom, progress);
+        return new Result(size, r.bytesWritten());
+      }
+    }
+    Path file = scratch.newFile("convert");
+    try {
+      try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        rbd.streams().export(source, out, (done, total) -> progress.update(resumeFrom, -1));
+      }
+      VettedImage vetted = intake.vet(file, format);
+      requireFits(vetted.virtualSize(), targetSize, target);
+      try (RawExtentSource raw = qemu.openRaw(file, format); ExtentDataSource data = new ExtentDataSource(raw)) {
+        ImportResult r = rbd.streams().write(target, data, resumeFrom, progress);
+        return new Result(vetted.virtualSize(), r.bytesWritten());
+      }
+    } finally {
+      ScratchArea.delete(file);
+    }
+  }
+
+  private static void requireFits(long size, long targetSize, ImageRef target) throws TargetTooSmallException {
+    if (size > targetSize) {
+      throw new TargetTooSmallException("the image's virtual size " + size + " does not fit " + target
+          + " (" + targetSize + " bytes)");
+    }
+  }
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Decoding a qcow2 that holds random data into RBD, three ways, median of ROUNDS rounds:
+#   cephflow  vet + qemu-nbd + Java NBD client + RBD writer (16 aio in flight), JVM at -Xmx256m
+#   qemu-img  qemu-img convert -f qcow2 -O raw -W -m 16 straight to rbd:pool/img
+#   H path    qemu-img convert to a local raw file, then rbd import
+# Usage: eval "$(dev/ceph.sh env)"; bench/intake-bench.sh [MiB=1024] [ROUNDS=2] [POOL=vms]
+#        CONNS="1 4" (env): NBD connections for the cephflow path, one run each per round
+set -euo pipefail
+MIB=${1:-1024}
+ROUNDS=${2:-2}
+POOL=${3:-vms}
+CONNS=${CONNS:-1 4}
+: "${CEPHFLOW_CEPH_CONF:?run eval \"\$(dev/ceph.sh env)\" first}"
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORK=$(mktemp -d /var/tmp/cephflow-intake-bench.XXXXXX)
+IMG=intake-bench-target
+RBD=(rbd -c "$CEPHFLOW_CEPH_CONF" --id "${CEPHFLOW_CEPH_CLIENT:-cephflow}" ${CEPHFLOW_CEPH_KEYRING:+--keyring "$CEPHFLOW_CEPH_KEYRING"})
+cleanup() { "${RBD[@]}" rm --no-progress "$POOL/$IMG" >/dev/null 2>&1 || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+cd "$ROOT"
+# one reactor run: the last module written to the file is activities (its test classpath)
+mvn -B -q -o -pl activities -am test-compile dependency:build-classpath -DskipTests \
+  -Dmdep.outputFile="$WORK/cp" -Dmdep.includeScope=test >/dev/null
+CP="$ROOT/activities/target/test-classes:$ROOT/activities/target/classes:$ROOT/workflows/target/classes:$(cat "$WORK/cp")"
+
+head -c "${MIB}M" /dev/urandom > "$WORK/data.raw"
+qemu-img convert -f raw -O qcow2 "$WORK/data.raw" "$WORK/data.qcow2"
+rm "$WORK/data.raw"
+echo "source: $(du -h "$WORK/data.qcow2" | cut -f1) qcow2 holding $MIB MiB of random data; target $POOL/$IMG"
+
+fresh() { "${RBD[@]}" rm --no-progress "$POOL/$IMG" >/dev/null 2>&1 || true; "${RBD[@]}" create --size "${MIB}M" "$POOL/$IMG" 2>/dev/null; }
+secs() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N); echo "$t1 - $t0" | bc -l; }
+median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.2f", m}'; }
+
+declare -a Q H
+declare -A C HEAP
+for r in $(seq 1 "$ROUNDS"); do
+  line="round $r:"
+  for n in $CONNS; do
+    fresh
+    out=$(java -Xmx256m -cp "$CP" io.cephflow.intake.IntakeBenchMain "$WORK/data.qcow2" qcow2 "$POOL/$IMG" "$n")
+    C[$n]="${C[$n]:-} $(echo "$out" | awk '{print $1}')"
+    h=$(echo "$out" | awk '{print $4}'); HEAP[$n]=$(( h > ${HEAP[$n]:-0} ? h : ${HEAP[$n]:-0} ))
+    line+=" cephflow x$n $(echo "$out" | awk '{print $1}') s (vet $(echo "$out" | awk '{print $2}') s, heap $h MiB),"
+  done
+  fresh
+  Q+=("$(secs qemu-img convert -f qcow2 -O raw -W -m 16 -n "$WORK/data.qcow2" \
+      "rbd:$POOL/$IMG:id=${CEPHFLOW_CEPH_CLIENT:-cephflow}:conf=$CEPHFLOW_CEPH_CONF")")
+  "${RBD[@]}" rm --no-progress "$POOL/$IMG" >/dev/null 2>&1
+  H+=("$(secs sh -c "qemu-img convert -f qcow2 -O raw '$WORK/data.qcow2' '$WORK/out.raw' \
+      && ${RBD[*]} import --no-progress '$WORK/out.raw' '$POOL/$IMG' && rm '$WORK/out.raw'")")
+  echo "$line qemu-img->rbd ${Q[-1]} s, H path ${H[-1]} s"
+done
+q=$(printf '%s\n' "${Q[@]}" | median); h=$(printf '%s\n' "${H[@]}" | median)
+echo "median of $ROUNDS: qemu-img->rbd $q s, H path $h s"
+for n in $CONNS; do
+  c=$(printf '%s\n' ${C[$n]} | median)
+  echo "cephflow x$n NBD connections: $c s; cephflow/qemu-img $(echo "$c / $q" | bc -l | cut -c1-4), cephflow/H $(echo "$c / $h" | bc -l | cut -c1-4); peak JVM heap ${HEAP[$n]} MiB (-Xmx256m)"
+done

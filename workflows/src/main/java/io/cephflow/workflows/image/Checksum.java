@@ -1,0 +1,40 @@
+package io.cephflow.workflows.image;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * An expected checksum as callers write it: {@code sha256:<hex>}, {@code sha512:<hex>}, or bare
+ * hex of SHA-256 (what the API accepted first). {@code algorithm} is the JCA name.
+ */
+public record Checksum(String algorithm, String hex) {
+  private static final Map<String, String> ALGORITHMS = Map.of("sha256", "SHA-256", "sha512", "SHA-512");
+  private static final Map<String, Integer> HEX_DIGITS = Map.of("sha256", 64, "sha512", 128);
+
+  /** Null for null or blank; IllegalArgumentException with an actionable reason when malformed. */
+  public static Checksum parse(String text) {
+    if (text == null || text.isBlank()) return null;
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    int colon = t.indexOf(':');
+    String name = colon < 0 ? "sha256" : t.substring(0, colon);
+    String hex = colon < 0 ? t : t.substring(colon + 1);
+    Integer digits = HEX_DIGITS.get(name);
+    if (digits == null) {
+      throw new IllegalArgumentException("checksum must be sha256:<hex> or sha512:<hex>, got algorithm '" + name + "'");
+    }
+    if (!hex.matches("[0-9a-f]{" + digits + "}")) {
+      throw new IllegalArgumentException("checksum " + name + " must be " + digits + " hex digits");
+    }
+    return new Checksum(ALGORITHMS.get(name), hex);
+  }
+
+  /** The short name ({@code sha256}, {@code sha512}). */
+  public String name() {
+    return algorithm.replace("-", "").toLowerCase(Locale.ROOT);
+  }
+
+  @Override
+  public String toString() {
+    return name() + ":" + hex;
+  }
+}

@@ -1,12 +1,22 @@
 package io.cephflow.workflows;
 
 import io.cephflow.workflows.image.UploadImageWorkflowImpl;
+import io.cephflow.workflows.server.BootFromImageWorkflowImpl;
+import io.cephflow.workflows.server.BootFromVolumeSnapshotWorkflowImpl;
+import io.cephflow.workflows.server.BootFromVolumeWorkflowImpl;
+import io.cephflow.workflows.server.CreateImageFromServerWorkflowImpl;
+import io.cephflow.workflows.server.DeleteServerWorkflowImpl;
 import java.util.List;
 
 /** Every workflow implementation the worker hosts: one line per flow. */
 public final class WorkflowCatalog {
   public static final List<Class<?>> IMPLEMENTATIONS = List.of(
-      UploadImageWorkflowImpl.class);
+      UploadImageWorkflowImpl.class,
+      BootFromImageWorkflowImpl.class,
+      BootFromVolumeWorkflowImpl.class,
+      BootFromVolumeSnapshotWorkflowImpl.class,
+      CreateImageFromServerWorkflowImpl.class,
+      DeleteServerWorkflowImpl.class);
 
   private WorkflowCatalog() {}
 }

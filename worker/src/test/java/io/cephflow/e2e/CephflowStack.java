@@ -10,6 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -24,12 +26,12 @@ final class CephflowStack implements AutoCloseable {
   final String baseUrl;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  CephflowStack(Path sourceRoot) {
+  CephflowStack(Path sourceRoot, String... extraWorkerArgs) {
     String external = System.getenv("CEPHFLOW_E2E_TEMPORAL");
     int port = freePort();
     String target = external != null ? external : "127.0.0.1:" + port;
     // command-line arguments: builder properties are defaults that application.yml would override
-    worker = new SpringApplicationBuilder(WorkerApplication.class).run(
+    List<String> args = new ArrayList<>(List.of(
         "--server.port=0",
         "--cephflow.temporal.embedded=" + (external == null),
         "--cephflow.temporal.embedded-port=" + port,
@@ -38,7 +40,9 @@ final class CephflowStack implements AutoCloseable {
         "--cephflow.sources.allow-loopback=true",
         "--cephflow.sources.read-timeout=3s",
         "--cephflow.activities.defaults.initial-interval=200ms",
-        "--cephflow.activities.defaults.max-attempts=3");
+        "--cephflow.activities.defaults.max-attempts=3"));
+    args.addAll(List.of(extraWorkerArgs));
+    worker = new SpringApplicationBuilder(WorkerApplication.class).run(args.toArray(String[]::new));
     api = new SpringApplicationBuilder(StarterApplication.class).run(
         "--server.port=0", "--cephflow.temporal.target=" + target);
     baseUrl = "http://127.0.0.1:" + ((WebServerApplicationContext) api).getWebServer().getPort();
@@ -47,6 +51,10 @@ final class CephflowStack implements AutoCloseable {
   HttpResponse<String> post(String path, String json) {
     return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+  }
+
+  HttpResponse<String> delete(String path) {
+    return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).DELETE().build());
   }
 
   HttpResponse<String> get(String path) {

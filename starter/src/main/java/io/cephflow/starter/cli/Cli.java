@@ -21,6 +21,10 @@ public final class Cli {
   private static final String USAGE = """
       usage: cephflow [--api URL] COMMAND
         image upload --name NAME --source PATH|URL [--id UUID] [--format raw] [--sha256 HEX] [--wait]
+        server boot (--image UUID | --volume UUID [--snapshot UUID]) [--id UUID] [--hypervisor NAME]
+                    [--root-gb N] [--memory-mib N] [--vcpus N] [--forbid-slow-path] [--wait]
+        server snapshot SERVER_ID --name NAME [--image-id UUID] [--hypervisor NAME] [--wait]
+        server delete SERVER_ID [--hypervisor NAME] [--wait]
         operation show ID
         operation wait ID [--timeout SECONDS]
       --api defaults to $CEPHFLOW_API or http://127.0.0.1:8080""";
@@ -77,6 +81,31 @@ public final class Cli {
         if (!m.find()) throw new IOException("no operationId in " + r.body());
         return await(m.group(1), Long.parseLong(opts.getOrDefault("timeout", "3600")));
       }
+      case "server boot" -> {
+        String body = json(Map.of(
+            "serverId", opts.getOrDefault("id", ""),
+            "hypervisor", opts.getOrDefault("hypervisor", ""),
+            "imageId", opts.getOrDefault("image", ""),
+            "volumeId", opts.getOrDefault("volume", ""),
+            "snapshotId", opts.getOrDefault("snapshot", ""),
+            "rootDiskGb", opts.getOrDefault("root-gb", ""),
+            "memoryMiB", opts.getOrDefault("memory-mib", ""),
+            "vcpus", opts.getOrDefault("vcpus", ""),
+            "forbidSlowPath", opts.getOrDefault("forbid-slow-path", "")));
+        return started(send(post("/api/v1/servers", body)), opts);
+      }
+      case "server snapshot" -> {
+        String body = json(Map.of(
+            "imageId", opts.getOrDefault("image-id", ""),
+            "name", required(opts, "name"),
+            "hypervisor", opts.getOrDefault("hypervisor", "")));
+        return started(send(post("/api/v1/servers/" + positional(args, "server id") + "/images", body)), opts);
+      }
+      case "server delete" -> {
+        String query = opts.containsKey("hypervisor") ? "?hypervisor=" + opts.get("hypervisor") : "";
+        return started(send(HttpRequest.newBuilder(URI.create(api + "/api/v1/servers/"
+            + positional(args, "server id") + query)).DELETE().build()), opts);
+      }
       case "operation show" -> {
         HttpResponse<String> r = get(positional(args));
         if (r.statusCode() != 200) return failRequest(r);
@@ -88,6 +117,21 @@ public final class Cli {
       }
       default -> throw new UsageException("unknown command '" + command + "'");
     }
+  }
+
+  private HttpRequest post(String path, String body) {
+    return HttpRequest.newBuilder(URI.create(api + path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+  }
+
+  /** A 202 from a start: print it, and follow the operation with --wait. */
+  private int started(HttpResponse<String> r, Map<String, String> opts) throws IOException, InterruptedException {
+    if (r.statusCode() != 202) return failRequest(r);
+    System.out.println(r.body());
+    if (!opts.containsKey("wait")) return 0;
+    Matcher m = OPERATION.matcher(r.body());
+    if (!m.find()) throw new IOException("no operationId in " + r.body());
+    return await(m.group(1), Long.parseLong(opts.getOrDefault("timeout", "3600")));
   }
 
   private int await(String id, long timeoutSeconds) throws IOException, InterruptedException {
@@ -126,7 +170,11 @@ public final class Cli {
   }
 
   private static String positional(List<String> args) {
-    if (args.size() < 3 || args.get(2).startsWith("--")) throw new UsageException("missing operation id");
+    return positional(args, "operation id");
+  }
+
+  private static String positional(List<String> args, String what) {
+    if (args.size() < 3 || args.get(2).startsWith("--")) throw new UsageException("missing " + what);
     return args.get(2);
   }
 
@@ -136,7 +184,7 @@ public final class Cli {
       String a = args.get(i);
       if (!a.startsWith("--")) continue;
       String key = a.substring(2);
-      if (key.equals("wait")) {
+      if (key.equals("wait") || key.equals("forbid-slow-path")) {
         out.put(key, "true");
       } else if (i + 1 < args.size()) {
         out.put(key, args.get(++i));

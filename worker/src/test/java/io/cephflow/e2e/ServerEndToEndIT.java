@@ -116,7 +116,7 @@ class ServerEndToEndIT {
     // 4. delete both: domains and disks gone, images untouched
     for (String s : List.of(first, second)) {
       long d0 = System.nanoTime();
-      HttpResponse<String> r = stack.delete("/api/v1/servers/" + s);
+      HttpResponse<String> r = stack.delete("/api/v1/servers/" + s + "?shutdownTimeoutSeconds=3");
       assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
       assertThat(stack.await(r.headers().firstValue("Location").orElseThrow(), Duration.ofMinutes(3)))
           .contains("\"status\":\"COMPLETED\"").contains("\"diskRemoved\":true");

@@ -21,7 +21,8 @@ public final class ActivityOptionsFactory {
   /** Built-in settings for the long activities; configuration overrides them. */
   static final Map<String, WorkerProperties.ActivitySettings> LONG = Map.of(
       "WriteFromSource", new WorkerProperties.ActivitySettings(Duration.ofHours(12), Duration.ofSeconds(60), 5, null, null),
-      "FlattenImage", new WorkerProperties.ActivitySettings(Duration.ofHours(12), Duration.ofSeconds(60), 5, null, null));
+      "FlattenImage", new WorkerProperties.ActivitySettings(Duration.ofHours(12), Duration.ofSeconds(60), 5, null, null),
+      "ConvertImageInto", new WorkerProperties.ActivitySettings(Duration.ofHours(12), Duration.ofSeconds(60), 5, null, null));
 
   private ActivityOptionsFactory() {}
 

@@ -8,12 +8,11 @@ import java.util.stream.Collectors;
 
 /**
  * Which hypervisors exist and how to reach each: the routing table for per-host work.
- * A worker on each hypervisor polls {@link Host#taskQueue()} and talks to its own
- * libvirtd through {@link Host#uri()}; workflows route domain steps to that queue.
+ * A worker on each hypervisor polls that host's task queue ({@code TaskQueues.host(name)},
+ * the one naming of it) and talks to its own libvirtd through {@link Host#uri()}.
  */
 public record HypervisorHosts(List<Host> hosts) {
   private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,62}");
-  public static final String TASK_QUEUE_PREFIX = "hypervisor-";
 
   public HypervisorHosts {
     hosts = List.copyOf(hosts);
@@ -29,10 +28,6 @@ public record HypervisorHosts(List<Host> hosts) {
         throw new IllegalArgumentException("hypervisor name must match " + HOST_NAME + ", got " + name);
       }
       LibvirtSettings.requireUri(uri);
-    }
-
-    public String taskQueue() {
-      return TASK_QUEUE_PREFIX + name;
     }
   }
 

@@ -93,7 +93,7 @@ class DomainSpecValidationTest {
         new HypervisorHosts.Host("hv1", "qemu+ssh://root@hv1/system"),
         new HypervisorHosts.Host("hv2", "qemu+tcp://hv2/system")));
     assertThat(hosts.host("hv2").uri()).isEqualTo("qemu+tcp://hv2/system");
-    assertThat(hosts.host("hv1").taskQueue()).isEqualTo("hypervisor-hv1");
+    assertThat(hosts.host("hv1").name()).isEqualTo("hv1");
     assertThatThrownBy(() -> hosts.host("hv3")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new HypervisorHosts(List.of(
         new HypervisorHosts.Host("hv1", "qemu:///system"), new HypervisorHosts.Host("hv1", "qemu:///system"))))

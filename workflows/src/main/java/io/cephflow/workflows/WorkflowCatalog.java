@@ -7,6 +7,11 @@ import io.cephflow.workflows.volume.CreateVolumeSnapshotWorkflowImpl;
 import io.cephflow.workflows.volume.DeleteVolumeSnapshotWorkflowImpl;
 import io.cephflow.workflows.volume.DeleteVolumeWorkflowImpl;
 import io.cephflow.workflows.volume.VolumeFromSnapshotWorkflowImpl;
+import io.cephflow.workflows.server.BootFromImageWorkflowImpl;
+import io.cephflow.workflows.server.BootFromVolumeSnapshotWorkflowImpl;
+import io.cephflow.workflows.server.BootFromVolumeWorkflowImpl;
+import io.cephflow.workflows.server.CreateImageFromServerWorkflowImpl;
+import io.cephflow.workflows.server.DeleteServerWorkflowImpl;
 import java.util.List;
 
 /** Every workflow implementation the worker hosts: one line per flow. */
@@ -18,7 +23,12 @@ public final class WorkflowCatalog {
       CreateVolumeSnapshotWorkflowImpl.class,
       VolumeFromSnapshotWorkflowImpl.class,
       DeleteVolumeWorkflowImpl.class,
-      DeleteVolumeSnapshotWorkflowImpl.class);
+      DeleteVolumeSnapshotWorkflowImpl.class,
+      BootFromImageWorkflowImpl.class,
+      BootFromVolumeWorkflowImpl.class,
+      BootFromVolumeSnapshotWorkflowImpl.class,
+      CreateImageFromServerWorkflowImpl.class,
+      DeleteServerWorkflowImpl.class);
 
   private WorkflowCatalog() {}
 }

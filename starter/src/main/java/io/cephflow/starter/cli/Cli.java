@@ -26,11 +26,15 @@ public final class Cli {
                       [--max-clone-depth N]) [--size-gb N | --size-bytes N] [--id UUID] [--wait]
         volume snapshot VOLUME_ID [--id UUID] [--wait]
         volume delete VOLUME_ID [--snapshot SNAPSHOT_ID] [--flatten-dependents] [--wait]
+        server boot (--image UUID | --volume UUID [--snapshot UUID]) [--id UUID] [--hypervisor NAME]
+                    [--root-gb N] [--memory-mib N] [--vcpus N] [--forbid-slow-path] [--wait]
+        server snapshot SERVER_ID --name NAME [--image-id UUID] [--hypervisor NAME] [--wait]
+        server delete SERVER_ID [--hypervisor NAME] [--wait]
         operation show ID
         operation wait ID [--timeout SECONDS]
       --api defaults to $CEPHFLOW_API or http://127.0.0.1:8080""";
   private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"([A-Z_]+)\"");
-  private static final java.util.Set<String> FLAGS = java.util.Set.of("wait", "flatten-dependents");
+  private static final java.util.Set<String> FLAGS = java.util.Set.of("wait", "flatten-dependents", "forbid-slow-path");
   private static final Pattern OPERATION = Pattern.compile("\"operationId\"\\s*:\\s*\"([^\"]+)\"");
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -99,6 +103,31 @@ public final class Cli {
         String path = "/api/v1/volumes/" + positional(args, "volume id")
             + (opts.containsKey("snapshot") ? "/snapshots/" + opts.get("snapshot") : "");
         return started(delete(path, opts), opts);
+      }
+      case "server boot" -> {
+        String body = json(Map.of(
+            "serverId", opts.getOrDefault("id", ""),
+            "hypervisor", opts.getOrDefault("hypervisor", ""),
+            "imageId", opts.getOrDefault("image", ""),
+            "volumeId", opts.getOrDefault("volume", ""),
+            "snapshotId", opts.getOrDefault("snapshot", ""),
+            "rootDiskGb", opts.getOrDefault("root-gb", ""),
+            "memoryMiB", opts.getOrDefault("memory-mib", ""),
+            "vcpus", opts.getOrDefault("vcpus", ""),
+            "forbidSlowPath", opts.getOrDefault("forbid-slow-path", "")));
+        return started(post("/api/v1/servers", body), opts);
+      }
+      case "server snapshot" -> {
+        String body = json(Map.of(
+            "imageId", opts.getOrDefault("image-id", ""),
+            "name", required(opts, "name"),
+            "hypervisor", opts.getOrDefault("hypervisor", "")));
+        return started(post("/api/v1/servers/" + positional(args, "server id") + "/images", body), opts);
+      }
+      case "server delete" -> {
+        String query = opts.containsKey("hypervisor") ? "?hypervisor=" + opts.get("hypervisor") : "";
+        return started(send(HttpRequest.newBuilder(URI.create(api + "/api/v1/servers/"
+            + positional(args, "server id") + query)).DELETE().build()), opts);
       }
       case "operation show" -> {
         HttpResponse<String> r = get(positional(args, "operation id"));

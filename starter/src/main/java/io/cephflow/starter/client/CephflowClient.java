@@ -18,6 +18,16 @@ import io.cephflow.workflows.volume.DeleteVolumeWorkflow;
 import io.cephflow.workflows.volume.VolumeFromSnapshotRequest;
 import io.cephflow.workflows.volume.VolumeFromSnapshotWorkflow;
 import io.cephflow.workflows.volume.VolumeFromSnapshotRequests;
+import io.cephflow.workflows.server.BootFromImageRequest;
+import io.cephflow.workflows.server.BootFromImageWorkflow;
+import io.cephflow.workflows.server.BootFromVolumeRequest;
+import io.cephflow.workflows.server.BootFromVolumeSnapshotRequest;
+import io.cephflow.workflows.server.BootFromVolumeSnapshotWorkflow;
+import io.cephflow.workflows.server.BootFromVolumeWorkflow;
+import io.cephflow.workflows.server.CreateImageFromServerRequest;
+import io.cephflow.workflows.server.CreateImageFromServerWorkflow;
+import io.cephflow.workflows.server.DeleteServerRequest;
+import io.cephflow.workflows.server.DeleteServerWorkflow;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
@@ -107,6 +117,51 @@ public class CephflowClient {
     request.validate();
     String id = DeleteImageWorkflow.workflowId(request.imageId());
     DeleteImageWorkflow wf = client.newWorkflowStub(DeleteImageWorkflow.class, deleteOptions(id));
+    start(() -> WorkflowClient.start(wf::delete, request));
+    return id;
+  }
+
+  /** Starts (or finds) the boot of this server from an image; returns the operation id. */
+  public String bootFromImage(BootFromImageRequest request) {
+    request.validate();
+    String id = BootFromImageWorkflow.workflowId(request.serverId());
+    BootFromImageWorkflow wf = client.newWorkflowStub(BootFromImageWorkflow.class, options(id));
+    start(() -> WorkflowClient.start(wf::boot, request));
+    return id;
+  }
+
+  /** Starts (or finds) the boot of this server from an existing volume; returns the operation id. */
+  public String bootFromVolume(BootFromVolumeRequest request) {
+    request.validate();
+    String id = BootFromVolumeWorkflow.workflowId(request.serverId());
+    BootFromVolumeWorkflow wf = client.newWorkflowStub(BootFromVolumeWorkflow.class, options(id));
+    start(() -> WorkflowClient.start(wf::boot, request));
+    return id;
+  }
+
+  /** Starts (or finds) the boot of this server from a new volume made from a volume snapshot. */
+  public String bootFromVolumeSnapshot(BootFromVolumeSnapshotRequest request) {
+    request.validate();
+    String id = BootFromVolumeSnapshotWorkflow.workflowId(request.serverId());
+    BootFromVolumeSnapshotWorkflow wf = client.newWorkflowStub(BootFromVolumeSnapshotWorkflow.class, options(id));
+    start(() -> WorkflowClient.start(wf::boot, request));
+    return id;
+  }
+
+  /** Starts (or finds) the creation of an image from a server's disk; returns the operation id. */
+  public String createImageFromServer(CreateImageFromServerRequest request) {
+    request.validate();
+    String id = CreateImageFromServerWorkflow.workflowId(request.imageId());
+    CreateImageFromServerWorkflow wf = client.newWorkflowStub(CreateImageFromServerWorkflow.class, options(id));
+    start(() -> WorkflowClient.start(wf::createImage, request));
+    return id;
+  }
+
+  /** Starts (or finds) the deletion of this server; returns the operation id. */
+  public String deleteServer(DeleteServerRequest request) {
+    request.validate();
+    String id = DeleteServerWorkflow.workflowId(request.serverId());
+    DeleteServerWorkflow wf = client.newWorkflowStub(DeleteServerWorkflow.class, deleteOptions(id));
     start(() -> WorkflowClient.start(wf::delete, request));
     return id;
   }

@@ -1,0 +1,98 @@
+package io.cephflow.starter.api;
+
+import io.cephflow.starter.client.CephflowClient;
+import io.cephflow.workflows.server.BootFromImageRequest;
+import io.cephflow.workflows.server.BootFromVolumeRequest;
+import io.cephflow.workflows.server.BootFromVolumeSnapshotRequest;
+import io.cephflow.workflows.server.CreateImageFromServerRequest;
+import io.cephflow.workflows.server.DeleteServerRequest;
+import java.net.URI;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Servers: boot (from an image, a volume or a volume snapshot), snapshot into an image, delete. */
+@RestController
+@RequestMapping("/api/v1/servers")
+public class ServersController {
+  private final CephflowClient client;
+
+  public ServersController(CephflowClient client) {
+    this.client = client;
+  }
+
+  /**
+   * The body of POST /api/v1/servers: exactly one of {@code imageId}, {@code volumeId}, or
+   * {@code volumeId} + {@code snapshotId} (a new volume {@code newVolumeId}, generated when
+   * absent, is made from that snapshot). {@code serverId} is generated when absent.
+   */
+  public record BootBody(String serverId, String hypervisor, String imageId, String volumeId, String snapshotId,
+                         String newVolumeId, Integer rootDiskGb, Integer memoryMiB, Integer vcpus,
+                         Boolean forbidSlowPath) {}
+
+  /** The body of POST /api/v1/servers/{serverId}/images; {@code imageId} is generated when absent. */
+  public record SnapshotBody(String imageId, String name, String hypervisor) {}
+
+  @PostMapping
+  public ResponseEntity<Map<String, String>> boot(@RequestBody BootBody b) {
+    String serverId = orNew(b.serverId());
+    int vcpus = b.vcpus() == null ? 0 : b.vcpus();
+    int memory = b.memoryMiB() == null ? 0 : b.memoryMiB();
+    int rootGb = b.rootDiskGb() == null ? 0 : b.rootDiskGb();
+    boolean image = present(b.imageId());
+    boolean volume = present(b.volumeId());
+    if (image == volume) throw new IllegalArgumentException("give exactly one of imageId or volumeId (+ snapshotId)");
+    if (image && present(b.snapshotId())) throw new IllegalArgumentException("snapshotId goes with volumeId, not imageId");
+    String op;
+    if (image) {
+      op = client.bootFromImage(new BootFromImageRequest(serverId, b.hypervisor(), b.imageId(), rootGb, vcpus, memory,
+          Boolean.TRUE.equals(b.forbidSlowPath())));
+    } else if (present(b.snapshotId())) {
+      op = client.bootFromVolumeSnapshot(new BootFromVolumeSnapshotRequest(serverId, b.hypervisor(), b.volumeId(),
+          b.snapshotId(), orNew(b.newVolumeId()), rootGb, vcpus, memory));
+    } else {
+      op = client.bootFromVolume(new BootFromVolumeRequest(serverId, b.hypervisor(), b.volumeId(), vcpus, memory));
+    }
+    return accepted(op, Map.of("serverId", serverId));
+  }
+
+  @PostMapping("/{serverId}/images")
+  public ResponseEntity<Map<String, String>> snapshot(@PathVariable String serverId, @RequestBody SnapshotBody b) {
+    String imageId = orNew(b.imageId());
+    String op = client.createImageFromServer(new CreateImageFromServerRequest(serverId, b.hypervisor(), imageId,
+        b.name()));
+    return accepted(op, Map.of("serverId", serverId, "imageId", imageId));
+  }
+
+  @DeleteMapping("/{serverId}")
+  public ResponseEntity<Map<String, String>> delete(@PathVariable String serverId,
+                                                    @RequestParam(required = false) String hypervisor,
+                                                    @RequestParam(required = false) Integer shutdownTimeoutSeconds) {
+    String op = client.deleteServer(new DeleteServerRequest(serverId, hypervisor,
+        shutdownTimeoutSeconds == null ? 0 : shutdownTimeoutSeconds));
+    return accepted(op, Map.of("serverId", serverId));
+  }
+
+  private static ResponseEntity<Map<String, String>> accepted(String op, Map<String, String> ids) {
+    URI location = URI.create("/api/v1/operations/" + op);
+    Map<String, String> body = new java.util.LinkedHashMap<>(ids);
+    body.put("operationId", op);
+    body.put("location", location.toString());
+    return ResponseEntity.accepted().location(location).body(body);
+  }
+
+  private static boolean present(String s) {
+    return s != null && !s.isBlank();
+  }
+
+  private static String orNew(String id) {
+    return present(id) ? id : UUID.randomUUID().toString();
+  }
+}

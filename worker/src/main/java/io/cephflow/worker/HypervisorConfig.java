@@ -1,0 +1,122 @@
+package io.cephflow.worker;
+
+import io.cephflow.activities.HypervisorActivitiesImpl;
+import io.cephflow.libvirt.CephKey;
+import io.cephflow.libvirt.CephMonitor;
+import io.cephflow.libvirt.DomainName;
+import io.cephflow.libvirt.DomainType;
+import io.cephflow.libvirt.LibvirtHypervisor;
+import io.cephflow.libvirt.LibvirtSettings;
+import io.cephflow.workflows.common.TaskQueues;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.actuate.health.AbstractHealthIndicator;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.DependsOn;
+import io.temporal.worker.WorkerFactory;
+
+/**
+ * This worker's hypervisor: the libvirt port, the hypervisor activities, and a Temporal worker
+ * on the host's own task queue that runs only them (the storage queue's worker never does).
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(prefix = "cephflow.libvirt", name = "enabled", havingValue = "true", matchIfMissing = true)
+public class HypervisorConfig {
+  private static final java.util.regex.Pattern KEY =
+      java.util.regex.Pattern.compile("(?m)^\\s*key\\s*=\\s*(\\S+)\\s*$");
+  private static final java.util.regex.Pattern MON_HOST =
+      java.util.regex.Pattern.compile("(?m)^\\s*mon[_ ]host\\s*=\\s*(.+)$");
+  private static final java.util.regex.Pattern ADDRESS =
+      java.util.regex.Pattern.compile("(?:v[12]:)?([0-9A-Za-z.-]+):(\\d+)");
+
+  /**
+   * After the Ceph handle: in the failsafe JVM, creating these first made librados' load
+   * crash in libceph-common's static initialisers (heap corruption in malloc, no hs_err);
+   * loading librados first, as the storage-only worker does, avoids it. Not understood yet.
+   */
+  @Bean
+  @DependsOn("cephCluster")
+  LibvirtHypervisor hypervisor(LibvirtProperties props) {
+    return LibvirtHypervisor.create(new LibvirtSettings(props.uri(), props.cephConf(), props.cephMountTimeout()));
+  }
+
+  @Bean
+  HypervisorActivitiesImpl hypervisorActivities(LibvirtHypervisor hypervisor, LibvirtProperties props,
+                                                WorkerProperties worker) {
+    var d = props.domain();
+    return new HypervisorActivitiesImpl(hypervisor, new HypervisorActivitiesImpl.HostSettings(
+        DomainType.valueOf(d.type().toUpperCase(Locale.ROOT)), d.vcpus(), d.memoryMiB(), d.consoleDir(),
+        monitors(props.monitors(), worker.ceph().conf()), cephKey(worker.ceph().client(), worker.ceph().keyring()),
+        d.bootTimeout()));
+  }
+
+  /** Registered before the factory starts (on ApplicationReadyEvent, in TemporalConfig). */
+  @Bean
+  HostWorker hostWorker(WorkerFactory factory, LibvirtProperties props, HypervisorActivitiesImpl activities) {
+    String queue = TaskQueues.host(props.host());
+    factory.newWorker(queue).registerActivitiesImplementations(activities);
+    LoggerFactory.getLogger(HypervisorConfig.class).info("hypervisor {} ({}) serves task queue {}",
+        props.host(), props.uri(), queue);
+    return new HostWorker(props.host(), queue);
+  }
+
+  /** The host queue this process polls, for logs and health. */
+  public record HostWorker(String host, String taskQueue) {}
+
+  /** A real libvirt round trip: the state of a domain that does not exist. */
+  @Bean
+  AbstractHealthIndicator libvirtHealthIndicator(LibvirtHypervisor hypervisor, LibvirtProperties props) {
+    return new AbstractHealthIndicator("libvirt health check failed") {
+      @Override
+      protected void doHealthCheck(Health.Builder builder) {
+        hypervisor.state(DomainName.forServer(new UUID(0, 0).toString()));
+        builder.up().withDetail("host", props.host()).withDetail("uri", props.uri());
+      }
+    };
+  }
+
+  /** The cephx key qemu uses, from the keyring file ({@code key = AQ…==}); never logged. */
+  static CephKey cephKey(String client, Path keyring) {
+    if (keyring == null) throw new IllegalStateException("cephflow.ceph.keyring is required for the libvirt secret");
+    Matcher m = KEY.matcher(read(keyring));
+    if (!m.find()) throw new IllegalStateException("no key in " + keyring);
+    return new CephKey(client, m.group(1));
+  }
+
+  static List<CephMonitor> monitors(List<String> configured, Path cephConf) {
+    List<CephMonitor> out = new ArrayList<>();
+    if (configured.isEmpty()) {
+      Matcher line = MON_HOST.matcher(read(cephConf));
+      if (!line.find()) throw new IllegalStateException("no mon_host in " + cephConf + "; set cephflow.libvirt.monitors");
+      Matcher a = ADDRESS.matcher(line.group(1));
+      while (a.find()) out.add(new CephMonitor(a.group(1), Integer.parseInt(a.group(2))));
+    } else {
+      for (String m : configured) {
+        Matcher a = ADDRESS.matcher(m.trim());
+        if (!a.matches()) throw new IllegalArgumentException("monitor must be host:port, got " + m);
+        out.add(new CephMonitor(a.group(1), Integer.parseInt(a.group(2))));
+      }
+    }
+    return out;
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package io.cephflow.worker;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code cephflow.libvirt.*}: this worker's hypervisor. A worker runs on each hypervisor and
+ * polls its own task queue, {@code TaskQueues.host(host)}.
+ *
+ * @param enabled   false for a worker that runs storage work only (no libvirtd next to it)
+ * @param host      this hypervisor's name, the one server requests give
+ * @param monitors  {@code host:port} of each Ceph monitor as qemu should reach it; empty: read
+ *                  {@code mon_host} from {@code cephflow.ceph.conf}
+ * @param cephConf  the timeouts-only ceph.conf written here for qemu's rbd driver
+ * @param domain    defaults for every domain this hypervisor defines
+ */
+@Validated
+@ConfigurationProperties("cephflow.libvirt")
+public record LibvirtProperties(@DefaultValue("true") boolean enabled,
+                                @DefaultValue("qemu:///system") String uri,
+                                @DefaultValue("local") @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9.-]{0,62}") String host,
+                                @DefaultValue List<String> monitors,
+                                @DefaultValue("/var/lib/cephflow/qemu-ceph.conf") Path cephConf,
+                                @DefaultValue("10s") Duration cephMountTimeout,
+                                @DefaultValue Domain domain) {
+
+  /** @param type {@code qemu} (TCG, runs anywhere) or {@code kvm} */
+  public record Domain(@DefaultValue("qemu") String type, @DefaultValue("1") @Min(1) @Max(64) int vcpus,
+                       @DefaultValue("64") @Min(16) int memoryMiB,
+                       @DefaultValue("/var/log/cephflow/console") Path consoleDir,
+                       @DefaultValue("60s") Duration bootTimeout) {}
+}

@@ -1,0 +1,300 @@
+package io.cephflow.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cephflow.ceph.CephTestCluster;
+import io.cephflow.ceph.ImageRef;
+import io.cephflow.ceph.SnapshotRef;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The server flows through REST, the worker (with its host-queue worker), embedded Temporal,
+ * the dev Ceph cluster and the dev libvirtd (qemu TCG): a boot-sector disk uploaded as a raw
+ * image boots from an RBD clone and prints its tag; an image made from the running VM boots
+ * a second VM that prints the same tag; deleting both leaves the images. Failing boots leave
+ * nothing. Needs dev/ceph.sh and dev/libvirt.sh up.
+ */
+class ServerEndToEndIT {
+  @TempDir static Path dir;
+  static CephflowStack stack;
+  static String libvirtUri;
+  static Path consoleDir;
+  static final List<String> servers = new ArrayList<>();
+  static final List<String> images = new ArrayList<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    libvirtUri = require("CEPHFLOW_LIBVIRT_URI", "eval \"$(dev/libvirt.sh env)\"");
+    require("CEPHFLOW_CEPH_CONF", "eval \"$(dev/ceph.sh env)\"");
+    require("CEPHFLOW_CEPH_KEYRING", "eval \"$(dev/ceph.sh env)\"");
+    require("CEPHFLOW_CEPH_ADMIN_KEYRING", "eval \"$(dev/ceph.sh env)\"");
+    // under target/, not /tmp: qemu runs in the dev daemon's mount namespace and writes here
+    Path work = Path.of("target", "server-it").toAbsolutePath();
+    consoleDir = work.resolve("console");
+    Files.createDirectories(consoleDir);
+    stack = new CephflowStack(dir,
+        "--cephflow.libvirt.uri=" + libvirtUri,
+        "--cephflow.libvirt.ceph-conf=" + work.resolve("qemu-ceph.conf"),
+        "--cephflow.libvirt.ceph-mount-timeout=5s",
+        "--cephflow.libvirt.domain.memory-mib=32",
+        "--cephflow.libvirt.domain.console-dir=" + consoleDir);
+  }
+
+  @AfterAll
+  static void stop() {
+    // whatever a failed assertion left: domains first (they hold the disks), then images
+    for (String s : servers) {
+      virshQuietly("destroy", "instance-" + s);
+      virshQuietly("undefine", "instance-" + s);
+      purgeQuietly(new ImageRef("vms", s + "_disk"));
+    }
+    for (String i : images) purgeQuietly(new ImageRef("images", i));
+    if (stack != null) stack.close();
+  }
+
+  @Test
+  void bootSnapshotBootAgainAndDelete() throws Exception {
+    byte[] tag = new byte[8];
+    new SecureRandom().nextBytes(tag);
+    String bootOk = "BOOT-OK " + HexFormat.of().formatHex(tag);
+    String imageId = uploadBootDisk(tag);
+
+    // 1. boot from the raw image: a clone of images/<id>@snap, then the guest prints the tag
+    String first = newServer();
+    long t0 = System.nanoTime();
+    String op = started(stack.post("/api/v1/servers", "{\"serverId\":\"" + first + "\",\"imageId\":\"" + imageId + "\"}"));
+    assertThat(op).isEqualTo("/api/v1/operations/server-boot-" + first);
+    assertThat(stack.await(op, Duration.ofMinutes(3))).contains("\"status\":\"COMPLETED\"").contains("RUNNING");
+    long booted = System.nanoTime();
+    awaitConsole(first, bootOk);
+    long printed = System.nanoTime();
+    System.out.printf("server IT: boot flow %d ms (POST to COMPLETED), tag on the console %d ms after POST%n",
+        ms(booted - t0), ms(printed - t0));
+    Optional<SnapshotRef> parent = CephTestCluster.rbd().clones().parent(disk(first));
+    assertThat(parent).hasValueSatisfying(p -> assertThat(p.toString()).isEqualTo("images/" + imageId + "@snap"));
+
+    // 2. image from the running server: flattened, protected snap, temp snapshot gone, VM running
+    String newImage = UUID.randomUUID().toString();
+    images.add(newImage);
+    long s0 = System.nanoTime();
+    op = started(stack.post("/api/v1/servers/" + first + "/images", "{\"imageId\":\"" + newImage + "\",\"name\":\"from-vm\"}"));
+    assertThat(op).isEqualTo("/api/v1/operations/image-from-server-" + newImage);
+    assertThat(stack.await(op, Duration.ofMinutes(3))).contains("\"status\":\"COMPLETED\"");
+    System.out.printf("server IT: image from server %d ms%n", ms(System.nanoTime() - s0));
+    assertThat(CephTestCluster.rbd().clones().parent(new ImageRef("images", newImage))).isEmpty();
+    assertThat(CephTestCluster.rbdCli("snap", "ls", "--format", "json", "images/" + newImage))
+        .contains("\"name\":\"snap\"").contains("\"protected\":\"true\"");
+    assertThat(CephTestCluster.rbdCli("image-meta", "list", "--format", "json", "images/" + newImage))
+        .contains("\"cephflow.disk-format\":\"raw\"").contains("\"cephflow.virtual-size\":\"1048576\"");
+    assertThat(CephTestCluster.rbd().snapshots().list(disk(first))).isEmpty();
+    assertThat(virsh("domstate", "instance-" + first).strip()).isEqualTo("running");
+
+    // 3. a second server from the new image prints the same tag
+    String second = newServer();
+    long b0 = System.nanoTime();
+    op = started(stack.post("/api/v1/servers", "{\"serverId\":\"" + second + "\",\"imageId\":\"" + newImage + "\"}"));
+    assertThat(stack.await(op, Duration.ofMinutes(3))).contains("\"status\":\"COMPLETED\"");
+    awaitConsole(second, bootOk);
+    System.out.printf("server IT: second boot, tag on the console %d ms after POST%n", ms(System.nanoTime() - b0));
+
+    // 4. delete both: domains and disks gone, images untouched
+    for (String s : List.of(first, second)) {
+      long d0 = System.nanoTime();
+      HttpResponse<String> r = stack.delete("/api/v1/servers/" + s + "?shutdownTimeoutSeconds=3");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+      assertThat(stack.await(r.headers().firstValue("Location").orElseThrow(), Duration.ofMinutes(3)))
+          .contains("\"status\":\"COMPLETED\"").contains("\"diskRemoved\":true");
+      System.out.printf("server IT: delete %d ms%n", ms(System.nanoTime() - d0));
+      assertThat(virsh("list", "--all", "--name")).doesNotContain("instance-" + s);
+      assertThat(CephTestCluster.rbd().images().exists(disk(s))).isFalse();
+    }
+    for (String i : List.of(imageId, newImage)) {
+      assertThat(CephTestCluster.rbdCli("snap", "ls", "--format", "json", "images/" + i))
+          .contains("\"name\":\"snap\"").contains("\"protected\":\"true\"");
+    }
+    purgeQuietly(new ImageRef("images", newImage));
+    purgeQuietly(new ImageRef("images", imageId));
+  }
+
+  @Test
+  void failingBootsLeaveNoDiskNoDomainAndNoSnapshot() throws Exception {
+    Leaks before = Leaks.now();
+
+    // the image does not exist
+    String server = newServer();
+    expectFailure("{\"serverId\":\"" + server + "\",\"imageId\":\"" + UUID.randomUUID() + "\"}", "NotFound");
+
+    // a qcow2 image with the slow path forbidden by policy
+    String qcow = UUID.randomUUID().toString();
+    images.add(qcow);
+    CephTestCluster.rbdCli("create", "--size", "1M", "images/" + qcow);
+    CephTestCluster.rbdCli("image-meta", "set", "images/" + qcow, "cephflow.disk-format", "qcow2");
+    String s2 = newServer();
+    expectFailure("{\"serverId\":\"" + s2 + "\",\"imageId\":\"" + qcow + "\",\"forbidSlowPath\":true}",
+        "PolicyViolation");
+
+    // a raw image without its snapshot: the clone step fails, after the disk's undo is registered
+    String raw = UUID.randomUUID().toString();
+    images.add(raw);
+    CephTestCluster.rbdCli("create", "--size", "1M", "images/" + raw);
+    String s3 = newServer();
+    expectFailure("{\"serverId\":\"" + s3 + "\",\"imageId\":\"" + raw + "\"}", "NotFound");
+
+    purgeQuietly(new ImageRef("images", qcow));
+    purgeQuietly(new ImageRef("images", raw));
+    assertThat(Leaks.now()).isEqualTo(before);
+    for (String s : List.of(server, s2, s3)) {
+      assertThat(CephTestCluster.rbd().images().exists(disk(s))).isFalse();
+      assertThat(virsh("list", "--all", "--name")).doesNotContain("instance-" + s);
+    }
+  }
+
+  @Test
+  void malformedServerRequestsAreRejectedWithA400() {
+    assertThat(stack.post("/api/v1/servers", "{\"serverId\":\"nope\",\"imageId\":\"" + UUID.randomUUID() + "\"}")
+        .body()).contains("serverId must be a lower-case UUID");
+    assertThat(stack.post("/api/v1/servers", "{}").statusCode()).isEqualTo(400);
+    assertThat(stack.post("/api/v1/servers", "{\"imageId\":\"" + UUID.randomUUID() + "\",\"volumeId\":\""
+        + UUID.randomUUID() + "\"}").statusCode()).isEqualTo(400);
+    assertThat(stack.post("/api/v1/servers/" + UUID.randomUUID() + "/images", "{}").statusCode()).isEqualTo(400);
+    assertThat(stack.delete("/api/v1/servers/not-a-uuid").statusCode()).isEqualTo(400);
+  }
+
+  /**
+   * What this test could leak, as pool listings, snapshots and domains. The cluster and daemon
+   * are shared with other engineers' tests, so only names carrying this test's ids count.
+   */
+  record Leaks(List<String> entries) {
+    static Leaks now() throws Exception {
+      List<String> out = new ArrayList<>();
+      for (String pool : List.of("images", "vms", "volumes")) {
+        for (String name : CephTestCluster.rbd().images().list(pool)) {
+          if (!ours(name)) continue;
+          out.add(pool + "/" + name);
+          CephTestCluster.rbd().snapshots().list(new ImageRef(pool, name))
+              .forEach(s -> out.add(pool + "/" + name + "@" + s.name()));
+        }
+      }
+      for (String domain : virsh("list", "--all", "--name").split("\n")) {
+        if (ours(domain.strip())) out.add(domain.strip());
+      }
+      out.sort(null);
+      return new Leaks(out);
+    }
+
+    private static boolean ours(String name) {
+      return servers.stream().anyMatch(name::contains) || images.stream().anyMatch(name::contains);
+    }
+  }
+
+  private void expectFailure(String body, String type) throws InterruptedException {
+    String op = started(stack.post("/api/v1/servers", body));
+    String done = stack.await(op, Duration.ofMinutes(2));
+    assertThat(done).as(body).contains("\"status\":\"FAILED\"").contains("\"type\":\"" + type + "\"");
+  }
+
+  private static String started(HttpResponse<String> r) {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    return r.headers().firstValue("Location").orElseThrow();
+  }
+
+  /** Uploads the 1 MiB boot-sector disk (sector 1 holds the tag) as a raw image through REST. */
+  private static String uploadBootDisk(byte[] tag) throws Exception {
+    Path asm = dir.resolve("boot-sector.asm");
+    try (InputStream in = ServerEndToEndIT.class.getResourceAsStream("/io/cephflow/libvirt/boot-sector.asm")) {
+      assertThat(in).as("boot-sector.asm from the activities test jar").isNotNull();
+      Files.write(asm, in.readAllBytes());
+    }
+    Path bin = dir.resolve("boot.bin");
+    exec(List.of("nasm", "-f", "bin", "-o", bin.toString(), asm.toString()));
+    byte[] disk = new byte[1 << 20];
+    System.arraycopy(Files.readAllBytes(bin), 0, disk, 0, 512);
+    System.arraycopy(tag, 0, disk, 512, tag.length);
+    Path raw = dir.resolve("boot-" + HexFormat.of().formatHex(tag) + ".raw");
+    Files.write(raw, disk);
+    String imageId = UUID.randomUUID().toString();
+    images.add(imageId);
+    String op = started(stack.post("/api/v1/images", "{\"imageId\":\"" + imageId + "\",\"name\":\"boot-sector\","
+        + "\"source\":\"" + raw + "\",\"diskFormat\":\"raw\"}"));
+    assertThat(stack.await(op, Duration.ofMinutes(2))).contains("\"status\":\"COMPLETED\"");
+    return imageId;
+  }
+
+  private static String newServer() {
+    String id = UUID.randomUUID().toString();
+    servers.add(id);
+    return id;
+  }
+
+  private static ImageRef disk(String serverId) {
+    return new ImageRef("vms", serverId + "_disk");
+  }
+
+  private static void awaitConsole(String serverId, String expected) throws Exception {
+    Path log = consoleDir.resolve("instance-" + serverId + ".log");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    String content = "";
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(log)) {
+        content = Files.readString(log, StandardCharsets.ISO_8859_1);
+        if (content.contains(expected)) return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("console " + log + " never showed '" + expected + "'; it shows: " + content);
+  }
+
+  static String virsh(String... args) {
+    List<String> cmd = new ArrayList<>(List.of("virsh", "-c", libvirtUri));
+    cmd.addAll(List.of(args));
+    return CephTestCluster.run(cmd);
+  }
+
+  private static void virshQuietly(String... args) {
+    try {
+      virsh(args);
+    } catch (RuntimeException e) {
+      // cleanup only: already gone
+    }
+  }
+
+  private static void purgeQuietly(ImageRef ref) {
+    try {
+      CephTestCluster.purge(ref);
+    } catch (RuntimeException e) {
+      System.err.println("server IT: could not purge " + ref + ": " + e.getMessage());
+    }
+  }
+
+  private static void exec(List<String> cmd) {
+    CephTestCluster.run(cmd);
+  }
+
+  private static long ms(long nanos) {
+    return nanos / 1_000_000;
+  }
+
+  private static String require(String name, String how) {
+    String v = System.getenv(name);
+    if (v == null || v.isBlank()) {
+      throw new IllegalStateException(name + " is not set; start the dev services and run: " + how);
+    }
+    return v;
+  }
+}

@@ -1,0 +1,105 @@
+package io.cephflow.workflows.server;
+
+import io.cephflow.workflows.common.Compensations;
+import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.OperationProgress;
+import io.cephflow.workflows.common.Provenance;
+import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.SnapRef;
+import io.cephflow.workflows.storage.ConvertActivities;
+import io.cephflow.workflows.storage.StorageActivities;
+import io.cephflow.workflows.storage.StorageActivities.ImageStat;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Workflow;
+import java.util.List;
+import java.util.Map;
+
+/** See {@link BootFromImageWorkflow}. */
+public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
+  static final long GiB = 1L << 30;
+  static final String RAW = "raw";
+
+  private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
+  private final ConvertActivities convert = Workflow.newActivityStub(ConvertActivities.class);
+  private OperationProgress progress = OperationProgress.at("validate");
+
+  @Override
+  public ServerResult boot(BootFromImageRequest request) {
+    try {
+      request.validate();
+    } catch (IllegalArgumentException e) {
+      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INVALID_REQUEST);
+    }
+    String owner = Workflow.getInfo().getWorkflowId();
+    String hypervisor = request.hypervisorOrDefault();
+    HypervisorActivities hv = DomainSteps.on(hypervisor);
+    RbdRef image = RbdRef.image(request.imageId());
+    RbdRef disk = RbdRef.serverDisk(request.serverId());
+    Compensations undo = new Compensations();
+    try {
+      progress = OperationProgress.at("inspect-image");
+      ImageStat stat = storage.statImage(image);
+      if (!stat.exists()) {
+        throw ApplicationFailure.newNonRetryableFailure("image " + request.imageId() + " does not exist",
+            Failures.NOT_FOUND);
+      }
+      // images cephflow stores always say; one without provenance was imported raw by hand
+      String format = stat.metadata().getOrDefault(Provenance.FORMAT, RAW);
+      long virtualSize = virtualSize(stat);
+      long rootBytes = request.rootDiskGb() * GiB;
+      if (rootBytes > 0 && rootBytes < virtualSize) {
+        throw ApplicationFailure.newNonRetryableFailure("root disk of " + request.rootDiskGb()
+            + " GiB is smaller than the image (" + virtualSize + " bytes)", Failures.INVALID_REQUEST);
+      }
+
+      if (RAW.equals(format)) {
+        progress = OperationProgress.at("clone");
+        undo.add("remove disk " + disk, () -> storage.removeImage(disk, owner));
+        storage.cloneImage(SnapRef.imageSnap(request.imageId()), disk, owner);
+      } else {
+        if (request.forbidSlowPath()) {
+          throw ApplicationFailure.newNonRetryableFailure("image " + request.imageId() + " is " + format
+              + ", not raw: converting it is forbidden by policy (never download an image that is on RBD)",
+              Failures.POLICY);
+        }
+        progress = new OperationProgress("create-disk", 0, virtualSize);
+        undo.add("remove disk " + disk, () -> storage.removeImage(disk, owner));
+        storage.createImage(disk, virtualSize, owner);
+        progress = new OperationProgress("convert", 0, virtualSize);
+        convert.convertImageInto(image, format, disk);
+      }
+      if (rootBytes > virtualSize) {
+        progress = OperationProgress.at("resize");
+        storage.resizeImage(disk, rootBytes, false);
+      }
+
+      String state = DomainSteps.boot(hv, undo, request.serverId(), request.vcpus(), request.memoryMiB(),
+          List.of(disk), Map.of("image-id", request.imageId(), "workflow-id", owner),
+          s -> progress = OperationProgress.at(s));
+      progress = OperationProgress.at("done");
+      return new ServerResult(request.serverId(), hypervisor, "instance-" + request.serverId(), disk.toString(), state);
+    } catch (TemporalFailure e) {
+      progress = OperationProgress.at("compensating");
+      RuntimeException failure = undo.failWith(e);
+      progress = OperationProgress.at("failed");
+      throw failure;
+    }
+  }
+
+  static long virtualSize(ImageStat stat) {
+    String v = stat.metadata().get(Provenance.VIRTUAL_SIZE);
+    if (v == null) return stat.sizeBytes();
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw ApplicationFailure.newNonRetryableFailure("image metadata " + Provenance.VIRTUAL_SIZE + " is not a number: "
+          + v, Failures.INVALID_REQUEST);
+    }
+  }
+
+  @Override
+  public OperationProgress progress() {
+    return progress;
+  }
+}

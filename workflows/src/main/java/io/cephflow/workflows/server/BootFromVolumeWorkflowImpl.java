@@ -1,0 +1,58 @@
+package io.cephflow.workflows.server;
+
+import io.cephflow.workflows.common.Compensations;
+import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.OperationProgress;
+import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.storage.StorageActivities;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Workflow;
+import java.util.List;
+import java.util.Map;
+
+/** See {@link BootFromVolumeWorkflow}. The volume is the caller's: no undo ever touches it. */
+public class BootFromVolumeWorkflowImpl implements BootFromVolumeWorkflow {
+  private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
+  private OperationProgress progress = OperationProgress.at("validate");
+
+  @Override
+  public ServerResult boot(BootFromVolumeRequest request) {
+    try {
+      request.validate();
+    } catch (IllegalArgumentException e) {
+      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INVALID_REQUEST);
+    }
+    String hypervisor = request.hypervisorOrDefault();
+    Compensations undo = new Compensations();
+    try {
+      progress = OperationProgress.at("check-volume");
+      RbdRef volume = requireVolume(storage, request.volumeId());
+      String state = DomainSteps.boot(DomainSteps.on(hypervisor), undo, request.serverId(), request.vcpus(),
+          request.memoryMiB(), List.of(volume),
+          Map.of("volume-id", request.volumeId(), "workflow-id", Workflow.getInfo().getWorkflowId()),
+          s -> progress = OperationProgress.at(s));
+      progress = OperationProgress.at("done");
+      return new ServerResult(request.serverId(), hypervisor, "instance-" + request.serverId(), volume.toString(),
+          state);
+    } catch (TemporalFailure e) {
+      progress = OperationProgress.at("compensating");
+      RuntimeException failure = undo.failWith(e);
+      progress = OperationProgress.at("failed");
+      throw failure;
+    }
+  }
+
+  static RbdRef requireVolume(StorageActivities storage, String volumeId) {
+    RbdRef volume = RbdRef.volume(volumeId);
+    if (!storage.statImage(volume).exists()) {
+      throw ApplicationFailure.newNonRetryableFailure("volume " + volumeId + " does not exist", Failures.NOT_FOUND);
+    }
+    return volume;
+  }
+
+  @Override
+  public OperationProgress progress() {
+    return progress;
+  }
+}

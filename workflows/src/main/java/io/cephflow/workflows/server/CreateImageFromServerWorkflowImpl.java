@@ -1,0 +1,120 @@
+package io.cephflow.workflows.server;
+
+import io.cephflow.workflows.common.Compensations;
+import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.OperationProgress;
+import io.cephflow.workflows.common.Provenance;
+import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.SnapRef;
+import io.cephflow.workflows.storage.StorageActivities;
+import io.cephflow.workflows.storage.StorageActivities.ImageStat;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Instant;
+import java.util.Map;
+
+/** See {@link CreateImageFromServerWorkflow}. */
+public class CreateImageFromServerWorkflowImpl implements CreateImageFromServerWorkflow {
+  static final String TEMP_SNAPSHOT_PREFIX = "cephflow-image-";
+
+  private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
+  private OperationProgress progress = OperationProgress.at("validate");
+
+  /** The server disk's temporary snapshot, named after the new image so a retry finds its own. */
+  public static SnapRef tempSnapshot(String serverId, String imageId) {
+    return new SnapRef(RbdRef.serverDisk(serverId), TEMP_SNAPSHOT_PREFIX + imageId);
+  }
+
+  @Override
+  public CreateImageFromServerResult createImage(CreateImageFromServerRequest request) {
+    try {
+      request.validate();
+    } catch (IllegalArgumentException e) {
+      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INVALID_REQUEST);
+    }
+    String owner = Workflow.getInfo().getWorkflowId();
+    HypervisorActivities hv = DomainSteps.on(request.hypervisorOrDefault());
+    RbdRef disk = RbdRef.serverDisk(request.serverId());
+    SnapRef temp = tempSnapshot(request.serverId(), request.imageId());
+    RbdRef image = RbdRef.image(request.imageId());
+    SnapRef snap = SnapRef.imageSnap(request.imageId());
+    Compensations undo = new Compensations();
+    try {
+      progress = OperationProgress.at("inspect-disk");
+      ImageStat stat = storage.statImage(disk);
+      if (!stat.exists()) {
+        throw ApplicationFailure.newNonRetryableFailure("server " + request.serverId() + " has no disk " + disk,
+            Failures.NOT_FOUND);
+      }
+
+      progress = OperationProgress.at("snapshot-disk");
+      undo.add("remove snapshot " + temp, () -> storage.removeSnapshot(temp));
+      snapshotWhilePaused(hv, request.serverId(), temp);
+
+      progress = OperationProgress.at("protect-snapshot");
+      undo.add("unprotect snapshot " + temp, () -> storage.unprotectSnapshot(temp));
+      storage.protectSnapshot(temp);
+
+      progress = OperationProgress.at("clone");
+      undo.add("remove image " + image, () -> storage.removeImage(image, owner));
+      storage.cloneImage(temp, image, owner);
+
+      progress = new OperationProgress("flatten", 0, stat.sizeBytes());
+      storage.flattenImage(image);
+
+      progress = OperationProgress.at("snapshot-image");
+      undo.add("remove snapshot " + snap, () -> storage.removeSnapshot(snap));
+      storage.createSnapshot(snap);
+      undo.add("unprotect snapshot " + snap, () -> storage.unprotectSnapshot(snap));
+      storage.protectSnapshot(snap);
+
+      progress = OperationProgress.at("metadata");
+      String size = Long.toString(stat.sizeBytes());
+      storage.setMetadata(image, Map.of(
+          Provenance.NAME, request.name(),
+          Provenance.SOURCE, "server:" + request.serverId(),
+          Provenance.FORMAT, "raw",
+          Provenance.SIZE, size,
+          Provenance.VIRTUAL_SIZE, size,
+          Provenance.CREATED_AT, Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()));
+
+      // the flattened image no longer needs the server's snapshot
+      progress = OperationProgress.at("remove-temporary-snapshot");
+      storage.unprotectSnapshot(temp);
+      storage.removeSnapshot(temp);
+      progress = OperationProgress.at("done");
+      return new CreateImageFromServerResult(request.imageId(), image.pool(), image.image(), snap.snapshot(),
+          stat.sizeBytes());
+    } catch (TemporalFailure e) {
+      progress = OperationProgress.at("compensating");
+      RuntimeException failure = undo.failWith(e);
+      progress = OperationProgress.at("failed");
+      throw failure;
+    }
+  }
+
+  /**
+   * Pause → snap create → resume, as one step that cancellation cannot cut: a detached scope,
+   * so a cancel that arrives while the VM is paused still lets the snapshot finish and, above
+   * all, the resume run (the next cancellable step then notices the cancel). Resume is in a
+   * finally: a failed or timed-out suspend may still have paused the VM, and resume of a
+   * running VM is a no-op.
+   */
+  private void snapshotWhilePaused(HypervisorActivities hv, String serverId, SnapRef temp) {
+    Workflow.newDetachedCancellationScope(() -> {
+      try {
+        hv.suspendDomain(serverId);
+        storage.createSnapshot(temp);
+      } finally {
+        progress = OperationProgress.at("resume");
+        hv.resumeDomain(serverId);
+      }
+    }).run();
+  }
+
+  @Override
+  public OperationProgress progress() {
+    return progress;
+  }
+}

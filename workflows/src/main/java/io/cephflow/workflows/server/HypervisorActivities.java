@@ -1,0 +1,42 @@
+package io.cephflow.workflows.server;
+
+import io.temporal.activity.ActivityInterface;
+
+/**
+ * libvirt operations as activities. They run on the hypervisor's own task queue
+ * ({@code TaskQueues.host(name)}): the worker there talks to its local libvirtd. Each is
+ * idempotent: a retry finds what the last attempt left and finishes it, and the undos
+ * (destroy, undefine, resume) treat a missing domain as done.
+ */
+@ActivityInterface
+public interface HypervisorActivities {
+  /** Ensures the libvirt secret holding the worker's cephx key; returns its UUID. */
+  String ensureSecret();
+
+  /** Defines (or finds, or redefines while shut off) the domain; returns CREATED, UNCHANGED or REDEFINED. */
+  String defineDomain(ServerDomain domain);
+
+  /** Boots the defined domain; false when it was already running. */
+  boolean startDomain(String serverId);
+
+  /** Waits (heartbeating) until the domain runs; a domain that stops instead fails for good. */
+  String waitRunning(String serverId);
+
+  /** Pauses the vCPUs; false when there was nothing to pause (already paused, or shut off). */
+  boolean suspendDomain(String serverId);
+
+  /** Resumes a paused domain; false when it was not paused (running, shut off or gone). */
+  boolean resumeDomain(String serverId);
+
+  /** ACPI power-off, then destroy after {@code timeoutSeconds}; returns ALREADY_OFF, GRACEFUL or DESTROYED. */
+  String shutdownDomain(String serverId, long timeoutSeconds);
+
+  /** Hard stop; false when it was not running or is not defined. */
+  boolean destroyDomain(String serverId);
+
+  /** Removes the definition; false when it was not defined. */
+  boolean undefineDomain(String serverId);
+
+  /** RUNNING, PAUSED, SHUT_OFF, ...; null when the domain is not defined. */
+  String domainState(String serverId);
+}

@@ -1,0 +1,210 @@
+package io.cephflow.workflows.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyMap;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.Provenance;
+import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.SnapRef;
+import io.cephflow.workflows.storage.StorageActivities;
+import io.cephflow.workflows.storage.StorageActivities.ImageStat;
+import io.cephflow.workflows.testing.WorkflowTestBed;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.mockito.ArgumentCaptor;
+import org.mockito.InOrder;
+
+class CreateImageFromServerWorkflowTest {
+  static final String SERVER = "5d0c2c1e-0e55-4b8f-9a3c-1f7a1c1f0a01";
+  static final String IMAGE = "9a0e1c55-3b7d-4e7c-8d1a-2b3c4d5e6f70";
+  static final String OWNER = CreateImageFromServerWorkflow.workflowId(IMAGE);
+  static final RbdRef DISK = RbdRef.serverDisk(SERVER);
+  static final SnapRef TEMP = new SnapRef(DISK, "cephflow-image-" + IMAGE);
+  static final RbdRef NEW = RbdRef.image(IMAGE);
+  static final SnapRef NEW_SNAP = SnapRef.imageSnap(IMAGE);
+  static final long SIZE = 1 << 20;
+
+  final StorageActivities storage = mock(StorageActivities.class, withSettings().withoutAnnotations());
+  final HypervisorActivities hv = mock(HypervisorActivities.class, withSettings().withoutAnnotations());
+  final ServerTestBed bed = new ServerTestBed(List.of(CreateImageFromServerWorkflowImpl.class), hv, storage);
+
+  @AfterEach
+  void close() {
+    bed.close();
+  }
+
+  void serverWithDisk() {
+    when(storage.statImage(DISK)).thenReturn(new ImageStat(true, SIZE, SnapRef.imageSnap("x"), 1, Map.of()));
+    when(hv.suspendDomain(SERVER)).thenReturn(true);
+    when(hv.resumeDomain(SERVER)).thenReturn(true);
+  }
+
+  CreateImageFromServerResult run() {
+    return bed.stub(CreateImageFromServerWorkflow.class, OWNER)
+        .createImage(new CreateImageFromServerRequest(SERVER, ServerTestBed.HOST, IMAGE, "backup"));
+  }
+
+  @Test
+  void pausesOnlyForTheSnapshotThenClonesFlattensAndCleansUp() {
+    serverWithDisk();
+    assertThat(run()).isEqualTo(new CreateImageFromServerResult(IMAGE, "images", IMAGE, "snap", SIZE));
+    InOrder order = inOrder(storage, hv);
+    order.verify(hv).suspendDomain(SERVER);
+    order.verify(storage).createSnapshot(TEMP);
+    order.verify(hv).resumeDomain(SERVER);
+    order.verify(storage).protectSnapshot(TEMP);
+    order.verify(storage).cloneImage(TEMP, NEW, OWNER);
+    order.verify(storage).flattenImage(NEW);
+    order.verify(storage).createSnapshot(NEW_SNAP);
+    order.verify(storage).protectSnapshot(NEW_SNAP);
+    @SuppressWarnings("unchecked")
+    ArgumentCaptor<Map<String, String>> meta = ArgumentCaptor.forClass(Map.class);
+    order.verify(storage).setMetadata(eq(NEW), meta.capture());
+    order.verify(storage).unprotectSnapshot(TEMP);
+    order.verify(storage).removeSnapshot(TEMP);
+    assertThat(meta.getValue()).containsEntry(Provenance.FORMAT, "raw")
+        .containsEntry(Provenance.VIRTUAL_SIZE, Long.toString(SIZE)).containsEntry(Provenance.NAME, "backup");
+    verify(storage, never()).removeImage(any(), any());
+  }
+
+  @Test
+  void aServerWithoutADiskIsNotFoundAndNeverPaused() {
+    when(storage.statImage(DISK)).thenReturn(new ImageStat(false, 0, null, 0, Map.of()));
+    assertThatThrownBy(this::run)
+        .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.NOT_FOUND));
+    verifyNoInteractions(hv);
+  }
+
+  enum Step {
+    SUSPEND(t -> when(t.hv.suspendDomain(anyString())).thenThrow(bad(Failures.CONFLICT)), "removeTemp"),
+    SNAP(t -> doThrow(bad(Failures.NO_SPACE)).when(t.storage).createSnapshot(TEMP), "removeTemp"),
+    RESUME(t -> when(t.hv.resumeDomain(anyString())).thenThrow(bad(Failures.HYPERVISOR)), "removeTemp"),
+    PROTECT(t -> doThrow(bad(Failures.PERMISSION_DENIED)).when(t.storage).protectSnapshot(TEMP),
+        "unprotectTemp", "removeTemp"),
+    CLONE(t -> doThrow(bad(Failures.CONFLICT)).when(t.storage).cloneImage(any(), any(), any()),
+        "removeImage", "unprotectTemp", "removeTemp"),
+    FLATTEN(t -> doThrow(bad(Failures.NO_SPACE)).when(t.storage).flattenImage(any()),
+        "removeImage", "unprotectTemp", "removeTemp"),
+    NEW_SNAPSHOT(t -> doThrow(bad(Failures.NO_SPACE)).when(t.storage).createSnapshot(NEW_SNAP),
+        "removeNewSnap", "removeImage", "unprotectTemp", "removeTemp"),
+    NEW_PROTECT(t -> doThrow(bad(Failures.PERMISSION_DENIED)).when(t.storage).protectSnapshot(NEW_SNAP),
+        "unprotectNewSnap", "removeNewSnap", "removeImage", "unprotectTemp", "removeTemp"),
+    METADATA(t -> doThrow(bad(Failures.PERMISSION_DENIED)).when(t.storage).setMetadata(any(), anyMap()),
+        "unprotectNewSnap", "removeNewSnap", "removeImage", "unprotectTemp", "removeTemp"),
+    REMOVE_TEMP(t -> doThrow(bad(Failures.IN_USE)).doNothing().when(t.storage).removeSnapshot(TEMP),
+        "unprotectNewSnap", "removeNewSnap", "removeImage", "unprotectTemp", "removeTemp");
+
+    final Consumer<CreateImageFromServerWorkflowTest> inject;
+    final List<String> undos;
+
+    Step(Consumer<CreateImageFromServerWorkflowTest> inject, String... undos) {
+      this.inject = inject;
+      this.undos = List.of(undos);
+    }
+  }
+
+  static ApplicationFailure bad(String type) {
+    return ApplicationFailure.newNonRetryableFailure("injected " + type, type);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Step.class)
+  void aFailureAtEachStepUndoesInReverseOrderAndTheVmIsResumed(Step step) {
+    serverWithDisk();
+    step.inject.accept(this);
+    assertThatThrownBy(this::run).isInstanceOf(WorkflowFailedException.class)
+        .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(WorkflowTestBed.injectedType(e)));
+    InOrder paused = inOrder(hv);
+    paused.verify(hv).suspendDomain(SERVER);
+    paused.verify(hv).resumeDomain(SERVER);
+    verifyUndos(step.undos);
+  }
+
+  @Test
+  void cancelledWhileTheVmIsPausedStillSnapshotsResumesAndThenUndoes() throws Exception {
+    serverWithDisk();
+    CountDownLatch pausing = new CountDownLatch(1);
+    when(hv.suspendDomain(SERVER)).thenAnswer(inv -> {
+      pausing.countDown();
+      Thread.sleep(1000);
+      return true;
+    });
+    CreateImageFromServerWorkflow wf = bed.stub(CreateImageFromServerWorkflow.class, OWNER);
+    WorkflowClient.start(wf::createImage, new CreateImageFromServerRequest(SERVER, ServerTestBed.HOST, IMAGE, "b"));
+    assertThat(pausing.await(10, TimeUnit.SECONDS)).isTrue();
+    WorkflowStub.fromTyped(wf).cancel();
+    assertThatThrownBy(() -> WorkflowStub.fromTyped(wf).getResult(CreateImageFromServerResult.class))
+        .isInstanceOf(WorkflowFailedException.class).hasCauseInstanceOf(CanceledFailure.class);
+    InOrder order = inOrder(storage, hv);
+    order.verify(hv).suspendDomain(SERVER);
+    order.verify(storage).createSnapshot(TEMP);
+    order.verify(hv).resumeDomain(SERVER);
+    order.verify(storage).removeSnapshot(TEMP);
+    verify(storage, never()).cloneImage(any(), any(), any());
+  }
+
+  @Test
+  void cancelledWhileFlatteningUndoesTheClone() throws Exception {
+    serverWithDisk();
+    CountDownLatch flattening = new CountDownLatch(1);
+    doAnswer(inv -> {
+      flattening.countDown();
+      Thread.sleep(1500);
+      return null;
+    }).when(storage).flattenImage(NEW);
+    CreateImageFromServerWorkflow wf = bed.stub(CreateImageFromServerWorkflow.class, OWNER);
+    WorkflowClient.start(wf::createImage, new CreateImageFromServerRequest(SERVER, ServerTestBed.HOST, IMAGE, "b"));
+    assertThat(flattening.await(10, TimeUnit.SECONDS)).isTrue();
+    WorkflowStub.fromTyped(wf).cancel();
+    assertThatThrownBy(() -> WorkflowStub.fromTyped(wf).getResult(CreateImageFromServerResult.class))
+        .isInstanceOf(WorkflowFailedException.class).hasCauseInstanceOf(CanceledFailure.class);
+    verifyUndos(List.of("removeImage", "unprotectTemp", "removeTemp"));
+    InOrder paused = inOrder(hv);
+    paused.verify(hv).suspendDomain(SERVER);
+    paused.verify(hv).resumeDomain(SERVER);
+  }
+
+  void verifyUndos(List<String> undos) {
+    InOrder order = inOrder(storage);
+    for (String undo : undos) {
+      switch (undo) {
+        case "unprotectNewSnap" -> order.verify(storage).unprotectSnapshot(NEW_SNAP);
+        case "removeNewSnap" -> order.verify(storage).removeSnapshot(NEW_SNAP);
+        case "removeImage" -> order.verify(storage).removeImage(NEW, OWNER);
+        case "unprotectTemp" -> order.verify(storage).unprotectSnapshot(TEMP);
+        case "removeTemp" -> order.verify(storage).removeSnapshot(TEMP);
+        default -> throw new AssertionError(undo);
+      }
+    }
+    if (!undos.contains("removeImage")) verify(storage, never()).removeImage(any(), any());
+    if (!undos.contains("unprotectNewSnap")) verify(storage, never()).unprotectSnapshot(NEW_SNAP);
+    if (!undos.contains("removeNewSnap")) verify(storage, never()).removeSnapshot(NEW_SNAP);
+    if (!undos.contains("unprotectTemp")) verify(storage, never()).unprotectSnapshot(TEMP);
+  }
+}

@@ -1,0 +1,87 @@
+package io.cephflow.workflows.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.storage.StorageActivities;
+import io.cephflow.workflows.storage.StorageActivities.ImageStat;
+import io.cephflow.workflows.testing.WorkflowTestBed;
+import io.temporal.failure.ApplicationFailure;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.InOrder;
+
+class DeleteServerWorkflowTest {
+  static final String SERVER = "5d0c2c1e-0e55-4b8f-9a3c-1f7a1c1f0a01";
+  static final RbdRef DISK = RbdRef.serverDisk(SERVER);
+  static final ImageStat PRESENT = new ImageStat(true, 1 << 20, null, 1, Map.of());
+  static final ImageStat ABSENT = new ImageStat(false, 0, null, 0, Map.of());
+
+  final StorageActivities storage = mock(StorageActivities.class, withSettings().withoutAnnotations());
+  final HypervisorActivities hv = mock(HypervisorActivities.class, withSettings().withoutAnnotations());
+  final ServerTestBed bed = new ServerTestBed(List.of(DeleteServerWorkflowImpl.class), hv, storage);
+
+  @AfterEach
+  void close() {
+    bed.close();
+  }
+
+  DeleteServerResult run() {
+    return bed.stub(DeleteServerWorkflow.class, DeleteServerWorkflow.workflowId(SERVER))
+        .delete(new DeleteServerRequest(SERVER, ServerTestBed.HOST, 5));
+  }
+
+  @Test
+  void shutsDownUndefinesAndRemovesOnlyTheDiskTheBootFlowCreated() {
+    when(hv.shutdownDomain(SERVER, 5)).thenReturn("DESTROYED");
+    when(storage.statImage(DISK)).thenReturn(PRESENT, ABSENT);
+    assertThat(run()).isEqualTo(new DeleteServerResult(SERVER, "DESTROYED", true));
+    InOrder order = inOrder(hv, storage);
+    order.verify(hv).shutdownDomain(SERVER, 5);
+    order.verify(hv).destroyDomain(SERVER);
+    order.verify(hv).undefineDomain(SERVER);
+    order.verify(storage).removeImage(DISK, BootFromImageWorkflow.workflowId(SERVER));
+  }
+
+  @Test
+  void aServerBootedFromAVolumeKeepsItsVolume() {
+    when(hv.shutdownDomain(anyString(), anyLong())).thenReturn("GRACEFUL");
+    when(storage.statImage(DISK)).thenReturn(ABSENT);
+    assertThat(run().diskRemoved()).isFalse();
+    verify(storage, never()).removeImage(RbdRef.volume(SERVER), BootFromImageWorkflow.workflowId(SERVER));
+    verify(storage, never()).removeImage(org.mockito.ArgumentMatchers.argThat(r -> r.pool().equals("volumes")), any());
+  }
+
+  @Test
+  void aDiskWithDependentClonesFailsTypedAfterTheDomainIsGone() {
+    when(hv.shutdownDomain(anyString(), anyLong())).thenReturn("ALREADY_OFF");
+    when(storage.statImage(DISK)).thenReturn(PRESENT);
+    org.mockito.Mockito.doThrow(ApplicationFailure.newNonRetryableFailure("has clones", Failures.IN_USE))
+        .when(storage).removeImage(any(), any());
+    assertThatThrownBy(this::run)
+        .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.IN_USE));
+    verify(hv).undefineDomain(SERVER);
+  }
+
+  @Test
+  void anUnreachableHypervisorFailsBeforeTheDiskIsTouched() {
+    when(hv.shutdownDomain(anyString(), anyLong()))
+        .thenThrow(ApplicationFailure.newNonRetryableFailure("injected", Failures.HYPERVISOR));
+    assertThatThrownBy(this::run)
+        .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.HYPERVISOR));
+    verify(storage, never()).removeImage(any(), any());
+  }
+}

@@ -1,0 +1,51 @@
+package io.cephflow.workflows.server;
+
+import io.cephflow.workflows.common.TaskQueues;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkflowImplementationOptions;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Like WorkflowTestBed, plus a second worker on the hypervisor's own task queue: the boot
+ * flows must route libvirt steps there (a mock registered on the storage queue would hide a
+ * missing {@code setTaskQueue}).
+ */
+final class ServerTestBed implements AutoCloseable {
+  static final String QUEUE = "test";
+  static final String HOST = "hv1";
+  private final TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
+
+  /** {@code workflows} are registered on the storage queue; a fake child workflow goes there too. */
+  ServerTestBed(List<Class<?>> workflows, HypervisorActivities hypervisor, Object... storageActivities) {
+    Worker worker = env.newWorker(QUEUE);
+    worker.registerWorkflowImplementationTypes(WorkflowImplementationOptions.newBuilder()
+        .setDefaultActivityOptions(ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofSeconds(30))
+            .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofMillis(10))
+                .setMaximumAttempts(3).build())
+            .build())
+        .build(), workflows.toArray(new Class<?>[0]));
+    worker.registerActivitiesImplementations(storageActivities);
+    env.newWorker(TaskQueues.host(HOST)).registerActivitiesImplementations(hypervisor);
+    env.start();
+  }
+
+  TestWorkflowEnvironment env() {
+    return env;
+  }
+
+  <T> T stub(Class<T> workflow, String workflowId) {
+    return env.getWorkflowClient().newWorkflowStub(workflow,
+        WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(workflowId).build());
+  }
+
+  @Override
+  public void close() {
+    env.close();
+  }
+}

@@ -1,5 +1,6 @@
 package io.cephflow.workflows.image;
 
+import static io.cephflow.workflows.testing.WorkflowTestBed.bad;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
@@ -113,9 +114,6 @@ class UploadImageWorkflowTest {
     }
   }
 
-  static ApplicationFailure bad(String type) {
-    return ApplicationFailure.newNonRetryableFailure("injected " + type, type);
-  }
 
   @ParameterizedTest
   @EnumSource(Step.class)

@@ -43,6 +43,11 @@ public final class WorkflowTestBed implements AutoCloseable {
         WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(workflowId).build());
   }
 
+  /** A non-retryable failure of the given type, as a failure-injection step throws it. */
+  public static ApplicationFailure bad(String type) {
+    return ApplicationFailure.newNonRetryableFailure("injected " + type, type);
+  }
+
   /** The typed reason of a failed workflow. */
   public static String failureType(Throwable e) {
     Throwable c = e instanceof WorkflowFailedException ? e.getCause() : e;

@@ -1,5 +1,6 @@
 package io.cephflow.workflows.volume;
 
+import static io.cephflow.workflows.testing.WorkflowTestBed.bad;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
@@ -131,9 +132,6 @@ class CreateVolumeFromImageWorkflowTest {
     }
   }
 
-  static ApplicationFailure bad(String type) {
-    return ApplicationFailure.newNonRetryableFailure("injected " + type, type);
-  }
 
   @ParameterizedTest
   @EnumSource(Step.class)

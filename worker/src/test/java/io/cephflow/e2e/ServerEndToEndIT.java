@@ -5,19 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cephflow.ceph.CephTestCluster;
 import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.SnapshotRef;
-import java.io.InputStream;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,28 +34,17 @@ class ServerEndToEndIT {
 
   @BeforeAll
   static void start() throws Exception {
-    libvirtUri = require("CEPHFLOW_LIBVIRT_URI", "eval \"$(dev/libvirt.sh env)\"");
-    require("CEPHFLOW_CEPH_CONF", "eval \"$(dev/ceph.sh env)\"");
-    require("CEPHFLOW_CEPH_KEYRING", "eval \"$(dev/ceph.sh env)\"");
-    require("CEPHFLOW_CEPH_ADMIN_KEYRING", "eval \"$(dev/ceph.sh env)\"");
-    // under target/, not /tmp: qemu runs in the dev daemon's mount namespace and writes here
+    libvirtUri = ServerIts.requireDevServices();
     Path work = Path.of("target", "server-it").toAbsolutePath();
-    consoleDir = work.resolve("console");
-    Files.createDirectories(consoleDir);
-    stack = new CephflowStack(dir,
-        "--cephflow.libvirt.uri=" + libvirtUri,
-        "--cephflow.libvirt.ceph-conf=" + work.resolve("qemu-ceph.conf"),
-        "--cephflow.libvirt.ceph-mount-timeout=5s",
-        "--cephflow.libvirt.domain.memory-mib=32",
-        "--cephflow.libvirt.domain.console-dir=" + consoleDir);
+    consoleDir = ServerIts.consoleDir(work);
+    stack = ServerIts.stack(dir, work, libvirtUri);
   }
 
   @AfterAll
   static void stop() {
     // whatever a failed assertion left: domains first (they hold the disks), then images
     for (String s : servers) {
-      virshQuietly("destroy", "instance-" + s);
-      virshQuietly("undefine", "instance-" + s);
+      ServerIts.removeDomainQuietly(libvirtUri, s);
       purgeQuietly(new ImageRef("vms", s + "_disk"));
     }
     for (String i : images) purgeQuietly(new ImageRef("images", i));
@@ -70,9 +53,8 @@ class ServerEndToEndIT {
 
   @Test
   void bootSnapshotBootAgainAndDelete() throws Exception {
-    byte[] tag = new byte[8];
-    new SecureRandom().nextBytes(tag);
-    String bootOk = "BOOT-OK " + HexFormat.of().formatHex(tag);
+    byte[] tag = ServerIts.newTag();
+    String bootOk = ServerIts.bootOk(tag);
     String imageId = uploadBootDisk(tag);
 
     // 1. boot from the raw image: a clone of images/<id>@snap, then the guest prints the tag
@@ -176,30 +158,12 @@ class ServerEndToEndIT {
     assertThat(stack.delete("/api/v1/servers/not-a-uuid").statusCode()).isEqualTo(400);
   }
 
-  /**
-   * What this test could leak, as pool listings, snapshots and domains. The cluster and daemon
-   * are shared with other engineers' tests, so only names carrying this test's ids count.
-   */
+  /** What this test could leak: images, snapshots and domains carrying its ids (see {@link ServerIts#leftovers}). */
   record Leaks(List<String> entries) {
-    static Leaks now() throws Exception {
-      List<String> out = new ArrayList<>();
-      for (String pool : List.of("images", "vms", "volumes")) {
-        for (String name : CephTestCluster.rbd().images().list(pool)) {
-          if (!ours(name)) continue;
-          out.add(pool + "/" + name);
-          CephTestCluster.rbd().snapshots().list(new ImageRef(pool, name))
-              .forEach(s -> out.add(pool + "/" + name + "@" + s.name()));
-        }
-      }
-      for (String domain : virsh("list", "--all", "--name").split("\n")) {
-        if (ours(domain.strip())) out.add(domain.strip());
-      }
-      out.sort(null);
-      return new Leaks(out);
-    }
-
-    private static boolean ours(String name) {
-      return servers.stream().anyMatch(name::contains) || images.stream().anyMatch(name::contains);
+    static Leaks now() {
+      List<String> ids = new ArrayList<>(servers);
+      ids.addAll(images);
+      return new Leaks(ServerIts.leftovers(ids, libvirtUri));
     }
   }
 
@@ -210,29 +174,13 @@ class ServerEndToEndIT {
   }
 
   private static String started(HttpResponse<String> r) {
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-    return r.headers().firstValue("Location").orElseThrow();
+    return ServerIts.started(r);
   }
 
-  /** Uploads the 1 MiB boot-sector disk (sector 1 holds the tag) as a raw image through REST. */
   private static String uploadBootDisk(byte[] tag) throws Exception {
-    Path asm = dir.resolve("boot-sector.asm");
-    try (InputStream in = ServerEndToEndIT.class.getResourceAsStream("/io/cephflow/libvirt/boot-sector.asm")) {
-      assertThat(in).as("boot-sector.asm from the activities test jar").isNotNull();
-      Files.write(asm, in.readAllBytes());
-    }
-    Path bin = dir.resolve("boot.bin");
-    exec(List.of("nasm", "-f", "bin", "-o", bin.toString(), asm.toString()));
-    byte[] disk = new byte[1 << 20];
-    System.arraycopy(Files.readAllBytes(bin), 0, disk, 0, 512);
-    System.arraycopy(tag, 0, disk, 512, tag.length);
-    Path raw = dir.resolve("boot-" + HexFormat.of().formatHex(tag) + ".raw");
-    Files.write(raw, disk);
     String imageId = UUID.randomUUID().toString();
     images.add(imageId);
-    String op = started(stack.post("/api/v1/images", "{\"imageId\":\"" + imageId + "\",\"name\":\"boot-sector\","
-        + "\"source\":\"" + raw + "\",\"diskFormat\":\"raw\"}"));
-    assertThat(stack.await(op, Duration.ofMinutes(2))).contains("\"status\":\"COMPLETED\"");
+    ServerIts.uploadBootDisk(stack, dir, tag, imageId);
     return imageId;
   }
 
@@ -247,54 +195,18 @@ class ServerEndToEndIT {
   }
 
   private static void awaitConsole(String serverId, String expected) throws Exception {
-    Path log = consoleDir.resolve("instance-" + serverId + ".log");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    String content = "";
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(log)) {
-        content = Files.readString(log, StandardCharsets.ISO_8859_1);
-        if (content.contains(expected)) return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("console " + log + " never showed '" + expected + "'; it shows: " + content);
+    ServerIts.awaitConsole(consoleDir, serverId, expected);
   }
 
   static String virsh(String... args) {
-    List<String> cmd = new ArrayList<>(List.of("virsh", "-c", libvirtUri));
-    cmd.addAll(List.of(args));
-    return CephTestCluster.run(cmd);
-  }
-
-  private static void virshQuietly(String... args) {
-    try {
-      virsh(args);
-    } catch (RuntimeException e) {
-      // cleanup only: already gone
-    }
+    return ServerIts.virsh(libvirtUri, args);
   }
 
   private static void purgeQuietly(ImageRef ref) {
-    try {
-      CephTestCluster.purge(ref);
-    } catch (RuntimeException e) {
-      System.err.println("server IT: could not purge " + ref + ": " + e.getMessage());
-    }
-  }
-
-  private static void exec(List<String> cmd) {
-    CephTestCluster.run(cmd);
+    ServerIts.purgeQuietly(ref);
   }
 
   private static long ms(long nanos) {
-    return nanos / 1_000_000;
-  }
-
-  private static String require(String name, String how) {
-    String v = System.getenv(name);
-    if (v == null || v.isBlank()) {
-      throw new IllegalStateException(name + " is not set; start the dev services and run: " + how);
-    }
-    return v;
+    return ServerIts.ms(nanos);
   }
 }

@@ -1,0 +1,176 @@
+package io.cephflow.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cephflow.ceph.CephTestCluster;
+import io.cephflow.ceph.ImageRef;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the server end-to-end tests share: the stack with a hypervisor worker over the dev
+ * libvirtd, the boot-sector disk whose guest prints {@code BOOT-OK <tag>} on its serial
+ * console, virsh, and the leak listing by the test's ids.
+ */
+final class ServerIts {
+  private ServerIts() {}
+
+  /** Checks the dev services' environment; returns the libvirt URI. */
+  static String requireDevServices() {
+    String uri = require("CEPHFLOW_LIBVIRT_URI", "eval \"$(dev/libvirt.sh env)\"");
+    require("CEPHFLOW_CEPH_CONF", "eval \"$(dev/ceph.sh env)\"");
+    require("CEPHFLOW_CEPH_KEYRING", "eval \"$(dev/ceph.sh env)\"");
+    require("CEPHFLOW_CEPH_ADMIN_KEYRING", "eval \"$(dev/ceph.sh env)\"");
+    return uri;
+  }
+
+  /**
+   * The worker (with its host-queue worker on {@code libvirtUri}, 32 MiB guests, consoles in
+   * {@code work/console}) and the REST API. {@code work} must be under target/, not /tmp: qemu
+   * runs in the dev daemon's mount namespace and writes there.
+   */
+  static CephflowStack stack(Path sourceRoot, Path work, String libvirtUri) throws Exception {
+    Files.createDirectories(consoleDir(work));
+    return new CephflowStack(sourceRoot,
+        "--cephflow.libvirt.uri=" + libvirtUri,
+        "--cephflow.libvirt.ceph-conf=" + work.resolve("qemu-ceph.conf"),
+        "--cephflow.libvirt.ceph-mount-timeout=5s",
+        "--cephflow.libvirt.domain.memory-mib=32",
+        "--cephflow.libvirt.domain.console-dir=" + consoleDir(work));
+  }
+
+  static Path consoleDir(Path work) {
+    return work.resolve("console");
+  }
+
+  static byte[] newTag() {
+    byte[] tag = new byte[8];
+    new SecureRandom().nextBytes(tag);
+    return tag;
+  }
+
+  /** What the guest prints on its serial console once it has read {@code tag} from sector 1. */
+  static String bootOk(byte[] tag) {
+    return "BOOT-OK " + HexFormat.of().formatHex(tag);
+  }
+
+  /** Uploads the 1 MiB boot-sector disk (sector 1 holds the tag) as raw image {@code imageId} through REST. */
+  static void uploadBootDisk(CephflowStack stack, Path dir, byte[] tag, String imageId) throws Exception {
+    Path asm = dir.resolve("boot-sector.asm");
+    try (InputStream in = ServerIts.class.getResourceAsStream("/io/cephflow/libvirt/boot-sector.asm")) {
+      assertThat(in).as("boot-sector.asm from the activities test jar").isNotNull();
+      Files.write(asm, in.readAllBytes());
+    }
+    Path bin = dir.resolve("boot.bin");
+    CephTestCluster.run(List.of("nasm", "-f", "bin", "-o", bin.toString(), asm.toString()));
+    byte[] disk = new byte[1 << 20];
+    System.arraycopy(Files.readAllBytes(bin), 0, disk, 0, 512);
+    System.arraycopy(tag, 0, disk, 512, tag.length);
+    Path raw = dir.resolve("boot-" + HexFormat.of().formatHex(tag) + ".raw");
+    Files.write(raw, disk);
+    String op = started(stack.post("/api/v1/images", "{\"imageId\":\"" + imageId + "\",\"name\":\"boot-sector\","
+        + "\"source\":\"" + raw + "\",\"diskFormat\":\"raw\"}"));
+    assertThat(stack.await(op, Duration.ofMinutes(2))).contains("\"status\":\"COMPLETED\"");
+  }
+
+  /** Waits up to 60 s for {@code expected} on the server's serial console log. */
+  static void awaitConsole(Path consoleDir, String serverId, String expected) throws Exception {
+    Path log = consoleDir.resolve("instance-" + serverId + ".log");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    String content = "";
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(log)) {
+        content = Files.readString(log, StandardCharsets.ISO_8859_1);
+        if (content.contains(expected)) return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("console " + log + " never showed '" + expected + "'; it shows: " + content);
+  }
+
+  /** The 202's operation path. */
+  static String started(HttpResponse<String> r) {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    return r.headers().firstValue("Location").orElseThrow();
+  }
+
+  static String virsh(String libvirtUri, String... args) {
+    List<String> cmd = new ArrayList<>(List.of("virsh", "-c", libvirtUri));
+    cmd.addAll(List.of(args));
+    return CephTestCluster.run(cmd);
+  }
+
+  static void virshQuietly(String libvirtUri, String... args) {
+    try {
+      virsh(libvirtUri, args);
+    } catch (RuntimeException e) {
+      // cleanup only: already gone
+    }
+  }
+
+  /** Destroys and undefines {@code instance-<serverId>} if it is there (cleanup only). */
+  static void removeDomainQuietly(String libvirtUri, String serverId) {
+    virshQuietly(libvirtUri, "destroy", "instance-" + serverId);
+    virshQuietly(libvirtUri, "undefine", "instance-" + serverId);
+  }
+
+  static void purgeQuietly(ImageRef ref) {
+    try {
+      CephTestCluster.purge(ref);
+    } catch (RuntimeException e) {
+      System.err.println("server IT: could not purge " + ref + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Everything whose name carries one of {@code ids}: RBD images in images/vms/volumes with
+   * their snapshots, and libvirt domains; sorted. The cluster and daemon are shared with other
+   * engineers' tests, so only names carrying the test's ids count.
+   */
+  static List<String> leftovers(Collection<String> ids, String libvirtUri) {
+    List<String> out = new ArrayList<>();
+    for (String pool : List.of("images", "vms", "volumes")) {
+      for (String name : CephTestCluster.rbd().images().list(pool)) {
+        if (ids.stream().noneMatch(name::contains)) continue;
+        out.add(pool + "/" + name);
+        // the flows only ever snapshot images of ours, so their snapshots are all there is to list
+        CephTestCluster.rbd().snapshots().list(new ImageRef(pool, name))
+            .forEach(s -> out.add(pool + "/" + name + "@" + s.name()));
+      }
+    }
+    for (String domain : virsh(libvirtUri, "list", "--all", "--name").split("\n")) {
+      if (ids.stream().anyMatch(domain.strip()::contains)) out.add(domain.strip());
+    }
+    out.sort(null);
+    return out;
+  }
+
+  static String newId(Collection<String> ids) {
+    String id = UUID.randomUUID().toString();
+    ids.add(id);
+    return id;
+  }
+
+  static long ms(long nanos) {
+    return nanos / 1_000_000;
+  }
+
+  static String require(String name, String how) {
+    String v = System.getenv(name);
+    if (v == null || v.isBlank()) {
+      throw new IllegalStateException(name + " is not set; start the dev services and run: " + how);
+    }
+    return v;
+  }
+}

@@ -51,16 +51,20 @@ public class ServersController {
     if (image == volume) throw new IllegalArgumentException("give exactly one of imageId or volumeId (+ snapshotId)");
     if (image && present(b.snapshotId())) throw new IllegalArgumentException("snapshotId goes with volumeId, not imageId");
     String op;
+    String newVolumeId = null;
     if (image) {
       op = client.bootFromImage(new BootFromImageRequest(serverId, b.hypervisor(), b.imageId(), rootGb, vcpus, memory,
           Boolean.TRUE.equals(b.forbidSlowPath())));
     } else if (present(b.snapshotId())) {
+      newVolumeId = orNew(b.newVolumeId());
       op = client.bootFromVolumeSnapshot(new BootFromVolumeSnapshotRequest(serverId, b.hypervisor(), b.volumeId(),
-          b.snapshotId(), orNew(b.newVolumeId()), rootGb, vcpus, memory));
+          b.snapshotId(), newVolumeId, rootGb, vcpus, memory));
     } else {
       op = client.bootFromVolume(new BootFromVolumeRequest(serverId, b.hypervisor(), b.volumeId(), vcpus, memory));
     }
-    return accepted(op, Map.of("serverId", serverId));
+    // the volume a snapshot boot creates is named in the answer, so the caller can find it
+    return accepted(op, newVolumeId == null ? Map.of("serverId", serverId)
+        : Map.of("serverId", serverId, "volumeId", newVolumeId));
   }
 
   @PostMapping("/{serverId}/images")
@@ -77,7 +81,9 @@ public class ServersController {
                                                     @RequestParam(required = false) Integer shutdownTimeoutSeconds) {
     String op = client.deleteServer(new DeleteServerRequest(serverId, hypervisor,
         shutdownTimeoutSeconds == null ? 0 : shutdownTimeoutSeconds));
-    return accepted(op, Map.of("serverId", serverId));
+    // the volume a snapshot boot creates is named in the answer, so the caller can find it
+    return accepted(op, newVolumeId == null ? Map.of("serverId", serverId)
+        : Map.of("serverId", serverId, "volumeId", newVolumeId));
   }
 
   private static ResponseEntity<Map<String, String>> accepted(String op, Map<String, String> ids) {

@@ -81,9 +81,7 @@ public class ServersController {
                                                     @RequestParam(required = false) Integer shutdownTimeoutSeconds) {
     String op = client.deleteServer(new DeleteServerRequest(serverId, hypervisor,
         shutdownTimeoutSeconds == null ? 0 : shutdownTimeoutSeconds));
-    // the volume a snapshot boot creates is named in the answer, so the caller can find it
-    return accepted(op, newVolumeId == null ? Map.of("serverId", serverId)
-        : Map.of("serverId", serverId, "volumeId", newVolumeId));
+    return accepted(op, Map.of("serverId", serverId));
   }
 
   private static ResponseEntity<Map<String, String>> accepted(String op, Map<String, String> ids) {

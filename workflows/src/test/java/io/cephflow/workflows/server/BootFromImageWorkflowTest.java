@@ -85,6 +85,7 @@ class BootFromImageWorkflowTest {
     order.verify(hv).waitRunning(SERVER);
     verify(storage, never()).removeImage(any(), any());
     verifyNoInteractions(convert);
+    bed.recordHistory(OWNER, "boot-from-image-clone");
   }
 
   @Test

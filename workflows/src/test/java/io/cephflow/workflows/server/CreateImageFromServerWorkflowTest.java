@@ -92,6 +92,7 @@ class CreateImageFromServerWorkflowTest {
     assertThat(meta.getValue()).containsEntry(Provenance.FORMAT, "raw")
         .containsEntry(Provenance.VIRTUAL_SIZE, Long.toString(SIZE)).containsEntry(Provenance.NAME, "backup");
     verify(storage, never()).removeImage(any(), any());
+    bed.recordHistory(OWNER, "create-image-from-server");
   }
 
   @Test

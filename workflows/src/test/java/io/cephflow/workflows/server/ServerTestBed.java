@@ -1,6 +1,7 @@
 package io.cephflow.workflows.server;
 
 import io.cephflow.workflows.common.TaskQueues;
+import io.cephflow.workflows.testing.WorkflowTestBed;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.RetryOptions;
@@ -23,13 +24,7 @@ final class ServerTestBed implements AutoCloseable {
   /** {@code workflows} are registered on the storage queue; a fake child workflow goes there too. */
   ServerTestBed(List<Class<?>> workflows, HypervisorActivities hypervisor, Object... storageActivities) {
     Worker worker = env.newWorker(QUEUE);
-    worker.registerWorkflowImplementationTypes(WorkflowImplementationOptions.newBuilder()
-        .setDefaultActivityOptions(ActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofSeconds(30))
-            .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofMillis(10))
-                .setMaximumAttempts(3).build())
-            .build())
-        .build(), workflows.toArray(new Class<?>[0]));
+    worker.registerWorkflowImplementationTypes(WorkflowTestBed.OPTIONS, workflows.toArray(new Class<?>[0]));
     worker.registerActivitiesImplementations(storageActivities);
     env.newWorker(TaskQueues.host(HOST)).registerActivitiesImplementations(hypervisor);
     env.start();
@@ -42,6 +37,10 @@ final class ServerTestBed implements AutoCloseable {
   <T> T stub(Class<T> workflow, String workflowId) {
     return env.getWorkflowClient().newWorkflowStub(workflow,
         WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(workflowId).build());
+  }
+
+  void recordHistory(String workflowId, String name) {
+    WorkflowTestBed.recordHistory(env, workflowId, name);
   }
 
   @Override

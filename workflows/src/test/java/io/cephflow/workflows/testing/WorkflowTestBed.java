@@ -74,6 +74,10 @@ public final class WorkflowTestBed implements AutoCloseable {
    * replays against the current code: a change that breaks determinism fails there.
    */
   public void recordHistory(String workflowId, String name) {
+    recordHistory(env, workflowId, name);
+  }
+
+  public static void recordHistory(TestWorkflowEnvironment env, String workflowId, String name) {
     if (!Boolean.getBoolean("cephflow.recordHistories")) return;
     try {
       Path out = Path.of("src/test/resources/histories", name + ".json");

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -28,6 +29,18 @@ class ReplayHistoriesTest {
     }
     assertThat(files).as("recorded histories").isNotEmpty();
     return files.stream();
+  }
+
+  @Test
+  void everyWorkflowInTheCatalogHasARecordedHistory() throws IOException {
+    StringBuilder all = new StringBuilder();
+    for (Path p : histories().toList()) all.append(Files.readString(p));
+    for (Class<?> impl : WorkflowCatalog.IMPLEMENTATIONS) {
+      String type = java.util.Arrays.stream(impl.getInterfaces())
+          .filter(i -> i.isAnnotationPresent(io.temporal.workflow.WorkflowInterface.class))
+          .findFirst().orElseThrow().getSimpleName();
+      assertThat(all).as("a recorded history of " + type).contains("\"name\": \"" + type + "\"");
+    }
   }
 
   @ParameterizedTest

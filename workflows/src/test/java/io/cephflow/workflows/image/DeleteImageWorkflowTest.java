@@ -59,6 +59,7 @@ class DeleteImageWorkflowTest {
     order.verify(storage).unprotectSnapshot(SNAP);
     order.verify(storage).removeSnapshot(SNAP);
     order.verify(storage).deleteImage(IMAGE);
+    bed.recordHistory("b", "delete-image-flatten");
   }
 
   @Test

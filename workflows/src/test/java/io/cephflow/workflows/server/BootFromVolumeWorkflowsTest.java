@@ -97,6 +97,7 @@ class BootFromVolumeWorkflowsTest {
         Map.of("volume-id", VOLUME, "workflow-id", BootFromVolumeWorkflow.workflowId(SERVER))));
     verify(storage, never()).removeImage(any(), any());
     verify(storage, never()).cloneImage(any(), any(), any());
+    bed.recordHistory(BootFromVolumeWorkflow.workflowId(SERVER), "boot-from-volume");
   }
 
   @Test
@@ -130,6 +131,7 @@ class BootFromVolumeWorkflowsTest {
     verify(hv).defineDomain(new ServerDomain(SERVER, 0, 0, List.of(NEW), SECRET,
         Map.of("volume-id", NEW_VOLUME, "workflow-id", BootFromVolumeSnapshotWorkflow.workflowId(SERVER))));
     verify(storage, never()).removeImage(any(), any());
+    bed.recordHistory(BootFromVolumeSnapshotWorkflow.workflowId(SERVER), "boot-from-volume-snapshot");
   }
 
   @Test

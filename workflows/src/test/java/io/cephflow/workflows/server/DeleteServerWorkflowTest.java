@@ -54,6 +54,7 @@ class DeleteServerWorkflowTest {
     order.verify(hv).destroyDomain(SERVER);
     order.verify(hv).undefineDomain(SERVER);
     order.verify(storage).removeImage(DISK, BootFromImageWorkflow.workflowId(SERVER));
+    bed.recordHistory(DeleteServerWorkflow.workflowId(SERVER), "delete-server");
   }
 
   @Test

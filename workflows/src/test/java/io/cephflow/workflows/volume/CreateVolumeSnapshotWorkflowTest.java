@@ -64,6 +64,7 @@ class CreateVolumeSnapshotWorkflowTest {
     order.verify(storage).createSnapshot(SNAP);
     order.verify(storage).protectSnapshot(SNAP);
     verify(storage, never()).removeSnapshot(any());
+    bed.recordHistory(CreateVolumeSnapshotWorkflow.workflowId(SNAP_ID), "create-volume-snapshot");
   }
 
   enum Step {

@@ -62,6 +62,7 @@ class DeleteVolumeSnapshotWorkflowTest {
     order.verify(storage).flattenImage(CLONE);
     order.verify(storage).unprotectSnapshot(SNAP);
     order.verify(storage).removeSnapshot(SNAP);
+    bed.recordHistory("second", "delete-volume-snapshot-flatten");
   }
 
   @Test

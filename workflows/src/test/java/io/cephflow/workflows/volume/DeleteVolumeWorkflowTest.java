@@ -78,6 +78,7 @@ class DeleteVolumeWorkflowTest {
     order.verify(storage).removeSnapshot(S2);
     order.verify(storage).deleteImage(VOL);
     verify(storage, never()).flattenImage(any());
+    bed.recordHistory(DeleteVolumeWorkflow.workflowId(VOLUME_ID), "delete-volume");
   }
 
   @Test

@@ -48,7 +48,7 @@ class WorkerCrashIT {
     Random random = new Random(11);
     byte[] buf = new byte[1 << 20];
     try (OutputStream out = Files.newOutputStream(src)) {
-      for (int i = 0; i < 512; i++) {
+      for (int i = 0; i < 256; i++) {
         random.nextBytes(buf);
         out.write(buf);
       }
@@ -59,19 +59,22 @@ class WorkerCrashIT {
     CephflowClient client = new CephflowClient(WorkflowClient.newInstance(stubs,
         WorkflowClientOptions.newBuilder().setNamespace(namespace).build()));
     String id = UUID.randomUUID().toString();
+    SlowHttpServer slow = new SlowHttpServer(32L << 20);
     try {
       startWorker(target, namespace, "first");
-      String op = client.uploadImage(new UploadImageRequest(id, "crash", src.toString(), "raw", sha));
+      String op = client.uploadImage(new UploadImageRequest(id, "crash", slow.url(src), "raw", sha));
 
-      // kill -9 once bytes are moving: the write activity is in the middle of its work
+      // kill -9 inside the write: the source is served slowly (~8 s), so "write" lasts
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
       OperationStatus s = client.status(op);
-      while (s.progress() == null || s.progress().bytesDone() == 0 || !"write".equals(s.step())) {
-        assertThat(s.status()).isEqualTo("RUNNING");
+      while (!"write".equals(s.step())) {
+        assertThat(s.status()).as(s.toString()).isEqualTo("RUNNING");
         assertThat(System.nanoTime()).as("the write never started: " + s).isLessThan(deadline);
         Thread.sleep(100);
         s = client.status(op);
       }
+      Thread.sleep(2000);
+      assertThat(client.status(op).step()).isEqualTo("write");
       workers.get(0).destroyForcibly().waitFor();
       assertThat(client.status(op).status()).isEqualTo("RUNNING");
 
@@ -87,6 +90,45 @@ class WorkerCrashIT {
     } finally {
       CephTestCluster.purge(new ImageRef("images", id));
       stubs.shutdown();
+      slow.close();
+    }
+  }
+
+  /** Serves files from loopback at a bounded rate, so a long step lasts long enough to be hit. */
+  static final class SlowHttpServer implements AutoCloseable {
+    private final com.sun.net.httpserver.HttpServer server;
+
+    SlowHttpServer(long bytesPerSecond) throws java.io.IOException {
+      server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+      server.createContext("/", ex -> {
+        Path f = Path.of(ex.getRequestURI().getPath());
+        ex.sendResponseHeaders(200, Files.size(f));
+        byte[] buf = new byte[1 << 20];
+        long start = System.nanoTime(), sent = 0;
+        try (var in = Files.newInputStream(f); OutputStream out = ex.getResponseBody()) {
+          for (int n; (n = in.read(buf)) > 0; ) {
+            out.write(buf, 0, n);
+            sent += n;
+            long due = start + sent * 1_000_000_000L / bytesPerSecond;
+            long wait = due - System.nanoTime();
+            if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+          }
+        } catch (java.io.IOException | InterruptedException e) {
+          // the killed worker hung up
+        }
+        ex.close();
+      });
+      server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+      server.start();
+    }
+
+    String url(Path file) {
+      return "http://127.0.0.1:" + server.getAddress().getPort() + file;
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
     }
   }
 
@@ -96,6 +138,7 @@ class WorkerCrashIT {
     Process p = new ProcessBuilder(List.of(System.getProperty("java.home") + "/bin/java", "-Xmx384m", "-jar",
         jar.toString(), "--server.port=0", "--cephflow.temporal.target=" + target,
         "--cephflow.temporal.namespace=" + namespace, "--cephflow.sources.local-roots=" + dir,
+        "--cephflow.sources.allow-loopback=true", "--cephflow.intake.state-dir=" + dir.resolve("state"),
         // a dead worker's activity is retried once its heartbeat is missed
         "--cephflow.activities.types.WriteFromSource.heartbeat=5s",
         "--cephflow.activities.types.WriteFromSource.initial-interval=1s"))

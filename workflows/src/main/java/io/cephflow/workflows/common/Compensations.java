@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A saga's undo list. Undos are registered before the step they undo (the step may succeed on
@@ -57,6 +58,17 @@ public final class Compensations {
     }
     return ApplicationFailure.newNonRetryableFailureWithCause(message, type, cause,
         new FailureDetails(type, rootMessage(cause), compensationFailures));
+  }
+
+  /**
+   * {@link #failWith(TemporalFailure)}, telling {@code step} "compensating" before the undos and
+   * "failed" after them, so a progress query shows where the flow is while it cleans up.
+   */
+  public RuntimeException failWith(TemporalFailure cause, Consumer<String> step) {
+    step.accept("compensating");
+    RuntimeException failure = failWith(cause);
+    step.accept("failed");
+    return failure;
   }
 
   static ApplicationFailure applicationCause(Throwable t) {

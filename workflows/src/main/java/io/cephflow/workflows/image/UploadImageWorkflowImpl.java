@@ -75,10 +75,8 @@ public class UploadImageWorkflowImpl implements UploadImageWorkflow {
       return new UploadImageResult(request.imageId(), ref.pool(), ref.image(), snap.snapshot(), size,
           landed.sha256());
     } catch (TemporalFailure e) {
-      progress = new OperationProgress("compensating", progress.bytesDone(), progress.bytesTotal());
-      RuntimeException failure = undo.failWith(e);
-      progress = new OperationProgress("failed", progress.bytesDone(), progress.bytesTotal());
-      throw failure;
+      throw undo.failWith(e,
+          step -> progress = new OperationProgress(step, progress.bytesDone(), progress.bytesTotal()));
     } finally {
       removeScratchIfLeft();
     }

@@ -80,10 +80,7 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
       progress = OperationProgress.at("done");
       return new ServerResult(request.serverId(), hypervisor, "instance-" + request.serverId(), disk.toString(), state);
     } catch (TemporalFailure e) {
-      progress = OperationProgress.at("compensating");
-      RuntimeException failure = undo.failWith(e);
-      progress = OperationProgress.at("failed");
-      throw failure;
+      throw undo.failWith(e, step -> progress = OperationProgress.at(step));
     }
   }
 

@@ -53,10 +53,7 @@ public class BootFromVolumeSnapshotWorkflowImpl implements BootFromVolumeSnapsho
       return new ServerResult(request.serverId(), hypervisor, "instance-" + request.serverId(), bootDisk.toString(),
           state);
     } catch (TemporalFailure e) {
-      progress = OperationProgress.at("compensating");
-      RuntimeException failure = undo.failWith(e);
-      progress = OperationProgress.at("failed");
-      throw failure;
+      throw undo.failWith(e, step -> progress = OperationProgress.at(step));
     }
   }
 

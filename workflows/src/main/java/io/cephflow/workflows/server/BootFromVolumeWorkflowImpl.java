@@ -36,10 +36,7 @@ public class BootFromVolumeWorkflowImpl implements BootFromVolumeWorkflow {
       return new ServerResult(request.serverId(), hypervisor, "instance-" + request.serverId(), volume.toString(),
           state);
     } catch (TemporalFailure e) {
-      progress = OperationProgress.at("compensating");
-      RuntimeException failure = undo.failWith(e);
-      progress = OperationProgress.at("failed");
-      throw failure;
+      throw undo.failWith(e, step -> progress = OperationProgress.at(step));
     }
   }
 

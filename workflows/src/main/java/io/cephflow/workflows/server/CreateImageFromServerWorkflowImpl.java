@@ -87,10 +87,7 @@ public class CreateImageFromServerWorkflowImpl implements CreateImageFromServerW
       return new CreateImageFromServerResult(request.imageId(), image.pool(), image.image(), snap.snapshot(),
           stat.sizeBytes());
     } catch (TemporalFailure e) {
-      progress = OperationProgress.at("compensating");
-      RuntimeException failure = undo.failWith(e);
-      progress = OperationProgress.at("failed");
-      throw failure;
+      throw undo.failWith(e, step -> progress = OperationProgress.at(step));
     }
   }
 

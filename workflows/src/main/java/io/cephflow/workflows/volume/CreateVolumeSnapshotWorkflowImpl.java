@@ -47,10 +47,7 @@ public class CreateVolumeSnapshotWorkflowImpl implements CreateVolumeSnapshotWor
       return new VolumeSnapshotResult(request.volumeId(), request.snapshotId(), volume.pool(), volume.image(),
           snap.snapshot(), stat.sizeBytes());
     } catch (TemporalFailure e) {
-      progress = OperationProgress.at("compensating");
-      RuntimeException failure = undo.failWith(e);
-      progress = OperationProgress.at("failed");
-      throw failure;
+      throw undo.failWith(e, step -> progress = OperationProgress.at(step));
     }
   }
 

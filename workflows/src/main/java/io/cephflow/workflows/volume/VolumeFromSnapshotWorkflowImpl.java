@@ -60,10 +60,7 @@ public class VolumeFromSnapshotWorkflowImpl implements VolumeFromSnapshotWorkflo
       progress = new OperationProgress("done", done.sizeBytes(), done.sizeBytes());
       return VolumeSteps.result(request.volumeId(), volume, done);
     } catch (TemporalFailure e) {
-      progress = OperationProgress.at("compensating");
-      RuntimeException failure = undo.failWith(e);
-      progress = OperationProgress.at("failed");
-      throw failure;
+      throw undo.failWith(e, step -> progress = OperationProgress.at(step));
     }
   }
 

@@ -50,15 +50,7 @@ public class CreateVolumeFromImageWorkflowImpl implements CreateVolumeFromImageW
         progress = new OperationProgress("convert", 0, virtualSize);
         convert.convertImageInto(image, format, volume);
       }
-      if (size > virtualSize) {
-        progress = OperationProgress.at("resize");
-        storage.resizeImage(volume, size, false);
-      }
-      progress = OperationProgress.at("metadata");
-      VolumeSteps.recordSource(storage, volume, imageSnap.toString());
-      ImageStat done = storage.statImage(volume);
-      progress = new OperationProgress("done", done.sizeBytes(), done.sizeBytes());
-      return VolumeSteps.result(request.volumeId(), volume, done);
+      return VolumeSteps.finish(storage, request.volumeId(), volume, size, virtualSize, imageSnap.toString(), p -> progress = p);
     } catch (TemporalFailure e) {
       throw undo.failWith(e, step -> progress = OperationProgress.at(step));
     }

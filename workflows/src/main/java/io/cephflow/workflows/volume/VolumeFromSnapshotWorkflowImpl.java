@@ -50,15 +50,7 @@ public class VolumeFromSnapshotWorkflowImpl implements VolumeFromSnapshotWorkflo
         progress = new OperationProgress("flatten", 0, snap.sizeBytes());
         storage.flattenImage(volume);
       }
-      if (size > snap.sizeBytes()) {
-        progress = OperationProgress.at("resize");
-        storage.resizeImage(volume, size, false);
-      }
-      progress = OperationProgress.at("metadata");
-      VolumeSteps.recordSource(storage, volume, parent.toString());
-      ImageStat done = storage.statImage(volume);
-      progress = new OperationProgress("done", done.sizeBytes(), done.sizeBytes());
-      return VolumeSteps.result(request.volumeId(), volume, done);
+      return VolumeSteps.finish(storage, request.volumeId(), volume, size, snap.sizeBytes(), parent.toString(), p -> progress = p);
     } catch (TemporalFailure e) {
       throw undo.failWith(e, step -> progress = OperationProgress.at(step));
     }

@@ -2,6 +2,7 @@ package io.cephflow.workflows.volume;
 
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.Provenance;
+import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.storage.StorageActivities.ImageStat;
@@ -9,6 +10,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** Small pieces the volume creation flows share (workflow code). */
 final class VolumeSteps {
@@ -32,6 +34,23 @@ final class VolumeSteps {
     storage.setMetadata(volume, Map.of(
         Provenance.SOURCE, source,
         Provenance.CREATED_AT, Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()));
+  }
+
+  /**
+   * The common end of every volume creation: grow to the asked size, record where the data
+   * came from, and report the volume as Ceph now has it.
+   */
+  static VolumeResult finish(StorageActivities storage, String volumeId, RbdRef volume, long size, long currentSize,
+                             String source, Consumer<OperationProgress> progress) {
+    if (size > currentSize) {
+      progress.accept(OperationProgress.at("resize"));
+      storage.resizeImage(volume, size, false);
+    }
+    progress.accept(OperationProgress.at("metadata"));
+    recordSource(storage, volume, source);
+    ImageStat done = storage.statImage(volume);
+    progress.accept(new OperationProgress("done", done.sizeBytes(), done.sizeBytes()));
+    return result(volumeId, volume, done);
   }
 
   static VolumeResult result(String volumeId, RbdRef volume, ImageStat stat) {

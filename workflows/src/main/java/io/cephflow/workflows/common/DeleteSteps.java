@@ -25,6 +25,21 @@ public final class DeleteSteps {
   }
 
   /** Removes the image, its snapshots and (with {@code flattenDependents}) its clones' dependency. */
+  /**
+   * A whole delete flow over one image: {@link #deleteImageTree}, reported "done" or "failed",
+   * a failure carrying its activity's typed reason.
+   */
+  public DeleteResult deleteFlow(RbdRef ref, boolean flattenDependents) {
+    try {
+      DeleteResult result = deleteImageTree(ref, flattenDependents);
+      progress.accept(OperationProgress.at("done"));
+      return result;
+    } catch (TemporalFailure e) {
+      progress.accept(OperationProgress.at("failed"));
+      throw typed(e);
+    }
+  }
+
   public DeleteResult deleteImageTree(RbdRef ref, boolean flattenDependents) {
     progress.accept(OperationProgress.at("inspect"));
     if (!storage.statImage(ref).exists()) return new DeleteResult(ref.toString(), false, List.of());

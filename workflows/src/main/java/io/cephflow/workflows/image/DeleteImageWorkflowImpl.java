@@ -7,7 +7,6 @@ import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
 
 /** See {@link DeleteImageWorkflow}. */
@@ -22,15 +21,7 @@ public class DeleteImageWorkflowImpl implements DeleteImageWorkflow {
     } catch (IllegalArgumentException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INVALID_REQUEST);
     }
-    try {
-      DeleteResult result = new DeleteSteps(storage, p -> progress = p)
-          .deleteImageTree(RbdRef.image(request.imageId()), request.flattenDependents());
-      progress = OperationProgress.at("done");
-      return result;
-    } catch (TemporalFailure e) {
-      progress = OperationProgress.at("failed");
-      throw DeleteSteps.typed(e);
-    }
+    return new DeleteSteps(storage, p -> progress = p).deleteFlow(RbdRef.image(request.imageId()), request.flattenDependents());
   }
 
   @Override

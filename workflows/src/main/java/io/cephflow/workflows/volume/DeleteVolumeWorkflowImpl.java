@@ -5,7 +5,6 @@ import io.cephflow.workflows.common.DeleteSteps;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.storage.StorageActivities;
-import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
 
 /** See {@link DeleteVolumeWorkflow}. */
@@ -20,15 +19,7 @@ public class DeleteVolumeWorkflowImpl implements DeleteVolumeWorkflow {
     } catch (IllegalArgumentException e) {
       throw VolumeSteps.invalid(e.getMessage());
     }
-    try {
-      DeleteResult result = new DeleteSteps(storage, p -> progress = p)
-          .deleteImageTree(RbdRef.volume(request.volumeId()), request.flattenDependents());
-      progress = OperationProgress.at("done");
-      return result;
-    } catch (TemporalFailure e) {
-      progress = OperationProgress.at("failed");
-      throw DeleteSteps.typed(e);
-    }
+    return new DeleteSteps(storage, p -> progress = p).deleteFlow(RbdRef.volume(request.volumeId()), request.flattenDependents());
   }
 
   @Override

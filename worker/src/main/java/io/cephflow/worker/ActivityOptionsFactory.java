@@ -38,7 +38,8 @@ public final class ActivityOptionsFactory {
 
   public static Map<String, ActivityOptions> perType(WorkerProperties.Activities config) {
     Map<String, WorkerProperties.ActivitySettings> merged = new HashMap<>(LONG);
-    merged.putAll(config.types());
+    // field by field: overriding a long activity's heartbeat keeps its long start-to-close
+    config.types().forEach((type, s) -> merged.merge(type, s, (builtIn, configured) -> configured.orElse(builtIn)));
     Map<String, ActivityOptions> out = new HashMap<>();
     merged.forEach((type, s) -> out.put(type, build(s, config.defaults())));
     return out;

@@ -3,6 +3,8 @@ package io.cephflow.worker;
 import com.uber.m3.tally.RootScopeBuilder;
 import com.uber.m3.tally.Scope;
 import io.cephflow.activities.CephflowActivities;
+import io.cephflow.worker.faults.KillSwitch;
+import io.cephflow.worker.faults.KillSwitchInterceptor;
 import io.cephflow.workflows.common.TaskQueues;
 import io.cephflow.workflows.WorkflowCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -62,7 +64,13 @@ public class TemporalConfig {
 
   @Bean(destroyMethod = "shutdown")
   WorkerFactory workerFactory(WorkflowClient client, WorkerProperties props, List<CephflowActivities> activities) {
-    WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder().build());
+    WorkerFactoryOptions.Builder options = WorkerFactoryOptions.newBuilder();
+    KillSwitch kill = KillSwitch.parse(props.faults().kill());
+    if (kill.armed()) {
+      log.warn("FAULT INJECTION ARMED: this worker kills itself at {} (crash tests only)", kill.rules());
+      options.setWorkerInterceptors(new KillSwitchInterceptor(kill));
+    }
+    WorkerFactory factory = WorkerFactory.newInstance(client, options.build());
     Worker worker = factory.newWorker(TaskQueues.STORAGE, WorkerOptions.newBuilder()
         .setStickyQueueScheduleToStartTimeout(Duration.ZERO)
         .setMaxConcurrentActivityExecutionSize(8)

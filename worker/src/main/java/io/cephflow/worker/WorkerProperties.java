@@ -14,7 +14,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("cephflow")
 public record WorkerProperties(@DefaultValue Ceph ceph, @DefaultValue Temporal temporal,
                                @DefaultValue Sources sources, @DefaultValue Activities activities,
-                               @DefaultValue Intake intake) {
+                               @DefaultValue Intake intake, @DefaultValue Faults faults) {
 
   /** The cluster and the identity cephflow runs as. */
   public record Ceph(@DefaultValue("/etc/ceph/ceph.conf") Path conf, @DefaultValue("cephflow") String client,
@@ -59,5 +59,22 @@ public record WorkerProperties(@DefaultValue Ceph ceph, @DefaultValue Temporal t
 
   /** Timeouts and retries of one activity type; null fields fall back to the defaults. */
   public record ActivitySettings(Duration startToClose, Duration heartbeat, Integer maxAttempts,
-                                 Duration initialInterval, Duration maxInterval) {}
+                                 Duration initialInterval, Duration maxInterval) {
+    /** These settings, with {@code fallback}'s where a field is unset. */
+    public ActivitySettings orElse(ActivitySettings fallback) {
+      return new ActivitySettings(or(startToClose, fallback.startToClose), or(heartbeat, fallback.heartbeat),
+          or(maxAttempts, fallback.maxAttempts), or(initialInterval, fallback.initialInterval),
+          or(maxInterval, fallback.maxInterval));
+    }
+
+    private static <T> T or(T value, T fallback) {
+      return value != null ? value : fallback;
+    }
+  }
+
+  /**
+   * Fault injection for crash tests only: {@code kill} lists {@code before|after|heartbeat:<ActivityType>}
+   * rules at which this worker SIGKILLs itself (see {@code KillSwitch}). Empty by default.
+   */
+  public record Faults(List<String> kill) {}
 }

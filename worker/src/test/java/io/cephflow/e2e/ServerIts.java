@@ -12,9 +12,11 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -67,6 +69,18 @@ final class ServerIts {
 
   /** Uploads the 1 MiB boot-sector disk (sector 1 holds the tag) as raw image {@code imageId} through REST. */
   static void uploadBootDisk(CephflowStack stack, Path dir, byte[] tag, String imageId) throws Exception {
+    Path raw = bootDisk(dir, tag, 1 << 20);
+    String op = started(stack.post("/api/v1/images", "{\"imageId\":\"" + imageId + "\",\"name\":\"boot-sector\","
+        + "\"source\":\"" + raw + "\",\"diskFormat\":\"raw\"}"));
+    assertThat(stack.await(op, Duration.ofMinutes(2))).contains("\"status\":\"COMPLETED\"");
+  }
+
+  /**
+   * A raw disk of {@code size} bytes in {@code dir} whose guest prints {@link #bootOk}: the boot
+   * sector, the tag in sector 1, zeros to 1 MiB, random bytes after that (data to copy).
+   */
+  static Path bootDisk(Path dir, byte[] tag, int size) throws Exception {
+    Files.createDirectories(dir);
     Path asm = dir.resolve("boot-sector.asm");
     try (InputStream in = ServerIts.class.getResourceAsStream("/io/cephflow/libvirt/boot-sector.asm")) {
       assertThat(in).as("boot-sector.asm from the activities test jar").isNotNull();
@@ -74,14 +88,14 @@ final class ServerIts {
     }
     Path bin = dir.resolve("boot.bin");
     CephTestCluster.run(List.of("nasm", "-f", "bin", "-o", bin.toString(), asm.toString()));
-    byte[] disk = new byte[1 << 20];
+    byte[] disk = new byte[size];
+    if (size > 1 << 20) new Random(size).nextBytes(disk);
+    Arrays.fill(disk, 0, Math.min(size, 1 << 20), (byte) 0);
     System.arraycopy(Files.readAllBytes(bin), 0, disk, 0, 512);
     System.arraycopy(tag, 0, disk, 512, tag.length);
     Path raw = dir.resolve("boot-" + HexFormat.of().formatHex(tag) + ".raw");
     Files.write(raw, disk);
-    String op = started(stack.post("/api/v1/images", "{\"imageId\":\"" + imageId + "\",\"name\":\"boot-sector\","
-        + "\"source\":\"" + raw + "\",\"diskFormat\":\"raw\"}"));
-    assertThat(stack.await(op, Duration.ofMinutes(2))).contains("\"status\":\"COMPLETED\"");
+    return raw;
   }
 
   /** Waits up to 60 s for {@code expected} on the server's serial console log. */

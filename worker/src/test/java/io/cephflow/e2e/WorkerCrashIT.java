@@ -5,152 +5,221 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cephflow.ceph.CephTestCluster;
 import io.cephflow.ceph.ImageRef;
 import io.cephflow.starter.client.CephflowClient;
-import io.cephflow.starter.client.OperationStatus;
+import io.cephflow.workflows.image.DeleteImageRequest;
 import io.cephflow.workflows.image.UploadImageRequest;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import java.io.File;
-import java.io.OutputStream;
-import java.nio.file.Files;
+import io.cephflow.workflows.server.BootFromImageRequest;
+import io.cephflow.workflows.server.BootFromVolumeRequest;
+import io.cephflow.workflows.server.BootFromVolumeSnapshotRequest;
+import io.cephflow.workflows.server.CreateImageFromServerRequest;
+import io.cephflow.workflows.server.DeleteServerRequest;
+import io.cephflow.workflows.volume.CreateVolumeFromImageRequest;
+import io.cephflow.workflows.volume.CreateVolumeSnapshotRequest;
+import io.cephflow.workflows.volume.DeleteVolumeRequest;
+import io.cephflow.workflows.volume.DeleteVolumeSnapshotRequest;
+import io.cephflow.workflows.volume.FlattenPolicy;
+import io.cephflow.workflows.volume.VolumeFromSnapshotRequest;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The worker as its own process, killed with SIGKILL in the middle of the long write and
- * restarted: the upload finishes exactly once, with the right bytes. Needs a real Temporal
- * server (CEPHFLOW_E2E_TEMPORAL, run by dev/test against `temporal server start-dev`).
+ * Every flow, with the worker (its own process) killed by SIGKILL inside long activities, right
+ * after side effects that Temporal has not recorded yet, and between steps; each time a new
+ * worker takes over. After each flow the whole listing of the three pools (images, snapshots
+ * with their protection, trash) and of libvirt's domains (with their state) must equal the
+ * expected end state: the flow completed exactly once, nothing leaked, nothing doubled. The
+ * flows build on each other (upload → boot → image from server → volumes → deletes), and the
+ * deletes bring the world back to what it was before the first test.
+ *
+ * <p>Needs a real Temporal server (CEPHFLOW_E2E_TEMPORAL; dev/test runs it against `temporal
+ * server start-dev`), the dev Ceph cluster and libvirtd; nothing else may use the cluster
+ * meanwhile, since the whole pools are compared.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WorkerCrashIT {
-  @TempDir Path dir;
-  private final List<Process> workers = new ArrayList<>();
+  @TempDir static Path dir;
+  static CrashHarness harness;
+  static CephflowClient client;
+  static TreeSet<String> expected;
+  static final byte[] TAG = ServerIts.newTag();
+  static final String RAW_IMAGE = id(), QCOW2_IMAGE = id(), SNAP_IMAGE = id();
+  static final String S1 = id(), S2 = id(), S3 = id(), S4 = id();
+  static final String V1 = id(), V2 = id(), V3 = id(), VSNAP = id();
 
-  @AfterEach
-  void stopWorkers() {
-    workers.forEach(Process::destroyForcibly);
+  static String id() {
+    return UUID.randomUUID().toString();
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    harness = new CrashHarness(dir, Path.of("target", "crash-it").toAbsolutePath());
+    client = harness.client();
+    expected = harness.world();
+  }
+
+  @AfterAll
+  static void cleanUp() {
+    // what a failed test left: domains first (they hold disks), then clones before their parents
+    for (String s : List.of(S1, S2, S3, S4)) ServerIts.removeDomainQuietly(harness.libvirtUri(), s);
+    List<ImageRef> refs = new ArrayList<>();
+    for (String s : List.of(S1, S2, S3, S4)) refs.add(new ImageRef("vms", s + "_disk"));
+    for (String v : List.of(V3, V2, V1)) refs.add(new ImageRef("volumes", "volume-" + v));
+    for (String i : List.of(SNAP_IMAGE, QCOW2_IMAGE, RAW_IMAGE)) refs.add(new ImageRef("images", i));
+    refs.forEach(ServerIts::purgeQuietly);
+    harness.close();
+  }
+
+  private static void expect(String... added) {
+    expected.addAll(List.of(added));
+    assertThat(harness.world()).isEqualTo(expected);
+  }
+
+  private static void expectGone(String... removed) {
+    Set.of(removed).forEach(r -> assertThat(expected.remove(r)).as("expected %s before", r).isTrue());
+    assertThat(harness.world()).isEqualTo(expected);
+  }
+
+  private static String image(String id) {
+    return "images/" + id;
+  }
+
+  private static String volume(String id) {
+    return "volumes/volume-" + id;
+  }
+
+  private static String running(String serverId) {
+    return "domain instance-" + serverId + " running";
   }
 
   @Test
-  void aWorkerKilledInTheMiddleOfTheWriteIsReplacedAndTheUploadCompletesOnce() throws Exception {
-    String target = System.getenv("CEPHFLOW_E2E_TEMPORAL");
-    String namespace = System.getenv().getOrDefault("CEPHFLOW_E2E_NAMESPACE", "default");
-    if (target == null) throw new IllegalStateException("set CEPHFLOW_E2E_TEMPORAL to a real Temporal server (dev/test does)");
-    Path src = dir.resolve("big.raw");
-    Random random = new Random(11);
-    byte[] buf = new byte[1 << 20];
-    try (OutputStream out = Files.newOutputStream(src)) {
-      for (int i = 0; i < 256; i++) {
-        random.nextBytes(buf);
-        out.write(buf);
-      }
-    }
-    String sha = UploadImageEndToEndIT.sha256(src);
-    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
-    CephflowClient client = new CephflowClient(WorkflowClient.newInstance(stubs,
-        WorkflowClientOptions.newBuilder().setNamespace(namespace).build()));
-    String id = UUID.randomUUID().toString();
-    SlowHttpServer slow = new SlowHttpServer(32L << 20);
-    try {
-      startWorker(target, namespace, "first");
-      String op = client.uploadImage(new UploadImageRequest(id, "crash", slow.url(src), "raw", sha));
-
-      // kill -9 inside the write: the source is served slowly (~8 s), so "write" lasts
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-      OperationStatus s = client.status(op);
-      while (!"write".equals(s.step())) {
-        assertThat(s.status()).as(s.toString()).isEqualTo("RUNNING");
-        assertThat(System.nanoTime()).as("the write never started: " + s).isLessThan(deadline);
-        Thread.sleep(100);
-        s = client.status(op);
-      }
-      Thread.sleep(2000);
-      assertThat(client.status(op).step()).isEqualTo("write");
-      workers.get(0).destroyForcibly().waitFor();
-      assertThat(client.status(op).status()).isEqualTo("RUNNING");
-
-      startWorker(target, namespace, "second");
-      OperationStatus done = client.await(op, 5, TimeUnit.MINUTES);
-      assertThat(done.status()).as(done.toString()).isEqualTo("COMPLETED");
-      assertThat(done.result().toString()).contains(sha);
-      assertThat(CephTestCluster.rbd().images().list("images").stream().filter(id::equals)).hasSize(1);
-      assertThat(CephTestCluster.rbd().snapshots().list(new ImageRef("images", id))).hasSize(1);
-      Path export = dir.resolve("export");
-      CephTestCluster.rbdCli("export", "--no-progress", "images/" + id, export.toString());
-      assertThat(UploadImageEndToEndIT.sha256(export)).isEqualTo(sha);
-    } finally {
-      CephTestCluster.purge(new ImageRef("images", id));
-      stubs.shutdown();
-      slow.close();
-    }
+  @Order(1)
+  void uploadRaw() throws Exception {
+    Path raw = ServerIts.bootDisk(dir, TAG, 16 << 20);
+    harness.crashThrough(() -> client.uploadImage(new UploadImageRequest(RAW_IMAGE, "crash-raw", raw.toString(), "raw", null)),
+        "after:CreateImage", "heartbeat:WriteFromSource", "before:ProtectSnapshot");
+    expect(image(RAW_IMAGE), image(RAW_IMAGE) + "@snap (protected)");
   }
 
-  /** Serves files from loopback at a bounded rate, so a long step lasts long enough to be hit. */
-  static final class SlowHttpServer implements AutoCloseable {
-    private final com.sun.net.httpserver.HttpServer server;
-
-    SlowHttpServer(long bytesPerSecond) throws java.io.IOException {
-      server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-      server.createContext("/", ex -> {
-        Path f = Path.of(ex.getRequestURI().getPath());
-        ex.sendResponseHeaders(200, Files.size(f));
-        byte[] buf = new byte[1 << 20];
-        long start = System.nanoTime(), sent = 0;
-        try (var in = Files.newInputStream(f); OutputStream out = ex.getResponseBody()) {
-          for (int n; (n = in.read(buf)) > 0; ) {
-            out.write(buf, 0, n);
-            sent += n;
-            long due = start + sent * 1_000_000_000L / bytesPerSecond;
-            long wait = due - System.nanoTime();
-            if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-          }
-        } catch (java.io.IOException | InterruptedException e) {
-          // the killed worker hung up
-        }
-        ex.close();
-      });
-      server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
-      server.start();
-    }
-
-    String url(Path file) {
-      return "http://127.0.0.1:" + server.getAddress().getPort() + file;
-    }
-
-    @Override
-    public void close() {
-      server.stop(0);
-    }
+  @Test
+  @Order(2)
+  void uploadQcow2() throws Exception {
+    Path raw = ServerIts.bootDisk(dir.resolve("big"), TAG, 48 << 20);
+    Path qcow2 = dir.resolve("boot.qcow2");
+    CephTestCluster.run(List.of("qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString()));
+    harness.crashThrough(() -> client.uploadImage(new UploadImageRequest(QCOW2_IMAGE, "crash-qcow2", qcow2.toString(), "qcow2", null)),
+        "after:StageSource", "heartbeat:WriteStaged", "after:SetMetadata");
+    expect(image(QCOW2_IMAGE), image(QCOW2_IMAGE) + "@snap (protected)");
   }
 
-  private void startWorker(String target, String namespace, String name) throws Exception {
-    Path jar = Files.list(Path.of("target")).filter(p -> p.toString().endsWith("-exec.jar")).findFirst()
-        .orElseThrow(() -> new IllegalStateException("no worker exec jar in target/: run mvn package first"));
-    Process p = new ProcessBuilder(List.of(System.getProperty("java.home") + "/bin/java", "-Xmx384m", "-jar",
-        jar.toString(), "--server.port=0", "--cephflow.temporal.target=" + target,
-        "--cephflow.temporal.namespace=" + namespace, "--cephflow.sources.local-roots=" + dir,
-        "--cephflow.sources.allow-loopback=true", "--cephflow.intake.state-dir=" + dir.resolve("state"),
-        // a dead worker's activity is retried once its heartbeat is missed
-        "--cephflow.activities.types.WriteFromSource.heartbeat=5s",
-        "--cephflow.activities.types.WriteFromSource.initial-interval=1s"))
-        .redirectErrorStream(true).redirectOutput(new File(dir.resolve("worker-" + name + ".log").toString()))
-        .start();
-    workers.add(p);
-    Path log = dir.resolve("worker-" + name + ".log");
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (!Files.readString(log).contains("workers polling")) {
-      assertThat(p.isAlive()).as("worker exited: " + Files.readString(log)).isTrue();
-      assertThat(System.nanoTime()).as("worker did not start: " + Files.readString(log)).isLessThan(deadline);
-      Thread.sleep(250);
-    }
+  @Test
+  @Order(3)
+  void bootFromARawImageByClone() throws Exception {
+    harness.crashThrough(() -> client.bootFromImage(new BootFromImageRequest(S1, null, RAW_IMAGE, 0, 0, 0, false)),
+        "after:CloneImage", "after:DefineDomain", "before:StartDomain");
+    expect("vms/" + S1 + "_disk", running(S1));
+  }
+
+  @Test
+  @Order(4)
+  void bootFromAQcow2ImageByConversion() throws Exception {
+    harness.crashThrough(() -> client.bootFromImage(new BootFromImageRequest(S2, null, QCOW2_IMAGE, 0, 0, 0, false)),
+        "after:CreateImage", "heartbeat:ConvertImageInto");
+    expect("vms/" + S2 + "_disk", running(S2));
+  }
+
+  @Test
+  @Order(5)
+  void imageFromServerResumesTheServer() throws Exception {
+    harness.crashThrough(() -> client.createImageFromServer(new CreateImageFromServerRequest(S2, null, SNAP_IMAGE, "crash-snap")),
+        "after:SuspendDomain", "heartbeat:FlattenImage", "before:RemoveSnapshot");
+    expect(image(SNAP_IMAGE), image(SNAP_IMAGE) + "@snap (protected)");
+  }
+
+  @Test
+  @Order(6)
+  void volumeFromImage() throws Exception {
+    harness.crashThrough(() -> client.createVolumeFromImage(new CreateVolumeFromImageRequest(V1, QCOW2_IMAGE, 0)),
+        "after:CreateImage", "heartbeat:ConvertImageInto");
+    expect(volume(V1));
+  }
+
+  @Test
+  @Order(7)
+  void volumeSnapshot() throws Exception {
+    harness.crashThrough(() -> client.createVolumeSnapshot(new CreateVolumeSnapshotRequest(V1, VSNAP)),
+        "after:CreateSnapshot", "after:ProtectSnapshot");
+    expect(volume(V1) + "@snapshot-" + VSNAP + " (protected)");
+  }
+
+  @Test
+  @Order(8)
+  void volumeFromSnapshotFlattened() throws Exception {
+    harness.crashThrough(() -> client.createVolumeFromSnapshot(
+            new VolumeFromSnapshotRequest(V2, V1, VSNAP, 0, FlattenPolicy.ALWAYS, 0)),
+        "after:CloneImage", "heartbeat:FlattenImage");
+    expect(volume(V2));
+  }
+
+  @Test
+  @Order(9)
+  void bootFromVolume() throws Exception {
+    harness.crashThrough(() -> client.bootFromVolume(new BootFromVolumeRequest(S3, null, V2, 0, 0)),
+        "after:StatImage", "after:DefineDomain");
+    expect(running(S3));
+  }
+
+  @Test
+  @Order(10)
+  void bootFromVolumeSnapshotThroughItsChildWorkflow() throws Exception {
+    harness.crashThrough(() -> client.bootFromVolumeSnapshot(
+            new BootFromVolumeSnapshotRequest(S4, null, V1, VSNAP, V3, 0, 0, 0)),
+        "after:CloneImage", "before:StartDomain");
+    expect(volume(V3), running(S4));
+  }
+
+  @Test
+  @Order(11)
+  void deleteServers() throws Exception {
+    harness.crashThrough(() -> client.deleteServer(new DeleteServerRequest(S1, null, 1)),
+        "after:DestroyDomain", "before:UndefineDomain", "after:RemoveImage");
+    expectGone("vms/" + S1 + "_disk", running(S1));
+    harness.crashThrough(() -> client.deleteServer(new DeleteServerRequest(S2, null, 1)), "after:UndefineDomain");
+    expectGone("vms/" + S2 + "_disk", running(S2));
+    harness.crashThrough(() -> client.deleteServer(new DeleteServerRequest(S3, null, 1)));
+    harness.crashThrough(() -> client.deleteServer(new DeleteServerRequest(S4, null, 1)));
+    expectGone(running(S3), running(S4));
+  }
+
+  @Test
+  @Order(12)
+  void deleteTheVolumeSnapshotFlatteningItsClone() throws Exception {
+    harness.crashThrough(() -> client.deleteVolumeSnapshot(new DeleteVolumeSnapshotRequest(V1, VSNAP, true)),
+        "heartbeat:FlattenImage", "after:UnprotectSnapshot");
+    expectGone(volume(V1) + "@snapshot-" + VSNAP + " (protected)");
+  }
+
+  @Test
+  @Order(13)
+  void deleteVolumesAndImages() throws Exception {
+    harness.crashThrough(() -> client.deleteVolume(new DeleteVolumeRequest(V3, false)), "after:DeleteImage");
+    harness.crashThrough(() -> client.deleteVolume(new DeleteVolumeRequest(V2, false)));
+    harness.crashThrough(() -> client.deleteVolume(new DeleteVolumeRequest(V1, false)));
+    expectGone(volume(V3), volume(V2), volume(V1));
+    harness.crashThrough(() -> client.deleteImage(new DeleteImageRequest(SNAP_IMAGE, false)),
+        "after:UnprotectSnapshot", "after:RemoveSnapshot");
+    harness.crashThrough(() -> client.deleteImage(new DeleteImageRequest(QCOW2_IMAGE, false)));
+    harness.crashThrough(() -> client.deleteImage(new DeleteImageRequest(RAW_IMAGE, false)));
+    expectGone(image(SNAP_IMAGE), image(SNAP_IMAGE) + "@snap (protected)", image(QCOW2_IMAGE),
+        image(QCOW2_IMAGE) + "@snap (protected)", image(RAW_IMAGE), image(RAW_IMAGE) + "@snap (protected)");
   }
 }

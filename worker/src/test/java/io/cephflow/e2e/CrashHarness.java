@@ -1,0 +1,216 @@
+package io.cephflow.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cephflow.ceph.CephTestCluster;
+import io.cephflow.ceph.ImageRef;
+import io.cephflow.ceph.SnapshotInfo;
+import io.cephflow.starter.client.CephflowClient;
+import io.cephflow.starter.client.OperationStatus;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.TerminateWorkflowExecutionRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Runs the worker as its own process (the packaged jar) with fault rules that make it SIGKILL
+ * itself at chosen points of a flow (see {@code KillSwitch}), replaces it, and lists what the
+ * flows leave behind. Needs a real Temporal server: CEPHFLOW_E2E_TEMPORAL (dev/test runs
+ * `temporal server start-dev`), and the dev Ceph cluster and libvirtd.
+ */
+final class CrashHarness implements AutoCloseable {
+  /** Long activities heartbeat; a dead worker's attempt is retried once a heartbeat is missed. */
+  private static final List<String> LONG = List.of("WriteFromSource", "StageSource", "WriteStaged",
+      "ConvertImageInto", "FlattenImage");
+  /** Hypervisor steps carry their own options (routing); their start-to-close is set by type. */
+  private static final List<String> HOST = List.of("EnsureSecret", "DefineDomain", "StartDomain", "WaitRunning",
+      "SuspendDomain", "ResumeDomain", "ShutdownDomain", "DestroyDomain", "UndefineDomain", "DomainState");
+
+  private final Path sources;
+  private final Path work;
+  private final String target;
+  private final String namespace;
+  private final String libvirtUri;
+  private final WorkflowServiceStubs stubs;
+  private final CephflowClient client;
+  private final List<Process> workers = new ArrayList<>();
+  private int started;
+
+  CrashHarness(Path sources, Path work) throws Exception {
+    this.sources = sources;
+    this.work = work;
+    this.libvirtUri = ServerIts.requireDevServices();
+    this.target = System.getenv("CEPHFLOW_E2E_TEMPORAL");
+    this.namespace = System.getenv().getOrDefault("CEPHFLOW_E2E_NAMESPACE", "default");
+    if (target == null) throw new IllegalStateException("set CEPHFLOW_E2E_TEMPORAL to a real Temporal server (dev/test does)");
+    Files.createDirectories(ServerIts.consoleDir(work));
+    stubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
+    client = new CephflowClient(WorkflowClient.newInstance(stubs,
+        WorkflowClientOptions.newBuilder().setNamespace(namespace).build()));
+    terminateOpenFlows("left running by an earlier crash test");
+  }
+
+  /**
+   * The test namespace is the crash test's alone: a flow an interrupted earlier run left open
+   * would otherwise be picked up by this run's armed workers.
+   */
+  private void terminateOpenFlows(String reason) {
+    var open = stubs.blockingStub().listOpenWorkflowExecutions(ListOpenWorkflowExecutionsRequest.newBuilder()
+        .setNamespace(namespace).setMaximumPageSize(1000).build());
+    for (var e : open.getExecutionsList()) {
+      try {
+        stubs.blockingStub().terminateWorkflowExecution(TerminateWorkflowExecutionRequest.newBuilder()
+            .setNamespace(namespace).setWorkflowExecution(e.getExecution()).setReason(reason).build());
+      } catch (RuntimeException ex) {
+        // closed meanwhile
+      }
+    }
+  }
+
+  CephflowClient client() {
+    return client;
+  }
+
+  String libvirtUri() {
+    return libvirtUri;
+  }
+
+  /**
+   * Starts the flow under a worker armed with {@code kills[0]}, waits for that worker to kill
+   * itself there, replaces it with one armed with the next rule, and so on; then a clean worker
+   * finishes the flow, which must complete. Fails if a rule is never reached.
+   */
+  OperationStatus crashThrough(Supplier<String> startFlow, String... kills) throws Exception {
+    for (Process p : workers) stop(p); // one worker at a time, whatever an earlier failure left running
+    String op = null;
+    for (String kill : kills) {
+      Process w = startWorker(kill);
+      if (op == null) op = startFlow.get();
+      awaitSuicide(w, op, kill);
+      assertThat(describe(op)).as("%s after the kill at %s", op, kill)
+          .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+    }
+    Process clean = startWorker(null);
+    if (op == null) op = startFlow.get();
+    OperationStatus done = client.await(op, 5, TimeUnit.MINUTES);
+    stop(clean);
+    assertThat(done.status()).as("%s after kills at %s: %s", op, Arrays.toString(kills), done).isEqualTo("COMPLETED");
+    return done;
+  }
+
+  private void awaitSuicide(Process w, String op, String kill) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+    while (!w.waitFor(500, TimeUnit.MILLISECONDS)) {
+      WorkflowExecutionStatus s = describe(op);
+      assertThat(s).as("%s ended before the worker reached %s; log %s", op, kill, log(w))
+          .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+      assertThat(System.nanoTime()).as("the worker never reached %s; log %s", kill, log(w)).isLessThan(deadline);
+    }
+    assertThat(w.exitValue()).as("exit status of the worker armed with %s (137 = SIGKILL)", kill).isEqualTo(137);
+    assertThat(Files.readString(log(w))).contains("fault injection: SIGKILL");
+  }
+
+  private WorkflowExecutionStatus describe(String op) {
+    return stubs.blockingStub().describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
+        .setNamespace(namespace).setExecution(WorkflowExecution.newBuilder().setWorkflowId(op)).build())
+        .getWorkflowExecutionInfo().getStatus();
+  }
+
+  /** A worker process (storage and host-queue workers), armed with {@code kill} unless null. */
+  private Process startWorker(String kill) throws Exception {
+    Path jar;
+    try (var files = Files.list(Path.of("target"))) {
+      jar = files.filter(p -> p.toString().endsWith("-exec.jar")).findFirst()
+          .orElseThrow(() -> new IllegalStateException("no worker exec jar in target/: run mvn package first"));
+    }
+    List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-Xmx384m",
+        "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--server.port=0",
+        "--cephflow.temporal.target=" + target, "--cephflow.temporal.namespace=" + namespace,
+        "--cephflow.sources.local-roots=" + sources, "--cephflow.sources.allow-loopback=true",
+        "--cephflow.intake.state-dir=" + work.resolve("state"),
+        "--cephflow.libvirt.uri=" + libvirtUri, "--cephflow.libvirt.ceph-conf=" + work.resolve("qemu-ceph.conf"),
+        "--cephflow.libvirt.ceph-mount-timeout=5s", "--cephflow.libvirt.domain.memory-mib=32",
+        "--cephflow.libvirt.domain.console-dir=" + ServerIts.consoleDir(work),
+        // a killed short activity is retried once its start-to-close passes
+        "--cephflow.activities.defaults.start-to-close=15s",
+        "--cephflow.activities.defaults.initial-interval=500ms"));
+    for (String type : LONG) {
+      cmd.add("--cephflow.activities.types." + type + ".heartbeat=4s");
+      cmd.add("--cephflow.activities.types." + type + ".initial-interval=500ms");
+    }
+    for (String type : HOST) cmd.add("--cephflow.activities.types." + type + ".start-to-close=15s");
+    if (kill != null) cmd.add("--cephflow.faults.kill=" + kill);
+    Path log = work.resolve("worker-" + (++started) + ".log");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(new File(log.toString())).start();
+    workers.add(p);
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (!Files.readString(log).contains("workers polling")) {
+      if (!p.isAlive() && kill != null && Files.readString(log).contains("fault injection")) break; // died at once
+      assertThat(p.isAlive()).as("worker exited: " + Files.readString(log)).isTrue();
+      assertThat(System.nanoTime()).as("worker did not start: " + Files.readString(log)).isLessThan(deadline);
+      Thread.sleep(100);
+    }
+    return p;
+  }
+
+  private Path log(Process p) {
+    return work.resolve("worker-" + (workers.indexOf(p) + 1) + ".log");
+  }
+
+  private static void stop(Process p) throws InterruptedException {
+    p.destroy();
+    if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly().waitFor();
+  }
+
+  /**
+   * The whole state a flow can touch, sorted: every image of the three pools with each snapshot
+   * (and whether it is protected), each pool's trash, every libvirt domain with its state.
+   */
+  TreeSet<String> world() {
+    // on a shared dev cluster only (never on CI): a pattern of other people's image names to leave out
+    String ignore = System.getenv().getOrDefault("CEPHFLOW_CRASH_IGNORE", "");
+    Predicate<String> ours = ignore.isBlank() ? n -> true : Pattern.compile(ignore).asPredicate().negate();
+    TreeSet<String> out = new TreeSet<>();
+    for (String pool : List.of("images", "vms", "volumes")) {
+      for (String name : CephTestCluster.rbd().images().list(pool)) {
+        if (!ours.test(name)) continue;
+        out.add(pool + "/" + name);
+        for (SnapshotInfo s : CephTestCluster.rbd().snapshots().list(new ImageRef(pool, name))) {
+          out.add(pool + "/" + name + "@" + s.name() + (s.isProtected() ? " (protected)" : ""));
+        }
+      }
+      for (String line : CephTestCluster.rbdCli("trash", "ls", pool).split("\n")) {
+        if (!line.isBlank()) out.add("trash " + pool + ": " + line.strip());
+      }
+    }
+    for (String domain : ServerIts.virsh(libvirtUri, "list", "--all", "--name").split("\n")) {
+      if (domain.isBlank()) continue;
+      out.add("domain " + domain.strip() + " " + ServerIts.virsh(libvirtUri, "domstate", domain.strip()).strip());
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    workers.forEach(Process::destroyForcibly);
+    terminateOpenFlows("the crash test ended");
+    stubs.shutdown();
+  }
+}

@@ -20,7 +20,7 @@ up() {
   if ! alive "$pidf"; then
     spawn "$pidf" "$dir/temporal.log" temporal server start-dev --ip 127.0.0.1 --port "$port" \
       --ui-port "$ui_port" --db-filename "$dir/temporal.db" --log-level warn \
-      --search-attribute CephflowResource=Keyword
+      --search-attribute CephflowResources=KeywordList
   fi
   for _ in $(seq 1 120); do
     temporal operator cluster health --address "127.0.0.1:$port" >/dev/null 2>&1 && break

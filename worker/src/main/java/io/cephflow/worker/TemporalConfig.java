@@ -64,6 +64,7 @@ public class TemporalConfig {
 
   @Bean(destroyMethod = "shutdown")
   WorkerFactory workerFactory(WorkflowClient client, WorkerProperties props, List<CephflowActivities> activities) {
+    SearchAttributes.ensureRegistered(client.getWorkflowServiceStubs(), props.temporal().namespace());
     WorkerFactoryOptions.Builder options = WorkerFactoryOptions.newBuilder();
     KillSwitch kill = KillSwitch.parse(props.faults().kill());
     if (kill.armed()) {

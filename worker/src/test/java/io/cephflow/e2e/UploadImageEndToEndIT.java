@@ -75,6 +75,21 @@ class UploadImageEndToEndIT {
     assertThat(again.headers().firstValue("Location")).contains(location);
     assertThat(stack.await(location, Duration.ofSeconds(30))).contains("\"status\":\"COMPLETED\"");
 
+    // the flow tagged itself with the image: the API lists it (visibility may lag a moment);
+    // the embedded test server cannot list at all, which the API says with a 501
+    HttpResponse<String> listing = stack.get("/api/v1/operations?resource=image:" + id);
+    if (System.getenv("CEPHFLOW_E2E_TEMPORAL") == null) {
+      assertThat(listing.statusCode()).isEqualTo(501);
+      assertThat(listing.body()).contains("cannot list workflows");
+    } else {
+      for (long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+           !listing.body().contains("image-upload-" + id) && System.nanoTime() < end; Thread.sleep(200)) {
+        listing = stack.get("/api/v1/operations?resource=image:" + id);
+      }
+      assertThat(listing.body()).contains("\"id\":\"image-upload-" + id + "\"")
+          .contains("\"type\":\"UploadImageWorkflow\"").contains("\"status\":\"COMPLETED\"");
+    }
+
     String image = "images/" + id;
     assertThat(exportSha256(image)).isEqualTo(sha);
     String snaps = CephTestCluster.rbdCli("snap", "ls", "--format", "json", image);
@@ -146,6 +161,12 @@ class UploadImageEndToEndIT {
         .contains("diskFormat must be one of");
     assertThat(stack.post("/api/v1/images", "not json").statusCode()).isEqualTo(400);
     assertThat(stack.get("/api/v1/operations/image-upload-" + UUID.randomUUID()).statusCode()).isEqualTo(404);
+    HttpResponse<String> list = stack.get("/api/v1/operations?resource=disk:" + UUID.randomUUID());
+    assertThat(list.statusCode()).isEqualTo(400);
+    assertThat(list.body()).contains("kind one of");
+    assertThat(stack.get("/api/v1/operations?resource=image:x'%20OR%20'1'='1").statusCode()).isEqualTo(400);
+    assertThat(stack.get("/api/v1/operations?resource=image:" + UUID.randomUUID() + "&limit=0").statusCode()).isEqualTo(400);
+    assertThat(stack.get("/api/v1/operations").body()).contains("'resource' is required");
   }
 
   private void expectFailure(String body, String type) throws InterruptedException {

@@ -24,7 +24,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ReplayHistoriesTest {
   static Stream<Path> histories() throws IOException {
     List<Path> files;
-    try (Stream<Path> s = Files.list(Path.of("src/test/resources/histories"))) {
+    // histories/*.json: today's code's; histories/v0-untagged/: recorded before the flows tagged
+    // themselves with search attributes (Workflow.getVersion "tag-resources"), kept as old runs
+    try (Stream<Path> s = Files.walk(Path.of("src/test/resources/histories"))) {
       files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
     }
     assertThat(files).as("recorded histories").isNotEmpty();
@@ -34,7 +36,8 @@ class ReplayHistoriesTest {
   @Test
   void everyWorkflowInTheCatalogHasARecordedHistory() throws IOException {
     StringBuilder all = new StringBuilder();
-    for (Path p : histories().toList()) all.append(Files.readString(p));
+    // recorded by today's code (not only the old runs under v0-untagged/)
+    for (Path p : histories().filter(p -> p.getParent().endsWith("histories")).toList()) all.append(Files.readString(p));
     for (Class<?> impl : WorkflowCatalog.IMPLEMENTATIONS) {
       String type = java.util.Arrays.stream(impl.getInterfaces())
           .filter(i -> i.isAnnotationPresent(io.temporal.workflow.WorkflowInterface.class))

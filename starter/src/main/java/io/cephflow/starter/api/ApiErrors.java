@@ -5,8 +5,10 @@ import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
 /** Bad input is a 4xx with a reason a person can act on. */
 @RestControllerAdvice
@@ -24,6 +26,22 @@ public class ApiErrors {
   @ExceptionHandler(OperationNotFoundException.class)
   ResponseEntity<Map<String, String>> notFound(OperationNotFoundException e) {
     return error(HttpStatus.NOT_FOUND, "NotFound", e.getMessage());
+  }
+
+  @ExceptionHandler(MissingServletRequestParameterException.class)
+  ResponseEntity<Map<String, String>> missing(MissingServletRequestParameterException e) {
+    return error(HttpStatus.BAD_REQUEST, "InvalidRequest", "query parameter '" + e.getParameterName() + "' is required");
+  }
+
+  @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+  ResponseEntity<Map<String, String>> mistyped(MethodArgumentTypeMismatchException e) {
+    return error(HttpStatus.BAD_REQUEST, "InvalidRequest", "'" + e.getName() + "' has the wrong type: " + e.getValue());
+  }
+
+  /** What the Temporal server behind us cannot do (the embedded dev server cannot list). */
+  @ExceptionHandler(UnsupportedOperationException.class)
+  ResponseEntity<Map<String, String>> unsupported(UnsupportedOperationException e) {
+    return error(HttpStatus.NOT_IMPLEMENTED, "NotSupported", e.getMessage());
   }
 
   static ResponseEntity<Map<String, String>> error(HttpStatus status, String type, String reason) {

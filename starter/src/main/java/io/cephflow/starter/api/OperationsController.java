@@ -2,12 +2,16 @@ package io.cephflow.starter.api;
 
 import io.cephflow.starter.client.CephflowClient;
 import io.cephflow.starter.client.OperationStatus;
+import io.cephflow.starter.client.OperationSummary;
+import java.util.List;
+import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Operations: the status, progress, result or typed failure of one flow. */
+/** Operations: the status, progress, result or typed failure of one flow; the flows that touched a resource. */
 @RestController
 @RequestMapping("/api/v1/operations")
 public class OperationsController {
@@ -15,6 +19,14 @@ public class OperationsController {
 
   public OperationsController(CephflowClient client) {
     this.client = client;
+  }
+
+  /** {@code GET /api/v1/operations?resource=image:<id>}: every operation on one resource, newest first. */
+  @GetMapping
+  public Map<String, Object> list(@RequestParam String resource, @RequestParam(defaultValue = "100") int limit) {
+    if (limit < 1 || limit > 1000) throw new IllegalArgumentException("limit must be 1..1000, got " + limit);
+    List<OperationSummary> ops = client.list(resource, limit);
+    return Map.of("resource", resource, "operations", ops);
   }
 
   @GetMapping("/{id}")

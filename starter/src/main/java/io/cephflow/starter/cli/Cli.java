@@ -2,9 +2,11 @@ package io.cephflow.starter.cli;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,6 +33,7 @@ public final class Cli {
         server snapshot SERVER_ID --name NAME [--image-id UUID] [--hypervisor NAME] [--wait]
         server delete SERVER_ID [--hypervisor NAME] [--wait]
         operation show ID
+        operation list --resource image|volume|snapshot|server:UUID [--limit N]
         operation wait ID [--timeout SECONDS]
       --api defaults to $CEPHFLOW_API or http://127.0.0.1:8080""";
   private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"([A-Z_]+)\"");
@@ -125,12 +128,18 @@ public final class Cli {
         return started(post("/api/v1/servers/" + positional(args, "server id") + "/images", body), opts);
       }
       case "server delete" -> {
-        String query = opts.containsKey("hypervisor") ? "?hypervisor=" + opts.get("hypervisor") : "";
-        return started(send(HttpRequest.newBuilder(URI.create(api + "/api/v1/servers/"
-            + positional(args, "server id") + query)).DELETE().build()), opts);
+        return started(delete("/api/v1/servers/" + positional(args, "server id"), opts), opts);
       }
       case "operation show" -> {
         HttpResponse<String> r = get(positional(args, "operation id"));
+        if (r.statusCode() != 200) return failRequest(r);
+        System.out.println(r.body());
+        return 0;
+      }
+      case "operation list" -> {
+        String query = "?resource=" + URLEncoder.encode(required(opts, "resource"), StandardCharsets.UTF_8)
+            + "&limit=" + URLEncoder.encode(opts.getOrDefault("limit", "100"), StandardCharsets.UTF_8);
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(api + "/api/v1/operations" + query)).GET().build());
         if (r.statusCode() != 200) return failRequest(r);
         System.out.println(r.body());
         return 0;
@@ -180,8 +189,11 @@ public final class Cli {
   }
 
   private HttpResponse<String> delete(String path, Map<String, String> opts) throws IOException, InterruptedException {
-    String query = opts.containsKey("flatten-dependents") ? "?flattenDependents=true" : "";
-    return send(HttpRequest.newBuilder(URI.create(api + path + query)).DELETE().build());
+    List<String> query = new ArrayList<>();
+    if (opts.containsKey("flatten-dependents")) query.add("flattenDependents=true");
+    if (opts.containsKey("hypervisor")) query.add("hypervisor=" + URLEncoder.encode(opts.get("hypervisor"), StandardCharsets.UTF_8));
+    String q = query.isEmpty() ? "" : "?" + String.join("&", query);
+    return send(HttpRequest.newBuilder(URI.create(api + path + q)).DELETE().build());
   }
 
   private HttpResponse<String> get(String id) throws IOException, InterruptedException {

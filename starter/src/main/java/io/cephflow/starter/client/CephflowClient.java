@@ -2,6 +2,7 @@ package io.cephflow.starter.client;
 
 import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.OperationProgress;
+import io.cephflow.workflows.common.ResourceTags;
 import io.cephflow.workflows.common.TaskQueues;
 import io.cephflow.workflows.image.UploadImageRequest;
 import io.cephflow.workflows.image.UploadImageWorkflow;
@@ -271,6 +272,24 @@ public class CephflowClient {
     if (cause instanceof CanceledFailure) return new OperationStatus.Failure("Canceled", "the operation was canceled", List.of());
     String msg = cause instanceof TemporalFailure t ? t.getOriginalMessage() : String.valueOf(cause);
     return new OperationStatus.Failure(cause == null ? "Unknown" : cause.getClass().getSimpleName(), msg, List.of());
+  }
+
+  /**
+   * The operations that worked on {@code resource} ({@code kind:id}, e.g. {@code image:<uuid>}),
+   * newest first, at most {@code limit}: the flows tag themselves with {@link ResourceTags}.
+   */
+  public List<OperationSummary> list(String resource, int limit) {
+    String query = ResourceTags.NAME + " = '" + ResourceTags.parse(resource) + "'"; // parse allows no quotes
+    try {
+      return client.listExecutions(query).limit(limit)
+          .map(m -> new OperationSummary(m.getExecution().getWorkflowId(), m.getWorkflowType(),
+              m.getStatus().name().replace("WORKFLOW_EXECUTION_STATUS_", ""), m.getStartTime(), m.getCloseTime()))
+          .toList();
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) throw e;
+      throw new UnsupportedOperationException("this Temporal server cannot list workflows (the embedded Java test "
+          + "server has no visibility store); run a real one, e.g. temporal server start-dev");
+    }
   }
 
   /** Blocks until the operation ends or the timeout passes; returns its status. */

@@ -5,6 +5,7 @@ import io.cephflow.workflows.common.DeleteSteps;
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.ResourceTags;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
@@ -21,6 +22,7 @@ public class DeleteImageWorkflowImpl implements DeleteImageWorkflow {
     } catch (IllegalArgumentException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INVALID_REQUEST);
     }
+    ResourceTags.tag(ResourceTags.image(request.imageId()));
     return new DeleteSteps(storage, p -> progress = p).deleteFlow(RbdRef.image(request.imageId()), request.flattenDependents());
   }
 

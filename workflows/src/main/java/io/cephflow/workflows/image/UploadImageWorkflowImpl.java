@@ -5,6 +5,7 @@ import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.ResourceTags;
 import io.cephflow.workflows.common.SnapRef;
 import io.cephflow.workflows.storage.ImportActivities;
 import io.cephflow.workflows.storage.ImportActivities.SourceInfo;
@@ -47,6 +48,7 @@ public class UploadImageWorkflowImpl implements UploadImageWorkflow {
     } catch (IllegalArgumentException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INVALID_REQUEST);
     }
+    ResourceTags.tag(ResourceTags.image(request.imageId()));
     RbdRef ref = RbdRef.image(request.imageId());
     SnapRef snap = SnapRef.imageSnap(request.imageId());
     Compensations undo = new Compensations();

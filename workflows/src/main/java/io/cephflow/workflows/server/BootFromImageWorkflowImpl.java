@@ -5,6 +5,7 @@ import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.ResourceTags;
 import io.cephflow.workflows.common.SnapRef;
 import io.cephflow.workflows.storage.ConvertActivities;
 import io.cephflow.workflows.storage.StorageActivities;
@@ -31,6 +32,7 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
     } catch (IllegalArgumentException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INVALID_REQUEST);
     }
+    ResourceTags.tag(ResourceTags.server(request.serverId()), ResourceTags.image(request.imageId()));
     String owner = Workflow.getInfo().getWorkflowId();
     String hypervisor = request.hypervisorOrDefault();
     HypervisorActivities hv = DomainSteps.on(hypervisor);

@@ -4,6 +4,7 @@ import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.ResourceTags;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.volume.VolumeFromSnapshotRequest;
 import io.cephflow.workflows.volume.VolumeFromSnapshotWorkflow;
@@ -33,6 +34,8 @@ public class BootFromVolumeSnapshotWorkflowImpl implements BootFromVolumeSnapsho
     } catch (IllegalArgumentException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INVALID_REQUEST);
     }
+    ResourceTags.tag(ResourceTags.server(request.serverId()), ResourceTags.volume(request.newVolumeId()),
+        ResourceTags.volume(request.sourceVolumeId()), ResourceTags.snapshot(request.snapshotId()));
     String hypervisor = request.hypervisorOrDefault();
     String volumeOwner = VolumeFromSnapshotWorkflow.workflowId(request.newVolumeId());
     RbdRef volume = RbdRef.volume(request.newVolumeId());

@@ -5,6 +5,7 @@ import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.ResourceTags;
 import io.cephflow.workflows.common.SnapRef;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.storage.StorageActivities.ImageStat;
@@ -33,6 +34,7 @@ public class CreateImageFromServerWorkflowImpl implements CreateImageFromServerW
     } catch (IllegalArgumentException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INVALID_REQUEST);
     }
+    ResourceTags.tag(ResourceTags.server(request.serverId()), ResourceTags.image(request.imageId()));
     String owner = Workflow.getInfo().getWorkflowId();
     HypervisorActivities hv = DomainSteps.on(request.hypervisorOrDefault());
     RbdRef disk = RbdRef.serverDisk(request.serverId());

@@ -4,6 +4,7 @@ import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.ResourceTags;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
@@ -25,6 +26,7 @@ public class DeleteServerWorkflowImpl implements DeleteServerWorkflow {
     } catch (IllegalArgumentException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INVALID_REQUEST);
     }
+    ResourceTags.tag(ResourceTags.server(request.serverId()));
     String serverId = request.serverId();
     HypervisorActivities hv = DomainSteps.on(request.hypervisorOrDefault());
     RbdRef disk = RbdRef.serverDisk(serverId);

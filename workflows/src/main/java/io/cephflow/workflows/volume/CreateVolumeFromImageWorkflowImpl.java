@@ -5,6 +5,7 @@ import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.ResourceTags;
 import io.cephflow.workflows.common.SnapRef;
 import io.cephflow.workflows.storage.ConvertActivities;
 import io.cephflow.workflows.storage.StorageActivities;
@@ -28,6 +29,7 @@ public class CreateVolumeFromImageWorkflowImpl implements CreateVolumeFromImageW
     } catch (IllegalArgumentException e) {
       throw VolumeSteps.invalid(e.getMessage());
     }
+    ResourceTags.tag(ResourceTags.volume(request.volumeId()), ResourceTags.image(request.imageId()));
     String owner = Workflow.getInfo().getWorkflowId();
     RbdRef image = RbdRef.image(request.imageId());
     SnapRef imageSnap = SnapRef.imageSnap(request.imageId());

@@ -4,6 +4,7 @@ import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.ResourceTags;
 import io.cephflow.workflows.common.SnapRef;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.storage.StorageActivities.ImageStat;
@@ -23,6 +24,7 @@ public class CreateVolumeSnapshotWorkflowImpl implements CreateVolumeSnapshotWor
     } catch (IllegalArgumentException e) {
       throw VolumeSteps.invalid(e.getMessage());
     }
+    ResourceTags.tag(ResourceTags.volume(request.volumeId()), ResourceTags.snapshot(request.snapshotId()));
     RbdRef volume = RbdRef.volume(request.volumeId());
     SnapRef snap = SnapRef.volumeSnapshot(request.volumeId(), request.snapshotId());
     Compensations undo = new Compensations();

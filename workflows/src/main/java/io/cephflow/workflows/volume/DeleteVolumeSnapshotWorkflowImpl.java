@@ -4,6 +4,7 @@ import io.cephflow.workflows.common.DeleteResult;
 import io.cephflow.workflows.common.DeleteSteps;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.ResourceTags;
 import io.cephflow.workflows.common.SnapRef;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.temporal.failure.TemporalFailure;
@@ -22,6 +23,7 @@ public class DeleteVolumeSnapshotWorkflowImpl implements DeleteVolumeSnapshotWor
     } catch (IllegalArgumentException e) {
       throw VolumeSteps.invalid(e.getMessage());
     }
+    ResourceTags.tag(ResourceTags.volume(request.volumeId()), ResourceTags.snapshot(request.snapshotId()));
     SnapRef snap = SnapRef.volumeSnapshot(request.volumeId(), request.snapshotId());
     RbdRef volume = snap.image();
     DeleteSteps steps = new DeleteSteps(storage, p -> progress = p);

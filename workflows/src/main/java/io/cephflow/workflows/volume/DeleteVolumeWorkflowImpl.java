@@ -4,6 +4,7 @@ import io.cephflow.workflows.common.DeleteResult;
 import io.cephflow.workflows.common.DeleteSteps;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.ResourceTags;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.temporal.workflow.Workflow;
 
@@ -19,6 +20,7 @@ public class DeleteVolumeWorkflowImpl implements DeleteVolumeWorkflow {
     } catch (IllegalArgumentException e) {
       throw VolumeSteps.invalid(e.getMessage());
     }
+    ResourceTags.tag(ResourceTags.volume(request.volumeId()));
     return new DeleteSteps(storage, p -> progress = p).deleteFlow(RbdRef.volume(request.volumeId()), request.flattenDependents());
   }
 

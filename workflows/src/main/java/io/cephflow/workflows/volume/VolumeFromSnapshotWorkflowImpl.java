@@ -4,6 +4,7 @@ import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.ResourceTags;
 import io.cephflow.workflows.common.SnapRef;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.storage.StorageActivities.ImageStat;
@@ -27,6 +28,8 @@ public class VolumeFromSnapshotWorkflowImpl implements VolumeFromSnapshotWorkflo
     } catch (IllegalArgumentException e) {
       throw VolumeSteps.invalid(e.getMessage());
     }
+    ResourceTags.tag(ResourceTags.volume(request.volumeId()), ResourceTags.volume(request.sourceVolumeId()),
+        ResourceTags.snapshot(request.snapshotId()));
     String owner = Workflow.getInfo().getWorkflowId();
     SnapRef parent = SnapRef.volumeSnapshot(request.sourceVolumeId(), request.snapshotId());
     RbdRef volume = RbdRef.volume(request.volumeId());

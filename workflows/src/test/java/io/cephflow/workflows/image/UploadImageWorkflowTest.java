@@ -77,6 +77,7 @@ class UploadImageWorkflowTest {
         && "raw".equals(m.get(Provenance.FORMAT)) && SHA.equals(m.get(Provenance.SHA256))));
     verify(storage, never()).removeImage(any(), any());
     verify(imports, never()).stageSource(any());
+    assertThat(bed.resourceTags(OWNER)).containsExactly("image:" + ID);
     bed.recordHistory(OWNER, "upload-image-success");
   }
 

@@ -85,6 +85,7 @@ class BootFromImageWorkflowTest {
     order.verify(hv).waitRunning(SERVER);
     verify(storage, never()).removeImage(any(), any());
     verifyNoInteractions(convert);
+    assertThat(WorkflowTestBed.resourceTags(bed.env(), OWNER)).containsExactly("server:" + SERVER, "image:" + IMAGE);
     bed.recordHistory(OWNER, "boot-from-image-clone");
   }
 

@@ -19,7 +19,7 @@ import java.util.List;
 final class ServerTestBed implements AutoCloseable {
   static final String QUEUE = "test";
   static final String HOST = "hv1";
-  private final TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
+  private final TestWorkflowEnvironment env = WorkflowTestBed.newEnvironment();
 
   /** {@code workflows} are registered on the storage queue; a fake child workflow goes there too. */
   ServerTestBed(List<Class<?>> workflows, HypervisorActivities hypervisor, Object... storageActivities) {

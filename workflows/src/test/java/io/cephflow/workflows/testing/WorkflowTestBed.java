@@ -1,6 +1,8 @@
 package io.cephflow.workflows.testing;
 
+import io.cephflow.workflows.common.ResourceTags;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.RetryOptions;
@@ -13,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /** A TestWorkflowEnvironment with one worker, fast retries and the given mocked activities. */
 public final class WorkflowTestBed implements AutoCloseable {
@@ -25,7 +28,25 @@ public final class WorkflowTestBed implements AutoCloseable {
               .setMaximumAttempts(3).build())
           .build())
       .build();
-  private final TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
+  private final TestWorkflowEnvironment env = newEnvironment();
+
+  /** A test environment with cephflow's search attribute registered, as the worker does at start-up. */
+  public static TestWorkflowEnvironment newEnvironment() {
+    TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
+    env.registerSearchAttribute(ResourceTags.NAME, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST);
+    return env;
+  }
+
+  /** The resources ({@code kind:id}) a flow was tagged with. */
+  public List<String> resourceTags(String workflowId) {
+    return resourceTags(env, workflowId);
+  }
+
+  public static List<String> resourceTags(TestWorkflowEnvironment env, String workflowId) {
+    List<String> tags = env.getWorkflowClient().newUntypedWorkflowStub(workflowId).describe()
+        .getTypedSearchAttributes().get(ResourceTags.KEY);
+    return tags == null ? List.of() : tags;
+  }
 
   public WorkflowTestBed(Class<?> workflowImpl, Object... activities) {
     Worker worker = env.newWorker(QUEUE);

@@ -2,9 +2,6 @@ package io.cephflow.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cephflow.ceph.CephTestCluster;
-import io.cephflow.ceph.ImageRef;
-import io.cephflow.ceph.SnapshotInfo;
 import io.cephflow.starter.client.CephflowClient;
 import io.cephflow.starter.client.OperationStatus;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -25,9 +22,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * Runs the worker as its own process (the packaged jar) with fault rules that make it SIGKILL
@@ -179,32 +174,8 @@ final class CrashHarness implements AutoCloseable {
     if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly().waitFor();
   }
 
-  /**
-   * The whole state a flow can touch, sorted: every image of the three pools with each snapshot
-   * (and whether it is protected), each pool's trash, every libvirt domain with its state.
-   */
   TreeSet<String> world() {
-    // on a shared dev cluster only (never on CI): a pattern of other people's image names to leave out
-    String ignore = System.getenv().getOrDefault("CEPHFLOW_CRASH_IGNORE", "");
-    Predicate<String> ours = ignore.isBlank() ? n -> true : Pattern.compile(ignore).asPredicate().negate();
-    TreeSet<String> out = new TreeSet<>();
-    for (String pool : List.of("images", "vms", "volumes")) {
-      for (String name : CephTestCluster.rbd().images().list(pool)) {
-        if (!ours.test(name)) continue;
-        out.add(pool + "/" + name);
-        for (SnapshotInfo s : CephTestCluster.rbd().snapshots().list(new ImageRef(pool, name))) {
-          out.add(pool + "/" + name + "@" + s.name() + (s.isProtected() ? " (protected)" : ""));
-        }
-      }
-      for (String line : CephTestCluster.rbdCli("trash", "ls", pool).split("\n")) {
-        if (!line.isBlank()) out.add("trash " + pool + ": " + line.strip());
-      }
-    }
-    for (String domain : ServerIts.virsh(libvirtUri, "list", "--all", "--name").split("\n")) {
-      if (domain.isBlank()) continue;
-      out.add("domain " + domain.strip() + " " + ServerIts.virsh(libvirtUri, "domstate", domain.strip()).strip());
-    }
-    return out;
+    return ServerIts.world(libvirtUri);
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cephflow.ceph.CephTestCluster;
 import io.cephflow.ceph.ImageRef;
+import io.cephflow.ceph.SnapshotInfo;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +18,11 @@ import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * What the server end-to-end tests share: the stack with a hypervisor worker over the dev
@@ -167,6 +171,35 @@ final class ServerIts {
       if (ids.stream().anyMatch(domain.strip()::contains)) out.add(domain.strip());
     }
     out.sort(null);
+    return out;
+  }
+
+  /**
+   * The whole state a flow can touch, sorted: every image of the three pools with each snapshot
+   * (and whether it is protected), each pool's trash, every libvirt domain with its state. On a
+   * dev cluster shared with other work (never on CI), CEPHFLOW_WORLD_IGNORE is a pattern of
+   * image names to leave out. Without {@code libvirtUri}, no domains.
+   */
+  static TreeSet<String> world(String libvirtUri) {
+    String ignore = System.getenv().getOrDefault("CEPHFLOW_WORLD_IGNORE", "");
+    Predicate<String> ours = ignore.isBlank() ? n -> true : Pattern.compile(ignore).asPredicate().negate();
+    TreeSet<String> out = new TreeSet<>();
+    for (String pool : List.of("images", "vms", "volumes")) {
+      for (String name : CephTestCluster.rbd().images().list(pool)) {
+        if (!ours.test(name)) continue;
+        out.add(pool + "/" + name);
+        for (SnapshotInfo s : CephTestCluster.rbd().snapshots().list(new ImageRef(pool, name))) {
+          out.add(pool + "/" + name + "@" + s.name() + (s.isProtected() ? " (protected)" : ""));
+        }
+      }
+      for (String line : CephTestCluster.rbdCli("trash", "ls", pool).split("\n")) {
+        if (!line.isBlank()) out.add("trash " + pool + ": " + line.strip());
+      }
+    }
+    for (String domain : libvirtUri == null ? new String[0] : virsh(libvirtUri, "list", "--all", "--name").split("\n")) {
+      if (domain.isBlank()) continue;
+      out.add("domain " + domain.strip() + " " + virsh(libvirtUri, "domstate", domain.strip()).strip());
+    }
     return out;
   }
 

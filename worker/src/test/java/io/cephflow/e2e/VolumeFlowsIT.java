@@ -20,6 +20,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,15 +56,28 @@ class VolumeFlowsIT {
     if (stack != null) stack.close();
   }
 
-  /** Leak check after every test, passing or failing; what leaked is purged, then reported. */
+  private TreeSet<String> before;
+
+  @BeforeEach
+  void listTheWorld() {
+    before = ServerIts.world(System.getenv("CEPHFLOW_LIBVIRT_URI"));
+  }
+
+  /**
+   * Leak check after every test, passing or failing: the pools, their snapshots and trash (and
+   * libvirt's domains, when the dev libvirtd is there) are as before the test; what leaked with
+   * this test's ids is purged, then reported.
+   */
   @AfterEach
   void nothingLeaked() {
+    TreeSet<String> after = ServerIts.world(System.getenv("CEPHFLOW_LIBVIRT_URI"));
     Set<String> leftovers = ours();
     for (String name : leftovers) {
       String[] poolImage = name.split("/", 2);
       CephTestCluster.purge(new ImageRef(poolImage[0], poolImage[1]));
     }
     assertThat(leftovers).as("images left behind by this test").isEmpty();
+    assertThat(after).as("pools, snapshots, trash and domains").isEqualTo(before);
   }
 
   @Test

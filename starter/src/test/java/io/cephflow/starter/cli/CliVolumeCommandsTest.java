@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The volume and image-delete commands send the requests the REST API expects. */
+/** The volume, delete and listing commands send the requests the REST API expects. */
 class CliVolumeCommandsTest {
   HttpServer api;
   final List<String> seen = new ArrayList<>();
@@ -24,7 +24,7 @@ class CliVolumeCommandsTest {
       String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       seen.add(ex.getRequestMethod() + " " + ex.getRequestURI() + (body.isEmpty() ? "" : " " + body));
       byte[] answer = "{\"operationId\":\"op\"}".getBytes(StandardCharsets.UTF_8);
-      ex.sendResponseHeaders(202, answer.length);
+      ex.sendResponseHeaders(ex.getRequestMethod().equals("GET") ? 200 : 202, answer.length);
       ex.getResponseBody().write(answer);
       ex.close();
     });
@@ -38,6 +38,20 @@ class CliVolumeCommandsTest {
 
   int run(String... args) throws Exception {
     return new Cli("http://127.0.0.1:" + api.getAddress().getPort()).run(List.of(args));
+  }
+
+  @Test
+  void listsOperationsByResourceAndDeletesServersOnAHypervisor() throws Exception {
+    assertThat(run("operation", "list", "--resource", "image:abc")).isZero();
+    assertThat(run("operation", "list", "--resource", "volume:v", "--limit", "5")).isZero();
+    assertThat(run("server", "delete", "s", "--hypervisor", "hv1")).isZero();
+    assertThat(run("server", "delete", "s")).isZero();
+    assertThat(seen).containsExactly(
+        "GET /api/v1/operations?resource=image%3Aabc&limit=100",
+        "GET /api/v1/operations?resource=volume%3Av&limit=5",
+        "DELETE /api/v1/servers/s?hypervisor=hv1",
+        "DELETE /api/v1/servers/s");
+    assertThatThrownBy(() -> run("operation", "list")).hasMessageContaining("resource");
   }
 
   @Test

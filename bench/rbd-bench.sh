@@ -249,7 +249,7 @@ done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 row() { # row TEST TOOL
   local v; mapfile -t v < <(values "$1" "$2")
-  printf '| %-16s | %-18s | %8s | %s |\n' "$1" "$2" "$(median "${v[@]}")" "${v[*]}"
+  printf '| %-16s | %-26s | %8s | %s |\n' "$1" "$2" "$(median "${v[@]}")" "${v[*]}"
 }
 echo
 echo "rbd-bench: $(date -u +%Y-%m-%dT%H:%MZ), $ROUNDS rounds, ours with -Xmx$XMX, aio depth $DEPTH," \
@@ -258,8 +258,8 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 10485
   "$(. /etc/os-release; echo "$PRETTY_NAME"), $(rbd --version | cut -d' ' -f1-3), $(qemu-img --version | head -1)," \
   "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| test             | tool               | median s | runs (s) |"
-echo "|------------------|--------------------|---------:|----------|"
+echo "| test             | tool                       | median s | runs (s) |"
+echo "|------------------|----------------------------|---------:|----------|"
 for test in import-1g-random import-4g-sparse; do
   for tool in ours-sparse ours-sparse-nocreate ours-sparse-wall ours-sparse-warm ours-sparse-warm-nocreate \
       ours-stream ours-stream-nocreate ours-stream-wall ours-stream-warm ours-stream-warm-nocreate \

@@ -9,10 +9,13 @@
 #   BENCH_TMP=...   where the inputs go (1 GiB + a 4 GiB sparse file; default: mktemp under /var/tmp)
 #
 # Inputs: 1 GiB from /dev/urandom; a 4 GiB sparse file with 50 object-aligned 4 MiB extents
-# of random data. Images are named bench-* in the pools images/vms and removed at the end,
-# on failure and on interrupt. Figures are medians of in-process seconds for ours (the op
-# alone, image create included) and wall seconds of the whole process for the CLI tools;
-# ours' process wall time (JVM start + connect) is printed too.
+# of random data; a 128 MiB random file for the warm-up. Images are named bench-* in the pools
+# images/vms and removed at the end, on failure and on interrupt. Figures are medians of
+# in-process seconds for ours (the op alone, image create included) and wall seconds of the
+# whole process for the CLI tools; ours' process wall time (JVM start + connect) is printed too.
+# Ours runs each import twice per round: cold (the first import of a fresh JVM) and warm
+# (-warm rows: after an untimed 128 MiB import of the same kind into a scratch image, as in the
+# long-lived worker).
 set -euo pipefail
 shopt -s inherit_errexit
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -115,11 +118,14 @@ log "building the test classpath (mvn test-compile + dependency:build-classpath)
 CP="$repo/activities/target/test-classes:$repo/activities/target/classes:$(cat "$tmp/cp.txt")"
 
 purge_bench_images # leftovers of an interrupted earlier run
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- inputs ------------------------------------------------------------------------------------
 log "generating inputs in $tmp"
 random=$tmp/random-1g.raw
 sparse=$tmp/sparse-4g.raw
+warmup=$tmp/warmup-128m.raw
+head -c $((128 * MiB)) /dev/urandom > "$warmup"
 head -c $((1024 * MiB)) /dev/urandom > "$random"
 truncate -s $((4096 * MiB)) "$sparse"
 for obj in $(shuf -i 0-1023 -n 50 --random-source=<(yes)); do
@@ -135,13 +141,18 @@ peak_rss=0
 import_one() { # import_one TEST FILE TOOL ROUND
   local test=$1 file=$2 tool=$3 r=$4 img="images/bench-$1-$3-$4" line s
   case $tool in
-    ours-sparse | ours-stream)
-      line=$(ours "import-${tool#ours-}" "$file" "$img")
+    ours-sparse | ours-stream | ours-sparse-warm | ours-stream-warm)
+      local kind=${tool#ours-}; kind=${kind%-warm}
+      if [[ $tool == *-warm ]]; then
+        line=$(ours --warmup="$warmup" "import-$kind" "$file" "$img")
+      else
+        line=$(ours "import-$kind" "$file" "$img")
+        record "$test" "$tool-wall" "$(field wall "$line")" # a warm run's process also did the warm-up
+      fi
       s=$(field seconds "$line")
       record "$test" "$tool" "$s"
       # qemu-img writes into an image created (untimed) beforehand: compare like with like too
       record "$test" "$tool-nocreate" "$(awk -v a="$s" -v c="$(field create_seconds "$line")" 'BEGIN { printf "%.3f", a - c }')"
-      record "$test" "$tool-wall" "$(field wall "$line")"
       peak_heap=$(awk -v a="$peak_heap" -v b="$(field peak_heap_mib "$line")" 'BEGIN { print (b > a ? b : a) }')
       peak_rss=$(awk -v a="$peak_rss" -v b="$(field peak_rss_mib "$line")" 'BEGIN { print (b > a ? b : a) }')
       log "  $test $tool round $r: ${s}s (process $(field wall "$line")s, written $(field bytes_written "$line"), peak heap $(field peak_heap_mib "$line") MiB)"
@@ -149,11 +160,11 @@ import_one() { # import_one TEST FILE TOOL ROUND
       # correctness, in round 1: the stream path's digest always; rbd export of the image for the
       # sparse path on both inputs and the stream path on 1 GiB (exporting 4 GiB takes ~30 s)
       if [[ $r == 1 ]]; then
-        if [[ $tool == ours-stream && $(field sha256 "$line") != "$want" ]]; then
+        if [[ $tool == ours-stream* && $(field sha256 "$line") != "$want" ]]; then
           log "FAIL: $tool digest of $file differs from sha256sum"; exit 1
         fi
       fi
-      if [[ $r == 1 && ( $tool == ours-sparse || $file == "$random" ) ]]; then
+      if [[ $r == 1 && $tool != *-warm && ( $tool == ours-sparse || $file == "$random" ) ]]; then
         if [[ $(sha_of_image "$img") != "$want" ]]; then
           log "FAIL: rbd export of $img differs from $file"; exit 1
         fi
@@ -170,7 +181,7 @@ import_one() { # import_one TEST FILE TOOL ROUND
   esac
   t "${RBD[@]}" rm --no-progress "$img" >/dev/null
 }
-IMPORT_TOOLS=(ours-sparse ours-stream rbd-import qemu-img)
+IMPORT_TOOLS=(ours-sparse ours-sparse-warm ours-stream ours-stream-warm rbd-import qemu-img)
 for ((r = 1; r <= ROUNDS; r++)); do
   for input in import-1g-random import-4g-sparse; do
     file=$([[ $input == import-1g-random ]] && echo "$random" || echo "$sparse")
@@ -238,18 +249,20 @@ done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 row() { # row TEST TOOL
   local v; mapfile -t v < <(values "$1" "$2")
-  printf '| %-16s | %-18s | %8s | %s |\n' "$1" "$2" "$(median "${v[@]}")" "${v[*]}"
+  printf '| %-16s | %-26s | %8s | %s |\n' "$1" "$2" "$(median "${v[@]}")" "${v[*]}"
 }
 echo
-echo "rbd-bench: $(date -u +%Y-%m-%dT%H:%MZ), $ROUNDS rounds, ours with -Xmx$XMX, aio depth $DEPTH"
+echo "rbd-bench: $(date -u +%Y-%m-%dT%H:%MZ), $ROUNDS rounds, ours with -Xmx$XMX, aio depth $DEPTH," \
+  "load average at the start: $load_start"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)," \
   "$(. /etc/os-release; echo "$PRETTY_NAME"), $(rbd --version | cut -d' ' -f1-3), $(qemu-img --version | head -1)," \
   "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| test             | tool               | median s | runs (s) |"
-echo "|------------------|--------------------|---------:|----------|"
+echo "| test             | tool                       | median s | runs (s) |"
+echo "|------------------|----------------------------|---------:|----------|"
 for test in import-1g-random import-4g-sparse; do
-  for tool in ours-sparse ours-sparse-nocreate ours-sparse-wall ours-stream ours-stream-nocreate ours-stream-wall \
+  for tool in ours-sparse ours-sparse-nocreate ours-sparse-wall ours-sparse-warm ours-sparse-warm-nocreate \
+      ours-stream ours-stream-nocreate ours-stream-wall ours-stream-warm ours-stream-warm-nocreate \
       rbd-import qemu-img; do row "$test" "$tool"; done
 done
 for test in clone-1g clone-4g flatten-1g; do
@@ -258,24 +271,25 @@ done
 echo
 echo "ratio = best reference median / ours median (>= 1.0: ours is faster)"
 echo
-echo "| test             | best reference      | ours (in-process)        | ours (process wall)      |"
-echo "|------------------|---------------------|--------------------------|--------------------------|"
+echo "| test             | best reference      | ours (in-process)          | ours (process wall)      |"
+echo "|------------------|---------------------|----------------------------|--------------------------|"
 for test in import-1g-random import-4g-sparse; do
   mapfile -t a < <(values "$test" rbd-import); ri=$(median "${a[@]}")
   mapfile -t a < <(values "$test" qemu-img); qi=$(median "${a[@]}")
   if awk -v a="$ri" -v b="$qi" 'BEGIN { exit !(a <= b) }'; then best=$ri; bname=rbd-import; else best=$qi; bname=qemu-img; fi
-  for path in sparse sparse-nocreate stream stream-nocreate; do
+  for path in sparse sparse-nocreate sparse-warm sparse-warm-nocreate stream stream-nocreate stream-warm \
+      stream-warm-nocreate; do
     mapfile -t a < <(values "$test" "ours-$path"); o=$(median "${a[@]}")
     mapfile -t a < <(values "$test" "ours-${path%-nocreate}-wall"); w=$(median "${a[@]}")
-    printf '| %-16s | %-19s | %-24s | %-24s |\n' "$test" "$bname $best s" \
-      "$path: $(ratio "$best" "$o")" "$path: $(ratio "$best" "$w")"
+    printf '| %-16s | %-19s | %-26s | %-24s |\n' "$test" "$bname $best s" \
+      "$path: $(ratio "$best" "$o")" "$([[ $path == *warm* ]] && echo "-" || echo "$path: $(ratio "$best" "$w")")"
   done
 done
 for test in clone-1g clone-4g flatten-1g; do
   mapfile -t a < <(values "$test" rbd-cli); b=$(median "${a[@]}")
   mapfile -t a < <(values "$test" ours); o=$(median "${a[@]}")
   mapfile -t a < <(values "$test" ours-wall); w=$(median "${a[@]}")
-  printf '| %-16s | %-19s | %-24s | %-24s |\n' "$test" "rbd-cli $b s" "$(ratio "$b" "$o")" "$(ratio "$b" "$w")"
+  printf '| %-16s | %-19s | %-26s | %-24s |\n' "$test" "rbd-cli $b s" "$(ratio "$b" "$o")" "$(ratio "$b" "$w")"
 done
 echo
 echo "peak JVM heap over all our imports (sum of heap pools' peaks, -Xmx$XMX): $peak_heap MiB; peak RSS: $peak_rss MiB"

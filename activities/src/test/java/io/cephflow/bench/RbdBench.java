@@ -28,7 +28,7 @@ import java.util.Map;
  * of {@code key=value} pairs on stdout. Test scope: it ships nothing.
  *
  * <pre>
- *   RbdBench [--depth=N] import-sparse FILE POOL/IMAGE     create + write through SparseFileDataSource
+ *   RbdBench [--depth=N] [--warmup=FILE] import-sparse FILE POOL/IMAGE  create + write through SparseFileDataSource
  *   RbdBench [--depth=N] import-stream FILE POOL/IMAGE     create + write through StreamDataSource (SHA-256)
  *   RbdBench [--depth=N] import-stream-nodigest FILE POOL/IMAGE
  *   RbdBench snap-protect-clone POOL/IMAGE SNAP POOL/CHILD snapshot create + protect + clone
@@ -38,6 +38,11 @@ import java.util.Map;
  * {@code seconds} is the operation alone (image create included for imports, as rbd import
  * creates its image); {@code connect_seconds} is the cluster connection before it. Peak heap is
  * the sum of the heap pools' peak usage since JVM start: an upper bound of the real peak.
+ *
+ * <p>{@code --warmup=FILE} (imports only): the same import of FILE into POOL/IMAGE-warmup first,
+ * untimed, and that image removed again, so the timed import runs in a warm JVM as in the
+ * long-lived worker ({@code warmup_seconds} says how long it took). Without it the figure
+ * includes class loading and JIT compilation.
  */
 public final class RbdBench {
   private RbdBench() {}
@@ -45,9 +50,11 @@ public final class RbdBench {
   public static void main(String[] argv) throws Exception {
     List<String> args = new ArrayList<>(List.of(argv));
     int depth = 16;
+    Path warmup = null;
     while (!args.isEmpty() && args.get(0).startsWith("--")) {
       String opt = args.remove(0);
       if (opt.startsWith("--depth=")) depth = Integer.parseInt(opt.substring("--depth=".length()));
+      else if (opt.startsWith("--warmup=")) warmup = Path.of(opt.substring("--warmup=".length()));
       else usage("unknown option " + opt);
     }
     if (args.isEmpty()) usage("no operation");
@@ -65,32 +72,19 @@ public final class RbdBench {
           need(args, 3);
           Path file = Path.of(args.get(1));
           ImageRef target = ref(args.get(2));
-          long size = Files.size(file);
           out.put("image", target);
           out.put("depth", depth);
-          t0 = System.nanoTime();
-          rbd.images().create(target, ImageSpec.ofSize(size));
-          out.put("create_seconds", secs(System.nanoTime() - t0));
-          ImportResult r;
-          String digest = null;
-          if (op.equals("import-sparse")) {
-            try (var src = new SparseFileDataSource(file)) {
-              r = rbd.streams().write(target, src, 0, Progress.NONE);
+          if (warmup != null) {
+            ImageRef scratch = new ImageRef(target.pool(), target.name() + "-warmup");
+            long w0 = System.nanoTime();
+            try {
+              importFile(rbd, op, warmup, scratch, new LinkedHashMap<>());
+            } finally {
+              rbd.images().remove(scratch);
             }
-          } else {
-            boolean withDigest = op.equals("import-stream");
-            // the activity reads a local file through Files.newInputStream, as here
-            try (var src = new StreamDataSource(Files.newInputStream(file), size,
-                withDigest ? "SHA-256" : null, Long.MAX_VALUE)) {
-              r = rbd.streams().write(target, src, 0, Progress.NONE);
-              if (withDigest) digest = src.hexDigest();
-            }
+            out.put("warmup_seconds", secs(System.nanoTime() - w0));
           }
-          out.put("seconds", secs(System.nanoTime() - t0));
-          out.put("bytes_read", r.bytesRead());
-          out.put("bytes_written", r.bytesWritten());
-          out.put("zero_bytes_skipped", r.zeroBytesSkipped());
-          if (digest != null) out.put("sha256", digest);
+          importFile(rbd, op, file, target, out);
         }
         case "snap-protect-clone" -> {
           need(args, 4);
@@ -121,6 +115,35 @@ public final class RbdBench {
     StringBuilder line = new StringBuilder();
     out.forEach((k, v) -> line.append(line.length() == 0 ? "" : " ").append(k).append('=').append(v));
     System.out.println(line);
+  }
+
+  /** Create + write, timed into {@code out} ({@code seconds}, {@code create_seconds}, counts, digest). */
+  private static void importFile(Rbd rbd, String op, Path file, ImageRef target, Map<String, Object> out)
+      throws IOException {
+    long size = Files.size(file);
+    long t0 = System.nanoTime();
+    rbd.images().create(target, ImageSpec.ofSize(size));
+    out.put("create_seconds", secs(System.nanoTime() - t0));
+    ImportResult r;
+    String digest = null;
+    if (op.equals("import-sparse")) {
+      try (var src = new SparseFileDataSource(file)) {
+        r = rbd.streams().write(target, src, 0, Progress.NONE);
+      }
+    } else {
+      boolean withDigest = op.equals("import-stream");
+      // the activity reads a local file through Files.newInputStream, as here
+      try (var src = new StreamDataSource(Files.newInputStream(file), size,
+          withDigest ? "SHA-256" : null, Long.MAX_VALUE)) {
+        r = rbd.streams().write(target, src, 0, Progress.NONE);
+        if (withDigest) digest = src.hexDigest();
+      }
+    }
+    out.put("seconds", secs(System.nanoTime() - t0));
+    out.put("bytes_read", r.bytesRead());
+    out.put("bytes_written", r.bytesWritten());
+    out.put("zero_bytes_skipped", r.zeroBytesSkipped());
+    if (digest != null) out.put("sha256", digest);
   }
 
   private static ImageRef ref(String poolSlashName) {
@@ -158,7 +181,7 @@ public final class RbdBench {
   }
 
   private static void usage(String why) {
-    System.err.println("RbdBench: " + why + "\nusage: RbdBench [--depth=N] import-sparse|import-stream|"
+    System.err.println("RbdBench: " + why + "\nusage: RbdBench [--depth=N] [--warmup=FILE] import-sparse|import-stream|"
         + "import-stream-nodigest FILE POOL/IMAGE | snap-protect-clone POOL/IMAGE SNAP POOL/CHILD | flatten POOL/IMAGE");
     System.exit(2);
   }

@@ -2,6 +2,7 @@ package io.cephflow.intake;
 
 import io.cephflow.ceph.CephConfig;
 import io.cephflow.ceph.ImageRef;
+import io.cephflow.ceph.ImageSpec;
 import io.cephflow.ceph.ImportResult;
 import io.cephflow.ceph.Progress;
 import io.cephflow.ceph.Rbd;
@@ -12,6 +13,7 @@ import io.cephflow.intake.format.InspectionPolicy;
 import io.cephflow.intake.qemu.ProcessQemuImg;
 import io.cephflow.intake.qemu.QemuLimits;
 import io.cephflow.intake.qemu.RawExtentSource;
+import io.cephflow.transfer.SparseFileDataSource;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -21,7 +23,11 @@ import java.nio.file.Path;
  * Not a test: one run of cephflow's decode path (vet, qemu-nbd + Java NBD client, RBD writer
  * with 16 aio writes in flight) from a local image into an existing RBD image, as
  * bench/intake-bench.sh calls it. Prints "seconds vetSeconds bytesWritten peakHeapMiB".
- * Usage: IntakeBenchMain IMAGE FORMAT POOL/NAME [NBD_CONNECTIONS=1]
+ * Usage: IntakeBenchMain IMAGE FORMAT POOL/NAME [NBD_CONNECTIONS=1] [WARMUP_IMAGE]
+ *
+ * <p>With WARMUP_IMAGE (same format), the same vet + decode runs on it first, untimed, into a
+ * scratch image POOL/NAME-warmup that is removed again: the timed run then sees a warm JVM, as
+ * in the long-lived worker. Without it the figure includes class loading and JIT compilation.
  */
 public final class IntakeBenchMain {
   public static void main(String[] args) throws Exception {
@@ -29,31 +35,46 @@ public final class IntakeBenchMain {
     DiskFormat format = DiskFormat.fromName(args[1]);
     String[] target = args[2].split("/", 2);
     int connections = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+    Path warmup = args.length > 4 ? Path.of(args[4]) : null;
     ProcessQemuImg qemu = new ProcessQemuImg(QemuLimits.forInfo(), QemuLimits.forConvert(), 4 << 20, connections);
     ImageIntake intake = new ImageIntake(InspectionPolicy.defaults(), qemu);
+    ImageRef targetRef = new ImageRef(target[0], target[1]);
     try (CephCluster cluster = CephCluster.connect(CephConfig.fromEnv())) {
       Rbd rbd = Librbd.over(cluster, 16);
       if (format == DiskFormat.RAW) { // the RBD writer alone, from a local raw file: no qemu
         long t0 = System.nanoTime();
-        try (var data = new io.cephflow.transfer.SparseFileDataSource(image)) {
-          ImportResult r = rbd.streams().write(new ImageRef(target[0], target[1]), data, 0, Progress.NONE);
+        try (var data = new SparseFileDataSource(image)) {
+          ImportResult r = rbd.streams().write(targetRef, data, 0, Progress.NONE);
           System.out.printf("%.3f 0 %d 0%n", (System.nanoTime() - t0) / 1e9, r.bytesWritten());
         }
         return;
       }
+      if (warmup != null) {
+        ImageRef scratch = new ImageRef(target[0], target[1] + "-warmup");
+        rbd.images().create(scratch, ImageSpec.ofSize(intake.vet(warmup, format).virtualSize()));
+        try {
+          decode(qemu, rbd, warmup, format, scratch);
+        } finally {
+          rbd.images().remove(scratch);
+        }
+      }
       long t0 = System.nanoTime();
       intake.vet(image, format);
       long t1 = System.nanoTime();
-      ImportResult r;
-      try (RawExtentSource raw = qemu.openRaw(image, format); ExtentDataSource data = new ExtentDataSource(raw)) {
-        r = rbd.streams().write(new ImageRef(target[0], target[1]), data, 0, Progress.NONE);
-      }
+      ImportResult r = decode(qemu, rbd, image, format, targetRef);
       long t2 = System.nanoTime();
       long peak = 0;
       for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
         if (pool.getType() == MemoryType.HEAP) peak += pool.getPeakUsage().getUsed();
       }
       System.out.printf("%.3f %.3f %d %d%n", (t2 - t0) / 1e9, (t1 - t0) / 1e9, r.bytesWritten(), peak >> 20);
+    }
+  }
+
+  private static ImportResult decode(ProcessQemuImg qemu, Rbd rbd, Path image, DiskFormat format, ImageRef target)
+      throws Exception {
+    try (RawExtentSource raw = qemu.openRaw(image, format); ExtentDataSource data = new ExtentDataSource(raw)) {
+      return rbd.streams().write(target, data, 0, Progress.NONE);
     }
   }
 }

@@ -9,6 +9,12 @@ import io.cephflow.ceph.RbdException;
 /**
  * The one long-lived cluster handle of a process (librados is thread-safe); pool handles are
  * opened per operation through {@link #pool}.
+ *
+ * <p>librbd runs without its client cache and with zero-copy aio writes: we stream whole images
+ * and never serve a guest, so the cache buys nothing, and with it on (or with zero-copy off, the
+ * default) librbd copies every buffer we write. {@link LibrbdStreams} never touches a buffer
+ * before its write has completed, which is what zero-copy requires. Measured in
+ * docs/benchmarks.md.
  */
 public final class CephCluster implements AutoCloseable {
   private final Rados rados;
@@ -27,6 +33,8 @@ public final class CephCluster implements AutoCloseable {
       rados.confSet("client_mount_timeout", Long.toString(config.mountTimeout().toSeconds()));
       rados.confSet("rados_mon_op_timeout", Long.toString(config.mountTimeout().toSeconds()));
       rados.confSet("rados_osd_op_timeout", Long.toString(config.osdOpTimeout().toSeconds()));
+      rados.confSet("rbd_cache", "false");
+      rados.confSet("rbd_disable_zero_copy_writes", "false");
       rados.connect();
       return new CephCluster(rados, config.clientId());
     } catch (RadosException e) {

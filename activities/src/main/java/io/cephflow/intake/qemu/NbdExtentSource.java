@@ -4,23 +4,25 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Deque;
 
 /**
  * Walks the export with NBD block status, skipping ranges qemu reports as zero, reads the rest
- * in chunks and drops all-zero blocks inside them (qemu reports written zeros as data).
+ * in chunks and drops all-zero blocks inside them (qemu reports written zeros as data). Chunks
+ * are read into one reused direct buffer (no heap copy, no garbage per chunk): the extents
+ * yielded are views of it, valid until the next call of {@link #next()}.
  */
 final class NbdExtentSource implements RawExtentSource {
 
     static final int DEFAULT_CHUNK = 4 << 20;
     private static final int ZERO_BLOCK = 64 << 10;
     private static final int STATUS_SPAN = 1 << 30;
-    private static final byte[] ZEROS = new byte[ZERO_BLOCK];
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(ZERO_BLOCK).asReadOnlyBuffer();
 
     private final QemuNbdServer server;
     private final NbdClient client;
     private final int chunk;
+    private final ByteBuffer buffer;
     private final Deque<NbdClient.Extent> status = new ArrayDeque<>();
     private final Deque<RawExtent> ready = new ArrayDeque<>();
     /** Where this walk stops: the whole export, or one stripe of it. */
@@ -29,17 +31,25 @@ final class NbdExtentSource implements RawExtentSource {
     private long dataPos;
     private long dataEnd;
 
-    private NbdExtentSource(QemuNbdServer server, NbdClient client, int chunk, long start, long end) {
+    private NbdExtentSource(QemuNbdServer server, NbdClient client, ByteBuffer buffer, long start, long end) {
         this.server = server;
         this.client = client;
-        this.chunk = chunk;
+        this.chunk = buffer.capacity();
+        this.buffer = buffer;
         this.cursor = start;
         this.end = end;
     }
 
-    /** Walks [start, end) over a connection someone else owns ({@link StripedExtentSource}). */
-    static NbdExtentSource range(QemuNbdServer server, NbdClient client, int chunk, long start, long end) {
-        return new NbdExtentSource(server, client, chunk, start, end);
+    /**
+     * Walks [start, end) over a connection someone else owns ({@link StripedExtentSource}), reading
+     * into {@code buffer} (its capacity is the chunk size).
+     */
+    static NbdExtentSource range(QemuNbdServer server, NbdClient client, ByteBuffer buffer, long start, long end) {
+        return new NbdExtentSource(server, client, buffer, start, end);
+    }
+
+    static ByteBuffer chunkBuffer(int chunk) {
+        return ByteBuffer.allocateDirect(chunk);
     }
 
     static NbdExtentSource open(QemuNbdServer server, int chunk) throws IOException {
@@ -47,7 +57,7 @@ final class NbdExtentSource implements RawExtentSource {
         try {
             channel = server.connect();
             NbdClient client = NbdClient.handshake(channel);
-            return new NbdExtentSource(server, client, chunk, 0, client.size());
+            return new NbdExtentSource(server, client, chunkBuffer(chunk), 0, client.size());
         } catch (IOException e) {
             IOException why = server.explain(e);
             closeQuietly(channel);
@@ -97,22 +107,21 @@ final class NbdExtentSource implements RawExtentSource {
 
     private void readChunk() throws IOException {
         int len = (int) Math.min(chunk - (dataPos % chunk), dataEnd - dataPos);
-        ByteBuffer buf = ByteBuffer.allocate(len);
+        ByteBuffer buf = buffer.clear().limit(len);
         client.read(dataPos, buf);
-        byte[] a = buf.array();
         int runStart = -1;
         for (int at = 0; at < len; at += ZERO_BLOCK) {
             int n = Math.min(ZERO_BLOCK, len - at);
-            boolean zero = Arrays.mismatch(a, at, at + n, ZEROS, 0, n) == -1;
+            boolean zero = buf.slice(at, n).mismatch(ZEROS.slice(0, n)) == -1;
             if (!zero && runStart < 0) {
                 runStart = at;
             } else if (zero && runStart >= 0) {
-                ready.add(new RawExtent(dataPos + runStart, ByteBuffer.wrap(a, runStart, at - runStart).slice()));
+                ready.add(new RawExtent(dataPos + runStart, buf.slice(runStart, at - runStart)));
                 runStart = -1;
             }
         }
         if (runStart >= 0) {
-            ready.add(new RawExtent(dataPos + runStart, ByteBuffer.wrap(a, runStart, len - runStart).slice()));
+            ready.add(new RawExtent(dataPos + runStart, buf.slice(runStart, len - runStart)));
         }
         dataPos += len;
     }

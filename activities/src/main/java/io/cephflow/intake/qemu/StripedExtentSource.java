@@ -1,6 +1,7 @@
 package io.cephflow.intake.qemu;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,11 +72,12 @@ final class StripedExtentSource implements RawExtentSource {
 
     private void read(NbdClient client, int chunk, int first, int stride, BlockingQueue<Object> out) {
         try {
+            ByteBuffer buffer = NbdExtentSource.chunkBuffer(chunk);
             for (long s = first; s * SEGMENT < size; s += stride) {
-                NbdExtentSource walk = NbdExtentSource.range(server, client, chunk, s * SEGMENT,
+                NbdExtentSource walk = NbdExtentSource.range(server, client, buffer, s * SEGMENT,
                         Math.min(size, (s + 1) * SEGMENT));
                 for (RawExtent e = walk.next(); e != null; e = walk.next()) {
-                    out.put(e);
+                    out.put(e.copy()); // the walk reuses its buffer; the consumer is another thread
                 }
                 out.put(SEGMENT_END);
             }

@@ -112,15 +112,17 @@ class RbdImportIT {
     CephTestCluster.run(List.of("ceph", "-c", System.getenv("CEPHFLOW_CEPH_CONF"), "-n", "client.admin",
         "--keyring", System.getenv("CEPHFLOW_CEPH_ADMIN_KEYRING"), "auth", "get-or-create", user,
         "mon", "profile rbd", "osd", "profile rbd pool=volumes", "-o", tmp.resolve("kr").toString()));
-    try (var cluster = CephCluster.connect(new CephConfig(Path.of(System.getenv("CEPHFLOW_CEPH_CONF")),
-        "it-noimages", tmp.resolve("kr"), null, null))) {
-      Rbd limited = Librbd.over(cluster, 4);
-      ImageRef ref = new ImageRef("images", CephTestCluster.uniqueName("denied"));
-      created.add(ref);
-      assertThatThrownBy(() -> limited.images().create(ref, ImageSpec.ofSize(MiB)))
-          .isInstanceOfSatisfying(RbdException.class,
-              e -> assertThat(e.kind()).isEqualTo(RbdException.Kind.PERMISSION_DENIED));
-    }
+    // not closed: a JVM abort (std::system_error, "Invalid argument") was seen once right after
+    // this test on a loaded CI run; rados_shutdown racing librbd's background threads is the
+    // suspected cause. The worker shuts its one cluster handle down only at exit.
+    var cluster = CephCluster.connect(new CephConfig(Path.of(System.getenv("CEPHFLOW_CEPH_CONF")),
+        "it-noimages", tmp.resolve("kr"), null, null));
+    Rbd limited = Librbd.over(cluster, 4);
+    ImageRef ref = new ImageRef("images", CephTestCluster.uniqueName("denied"));
+    created.add(ref);
+    assertThatThrownBy(() -> limited.images().create(ref, ImageSpec.ofSize(MiB)))
+        .isInstanceOfSatisfying(RbdException.class,
+            e -> assertThat(e.kind()).isEqualTo(RbdException.Kind.PERMISSION_DENIED));
   }
 
   static void writeRandom(Path p, long size, long seed) throws IOException {

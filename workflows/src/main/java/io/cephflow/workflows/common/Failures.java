@@ -1,5 +1,7 @@
 package io.cephflow.workflows.common;
 
+import io.temporal.failure.ApplicationFailure;
+
 /**
  * Typed failure reasons ({@code ApplicationFailure} types). Bad input is non-retryable and
  * carries one of these; the API maps them to HTTP statuses. Never match on message text.
@@ -37,4 +39,9 @@ public final class Failures {
   public static final String POLICY = "PolicyViolation";
 
   private Failures() {}
+
+  /** The non-retryable failure of a malformed request, with the reason it names. */
+  public static ApplicationFailure invalidRequest(String message) {
+    return ApplicationFailure.newNonRetryableFailure(message, INVALID_REQUEST);
+  }
 }

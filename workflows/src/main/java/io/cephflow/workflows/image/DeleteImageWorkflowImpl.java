@@ -7,7 +7,6 @@ import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceTags;
 import io.cephflow.workflows.storage.StorageActivities;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 
 /** See {@link DeleteImageWorkflow}. */
@@ -20,7 +19,7 @@ public class DeleteImageWorkflowImpl implements DeleteImageWorkflow {
     try {
       request.validate();
     } catch (IllegalArgumentException e) {
-      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INVALID_REQUEST);
+      throw Failures.invalidRequest(e.getMessage());
     }
     ResourceTags.tag(ResourceTags.image(request.imageId()));
     return new DeleteSteps(storage, p -> progress = p).deleteFlow(RbdRef.image(request.imageId()), request.flattenDependents());

@@ -46,7 +46,7 @@ public class UploadImageWorkflowImpl implements UploadImageWorkflow {
     try {
       checksum = Checksum.parse(request.validate().checksum());
     } catch (IllegalArgumentException e) {
-      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INVALID_REQUEST);
+      throw Failures.invalidRequest(e.getMessage());
     }
     ResourceTags.tag(ResourceTags.image(request.imageId()));
     RbdRef ref = RbdRef.image(request.imageId());

@@ -30,7 +30,7 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
     try {
       request.validate();
     } catch (IllegalArgumentException e) {
-      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INVALID_REQUEST);
+      throw Failures.invalidRequest(e.getMessage());
     }
     ResourceTags.tag(ResourceTags.server(request.serverId()), ResourceTags.image(request.imageId()));
     String owner = Workflow.getInfo().getWorkflowId();

@@ -9,7 +9,6 @@ import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.volume.VolumeFromSnapshotRequest;
 import io.cephflow.workflows.volume.VolumeFromSnapshotWorkflow;
 import io.cephflow.workflows.volume.VolumeResult;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
@@ -32,7 +31,7 @@ public class BootFromVolumeSnapshotWorkflowImpl implements BootFromVolumeSnapsho
     try {
       request.validate();
     } catch (IllegalArgumentException e) {
-      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INVALID_REQUEST);
+      throw Failures.invalidRequest(e.getMessage());
     }
     ResourceTags.tag(ResourceTags.server(request.serverId()), ResourceTags.volume(request.newVolumeId()),
         ResourceTags.volume(request.sourceVolumeId()), ResourceTags.snapshot(request.snapshotId()));

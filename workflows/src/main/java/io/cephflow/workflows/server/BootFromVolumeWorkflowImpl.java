@@ -22,7 +22,7 @@ public class BootFromVolumeWorkflowImpl implements BootFromVolumeWorkflow {
     try {
       request.validate();
     } catch (IllegalArgumentException e) {
-      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INVALID_REQUEST);
+      throw Failures.invalidRequest(e.getMessage());
     }
     ResourceTags.tag(ResourceTags.server(request.serverId()), ResourceTags.volume(request.volumeId()));
     String hypervisor = request.hypervisorOrDefault();

@@ -27,7 +27,7 @@ public class CreateVolumeFromImageWorkflowImpl implements CreateVolumeFromImageW
     try {
       request.validate();
     } catch (IllegalArgumentException e) {
-      throw VolumeSteps.invalid(e.getMessage());
+      throw Failures.invalidRequest(e.getMessage());
     }
     ResourceTags.tag(ResourceTags.volume(request.volumeId()), ResourceTags.image(request.imageId()));
     String owner = Workflow.getInfo().getWorkflowId();

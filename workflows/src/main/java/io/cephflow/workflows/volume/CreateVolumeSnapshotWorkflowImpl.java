@@ -22,7 +22,7 @@ public class CreateVolumeSnapshotWorkflowImpl implements CreateVolumeSnapshotWor
     try {
       request.validate();
     } catch (IllegalArgumentException e) {
-      throw VolumeSteps.invalid(e.getMessage());
+      throw Failures.invalidRequest(e.getMessage());
     }
     ResourceTags.tag(ResourceTags.volume(request.volumeId()), ResourceTags.snapshot(request.snapshotId()));
     RbdRef volume = RbdRef.volume(request.volumeId());

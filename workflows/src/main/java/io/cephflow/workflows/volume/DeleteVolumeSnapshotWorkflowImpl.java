@@ -2,6 +2,7 @@ package io.cephflow.workflows.volume;
 
 import io.cephflow.workflows.common.DeleteResult;
 import io.cephflow.workflows.common.DeleteSteps;
+import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceTags;
@@ -21,7 +22,7 @@ public class DeleteVolumeSnapshotWorkflowImpl implements DeleteVolumeSnapshotWor
     try {
       request.validate();
     } catch (IllegalArgumentException e) {
-      throw VolumeSteps.invalid(e.getMessage());
+      throw Failures.invalidRequest(e.getMessage());
     }
     ResourceTags.tag(ResourceTags.volume(request.volumeId()), ResourceTags.snapshot(request.snapshotId()));
     SnapRef snap = SnapRef.volumeSnapshot(request.volumeId(), request.snapshotId());

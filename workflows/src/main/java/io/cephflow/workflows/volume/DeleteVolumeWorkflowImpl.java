@@ -2,6 +2,7 @@ package io.cephflow.workflows.volume;
 
 import io.cephflow.workflows.common.DeleteResult;
 import io.cephflow.workflows.common.DeleteSteps;
+import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceTags;
@@ -18,7 +19,7 @@ public class DeleteVolumeWorkflowImpl implements DeleteVolumeWorkflow {
     try {
       request.validate();
     } catch (IllegalArgumentException e) {
-      throw VolumeSteps.invalid(e.getMessage());
+      throw Failures.invalidRequest(e.getMessage());
     }
     ResourceTags.tag(ResourceTags.volume(request.volumeId()));
     return new DeleteSteps(storage, p -> progress = p).deleteFlow(RbdRef.volume(request.volumeId()), request.flattenDependents());

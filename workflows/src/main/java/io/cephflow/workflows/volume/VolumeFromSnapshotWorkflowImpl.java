@@ -26,7 +26,7 @@ public class VolumeFromSnapshotWorkflowImpl implements VolumeFromSnapshotWorkflo
     try {
       VolumeFromSnapshotRequests.validate(request);
     } catch (IllegalArgumentException e) {
-      throw VolumeSteps.invalid(e.getMessage());
+      throw Failures.invalidRequest(e.getMessage());
     }
     ResourceTags.tag(ResourceTags.volume(request.volumeId()), ResourceTags.volume(request.sourceVolumeId()),
         ResourceTags.snapshot(request.snapshotId()));

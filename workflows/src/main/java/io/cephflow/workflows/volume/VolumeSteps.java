@@ -1,12 +1,11 @@
 package io.cephflow.workflows.volume;
 
 import io.cephflow.workflows.common.Failures;
-import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.OperationProgress;
+import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.storage.StorageActivities.ImageStat;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
 import java.util.Map;
@@ -16,15 +15,11 @@ import java.util.function.Consumer;
 final class VolumeSteps {
   private VolumeSteps() {}
 
-  static ApplicationFailure invalid(String message) {
-    return ApplicationFailure.newNonRetryableFailure(message, Failures.INVALID_REQUEST);
-  }
-
   /** The size to resize to: the requested one, or the source's when none was asked for. */
   static long targetSize(long requested, long sourceSize, String source) {
     if (requested == 0) return sourceSize;
     if (requested < sourceSize) {
-      throw invalid("the volume (" + requested + " bytes) cannot be smaller than " + source + " ("
+      throw Failures.invalidRequest("the volume (" + requested + " bytes) cannot be smaller than " + source + " ("
           + sourceSize + " bytes)");
     }
     return requested;

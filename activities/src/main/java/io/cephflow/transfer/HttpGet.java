@@ -119,6 +119,13 @@ final class HttpGet {
       this.socket = socket;
     }
 
+    /** Through the subclass's bulk read, which does the body's framing. */
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
     @Override
     public void close() throws IOException {
       socket.close();
@@ -136,12 +143,6 @@ final class HttpGet {
       this.length = length;
       this.left = length;
       this.readTimeoutMs = readTimeoutMs;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -180,12 +181,6 @@ final class HttpGet {
 
     Chunked(InputStream in, Socket socket) {
       super(in, socket);
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

@@ -55,7 +55,6 @@ final class CrashHarness implements AutoCloseable {
     this.target = System.getenv("CEPHFLOW_E2E_TEMPORAL");
     this.namespace = System.getenv().getOrDefault("CEPHFLOW_E2E_NAMESPACE", "default");
     if (target == null) throw new IllegalStateException("set CEPHFLOW_E2E_TEMPORAL to a real Temporal server (dev/test does)");
-    Files.createDirectories(ServerIts.consoleDir(work));
     stubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
     client = new CephflowClient(WorkflowClient.newInstance(stubs,
         WorkflowClientOptions.newBuilder().setNamespace(namespace).build()));
@@ -140,12 +139,10 @@ final class CrashHarness implements AutoCloseable {
         "--cephflow.temporal.target=" + target, "--cephflow.temporal.namespace=" + namespace,
         "--cephflow.sources.local-roots=" + sources, "--cephflow.sources.allow-loopback=true",
         "--cephflow.intake.state-dir=" + work.resolve("state"),
-        "--cephflow.libvirt.uri=" + libvirtUri, "--cephflow.libvirt.ceph-conf=" + work.resolve("qemu-ceph.conf"),
-        "--cephflow.libvirt.ceph-mount-timeout=5s", "--cephflow.libvirt.domain.memory-mib=32",
-        "--cephflow.libvirt.domain.console-dir=" + ServerIts.consoleDir(work),
         // a killed short activity is retried once its start-to-close passes
         "--cephflow.activities.defaults.start-to-close=15s",
         "--cephflow.activities.defaults.initial-interval=500ms"));
+    cmd.addAll(ServerIts.hypervisorArgs(work, libvirtUri));
     for (String type : LONG) {
       cmd.add("--cephflow.activities.types." + type + ".heartbeat=4s");
       cmd.add("--cephflow.activities.types." + type + ".initial-interval=500ms");

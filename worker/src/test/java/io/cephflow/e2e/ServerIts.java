@@ -47,8 +47,13 @@ final class ServerIts {
    * runs in the dev daemon's mount namespace and writes there.
    */
   static CephflowStack stack(Path sourceRoot, Path work, String libvirtUri) throws Exception {
+    return new CephflowStack(sourceRoot, hypervisorArgs(work, libvirtUri).toArray(new String[0]));
+  }
+
+  /** The worker's hypervisor settings for tests: the dev libvirtd, 32 MiB guests, consoles in {@code work/console}. */
+  static List<String> hypervisorArgs(Path work, String libvirtUri) throws Exception {
     Files.createDirectories(consoleDir(work));
-    return new CephflowStack(sourceRoot,
+    return List.of(
         "--cephflow.libvirt.uri=" + libvirtUri,
         "--cephflow.libvirt.ceph-conf=" + work.resolve("qemu-ceph.conf"),
         "--cephflow.libvirt.ceph-mount-timeout=5s",

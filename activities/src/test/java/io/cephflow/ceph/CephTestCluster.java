@@ -4,6 +4,8 @@ import io.cephflow.ceph.librbd.CephCluster;
 import io.cephflow.ceph.librbd.Librbd;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -40,17 +42,29 @@ public final class CephTestCluster {
     return run(cmd);
   }
 
+  /**
+   * Runs a command and returns its stdout. Stderr is kept apart: librados clients log to it
+   * (e.g. "monclient: handle_auth_reply_more no authorizer?" on a busy monitor) even when the
+   * command succeeds, and such lines must never be read as output. It is shown on failure.
+   */
   public static String run(List<String> cmd) {
+    Path err = null;
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      err = Files.createTempFile("cephflow-cmd-", ".stderr");
+      Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (p.waitFor() != 0) throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException(String.join(" ", cmd) + " failed (" + p.exitValue() + "): "
+            + out + new String(Files.readAllBytes(err), StandardCharsets.UTF_8));
+      }
       return out;
     } catch (IOException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    } finally {
+      if (err != null) err.toFile().delete();
     }
   }
 

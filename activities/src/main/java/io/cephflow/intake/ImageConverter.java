@@ -1,5 +1,6 @@
 package io.cephflow.intake;
 
+import io.cephflow.ceph.DataSource;
 import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.ImportResult;
 import io.cephflow.ceph.Progress;
@@ -7,7 +8,6 @@ import io.cephflow.ceph.Rbd;
 import io.cephflow.intake.format.DiskFormat;
 import io.cephflow.intake.format.UnsafeImageException;
 import io.cephflow.intake.qemu.QemuImg;
-import io.cephflow.intake.qemu.RawExtentSource;
 import io.cephflow.transfer.ScratchArea;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,7 +18,7 @@ import java.nio.file.StandardOpenOption;
 /**
  * Decodes an image stored in its own format into an existing RBD image: the stored (compact)
  * file is exported to the scratch area, vetted again (the pool is not a place we trust more
- * than the upload), and its raw view streamed from qemu-nbd into the target. No full-size raw
+ * than the upload), and its raw view streamed into the target (see QemuImg#openRawData). No full-size raw
  * copy ever touches the local disk, and the scratch file is removed whatever happens.
  */
 public final class ImageConverter {
@@ -67,7 +67,7 @@ public final class ImageConverter {
       }
       VettedImage vetted = intake.vet(file, format);
       requireFits(vetted.virtualSize(), targetSize, target);
-      try (RawExtentSource raw = qemu.openRaw(file, format); ExtentDataSource data = new ExtentDataSource(raw)) {
+      try (DataSource data = qemu.openRawData(file, format, vetted.virtualSize())) {
         ImportResult r = rbd.streams().write(target, data, resumeFrom, progress);
         return new Result(vetted.virtualSize(), r.bytesWritten());
       }

@@ -170,7 +170,9 @@ public final class Corpus {
     public static List<String> leftovers() throws IOException {
         List<String> found = new ArrayList<>();
         try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            s.filter(p -> p.getFileName().toString().startsWith("cephflow-nbd-" + ProcessHandle.current().pid() + "-")).forEach(p -> found.add(p.toString()));
+            String pid = "-" + ProcessHandle.current().pid() + "-";
+            s.filter(p -> p.getFileName().toString().startsWith("cephflow-nbd" + pid)
+                    || p.getFileName().toString().startsWith("cephflow-map" + pid)).forEach(p -> found.add(p.toString()));
         }
         ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
                 .forEach(ph -> found.add("pid " + ph.pid() + " " + ph.info().command().orElse("?")));

@@ -1,6 +1,7 @@
 package io.cephflow.intake;
 
 import io.cephflow.ceph.CephConfig;
+import io.cephflow.ceph.DataSource;
 import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.ImageSpec;
 import io.cephflow.ceph.ImportResult;
@@ -12,7 +13,7 @@ import io.cephflow.intake.format.DiskFormat;
 import io.cephflow.intake.format.InspectionPolicy;
 import io.cephflow.intake.qemu.ProcessQemuImg;
 import io.cephflow.intake.qemu.QemuLimits;
-import io.cephflow.intake.qemu.RawExtentSource;
+import io.cephflow.intake.qemu.ExtentDataSource;
 import io.cephflow.transfer.SparseFileDataSource;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -20,10 +21,12 @@ import java.lang.management.MemoryType;
 import java.nio.file.Path;
 
 /**
- * Not a test: one run of cephflow's decode path (vet, qemu-nbd + Java NBD client, RBD writer
- * with 16 aio writes in flight) from a local image into an existing RBD image, as
- * bench/intake-bench.sh calls it. Prints "seconds vetSeconds bytesWritten peakHeapMiB".
- * Usage: IntakeBenchMain IMAGE FORMAT POOL/NAME [NBD_CONNECTIONS=1] [WARMUP_IMAGE]
+ * Not a test: one run of cephflow's decode path (vet, then the raw view, RBD writer with 16 aio
+ * writes in flight) from a local image into an existing RBD image, as bench/intake-bench.sh
+ * calls it. Prints "seconds vetSeconds bytesWritten peakHeapMiB".
+ * Usage: IntakeBenchMain IMAGE FORMAT POOL/NAME [PATH=map] [WARMUP_IMAGE], where PATH is
+ * {@code map} (the production path: QemuImg#openRawData, qemu-img map + direct reads) or a
+ * number of qemu-nbd connections (everything decoded through qemu-nbd, the path before).
  *
  * <p>With WARMUP_IMAGE (same format), the same vet + decode runs on it first, untimed, into a
  * scratch image POOL/NAME-warmup that is removed again: the timed run then sees a warm JVM, as
@@ -34,7 +37,8 @@ public final class IntakeBenchMain {
     Path image = Path.of(args[0]);
     DiskFormat format = DiskFormat.fromName(args[1]);
     String[] target = args[2].split("/", 2);
-    int connections = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+    String path = args.length > 3 ? args[3] : "map";
+    int connections = path.equals("map") ? 1 : Integer.parseInt(path);
     Path warmup = args.length > 4 ? Path.of(args[4]) : null;
     ProcessQemuImg qemu = new ProcessQemuImg(QemuLimits.forInfo(), QemuLimits.forConvert(), 4 << 20, connections);
     ImageIntake intake = new ImageIntake(InspectionPolicy.defaults(), qemu);
@@ -51,17 +55,18 @@ public final class IntakeBenchMain {
       }
       if (warmup != null) {
         ImageRef scratch = new ImageRef(target[0], target[1] + "-warmup");
-        rbd.images().create(scratch, ImageSpec.ofSize(intake.vet(warmup, format).virtualSize()));
+        long size = intake.vet(warmup, format).virtualSize();
+        rbd.images().create(scratch, ImageSpec.ofSize(size));
         try {
-          decode(qemu, rbd, warmup, format, scratch);
+          decode(qemu, rbd, warmup, format, size, scratch, path);
         } finally {
           rbd.images().remove(scratch);
         }
       }
       long t0 = System.nanoTime();
-      intake.vet(image, format);
+      long size = intake.vet(image, format).virtualSize();
       long t1 = System.nanoTime();
-      ImportResult r = decode(qemu, rbd, image, format, targetRef);
+      ImportResult r = decode(qemu, rbd, image, format, size, targetRef, path);
       long t2 = System.nanoTime();
       long peak = 0;
       for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -71,9 +76,10 @@ public final class IntakeBenchMain {
     }
   }
 
-  private static ImportResult decode(ProcessQemuImg qemu, Rbd rbd, Path image, DiskFormat format, ImageRef target)
-      throws Exception {
-    try (RawExtentSource raw = qemu.openRaw(image, format); ExtentDataSource data = new ExtentDataSource(raw)) {
+  private static ImportResult decode(ProcessQemuImg qemu, Rbd rbd, Path image, DiskFormat format, long size,
+      ImageRef target, String path) throws Exception {
+    try (DataSource data = path.equals("map") ? qemu.openRawData(image, format, size)
+        : new ExtentDataSource(qemu.openRaw(image, format))) {
       return rbd.streams().write(target, data, 0, Progress.NONE);
     }
   }

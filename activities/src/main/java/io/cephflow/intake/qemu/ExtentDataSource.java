@@ -1,8 +1,6 @@
-package io.cephflow.intake;
+package io.cephflow.intake.qemu;
 
 import io.cephflow.ceph.DataSource;
-import io.cephflow.intake.qemu.RawExtent;
-import io.cephflow.intake.qemu.RawExtentSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 

@@ -3,6 +3,7 @@ package io.cephflow.intake.qemu;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,8 +35,25 @@ final class LimitedProcess {
 
     static Result run(List<String> command, QemuLimits limits, Consumer<String> stdoutListener) throws IOException {
         Process p = new ProcessBuilder(wrap(limits, command)).redirectInput(ProcessBuilder.Redirect.PIPE).start();
-        p.getOutputStream().close();
         Drain out = Drain.start(p.getInputStream(), stdoutListener);
+        return finish(p, command, limits, out);
+    }
+
+    /**
+     * Like {@link #run} with stdout going to {@code stdoutFile} (for output too large to hold), at
+     * most {@code maxBytes} of it (RLIMIT_FSIZE: the process is stopped by SIGXFSZ beyond).
+     */
+    static void runWritingTo(List<String> command, QemuLimits limits, Path stdoutFile, long maxBytes)
+            throws IOException {
+        List<String> argv = wrap(limits, command);
+        argv.add(1, "--fsize=" + maxBytes);
+        Process p = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.PIPE)
+                .redirectOutput(stdoutFile.toFile()).start();
+        finish(p, command, limits, null);
+    }
+
+    private static Result finish(Process p, List<String> command, QemuLimits limits, Drain out) throws IOException {
+        p.getOutputStream().close();
         Drain err = Drain.start(p.getErrorStream(), null);
         try {
             if (!p.waitFor(limits.wallTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
@@ -48,7 +66,7 @@ final class LimitedProcess {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for " + command.get(0), e);
         }
-        String stdout = out.join();
+        String stdout = out == null ? "" : out.join();
         String stderr = err.join();
         int exit = p.exitValue();
         if (exit != 0) {

@@ -1,5 +1,6 @@
 package io.cephflow.intake.qemu;
 
+import io.cephflow.ceph.DataSource;
 import io.cephflow.intake.format.DiskFormat;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,9 +9,16 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@link QemuImg} over the qemu-img and qemu-nbd binaries, each run under prlimit. */
 public final class ProcessQemuImg implements QemuImg {
+
+    /** ~100 bytes per extent: about 600 000 extents; beyond, the image is decoded through qemu-nbd. */
+    static final long MAX_MAP_BYTES = 64L << 20;
+    static final String MAP_FILE_PREFIX = "cephflow-map-" + ProcessHandle.current().pid() + "-";
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessQemuImg.class);
 
     private final QemuLimits infoLimits;
     private final QemuLimits convertLimits;
@@ -76,6 +84,27 @@ public final class ProcessQemuImg implements QemuImg {
         }
         return StripedExtentSource.open(QemuNbdServer.start(image, format, convertLimits, connections), chunkSize,
                 connections);
+    }
+
+    @Override
+    public DataSource openRawData(Path image, DiskFormat format, long virtualSize) throws IOException {
+        if (format == DiskFormat.LUKS) {
+            return new ExtentDataSource(openRaw(image, format));
+        }
+        Path map = Files.createTempFile(MAP_FILE_PREFIX, ".json");
+        try {
+            LimitedProcess.runWritingTo(List.of("qemu-img", "map", "--output=json", "--image-opts",
+                    ImageOpts.of(image, format)), infoLimits, map, MAX_MAP_BYTES);
+        } catch (QemuProcessException e) {
+            // most likely too fragmented to map within the limits; qemu-nbd needs no map
+            Files.deleteIfExists(map);
+            LOG.info("qemu-img map of {} failed ({}); decoding all of it through qemu-nbd", image, e.getMessage());
+            return new ExtentDataSource(openRaw(image, format));
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(map);
+            throw e;
+        }
+        return MappedRawSource.open(image, format, convertLimits, virtualSize, map);
     }
 
     /** qemu-img -p writes "    (12.34/100%)\r" to stdout even without a terminal. */

@@ -1,9 +1,7 @@
-package io.cephflow.intake;
+package io.cephflow.intake.qemu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cephflow.intake.qemu.RawExtent;
-import io.cephflow.intake.qemu.RawExtentSource;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

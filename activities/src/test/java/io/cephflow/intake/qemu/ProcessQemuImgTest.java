@@ -86,6 +86,63 @@ class ProcessQemuImgTest {
         assertThat(Corpus.sha256(streamed)).isEqualTo(sourceSha);
         assertThat(yielded).as("holes and zero blocks skipped").isEqualTo(Corpus.dataBytes());
         assertThat(yielded).isLessThan(Corpus.SOURCE_SIZE / 8);
+
+        Path mapped = dir.resolve("mapped.raw");
+        drain(qemu.openRawData(image, format, vetted.virtualSize()), mapped);
+        assertThat(Corpus.sha256(mapped)).as("qemu-img map + direct reads").isEqualTo(sourceSha);
+    }
+
+    static Stream<Arguments> mappedPaths() {
+        return Stream.of( // format, options, bytes read from the file as stored?, bytes decoded by qemu-nbd?
+                Arguments.of("qcow2", DiskFormat.QCOW2, List.of(), true, false),
+                Arguments.of("qcow2", DiskFormat.QCOW2, List.of("-c"), true, true),
+                Arguments.of("vmdk", DiskFormat.VMDK, List.of(), true, false),
+                Arguments.of("vmdk", DiskFormat.VMDK, List.of("-o", "subformat=streamOptimized"), false, true),
+                Arguments.of("vdi", DiskFormat.VDI, List.of(), true, false),
+                Arguments.of("vhdx", DiskFormat.VHDX, List.of(), false, true));
+    }
+
+    @ParameterizedTest(name = "{0} {2}")
+    @MethodSource("mappedPaths")
+    void storedClustersAreReadFromTheFileTheRestThroughQemuNbd(String qemuFormat, DiskFormat format, List<String> opts,
+            boolean direct, boolean decoded) throws Exception {
+        // 2 MiB of text (compresses: -c stores it compressed) and 2 MiB of random bytes (does not)
+        Path mixed = dir.resolve("mixed.raw");
+        byte[] text = "cephflow ".repeat(1 << 18).substring(0, 2 << 20).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] noise = new byte[2 << 20];
+        new java.util.Random(7).nextBytes(noise);
+        try (RandomAccessFile f = new RandomAccessFile(mixed.toFile(), "rw")) {
+            f.setLength(16 << 20);
+            f.seek(1 << 20);
+            f.write(text);
+            f.seek(8 << 20);
+            f.write(noise);
+        }
+        Path image = corpus.convert(mixed, qemuFormat, "mixed." + qemuFormat, opts.toArray(String[]::new));
+        VettedImage vetted = intake.vet(image, format);
+
+        Path out = dir.resolve("out.raw");
+        MappedRawSource src = (MappedRawSource) qemu.openRawData(image, format, vetted.virtualSize());
+        drain(src, out);
+        assertThat(Corpus.sha256(out)).isEqualTo(Corpus.sha256(mixed));
+        assertThat(src.directBytes() > 0).as("read from the file as stored").isEqualTo(direct);
+        assertThat(src.decodedBytes() > 0).as("decoded by qemu-nbd").isEqualTo(decoded);
+        if (format != DiskFormat.VHDX) { // qemu maps a VHDX as data throughout; the RBD writer drops its zero chunks
+            assertThat(src.directBytes() + src.decodedBytes()).as("holes skipped").isLessThan(8 << 20);
+        }
+    }
+
+    @Test
+    void aMapThatDoesNotMatchTheVettedSizeFailsAndCleansUp() throws Exception {
+        Path image = corpus.convert(source, "qcow2", "image.qcow2");
+        try (var src = qemu.openRawData(image, DiskFormat.QCOW2, Corpus.SOURCE_SIZE + (1 << 20))) {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(2 << 20);
+            assertThatThrownBy(() -> {
+                while (src.next(buf.clear()) >= 0) {
+                    // drain
+                }
+            }).isInstanceOf(QemuProcessException.class).hasMessageContaining("covers " + Corpus.SOURCE_SIZE);
+        }
     }
 
     @Test
@@ -173,6 +230,10 @@ class ProcessQemuImgTest {
 
         assertThat(catchThrowableOfType(() -> hasty.openRaw(image, DiskFormat.QCOW2), QemuProcessException.class).kind())
                 .isEqualTo(QemuProcessException.Kind.TIMED_OUT);
+
+        // qemu-img map times out, and so does the qemu-nbd it falls back on
+        assertThat(catchThrowableOfType(() -> hasty.openRawData(image, DiskFormat.QCOW2, Corpus.SOURCE_SIZE),
+                QemuProcessException.class).kind()).isEqualTo(QemuProcessException.Kind.TIMED_OUT);
     }
 
     @Test
@@ -207,6 +268,20 @@ class ProcessQemuImgTest {
         InspectedImage pretend = new InspectedImage(format, size, Files.size(image), List.of());
         return catchThrowableOfType(() -> QemuAgreement.check(image, pretend, info, 1L << 40),
                 UnsafeImageException.class).reason();
+    }
+
+    /** Writes every region of {@code src} into {@code out} (of the source's size), then closes it. */
+    static void drain(io.cephflow.ceph.DataSource src, Path out) throws IOException {
+        try (src; RandomAccessFile f = new RandomAccessFile(out.toFile(), "rw")) {
+            f.setLength(src.size());
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(2 << 20);
+            for (long off = src.next(buf.clear()); off >= 0; off = src.next(buf.clear())) {
+                buf.flip();
+                while (buf.hasRemaining()) {
+                    f.getChannel().write(buf, off + buf.position());
+                }
+            }
+        }
     }
 
     /** Writes every yielded extent into a file of the virtual size; returns the bytes yielded. */

@@ -4,19 +4,19 @@
 #             and warm (after an untimed vet + decode of a 128 MiB qcow2 into a scratch image in
 #             the same JVM, as in the long-lived worker). Raw view "map" (the production path:
 #             qemu-img map, stored clusters read from the file, the rest through qemu-nbd) or
-#             N = everything through qemu-nbd and the Java NBD client over N connections
+#             "nbd" (everything through qemu-nbd and the Java NBD client, the path before)
 #   qemu-img  qemu-img convert -f qcow2 -O raw -W -m 16 straight to rbd:pool/img
 #   H path    qemu-img convert to a local raw file, then rbd import
 #   ceiling   (context, not a reference) rbd bench writing the same number of bytes, 2 MiB
 #             sequential writes, 16 in flight, into a fresh image: what the OSD can take
 # Usage: eval "$(dev/ceph.sh env)"; bench/intake-bench.sh [MiB=1024] [ROUNDS=2] [POOL=vms]
-#        PATHS="map 1" (env): raw views for the cephflow path, one cold + one warm run each per round
+#        PATHS="map nbd" (env): raw views for the cephflow path, one cold + one warm run each per round
 # Every image it makes (the target, the warm-up scratch image) is removed at the end.
 set -euo pipefail
 MIB=${1:-1024}
 ROUNDS=${2:-2}
 POOL=${3:-vms}
-PATHS=${PATHS:-map 1}
+PATHS=${PATHS:-map nbd}
 : "${CEPHFLOW_CEPH_CONF:?run eval \"\$(dev/ceph.sh env)\" first}"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mktemp -d /var/tmp/cephflow-intake-bench.XXXXXX)
@@ -81,7 +81,7 @@ for n in $PATHS; do
   for mode in cold warm; do
     k="x$n-$mode"
     c=$(printf '%s\n' ${C[$k]} | median); v=$(printf '%s\n' ${VET[$k]} | median)
-    echo "cephflow $([[ $n == map ]] && echo "qemu-img map" || echo "$n NBD connection(s)"), $mode JVM: $c s (vet $v s); cephflow/qemu-img $(echo "$c / $q" | bc -l | cut -c1-4)," \
+    echo "cephflow $n, $mode JVM: $c s (vet $v s); cephflow/qemu-img $(echo "$c / $q" | bc -l | cut -c1-4)," \
       "cephflow/H $(echo "$c / $h" | bc -l | cut -c1-4), cephflow/ceiling $(echo "$c / $b" | bc -l | cut -c1-4); peak JVM heap ${HEAP[$k]} MiB (-Xmx256m)"
   done
 done

@@ -25,8 +25,8 @@ import java.nio.file.Path;
  * writes in flight) from a local image into an existing RBD image, as bench/intake-bench.sh
  * calls it. Prints "seconds vetSeconds bytesWritten peakHeapMiB".
  * Usage: IntakeBenchMain IMAGE FORMAT POOL/NAME [PATH=map] [WARMUP_IMAGE], where PATH is
- * {@code map} (the production path: QemuImg#openRawData, qemu-img map + direct reads) or a
- * number of qemu-nbd connections (everything decoded through qemu-nbd, the path before).
+ * {@code map} (the production path: QemuImg#openRawData, qemu-img map + direct reads) or
+ * {@code nbd} (everything decoded through qemu-nbd and the Java NBD client, the path before).
  *
  * <p>With WARMUP_IMAGE (same format), the same vet + decode runs on it first, untimed, into a
  * scratch image POOL/NAME-warmup that is removed again: the timed run then sees a warm JVM, as
@@ -38,9 +38,9 @@ public final class IntakeBenchMain {
     DiskFormat format = DiskFormat.fromName(args[1]);
     String[] target = args[2].split("/", 2);
     String path = args.length > 3 ? args[3] : "map";
-    int connections = path.equals("map") ? 1 : Integer.parseInt(path);
+    if (!path.equals("map") && !path.equals("nbd")) throw new IllegalArgumentException("PATH is map or nbd");
     Path warmup = args.length > 4 ? Path.of(args[4]) : null;
-    ProcessQemuImg qemu = new ProcessQemuImg(QemuLimits.forInfo(), QemuLimits.forConvert(), 4 << 20, connections);
+    ProcessQemuImg qemu = new ProcessQemuImg(QemuLimits.forInfo(), QemuLimits.forConvert(), 4 << 20);
     ImageIntake intake = new ImageIntake(InspectionPolicy.defaults(), qemu);
     ImageRef targetRef = new ImageRef(target[0], target[1]);
     try (CephCluster cluster = CephCluster.connect(CephConfig.fromEnv())) {

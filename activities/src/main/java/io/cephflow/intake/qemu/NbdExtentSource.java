@@ -25,7 +25,7 @@ final class NbdExtentSource implements RawExtentSource {
     private final ByteBuffer buffer;
     private final Deque<NbdClient.Extent> status = new ArrayDeque<>();
     private final Deque<RawExtent> ready = new ArrayDeque<>();
-    /** Where this walk stops: the whole export, or one stripe of it. */
+    /** Where this walk stops: the end of the export. */
     private final long end;
     private long cursor;
     private long dataPos;
@@ -40,24 +40,12 @@ final class NbdExtentSource implements RawExtentSource {
         this.end = end;
     }
 
-    /**
-     * Walks [start, end) over a connection someone else owns ({@link StripedExtentSource}), reading
-     * into {@code buffer} (its capacity is the chunk size).
-     */
-    static NbdExtentSource range(QemuNbdServer server, NbdClient client, ByteBuffer buffer, long start, long end) {
-        return new NbdExtentSource(server, client, buffer, start, end);
-    }
-
-    static ByteBuffer chunkBuffer(int chunk) {
-        return ByteBuffer.allocateDirect(chunk);
-    }
-
     static NbdExtentSource open(QemuNbdServer server, int chunk) throws IOException {
         SocketChannel channel = null;
         try {
             channel = server.connect();
             NbdClient client = NbdClient.handshake(channel);
-            return new NbdExtentSource(server, client, chunkBuffer(chunk), 0, client.size());
+            return new NbdExtentSource(server, client, ByteBuffer.allocateDirect(chunk), 0, client.size());
         } catch (IOException e) {
             IOException why = server.explain(e);
             closeQuietly(channel);

@@ -23,7 +23,6 @@ public final class ProcessQemuImg implements QemuImg {
     private final QemuLimits infoLimits;
     private final QemuLimits convertLimits;
     private final int chunkSize;
-    private final int connections;
 
     public ProcessQemuImg() {
         this(QemuLimits.forInfo(), QemuLimits.forConvert(), NbdExtentSource.DEFAULT_CHUNK);
@@ -31,18 +30,6 @@ public final class ProcessQemuImg implements QemuImg {
 
     /** @param chunkSize largest extent {@link RawExtentSource} yields (qemu-nbd caps reads at 32 MiB) */
     public ProcessQemuImg(QemuLimits infoLimits, QemuLimits convertLimits, int chunkSize) {
-        this(infoLimits, convertLimits, chunkSize, 1);
-    }
-
-    /**
-     * @param connections NBD connections {@link #openRaw} reads over in parallel (1: one reader;
-     *     more: {@link StripedExtentSource}, see docs/intake.md "Benchmark")
-     */
-    public ProcessQemuImg(QemuLimits infoLimits, QemuLimits convertLimits, int chunkSize, int connections) {
-        if (connections < 1 || connections > 16) {
-            throw new IllegalArgumentException("connections must be within 1..16");
-        }
-        this.connections = connections;
         if (chunkSize < (64 << 10) || chunkSize > (32 << 20)) {
             throw new IllegalArgumentException("chunkSize must be within 64 KiB..32 MiB");
         }
@@ -79,11 +66,7 @@ public final class ProcessQemuImg implements QemuImg {
 
     @Override
     public RawExtentSource openRaw(Path image, DiskFormat format) throws IOException {
-        if (connections == 1) {
-            return NbdExtentSource.open(QemuNbdServer.start(image, format, convertLimits), chunkSize);
-        }
-        return StripedExtentSource.open(QemuNbdServer.start(image, format, convertLimits, connections), chunkSize,
-                connections);
+        return NbdExtentSource.open(QemuNbdServer.start(image, format, convertLimits), chunkSize);
     }
 
     @Override

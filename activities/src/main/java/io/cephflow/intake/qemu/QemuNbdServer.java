@@ -45,17 +45,12 @@ final class QemuNbdServer implements AutoCloseable {
     }
 
     static QemuNbdServer start(Path image, DiskFormat format, QemuLimits limits) throws IOException {
-        return start(image, format, limits, 1);
-    }
-
-    /** @param connections how many clients may connect at once ({@code --shared}) */
-    static QemuNbdServer start(Path image, DiskFormat format, QemuLimits limits, int connections) throws IOException {
         Path dir = Files.createTempDirectory(SOCKET_DIR_PREFIX, PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwx------")));
         Path socket = dir.resolve("s");
         Process p;
         try {
-            p = new ProcessBuilder(LimitedProcess.wrap(limits, List.of("qemu-nbd", "--read-only", "--shared=" + connections,
+            p = new ProcessBuilder(LimitedProcess.wrap(limits, List.of("qemu-nbd", "--read-only", "--shared=1",
                     "--socket=" + socket, "--image-opts", ImageOpts.of(image, format))))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();

@@ -1,11 +1,13 @@
 package io.cephflow.activities;
 
 import io.cephflow.ceph.RbdException;
+import io.cephflow.ceph.RbdMetadata;
 import io.cephflow.intake.ImageConverter;
 import io.cephflow.intake.format.DiskFormat;
 import io.cephflow.intake.format.UnsafeImageException;
 import io.cephflow.intake.qemu.QemuProcessException;
 import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.storage.ConvertActivities;
 import io.temporal.activity.Activity;
@@ -17,9 +19,11 @@ import java.io.UncheckedIOException;
 /** {@link ConvertActivities} over {@link ImageConverter}: heartbeats, resume point, error mapping. */
 public class ConvertActivitiesImpl implements ConvertActivities, CephflowActivities {
   private final ImageConverter converter;
+  private final RbdMetadata metadata;
 
-  public ConvertActivitiesImpl(ImageConverter converter) {
+  public ConvertActivitiesImpl(ImageConverter converter, RbdMetadata metadata) {
     this.converter = converter;
+    this.metadata = metadata;
   }
 
   @Override
@@ -30,7 +34,10 @@ public class ConvertActivitiesImpl implements ConvertActivities, CephflowActivit
     try {
       ImageConverter.Result r = converter.convert(StorageActivitiesImpl.ref(source), format,
           StorageActivitiesImpl.ref(target), resumeFrom, (done, total) -> ctx.heartbeat(new long[] {done, total}));
-      return new ConvertResult(r.virtualSizeBytes(), r.bytesWritten());
+      // provenance of what was written: the digest of the raw image, checkable with rbd export
+      metadata.set(StorageActivitiesImpl.ref(target), Provenance.SHA256, r.sha256());
+      metadata.set(StorageActivitiesImpl.ref(target), Provenance.VIRTUAL_SIZE, Long.toString(r.virtualSizeBytes()));
+      return new ConvertResult(r.virtualSizeBytes(), r.bytesWritten(), r.sha256());
     } catch (UnsafeImageException e) {
       throw ActivityErrors.of(e);
     } catch (ImageConverter.TargetTooSmallException e) {

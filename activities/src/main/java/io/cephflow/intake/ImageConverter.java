@@ -1,6 +1,5 @@
 package io.cephflow.intake;
 
-import io.cephflow.ceph.DataSource;
 import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.ImportResult;
 import io.cephflow.ceph.Progress;
@@ -34,8 +33,12 @@ public final class ImageConverter {
     this.scratch = scratch;
   }
 
-  /** What the conversion did. */
-  public record Result(long virtualSizeBytes, long bytesWritten) {}
+  /**
+   * What the conversion did.
+   *
+   * @param sha256 of the raw image it wrote ({@code virtualSizeBytes} long, holes as zeros)
+   */
+  public record Result(long virtualSizeBytes, long bytesWritten, String sha256) {}
 
   /** The decoded image does not fit the target. */
   public static final class TargetTooSmallException extends Exception {
@@ -55,9 +58,9 @@ public final class ImageConverter {
     if (format == DiskFormat.RAW || format == DiskFormat.ISO) {
       long size = rbd.images().stat(source).sizeBytes();
       requireFits(size, targetSize, target);
-      try (RbdReadSource data = new RbdReadSource(rbd.streams(), source, size)) {
+      try (RawDigest data = new RawDigest(new RbdReadSource(rbd.streams(), source, size))) {
         ImportResult r = rbd.streams().write(target, data, resumeFrom, progress);
-        return new Result(size, r.bytesWritten());
+        return new Result(size, r.bytesWritten(), data.hexDigest());
       }
     }
     Path file = scratch.newFile("convert");
@@ -67,9 +70,9 @@ public final class ImageConverter {
       }
       VettedImage vetted = intake.vet(file, format);
       requireFits(vetted.virtualSize(), targetSize, target);
-      try (DataSource data = qemu.openRawData(file, format, vetted.virtualSize())) {
+      try (RawDigest data = new RawDigest(qemu.openRawData(file, format, vetted.virtualSize()))) {
         ImportResult r = rbd.streams().write(target, data, resumeFrom, progress);
-        return new Result(vetted.virtualSize(), r.bytesWritten());
+        return new Result(vetted.virtualSize(), r.bytesWritten(), data.hexDigest());
       }
     } finally {
       ScratchArea.delete(file);

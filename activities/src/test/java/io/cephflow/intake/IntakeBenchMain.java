@@ -78,8 +78,9 @@ public final class IntakeBenchMain {
 
   private static ImportResult decode(ProcessQemuImg qemu, Rbd rbd, Path image, DiskFormat format, long size,
       ImageRef target, String path) throws Exception {
-    try (DataSource data = path.equals("map") ? qemu.openRawData(image, format, size)
-        : new ExtentDataSource(qemu.openRaw(image, format))) {
+    // as ImageConverter does: the raw image's SHA-256 (provenance) is computed on the way
+    try (DataSource data = new RawDigest(path.equals("map") ? qemu.openRawData(image, format, size)
+        : new ExtentDataSource(qemu.openRaw(image, format)))) {
       return rbd.streams().write(target, data, 0, Progress.NONE);
     }
   }

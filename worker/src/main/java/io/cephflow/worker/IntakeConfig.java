@@ -32,6 +32,6 @@ public class IntakeConfig {
 
   @Bean
   ConvertActivitiesImpl convertActivities(Rbd rbd, ImageIntake intake, QemuImg qemu, ScratchArea scratch) {
-    return new ConvertActivitiesImpl(new ImageConverter(rbd, intake, qemu, scratch));
+    return new ConvertActivitiesImpl(new ImageConverter(rbd, intake, qemu, scratch), rbd.metadata());
   }
 }

@@ -145,10 +145,16 @@ class IntakeEndToEndIT {
             new RbdRef(stored.pool(), stored.name()));
         assertThat(result.virtualSizeBytes()).isEqualTo(32L << 20);
         assertThat(result.bytesWritten()).isEqualTo(24L << 20);
+        assertThat(result.sha256()).isEqualTo(digest(raw, "SHA-256"));
       } finally {
         env.close();
       }
       assertThat(exportSha256(stored.toString())).isEqualTo(digest(raw, "SHA-256"));
+      // provenance of the converted image: the raw digest, checkable with rbd export
+      assertThat(CephTestCluster.rbdCli("image-meta", "get", stored.toString(), "cephflow.sha256").strip())
+          .isEqualTo(digest(raw, "SHA-256"));
+      assertThat(CephTestCluster.rbdCli("image-meta", "get", stored.toString(), "cephflow.virtual-size").strip())
+          .isEqualTo(Long.toString(32L << 20));
       assertThat(stack.scratchFiles()).isEmpty();
     } finally {
       CephTestCluster.purge(new ImageRef("images", id));

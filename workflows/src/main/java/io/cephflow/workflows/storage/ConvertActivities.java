@@ -10,8 +10,12 @@ import io.temporal.activity.ActivityInterface;
  */
 @ActivityInterface
 public interface ConvertActivities {
-  /** {@code target} must exist and be at least the image's virtual size. */
+  /**
+   * {@code target} must exist and be at least the image's virtual size. Records the raw image's
+   * SHA-256 in the target's metadata ({@code cephflow.sha256}) and returns it.
+   */
   ConvertResult convertImageInto(RbdRef source, String diskFormat, RbdRef target);
 
-  record ConvertResult(long virtualSizeBytes, long bytesWritten) {}
+  /** @param sha256 of the raw image written (virtual size, holes as zeros); null in histories before it */
+  record ConvertResult(long virtualSizeBytes, long bytesWritten, String sha256) {}
 }

@@ -15,7 +15,9 @@
 # whole process for the CLI tools; ours' process wall time (JVM start + connect) is printed too.
 # Ours runs each import twice per round: cold (the first import of a fresh JVM) and warm
 # (-warm rows: after an untimed 128 MiB import of the same kind into a scratch image, as in the
-# long-lived worker).
+# long-lived worker). Two paths of ours: sparse (the RBD layer's import alone: holes skipped)
+# and upload (the upload activity's path for a local raw file: the same, plus the SHA-256 of
+# every byte for provenance, holes hashed as zeros).
 set -euo pipefail
 shopt -s inherit_errexit
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -141,7 +143,7 @@ peak_rss=0
 import_one() { # import_one TEST FILE TOOL ROUND
   local test=$1 file=$2 tool=$3 r=$4 img="images/bench-$1-$3-$4" line s
   case $tool in
-    ours-sparse | ours-stream | ours-sparse-warm | ours-stream-warm)
+    ours-sparse | ours-upload | ours-sparse-warm | ours-upload-warm)
       local kind=${tool#ours-}; kind=${kind%-warm}
       if [[ $tool == *-warm ]]; then
         line=$(ours --warmup="$warmup" "import-$kind" "$file" "$img")
@@ -157,10 +159,10 @@ import_one() { # import_one TEST FILE TOOL ROUND
       peak_rss=$(awk -v a="$peak_rss" -v b="$(field peak_rss_mib "$line")" 'BEGIN { print (b > a ? b : a) }')
       log "  $test $tool round $r: ${s}s (process $(field wall "$line")s, written $(field bytes_written "$line"), peak heap $(field peak_heap_mib "$line") MiB)"
       local want; want=$([[ $file == "$random" ]] && echo "$sha_random" || echo "$sha_sparse")
-      # correctness, in round 1: the stream path's digest always; rbd export of the image for the
-      # sparse path on both inputs and the stream path on 1 GiB (exporting 4 GiB takes ~30 s)
+      # correctness, in round 1: the upload path's digest always; rbd export of the image for the
+      # sparse path on both inputs and the upload path on 1 GiB (exporting 4 GiB takes ~30 s)
       if [[ $r == 1 ]]; then
-        if [[ $tool == ours-stream* && $(field sha256 "$line") != "$want" ]]; then
+        if [[ $tool == ours-upload* && $(field sha256 "$line") != "$want" ]]; then
           log "FAIL: $tool digest of $file differs from sha256sum"; exit 1
         fi
       fi
@@ -186,7 +188,7 @@ import_one() { # import_one TEST FILE TOOL ROUND
   esac
   t "${RBD[@]}" rm --no-progress "$img" >/dev/null
 }
-IMPORT_TOOLS=(ours-sparse ours-sparse-warm ours-stream ours-stream-warm rbd-import qemu-img ceiling)
+IMPORT_TOOLS=(ours-sparse ours-sparse-warm ours-upload ours-upload-warm rbd-import qemu-img ceiling)
 for ((r = 1; r <= ROUNDS; r++)); do
   for input in import-1g-random import-4g-sparse; do
     file=$([[ $input == import-1g-random ]] && echo "$random" || echo "$sparse")
@@ -271,7 +273,7 @@ echo "| test             | tool                       | median s | runs (s) |"
 echo "|------------------|----------------------------|---------:|----------|"
 for test in import-1g-random import-4g-sparse; do
   for tool in ours-sparse ours-sparse-nocreate ours-sparse-wall ours-sparse-warm ours-sparse-warm-nocreate \
-      ours-stream ours-stream-nocreate ours-stream-wall ours-stream-warm ours-stream-warm-nocreate \
+      ours-upload ours-upload-nocreate ours-upload-wall ours-upload-warm ours-upload-warm-nocreate \
       rbd-import qemu-img ceiling; do row "$test" "$tool"; done
 done
 for test in clone-1g clone-4g flatten-1g; do
@@ -287,8 +289,8 @@ for test in import-1g-random import-4g-sparse; do
   mapfile -t a < <(values "$test" rbd-import); ri=$(median "${a[@]}")
   mapfile -t a < <(values "$test" qemu-img); qi=$(median "${a[@]}")
   if awk -v a="$ri" -v b="$qi" 'BEGIN { exit !(a <= b) }'; then best=$ri; bname=rbd-import; else best=$qi; bname=qemu-img; fi
-  for path in sparse sparse-nocreate sparse-warm sparse-warm-nocreate stream stream-nocreate stream-warm \
-      stream-warm-nocreate; do
+  for path in sparse sparse-nocreate sparse-warm sparse-warm-nocreate upload upload-nocreate upload-warm \
+      upload-warm-nocreate; do
     mapfile -t a < <(values "$test" "ours-$path"); o=$(median "${a[@]}")
     mapfile -t a < <(values "$test" "ours-${path%-nocreate}-wall"); w=$(median "${a[@]}")
     printf '| %-16s | %-19s | %-26s | %-24s |\n' "$test" "$bname $best s" \

@@ -2,6 +2,7 @@ package io.cephflow.activities;
 
 import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.ImportResult;
+import io.cephflow.ceph.Progress;
 import io.cephflow.ceph.Rbd;
 import io.cephflow.ceph.RbdException;
 import io.cephflow.intake.ImageIntake;
@@ -9,10 +10,11 @@ import io.cephflow.intake.VettedImage;
 import io.cephflow.intake.format.DiskFormat;
 import io.cephflow.intake.format.UnsafeImageException;
 import io.cephflow.intake.qemu.QemuProcessException;
-import io.cephflow.transfer.ScratchArea;
 import io.cephflow.transfer.SourceException;
 import io.cephflow.transfer.SourceLengthException;
 import io.cephflow.transfer.Sources;
+import io.cephflow.transfer.RawDigest;
+import io.cephflow.transfer.ScratchArea;
 import io.cephflow.transfer.SparseFileDataSource;
 import io.cephflow.transfer.StreamDataSource;
 import io.cephflow.workflows.common.Failures;
@@ -31,7 +33,8 @@ import java.nio.file.Path;
  * {@link ImportActivities}: raw sources stream into RBD with bounded memory; other formats are
  * staged in the private scratch area, vetted by {@link ImageIntake}, and written as they are.
  * Resume after a retry re-reads the skipped prefix without writing it, so the SHA-256 over the
- * whole source stays right (a Range request would skip the bytes the digest needs).
+ * whole source stays right (a Range request would skip the bytes the digest needs). A local raw
+ * file skips its holes (hashed as zeros) instead of reading them.
  */
 public class ImportActivitiesImpl implements ImportActivities, CephflowActivities {
   /**
@@ -77,23 +80,22 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     long resumeFrom = ctx.getHeartbeatDetails(long[].class).map(d -> d[0]).orElse(0L);
     ImageRef target = StorageActivitiesImpl.ref(request.target());
-    try (Sources.Opened opened = sources.open(request.source());
-         StreamDataSource data = new StreamDataSource(opened.body(), opened.length(), "SHA-256",
-             request.checksumAlgorithm(), sources.policy().maxBytes())) {
+    try (Sources.Opened opened = sources.open(request.source())) {
       if (request.expectedSizeBytes() >= 0 && opened.length() >= 0 && opened.length() != request.expectedSizeBytes()) {
         throw ApplicationFailure.newNonRetryableFailure("the source changed size: " + opened.length()
             + " bytes now, " + request.expectedSizeBytes() + " when probed", Failures.SOURCE_LENGTH_MISMATCH);
       }
-      ImportResult r = rbd.streams().write(target, data, resumeFrom,
-          (done, total) -> ctx.heartbeat(new long[] {done, total}));
-      if (r.bytesRead() == 0) {
+      Progress progress = (done, total) -> ctx.heartbeat(new long[] {done, total});
+      Written w = opened.file() != null ? writeFile(opened.file(), target, resumeFrom, request, progress)
+          : writeStream(opened, target, resumeFrom, request, progress);
+      if (w.bytesRead() == 0) {
         throw ApplicationFailure.newNonRetryableFailure(request.source() + " is empty", Failures.SOURCE_EMPTY);
       }
-      if (request.expectedSizeBytes() >= 0 && r.bytesRead() != request.expectedSizeBytes()) {
-        throw ApplicationFailure.newNonRetryableFailure("the source ended after " + r.bytesRead()
+      if (request.expectedSizeBytes() >= 0 && w.bytesRead() != request.expectedSizeBytes()) {
+        throw ApplicationFailure.newNonRetryableFailure("the source ended after " + w.bytesRead()
             + " of " + request.expectedSizeBytes() + " bytes", Failures.SOURCE_LENGTH_MISMATCH);
       }
-      return new WriteResult(r.bytesRead(), r.bytesWritten(), data.hexDigest(), data.extraHexDigest());
+      return new WriteResult(w.bytesRead(), w.bytesWritten(), w.sha256(), w.checksum());
     } catch (SourceException e) {
       throw ActivityErrors.of(e);
     } catch (RbdException e) {
@@ -102,6 +104,30 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
       throw ioFailure(request.source(), e.getCause());
     } catch (IOException e) {
       throw ioFailure(request.source(), e);
+    }
+  }
+
+  private record Written(long bytesRead, long bytesWritten, String sha256, String checksum) {}
+
+  /**
+   * A local file: its holes are skipped (SEEK_DATA/SEEK_HOLE), never read, and hashed as the
+   * zeros they are; the data is read once, straight into the writer's buffers.
+   */
+  private Written writeFile(Path file, ImageRef target, long resumeFrom, WriteRequest request, Progress progress)
+      throws IOException {
+    try (RawDigest data = new RawDigest(new SparseFileDataSource(file), request.checksumAlgorithm())) {
+      ImportResult r = rbd.streams().write(target, data, resumeFrom, progress);
+      return new Written(data.size(), r.bytesWritten(), data.hexDigest(), data.extraHexDigest());
+    }
+  }
+
+  /** A URL: every byte arrives, is hashed and checked against the size cap on the way. */
+  private Written writeStream(Sources.Opened opened, ImageRef target, long resumeFrom, WriteRequest request,
+      Progress progress) throws IOException {
+    try (StreamDataSource data = new StreamDataSource(opened.body(), opened.length(), "SHA-256",
+        request.checksumAlgorithm(), sources.policy().maxBytes())) {
+      ImportResult r = rbd.streams().write(target, data, resumeFrom, progress);
+      return new Written(r.bytesRead(), r.bytesWritten(), data.hexDigest(), data.extraHexDigest());
     }
   }
 

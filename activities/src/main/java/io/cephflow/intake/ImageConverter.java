@@ -7,6 +7,7 @@ import io.cephflow.ceph.Rbd;
 import io.cephflow.intake.format.DiskFormat;
 import io.cephflow.intake.format.UnsafeImageException;
 import io.cephflow.intake.qemu.QemuImg;
+import io.cephflow.transfer.RawDigest;
 import io.cephflow.transfer.ScratchArea;
 import java.io.IOException;
 import java.io.OutputStream;

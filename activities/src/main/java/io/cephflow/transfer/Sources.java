@@ -26,8 +26,11 @@ public final class Sources {
     return policy;
   }
 
-  /** An open source: its body and its length (-1 when the server does not say). */
-  public record Opened(InputStream body, long length) implements AutoCloseable {
+  /**
+   * An open source: its body, its length (-1 when the server does not say) and, for a local
+   * file, the checked real path (null for URLs), so a reader may seek over its holes.
+   */
+  public record Opened(InputStream body, long length, Path file) implements AutoCloseable {
     @Override
     public void close() throws IOException {
       body.close();
@@ -64,7 +67,7 @@ public final class Sources {
     try {
       long size = Files.size(real);
       if (size > policy.maxBytes()) throw tooLarge(size);
-      return new Opened(Files.newInputStream(real), size);
+      return new Opened(Files.newInputStream(real), size, real);
     } catch (IOException e) {
       throw new SourceException(Failures.SOURCE_NOT_FOUND, "cannot read " + requested + ": " + e.getMessage());
     }
@@ -112,7 +115,7 @@ public final class Sources {
         closeQuietly(r);
         throw tooLarge(length);
       }
-      return new Opened(r.body(), length);
+      return new Opened(r.body(), length, null);
     }
     throw new SourceException(Failures.SOURCE_FORBIDDEN, "too many redirects (more than " + policy.maxRedirects() + ")");
   }

@@ -12,10 +12,12 @@ import java.nio.file.StandardOpenOption;
 /**
  * A local raw file as a {@link DataSource} that skips holes without reading them
  * (lseek SEEK_DATA/SEEK_HOLE, as qemu-img does); data is read straight into the caller's
- * native buffer. Use only for sources that need no digest of every byte.
+ * native buffer. For a digest of every byte, wrap it in {@link RawDigest} (holes hash as the
+ * zeros they read as). A file that shrinks while it is read fails with an IOException.
  */
 public final class SparseFileDataSource implements DataSource {
   private static final int SEEK_DATA = 3, SEEK_HOLE = 4, ENXIO = 6;
+  private final Path file;
   private final FileChannel channel;
   private final int fd;
   private final long size;
@@ -33,6 +35,7 @@ public final class SparseFileDataSource implements DataSource {
   }
 
   public SparseFileDataSource(Path file) throws IOException {
+    this.file = file;
     this.channel = FileChannel.open(file, StandardOpenOption.READ);
     this.size = channel.size();
     // a second descriptor only for hole queries: FileChannel does not expose SEEK_DATA
@@ -57,21 +60,27 @@ public final class SparseFileDataSource implements DataSource {
     ByteBuffer slice = dst.duplicate().limit(dst.position() + want);
     long offset = pos;
     while (slice.hasRemaining()) {
-      int n = channel.read(slice, pos + (slice.position() - dst.position()));
-      if (n < 0) break;
+      if (channel.read(slice, pos + (slice.position() - dst.position())) < 0) throw changed();
     }
-    int got = slice.position() - dst.position();
-    dst.position(dst.position() + got);
-    pos += got;
-    if (got == 0) return -1;
+    dst.position(dst.position() + want);
+    pos += want;
     return offset;
   }
 
-  private boolean seekData() {
+  /** The file is shorter than when it was opened: someone changed it while it was read. */
+  private IOException changed() throws IOException {
+    return new IOException(file + " is " + channel.size() + " bytes now, " + size
+        + " when opened: it changed while being read");
+  }
+
+  private boolean seekData() throws IOException {
     if (pos >= size) return false;
     long data = LibC.INSTANCE.lseek(fd, pos, SEEK_DATA);
     if (data < 0) {
-      if (Native.getLastError() == ENXIO) return false; // only a hole remains
+      if (Native.getLastError() == ENXIO) { // only a hole remains, or the file shrank
+        if (channel.size() < size) throw changed();
+        return false;
+      }
       data = pos; // the file system cannot tell: treat the rest as data
       dataEnd = size;
     } else {

@@ -9,6 +9,7 @@ import io.cephflow.ceph.Rbd;
 import io.cephflow.ceph.SnapshotRef;
 import io.cephflow.ceph.librbd.CephCluster;
 import io.cephflow.ceph.librbd.Librbd;
+import io.cephflow.transfer.RawDigest;
 import io.cephflow.transfer.SparseFileDataSource;
 import io.cephflow.transfer.StreamDataSource;
 import java.io.IOException;
@@ -29,7 +30,9 @@ import java.util.Map;
  *
  * <pre>
  *   RbdBench [--depth=N] [--warmup=FILE] import-sparse FILE POOL/IMAGE  create + write through SparseFileDataSource
- *   RbdBench [--depth=N] import-stream FILE POOL/IMAGE     create + write through StreamDataSource (SHA-256)
+ *   RbdBench [--depth=N] import-upload FILE POOL/IMAGE     the upload activity's path for a local raw file:
+ *                                                          SparseFileDataSource in RawDigest (SHA-256, holes as zeros)
+ *   RbdBench [--depth=N] import-stream FILE POOL/IMAGE     its path for a URL: every byte through StreamDataSource (SHA-256)
  *   RbdBench [--depth=N] import-stream-nodigest FILE POOL/IMAGE
  *   RbdBench snap-protect-clone POOL/IMAGE SNAP POOL/CHILD snapshot create + protect + clone
  *   RbdBench flatten POOL/IMAGE
@@ -68,7 +71,7 @@ public final class RbdBench {
       out.put("connect_seconds", secs(System.nanoTime() - c0));
       long t0;
       switch (op) {
-        case "import-sparse", "import-stream", "import-stream-nodigest" -> {
+        case "import-sparse", "import-upload", "import-stream", "import-stream-nodigest" -> {
           need(args, 3);
           Path file = Path.of(args.get(1));
           ImageRef target = ref(args.get(2));
@@ -130,9 +133,14 @@ public final class RbdBench {
       try (var src = new SparseFileDataSource(file)) {
         r = rbd.streams().write(target, src, 0, Progress.NONE);
       }
+    } else if (op.equals("import-upload")) {
+      try (var src = new RawDigest(new SparseFileDataSource(file))) {
+        r = rbd.streams().write(target, src, 0, Progress.NONE);
+        digest = src.hexDigest();
+      }
     } else {
       boolean withDigest = op.equals("import-stream");
-      // the activity reads a local file through Files.newInputStream, as here
+      // an HTTP body arrives as a stream: every byte read, hashed and zero-checked
       try (var src = new StreamDataSource(Files.newInputStream(file), size,
           withDigest ? "SHA-256" : null, Long.MAX_VALUE)) {
         r = rbd.streams().write(target, src, 0, Progress.NONE);
@@ -181,7 +189,7 @@ public final class RbdBench {
   }
 
   private static void usage(String why) {
-    System.err.println("RbdBench: " + why + "\nusage: RbdBench [--depth=N] [--warmup=FILE] import-sparse|import-stream|"
+    System.err.println("RbdBench: " + why + "\nusage: RbdBench [--depth=N] [--warmup=FILE] import-sparse|import-upload|import-stream|"
         + "import-stream-nodigest FILE POOL/IMAGE | snap-protect-clone POOL/IMAGE SNAP POOL/CHILD | flatten POOL/IMAGE");
     System.exit(2);
   }

@@ -14,6 +14,7 @@ import io.cephflow.intake.format.InspectionPolicy;
 import io.cephflow.intake.qemu.ProcessQemuImg;
 import io.cephflow.intake.qemu.QemuLimits;
 import io.cephflow.intake.qemu.ExtentDataSource;
+import io.cephflow.transfer.RawDigest;
 import io.cephflow.transfer.SparseFileDataSource;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;

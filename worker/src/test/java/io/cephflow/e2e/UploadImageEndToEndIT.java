@@ -101,7 +101,7 @@ class UploadImageEndToEndIT {
   }
 
   @Test
-  void aSparseGibibyteOverHttpImportsThinAndByteForByte() throws Exception {
+  void aSparseGibibyteImportsThinAndByteForByteOverHttpAndFromAFile() throws Exception {
     Path src = dir.resolve("sparse.raw");
     Random random = new Random(3);
     byte[] chunk = new byte[(int) (4 * MiB)];
@@ -124,6 +124,19 @@ class UploadImageEndToEndIT {
     assertThat(used).isLessThanOrEqualTo(8 * 4 * MiB);
     assertThat(exportSha256("images/" + id)).isEqualTo(sha256(src));
     purge(id);
+
+    // the same file by path: holes skipped, not read, and hashed as zeros (SHA-256 and SHA-512)
+    String sha512 = digest(src, "SHA-512");
+    String local = UUID.randomUUID().toString();
+    r = stack.post("/api/v1/images", "{\"imageId\":\"" + local + "\",\"name\":\"sparse\",\"source\":\"" + src
+        + "\",\"diskFormat\":\"raw\",\"checksum\":\"sha512:" + sha512 + "\"}");
+    assertThat(r.statusCode()).isEqualTo(202);
+    done = stack.await(r.headers().firstValue("Location").orElseThrow(), Duration.ofMinutes(5));
+    assertThat(done).contains("\"status\":\"COMPLETED\"").contains(sha256(src));
+    du = CephTestCluster.rbdCli("du", "--format", "json", "images/" + local);
+    assertThat(Long.parseLong(du.replaceAll("(?s).*\"used_size\":(\\d+).*", "$1"))).isLessThanOrEqualTo(8 * 4 * MiB);
+    assertThat(exportSha256("images/" + local)).isEqualTo(sha256(src));
+    purge(local);
   }
 
   @Test
@@ -191,7 +204,11 @@ class UploadImageEndToEndIT {
   }
 
   static String sha256(Path p) throws Exception {
-    MessageDigest md = MessageDigest.getInstance("SHA-256");
+    return digest(p, "SHA-256");
+  }
+
+  static String digest(Path p, String algorithm) throws Exception {
+    MessageDigest md = MessageDigest.getInstance(algorithm);
     try (var in = Files.newInputStream(p)) {
       byte[] buf = new byte[1 << 20];
       for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);

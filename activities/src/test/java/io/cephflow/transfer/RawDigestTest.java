@@ -1,4 +1,4 @@
-package io.cephflow.intake;
+package io.cephflow.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -68,6 +68,10 @@ class RawDigestTest {
     assertThat(drain(new RawDigest(regions(image, 100, 5000, 2 << 20, 70000)))).isEqualTo(want);
     assertThat(drain(new RawDigest(regions(image, 0, 6000, 1 << 20, 4096, 2 << 20, 70000)))).isEqualTo(want);
     assertThat(drain(new RawDigest(regions(image)))).isNotEqualTo(want);
+
+    RawDigest both = new RawDigest(regions(image, 100, 5000, 2 << 20, 70000), "SHA-512");
+    assertThat(drain(both)).isEqualTo(want);
+    assertThat(both.extraHexDigest()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512").digest(image)));
   }
 
   @Test

@@ -281,7 +281,7 @@ for test in clone-1g clone-4g flatten-1g; do
 done
 echo
 echo "ratio = best reference median / ours median (>= 1.0: ours is faster); ceiling = rbd bench writing"
-echo "the same 1 GiB (2 MiB writes, 16 in flight), the OSD's limit: no writer of dense data can go below it"
+echo "the same 1 GiB (2 MiB writes, 16 in flight): the pace of the OSD's disk for dense data, for context"
 echo
 echo "| test             | best reference      | ours (in-process)          | ours (process wall)      |"
 echo "|------------------|---------------------|----------------------------|--------------------------|"

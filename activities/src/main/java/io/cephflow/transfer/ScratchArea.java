@@ -7,9 +7,14 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The worker's private scratch directory (0700, only cephflow writes it): what intake inspects
@@ -52,6 +57,34 @@ public final class ScratchArea {
   /** Idempotent: a missing file is success. */
   public void remove(String key) {
     delete(file(key));
+  }
+
+  /**
+   * Removes files not modified for {@code maxAge}: what a worker that died mid-flow left behind
+   * (a staged upload, an exported image being converted). A live flow touches its file within
+   * one activity; one that finds its file swept fails cleanly with "source not found".
+   *
+   * @return the names removed
+   */
+  public List<String> sweep(Duration maxAge) {
+    Instant cutoff = Instant.now().minus(maxAge);
+    List<String> removed = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        try {
+          if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)
+              && Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(cutoff)
+              && Files.deleteIfExists(f)) {
+            removed.add(f.getFileName().toString());
+          }
+        } catch (IOException e) {
+          // gone meanwhile, or not ours to remove: the next sweep tries again
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("listing " + dir + ": " + e.getMessage(), e);
+    }
+    return removed;
   }
 
   public static void delete(Path file) {

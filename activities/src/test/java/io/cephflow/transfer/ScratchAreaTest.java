@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,5 +27,19 @@ class ScratchAreaTest {
     area.remove("k");
     area.remove("k"); // idempotent
     assertThat(area.file("k")).doesNotExist();
+  }
+
+  @Test
+  void sweepRemovesOnlyFilesUntouchedForTheMaximumAge() throws Exception {
+    ScratchArea area = new ScratchArea(dir.resolve("scratch"));
+    Path old = Files.writeString(area.file("upload-old"), "x");
+    Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofHours(25))));
+    Path fresh = Files.writeString(area.file("upload-fresh"), "y");
+    Files.createDirectory(area.dir().resolve("subdir"));
+    assertThat(area.sweep(Duration.ofHours(24))).containsExactly("upload-old");
+    assertThat(old).doesNotExist();
+    assertThat(fresh).exists();
+    assertThat(area.dir().resolve("subdir")).isDirectory();
+    assertThat(area.sweep(Duration.ofHours(24))).isEmpty();
   }
 }

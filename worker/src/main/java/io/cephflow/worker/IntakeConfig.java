@@ -19,6 +19,11 @@ public class IntakeConfig {
     return new ScratchArea(props.intake().scratch());
   }
 
+  @Bean(destroyMethod = "close")
+  ScratchSweeper scratchSweeper(ScratchArea scratch, WorkerProperties props) {
+    return new ScratchSweeper(scratch, props.intake().scratchMaxAge()).start();
+  }
+
   @Bean
   QemuImg qemuImg() {
     return new ProcessQemuImg();

@@ -39,9 +39,12 @@ public record WorkerProperties(@DefaultValue Ceph ceph, @DefaultValue Temporal t
    * Untrusted image intake. {@code scratchDir} (default {@code <stateDir>/scratch}) holds staged
    * uploads and exported images being converted; it is made 0700 and only cephflow writes it.
    * {@code maxVirtualSize}: the largest guest-visible size an image may claim.
+   * {@code scratchMaxAge}: scratch files not modified for this long are left over from a
+   * worker that died mid-flow and are removed (at start and every hour).
    */
   public record Intake(@DefaultValue("/var/lib/cephflow") Path stateDir, Path scratchDir,
-                       @DefaultValue("1TB") org.springframework.util.unit.DataSize maxVirtualSize) {
+                       @DefaultValue("1TB") org.springframework.util.unit.DataSize maxVirtualSize,
+                       @DefaultValue("24h") Duration scratchMaxAge) {
     public Path scratch() {
       return scratchDir != null ? scratchDir : stateDir.resolve("scratch");
     }

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,6 +70,18 @@ public final class Cli {
     }
   }
 
+  /**
+   * A URL (anything with a scheme: http:, https:, file:) goes as it is; a path is made absolute
+   * against the current directory, as a user typing a relative path means. The worker reads it
+   * on its host, and only under its allowed directories.
+   */
+  static String source(String source) {
+    if (URL_SCHEME.matcher(source).lookingAt()) return source;
+    return Path.of(source).toAbsolutePath().normalize().toString();
+  }
+
+  private static final Pattern URL_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:");
+
   int run(List<String> args) throws IOException, InterruptedException {
     if (args.size() < 2) throw new UsageException("missing command");
     String command = args.get(0) + " " + args.get(1);
@@ -78,7 +91,7 @@ public final class Cli {
         String body = json(Map.of(
             "imageId", opts.getOrDefault("id", ""),
             "name", required(opts, "name"),
-            "source", required(opts, "source"),
+            "source", source(required(opts, "source")),
             "diskFormat", opts.getOrDefault("format", "raw"),
             "checksum", opts.getOrDefault("checksum", opts.getOrDefault("sha256", ""))));
         return started(post("/api/v1/images", body), opts);

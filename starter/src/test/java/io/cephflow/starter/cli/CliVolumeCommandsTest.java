@@ -41,6 +41,16 @@ class CliVolumeCommandsTest {
   }
 
   @Test
+  void uploadSendsRelativePathsAbsoluteAndUrlsAsTheyAre() throws Exception {
+    assertThat(run("image", "upload", "--name", "n", "--source", "incoming/disk.raw")).isZero();
+    String cwd = java.nio.file.Path.of("").toAbsolutePath().toString();
+    assertThat(seen.get(0)).startsWith("POST /api/v1/images ").contains("\"source\":\"" + cwd + "/incoming/disk.raw\"");
+    assertThat(Cli.source("/srv/x/../disk.raw")).isEqualTo("/srv/disk.raw");
+    assertThat(Cli.source("http://127.0.0.1:8000/a.qcow2")).isEqualTo("http://127.0.0.1:8000/a.qcow2");
+    assertThat(Cli.source("file:/srv/disk.raw")).isEqualTo("file:/srv/disk.raw");
+  }
+
+  @Test
   void listsOperationsByResourceAndDeletesServersOnAHypervisor() throws Exception {
     assertThat(run("operation", "list", "--resource", "image:abc")).isZero();
     assertThat(run("operation", "list", "--resource", "volume:v", "--limit", "5")).isZero();

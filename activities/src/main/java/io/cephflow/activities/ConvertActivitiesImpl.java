@@ -31,9 +31,9 @@ public class ConvertActivitiesImpl implements ConvertActivities, CephflowActivit
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     long resumeFrom = ctx.getHeartbeatDetails(long[].class).map(d -> d[0]).orElse(0L);
     DiskFormat format = ImportActivitiesImpl.format(diskFormat);
-    try {
+    try (LiveHeartbeat progress = LiveHeartbeat.start(ctx, resumeFrom)) {
       ImageConverter.Result r = converter.convert(StorageActivitiesImpl.ref(source), format,
-          StorageActivitiesImpl.ref(target), resumeFrom, (done, total) -> ctx.heartbeat(new long[] {done, total}));
+          StorageActivitiesImpl.ref(target), resumeFrom, progress);
       // provenance of what was written: the digest of the raw image, checkable with rbd export
       metadata.set(StorageActivitiesImpl.ref(target), Provenance.SHA256, r.sha256());
       metadata.set(StorageActivitiesImpl.ref(target), Provenance.VIRTUAL_SIZE, Long.toString(r.virtualSizeBytes()));

@@ -80,12 +80,12 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     long resumeFrom = ctx.getHeartbeatDetails(long[].class).map(d -> d[0]).orElse(0L);
     ImageRef target = StorageActivitiesImpl.ref(request.target());
-    try (Sources.Opened opened = sources.open(request.source())) {
+    try (Sources.Opened opened = sources.open(request.source());
+         LiveHeartbeat progress = LiveHeartbeat.start(ctx, resumeFrom)) {
       if (request.expectedSizeBytes() >= 0 && opened.length() >= 0 && opened.length() != request.expectedSizeBytes()) {
         throw ApplicationFailure.newNonRetryableFailure("the source changed size: " + opened.length()
             + " bytes now, " + request.expectedSizeBytes() + " when probed", Failures.SOURCE_LENGTH_MISMATCH);
       }
-      Progress progress = (done, total) -> ctx.heartbeat(new long[] {done, total});
       Written w = opened.file() != null ? writeFile(opened.file(), target, resumeFrom, request, progress)
           : writeStream(opened, target, resumeFrom, request, progress);
       if (w.bytesRead() == 0) {
@@ -135,9 +135,9 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
   public StagedSource stageSource(StageRequest request) {
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     Path file = scratchFile(request.scratchKey());
-    try {
+    try (LiveHeartbeat progress = LiveHeartbeat.start(ctx, 0)) {
       StagedDownload.Result r = StagedDownload.fetch(sources, request.source(), file, request.checksumAlgorithm(),
-          HEARTBEAT_EVERY, (done, total) -> ctx.heartbeat(new long[] {done, total}));
+          HEARTBEAT_EVERY, progress);
       if (r.bytes() == 0) {
         throw ApplicationFailure.newNonRetryableFailure(request.source() + " is empty", Failures.SOURCE_EMPTY);
       }
@@ -171,9 +171,9 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     long resumeFrom = ctx.getHeartbeatDetails(long[].class).map(d -> d[0]).orElse(0L);
     Path file = scratchFile(scratchKey);
-    try (SparseFileDataSource data = new SparseFileDataSource(file)) {
-      ImportResult r = rbd.streams().write(StorageActivitiesImpl.ref(target), data, resumeFrom,
-          (done, total) -> ctx.heartbeat(new long[] {done, total}));
+    try (SparseFileDataSource data = new SparseFileDataSource(file);
+         LiveHeartbeat progress = LiveHeartbeat.start(ctx, resumeFrom)) {
+      ImportResult r = rbd.streams().write(StorageActivitiesImpl.ref(target), data, resumeFrom, progress);
       return new WriteResult(data.size(), r.bytesWritten(), null, null);
     } catch (RbdException e) {
       throw ActivityErrors.of(e);

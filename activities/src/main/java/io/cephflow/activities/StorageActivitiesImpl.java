@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /** {@link StorageActivities} over the RBD port: thin, one port call each, errors mapped once. */
@@ -178,18 +177,18 @@ public class StorageActivitiesImpl implements StorageActivities, CephflowActivit
     // taken here: librbd may report progress from its own threads, where the context's thread-local is unset
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     ImageRef ref = ref(r);
-    // an exception thrown inside librbd's callback is swallowed by JNA: keep the cancellation
-    // (or timeout) the heartbeat reports and rethrow it once librbd returns
-    AtomicReference<ActivityCompletionException> ended = new AtomicReference<>();
-    run(() -> rbd.clones().flatten(ref, (done, total) -> {
-      if (ended.get() != null) return;
-      try {
-        ctx.heartbeat(new long[] {done, total});
-      } catch (ActivityCompletionException e) {
-        ended.set(e);
-      }
-    }));
-    if (ended.get() != null) throw ended.get();
+    // an exception thrown inside librbd's callback is swallowed by JNA: the heartbeat keeps the
+    // cancellation (or timeout) it meets, and it is rethrown once librbd returns
+    try (LiveHeartbeat progress = LiveHeartbeat.start(ctx, 0)) {
+      run(() -> rbd.clones().flatten(ref, (done, total) -> {
+        try {
+          progress.update(done, total);
+        } catch (ActivityCompletionException e) {
+          // kept by progress
+        }
+      }));
+      progress.throwIfEnded();
+    }
   }
 
   @Override

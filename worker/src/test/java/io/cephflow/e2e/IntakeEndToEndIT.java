@@ -22,9 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -118,7 +116,7 @@ class IntakeEndToEndIT {
     String id = UUID.randomUUID().toString();
     ImageRef stored = new ImageRef("vms", UUID.randomUUID() + "_disk");
     try {
-      String sha512 = digest(qcow2, "SHA-512");
+      String sha512 = ServerIts.digest(qcow2, "SHA-512");
       HttpResponse<String> r = stack.post("/api/v1/images", "{\"imageId\":\"" + id + "\",\"name\":\"random\","
           + "\"source\":\"" + server.url("files/random.qcow2") + "\",\"diskFormat\":\"qcow2\","
           + "\"checksum\":\"sha512:" + sha512 + "\"}");
@@ -130,7 +128,7 @@ class IntakeEndToEndIT {
       assertThat(meta).contains("\"cephflow.disk-format\":\"qcow2\"")
           .contains("\"cephflow.virtual-size\":\"" + (32L << 20) + "\"")
           .contains("\"cephflow.size\":\"" + Files.size(qcow2) + "\"");
-      assertThat(exportSha256("images/" + id)).isEqualTo(digest(qcow2, "SHA-256"));
+      assertThat(ServerIts.exportSha256(dir, "images/" + id)).isEqualTo(ServerIts.digest(qcow2, "SHA-256"));
       assertThat(CephTestCluster.rbdCli("snap", "ls", "--format", "json", "images/" + id))
           .contains("\"protected\":\"true\"");
 
@@ -145,14 +143,14 @@ class IntakeEndToEndIT {
             new RbdRef(stored.pool(), stored.name()));
         assertThat(result.virtualSizeBytes()).isEqualTo(32L << 20);
         assertThat(result.bytesWritten()).isEqualTo(24L << 20);
-        assertThat(result.sha256()).isEqualTo(digest(raw, "SHA-256"));
+        assertThat(result.sha256()).isEqualTo(ServerIts.digest(raw, "SHA-256"));
       } finally {
         env.close();
       }
-      assertThat(exportSha256(stored.toString())).isEqualTo(digest(raw, "SHA-256"));
+      assertThat(ServerIts.exportSha256(dir, stored.toString())).isEqualTo(ServerIts.digest(raw, "SHA-256"));
       // provenance of the converted image: the raw digest, checkable with rbd export
       assertThat(CephTestCluster.rbdCli("image-meta", "get", stored.toString(), "cephflow.sha256").strip())
-          .isEqualTo(digest(raw, "SHA-256"));
+          .isEqualTo(ServerIts.digest(raw, "SHA-256"));
       assertThat(CephTestCluster.rbdCli("image-meta", "get", stored.toString(), "cephflow.virtual-size").strip())
           .isEqualTo(Long.toString(32L << 20));
       assertThat(stack.scratchFiles()).isEmpty();
@@ -184,25 +182,6 @@ class IntakeEndToEndIT {
     assertThat(done).as(body).contains("\"status\":\"FAILED\"").contains("\"type\":\"" + type + "\"").contains(reason);
     assertThat(stack.scratchFiles()).as("scratch after " + body).isEmpty();
     assertThat(CephTestCluster.rbd().images().exists(image)).as(image + " after " + body).isFalse();
-  }
-
-  static String digest(Path p, String algorithm) throws Exception {
-    MessageDigest md = MessageDigest.getInstance(algorithm);
-    try (var in = Files.newInputStream(p)) {
-      byte[] buf = new byte[1 << 20];
-      for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
-    }
-    return HexFormat.of().formatHex(md.digest());
-  }
-
-  private static String exportSha256(String image) throws Exception {
-    Path out = dir.resolve("export-" + UUID.randomUUID());
-    CephTestCluster.rbdCli("export", "--no-progress", image, out.toString());
-    try {
-      return digest(out, "SHA-256");
-    } finally {
-      Files.delete(out);
-    }
   }
 
   /**

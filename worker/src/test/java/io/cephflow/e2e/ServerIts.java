@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -206,6 +207,31 @@ final class ServerIts {
       out.add("domain " + domain.strip() + " " + virsh(libvirtUri, "domstate", domain.strip()).strip());
     }
     return out;
+  }
+
+  /** Hex digest of a file ({@code SHA-256}, {@code SHA-512}). */
+  static String digest(Path file, String algorithm) throws Exception {
+    MessageDigest md = MessageDigest.getInstance(algorithm);
+    try (var in = Files.newInputStream(file)) {
+      byte[] buf = new byte[1 << 20];
+      for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+    }
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  static String sha256(Path file) throws Exception {
+    return digest(file, "SHA-256");
+  }
+
+  /** SHA-256 of {@code rbd export} of {@code pool/image}, through a temporary file in {@code dir}. */
+  static String exportSha256(Path dir, String image) throws Exception {
+    Path out = dir.resolve("export-" + UUID.randomUUID());
+    CephTestCluster.rbdCli("export", "--no-progress", image, out.toString());
+    try {
+      return sha256(out);
+    } finally {
+      Files.delete(out);
+    }
   }
 
   static String newId(Collection<String> ids) {

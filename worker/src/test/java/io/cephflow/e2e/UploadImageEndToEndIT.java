@@ -10,9 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -58,7 +56,7 @@ class UploadImageEndToEndIT {
     byte[] data = new byte[(int) (64 * MiB)];
     new Random(7).nextBytes(data);
     Files.write(src, data);
-    String sha = sha256(src);
+    String sha = ServerIts.sha256(src);
     String id = UUID.randomUUID().toString();
     String body = "{\"imageId\":\"" + id + "\",\"name\":\"random\",\"source\":\"" + src + "\",\"diskFormat\":\"raw\","
         + "\"checksum\":\"sha256:" + sha + "\"}";
@@ -91,7 +89,7 @@ class UploadImageEndToEndIT {
     }
 
     String image = "images/" + id;
-    assertThat(exportSha256(image)).isEqualTo(sha);
+    assertThat(ServerIts.exportSha256(dir, image)).isEqualTo(sha);
     String snaps = CephTestCluster.rbdCli("snap", "ls", "--format", "json", image);
     assertThat(snaps).contains("\"name\":\"snap\"").contains("\"protected\":\"true\"");
     String meta = CephTestCluster.rbdCli("image-meta", "list", "--format", "json", image);
@@ -122,20 +120,20 @@ class UploadImageEndToEndIT {
     String du = CephTestCluster.rbdCli("du", "--format", "json", "images/" + id);
     long used = Long.parseLong(du.replaceAll("(?s).*\"used_size\":(\\d+).*", "$1"));
     assertThat(used).isLessThanOrEqualTo(8 * 4 * MiB);
-    assertThat(exportSha256("images/" + id)).isEqualTo(sha256(src));
+    assertThat(ServerIts.exportSha256(dir, "images/" + id)).isEqualTo(ServerIts.sha256(src));
     purge(id);
 
     // the same file by path: holes skipped, not read, and hashed as zeros (SHA-256 and SHA-512)
-    String sha512 = digest(src, "SHA-512");
+    String sha512 = ServerIts.digest(src, "SHA-512");
     String local = UUID.randomUUID().toString();
     r = stack.post("/api/v1/images", "{\"imageId\":\"" + local + "\",\"name\":\"sparse\",\"source\":\"" + src
         + "\",\"diskFormat\":\"raw\",\"checksum\":\"sha512:" + sha512 + "\"}");
     assertThat(r.statusCode()).isEqualTo(202);
     done = stack.await(r.headers().firstValue("Location").orElseThrow(), Duration.ofMinutes(5));
-    assertThat(done).contains("\"status\":\"COMPLETED\"").contains(sha256(src));
+    assertThat(done).contains("\"status\":\"COMPLETED\"").contains(ServerIts.sha256(src));
     du = CephTestCluster.rbdCli("du", "--format", "json", "images/" + local);
     assertThat(Long.parseLong(du.replaceAll("(?s).*\"used_size\":(\\d+).*", "$1"))).isLessThanOrEqualTo(8 * 4 * MiB);
-    assertThat(exportSha256("images/" + local)).isEqualTo(sha256(src));
+    assertThat(ServerIts.exportSha256(dir, "images/" + local)).isEqualTo(ServerIts.sha256(src));
     purge(local);
   }
 
@@ -203,26 +201,4 @@ class UploadImageEndToEndIT {
     CephTestCluster.purge(new io.cephflow.ceph.ImageRef("images", id));
   }
 
-  static String sha256(Path p) throws Exception {
-    return digest(p, "SHA-256");
-  }
-
-  static String digest(Path p, String algorithm) throws Exception {
-    MessageDigest md = MessageDigest.getInstance(algorithm);
-    try (var in = Files.newInputStream(p)) {
-      byte[] buf = new byte[1 << 20];
-      for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
-    }
-    return HexFormat.of().formatHex(md.digest());
-  }
-
-  private static String exportSha256(String image) throws Exception {
-    Path out = dir.resolve("export-" + UUID.randomUUID());
-    CephTestCluster.rbdCli("export", "--no-progress", image, out.toString());
-    try {
-      return sha256(out);
-    } finally {
-      Files.delete(out);
-    }
-  }
 }

@@ -99,7 +99,7 @@ class VolumeFlowsIT {
     String snapName = "snapshot-" + s1;
     assertThat(rbd.snapshots().list(volume(v1))).filteredOn(s -> s.name().equals(snapName))
         .singleElement().extracting(SnapshotInfo::isProtected).isEqualTo(true);
-    String snapSha = exportSha256("volumes/volume-" + v1 + "@" + snapName);
+    String snapSha = ServerIts.exportSha256(dir, "volumes/volume-" + v1 + "@" + snapName);
 
     String never = fromSnapshot(v1, s1, ",\"flatten\":\"never\"");
     assertThat(rbd.images().stat(volume(never)).parent()).map(Object::toString)
@@ -108,7 +108,7 @@ class VolumeFlowsIT {
 
     String always = fromSnapshot(v1, s1, ",\"flatten\":\"always\"");
     assertThat(rbd.images().stat(volume(always)).parent()).isEmpty();
-    assertThat(exportSha256("volumes/volume-" + always)).isEqualTo(snapSha);
+    assertThat(ServerIts.exportSha256(dir, "volumes/volume-" + always)).isEqualTo(snapSha);
 
     String depth1 = fromSnapshot(v1, s1, ",\"flatten\":\"depth\",\"maxCloneDepth\":1");
     assertThat(rbd.images().stat(volume(depth1)).parent()).isEmpty();
@@ -128,7 +128,7 @@ class VolumeFlowsIT {
     done(stack.delete("/api/v1/volumes/" + v1 + "/snapshots/" + s1 + "?flattenDependents=true"));
     assertThat(rbd.snapshots().list(volume(v1))).isEmpty();
     assertThat(rbd.images().stat(volume(never)).parent()).isEmpty();
-    assertThat(exportSha256("volumes/volume-" + never)).isEqualTo(snapSha);
+    assertThat(ServerIts.exportSha256(dir, "volumes/volume-" + never)).isEqualTo(snapSha);
 
     // the image still has v1 cloned from it
     assertThat(failed(stack.delete("/api/v1/images/" + imageId), "InUse")).contains("volumes/volume-" + v1);
@@ -151,13 +151,13 @@ class VolumeFlowsIT {
     String s1 = newId();
     done(stack.post("/api/v1/volumes/" + v1 + "/snapshots", "{\"snapshotId\":\"" + s1 + "\"}"));
     String clone = fromSnapshot(v1, s1, ",\"flatten\":\"never\"");
-    String sha = exportSha256("volumes/volume-" + clone);
+    String sha = ServerIts.exportSha256(dir, "volumes/volume-" + clone);
 
     assertThat(failed(stack.delete("/api/v1/volumes/" + v1), "InUse")).contains("volumes/volume-" + clone);
     done(stack.delete("/api/v1/volumes/" + v1 + "?flattenDependents=true"));
     assertThat(rbd.images().exists(volume(v1))).isFalse();
     assertThat(rbd.images().stat(volume(clone)).parent()).isEmpty();
-    assertThat(exportSha256("volumes/volume-" + clone)).isEqualTo(sha);
+    assertThat(ServerIts.exportSha256(dir, "volumes/volume-" + clone)).isEqualTo(sha);
 
     // an image whose snap has clones, deleted with flattenDependents
     String v2 = newId();
@@ -262,13 +262,4 @@ class VolumeFlowsIT {
     return out;
   }
 
-  private static String exportSha256(String image) throws Exception {
-    Path out = dir.resolve("export-" + UUID.randomUUID());
-    CephTestCluster.rbdCli("export", "--no-progress", image, out.toString());
-    try {
-      return UploadImageEndToEndIT.sha256(out);
-    } finally {
-      Files.delete(out);
-    }
-  }
 }

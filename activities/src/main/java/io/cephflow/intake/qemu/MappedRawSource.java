@@ -5,7 +5,6 @@ import io.cephflow.intake.format.DiskFormat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -118,13 +117,7 @@ final class MappedRawSource implements DataSource {
     private NbdClient decoder() throws IOException {
         if (nbd == null) {
             nbdServer = QemuNbdServer.start(image, format, limits);
-            SocketChannel channel = nbdServer.connect();
-            try {
-                nbd = NbdClient.handshake(channel);
-            } catch (IOException e) {
-                channel.close();
-                throw nbdServer.explain(e);
-            }
+            nbd = nbdServer.client();
             if (nbd.size() != virtualSize) {
                 throw new IOException("qemu-nbd exports " + nbd.size() + " bytes, qemu-img map " + virtualSize);
             }

@@ -2,7 +2,6 @@ package io.cephflow.intake.qemu;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -41,18 +40,10 @@ final class NbdExtentSource implements RawExtentSource {
     }
 
     static NbdExtentSource open(QemuNbdServer server, int chunk) throws IOException {
-        SocketChannel channel = null;
         try {
-            channel = server.connect();
-            NbdClient client = NbdClient.handshake(channel);
+            NbdClient client = server.client();
             return new NbdExtentSource(server, client, ByteBuffer.allocateDirect(chunk), 0, client.size());
-        } catch (IOException e) {
-            IOException why = server.explain(e);
-            closeQuietly(channel);
-            server.close();
-            throw why;
-        } catch (RuntimeException e) {
-            closeQuietly(channel);
+        } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
         }
@@ -112,16 +103,6 @@ final class NbdExtentSource implements RawExtentSource {
             ready.add(new RawExtent(dataPos + runStart, buf.slice(runStart, len - runStart)));
         }
         dataPos += len;
-    }
-
-    private static void closeQuietly(SocketChannel channel) {
-        try {
-            if (channel != null) {
-                channel.close();
-            }
-        } catch (IOException ignored) {
-            // the server is being killed anyway
-        }
     }
 
     @Override

@@ -98,6 +98,34 @@ final class QemuNbdServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Connects and completes the NBD handshake. On failure the connection is closed and the error
+     * explained by what happened to the process; the server stays for its owner to close.
+     */
+    NbdClient client() throws IOException {
+        SocketChannel channel = null;
+        try {
+            channel = connect();
+            return NbdClient.handshake(channel);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw explain(e);
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException ignored) {
+            // the process is being stopped anyway
+        }
+    }
+
     /** Explains a broken connection by what happened to the process, when it is dead. */
     IOException explain(IOException cause) {
         try {

@@ -1,5 +1,6 @@
 package io.cephflow.activities;
 
+import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.RbdException;
 import io.cephflow.ceph.RbdMetadata;
 import io.cephflow.intake.ImageConverter;
@@ -31,12 +32,12 @@ public class ConvertActivitiesImpl implements ConvertActivities, CephflowActivit
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     long resumeFrom = ctx.getHeartbeatDetails(long[].class).map(d -> d[0]).orElse(0L);
     DiskFormat format = ImportActivitiesImpl.format(diskFormat);
+    ImageRef into = StorageActivitiesImpl.ref(target);
     try (LiveHeartbeat progress = LiveHeartbeat.start(ctx, resumeFrom)) {
-      ImageConverter.Result r = converter.convert(StorageActivitiesImpl.ref(source), format,
-          StorageActivitiesImpl.ref(target), resumeFrom, progress);
+      ImageConverter.Result r = converter.convert(StorageActivitiesImpl.ref(source), format, into, resumeFrom, progress);
       // provenance of what was written: the digest of the raw image, checkable with rbd export
-      metadata.set(StorageActivitiesImpl.ref(target), Provenance.SHA256, r.sha256());
-      metadata.set(StorageActivitiesImpl.ref(target), Provenance.VIRTUAL_SIZE, Long.toString(r.virtualSizeBytes()));
+      metadata.set(into, Provenance.SHA256, r.sha256());
+      metadata.set(into, Provenance.VIRTUAL_SIZE, Long.toString(r.virtualSizeBytes()));
       return new ConvertResult(r.virtualSizeBytes(), r.bytesWritten(), r.sha256());
     } catch (UnsafeImageException e) {
       throw ActivityErrors.of(e);

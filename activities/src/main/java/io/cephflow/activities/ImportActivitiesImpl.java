@@ -86,7 +86,7 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
         throw ApplicationFailure.newNonRetryableFailure("the source changed size: " + opened.length()
             + " bytes now, " + request.expectedSizeBytes() + " when probed", Failures.SOURCE_LENGTH_MISMATCH);
       }
-      Written w = opened.file() != null ? writeFile(opened.file(), target, resumeFrom, request, progress)
+      WriteResult w = opened.file() != null ? writeFile(opened.file(), target, resumeFrom, request, progress)
           : writeStream(opened, target, resumeFrom, request, progress);
       if (w.bytesRead() == 0) {
         throw ApplicationFailure.newNonRetryableFailure(request.source() + " is empty", Failures.SOURCE_EMPTY);
@@ -95,7 +95,7 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
         throw ApplicationFailure.newNonRetryableFailure("the source ended after " + w.bytesRead()
             + " of " + request.expectedSizeBytes() + " bytes", Failures.SOURCE_LENGTH_MISMATCH);
       }
-      return new WriteResult(w.bytesRead(), w.bytesWritten(), w.sha256(), w.checksum());
+      return w;
     } catch (SourceException e) {
       throw ActivityErrors.of(e);
     } catch (RbdException e) {
@@ -107,27 +107,25 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
     }
   }
 
-  private record Written(long bytesRead, long bytesWritten, String sha256, String checksum) {}
-
   /**
    * A local file: its holes are skipped (SEEK_DATA/SEEK_HOLE), never read, and hashed as the
    * zeros they are; the data is read once, straight into the writer's buffers.
    */
-  private Written writeFile(Path file, ImageRef target, long resumeFrom, WriteRequest request, Progress progress)
+  private WriteResult writeFile(Path file, ImageRef target, long resumeFrom, WriteRequest request, Progress progress)
       throws IOException {
     try (RawDigest data = new RawDigest(new SparseFileDataSource(file), request.checksumAlgorithm())) {
       ImportResult r = rbd.streams().write(target, data, resumeFrom, progress);
-      return new Written(data.size(), r.bytesWritten(), data.hexDigest(), data.extraHexDigest());
+      return new WriteResult(data.size(), r.bytesWritten(), data.hexDigest(), data.extraHexDigest());
     }
   }
 
   /** A URL: every byte arrives, is hashed and checked against the size cap on the way. */
-  private Written writeStream(Sources.Opened opened, ImageRef target, long resumeFrom, WriteRequest request,
+  private WriteResult writeStream(Sources.Opened opened, ImageRef target, long resumeFrom, WriteRequest request,
       Progress progress) throws IOException {
     try (StreamDataSource data = new StreamDataSource(opened.body(), opened.length(), "SHA-256",
         request.checksumAlgorithm(), sources.policy().maxBytes())) {
       ImportResult r = rbd.streams().write(target, data, resumeFrom, progress);
-      return new Written(r.bytesRead(), r.bytesWritten(), data.hexDigest(), data.extraHexDigest());
+      return new WriteResult(r.bytesRead(), r.bytesWritten(), data.hexDigest(), data.extraHexDigest());
     }
   }
 

@@ -1,5 +1,6 @@
 package io.cephflow.intake;
 
+import io.cephflow.ceph.DataSource;
 import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.ImportResult;
 import io.cephflow.ceph.Progress;
@@ -59,10 +60,7 @@ public final class ImageConverter {
     if (format == DiskFormat.RAW || format == DiskFormat.ISO) {
       long size = rbd.images().stat(source).sizeBytes();
       requireFits(size, targetSize, target);
-      try (RawDigest data = new RawDigest(new RbdReadSource(rbd.streams(), source, size))) {
-        ImportResult r = rbd.streams().write(target, data, resumeFrom, progress);
-        return new Result(size, r.bytesWritten(), data.hexDigest());
-      }
+      return write(new RbdReadSource(rbd.streams(), source, size), size, target, resumeFrom, progress);
     }
     Path file = scratch.newFile("convert");
     try {
@@ -71,12 +69,19 @@ public final class ImageConverter {
       }
       VettedImage vetted = intake.vet(file, format);
       requireFits(vetted.virtualSize(), targetSize, target);
-      try (RawDigest data = new RawDigest(qemu.openRawData(file, format, vetted.virtualSize()))) {
-        ImportResult r = rbd.streams().write(target, data, resumeFrom, progress);
-        return new Result(vetted.virtualSize(), r.bytesWritten(), data.hexDigest());
-      }
+      return write(qemu.openRawData(file, format, vetted.virtualSize()), vetted.virtualSize(), target, resumeFrom,
+          progress);
     } finally {
       ScratchArea.delete(file);
+    }
+  }
+
+  /** Writes the raw view ({@code size} bytes) into the target, hashing it on the way; closes {@code raw}. */
+  private Result write(DataSource raw, long size, ImageRef target, long resumeFrom, Progress progress)
+      throws IOException {
+    try (RawDigest data = new RawDigest(raw)) {
+      ImportResult r = rbd.streams().write(target, data, resumeFrom, progress);
+      return new Result(size, r.bytesWritten(), data.hexDigest());
     }
   }
 

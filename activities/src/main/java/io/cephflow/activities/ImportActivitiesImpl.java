@@ -46,12 +46,20 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
   private final Rbd rbd;
   private final ScratchArea scratch;
   private final ImageIntake intake;
+  private final String hostQueue;
 
-  public ImportActivitiesImpl(Sources sources, Rbd rbd, ScratchArea scratch, ImageIntake intake) {
+  /** @param hostQueue the task queue this worker's host polls, where its scratch files can be reached */
+  public ImportActivitiesImpl(Sources sources, Rbd rbd, ScratchArea scratch, ImageIntake intake, String hostQueue) {
     this.sources = sources;
     this.rbd = rbd;
     this.scratch = scratch;
     this.intake = intake;
+    this.hostQueue = hostQueue;
+  }
+
+  @Override
+  public String hostQueue() {
+    return hostQueue;
   }
 
   @Override
@@ -200,10 +208,10 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
     }
   }
 
-  /** The file lives on one worker; a retry elsewhere (or after a restart) cannot find it. */
-  private static ApplicationFailure missingScratch(String key) {
-    return ApplicationFailure.newNonRetryableFailure("scratch file " + key + " is gone (staged on another "
-        + "worker, or removed)", Failures.SOURCE_NOT_FOUND);
+  /** Flows send every step on a file to the host that staged it; so it was removed meanwhile. */
+  private ApplicationFailure missingScratch(String key) {
+    return ApplicationFailure.newNonRetryableFailure("scratch file " + key + " is not on " + hostQueue
+        + " (removed, or staged on another host)", Failures.SOURCE_NOT_FOUND);
   }
 
   static DiskFormat format(String name) {

@@ -84,19 +84,10 @@ class DomainSpecValidationTest {
   }
 
   @Test
-  void settingsAndHostRouting() {
+  void settings() {
     assertThat(new LibvirtSettings("qemu:///system", Path.of("/etc/cephflow/qemu-ceph.conf"), null).cephMountTimeout())
         .isEqualTo(LibvirtSettings.DEFAULT_CEPH_MOUNT_TIMEOUT);
     assertThatThrownBy(() -> new LibvirtSettings("xen:///", Path.of("/x"), Duration.ofSeconds(1)))
-        .isInstanceOf(IllegalArgumentException.class);
-    HypervisorHosts hosts = new HypervisorHosts(List.of(
-        new HypervisorHosts.Host("hv1", "qemu+ssh://root@hv1/system"),
-        new HypervisorHosts.Host("hv2", "qemu+tcp://hv2/system")));
-    assertThat(hosts.host("hv2").uri()).isEqualTo("qemu+tcp://hv2/system");
-    assertThat(hosts.host("hv1").name()).isEqualTo("hv1");
-    assertThatThrownBy(() -> hosts.host("hv3")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new HypervisorHosts(List.of(
-        new HypervisorHosts.Host("hv1", "qemu:///system"), new HypervisorHosts.Host("hv1", "qemu:///system"))))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

@@ -13,10 +13,6 @@ import java.util.Map;
  * progress); the typed bad-input failures are declared non-retryable by type.
  */
 public final class ActivityOptionsFactory {
-  static final String[] NON_RETRYABLE = {Failures.INVALID_REQUEST, Failures.SOURCE_NOT_FOUND,
-      Failures.SOURCE_FORBIDDEN, Failures.SOURCE_EMPTY, Failures.SOURCE_TOO_LARGE, Failures.CHECKSUM_MISMATCH,
-      Failures.UNSUPPORTED_FORMAT, Failures.UNSAFE_IMAGE, Failures.CONFLICT, Failures.NOT_FOUND, Failures.IN_USE,
-      Failures.PERMISSION_DENIED, Failures.POLICY};
 
   /** Built-in settings for the long activities; configuration overrides them. */
   static final Map<String, WorkerProperties.ActivitySettings> LONG = Map.of(
@@ -55,7 +51,7 @@ public final class ActivityOptionsFactory {
             .setInitialInterval(first(s.initialInterval(), d == null ? null : d.initialInterval(), Duration.ofSeconds(1)))
             .setMaximumInterval(first(s.maxInterval(), d == null ? null : d.maxInterval(), Duration.ofMinutes(1)))
             .setMaximumAttempts(attempts)
-            .setDoNotRetry(NON_RETRYABLE)
+            .setDoNotRetry(Failures.NON_RETRYABLE)
             .build());
     if (heartbeat != null) b.setHeartbeatTimeout(heartbeat);
     return b.build();

@@ -28,8 +28,8 @@ import org.springframework.context.annotation.DependsOn;
 import io.temporal.worker.WorkerFactory;
 
 /**
- * This worker's hypervisor: the libvirt port, the hypervisor activities, and a Temporal worker
- * on the host's own task queue that runs only them (the storage queue's worker never does).
+ * This worker's hypervisor: the libvirt port and the hypervisor activities, served on the host's
+ * own task queue (made by TemporalConfig; the storage queue's worker never runs them).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(prefix = "cephflow.libvirt", name = "enabled", havingValue = "true", matchIfMissing = true)
@@ -66,7 +66,7 @@ public class HypervisorConfig {
   @Bean
   HostWorker hostWorker(WorkerFactory factory, LibvirtProperties props, HypervisorActivitiesImpl activities) {
     String queue = TaskQueues.host(props.host());
-    factory.newWorker(queue).registerActivitiesImplementations(activities);
+    factory.getWorker(queue).registerActivitiesImplementations(activities);
     LoggerFactory.getLogger(HypervisorConfig.class).info("hypervisor {} ({}) serves task queue {}",
         props.host(), props.uri(), queue);
     return new HostWorker(props.host(), queue);

@@ -12,10 +12,12 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * {@code cephflow.libvirt.*}: this worker's hypervisor. A worker runs on each hypervisor and
- * polls its own task queue, {@code TaskQueues.host(host)}.
+ * polls its own task queue, {@code TaskQueues.host(host)}, for libvirt steps and for every step
+ * on a file in its scratch area (so {@code host} is needed, and must be unique per scratch area,
+ * even when libvirt is disabled).
  *
  * @param enabled   false for a worker that runs storage work only (no libvirtd next to it)
- * @param host      this hypervisor's name, the one server requests give
+ * @param host      this host's name, the one server requests give as hypervisor
  * @param monitors  {@code host:port} of each Ceph monitor as qemu should reach it; empty: read
  *                  {@code mon_host} from {@code cephflow.ceph.conf}
  * @param cephConf  the timeouts-only ceph.conf written here for qemu's rbd driver

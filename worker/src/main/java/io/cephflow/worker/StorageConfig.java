@@ -11,6 +11,7 @@ import io.cephflow.intake.ImageIntake;
 import io.cephflow.transfer.ScratchArea;
 import io.cephflow.transfer.SourcePolicy;
 import io.cephflow.transfer.Sources;
+import io.cephflow.workflows.common.TaskQueues;
 import java.util.Set;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
@@ -44,8 +45,9 @@ public class StorageConfig {
   }
 
   @Bean
-  ImportActivitiesImpl importActivities(Sources sources, Rbd rbd, ScratchArea scratch, ImageIntake intake) {
-    return new ImportActivitiesImpl(sources, rbd, scratch, intake);
+  ImportActivitiesImpl importActivities(Sources sources, Rbd rbd, ScratchArea scratch, ImageIntake intake,
+                                        LibvirtProperties host) {
+    return new ImportActivitiesImpl(sources, rbd, scratch, intake, TaskQueues.host(host.host()));
   }
 
   /** A real round trip: listing a pool reads its directory object from an OSD. */

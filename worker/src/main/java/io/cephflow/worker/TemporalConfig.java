@@ -3,6 +3,7 @@ package io.cephflow.worker;
 import com.uber.m3.tally.RootScopeBuilder;
 import com.uber.m3.tally.Scope;
 import io.cephflow.activities.CephflowActivities;
+import io.cephflow.activities.ImportActivitiesImpl;
 import io.cephflow.worker.faults.KillSwitch;
 import io.cephflow.worker.faults.KillSwitchInterceptor;
 import io.cephflow.workflows.common.TaskQueues;
@@ -63,7 +64,8 @@ public class TemporalConfig {
   }
 
   @Bean(destroyMethod = "shutdown")
-  WorkerFactory workerFactory(WorkflowClient client, WorkerProperties props, List<CephflowActivities> activities) {
+  WorkerFactory workerFactory(WorkflowClient client, WorkerProperties props, List<CephflowActivities> activities,
+                              ImportActivitiesImpl imports, LibvirtProperties host) {
     SearchAttributes.ensureRegistered(client.getWorkflowServiceStubs(), props.temporal().namespace());
     WorkerFactoryOptions.Builder options = WorkerFactoryOptions.newBuilder();
     KillSwitch kill = KillSwitch.parse(props.faults().kill());
@@ -81,6 +83,9 @@ public class TemporalConfig {
         .setActivityOptions(ActivityOptionsFactory.perType(props.activities()))
         .build(), WorkflowCatalog.IMPLEMENTATIONS.toArray(new Class<?>[0]));
     worker.registerActivitiesImplementations(activities.toArray());
+    // this host's own queue: steps on a file in this worker's scratch area (and, with libvirt,
+    // HypervisorConfig adds this hypervisor's steps)
+    factory.newWorker(TaskQueues.host(host.host())).registerActivitiesImplementations(imports);
     return factory;
   }
 
@@ -88,7 +93,8 @@ public class TemporalConfig {
   @EventListener(ApplicationReadyEvent.class)
   public void startWorkers(ApplicationReadyEvent event) {
     event.getApplicationContext().getBean(WorkerFactory.class).start();
-    log.info("cephflow workers polling task queue {}", TaskQueues.STORAGE);
+    log.info("cephflow workers polling task queues {} and {}", TaskQueues.STORAGE,
+        TaskQueues.host(event.getApplicationContext().getBean(LibvirtProperties.class).host()));
   }
 
   /** Holds the embedded server, when there is one. */

@@ -50,7 +50,7 @@ final class CrashHarness implements AutoCloseable {
 
   CrashHarness(Path sources, Path work) throws Exception {
     this.sources = sources;
-    this.work = work;
+    this.work = fresh(work);
     this.libvirtUri = ServerIts.requireDevServices();
     this.target = System.getenv("CEPHFLOW_E2E_TEMPORAL");
     this.namespace = System.getenv().getOrDefault("CEPHFLOW_E2E_NAMESPACE", "default");
@@ -78,6 +78,16 @@ final class CrashHarness implements AutoCloseable {
     }
   }
 
+  /** An earlier run's state (scratch files, logs) must not count in this one. */
+  private static Path fresh(Path dir) throws Exception {
+    if (Files.exists(dir)) {
+      try (var walk = Files.walk(dir)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    return Files.createDirectories(dir);
+  }
+
   CephflowClient client() {
     return client;
   }
@@ -92,7 +102,7 @@ final class CrashHarness implements AutoCloseable {
    * finishes the flow, which must complete. Fails if a rule is never reached.
    */
   OperationStatus crashThrough(Supplier<String> startFlow, String... kills) throws Exception {
-    for (Process p : workers) stop(p); // one worker at a time, whatever an earlier failure left running
+    stopAll(); // one worker at a time, whatever an earlier failure left running
     String op = null;
     for (String kill : kills) {
       Process w = startWorker(kill);
@@ -109,7 +119,7 @@ final class CrashHarness implements AutoCloseable {
     return done;
   }
 
-  private void awaitSuicide(Process w, String op, String kill) throws Exception {
+  void awaitSuicide(Process w, String op, String kill) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
     while (!w.waitFor(500, TimeUnit.MILLISECONDS)) {
       WorkflowExecutionStatus s = describe(op);
@@ -129,6 +139,14 @@ final class CrashHarness implements AutoCloseable {
 
   /** A worker process (storage and host-queue workers), armed with {@code kill} unless null. */
   private Process startWorker(String kill) throws Exception {
+    return startWorker(kill, null);
+  }
+
+  /**
+   * @param host null: the default host, with libvirt; else a storage-only worker of that host
+   *             name with its own state (and so scratch) directory, {@link #stateDir}
+   */
+  Process startWorker(String kill, String host) throws Exception {
     Path jar;
     try (var files = Files.list(Path.of("target"))) {
       jar = files.filter(p -> p.toString().endsWith("-exec.jar")).findFirst()
@@ -138,11 +156,15 @@ final class CrashHarness implements AutoCloseable {
         "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--server.port=0",
         "--cephflow.temporal.target=" + target, "--cephflow.temporal.namespace=" + namespace,
         "--cephflow.sources.local-roots=" + sources, "--cephflow.sources.allow-loopback=true",
-        "--cephflow.intake.state-dir=" + work.resolve("state"),
+        "--cephflow.intake.state-dir=" + stateDir(host),
         // a killed short activity is retried once its start-to-close passes
         "--cephflow.activities.defaults.start-to-close=15s",
         "--cephflow.activities.defaults.initial-interval=500ms"));
-    cmd.addAll(ServerIts.hypervisorArgs(work, libvirtUri));
+    if (host == null) {
+      cmd.addAll(ServerIts.hypervisorArgs(work, libvirtUri));
+    } else {
+      cmd.addAll(List.of("--cephflow.libvirt.enabled=false", "--cephflow.libvirt.host=" + host));
+    }
     for (String type : LONG) {
       cmd.add("--cephflow.activities.types." + type + ".heartbeat=4s");
       cmd.add("--cephflow.activities.types." + type + ".initial-interval=500ms");
@@ -162,8 +184,18 @@ final class CrashHarness implements AutoCloseable {
     return p;
   }
 
+  /** The worker's state directory; its scratch area is {@code scratch} in there. */
+  Path stateDir(String host) {
+    return work.resolve(host == null ? "state" : "state-" + host);
+  }
+
   private Path log(Process p) {
     return work.resolve("worker-" + (workers.indexOf(p) + 1) + ".log");
+  }
+
+  /** Stops every worker this harness started that still runs. */
+  void stopAll() throws InterruptedException {
+    for (Process p : workers) stop(p);
   }
 
   private static void stop(Process p) throws InterruptedException {

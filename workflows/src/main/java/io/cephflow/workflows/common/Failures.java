@@ -38,6 +38,11 @@ public final class Failures {
   /** Policy forbids the requested path (e.g. the slow download path). */
   public static final String POLICY = "PolicyViolation";
 
+  /** Bad input: retrying cannot help (also what the worker declares non-retryable per type). */
+  public static final String[] NON_RETRYABLE = {INVALID_REQUEST, SOURCE_NOT_FOUND, SOURCE_FORBIDDEN, SOURCE_EMPTY,
+      SOURCE_TOO_LARGE, CHECKSUM_MISMATCH, UNSUPPORTED_FORMAT, UNSAFE_IMAGE, CONFLICT, NOT_FOUND, IN_USE,
+      PERMISSION_DENIED, POLICY};
+
   private Failures() {}
 
   /** The non-retryable failure of a malformed request, with the reason it names. */

@@ -2,6 +2,7 @@ package io.cephflow.workflows.image;
 
 import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.HostRouting;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;
@@ -22,19 +23,22 @@ import org.slf4j.Logger;
 
 /**
  * See {@link UploadImageWorkflow}. Raw sources stream into the image; any other format must be
- * inspected before anything is created, which needs the whole file: it is staged in the worker's
+ * inspected before anything is created, which needs the whole file: it is staged in a worker's
  * scratch area (removed by a compensation on failure and in a finally on success), vetted, and
- * written as it is. Activity options come from the worker, per activity type.
+ * written as it is, every step on that worker's host queue. Activity options come from the worker, per activity type.
  */
 public class UploadImageWorkflowImpl implements UploadImageWorkflow {
   /** An image of unknown length is created this large (thin) and shrunk to what arrived. */
   static final long UNKNOWN_SIZE_CAP = 1L << 40;
+  static final String HOST_AFFINITY = "staged-file-host-affinity";
   private static final Logger log = Workflow.getLogger(UploadImageWorkflowImpl.class);
 
   private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
   private final ImportActivities imports = Workflow.newActivityStub(ImportActivities.class);
   private OperationProgress progress = OperationProgress.at("validate");
   private String scratchKey;
+  /** The activities on the host that holds the staged file. */
+  private ImportActivities scratch;
   private boolean scratchRemoved;
 
   /** What landed in the image, whichever path wrote it. */
@@ -107,25 +111,36 @@ public class UploadImageWorkflowImpl implements UploadImageWorkflow {
     String owner = Workflow.getInfo().getWorkflowId();
     String key = "upload-" + request.imageId();
     progress = OperationProgress.at("fetch");
+    scratch = scratchHost();
     undo.add("remove scratch file " + key, () -> {
-      imports.removeStaged(key);
+      scratch.removeStaged(key);
       scratchRemoved = true;
     });
     scratchKey = key;
-    StagedSource staged = imports.stageSource(new ImportActivities.StageRequest(request.source(), key,
+    StagedSource staged = scratch.stageSource(new ImportActivities.StageRequest(request.source(), key,
         checksum == null ? null : checksum.algorithm()));
     verifyChecksum(checksum, staged.sha256(), staged.checksum());
 
     progress = new OperationProgress("inspect", staged.sizeBytes(), staged.sizeBytes());
-    VettedSource vetted = imports.vetStaged(key, request.diskFormat());
+    VettedSource vetted = scratch.vetStaged(key, request.diskFormat());
 
     progress = new OperationProgress("create-image", 0, staged.sizeBytes());
     undo.add("remove image " + ref, () -> storage.removeImage(ref, owner));
     storage.createImage(ref, staged.sizeBytes(), owner);
 
     progress = new OperationProgress("write", 0, staged.sizeBytes());
-    WriteResult written = imports.writeStaged(key, ref);
+    WriteResult written = scratch.writeStaged(key, ref);
     return new Landed(written.bytesRead(), vetted.virtualSizeBytes(), staged.sha256());
+  }
+
+  /**
+   * The staged file lives on the host that downloaded it: with several workers, vetting and
+   * writing it anywhere else would not find it. Histories from before this change ran every
+   * step on the storage queue.
+   */
+  private ImportActivities scratchHost() {
+    if (Workflow.getVersion(HOST_AFFINITY, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) return imports;
+    return HostRouting.on(ImportActivities.class, imports.hostQueue());
   }
 
   /**
@@ -137,7 +152,7 @@ public class UploadImageWorkflowImpl implements UploadImageWorkflow {
     String key = scratchKey;
     Workflow.newDetachedCancellationScope(() -> {
       try {
-        imports.removeStaged(key);
+        scratch.removeStaged(key);
         scratchRemoved = true;
       } catch (TemporalFailure e) {
         log.warn("could not remove scratch file {}: {}", key, e.getMessage());

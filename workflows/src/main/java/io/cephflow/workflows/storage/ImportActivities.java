@@ -6,7 +6,8 @@ import io.temporal.activity.ActivityInterface;
 /**
  * Moving untrusted data from a source (file or URL) into RBD. Raw sources stream straight into
  * the image; other formats are staged in the worker's private scratch area, vetted there, and
- * written as they are (the image keeps its declared format, as Glance keeps it).
+ * written as they are (the image keeps its declared format, as Glance keeps it). A staged file
+ * lives on one host: every step on it runs on that host's task queue ({@link #hostQueue}).
  */
 @ActivityInterface
 public interface ImportActivities {
@@ -21,6 +22,13 @@ public interface ImportActivities {
    * after a retry. Returns what was read, its SHA-256 and the requested checksum.
    */
   WriteResult writeFromSource(WriteRequest request);
+
+  /**
+   * The task queue of the worker that runs this call ({@code TaskQueues.host(its host)}), which
+   * also serves these activities: a flow that stages a file asks once, then sends every step on
+   * that file there.
+   */
+  String hostQueue();
 
   /**
    * Downloads the source into the scratch file named by {@code scratchKey} (a private 0700

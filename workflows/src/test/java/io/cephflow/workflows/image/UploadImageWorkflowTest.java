@@ -16,6 +16,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoMoreInteractions;
 import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
@@ -23,12 +24,17 @@ import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.SnapRef;
+import io.cephflow.workflows.common.TaskQueues;
 import io.cephflow.workflows.storage.ImportActivities;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.testing.WorkflowTestBed;
+import io.temporal.activity.ActivityOptions;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.worker.WorkflowImplementationOptions;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +51,11 @@ class UploadImageWorkflowTest {
 
   final StorageActivities storage = mock(StorageActivities.class, withSettings().withoutAnnotations());
   final ImportActivities imports = mock(ImportActivities.class, withSettings().withoutAnnotations());
-  final WorkflowTestBed bed = new WorkflowTestBed(UploadImageWorkflowImpl.class, storage, imports);
+  /** The same activities on the host that stages a file: every step on the file must run there. */
+  final ImportActivities onHost = mock(ImportActivities.class, withSettings().withoutAnnotations());
+  static final String HOST_QUEUE = TaskQueues.host("h1");
+  final WorkflowTestBed bed = new WorkflowTestBed(UploadImageWorkflowImpl.class, Map.of(HOST_QUEUE, onHost),
+      storage, imports);
 
   @AfterEach
   void close() {
@@ -181,10 +191,11 @@ class UploadImageWorkflowTest {
   }
 
   void stagedQcow2() {
-    when(imports.stageSource(any())).thenReturn(new ImportActivities.StagedSource(KEY, FILE, SHA, SHA512));
-    when(imports.vetStaged(anyString(), anyString()))
+    when(imports.hostQueue()).thenReturn(HOST_QUEUE);
+    when(onHost.stageSource(any())).thenReturn(new ImportActivities.StagedSource(KEY, FILE, SHA, SHA512));
+    when(onHost.vetStaged(anyString(), anyString()))
         .thenReturn(new ImportActivities.VettedSource("qcow2", VIRTUAL, FILE));
-    when(imports.writeStaged(anyString(), any())).thenReturn(new ImportActivities.WriteResult(FILE, FILE, SHA, null));
+    when(onHost.writeStaged(anyString(), any())).thenReturn(new ImportActivities.WriteResult(FILE, FILE, SHA, null));
   }
 
   @Test
@@ -192,40 +203,65 @@ class UploadImageWorkflowTest {
     stagedQcow2();
     UploadImageResult r = runQcow2("sha512:" + SHA512);
     assertThat(r).isEqualTo(new UploadImageResult(ID, "images", ID, "snap", FILE, SHA));
-    InOrder order = inOrder(storage, imports);
-    order.verify(imports).stageSource(new ImportActivities.StageRequest("https://example.org/cirros.qcow2", KEY,
+    InOrder order = inOrder(storage, imports, onHost);
+    order.verify(onHost).stageSource(new ImportActivities.StageRequest("https://example.org/cirros.qcow2", KEY,
         "SHA-512"));
-    order.verify(imports).vetStaged(KEY, "qcow2");
+    order.verify(onHost).vetStaged(KEY, "qcow2");
     order.verify(storage).createImage(REF, FILE, OWNER);
-    order.verify(imports).writeStaged(KEY, REF);
+    order.verify(onHost).writeStaged(KEY, REF);
     order.verify(storage).createSnapshot(SNAP);
     order.verify(storage).protectSnapshot(SNAP);
     order.verify(storage).setMetadata(eq(REF), argThat(m -> Long.toString(VIRTUAL).equals(m.get(Provenance.VIRTUAL_SIZE))
         && "qcow2".equals(m.get(Provenance.FORMAT)) && Long.toString(FILE).equals(m.get(Provenance.SIZE))));
-    order.verify(imports).removeStaged(KEY);
-    verify(imports, times(1)).removeStaged(KEY);
+    order.verify(onHost).removeStaged(KEY);
+    verify(onHost, times(1)).removeStaged(KEY);
     verify(imports, never()).probeSource(anyString(), anyString());
     verify(storage, never()).removeImage(any(), any());
+    // asked once where the file will live; nothing on the file ran anywhere else
+    verify(imports, times(1)).hostQueue();
+    verifyNoMoreInteractions(imports);
+    verify(onHost, never()).hostQueue();
+    bed.recordHistory(OWNER, "upload-image-staged");
+  }
+
+  @Test
+  void aStagingHostThatStopsPollingFailsTheUploadInsteadOfHangingAndCreatesNothing() {
+    stagedQcow2();
+    when(imports.hostQueue()).thenReturn(TaskQueues.host("gone"));
+    // the test server does not skip time while a task waits for a poller: shorten the wait as
+    // the worker's per-type options can
+    ActivityOptions shortWait = ActivityOptions.newBuilder().setScheduleToStartTimeout(Duration.ofSeconds(1)).build();
+    var options = WorkflowImplementationOptions.newBuilder(WorkflowTestBed.OPTIONS)
+        .setActivityOptions(Map.of("StageSource", shortWait, "RemoveStaged", shortWait)).build();
+    try (WorkflowTestBed gone = new WorkflowTestBed(UploadImageWorkflowImpl.class, options, Map.of(HOST_QUEUE, onHost),
+        storage, imports)) {
+      assertThatThrownBy(() -> gone.start(UploadImageWorkflow.class, OWNER).upload(new UploadImageRequest(ID,
+          "cirros", "https://example.org/cirros.qcow2", "qcow2", null)))
+          .isInstanceOf(WorkflowFailedException.class)
+          .hasRootCauseInstanceOf(io.temporal.failure.TimeoutFailure.class);
+    }
+    verify(storage, never()).createImage(any(), anyLong(), anyString());
+    verify(onHost, never()).stageSource(any());
   }
 
   @Test
   void aFailedScratchCleanupAfterSuccessDoesNotUndoTheImage() {
     stagedQcow2();
-    doThrow(bad(Failures.PERMISSION_DENIED)).when(imports).removeStaged(anyString());
+    doThrow(bad(Failures.PERMISSION_DENIED)).when(onHost).removeStaged(anyString());
     assertThat(runQcow2(null).sizeBytes()).isEqualTo(FILE);
     verify(storage, never()).removeImage(any(), any());
   }
 
   /** The staged path's steps; the scratch file is removed last, exactly once, on every failure. */
   enum StagedStep {
-    STAGE(t -> when(t.imports.stageSource(any())).thenThrow(bad(Failures.SOURCE_LENGTH_MISMATCH)), "removeStaged"),
-    CHECKSUM(t -> when(t.imports.stageSource(any()))
+    STAGE(t -> when(t.onHost.stageSource(any())).thenThrow(bad(Failures.SOURCE_LENGTH_MISMATCH)), "removeStaged"),
+    CHECKSUM(t -> when(t.onHost.stageSource(any()))
         .thenReturn(new ImportActivities.StagedSource(KEY, FILE, SHA, "d".repeat(128))), "removeStaged"),
-    VET(t -> when(t.imports.vetStaged(anyString(), anyString())).thenThrow(bad(Failures.UNSAFE_IMAGE)),
+    VET(t -> when(t.onHost.vetStaged(anyString(), anyString())).thenThrow(bad(Failures.UNSAFE_IMAGE)),
         "removeStaged"),
     CREATE(t -> doThrow(bad(Failures.CONFLICT)).when(t.storage).createImage(any(), anyLong(), anyString()),
         "removeImage", "removeStaged"),
-    WRITE(t -> when(t.imports.writeStaged(anyString(), any())).thenThrow(bad(Failures.NO_SPACE)),
+    WRITE(t -> when(t.onHost.writeStaged(anyString(), any())).thenThrow(bad(Failures.NO_SPACE)),
         "removeImage", "removeStaged"),
     SNAPSHOT(t -> doThrow(bad(Failures.NO_SPACE)).when(t.storage).createSnapshot(any()),
         "removeSnapshot", "removeImage", "removeStaged"),
@@ -251,17 +287,17 @@ class UploadImageWorkflowTest {
     assertThatThrownBy(() -> runQcow2("sha512:" + SHA512)).isInstanceOf(WorkflowFailedException.class)
         .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(
             step == StagedStep.CHECKSUM ? Failures.CHECKSUM_MISMATCH : WorkflowTestBed.injectedType(e)));
-    InOrder order = inOrder(storage, imports);
+    InOrder order = inOrder(storage, imports, onHost);
     for (String undo : step.undos) {
       switch (undo) {
         case "unprotectSnapshot" -> order.verify(storage).unprotectSnapshot(SNAP);
         case "removeSnapshot" -> order.verify(storage).removeSnapshot(SNAP);
         case "removeImage" -> order.verify(storage).removeImage(REF, OWNER);
-        case "removeStaged" -> order.verify(imports).removeStaged(KEY);
+        case "removeStaged" -> order.verify(onHost).removeStaged(KEY);
         default -> throw new AssertionError(undo);
       }
     }
-    verify(imports, times(1)).removeStaged(KEY);
+    verify(onHost, times(1)).removeStaged(KEY);
     if (!step.undos.contains("removeImage")) verify(storage, never()).removeImage(any(), any());
     if (!step.undos.contains("removeSnapshot")) verify(storage, never()).removeSnapshot(any());
     if (!step.undos.contains("unprotectSnapshot")) verify(storage, never()).unprotectSnapshot(any());

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** A TestWorkflowEnvironment with one worker, fast retries and the given mocked activities. */
 public final class WorkflowTestBed implements AutoCloseable {
@@ -49,9 +50,24 @@ public final class WorkflowTestBed implements AutoCloseable {
   }
 
   public WorkflowTestBed(Class<?> workflowImpl, Object... activities) {
+    this(workflowImpl, Map.of(), activities);
+  }
+
+  /**
+   * @param hostActivities activities served by another task queue (a host's own), each
+   *                       registered only there: a step sent to the wrong queue finds no mock
+   */
+  public WorkflowTestBed(Class<?> workflowImpl, Map<String, Object> hostActivities, Object... activities) {
+    this(workflowImpl, OPTIONS, hostActivities, activities);
+  }
+
+  /** @param options as the worker would give (per-activity-type options, say) */
+  public WorkflowTestBed(Class<?> workflowImpl, WorkflowImplementationOptions options,
+                         Map<String, Object> hostActivities, Object... activities) {
     Worker worker = env.newWorker(QUEUE);
-    worker.registerWorkflowImplementationTypes(OPTIONS, workflowImpl);
+    worker.registerWorkflowImplementationTypes(options, workflowImpl);
     worker.registerActivitiesImplementations(activities);
+    hostActivities.forEach((queue, a) -> env.newWorker(queue).registerActivitiesImplementations(a));
     env.start();
   }
 

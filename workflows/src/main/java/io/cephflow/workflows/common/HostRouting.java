@@ -1,0 +1,37 @@
+package io.cephflow.workflows.common;
+
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+
+/**
+ * Activities that must run on one host: libvirt calls on a hypervisor, and every step on a
+ * file staged in one worker's scratch area. Each worker polls its host's own task queue
+ * ({@link TaskQueues#host}), as in Temporal's file-processing sample.
+ */
+public final class HostRouting {
+  /**
+   * A stub given options does not inherit the worker's defaults, so this is the base of every
+   * routed step; the worker's per-activity-type options still apply on top. The
+   * schedule-to-start timeout turns a host whose worker is not polling (unknown name, host
+   * down) into a failure that compensates instead of a hang.
+   */
+  public static final ActivityOptions STEP = ActivityOptions.newBuilder()
+      .setScheduleToStartTimeout(Duration.ofMinutes(2))
+      .setStartToCloseTimeout(Duration.ofMinutes(5))
+      .setRetryOptions(RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofSeconds(1))
+          .setMaximumInterval(Duration.ofSeconds(30))
+          .setMaximumAttempts(10)
+          .setDoNotRetry(Failures.NON_RETRYABLE)
+          .build())
+      .build();
+
+  private HostRouting() {}
+
+  /** {@code activities} run by the worker polling {@code taskQueue}, and by no other. */
+  public static <T> T on(Class<T> activities, String taskQueue) {
+    return Workflow.newActivityStub(activities, STEP.toBuilder().setTaskQueue(taskQueue).build());
+  }
+}

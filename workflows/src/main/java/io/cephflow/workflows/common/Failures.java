@@ -1,6 +1,7 @@
 package io.cephflow.workflows.common;
 
 import io.temporal.failure.ApplicationFailure;
+import java.util.function.Supplier;
 
 /**
  * Typed failure reasons ({@code ApplicationFailure} types). Bad input is non-retryable and
@@ -44,6 +45,18 @@ public final class Failures {
       PERMISSION_DENIED, POLICY};
 
   private Failures() {}
+
+  /**
+   * Runs a request's checks: the IllegalArgumentException of a malformed request becomes the
+   * non-retryable {@link #INVALID_REQUEST} failure with its reason. Returns what the check does.
+   */
+  public static <T> T validated(Supplier<T> check) {
+    try {
+      return check.get();
+    } catch (IllegalArgumentException e) {
+      throw invalidRequest(e.getMessage());
+    }
+  }
 
   /** The non-retryable failure of a malformed request, with the reason it names. */
   public static ApplicationFailure invalidRequest(String message) {

@@ -16,11 +16,7 @@ public class DeleteImageWorkflowImpl implements DeleteImageWorkflow {
 
   @Override
   public DeleteResult delete(DeleteImageRequest request) {
-    try {
-      request.validate();
-    } catch (IllegalArgumentException e) {
-      throw Failures.invalidRequest(e.getMessage());
-    }
+    Failures.validated(request::validate);
     ResourceTags.tag(ResourceTags.image(request.imageId()));
     return new DeleteSteps(storage, p -> progress = p).deleteFlow(RbdRef.image(request.imageId()), request.flattenDependents());
   }

@@ -46,12 +46,7 @@ public class UploadImageWorkflowImpl implements UploadImageWorkflow {
 
   @Override
   public UploadImageResult upload(UploadImageRequest request) {
-    Checksum checksum;
-    try {
-      checksum = Checksum.parse(request.validate().checksum());
-    } catch (IllegalArgumentException e) {
-      throw Failures.invalidRequest(e.getMessage());
-    }
+    Checksum checksum = Failures.validated(() -> Checksum.parse(request.validate().checksum()));
     ResourceTags.tag(ResourceTags.image(request.imageId()));
     RbdRef ref = RbdRef.image(request.imageId());
     SnapRef snap = SnapRef.imageSnap(request.imageId());

@@ -27,11 +27,7 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
 
   @Override
   public ServerResult boot(BootFromImageRequest request) {
-    try {
-      request.validate();
-    } catch (IllegalArgumentException e) {
-      throw Failures.invalidRequest(e.getMessage());
-    }
+    Failures.validated(request::validate);
     ResourceTags.tag(ResourceTags.server(request.serverId()), ResourceTags.image(request.imageId()));
     String owner = Workflow.getInfo().getWorkflowId();
     String hypervisor = request.hypervisorOrDefault();

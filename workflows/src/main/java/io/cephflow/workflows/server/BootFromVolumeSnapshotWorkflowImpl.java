@@ -28,11 +28,7 @@ public class BootFromVolumeSnapshotWorkflowImpl implements BootFromVolumeSnapsho
 
   @Override
   public ServerResult boot(BootFromVolumeSnapshotRequest request) {
-    try {
-      request.validate();
-    } catch (IllegalArgumentException e) {
-      throw Failures.invalidRequest(e.getMessage());
-    }
+    Failures.validated(request::validate);
     ResourceTags.tag(ResourceTags.server(request.serverId()), ResourceTags.volume(request.newVolumeId()),
         ResourceTags.volume(request.sourceVolumeId()), ResourceTags.snapshot(request.snapshotId()));
     String hypervisor = request.hypervisorOrDefault();

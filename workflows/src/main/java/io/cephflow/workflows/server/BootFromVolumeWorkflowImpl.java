@@ -19,11 +19,7 @@ public class BootFromVolumeWorkflowImpl implements BootFromVolumeWorkflow {
 
   @Override
   public ServerResult boot(BootFromVolumeRequest request) {
-    try {
-      request.validate();
-    } catch (IllegalArgumentException e) {
-      throw Failures.invalidRequest(e.getMessage());
-    }
+    Failures.validated(request::validate);
     ResourceTags.tag(ResourceTags.server(request.serverId()), ResourceTags.volume(request.volumeId()));
     String hypervisor = request.hypervisorOrDefault();
     Compensations undo = new Compensations();

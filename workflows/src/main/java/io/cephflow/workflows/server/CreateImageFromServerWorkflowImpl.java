@@ -29,11 +29,7 @@ public class CreateImageFromServerWorkflowImpl implements CreateImageFromServerW
 
   @Override
   public CreateImageFromServerResult createImage(CreateImageFromServerRequest request) {
-    try {
-      request.validate();
-    } catch (IllegalArgumentException e) {
-      throw Failures.invalidRequest(e.getMessage());
-    }
+    Failures.validated(request::validate);
     ResourceTags.tag(ResourceTags.server(request.serverId()), ResourceTags.image(request.imageId()));
     String owner = Workflow.getInfo().getWorkflowId();
     HypervisorActivities hv = DomainSteps.on(request.hypervisorOrDefault());

@@ -20,11 +20,7 @@ public class DeleteServerWorkflowImpl implements DeleteServerWorkflow {
 
   @Override
   public DeleteServerResult delete(DeleteServerRequest request) {
-    try {
-      request.validate();
-    } catch (IllegalArgumentException e) {
-      throw Failures.invalidRequest(e.getMessage());
-    }
+    Failures.validated(request::validate);
     ResourceTags.tag(ResourceTags.server(request.serverId()));
     String serverId = request.serverId();
     HypervisorActivities hv = DomainSteps.on(request.hypervisorOrDefault());

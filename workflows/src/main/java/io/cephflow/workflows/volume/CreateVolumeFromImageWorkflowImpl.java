@@ -24,11 +24,7 @@ public class CreateVolumeFromImageWorkflowImpl implements CreateVolumeFromImageW
 
   @Override
   public VolumeResult create(CreateVolumeFromImageRequest request) {
-    try {
-      request.validate();
-    } catch (IllegalArgumentException e) {
-      throw Failures.invalidRequest(e.getMessage());
-    }
+    Failures.validated(request::validate);
     ResourceTags.tag(ResourceTags.volume(request.volumeId()), ResourceTags.image(request.imageId()));
     String owner = Workflow.getInfo().getWorkflowId();
     RbdRef image = RbdRef.image(request.imageId());

@@ -19,11 +19,7 @@ public class CreateVolumeSnapshotWorkflowImpl implements CreateVolumeSnapshotWor
 
   @Override
   public VolumeSnapshotResult snapshot(CreateVolumeSnapshotRequest request) {
-    try {
-      request.validate();
-    } catch (IllegalArgumentException e) {
-      throw Failures.invalidRequest(e.getMessage());
-    }
+    Failures.validated(request::validate);
     ResourceTags.tag(ResourceTags.volume(request.volumeId()), ResourceTags.snapshot(request.snapshotId()));
     RbdRef volume = RbdRef.volume(request.volumeId());
     SnapRef snap = SnapRef.volumeSnapshot(request.volumeId(), request.snapshotId());

@@ -19,11 +19,7 @@ public class DeleteVolumeSnapshotWorkflowImpl implements DeleteVolumeSnapshotWor
 
   @Override
   public DeleteResult delete(DeleteVolumeSnapshotRequest request) {
-    try {
-      request.validate();
-    } catch (IllegalArgumentException e) {
-      throw Failures.invalidRequest(e.getMessage());
-    }
+    Failures.validated(request::validate);
     ResourceTags.tag(ResourceTags.volume(request.volumeId()), ResourceTags.snapshot(request.snapshotId()));
     SnapRef snap = SnapRef.volumeSnapshot(request.volumeId(), request.snapshotId());
     RbdRef volume = snap.image();

@@ -16,11 +16,7 @@ public class DeleteVolumeWorkflowImpl implements DeleteVolumeWorkflow {
 
   @Override
   public DeleteResult delete(DeleteVolumeRequest request) {
-    try {
-      request.validate();
-    } catch (IllegalArgumentException e) {
-      throw Failures.invalidRequest(e.getMessage());
-    }
+    Failures.validated(request::validate);
     ResourceTags.tag(ResourceTags.volume(request.volumeId()));
     return new DeleteSteps(storage, p -> progress = p).deleteFlow(RbdRef.volume(request.volumeId()), request.flattenDependents());
   }

@@ -23,11 +23,7 @@ public class VolumeFromSnapshotWorkflowImpl implements VolumeFromSnapshotWorkflo
 
   @Override
   public VolumeResult create(VolumeFromSnapshotRequest request) {
-    try {
-      VolumeFromSnapshotRequests.validate(request);
-    } catch (IllegalArgumentException e) {
-      throw Failures.invalidRequest(e.getMessage());
-    }
+    Failures.validated(() -> VolumeFromSnapshotRequests.validate(request));
     ResourceTags.tag(ResourceTags.volume(request.volumeId()), ResourceTags.volume(request.sourceVolumeId()),
         ResourceTags.snapshot(request.snapshotId()));
     String owner = Workflow.getInfo().getWorkflowId();

@@ -1,6 +1,7 @@
 package io.cephflow.worker;
 
 import io.cephflow.workflows.common.Failures;
+import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import java.time.Duration;
@@ -23,7 +24,8 @@ public final class ActivityOptionsFactory {
       "FlattenImage", longRunning());
 
   private static WorkerProperties.ActivitySettings longRunning() {
-    return new WorkerProperties.ActivitySettings(Duration.ofHours(12), Duration.ofSeconds(60), 5, null, null);
+    // the SDK sends a heartbeat at most every 0.8 x this: how late progress and a cancel arrive
+    return new WorkerProperties.ActivitySettings(Duration.ofHours(12), Duration.ofSeconds(20), 5, null, null);
   }
 
   private ActivityOptionsFactory() {}
@@ -46,6 +48,10 @@ public final class ActivityOptionsFactory {
     Duration heartbeat = first(s.heartbeat(), null, null);
     int attempts = first(s.maxAttempts(), d == null ? null : d.maxAttempts(), 10);
     ActivityOptions.Builder b = ActivityOptions.newBuilder()
+        // a canceled flow compensates only once the step has stopped (its heartbeat learns of
+        // the cancel): else removing an image races the write into it, or a staged file the
+        // download that is still writing it
+        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
         .setStartToCloseTimeout(startToClose)
         .setRetryOptions(RetryOptions.newBuilder()
             .setInitialInterval(first(s.initialInterval(), d == null ? null : d.initialInterval(), Duration.ofSeconds(1)))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.cephflow.ceph.CephTestCluster;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.net.InetSocketAddress;
@@ -38,6 +39,22 @@ class UploadImageEndToEndIT {
         try (OutputStream out = ex.getResponseBody()) {
           Files.copy(f, out);
         }
+      }
+      ex.close();
+    });
+    // /slow/<file>: announces the whole length, then sends 1 MiB every 200 ms
+    http.createContext("/slow/", ex -> {
+      Path f = dir.resolve(ex.getRequestURI().getPath().substring("/slow/".length()));
+      byte[] data = Files.readAllBytes(f);
+      ex.sendResponseHeaders(200, data.length);
+      try (OutputStream out = ex.getResponseBody()) {
+        for (int off = 0; off < data.length; off += (int) MiB) {
+          out.write(data, off, (int) Math.min(MiB, data.length - off));
+          out.flush();
+          Thread.sleep(200);
+        }
+      } catch (IOException | InterruptedException e) {
+        // the reader went away: the upload was canceled
       }
       ex.close();
     });
@@ -160,6 +177,48 @@ class UploadImageEndToEndIT {
     } finally {
       CephTestCluster.rbdCli("rm", "--no-progress", "images/" + taken);
     }
+  }
+
+  @Test
+  void aCanceledUploadUndoesItselfAndEndsCanceled() throws Exception {
+    Path src = dir.resolve("cancel-me.qcow2");
+    Path raw = dir.resolve("cancel-me.raw");
+    byte[] data = new byte[(int) (48 * MiB)];
+    new Random(11).nextBytes(data);
+    Files.write(raw, data);
+    CephTestCluster.run(java.util.List.of("qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(), src.toString()));
+    for (String format : new String[] {"raw", "qcow2"}) {
+      Path file = format.equals("raw") ? raw : src;
+      String id = UUID.randomUUID().toString();
+      HttpResponse<String> r = stack.post("/api/v1/images", "{\"imageId\":\"" + id + "\",\"name\":\"c\","
+          + "\"source\":\"http://127.0.0.1:" + http.getAddress().getPort() + "/slow/" + file.getFileName()
+          + "\",\"diskFormat\":\"" + format + "\"}");
+      String op = r.headers().firstValue("Location").orElseThrow();
+      String opId = op.substring(op.lastIndexOf('/') + 1);
+      // cancel while bytes flow: raw streams into the image, qcow2 is staged in the scratch area
+      String writing = format.equals("raw") ? "\"step\":\"write\"" : "\"step\":\"fetch\"";
+      String status = stack.get(op).body();
+      for (long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+           !status.contains(writing) && System.nanoTime() < end; Thread.sleep(50)) {
+        status = stack.get(op).body();
+      }
+      assertThat(status).as(format).contains("\"status\":\"RUNNING\"").contains(writing);
+      Thread.sleep(1000);
+
+      HttpResponse<String> cancel = stack.post("/api/v1/operations/" + opId + "/cancel", "");
+      assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
+      String done = stack.await(op, Duration.ofMinutes(2));
+      assertThat(done).as(format).contains("\"status\":\"CANCELED\"").contains("\"type\":\"Canceled\"");
+      assertThat(CephTestCluster.rbd().images().exists(new io.cephflow.ceph.ImageRef("images", id))).as(id).isFalse();
+      assertThat(stack.scratchFiles()).isEmpty();
+
+      HttpResponse<String> again = stack.post("/api/v1/operations/" + opId + "/cancel", "");
+      assertThat(again.statusCode()).isEqualTo(409);
+      assertThat(again.body()).contains("NotCancelable").contains("has ended (CANCELED)");
+    }
+    assertThat(stack.post("/api/v1/operations/image-upload-" + UUID.randomUUID() + "/cancel", "").statusCode())
+        .isEqualTo(404);
+    assertThat(stack.post("/api/v1/operations/nope/cancel", "").statusCode()).isEqualTo(400);
   }
 
   @Test

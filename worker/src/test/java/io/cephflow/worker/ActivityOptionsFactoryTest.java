@@ -2,6 +2,7 @@ package io.cephflow.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import java.time.Duration;
 import java.util.Map;
@@ -27,7 +28,11 @@ class ActivityOptionsFactoryTest {
     assertThat(ActivityOptionsFactory.defaults(config).getStartToCloseTimeout()).isEqualTo(Duration.ofSeconds(15));
     ActivityOptions flatten = ActivityOptionsFactory.perType(config).get("FlattenImage");
     assertThat(flatten.getStartToCloseTimeout()).isEqualTo(Duration.ofHours(12));
-    assertThat(flatten.getHeartbeatTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(flatten.getHeartbeatTimeout()).isEqualTo(Duration.ofSeconds(20));
     assertThat(flatten.getRetryOptions().getDoNotRetry()).contains("UnsafeImage", "InUse");
+    // a canceled flow compensates only after the running step stopped
+    assertThat(flatten.getCancellationType()).isEqualTo(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED);
+    assertThat(ActivityOptionsFactory.defaults(config).getCancellationType())
+        .isEqualTo(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED);
   }
 }

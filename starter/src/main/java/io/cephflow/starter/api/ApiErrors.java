@@ -1,5 +1,6 @@
 package io.cephflow.starter.api;
 
+import io.cephflow.starter.client.OperationNotCancelableException;
 import io.cephflow.starter.client.OperationNotFoundException;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -26,6 +27,11 @@ public class ApiErrors {
   @ExceptionHandler(OperationNotFoundException.class)
   ResponseEntity<Map<String, String>> notFound(OperationNotFoundException e) {
     return error(HttpStatus.NOT_FOUND, "NotFound", e.getMessage());
+  }
+
+  @ExceptionHandler(OperationNotCancelableException.class)
+  ResponseEntity<Map<String, String>> notCancelable(OperationNotCancelableException e) {
+    return error(HttpStatus.CONFLICT, "NotCancelable", e.getMessage());
   }
 
   @ExceptionHandler(MissingServletRequestParameterException.class)

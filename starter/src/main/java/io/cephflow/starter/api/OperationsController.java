@@ -5,13 +5,15 @@ import io.cephflow.starter.client.OperationStatus;
 import io.cephflow.starter.client.OperationSummary;
 import java.util.List;
 import java.util.Map;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Operations: the status, progress, result or typed failure of one flow; the flows that touched a resource. */
+/** Operations: the status, progress, result or typed failure of one flow, its cancellation; the flows that touched a resource. */
 @RestController
 @RequestMapping("/api/v1/operations")
 public class OperationsController {
@@ -31,7 +33,20 @@ public class OperationsController {
 
   @GetMapping("/{id}")
   public OperationStatus get(@PathVariable String id) {
+    return client.status(checked(id));
+  }
+
+  /**
+   * {@code POST /api/v1/operations/{id}/cancel}: 202 with the status once the request is
+   * recorded; the flow then compensates and ends CANCELED. 409 for a delete or an ended one.
+   */
+  @PostMapping("/{id}/cancel")
+  public ResponseEntity<OperationStatus> cancel(@PathVariable String id) {
+    return ResponseEntity.accepted().body(client.cancel(checked(id)));
+  }
+
+  private static String checked(String id) {
     if (!id.matches("[a-z-]{1,40}-[0-9a-f-]{36}")) throw new IllegalArgumentException("malformed operation id '" + id + "'");
-    return client.status(id);
+    return id;
   }
 }

@@ -36,6 +36,7 @@ public final class Cli {
         operation show ID
         operation list --resource image|volume|snapshot|server:UUID [--limit N]
         operation wait ID [--timeout SECONDS]
+        operation cancel ID [--wait]
       --api defaults to $CEPHFLOW_API or http://127.0.0.1:8080""";
   private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"([A-Z_]+)\"");
   private static final java.util.Set<String> FLAGS = java.util.Set.of("wait", "flatten-dependents", "forbid-slow-path");
@@ -157,6 +158,14 @@ public final class Cli {
         System.out.println(r.body());
         return 0;
       }
+      case "operation cancel" -> {
+        String id = positional(args, "operation id");
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(api + "/api/v1/operations/" + id + "/cancel"))
+            .POST(HttpRequest.BodyPublishers.noBody()).build());
+        if (r.statusCode() != 202) return failRequest(r);
+        System.out.println(r.body());
+        return opts.containsKey("wait") ? await(id, Long.parseLong(opts.getOrDefault("timeout", "3600")), "CANCELED") : 0;
+      }
       case "operation wait" -> {
         return await(positional(args, "operation id"), Long.parseLong(opts.getOrDefault("timeout", "3600")));
       }
@@ -165,6 +174,11 @@ public final class Cli {
   }
 
   private int await(String id, long timeoutSeconds) throws IOException, InterruptedException {
+    return await(id, timeoutSeconds, "COMPLETED");
+  }
+
+  /** Follows the operation to its end: 0 when it ended {@code success}, else 1. */
+  private int await(String id, long timeoutSeconds, String success) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
     String last = "";
     while (true) {
@@ -174,7 +188,7 @@ public final class Cli {
       String status = m.find() ? m.group(1) : "UNKNOWN";
       if (!status.equals("RUNNING")) {
         System.out.println(r.body());
-        return status.equals("COMPLETED") ? 0 : 1;
+        return status.equals(success) ? 0 : 1;
       }
       if (!r.body().equals(last)) System.err.println(r.body());
       last = r.body();

@@ -38,6 +38,7 @@ import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.converter.DataConverter;
@@ -269,7 +270,9 @@ public class CephflowClient {
       }
       return new OperationStatus.Failure(app.getType(), app.getOriginalMessage(), undone);
     }
-    if (cause instanceof CanceledFailure) return new OperationStatus.Failure("Canceled", "the operation was canceled", List.of());
+    if (cause instanceof CanceledFailure) {
+      return new OperationStatus.Failure(Compensations.CANCELED, "the operation was canceled", List.of());
+    }
     String msg = cause instanceof TemporalFailure t ? t.getOriginalMessage() : String.valueOf(cause);
     return new OperationStatus.Failure(cause == null ? "Unknown" : cause.getClass().getSimpleName(), msg, List.of());
   }
@@ -290,6 +293,27 @@ public class CephflowClient {
       throw new UnsupportedOperationException("this Temporal server cannot list workflows (the embedded Java test "
           + "server has no visibility store); run a real one, e.g. temporal server start-dev");
     }
+  }
+
+  /**
+   * Asks a running operation to stop: the flow undoes what it did, newest first (an
+   * image-from-server resumes its VM first), and ends CANCELED. Deletes are refused (nothing
+   * can undo a half-done delete; repeating it finishes it), as are operations that ended.
+   */
+  public OperationStatus cancel(String id) {
+    OperationStatus s = status(id);
+    if (s.type().startsWith("Delete")) {
+      throw new OperationNotCancelableException(id + " is a delete: it runs to its end (repeat it if it failed)");
+    }
+    if (!s.status().equals("RUNNING")) {
+      throw new OperationNotCancelableException(id + " has ended (" + s.status() + ")");
+    }
+    try {
+      client.newUntypedWorkflowStub(id).cancel();
+    } catch (WorkflowNotFoundException e) {
+      throw new OperationNotCancelableException(id + " ended meanwhile");
+    }
+    return status(id);
   }
 
   /** Blocks until the operation ends or the timeout passes; returns its status. */

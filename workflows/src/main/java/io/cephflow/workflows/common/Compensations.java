@@ -4,6 +4,7 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Functions;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayDeque;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
 
 /**
  * A saga's undo list. Undos are registered before the step they undo (the step may succeed on
@@ -21,10 +23,28 @@ import java.util.function.Consumer;
 public final class Compensations {
   private record Undo(String name, Functions.Proc proc) {}
 
+  /** The failure type an API reports for a canceled flow. */
+  public static final String CANCELED = "Canceled";
+  private static final Logger LOG = Workflow.getLogger(Compensations.class);
   private final Deque<Undo> undos = new ArrayDeque<>();
 
   public void add(String name, Functions.Proc undo) {
+    throwIfCanceled();
     undos.push(new Undo(name, undo));
+  }
+
+  /**
+   * Throws CanceledFailure when the flow was canceled: steps are canceled with
+   * WAIT_CANCELLATION_COMPLETED (an undo never races its step), so a step that does not
+   * heartbeat finishes normally after the cancel, and the flow must not go on (or report
+   * success: Temporal would record the execution CANCELED with everything left in place).
+   * Called before each step registers its undo, and by every flow before it returns. Inside
+   * a detached scope (the pause/snap/resume of an image from a server) it never throws.
+   */
+  public static void throwIfCanceled() {
+    if (CancellationScope.current().isCancelRequested()) {
+      throw new CanceledFailure("canceled while a step ran; undoing what the flow did");
+    }
   }
 
   /** Runs every undo; returns "name: reason" for each that failed (after its retries). */
@@ -49,7 +69,14 @@ public final class Compensations {
    */
   public RuntimeException failWith(TemporalFailure cause) {
     List<String> compensationFailures = run();
-    if (cause instanceof CanceledFailure) return cause;
+    if (cause instanceof CanceledFailure) {
+      // Temporal records a canceled execution as CANCELED whatever it throws, without details:
+      // what could not be undone is in the history (the failed undo activities) and in the log
+      if (!compensationFailures.isEmpty()) {
+        LOG.error("canceled; compensation incomplete: {}", String.join("; ", compensationFailures));
+      }
+      return cause;
+    }
     ApplicationFailure app = applicationCause(cause);
     String type = app != null ? app.getType() : cause.getClass().getSimpleName();
     String message = rootMessage(cause);

@@ -1,5 +1,6 @@
 package io.cephflow.workflows.common;
 
+import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
@@ -15,9 +16,11 @@ public final class HostRouting {
    * A stub given options does not inherit the worker's defaults, so this is the base of every
    * routed step; the worker's per-activity-type options still apply on top. The
    * schedule-to-start timeout turns a host whose worker is not polling (unknown name, host
-   * down) into a failure that compensates instead of a hang.
+   * down) into a failure that compensates instead of a hang. A canceled flow compensates only
+   * once a running step has stopped.
    */
   public static final ActivityOptions STEP = ActivityOptions.newBuilder()
+      .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
       .setScheduleToStartTimeout(Duration.ofMinutes(2))
       .setStartToCloseTimeout(Duration.ofMinutes(5))
       .setRetryOptions(RetryOptions.newBuilder()

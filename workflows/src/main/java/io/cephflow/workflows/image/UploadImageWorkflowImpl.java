@@ -72,6 +72,7 @@ public class UploadImageWorkflowImpl implements UploadImageWorkflow {
           Provenance.VIRTUAL_SIZE, Long.toString(landed.virtualSizeBytes()),
           Provenance.SHA256, landed.sha256(),
           Provenance.CREATED_AT, Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()));
+      Compensations.throwIfCanceled();
       progress = new OperationProgress("done", size, size);
       return new UploadImageResult(request.imageId(), ref.pool(), ref.image(), snap.snapshot(), size,
           landed.sha256());

@@ -75,6 +75,7 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
       String state = DomainSteps.boot(hv, undo, request.serverId(), request.vcpus(), request.memoryMiB(),
           List.of(disk), Map.of("image-id", request.imageId(), "workflow-id", owner),
           s -> progress = OperationProgress.at(s));
+      Compensations.throwIfCanceled();
       progress = OperationProgress.at("done");
       return new ServerResult(request.serverId(), hypervisor, "instance-" + request.serverId(), disk.toString(), state);
     } catch (TemporalFailure e) {

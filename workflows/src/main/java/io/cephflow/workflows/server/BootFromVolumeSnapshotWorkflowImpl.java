@@ -47,6 +47,7 @@ public class BootFromVolumeSnapshotWorkflowImpl implements BootFromVolumeSnapsho
           request.memoryMiB(), List.of(bootDisk),
           Map.of("volume-id", request.newVolumeId(), "workflow-id", Workflow.getInfo().getWorkflowId()),
           s -> progress = OperationProgress.at(s));
+      Compensations.throwIfCanceled();
       progress = OperationProgress.at("done");
       return new ServerResult(request.serverId(), hypervisor, "instance-" + request.serverId(), bootDisk.toString(),
           state);

@@ -30,6 +30,7 @@ public class BootFromVolumeWorkflowImpl implements BootFromVolumeWorkflow {
           request.memoryMiB(), List.of(volume),
           Map.of("volume-id", request.volumeId(), "workflow-id", Workflow.getInfo().getWorkflowId()),
           s -> progress = OperationProgress.at(s));
+      Compensations.throwIfCanceled();
       progress = OperationProgress.at("done");
       return new ServerResult(request.serverId(), hypervisor, "instance-" + request.serverId(), volume.toString(),
           state);

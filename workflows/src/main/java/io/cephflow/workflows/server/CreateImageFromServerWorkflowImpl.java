@@ -81,6 +81,7 @@ public class CreateImageFromServerWorkflowImpl implements CreateImageFromServerW
       progress = OperationProgress.at("remove-temporary-snapshot");
       storage.unprotectSnapshot(temp);
       storage.removeSnapshot(temp);
+      Compensations.throwIfCanceled();
       progress = OperationProgress.at("done");
       return new CreateImageFromServerResult(request.imageId(), image.pool(), image.image(), snap.snapshot(),
           stat.sizeBytes());

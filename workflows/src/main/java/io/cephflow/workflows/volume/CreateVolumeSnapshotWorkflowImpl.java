@@ -41,6 +41,7 @@ public class CreateVolumeSnapshotWorkflowImpl implements CreateVolumeSnapshotWor
       progress = OperationProgress.at("protect");
       undo.add("unprotect snapshot " + snap, () -> storage.unprotectSnapshot(snap));
       storage.protectSnapshot(snap);
+      Compensations.throwIfCanceled();
       progress = OperationProgress.at("done");
       return new VolumeSnapshotResult(request.volumeId(), request.snapshotId(), volume.pool(), volume.image(),
           snap.snapshot(), stat.sizeBytes());

@@ -1,5 +1,6 @@
 package io.cephflow.workflows.volume;
 
+import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.Provenance;
@@ -44,6 +45,7 @@ final class VolumeSteps {
     progress.accept(OperationProgress.at("metadata"));
     recordSource(storage, volume, source);
     ImageStat done = storage.statImage(volume);
+    Compensations.throwIfCanceled();
     progress.accept(new OperationProgress("done", done.sizeBytes(), done.sizeBytes()));
     return result(volumeId, volume, done);
   }

@@ -201,4 +201,26 @@ class VolumeFromSnapshotWorkflowTest {
       release.countDown();
     }
   }
+
+  @Test
+  void aCancellationWhoseUndoFailsStillEndsCanceledAfterTryingIt() throws Exception {
+    CountDownLatch flattening = new CountDownLatch(1);
+    doAnswer(inv -> {
+      flattening.countDown();
+      Thread.sleep(500);
+      return null;
+    }).when(storage).flattenImage(any());
+    doThrow(bad(Failures.PERMISSION_DENIED)).when(storage).removeImage(any(), any());
+    VolumeFromSnapshotWorkflow wf = stub();
+    WorkflowClient.start(wf::create, new VolumeFromSnapshotRequest(VOLUME_ID, SOURCE_ID, SNAP_ID, 0,
+        FlattenPolicy.ALWAYS, 0));
+    assertThat(flattening.await(20, TimeUnit.SECONDS)).isTrue();
+    WorkflowStub.fromTyped(wf).cancel();
+    // Temporal records the execution CANCELED whatever it throws; the failed undo was attempted
+    assertThatThrownBy(() -> WorkflowStub.fromTyped(wf).getResult(VolumeResult.class))
+        .isInstanceOf(WorkflowFailedException.class).hasCauseInstanceOf(CanceledFailure.class);
+    verify(storage, timeout(5000).atLeastOnce()).removeImage(VOL, OWNER);
+  }
+
+
 }

@@ -59,6 +59,8 @@ mon_warn_on_insecure_global_id_reclaim_allowed = false
 
 [client]
 keyring = $dir/keyring.\$name
+# one socket per process: the worker and an rbd command of the same client id side by side
+admin_socket = $run/\$name.\$pid.\$cctid.asok
 
 [mon]
 mon_data = $dir/mon/\$cluster-\$id

@@ -89,12 +89,12 @@ public final class Compensations {
 
   /**
    * {@link #failWith(TemporalFailure)}, telling {@code step} "compensating" before the undos and
-   * "failed" after them, so a progress query shows where the flow is while it cleans up.
+   * "failed" (or "canceled") after them, so a progress query shows where the flow is while it cleans up.
    */
   public RuntimeException failWith(TemporalFailure cause, Consumer<String> step) {
     step.accept("compensating");
     RuntimeException failure = failWith(cause);
-    step.accept("failed");
+    step.accept(cause instanceof CanceledFailure ? "canceled" : "failed");
     return failure;
   }
 

@@ -240,7 +240,8 @@ public class CephflowClient {
       try {
         long[] v = DataConverter.getDefaultInstance().fromPayloads(0, Optional.of(a.getHeartbeatDetails()),
             long[].class, long[].class);
-        if (v != null && v.length == 2) return Optional.of(new OperationStatus.Progress(v[0], v[1]));
+        // {resumedFrom, -1}: the activity has not counted yet; the flow's own figure is better
+        if (v != null && v.length == 2 && v[1] >= 0) return Optional.of(new OperationStatus.Progress(v[0], v[1]));
       } catch (RuntimeException ignored) {
         // details of another shape: no byte progress
       }

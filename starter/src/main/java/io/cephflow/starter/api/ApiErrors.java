@@ -2,6 +2,9 @@ package io.cephflow.starter.api;
 
 import io.cephflow.starter.client.OperationNotCancelableException;
 import io.cephflow.starter.client.OperationNotFoundException;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.client.WorkflowServiceException;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -48,6 +51,27 @@ public class ApiErrors {
   @ExceptionHandler(UnsupportedOperationException.class)
   ResponseEntity<Map<String, String>> unsupported(UnsupportedOperationException e) {
     return error(HttpStatus.NOT_IMPLEMENTED, "NotSupported", e.getMessage());
+  }
+
+  /** Temporal cannot be reached (or timed out): nothing was started; the request can be repeated. */
+  @ExceptionHandler(StatusRuntimeException.class)
+  ResponseEntity<Map<String, String>> temporal(StatusRuntimeException e) {
+    Status.Code code = e.getStatus().getCode();
+    if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED) {
+      return error(HttpStatus.SERVICE_UNAVAILABLE, "TemporalUnavailable", "the Temporal server does not answer ("
+          + code + "); repeat the request when it is back (a start repeated with the same id attaches to its "
+          + "operation if it did start, never runs it twice)");
+    }
+    return error(HttpStatus.BAD_GATEWAY, "TemporalError", code + ": " + e.getStatus().getDescription());
+  }
+
+  /** A start the Temporal client could not make: the same answers as above. */
+  @ExceptionHandler(WorkflowServiceException.class)
+  ResponseEntity<Map<String, String>> temporalStart(WorkflowServiceException e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof StatusRuntimeException s) return temporal(s);
+    }
+    return error(HttpStatus.BAD_GATEWAY, "TemporalError", String.valueOf(e.getMessage()));
   }
 
   static ResponseEntity<Map<String, String>> error(HttpStatus status, String type, String reason) {

@@ -1,0 +1,32 @@
+package io.cephflow.starter.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cephflow.starter.client.OperationNotCancelableException;
+import io.grpc.Status;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.client.WorkflowServiceException;
+import org.junit.jupiter.api.Test;
+
+class ApiErrorsTest {
+  final ApiErrors errors = new ApiErrors();
+
+  @Test
+  void temporalDownIsA503ThatSaysRepeatingIsSafe() {
+    var r = errors.temporal(Status.UNAVAILABLE.withDescription("io exception").asRuntimeException());
+    assertThat(r.getStatusCode().value()).isEqualTo(503);
+    assertThat(r.getBody()).containsEntry("error", "TemporalUnavailable");
+    assertThat(r.getBody().get("reason")).contains("repeat the request").contains("same id");
+    var start = errors.temporalStart(new WorkflowServiceException(WorkflowExecution.getDefaultInstance(), "T",
+        Status.DEADLINE_EXCEEDED.asRuntimeException()));
+    assertThat(start.getStatusCode().value()).isEqualTo(503);
+    assertThat(errors.temporal(Status.PERMISSION_DENIED.asRuntimeException()).getStatusCode().value()).isEqualTo(502);
+  }
+
+  @Test
+  void cancelingADeleteOrAnEndedOperationIsAConflict() {
+    var r = errors.notCancelable(new OperationNotCancelableException("x has ended (COMPLETED)"));
+    assertThat(r.getStatusCode().value()).isEqualTo(409);
+    assertThat(r.getBody()).containsEntry("error", "NotCancelable").containsEntry("reason", "x has ended (COMPLETED)");
+  }
+}

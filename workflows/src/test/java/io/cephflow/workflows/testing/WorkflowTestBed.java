@@ -1,6 +1,7 @@
 package io.cephflow.workflows.testing;
 
 import io.cephflow.workflows.common.ResourceTags;
+import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowFailedException;
@@ -24,6 +25,8 @@ public final class WorkflowTestBed implements AutoCloseable {
   /** Fast retries; also what replays use (activity options are part of a workflow's commands). */
   public static final WorkflowImplementationOptions OPTIONS = WorkflowImplementationOptions.newBuilder()
       .setDefaultActivityOptions(ActivityOptions.newBuilder()
+          // as the worker sets it: a canceled flow waits for the running step before undoing
+          .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
           .setStartToCloseTimeout(Duration.ofSeconds(30))
           .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofMillis(10))
               .setMaximumAttempts(3).build())

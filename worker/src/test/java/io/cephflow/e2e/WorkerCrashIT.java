@@ -117,7 +117,7 @@ class WorkerCrashIT {
     Path qcow2 = dir.resolve("boot.qcow2");
     CephTestCluster.run(List.of("qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString()));
     harness.crashThrough(() -> client.uploadImage(new UploadImageRequest(QCOW2_IMAGE, "crash-qcow2", qcow2.toString(), "qcow2", null)),
-        "after:StageSource", "heartbeat:WriteStaged", "after:SetMetadata");
+        "heartbeat:StageSource", "after:StageSource", "heartbeat:WriteStaged", "after:SetMetadata");
     expect(image(QCOW2_IMAGE), image(QCOW2_IMAGE) + "@snap (protected)");
   }
 

@@ -53,7 +53,7 @@ public class ApiErrors {
     return error(HttpStatus.NOT_IMPLEMENTED, "NotSupported", e.getMessage());
   }
 
-  /** Temporal cannot be reached (or timed out): nothing was started; the request can be repeated. */
+  /** Temporal cannot be reached or timed out (503: repeat the request), or refused it (502). */
   @ExceptionHandler(StatusRuntimeException.class)
   ResponseEntity<Map<String, String>> temporal(StatusRuntimeException e) {
     Status.Code code = e.getStatus().getCode();

@@ -199,17 +199,9 @@ public class CephflowClient {
   }
 
   public OperationStatus status(String id) {
-    DescribeWorkflowExecutionResponse d;
-    try {
-      d = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
-          DescribeWorkflowExecutionRequest.newBuilder().setNamespace(client.getOptions().getNamespace())
-              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(id)).build());
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) throw new OperationNotFoundException(id);
-      throw e;
-    }
+    DescribeWorkflowExecutionResponse d = describe(id);
     var info = d.getWorkflowExecutionInfo();
-    String status = info.getStatus().name().replace("WORKFLOW_EXECUTION_STATUS_", "");
+    String status = statusName(info.getStatus());
     WorkflowStub stub = client.newUntypedWorkflowStub(id);
     OperationProgress progress = queryProgress(stub);
     OperationStatus.Progress bytes = heartbeatProgress(d)
@@ -223,6 +215,22 @@ public class CephflowClient {
     }
     return new OperationStatus(id, info.getType().getName(), status, progress == null ? null : progress.step(),
         bytes, result, failure);
+  }
+
+  /** {@code RUNNING}, {@code COMPLETED}, {@code FAILED}, {@code CANCELED}, ... */
+  private static String statusName(WorkflowExecutionStatus status) {
+    return status.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
+  }
+
+  private DescribeWorkflowExecutionResponse describe(String id) {
+    try {
+      return client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
+          DescribeWorkflowExecutionRequest.newBuilder().setNamespace(client.getOptions().getNamespace())
+              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(id)).build());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) throw new OperationNotFoundException(id);
+      throw e;
+    }
   }
 
   private static OperationProgress queryProgress(WorkflowStub stub) {
@@ -272,7 +280,7 @@ public class CephflowClient {
       return new OperationStatus.Failure(app.getType(), app.getOriginalMessage(), undone);
     }
     if (cause instanceof CanceledFailure) {
-      return new OperationStatus.Failure(Compensations.CANCELED, "the operation was canceled", List.of());
+      return new OperationStatus.Failure("Canceled", "the operation was canceled", List.of());
     }
     String msg = cause instanceof TemporalFailure t ? t.getOriginalMessage() : String.valueOf(cause);
     return new OperationStatus.Failure(cause == null ? "Unknown" : cause.getClass().getSimpleName(), msg, List.of());
@@ -287,7 +295,7 @@ public class CephflowClient {
     try {
       return client.listExecutions(query).limit(limit)
           .map(m -> new OperationSummary(m.getExecution().getWorkflowId(), m.getWorkflowType(),
-              m.getStatus().name().replace("WORKFLOW_EXECUTION_STATUS_", ""), m.getStartTime(), m.getCloseTime()))
+              statusName(m.getStatus()), m.getStartTime(), m.getCloseTime()))
           .toList();
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) throw e;
@@ -302,12 +310,13 @@ public class CephflowClient {
    * can undo a half-done delete; repeating it finishes it), as are operations that ended.
    */
   public OperationStatus cancel(String id) {
-    OperationStatus s = status(id);
-    if (s.type().startsWith("Delete")) {
+    var info = describe(id).getWorkflowExecutionInfo();
+    if (info.getType().getName().startsWith("Delete")) {
       throw new OperationNotCancelableException(id + " is a delete: it runs to its end (repeat it if it failed)");
     }
-    if (!s.status().equals("RUNNING")) {
-      throw new OperationNotCancelableException(id + " has ended (" + s.status() + ")");
+    if (info.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      throw new OperationNotCancelableException(id + " has ended ("
+          + statusName(info.getStatus()) + ")");
     }
     try {
       client.newUntypedWorkflowStub(id).cancel();

@@ -23,8 +23,6 @@ import org.slf4j.Logger;
 public final class Compensations {
   private record Undo(String name, Functions.Proc proc) {}
 
-  /** The failure type an API reports for a canceled flow. */
-  public static final String CANCELED = "Canceled";
   private static final Logger LOG = Workflow.getLogger(Compensations.class);
   private final Deque<Undo> undos = new ArrayDeque<>();
 

@@ -1,17 +1,21 @@
 package io.cephflow.worker;
 
 import io.cephflow.activities.ImportActivitiesImpl;
+import io.cephflow.activities.ResourceActivitiesImpl;
 import io.cephflow.activities.StorageActivitiesImpl;
 import io.cephflow.ceph.CephConfig;
 import io.cephflow.ceph.ImageFeature;
 import io.cephflow.ceph.Rbd;
+import io.cephflow.ceph.RecordStore;
 import io.cephflow.ceph.librbd.CephCluster;
 import io.cephflow.ceph.librbd.Librbd;
+import io.cephflow.ceph.librbd.RadosRecordStore;
 import io.cephflow.intake.ImageIntake;
 import io.cephflow.transfer.ScratchArea;
 import io.cephflow.transfer.SourcePolicy;
 import io.cephflow.transfer.Sources;
 import io.cephflow.workflows.common.TaskQueues;
+import java.time.Clock;
 import java.util.Set;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
@@ -30,6 +34,16 @@ public class StorageConfig {
   @Bean
   Rbd rbd(CephCluster cluster, WorkerProperties props) {
     return Librbd.over(cluster, props.ceph().aioDepth());
+  }
+
+  @Bean
+  RecordStore recordStore(CephCluster cluster) {
+    return new RadosRecordStore(cluster);
+  }
+
+  @Bean
+  ResourceActivitiesImpl resourceActivities(RecordStore records) {
+    return new ResourceActivitiesImpl(records, Clock.systemUTC());
   }
 
   @Bean

@@ -2,6 +2,7 @@ package io.cephflow.starter.api;
 
 import io.cephflow.starter.client.OperationNotCancelableException;
 import io.cephflow.starter.client.OperationNotFoundException;
+import io.cephflow.starter.client.OperationRefusedException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowServiceException;
@@ -30,6 +31,18 @@ public class ApiErrors {
   @ExceptionHandler(OperationNotFoundException.class)
   ResponseEntity<Map<String, String>> notFound(OperationNotFoundException e) {
     return error(HttpStatus.NOT_FOUND, "NotFound", e.getMessage());
+  }
+
+  /** Refused at the door: the id is taken or was used (409), the resource is missing (404) or in use (409). */
+  @ExceptionHandler(OperationRefusedException.class)
+  ResponseEntity<Map<String, String>> refused(OperationRefusedException e) {
+    HttpStatus status = switch (e.type()) {
+      case "NotFound" -> HttpStatus.NOT_FOUND;
+      case "InvalidRequest" -> HttpStatus.BAD_REQUEST;
+      default -> HttpStatus.CONFLICT;
+    };
+    return ResponseEntity.status(status).body(Map.of("error", e.type(), "reason", String.valueOf(e.getMessage()),
+        "operationId", e.operationId()));
   }
 
   @ExceptionHandler(OperationNotCancelableException.class)

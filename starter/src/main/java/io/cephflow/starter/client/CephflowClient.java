@@ -69,7 +69,8 @@ public class CephflowClient {
     request.validate();
     String id = UploadImageWorkflow.workflowId(request.imageId());
     UploadImageWorkflow wf = client.newWorkflowStub(UploadImageWorkflow.class, options(id));
-    start(() -> WorkflowClient.start(wf::upload, request));
+    refuseIfDeleted("image", request.imageId(), DeleteImageWorkflow.workflowId(request.imageId()));
+    start(id, () -> WorkflowClient.start(wf::upload, request), request);
     return id;
   }
 
@@ -78,7 +79,8 @@ public class CephflowClient {
     request.validate();
     String id = CreateVolumeFromImageWorkflow.workflowId(request.volumeId());
     CreateVolumeFromImageWorkflow wf = client.newWorkflowStub(CreateVolumeFromImageWorkflow.class, options(id));
-    start(() -> WorkflowClient.start(wf::create, request));
+    refuseIfDeleted("volume", request.volumeId(), DeleteVolumeWorkflow.workflowId(request.volumeId()));
+    start(id, () -> WorkflowClient.start(wf::create, request), request);
     return id;
   }
 
@@ -87,7 +89,8 @@ public class CephflowClient {
     VolumeFromSnapshotRequests.validate(request);
     String id = VolumeFromSnapshotWorkflow.workflowId(request.volumeId());
     VolumeFromSnapshotWorkflow wf = client.newWorkflowStub(VolumeFromSnapshotWorkflow.class, options(id));
-    start(() -> WorkflowClient.start(wf::create, request));
+    refuseIfDeleted("volume", request.volumeId(), DeleteVolumeWorkflow.workflowId(request.volumeId()));
+    start(id, () -> WorkflowClient.start(wf::create, request), request);
     return id;
   }
 
@@ -95,7 +98,8 @@ public class CephflowClient {
     request.validate();
     String id = CreateVolumeSnapshotWorkflow.workflowId(request.snapshotId());
     CreateVolumeSnapshotWorkflow wf = client.newWorkflowStub(CreateVolumeSnapshotWorkflow.class, options(id));
-    start(() -> WorkflowClient.start(wf::snapshot, request));
+    refuseIfDeleted("snapshot", request.snapshotId(), DeleteVolumeSnapshotWorkflow.workflowId(request.snapshotId()));
+    start(id, () -> WorkflowClient.start(wf::snapshot, request), request);
     return id;
   }
 
@@ -103,7 +107,7 @@ public class CephflowClient {
     request.validate();
     String id = DeleteVolumeWorkflow.workflowId(request.volumeId());
     DeleteVolumeWorkflow wf = client.newWorkflowStub(DeleteVolumeWorkflow.class, deleteOptions(id));
-    start(() -> WorkflowClient.start(wf::delete, request));
+    start(id, () -> WorkflowClient.start(wf::delete, request), request);
     return id;
   }
 
@@ -111,7 +115,7 @@ public class CephflowClient {
     request.validate();
     String id = DeleteVolumeSnapshotWorkflow.workflowId(request.snapshotId());
     DeleteVolumeSnapshotWorkflow wf = client.newWorkflowStub(DeleteVolumeSnapshotWorkflow.class, deleteOptions(id));
-    start(() -> WorkflowClient.start(wf::delete, request));
+    start(id, () -> WorkflowClient.start(wf::delete, request), request);
     return id;
   }
 
@@ -119,7 +123,7 @@ public class CephflowClient {
     request.validate();
     String id = DeleteImageWorkflow.workflowId(request.imageId());
     DeleteImageWorkflow wf = client.newWorkflowStub(DeleteImageWorkflow.class, deleteOptions(id));
-    start(() -> WorkflowClient.start(wf::delete, request));
+    start(id, () -> WorkflowClient.start(wf::delete, request), request);
     return id;
   }
 
@@ -128,7 +132,8 @@ public class CephflowClient {
     request.validate();
     String id = BootFromImageWorkflow.workflowId(request.serverId());
     BootFromImageWorkflow wf = client.newWorkflowStub(BootFromImageWorkflow.class, options(id));
-    start(() -> WorkflowClient.start(wf::boot, request));
+    refuseIfDeleted("server", request.serverId(), DeleteServerWorkflow.workflowId(request.serverId()));
+    start(id, () -> WorkflowClient.start(wf::boot, request), request);
     return id;
   }
 
@@ -137,7 +142,8 @@ public class CephflowClient {
     request.validate();
     String id = BootFromVolumeWorkflow.workflowId(request.serverId());
     BootFromVolumeWorkflow wf = client.newWorkflowStub(BootFromVolumeWorkflow.class, options(id));
-    start(() -> WorkflowClient.start(wf::boot, request));
+    refuseIfDeleted("server", request.serverId(), DeleteServerWorkflow.workflowId(request.serverId()));
+    start(id, () -> WorkflowClient.start(wf::boot, request), request);
     return id;
   }
 
@@ -146,7 +152,8 @@ public class CephflowClient {
     request.validate();
     String id = BootFromVolumeSnapshotWorkflow.workflowId(request.serverId());
     BootFromVolumeSnapshotWorkflow wf = client.newWorkflowStub(BootFromVolumeSnapshotWorkflow.class, options(id));
-    start(() -> WorkflowClient.start(wf::boot, request));
+    refuseIfDeleted("server", request.serverId(), DeleteServerWorkflow.workflowId(request.serverId()));
+    start(id, () -> WorkflowClient.start(wf::boot, request), request);
     return id;
   }
 
@@ -155,7 +162,8 @@ public class CephflowClient {
     request.validate();
     String id = CreateImageFromServerWorkflow.workflowId(request.imageId());
     CreateImageFromServerWorkflow wf = client.newWorkflowStub(CreateImageFromServerWorkflow.class, options(id));
-    start(() -> WorkflowClient.start(wf::createImage, request));
+    refuseIfDeleted("image", request.imageId(), DeleteImageWorkflow.workflowId(request.imageId()));
+    start(id, () -> WorkflowClient.start(wf::createImage, request), request);
     return id;
   }
 
@@ -164,7 +172,7 @@ public class CephflowClient {
     request.validate();
     String id = DeleteServerWorkflow.workflowId(request.serverId());
     DeleteServerWorkflow wf = client.newWorkflowStub(DeleteServerWorkflow.class, deleteOptions(id));
-    start(() -> WorkflowClient.start(wf::delete, request));
+    start(id, () -> WorkflowClient.start(wf::delete, request), request);
     return id;
   }
 
@@ -174,11 +182,12 @@ public class CephflowClient {
   }
 
   /**
-   * A delete that failed (InUse: refused, nothing removed) may be asked again, e.g. with
-   * flattenDependents; a finished or running one is still attached to, never run twice.
+   * A running delete is attached to; an ended one may run again: the resource's record decides
+   * (a deleted resource is NotFound, one refused before may be deleted now), never Temporal's
+   * memory of an earlier delete.
    */
   private static WorkflowOptions deleteOptions(String id) {
-    return options(id, WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY);
+    return options(id, WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE);
   }
 
   private static WorkflowOptions options(String id, WorkflowIdReusePolicy reuse) {
@@ -190,11 +199,35 @@ public class CephflowClient {
         .build();
   }
 
-  private static void start(Runnable start) {
+  /**
+   * Starts the operation, or finds the one under this id (running, or ended and kept), and
+   * admits it: the operation under the id must have been started by this same request (else
+   * Conflict), and a refusal its first steps decide at once (the id is taken, the resource is
+   * missing or in use) is thrown as {@link OperationRefusedException}, not accepted.
+   */
+  private void start(String id, Runnable start, Object request) {
     try {
       start.run();
     } catch (WorkflowExecutionAlreadyStarted e) {
-      // finished before: the same operation, reported as it ended
+      // ended before: the same operation, reported as it ended (if it is the same request)
+    }
+    Admission.of(client, id).admit(request);
+  }
+
+  /**
+   * Ids are never reused: a create naming an id whose delete completed is a Conflict at once.
+   * (Once Temporal has dropped that delete, the create's own claim on the record in Ceph
+   * refuses it the same way.)
+   */
+  private void refuseIfDeleted(String kind, String id, String deleteOperation) {
+    try {
+      var info = describe(deleteOperation).getWorkflowExecutionInfo();
+      if (info.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
+        throw new OperationRefusedException("Conflict", deleteOperation, kind + ":" + id
+            + " existed and was deleted (operation " + deleteOperation + "); ids are never reused");
+      }
+    } catch (OperationNotFoundException e) {
+      // never deleted
     }
   }
 
@@ -222,7 +255,11 @@ public class CephflowClient {
     return status.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
   }
 
-  private DescribeWorkflowExecutionResponse describe(String id) {
+  DescribeWorkflowExecutionResponse describe(String id) {
+    return describe(client, id);
+  }
+
+  static DescribeWorkflowExecutionResponse describe(WorkflowClient client, String id) {
     try {
       return client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
           DescribeWorkflowExecutionRequest.newBuilder().setNamespace(client.getOptions().getNamespace())
@@ -233,7 +270,7 @@ public class CephflowClient {
     }
   }
 
-  private static OperationProgress queryProgress(WorkflowStub stub) {
+  static OperationProgress queryProgress(WorkflowStub stub) {
     try {
       return stub.query("progress", OperationProgress.class);
     } catch (RuntimeException e) {
@@ -257,9 +294,9 @@ public class CephflowClient {
     return Optional.empty();
   }
 
-  private record Outcome(Object result, OperationStatus.Failure failure) {}
+  record Outcome(Object result, OperationStatus.Failure failure) {}
 
-  private static Outcome outcome(WorkflowStub stub) {
+  static Outcome outcome(WorkflowStub stub) {
     try {
       return new Outcome(stub.getResult(2, TimeUnit.SECONDS, Map.class), null);
     } catch (WorkflowFailedException e) {

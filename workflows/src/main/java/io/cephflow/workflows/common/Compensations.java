@@ -25,6 +25,9 @@ public final class Compensations {
 
   private static final Logger LOG = Workflow.getLogger(Compensations.class);
   private final Deque<Undo> undos = new ArrayDeque<>();
+  /** Runs after every other undo, told whether they all succeeded (a record's release). */
+  private Undo last;
+  private Functions.Proc1<Boolean> lastProc;
 
   public void add(String name, Functions.Proc undo) {
     throwIfCanceled();
@@ -45,6 +48,16 @@ public final class Compensations {
     }
   }
 
+  /**
+   * Registers the undo that runs after all others, with {@code true} when each of them
+   * succeeded: the release of a resource record, which says whether anything may be left.
+   */
+  public void addLast(String name, Functions.Proc1<Boolean> undo) {
+    throwIfCanceled();
+    last = new Undo(name, null);
+    lastProc = undo;
+  }
+
   /** Runs every undo; returns "name: reason" for each that failed (after its retries). */
   public List<String> run() {
     List<String> failures = new ArrayList<>();
@@ -56,6 +69,14 @@ public final class Compensations {
         } catch (TemporalFailure e) {
           failures.add(u.name() + ": " + rootMessage(e));
         }
+      }
+      if (last != null) {
+        try {
+          lastProc.apply(failures.isEmpty());
+        } catch (TemporalFailure e) {
+          failures.add(last.name() + ": " + rootMessage(e));
+        }
+        last = null;
       }
     }).run();
     return failures;

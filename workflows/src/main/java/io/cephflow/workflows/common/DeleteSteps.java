@@ -24,32 +24,63 @@ public final class DeleteSteps {
     this.progress = progress;
   }
 
-  /** Removes the image, its snapshots and (with {@code flattenDependents}) its clones' dependency. */
   /**
-   * A whole delete flow over one image: {@link #deleteImageTree}, reported "done" or "failed",
-   * a failure carrying its activity's typed reason.
+   * A whole delete flow over the image of resource {@code kind:id}: its record marked DELETING
+   * (refused at once when missing, deleted, busy or in use), {@link #deleteImageTree}, the record
+   * DELETED; reported "done" or "failed", a failure carrying its activity's typed reason. A
+   * refusal (InUse: clones depend on it) leaves the resource available.
    */
-  public DeleteResult deleteFlow(RbdRef ref, boolean flattenDependents) {
+  public DeleteResult deleteFlow(Lifecycle life, String kind, String id, RbdRef ref, boolean flattenDependents) {
     try {
-      DeleteResult result = deleteImageTree(ref, flattenDependents);
+      if (life.recorded()) {
+        progress.accept(OperationProgress.at("claim"));
+        life.beginDelete(kind, id, storage.statImage(ref).exists());
+      }
+      DeleteResult result = deleteImageTree(ref, flattenDependents, life);
+      life.deleted(kind, id);
       progress.accept(OperationProgress.at("done"));
       return result;
     } catch (TemporalFailure e) {
+      if (Failures.IN_USE.equals(typeOf(e))) life.deleteStopped(kind, id);
       progress.accept(OperationProgress.at("failed"));
       throw typed(e);
     }
   }
 
-  public DeleteResult deleteImageTree(RbdRef ref, boolean flattenDependents) {
+  /** The typed reason of a step's failure, or null. */
+  public static String typeOf(TemporalFailure e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof ApplicationFailure a) return a.getType();
+    }
+    return null;
+  }
+
+  /** Removes the image, its snapshots and (with {@code flattenDependents}) its clones' dependency. */
+
+  public DeleteResult deleteImageTree(RbdRef ref, boolean flattenDependents, Lifecycle life) {
     progress.accept(OperationProgress.at("inspect"));
     if (!storage.statImage(ref).exists()) return new DeleteResult(ref.toString(), false, List.of());
     List<SnapRef> snaps = new ArrayList<>();
     for (SnapshotStat s : storage.listSnapshots(ref)) snaps.add(new SnapRef(ref, s.name()));
     List<String> flattened = refuseOrFlatten(ref.toString(), dependents(snaps), flattenDependents);
-    for (SnapRef s : snaps) removeSnapshot(s);
+    for (SnapRef s : snaps) {
+      // a volume's snapshots go with it; their records say so (a failed delete, repeated, finishes them)
+      String snapshotId = volumeSnapshotId(s);
+      if (snapshotId != null) life.beginDelete("snapshot", snapshotId, true);
+      removeSnapshot(s);
+      if (snapshotId != null) life.deleted("snapshot", snapshotId);
+    }
     progress.accept(OperationProgress.at("remove-image"));
     storage.deleteImage(ref);
     return new DeleteResult(ref.toString(), true, flattened);
+  }
+
+  /** The id of a volume snapshot cephflow names {@code snapshot-<id>}, else null. */
+  static String volumeSnapshotId(SnapRef s) {
+    String prefix = "snapshot-";
+    if (!RbdRef.VOLUMES.equals(s.image().pool()) || !s.snapshot().startsWith(prefix)) return null;
+    String id = s.snapshot().substring(prefix.length());
+    return Ids.isValid(id) ? id : null;
   }
 
   /** The clones of each snapshot, in snapshot order. */

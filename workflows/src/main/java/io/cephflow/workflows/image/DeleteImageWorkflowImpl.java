@@ -3,6 +3,7 @@ package io.cephflow.workflows.image;
 import io.cephflow.workflows.common.DeleteResult;
 import io.cephflow.workflows.common.DeleteSteps;
 import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.Lifecycle;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceTags;
@@ -18,7 +19,8 @@ public class DeleteImageWorkflowImpl implements DeleteImageWorkflow {
   public DeleteResult delete(DeleteImageRequest request) {
     Failures.validated(request::validate);
     ResourceTags.tag(ResourceTags.image(request.imageId()));
-    return new DeleteSteps(storage, p -> progress = p).deleteFlow(RbdRef.image(request.imageId()), request.flattenDependents());
+    return new DeleteSteps(storage, p -> progress = p).deleteFlow(Lifecycle.begin(), "image", request.imageId(),
+        RbdRef.image(request.imageId()), request.flattenDependents());
   }
 
   @Override

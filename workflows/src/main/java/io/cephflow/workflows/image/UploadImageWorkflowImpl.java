@@ -2,6 +2,7 @@ package io.cephflow.workflows.image;
 
 import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.Lifecycle;
 import io.cephflow.workflows.common.HostRouting;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.Provenance;
@@ -40,6 +41,8 @@ public class UploadImageWorkflowImpl implements UploadImageWorkflow {
   /** The activities on the host that holds the staged file. */
   private ImportActivities scratch;
   private boolean scratchRemoved;
+  /** This operation's name, recorded as the owner of what it creates. */
+  private String owner;
 
   /** What landed in the image, whichever path wrote it. */
   private record Landed(long sizeBytes, long virtualSizeBytes, String sha256) {}
@@ -48,10 +51,14 @@ public class UploadImageWorkflowImpl implements UploadImageWorkflow {
   public UploadImageResult upload(UploadImageRequest request) {
     Checksum checksum = Failures.validated(() -> Checksum.parse(request.validate().checksum()));
     ResourceTags.tag(ResourceTags.image(request.imageId()));
+    Lifecycle life = Lifecycle.begin();
+    owner = life.operation();
     RbdRef ref = RbdRef.image(request.imageId());
     SnapRef snap = SnapRef.imageSnap(request.imageId());
     Compensations undo = new Compensations();
     try {
+      progress = OperationProgress.at("claim");
+      life.create("image", request.imageId(), request, null, undo);
       Landed landed = request.streamsAsRaw()
           ? streamRaw(request, checksum, ref, undo)
           : stageVetAndWrite(request, checksum, ref, undo);
@@ -72,6 +79,7 @@ public class UploadImageWorkflowImpl implements UploadImageWorkflow {
           Provenance.VIRTUAL_SIZE, Long.toString(landed.virtualSizeBytes()),
           Provenance.SHA256, landed.sha256(),
           Provenance.CREATED_AT, Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()));
+      life.created("image", request.imageId(), null);
       Compensations.throwIfCanceled();
       progress = new OperationProgress("done", size, size);
       return new UploadImageResult(request.imageId(), ref.pool(), ref.image(), snap.snapshot(), size,
@@ -85,7 +93,6 @@ public class UploadImageWorkflowImpl implements UploadImageWorkflow {
   }
 
   private Landed streamRaw(UploadImageRequest request, Checksum checksum, RbdRef ref, Compensations undo) {
-    String owner = Workflow.getInfo().getWorkflowId();
     progress = OperationProgress.at("probe-source");
     SourceInfo source = imports.probeSource(request.source(), request.diskFormat());
     boolean sizeKnown = source.sizeBytes() >= 0;
@@ -104,7 +111,6 @@ public class UploadImageWorkflowImpl implements UploadImageWorkflow {
   }
 
   private Landed stageVetAndWrite(UploadImageRequest request, Checksum checksum, RbdRef ref, Compensations undo) {
-    String owner = Workflow.getInfo().getWorkflowId();
     String key = "upload-" + request.imageId();
     progress = OperationProgress.at("fetch");
     scratch = scratchHost();

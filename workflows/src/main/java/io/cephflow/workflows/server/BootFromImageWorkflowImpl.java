@@ -2,6 +2,7 @@ package io.cephflow.workflows.server;
 
 import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.Lifecycle;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;
@@ -29,13 +30,16 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
   public ServerResult boot(BootFromImageRequest request) {
     Failures.validated(request::validate);
     ResourceTags.tag(ResourceTags.server(request.serverId()), ResourceTags.image(request.imageId()));
-    String owner = Workflow.getInfo().getWorkflowId();
+    Lifecycle life = Lifecycle.begin();
+    String owner = life.operation();
     String hypervisor = request.hypervisorOrDefault();
     HypervisorActivities hv = DomainSteps.on(hypervisor);
     RbdRef image = RbdRef.image(request.imageId());
     RbdRef disk = RbdRef.serverDisk(request.serverId());
     Compensations undo = new Compensations();
     try {
+      progress = OperationProgress.at("claim");
+      life.create("server", request.serverId(), request, ResourceTags.image(request.imageId()), undo);
       progress = OperationProgress.at("inspect-image");
       ImageStat stat = storage.statImage(image);
       if (!stat.exists()) {
@@ -73,8 +77,9 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
       }
 
       String state = DomainSteps.boot(hv, undo, request.serverId(), request.vcpus(), request.memoryMiB(),
-          List.of(disk), Map.of("image-id", request.imageId(), "workflow-id", owner),
+          List.of(disk), Map.of("image-id", request.imageId(), "workflow-id", Workflow.getInfo().getWorkflowId()),
           s -> progress = OperationProgress.at(s));
+      life.created("server", request.serverId(), null);
       Compensations.throwIfCanceled();
       progress = OperationProgress.at("done");
       return new ServerResult(request.serverId(), hypervisor, "instance-" + request.serverId(), disk.toString(), state);

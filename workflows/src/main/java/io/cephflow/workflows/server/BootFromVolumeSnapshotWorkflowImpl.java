@@ -2,6 +2,7 @@ package io.cephflow.workflows.server;
 
 import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.Lifecycle;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceTags;
@@ -9,16 +10,24 @@ import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.volume.VolumeFromSnapshotRequest;
 import io.cephflow.workflows.volume.VolumeFromSnapshotWorkflow;
 import io.cephflow.workflows.volume.VolumeResult;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.util.List;
 import java.util.Map;
 
 /**
  * See {@link BootFromVolumeSnapshotWorkflow}. The volume is made by VolumeFromSnapshot as a
- * child (its own id, so it is one resource operation too); undoing it removes only a volume
- * that child created.
+ * child (its own id, so it is one resource operation too, never started twice under one id).
+ * The child undoes its own failure; once it has succeeded, this flow's undo removes the volume
+ * only as the child's own operation (workflow id and run), so no request can make it remove a
+ * volume another operation created.
  */
 public class BootFromVolumeSnapshotWorkflowImpl implements BootFromVolumeSnapshotWorkflow {
   static final long GiB = 1L << 30;
@@ -31,29 +40,70 @@ public class BootFromVolumeSnapshotWorkflowImpl implements BootFromVolumeSnapsho
     Failures.validated(request::validate);
     ResourceTags.tag(ResourceTags.server(request.serverId()), ResourceTags.volume(request.newVolumeId()),
         ResourceTags.volume(request.sourceVolumeId()), ResourceTags.snapshot(request.snapshotId()));
+    Lifecycle life = Lifecycle.begin();
     String hypervisor = request.hypervisorOrDefault();
-    String volumeOwner = VolumeFromSnapshotWorkflow.workflowId(request.newVolumeId());
+    String childId = VolumeFromSnapshotWorkflow.workflowId(request.newVolumeId());
     RbdRef volume = RbdRef.volume(request.newVolumeId());
     Compensations undo = new Compensations();
     try {
+      progress = OperationProgress.at("claim");
+      life.create("server", request.serverId(), request, ResourceTags.volume(request.newVolumeId()), undo);
       progress = OperationProgress.at("volume-from-snapshot");
-      VolumeFromSnapshotWorkflow child = Workflow.newChildWorkflowStub(VolumeFromSnapshotWorkflow.class,
-          ChildWorkflowOptions.newBuilder().setWorkflowId(volumeOwner).build());
-      undo.add("remove volume " + volume, () -> storage.removeImage(volume, volumeOwner));
-      VolumeResult created = child.create(new VolumeFromSnapshotRequest(request.newVolumeId(),
-          request.sourceVolumeId(), request.snapshotId(), request.sizeGb() * GiB, null, 0));
+      VolumeFromSnapshotRequest childRequest = new VolumeFromSnapshotRequest(request.newVolumeId(),
+          request.sourceVolumeId(), request.snapshotId(), request.sizeGb() * GiB, null, 0);
+      VolumeResult created = life.recorded() ? createVolume(life, childId, childRequest, request.serverId(), undo)
+          : createVolumeUnrecorded(childId, childRequest, volume, undo);
       RbdRef bootDisk = new RbdRef(created.pool(), created.image());
       String state = DomainSteps.boot(DomainSteps.on(hypervisor), undo, request.serverId(), request.vcpus(),
           request.memoryMiB(), List.of(bootDisk),
           Map.of("volume-id", request.newVolumeId(), "workflow-id", Workflow.getInfo().getWorkflowId()),
           s -> progress = OperationProgress.at(s));
+      life.created("server", request.serverId(), null);
       Compensations.throwIfCanceled();
       progress = OperationProgress.at("done");
       return new ServerResult(request.serverId(), hypervisor, "instance-" + request.serverId(), bootDisk.toString(),
           state);
     } catch (TemporalFailure e) {
-      throw undo.failWith(e, step -> progress = OperationProgress.at(step));
+      throw undo.failWith(typedChildFailure(e, childId), step -> progress = OperationProgress.at(step));
     }
+  }
+
+  /** The child with explicit id rules; undone, after it succeeded, as the child's own operation. */
+  private VolumeResult createVolume(Lifecycle life, String childId, VolumeFromSnapshotRequest childRequest,
+                                    String serverId, Compensations undo) {
+    VolumeFromSnapshotWorkflow child = Workflow.newChildWorkflowStub(VolumeFromSnapshotWorkflow.class,
+        ChildWorkflowOptions.newBuilder().setWorkflowId(childId)
+            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE).build());
+    Promise<VolumeResult> result = Async.function(child::create, childRequest);
+    String childOperation = childId + "@" + Workflow.getWorkflowExecution(child).get().getRunId();
+    VolumeResult created = result.get();
+    String volumeId = childRequest.volumeId();
+    RbdRef volume = RbdRef.volume(volumeId);
+    undo.add("remove volume " + volume, () -> {
+      storage.removeImage(volume, childOperation);
+      life.release("volume", volumeId, childOperation, true);
+    });
+    life.attach("volume", volumeId, ResourceTags.server(serverId), true, undo);
+    return created;
+  }
+
+  /** Histories from before resource records: the child as it was started then. */
+  private VolumeResult createVolumeUnrecorded(String childId, VolumeFromSnapshotRequest childRequest, RbdRef volume,
+                                              Compensations undo) {
+    VolumeFromSnapshotWorkflow child = Workflow.newChildWorkflowStub(VolumeFromSnapshotWorkflow.class,
+        ChildWorkflowOptions.newBuilder().setWorkflowId(childId).build());
+    undo.add("remove volume " + volume, () -> storage.removeImage(volume, childId));
+    return child.create(childRequest);
+  }
+
+  /** A child that could not start (its id was used before) is a typed Conflict, not a bare ChildWorkflowFailure. */
+  private static TemporalFailure typedChildFailure(TemporalFailure e, String childId) {
+    if (!(e instanceof ChildWorkflowFailure) || e.getCause() instanceof ApplicationFailure
+        || e.getCause() instanceof CanceledFailure) {
+      return e;
+    }
+    return ApplicationFailure.newNonRetryableFailureWithCause("operation " + childId
+        + " was started before: the new volume's id is taken", Failures.CONFLICT, e);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.cephflow.workflows.server;
 
 import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.Lifecycle;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceTags;
@@ -22,14 +23,21 @@ public class BootFromVolumeWorkflowImpl implements BootFromVolumeWorkflow {
     Failures.validated(request::validate);
     ResourceTags.tag(ResourceTags.server(request.serverId()), ResourceTags.volume(request.volumeId()));
     String hypervisor = request.hypervisorOrDefault();
+    Lifecycle life = Lifecycle.begin();
+    String server = ResourceTags.server(request.serverId());
     Compensations undo = new Compensations();
     try {
+      progress = OperationProgress.at("claim");
+      life.create("server", request.serverId(), request, ResourceTags.volume(request.volumeId()), undo);
       progress = OperationProgress.at("check-volume");
       RbdRef volume = requireVolume(storage, request.volumeId());
+      // a volume is the disk of one server at a time: refused at once, naming the other
+      life.attach("volume", request.volumeId(), server, true, undo);
       String state = DomainSteps.boot(DomainSteps.on(hypervisor), undo, request.serverId(), request.vcpus(),
           request.memoryMiB(), List.of(volume),
           Map.of("volume-id", request.volumeId(), "workflow-id", Workflow.getInfo().getWorkflowId()),
           s -> progress = OperationProgress.at(s));
+      life.created("server", request.serverId(), null);
       Compensations.throwIfCanceled();
       progress = OperationProgress.at("done");
       return new ServerResult(request.serverId(), hypervisor, "instance-" + request.serverId(), volume.toString(),

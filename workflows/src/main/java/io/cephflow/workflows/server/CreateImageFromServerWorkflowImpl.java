@@ -2,6 +2,7 @@ package io.cephflow.workflows.server;
 
 import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.Lifecycle;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;
@@ -31,7 +32,8 @@ public class CreateImageFromServerWorkflowImpl implements CreateImageFromServerW
   public CreateImageFromServerResult createImage(CreateImageFromServerRequest request) {
     Failures.validated(request::validate);
     ResourceTags.tag(ResourceTags.server(request.serverId()), ResourceTags.image(request.imageId()));
-    String owner = Workflow.getInfo().getWorkflowId();
+    Lifecycle life = Lifecycle.begin();
+    String owner = life.operation();
     HypervisorActivities hv = DomainSteps.on(request.hypervisorOrDefault());
     RbdRef disk = RbdRef.serverDisk(request.serverId());
     SnapRef temp = tempSnapshot(request.serverId(), request.imageId());
@@ -39,6 +41,8 @@ public class CreateImageFromServerWorkflowImpl implements CreateImageFromServerW
     SnapRef snap = SnapRef.imageSnap(request.imageId());
     Compensations undo = new Compensations();
     try {
+      progress = OperationProgress.at("claim");
+      life.create("image", request.imageId(), request, ResourceTags.server(request.serverId()), undo);
       progress = OperationProgress.at("inspect-disk");
       ImageStat stat = storage.statImage(disk);
       if (!stat.exists()) {
@@ -81,6 +85,7 @@ public class CreateImageFromServerWorkflowImpl implements CreateImageFromServerW
       progress = OperationProgress.at("remove-temporary-snapshot");
       storage.unprotectSnapshot(temp);
       storage.removeSnapshot(temp);
+      life.created("image", request.imageId(), null);
       Compensations.throwIfCanceled();
       progress = OperationProgress.at("done");
       return new CreateImageFromServerResult(request.imageId(), image.pool(), image.image(), snap.snapshot(),

@@ -2,6 +2,7 @@ package io.cephflow.workflows.volume;
 
 import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.Lifecycle;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;
@@ -26,12 +27,15 @@ public class CreateVolumeFromImageWorkflowImpl implements CreateVolumeFromImageW
   public VolumeResult create(CreateVolumeFromImageRequest request) {
     Failures.validated(request::validate);
     ResourceTags.tag(ResourceTags.volume(request.volumeId()), ResourceTags.image(request.imageId()));
-    String owner = Workflow.getInfo().getWorkflowId();
+    Lifecycle life = Lifecycle.begin();
+    String owner = life.operation();
     RbdRef image = RbdRef.image(request.imageId());
     SnapRef imageSnap = SnapRef.imageSnap(request.imageId());
     RbdRef volume = RbdRef.volume(request.volumeId());
     Compensations undo = new Compensations();
     try {
+      progress = OperationProgress.at("claim");
+      life.create("volume", request.volumeId(), request, ResourceTags.image(request.imageId()), undo);
       progress = OperationProgress.at("inspect-image");
       ImageStat source = storage.statImage(image);
       String format = formatOf(image, source);
@@ -48,7 +52,8 @@ public class CreateVolumeFromImageWorkflowImpl implements CreateVolumeFromImageW
         progress = new OperationProgress("convert", 0, virtualSize);
         convert.convertImageInto(image, format, volume);
       }
-      return VolumeSteps.finish(storage, request.volumeId(), volume, size, virtualSize, imageSnap.toString(), p -> progress = p);
+      return VolumeSteps.finish(storage, request.volumeId(), volume, size, virtualSize, imageSnap.toString(), p -> progress = p,
+          () -> life.created("volume", request.volumeId(), null));
     } catch (TemporalFailure e) {
       throw undo.failWith(e, step -> progress = OperationProgress.at(step));
     }

@@ -2,6 +2,7 @@ package io.cephflow.workflows.volume;
 
 import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.Lifecycle;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceTags;
@@ -23,8 +24,11 @@ public class CreateVolumeSnapshotWorkflowImpl implements CreateVolumeSnapshotWor
     ResourceTags.tag(ResourceTags.volume(request.volumeId()), ResourceTags.snapshot(request.snapshotId()));
     RbdRef volume = RbdRef.volume(request.volumeId());
     SnapRef snap = SnapRef.volumeSnapshot(request.volumeId(), request.snapshotId());
+    Lifecycle life = Lifecycle.begin();
     Compensations undo = new Compensations();
     try {
+      progress = OperationProgress.at("claim");
+      life.create("snapshot", request.snapshotId(), request, ResourceTags.volume(request.volumeId()), undo);
       progress = OperationProgress.at("inspect-volume");
       ImageStat stat = storage.statImage(volume);
       if (!stat.exists()) {
@@ -41,6 +45,7 @@ public class CreateVolumeSnapshotWorkflowImpl implements CreateVolumeSnapshotWor
       progress = OperationProgress.at("protect");
       undo.add("unprotect snapshot " + snap, () -> storage.unprotectSnapshot(snap));
       storage.protectSnapshot(snap);
+      life.created("snapshot", request.snapshotId(), null);
       Compensations.throwIfCanceled();
       progress = OperationProgress.at("done");
       return new VolumeSnapshotResult(request.volumeId(), request.snapshotId(), volume.pool(), volume.image(),

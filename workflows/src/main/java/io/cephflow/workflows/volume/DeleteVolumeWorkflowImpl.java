@@ -3,6 +3,7 @@ package io.cephflow.workflows.volume;
 import io.cephflow.workflows.common.DeleteResult;
 import io.cephflow.workflows.common.DeleteSteps;
 import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.Lifecycle;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceTags;
@@ -18,7 +19,8 @@ public class DeleteVolumeWorkflowImpl implements DeleteVolumeWorkflow {
   public DeleteResult delete(DeleteVolumeRequest request) {
     Failures.validated(request::validate);
     ResourceTags.tag(ResourceTags.volume(request.volumeId()));
-    return new DeleteSteps(storage, p -> progress = p).deleteFlow(RbdRef.volume(request.volumeId()), request.flattenDependents());
+    return new DeleteSteps(storage, p -> progress = p).deleteFlow(Lifecycle.begin(), "volume", request.volumeId(),
+        RbdRef.volume(request.volumeId()), request.flattenDependents());
   }
 
   @Override

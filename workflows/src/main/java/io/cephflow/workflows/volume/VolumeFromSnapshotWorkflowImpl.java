@@ -2,6 +2,7 @@ package io.cephflow.workflows.volume;
 
 import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.Lifecycle;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceTags;
@@ -26,11 +27,14 @@ public class VolumeFromSnapshotWorkflowImpl implements VolumeFromSnapshotWorkflo
     Failures.validated(() -> VolumeFromSnapshotRequests.validate(request));
     ResourceTags.tag(ResourceTags.volume(request.volumeId()), ResourceTags.volume(request.sourceVolumeId()),
         ResourceTags.snapshot(request.snapshotId()));
-    String owner = Workflow.getInfo().getWorkflowId();
+    Lifecycle life = Lifecycle.begin();
+    String owner = life.operation();
     SnapRef parent = SnapRef.volumeSnapshot(request.sourceVolumeId(), request.snapshotId());
     RbdRef volume = RbdRef.volume(request.volumeId());
     Compensations undo = new Compensations();
     try {
+      progress = OperationProgress.at("claim");
+      life.create("volume", request.volumeId(), request, ResourceTags.snapshot(request.snapshotId()), undo);
       progress = OperationProgress.at("inspect-snapshot");
       ImageStat source = storage.statImage(parent.image());
       SnapshotStat snap = source.exists() ? storage.listSnapshots(parent.image()).stream()
@@ -49,7 +53,8 @@ public class VolumeFromSnapshotWorkflowImpl implements VolumeFromSnapshotWorkflo
         progress = new OperationProgress("flatten", 0, snap.sizeBytes());
         storage.flattenImage(volume);
       }
-      return VolumeSteps.finish(storage, request.volumeId(), volume, size, snap.sizeBytes(), parent.toString(), p -> progress = p);
+      return VolumeSteps.finish(storage, request.volumeId(), volume, size, snap.sizeBytes(), parent.toString(), p -> progress = p,
+          () -> life.created("volume", request.volumeId(), null));
     } catch (TemporalFailure e) {
       throw undo.failWith(e, step -> progress = OperationProgress.at(step));
     }

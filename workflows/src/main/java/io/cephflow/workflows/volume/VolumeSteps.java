@@ -2,6 +2,7 @@ package io.cephflow.workflows.volume;
 
 import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.Lifecycle;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;
@@ -37,7 +38,7 @@ final class VolumeSteps {
    * came from, and report the volume as Ceph now has it.
    */
   static VolumeResult finish(StorageActivities storage, String volumeId, RbdRef volume, long size, long currentSize,
-                             String source, Consumer<OperationProgress> progress) {
+                             String source, Consumer<OperationProgress> progress, Runnable settle) {
     if (size > currentSize) {
       progress.accept(OperationProgress.at("resize"));
       storage.resizeImage(volume, size, false);
@@ -45,6 +46,7 @@ final class VolumeSteps {
     progress.accept(OperationProgress.at("metadata"));
     recordSource(storage, volume, source);
     ImageStat done = storage.statImage(volume);
+    settle.run();
     Compensations.throwIfCanceled();
     progress.accept(new OperationProgress("done", done.sizeBytes(), done.sizeBytes()));
     return result(volumeId, volume, done);

@@ -79,7 +79,7 @@ class UploadImageWorkflowTest {
     assertThat(r).isEqualTo(new UploadImageResult(ID, "images", ID, "snap", 1000, SHA));
     InOrder order = inOrder(storage, imports);
     order.verify(imports).probeSource("/data/cirros.raw", "raw");
-    order.verify(storage).createImage(REF, 1000, OWNER);
+    order.verify(storage).createImage(REF, 1000, bed.operation(OWNER));
     order.verify(imports).writeFromSource(new ImportActivities.WriteRequest(REF, "/data/cirros.raw", "raw", 1000, "SHA-256"));
     order.verify(storage).createSnapshot(SNAP);
     order.verify(storage).protectSnapshot(SNAP);
@@ -96,7 +96,7 @@ class UploadImageWorkflowTest {
     when(imports.probeSource(anyString(), anyString())).thenReturn(new ImportActivities.SourceInfo(-1, "raw"));
     when(imports.writeFromSource(any())).thenReturn(new ImportActivities.WriteResult(4096, 4096, SHA, null));
     run(null);
-    verify(storage).createImage(REF, UploadImageWorkflowImpl.UNKNOWN_SIZE_CAP, OWNER);
+    verify(storage).createImage(REF, UploadImageWorkflowImpl.UNKNOWN_SIZE_CAP, bed.operation(OWNER));
     verify(storage).resizeImage(REF, 4096, true);
   }
 
@@ -139,7 +139,7 @@ class UploadImageWorkflowTest {
       switch (undo) {
         case "unprotectSnapshot" -> order.verify(storage).unprotectSnapshot(SNAP);
         case "removeSnapshot" -> order.verify(storage).removeSnapshot(SNAP);
-        case "removeImage" -> order.verify(storage).removeImage(REF, OWNER);
+        case "removeImage" -> order.verify(storage).removeImage(REF, bed.operation(OWNER));
         default -> throw new AssertionError(undo);
       }
     }
@@ -207,7 +207,7 @@ class UploadImageWorkflowTest {
     order.verify(onHost).stageSource(new ImportActivities.StageRequest("https://example.org/cirros.qcow2", KEY,
         "SHA-512"));
     order.verify(onHost).vetStaged(KEY, "qcow2");
-    order.verify(storage).createImage(REF, FILE, OWNER);
+    order.verify(storage).createImage(REF, FILE, bed.operation(OWNER));
     order.verify(onHost).writeStaged(KEY, REF);
     order.verify(storage).createSnapshot(SNAP);
     order.verify(storage).protectSnapshot(SNAP);
@@ -292,7 +292,7 @@ class UploadImageWorkflowTest {
       switch (undo) {
         case "unprotectSnapshot" -> order.verify(storage).unprotectSnapshot(SNAP);
         case "removeSnapshot" -> order.verify(storage).removeSnapshot(SNAP);
-        case "removeImage" -> order.verify(storage).removeImage(REF, OWNER);
+        case "removeImage" -> order.verify(storage).removeImage(REF, bed.operation(OWNER));
         case "removeStaged" -> order.verify(onHost).removeStaged(KEY);
         default -> throw new AssertionError(undo);
       }

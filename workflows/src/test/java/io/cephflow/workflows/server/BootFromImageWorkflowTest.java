@@ -76,7 +76,7 @@ class BootFromImageWorkflowTest {
     ServerResult r = run(1, false);
     assertThat(r).isEqualTo(new ServerResult(SERVER, "hv1", "instance-" + SERVER, "vms/" + SERVER + "_disk", "RUNNING"));
     InOrder order = inOrder(storage, hv);
-    order.verify(storage).cloneImage(SnapRef.imageSnap(IMAGE), DISK, OWNER);
+    order.verify(storage).cloneImage(SnapRef.imageSnap(IMAGE), DISK, bed.operation(OWNER));
     order.verify(storage).resizeImage(DISK, 1L << 30, false);
     order.verify(hv).ensureSecret();
     order.verify(hv).defineDomain(new ServerDomain(SERVER, 0, 0, List.of(DISK), SECRET,
@@ -101,7 +101,7 @@ class BootFromImageWorkflowTest {
     imageOf("qcow2", 3 * MiB);
     run(0, false);
     InOrder order = inOrder(storage, convert, hv);
-    order.verify(storage).createImage(DISK, 10 * MiB, OWNER);
+    order.verify(storage).createImage(DISK, 10 * MiB, bed.operation(OWNER));
     order.verify(convert).convertImageInto(RbdRef.image(IMAGE), "qcow2", DISK);
     order.verify(hv).startDomain(SERVER);
     verify(storage, never()).cloneImage(any(), any(), any());
@@ -208,7 +208,7 @@ class BootFromImageWorkflowTest {
       switch (undo) {
         case "destroy" -> order.verify(hv).destroyDomain(SERVER);
         case "undefine" -> order.verify(hv).undefineDomain(SERVER);
-        case "removeDisk" -> order.verify(storage).removeImage(DISK, OWNER);
+        case "removeDisk" -> order.verify(storage).removeImage(DISK, bed.operation(OWNER));
         default -> throw new AssertionError(undo);
       }
     }

@@ -135,11 +135,12 @@ class BootFromVolumeWorkflowsTest {
   }
 
   @Test
-  void aFailedChildRemovesOnlyWhatTheChildMayHaveLeft() {
+  void aFailedChildUndoesItselfAndTheParentRemovesNoVolume() {
     childFails = true;
     assertThatThrownBy(this::bootFromSnapshot)
         .satisfies(e -> assertThat(WorkflowTestBed.injectedType(e)).isEqualTo(Failures.NOT_FOUND));
-    verify(storage).removeImage(NEW, CHILD_ID);
+    // the child's own compensation owns its undo: the parent never removes a volume it did not see made
+    verify(storage, never()).removeImage(any(), any());
     verifyNoInteractions(hv);
   }
 
@@ -152,8 +153,8 @@ class BootFromVolumeWorkflowsTest {
     verifyDomainUndos(step);
     InOrder order = inOrder(hv, storage);
     if (!step.equals("secret")) order.verify(hv).undefineDomain(SERVER);
-    order.verify(storage).removeImage(NEW, CHILD_ID);
-    verify(storage, never()).removeImage(RbdRef.volume(VOLUME), CHILD_ID);
+    order.verify(storage).removeImage(NEW, bed.operation(CHILD_ID));
+    verify(storage, never()).removeImage(RbdRef.volume(VOLUME), bed.operation(CHILD_ID));
   }
 
   void injectDomainFailure(String step) {

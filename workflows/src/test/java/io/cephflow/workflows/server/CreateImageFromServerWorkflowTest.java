@@ -80,7 +80,7 @@ class CreateImageFromServerWorkflowTest {
     order.verify(storage).createSnapshot(TEMP);
     order.verify(hv).resumeDomain(SERVER);
     order.verify(storage).protectSnapshot(TEMP);
-    order.verify(storage).cloneImage(TEMP, NEW, OWNER);
+    order.verify(storage).cloneImage(TEMP, NEW, bed.operation(OWNER));
     order.verify(storage).flattenImage(NEW);
     order.verify(storage).createSnapshot(NEW_SNAP);
     order.verify(storage).protectSnapshot(NEW_SNAP);
@@ -195,7 +195,7 @@ class CreateImageFromServerWorkflowTest {
       switch (undo) {
         case "unprotectNewSnap" -> order.verify(storage).unprotectSnapshot(NEW_SNAP);
         case "removeNewSnap" -> order.verify(storage).removeSnapshot(NEW_SNAP);
-        case "removeImage" -> order.verify(storage).removeImage(NEW, OWNER);
+        case "removeImage" -> order.verify(storage).removeImage(NEW, bed.operation(OWNER));
         case "unprotectTemp" -> order.verify(storage).unprotectSnapshot(TEMP);
         case "removeTemp" -> order.verify(storage).removeSnapshot(TEMP);
         default -> throw new AssertionError(undo);

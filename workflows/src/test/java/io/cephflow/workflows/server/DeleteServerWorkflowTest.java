@@ -14,6 +14,7 @@ import static org.mockito.Mockito.withSettings;
 
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.ResourceRecord;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.storage.StorageActivities.ImageStat;
 import io.cephflow.workflows.testing.WorkflowTestBed;
@@ -34,6 +35,14 @@ class DeleteServerWorkflowTest {
   final HypervisorActivities hv = mock(HypervisorActivities.class, withSettings().withoutAnnotations());
   final ServerTestBed bed = new ServerTestBed(List.of(DeleteServerWorkflowImpl.class), hv, storage);
 
+  static final String BOOT = BootFromImageWorkflow.workflowId(SERVER) + "@run-1";
+  static final String VOLUME = "5d0c2c1e-0e55-4b8f-9a3c-1f7a1c1f0a02";
+
+  @org.junit.jupiter.api.BeforeEach
+  void aBootedServer() {
+    bed.records().put("server", SERVER, ResourceRecord.State.AVAILABLE, BOOT, "image:x", null);
+  }
+
   @AfterEach
   void close() {
     bed.close();
@@ -47,21 +56,27 @@ class DeleteServerWorkflowTest {
   @Test
   void shutsDownUndefinesAndRemovesOnlyTheDiskTheBootFlowCreated() {
     when(hv.shutdownDomain(SERVER, 5)).thenReturn("DESTROYED");
-    when(storage.statImage(DISK)).thenReturn(PRESENT, ABSENT);
-    assertThat(run()).isEqualTo(new DeleteServerResult(SERVER, "DESTROYED", true));
+    when(storage.statImage(DISK)).thenReturn(PRESENT, PRESENT, ABSENT);
+    assertThat(run()).isEqualTo(new DeleteServerResult(SERVER, "DESTROYED", true, null));
+    assertThat(bed.records().get("server", SERVER).state()).isEqualTo(ResourceRecord.State.DELETED);
     InOrder order = inOrder(hv, storage);
     order.verify(hv).shutdownDomain(SERVER, 5);
     order.verify(hv).destroyDomain(SERVER);
     order.verify(hv).undefineDomain(SERVER);
-    order.verify(storage).removeImage(DISK, BootFromImageWorkflow.workflowId(SERVER));
+    order.verify(storage).removeImage(DISK, BOOT);
     bed.recordHistory(DeleteServerWorkflow.workflowId(SERVER), "delete-server");
   }
 
   @Test
-  void aServerBootedFromAVolumeKeepsItsVolume() {
+  void aServerBootedFromAVolumeKeepsItsVolumeAndFreesIt() {
+    bed.records().put("server", SERVER, ResourceRecord.State.AVAILABLE, BOOT, "volume:" + VOLUME, null);
+    bed.records().put("volume", VOLUME, ResourceRecord.State.IN_USE, "volume-create-v@r", null, "server:" + SERVER);
     when(hv.shutdownDomain(anyString(), anyLong())).thenReturn("GRACEFUL");
     when(storage.statImage(DISK)).thenReturn(ABSENT);
-    assertThat(run().diskRemoved()).isFalse();
+    DeleteServerResult result = run();
+    assertThat(result.diskRemoved()).isFalse();
+    assertThat(result.volumeDetached()).isEqualTo(VOLUME);
+    assertThat(bed.records().get("volume", VOLUME).state()).isEqualTo(ResourceRecord.State.AVAILABLE);
     verify(storage, never()).removeImage(RbdRef.volume(SERVER), BootFromImageWorkflow.workflowId(SERVER));
     verify(storage, never()).removeImage(org.mockito.ArgumentMatchers.argThat(r -> r.pool().equals("volumes")), any());
   }
@@ -78,7 +93,19 @@ class DeleteServerWorkflowTest {
   }
 
   @Test
+  void aServerThatNeverExistedIsNotFoundAndNothingIsTouched() {
+    String other = "5d0c2c1e-0e55-4b8f-9a3c-1f7a1c1f0a09";
+    when(storage.statImage(any())).thenReturn(ABSENT);
+    assertThatThrownBy(() -> bed.stub(DeleteServerWorkflow.class, DeleteServerWorkflow.workflowId(other))
+        .delete(new DeleteServerRequest(other, ServerTestBed.HOST, 5)))
+        .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.NOT_FOUND));
+    verify(hv, never()).shutdownDomain(anyString(), anyLong());
+    verify(storage, never()).removeImage(any(), any());
+  }
+
+  @Test
   void anUnreachableHypervisorFailsBeforeTheDiskIsTouched() {
+    when(storage.statImage(DISK)).thenReturn(ABSENT);
     when(hv.shutdownDomain(anyString(), anyLong()))
         .thenThrow(ApplicationFailure.newNonRetryableFailure("injected", Failures.HYPERVISOR));
     assertThatThrownBy(this::run)

@@ -1,6 +1,7 @@
 package io.cephflow.workflows.server;
 
 import io.cephflow.workflows.common.TaskQueues;
+import io.cephflow.workflows.testing.InMemoryRecords;
 import io.cephflow.workflows.testing.WorkflowTestBed;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.client.WorkflowOptions;
@@ -20,14 +21,24 @@ final class ServerTestBed implements AutoCloseable {
   static final String QUEUE = "test";
   static final String HOST = "hv1";
   private final TestWorkflowEnvironment env = WorkflowTestBed.newEnvironment();
+  private final InMemoryRecords records = new InMemoryRecords();
 
   /** {@code workflows} are registered on the storage queue; a fake child workflow goes there too. */
   ServerTestBed(List<Class<?>> workflows, HypervisorActivities hypervisor, Object... storageActivities) {
     Worker worker = env.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(WorkflowTestBed.OPTIONS, workflows.toArray(new Class<?>[0]));
     worker.registerActivitiesImplementations(storageActivities);
+    worker.registerActivitiesImplementations(records);
     env.newWorker(TaskQueues.host(HOST)).registerActivitiesImplementations(hypervisor);
     env.start();
+  }
+
+  String operation(String workflowId) {
+    return WorkflowTestBed.operation(env, workflowId);
+  }
+
+  InMemoryRecords records() {
+    return records;
   }
 
   TestWorkflowEnvironment env() {

@@ -1,6 +1,7 @@
 package io.cephflow.workflows.testing;
 
 import io.cephflow.workflows.common.ResourceTags;
+import io.cephflow.workflows.storage.ResourceActivities;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.IndexedValueType;
@@ -16,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -33,6 +35,8 @@ public final class WorkflowTestBed implements AutoCloseable {
           .build())
       .build();
   private final TestWorkflowEnvironment env = newEnvironment();
+  /** The resource records every flow keeps, in memory (a test may pass its own ResourceActivities). */
+  private final InMemoryRecords records = new InMemoryRecords();
 
   /** A test environment with cephflow's search attribute registered, as the worker does at start-up. */
   public static TestWorkflowEnvironment newEnvironment() {
@@ -70,8 +74,24 @@ public final class WorkflowTestBed implements AutoCloseable {
     Worker worker = env.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(options, workflowImpl);
     worker.registerActivitiesImplementations(activities);
+    if (Arrays.stream(activities).noneMatch(a -> a instanceof ResourceActivities)) {
+      worker.registerActivitiesImplementations(records);
+    }
     hostActivities.forEach((queue, a) -> env.newWorker(queue).registerActivitiesImplementations(a));
     env.start();
+  }
+
+  /** The operation name a flow records as owner: its workflow id and (latest) run. */
+  public String operation(String workflowId) {
+    return operation(env, workflowId);
+  }
+
+  public static String operation(TestWorkflowEnvironment env, String workflowId) {
+    return workflowId + "@" + env.getWorkflowClient().newUntypedWorkflowStub(workflowId).describe().getExecution().getRunId();
+  }
+
+  public InMemoryRecords records() {
+    return records;
   }
 
   public TestWorkflowEnvironment env() {

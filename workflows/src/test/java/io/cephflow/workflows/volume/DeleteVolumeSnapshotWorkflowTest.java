@@ -66,9 +66,10 @@ class DeleteVolumeSnapshotWorkflowTest {
   }
 
   @Test
-  void aMissingSnapshotIsSuccess() {
+  void aSnapshotThatNeverExistedIsNotFoundAndNothingIsTouched() {
     when(storage.listSnapshots(SNAP.image())).thenReturn(List.of());
-    assertThat(run("missing", false).existed()).isFalse();
+    assertThatThrownBy(() -> run("missing", false))
+        .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.NOT_FOUND));
     verify(storage, never()).listChildren(any());
     verify(storage, never()).removeSnapshot(any());
   }

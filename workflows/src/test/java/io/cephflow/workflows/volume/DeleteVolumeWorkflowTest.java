@@ -82,9 +82,10 @@ class DeleteVolumeWorkflowTest {
   }
 
   @Test
-  void aMissingVolumeIsSuccessAndNothingIsTouched() {
+  void aVolumeThatNeverExistedIsNotFoundAndNothingIsTouched() {
     when(storage.statImage(VOL)).thenReturn(new ImageStat(false, 0, null, 0, Map.of()));
-    assertThat(run(false)).isEqualTo(new DeleteResult(VOL.toString(), false, List.of()));
+    assertThatThrownBy(() -> run(false))
+        .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.NOT_FOUND));
     verify(storage, never()).deleteImage(any());
     verify(storage, never()).removeSnapshot(any());
   }

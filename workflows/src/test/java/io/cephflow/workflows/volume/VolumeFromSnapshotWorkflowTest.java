@@ -81,7 +81,7 @@ class VolumeFromSnapshotWorkflowTest {
     VolumeResult r = run(0, FlattenPolicy.NEVER, 0);
     assertThat(r).isEqualTo(new VolumeResult(VOLUME_ID, "volumes", "volume-" + VOLUME_ID, 1000, PARENT.toString(), 2));
     InOrder order = inOrder(storage);
-    order.verify(storage).cloneImage(PARENT, VOL, OWNER);
+    order.verify(storage).cloneImage(PARENT, VOL, bed.operation(OWNER));
     order.verify(storage).setMetadata(any(), anyMap());
     order.verify(storage).statImage(VOL);
     verify(storage, never()).flattenImage(any());
@@ -93,7 +93,7 @@ class VolumeFromSnapshotWorkflowTest {
   void alwaysFlattensAfterCloning() {
     run(0, FlattenPolicy.ALWAYS, 0);
     InOrder order = inOrder(storage);
-    order.verify(storage).cloneImage(PARENT, VOL, OWNER);
+    order.verify(storage).cloneImage(PARENT, VOL, bed.operation(OWNER));
     order.verify(storage).flattenImage(VOL);
     bed.recordHistory(OWNER, "volume-from-snapshot-always-flatten");
   }
@@ -107,6 +107,7 @@ class VolumeFromSnapshotWorkflowTest {
   }
 
   private void run2(FlattenPolicy policy, int max) {
+    bed.records().clear(); // as on a cluster where the first volume never was
     bed.start(VolumeFromSnapshotWorkflow.class, OWNER + "-again")
         .create(new VolumeFromSnapshotRequest(VOLUME_ID, SOURCE_ID, SNAP_ID, 0, policy, max));
   }
@@ -121,6 +122,7 @@ class VolumeFromSnapshotWorkflowTest {
   }
 
   private void run2WithSize(long size) {
+    bed.records().clear(); // as on a cluster where the first volume never was
     bed.start(VolumeFromSnapshotWorkflow.class, OWNER + "-small")
         .create(new VolumeFromSnapshotRequest(VOLUME_ID, SOURCE_ID, SNAP_ID, size, FlattenPolicy.NEVER, 0));
   }
@@ -168,8 +170,8 @@ class VolumeFromSnapshotWorkflowTest {
         .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(WorkflowTestBed.injectedType(e)));
     if (step.removesVolume) {
       InOrder order = inOrder(storage);
-      order.verify(storage).cloneImage(PARENT, VOL, OWNER);
-      order.verify(storage).removeImage(VOL, OWNER);
+      order.verify(storage).cloneImage(PARENT, VOL, bed.operation(OWNER));
+      order.verify(storage).removeImage(VOL, bed.operation(OWNER));
     } else {
       verify(storage, never()).cloneImage(any(), any(), any());
       verify(storage, never()).removeImage(any(), any());
@@ -198,7 +200,7 @@ class VolumeFromSnapshotWorkflowTest {
     release.countDown();
     assertThatThrownBy(() -> WorkflowStub.fromTyped(wf).getResult(VolumeResult.class))
         .isInstanceOf(WorkflowFailedException.class).hasCauseInstanceOf(CanceledFailure.class);
-    verify(storage, timeout(5000)).removeImage(VOL, OWNER);
+    verify(storage, timeout(5000)).removeImage(VOL, bed.operation(OWNER));
     verify(storage, never()).setMetadata(any(), anyMap());
   }
 
@@ -219,7 +221,7 @@ class VolumeFromSnapshotWorkflowTest {
     // Temporal records the execution CANCELED whatever it throws; the failed undo was attempted
     assertThatThrownBy(() -> WorkflowStub.fromTyped(wf).getResult(VolumeResult.class))
         .isInstanceOf(WorkflowFailedException.class).hasCauseInstanceOf(CanceledFailure.class);
-    verify(storage, timeout(5000).atLeastOnce()).removeImage(VOL, OWNER);
+    verify(storage, timeout(5000).atLeastOnce()).removeImage(VOL, bed.operation(OWNER));
   }
 
 

@@ -1,0 +1,225 @@
+package io.cephflow.activities;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cephflow.ceph.RbdException;
+import io.cephflow.ceph.RecordStore;
+import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.ResourceRecord;
+import io.cephflow.workflows.common.ResourceRecord.State;
+import io.cephflow.workflows.storage.ResourceActivities;
+import io.temporal.failure.ApplicationFailure;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * {@link ResourceActivities} over a {@link RecordStore}: the lifecycle's state machine. Each
+ * change reads the record, decides, and writes it back only if nobody changed it meanwhile; a
+ * lost race is a retryable failure (Temporal retries, then the decision is made again on what
+ * won), never a second winner.
+ */
+public class ResourceActivitiesImpl implements ResourceActivities, CephflowActivities {
+  static final String RECORD_CHANGED = "RecordChanged";
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private final RecordStore store;
+  private final Clock clock;
+
+  public ResourceActivitiesImpl(RecordStore store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  static String key(String kind, String id) {
+    return kind + "." + id;
+  }
+
+  @Override
+  public ResourceRecord readRecord(String kind, String id) {
+    return StorageActivitiesImpl.call(() -> store.read(ResourceRecord.pool(kind), key(kind, id)).map(ResourceActivitiesImpl::parse)
+        .orElse(null));
+  }
+
+  @Override
+  public ResourceRecord claimCreate(Claim c) {
+    String now = now();
+    ResourceRecord fresh = new ResourceRecord(c.kind(), c.id(), State.CREATING, c.operation(), c.operation(),
+        sha256(c.request()), c.madeFrom(), null, now, now);
+    boolean created = StorageActivitiesImpl.call(() -> store.create(ResourceRecord.pool(c.kind()), key(c.kind(), c.id()), json(fresh)));
+    if (created) return fresh;
+    ResourceRecord existing = readRecord(c.kind(), c.id());
+    if (c.operation().equals(existing.createdBy())) return existing; // our own claim, retried
+    throw conflict(existing.name() + " " + (existing.live()
+        ? "already exists (" + state(existing) + ", created by operation " + creator(existing) + ")"
+        : "existed and was deleted; ids are never reused (created by operation " + creator(existing) + ")"));
+  }
+
+  @Override
+  public ResourceRecord settleCreate(String kind, String id, String operation, String usedBy) {
+    return change(kind, id, r -> {
+      if (!operation.equals(r.createdBy())) throw conflict(r.name() + " was not created by " + operation);
+      if (r.state() == State.AVAILABLE || r.state() == State.IN_USE) return r;
+      if (r.state() != State.CREATING) throw conflict(r.name() + " is " + state(r) + ", not being created");
+      return with(r, usedBy == null ? State.AVAILABLE : State.IN_USE, null, usedBy);
+    });
+  }
+
+  @Override
+  public void releaseCreate(String kind, String id, String creator, boolean clean) {
+    ResourceRecord r = readRecord(kind, id);
+    if (r == null || !creator.equals(r.createdBy()) || r.state() == State.DELETED) return;
+    change(kind, id, cur -> !creator.equals(cur.createdBy()) || cur.state() == State.DELETED ? cur
+        : with(cur, clean ? State.DELETED : State.ERROR, null, null));
+  }
+
+  @Override
+  public ResourceRecord beginDelete(String kind, String id, String operation, boolean existsUnrecorded) {
+    ResourceRecord before = recordOrAdopt(kind, id, existsUnrecorded);
+    change(kind, id, r -> switch (r.state()) {
+      case AVAILABLE, ERROR -> with(r, State.DELETING, operation, r.usedBy());
+      case DELETING -> {
+        if (operation.equals(r.operation())) yield r;
+        // one run per workflow id at a time: an earlier run of this same delete has ended
+        if (sameWorkflow(operation, r.operation())) yield with(r, State.DELETING, operation, r.usedBy());
+        throw conflict(r.name() + " is being deleted by operation " + ResourceRecord.workflowIdOf(r.operation()));
+      }
+      case IN_USE -> throw inUse(r);
+      case CREATING -> throw conflict(r.name() + " is being created by operation " + creator(r));
+      case DELETED -> throw notFound(r.name() + " was deleted");
+    });
+    return before;
+  }
+
+  @Override
+  public void finishDelete(String kind, String id, String operation) {
+    change(kind, id, r -> r.state() == State.DELETING && operation.equals(r.operation())
+        ? with(r, State.DELETED, null, null) : r);
+  }
+
+  @Override
+  public void abortDelete(String kind, String id, String operation) {
+    if (readRecord(kind, id) == null) return;
+    change(kind, id, r -> r.state() == State.DELETING && operation.equals(r.operation())
+        ? with(r, State.AVAILABLE, null, r.usedBy()) : r);
+  }
+
+  @Override
+  public ResourceRecord attach(String kind, String id, String user, boolean existsUnrecorded) {
+    recordOrAdopt(kind, id, existsUnrecorded);
+    return change(kind, id, r -> switch (r.state()) {
+      case AVAILABLE -> with(r, State.IN_USE, null, user);
+      case IN_USE -> {
+        if (user.equals(r.usedBy())) yield r;
+        throw inUse(r);
+      }
+      case DELETED -> throw notFound(r.name() + " was deleted");
+      case CREATING, DELETING, ERROR -> throw conflict(r.name() + " is " + state(r)
+          + (r.operation() == null ? "" : " (operation " + ResourceRecord.workflowIdOf(r.operation()) + ")"));
+    });
+  }
+
+  @Override
+  public void detach(String kind, String id, String user) {
+    if (readRecord(kind, id) == null) return;
+    change(kind, id, r -> r.state() == State.IN_USE && user.equals(r.usedBy()) ? with(r, State.AVAILABLE, null, null) : r);
+  }
+
+  /** The record; for a resource found in Ceph without one, a new AVAILABLE record adopting it. */
+  private ResourceRecord recordOrAdopt(String kind, String id, boolean existsUnrecorded) {
+    ResourceRecord r = readRecord(kind, id);
+    if (r != null) return r;
+    if (!existsUnrecorded) throw notFound(kind + ":" + id + " does not exist");
+    String now = now();
+    ResourceRecord adopted = new ResourceRecord(kind, id, State.AVAILABLE, ResourceRecord.UNRECORDED, null, null,
+        null, null, now, now);
+    StorageActivitiesImpl.call(() -> store.create(ResourceRecord.pool(kind), key(kind, id), json(adopted)));
+    return readRecord(kind, id);
+  }
+
+  /** Read, decide, write back only over what was read; unchanged decisions write nothing. */
+  private ResourceRecord change(String kind, String id, UnaryOperator<ResourceRecord> decide) {
+    String pool = ResourceRecord.pool(kind);
+    String raw = StorageActivitiesImpl.call(() -> store.read(pool, key(kind, id)))
+        .orElseThrow(() -> notFound(kind + ":" + id + " does not exist"));
+    ResourceRecord current = parse(raw);
+    ResourceRecord next = decide.apply(current);
+    if (next.equals(current)) return current;
+    boolean written;
+    try {
+      written = store.replace(pool, key(kind, id), raw, json(next));
+    } catch (RbdException e) {
+      throw ActivityErrors.of(e);
+    }
+    if (!written) {
+      throw ApplicationFailure.newFailure(current.name() + " changed while this operation updated it; retrying",
+          RECORD_CHANGED);
+    }
+    return next;
+  }
+
+  private ResourceRecord with(ResourceRecord r, State state, String operation, String usedBy) {
+    return new ResourceRecord(r.kind(), r.id(), state, r.createdBy(), operation, r.requestSha256(), r.madeFrom(),
+        usedBy, r.createdAt(), now());
+  }
+
+  private static boolean sameWorkflow(String a, String b) {
+    return a != null && b != null && ResourceRecord.workflowIdOf(a).equals(ResourceRecord.workflowIdOf(b));
+  }
+
+  private static String creator(ResourceRecord r) {
+    return ResourceRecord.workflowIdOf(r.createdBy());
+  }
+
+  private static String state(ResourceRecord r) {
+    return r.state().name().toLowerCase().replace('_', '-');
+  }
+
+  private static ApplicationFailure conflict(String message) {
+    return ApplicationFailure.newNonRetryableFailure(message, Failures.CONFLICT);
+  }
+
+  private static ApplicationFailure notFound(String message) {
+    return ApplicationFailure.newNonRetryableFailure(message, Failures.NOT_FOUND);
+  }
+
+  private static ApplicationFailure inUse(ResourceRecord r) {
+    return ActivityErrors.inUse(r.name() + " is in use by " + r.usedBy(), List.of(r.usedBy()));
+  }
+
+  private String now() {
+    return clock.instant().toString();
+  }
+
+  static String json(ResourceRecord r) {
+    try {
+      return JSON.writeValueAsString(r);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static ResourceRecord parse(String raw) {
+    try {
+      return JSON.readValue(raw, ResourceRecord.class);
+    } catch (JsonProcessingException e) {
+      throw ApplicationFailure.newNonRetryableFailure("unreadable resource record: " + e.getOriginalMessage(),
+          Failures.CONFLICT);
+    }
+  }
+
+  static String sha256(String s) {
+    if (s == null) return null;
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package io.cephflow.ceph.librbd;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+
+/**
+ * The librados calls rados-java 0.6.0 does not bind: compound write operations (exclusive
+ * create, compare-and-set on an xattr) and namespaces. Signatures from include/rados/librados.h
+ * (Pacific); size_t is long (LP64 only).
+ */
+interface LibRados extends Library {
+  LibRados INSTANCE = Native.load("rados", LibRados.class);
+
+  int LIBRADOS_CREATE_EXCLUSIVE = 1;
+  byte LIBRADOS_CMPXATTR_OP_EQ = 1;
+  int LIBRADOS_OPERATION_NOFLAG = 0;
+
+  Pointer rados_create_write_op();
+
+  void rados_release_write_op(Pointer op);
+
+  void rados_write_op_create(Pointer op, int exclusive, String category);
+
+  void rados_write_op_assert_exists(Pointer op);
+
+  void rados_write_op_cmpxattr(Pointer op, String name, byte comparison, byte[] value, long valueLen);
+
+  void rados_write_op_setxattr(Pointer op, String name, byte[] value, long valueLen);
+
+  int rados_write_op_operate(Pointer op, Pointer ioctx, String oid, Pointer mtime, int flags);
+
+  int rados_getxattr(Pointer ioctx, String oid, String name, byte[] buf, long len);
+
+  void rados_ioctx_set_namespace(Pointer ioctx, String namespace);
+}

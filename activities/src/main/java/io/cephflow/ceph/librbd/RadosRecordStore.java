@@ -1,0 +1,97 @@
+package io.cephflow.ceph.librbd;
+
+import com.sun.jna.Pointer;
+import io.cephflow.ceph.RbdException;
+import io.cephflow.ceph.RecordStore;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * {@link RecordStore} over RADOS: one object per key in the namespace {@value #NAMESPACE} of the
+ * pool (apart from RBD's own objects, so {@code rbd ls} and {@code rados ls} of the default
+ * namespace never show them), the value in the xattr {@value #XATTR}. Create is an exclusive
+ * create plus setxattr in one write op; replace a cmpxattr plus setxattr in one write op: the
+ * OSD applies each op atomically. As ceph-csi keeps its journal in omaps, and for the same
+ * reason: the record lives with the data, in the cluster that holds it.
+ */
+public final class RadosRecordStore implements RecordStore {
+  public static final String NAMESPACE = "cephflow";
+  static final String XATTR = "cephflow.record";
+  /** Records are a few hundred bytes; a value this large is refused rather than cut. */
+  static final int MAX_VALUE = 64 * 1024;
+  private static final int ENOENT = 2;
+  private static final int ENODATA = 61;
+  private static final int EEXIST = 17;
+  private static final int ECANCELED = 125;
+
+  private final CephCluster cluster;
+  private final LibRados rados = LibRados.INSTANCE;
+
+  public RadosRecordStore(CephCluster cluster) {
+    this.cluster = cluster;
+  }
+
+  @Override
+  public Optional<String> read(String pool, String key) {
+    try (CephCluster.Pool p = open(pool)) {
+      byte[] buf = new byte[MAX_VALUE];
+      int rc = rados.rados_getxattr(p.ptr(), key, XATTR, buf, buf.length);
+      if (rc == -ENOENT || rc == -ENODATA) return Optional.empty();
+      if (rc < 0) throw RbdException.fromErrno(rc, "read record " + pool + "/" + key);
+      if (rc >= buf.length) throw RbdException.fromErrno(-34, "record " + pool + "/" + key + " is too large");
+      return Optional.of(new String(Arrays.copyOf(buf, rc), StandardCharsets.UTF_8));
+    }
+  }
+
+  @Override
+  public boolean create(String pool, String key, String value) {
+    return operate(pool, key, "create", op -> {
+      rados.rados_write_op_create(op, LibRados.LIBRADOS_CREATE_EXCLUSIVE, null);
+      setValue(op, value);
+    }, EEXIST);
+  }
+
+  @Override
+  public boolean replace(String pool, String key, String expected, String value) {
+    byte[] old = expected.getBytes(StandardCharsets.UTF_8);
+    return operate(pool, key, "replace", op -> {
+      rados.rados_write_op_assert_exists(op);
+      rados.rados_write_op_cmpxattr(op, XATTR, LibRados.LIBRADOS_CMPXATTR_OP_EQ, old, old.length);
+      setValue(op, value);
+    }, ECANCELED);
+  }
+
+  private void setValue(Pointer op, String value) {
+    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length >= MAX_VALUE) throw new IllegalArgumentException("a record holds at most " + MAX_VALUE + " bytes");
+    rados.rados_write_op_setxattr(op, XATTR, bytes, bytes.length);
+  }
+
+  private interface OpBuilder {
+    void build(Pointer op);
+  }
+
+  /** Runs one compound write; false when it failed with {@code refusedErrno} (the condition did not hold). */
+  private boolean operate(String pool, String key, String what, OpBuilder builder, int refusedErrno) {
+    try (CephCluster.Pool p = open(pool)) {
+      Pointer op = rados.rados_create_write_op();
+      if (op == null) throw RbdException.fromErrno(-12, what + " record " + pool + "/" + key);
+      try {
+        builder.build(op);
+        int rc = rados.rados_write_op_operate(op, p.ptr(), key, null, LibRados.LIBRADOS_OPERATION_NOFLAG);
+        if (rc == -refusedErrno) return false;
+        if (rc < 0) throw RbdException.fromErrno(rc, what + " record " + pool + "/" + key);
+        return true;
+      } finally {
+        rados.rados_release_write_op(op);
+      }
+    }
+  }
+
+  private CephCluster.Pool open(String pool) {
+    CephCluster.Pool p = cluster.pool(pool);
+    rados.rados_ioctx_set_namespace(p.ptr(), NAMESPACE);
+    return p;
+  }
+}

@@ -1,0 +1,90 @@
+package io.cephflow.workflows.common;
+
+import io.cephflow.workflows.storage.ResourceActivities;
+import io.temporal.workflow.Workflow;
+
+/**
+ * Workflow code: one flow's use of the resource records ({@link ResourceRecord}). A create
+ * claims its id before anything else and registers the release as its last undo; a delete
+ * starts by marking the record DELETING (refused at once, typed, when the resource is missing,
+ * in use or busy) and ends it DELETED. Flows started before records existed replay without
+ * them (change id {@value #CHANGE}); for them {@link #operation()} is the bare workflow id, the
+ * owner they recorded on their images.
+ */
+public final class Lifecycle {
+  static final String CHANGE = "resource-records";
+  private final ResourceActivities records = Workflow.newActivityStub(ResourceActivities.class);
+  private final boolean on;
+
+  private Lifecycle(boolean on) {
+    this.on = on;
+  }
+
+  /** Called once per flow, before its first activity. */
+  public static Lifecycle begin() {
+    return new Lifecycle(Workflow.getVersion(CHANGE, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION);
+  }
+
+  public boolean recorded() {
+    return on;
+  }
+
+  /**
+   * This operation's name, the owner it records on what it creates: its workflow id and run, so
+   * a later run under the same workflow id (a child started again, a request repeated after
+   * Temporal dropped the history) is another operation and can never adopt or remove it.
+   */
+  public String operation() {
+    var info = Workflow.getInfo();
+    return on ? info.getWorkflowId() + "@" + info.getRunId() : info.getWorkflowId();
+  }
+
+  /** Claims {@code kind:id} for this create (Conflict when ever claimed by another); undone last. */
+  public void create(String kind, String id, Object request, String madeFrom, Compensations undo) {
+    if (!on) return;
+    String op = operation();
+    undo.addLast("release record " + kind + ":" + id, clean -> records.releaseCreate(kind, id, op, clean));
+    records.claimCreate(new ResourceActivities.Claim(kind, id, op, String.valueOf(request), madeFrom));
+  }
+
+  /** The create is complete: the resource is available (or in use by {@code usedBy}). */
+  public void created(String kind, String id, String usedBy) {
+    if (on) records.settleCreate(kind, id, operation(), usedBy);
+  }
+
+  /**
+   * Marks {@code kind:id} used by {@code user} for this flow (InUse naming the other user when it
+   * has one) and registers the detach; {@code exists} says Ceph holds it (for unrecorded ones).
+   */
+  public void attach(String kind, String id, String user, boolean exists, Compensations undo) {
+    if (!on) return;
+    undo.add("detach " + kind + ":" + id, () -> records.detach(kind, id, user));
+    records.attach(kind, id, user, exists);
+  }
+
+  public void detach(String kind, String id, String user) {
+    if (on) records.detach(kind, id, user);
+  }
+
+  /**
+   * Starts a delete; returns the record (null for a flow without records). {@code exists}: Ceph
+   * or libvirt holds the resource, so one without a record (made before records) is adopted.
+   */
+  public ResourceRecord beginDelete(String kind, String id, boolean exists) {
+    return on ? records.beginDelete(kind, id, operation(), exists) : null;
+  }
+
+  public void deleted(String kind, String id) {
+    if (on) records.finishDelete(kind, id, operation());
+  }
+
+  /** The delete stopped before it removed anything for good: the resource is available again. */
+  public void deleteStopped(String kind, String id) {
+    if (on) records.abortDelete(kind, id, operation());
+  }
+
+  /** The creator's undo of a resource a child flow made, after its data is gone. */
+  public void release(String kind, String id, String creator, boolean clean) {
+    if (on) records.releaseCreate(kind, id, creator, clean);
+  }
+}

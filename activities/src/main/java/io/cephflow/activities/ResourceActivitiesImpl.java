@@ -16,6 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -31,10 +32,17 @@ public class ResourceActivitiesImpl implements ResourceActivities, CephflowActiv
 
   private final RecordStore store;
   private final Clock clock;
+  private final Predicate<String> running;
 
-  public ResourceActivitiesImpl(RecordStore store, Clock clock) {
+  /**
+   * @param running whether an operation ({@code <workflow id>@<run id>}) still runs: a create
+   *     that was terminated (from the Temporal UI or CLI, which skips its compensation) holds its
+   *     record CREATING for ever, and a delete may then take it over and remove what it left
+   */
+  public ResourceActivitiesImpl(RecordStore store, Clock clock, Predicate<String> running) {
     this.store = store;
     this.clock = clock;
+    this.running = running;
   }
 
   static String key(String kind, String id) {
@@ -71,12 +79,30 @@ public class ResourceActivitiesImpl implements ResourceActivities, CephflowActiv
     });
   }
 
+  /**
+   * A create that never completed and was fully undone gives its claim back (the record goes, as
+   * ceph-csi undoes a reservation: the id never named a resource, and a request that failed may
+   * be fixed and sent again); one that completed and is undone afterwards (by a parent flow)
+   * existed, so it stays as a DELETED tombstone.
+   */
   @Override
   public void releaseCreate(String kind, String id, String creator, boolean clean) {
-    ResourceRecord r = readRecord(kind, id);
-    if (r == null || !creator.equals(r.createdBy()) || r.state() == State.DELETED) return;
+    String pool = ResourceRecord.pool(kind);
+    String raw = StorageActivitiesImpl.call(() -> store.read(pool, key(kind, id))).orElse(null);
+    if (raw == null) return;
+    ResourceRecord r = parse(raw);
+    if (!creator.equals(r.createdBy()) || r.state() == State.DELETED) return; // not ours: never touched
+    if (clean && r.state() == State.CREATING) {
+      if (!StorageActivitiesImpl.call(() -> store.remove(pool, key(kind, id), raw))) throw changed(r);
+      return;
+    }
     change(kind, id, cur -> !creator.equals(cur.createdBy()) || cur.state() == State.DELETED ? cur
         : with(cur, clean ? State.DELETED : State.ERROR, null, null));
+  }
+
+  private static ApplicationFailure changed(ResourceRecord r) {
+    return ApplicationFailure.newFailure(r.name() + " changed while this operation updated it; retrying",
+        RECORD_CHANGED);
   }
 
   @Override
@@ -91,7 +117,10 @@ public class ResourceActivitiesImpl implements ResourceActivities, CephflowActiv
         throw conflict(r.name() + " is being deleted by operation " + ResourceRecord.workflowIdOf(r.operation()));
       }
       case IN_USE -> throw inUse(r);
-      case CREATING -> throw conflict(r.name() + " is being created by operation " + creator(r));
+      case CREATING -> {
+        if (running.test(r.operation())) throw conflict(r.name() + " is being created by operation " + creator(r));
+        yield with(r, State.DELETING, operation, r.usedBy()); // its create was terminated: clean up what it left
+      }
       case DELETED -> throw notFound(r.name() + " was deleted");
     });
     return before;
@@ -157,10 +186,7 @@ public class ResourceActivitiesImpl implements ResourceActivities, CephflowActiv
     } catch (RbdException e) {
       throw ActivityErrors.of(e);
     }
-    if (!written) {
-      throw ApplicationFailure.newFailure(current.name() + " changed while this operation updated it; retrying",
-          RECORD_CHANGED);
-    }
+    if (!written) throw changed(current);
     return next;
   }
 

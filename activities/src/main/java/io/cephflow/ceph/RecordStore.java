@@ -17,4 +17,7 @@ public interface RecordStore {
 
   /** Replaces {@code expected} with {@code value}; false (nothing written) when the record changed. */
   boolean replace(String pool, String key, String expected, String value);
+
+  /** Removes the record if it still holds {@code expected}; false (nothing removed) when it changed. */
+  boolean remove(String pool, String key, String expected);
 }

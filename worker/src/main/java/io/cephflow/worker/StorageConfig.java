@@ -15,6 +15,7 @@ import io.cephflow.transfer.ScratchArea;
 import io.cephflow.transfer.SourcePolicy;
 import io.cephflow.transfer.Sources;
 import io.cephflow.workflows.common.TaskQueues;
+import io.temporal.client.WorkflowClient;
 import java.time.Clock;
 import java.util.Set;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
@@ -42,8 +43,8 @@ public class StorageConfig {
   }
 
   @Bean
-  ResourceActivitiesImpl resourceActivities(RecordStore records) {
-    return new ResourceActivitiesImpl(records, Clock.systemUTC());
+  ResourceActivitiesImpl resourceActivities(RecordStore records, WorkflowClient temporal) {
+    return new ResourceActivitiesImpl(records, Clock.systemUTC(), new OperationLiveness(temporal));
   }
 
   @Bean

@@ -34,12 +34,24 @@ final class CephflowStack implements AutoCloseable {
   final Path scratchDir;
 
   CephflowStack(Path sourceRoot, String... extraWorkerArgs) {
+    this(false, sourceRoot, extraWorkerArgs);
+  }
+
+  /**
+   * A stack with a Temporal of its own (embedded, empty) whatever the environment says: as
+   * after Temporal's retention dropped every history, over the same Ceph cluster.
+   */
+  static CephflowStack withEmptyTemporal(Path sourceRoot, String... extraWorkerArgs) {
+    return new CephflowStack(true, sourceRoot, extraWorkerArgs);
+  }
+
+  private CephflowStack(boolean ownTemporal, Path sourceRoot, String... extraWorkerArgs) {
     try {
       scratchDir = Files.createTempDirectory("cephflow-scratch-");
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    String external = System.getenv("CEPHFLOW_E2E_TEMPORAL");
+    String external = ownTemporal ? null : System.getenv("CEPHFLOW_E2E_TEMPORAL");
     int port = freePort();
     String target = external != null ? external : "127.0.0.1:" + port;
     // command-line arguments: builder properties are defaults that application.yml would override
@@ -48,7 +60,7 @@ final class CephflowStack implements AutoCloseable {
         "--cephflow.temporal.embedded=" + (external == null),
         "--cephflow.temporal.embedded-port=" + port,
         "--cephflow.temporal.target=" + target,
-        "--cephflow.temporal.namespace=" + namespace(),
+        "--cephflow.temporal.namespace=" + (ownTemporal ? "default" : namespace()),
         "--cephflow.sources.local-roots=" + sourceRoot,
         "--cephflow.sources.allow-loopback=true",
         "--cephflow.sources.read-timeout=3s",
@@ -59,7 +71,7 @@ final class CephflowStack implements AutoCloseable {
     worker = new SpringApplicationBuilder(WorkerApplication.class).run(args.toArray(new String[0]));
     api = new SpringApplicationBuilder(StarterApplication.class).run(
         "--server.port=0", "--cephflow.temporal.target=" + target,
-        "--cephflow.temporal.namespace=" + namespace());
+        "--cephflow.temporal.namespace=" + (ownTemporal ? "default" : namespace()));
     baseUrl = "http://127.0.0.1:" + ((WebServerApplicationContext) api).getWebServer().getPort();
   }
 

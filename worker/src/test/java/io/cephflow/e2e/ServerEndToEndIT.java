@@ -159,9 +159,7 @@ class ServerEndToEndIT {
   }
 
   private void expectFailure(String body, String type) throws InterruptedException {
-    String op = started(stack.post("/api/v1/servers", body));
-    String done = stack.await(op, Duration.ofMinutes(2));
-    assertThat(done).as(body).contains("\"status\":\"FAILED\"").contains("\"type\":\"" + type + "\"");
+    ServerIts.failedWith(stack, stack.post("/api/v1/servers", body), type);
   }
 
   private static String started(HttpResponse<String> r) {

@@ -123,6 +123,32 @@ final class ServerIts {
     throw new AssertionError("console " + log + " never showed '" + expected + "'; it shows: " + content);
   }
 
+  /** The failure types a flow decides in its first steps, which the API answers at once (not with a 202). */
+  static final java.util.Set<String> REFUSALS = java.util.Set.of("Conflict", "NotFound", "InUse", "InvalidRequest");
+
+  /**
+   * A request that must fail with {@code type}: refused at the door (404 NotFound, 400
+   * InvalidRequest, 409 Conflict or InUse, with the typed reason), or a 202 whose operation ends
+   * FAILED with it. Returns the body that says so. Tests of the door itself assert the status.
+   */
+  static String failedWith(CephflowStack stack, HttpResponse<String> r, String type) throws InterruptedException {
+    // decided in the flow's first steps: answered at once; decided later (a clone whose source
+    // snapshot is missing): a 202 whose operation fails with the same type
+    if (REFUSALS.contains(type) && r.statusCode() != 202) {
+      int status = switch (type) {
+        case "NotFound" -> 404;
+        case "InvalidRequest" -> 400;
+        default -> 409;
+      };
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+      assertThat(r.body()).contains("\"error\":\"" + type + "\"").contains("\"operationId\"");
+      return r.body();
+    }
+    String done = stack.await(started(r), java.time.Duration.ofMinutes(3));
+    assertThat(done).as(done).contains("\"status\":\"FAILED\"").contains("\"type\":\"" + type + "\"");
+    return done;
+  }
+
   /** The 202's operation path. */
   static String started(HttpResponse<String> r) {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(202);

@@ -26,6 +26,8 @@ interface LibRados extends Library {
 
   void rados_write_op_cmpxattr(Pointer op, String name, byte comparison, byte[] value, long valueLen);
 
+  void rados_write_op_remove(Pointer op);
+
   void rados_write_op_setxattr(Pointer op, String name, byte[] value, long valueLen);
 
   int rados_write_op_operate(Pointer op, Pointer ioctx, String oid, Pointer mtime, int flags);

@@ -62,6 +62,16 @@ public final class RadosRecordStore implements RecordStore {
     }, ECANCELED);
   }
 
+  @Override
+  public boolean remove(String pool, String key, String expected) {
+    byte[] old = expected.getBytes(StandardCharsets.UTF_8);
+    return operate(pool, key, "remove", op -> {
+      rados.rados_write_op_assert_exists(op);
+      rados.rados_write_op_cmpxattr(op, XATTR, LibRados.LIBRADOS_CMPXATTR_OP_EQ, old, old.length);
+      rados.rados_write_op_remove(op);
+    }, ECANCELED);
+  }
+
   private void setValue(Pointer op, String value) {
     byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
     if (bytes.length >= MAX_VALUE) throw new IllegalArgumentException("a record holds at most " + MAX_VALUE + " bytes");

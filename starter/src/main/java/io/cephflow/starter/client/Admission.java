@@ -20,7 +20,9 @@ import java.util.Set;
 final class Admission {
   /** The steps in which a flow decides whether it may run at all. */
   private static final Set<String> DECIDING = Set.of("validate", "claim", "inspect", "check-volume", "inspect-image",
-      "inspect-snapshot", "inspect-volume", "inspect-disk", "list-dependents");
+      "inspect-snapshot", "inspect-volume", "inspect-disk", "list-dependents",
+      // a refusal undoes the claim, then the execution closes: wait for what it ends with
+      "compensating", "failed");
   /** Refusals that mean "not admitted", answered as 4xx. */
   private static final Set<String> REFUSALS = Set.of("Conflict", "NotFound", "InUse", "InvalidRequest");
   private static final long WAIT_MILLIS = 10_000;
@@ -81,7 +83,7 @@ final class Admission {
     return true;
   }
 
-  private static void sleep(long millis) {
+  private void sleep(long millis) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 package io.cephflow.workflows.common;
 
 import io.cephflow.workflows.storage.ResourceActivities;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 
 /**
@@ -45,6 +46,20 @@ public final class Lifecycle {
     String op = operation();
     undo.addLast("release record " + kind + ":" + id, clean -> records.releaseCreate(kind, id, op, clean));
     records.claimCreate(new ResourceActivities.Claim(kind, id, op, String.valueOf(request), madeFrom));
+  }
+
+  /**
+   * Refuses at once, as Conflict, an id that a child flow is to create when it is taken already
+   * (the child's own claim is what decides; this makes the answer come before anything starts).
+   */
+  public void requireUnclaimed(String kind, String id) {
+    if (!on) return;
+    ResourceRecord r = records.readRecord(kind, id);
+    if (r != null) {
+      throw ApplicationFailure.newNonRetryableFailure(r.name() + (r.live() ? " already exists (created by operation "
+          + ResourceRecord.workflowIdOf(r.createdBy()) + ")" : " existed and was deleted; ids are never reused"),
+          Failures.CONFLICT);
+    }
   }
 
   /** The create is complete: the resource is available (or in use by {@code usedBy}). */

@@ -48,6 +48,7 @@ public class BootFromVolumeSnapshotWorkflowImpl implements BootFromVolumeSnapsho
     try {
       progress = OperationProgress.at("claim");
       life.create("server", request.serverId(), request, ResourceTags.volume(request.newVolumeId()), undo);
+      life.requireUnclaimed("volume", request.newVolumeId());
       progress = OperationProgress.at("volume-from-snapshot");
       VolumeFromSnapshotRequest childRequest = new VolumeFromSnapshotRequest(request.newVolumeId(),
           request.sourceVolumeId(), request.snapshotId(), request.sizeGb() * GiB, null, 0);

@@ -57,6 +57,10 @@ public final class InMemoryRecords implements ResourceActivities {
   public synchronized void releaseCreate(String kind, String id, String creator, boolean clean) {
     ResourceRecord r = get(kind, id);
     if (r == null || !r.createdBy().equals(creator) || r.state() == State.DELETED) return;
+    if (clean && r.state() == State.CREATING) {
+      records.remove(r.name()); // never completed: the claim is given back
+      return;
+    }
     save(with(r, clean ? State.DELETED : State.ERROR, null, null));
   }
 

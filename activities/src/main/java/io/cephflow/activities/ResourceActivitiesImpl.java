@@ -1,9 +1,7 @@
 package io.cephflow.activities;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cephflow.ceph.RbdException;
+import io.cephflow.ceph.RecordJson;
 import io.cephflow.ceph.RecordStore;
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.ResourceRecord;
@@ -27,8 +25,6 @@ import java.util.function.UnaryOperator;
  */
 public class ResourceActivitiesImpl implements ResourceActivities, CephflowActivities {
   static final String RECORD_CHANGED = "RecordChanged";
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private final RecordStore store;
   private final Clock clock;
@@ -46,7 +42,7 @@ public class ResourceActivitiesImpl implements ResourceActivities, CephflowActiv
   }
 
   static String key(String kind, String id) {
-    return kind + "." + id;
+    return RecordJson.key(kind, id);
   }
 
   @Override
@@ -224,19 +220,14 @@ public class ResourceActivitiesImpl implements ResourceActivities, CephflowActiv
   }
 
   static String json(ResourceRecord r) {
-    try {
-      return JSON.writeValueAsString(r);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return RecordJson.write(r);
   }
 
   static ResourceRecord parse(String raw) {
     try {
-      return JSON.readValue(raw, ResourceRecord.class);
-    } catch (JsonProcessingException e) {
-      throw ApplicationFailure.newNonRetryableFailure("unreadable resource record: " + e.getOriginalMessage(),
-          Failures.CONFLICT);
+      return RecordJson.parse(raw);
+    } catch (IllegalArgumentException e) {
+      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.CONFLICT);
     }
   }
 

@@ -18,6 +18,9 @@ public interface RecordStore {
   /** Replaces {@code expected} with {@code value}; false (nothing written) when the record changed. */
   boolean replace(String pool, String key, String expected, String value);
 
+  /** Every key with a record in the pool, in no order (a listing: one pass over the pool's records). */
+  java.util.List<String> keys(String pool);
+
   /** Removes the record if it still holds {@code expected}; false (nothing removed) when it changed. */
   boolean remove(String pool, String key, String expected);
 }

@@ -64,6 +64,18 @@ class RecordStoreIT {
   }
 
   @Test
+  void removeTakesOnlyWhatWasReadAndKeysListTheRecords() {
+    String key = key();
+    store.create("volumes", key, "v1");
+    assertThat(store.keys("volumes")).contains(key);
+    assertThat(store.remove("volumes", key, "v0")).isFalse();
+    assertThat(store.remove("volumes", key, "v1")).isTrue();
+    assertThat(store.read("volumes", key)).isEmpty();
+    assertThat(store.keys("volumes")).doesNotContain(key);
+    assertThat(store.create("volumes", key, "again")).as("a removed key may be created anew").isTrue();
+  }
+
+  @Test
   void recordsAreNotRbdImages() {
     String key = key();
     store.create("images", key, "x");

@@ -1,6 +1,10 @@
 package io.cephflow.starter;
 
+import io.cephflow.ceph.CephConfig;
 import io.cephflow.starter.client.CephflowClient;
+import io.cephflow.starter.client.ResourceReader;
+import java.nio.file.Path;
+import java.time.Duration;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -17,6 +21,16 @@ public class ApiConfig {
   WorkflowServiceStubs apiServiceStubs(@Value("${cephflow.temporal.target:127.0.0.1:7233}") String target) {
     LoggerFactory.getLogger(ApiConfig.class).info("cephflow API talks to Temporal at {}", target);
     return WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
+  }
+
+  /** The reads' Ceph client: the same settings (and environment) as the worker's; connects on first read. */
+  @Bean(destroyMethod = "close")
+  ResourceReader resourceReader(@Value("${cephflow.ceph.conf:/etc/ceph/ceph.conf}") Path conf,
+                                @Value("${cephflow.ceph.client:cephflow}") String client,
+                                @Value("${cephflow.ceph.keyring:}") String keyring,
+                                @Value("${cephflow.ceph.mount-timeout:10s}") Duration mountTimeout) {
+    return new ResourceReader(new CephConfig(conf, client, keyring.isBlank() ? null : Path.of(keyring), mountTimeout,
+        Duration.ofSeconds(30)));
   }
 
   @Bean

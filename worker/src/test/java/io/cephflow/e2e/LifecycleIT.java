@@ -241,7 +241,91 @@ class LifecycleIT {
     }
   }
 
+  /** Finding 8: what exists can be listed and read, from Ceph, and the listings agree with rbd. */
+  @Test
+  void listingsAndReadsShowWhatCephHolds() throws Exception {
+    byte[] tag = ServerIts.newTag();
+    String image = newId();
+    ServerIts.uploadBootDisk(stack, dir, tag, image);
+    String volume = volumeFromImage(image);
+    String snap = newId();
+    done(stack.post("/api/v1/volumes/" + volume + "/snapshots", "{\"snapshotId\":\"" + snap + "\"}"));
+    String server = newServer();
+    done(stack.post("/api/v1/servers", "{\"serverId\":\"" + server + "\",\"volumeId\":\"" + volume + "\"}"));
+
+    String img = ok(stack.get("/api/v1/images/" + image));
+    assertThat(img).contains("\"name\":\"boot-sector\"").contains("\"state\":\"available\"")
+        .contains("\"diskFormat\":\"raw\"").contains("\"snapshotProtected\":true")
+        .contains("\"children\":[\"volumes/volume-" + volume + "\"]").contains("\"createdBy\":\"image-upload-" + image);
+    assertThat(ok(stack.get("/api/v1/volumes/" + volume))).contains("\"state\":\"in-use\"")
+        .contains("\"usedBy\":\"server:" + server + "\"").contains("\"parent\":\"images/" + image + "@snap\"")
+        .contains("\"snapshots\":[\"" + snap + "\"]").contains("\"madeFrom\":\"image:" + image + "\"");
+    assertThat(ok(stack.get("/api/v1/volumes/" + volume + "/snapshots"))).contains("\"id\":\"" + snap + "\"")
+        .contains("\"isProtected\":true");
+    assertThat(ok(stack.get("/api/v1/volumes/" + volume + "/snapshots/" + snap))).contains("\"volumeId\":\"" + volume);
+    assertThat(ok(stack.get("/api/v1/servers/" + server))).contains("\"volumeId\":\"" + volume + "\"")
+        .contains("\"state\":\"available\"");
+    assertThat(ok(stack.get("/api/v1/images?name=boot-sector&limit=1000"))).contains(image);
+    assertThat(ok(stack.get("/api/v1/volumes?state=in-use&limit=1000"))).contains(volume);
+    assertThat(ok(stack.get("/api/v1/volumes?state=available&limit=1000"))).doesNotContain(volume);
+
+    // every image rbd lists in the three pools is in the listings, page by page
+    assertThat(listedIds("/api/v1/images")).containsAll(uuidNames("images", "", ""));
+    assertThat(listedIds("/api/v1/volumes")).containsAll(uuidNames("volumes", "volume-", ""));
+    assertThat(listedIds("/api/v1/servers")).containsAll(uuidNames("vms", "", "_disk"));
+
+    // deleted: gone from the reads
+    done(stack.delete("/api/v1/servers/" + server + "?shutdownTimeoutSeconds=3"));
+    assertThat(ok(stack.get("/api/v1/volumes/" + volume))).contains("\"state\":\"available\"");
+    assertThat(stack.get("/api/v1/servers/" + server).statusCode()).isEqualTo(404);
+    done(stack.delete("/api/v1/volumes/" + volume));
+    done(stack.delete("/api/v1/images/" + image));
+    assertThat(stack.get("/api/v1/images/" + image).statusCode()).isEqualTo(404);
+    assertThat(stack.get("/api/v1/volumes/" + volume).statusCode()).isEqualTo(404);
+    assertThat(stack.get("/api/v1/volumes/" + volume + "/snapshots/" + snap).statusCode()).isEqualTo(404);
+    assertThat(ok(stack.get("/api/v1/images?state=deleted&limit=1000"))).contains(image);
+    assertThat(listedIds("/api/v1/images")).doesNotContain(image);
+    // bad paging input is a 400
+    assertThat(stack.get("/api/v1/images?limit=0").statusCode()).isEqualTo(200);
+    assertThat(stack.get("/api/v1/images?limit=5000").statusCode()).isEqualTo(400);
+    assertThat(stack.get("/api/v1/images?pageToken=garbage").statusCode()).isEqualTo(400);
+    assertThat(stack.get("/api/v1/images?state=sleeping").statusCode()).isEqualTo(400);
+    assertThat(stack.get("/api/v1/images/not-a-uuid").statusCode()).isEqualTo(400);
+  }
+
   // --- helpers
+
+  private static String ok(HttpResponse<String> r) {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return r.body();
+  }
+
+  /** Every id of a listing, following its page tokens with small pages. */
+  private static List<String> listedIds(String path) {
+    List<String> out = new ArrayList<>();
+    String token = null;
+    for (int pages = 0; pages < 10_000; pages++) {
+      String body = ok(stack.get(path + "?limit=7" + (token == null ? "" : "&pageToken=" + token)));
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"id\":\"([0-9a-f-]{36})\"").matcher(body);
+      while (m.find()) out.add(m.group(1));
+      java.util.regex.Matcher t = java.util.regex.Pattern.compile("\"nextPageToken\":\"([^\"]+)\"").matcher(body);
+      if (!t.find()) return out;
+      token = t.group(1);
+    }
+    throw new AssertionError("the listing of " + path + " never ended");
+  }
+
+  /** The ids in a pool's rbd listing of names {@code prefix<uuid>suffix}. */
+  private static List<String> uuidNames(String pool, String prefix, String suffix) {
+    List<String> out = new ArrayList<>();
+    for (String name : CephTestCluster.rbdCli("ls", pool).split("\n")) {
+      String n = name.strip();
+      if (!n.startsWith(prefix) || !n.endsWith(suffix)) continue;
+      String id = n.substring(prefix.length(), n.length() - suffix.length());
+      if (id.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) out.add(id);
+    }
+    return out;
+  }
 
   private static String newId() {
     String id = UUID.randomUUID().toString();

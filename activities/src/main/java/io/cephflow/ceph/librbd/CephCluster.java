@@ -94,6 +94,16 @@ public final class CephCluster implements AutoCloseable {
       return name;
     }
 
+    /** The names of the objects in {@code namespace} of this pool (the context stays in that namespace). */
+    public String[] objects(String namespace) {
+      ioctx.setNamespace(namespace);
+      try {
+        return ioctx.listObjects();
+      } catch (RadosException e) {
+        throw translate(e, "list objects of " + name + " in namespace " + namespace);
+      }
+    }
+
     @Override
     public void close() {
       rados.ioCtxDestroy(ioctx);

@@ -13,7 +13,7 @@ final class Check {
 
   /** Like {@link #rc} but "not found" is success (idempotent deletes). */
   static boolean rcOrMissing(long rc, String what) {
-    if (rc == -2) return false;
+    if (Errno.of(rc) == Errno.ENOENT) return false;
     rc(rc, what);
     return true;
   }

@@ -30,13 +30,13 @@ public final class LibrbdClones implements RbdClones {
       rc = RBD.rbd_clone2(parentPool.ptr(), parent.image().name(), parent.name(), childPool.ptr(),
           child.name(), ImageFeature.mask(childSpec.features()), new int[] {0}, 0, 0);
     }
-    if (rc == -17) {
+    if (Errno.of(rc) == Errno.EEXIST) {
       Optional<SnapshotRef> existing = parent(child);
       if (existing.isPresent() && existing.get().equals(parent)) return;
       throw RbdException.conflict("image " + child + " exists and is not a clone of " + parent
           + " (its parent: " + existing.map(Object::toString).orElse("none") + ")");
     }
-    if (rc == -22) {
+    if (Errno.of(rc) == Errno.EINVAL) {
       throw new RbdException(RbdException.Kind.INVALID, 22, "clone " + parent + " -> " + child
           + ": invalid argument (is the snapshot protected? clone v1 needs protection)", List.of());
     }
@@ -51,7 +51,7 @@ public final class LibrbdClones implements RbdClones {
       byte[] pools = new byte[1024], images = new byte[4096];
       LongByReference poolsLen = new LongByReference(pools.length), imagesLen = new LongByReference(images.length);
       long rc = RBD.rbd_list_children(image.ptr(), pools, poolsLen, images, imagesLen);
-      if (rc == -34) {
+      if (Errno.of(rc) == Errno.ERANGE) {
         pools = new byte[(int) poolsLen.getValue()];
         images = new byte[(int) imagesLen.getValue()];
         rc = RBD.rbd_list_children(image.ptr(), pools, poolsLen, images, imagesLen);
@@ -94,7 +94,7 @@ public final class LibrbdClones implements RbdClones {
         return 0;
       };
       int rc = RBD.rbd_flatten_with_progress(image.ptr(), cb, null);
-      if (rc == -22 && LibrbdImages.parentOf(image).isEmpty()) return; // flattened meanwhile
+      if (Errno.of(rc) == Errno.EINVAL && LibrbdImages.parentOf(image).isEmpty()) return; // flattened meanwhile
       Check.rc(rc, "flatten " + ref);
     }
   }

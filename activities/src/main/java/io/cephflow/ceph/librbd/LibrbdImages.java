@@ -24,7 +24,7 @@ public final class LibrbdImages implements RbdImages {
     try (var pool = cluster.pool(ref.pool())) {
       int rc = RBD.rbd_create2(pool.ptr(), ref.name(), spec.sizeBytes(), ImageFeature.mask(spec.features()),
           new int[] {0});
-      if (rc != -17) {
+      if (Errno.of(rc) != Errno.EEXIST) {
         Check.rc(rc, "create image " + ref);
         return;
       }
@@ -44,7 +44,7 @@ public final class LibrbdImages implements RbdImages {
     try (var pool = cluster.pool(ref.pool())) {
       var out = new com.sun.jna.ptr.PointerByReference();
       int rc = RBD.rbd_open_read_only(pool.ptr(), ref.name(), out, null);
-      if (rc == -2) return false;
+      if (Errno.of(rc) == Errno.ENOENT) return false;
       Check.rc(rc, "open image " + ref);
       RBD.rbd_close(out.getValue());
       return true;
@@ -72,7 +72,7 @@ public final class LibrbdImages implements RbdImages {
     byte[] pool = new byte[128], name = new byte[256], id = new byte[128], snap = new byte[256];
     int rc = RBD.rbd_get_parent_info2(image.ptr(), pool, pool.length, name, name.length, id, id.length,
         snap, snap.length);
-    if (rc == -2) return Optional.empty();
+    if (Errno.of(rc) == Errno.ENOENT) return Optional.empty();
     Check.rc(rc, "get parent of " + image.ref());
     return Optional.of(new ImageRef(Check.cString(pool), Check.cString(name)).snapshot(Check.cString(snap)));
   }
@@ -96,7 +96,7 @@ public final class LibrbdImages implements RbdImages {
   public void remove(ImageRef ref) {
     try (var pool = cluster.pool(ref.pool())) {
       int rc = RBD.rbd_remove(pool.ptr(), ref.name());
-      if (rc == -16) {
+      if (Errno.of(rc) == Errno.EBUSY) {
         throw io.cephflow.ceph.RbdException.busy("image " + ref
             + " is busy: it has clones or is open (watched) by a client", List.of());
       }
@@ -117,7 +117,7 @@ public final class LibrbdImages implements RbdImages {
       byte[] buf = new byte[4096];
       LongByReference len = new LongByReference(buf.length);
       int rc = RBD.rbd_list(pool.ptr(), buf, len);
-      if (rc == -34) { // ERANGE: librbd told us the size it needs
+      if (Errno.of(rc) == Errno.ERANGE) { // ERANGE: librbd told us the size it needs
         buf = new byte[(int) len.getValue()];
         rc = RBD.rbd_list(pool.ptr(), buf, len);
       }

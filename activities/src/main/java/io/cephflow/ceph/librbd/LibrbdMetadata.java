@@ -24,11 +24,11 @@ public final class LibrbdMetadata implements RbdMetadata {
       byte[] buf = new byte[1024];
       LongByReference len = new LongByReference(buf.length);
       int rc = RBD.rbd_metadata_get(image.ptr(), key, buf, len);
-      if (rc == -34) {
+      if (Errno.of(rc) == Errno.ERANGE) {
         buf = new byte[(int) len.getValue()];
         rc = RBD.rbd_metadata_get(image.ptr(), key, buf, len);
       }
-      if (rc == -2) return Optional.empty();
+      if (Errno.of(rc) == Errno.ENOENT) return Optional.empty();
       Check.rc(rc, "get metadata " + key + " of " + ref);
       return Optional.of(Check.cString(buf));
     }
@@ -56,7 +56,7 @@ public final class LibrbdMetadata implements RbdMetadata {
         byte[] keys = new byte[size], values = new byte[size];
         LongByReference keysLen = new LongByReference(size), valuesLen = new LongByReference(size);
         int rc = RBD.rbd_metadata_list(image.ptr(), "", 0, keys, keysLen, values, valuesLen);
-        if (rc == -34) {
+        if (Errno.of(rc) == Errno.ERANGE) {
           size = (int) Math.max(keysLen.getValue(), valuesLen.getValue()) + 1;
           continue;
         }

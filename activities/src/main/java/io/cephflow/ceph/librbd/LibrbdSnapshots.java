@@ -23,7 +23,7 @@ public final class LibrbdSnapshots implements RbdSnapshots {
   public void create(SnapshotRef snap) {
     try (var pool = cluster.pool(snap.image().pool()); var image = Image.open(pool, snap.image())) {
       int rc = RBD.rbd_snap_create(image.ptr(), snap.name());
-      if (rc != -17) Check.rc(rc, "create snapshot " + snap);
+      if (Errno.of(rc) != Errno.EEXIST) Check.rc(rc, "create snapshot " + snap);
     }
   }
 
@@ -40,7 +40,7 @@ public final class LibrbdSnapshots implements RbdSnapshots {
     while (true) {
       Memory snaps = new Memory(24L * (max[0] + 1));
       int rc = RBD.rbd_snap_list(image.ptr(), snaps, max);
-      if (rc == -34) continue; // ERANGE: max now holds what is needed
+      if (Errno.of(rc) == Errno.ERANGE) continue; // ERANGE: max now holds what is needed
       Check.rc(rc, "list snapshots of " + image.ref());
       List<SnapshotInfo> out = new ArrayList<>();
       try {
@@ -66,7 +66,7 @@ public final class LibrbdSnapshots implements RbdSnapshots {
     try (var pool = cluster.pool(snap.image().pool()); var image = Image.open(pool, snap.image())) {
       if (isProtected(image, snap.name())) return;
       int rc = RBD.rbd_snap_protect(image.ptr(), snap.name());
-      if (rc != -16) Check.rc(rc, "protect snapshot " + snap); // EBUSY: protected meanwhile
+      if (Errno.of(rc) != Errno.EBUSY) Check.rc(rc, "protect snapshot " + snap); // EBUSY: protected meanwhile
     }
   }
 
@@ -75,11 +75,11 @@ public final class LibrbdSnapshots implements RbdSnapshots {
     try (var pool = cluster.pool(snap.image().pool()); var image = Image.open(pool, snap.image())) {
       if (!isProtected(image, snap.name())) return;
       int rc = RBD.rbd_snap_unprotect(image.ptr(), snap.name());
-      if (rc == -16) {
+      if (Errno.of(rc) == Errno.EBUSY) {
         var children = clones.children(snap).stream().map(Object::toString).toList();
         throw io.cephflow.ceph.RbdException.busy("snapshot " + snap + " has clones: " + children, children);
       }
-      if (rc == -22 && !isProtected(image, snap.name())) return; // unprotected meanwhile
+      if (Errno.of(rc) == Errno.EINVAL && !isProtected(image, snap.name())) return; // unprotected meanwhile
       Check.rc(rc, "unprotect snapshot " + snap);
     }
   }
@@ -109,7 +109,7 @@ public final class LibrbdSnapshots implements RbdSnapshots {
       }
       try (image) {
         int rc = RBD.rbd_snap_remove(image.ptr(), snap.name());
-        if (rc == -16) {
+        if (Errno.of(rc) == Errno.EBUSY) {
           throw io.cephflow.ceph.RbdException.busy("snapshot " + snap + " is protected", List.of());
         }
         Check.rcOrMissing(rc, "remove snapshot " + snap);

@@ -20,10 +20,6 @@ public final class RadosRecordStore implements RecordStore {
   static final String XATTR = "cephflow.record";
   /** Records are a few hundred bytes; a value this large is refused rather than cut. */
   static final int MAX_VALUE = 64 * 1024;
-  private static final int ENOENT = 2;
-  private static final int ENODATA = 61;
-  private static final int EEXIST = 17;
-  private static final int ECANCELED = 125;
 
   private final CephCluster cluster;
   private final LibRados rados = LibRados.INSTANCE;
@@ -37,7 +33,7 @@ public final class RadosRecordStore implements RecordStore {
     try (CephCluster.Pool p = open(pool)) {
       byte[] buf = new byte[MAX_VALUE];
       int rc = rados.rados_getxattr(p.ptr(), key, XATTR, buf, buf.length);
-      if (rc == -ENOENT || rc == -ENODATA) return Optional.empty();
+      if (Errno.of(rc) == Errno.ENOENT || Errno.of(rc) == Errno.ENODATA) return Optional.empty();
       if (rc < 0) throw RbdException.fromErrno(rc, "read record " + pool + "/" + key);
       if (rc >= buf.length) throw RbdException.fromErrno(-34, "record " + pool + "/" + key + " is too large");
       return Optional.of(new String(Arrays.copyOf(buf, rc), StandardCharsets.UTF_8));
@@ -49,7 +45,7 @@ public final class RadosRecordStore implements RecordStore {
     return operate(pool, key, "create", op -> {
       rados.rados_write_op_create(op, LibRados.LIBRADOS_CREATE_EXCLUSIVE, null);
       setValue(op, value);
-    }, EEXIST);
+    }, Errno.EEXIST);
   }
 
   @Override
@@ -59,7 +55,14 @@ public final class RadosRecordStore implements RecordStore {
       rados.rados_write_op_assert_exists(op);
       rados.rados_write_op_cmpxattr(op, XATTR, LibRados.LIBRADOS_CMPXATTR_OP_EQ, old, old.length);
       setValue(op, value);
-    }, ECANCELED);
+    }, Errno.ECANCELED);
+  }
+
+  @Override
+  public java.util.List<String> keys(String pool) {
+    try (CephCluster.Pool p = cluster.pool(pool)) {
+      return java.util.List.of(p.objects(NAMESPACE));
+    }
   }
 
   @Override
@@ -69,7 +72,7 @@ public final class RadosRecordStore implements RecordStore {
       rados.rados_write_op_assert_exists(op);
       rados.rados_write_op_cmpxattr(op, XATTR, LibRados.LIBRADOS_CMPXATTR_OP_EQ, old, old.length);
       rados.rados_write_op_remove(op);
-    }, ECANCELED);
+    }, Errno.ECANCELED);
   }
 
   private void setValue(Pointer op, String value) {
@@ -82,15 +85,15 @@ public final class RadosRecordStore implements RecordStore {
     void build(Pointer op);
   }
 
-  /** Runs one compound write; false when it failed with {@code refusedErrno} (the condition did not hold). */
-  private boolean operate(String pool, String key, String what, OpBuilder builder, int refusedErrno) {
+  /** Runs one compound write; false when it failed with {@code refused} (the condition did not hold). */
+  private boolean operate(String pool, String key, String what, OpBuilder builder, Errno refused) {
     try (CephCluster.Pool p = open(pool)) {
       Pointer op = rados.rados_create_write_op();
       if (op == null) throw RbdException.fromErrno(-12, what + " record " + pool + "/" + key);
       try {
         builder.build(op);
         int rc = rados.rados_write_op_operate(op, p.ptr(), key, null, LibRados.LIBRADOS_OPERATION_NOFLAG);
-        if (rc == -refusedErrno) return false;
+        if (Errno.of(rc) == refused) return false;
         if (rc < 0) throw RbdException.fromErrno(rc, what + " record " + pool + "/" + key);
         return true;
       } finally {

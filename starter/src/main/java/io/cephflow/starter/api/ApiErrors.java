@@ -3,6 +3,7 @@ package io.cephflow.starter.api;
 import io.cephflow.starter.client.OperationNotCancelableException;
 import io.cephflow.starter.client.OperationNotFoundException;
 import io.cephflow.starter.client.OperationRefusedException;
+import io.cephflow.starter.client.ResourceReader;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowServiceException;
@@ -43,6 +44,16 @@ public class ApiErrors {
     };
     return ResponseEntity.status(status).body(Map.of("error", e.type(), "reason", String.valueOf(e.getMessage()),
         "operationId", e.operationId()));
+  }
+
+  @ExceptionHandler(ResourceReader.ResourceNotFoundException.class)
+  ResponseEntity<Map<String, String>> resourceNotFound(ResourceReader.ResourceNotFoundException e) {
+    return error(HttpStatus.NOT_FOUND, "NotFound", e.getMessage());
+  }
+
+  @ExceptionHandler(ResourceReader.CephUnavailableException.class)
+  ResponseEntity<Map<String, String>> cephUnavailable(ResourceReader.CephUnavailableException e) {
+    return error(HttpStatus.SERVICE_UNAVAILABLE, "CephUnavailable", e.getMessage());
   }
 
   @ExceptionHandler(OperationNotCancelableException.class)

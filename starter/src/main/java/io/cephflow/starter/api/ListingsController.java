@@ -1,0 +1,78 @@
+package io.cephflow.starter.api;
+
+import io.cephflow.inventory.ImageView;
+import io.cephflow.inventory.Page;
+import io.cephflow.inventory.Query;
+import io.cephflow.inventory.ServerView;
+import io.cephflow.inventory.SnapshotView;
+import io.cephflow.inventory.VolumeView;
+import io.cephflow.starter.client.ResourceReader;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * What exists, read from Ceph on every request: images, volumes, volume snapshots and servers,
+ * by id and listed ({@code limit}, opaque {@code pageToken}, {@code state}; images also by
+ * {@code name}).
+ */
+@RestController
+@RequestMapping("/api/v1")
+public class ListingsController {
+  private final ResourceReader reader;
+
+  public ListingsController(ResourceReader reader) {
+    this.reader = reader;
+  }
+
+  @GetMapping("/images")
+  public Page<ImageView> images(@RequestParam(defaultValue = "0") int limit,
+                                @RequestParam(required = false) String pageToken,
+                                @RequestParam(required = false) String name,
+                                @RequestParam(required = false) String state) {
+    return reader.images(new Query(limit, pageToken, name, state));
+  }
+
+  @GetMapping("/images/{imageId}")
+  public ImageView image(@PathVariable String imageId) {
+    return reader.image(imageId);
+  }
+
+  @GetMapping("/volumes")
+  public Page<VolumeView> volumes(@RequestParam(defaultValue = "0") int limit,
+                                  @RequestParam(required = false) String pageToken,
+                                  @RequestParam(required = false) String state) {
+    return reader.volumes(new Query(limit, pageToken, null, state));
+  }
+
+  @GetMapping("/volumes/{volumeId}")
+  public VolumeView volume(@PathVariable String volumeId) {
+    return reader.volume(volumeId);
+  }
+
+  @GetMapping("/volumes/{volumeId}/snapshots")
+  public Page<SnapshotView> snapshots(@PathVariable String volumeId, @RequestParam(defaultValue = "0") int limit,
+                                      @RequestParam(required = false) String pageToken,
+                                      @RequestParam(required = false) String state) {
+    return reader.snapshots(volumeId, new Query(limit, pageToken, null, state));
+  }
+
+  @GetMapping("/volumes/{volumeId}/snapshots/{snapshotId}")
+  public SnapshotView snapshot(@PathVariable String volumeId, @PathVariable String snapshotId) {
+    return reader.snapshot(volumeId, snapshotId);
+  }
+
+  @GetMapping("/servers")
+  public Page<ServerView> servers(@RequestParam(defaultValue = "0") int limit,
+                                  @RequestParam(required = false) String pageToken,
+                                  @RequestParam(required = false) String state) {
+    return reader.servers(new Query(limit, pageToken, null, state));
+  }
+
+  @GetMapping("/servers/{serverId}")
+  public ServerView server(@PathVariable String serverId) {
+    return reader.server(serverId);
+  }
+}

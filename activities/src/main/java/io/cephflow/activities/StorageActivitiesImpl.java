@@ -157,6 +157,19 @@ public class StorageActivitiesImpl implements StorageActivities, CephflowActivit
   }
 
   @Override
+  public void replaceProvenance(RbdRef r, Map<String, String> entries, List<String> keep) {
+    ImageRef ref = ref(r);
+    run(() -> {
+      for (String key : rbd.metadata().list(ref).keySet()) {
+        boolean stale = key.startsWith(Provenance.PREFIX) && !key.equals(Provenance.OWNER) && !entries.containsKey(key)
+            && !keep.contains(key);
+        if (stale) rbd.metadata().remove(ref, key);
+      }
+      rbd.metadata().setAll(ref, entries);
+    });
+  }
+
+  @Override
   public void resizeImage(RbdRef r, long sizeBytes, boolean allowShrink) {
     run(() -> rbd.images().resize(ref(r), sizeBytes, allowShrink));
   }

@@ -127,6 +127,7 @@ class ServerEndToEndIT {
     images.add(qcow);
     CephTestCluster.rbdCli("create", "--size", "1M", "images/" + qcow);
     CephTestCluster.rbdCli("image-meta", "set", "images/" + qcow, "cephflow.disk-format", "qcow2");
+    CephTestCluster.rbdCli("image-meta", "set", "images/" + qcow, "cephflow.virtual-size", "1048576");
     String s2 = newServer();
     expectFailure("{\"serverId\":\"" + s2 + "\",\"imageId\":\"" + qcow + "\",\"forbidSlowPath\":true}",
         "PolicyViolation");
@@ -135,6 +136,7 @@ class ServerEndToEndIT {
     String raw = UUID.randomUUID().toString();
     images.add(raw);
     CephTestCluster.rbdCli("create", "--size", "1M", "images/" + raw);
+    CephTestCluster.rbdCli("image-meta", "set", "images/" + raw, "cephflow.disk-format", "raw");
     String s3 = newServer();
     expectFailure("{\"serverId\":\"" + s3 + "\",\"imageId\":\"" + raw + "\"}", "NotFound");
 

@@ -1,11 +1,11 @@
 package io.cephflow.ceph.librbd;
 
 import com.sun.jna.Memory;
-import java.util.ArrayList;
 import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.RbdSnapshots;
 import io.cephflow.ceph.SnapshotInfo;
 import io.cephflow.ceph.SnapshotRef;
+import java.util.ArrayList;
 import java.util.List;
 
 /** {@link RbdSnapshots} over librbd. */

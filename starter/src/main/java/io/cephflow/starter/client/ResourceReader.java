@@ -20,6 +20,8 @@ import java.util.Optional;
  * Ceph is away; a read then fails with {@link CephUnavailableException}.
  */
 public final class ResourceReader implements AutoCloseable {
+  /** A tombstone: the id was used and the resource deleted; by id it is not found. */
+  private static final String DELETED = "deleted";
   private final CephConfig config;
   private CephCluster cluster;
   private Inventory inventory;
@@ -33,7 +35,7 @@ public final class ResourceReader implements AutoCloseable {
   }
 
   public ImageView image(String id) {
-    return found("image", id, call(i -> i.image(id)));
+    return found("image", id, call(i -> i.image(id)).filter(v -> !DELETED.equals(v.state())));
   }
 
   public Page<VolumeView> volumes(Query q) {
@@ -41,7 +43,7 @@ public final class ResourceReader implements AutoCloseable {
   }
 
   public VolumeView volume(String id) {
-    return found("volume", id, call(i -> i.volume(id)));
+    return found("volume", id, call(i -> i.volume(id)).filter(v -> !DELETED.equals(v.state())));
   }
 
   public Page<SnapshotView> snapshots(String volumeId, Query q) {
@@ -49,7 +51,8 @@ public final class ResourceReader implements AutoCloseable {
   }
 
   public SnapshotView snapshot(String volumeId, String snapshotId) {
-    return found("snapshot", snapshotId, call(i -> i.snapshot(volumeId, snapshotId)));
+    return found("snapshot", snapshotId, call(i -> i.snapshot(volumeId, snapshotId))
+        .filter(v -> !DELETED.equals(v.state())));
   }
 
   public Page<ServerView> servers(Query q) {
@@ -57,7 +60,7 @@ public final class ResourceReader implements AutoCloseable {
   }
 
   public ServerView server(String id) {
-    return found("server", id, call(i -> i.server(id)));
+    return found("server", id, call(i -> i.server(id)).filter(v -> !DELETED.equals(v.state())));
   }
 
   private static <T> T found(String kind, String id, Optional<T> view) {

@@ -2,8 +2,8 @@ package io.cephflow.workflows.image;
 
 import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.Failures;
-import io.cephflow.workflows.common.Lifecycle;
 import io.cephflow.workflows.common.HostRouting;
+import io.cephflow.workflows.common.Lifecycle;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;

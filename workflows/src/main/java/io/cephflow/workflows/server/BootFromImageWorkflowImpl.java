@@ -2,6 +2,7 @@ package io.cephflow.workflows.server;
 
 import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.ImageSource;
 import io.cephflow.workflows.common.Lifecycle;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.Provenance;
@@ -14,6 +15,7 @@ import io.cephflow.workflows.storage.StorageActivities.ImageStat;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -42,13 +44,10 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
       life.create("server", request.serverId(), request, ResourceTags.image(request.imageId()), undo);
       progress = OperationProgress.at("inspect-image");
       ImageStat stat = storage.statImage(image);
-      if (!stat.exists()) {
-        throw ApplicationFailure.newNonRetryableFailure("image " + request.imageId() + " does not exist",
-            Failures.NOT_FOUND);
-      }
-      // images cephflow stores always say; one without provenance was imported raw by hand
-      String format = stat.metadata().getOrDefault(Provenance.FORMAT, RAW);
-      long virtualSize = virtualSize(stat);
+      // with records: the one reader every copying flow shares; before: as these flows read it then
+      ImageSource source = life.recorded() ? ImageSource.of(request.imageId(), stat) : unrecordedSource(request, stat);
+      String format = source.format();
+      long virtualSize = source.virtualSizeBytes();
       long rootBytes = request.rootDiskGb() * GiB;
       if (rootBytes > 0 && rootBytes < virtualSize) {
         throw ApplicationFailure.newNonRetryableFailure("root disk of " + request.rootDiskGb()
@@ -75,6 +74,12 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
         progress = OperationProgress.at("resize");
         storage.resizeImage(disk, rootBytes, false);
       }
+      if (life.recorded()) {
+        progress = OperationProgress.at("metadata");
+        long diskSize = Math.max(rootBytes, virtualSize);
+        storage.replaceProvenance(disk, source.copyProvenance(diskSize,
+            Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()), source.keptByCopy(diskSize));
+      }
 
       String state = DomainSteps.boot(hv, undo, request.serverId(), request.vcpus(), request.memoryMiB(),
           List.of(disk), Map.of("image-id", request.imageId(), "workflow-id", Workflow.getInfo().getWorkflowId()),
@@ -86,6 +91,16 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
     } catch (TemporalFailure e) {
       throw undo.failWith(e, step -> progress = OperationProgress.at(step));
     }
+  }
+
+  /** How histories from before resource records read the image: no format means raw. */
+  private static ImageSource unrecordedSource(BootFromImageRequest request, ImageStat stat) {
+    if (!stat.exists()) {
+      throw ApplicationFailure.newNonRetryableFailure("image " + request.imageId() + " does not exist",
+          Failures.NOT_FOUND);
+    }
+    return new ImageSource(request.imageId(), stat.metadata().getOrDefault(Provenance.FORMAT, RAW), virtualSize(stat),
+        null);
   }
 
   static long virtualSize(ImageStat stat) {

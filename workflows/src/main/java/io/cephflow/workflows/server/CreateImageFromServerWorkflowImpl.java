@@ -14,6 +14,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /** See {@link CreateImageFromServerWorkflow}. */
@@ -73,13 +74,19 @@ public class CreateImageFromServerWorkflowImpl implements CreateImageFromServerW
 
       progress = OperationProgress.at("metadata");
       String size = Long.toString(stat.sizeBytes());
-      storage.setMetadata(image, Map.of(
+      Map<String, String> provenance = Map.of(
           Provenance.NAME, request.name(),
           Provenance.SOURCE, "server:" + request.serverId(),
           Provenance.FORMAT, "raw",
           Provenance.SIZE, size,
           Provenance.VIRTUAL_SIZE, size,
-          Provenance.CREATED_AT, Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()));
+          Provenance.CREATED_AT, Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString());
+      // the clone inherited the disk's provenance (its image's checksum, long since untrue): replaced
+      if (life.recorded()) {
+        storage.replaceProvenance(image, provenance, List.of());
+      } else {
+        storage.setMetadata(image, provenance);
+      }
 
       // the flattened image no longer needs the server's snapshot
       progress = OperationProgress.at("remove-temporary-snapshot");

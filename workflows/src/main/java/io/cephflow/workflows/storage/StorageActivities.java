@@ -28,6 +28,12 @@ public interface StorageActivities {
 
   void setMetadata(RbdRef ref, Map<String, String> entries);
 
+  /**
+   * Makes {@code entries} the image's whole provenance: every other {@code cephflow.} key (what a
+   * clone inherits from its parent) is removed, except the owner and the keys in {@code keep}.
+   */
+  void replaceProvenance(RbdRef ref, Map<String, String> entries, List<String> keep);
+
   void resizeImage(RbdRef ref, long sizeBytes, boolean allowShrink);
 
   /** Clones the snapshot into {@code child} and records {@code owner}. */

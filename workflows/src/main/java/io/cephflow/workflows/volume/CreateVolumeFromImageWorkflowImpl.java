@@ -2,6 +2,7 @@ package io.cephflow.workflows.volume;
 
 import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.ImageSource;
 import io.cephflow.workflows.common.Lifecycle;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.Provenance;
@@ -14,6 +15,8 @@ import io.cephflow.workflows.storage.StorageActivities.ImageStat;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
+import java.time.Instant;
+import java.util.Map;
 
 /** See {@link CreateVolumeFromImageWorkflow}. */
 public class CreateVolumeFromImageWorkflowImpl implements CreateVolumeFromImageWorkflow {
@@ -37,9 +40,10 @@ public class CreateVolumeFromImageWorkflowImpl implements CreateVolumeFromImageW
       progress = OperationProgress.at("claim");
       life.create("volume", request.volumeId(), request, ResourceTags.image(request.imageId()), undo);
       progress = OperationProgress.at("inspect-image");
-      ImageStat source = storage.statImage(image);
-      String format = formatOf(image, source);
-      long virtualSize = virtualSizeOf(image, source, format);
+      ImageStat stat = storage.statImage(image);
+      ImageSource source = ImageSource.of(request.imageId(), stat);
+      String format = source.format();
+      long virtualSize = source.virtualSizeBytes();
       long size = VolumeSteps.targetSize(request.sizeBytes(), virtualSize, "image " + request.imageId());
 
       undo.add("remove volume " + volume, () -> storage.removeImage(volume, owner));
@@ -52,32 +56,14 @@ public class CreateVolumeFromImageWorkflowImpl implements CreateVolumeFromImageW
         progress = new OperationProgress("convert", 0, virtualSize);
         convert.convertImageInto(image, format, volume);
       }
+      // copies record their own provenance (a clone inherits its image's name, size and checksum)
+      Map<String, String> own = life.recorded()
+          ? source.copyProvenance(size, Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()) : null;
       return VolumeSteps.finish(storage, request.volumeId(), volume, size, virtualSize, imageSnap.toString(), p -> progress = p,
-          () -> life.created("volume", request.volumeId(), null));
+          () -> life.created("volume", request.volumeId(), null), own, source.keptByCopy(size));
     } catch (TemporalFailure e) {
       throw undo.failWith(e, step -> progress = OperationProgress.at(step));
     }
-  }
-
-  /**
-   * The format UploadImage recorded as its last step: an image without it is missing or still
-   * being uploaded, and cloning it could expose a half-written disk.
-   */
-  private static String formatOf(RbdRef image, ImageStat stat) {
-    String format = stat.exists() ? stat.metadata().get(Provenance.FORMAT) : null;
-    if (format == null) {
-      throw ApplicationFailure.newNonRetryableFailure("image " + image + " does not exist or its upload has not "
-          + "finished (no " + Provenance.FORMAT + ")", Failures.NOT_FOUND);
-    }
-    return format;
-  }
-
-  private static long virtualSizeOf(RbdRef image, ImageStat stat, String format) {
-    String recorded = stat.metadata().get(Provenance.VIRTUAL_SIZE);
-    if (recorded != null && recorded.matches("[0-9]{1,19}")) return Long.parseLong(recorded);
-    if (RAW.equals(format)) return stat.sizeBytes();
-    throw ApplicationFailure.newNonRetryableFailure("image " + image + " (" + format + ") has no recorded "
-        + Provenance.VIRTUAL_SIZE + ": its disk size is unknown", Failures.UNSUPPORTED_FORMAT);
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.Lifecycle;
 import io.cephflow.workflows.common.OperationProgress;
+import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceTags;
 import io.cephflow.workflows.common.SnapRef;
@@ -13,6 +14,9 @@ import io.cephflow.workflows.storage.StorageActivities.SnapshotStat;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 /** See {@link VolumeFromSnapshotWorkflow}. */
 public class VolumeFromSnapshotWorkflowImpl implements VolumeFromSnapshotWorkflow {
@@ -53,8 +57,14 @@ public class VolumeFromSnapshotWorkflowImpl implements VolumeFromSnapshotWorkflo
         progress = new OperationProgress("flatten", 0, snap.sizeBytes());
         storage.flattenImage(volume);
       }
+      // a clone inherits its parent's provenance; the volume records its own
+      Map<String, String> own = life.recorded() ? Map.of(
+          Provenance.FORMAT, "raw",
+          Provenance.SIZE, Long.toString(size),
+          Provenance.VIRTUAL_SIZE, Long.toString(size),
+          Provenance.CREATED_AT, Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()) : null;
       return VolumeSteps.finish(storage, request.volumeId(), volume, size, snap.sizeBytes(), parent.toString(), p -> progress = p,
-          () -> life.created("volume", request.volumeId(), null));
+          () -> life.created("volume", request.volumeId(), null), own, List.of());
     } catch (TemporalFailure e) {
       throw undo.failWith(e, step -> progress = OperationProgress.at(step));
     }

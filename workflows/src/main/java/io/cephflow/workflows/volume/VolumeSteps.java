@@ -10,6 +10,7 @@ import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.storage.StorageActivities.ImageStat;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -39,12 +40,28 @@ final class VolumeSteps {
    */
   static VolumeResult finish(StorageActivities storage, String volumeId, RbdRef volume, long size, long currentSize,
                              String source, Consumer<OperationProgress> progress, Runnable settle) {
+    return finish(storage, volumeId, volume, size, currentSize, source, progress, settle, null, List.of());
+  }
+
+  /**
+   * @param provenance with resource records: the copy's own provenance (replacing what the
+   *     clone inherited from its parent), else null (flows from before: only the source is set)
+   */
+  static VolumeResult finish(StorageActivities storage, String volumeId, RbdRef volume, long size, long currentSize,
+                             String source, Consumer<OperationProgress> progress, Runnable settle,
+                             Map<String, String> provenance, List<String> keep) {
     if (size > currentSize) {
       progress.accept(OperationProgress.at("resize"));
       storage.resizeImage(volume, size, false);
     }
     progress.accept(OperationProgress.at("metadata"));
-    recordSource(storage, volume, source);
+    if (provenance == null) {
+      recordSource(storage, volume, source);
+    } else {
+      Map<String, String> own = new java.util.HashMap<>(provenance);
+      own.put(Provenance.SOURCE, source);
+      storage.replaceProvenance(volume, own, keep);
+    }
     ImageStat done = storage.statImage(volume);
     settle.run();
     Compensations.throwIfCanceled();

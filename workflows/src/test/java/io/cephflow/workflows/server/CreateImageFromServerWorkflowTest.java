@@ -4,6 +4,7 @@ import static io.cephflow.workflows.testing.WorkflowTestBed.bad;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
@@ -86,7 +87,7 @@ class CreateImageFromServerWorkflowTest {
     order.verify(storage).protectSnapshot(NEW_SNAP);
     @SuppressWarnings("unchecked")
     ArgumentCaptor<Map<String, String>> meta = ArgumentCaptor.forClass(Map.class);
-    order.verify(storage).setMetadata(eq(NEW), meta.capture());
+    order.verify(storage).replaceProvenance(eq(NEW), meta.capture(), eq(List.of()));
     order.verify(storage).unprotectSnapshot(TEMP);
     order.verify(storage).removeSnapshot(TEMP);
     assertThat(meta.getValue()).containsEntry(Provenance.FORMAT, "raw")
@@ -117,7 +118,7 @@ class CreateImageFromServerWorkflowTest {
         "removeNewSnap", "removeImage", "unprotectTemp", "removeTemp"),
     NEW_PROTECT(t -> doThrow(bad(Failures.PERMISSION_DENIED)).when(t.storage).protectSnapshot(NEW_SNAP),
         "unprotectNewSnap", "removeNewSnap", "removeImage", "unprotectTemp", "removeTemp"),
-    METADATA(t -> doThrow(bad(Failures.PERMISSION_DENIED)).when(t.storage).setMetadata(any(), anyMap()),
+    METADATA(t -> doThrow(bad(Failures.PERMISSION_DENIED)).when(t.storage).replaceProvenance(any(), anyMap(), anyList()),
         "unprotectNewSnap", "removeNewSnap", "removeImage", "unprotectTemp", "removeTemp"),
     REMOVE_TEMP(t -> doThrow(bad(Failures.IN_USE)).doNothing().when(t.storage).removeSnapshot(TEMP),
         "unprotectNewSnap", "removeNewSnap", "removeImage", "unprotectTemp", "removeTemp");

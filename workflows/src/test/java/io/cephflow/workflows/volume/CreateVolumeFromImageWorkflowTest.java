@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.doThrow;
@@ -75,7 +76,7 @@ class CreateVolumeFromImageWorkflowTest {
     assertThat(r).isEqualTo(new VolumeResult(VOLUME_ID, "volumes", "volume-" + VOLUME_ID, 1000, IMAGE_SNAP.toString(), 1));
     InOrder order = inOrder(storage);
     order.verify(storage).cloneImage(IMAGE_SNAP, VOL, bed.operation(OWNER));
-    order.verify(storage).setMetadata(any(), anyMap());
+    order.verify(storage).replaceProvenance(any(), anyMap(), anyList());
     verify(storage, never()).createImage(any(), anyLong(), anyString());
     verify(storage, never()).resizeImage(any(), anyLong(), anyBoolean());
     verify(convert, never()).convertImageInto(any(), any(), any());
@@ -119,7 +120,7 @@ class CreateVolumeFromImageWorkflowTest {
     CREATE("qcow2", t -> doThrow(bad(Failures.CONFLICT)).when(t.storage).createImage(any(), anyLong(), anyString()), true),
     CONVERT("qcow2", t -> when(t.convert.convertImageInto(any(), any(), any())).thenThrow(bad(Failures.UNSAFE_IMAGE)), true),
     RESIZE("raw", t -> doThrow(bad(Failures.NO_SPACE)).when(t.storage).resizeImage(any(), anyLong(), anyBoolean()), true),
-    METADATA("raw", t -> doThrow(bad(Failures.PERMISSION_DENIED)).when(t.storage).setMetadata(any(), anyMap()), true),
+    METADATA("raw", t -> doThrow(bad(Failures.PERMISSION_DENIED)).when(t.storage).replaceProvenance(any(), anyMap(), anyList()), true),
     RESULT("raw", t -> when(t.storage.statImage(VOL)).thenThrow(bad(Failures.PERMISSION_DENIED)), true);
 
     final String format;

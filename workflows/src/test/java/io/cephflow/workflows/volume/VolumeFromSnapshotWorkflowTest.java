@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.doThrow;
@@ -82,7 +83,7 @@ class VolumeFromSnapshotWorkflowTest {
     assertThat(r).isEqualTo(new VolumeResult(VOLUME_ID, "volumes", "volume-" + VOLUME_ID, 1000, PARENT.toString(), 2));
     InOrder order = inOrder(storage);
     order.verify(storage).cloneImage(PARENT, VOL, bed.operation(OWNER));
-    order.verify(storage).setMetadata(any(), anyMap());
+    order.verify(storage).replaceProvenance(any(), anyMap(), anyList());
     order.verify(storage).statImage(VOL);
     verify(storage, never()).flattenImage(any());
     verify(storage, never()).resizeImage(any(), anyLong(), anyBoolean());
@@ -149,7 +150,7 @@ class VolumeFromSnapshotWorkflowTest {
     CLONE(t -> doThrow(bad(Failures.NO_SPACE)).when(t.storage).cloneImage(any(), any(), any()), true),
     FLATTEN(t -> doThrow(bad(Failures.NO_SPACE)).when(t.storage).flattenImage(any()), true),
     RESIZE(t -> doThrow(bad(Failures.NO_SPACE)).when(t.storage).resizeImage(any(), anyLong(), anyBoolean()), true),
-    METADATA(t -> doThrow(bad(Failures.PERMISSION_DENIED)).when(t.storage).setMetadata(any(), anyMap()), true),
+    METADATA(t -> doThrow(bad(Failures.PERMISSION_DENIED)).when(t.storage).replaceProvenance(any(), anyMap(), anyList()), true),
     RESULT(t -> when(t.storage.statImage(VOL)).thenThrow(bad(Failures.PERMISSION_DENIED)), true);
 
     final Consumer<VolumeFromSnapshotWorkflowTest> inject;
@@ -201,7 +202,7 @@ class VolumeFromSnapshotWorkflowTest {
     assertThatThrownBy(() -> WorkflowStub.fromTyped(wf).getResult(VolumeResult.class))
         .isInstanceOf(WorkflowFailedException.class).hasCauseInstanceOf(CanceledFailure.class);
     verify(storage, timeout(5000)).removeImage(VOL, bed.operation(OWNER));
-    verify(storage, never()).setMetadata(any(), anyMap());
+    verify(storage, never()).replaceProvenance(any(), anyMap(), anyList());
   }
 
   @Test

@@ -1,0 +1,84 @@
+package io.cephflow.workflows.model;
+
+import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.server.HypervisorActivities;
+import io.cephflow.workflows.server.ServerDomain;
+import io.temporal.failure.ApplicationFailure;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** libvirt in memory, for workflow-logic tests only: domains, their disks and whether they run. */
+final class FakeHypervisor implements HypervisorActivities {
+  record Domain(List<RbdRef> disks, boolean running) {}
+
+  final Map<String, Domain> domains = new HashMap<>();
+
+  @Override
+  public String ensureSecret() {
+    return "7f1c3a52-7a55-4c8e-9d55-3c1c4f0d1e22";
+  }
+
+  @Override
+  public synchronized String defineDomain(ServerDomain domain) {
+    Domain d = domains.get(domain.serverId());
+    if (d == null) {
+      domains.put(domain.serverId(), new Domain(domain.disks(), false));
+      return "CREATED";
+    }
+    if (d.disks().equals(domain.disks())) return "UNCHANGED";
+    throw ApplicationFailure.newNonRetryableFailure("instance-" + domain.serverId() + " exists with other disks",
+        Failures.HYPERVISOR);
+  }
+
+  @Override
+  public synchronized boolean startDomain(String serverId) {
+    Domain d = domains.get(serverId);
+    if (d == null) throw ApplicationFailure.newNonRetryableFailure("no domain " + serverId, Failures.HYPERVISOR);
+    domains.put(serverId, new Domain(d.disks(), true));
+    return !d.running();
+  }
+
+  @Override
+  public String waitRunning(String serverId) {
+    return "RUNNING";
+  }
+
+  @Override
+  public boolean suspendDomain(String serverId) {
+    return domains.containsKey(serverId);
+  }
+
+  @Override
+  public boolean resumeDomain(String serverId) {
+    return domains.containsKey(serverId);
+  }
+
+  @Override
+  public synchronized String shutdownDomain(String serverId, long timeoutSeconds) {
+    Domain d = domains.get(serverId);
+    if (d == null || !d.running()) return "ALREADY_OFF";
+    domains.put(serverId, new Domain(d.disks(), false));
+    return "GRACEFUL";
+  }
+
+  @Override
+  public synchronized boolean destroyDomain(String serverId) {
+    Domain d = domains.get(serverId);
+    if (d == null || !d.running()) return false;
+    domains.put(serverId, new Domain(d.disks(), false));
+    return true;
+  }
+
+  @Override
+  public synchronized boolean undefineDomain(String serverId) {
+    return domains.remove(serverId) != null;
+  }
+
+  @Override
+  public synchronized String domainState(String serverId) {
+    Domain d = domains.get(serverId);
+    return d == null ? null : d.running() ? "RUNNING" : "SHUTOFF";
+  }
+}

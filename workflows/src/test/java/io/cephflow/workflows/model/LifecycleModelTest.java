@@ -1,0 +1,375 @@
+package io.cephflow.workflows.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cephflow.workflows.WorkflowCatalog;
+import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.ResourceRecord;
+import io.cephflow.workflows.common.ResourceRecord.State;
+import io.cephflow.workflows.common.TaskQueues;
+import io.cephflow.workflows.image.DeleteImageRequest;
+import io.cephflow.workflows.image.UploadImageRequest;
+import io.cephflow.workflows.server.BootFromImageRequest;
+import io.cephflow.workflows.server.BootFromVolumeRequest;
+import io.cephflow.workflows.server.BootFromVolumeSnapshotRequest;
+import io.cephflow.workflows.server.CreateImageFromServerRequest;
+import io.cephflow.workflows.server.DeleteServerRequest;
+import io.cephflow.workflows.storage.ImportActivities;
+import io.cephflow.workflows.testing.InMemoryRecords;
+import io.cephflow.workflows.testing.WorkflowTestBed;
+import io.cephflow.workflows.volume.CreateVolumeFromImageRequest;
+import io.cephflow.workflows.volume.CreateVolumeSnapshotRequest;
+import io.cephflow.workflows.volume.DeleteVolumeRequest;
+import io.cephflow.workflows.volume.DeleteVolumeSnapshotRequest;
+import io.cephflow.workflows.volume.VolumeFromSnapshotRequest;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The lifecycle, model-based: random sequences of creates, snapshots, boots and deletes over a
+ * few ids per kind (so ids are reused and operations cross: a volume id given to a boot as its
+ * new volume, a snapshot id on another volume, a delete before the create), run through the real
+ * workflows with the id rules the client uses, over RBD and libvirt in memory. After every step
+ * the state must keep the rules: nothing removed but by its own successful delete, a refused or
+ * failed step changes nothing, no owner ever changes, every image has a live record and every
+ * available record its data, a volume is the disk of one server at most, ids are never reused.
+ * {@code -Dcephflow.model.sequences=N} runs more (default 250 of 12 steps).
+ */
+class LifecycleModelTest {
+  static final String HV = "hv1";
+  static final int SEQUENCES = Integer.getInteger("cephflow.model.sequences", 250);
+  static final int STEPS = 12;
+  /** {@code -Dcephflow.model.explain=<step name prefix>} prints why such steps failed (tuning the generator). */
+  static final String EXPLAIN = System.getProperty("cephflow.model.explain");
+
+  static TestWorkflowEnvironment env;
+  static final FakeCeph ceph = new FakeCeph();
+  static final FakeHypervisor hv = new FakeHypervisor();
+  static final InMemoryRecords records = new InMemoryRecords();
+  static final Map<String, Integer> succeeded = new TreeMap<>();
+  static final Map<String, Integer> outcomes = new TreeMap<>();
+
+  @BeforeAll
+  static void start() {
+    env = WorkflowTestBed.newEnvironment();
+    Worker w = env.newWorker(WorkflowTestBed.QUEUE);
+    w.registerWorkflowImplementationTypes(WorkflowTestBed.OPTIONS,
+        WorkflowCatalog.IMPLEMENTATIONS.toArray(new Class<?>[0]));
+    w.registerActivitiesImplementations(ceph, records, new RawSources());
+    env.newWorker(TaskQueues.host(HV)).registerActivitiesImplementations(hv);
+    env.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    env.close();
+  }
+
+  /** One step: what it is (for the failure message), its workflow, id, reuse rule and request. */
+  record Step(String name, String type, String workflowId, boolean delete, Object request, Set<String> mayRemove,
+              String creates) {}
+
+  @Test
+  void noSequenceOfRequestsLosesAdoptsOrDoubleAttachesAResource() {
+    Random seeds = new Random(20261201);
+    for (int seq = 0; seq < SEQUENCES; seq++) {
+      long seed = seeds.nextLong();
+      runSequence(seed);
+    }
+    // the sequences did real work, not only refusals
+    System.out.println("lifecycle model: " + SEQUENCES + " sequences of " + STEPS + " steps; outcomes: " + outcomes);
+    for (String kind : List.of("upload", "volume-from-image", "snapshot", "volume-from-snapshot", "boot-from-image",
+        "boot-from-volume", "boot-from-volume-snapshot", "image-from-server", "delete-image", "delete-volume",
+        "delete-snapshot", "delete-server")) {
+      assertThat(succeeded.getOrDefault(kind, 0)).as(kind + " succeeded in some sequence").isPositive();
+    }
+  }
+
+  private void runSequence(long seed) {
+    Random r = new Random(seed);
+    List<String> images = ids(2);
+    List<String> volumes = ids(2);
+    List<String> snapshots = ids(2);
+    List<String> servers = ids(2);
+    Set<String> everDeleted = new HashSet<>();
+    List<String> log = new ArrayList<>();
+    for (int i = 0; i < STEPS; i++) {
+      Step step = next(r, images, volumes, snapshots, servers);
+      TreeSet<String> before = ceph.world();
+      Map<String, FakeHypervisor.Domain> domainsBefore = new HashMap<>(hv.domains);
+      Map<String, String> ownersBefore = owners(before);
+      Map<String, State> recordsBefore = recordStates(images, volumes, snapshots, servers);
+      String outcome = run(step);
+      log.add(step.name() + " -> " + outcome);
+      String where = "seed " + seed + ", steps:\n  " + String.join("\n  ", log);
+      TreeSet<String> after = ceph.world();
+      boolean ok = outcome.equals("COMPLETED");
+      if (ok) succeeded.merge(step.name().split(" ")[0], 1, Integer::sum);
+      outcomes.merge(step.name().split(" ")[0] + " " + outcome, 1, Integer::sum);
+
+      TreeSet<String> removed = new TreeSet<>(before);
+      removed.removeAll(after);
+      for (String gone : removed) {
+        boolean allowed = ok && step.mayRemove().stream().anyMatch(gone::startsWith);
+        assertThat(allowed).as(gone + " removed; " + where).isTrue();
+      }
+      for (String server : domainsBefore.keySet()) {
+        boolean allowed = ok && step.mayRemove().contains("domain:" + server);
+        if (!hv.domains.containsKey(server)) assertThat(allowed).as("domain " + server + " removed; " + where).isTrue();
+      }
+      if (!ok) {
+        TreeSet<String> added = new TreeSet<>(after);
+        added.removeAll(before);
+        assertThat(added).as("a step that did not complete left " + added + "; " + where).isEmpty();
+        assertThat(hv.domains.keySet()).as("domains after a step that did not complete; " + where)
+            .isEqualTo(domainsBefore.keySet());
+      }
+      ownersBefore.forEach((name, owner) -> {
+        if (after.contains(name)) assertThat(ceph.owner(name)).as("owner of " + name + "; " + where).isEqualTo(owner);
+      });
+      Map<String, State> recordsAfter = recordStates(images, volumes, snapshots, servers);
+      recordsBefore.forEach((key, state) -> {
+        if (state == State.DELETED) assertThat(recordsAfter.get(key)).as(key + " stays deleted; " + where)
+            .isEqualTo(State.DELETED);
+      });
+      if (step.creates() != null && everDeleted.contains(step.creates())) {
+        assertThat(ok).as("a create reused the deleted id " + step.creates() + "; " + where).isFalse();
+      }
+      recordsAfter.forEach((key, state) -> {
+        if (state == State.DELETED) everDeleted.add(key);
+      });
+      checkRecordsAgreeWithCeph(images, volumes, snapshots, servers, where);
+      checkOneServerPerVolume(volumes, where);
+    }
+  }
+
+  // --- the steps
+
+  private Step next(Random r, List<String> images, List<String> volumes, List<String> snapshots,
+                    List<String> servers) {
+    // mostly what exists (so flows get far), sometimes anything (so ids collide and cross)
+    String img = r.nextInt(3) == 0 ? pickOrNew(r, images) : pickLive(r, "image", images);
+    String vol = pickOrNew(r, volumes);
+    String liveVol = pickLive(r, "volume", volumes);
+    String vol2 = pickLive(r, "volume", volumes);
+    String snap = pickOrNew(r, snapshots);
+    String liveSnap = pickLive(r, "snapshot", snapshots);
+    ResourceRecord snapRecord = records.get("snapshot", liveSnap);
+    if (r.nextInt(4) != 0 && snapRecord != null && snapRecord.madeFrom() != null) {
+      snap = liveSnap;
+      vol2 = snapRecord.madeFrom().substring("volume:".length());
+    }
+    String srv = pickOrNew(r, servers);
+    String liveSrv = pickLive(r, "server", servers);
+    boolean flatten = r.nextInt(3) == 0;
+    // weights: creates more often than deletes, so resources live long enough to be used
+    int[] weights = {3, 0, 3, 3, 3, 1, 1, 3, 1, 1, 2, 1};
+    int pickStep = r.nextInt(java.util.Arrays.stream(weights).sum());
+    int kind = 0;
+    while (pickStep >= weights[kind]) pickStep -= weights[kind++];
+    return switch (kind) {
+      case 0, 1 -> new Step("upload " + img, "UploadImageWorkflow", "image-upload-" + img, false,
+          new UploadImageRequest(img, "n" + r.nextInt(2), "/src/" + r.nextInt(2), "raw", null), Set.of(), "image:" + img);
+      case 2 -> new Step("volume-from-image " + vol + " " + img, "CreateVolumeFromImageWorkflow", "volume-create-" + vol,
+          false, new CreateVolumeFromImageRequest(vol, img, 0), Set.of(), "volume:" + vol);
+      case 3 -> new Step("snapshot " + snap + " of " + liveVol, "CreateVolumeSnapshotWorkflow", "volume-snapshot-" + snap,
+          false, new CreateVolumeSnapshotRequest(liveVol, snap), Set.of(), "snapshot:" + snap);
+      case 4 -> new Step("volume-from-snapshot " + vol + " " + vol2 + "@" + snap, "VolumeFromSnapshotWorkflow",
+          "volume-create-" + vol, false, new VolumeFromSnapshotRequest(vol, vol2, snap, 0, null, 0), Set.of(),
+          "volume:" + vol);
+      case 5 -> new Step("boot-from-image " + srv + " " + img, "BootFromImageWorkflow", "server-boot-" + srv, false,
+          new BootFromImageRequest(srv, HV, img, 0, 0, 0, false), Set.of(), "server:" + srv);
+      case 6 -> new Step("boot-from-volume " + srv + " " + liveVol, "BootFromVolumeWorkflow", "server-boot-" + srv,
+          false, new BootFromVolumeRequest(srv, HV, liveVol, 0, 0), Set.of(), "server:" + srv);
+      case 7 -> new Step("boot-from-volume-snapshot " + srv + " " + vol2 + "@" + snap + " new " + vol,
+          "BootFromVolumeSnapshotWorkflow", "server-boot-" + srv, false,
+          new BootFromVolumeSnapshotRequest(srv, HV, vol2, snap, vol, 0, 0, 0), Set.of(), "server:" + srv);
+      case 8 -> {
+        String target = r.nextBoolean() ? pickOrNew(r, images) : img; // new ids too: most are taken
+        yield new Step("image-from-server " + target + " " + liveSrv, "CreateImageFromServerWorkflow",
+            "image-from-server-" + target, false,
+            new CreateImageFromServerRequest(liveSrv, HV, target, "snap-of-" + liveSrv), Set.of(), "image:" + target);
+      }
+      case 9 -> new Step("delete-image " + img, "DeleteImageWorkflow", "image-delete-" + img, true,
+          new DeleteImageRequest(img, flatten), Set.of("images/" + img), null);
+      case 10 -> r.nextBoolean()
+          ? new Step("delete-volume " + liveVol, "DeleteVolumeWorkflow", "volume-delete-" + liveVol, true,
+              new DeleteVolumeRequest(liveVol, flatten), Set.of("volumes/volume-" + liveVol), null)
+          : new Step("delete-snapshot " + vol2 + "@" + snap, "DeleteVolumeSnapshotWorkflow",
+              "volume-snapshot-delete-" + snap, true, new DeleteVolumeSnapshotRequest(vol2, snap, flatten),
+              Set.of("volumes/volume-" + vol2 + "@snapshot-" + snap), null);
+      default -> new Step("delete-server " + liveSrv, "DeleteServerWorkflow", "server-delete-" + liveSrv, true,
+          new DeleteServerRequest(liveSrv, HV, 5), Set.of(RbdRef.serverDisk(liveSrv).toString(), "domain:" + liveSrv),
+          null);
+    };
+  }
+
+  /** Starts the step as the client does (creates: the id once; deletes: again after they end) and waits. */
+  private static String run(Step s) {
+    WorkflowOptions options = WorkflowOptions.newBuilder()
+        .setWorkflowId(s.workflowId())
+        .setTaskQueue(WorkflowTestBed.QUEUE)
+        .setWorkflowIdReusePolicy(s.delete() ? WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE
+            : WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+        .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+        .build();
+    WorkflowStub stub = env.getWorkflowClient().newUntypedWorkflowStub(s.type(), options);
+    try {
+      stub.start(s.request());
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      return "ATTACHED (ended before)";
+    }
+    try {
+      stub.getResult(Object.class);
+      return "COMPLETED";
+    } catch (WorkflowFailedException e) {
+      if (EXPLAIN != null && s.name().startsWith(EXPLAIN)) {
+        System.out.println("explain " + s.name() + ": " + WorkflowTestBed.failureMessage(e));
+      }
+      return "FAILED " + WorkflowTestBed.failureType(e);
+    }
+  }
+
+  // --- the rules
+
+  private static void checkRecordsAgreeWithCeph(List<String> images, List<String> volumes, List<String> snapshots,
+                                                List<String> servers, String where) {
+    for (String id : images) agree("image", id, ceph.images.containsKey("images/" + id), where);
+    for (String id : volumes) agree("volume", id, ceph.images.containsKey("volumes/volume-" + id), where);
+    for (String id : servers) {
+      boolean exists = hv.domains.containsKey(id) || ceph.images.containsKey(RbdRef.serverDisk(id).toString());
+      agree("server", id, exists, where);
+    }
+    for (String id : snapshots) {
+      ResourceRecord r = records.get("snapshot", id);
+      boolean exists = ceph.world().stream().anyMatch(n -> n.endsWith("@snapshot-" + id));
+      agree("snapshot", id, exists, where);
+      if (exists && r != null && r.madeFrom() != null) {
+        String vol = r.madeFrom().substring("volume:".length());
+        assertThat(ceph.world()).as("snapshot " + id + " is on its own volume; " + where)
+            .contains("volumes/volume-" + vol + "@snapshot-" + id);
+      }
+    }
+  }
+
+  private static void agree(String kind, String id, boolean exists, String where) {
+    ResourceRecord r = records.get(kind, id);
+    boolean live = r != null && (r.state() == State.AVAILABLE || r.state() == State.IN_USE);
+    assertThat(exists).as(kind + ":" + id + " exists in Ceph/libvirt iff its record is live (" + r + "); " + where)
+        .isEqualTo(live);
+  }
+
+  private static void checkOneServerPerVolume(List<String> volumes, String where) {
+    for (String v : volumes) {
+      RbdRef ref = RbdRef.volume(v);
+      List<String> users = hv.domains.entrySet().stream().filter(e -> e.getValue().disks().contains(ref))
+          .map(Map.Entry::getKey).toList();
+      assertThat(users).as("servers on volume " + v + "; " + where).hasSizeLessThanOrEqualTo(1);
+      ResourceRecord r = records.get("volume", v);
+      if (!users.isEmpty()) {
+        assertThat(r).as("record of volume " + v + " used by " + users + "; " + where).isNotNull();
+        assertThat(r.usedBy()).as("volume " + v + " in use; " + where).isEqualTo("server:" + users.get(0));
+      }
+    }
+  }
+
+  private static Map<String, String> owners(Set<String> world) {
+    Map<String, String> out = new HashMap<>();
+    for (String name : world) if (!name.contains("@")) out.put(name, ceph.owner(name));
+    return out;
+  }
+
+  private static Map<String, State> recordStates(List<String> images, List<String> volumes, List<String> snapshots,
+                                                 List<String> servers) {
+    Map<String, State> out = new HashMap<>();
+    Map<String, List<String>> kinds = Map.of("image", images, "volume", volumes, "snapshot", snapshots,
+        "server", servers);
+    kinds.forEach((kind, ids) -> ids.forEach(id -> {
+      ResourceRecord r = records.get(kind, id);
+      if (r != null) out.put(kind + ":" + id, r.state());
+    }));
+    return out;
+  }
+
+  private static List<String> ids(int n) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) out.add(UUID.randomUUID().toString());
+    return out;
+  }
+
+  /** An id used before in this sequence, or (one time in three) a new one, which joins the ids. */
+  private static String pickOrNew(Random r, List<String> ids) {
+    if (r.nextInt(3) != 0) return pick(r, ids);
+    String id = UUID.randomUUID().toString();
+    ids.add(id);
+    return id;
+  }
+
+  /** Three times in four an id whose record is live, when there is one; else any. */
+  private static String pickLive(Random r, String kind, List<String> ids) {
+    List<String> live = ids.stream().filter(id -> {
+      ResourceRecord rec = records.get(kind, id);
+      return rec != null && (rec.state() == State.AVAILABLE || rec.state() == State.IN_USE);
+    }).toList();
+    return !live.isEmpty() && r.nextInt(4) != 0 ? pick(r, live) : pick(r, ids);
+  }
+
+  private static String pick(Random r, List<String> ids) {
+    return ids.get(r.nextInt(ids.size()));
+  }
+
+  /** Raw sources only: a 1 MiB source that streams into the image (the bytes are not modelled). */
+  static final class RawSources implements ImportActivities {
+    @Override
+    public SourceInfo probeSource(String source, String diskFormat) {
+      return new SourceInfo(1 << 20, "raw");
+    }
+
+    @Override
+    public WriteResult writeFromSource(WriteRequest request) {
+      return new WriteResult(1 << 20, 1 << 20, "00", null);
+    }
+
+    @Override
+    public String hostQueue() {
+      return WorkflowTestBed.QUEUE;
+    }
+
+    @Override
+    public StagedSource stageSource(StageRequest request) {
+      throw new UnsupportedOperationException("raw sources only");
+    }
+
+    @Override
+    public VettedSource vetStaged(String scratchKey, String diskFormat) {
+      throw new UnsupportedOperationException("raw sources only");
+    }
+
+    @Override
+    public WriteResult writeStaged(String scratchKey, RbdRef target) {
+      throw new UnsupportedOperationException("raw sources only");
+    }
+
+    @Override
+    public void removeStaged(String scratchKey) {}
+  }
+}

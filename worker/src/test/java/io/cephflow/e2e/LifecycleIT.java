@@ -131,12 +131,10 @@ class LifecycleIT {
    */
   @Test
   void aBootFromASnapshotNamingAnExistingVolumeNeverRemovesNorSharesIt() throws Exception {
-    byte[] tag = ServerIts.newTag();
-    String image = newId();
-    ServerIts.uploadBootDisk(stack, dir, tag, image);
-    String a = volumeFromImage(image);
-    String snap = newId();
-    done(stack.post("/api/v1/volumes/" + a + "/snapshots", "{\"snapshotId\":\"" + snap + "\"}"));
+    String[] ivs = bootableImageVolumeAndSnapshot();
+    String image = ivs[0];
+    String a = ivs[1];
+    String snap = ivs[2];
 
     // V: an existing, unrelated volume
     String unrelated = volumeFromImage(image);
@@ -154,7 +152,7 @@ class LifecycleIT {
     String v = newId();
     assertThat(stack.await(started(stack.post("/api/v1/servers", "{\"serverId\":\"" + first + "\",\"volumeId\":\""
         + a + "\",\"snapshotId\":\"" + snap + "\",\"newVolumeId\":\"" + v + "\"}")), Duration.ofMinutes(3)))
-        .contains("\"status\":\"COMPLETED\"");
+        .contains("\"status\":\"COMPLETED\"").contains("\"volumeId\":\"" + v + "\"");
     assertThat(record("volume", v)).contains("\"state\":\"IN_USE\"").contains("\"usedBy\":\"server:" + first + "\"");
     String second = newServer();
     HttpResponse<String> r = stack.post("/api/v1/servers", "{\"serverId\":\"" + second + "\",\"volumeId\":\"" + a
@@ -252,12 +250,10 @@ class LifecycleIT {
   /** Finding 8: what exists can be listed and read, from Ceph, and the listings agree with rbd. */
   @Test
   void listingsAndReadsShowWhatCephHolds() throws Exception {
-    byte[] tag = ServerIts.newTag();
-    String image = newId();
-    ServerIts.uploadBootDisk(stack, dir, tag, image);
-    String volume = volumeFromImage(image);
-    String snap = newId();
-    done(stack.post("/api/v1/volumes/" + volume + "/snapshots", "{\"snapshotId\":\"" + snap + "\"}"));
+    String[] ivs = bootableImageVolumeAndSnapshot();
+    String image = ivs[0];
+    String volume = ivs[1];
+    String snap = ivs[2];
     String server = newServer();
     done(stack.post("/api/v1/servers", "{\"serverId\":\"" + server + "\",\"volumeId\":\"" + volume + "\"}"));
 
@@ -357,6 +353,16 @@ class LifecycleIT {
         + "\",\"diskFormat\":\"raw\"}";
     done(stack.post("/api/v1/images", body));
     return body;
+  }
+
+  /** A bootable image, a volume cloned from it and a snapshot of that volume: their ids. */
+  private static String[] bootableImageVolumeAndSnapshot() throws Exception {
+    String image = newId();
+    ServerIts.uploadBootDisk(stack, dir, ServerIts.newTag(), image);
+    String volume = volumeFromImage(image);
+    String snap = newId();
+    done(stack.post("/api/v1/volumes/" + volume + "/snapshots", "{\"snapshotId\":\"" + snap + "\"}"));
+    return new String[] {image, volume, snap};
   }
 
   private static String volumeFromImage(String imageId) throws Exception {

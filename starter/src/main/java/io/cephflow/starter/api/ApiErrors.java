@@ -66,7 +66,16 @@ public class ApiErrors {
     return error(HttpStatus.BAD_REQUEST, "InvalidRequest", "query parameter '" + e.getParameterName() + "' is required");
   }
 
-  @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+  /** A query parameter bound into a record (a listing's limit, say) that has the wrong type. */
+  @ExceptionHandler(org.springframework.validation.BindException.class)
+  ResponseEntity<Map<String, String>> badBinding(org.springframework.validation.BindException e) {
+    var field = e.getFieldError();
+    String reason = field == null ? "the query parameters are not valid"
+        : "'" + field.getField() + "' has the wrong type: " + field.getRejectedValue();
+    return error(HttpStatus.BAD_REQUEST, "InvalidRequest", reason);
+  }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
   ResponseEntity<Map<String, String>> mistyped(MethodArgumentTypeMismatchException e) {
     return error(HttpStatus.BAD_REQUEST, "InvalidRequest", "'" + e.getName() + "' has the wrong type: " + e.getValue());
   }

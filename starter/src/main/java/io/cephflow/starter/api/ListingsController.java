@@ -10,7 +10,6 @@ import io.cephflow.starter.client.ResourceReader;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -27,12 +26,16 @@ public class ListingsController {
     this.reader = reader;
   }
 
+  /** A listing's query parameters, bound by name; absent ones take the listing's defaults. */
+  public record ListParams(Integer limit, String pageToken, String name, String state) {
+    Query query() {
+      return new Query(limit == null ? 0 : limit, pageToken, name, state);
+    }
+  }
+
   @GetMapping("/images")
-  public Page<ImageView> images(@RequestParam(defaultValue = "0") int limit,
-                                @RequestParam(required = false) String pageToken,
-                                @RequestParam(required = false) String name,
-                                @RequestParam(required = false) String state) {
-    return reader.images(new Query(limit, pageToken, name, state));
+  public Page<ImageView> images(ListParams p) {
+    return reader.images(p.query());
   }
 
   @GetMapping("/images/{imageId}")
@@ -41,10 +44,8 @@ public class ListingsController {
   }
 
   @GetMapping("/volumes")
-  public Page<VolumeView> volumes(@RequestParam(defaultValue = "0") int limit,
-                                  @RequestParam(required = false) String pageToken,
-                                  @RequestParam(required = false) String state) {
-    return reader.volumes(new Query(limit, pageToken, null, state));
+  public Page<VolumeView> volumes(ListParams p) {
+    return reader.volumes(p.query());
   }
 
   @GetMapping("/volumes/{volumeId}")
@@ -53,10 +54,8 @@ public class ListingsController {
   }
 
   @GetMapping("/volumes/{volumeId}/snapshots")
-  public Page<SnapshotView> snapshots(@PathVariable String volumeId, @RequestParam(defaultValue = "0") int limit,
-                                      @RequestParam(required = false) String pageToken,
-                                      @RequestParam(required = false) String state) {
-    return reader.snapshots(volumeId, new Query(limit, pageToken, null, state));
+  public Page<SnapshotView> snapshots(@PathVariable String volumeId, ListParams p) {
+    return reader.snapshots(volumeId, p.query());
   }
 
   @GetMapping("/volumes/{volumeId}/snapshots/{snapshotId}")
@@ -65,10 +64,8 @@ public class ListingsController {
   }
 
   @GetMapping("/servers")
-  public Page<ServerView> servers(@RequestParam(defaultValue = "0") int limit,
-                                  @RequestParam(required = false) String pageToken,
-                                  @RequestParam(required = false) String state) {
-    return reader.servers(new Query(limit, pageToken, null, state));
+  public Page<ServerView> servers(ListParams p) {
+    return reader.servers(p.query());
   }
 
   @GetMapping("/servers/{serverId}")

@@ -87,7 +87,8 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
       life.created("server", request.serverId(), null);
       Compensations.throwIfCanceled();
       progress = OperationProgress.at("done");
-      return new ServerResult(request.serverId(), hypervisor, "instance-" + request.serverId(), disk.toString(), state);
+      return new ServerResult(request.serverId(), hypervisor, "instance-" + request.serverId(), disk.toString(), state,
+          null);
     } catch (TemporalFailure e) {
       throw undo.failWith(e, step -> progress = OperationProgress.at(step));
     }

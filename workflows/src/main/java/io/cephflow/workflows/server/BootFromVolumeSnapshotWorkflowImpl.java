@@ -63,7 +63,7 @@ public class BootFromVolumeSnapshotWorkflowImpl implements BootFromVolumeSnapsho
       Compensations.throwIfCanceled();
       progress = OperationProgress.at("done");
       return new ServerResult(request.serverId(), hypervisor, "instance-" + request.serverId(), bootDisk.toString(),
-          state);
+          state, request.newVolumeId());
     } catch (TemporalFailure e) {
       throw undo.failWith(typedChildFailure(e, childId), step -> progress = OperationProgress.at(step));
     }

@@ -41,7 +41,7 @@ public class BootFromVolumeWorkflowImpl implements BootFromVolumeWorkflow {
       Compensations.throwIfCanceled();
       progress = OperationProgress.at("done");
       return new ServerResult(request.serverId(), hypervisor, "instance-" + request.serverId(), volume.toString(),
-          state);
+          state, request.volumeId());
     } catch (TemporalFailure e) {
       throw undo.failWith(e, step -> progress = OperationProgress.at(step));
     }

@@ -74,7 +74,7 @@ class BootFromImageWorkflowTest {
   void rawImageIsClonedGrownAndBootedOnTheHypervisorsQueue() {
     imageOf("raw", 10 * MiB);
     ServerResult r = run(1, false);
-    assertThat(r).isEqualTo(new ServerResult(SERVER, "hv1", "instance-" + SERVER, "vms/" + SERVER + "_disk", "RUNNING"));
+    assertThat(r).isEqualTo(new ServerResult(SERVER, "hv1", "instance-" + SERVER, "vms/" + SERVER + "_disk", "RUNNING", null));
     InOrder order = inOrder(storage, hv);
     order.verify(storage).cloneImage(SnapRef.imageSnap(IMAGE), DISK, bed.operation(OWNER));
     order.verify(storage).resizeImage(DISK, 1L << 30, false);

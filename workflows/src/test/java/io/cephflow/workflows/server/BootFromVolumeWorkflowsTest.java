@@ -124,6 +124,7 @@ class BootFromVolumeWorkflowsTest {
     hypervisorWorks();
     ServerResult r = bootFromSnapshot();
     assertThat(r.bootDisk()).isEqualTo("volumes/volume-" + NEW_VOLUME);
+    assertThat(r.volumeId()).as("the result names the volume the boot created").isEqualTo(NEW_VOLUME);
     assertThat(childRequests).containsExactly(
         new VolumeFromSnapshotRequest(NEW_VOLUME, VOLUME, SNAPSHOT, 2L << 30, null, 0));
     assertThat(bed.env().getWorkflowClient().newUntypedWorkflowStub(CHILD_ID).getResult(VolumeResult.class).volumeId())

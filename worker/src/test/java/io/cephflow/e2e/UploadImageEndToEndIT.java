@@ -111,7 +111,7 @@ class UploadImageEndToEndIT {
     assertThat(snaps).contains("\"name\":\"snap\"").contains("\"protected\":\"true\"");
     String meta = CephTestCluster.rbdCli("image-meta", "list", "--format", "json", image);
     assertThat(meta).contains("\"cephflow.sha256\":\"" + sha + "\"").contains("\"cephflow.name\":\"random\"")
-        .contains("\"cephflow.owner\":\"image-upload-" + id + "\"");
+        .contains("\"cephflow.owner\":\"image-upload-" + id + "@");
     purge(id);
   }
 

@@ -25,7 +25,8 @@ class ReplayHistoriesTest {
   static Stream<Path> histories() throws IOException {
     List<Path> files;
     // histories/*.json: today's code's; histories/v0-untagged/: recorded before the flows tagged
-    // themselves with search attributes (Workflow.getVersion "tag-resources"), kept as old runs
+    // themselves with search attributes (Workflow.getVersion "tag-resources"); v1-unrecorded/:
+    // before the resource records ("resource-records"); both kept as old runs that must replay
     try (Stream<Path> s = Files.walk(Path.of("src/test/resources/histories"))) {
       files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
     }

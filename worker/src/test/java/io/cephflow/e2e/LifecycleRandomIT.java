@@ -1,0 +1,212 @@
+package io.cephflow.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cephflow.ceph.ImageRef;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The lifecycle on the real stack, at random: short sequences of REST requests (uploads, volumes,
+ * snapshots, boots, deletes) over a few ids per kind that are reused and crossed, the same rules
+ * as the model test checked after every request against what Ceph and libvirt really hold and
+ * against the API's own reads. Each sequence then deletes what it made and must leave nothing.
+ * {@code -Dcephflow.lifecycle.sequences=N} runs more (default 12 of 8 requests).
+ */
+class LifecycleRandomIT {
+  static final int SEQUENCES = Integer.getInteger("cephflow.lifecycle.sequences", 12);
+  static final int STEPS = 8;
+  @TempDir static Path dir;
+  static CephflowStack stack;
+  static String libvirtUri;
+  static Path bootDisk;
+
+  @BeforeAll
+  static void start() throws Exception {
+    libvirtUri = ServerIts.requireDevServices();
+    stack = ServerIts.stack(dir, Path.of("target", "lifecycle-random-it").toAbsolutePath(), libvirtUri);
+    bootDisk = ServerIts.bootDisk(dir, ServerIts.newTag(), 1 << 20);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (stack != null) stack.close();
+  }
+
+  /** A request, what a completed one may remove (name prefixes; {@code instance-<id>} for a domain). */
+  record Step(String name, Supplier<HttpResponse<String>> send, Set<String> mayRemove) {}
+
+  @Test
+  void randomRequestsOverReusedIdsKeepTheRulesOnCephAndLibvirt() throws Exception {
+    Random seeds = new Random(20261201L);
+    for (int s = 0; s < SEQUENCES; s++) runSequence(seeds.nextLong());
+  }
+
+  private void runSequence(long seed) throws Exception {
+    Random r = new Random(seed);
+    List<String> images = ids(1);
+    List<String> volumes = ids(2);
+    List<String> snapshots = ids(1);
+    List<String> servers = ids(2);
+    List<String> log = new ArrayList<>();
+    List<String> all = new ArrayList<>();
+    try {
+      for (int i = 0; i < STEPS; i++) {
+        all.clear();
+        for (List<String> l : List.of(images, volumes, snapshots, servers)) all.addAll(l);
+        Step step = next(r, images, volumes, snapshots, servers);
+        TreeSet<String> before = new TreeSet<>(ServerIts.leftovers(all, libvirtUri));
+        String outcome = outcome(step.send().get());
+        log.add(step.name() + " -> " + outcome);
+        String where = "seed " + seed + ":\n  " + String.join("\n  ", log);
+        all.clear();
+        for (List<String> l : List.of(images, volumes, snapshots, servers)) all.addAll(l);
+        TreeSet<String> after = new TreeSet<>(ServerIts.leftovers(all, libvirtUri));
+        boolean ok = outcome.equals("COMPLETED");
+        for (String gone : before) {
+          if (after.contains(gone)) continue;
+          assertThat(ok && step.mayRemove().stream().anyMatch(gone::startsWith)).as(gone + " removed; " + where)
+              .isTrue();
+        }
+        if (!ok) {
+          TreeSet<String> added = new TreeSet<>(after);
+          added.removeAll(before);
+          assertThat(added).as("a request that did not complete left " + added + "; " + where).isEmpty();
+        }
+        readsAgree(images, volumes, servers, after, where);
+        oneServerPerVolume(volumes, servers, after, where);
+      }
+    } finally {
+      cleanUp(images, volumes, servers, seed);
+    }
+    all.clear();
+    for (List<String> l : List.of(images, volumes, snapshots, servers)) all.addAll(l);
+    assertThat(ServerIts.leftovers(all, libvirtUri)).as("after cleaning up sequence " + seed).isEmpty();
+  }
+
+  private Step next(Random r, List<String> images, List<String> volumes, List<String> snapshots,
+                    List<String> servers) {
+    String img = pickOrNew(r, images);
+    String vol = pickOrNew(r, volumes);
+    String vol2 = pick(r, volumes);
+    String snap = pickOrNew(r, snapshots);
+    String srv = pickOrNew(r, servers);
+    return switch (r.nextInt(11)) {
+      case 0, 1 -> new Step("upload " + img, () -> stack.post("/api/v1/images", "{\"imageId\":\"" + img
+          + "\",\"name\":\"rnd\",\"source\":\"" + bootDisk + "\",\"diskFormat\":\"raw\"}"), Set.of());
+      case 2 -> new Step("volume " + vol + " from image " + img, () -> stack.post("/api/v1/volumes",
+          "{\"volumeId\":\"" + vol + "\",\"imageId\":\"" + img + "\"}"), Set.of());
+      case 3 -> new Step("snapshot " + snap + " of " + vol2, () -> stack.post("/api/v1/volumes/" + vol2 + "/snapshots",
+          "{\"snapshotId\":\"" + snap + "\"}"), Set.of());
+      case 4 -> new Step("volume " + vol + " from " + vol2 + "@" + snap, () -> stack.post("/api/v1/volumes",
+          "{\"volumeId\":\"" + vol + "\",\"sourceVolumeId\":\"" + vol2 + "\",\"snapshotId\":\"" + snap + "\"}"),
+          Set.of());
+      case 5 -> new Step("boot " + srv + " from image " + img, () -> stack.post("/api/v1/servers",
+          "{\"serverId\":\"" + srv + "\",\"imageId\":\"" + img + "\"}"), Set.of());
+      case 6 -> new Step("boot " + srv + " from volume " + vol2, () -> stack.post("/api/v1/servers",
+          "{\"serverId\":\"" + srv + "\",\"volumeId\":\"" + vol2 + "\"}"), Set.of());
+      case 7 -> new Step("boot " + srv + " from " + vol2 + "@" + snap + " new " + vol, () -> stack.post("/api/v1/servers",
+          "{\"serverId\":\"" + srv + "\",\"volumeId\":\"" + vol2 + "\",\"snapshotId\":\"" + snap
+              + "\",\"newVolumeId\":\"" + vol + "\"}"), Set.of());
+      case 8 -> new Step("delete image " + img, () -> stack.delete("/api/v1/images/" + img), Set.of("images/" + img));
+      case 9 -> r.nextBoolean()
+          ? new Step("delete volume " + vol2, () -> stack.delete("/api/v1/volumes/" + vol2),
+              Set.of("volumes/volume-" + vol2))
+          : new Step("delete snapshot " + vol2 + "@" + snap,
+              () -> stack.delete("/api/v1/volumes/" + vol2 + "/snapshots/" + snap),
+              Set.of("volumes/volume-" + vol2 + "@snapshot-" + snap));
+      default -> new Step("delete server " + srv, () -> stack.delete("/api/v1/servers/" + srv
+          + "?shutdownTimeoutSeconds=1"), Set.of("vms/" + srv + "_disk", "instance-" + srv));
+    };
+  }
+
+  /** COMPLETED, FAILED with its type, or refused at the door (4xx) with its type. */
+  private static String outcome(HttpResponse<String> r) throws InterruptedException {
+    if (r.statusCode() != 202) {
+      assertThat(r.statusCode()).as(r.body()).isIn(400, 404, 409);
+      return "REFUSED " + r.statusCode() + " " + r.body().replaceAll("(?s).*\"error\":\"([A-Za-z]+)\".*", "$1");
+    }
+    String body = stack.await(r.headers().firstValue("Location").orElseThrow(), Duration.ofMinutes(3));
+    if (body.contains("\"status\":\"COMPLETED\"")) return "COMPLETED";
+    return "FAILED " + body.replaceAll("(?s).*\"failure\":\\{\"type\":\"([A-Za-z]+)\".*", "$1");
+  }
+
+  /** What the API reads by id is what Ceph and libvirt hold. */
+  private static void readsAgree(List<String> images, List<String> volumes, List<String> servers, Set<String> world,
+                                 String where) {
+    for (String id : images) {
+      int status = stack.get("/api/v1/images/" + id).statusCode();
+      assertThat(status).as("GET image " + id + "; " + where).isEqualTo(world.contains("images/" + id) ? 200 : 404);
+    }
+    for (String id : volumes) {
+      int status = stack.get("/api/v1/volumes/" + id).statusCode();
+      assertThat(status).as("GET volume " + id + "; " + where)
+          .isEqualTo(world.contains("volumes/volume-" + id) ? 200 : 404);
+    }
+    for (String id : servers) {
+      boolean exists = world.contains("instance-" + id) || world.contains("vms/" + id + "_disk");
+      assertThat(stack.get("/api/v1/servers/" + id).statusCode()).as("GET server " + id + "; " + where)
+          .isEqualTo(exists ? 200 : 404);
+    }
+  }
+
+  private static void oneServerPerVolume(List<String> volumes, List<String> servers, Set<String> world, String where) {
+    for (String v : volumes) {
+      List<String> on = new ArrayList<>();
+      for (String s : servers) {
+        if (world.contains("instance-" + s) && ServerIts.virsh(libvirtUri, "dumpxml", "instance-" + s)
+            .contains("volumes/volume-" + v)) {
+          on.add(s);
+        }
+      }
+      assertThat(on).as("servers with volume " + v + " as their disk; " + where).hasSizeLessThanOrEqualTo(1);
+    }
+  }
+
+  /** Through the API: servers, then volumes and images (flattening what depends on them). */
+  private static void cleanUp(List<String> images, List<String> volumes, List<String> servers, long seed)
+      throws InterruptedException {
+    for (String s : servers) settle(stack.delete("/api/v1/servers/" + s + "?shutdownTimeoutSeconds=1"));
+    for (int round = 0; round < 2; round++) {
+      for (String v : volumes) settle(stack.delete("/api/v1/volumes/" + v + "?flattenDependents=true"));
+      for (String i : images) settle(stack.delete("/api/v1/images/" + i + "?flattenDependents=true"));
+    }
+    for (String s : servers) ServerIts.removeDomainQuietly(libvirtUri, s);
+    for (String v : volumes) ServerIts.purgeQuietly(new ImageRef("volumes", "volume-" + v));
+    for (String i : images) ServerIts.purgeQuietly(new ImageRef("images", i));
+    for (String s : servers) ServerIts.purgeQuietly(new ImageRef("vms", s + "_disk"));
+  }
+
+  private static void settle(HttpResponse<String> r) throws InterruptedException {
+    if (r.statusCode() == 202) stack.await(r.headers().firstValue("Location").orElseThrow(), Duration.ofMinutes(3));
+  }
+
+  private static List<String> ids(int n) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) out.add(UUID.randomUUID().toString());
+    return out;
+  }
+
+  private static String pickOrNew(Random r, List<String> ids) {
+    if (r.nextInt(3) != 0) return pick(r, ids);
+    String id = UUID.randomUUID().toString();
+    ids.add(id);
+    return id;
+  }
+
+  private static String pick(Random r, List<String> ids) {
+    return ids.get(r.nextInt(ids.size()));
+  }
+}

@@ -1,4 +1,4 @@
-package io.cephflow.workflows.model;
+package io.cephflow.workflows.testing;
 
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.RbdRef;
@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 /** libvirt in memory, for workflow-logic tests only: domains, their disks and whether they run. */
-final class FakeHypervisor implements HypervisorActivities {
-  record Domain(List<RbdRef> disks, boolean running) {}
+public final class FakeHypervisor implements HypervisorActivities {
+  public record Domain(List<RbdRef> disks, boolean running) {}
 
-  final Map<String, Domain> domains = new HashMap<>();
+  public final Map<String, Domain> domains = new HashMap<>();
 
   @Override
   public String ensureSecret() {

@@ -1,4 +1,4 @@
-package io.cephflow.workflows.model;
+package io.cephflow.workflows.testing;
 
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.Provenance;
@@ -19,18 +19,18 @@ import java.util.TreeSet;
  * snapshot, a snapshot with clones cannot be unprotected, an image with snapshots cannot be
  * removed) and the adapter's idempotency rules. What it holds is listed by {@link #world()}.
  */
-final class FakeCeph implements StorageActivities {
-  static final class Img {
+public final class FakeCeph implements StorageActivities {
+  public static final class Img {
     long size;
     SnapRef parent;
     final Map<String, Boolean> snaps = new LinkedHashMap<>(); // name -> protected
     final Map<String, String> meta = new HashMap<>();
   }
 
-  final Map<String, Img> images = new HashMap<>();
+  public final Map<String, Img> images = new HashMap<>();
 
   /** Every image and snapshot, as {@code pool/name[@snap]}, sorted. */
-  synchronized TreeSet<String> world() {
+  public synchronized TreeSet<String> world() {
     TreeSet<String> out = new TreeSet<>();
     images.forEach((name, img) -> {
       out.add(name);
@@ -39,7 +39,7 @@ final class FakeCeph implements StorageActivities {
     return out;
   }
 
-  synchronized String owner(String name) {
+  public synchronized String owner(String name) {
     Img i = images.get(name);
     return i == null ? null : i.meta.get(Provenance.OWNER);
   }

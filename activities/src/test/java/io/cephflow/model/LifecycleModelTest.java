@@ -1,4 +1,4 @@
-package io.cephflow.workflows.model;
+package io.cephflow.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,7 +15,9 @@ import io.cephflow.workflows.server.BootFromVolumeSnapshotRequest;
 import io.cephflow.workflows.server.CreateImageFromServerRequest;
 import io.cephflow.workflows.server.DeleteServerRequest;
 import io.cephflow.workflows.storage.ImportActivities;
-import io.cephflow.workflows.testing.InMemoryRecords;
+import io.cephflow.activities.ResourceActivitiesImpl;
+import io.cephflow.workflows.testing.FakeCeph;
+import io.cephflow.workflows.testing.FakeHypervisor;
 import io.cephflow.workflows.testing.WorkflowTestBed;
 import io.cephflow.workflows.volume.CreateVolumeFromImageRequest;
 import io.cephflow.workflows.volume.CreateVolumeSnapshotRequest;
@@ -48,7 +50,8 @@ import org.junit.jupiter.api.Test;
  * The lifecycle, model-based: random sequences of creates, snapshots, boots and deletes over a
  * few ids per kind (so ids are reused and operations cross: a volume id given to a boot as its
  * new volume, a snapshot id on another volume, a delete before the create), run through the real
- * workflows with the id rules the client uses, over RBD and libvirt in memory. After every step
+ * workflows with the id rules the client uses, and the real state machine of the records
+ * ({@link ResourceActivitiesImpl}, over a store in memory), over RBD and libvirt in memory. After every step
  * the state must keep the rules: nothing removed but by its own successful delete, a refused or
  * failed step changes nothing, no owner ever changes, every image has a live record and every
  * available record its data, a volume is the disk of one server at most, ids are never reused.
@@ -64,9 +67,20 @@ class LifecycleModelTest {
   static TestWorkflowEnvironment env;
   static final FakeCeph ceph = new FakeCeph();
   static final FakeHypervisor hv = new FakeHypervisor();
-  static final InMemoryRecords records = new InMemoryRecords();
+  /** The real state machine of the records, over a store in memory. */
+  static final ResourceActivitiesImpl records = new ResourceActivitiesImpl(new InMemoryRecordStore(),
+      java.time.Clock.systemUTC(), LifecycleModelTest::running);
   static final Map<String, Integer> succeeded = new TreeMap<>();
   static final Map<String, Integer> outcomes = new TreeMap<>();
+
+  /** Whether an operation ({@code <workflow id>@<run id>}) still runs, asked of the test server. */
+  static boolean running(String operation) {
+    if (operation == null || !operation.contains("@")) return false;
+    String[] parts = operation.split("@", 2);
+    return env.getWorkflowClient().newUntypedWorkflowStub(parts[0], java.util.Optional.of(parts[1]),
+        java.util.Optional.empty()).describe().getStatus()
+        == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+  }
 
   @BeforeAll
   static void start() {
@@ -173,7 +187,7 @@ class LifecycleModelTest {
     String vol2 = pickLive(r, "volume", volumes);
     String snap = pickOrNew(r, snapshots);
     String liveSnap = pickLive(r, "snapshot", snapshots);
-    ResourceRecord snapRecord = records.get("snapshot", liveSnap);
+    ResourceRecord snapRecord = records.readRecord("snapshot", liveSnap);
     if (r.nextInt(4) != 0 && snapRecord != null && snapRecord.madeFrom() != null) {
       snap = liveSnap;
       vol2 = snapRecord.madeFrom().substring("volume:".length());
@@ -260,7 +274,7 @@ class LifecycleModelTest {
       agree("server", id, exists, where);
     }
     for (String id : snapshots) {
-      ResourceRecord r = records.get("snapshot", id);
+      ResourceRecord r = records.readRecord("snapshot", id);
       boolean exists = ceph.world().stream().anyMatch(n -> n.endsWith("@snapshot-" + id));
       agree("snapshot", id, exists, where);
       if (exists && r != null && r.madeFrom() != null) {
@@ -272,7 +286,7 @@ class LifecycleModelTest {
   }
 
   private static void agree(String kind, String id, boolean exists, String where) {
-    ResourceRecord r = records.get(kind, id);
+    ResourceRecord r = records.readRecord(kind, id);
     boolean live = r != null && (r.state() == State.AVAILABLE || r.state() == State.IN_USE);
     assertThat(exists).as(kind + ":" + id + " exists in Ceph/libvirt iff its record is live (" + r + "); " + where)
         .isEqualTo(live);
@@ -284,7 +298,7 @@ class LifecycleModelTest {
       List<String> users = hv.domains.entrySet().stream().filter(e -> e.getValue().disks().contains(ref))
           .map(Map.Entry::getKey).toList();
       assertThat(users).as("servers on volume " + v + "; " + where).hasSizeLessThanOrEqualTo(1);
-      ResourceRecord r = records.get("volume", v);
+      ResourceRecord r = records.readRecord("volume", v);
       if (!users.isEmpty()) {
         assertThat(r).as("record of volume " + v + " used by " + users + "; " + where).isNotNull();
         assertThat(r.usedBy()).as("volume " + v + " in use; " + where).isEqualTo("server:" + users.get(0));
@@ -304,7 +318,7 @@ class LifecycleModelTest {
     Map<String, List<String>> kinds = Map.of("image", images, "volume", volumes, "snapshot", snapshots,
         "server", servers);
     kinds.forEach((kind, ids) -> ids.forEach(id -> {
-      ResourceRecord r = records.get(kind, id);
+      ResourceRecord r = records.readRecord(kind, id);
       if (r != null) out.put(kind + ":" + id, r.state());
     }));
     return out;
@@ -327,7 +341,7 @@ class LifecycleModelTest {
   /** Three times in four an id whose record is live, when there is one; else any. */
   private static String pickLive(Random r, String kind, List<String> ids) {
     List<String> live = ids.stream().filter(id -> {
-      ResourceRecord rec = records.get(kind, id);
+      ResourceRecord rec = records.readRecord(kind, id);
       return rec != null && (rec.state() == State.AVAILABLE || rec.state() == State.IN_USE);
     }).toList();
     return !live.isEmpty() && r.nextInt(4) != 0 ? pick(r, live) : pick(r, ids);

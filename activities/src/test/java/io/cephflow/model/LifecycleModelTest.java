@@ -1,7 +1,11 @@
 package io.cephflow.model;
 
+import static io.cephflow.workflows.testing.IdPool.ids;
+import static io.cephflow.workflows.testing.IdPool.pick;
+import static io.cephflow.workflows.testing.IdPool.pickOrNew;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cephflow.activities.ResourceActivitiesImpl;
 import io.cephflow.workflows.WorkflowCatalog;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceRecord;
@@ -15,7 +19,6 @@ import io.cephflow.workflows.server.BootFromVolumeSnapshotRequest;
 import io.cephflow.workflows.server.CreateImageFromServerRequest;
 import io.cephflow.workflows.server.DeleteServerRequest;
 import io.cephflow.workflows.storage.ImportActivities;
-import io.cephflow.activities.ResourceActivitiesImpl;
 import io.cephflow.workflows.testing.FakeCeph;
 import io.cephflow.workflows.testing.FakeHypervisor;
 import io.cephflow.workflows.testing.WorkflowTestBed;
@@ -41,7 +44,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -324,19 +326,7 @@ class LifecycleModelTest {
     return out;
   }
 
-  private static List<String> ids(int n) {
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < n; i++) out.add(UUID.randomUUID().toString());
-    return out;
-  }
 
-  /** An id used before in this sequence, or (one time in three) a new one, which joins the ids. */
-  private static String pickOrNew(Random r, List<String> ids) {
-    if (r.nextInt(3) != 0) return pick(r, ids);
-    String id = UUID.randomUUID().toString();
-    ids.add(id);
-    return id;
-  }
 
   /** Three times in four an id whose record is live, when there is one; else any. */
   private static String pickLive(Random r, String kind, List<String> ids) {
@@ -347,9 +337,6 @@ class LifecycleModelTest {
     return !live.isEmpty() && r.nextInt(4) != 0 ? pick(r, live) : pick(r, ids);
   }
 
-  private static String pick(Random r, List<String> ids) {
-    return ids.get(r.nextInt(ids.size()));
-  }
 
   /** Raw sources only: a 1 MiB source that streams into the image (the bytes are not modelled). */
   static final class RawSources implements ImportActivities {

@@ -1,5 +1,8 @@
 package io.cephflow.e2e;
 
+import static io.cephflow.workflows.testing.IdPool.ids;
+import static io.cephflow.workflows.testing.IdPool.pick;
+import static io.cephflow.workflows.testing.IdPool.pickOrNew;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cephflow.ceph.ImageRef;
@@ -11,7 +14,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -193,20 +195,6 @@ class LifecycleRandomIT {
     if (r.statusCode() == 202) stack.await(r.headers().firstValue("Location").orElseThrow(), Duration.ofMinutes(3));
   }
 
-  private static List<String> ids(int n) {
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < n; i++) out.add(UUID.randomUUID().toString());
-    return out;
-  }
 
-  private static String pickOrNew(Random r, List<String> ids) {
-    if (r.nextInt(3) != 0) return pick(r, ids);
-    String id = UUID.randomUUID().toString();
-    ids.add(id);
-    return id;
-  }
 
-  private static String pick(Random r, List<String> ids) {
-    return ids.get(r.nextInt(ids.size()));
-  }
 }

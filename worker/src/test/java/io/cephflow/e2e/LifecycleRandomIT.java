@@ -25,10 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
  * snapshots, boots, deletes) over a few ids per kind that are reused and crossed, the same rules
  * as the model test checked after every request against what Ceph and libvirt really hold and
  * against the API's own reads. Each sequence then deletes what it made and must leave nothing.
- * {@code -Dcephflow.lifecycle.sequences=N} runs more (default 12 of 8 requests).
+ * {@code -Dcephflow.lifecycle.sequences=N} runs more (default 30 of 8 requests).
  */
 class LifecycleRandomIT {
-  static final int SEQUENCES = Integer.getInteger("cephflow.lifecycle.sequences", 12);
+  static final int SEQUENCES = Integer.getInteger("cephflow.lifecycle.sequences", 30);
+  static final java.util.Map<String, Integer> outcomes = new java.util.TreeMap<>();
   static final int STEPS = 8;
   @TempDir static Path dir;
   static CephflowStack stack;
@@ -54,6 +55,13 @@ class LifecycleRandomIT {
   void randomRequestsOverReusedIdsKeepTheRulesOnCephAndLibvirt() throws Exception {
     Random seeds = new Random(20261201L);
     for (int s = 0; s < SEQUENCES; s++) runSequence(seeds.nextLong());
+    System.out.println("lifecycle random IT: " + SEQUENCES + " sequences of " + STEPS + "; outcomes: " + outcomes);
+    // real work was done, not only refusals: creates, boots and deletes completed
+    for (String kind : List.of("upload", "volume", "snapshot", "boot", "delete")) {
+      assertThat(outcomes.entrySet().stream().filter(e -> e.getKey().startsWith(kind + " ")
+          && e.getKey().endsWith("COMPLETED")).mapToInt(java.util.Map.Entry::getValue).sum())
+          .as(kind + " completed in some sequence").isPositive();
+    }
   }
 
   private void runSequence(long seed) throws Exception {
@@ -72,6 +80,8 @@ class LifecycleRandomIT {
         TreeSet<String> before = new TreeSet<>(ServerIts.leftovers(all, libvirtUri));
         String outcome = outcome(step.send().get());
         log.add(step.name() + " -> " + outcome);
+        outcomes.merge(step.name().split(" ")[0] + " " + outcome.split(" ")[0], 1, Integer::sum);
+        if (Boolean.getBoolean("cephflow.lifecycle.explain")) System.out.println("lifecycle step: " + log.get(log.size() - 1));
         String where = "seed " + seed + ":\n  " + String.join("\n  ", log);
         all.clear();
         for (List<String> l : List.of(images, volumes, snapshots, servers)) all.addAll(l);
@@ -100,12 +110,20 @@ class LifecycleRandomIT {
 
   private Step next(Random r, List<String> images, List<String> volumes, List<String> snapshots,
                     List<String> servers) {
-    String img = pickOrNew(r, images);
+    // mostly what exists (so requests get far), sometimes anything (so ids collide and cross)
+    String img = r.nextInt(4) == 0 ? pickOrNew(r, images) : pickLive(r, "images", images);
     String vol = pickOrNew(r, volumes);
-    String vol2 = pick(r, volumes);
-    String snap = pickOrNew(r, snapshots);
-    String srv = pickOrNew(r, servers);
-    return switch (r.nextInt(11)) {
+    String[] live = liveSnapshot(r, volumes);
+    boolean useLive = live != null && r.nextInt(4) != 0;
+    if (useLive && !snapshots.contains(live[1])) snapshots.add(live[1]);
+    String vol2 = useLive ? live[0] : pickLive(r, "volumes", volumes);
+    String snap = useLive ? live[1] : pickOrNew(r, snapshots);
+    String srv = r.nextInt(3) == 0 ? pickLive(r, "servers", servers) : pickOrNew(r, servers);
+    int[] weights = {2, 0, 3, 3, 2, 2, 2, 2, 1, 1, 1};
+    int pickStep = r.nextInt(java.util.Arrays.stream(weights).sum());
+    int kind = 0;
+    while (pickStep >= weights[kind]) pickStep -= weights[kind++];
+    return switch (kind) {
       case 0, 1 -> new Step("upload " + img, () -> stack.post("/api/v1/images", "{\"imageId\":\"" + img
           + "\",\"name\":\"rnd\",\"source\":\"" + bootDisk + "\",\"diskFormat\":\"raw\"}"), Set.of());
       case 2 -> new Step("volume " + vol + " from image " + img, () -> stack.post("/api/v1/volumes",
@@ -132,6 +150,24 @@ class LifecycleRandomIT {
       default -> new Step("delete server " + srv, () -> stack.delete("/api/v1/servers/" + srv
           + "?shutdownTimeoutSeconds=1"), Set.of("vms/" + srv + "_disk", "instance-" + srv));
     };
+  }
+
+  /** Three times in four an id the API reads as existing ({@code kinds} is its path), when there is one. */
+  private static String pickLive(Random r, String kinds, List<String> ids) {
+    List<String> live = ids.stream().filter(id -> stack.get("/api/v1/" + kinds + "/" + id).statusCode() == 200).toList();
+    return !live.isEmpty() && r.nextInt(4) != 0 ? pick(r, live) : pick(r, ids);
+  }
+
+  /** A snapshot the API lists on one of {@code volumes}: {volume, snapshot}, or null. */
+  private static String[] liveSnapshot(Random r, List<String> volumes) {
+    List<String[]> found = new ArrayList<>();
+    for (String v : volumes) {
+      HttpResponse<String> got = stack.get("/api/v1/volumes/" + v + "/snapshots");
+      if (got.statusCode() != 200) continue;
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"id\":\"([0-9a-f-]{36})\"").matcher(got.body());
+      while (m.find()) found.add(new String[] {v, m.group(1)});
+    }
+    return found.isEmpty() ? null : found.get(r.nextInt(found.size()));
   }
 
   /** COMPLETED, FAILED with its type, or refused at the door (4xx) with its type. */

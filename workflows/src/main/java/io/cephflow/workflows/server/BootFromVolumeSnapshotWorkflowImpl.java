@@ -6,6 +6,7 @@ import io.cephflow.workflows.common.Lifecycle;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceTags;
+import io.cephflow.workflows.common.SnapRef;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.volume.VolumeFromSnapshotRequest;
 import io.cephflow.workflows.volume.VolumeFromSnapshotWorkflow;
@@ -49,6 +50,7 @@ public class BootFromVolumeSnapshotWorkflowImpl implements BootFromVolumeSnapsho
       progress = OperationProgress.at("claim");
       life.create("server", request.serverId(), request, ResourceTags.volume(request.newVolumeId()), undo);
       life.requireUnclaimed("volume", request.newVolumeId());
+      if (life.recorded()) requireSnapshot(request);
       progress = OperationProgress.at("volume-from-snapshot");
       VolumeFromSnapshotRequest childRequest = new VolumeFromSnapshotRequest(request.newVolumeId(),
           request.sourceVolumeId(), request.snapshotId(), request.sizeGb() * GiB, null, 0);
@@ -66,6 +68,16 @@ public class BootFromVolumeSnapshotWorkflowImpl implements BootFromVolumeSnapsho
           state, request.newVolumeId());
     } catch (TemporalFailure e) {
       throw undo.failWith(typedChildFailure(e, childId), step -> progress = OperationProgress.at(step));
+    }
+  }
+
+  /** A missing source snapshot is refused before the child starts (the child checks it again). */
+  private void requireSnapshot(BootFromVolumeSnapshotRequest request) {
+    progress = OperationProgress.at("inspect-snapshot");
+    SnapRef snap = SnapRef.volumeSnapshot(request.sourceVolumeId(), request.snapshotId());
+    boolean exists = storage.listSnapshots(snap.image()).stream().anyMatch(s -> s.name().equals(snap.snapshot()));
+    if (!exists) {
+      throw ApplicationFailure.newNonRetryableFailure("snapshot " + snap + " does not exist", Failures.NOT_FOUND);
     }
   }
 

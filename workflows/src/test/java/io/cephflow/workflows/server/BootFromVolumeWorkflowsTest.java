@@ -66,6 +66,21 @@ class BootFromVolumeWorkflowsTest {
   final ServerTestBed bed = new ServerTestBed(List.of(BootFromVolumeWorkflowImpl.class,
       BootFromVolumeSnapshotWorkflowImpl.class, FakeVolumeFromSnapshot.class), hv, storage);
 
+  @org.junit.jupiter.api.BeforeEach
+  void theSourceSnapshotExists() {
+    when(storage.listSnapshots(RbdRef.volume(VOLUME))).thenReturn(List.of(
+        new StorageActivities.SnapshotStat("snapshot-" + SNAPSHOT, 1 << 20, true)));
+  }
+
+  @Test
+  void aMissingSourceSnapshotIsRefusedBeforeTheChildStarts() {
+    when(storage.listSnapshots(RbdRef.volume(VOLUME))).thenReturn(List.of());
+    assertThatThrownBy(this::bootFromSnapshot)
+        .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.NOT_FOUND));
+    assertThat(childRequests).isEmpty();
+    verifyNoInteractions(hv);
+  }
+
   @AfterEach
   void close() {
     bed.close();

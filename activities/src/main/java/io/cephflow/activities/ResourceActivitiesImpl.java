@@ -1,6 +1,5 @@
 package io.cephflow.activities;
 
-import io.cephflow.ceph.RbdException;
 import io.cephflow.ceph.RecordJson;
 import io.cephflow.ceph.RecordStore;
 import io.cephflow.workflows.common.Failures;
@@ -130,8 +129,7 @@ public class ResourceActivitiesImpl implements ResourceActivities, CephflowActiv
 
   @Override
   public void abortDelete(String kind, String id, String operation) {
-    if (readRecord(kind, id) == null) return;
-    change(kind, id, r -> r.state() == State.DELETING && operation.equals(r.operation())
+    changeIfPresent(kind, id, r -> r.state() == State.DELETING && operation.equals(r.operation())
         ? with(r, State.AVAILABLE, null, r.usedBy()) : r);
   }
 
@@ -152,8 +150,7 @@ public class ResourceActivitiesImpl implements ResourceActivities, CephflowActiv
 
   @Override
   public void detach(String kind, String id, String user) {
-    if (readRecord(kind, id) == null) return;
-    change(kind, id, r -> r.state() == State.IN_USE && user.equals(r.usedBy()) ? with(r, State.AVAILABLE, null, null) : r);
+    changeIfPresent(kind, id, r -> r.state() == State.IN_USE && user.equals(r.usedBy()) ? with(r, State.AVAILABLE, null, null) : r);
   }
 
   /** The record; for a resource found in Ceph without one, a new AVAILABLE record adopting it. */
@@ -170,19 +167,20 @@ public class ResourceActivitiesImpl implements ResourceActivities, CephflowActiv
 
   /** Read, decide, write back only over what was read; unchanged decisions write nothing. */
   private ResourceRecord change(String kind, String id, UnaryOperator<ResourceRecord> decide) {
+    ResourceRecord changed = changeIfPresent(kind, id, decide);
+    if (changed == null) throw notFound(kind + ":" + id + " does not exist");
+    return changed;
+  }
+
+  /** {@link #change}, or nothing (null) when there is no record: one read either way. */
+  private ResourceRecord changeIfPresent(String kind, String id, UnaryOperator<ResourceRecord> decide) {
     String pool = ResourceRecord.pool(kind);
-    String raw = StorageActivitiesImpl.call(() -> store.read(pool, key(kind, id)))
-        .orElseThrow(() -> notFound(kind + ":" + id + " does not exist"));
+    String raw = StorageActivitiesImpl.call(() -> store.read(pool, key(kind, id))).orElse(null);
+    if (raw == null) return null;
     ResourceRecord current = parse(raw);
     ResourceRecord next = decide.apply(current);
     if (next.equals(current)) return current;
-    boolean written;
-    try {
-      written = store.replace(pool, key(kind, id), raw, json(next));
-    } catch (RbdException e) {
-      throw ActivityErrors.of(e);
-    }
-    if (!written) throw changed(current);
+    if (!StorageActivitiesImpl.call(() -> store.replace(pool, key(kind, id), raw, json(next)))) throw changed(current);
     return next;
   }
 

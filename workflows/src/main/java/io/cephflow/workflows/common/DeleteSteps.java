@@ -49,14 +49,11 @@ public final class DeleteSteps {
 
   /** The typed reason of a step's failure, or null. */
   public static String typeOf(TemporalFailure e) {
-    for (Throwable c = e; c != null; c = c.getCause()) {
-      if (c instanceof ApplicationFailure a) return a.getType();
-    }
-    return null;
+    ApplicationFailure app = Compensations.applicationCause(e);
+    return app == null ? null : app.getType();
   }
 
   /** Removes the image, its snapshots and (with {@code flattenDependents}) its clones' dependency. */
-
   public DeleteResult deleteImageTree(RbdRef ref, boolean flattenDependents, Lifecycle life) {
     progress.accept(OperationProgress.at("inspect"));
     if (!storage.statImage(ref).exists()) return new DeleteResult(ref.toString(), false, List.of());

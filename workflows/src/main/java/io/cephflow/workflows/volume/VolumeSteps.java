@@ -2,7 +2,6 @@ package io.cephflow.workflows.volume;
 
 import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.Failures;
-import io.cephflow.workflows.common.Lifecycle;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;
@@ -36,14 +35,8 @@ final class VolumeSteps {
 
   /**
    * The common end of every volume creation: grow to the asked size, record where the data
-   * came from, and report the volume as Ceph now has it.
-   */
-  static VolumeResult finish(StorageActivities storage, String volumeId, RbdRef volume, long size, long currentSize,
-                             String source, Consumer<OperationProgress> progress, Runnable settle) {
-    return finish(storage, volumeId, volume, size, currentSize, source, progress, settle, null, List.of());
-  }
-
-  /**
+   * came from, settle the record, and report the volume as Ceph now has it.
+   *
    * @param provenance with resource records: the copy's own provenance (replacing what the
    *     clone inherited from its parent), else null (flows from before: only the source is set)
    */

@@ -5,6 +5,7 @@ import io.cephflow.starter.client.CephflowClient;
 import io.cephflow.starter.client.ResourceReader;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.RpcRetryOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.nio.file.Path;
@@ -18,9 +19,13 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class ApiConfig {
   @Bean(destroyMethod = "shutdown")
-  WorkflowServiceStubs apiServiceStubs(@Value("${cephflow.temporal.target:127.0.0.1:7233}") String target) {
+  WorkflowServiceStubs apiServiceStubs(@Value("${cephflow.temporal.target:127.0.0.1:7233}") String target,
+      @Value("${cephflow.temporal.rpc-retry-expiration:10s}") Duration retryFor) {
     LoggerFactory.getLogger(ApiConfig.class).info("cephflow API talks to Temporal at {}", target);
-    return WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
+    // a caller waits at most this long for an unreachable Temporal before its 503 (repeat the request)
+    RpcRetryOptions retry = RpcRetryOptions.newBuilder().setExpiration(retryFor).validateBuildWithDefaults();
+    return WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(target)
+        .setRpcRetryOptions(retry).build());
   }
 
   /** The reads' Ceph client: the same settings (and environment) as the worker's; connects on first read. */

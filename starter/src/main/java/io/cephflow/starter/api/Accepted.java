@@ -4,7 +4,10 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import io.cephflow.starter.security.AuditLog;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
 
 /** The answer to a request that started (or attached to) a flow: 202 and where to watch it. */
 final class Accepted {
@@ -16,7 +19,14 @@ final class Accepted {
     body.put("operationId", operationId);
     body.put(idField, id);
     body.put("location", location.toString());
-    return ResponseEntity.accepted().location(location).body(body);
+    return ResponseEntity.accepted().location(location).body(audited(body));
+  }
+
+  /** The ids an accepted request names, for its audit line. */
+  static Map<String, String> audited(Map<String, String> ids) {
+    var attributes = RequestContextHolder.getRequestAttributes();
+    if (attributes != null) attributes.setAttribute(AuditLog.IDS, Map.copyOf(ids), RequestAttributes.SCOPE_REQUEST);
+    return ids;
   }
 
   /** The caller's id, or a new one when absent (ids are chosen by the caller or by the starter). */

@@ -4,110 +4,169 @@ import io.cephflow.starter.client.OperationNotCancelableException;
 import io.cephflow.starter.client.OperationNotFoundException;
 import io.cephflow.starter.client.OperationRefusedException;
 import io.cephflow.starter.client.ResourceReader;
+import io.cephflow.starter.web.BodyLimitFilter;
+import io.cephflow.starter.web.JsonErrors;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowServiceException;
-import java.util.Map;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
-/** Bad input is a 4xx with a reason a person can act on. */
+/**
+ * Every error is a problem body ({@link Problems}) with a stable code and a reason a person can
+ * act on; Spring's own (404, 405, 415, ...) are reshaped the same way. No Java class name ever
+ * reaches the caller.
+ */
 @RestControllerAdvice
-public class ApiErrors {
+public class ApiErrors extends ResponseEntityExceptionHandler {
+  private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
+
   @ExceptionHandler(IllegalArgumentException.class)
-  ResponseEntity<Map<String, String>> badRequest(IllegalArgumentException e) {
-    return error(HttpStatus.BAD_REQUEST, "InvalidRequest", e.getMessage());
+  ResponseEntity<ProblemDetail> badRequest(IllegalArgumentException e) {
+    return Problems.response(HttpStatus.BAD_REQUEST, "InvalidRequest", e.getMessage());
   }
 
-  @ExceptionHandler(HttpMessageNotReadableException.class)
-  ResponseEntity<Map<String, String>> unreadable(HttpMessageNotReadableException e) {
-    return error(HttpStatus.BAD_REQUEST, "InvalidRequest", "the request body is not valid JSON for this endpoint");
+  @ExceptionHandler(RequestRefusedException.class)
+  ResponseEntity<ProblemDetail> refusedAtTheDoor(RequestRefusedException e) {
+    ProblemDetail p = Problems.of(e.status(), e.code(), e.getMessage());
+    if (e.field() != null) p.setProperty("errors", List.of(new Problems.FieldError(e.field(), e.getMessage())));
+    return Problems.response(p);
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e, HttpHeaders headers,
+                                                                HttpStatusCode status, WebRequest request) {
+    if (BodyLimitFilter.isCause(e)) {
+      return cast(Problems.response(HttpStatus.PAYLOAD_TOO_LARGE, "RequestTooLarge",
+          String.valueOf(rootMessage(e))));
+    }
+    return cast(Problems.response(Problems.invalid(JsonErrors.detail(e.getCause()), JsonErrors.fields(e.getCause()))));
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleMissingServletRequestParameter(MissingServletRequestParameterException e,
+      HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    return cast(Problems.response(Problems.invalid("query parameter '" + e.getParameterName() + "' is required",
+        List.of(new Problems.FieldError(e.getParameterName(), "is required")))));
+  }
+
+  /** Spring's own errors keep their status and detail, in our shape. */
+  @Override
+  protected ResponseEntity<Object> handleExceptionInternal(Exception e, Object body, HttpHeaders headers,
+                                                           HttpStatusCode status, WebRequest request) {
+    String detail = body instanceof ProblemDetail p && p.getDetail() != null ? p.getDetail() : status.toString();
+    ProblemDetail problem = Problems.of(status, Problems.codeFor(status.value()), detail);
+    return ResponseEntity.status(status).headers(headers).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+        .body(problem);
   }
 
   @ExceptionHandler(OperationNotFoundException.class)
-  ResponseEntity<Map<String, String>> notFound(OperationNotFoundException e) {
-    return error(HttpStatus.NOT_FOUND, "NotFound", e.getMessage());
+  ResponseEntity<ProblemDetail> notFound(OperationNotFoundException e) {
+    return Problems.response(HttpStatus.NOT_FOUND, "NotFound", e.getMessage());
   }
 
   /** Refused at the door: the id is taken or was used (409), the resource is missing (404) or in use (409). */
   @ExceptionHandler(OperationRefusedException.class)
-  ResponseEntity<Map<String, String>> refused(OperationRefusedException e) {
+  ResponseEntity<ProblemDetail> refused(OperationRefusedException e) {
     HttpStatus status = switch (e.type()) {
       case "NotFound" -> HttpStatus.NOT_FOUND;
       case "InvalidRequest" -> HttpStatus.BAD_REQUEST;
       default -> HttpStatus.CONFLICT;
     };
-    return ResponseEntity.status(status).body(Map.of("error", e.type(), "reason", String.valueOf(e.getMessage()),
-        "operationId", e.operationId()));
+    ProblemDetail p = Problems.of(status, e.type(), String.valueOf(e.getMessage()));
+    p.setProperty("operationId", e.operationId());
+    return Problems.response(p);
   }
 
   @ExceptionHandler(ResourceReader.ResourceNotFoundException.class)
-  ResponseEntity<Map<String, String>> resourceNotFound(ResourceReader.ResourceNotFoundException e) {
-    return error(HttpStatus.NOT_FOUND, "NotFound", e.getMessage());
+  ResponseEntity<ProblemDetail> resourceNotFound(ResourceReader.ResourceNotFoundException e) {
+    return Problems.response(HttpStatus.NOT_FOUND, "NotFound", e.getMessage());
   }
 
   @ExceptionHandler(ResourceReader.CephUnavailableException.class)
-  ResponseEntity<Map<String, String>> cephUnavailable(ResourceReader.CephUnavailableException e) {
-    return error(HttpStatus.SERVICE_UNAVAILABLE, "CephUnavailable", e.getMessage());
+  ResponseEntity<ProblemDetail> cephUnavailable(ResourceReader.CephUnavailableException e) {
+    return Problems.response(HttpStatus.SERVICE_UNAVAILABLE, "CephUnavailable", e.getMessage());
   }
 
   @ExceptionHandler(OperationNotCancelableException.class)
-  ResponseEntity<Map<String, String>> notCancelable(OperationNotCancelableException e) {
-    return error(HttpStatus.CONFLICT, "NotCancelable", e.getMessage());
-  }
-
-  @ExceptionHandler(MissingServletRequestParameterException.class)
-  ResponseEntity<Map<String, String>> missing(MissingServletRequestParameterException e) {
-    return error(HttpStatus.BAD_REQUEST, "InvalidRequest", "query parameter '" + e.getParameterName() + "' is required");
+  ResponseEntity<ProblemDetail> notCancelable(OperationNotCancelableException e) {
+    return Problems.response(HttpStatus.CONFLICT, "NotCancelable", e.getMessage());
   }
 
   /** A query parameter bound into a record (a listing's limit, say) that has the wrong type. */
   @ExceptionHandler(org.springframework.validation.BindException.class)
-  ResponseEntity<Map<String, String>> badBinding(org.springframework.validation.BindException e) {
+  ResponseEntity<ProblemDetail> badBinding(org.springframework.validation.BindException e) {
     var field = e.getFieldError();
-    String reason = field == null ? "the query parameters are not valid"
-        : "'" + field.getField() + "' has the wrong type: " + field.getRejectedValue();
-    return error(HttpStatus.BAD_REQUEST, "InvalidRequest", reason);
+    if (field == null) return Problems.response(Problems.invalid("the query parameters are not valid", List.of()));
+    String why = "has the wrong type: " + field.getRejectedValue();
+    return Problems.response(Problems.invalid("'" + field.getField() + "' " + why,
+        List.of(new Problems.FieldError(field.getField(), why))));
   }
 
-    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
-  ResponseEntity<Map<String, String>> mistyped(MethodArgumentTypeMismatchException e) {
-    return error(HttpStatus.BAD_REQUEST, "InvalidRequest", "'" + e.getName() + "' has the wrong type: " + e.getValue());
+  @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+  ResponseEntity<ProblemDetail> mistyped(MethodArgumentTypeMismatchException e) {
+    String why = "has the wrong type: " + e.getValue();
+    return Problems.response(Problems.invalid("'" + e.getName() + "' " + why,
+        List.of(new Problems.FieldError(e.getName(), why))));
   }
 
   /** What the Temporal server behind us cannot do (the embedded dev server cannot list). */
   @ExceptionHandler(UnsupportedOperationException.class)
-  ResponseEntity<Map<String, String>> unsupported(UnsupportedOperationException e) {
-    return error(HttpStatus.NOT_IMPLEMENTED, "NotSupported", e.getMessage());
+  ResponseEntity<ProblemDetail> unsupported(UnsupportedOperationException e) {
+    return Problems.response(HttpStatus.NOT_IMPLEMENTED, "NotSupported", e.getMessage());
   }
 
   /** Temporal cannot be reached or timed out (503: repeat the request), or refused it (502). */
   @ExceptionHandler(StatusRuntimeException.class)
-  ResponseEntity<Map<String, String>> temporal(StatusRuntimeException e) {
+  ResponseEntity<ProblemDetail> temporal(StatusRuntimeException e) {
     Status.Code code = e.getStatus().getCode();
     if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED) {
-      return error(HttpStatus.SERVICE_UNAVAILABLE, "TemporalUnavailable", "the Temporal server does not answer ("
-          + code + "); repeat the request when it is back (a start repeated with the same id attaches to its "
-          + "operation if it did start, never runs it twice)");
+      return Problems.response(HttpStatus.SERVICE_UNAVAILABLE, "TemporalUnavailable", "the Temporal server does not "
+          + "answer (" + code + "); repeat the request when it is back (a start repeated with the same id attaches to "
+          + "its operation if it did start, never runs it twice)");
     }
-    return error(HttpStatus.BAD_GATEWAY, "TemporalError", code + ": " + e.getStatus().getDescription());
+    return Problems.response(HttpStatus.BAD_GATEWAY, "TemporalError", code + ": " + e.getStatus().getDescription());
   }
 
   /** A start the Temporal client could not make: the same answers as above. */
   @ExceptionHandler(WorkflowServiceException.class)
-  ResponseEntity<Map<String, String>> temporalStart(WorkflowServiceException e) {
+  ResponseEntity<ProblemDetail> temporalStart(WorkflowServiceException e) {
     for (Throwable c = e; c != null; c = c.getCause()) {
       if (c instanceof StatusRuntimeException s) return temporal(s);
     }
-    return error(HttpStatus.BAD_GATEWAY, "TemporalError", String.valueOf(e.getMessage()));
+    return Problems.response(HttpStatus.BAD_GATEWAY, "TemporalError", "the Temporal server refused the request");
   }
 
-  static ResponseEntity<Map<String, String>> error(HttpStatus status, String type, String reason) {
-    return ResponseEntity.status(status).body(Map.of("error", type, "reason", reason));
+  /** A bug of ours: logged with its stack, answered without it. */
+  @ExceptionHandler(RuntimeException.class)
+  ResponseEntity<ProblemDetail> unexpected(RuntimeException e) {
+    log.error("unexpected error answering a request", e);
+    return Problems.response(HttpStatus.INTERNAL_SERVER_ERROR, "InternalError",
+        "the API failed to answer; the error is in its log");
+  }
+
+  private static String rootMessage(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof BodyLimitFilter.BodyTooLargeException) return c.getMessage();
+    }
+    return t.getMessage();
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static ResponseEntity<Object> cast(ResponseEntity<ProblemDetail> r) {
+    return (ResponseEntity) r;
   }
 }

@@ -3,7 +3,6 @@ package io.cephflow.starter.api;
 import io.cephflow.starter.client.CephflowClient;
 import io.cephflow.workflows.image.DeleteImageRequest;
 import io.cephflow.workflows.image.UploadImageRequest;
-import java.net.URI;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
@@ -38,9 +37,7 @@ public class ImagesController {
     // "sha256:<hex>", "sha512:<hex>" (or bare SHA-256 hex); validated with the request, a 400 if malformed
     String checksum = body.checksum() == null || body.checksum().isBlank() ? null : body.checksum().trim();
     String op = client.uploadImage(new UploadImageRequest(imageId, body.name(), body.source(), format, checksum));
-    URI location = URI.create("/api/v1/operations/" + op);
-    return ResponseEntity.accepted().location(location)
-        .body(Map.of("operationId", op, "imageId", imageId, "location", location.toString()));
+    return Accepted.operation(op, "imageId", imageId);
   }
 
   @DeleteMapping("/{imageId}")

@@ -89,7 +89,7 @@ public class ServersController {
     Map<String, String> body = new java.util.LinkedHashMap<>(ids);
     body.put("operationId", op);
     body.put("location", location.toString());
-    return ResponseEntity.accepted().location(location).body(body);
+    return ResponseEntity.accepted().location(location).body(Accepted.audited(body));
   }
 
   private static boolean present(String s) {

@@ -15,8 +15,8 @@ class ApiErrorsTest {
   void temporalDownIsA503ThatSaysRepeatingIsSafe() {
     var r = errors.temporal(Status.UNAVAILABLE.withDescription("io exception").asRuntimeException());
     assertThat(r.getStatusCode().value()).isEqualTo(503);
-    assertThat(r.getBody()).containsEntry("error", "TemporalUnavailable");
-    assertThat(r.getBody().get("reason")).contains("repeat the request").contains("same id");
+    assertThat(r.getBody().getProperties()).containsEntry("error", "TemporalUnavailable");
+    assertThat(r.getBody().getDetail()).contains("repeat the request").contains("same id");
     var start = errors.temporalStart(new WorkflowServiceException(WorkflowExecution.getDefaultInstance(), "T",
         Status.DEADLINE_EXCEEDED.asRuntimeException()));
     assertThat(start.getStatusCode().value()).isEqualTo(503);
@@ -27,6 +27,8 @@ class ApiErrorsTest {
   void cancelingADeleteOrAnEndedOperationIsAConflict() {
     var r = errors.notCancelable(new OperationNotCancelableException("x has ended (COMPLETED)"));
     assertThat(r.getStatusCode().value()).isEqualTo(409);
-    assertThat(r.getBody()).containsEntry("error", "NotCancelable").containsEntry("reason", "x has ended (COMPLETED)");
+    assertThat(r.getBody().getProperties()).containsEntry("error", "NotCancelable");
+    assertThat(r.getBody().getDetail()).isEqualTo("x has ended (COMPLETED)");
+    assertThat(r.getBody().getType().toString()).isEqualTo("/problems/NotCancelable");
   }
 }

@@ -1,0 +1,227 @@
+package io.cephflow.starter.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.cephflow.starter.StarterApplication;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+
+/**
+ * The auth matrix on every endpoint the API has (read from Spring's own handler mapping, so a new
+ * endpoint is covered without editing this test): no token, a wrong token, an expired or foreign
+ * JWT are 401; a reader may GET only; an operator may also POST and DELETE; admin may read the
+ * actuator. "Allowed" means anything but 401/403: Temporal and Ceph are absent here on purpose.
+ */
+@SpringBootTest(classes = StarterApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ApiAuthTest {
+  static final String READER = "reader-token-0123456789abcdef";
+  static final String OPERATOR = "operator-token-0123456789abcdef";
+  static final String ADMIN = "admin-token-0123456789abcdef";
+  static final String ID = "11111111-2222-4333-8444-555555555555";
+  static KeyPair signer;
+  static KeyPair stranger;
+
+  @LocalServerPort int port;
+  @Autowired @org.springframework.beans.factory.annotation.Qualifier("requestMappingHandlerMapping")
+  RequestMappingHandlerMapping mappings;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  @DynamicPropertySource
+  static void props(DynamicPropertyRegistry r) throws Exception {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+    g.initialize(2048);
+    signer = g.generateKeyPair();
+    stranger = g.generateKeyPair();
+    Path pem = Files.createTempFile("jwt-", ".pem");
+    Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n"
+        + Base64.getMimeEncoder().encodeToString(signer.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+    pem.toFile().deleteOnExit();
+    Path tokens = Files.createTempFile("tokens-", ".txt");
+    Files.writeString(tokens, "# test tokens\nops operator sha256:" + ApiTokens.sha256Hex(OPERATOR) + "\n");
+    tokens.toFile().deleteOnExit();
+    r.add("cephflow.api.auth.tokens-file", tokens::toString);
+    r.add("cephflow.api.auth.tokens[0].name", () -> "ro");
+    r.add("cephflow.api.auth.tokens[0].role", () -> "reader");
+    r.add("cephflow.api.auth.tokens[0].sha256", () -> ApiTokens.sha256Hex(READER));
+    r.add("cephflow.api.auth.tokens[1].name", () -> "root");
+    r.add("cephflow.api.auth.tokens[1].role", () -> "admin");
+    r.add("cephflow.api.auth.tokens[1].sha256", () -> "sha256:" + ApiTokens.sha256Hex(ADMIN));
+    r.add("cephflow.api.auth.jwt.public-key", pem::toString);
+    r.add("cephflow.api.auth.jwt.audience", () -> "cephflow");
+    r.add("cephflow.temporal.target", () -> "127.0.0.1:1"); // nothing listens: allowed calls end 503
+    r.add("cephflow.temporal.rpc-retry-expiration", () -> "500ms");
+    r.add("cephflow.ceph.conf", () -> "/nonexistent/ceph.conf");
+  }
+
+  record Endpoint(String method, String path) {}
+
+  List<Endpoint> endpoints;
+
+  @BeforeAll
+  void endpoints() {
+    endpoints = new ArrayList<>();
+    mappings.getHandlerMethods().forEach((info, method) -> {
+      for (String pattern : info.getPatternValues()) {
+        if (!pattern.startsWith("/api/")) continue;
+        Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
+        for (RequestMethod m : methods) endpoints.add(new Endpoint(m.name(), pattern.replaceAll("\\{[^}]+}", ID)));
+      }
+    });
+    assertThat(endpoints).hasSizeGreaterThan(12);
+  }
+
+  @Test
+  void noTokenIsA401ProblemOnEveryEndpoint() throws Exception {
+    for (Endpoint e : endpoints) {
+      var r = call(e, null);
+      assertThat(r.statusCode()).as(e.toString()).isEqualTo(401);
+      assertThat(r.headers().firstValue("WWW-Authenticate")).as(e.toString()).hasValueSatisfying(
+          v -> assertThat(v).startsWith("Bearer"));
+      assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+      assertThat(r.body()).contains("\"error\":\"Unauthorized\"").contains("\"status\":401");
+    }
+  }
+
+  @Test
+  void aWrongTokenIsA401OnEveryEndpoint() throws Exception {
+    for (Endpoint e : endpoints) {
+      assertThat(call(e, "not-a-token").statusCode()).as(e.toString()).isEqualTo(401);
+      assertThat(call(e, READER + "x").statusCode()).as(e.toString()).isEqualTo(401);
+    }
+  }
+
+  @Test
+  void readersMayOnlyRead() throws Exception {
+    for (Endpoint e : endpoints) {
+      int status = call(e, READER).statusCode();
+      if (e.method().equals("GET")) {
+        assertThat(status).as(e.toString()).isNotIn(401, 403);
+      } else {
+        assertThat(status).as(e.toString()).isEqualTo(403);
+      }
+    }
+  }
+
+  @Test
+  void operatorsAndAdminsMayDoEverythingInTheApi() throws Exception {
+    for (Endpoint e : endpoints) {
+      assertThat(call(e, OPERATOR).statusCode()).as("operator " + e).isNotIn(401, 403);
+      assertThat(call(e, ADMIN).statusCode()).as("admin " + e).isNotIn(401, 403);
+    }
+  }
+
+  @Test
+  void jwtsFromTheConfiguredSignerCarryTheirRoles() throws Exception {
+    Endpoint create = new Endpoint("POST", "/api/v1/images");
+    Endpoint list = new Endpoint("GET", "/api/v1/images");
+    String reader = jwt(signer, List.of("reader"), "cephflow", Instant.now().plusSeconds(300));
+    assertThat(call(list, reader).statusCode()).isNotIn(401, 403);
+    assertThat(call(create, reader).statusCode()).isEqualTo(403);
+    String operator = jwt(signer, List.of("operator", "someone-elses-role"), "cephflow", Instant.now().plusSeconds(300));
+    assertThat(call(create, operator).statusCode()).isNotIn(401, 403);
+  }
+
+  @Test
+  void expiredForeignOrMisaddressedJwtsAre401() throws Exception {
+    Endpoint list = new Endpoint("GET", "/api/v1/images");
+    var expired = call(list, jwt(signer, List.of("admin"), "cephflow", Instant.now().minusSeconds(600)));
+    assertThat(expired.statusCode()).isEqualTo(401);
+    assertThat(expired.body()).contains("expired");
+    assertThat(call(list, jwt(stranger, List.of("admin"), "cephflow", Instant.now().plusSeconds(300))).statusCode())
+        .isEqualTo(401);
+    assertThat(call(list, jwt(signer, List.of("admin"), "another-api", Instant.now().plusSeconds(300))).statusCode())
+        .isEqualTo(401);
+  }
+
+  @Test
+  void probesAreOpenTheRestOfTheActuatorIsNot() throws Exception {
+    assertThat(call(new Endpoint("GET", "/actuator/health/liveness"), null).statusCode()).isEqualTo(200);
+    assertThat(call(new Endpoint("GET", "/actuator/health/readiness"), null).statusCode()).isEqualTo(200);
+    for (String p : List.of("/actuator/health", "/actuator/prometheus", "/actuator/info")) {
+      assertThat(call(new Endpoint("GET", p), null).statusCode()).as(p).isEqualTo(401);
+    }
+    assertThat(call(new Endpoint("GET", "/actuator/prometheus"), READER).statusCode()).isEqualTo(200);
+    assertThat(call(new Endpoint("GET", "/actuator/health"), READER).statusCode()).isEqualTo(403);
+    var health = call(new Endpoint("GET", "/actuator/health"), ADMIN);
+    assertThat(health.statusCode()).isIn(200, 503);
+  }
+
+  @Test
+  void theTokensFileIsReReadWhenItChanges() throws Exception {
+    Path file = Files.createTempFile("tokens-", ".txt");
+    try {
+      Files.writeString(file, "a reader sha256:" + ApiTokens.sha256Hex("one") + "\n");
+      ApiTokens tokens = new ApiTokens(file, List.of());
+      assertThat(tokens.lookup("one")).hasValue(new ApiTokens.Caller("a", Role.READER));
+      Files.writeString(file, "b admin sha256:" + ApiTokens.sha256Hex("two") + "\n");
+      Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(Instant.now().plusSeconds(5)));
+      assertThat(tokens.lookup("one")).isEmpty();
+      assertThat(tokens.lookup("two")).hasValue(new ApiTokens.Caller("b", Role.ADMIN));
+    } finally {
+      Files.delete(file);
+    }
+  }
+
+  @Test
+  void aTokensFileWithAPlainTokenInsteadOfAHashIsRefused() throws Exception {
+    Path file = Files.createTempFile("tokens-", ".txt");
+    try {
+      Files.writeString(file, "a reader my-secret-token\n");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ApiTokens(file, List.of()))
+          .hasMessageContaining(":1").hasMessageContaining("sha256:").hasMessageNotContaining("my-secret-token");
+    } finally {
+      Files.delete(file);
+    }
+  }
+
+  static String jwt(KeyPair key, List<String> roles, String audience, Instant expires) throws Exception {
+    var claims = new JWTClaimsSet.Builder().subject("alice").audience(audience).claim("roles", roles)
+        .issueTime(Date.from(expires.minusSeconds(900))).expirationTime(Date.from(expires)).build();
+    SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims);
+    jwt.sign(new RSASSASigner(key.getPrivate()));
+    return jwt.serialize();
+  }
+
+  HttpResponse<String> call(Endpoint e, String token) throws Exception {
+    var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + e.path()))
+        .timeout(java.time.Duration.ofSeconds(30));
+    if (token != null) b.header("Authorization", "Bearer " + token);
+    if (e.method().equals("POST")) {
+      b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}"));
+    } else {
+      b.method(e.method(), HttpRequest.BodyPublishers.noBody());
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+}

@@ -2,6 +2,7 @@ package io.cephflow.starter;
 
 import io.cephflow.ceph.CephConfig;
 import io.cephflow.starter.client.CephflowClient;
+import io.cephflow.starter.client.Hypervisors;
 import io.cephflow.starter.client.ResourceReader;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -9,6 +10,7 @@ import io.temporal.serviceclient.RpcRetryOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -17,6 +19,7 @@ import org.springframework.context.annotation.Configuration;
 
 /** The Temporal client the API starts and watches flows with. */
 @Configuration(proxyBeanMethods = false)
+@org.springframework.boot.context.properties.EnableConfigurationProperties(io.cephflow.starter.api.ApiLimits.class)
 public class ApiConfig {
   @Bean(destroyMethod = "shutdown")
   WorkflowServiceStubs apiServiceStubs(@Value("${cephflow.temporal.target:127.0.0.1:7233}") String target,
@@ -39,9 +42,18 @@ public class ApiConfig {
   }
 
   @Bean
-  CephflowClient cephflowClient(WorkflowServiceStubs stubs,
-                                @Value("${cephflow.temporal.namespace:default}") String namespace) {
-    return new CephflowClient(WorkflowClient.newInstance(stubs,
-        WorkflowClientOptions.newBuilder().setNamespace(namespace).build()));
+  WorkflowClient apiWorkflowClient(WorkflowServiceStubs stubs,
+                                   @Value("${cephflow.temporal.namespace:default}") String namespace) {
+    return WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
+  }
+
+  @Bean
+  CephflowClient cephflowClient(WorkflowClient temporal) {
+    return new CephflowClient(temporal);
+  }
+
+  @Bean
+  Hypervisors hypervisors(WorkflowClient temporal) {
+    return new Hypervisors(temporal, Clock.systemUTC());
   }
 }

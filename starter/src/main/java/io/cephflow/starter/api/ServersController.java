@@ -1,6 +1,9 @@
 package io.cephflow.starter.api;
 
 import io.cephflow.starter.client.CephflowClient;
+import io.cephflow.starter.client.Hypervisors;
+import io.cephflow.workflows.common.TaskQueues;
+import io.cephflow.workflows.server.ServerRequests;
 import io.cephflow.workflows.server.BootFromImageRequest;
 import io.cephflow.workflows.server.BootFromVolumeRequest;
 import io.cephflow.workflows.server.BootFromVolumeSnapshotRequest;
@@ -22,10 +25,15 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1/servers")
 public class ServersController {
+  private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,62}");
   private final CephflowClient client;
+  private final ApiLimits limits;
+  private final Hypervisors hypervisors;
 
-  public ServersController(CephflowClient client) {
+  public ServersController(CephflowClient client, ApiLimits limits, Hypervisors hypervisors) {
     this.client = client;
+    this.limits = limits;
+    this.hypervisors = hypervisors;
   }
 
   /**
@@ -43,13 +51,14 @@ public class ServersController {
   @PostMapping
   public ResponseEntity<Map<String, String>> boot(@RequestBody BootBody b) {
     String serverId = orNew(b.serverId());
-    int vcpus = b.vcpus() == null ? 0 : b.vcpus();
-    int memory = b.memoryMiB() == null ? 0 : b.memoryMiB();
-    int rootGb = b.rootDiskGb() == null ? 0 : b.rootDiskGb();
+    int vcpus = limits.vcpus(b.vcpus());
+    int memory = limits.memoryMib(b.memoryMiB());
+    int rootGb = b.rootDiskGb() == null ? 0 : (int) (limits.sizeGb("rootDiskGb", b.rootDiskGb().longValue()) >> 30);
     boolean image = present(b.imageId());
     boolean volume = present(b.volumeId());
     if (image == volume) throw new IllegalArgumentException("give exactly one of imageId or volumeId (+ snapshotId)");
     if (image && present(b.snapshotId())) throw new IllegalArgumentException("snapshotId goes with volumeId, not imageId");
+    requireServed(b.hypervisor());
     String op;
     String newVolumeId = null;
     if (image) {
@@ -70,6 +79,7 @@ public class ServersController {
   @PostMapping("/{serverId}/images")
   public ResponseEntity<Map<String, String>> snapshot(@PathVariable String serverId, @RequestBody SnapshotBody b) {
     String imageId = orNew(b.imageId());
+    requireServed(b.hypervisor());
     String op = client.createImageFromServer(new CreateImageFromServerRequest(serverId, b.hypervisor(), imageId,
         b.name()));
     return accepted(op, Map.of("serverId", serverId, "imageId", imageId));
@@ -90,6 +100,17 @@ public class ServersController {
     body.put("operationId", op);
     body.put("location", location.toString());
     return ResponseEntity.accepted().location(location).body(Accepted.audited(body));
+  }
+
+  /** A host nobody serves is a 404 now, not a schedule-to-start timeout minutes later. */
+  private void requireServed(String hypervisor) {
+    String host = present(hypervisor) ? hypervisor : ServerRequests.DEFAULT_HYPERVISOR;
+    if (!HOST.matcher(host).matches()) return; // the request's own validation names the rule
+    if (!hypervisors.served(host)) {
+      throw new RequestRefusedException(org.springframework.http.HttpStatus.NOT_FOUND, "HypervisorNotFound",
+          "hypervisor", "no worker serves hypervisor '" + host + "' (a worker registers its host by polling "
+          + TaskQueues.host(host) + "; is it running?)");
+    }
   }
 
   private static boolean present(String s) {

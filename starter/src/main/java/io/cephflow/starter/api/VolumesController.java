@@ -22,11 +22,12 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1/volumes")
 public class VolumesController {
-  static final long GiB = 1L << 30;
   private final CephflowClient client;
+  private final ApiLimits limits;
 
-  public VolumesController(CephflowClient client) {
+  public VolumesController(CephflowClient client, ApiLimits limits) {
     this.client = client;
+    this.limits = limits;
   }
 
   /**
@@ -42,7 +43,7 @@ public class VolumesController {
   @PostMapping
   public ResponseEntity<Map<String, String>> create(@RequestBody CreateBody body) {
     String volumeId = Accepted.idOrNew(body.volumeId());
-    long size = sizeBytes(body);
+    long size = sizeBytes(body, limits);
     boolean fromImage = body.imageId() != null;
     boolean fromSnapshot = body.sourceVolumeId() != null || body.snapshotId() != null;
     if (fromImage == fromSnapshot) {
@@ -84,21 +85,11 @@ public class VolumesController {
     return Accepted.operation(op, "snapshotId", snapshotId);
   }
 
-  static long sizeBytes(CreateBody body) {
+  static long sizeBytes(CreateBody body, ApiLimits limits) {
     if (body.sizeGb() != null && body.sizeBytes() != null) {
       throw new IllegalArgumentException("give sizeGb or sizeBytes, not both");
     }
-    if (body.sizeBytes() != null) {
-      if (body.sizeBytes() <= 0) throw new IllegalArgumentException("sizeBytes must be > 0");
-      return body.sizeBytes();
-    }
-    if (body.sizeGb() != null) {
-      if (body.sizeGb() <= 0 || body.sizeGb() > Long.MAX_VALUE / GiB) {
-        throw new IllegalArgumentException("sizeGb must be > 0 and fit in 64 bits of bytes");
-      }
-      return body.sizeGb() * GiB;
-    }
-    return 0; // the source's size
+    return body.sizeBytes() != null ? limits.size("sizeBytes", body.sizeBytes()) : limits.sizeGb("sizeGb", body.sizeGb());
   }
 
   static FlattenPolicy flattenPolicy(String flatten) {

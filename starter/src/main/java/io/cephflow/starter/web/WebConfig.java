@@ -1,12 +1,11 @@
 package io.cephflow.starter.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.springframework.beans.factory.annotation.Value;
+import io.cephflow.starter.api.ApiLimits;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
-import org.springframework.util.unit.DataSize;
 
 /** The request body cap, applied before anything else reads a request. */
 @Configuration(proxyBeanMethods = false)
@@ -17,9 +16,8 @@ public class WebConfig {
   }
 
   @Bean
-  FilterRegistrationBean<BodyLimitFilter> bodyLimit(@Value("${cephflow.api.limits.max-body-size:64KB}") DataSize max,
-                                                    ProblemWriter problems) {
-    var r = new FilterRegistrationBean<>(new BodyLimitFilter(max.toBytes(), problems));
+  FilterRegistrationBean<BodyLimitFilter> bodyLimit(ApiLimits limits, ProblemWriter problems) {
+    var r = new FilterRegistrationBean<>(new BodyLimitFilter(limits.maxBodySize().toBytes(), problems));
     r.setOrder(Ordered.HIGHEST_PRECEDENCE);
     return r;
   }

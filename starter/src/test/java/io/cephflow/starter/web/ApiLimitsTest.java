@@ -29,7 +29,7 @@ class ApiLimitsTest extends ApiTestSupport {
   void aSixtyMegabyteBodyIsA413AndTheNextRequestIsServed() throws Exception {
     String head = "{\"imageId\":\"" + ID + "\",\"name\":\"x\",\"source\":\"/x\",\"junk\":[";
     int items = 12_600_000;
-    var r = sendStreamed(head, items, true);
+    var r = sendStreamed(head, items);
     assertThat(r.statusCode()).isEqualTo(413);
     assertThat(r.body()).contains("\"error\":\"RequestTooLarge\"").contains("65536");
     assertThat(served()).isTrue();
@@ -38,9 +38,27 @@ class ApiLimitsTest extends ApiTestSupport {
   @Test
   void aChunkedBodyWithoutLengthIsCutOffAtTheCap() throws Exception {
     String head = "{\"imageId\":\"" + ID + "\",\"name\":\"x\",\"source\":\"/x\",\"junk\":[";
-    var r = sendStreamed(head, 12_600_000, false);
-    assertThat(r.statusCode()).isEqualTo(413);
-    assertThat(r.body()).contains("RequestTooLarge");
+    // a raw socket: the answer comes while the client still sends, which java.net.http cannot read
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(20_000);
+      Thread writer = new Thread(() -> {
+        try {
+          OutputStream out = s.getOutputStream();
+          out.write(("POST /api/v1/images HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + OPERATOR
+              + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
+          byte[] chunk = ("\"a\",".repeat(4096)).getBytes(StandardCharsets.ISO_8859_1);
+          out.write(chunk(head.getBytes(StandardCharsets.UTF_8)));
+          for (int i = 0; i < 3_000; i++) out.write(chunk(chunk)); // 48 MB, never ending in time
+        } catch (java.io.IOException expected) {
+          // the server stopped reading: what it answered is read below
+        }
+      });
+      writer.setDaemon(true);
+      writer.start();
+      String reply = new String(s.getInputStream().readNBytes(2048), StandardCharsets.ISO_8859_1);
+      assertThat(reply).startsWith("HTTP/1.1 413").contains("RequestTooLarge");
+    }
     assertThat(served()).isTrue();
   }
 
@@ -75,6 +93,35 @@ class ApiLimitsTest extends ApiTestSupport {
     var notJson = call(IMAGES, OPERATOR, "{\"name\":");
     assertThat(notJson.statusCode()).isEqualTo(400);
     assertThat(notJson.body()).contains("not valid JSON").doesNotContain("Exception").doesNotContain("jackson");
+  }
+
+  @Test
+  void sizesMemoryAndCpusAreBoundedByConfigurationBeforeAnyFlow() throws Exception {
+    var bytes = call(VOLUMES, OPERATOR, "{\"imageId\":\"" + ID + "\",\"sizeBytes\":1000000000000000000}");
+    assertThat(bytes.statusCode()).isEqualTo(400);
+    assertThat(bytes.body()).contains("\"field\":\"sizeBytes\"").contains("max-volume-size");
+    var gb = call(VOLUMES, OPERATOR, "{\"imageId\":\"" + ID + "\",\"sizeGb\":17000}");
+    assertThat(gb.statusCode()).isEqualTo(400);
+    assertThat(gb.body()).contains("\"field\":\"sizeGb\"");
+    var servers = new Endpoint("POST", "/api/v1/servers");
+    var memory = call(servers, OPERATOR, "{\"imageId\":\"" + ID + "\",\"memoryMiB\":1048576}");
+    assertThat(memory.statusCode()).isEqualTo(400);
+    assertThat(memory.body()).contains("\"field\":\"memoryMiB\"").contains("262144");
+    var cpus = call(servers, OPERATOR, "{\"imageId\":\"" + ID + "\",\"vcpus\":0}");
+    assertThat(cpus.statusCode()).isEqualTo(400);
+    assertThat(cpus.body()).contains("\"field\":\"vcpus\"");
+    var root = call(servers, OPERATOR, "{\"imageId\":\"" + ID + "\",\"rootDiskGb\":-1}");
+    assertThat(root.statusCode()).isEqualTo(400);
+    assertThat(root.body()).contains("\"field\":\"rootDiskGb\"");
+  }
+
+  @Test
+  void namesMustBePrintable() throws Exception {
+    for (String name : new String[] {"evil\\u202Egpj", "nul\\u0000cut", "bell\\u0007", "x".repeat(256)}) {
+      var r = call(IMAGES, OPERATOR, "{\"name\":\"" + name + "\",\"source\":\"/x\"}");
+      assertThat(r.statusCode()).as(name).isEqualTo(400);
+      assertThat(r.body()).as(name).contains("name");
+    }
   }
 
   @Test
@@ -132,7 +179,7 @@ class ApiLimitsTest extends ApiTestSupport {
   }
 
   /** A body of {@code items} list items after {@code head}, generated as it is sent. */
-  HttpResponse<String> sendStreamed(String head, int items, boolean withLength) throws Exception {
+  HttpResponse<String> sendStreamed(String head, int items) throws Exception {
     byte[] start = head.getBytes(StandardCharsets.UTF_8);
     byte[] item = "\"a\",".getBytes(StandardCharsets.UTF_8);
     byte[] end = "\"a\"]}".getBytes(StandardCharsets.UTF_8);
@@ -153,8 +200,7 @@ class ApiLimitsTest extends ApiTestSupport {
       }
     };
     Flow.Publisher<java.nio.ByteBuffer> publisher = HttpRequest.BodyPublishers.ofByteArrays(() -> parts);
-    HttpRequest.BodyPublisher body = withLength ? HttpRequest.BodyPublishers.fromPublisher(publisher, length)
-        : HttpRequest.BodyPublishers.fromPublisher(publisher);
+    HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(publisher, length);
     HttpRequest r = HttpRequest.newBuilder(URI.create(base() + "/api/v1/images"))
         .header("Authorization", "Bearer " + OPERATOR).header("Content-Type", "application/json")
         .timeout(Duration.ofSeconds(60)).POST(body).build();
@@ -164,6 +210,14 @@ class ApiLimitsTest extends ApiTestSupport {
       // the server may close while we still send: then the answer must still have been a 413
       throw new AssertionError("the API closed the connection without an answer", e);
     }
+  }
+
+  static byte[] chunk(byte[] data) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream(data.length + 16);
+    b.writeBytes((Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+    b.writeBytes(data);
+    b.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+    return b.toByteArray();
   }
 
   String raw(String request) throws Exception {

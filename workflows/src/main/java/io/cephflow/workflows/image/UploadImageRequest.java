@@ -1,5 +1,6 @@
 package io.cephflow.workflows.image;
 
+import io.cephflow.workflows.common.DisplayNames;
 import io.cephflow.workflows.common.Ids;
 import java.util.Set;
 
@@ -16,9 +17,7 @@ public record UploadImageRequest(String imageId, String name, String source, Str
   /** Throws IllegalArgumentException with a reason a person can act on. */
   public UploadImageRequest validate() {
     Ids.require("imageId", imageId);
-    if (name == null || name.isBlank() || name.length() > 255) {
-      throw new IllegalArgumentException("name is required (1..255 characters)");
-    }
+    DisplayNames.require("name", name);
     if (source == null || source.isBlank()) throw new IllegalArgumentException("source is required");
     if (diskFormat == null || !FORMATS.contains(diskFormat)) {
       throw new IllegalArgumentException("diskFormat must be one of " + FORMATS + ", got '" + diskFormat + "'");

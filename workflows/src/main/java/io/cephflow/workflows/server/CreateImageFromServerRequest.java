@@ -1,5 +1,6 @@
 package io.cephflow.workflows.server;
 
+import io.cephflow.workflows.common.DisplayNames;
 import io.cephflow.workflows.common.Ids;
 
 /** A new image {@code images/<imageId>} from the running disk of {@code serverId} on {@code hypervisor}. */
@@ -7,9 +8,7 @@ public record CreateImageFromServerRequest(String serverId, String hypervisor, S
   public CreateImageFromServerRequest validate() {
     ServerRequests.validate(serverId, hypervisor, 0, 0);
     Ids.require("imageId", imageId);
-    if (name == null || name.isBlank() || name.length() > 255) {
-      throw new IllegalArgumentException("name is required (1..255 characters)");
-    }
+    DisplayNames.require("name", name);
     return this;
   }
 

@@ -48,6 +48,7 @@ write_config() {
     cp -a /etc/libvirt/. "$dir/etc/"
     # a default network would create a bridge and firewall rules on the host
     rm -f "$dir/etc/qemu/networks/autostart/"*.xml
+    chmod -R go-rwx "$dir/etc" # cp -a kept the host's modes
     touch "$dir/etc/.copied"
   fi
   cat > "$dir/etc/qemu.conf" <<'EOF'

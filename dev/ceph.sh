@@ -11,6 +11,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
+# keyrings, the monitor's store (every key) and ceph.conf: root only, from creation on
+umask 077
 
 dir="$CEPHFLOW_STATE/ceph"
 conf="$dir/ceph.conf"
@@ -29,7 +31,14 @@ write_conf() {
 [global]
 fsid = $fsid
 mon_host = [v2:127.0.0.1:3300,v1:127.0.0.1:6789]
+# every daemon binds loopback only: without cluster_addr the OSD's cluster and back
+# heartbeat messengers bind 0.0.0.0
 public_addr = 127.0.0.1
+cluster_addr = 127.0.0.1
+public_network = 127.0.0.1/32
+cluster_network = 127.0.0.1/32
+ms_bind_ipv4 = true
+ms_bind_ipv6 = false
 auth_cluster_required = cephx
 auth_service_required = cephx
 auth_client_required = cephx
@@ -116,6 +125,12 @@ bootstrap_mgr_osd() {
   ceph-osd -c "$conf" -i "$id" --mkfs --osd-uuid "$uuid" >>"$dir/log/osd-mkfs.out" 2>&1
 }
 
+# State from an earlier run may predate the umask: the whole tree root only, keyrings 0600.
+fix_modes() {
+  chmod -R go-rwx "$dir"
+  find "$dir" -name 'keyring*' -type f -exec chmod 0600 {} +
+}
+
 wait_for() { # seconds, description, command...
   local t=$1 what=$2; shift 2
   local deadline=$((SECONDS + t))
@@ -159,6 +174,7 @@ up() {
   else
     write_conf "$(cat "$dir/fsid")"  # config changes apply on restart
   fi
+  fix_modes
   start mon "$run/mon.a.pid" ceph-mon -f -c "$conf" -i a
   wait_for 60 "the monitor" "${admin[@]}" mon stat
   [ -f "$dir/mgr/ceph-x/keyring" ] || bootstrap_mgr_osd
@@ -174,6 +190,7 @@ up() {
   # all placement groups active+clean is what clients need; a stray HEALTH_WARN (a crashed
   # mgr module, a clock note) must not fail CI, so it is printed, not waited for
   wait_for 180 "all placement groups active+clean" pgs_clean
+  fix_modes
   echo "ceph: up ($("${admin[@]}" health 2>/dev/null)), conf $conf, client.cephflow keyring $dir/keyring.client.cephflow"
 }
 

@@ -38,3 +38,47 @@ spawn() {
   setsid bash -c 'echo $$ > "$0"; exec "$@"' "$pidf" "$@" >>"$log" 2>&1 < /dev/null &
   for _ in $(seq 1 50); do [ -s "$pidf" ] && break; sleep 0.1; done
 }
+
+# supervise NAME CHILD_PIDFILE COMMAND...: run COMMAND and start it again whenever it exits,
+# after a back-off (1 s, doubling to 60 s; back to 1 s once a run lasted 5 min), each restart
+# logged on stdout (the app's log); TERM or INT stops the child (TERM, KILL after 15 s) and
+# then the loop. Run it in its own session (spawn): its pid file is the supervisor's, the
+# child's pid is in CHILD_PIDFILE, and CHILD_PIDFILE.restarts counts the restarts.
+supervise() {
+  local name=$1 childf=$2; shift 2
+  local child="" sleeper="" stopping=false delay=1 restarts=0 started rc
+  trap 'stopping=true; [ -n "$sleeper" ] && kill "$sleeper" 2>/dev/null; [ -n "$child" ] && kill -TERM "$child" 2>/dev/null' TERM INT
+  echo 0 > "$childf.restarts"
+  while :; do
+    started=$SECONDS
+    "$@" &
+    child=$!
+    echo "$child" > "$childf"
+    while :; do # a trapped signal ends `wait` early: wait again until the child is gone
+      rc=0; wait "$child" || rc=$?
+      pid_alive "$child" || break
+      if $stopping; then
+        for _ in $(seq 1 30); do pid_alive "$child" || break; sleep 0.5; done
+        pid_alive "$child" && kill -KILL "$child" 2>/dev/null
+      fi
+    done
+    child=""; rm -f "$childf"
+    $stopping && { echo "$(date '+%F %T') supervisor: $name stopped"; return 0; }
+    ((SECONDS - started >= 300)) && delay=1
+    restarts=$((restarts + 1)); echo "$restarts" > "$childf.restarts"
+    echo "$(date '+%F %T') supervisor: $name exited (status $rc) after $((SECONDS - started)) s; restart $restarts in $delay s"
+    sleep "$delay" & sleeper=$!
+    wait "$sleeper" 2>/dev/null || true
+    sleeper=""
+    $stopping && { echo "$(date '+%F %T') supervisor: $name stopped"; return 0; }
+    delay=$((delay * 2)); ((delay > 60)) && delay=60
+  done
+}
+
+# stop_supervised PIDFILE CHILD_PIDFILE: the supervisor first (it stops its child), then the
+# child by its own pid in case the supervisor was gone or had to be killed
+stop_supervised() {
+  stop_pidfile "$1"
+  stop_pidfile "$2"
+  rm -f "$2.restarts"
+}

@@ -19,6 +19,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
+# the daemon's config copy, its secrets (etc/secrets: Ceph keys) and sockets: root only
+umask 077
 
 dir="$CEPHFLOW_STATE/libvirt"
 pidf="$dir/libvirtd.pid"
@@ -46,6 +48,7 @@ write_config() {
     cp -a /etc/libvirt/. "$dir/etc/"
     # a default network would create a bridge and firewall rules on the host
     rm -f "$dir/etc/qemu/networks/autostart/"*.xml
+    chmod -R go-rwx "$dir/etc" # cp -a kept the host's modes
     touch "$dir/etc/.copied"
   fi
   cat > "$dir/etc/qemu.conf" <<'EOF'
@@ -61,10 +64,13 @@ namespaces = [ ]
 stdio_handler = "file"
 EOF
   cat > "$dir/etc/libvirtd.conf" <<'EOF'
-# cephflow dev daemon: written by dev/libvirt.sh; unix socket only, root only
+# cephflow dev daemon: written by dev/libvirt.sh; unix sockets only, root (user and group) only
+listen_tls = 0
+listen_tcp = 0
 unix_sock_group = "root"
-unix_sock_ro_perms = "0777"
-unix_sock_rw_perms = "0700"
+unix_sock_ro_perms = "0770"
+unix_sock_rw_perms = "0770"
+unix_sock_admin_perms = "0700"
 auth_unix_ro = "none"
 auth_unix_rw = "none"
 log_outputs = "3:stderr"
@@ -78,6 +84,9 @@ responding() {
 
 up() {
   install_packages
+  # a tree from an earlier run may predate the umask (sockets keep the modes libvirtd gives them)
+  mkdir -p "$dir"
+  find "$dir" ! -type s -exec chmod go-rwx {} +
   if alive "$pidf"; then
     if responding; then echo "libvirt: already up, $uri"; return 0; fi
   fi

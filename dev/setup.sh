@@ -6,7 +6,7 @@
 # embeds Temporal's Java test server.
 set -euo pipefail
 PACKAGES=(ceph-mon ceph-mgr ceph-osd ceph-common qemu-utils qemu-block-extra qemu-system-x86
-  libvirt-daemon-system libvirt-clients nasm util-linux uuid-runtime openjdk-17-jdk-headless maven curl
+  libvirt-daemon-system libvirt-clients nasm util-linux uuid-runtime iproute2 openjdk-17-jdk-headless maven curl
   python3-pip)
 
 missing=()

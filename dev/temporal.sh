@@ -6,6 +6,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
+# temporal.db (every workflow's inputs and history) and its -wal/-shm: root only
+umask 077
 dir="$CEPHFLOW_STATE/temporal"
 pidf="$dir/temporal.pid"
 port=${CEPHFLOW_TEMPORAL_PORT:-7233}
@@ -17,6 +19,8 @@ up() {
     echo "temporal: no CLI; the worker embeds Temporal's test server on :$port"; return 0
   fi
   mkdir -p "$dir"
+  # files from an earlier run may predate the umask
+  chmod -R go-rwx "$dir"
   if ! alive "$pidf"; then
     spawn "$pidf" "$dir/temporal.log" temporal server start-dev --ip 127.0.0.1 --port "$port" \
       --ui-port "$ui_port" --db-filename "$dir/temporal.db" --log-level warn \

@@ -5,6 +5,7 @@ import io.cephflow.worker.WorkerApplication;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import io.cephflow.starter.security.ApiTokens;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -23,6 +24,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * REST API, each a real Spring Boot application in this JVM, over the dev Ceph cluster.
  */
 final class CephflowStack implements AutoCloseable {
+  /** The admin token the API is given here (the API refuses every call without one). */
+  static final String TOKEN = "e2e-admin-token-" + java.util.UUID.randomUUID();
   final ConfigurableApplicationContext worker;
   final ConfigurableApplicationContext api;
   final String baseUrl;
@@ -69,7 +72,10 @@ final class CephflowStack implements AutoCloseable {
     worker = new SpringApplicationBuilder(WorkerApplication.class).run(args.toArray(new String[0]));
     api = new SpringApplicationBuilder(StarterApplication.class).run(
         "--server.port=0", "--cephflow.temporal.target=" + target,
-        "--cephflow.temporal.namespace=" + (ownTemporal ? "default" : namespace()));
+        "--cephflow.temporal.namespace=" + (ownTemporal ? "default" : namespace()),
+        "--cephflow.sources.local-roots=" + sourceRoot, "--cephflow.sources.allow-loopback=true",
+        "--cephflow.api.auth.tokens[0].name=e2e", "--cephflow.api.auth.tokens[0].role=admin",
+        "--cephflow.api.auth.tokens[0].sha256=" + ApiTokens.sha256Hex(TOKEN));
     baseUrl = "http://127.0.0.1:" + ((WebServerApplicationContext) api).getWebServer().getPort();
   }
 
@@ -79,15 +85,18 @@ final class CephflowStack implements AutoCloseable {
 
   HttpResponse<String> post(String path, String json) {
     return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", "application/json")
+        .header("Authorization", "Bearer " + TOKEN)
         .POST(HttpRequest.BodyPublishers.ofString(json)).build());
   }
 
   HttpResponse<String> delete(String path) {
-    return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).DELETE().build());
+    return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Authorization", "Bearer " + TOKEN)
+        .DELETE().build());
   }
 
   HttpResponse<String> get(String path) {
-    return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build());
+    return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Authorization", "Bearer " + TOKEN)
+        .GET().build());
   }
 
   private HttpResponse<String> send(HttpRequest r) {

@@ -1,5 +1,6 @@
 package io.cephflow.starter.api;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.cephflow.starter.client.CephflowClient;
 import io.cephflow.workflows.image.DeleteImageRequest;
 import io.cephflow.workflows.image.UploadImageRequest;
@@ -28,7 +29,16 @@ public class ImagesController {
    * The body of POST /api/v1/images; {@code imageId} is generated when absent; {@code checksum}
    * is {@code sha256:<hex>} or {@code sha512:<hex>}.
    */
-  public record UploadBody(String imageId, String name, String source, String diskFormat, String checksum) {}
+  public record UploadBody(
+      @Schema(description = "generated when absent", example = "3f2a3e9e-6a53-4c1e-9d4f-2f0b8d7c1a10") String imageId,
+      @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "debian-12", maxLength = 255) String name,
+      @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "a path under an allowed directory, or an "
+          + "http(s) URL (public addresses only, no credentials in it)",
+          example = "/var/lib/cephflow/incoming/debian-12.qcow2") String source,
+      @Schema(description = "checked, never trusted", allowableValues = {"raw", "qcow2", "vmdk", "vhd", "vhdx", "vdi",
+          "iso"}, defaultValue = "raw", example = "qcow2") String diskFormat,
+      @Schema(description = "sha256:<hex> or sha512:<hex>", example = "sha256:"
+          + "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855") String checksum) {}
 
   @PostMapping
   public ResponseEntity<Map<String, String>> upload(@RequestBody UploadBody body) {

@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
  * problem body too; {@code /error} asked for directly is simply not found.
  */
 @RestController
+@io.swagger.v3.oas.annotations.Hidden
 public class ProblemErrorController implements ErrorController {
   @RequestMapping("${server.error.path:/error}")
   ResponseEntity<ProblemDetail> error(HttpServletRequest request) {

@@ -1,5 +1,6 @@
 package io.cephflow.starter.api;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.cephflow.starter.client.CephflowClient;
 import io.cephflow.starter.client.Hypervisors;
 import io.cephflow.workflows.common.TaskQueues;
@@ -41,12 +42,23 @@ public class ServersController {
    * {@code volumeId} + {@code snapshotId} (a new volume {@code newVolumeId}, generated when
    * absent, is made from that snapshot). {@code serverId} is generated when absent.
    */
-  public record BootBody(String serverId, String hypervisor, String imageId, String volumeId, String snapshotId,
-                         String newVolumeId, Integer rootDiskGb, Integer memoryMiB, Integer vcpus,
-                         Boolean forbidSlowPath) {}
+  public record BootBody(
+      @Schema(description = "generated when absent", example = "3f2a3e9e-6a53-4c1e-9d4f-2f0b8d7c1a10") String serverId,
+      @Schema(description = "a host with a running worker; default 'local'", example = "local") String hypervisor,
+      @Schema(example = "9b1f0a4c-2d3e-4f50-8a6b-7c8d9e0f1a2b") String imageId,
+      String volumeId,
+      String snapshotId,
+      String newVolumeId,
+      @Schema(minimum = "1", example = "10") Integer rootDiskGb,
+      @Schema(minimum = "16", example = "512") Integer memoryMiB,
+      @Schema(minimum = "1", example = "1") Integer vcpus,
+      @Schema(description = "refuse a boot that would download and convert instead of cloning") Boolean forbidSlowPath) {}
 
   /** The body of POST /api/v1/servers/{serverId}/images; {@code imageId} is generated when absent. */
-  public record SnapshotBody(String imageId, String name, String hypervisor) {}
+  public record SnapshotBody(
+      @Schema(description = "generated when absent", example = "3f2a3e9e-6a53-4c1e-9d4f-2f0b8d7c1a10") String imageId,
+      @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "web-01 before upgrade", maxLength = 255) String name,
+      String hypervisor) {}
 
   @PostMapping
   public ResponseEntity<Map<String, String>> boot(@RequestBody BootBody b) {

@@ -1,5 +1,6 @@
 package io.cephflow.starter.api;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.cephflow.starter.client.CephflowClient;
 import io.cephflow.workflows.volume.CreateVolumeFromImageRequest;
 import io.cephflow.workflows.volume.CreateVolumeSnapshotRequest;
@@ -35,10 +36,19 @@ public class VolumesController {
    * none keeps the source's) and one source: {@code imageId}, or {@code sourceVolumeId} +
    * {@code snapshotId} with {@code flatten} (never, always, depth or a boolean) and {@code maxCloneDepth}.
    */
-  public record CreateBody(String volumeId, Long sizeGb, Long sizeBytes, String imageId, String sourceVolumeId,
-                           String snapshotId, String flatten, Integer maxCloneDepth) {}
+  public record CreateBody(
+      @Schema(description = "generated when absent", example = "3f2a3e9e-6a53-4c1e-9d4f-2f0b8d7c1a10") String volumeId,
+      @Schema(description = "GiB; or sizeBytes; neither keeps the source's size", example = "10", minimum = "1")
+      Long sizeGb,
+      @Schema(minimum = "1") Long sizeBytes,
+      @Schema(description = "the source image (or sourceVolumeId + snapshotId)", example = "9b1f0a4c-2d3e-4f50-8a6b-7c8d9e0f1a2b")
+      String imageId,
+      String sourceVolumeId,
+      String snapshotId,
+      @Schema(allowableValues = {"never", "always", "depth", "true", "false"}, defaultValue = "depth") String flatten,
+      @Schema(minimum = "0") Integer maxCloneDepth) {}
 
-  public record SnapshotBody(String snapshotId) {}
+  public record SnapshotBody(@Schema(description = "generated when absent", example = "3f2a3e9e-6a53-4c1e-9d4f-2f0b8d7c1a10") String snapshotId) {}
 
   @PostMapping
   public ResponseEntity<Map<String, String>> create(@RequestBody CreateBody body) {

@@ -37,7 +37,9 @@ public final class Cli {
         operation list --resource image|volume|snapshot|server:UUID [--limit N]
         operation wait ID [--timeout SECONDS]
         operation cancel ID [--wait]
-      --api defaults to $CEPHFLOW_API or http://127.0.0.1:8080""";
+      --api defaults to $CEPHFLOW_API or http://127.0.0.1:8080
+      the bearer token comes from $CEPHFLOW_TOKEN, or the file $CEPHFLOW_TOKEN_FILE (bin/cephflow
+      uses the dev stack's .state/api/token when neither is set)""";
   private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"([A-Z_]+)\"");
   private static final java.util.Set<String> FLAGS = java.util.Set.of("wait", "flatten-dependents", "forbid-slow-path");
   private static final Pattern OPERATION = Pattern.compile("\"operationId\"\\s*:\\s*\"([^\"]+)\"");
@@ -228,7 +230,19 @@ public final class Cli {
   }
 
   private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+    String token = token();
+    if (token != null) request = HttpRequest.newBuilder(request, (n, v) -> true)
+        .header("Authorization", "Bearer " + token).build();
     return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The API's bearer token: never a command-line argument (other users see those in ps). */
+  static String token() throws IOException {
+    String token = System.getenv("CEPHFLOW_TOKEN");
+    if (token != null && !token.isBlank()) return token.strip();
+    String file = System.getenv("CEPHFLOW_TOKEN_FILE");
+    if (file == null || file.isBlank()) return null;
+    return java.nio.file.Files.readString(java.nio.file.Path.of(file)).strip();
   }
 
   private static int failRequest(HttpResponse<String> r) {

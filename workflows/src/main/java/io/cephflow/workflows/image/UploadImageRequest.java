@@ -3,6 +3,7 @@ package io.cephflow.workflows.image;
 import io.cephflow.workflows.common.DisplayNames;
 import io.cephflow.workflows.common.Ids;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * @param source a local path ({@code /...} or {@code file:/...}) or an http(s) URL
@@ -18,12 +19,36 @@ public record UploadImageRequest(String imageId, String name, String source, Str
   public UploadImageRequest validate() {
     Ids.require("imageId", imageId);
     DisplayNames.require("name", name);
-    if (source == null || source.isBlank()) throw new IllegalArgumentException("source is required");
+    requireSafeSource(source);
     if (diskFormat == null || !FORMATS.contains(diskFormat)) {
       throw new IllegalArgumentException("diskFormat must be one of " + FORMATS + ", got '" + diskFormat + "'");
     }
     Checksum.parse(checksum);
     return this;
+  }
+
+  /** Anything before the host's {@code @} in {@code scheme://user:pass@host}: a credential. */
+  private static final Pattern CREDENTIALS = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:/*[^/?#]*@");
+  public static final int MAX_SOURCE_LENGTH = 4096;
+
+  /**
+   * The checks that keep a source out of the history when it must not be there: a credential in
+   * a URL would be stored in clear in Temporal's history, so it is refused before any start
+   * (and the message never repeats the source).
+   */
+  static void requireSafeSource(String source) {
+    if (source == null || source.isBlank()) throw new IllegalArgumentException("source is required");
+    if (source.length() > MAX_SOURCE_LENGTH) {
+      throw new IllegalArgumentException("source is longer than " + MAX_SOURCE_LENGTH + " characters");
+    }
+    if (source.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      throw new IllegalArgumentException("source has a control character");
+    }
+    if (CREDENTIALS.matcher(source).find()) {
+      throw new IllegalArgumentException("source must not carry credentials (user:password@): they would be stored "
+          + "with the operation; publish the image where it can be read without them, or copy it to an allowed "
+          + "directory");
+    }
   }
 
   /** Raw (and iso, a raw byte stream) is streamed; every other format is staged and vetted first. */

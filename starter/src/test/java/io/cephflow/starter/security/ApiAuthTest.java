@@ -41,6 +41,7 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * actuator. "Allowed" means anything but 401/403: Temporal and Ceph are absent here on purpose.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 class ApiAuthTest extends ApiTestSupport {
 
   @Autowired @org.springframework.beans.factory.annotation.Qualifier("requestMappingHandlerMapping")
@@ -135,6 +136,24 @@ class ApiAuthTest extends ApiTestSupport {
     assertThat(call(new Endpoint("GET", "/actuator/health"), READER).statusCode()).isEqualTo(403);
     var health = call(new Endpoint("GET", "/actuator/health"), ADMIN);
     assertThat(health.statusCode()).isIn(200, 503);
+  }
+
+  @Test
+  void everyMutatingRequestLeavesOneAuditLineReadsNone(org.springframework.boot.test.system.CapturedOutput out)
+      throws Exception {
+    String marker = "/api/v1/volumes/" + java.util.UUID.randomUUID();
+    call(new Endpoint("DELETE", marker), OPERATOR);
+    call(new Endpoint("DELETE", marker), READER);
+    call(new Endpoint("DELETE", marker), null);
+    call(new Endpoint("GET", marker), READER);
+    List<String> lines = out.getAll().lines().filter(l -> l.contains("cephflow.audit") || l.contains(" audit "))
+        .filter(l -> l.contains(marker)).toList();
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(0)).contains("caller=ops").contains("roles=operator").contains("method=DELETE")
+        .contains("status=503");
+    assertThat(lines.get(1)).contains("caller=ro").contains("status=403");
+    assertThat(lines.get(2)).contains("caller=-").contains("status=401");
+    assertThat(String.join("\n", lines)).doesNotContain(OPERATOR).doesNotContain(READER);
   }
 
   @Test

@@ -44,6 +44,7 @@ import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.converter.DataConverter;
+import io.cephflow.workflows.common.FailureType;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
@@ -314,13 +315,13 @@ public class CephflowClient {
       } catch (RuntimeException ignored) {
         // no details
       }
-      return new OperationStatus.Failure(app.getType(), app.getOriginalMessage(), undone);
+      return new OperationStatus.Failure(FailureType.of(app.getType()).code(), app.getOriginalMessage(), undone);
     }
     if (cause instanceof CanceledFailure) {
-      return new OperationStatus.Failure("Canceled", "the operation was canceled", List.of());
+      return new OperationStatus.Failure(FailureType.CANCELED.code(), "the operation was canceled", List.of());
     }
-    String msg = cause instanceof TemporalFailure t ? t.getOriginalMessage() : String.valueOf(cause);
-    return new OperationStatus.Failure(cause == null ? "Unknown" : cause.getClass().getSimpleName(), msg, List.of());
+    String msg = cause instanceof TemporalFailure t ? t.getOriginalMessage() : "the operation ended without a reason";
+    return new OperationStatus.Failure(FailureType.of(cause).code(), msg, List.of());
   }
 
   /**

@@ -97,7 +97,9 @@ public final class Compensations {
       return cause;
     }
     ApplicationFailure app = applicationCause(cause);
-    String type = app != null ? app.getType() : cause.getClass().getSimpleName();
+    // one of our types, never a Java exception's name (an activity that failed unmapped: a bug)
+    String type = FailureType.of(cause).code();
+    if (app != null && !type.equals(app.getType())) LOG.error("unmapped failure {}: {}", app.getType(), cause.toString());
     String message = rootMessage(cause);
     if (!compensationFailures.isEmpty()) {
       message += " (compensation incomplete: " + String.join("; ", compensationFailures) + ")";

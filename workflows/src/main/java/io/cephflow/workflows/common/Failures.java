@@ -4,8 +4,9 @@ import io.temporal.failure.ApplicationFailure;
 import java.util.function.Supplier;
 
 /**
- * Typed failure reasons ({@code ApplicationFailure} types). Bad input is non-retryable and
- * carries one of these; the API maps them to HTTP statuses. Never match on message text.
+ * Typed failure reasons ({@code ApplicationFailure} types), listed with their retryability in
+ * {@link FailureType}. Bad input is non-retryable and carries one of these; the API maps them to
+ * HTTP statuses. Never match on message text.
  */
 public final class Failures {
   /** The request itself is malformed (ids, names, sizes). */
@@ -45,10 +46,27 @@ public final class Failures {
   /** Policy forbids the requested path (e.g. the slow download path). */
   public static final String POLICY = "PolicyViolation";
 
-  /** Bad input: retrying cannot help (also what the worker declares non-retryable per type). */
-  public static final String[] NON_RETRYABLE = {INVALID_REQUEST, SOURCE_NOT_FOUND, SOURCE_FORBIDDEN, SOURCE_EMPTY,
-      SOURCE_TOO_LARGE, SOURCE_PROTOCOL, CHECKSUM_MISMATCH, UNSUPPORTED_FORMAT, UNSAFE_IMAGE, CONFLICT, NOT_FOUND, IN_USE,
-      PERMISSION_DENIED, POLICY};
+  /** Reading the source failed midway (a reset connection, an I/O error): retried. */
+  public static final String SOURCE_IO = "SourceIo";
+  /** The scratch area failed while staging or vetting an image: retried. */
+  public static final String INTAKE_IO = "IntakeIo";
+  /** qemu-img failed on an image that passed the checks: retried. */
+  public static final String QEMU_FAILED = "QemuFailed";
+  /** Ceph failed in a way with no better name (a timeout, an unexpected errno): retried. */
+  public static final String CEPH_ERROR = "CephError";
+  /** libvirtd on the host cannot be reached: retried. */
+  public static final String HYPERVISOR_UNREACHABLE = "HypervisorUnreachable";
+  /** The operation was canceled (and what it did undone). */
+  public static final String CANCELED = "Canceled";
+  /** A step or the operation ran out of time (after its retries). */
+  public static final String TIMED_OUT = "Timeout";
+  /** The operation was terminated from Temporal (what it left is recorded; a DELETE removes it). */
+  public static final String TERMINATED = "Terminated";
+  /** A failure of cephflow itself (a bug); the worker's log has its stack. */
+  public static final String INTERNAL = "InternalError";
+
+  /** Retrying cannot help (what the worker declares non-retryable per type): from {@link FailureType}. */
+  public static final String[] NON_RETRYABLE = FailureType.nonRetryableCodes();
 
   private Failures() {}
 

@@ -109,4 +109,16 @@ class CreateVolumeSnapshotWorkflowTest {
     if (!step.undos.contains("unprotectSnapshot")) verify(storage, never()).unprotectSnapshot(any());
     if (step.undos.isEmpty()) verify(storage, never()).createSnapshot(any());
   }
+
+  /** An activity that failed with an unmapped exception (a bug) never shows a Java class name as the type. */
+  @Test
+  void anUnmappedFailureEndsAsInternalErrorWithItsMessage() {
+    doThrow(ApplicationFailure.newNonRetryableFailure("Index 5 out of bounds", "java.lang.IndexOutOfBoundsException"))
+        .when(storage).createSnapshot(any());
+    assertThatThrownBy(this::run).isInstanceOf(WorkflowFailedException.class).satisfies(e -> {
+      assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.INTERNAL);
+      assertThat(e.getCause().getMessage()).contains("Index 5 out of bounds").doesNotContain("java.lang");
+    });
+    verify(storage).removeSnapshot(SNAP);
+  }
 }

@@ -20,6 +20,12 @@ public final class Failures {
   public static final String SOURCE_TOO_LARGE = "SourceTooLarge";
   /** The source ended before its announced length or sent more. */
   public static final String SOURCE_LENGTH_MISMATCH = "SourceLengthMismatch";
+  /** The source went silent: no byte for the read timeout. Retried, a bounded number of times. */
+  public static final String SOURCE_TIMEOUT = "SourceTimeout";
+  /** The source's server broke HTTP (status line, headers, framing): the same server breaks it again. */
+  public static final String SOURCE_PROTOCOL = "SourceProtocolError";
+  /** The source's server is failing or overloaded (HTTP 5xx, 429): retried. */
+  public static final String SOURCE_UNAVAILABLE = "SourceUnavailable";
   public static final String CHECKSUM_MISMATCH = "ChecksumMismatch";
   public static final String UNSUPPORTED_FORMAT = "UnsupportedFormat";
   /** The image is not what it claims, or is dangerous (backing file, data file, ...). */
@@ -41,7 +47,7 @@ public final class Failures {
 
   /** Bad input: retrying cannot help (also what the worker declares non-retryable per type). */
   public static final String[] NON_RETRYABLE = {INVALID_REQUEST, SOURCE_NOT_FOUND, SOURCE_FORBIDDEN, SOURCE_EMPTY,
-      SOURCE_TOO_LARGE, CHECKSUM_MISMATCH, UNSUPPORTED_FORMAT, UNSAFE_IMAGE, CONFLICT, NOT_FOUND, IN_USE,
+      SOURCE_TOO_LARGE, SOURCE_PROTOCOL, CHECKSUM_MISMATCH, UNSUPPORTED_FORMAT, UNSAFE_IMAGE, CONFLICT, NOT_FOUND, IN_USE,
       PERMISSION_DENIED, POLICY};
 
   private Failures() {}

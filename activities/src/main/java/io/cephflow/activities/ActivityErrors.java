@@ -4,6 +4,7 @@ import io.cephflow.ceph.RbdException;
 import io.cephflow.intake.format.UnsafeImageException;
 import io.cephflow.intake.qemu.QemuProcessException;
 import io.cephflow.transfer.SourceException;
+import io.cephflow.transfer.SourceReadException;
 import io.cephflow.workflows.common.Failures;
 import io.temporal.failure.ApplicationFailure;
 
@@ -29,6 +30,14 @@ public final class ActivityErrors {
     return e.retryable()
         ? ApplicationFailure.newFailureWithCause(e.getMessage(), e.type(), e.getCause())
         : ApplicationFailure.newNonRetryableFailure(e.getMessage(), e.type());
+  }
+
+  /** A source's body failed while it was read: typed, and retried only when the type says so. */
+  public static ApplicationFailure of(String source, SourceReadException e) {
+    String message = "reading " + source + ": " + e.getMessage();
+    return e.retryable()
+        ? ApplicationFailure.newFailureWithCause(message, e.type(), e)
+        : ApplicationFailure.newNonRetryableFailure(message, e.type());
   }
 
   /** The inspector's reason leads the message ("BACKING_FILE: ...") and is the failure's detail. */

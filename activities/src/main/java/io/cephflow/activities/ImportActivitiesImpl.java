@@ -11,7 +11,7 @@ import io.cephflow.intake.format.DiskFormat;
 import io.cephflow.intake.format.UnsafeImageException;
 import io.cephflow.intake.qemu.QemuProcessException;
 import io.cephflow.transfer.SourceException;
-import io.cephflow.transfer.SourceLengthException;
+import io.cephflow.transfer.SourceReadException;
 import io.cephflow.transfer.Sources;
 import io.cephflow.transfer.RawDigest;
 import io.cephflow.transfer.ScratchArea;
@@ -25,7 +25,6 @@ import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.SocketTimeoutException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
@@ -223,17 +222,7 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
   }
 
   private static ApplicationFailure ioFailure(String source, IOException e) {
-    if (e instanceof StreamDataSource.SourceTooLargeException) {
-      return ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.SOURCE_TOO_LARGE);
-    }
-    if (e instanceof SourceLengthException) {
-      // retried: a broken connection looks the same; the final failure keeps this type
-      return ApplicationFailure.newFailureWithCause(e.getMessage(), Failures.SOURCE_LENGTH_MISMATCH, e);
-    }
-    if (e instanceof SocketTimeoutException) {
-      return ApplicationFailure.newFailureWithCause(source + " stalled: no data for the read timeout ("
-          + e.getMessage() + ")", "SourceTimeout", e);
-    }
+    if (e instanceof SourceReadException typed) return ActivityErrors.of(source, typed);
     return ApplicationFailure.newFailureWithCause("reading " + source + ": " + e.getMessage(), "SourceIo", e);
   }
 }

@@ -2,8 +2,8 @@ package io.cephflow.activities;
 
 import io.cephflow.ceph.Progress;
 import io.cephflow.transfer.ScratchArea;
+import io.cephflow.transfer.SourceTooLargeException;
 import io.cephflow.transfer.Sources;
-import io.cephflow.transfer.StreamDataSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,7 +41,7 @@ final class StagedDownload {
       for (int n; (n = in.read(buf)) > 0; ) {
         total += n;
         if (total > max) {
-          throw new StreamDataSource.SourceTooLargeException("the source is larger than the limit of " + max + " bytes");
+          throw new SourceTooLargeException("the source is larger than the limit of " + max + " bytes");
         }
         sha256.update(buf, 0, n);
         if (extra != null) extra.update(buf, 0, n);

@@ -141,8 +141,8 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     Path file = scratchFile(request.scratchKey());
     try (LiveHeartbeat progress = LiveHeartbeat.start(ctx, 0)) {
-      StagedDownload.Result r = StagedDownload.fetch(sources, request.source(), file, request.checksumAlgorithm(),
-          HEARTBEAT_EVERY, progress);
+      StagedDownload.Result r = StagedDownload.fetch(sources, scratch, request.source(), file,
+          request.checksumAlgorithm(), HEARTBEAT_EVERY, progress);
       if (r.bytes() == 0) {
         throw ApplicationFailure.newNonRetryableFailure(request.source() + " is empty", Failures.SOURCE_EMPTY);
       }

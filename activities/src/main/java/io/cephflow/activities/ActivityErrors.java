@@ -4,6 +4,7 @@ import io.cephflow.ceph.RbdException;
 import io.cephflow.intake.format.UnsafeImageException;
 import io.cephflow.intake.qemu.QemuProcessException;
 import io.cephflow.transfer.SourceException;
+import io.cephflow.transfer.SourceReadException;
 import io.cephflow.workflows.common.Failures;
 import io.temporal.failure.ApplicationFailure;
 
@@ -21,7 +22,7 @@ public final class ActivityErrors {
       // BUSY: a watcher may go away (retry); clones never do, and callers ask for IN_USE explicitly
       case BUSY -> ApplicationFailure.newFailure(e.getMessage(), "Busy", e.holders());
       case NO_SPACE -> ApplicationFailure.newFailure(e.getMessage(), Failures.NO_SPACE);
-      case TIMED_OUT, OTHER -> ApplicationFailure.newFailure(e.getMessage(), "CephError");
+      case TIMED_OUT, OTHER -> ApplicationFailure.newFailure(e.getMessage(), Failures.CEPH_ERROR);
     };
   }
 
@@ -29,6 +30,14 @@ public final class ActivityErrors {
     return e.retryable()
         ? ApplicationFailure.newFailureWithCause(e.getMessage(), e.type(), e.getCause())
         : ApplicationFailure.newNonRetryableFailure(e.getMessage(), e.type());
+  }
+
+  /** A source's body failed while it was read: typed, and retried only when the type says so. */
+  public static ApplicationFailure of(String source, SourceReadException e) {
+    String message = "reading " + source + ": " + e.getMessage();
+    return e.retryable()
+        ? ApplicationFailure.newFailureWithCause(message, e.type(), e)
+        : ApplicationFailure.newNonRetryableFailure(message, e.type());
   }
 
   /** The inspector's reason leads the message ("BACKING_FILE: ...") and is the failure's detail. */
@@ -48,7 +57,7 @@ public final class ActivityErrors {
   /** Decoding a file that passed vetting: a limit is still the image's fault; a crash may not be. */
   public static ApplicationFailure ofDecoding(QemuProcessException e) {
     return e.kind() == QemuProcessException.Kind.FAILED
-        ? ApplicationFailure.newFailureWithCause("qemu failed: " + e.getMessage(), "QemuFailed", e)
+        ? ApplicationFailure.newFailureWithCause("qemu failed: " + e.getMessage(), Failures.QEMU_FAILED, e)
         : ofVetting(e);
   }
 

@@ -181,7 +181,7 @@ public class HypervisorActivitiesImpl implements HypervisorActivities {
       return ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.CONFLICT);
     }
     if (e instanceof HypervisorUnreachableException) {
-      return ApplicationFailure.newFailureWithCause(e.getMessage(), "HypervisorUnreachable", e);
+      return ApplicationFailure.newFailureWithCause(e.getMessage(), Failures.HYPERVISOR_UNREACHABLE, e);
     }
     // libvirt or qemu tried and failed (e.g. a monitor did not answer): worth a retry
     return ApplicationFailure.newFailureWithCause(e.getMessage(), Failures.HYPERVISOR, e);

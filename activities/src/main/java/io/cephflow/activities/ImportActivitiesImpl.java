@@ -11,7 +11,7 @@ import io.cephflow.intake.format.DiskFormat;
 import io.cephflow.intake.format.UnsafeImageException;
 import io.cephflow.intake.qemu.QemuProcessException;
 import io.cephflow.transfer.SourceException;
-import io.cephflow.transfer.SourceLengthException;
+import io.cephflow.transfer.SourceReadException;
 import io.cephflow.transfer.Sources;
 import io.cephflow.transfer.RawDigest;
 import io.cephflow.transfer.ScratchArea;
@@ -25,7 +25,6 @@ import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.SocketTimeoutException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
@@ -142,8 +141,8 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     Path file = scratchFile(request.scratchKey());
     try (LiveHeartbeat progress = LiveHeartbeat.start(ctx, 0)) {
-      StagedDownload.Result r = StagedDownload.fetch(sources, request.source(), file, request.checksumAlgorithm(),
-          HEARTBEAT_EVERY, progress);
+      StagedDownload.Result r = StagedDownload.fetch(sources, scratch, request.source(), file,
+          request.checksumAlgorithm(), HEARTBEAT_EVERY, progress);
       if (r.bytes() == 0) {
         throw ApplicationFailure.newNonRetryableFailure(request.source() + " is empty", Failures.SOURCE_EMPTY);
       }
@@ -168,7 +167,7 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
     } catch (NoSuchFileException e) {
       throw missingScratch(scratchKey);
     } catch (IOException e) {
-      throw ApplicationFailure.newFailureWithCause("vetting " + scratchKey + ": " + e.getMessage(), "IntakeIo", e);
+      throw ApplicationFailure.newFailureWithCause("vetting " + scratchKey + ": " + e.getMessage(), Failures.INTAKE_IO, e);
     }
   }
 
@@ -187,7 +186,7 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
       throw missingScratch(scratchKey);
     } catch (IOException | UncheckedIOException e) {
       throw ApplicationFailure.newFailureWithCause("writing " + scratchKey + " into " + target + ": "
-          + e.getMessage(), "IntakeIo", e);
+          + e.getMessage(), Failures.INTAKE_IO, e);
     }
   }
 
@@ -196,7 +195,7 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
     try {
       ScratchArea.delete(scratchFile(scratchKey));
     } catch (UncheckedIOException e) {
-      throw ApplicationFailure.newFailureWithCause(e.getMessage(), "IntakeIo", e);
+      throw ApplicationFailure.newFailureWithCause(e.getMessage(), Failures.INTAKE_IO, e);
     }
   }
 
@@ -223,17 +222,7 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
   }
 
   private static ApplicationFailure ioFailure(String source, IOException e) {
-    if (e instanceof StreamDataSource.SourceTooLargeException) {
-      return ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.SOURCE_TOO_LARGE);
-    }
-    if (e instanceof SourceLengthException) {
-      // retried: a broken connection looks the same; the final failure keeps this type
-      return ApplicationFailure.newFailureWithCause(e.getMessage(), Failures.SOURCE_LENGTH_MISMATCH, e);
-    }
-    if (e instanceof SocketTimeoutException) {
-      return ApplicationFailure.newFailureWithCause(source + " stalled: no data for the read timeout ("
-          + e.getMessage() + ")", "SourceTimeout", e);
-    }
-    return ApplicationFailure.newFailureWithCause("reading " + source + ": " + e.getMessage(), "SourceIo", e);
+    if (e instanceof SourceReadException typed) return ActivityErrors.of(source, typed);
+    return ApplicationFailure.newFailureWithCause("reading " + source + ": " + e.getMessage(), Failures.SOURCE_IO, e);
   }
 }

@@ -3,7 +3,7 @@ package io.cephflow.activities;
 import io.cephflow.ceph.Progress;
 import io.cephflow.transfer.ScratchArea;
 import io.cephflow.transfer.Sources;
-import io.cephflow.transfer.StreamDataSource;
+import io.cephflow.transfer.StagingLimit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,15 +17,16 @@ import java.util.HexFormat;
 
 /**
  * Copies a source into a scratch file (0600, replaced if an earlier attempt left one), hashing
- * every byte; the partial file is removed on any failure.
+ * every byte; the partial file is removed on any failure. What it writes is bounded by the
+ * scratch area's {@link StagingLimit}: the source size cap, and the free space less a reserve.
  */
 final class StagedDownload {
   record Result(long bytes, String sha256, String checksum) {}
 
   private StagedDownload() {}
 
-  static Result fetch(Sources sources, String source, Path file, String extraAlgorithm, int progressEvery,
-                      Progress progress) throws IOException {
+  static Result fetch(Sources sources, ScratchArea scratch, String source, Path file, String extraAlgorithm,
+                      int progressEvery, Progress progress) throws IOException {
     ScratchArea.delete(file);
     boolean done = false;
     try (Sources.Opened opened = sources.open(source);
@@ -34,15 +35,14 @@ final class StagedDownload {
              StandardOpenOption.WRITE)) {
       MessageDigest sha256 = digest("SHA-256");
       MessageDigest extra = extraAlgorithm == null ? null : digest(extraAlgorithm);
-      long max = sources.policy().maxBytes();
+      StagingLimit limit = scratch.stagingLimit(sources.policy().maxBytes());
+      limit.checkAnnounced(opened.length());
       InputStream in = opened.body();
       byte[] buf = new byte[1 << 20];
       long total = 0, lastReport = 0;
       for (int n; (n = in.read(buf)) > 0; ) {
         total += n;
-        if (total > max) {
-          throw new StreamDataSource.SourceTooLargeException("the source is larger than the limit of " + max + " bytes");
-        }
+        limit.check(total);
         sha256.update(buf, 0, n);
         if (extra != null) extra.update(buf, 0, n);
         out.write(buf, 0, n);

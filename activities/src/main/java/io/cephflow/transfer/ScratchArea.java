@@ -19,14 +19,50 @@ import java.util.stream.Stream;
 /**
  * The worker's private scratch directory (0700, only cephflow writes it): what intake inspects
  * must be what qemu reads, so no one else may swap the bytes in between. Files are named by
- * validated keys, never by a caller's path.
+ * validated keys, never by a caller's path. Staging keeps a reserve of its file system free
+ * ({@link #stagingLimit}), so a large or endless source fails before the disk is full.
  */
 public final class ScratchArea {
   private static final Pattern KEY = Pattern.compile("[a-z0-9][a-z0-9-]{0,120}");
   private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
   private final Path dir;
+  private final Reserve reserve;
+  private final Space space;
+
+  /**
+   * What staging leaves free on the scratch file system: the larger of {@code bytes} and
+   * {@code percent} of its size.
+   */
+  public record Reserve(long bytes, int percent) {
+    public static final Reserve DEFAULT = new Reserve(1L << 30, 5);
+
+    public Reserve {
+      if (bytes < 0 || percent < 0 || percent > 100) {
+        throw new IllegalArgumentException("reserve must be >= 0 bytes and 0..100 %, not " + bytes + ", " + percent);
+      }
+    }
+
+    long of(long total) {
+      return Math.max(bytes, total / 100 * percent);
+    }
+  }
+
+  /** The file system's free and total space; a seam so tests need not fill a disk. */
+  interface Space {
+    long usable() throws IOException;
+
+    long total() throws IOException;
+  }
 
   public ScratchArea(Path dir) {
+    this(dir, Reserve.DEFAULT);
+  }
+
+  public ScratchArea(Path dir, Reserve reserve) {
+    this(dir, reserve, null);
+  }
+
+  ScratchArea(Path dir, Reserve reserve, Space space) {
     try {
       Files.createDirectories(dir);
       if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) throw new IOException(dir + " is not a directory");
@@ -35,10 +71,43 @@ public final class ScratchArea {
     } catch (IOException e) {
       throw new UncheckedIOException("scratch directory " + dir + ": " + e.getMessage(), e);
     }
+    this.reserve = reserve;
+    this.space = space != null ? space : storeOf(this.dir);
+  }
+
+  private static Space storeOf(Path dir) {
+    return new Space() {
+      @Override
+      public long usable() throws IOException {
+        return Files.getFileStore(dir).getUsableSpace();
+      }
+
+      @Override
+      public long total() throws IOException {
+        return Files.getFileStore(dir).getTotalSpace();
+      }
+    };
   }
 
   public Path dir() {
     return dir;
+  }
+
+  /**
+   * The bound on one staging that starts now: at most {@code cap} bytes, and never into the
+   * reserve of the scratch file system (re-read as the staging goes, as others stage too).
+   */
+  public StagingLimit stagingLimit(long cap) {
+    return new StagingLimit(cap, this);
+  }
+
+  /** The bytes staging leaves free on the scratch file system. */
+  long reserve() throws IOException {
+    return reserve.of(space.total());
+  }
+
+  long usable() throws IOException {
+    return space.usable();
   }
 
   /** The file for {@code key} (it need not exist); IllegalArgumentException for a bad key. */

@@ -1,13 +1,13 @@
 package io.cephflow.transfer;
 
-import java.io.IOException;
+import io.cephflow.workflows.common.Failures;
 
 /**
  * The body did not match its Content-Length: it ended early (the server closed) or went on
- * after it. A broken connection looks like the first, so callers retry before giving up.
+ * after it. A broken connection looks like the first, so it is retried before giving up.
  */
-public final class SourceLengthException extends IOException {
+public final class SourceLengthException extends SourceReadException {
   public SourceLengthException(String message) {
-    super(message);
+    super(Failures.SOURCE_LENGTH_MISMATCH, message, true, null);
   }
 }

@@ -3,23 +3,40 @@ package io.cephflow.transfer;
 import io.cephflow.workflows.common.Failures;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.util.List;
 
-/** Opens image sources (local files, http(s) URLs) under a {@link SourcePolicy}. */
+/**
+ * Image sources (local files, http(s) URLs) under a {@link SourcePolicy}. {@link #vet} checks
+ * everything that can be known without reading data; {@link #open} vets again (the answer may
+ * have changed since) and connects only to the addresses it vetted, every redirect vetted anew.
+ */
 public final class Sources {
+  /** How host names become addresses: the JDK's resolver, or a test's. */
+  @FunctionalInterface
+  interface HostLookup {
+    InetAddress[] lookup(String host) throws UnknownHostException;
+  }
+
   private final SourcePolicy policy;
+  private final AddressPolicy addresses;
+  private final HostLookup dns;
 
   public Sources(SourcePolicy policy) {
+    this(policy, InetAddress::getAllByName);
+  }
+
+  Sources(SourcePolicy policy, HostLookup dns) {
     this.policy = policy;
+    this.addresses = new AddressPolicy(policy);
+    this.dns = dns;
   }
 
   public SourcePolicy policy() {
@@ -28,7 +45,8 @@ public final class Sources {
 
   /**
    * An open source: its body, its length (-1 when the server does not say) and, for a local
-   * file, the checked real path (null for URLs), so a reader may seek over its holes.
+   * file, the checked real path (null for URLs), so a reader may seek over its holes. The body
+   * fails with {@link SourceTooLargeException} as soon as it passes the policy's maxBytes.
    */
   public record Opened(InputStream body, long length, Path file) implements AutoCloseable {
     @Override
@@ -37,17 +55,43 @@ public final class Sources {
     }
   }
 
-  public Opened open(String source) {
-    if (source == null || source.isBlank()) throw new SourceException(Failures.INVALID_REQUEST, "source is empty");
-    String lower = source.toLowerCase(Locale.ROOT);
-    if (lower.startsWith("http://") || lower.startsWith("https://")) return openUrl(URI.create(source.trim()));
-    if (lower.startsWith("file:")) return openFile(Path.of(URI.create(source)));
-    if (source.startsWith("/")) return openFile(Path.of(source));
-    throw new SourceException(Failures.SOURCE_FORBIDDEN,
-        "unsupported source '" + source + "': use an absolute path, file:/..., http:// or https://");
+  /**
+   * Checks {@code source} as far as it can be without reading it: its form, its scheme, a URL's
+   * addresses (one DNS lookup), a file's place, kind and size (one stat). Opens nothing.
+   *
+   * @throws SourceException with a {@code Failures} type and a reason a person can act on
+   */
+  public void vet(String source) {
+    vetted(source);
   }
 
-  private Opened openFile(Path requested) {
+  public Opened open(String source) {
+    Vetted v = vetted(source);
+    return v instanceof LocalFile f ? openFile(f) : openUrl((Url) v);
+  }
+
+  /** {@code source} with any credentials in it replaced by ***, for messages and logs. */
+  public static String redact(String source) {
+    return SourceSyntax.redact(source);
+  }
+
+  private sealed interface Vetted permits LocalFile, Url {}
+
+  private record LocalFile(Path requested, Path real, long size) implements Vetted {}
+
+  private record Url(URI uri, String host, List<InetAddress> addresses) implements Vetted {}
+
+  private Vetted vetted(String source) {
+    SourceSyntax.Parsed p = SourceSyntax.parse(source, policy.schemes());
+    if (p instanceof SourceSyntax.LocalPath l) return vetFile(l.path());
+    SourceSyntax.Url u = (SourceSyntax.Url) p;
+    return vetUrl(u.uri(), u.host());
+  }
+
+  private LocalFile vetFile(Path requested) {
+    // the name first, so a path outside the roots learns nothing about what exists there
+    Path lexical = requested.normalize();
+    if (!underRoots(lexical)) throw outside(requested, null);
     Path real;
     try {
       real = requested.toRealPath(); // resolves every symlink: the check below sees the target
@@ -56,21 +100,29 @@ public final class Sources {
     } catch (IOException e) {
       throw new SourceException(Failures.SOURCE_NOT_FOUND, "cannot read " + requested + ": " + e.getMessage());
     }
-    boolean allowed = policy.localRoots().stream().anyMatch(root -> real.startsWith(realOrSelf(root)));
-    if (!allowed) {
-      throw new SourceException(Failures.SOURCE_FORBIDDEN, requested + " is outside the allowed directories "
-          + policy.localRoots() + (real.equals(requested.toAbsolutePath().normalize()) ? "" : " (it leads to " + real + ")"));
-    }
+    if (!underRoots(real)) throw outside(requested, real);
     if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
       throw new SourceException(Failures.SOURCE_NOT_FOUND, requested + " is not a regular file");
     }
+    long size;
     try {
-      long size = Files.size(real);
-      if (size > policy.maxBytes()) throw tooLarge(size);
-      return new Opened(Files.newInputStream(real), size, real);
+      size = Files.size(real);
     } catch (IOException e) {
       throw new SourceException(Failures.SOURCE_NOT_FOUND, "cannot read " + requested + ": " + e.getMessage());
     }
+    if (size > policy.maxBytes()) throw tooLarge(size);
+    if (size == 0) throw new SourceException(Failures.SOURCE_EMPTY, requested + " is empty");
+    return new LocalFile(requested, real, size);
+  }
+
+  private boolean underRoots(Path p) {
+    return policy.localRoots().stream()
+        .anyMatch(root -> p.startsWith(root.toAbsolutePath().normalize()) || p.startsWith(realOrSelf(root)));
+  }
+
+  private SourceException outside(Path requested, Path real) {
+    return new SourceException(Failures.SOURCE_FORBIDDEN, requested + " is outside the allowed directories "
+        + policy.localRoots() + (real == null ? "" : " (it leads to " + real + ")"));
   }
 
   private static Path realOrSelf(Path root) {
@@ -81,103 +133,102 @@ public final class Sources {
     }
   }
 
-  private Opened openUrl(URI uri) {
-    for (int hop = 0; hop <= policy.maxRedirects(); hop++) {
-      InetAddress address = checkUrl(uri);
-      HttpGet.Response r;
-      try {
-        r = HttpGet.open(uri, address, (int) policy.connectTimeout().toMillis(), (int) policy.readTimeout().toMillis());
-      } catch (IOException e) {
-        throw unreachable(uri, e);
+  /** Every address the host resolves to must pass: the client then connects to these only. */
+  private Url vetUrl(URI uri, String host) {
+    InetAddress[] found;
+    try {
+      found = dns.lookup(host);
+    } catch (UnknownHostException e) {
+      throw new SourceException(Failures.SOURCE_NOT_FOUND, "unknown host " + host);
+    }
+    if (found == null || found.length == 0) throw new SourceException(Failures.SOURCE_NOT_FOUND, "unknown host " + host);
+    for (InetAddress a : found) {
+      String why = addresses.forbidden(a);
+      if (why != null) {
+        throw new SourceException(Failures.SOURCE_FORBIDDEN, host + " resolves to " + a.getHostAddress() + ", " + why);
       }
+    }
+    return new Url(uri, host, List.of(found));
+  }
+
+  private Opened openFile(LocalFile f) {
+    try {
+      return new Opened(new Capped(Files.newInputStream(f.real()), policy.maxBytes()), f.size(), f.real());
+    } catch (IOException e) {
+      throw new SourceException(Failures.SOURCE_NOT_FOUND, "cannot read " + f.requested() + ": " + e.getMessage());
+    }
+  }
+
+  private Opened openUrl(Url first) {
+    Url hop = first;
+    for (int redirects = 0; ; redirects++) {
+      HttpSource.Response r = HttpSource.get(hop.uri(), hop.host(), hop.addresses(), policy);
       int status = r.status();
-      if (status >= 300 && status < 400 && r.headers().get("location") != null) {
+      if (status >= 300 && status < 400 && r.location() != null) {
         closeQuietly(r);
-        try {
-          uri = uri.resolve(r.headers().get("location").trim());
-        } catch (IllegalArgumentException e) {
-          throw new SourceException(Failures.SOURCE_FORBIDDEN, uri + " redirects to a malformed location");
+        if (redirects == policy.maxRedirects()) {
+          throw new SourceException(Failures.SOURCE_FORBIDDEN, "too many redirects (more than "
+              + policy.maxRedirects() + ") from " + first.uri());
         }
+        hop = redirect(hop.uri(), r.location());
         continue;
-      }
-      if (status == 404 || status == 410) {
-        closeQuietly(r);
-        throw new SourceException(Failures.SOURCE_NOT_FOUND, uri + " answered HTTP " + status);
       }
       if (status != 200) {
         closeQuietly(r);
-        boolean transientError = status >= 500 || status == 429;
-        throw new SourceException(transientError ? "SourceUnavailable" : Failures.SOURCE_NOT_FOUND,
-            uri + " answered HTTP " + status, transientError, null);
+        throw refused(hop.uri(), status);
       }
-      long length = r.contentLength();
-      if (length > policy.maxBytes()) {
+      if (r.length() > policy.maxBytes()) {
         closeQuietly(r);
-        throw tooLarge(length);
+        throw tooLarge(r.length());
       }
-      return new Opened(r.body(), length, null);
+      return new Opened(new Capped(r.body(), policy.maxBytes()), r.length(), null);
     }
-    throw new SourceException(Failures.SOURCE_FORBIDDEN, "too many redirects (more than " + policy.maxRedirects() + ")");
   }
 
-  private static void closeQuietly(HttpGet.Response r) {
+  /** A redirect goes through every check a request's own URL does, and only to http(s). */
+  private Url redirect(URI from, String location) {
+    String target;
     try {
-      r.socket().close();
+      target = from.resolve(new URI(location.trim())).toString();
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      throw new SourceException(Failures.SOURCE_PROTOCOL, from + " redirects to a malformed location");
+    }
+    SourceSyntax.Parsed p;
+    try {
+      p = SourceSyntax.parse(target, policy.schemes());
+    } catch (SourceException e) {
+      throw new SourceException(Failures.SOURCE_FORBIDDEN, from + " redirects to " + redact(target)
+          + ", which is refused: " + e.getMessage());
+    }
+    if (!(p instanceof SourceSyntax.Url u)) {
+      throw new SourceException(Failures.SOURCE_FORBIDDEN, from + " redirects to a local file, which is refused");
+    }
+    try {
+      return vetUrl(u.uri(), u.host());
+    } catch (SourceException e) {
+      throw new SourceException(e.type(), from + " redirects to " + u.uri() + ": " + e.getMessage());
+    }
+  }
+
+  private static SourceException refused(URI uri, int status) {
+    if (status == 404 || status == 410) {
+      return new SourceException(Failures.SOURCE_NOT_FOUND, uri + " answered HTTP " + status);
+    }
+    boolean transientError = status >= 500 || status == 429;
+    return new SourceException(transientError ? Failures.SOURCE_UNAVAILABLE : Failures.SOURCE_NOT_FOUND,
+        uri + " answered HTTP " + status, transientError, null);
+  }
+
+  private static void closeQuietly(HttpSource.Response r) {
+    try {
+      r.close();
     } catch (IOException ignored) {
       // nothing more to read from it
     }
   }
 
-  /** Checks scheme and every address the host resolves to; returns the one to connect to. */
-  private InetAddress checkUrl(URI uri) {
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!policy.schemes().contains(scheme)) {
-      throw new SourceException(Failures.SOURCE_FORBIDDEN, "scheme '" + scheme + "' is not allowed " + policy.schemes());
-    }
-    if (uri.getHost() == null) throw new SourceException(Failures.INVALID_REQUEST, "URL has no host: " + uri);
-    InetAddress[] addresses;
-    try {
-      addresses = InetAddress.getAllByName(uri.getHost());
-    } catch (UnknownHostException e) {
-      throw new SourceException(Failures.SOURCE_NOT_FOUND, "unknown host " + uri.getHost());
-    }
-    for (InetAddress a : addresses) {
-      String why = forbidden(a);
-      if (why != null) {
-        throw new SourceException(Failures.SOURCE_FORBIDDEN, uri.getHost() + " resolves to " + a.getHostAddress()
-            + ", " + why);
-      }
-    }
-    if (addresses.length == 0) throw new SourceException(Failures.SOURCE_NOT_FOUND, "unknown host " + uri.getHost());
-    return addresses[0]; // connect to what was checked: no second lookup to rebind
-  }
-
-  private String forbidden(InetAddress a) {
-    byte[] b = a.getAddress();
-    if (a.isLinkLocalAddress()) return "a link-local address (cloud metadata lives there)";
-    if (a instanceof Inet6Address && (b[0] & 0xff) == 0xfd && (b[1] & 0xff) == 0x00 && (b[2] & 0xff) == 0x0e
-        && (b[3] & 0xff) == 0xc2) {
-      return "a cloud metadata address";
-    }
-    if (a.isAnyLocalAddress() || a.isMulticastAddress()) return "not a host address";
-    if (a.isLoopbackAddress()) return policy.allowLoopback() ? null : "loopback, which is not allowed";
-    boolean uniqueLocal6 = a instanceof Inet6Address && (b[0] & 0xfe) == 0xfc;
-    boolean cgnat = b.length == 4 && (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64;
-    if (a.isSiteLocalAddress() || uniqueLocal6 || cgnat) {
-      return policy.allowPrivateNetworks() ? null : "a private address, which is not allowed";
-    }
-    return null;
-  }
-
-  private static SourceException unreachable(URI uri, IOException e) {
-    if (e instanceof SocketTimeoutException) {
-      return new SourceException("SourceTimeout", uri + " timed out: " + e.getMessage(), true, e);
-    }
-    return new SourceException(Failures.SOURCE_NOT_FOUND, uri + " is unreachable: " + e, false, e);
-  }
-
   private SourceException tooLarge(long size) {
-    return new SourceException(Failures.SOURCE_TOO_LARGE, "source is " + size + " bytes, over the limit of "
+    return new SourceException(Failures.SOURCE_TOO_LARGE, "the source is " + size + " bytes, over the limit of "
         + policy.maxBytes());
   }
 }

@@ -94,11 +94,4 @@ public final class StreamDataSource implements DataSource {
   public void close() throws IOException {
     in.close();
   }
-
-  /** The stream went past its size cap. */
-  public static final class SourceTooLargeException extends IOException {
-    public SourceTooLargeException(String message) {
-      super(message);
-    }
-  }
 }

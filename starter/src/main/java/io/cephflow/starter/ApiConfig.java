@@ -1,6 +1,7 @@
 package io.cephflow.starter;
 
 import io.cephflow.ceph.CephConfig;
+import io.cephflow.starter.api.SourceGate;
 import io.cephflow.starter.client.CephflowClient;
 import io.cephflow.starter.client.Hypervisors;
 import io.cephflow.starter.client.ResourceReader;
@@ -19,7 +20,8 @@ import org.springframework.context.annotation.Configuration;
 
 /** The Temporal client the API starts and watches flows with. */
 @Configuration(proxyBeanMethods = false)
-@org.springframework.boot.context.properties.EnableConfigurationProperties(io.cephflow.starter.api.ApiLimits.class)
+@org.springframework.boot.context.properties.EnableConfigurationProperties({io.cephflow.starter.api.ApiLimits.class,
+    SourceGate.Settings.class})
 public class ApiConfig {
   @Bean(destroyMethod = "shutdown")
   WorkflowServiceStubs apiServiceStubs(@Value("${cephflow.temporal.target:127.0.0.1:7233}") String target,
@@ -50,6 +52,11 @@ public class ApiConfig {
   @Bean
   CephflowClient cephflowClient(WorkflowClient temporal) {
     return new CephflowClient(temporal);
+  }
+
+  @Bean
+  SourceGate sourceGate(SourceGate.Settings settings) {
+    return new SourceGate(settings);
   }
 
   @Bean

@@ -16,7 +16,9 @@ import org.springframework.context.annotation.Configuration;
 public class IntakeConfig {
   @Bean
   ScratchArea scratchArea(WorkerProperties props) {
-    return new ScratchArea(props.intake().scratch());
+    var intake = props.intake();
+    return new ScratchArea(intake.scratch(),
+        new ScratchArea.Reserve(intake.scratchReserve().toBytes(), intake.scratchReservePercent()));
   }
 
   @Bean(destroyMethod = "close")

@@ -1,5 +1,6 @@
 package io.cephflow.worker;
 
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,10 +42,14 @@ public record WorkerProperties(@DefaultValue Ceph ceph, @DefaultValue Temporal t
    * {@code maxVirtualSize}: the largest guest-visible size an image may claim.
    * {@code scratchMaxAge}: scratch files not modified for this long are left over from a
    * worker that died mid-flow and are removed (at start and every hour).
+   * {@code scratchReserve}, {@code scratchReservePercent}: staging keeps the larger of the two
+   * free on the scratch file system; a source that would need more fails as too large.
    */
   public record Intake(@DefaultValue("/var/lib/cephflow") Path stateDir, Path scratchDir,
                        @DefaultValue("1TB") org.springframework.util.unit.DataSize maxVirtualSize,
-                       @DefaultValue("24h") Duration scratchMaxAge) {
+                       @DefaultValue("24h") Duration scratchMaxAge,
+                       @DefaultValue("1GB") org.springframework.util.unit.DataSize scratchReserve,
+                       @DefaultValue("5") @Min(0) @Max(100) int scratchReservePercent) {
     public Path scratch() {
       return scratchDir != null ? scratchDir : stateDir.resolve("scratch");
     }

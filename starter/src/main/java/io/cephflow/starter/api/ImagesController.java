@@ -20,9 +20,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/images")
 public class ImagesController {
   private final CephflowClient client;
+  private final SourceGate sources;
 
-  public ImagesController(CephflowClient client) {
+  public ImagesController(CephflowClient client, SourceGate sources) {
     this.client = client;
+    this.sources = sources;
   }
 
   /**
@@ -46,7 +48,9 @@ public class ImagesController {
     String format = body.diskFormat() == null ? "raw" : body.diskFormat();
     // "sha256:<hex>", "sha512:<hex>" (or bare SHA-256 hex); validated with the request, a 400 if malformed
     String checksum = body.checksum() == null || body.checksum().isBlank() ? null : body.checksum().trim();
-    String op = client.uploadImage(new UploadImageRequest(imageId, body.name(), body.source(), format, checksum));
+    var request = new UploadImageRequest(imageId, body.name(), body.source(), format, checksum).validate();
+    sources.check(request.source());
+    String op = client.uploadImage(request);
     return Accepted.operation(op, "imageId", imageId);
   }
 

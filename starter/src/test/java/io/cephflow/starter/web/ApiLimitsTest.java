@@ -62,6 +62,20 @@ class ApiLimitsTest extends ApiTestSupport {
     assertThat(served()).isTrue();
   }
 
+  /** Schemathesis: `Content-Type: multipart/form-data` without a boundary was a 500 on every endpoint. */
+  @Test
+  void aMultipartContentTypeIsNeverParsed() throws Exception {
+    var get = http.send(HttpRequest.newBuilder(URI.create(base() + "/api/v1/operations/0"))
+        .header("Authorization", "Bearer " + READER).header("Content-Type", "multipart/form-data").GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(get.statusCode()).isEqualTo(400); // the malformed id, as without the header
+    var post = http.send(HttpRequest.newBuilder(URI.create(base() + "/api/v1/images"))
+        .header("Authorization", "Bearer " + OPERATOR).header("Content-Type", "multipart/form-data")
+        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(post.statusCode()).isEqualTo(415);
+    assertThat(post.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+  }
+
   @Test
   void unknownFieldsAreRefusedByName() throws Exception {
     var r = call(IMAGES, OPERATOR, "{\"name\":\"x\",\"source\":\"/x\",\"junk\":1}");

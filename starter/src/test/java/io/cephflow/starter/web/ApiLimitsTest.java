@@ -62,6 +62,19 @@ class ApiLimitsTest extends ApiTestSupport {
     assertThat(served()).isTrue();
   }
 
+  /** Schemathesis: a query parameter name the firewall refuses (control characters) was a 500. */
+  @Test
+  void aParameterNameTheFirewallRefusesIsA400Problem() throws Exception {
+    var r = call(new Endpoint("GET", "/api/v1/images?%0F=x"), READER);
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+    assertThat(r.body()).contains("\"error\":\"InvalidRequest\"");
+    // refused before any filter (an encoded dot in the path): the same problem, not a 500
+    var dot = call(new Endpoint("GET", "/api/v1/images/%2e%2e"), READER);
+    assertThat(dot.statusCode()).isEqualTo(400);
+    assertThat(dot.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+  }
+
   /** Schemathesis: `Content-Type: multipart/form-data` without a boundary was a 500 on every endpoint. */
   @Test
   void aMultipartContentTypeIsNeverParsed() throws Exception {

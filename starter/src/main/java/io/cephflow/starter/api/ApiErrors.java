@@ -39,6 +39,15 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
     return Problems.response(HttpStatus.BAD_REQUEST, "InvalidRequest", e.getMessage());
   }
 
+  /**
+   * Spring Security's firewall checks parameter names when they are read (binding a listing's
+   * query), inside the controller: a name with control or unassigned characters is a 400.
+   */
+  @ExceptionHandler(org.springframework.security.web.firewall.RequestRejectedException.class)
+  ResponseEntity<ProblemDetail> rejectedByTheFirewall(RuntimeException e) {
+    return Problems.response(HttpStatus.BAD_REQUEST, "InvalidRequest", "the request was refused: " + e.getMessage());
+  }
+
   @ExceptionHandler(RequestRefusedException.class)
   ResponseEntity<ProblemDetail> refusedAtTheDoor(RequestRefusedException e) {
     ProblemDetail p = Problems.of(e.status(), e.code(), e.getMessage());

@@ -6,6 +6,7 @@ import io.cephflow.workflows.image.DeleteImageRequest;
 import io.cephflow.workflows.image.UploadImageRequest;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -13,6 +14,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Images: upload starts an UploadImage flow, delete a DeleteImage flow. */
@@ -43,6 +45,7 @@ public class ImagesController {
           + "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855") String checksum) {}
 
   @PostMapping
+  @ResponseStatus(HttpStatus.ACCEPTED)
   public ResponseEntity<Map<String, String>> upload(@RequestBody UploadBody body) {
     String imageId = body.imageId() == null || body.imageId().isBlank() ? UUID.randomUUID().toString() : body.imageId();
     String format = body.diskFormat() == null ? "raw" : body.diskFormat();
@@ -55,6 +58,7 @@ public class ImagesController {
   }
 
   @DeleteMapping("/{imageId}")
+  @ResponseStatus(HttpStatus.ACCEPTED)
   public ResponseEntity<Map<String, String>> delete(@PathVariable String imageId,
                                                     @RequestParam(defaultValue = "false") boolean flattenDependents) {
     String op = client.deleteImage(new DeleteImageRequest(imageId, flattenDependents));

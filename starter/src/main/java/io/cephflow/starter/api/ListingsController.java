@@ -7,6 +7,9 @@ import io.cephflow.inventory.ServerView;
 import io.cephflow.inventory.SnapshotView;
 import io.cephflow.inventory.VolumeView;
 import io.cephflow.starter.client.ResourceReader;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -26,8 +29,19 @@ public class ListingsController {
     this.reader = reader;
   }
 
-  /** A listing's query parameters, bound by name; absent ones take the listing's defaults. */
-  public record ListParams(Integer limit, String pageToken, String name, String state) {
+  /**
+   * A listing's query parameters, bound by name; absent ones take the listing's defaults. Each
+   * is its own optional query parameter in the document (as one object it was a required 'p'
+   * that Swagger UI filled with placeholders, a 400).
+   */
+  @ParameterObject
+  public record ListParams(
+      @Parameter(description = "page size (default " + Query.DEFAULT_LIMIT + ")")
+      @Schema(minimum = "1", maximum = "" + Query.MAX_LIMIT, example = "100") Integer limit,
+      @Parameter(description = "the nextPageToken of the previous page") String pageToken,
+      @Parameter(description = "images only: exact name") String name,
+      @Parameter(description = "lifecycle state; deleted lists the tombstones")
+      @Schema(allowableValues = {"creating", "available", "in-use", "deleting", "error", "deleted"}) String state) {
     Query query() {
       return new Query(limit == null ? 0 : limit, pageToken, name, state);
     }

@@ -5,12 +5,14 @@ import io.cephflow.starter.client.OperationStatus;
 import io.cephflow.starter.client.OperationSummary;
 import java.util.List;
 import java.util.Map;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Operations: the status, progress, result or typed failure of one flow, its cancellation; the flows that touched a resource. */
@@ -41,6 +43,7 @@ public class OperationsController {
    * recorded; the flow then compensates and ends CANCELED. 409 for a delete or an ended one.
    */
   @PostMapping("/{id}/cancel")
+  @ResponseStatus(HttpStatus.ACCEPTED)
   public ResponseEntity<OperationStatus> cancel(@PathVariable String id) {
     return ResponseEntity.accepted().body(client.cancel(checked(id)));
   }

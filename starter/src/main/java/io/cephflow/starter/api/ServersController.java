@@ -13,6 +13,7 @@ import io.cephflow.workflows.server.DeleteServerRequest;
 import java.net.URI;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -20,6 +21,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Servers: boot (from an image, a volume or a volume snapshot), snapshot into an image, delete. */
@@ -61,6 +63,7 @@ public class ServersController {
       String hypervisor) {}
 
   @PostMapping
+  @ResponseStatus(HttpStatus.ACCEPTED)
   public ResponseEntity<Map<String, String>> boot(@RequestBody BootBody b) {
     String serverId = orNew(b.serverId());
     int vcpus = limits.vcpus(b.vcpus());
@@ -89,6 +92,7 @@ public class ServersController {
   }
 
   @PostMapping("/{serverId}/images")
+  @ResponseStatus(HttpStatus.ACCEPTED)
   public ResponseEntity<Map<String, String>> snapshot(@PathVariable String serverId, @RequestBody SnapshotBody b) {
     String imageId = orNew(b.imageId());
     requireServed(b.hypervisor());
@@ -98,6 +102,7 @@ public class ServersController {
   }
 
   @DeleteMapping("/{serverId}")
+  @ResponseStatus(HttpStatus.ACCEPTED)
   public ResponseEntity<Map<String, String>> delete(@PathVariable String serverId,
                                                     @RequestParam(required = false) String hypervisor,
                                                     @RequestParam(required = false) Integer shutdownTimeoutSeconds) {

@@ -10,6 +10,7 @@ import io.cephflow.workflows.volume.FlattenPolicy;
 import io.cephflow.workflows.volume.VolumeFromSnapshotRequest;
 import java.util.Locale;
 import java.util.Map;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -17,6 +18,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Volumes and their snapshots: each request starts (or attaches to) one flow. */
@@ -51,6 +53,7 @@ public class VolumesController {
   public record SnapshotBody(@Schema(description = "generated when absent", example = "3f2a3e9e-6a53-4c1e-9d4f-2f0b8d7c1a10") String snapshotId) {}
 
   @PostMapping
+  @ResponseStatus(HttpStatus.ACCEPTED)
   public ResponseEntity<Map<String, String>> create(@RequestBody CreateBody body) {
     String volumeId = Accepted.idOrNew(body.volumeId());
     long size = sizeBytes(body, limits);
@@ -74,6 +77,7 @@ public class VolumesController {
   }
 
   @PostMapping("/{volumeId}/snapshots")
+  @ResponseStatus(HttpStatus.ACCEPTED)
   public ResponseEntity<Map<String, String>> snapshot(@PathVariable String volumeId,
                                                       @RequestBody(required = false) SnapshotBody body) {
     String snapshotId = Accepted.idOrNew(body == null ? null : body.snapshotId());
@@ -82,6 +86,7 @@ public class VolumesController {
   }
 
   @DeleteMapping("/{volumeId}")
+  @ResponseStatus(HttpStatus.ACCEPTED)
   public ResponseEntity<Map<String, String>> delete(@PathVariable String volumeId,
                                                     @RequestParam(defaultValue = "false") boolean flattenDependents) {
     String op = client.deleteVolume(new DeleteVolumeRequest(volumeId, flattenDependents));
@@ -89,6 +94,7 @@ public class VolumesController {
   }
 
   @DeleteMapping("/{volumeId}/snapshots/{snapshotId}")
+  @ResponseStatus(HttpStatus.ACCEPTED)
   public ResponseEntity<Map<String, String>> deleteSnapshot(@PathVariable String volumeId,
       @PathVariable String snapshotId, @RequestParam(defaultValue = "false") boolean flattenDependents) {
     String op = client.deleteVolumeSnapshot(new DeleteVolumeSnapshotRequest(volumeId, snapshotId, flattenDependents));

@@ -30,6 +30,7 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
  * Every endpoint but the probes (and, by default, the API's own documentation) needs a bearer
@@ -79,6 +80,16 @@ public class SecurityConfig {
               .anyRequest().hasRole("ADMIN");
         });
     return http.build();
+  }
+
+  /**
+   * What Spring Security's firewall refuses before any filter runs (a parameter or header name
+   * with control or unassigned characters, an encoded slash, ...) is a 400 problem, not a 500.
+   */
+  @Bean
+  RequestRejectedHandler requestRejected(ProblemWriter problems) {
+    return (request, response, e) -> problems.write(request, response, 400, "InvalidRequest",
+        "the request was refused: " + e.getMessage());
   }
 
   private static AuthenticationManager authenticationManager(AuthProperties props, ApiTokens tokens)

@@ -25,7 +25,11 @@ public final class ProblemWriter {
 
   public void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail p) throws IOException {
     if (response.isCommitted()) return;
-    p.setInstance(URI.create(request.getRequestURI()));
+    try {
+      p.setInstance(URI.create(request.getRequestURI()));
+    } catch (IllegalArgumentException e) {
+      // a path the firewall refused may not even be a URI: the problem then names none
+    }
     response.setStatus(p.getStatus());
     response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
     json.writeValue(response.getOutputStream(), p);

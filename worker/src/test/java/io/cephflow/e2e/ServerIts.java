@@ -132,6 +132,11 @@ final class ServerIts {
    * FAILED with it. Returns the body that says so. Tests of the door itself assert the status.
    */
   static String failedWith(CephflowStack stack, HttpResponse<String> r, String type) throws InterruptedException {
+    // a source the API can judge (the policy, a missing or empty file): refused at the door
+    if (refusedAtTheDoor(r)) {
+      assertThat(r.body()).contains("\"error\":\"" + type + "\"").contains("\"field\":\"source\"");
+      return r.body();
+    }
     // decided in the flow's first steps: answered at once; decided later (a clone whose source
     // snapshot is missing): a 202 whose operation fails with the same type
     if (REFUSALS.contains(type) && r.statusCode() != 202) {
@@ -147,6 +152,11 @@ final class ServerIts {
     String done = stack.await(started(r), java.time.Duration.ofMinutes(3));
     assertThat(done).as(done).contains("\"status\":\"FAILED\"").contains("\"type\":\"" + type + "\"");
     return done;
+  }
+
+  /** A 400 naming the source: no operation was started, nothing can have been made. */
+  static boolean refusedAtTheDoor(HttpResponse<String> r) {
+    return r.statusCode() == 400 && r.body().contains("\"field\":\"source\"");
   }
 
   /** The 202's operation path. */

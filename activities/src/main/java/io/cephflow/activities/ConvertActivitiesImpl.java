@@ -55,6 +55,6 @@ public class ConvertActivitiesImpl implements ConvertActivities, CephflowActivit
   private static ApplicationFailure ioFailure(RbdRef source, RbdRef target, IOException e) {
     if (e instanceof QemuProcessException q) return ActivityErrors.ofDecoding(q);
     return ApplicationFailure.newFailureWithCause("converting " + source + " into " + target + ": "
-        + e.getMessage(), "ConvertIo", e);
+        + e.getMessage(), Failures.CONVERT_IO, e);
   }
 }

@@ -13,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The progress heartbeat of a long activity ({@code long[]{done, total}}), repeated on a timer so
+ * The progress heartbeat of a long activity ({@code long[]{done, total}}, total -1 while unknown;
+ * {@code {done, total, passDone, passTotal}} during a preparatory pass), repeated on a timer so
  * that a call which makes no progress for a while still tells Temporal this worker lives. After
  * a worker is killed, the next attempt's first RBD write or flatten waits for the exclusive lock
  * the dead client held (until its watch expires, ~30 s) without any progress callback; with
@@ -56,6 +57,24 @@ final class LiveHeartbeat implements Progress, AutoCloseable {
   public void update(long done, long total) {
     throwIfEnded();
     long[] now = {done, total};
+    latest.set(now);
+    try {
+      ctx.heartbeat(now);
+    } catch (ActivityCompletionException e) {
+      ended.compareAndSet(null, e);
+      throw e;
+    }
+  }
+
+  /**
+   * {@code {resumePoint, total, passDone, passTotal}}: the resume point (index 0, what a retry
+   * reads) is kept, the pass's own bytes ride after it, so a status shows them truthfully.
+   */
+  @Override
+  public void preparing(long done, long total) {
+    throwIfEnded();
+    long[] last = latest.get();
+    long[] now = {last[0], last[1], done, total};
     latest.set(now);
     try {
       ctx.heartbeat(now);

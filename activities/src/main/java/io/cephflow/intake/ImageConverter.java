@@ -51,8 +51,9 @@ public final class ImageConverter {
 
   /**
    * @param resumeFrom bytes of the target known to be written by an earlier attempt
-   * @param progress receives (bytes durable in the target, virtual size); during the export it
-   *     repeats {@code resumeFrom} so a heartbeat never loses the resume point
+   * @param progress receives (bytes durable in the target, virtual size); the export of a
+   *     non-raw source to scratch is reported as a preparatory pass, so a heartbeat never loses
+   *     the resume point
    */
   public Result convert(ImageRef source, DiskFormat format, ImageRef target, long resumeFrom, Progress progress)
       throws IOException, UnsafeImageException, TargetTooSmallException {
@@ -65,7 +66,7 @@ public final class ImageConverter {
     Path file = scratch.newFile("convert");
     try {
       try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        rbd.streams().export(source, out, (done, total) -> progress.update(resumeFrom, -1));
+        rbd.streams().export(source, out, progress::preparing);
       }
       VettedImage vetted = intake.vet(file, format);
       requireFits(vetted.virtualSize(), targetSize, target);

@@ -74,7 +74,7 @@ public class TemporalConfig {
       options.setWorkerInterceptors(new KillSwitchInterceptor(kill));
     }
     WorkerFactory factory = WorkerFactory.newInstance(client, options.build());
-    Worker worker = factory.newWorker(TaskQueues.STORAGE, WorkerOptions.newBuilder()
+    Worker worker = factory.newWorker(TaskQueues.STORAGE, progressFresh(WorkerOptions.newBuilder())
         .setStickyQueueScheduleToStartTimeout(Duration.ZERO)
         .setMaxConcurrentActivityExecutionSize(8)
         .build());
@@ -85,8 +85,20 @@ public class TemporalConfig {
     worker.registerActivitiesImplementations(activities.toArray());
     // this host's own queue: steps on a file in this worker's scratch area (and, with libvirt,
     // HypervisorConfig adds this hypervisor's steps)
-    factory.newWorker(TaskQueues.host(host.host())).registerActivitiesImplementations(imports);
+    factory.newWorker(TaskQueues.host(host.host()), progressFresh(WorkerOptions.newBuilder()).build())
+        .registerActivitiesImplementations(imports);
     return factory;
+  }
+
+  /**
+   * The SDK sends an activity's heartbeat to the server at most every 0.8 x its heartbeat
+   * timeout (16 s for the long steps): what an operation shows as bytes done was that old.
+   * Every {@link #HEARTBEAT_EVERY} at most instead: one small RPC per running long step.
+   */
+  static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(1);
+
+  static WorkerOptions.Builder progressFresh(WorkerOptions.Builder b) {
+    return b.setMaxHeartbeatThrottleInterval(HEARTBEAT_EVERY).setDefaultHeartbeatThrottleInterval(HEARTBEAT_EVERY);
   }
 
   /** Workers poll only once the whole context is up (health, metrics, beans). */

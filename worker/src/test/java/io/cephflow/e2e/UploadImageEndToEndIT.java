@@ -58,6 +58,22 @@ class UploadImageEndToEndIT {
       }
       ex.close();
     });
+    // /unsized/<file>: the same pace, chunked, no length announced
+    http.createContext("/unsized/", ex -> {
+      Path f = dir.resolve(ex.getRequestURI().getPath().substring("/unsized/".length()));
+      byte[] data = Files.readAllBytes(f);
+      ex.sendResponseHeaders(200, 0);
+      try (OutputStream out = ex.getResponseBody()) {
+        for (int off = 0; off < data.length; off += (int) MiB) {
+          out.write(data, off, (int) Math.min(MiB, data.length - off));
+          out.flush();
+          Thread.sleep(200);
+        }
+      } catch (IOException | InterruptedException e) {
+        // the reader went away
+      }
+      ex.close();
+    });
     http.start();
   }
 
@@ -221,6 +237,56 @@ class UploadImageEndToEndIT {
     assertThat(stack.post("/api/v1/operations/nope/cancel", "").statusCode()).isEqualTo(400);
   }
 
+  /**
+   * Progress read while bytes flow (1 MiB every 200 ms): fresh (several distinct values within
+   * the step), monotonic, bounded by the total, the total known when the source announces it
+   * and -1 when it does not; the last status agrees with the end.
+   */
+  @Test
+  void progressTellsTheTruthWhileBytesFlow() throws Exception {
+    Path raw = dir.resolve("progress.raw");
+    byte[] data = new byte[(int) (16 * MiB)];
+    new Random(5).nextBytes(data);
+    Files.write(raw, data);
+    Path qcow2 = dir.resolve("progress.qcow2");
+    CephTestCluster.run(java.util.List.of("qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(),
+        qcow2.toString()));
+    long qcow2Size = Files.size(qcow2);
+    watchProgress("slow/progress.raw", "raw", "write", 16 * MiB);
+    watchProgress("slow/progress.qcow2", "qcow2", "fetch", qcow2Size);
+    watchProgress("unsized/progress.qcow2", "qcow2", "fetch", -1);
+    watchProgress("unsized/progress.raw", "raw", "write", -1);
+  }
+
+  private void watchProgress(String path, String format, String step, long expectedTotal) throws Exception {
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    String id = UUID.randomUUID().toString();
+    HttpResponse<String> r = stack.post("/api/v1/images", "{\"imageId\":\"" + id + "\",\"name\":\"p\","
+        + "\"source\":\"http://127.0.0.1:" + http.getAddress().getPort() + "/" + path + "\",\"diskFormat\":\""
+        + format + "\"}");
+    String op = ServerIts.started(r);
+    java.util.List<Long> seen = new java.util.ArrayList<>();
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    var status = json.readTree(stack.get(op).body());
+    while (status.path("status").asText().equals("RUNNING") && System.nanoTime() < deadline) {
+      assertThat(status.path("step").asText()).as(path).doesNotStartWith("failed").isNotEqualTo("done");
+      if (status.path("step").asText().equals(step) && status.path("progress").isObject()) {
+        long done = status.at("/progress/bytesDone").asLong(), total = status.at("/progress/bytesTotal").asLong();
+        assertThat(total).as(path + " total in " + status).isEqualTo(expectedTotal);
+        if (total >= 0) assertThat(done).as(path).isBetween(0L, total);
+        if (!seen.isEmpty()) assertThat(done).as(path + " monotonic").isGreaterThanOrEqualTo(seen.get(seen.size() - 1));
+        seen.add(done);
+      }
+      Thread.sleep(100);
+      status = json.readTree(stack.get(op).body());
+    }
+    assertThat(status.path("status").asText()).as(path + " " + status).isEqualTo("COMPLETED");
+    assertThat(status.path("step").asText()).isEqualTo("done");
+    assertThat(seen.stream().distinct().count()).as(path + " fresh values during " + step + ": " + seen)
+        .isGreaterThanOrEqualTo(3);
+    purge(id);
+  }
+
   @Test
   void malformedRequestsAreRejectedWithA400AndAReason() {
     HttpResponse<String> r = stack.post("/api/v1/images", "{\"imageId\":\"nope\",\"name\":\"x\",\"source\":\"/a\"}");
@@ -242,6 +308,8 @@ class UploadImageEndToEndIT {
   private void expectFailure(String body, String type) throws InterruptedException {
     HttpResponse<String> r = stack.post("/api/v1/images", body);
     ServerIts.failedWith(stack, r, type);
+    assertThat(stack.scratchFiles()).isEmpty();
+    if (ServerIts.refusedAtTheDoor(r)) return; // no operation, no image id
     // the pool is shared with other runs: check the image this request named, not the listing
     String id = r.body().replaceAll("(?s).*?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}).*", "$1");
     if (!type.equals("Conflict")) {

@@ -29,6 +29,9 @@ interface LibRbd extends Library {
 
   int rbd_aio_wait_for_complete(Pointer completion);
 
+  /** 1 once the request has completed (never blocks). */
+  int rbd_aio_is_complete(Pointer completion);
+
   long rbd_aio_get_return_value(Pointer completion);
 
   void rbd_aio_release(Pointer completion);

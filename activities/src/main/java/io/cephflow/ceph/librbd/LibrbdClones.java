@@ -89,8 +89,11 @@ public final class LibrbdClones implements RbdClones {
   public void flatten(ImageRef ref, Progress progress) {
     try (var pool = cluster.pool(ref.pool()); var image = Image.open(pool, ref)) {
       if (LibrbdImages.parentOf(image).isEmpty()) return;
+      // librbd counts objects; progress is in bytes of the image, as for every other step
+      var stat = LibrbdImages.stat(image);
+      long objectSize = stat.objectSize(), size = stat.sizeBytes();
       LibRbd.ProgressFn cb = (offset, total, arg) -> {
-        progress.update(offset, total);
+        progress.update(Math.min(size, offset * objectSize), size);
         return 0;
       };
       int rc = RBD.rbd_flatten_with_progress(image.ptr(), cb, null);

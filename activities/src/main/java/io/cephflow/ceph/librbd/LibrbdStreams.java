@@ -153,9 +153,19 @@ public final class LibrbdStreams implements RbdStreams {
       ends[slot] = offset + len;
     }
 
-    /** Writes complete in ring order as far as we look, so everything up to here is durable. */
+    /**
+     * How far the image is durable: the writes that have completed are retired oldest first (in
+     * ring order, which is offset order), without waiting, and everything before the oldest one
+     * still in flight is written. Without this, a ring of 16 object-sized writes reported nothing
+     * until its first slot came round again (64 MiB), and a small image nothing at all.
+     */
     long completedUpTo(long submittedEnd) {
-      for (Pointer p : inFlight) if (p != null) return completed;
+      for (int k = 1; k <= inFlight.length; k++) {
+        int i = (slot + k) % inFlight.length;
+        if (inFlight[i] == null) continue;
+        if (RBD.rbd_aio_is_complete(inFlight[i]) == 0) return completed;
+        await(i); // already complete: returns at once
+      }
       return submittedEnd;
     }
 

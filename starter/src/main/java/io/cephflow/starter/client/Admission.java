@@ -20,9 +20,7 @@ import java.util.Set;
 final class Admission {
   /** The steps in which a flow decides whether it may run at all. */
   private static final Set<String> DECIDING = Set.of("validate", "claim", "inspect", "check-volume", "inspect-image",
-      "inspect-snapshot", "inspect-volume", "inspect-disk", "list-dependents",
-      // a refusal undoes the claim, then the execution closes: wait for what it ends with
-      "compensating", "failed");
+      "inspect-snapshot", "inspect-volume", "inspect-disk", "list-dependents");
   /** Refusals that mean "not admitted", answered as 4xx. */
   private static final Set<String> REFUSALS = Set.of("Conflict", "NotFound", "InUse", "InvalidRequest");
   private static final long WAIT_MILLIS = 10_000;
@@ -50,10 +48,15 @@ final class Admission {
         return;
       }
       OperationProgress p = CephflowClient.queryProgress(stub);
-      if (p != null && !DECIDING.contains(p.step())) return;
+      if (p != null && !deciding(p.step())) return;
       if (System.currentTimeMillis() + pause > deadline) return; // still deciding: accepted, watch it
       sleep(pause);
     }
+  }
+
+  /** A deciding step, or a refusal's undo ("compensating after claim", "failed at claim"): wait for its end. */
+  static boolean deciding(String step) {
+    return DECIDING.contains(step) || step.startsWith("compensating") || step.startsWith("failed");
   }
 
   private void refuseIfRefusal(WorkflowStub stub) {

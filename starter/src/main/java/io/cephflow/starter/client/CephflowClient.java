@@ -38,6 +38,8 @@ import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
+import io.temporal.workflow.Functions;
+import java.util.function.Function;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowNotFoundException;
@@ -66,114 +68,100 @@ public class CephflowClient {
   }
 
   /** Starts (or finds) the upload of this image; returns the operation id. */
-  public String uploadImage(UploadImageRequest request) {
-    request.validate();
-    String id = UploadImageWorkflow.workflowId(request.imageId());
-    UploadImageWorkflow wf = client.newWorkflowStub(UploadImageWorkflow.class, options(id));
-    refuseIfDeleted("image", request.imageId(), DeleteImageWorkflow.workflowId(request.imageId()));
-    start(id, () -> WorkflowClient.start(wf::upload, request), request);
-    return id;
+  public String uploadImage(UploadImageRequest r) {
+    return create(r.validate(), UploadImageWorkflow.class, w -> w::upload, UploadImageWorkflow.workflowId(r.imageId()),
+        "image", r.imageId(), DeleteImageWorkflow.workflowId(r.imageId()));
   }
 
   /** Starts (or finds) the creation of this volume from an image; returns the operation id. */
-  public String createVolumeFromImage(CreateVolumeFromImageRequest request) {
-    request.validate();
-    String id = CreateVolumeFromImageWorkflow.workflowId(request.volumeId());
-    CreateVolumeFromImageWorkflow wf = client.newWorkflowStub(CreateVolumeFromImageWorkflow.class, options(id));
-    refuseIfDeleted("volume", request.volumeId(), DeleteVolumeWorkflow.workflowId(request.volumeId()));
-    start(id, () -> WorkflowClient.start(wf::create, request), request);
-    return id;
+  public String createVolumeFromImage(CreateVolumeFromImageRequest r) {
+    return create(r.validate(), CreateVolumeFromImageWorkflow.class, w -> w::create,
+        CreateVolumeFromImageWorkflow.workflowId(r.volumeId()), "volume", r.volumeId(),
+        DeleteVolumeWorkflow.workflowId(r.volumeId()));
   }
 
   /** Starts (or finds) the creation of this volume from a volume snapshot; returns the operation id. */
-  public String createVolumeFromSnapshot(VolumeFromSnapshotRequest request) {
-    VolumeFromSnapshotRequests.validate(request);
-    String id = VolumeFromSnapshotWorkflow.workflowId(request.volumeId());
-    VolumeFromSnapshotWorkflow wf = client.newWorkflowStub(VolumeFromSnapshotWorkflow.class, options(id));
-    refuseIfDeleted("volume", request.volumeId(), DeleteVolumeWorkflow.workflowId(request.volumeId()));
-    start(id, () -> WorkflowClient.start(wf::create, request), request);
-    return id;
+  public String createVolumeFromSnapshot(VolumeFromSnapshotRequest r) {
+    VolumeFromSnapshotRequests.validate(r);
+    return create(r, VolumeFromSnapshotWorkflow.class, w -> w::create, VolumeFromSnapshotWorkflow.workflowId(r.volumeId()),
+        "volume", r.volumeId(), DeleteVolumeWorkflow.workflowId(r.volumeId()));
   }
 
-  public String createVolumeSnapshot(CreateVolumeSnapshotRequest request) {
-    request.validate();
-    String id = CreateVolumeSnapshotWorkflow.workflowId(request.snapshotId());
-    CreateVolumeSnapshotWorkflow wf = client.newWorkflowStub(CreateVolumeSnapshotWorkflow.class, options(id));
-    refuseIfDeleted("snapshot", request.snapshotId(), DeleteVolumeSnapshotWorkflow.workflowId(request.snapshotId()));
-    start(id, () -> WorkflowClient.start(wf::snapshot, request), request);
-    return id;
-  }
-
-  public String deleteVolume(DeleteVolumeRequest request) {
-    request.validate();
-    String id = DeleteVolumeWorkflow.workflowId(request.volumeId());
-    DeleteVolumeWorkflow wf = client.newWorkflowStub(DeleteVolumeWorkflow.class, deleteOptions(id));
-    start(id, () -> WorkflowClient.start(wf::delete, request), request);
-    return id;
-  }
-
-  public String deleteVolumeSnapshot(DeleteVolumeSnapshotRequest request) {
-    request.validate();
-    String id = DeleteVolumeSnapshotWorkflow.workflowId(request.snapshotId());
-    DeleteVolumeSnapshotWorkflow wf = client.newWorkflowStub(DeleteVolumeSnapshotWorkflow.class, deleteOptions(id));
-    start(id, () -> WorkflowClient.start(wf::delete, request), request);
-    return id;
-  }
-
-  public String deleteImage(DeleteImageRequest request) {
-    request.validate();
-    String id = DeleteImageWorkflow.workflowId(request.imageId());
-    DeleteImageWorkflow wf = client.newWorkflowStub(DeleteImageWorkflow.class, deleteOptions(id));
-    start(id, () -> WorkflowClient.start(wf::delete, request), request);
-    return id;
+  public String createVolumeSnapshot(CreateVolumeSnapshotRequest r) {
+    r.validate();
+    return create(r, CreateVolumeSnapshotWorkflow.class, w -> w::snapshot,
+        CreateVolumeSnapshotWorkflow.workflowId(r.snapshotId()), "snapshot", r.snapshotId(),
+        DeleteVolumeSnapshotWorkflow.workflowId(r.snapshotId()));
   }
 
   /** Starts (or finds) the boot of this server from an image; returns the operation id. */
-  public String bootFromImage(BootFromImageRequest request) {
-    request.validate();
-    String id = BootFromImageWorkflow.workflowId(request.serverId());
-    BootFromImageWorkflow wf = client.newWorkflowStub(BootFromImageWorkflow.class, options(id));
-    refuseIfDeleted("server", request.serverId(), DeleteServerWorkflow.workflowId(request.serverId()));
-    start(id, () -> WorkflowClient.start(wf::boot, request), request);
-    return id;
+  public String bootFromImage(BootFromImageRequest r) {
+    r.validate();
+    return create(r, BootFromImageWorkflow.class, w -> w::boot, BootFromImageWorkflow.workflowId(r.serverId()),
+        "server", r.serverId(), DeleteServerWorkflow.workflowId(r.serverId()));
   }
 
   /** Starts (or finds) the boot of this server from an existing volume; returns the operation id. */
-  public String bootFromVolume(BootFromVolumeRequest request) {
-    request.validate();
-    String id = BootFromVolumeWorkflow.workflowId(request.serverId());
-    BootFromVolumeWorkflow wf = client.newWorkflowStub(BootFromVolumeWorkflow.class, options(id));
-    refuseIfDeleted("server", request.serverId(), DeleteServerWorkflow.workflowId(request.serverId()));
-    start(id, () -> WorkflowClient.start(wf::boot, request), request);
-    return id;
+  public String bootFromVolume(BootFromVolumeRequest r) {
+    r.validate();
+    return create(r, BootFromVolumeWorkflow.class, w -> w::boot, BootFromVolumeWorkflow.workflowId(r.serverId()),
+        "server", r.serverId(), DeleteServerWorkflow.workflowId(r.serverId()));
   }
 
   /** Starts (or finds) the boot of this server from a new volume made from a volume snapshot. */
-  public String bootFromVolumeSnapshot(BootFromVolumeSnapshotRequest request) {
-    request.validate();
-    String id = BootFromVolumeSnapshotWorkflow.workflowId(request.serverId());
-    BootFromVolumeSnapshotWorkflow wf = client.newWorkflowStub(BootFromVolumeSnapshotWorkflow.class, options(id));
-    refuseIfDeleted("server", request.serverId(), DeleteServerWorkflow.workflowId(request.serverId()));
-    start(id, () -> WorkflowClient.start(wf::boot, request), request);
-    return id;
+  public String bootFromVolumeSnapshot(BootFromVolumeSnapshotRequest r) {
+    r.validate();
+    return create(r, BootFromVolumeSnapshotWorkflow.class, w -> w::boot,
+        BootFromVolumeSnapshotWorkflow.workflowId(r.serverId()), "server", r.serverId(),
+        DeleteServerWorkflow.workflowId(r.serverId()));
   }
 
   /** Starts (or finds) the creation of an image from a server's disk; returns the operation id. */
-  public String createImageFromServer(CreateImageFromServerRequest request) {
-    request.validate();
-    String id = CreateImageFromServerWorkflow.workflowId(request.imageId());
-    CreateImageFromServerWorkflow wf = client.newWorkflowStub(CreateImageFromServerWorkflow.class, options(id));
-    refuseIfDeleted("image", request.imageId(), DeleteImageWorkflow.workflowId(request.imageId()));
-    start(id, () -> WorkflowClient.start(wf::createImage, request), request);
-    return id;
+  public String createImageFromServer(CreateImageFromServerRequest r) {
+    r.validate();
+    return create(r, CreateImageFromServerWorkflow.class, w -> w::createImage,
+        CreateImageFromServerWorkflow.workflowId(r.imageId()), "image", r.imageId(),
+        DeleteImageWorkflow.workflowId(r.imageId()));
+  }
+
+  public String deleteImage(DeleteImageRequest r) {
+    r.validate();
+    return delete(r, DeleteImageWorkflow.class, w -> w::delete, DeleteImageWorkflow.workflowId(r.imageId()));
+  }
+
+  public String deleteVolume(DeleteVolumeRequest r) {
+    r.validate();
+    return delete(r, DeleteVolumeWorkflow.class, w -> w::delete, DeleteVolumeWorkflow.workflowId(r.volumeId()));
+  }
+
+  public String deleteVolumeSnapshot(DeleteVolumeSnapshotRequest r) {
+    r.validate();
+    return delete(r, DeleteVolumeSnapshotWorkflow.class, w -> w::delete,
+        DeleteVolumeSnapshotWorkflow.workflowId(r.snapshotId()));
   }
 
   /** Starts (or finds) the deletion of this server; returns the operation id. */
-  public String deleteServer(DeleteServerRequest request) {
-    request.validate();
-    String id = DeleteServerWorkflow.workflowId(request.serverId());
-    DeleteServerWorkflow wf = client.newWorkflowStub(DeleteServerWorkflow.class, deleteOptions(id));
-    start(id, () -> WorkflowClient.start(wf::delete, request), request);
+  public String deleteServer(DeleteServerRequest r) {
+    r.validate();
+    return delete(r, DeleteServerWorkflow.class, w -> w::delete, DeleteServerWorkflow.workflowId(r.serverId()));
+  }
+
+  /**
+   * The one way a create starts: refused if the id's resource was deleted (ids are never
+   * reused), started or attached to under {@code id}, then admitted (or refused) at the door.
+   */
+  private <W, Q> String create(Q request, Class<W> type, Function<W, Functions.Func1<Q, ?>> method, String id,
+                               String kind, String resourceId, String deleteOperation) {
+    W stub = client.newWorkflowStub(type, options(id));
+    refuseIfDeleted(kind, resourceId, deleteOperation);
+    start(id, () -> WorkflowClient.start(method.apply(stub), request), request);
+    return id;
+  }
+
+  /** The one way a delete starts: a running delete is attached to, an ended one may run again. */
+  private <W, Q> String delete(Q request, Class<W> type, Function<W, Functions.Func1<Q, ?>> method, String id) {
+    W stub = client.newWorkflowStub(type, deleteOptions(id));
+    start(id, () -> WorkflowClient.start(method.apply(stub), request), request);
     return id;
   }
 
@@ -234,12 +222,15 @@ public class CephflowClient {
 
   public OperationStatus status(String id) {
     DescribeWorkflowExecutionResponse d = describe(id);
-    var info = d.getWorkflowExecutionInfo();
-    String status = statusName(info.getStatus());
     WorkflowStub stub = client.newUntypedWorkflowStub(id);
     OperationProgress progress = queryProgress(stub);
-    OperationStatus.Progress bytes = heartbeatProgress(d)
-        .orElse(progress == null ? null : new OperationStatus.Progress(progress.bytesDone(), progress.bytesTotal()));
+    if (progress != null && d.getWorkflowExecutionInfo().getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
+        && StepView.ended(progress.step())) {
+      d = describe(id); // the flow has ended its last step: its close is being recorded
+    }
+    var info = d.getWorkflowExecutionInfo();
+    String status = statusName(info.getStatus());
+    StepView view = StepView.of(status, progress, ActivityHeartbeat.of(d.getPendingActivitiesList()));
     Object result = null;
     OperationStatus.Failure failure = null;
     if (info.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
@@ -247,8 +238,7 @@ public class CephflowClient {
     } else if (info.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
       failure = outcome(stub).failure;
     }
-    return new OperationStatus(id, info.getType().getName(), status, progress == null ? null : progress.step(),
-        bytes, result, failure);
+    return new OperationStatus(id, info.getType().getName(), status, view.step(), view.progress(), result, failure);
   }
 
   /** {@code RUNNING}, {@code COMPLETED}, {@code FAILED}, {@code CANCELED}, ... */
@@ -277,22 +267,6 @@ public class CephflowClient {
     } catch (RuntimeException e) {
       return null; // no worker to answer right now: status still works
     }
-  }
-
-  /** Bytes done/total from the heartbeat of the running long activity, if there is one. */
-  private static Optional<OperationStatus.Progress> heartbeatProgress(DescribeWorkflowExecutionResponse d) {
-    for (var a : d.getPendingActivitiesList()) {
-      if (!a.hasHeartbeatDetails()) continue;
-      try {
-        long[] v = DataConverter.getDefaultInstance().fromPayloads(0, Optional.of(a.getHeartbeatDetails()),
-            long[].class, long[].class);
-        // {resumedFrom, -1}: the activity has not counted yet; the flow's own figure is better
-        if (v != null && v.length == 2 && v[1] >= 0) return Optional.of(new OperationStatus.Progress(v[0], v[1]));
-      } catch (RuntimeException ignored) {
-        // details of another shape: no byte progress
-      }
-    }
-    return Optional.empty();
   }
 
   record Outcome(Object result, OperationStatus.Failure failure) {}

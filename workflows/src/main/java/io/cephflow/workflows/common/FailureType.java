@@ -27,6 +27,7 @@ public enum FailureType {
   UNSAFE_IMAGE(Failures.UNSAFE_IMAGE, false),
   INTAKE_IO(Failures.INTAKE_IO, true),
   QEMU_FAILED(Failures.QEMU_FAILED, true),
+  CONVERT_IO(Failures.CONVERT_IO, true),
   CONFLICT(Failures.CONFLICT, false),
   NOT_FOUND(Failures.NOT_FOUND, false),
   IN_USE(Failures.IN_USE, false),

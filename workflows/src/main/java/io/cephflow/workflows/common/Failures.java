@@ -50,6 +50,8 @@ public final class Failures {
   public static final String SOURCE_IO = "SourceIo";
   /** The scratch area failed while staging or vetting an image: retried. */
   public static final String INTAKE_IO = "IntakeIo";
+  /** Converting an image into RBD failed on I/O: retried. */
+  public static final String CONVERT_IO = "ConvertIo";
   /** qemu-img failed on an image that passed the checks: retried. */
   public static final String QEMU_FAILED = "QemuFailed";
   /** Ceph failed in a way with no better name (a timeout, an unexpected errno): retried. */

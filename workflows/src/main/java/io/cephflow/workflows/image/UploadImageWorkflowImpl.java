@@ -85,8 +85,7 @@ public class UploadImageWorkflowImpl implements UploadImageWorkflow {
       return new UploadImageResult(request.imageId(), ref.pool(), ref.image(), snap.snapshot(), size,
           landed.sha256());
     } catch (TemporalFailure e) {
-      throw undo.failWith(e,
-          step -> progress = new OperationProgress(step, progress.bytesDone(), progress.bytesTotal()));
+      throw undo.failWith(e, step -> progress = progress.ending(step));
     } finally {
       removeScratchIfLeft();
     }
@@ -98,14 +97,18 @@ public class UploadImageWorkflowImpl implements UploadImageWorkflow {
     boolean sizeKnown = source.sizeBytes() >= 0;
     long size = sizeKnown ? source.sizeBytes() : UNKNOWN_SIZE_CAP;
 
-    progress = new OperationProgress("create-image", 0, size);
+    progress = OperationProgress.at("create-image");
     undo.add("remove image " + ref, () -> storage.removeImage(ref, owner));
     storage.createImage(ref, size, owner);
 
-    progress = new OperationProgress("write", 0, size);
+    // a source that does not say its length: the total is unknown (-1), not the image's cap
+    progress = new OperationProgress("write", 0, sizeKnown ? size : -1);
     WriteResult written = imports.writeFromSource(new ImportActivities.WriteRequest(ref, request.source(),
         request.diskFormat(), source.sizeBytes(), checksum == null ? null : checksum.algorithm()));
-    if (!sizeKnown) storage.resizeImage(ref, written.bytesRead(), true);
+    if (!sizeKnown) {
+      progress = new OperationProgress("resize", written.bytesRead(), written.bytesRead());
+      storage.resizeImage(ref, written.bytesRead(), true);
+    }
     verifyChecksum(checksum, written.sha256(), written.checksum());
     return new Landed(written.bytesRead(), written.bytesRead(), written.sha256());
   }
@@ -123,10 +126,10 @@ public class UploadImageWorkflowImpl implements UploadImageWorkflow {
         checksum == null ? null : checksum.algorithm()));
     verifyChecksum(checksum, staged.sha256(), staged.checksum());
 
-    progress = new OperationProgress("inspect", staged.sizeBytes(), staged.sizeBytes());
+    progress = OperationProgress.at("inspect");
     VettedSource vetted = scratch.vetStaged(key, request.diskFormat());
 
-    progress = new OperationProgress("create-image", 0, staged.sizeBytes());
+    progress = OperationProgress.at("create-image");
     undo.add("remove image " + ref, () -> storage.removeImage(ref, owner));
     storage.createImage(ref, staged.sizeBytes(), owner);
 

@@ -64,7 +64,7 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
               + ", not raw: converting it is forbidden by policy (never download an image that is on RBD)",
               Failures.POLICY);
         }
-        progress = new OperationProgress("create-disk", 0, virtualSize);
+        progress = OperationProgress.at("create-disk");
         undo.add("remove disk " + disk, () -> storage.removeImage(disk, owner));
         storage.createImage(disk, virtualSize, owner);
         progress = new OperationProgress("convert", 0, virtualSize);
@@ -90,7 +90,7 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
       return new ServerResult(request.serverId(), hypervisor, "instance-" + request.serverId(), disk.toString(), state,
           null);
     } catch (TemporalFailure e) {
-      throw undo.failWith(e, step -> progress = OperationProgress.at(step));
+      throw undo.failWith(e, step -> progress = progress.ending(step));
     }
   }
 

@@ -67,7 +67,7 @@ public class BootFromVolumeSnapshotWorkflowImpl implements BootFromVolumeSnapsho
       return new ServerResult(request.serverId(), hypervisor, "instance-" + request.serverId(), bootDisk.toString(),
           state, request.newVolumeId());
     } catch (TemporalFailure e) {
-      throw undo.failWith(typedChildFailure(e, childId), step -> progress = OperationProgress.at(step));
+      throw undo.failWith(typedChildFailure(e, childId), step -> progress = progress.ending(step));
     }
   }
 

@@ -43,7 +43,7 @@ public class BootFromVolumeWorkflowImpl implements BootFromVolumeWorkflow {
       return new ServerResult(request.serverId(), hypervisor, "instance-" + request.serverId(), volume.toString(),
           state, request.volumeId());
     } catch (TemporalFailure e) {
-      throw undo.failWith(e, step -> progress = OperationProgress.at(step));
+      throw undo.failWith(e, step -> progress = progress.ending(step));
     }
   }
 

@@ -98,7 +98,7 @@ public class CreateImageFromServerWorkflowImpl implements CreateImageFromServerW
       return new CreateImageFromServerResult(request.imageId(), image.pool(), image.image(), snap.snapshot(),
           stat.sizeBytes());
     } catch (TemporalFailure e) {
-      throw undo.failWith(e, step -> progress = OperationProgress.at(step));
+      throw undo.failWith(e, step -> progress = progress.ending(step));
     }
   }
 

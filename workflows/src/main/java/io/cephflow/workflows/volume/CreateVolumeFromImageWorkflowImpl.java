@@ -48,10 +48,10 @@ public class CreateVolumeFromImageWorkflowImpl implements CreateVolumeFromImageW
 
       undo.add("remove volume " + volume, () -> storage.removeImage(volume, owner));
       if (RAW.equals(format)) {
-        progress = new OperationProgress("clone", 0, virtualSize);
+        progress = OperationProgress.at("clone");
         storage.cloneImage(imageSnap, volume, owner);
       } else {
-        progress = new OperationProgress("create-volume", 0, virtualSize);
+        progress = OperationProgress.at("create-volume");
         storage.createImage(volume, virtualSize, owner);
         progress = new OperationProgress("convert", 0, virtualSize);
         convert.convertImageInto(image, format, volume);
@@ -62,7 +62,7 @@ public class CreateVolumeFromImageWorkflowImpl implements CreateVolumeFromImageW
       return VolumeSteps.finish(storage, request.volumeId(), volume, size, virtualSize, imageSnap.toString(), p -> progress = p,
           () -> life.created("volume", request.volumeId(), null), own, source.keptByCopy(size));
     } catch (TemporalFailure e) {
-      throw undo.failWith(e, step -> progress = OperationProgress.at(step));
+      throw undo.failWith(e, step -> progress = progress.ending(step));
     }
   }
 

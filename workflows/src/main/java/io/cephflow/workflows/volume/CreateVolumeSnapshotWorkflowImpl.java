@@ -51,7 +51,7 @@ public class CreateVolumeSnapshotWorkflowImpl implements CreateVolumeSnapshotWor
       return new VolumeSnapshotResult(request.volumeId(), request.snapshotId(), volume.pool(), volume.image(),
           snap.snapshot(), stat.sizeBytes());
     } catch (TemporalFailure e) {
-      throw undo.failWith(e, step -> progress = OperationProgress.at(step));
+      throw undo.failWith(e, step -> progress = progress.ending(step));
     }
   }
 

@@ -50,7 +50,7 @@ public class VolumeFromSnapshotWorkflowImpl implements VolumeFromSnapshotWorkflo
       // the clone sits one level below the snapshot's image
       boolean flatten = mustFlatten(request, source.depth() + 1);
 
-      progress = new OperationProgress("clone", 0, snap.sizeBytes());
+      progress = OperationProgress.at("clone");
       undo.add("remove volume " + volume, () -> storage.removeImage(volume, owner));
       storage.cloneImage(parent, volume, owner);
       if (flatten) {
@@ -66,7 +66,7 @@ public class VolumeFromSnapshotWorkflowImpl implements VolumeFromSnapshotWorkflo
       return VolumeSteps.finish(storage, request.volumeId(), volume, size, snap.sizeBytes(), parent.toString(), p -> progress = p,
           () -> life.created("volume", request.volumeId(), null), own, List.of());
     } catch (TemporalFailure e) {
-      throw undo.failWith(e, step -> progress = OperationProgress.at(step));
+      throw undo.failWith(e, step -> progress = progress.ending(step));
     }
   }
 

@@ -10,7 +10,7 @@ import io.cephflow.ceph.ImageRef;
  * (stat, snap list) crash the JVM with JNA 5.14.
  */
 final class Image implements AutoCloseable {
-  private static final LibRbd RBD = LibRbd.INSTANCE;
+  private static final RbdNative RBD = RbdNative.INSTANCE;
   private final Pointer ptr;
   private final ImageRef ref;
 

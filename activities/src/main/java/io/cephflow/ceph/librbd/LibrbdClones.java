@@ -14,7 +14,7 @@ import java.util.Optional;
 
 /** {@link RbdClones} over librbd. */
 public final class LibrbdClones implements RbdClones {
-  private static final LibRbd RBD = LibRbd.INSTANCE;
+  private static final RbdNative RBD = RbdNative.INSTANCE;
   private static final int MAX_DEPTH = 64;
   private final CephCluster cluster;
 
@@ -92,7 +92,7 @@ public final class LibrbdClones implements RbdClones {
       // librbd counts objects; progress is in bytes of the image, as for every other step
       var stat = LibrbdImages.stat(image);
       long objectSize = stat.objectSize(), size = stat.sizeBytes();
-      LibRbd.ProgressFn cb = (offset, total, arg) -> {
+      RbdNative.ProgressFn cb = (offset, total, arg) -> {
         progress.update(Math.min(size, offset * objectSize), size);
         return 0;
       };

@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /** {@link RbdImages} over librbd. */
 public final class LibrbdImages implements RbdImages {
-  private static final LibRbd RBD = LibRbd.INSTANCE;
+  private static final RbdNative RBD = RbdNative.INSTANCE;
   private final CephCluster cluster;
 
   public LibrbdImages(CephCluster cluster) {
@@ -87,7 +87,7 @@ public final class LibrbdImages implements RbdImages {
         throw new io.cephflow.ceph.RbdException(io.cephflow.ceph.RbdException.Kind.INVALID,
             "refusing to shrink " + ref + " from " + size.getValue() + " to " + newSizeBytes + " bytes");
       }
-      Check.rc(RBD.rbd_resize2(image.ptr(), newSizeBytes, (byte) (allowShrink ? 1 : 0), LibRbd.NO_PROGRESS, null),
+      Check.rc(RBD.rbd_resize2(image.ptr(), newSizeBytes, (byte) (allowShrink ? 1 : 0), RbdNative.NO_PROGRESS, null),
           "resize " + ref);
     }
   }

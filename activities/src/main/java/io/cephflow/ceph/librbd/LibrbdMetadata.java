@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /** {@link RbdMetadata} over librbd's rbd_metadata_* (not bound by rados-java 0.6.0). */
 public final class LibrbdMetadata implements RbdMetadata {
-  private static final LibRbd RBD = LibRbd.INSTANCE;
+  private static final RbdNative RBD = RbdNative.INSTANCE;
   private final CephCluster cluster;
 
   public LibrbdMetadata(CephCluster cluster) {

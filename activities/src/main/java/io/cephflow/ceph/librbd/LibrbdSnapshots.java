@@ -10,7 +10,7 @@ import java.util.List;
 
 /** {@link RbdSnapshots} over librbd. */
 public final class LibrbdSnapshots implements RbdSnapshots {
-  private static final LibRbd RBD = LibRbd.INSTANCE;
+  private static final RbdNative RBD = RbdNative.INSTANCE;
   private final CephCluster cluster;
   private final LibrbdClones clones;
 

@@ -19,7 +19,7 @@ import java.nio.ByteBuffer;
  * buffers. One handle matters: several handles on an exclusive-lock image fight over the lock.
  */
 public final class LibrbdStreams implements RbdStreams {
-  private static final LibRbd RBD = LibRbd.INSTANCE;
+  private static final RbdNative RBD = RbdNative.INSTANCE;
   /**
    * The largest aio write (or the object size, if smaller). 2 MiB writes (qemu-img's request
    * size) kept this OSD's disk busier than whole 4 MiB objects: see docs/benchmarks.md.

@@ -22,7 +22,7 @@ public final class RadosRecordStore implements RecordStore {
   static final int MAX_VALUE = 64 * 1024;
 
   private final CephCluster cluster;
-  private final LibRados rados = LibRados.INSTANCE;
+  private final RadosNative rados = RadosNative.INSTANCE;
 
   public RadosRecordStore(CephCluster cluster) {
     this.cluster = cluster;
@@ -43,7 +43,7 @@ public final class RadosRecordStore implements RecordStore {
   @Override
   public boolean create(String pool, String key, String value) {
     return operate(pool, key, "create", op -> {
-      rados.rados_write_op_create(op, LibRados.LIBRADOS_CREATE_EXCLUSIVE, null);
+      rados.rados_write_op_create(op, RadosNative.LIBRADOS_CREATE_EXCLUSIVE, null);
       setValue(op, value);
     }, Errno.EEXIST);
   }
@@ -53,7 +53,7 @@ public final class RadosRecordStore implements RecordStore {
     byte[] old = expected.getBytes(StandardCharsets.UTF_8);
     return operate(pool, key, "replace", op -> {
       rados.rados_write_op_assert_exists(op);
-      rados.rados_write_op_cmpxattr(op, XATTR, LibRados.LIBRADOS_CMPXATTR_OP_EQ, old, old.length);
+      rados.rados_write_op_cmpxattr(op, XATTR, RadosNative.LIBRADOS_CMPXATTR_OP_EQ, old, old.length);
       setValue(op, value);
     }, Errno.ECANCELED);
   }
@@ -70,7 +70,7 @@ public final class RadosRecordStore implements RecordStore {
     byte[] old = expected.getBytes(StandardCharsets.UTF_8);
     return operate(pool, key, "remove", op -> {
       rados.rados_write_op_assert_exists(op);
-      rados.rados_write_op_cmpxattr(op, XATTR, LibRados.LIBRADOS_CMPXATTR_OP_EQ, old, old.length);
+      rados.rados_write_op_cmpxattr(op, XATTR, RadosNative.LIBRADOS_CMPXATTR_OP_EQ, old, old.length);
       rados.rados_write_op_remove(op);
     }, Errno.ECANCELED);
   }
@@ -92,7 +92,7 @@ public final class RadosRecordStore implements RecordStore {
       if (op == null) throw RbdException.fromErrno(-12, what + " record " + pool + "/" + key);
       try {
         builder.build(op);
-        int rc = rados.rados_write_op_operate(op, p.ptr(), key, null, LibRados.LIBRADOS_OPERATION_NOFLAG);
+        int rc = rados.rados_write_op_operate(op, p.ptr(), key, null, RadosNative.LIBRADOS_OPERATION_NOFLAG);
         if (Errno.of(rc) == refused) return false;
         if (rc < 0) throw RbdException.fromErrno(rc, what + " record " + pool + "/" + key);
         return true;

@@ -12,8 +12,8 @@ import com.sun.jna.ptr.PointerByReference;
  * features, parent info, metadata, trash, flatten with progress, children, open at a
  * snapshot. Signatures from include/rbd/librbd.h (Pacific); size_t is long (LP64 only).
  */
-interface LibRbd extends Library {
-  LibRbd INSTANCE = Native.load("rbd", LibRbd.class);
+interface RbdNative extends Library {
+  RbdNative INSTANCE = Native.load("rbd", RbdNative.class);
 
   /** librbd_progress_fn_t: return non-zero to cancel. */
   interface ProgressFn extends Callback {

@@ -9,8 +9,8 @@ import com.sun.jna.Pointer;
  * create, compare-and-set on an xattr) and namespaces. Signatures from include/rados/librados.h
  * (Pacific); size_t is long (LP64 only).
  */
-interface LibRados extends Library {
-  LibRados INSTANCE = Native.load("rados", LibRados.class);
+interface RadosNative extends Library {
+  RadosNative INSTANCE = Native.load("rados", RadosNative.class);
 
   int LIBRADOS_CREATE_EXCLUSIVE = 1;
   byte LIBRADOS_CMPXATTR_OP_EQ = 1;

@@ -17,34 +17,34 @@ import java.nio.file.Path;
  */
 public final class ImageIntake {
 
-    private final InspectionPolicy policy;
-    private final ImageInspector inspector;
-    private final QemuImg qemu;
+  private final InspectionPolicy policy;
+  private final ImageInspector inspector;
+  private final QemuImg qemu;
 
-    public ImageIntake(InspectionPolicy policy, QemuImg qemu) {
-        this.policy = policy;
-        this.inspector = new ImageInspector(policy);
-        this.qemu = qemu;
+  public ImageIntake(InspectionPolicy policy, QemuImg qemu) {
+    this.policy = policy;
+    this.inspector = new ImageInspector(policy);
+    this.qemu = qemu;
+  }
+
+  /**
+   * Checks only the first bytes of a stream that is declared raw (or iso) and is written as it
+   * arrives: enough to see every container signature (the furthest is ISO's at 0x8001), so a
+   * qcow2 or vmdk posing as raw never lands in the pool as "raw".
+   */
+  public InspectedImage inspectHead(byte[] head, DiskFormat declared) throws IOException, UnsafeImageException {
+    try (HeadChannel ch = new HeadChannel(head)) {
+      return inspector.inspect(ch, declared);
     }
+  }
 
-    /**
-     * Checks only the first bytes of a stream that is declared raw (or iso) and is written as it
-     * arrives: enough to see every container signature (the furthest is ISO's at 0x8001), so a
-     * qcow2 or vmdk posing as raw never lands in the pool as "raw".
-     */
-    public InspectedImage inspectHead(byte[] head, DiskFormat declared) throws IOException, UnsafeImageException {
-        try (HeadChannel ch = new HeadChannel(head)) {
-            return inspector.inspect(ch, declared);
-        }
-    }
+  /** The number of leading bytes {@link #inspectHead} needs. */
+  public static final int HEAD_BYTES = 64 << 10;
 
-    /** The number of leading bytes {@link #inspectHead} needs. */
-    public static final int HEAD_BYTES = 64 << 10;
-
-    public VettedImage vet(Path file, DiskFormat declared) throws IOException, UnsafeImageException {
-        InspectedImage inspected = inspector.inspect(file, declared);
-        QemuImageInfo info = qemu.info(file, declared);
-        QemuAgreement.check(file, inspected, info, policy.maxVirtualSize());
-        return new VettedImage(file, inspected, info);
-    }
+  public VettedImage vet(Path file, DiskFormat declared) throws IOException, UnsafeImageException {
+    InspectedImage inspected = inspector.inspect(file, declared);
+    QemuImageInfo info = qemu.info(file, declared);
+    QemuAgreement.check(file, inspected, info, policy.maxVirtualSize());
+    return new VettedImage(file, inspected, info);
+  }
 }

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 /** An image both the Java inspector and qemu-img read the same way, within the limits. */
 public record VettedImage(Path file, InspectedImage inspected, QemuImageInfo qemu) {
 
-    public long virtualSize() {
-        return qemu.virtualSize();
-    }
+  public long virtualSize() {
+    return qemu.virtualSize();
+  }
 }

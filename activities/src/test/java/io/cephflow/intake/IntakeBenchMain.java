@@ -34,55 +34,55 @@ import java.nio.file.Path;
  * in the long-lived worker. Without it the figure includes class loading and JIT compilation.
  */
 public final class IntakeBenchMain {
-  public static void main(String[] args) throws Exception {
-    Path image = Path.of(args[0]);
-    DiskFormat format = DiskFormat.fromName(args[1]);
-    String[] target = args[2].split("/", 2);
-    String path = args.length > 3 ? args[3] : "map";
-    if (!path.equals("map") && !path.equals("nbd")) throw new IllegalArgumentException("PATH is map or nbd");
-    Path warmup = args.length > 4 ? Path.of(args[4]) : null;
-    ProcessQemuImg qemu = new ProcessQemuImg(QemuLimits.forInfo(), QemuLimits.forConvert(), 4 << 20);
-    ImageIntake intake = new ImageIntake(InspectionPolicy.defaults(), qemu);
-    ImageRef targetRef = new ImageRef(target[0], target[1]);
-    try (CephCluster cluster = CephCluster.connect(CephConfig.fromEnv())) {
-      Rbd rbd = Librbd.over(cluster, 16);
-      if (format == DiskFormat.RAW) { // the RBD writer alone, from a local raw file: no qemu
-        long t0 = System.nanoTime();
-        try (var data = new SparseFileDataSource(image)) {
-          ImportResult r = rbd.streams().write(targetRef, data, 0, Progress.NONE);
-          System.out.printf("%.3f 0 %d 0%n", (System.nanoTime() - t0) / 1e9, r.bytesWritten());
-        }
-        return;
-      }
-      if (warmup != null) {
-        ImageRef scratch = new ImageRef(target[0], target[1] + "-warmup");
-        long size = intake.vet(warmup, format).virtualSize();
-        rbd.images().create(scratch, ImageSpec.ofSize(size));
-        try {
-          decode(qemu, rbd, warmup, format, size, scratch, path);
-        } finally {
-          rbd.images().remove(scratch);
-        }
-      }
-      long t0 = System.nanoTime();
-      long size = intake.vet(image, format).virtualSize();
-      long t1 = System.nanoTime();
-      ImportResult r = decode(qemu, rbd, image, format, size, targetRef, path);
-      long t2 = System.nanoTime();
-      long peak = 0;
-      for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-        if (pool.getType() == MemoryType.HEAP) peak += pool.getPeakUsage().getUsed();
-      }
-      System.out.printf("%.3f %.3f %d %d%n", (t2 - t0) / 1e9, (t1 - t0) / 1e9, r.bytesWritten(), peak >> 20);
+ public static void main(String[] args) throws Exception {
+  Path image = Path.of(args[0]);
+  DiskFormat format = DiskFormat.fromName(args[1]);
+  String[] target = args[2].split("/", 2);
+  String path = args.length > 3 ? args[3] : "map";
+  if (!path.equals("map") && !path.equals("nbd")) throw new IllegalArgumentException("PATH is map or nbd");
+  Path warmup = args.length > 4 ? Path.of(args[4]) : null;
+  ProcessQemuImg qemu = new ProcessQemuImg(QemuLimits.forInfo(), QemuLimits.forConvert(), 4 << 20);
+  ImageIntake intake = new ImageIntake(InspectionPolicy.defaults(), qemu);
+  ImageRef targetRef = new ImageRef(target[0], target[1]);
+  try (CephCluster cluster = CephCluster.connect(CephConfig.fromEnv())) {
+   Rbd rbd = Librbd.over(cluster, 16);
+   if (format == DiskFormat.RAW) { // the RBD writer alone, from a local raw file: no qemu
+    long t0 = System.nanoTime();
+    try (var data = new SparseFileDataSource(image)) {
+     ImportResult r = rbd.streams().write(targetRef, data, 0, Progress.NONE);
+     System.out.printf("%.3f 0 %d 0%n", (System.nanoTime() - t0) / 1e9, r.bytesWritten());
     }
+    return;
+   }
+   if (warmup != null) {
+    ImageRef scratch = new ImageRef(target[0], target[1] + "-warmup");
+    long size = intake.vet(warmup, format).virtualSize();
+    rbd.images().create(scratch, ImageSpec.ofSize(size));
+    try {
+     decode(qemu, rbd, warmup, format, size, scratch, path);
+    } finally {
+     rbd.images().remove(scratch);
+    }
+   }
+   long t0 = System.nanoTime();
+   long size = intake.vet(image, format).virtualSize();
+   long t1 = System.nanoTime();
+   ImportResult r = decode(qemu, rbd, image, format, size, targetRef, path);
+   long t2 = System.nanoTime();
+   long peak = 0;
+   for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+    if (pool.getType() == MemoryType.HEAP) peak += pool.getPeakUsage().getUsed();
+   }
+   System.out.printf("%.3f %.3f %d %d%n", (t2 - t0) / 1e9, (t1 - t0) / 1e9, r.bytesWritten(), peak >> 20);
   }
+ }
 
-  private static ImportResult decode(ProcessQemuImg qemu, Rbd rbd, Path image, DiskFormat format, long size,
-      ImageRef target, String path) throws Exception {
-    // as ImageConverter does: the raw image's SHA-256 (provenance) is computed on the way
-    try (DataSource data = new RawDigest(path.equals("map") ? qemu.openRawData(image, format, size)
-        : new ExtentDataSource(qemu.openRaw(image, format)))) {
-      return rbd.streams().write(target, data, 0, Progress.NONE);
-    }
+ private static ImportResult decode(ProcessQemuImg qemu, Rbd rbd, Path image, DiskFormat format, long size,
+   ImageRef target, String path) throws Exception {
+  // as ImageConverter does: the raw image's SHA-256 (provenance) is computed on the way
+  try (DataSource data = new RawDigest(path.equals("map") ? qemu.openRawData(image, format, size)
+    : new ExtentDataSource(qemu.openRaw(image, format)))) {
+   return rbd.streams().write(target, data, 0, Progress.NONE);
   }
+ }
 }

@@ -11,7 +11,7 @@ import java.util.List;
  * @param notes       harmless observations (partition table found, VHD footer only, ...)
  */
 public record InspectedImage(DiskFormat format, long virtualSize, long fileSize, List<String> notes) {
-    public InspectedImage {
-        notes = List.copyOf(notes);
-    }
+  public InspectedImage {
+    notes = List.copyOf(notes);
+  }
 }

@@ -11,35 +11,35 @@ import java.util.Set;
  */
 public record InspectionPolicy(Set<DiskFormat> allowedFormats, long maxVirtualSize) {
 
-    /** 1 TiB is far above any Glance image we expect and far below what exhausts a pool. */
-    public static final long DEFAULT_MAX_VIRTUAL_SIZE = 1L << 40;
+  /** 1 TiB is far above any Glance image we expect and far below what exhausts a pool. */
+  public static final long DEFAULT_MAX_VIRTUAL_SIZE = 1L << 40;
 
-    public InspectionPolicy {
-        allowedFormats = Set.copyOf(allowedFormats);
-        if (maxVirtualSize <= 0) {
-            throw new IllegalArgumentException("maxVirtualSize must be positive");
-        }
+  public InspectionPolicy {
+    allowedFormats = Set.copyOf(allowedFormats);
+    if (maxVirtualSize <= 0) {
+      throw new IllegalArgumentException("maxVirtualSize must be positive");
     }
+  }
 
-    /** LUKS stays off by default: intake has no key to check it with. */
-    public static InspectionPolicy defaults() {
-        return new InspectionPolicy(
-                EnumSet.of(DiskFormat.RAW, DiskFormat.QCOW2, DiskFormat.VMDK, DiskFormat.VHD,
-                        DiskFormat.VHDX, DiskFormat.VDI, DiskFormat.ISO),
-                DEFAULT_MAX_VIRTUAL_SIZE);
-    }
+  /** LUKS stays off by default: intake has no key to check it with. */
+  public static InspectionPolicy defaults() {
+    return new InspectionPolicy(
+        EnumSet.of(DiskFormat.RAW, DiskFormat.QCOW2, DiskFormat.VMDK, DiskFormat.VHD,
+            DiskFormat.VHDX, DiskFormat.VDI, DiskFormat.ISO),
+        DEFAULT_MAX_VIRTUAL_SIZE);
+  }
 
-    public InspectionPolicy withMaxVirtualSize(long max) {
-        return new InspectionPolicy(allowedFormats, max);
-    }
+  public InspectionPolicy withMaxVirtualSize(long max) {
+    return new InspectionPolicy(allowedFormats, max);
+  }
 
-    public InspectionPolicy allowing(DiskFormat format) {
-        EnumSet<DiskFormat> s = allowedFormats.isEmpty() ? EnumSet.noneOf(DiskFormat.class) : EnumSet.copyOf(allowedFormats);
-        s.add(format);
-        return new InspectionPolicy(s, maxVirtualSize);
-    }
+  public InspectionPolicy allowing(DiskFormat format) {
+    EnumSet<DiskFormat> s = allowedFormats.isEmpty() ? EnumSet.noneOf(DiskFormat.class) : EnumSet.copyOf(allowedFormats);
+    s.add(format);
+    return new InspectionPolicy(s, maxVirtualSize);
+  }
 
-    public boolean allows(DiskFormat format) {
-        return format != DiskFormat.QED && allowedFormats.contains(format);
-    }
+  public boolean allows(DiskFormat format) {
+    return format != DiskFormat.QED && allowedFormats.contains(format);
+  }
 }

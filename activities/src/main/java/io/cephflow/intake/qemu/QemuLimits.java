@@ -12,27 +12,27 @@ import java.time.Duration;
  */
 public record QemuLimits(long addressSpaceBytes, long cpuSeconds, Duration wallTimeout) {
 
-    public QemuLimits {
-        if (addressSpaceBytes <= 0 || cpuSeconds <= 0 || wallTimeout.isNegative() || wallTimeout.isZero()) {
-            throw new IllegalArgumentException("limits must be positive");
-        }
+  public QemuLimits {
+    if (addressSpaceBytes <= 0 || cpuSeconds <= 0 || wallTimeout.isNegative() || wallTimeout.isZero()) {
+      throw new IllegalArgumentException("limits must be positive");
     }
+  }
 
-    /** The values OpenStack uses for qemu-img info (1 GiB, 30 s). */
-    public static QemuLimits forInfo() {
-        return new QemuLimits(1L << 30, 30, Duration.ofSeconds(60));
-    }
+  /** The values OpenStack uses for qemu-img info (1 GiB, 30 s). */
+  public static QemuLimits forInfo() {
+    return new QemuLimits(1L << 30, 30, Duration.ofSeconds(60));
+  }
 
-    /** Decoding a large image is legitimately slow; memory stays bounded. */
-    public static QemuLimits forConvert() {
-        return new QemuLimits(2L << 30, 3600, Duration.ofHours(2));
-    }
+  /** Decoding a large image is legitimately slow; memory stays bounded. */
+  public static QemuLimits forConvert() {
+    return new QemuLimits(2L << 30, 3600, Duration.ofHours(2));
+  }
 
-    public QemuLimits withWallTimeout(Duration timeout) {
-        return new QemuLimits(addressSpaceBytes, cpuSeconds, timeout);
-    }
+  public QemuLimits withWallTimeout(Duration timeout) {
+    return new QemuLimits(addressSpaceBytes, cpuSeconds, timeout);
+  }
 
-    public QemuLimits withCpuSeconds(long seconds) {
-        return new QemuLimits(addressSpaceBytes, seconds, wallTimeout);
-    }
+  public QemuLimits withCpuSeconds(long seconds) {
+    return new QemuLimits(addressSpaceBytes, seconds, wallTimeout);
+  }
 }

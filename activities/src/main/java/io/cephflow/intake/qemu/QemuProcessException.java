@@ -8,23 +8,23 @@ import java.io.IOException;
  */
 public class QemuProcessException extends IOException {
 
-    public enum Kind {
-        /** Wall-clock timeout: the process was killed by cephflow. */
-        TIMED_OUT,
-        /** CPU or memory rlimit reached: the kernel or the allocator stopped the process. */
-        LIMIT_EXCEEDED,
-        /** Non-zero exit for any other reason; stderr is in the message. */
-        FAILED
-    }
+  public enum Kind {
+    /** Wall-clock timeout: the process was killed by cephflow. */
+    TIMED_OUT,
+    /** CPU or memory rlimit reached: the kernel or the allocator stopped the process. */
+    LIMIT_EXCEEDED,
+    /** Non-zero exit for any other reason; stderr is in the message. */
+    FAILED
+  }
 
-    private final Kind kind;
+  private final Kind kind;
 
-    public QemuProcessException(Kind kind, String message) {
-        super(kind + ": " + message);
-        this.kind = kind;
-    }
+  public QemuProcessException(Kind kind, String message) {
+    super(kind + ": " + message);
+    this.kind = kind;
+  }
 
-    public Kind kind() {
-        return kind;
-    }
+  public Kind kind() {
+    return kind;
+  }
 }

@@ -18,48 +18,48 @@ import java.util.stream.Stream;
  * its pid no longer runs.
  */
 public final class QemuTempFiles {
-    private static final Pattern OURS = Pattern.compile("cephflow-(?:map|nbd)-(\\d+)-.*");
+  private static final Pattern OURS = Pattern.compile("cephflow-(?:map|nbd)-(\\d+)-.*");
 
-    private QemuTempFiles() {
-    }
+  private QemuTempFiles() {
+  }
 
-    /** Removes, in {@code tmpDir}, the map files and socket directories of JVMs that are gone. */
-    public static List<String> removeOrphans(Path tmpDir) throws IOException {
-        List<String> removed = new ArrayList<>();
-        try (Stream<Path> entries = Files.list(tmpDir)) {
-            for (Path p : (Iterable<Path>) entries::iterator) {
-                Matcher m = OURS.matcher(p.getFileName().toString());
-                if (!m.matches() || alive(m.group(1)) || Files.isSymbolicLink(p)) {
-                    continue;
-                }
-                try {
-                    deleteTree(p);
-                    removed.add(p.getFileName().toString());
-                } catch (IOException e) {
-                    // someone else's, or gone meanwhile
-                }
-            }
+  /** Removes, in {@code tmpDir}, the map files and socket directories of JVMs that are gone. */
+  public static List<String> removeOrphans(Path tmpDir) throws IOException {
+    List<String> removed = new ArrayList<>();
+    try (Stream<Path> entries = Files.list(tmpDir)) {
+      for (Path p : (Iterable<Path>) entries::iterator) {
+        Matcher m = OURS.matcher(p.getFileName().toString());
+        if (!m.matches() || alive(m.group(1)) || Files.isSymbolicLink(p)) {
+          continue;
         }
-        return removed;
-    }
-
-    private static boolean alive(String pid) {
         try {
-            return ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
-        } catch (NumberFormatException e) {
-            return true; // not a pid we wrote: leave it
+          deleteTree(p);
+          removed.add(p.getFileName().toString());
+        } catch (IOException e) {
+          // someone else's, or gone meanwhile
         }
+      }
     }
+    return removed;
+  }
 
-    private static void deleteTree(Path p) throws IOException {
-        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-            try (Stream<Path> walk = Files.walk(p)) {
-                for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(q);
-                }
-            }
-        } else {
-            Files.deleteIfExists(p);
-        }
+  private static boolean alive(String pid) {
+    try {
+      return ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
+    } catch (NumberFormatException e) {
+      return true; // not a pid we wrote: leave it
     }
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+      try (Stream<Path> walk = Files.walk(p)) {
+        for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(q);
+        }
+      }
+    } else {
+      Files.deleteIfExists(p);
+    }
+  }
 }

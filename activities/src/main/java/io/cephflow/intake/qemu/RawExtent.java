@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
  * reused buffer: it is valid until the source's next {@code next()} or {@code close()}.
  */
 public record RawExtent(long offset, ByteBuffer data) {
-    public int length() {
-        return data.remaining();
-    }
+  public int length() {
+    return data.remaining();
+  }
 }

@@ -10,12 +10,12 @@ import java.io.IOException;
  */
 public interface RawExtentSource extends AutoCloseable {
 
-    /** Size of the raw view in bytes. */
-    long virtualSize();
+  /** Size of the raw view in bytes. */
+  long virtualSize();
 
-    /** The next extent, or {@code null} when the whole image has been covered. */
-    RawExtent next() throws IOException;
+  /** The next extent, or {@code null} when the whole image has been covered. */
+  RawExtent next() throws IOException;
 
-    @Override
-    void close() throws IOException;
+  @Override
+  void close() throws IOException;
 }

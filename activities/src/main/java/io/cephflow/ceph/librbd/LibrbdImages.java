@@ -60,12 +60,11 @@ public final class LibrbdImages implements RbdImages {
 
   static ImageInfo stat(Image image) {
     // rados-java's stat crashes the JVM with JNA 5.14 (its struct layout): bound here
-    com.sun.jna.Memory info = new com.sun.jna.Memory(256);
-    Check.rc(RBD.rbd_stat(image.ptr(), info, 160), "stat image " + image.ref());
+    RbdStructs.ImageInfo info = new RbdStructs.ImageInfo();
+    Check.rc(RBD.rbd_stat(image.ptr(), info, info.size()), "stat image " + image.ref());
     LongByReference features = new LongByReference();
     Check.rc(RBD.rbd_get_features(image.ptr(), features), "get features of " + image.ref());
-    return new ImageInfo(image.ref(), info.getLong(0), info.getInt(24), ImageFeature.of(features.getValue()),
-        parentOf(image));
+    return new ImageInfo(image.ref(), info.size, info.order, ImageFeature.of(features.getValue()), parentOf(image));
   }
 
   static Optional<SnapshotRef> parentOf(Image image) {

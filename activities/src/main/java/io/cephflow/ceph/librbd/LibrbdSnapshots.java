@@ -1,6 +1,5 @@
 package io.cephflow.ceph.librbd;
 
-import com.sun.jna.Memory;
 import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.RbdSnapshots;
 import io.cephflow.ceph.SnapshotInfo;
@@ -38,19 +37,21 @@ public final class LibrbdSnapshots implements RbdSnapshots {
   static List<SnapshotInfo> list(Image image) {
     int[] max = {8};
     while (true) {
-      Memory snaps = new Memory(24L * (max[0] + 1));
-      int rc = RBD.rbd_snap_list(image.ptr(), snaps, max);
+      // one more element than asked for: librbd writes a terminator after the last snapshot
+      RbdStructs.SnapInfo first = new RbdStructs.SnapInfo();
+      RbdStructs.SnapInfo[] snaps = (RbdStructs.SnapInfo[]) first.toArray(max[0] + 1);
+      int rc = RBD.rbd_snap_list(image.ptr(), first, max);
       if (Errno.of(rc) == Errno.ERANGE) continue; // ERANGE: max now holds what is needed
       Check.rc(rc, "list snapshots of " + image.ref());
       List<SnapshotInfo> out = new ArrayList<>();
       try {
         for (int i = 0; i < rc; i++) {
-          long id = snaps.getLong(24L * i), size = snaps.getLong(24L * i + 8);
-          String name = snaps.getPointer(24L * i + 16).getString(0);
-          out.add(new SnapshotInfo(name, id, size, isProtected(image, name)));
+          snaps[i].read();
+          String name = snaps[i].name.getString(0);
+          out.add(new SnapshotInfo(name, snaps[i].id, snaps[i].size, isProtected(image, name)));
         }
       } finally {
-        RBD.rbd_snap_list_end(snaps);
+        RBD.rbd_snap_list_end(first);
       }
       return out;
     }

@@ -82,13 +82,12 @@ interface RbdNative extends Library {
 
   int rbd_list(Pointer ioctx, byte[] names, LongByReference size);
 
-  /** rbd_snap_info_t[] is {u64 id; u64 size; const char* name}; names freed by rbd_snap_list_end. */
-  /** rbd_image_info_t: size at 0, obj_size at 8, num_objs at 16, int order at 24 (160 bytes). */
-  int rbd_stat(Pointer image, Pointer info, long infoSize);
+  int rbd_stat(Pointer image, RbdStructs.ImageInfo info, long infoSize);
 
-  int rbd_snap_list(Pointer image, Pointer snaps, int[] maxSnaps);
+  /** Fills {@code snaps}, an array of {@code maxSnaps} {@link RbdStructs.SnapInfo} (+1 terminator). */
+  int rbd_snap_list(Pointer image, RbdStructs.SnapInfo snaps, int[] maxSnaps);
 
-  void rbd_snap_list_end(Pointer snaps);
+  void rbd_snap_list_end(RbdStructs.SnapInfo snaps);
 
   int rbd_snap_create(Pointer image, String snapName);
 

@@ -1,0 +1,23 @@
+package io.cephflow.ceph.librbd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The structs' layouts are librbd's (x86_64): the sizes and offsets librbd.h gives. */
+class RbdStructsTest {
+  @Test
+  void imageInfoIsRbdImageInfoT() {
+    var info = new RbdStructs.ImageInfo();
+    assertThat(info.size()).isEqualTo(160);
+    assertThat(info.offsetOf("order")).isEqualTo(24);
+    assertThat(info.offsetOf("parent_pool")).isEqualTo(56);
+  }
+
+  @Test
+  void snapInfoIsRbdSnapInfoT() {
+    var snap = new RbdStructs.SnapInfo();
+    assertThat(snap.size()).isEqualTo(24);
+    assertThat(snap.offsetOf("name")).isEqualTo(16);
+  }
+}

@@ -6,6 +6,7 @@ import io.cephflow.activities.CephflowActivities;
 import io.cephflow.activities.ImportActivitiesImpl;
 import io.cephflow.worker.faults.KillSwitch;
 import io.cephflow.worker.faults.KillSwitchInterceptor;
+import io.cephflow.worker.metrics.FlowMetrics;
 import io.cephflow.workflows.common.TaskQueues;
 import io.cephflow.workflows.WorkflowCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -71,7 +72,9 @@ public class TemporalConfig {
     KillSwitch kill = KillSwitch.parse(props.faults().kill());
     if (kill.armed()) {
       log.warn("FAULT INJECTION ARMED: this worker kills itself at {} (crash tests only)", kill.rules());
-      options.setWorkerInterceptors(new KillSwitchInterceptor(kill));
+      options.setWorkerInterceptors(new FlowMetrics(), new KillSwitchInterceptor(kill));
+    } else {
+      options.setWorkerInterceptors(new FlowMetrics());
     }
     WorkerFactory factory = WorkerFactory.newInstance(client, options.build());
     Worker worker = factory.newWorker(TaskQueues.STORAGE, progressFresh(WorkerOptions.newBuilder())

@@ -67,7 +67,11 @@ final class CephflowStack implements AutoCloseable {
         "--cephflow.sources.read-timeout=3s",
         "--cephflow.activities.defaults.initial-interval=200ms",
         "--cephflow.activities.defaults.max-attempts=3",
-        "--cephflow.intake.scratch-dir=" + scratchDir));
+        "--cephflow.intake.scratch-dir=" + scratchDir,
+        // the API's Spring Security is on this JVM's classpath (not on the worker's own): keep it off the worker
+        "--spring.autoconfigure.exclude=org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration,"
+            + "org.springframework.boot.actuate.autoconfigure.security.servlet.ManagementWebSecurityAutoConfiguration,"
+            + "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration"));
     args.addAll(List.of(extraWorkerArgs));
     worker = new SpringApplicationBuilder(WorkerApplication.class).run(args.toArray(new String[0]));
     api = new SpringApplicationBuilder(StarterApplication.class).run(
@@ -108,6 +112,27 @@ final class CephflowStack implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The worker's Prometheus scrape (its port has no auth). */
+  String workerMetrics() {
+    int port = ((WebServerApplicationContext) worker).getWebServer().getPort();
+    var r = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).GET().build());
+    if (r.statusCode() != 200) throw new AssertionError("worker scrape: HTTP " + r.statusCode() + " " + r.body());
+    return r.body();
+  }
+
+  /** The sum of every sample of {@code metric} whose labels include all of {@code labels} ({@code k="v"}). */
+  double metric(String metric, String... labels) {
+    double sum = 0;
+    for (String line : workerMetrics().split("\n")) {
+      if (!line.startsWith(metric + "{")) continue;
+      String tags = line.substring(metric.length(), line.lastIndexOf('}') + 1);
+      if (java.util.Arrays.stream(labels).allMatch(tags::contains)) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
   }
 
   /** Polls the operation until it is no longer RUNNING; returns the last body. */

@@ -287,6 +287,43 @@ class UploadImageEndToEndIT {
     purge(id);
   }
 
+  /** cephflow's own metrics count what the flows did: bytes equal to what was written, one flow per outcome. */
+  @Test
+  void metricsCountWhatTheFlowsDid() throws Exception {
+    Path src = dir.resolve("metrics.raw");
+    byte[] data = new byte[(int) (3 * MiB + 12345)];
+    new Random(3).nextBytes(data);
+    Files.write(src, data);
+    String read = "direction=\"read\"", write = "activity_type=\"WriteFromSource\"";
+    String upload = "workflow_type=\"UploadImageWorkflow\"";
+    double readBefore = stack.metric("cephflow_bytes_total", read, write);
+    double okBefore = stack.metric("cephflow_flows_total", upload, "outcome=\"completed\"");
+    double failedBefore = stack.metric("cephflow_flows_total", upload, "outcome=\"failed\"",
+        "failure=\"ChecksumMismatch\"");
+    String id = UUID.randomUUID().toString();
+    var ok = stack.post("/api/v1/images", "{\"imageId\":\"" + id + "\",\"name\":\"m\",\"source\":\"" + http(src)
+        + "\"}");
+    assertThat(stack.await(ServerIts.started(ok), Duration.ofMinutes(2))).contains("\"status\":\"COMPLETED\"");
+    var bad = stack.post("/api/v1/images", "{\"name\":\"m\",\"source\":\"" + http(src) + "\",\"checksum\":\""
+        + "0".repeat(64) + "\"}");
+    assertThat(stack.await(ServerIts.started(bad), Duration.ofMinutes(2))).contains("ChecksumMismatch");
+    // the SDK's scope reports every 10 s
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (stack.metric("cephflow_flows_total", upload, "outcome=\"failed\"", "failure=\"ChecksumMismatch\"")
+        < failedBefore + 1 && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+    }
+    String scrape = java.util.Arrays.stream(stack.workerMetrics().split("\n")).filter(l -> l.contains("cephflow"))
+        .collect(java.util.stream.Collectors.joining("\n"));
+    assertThat(stack.metric("cephflow_bytes_total", read, write) - readBefore).as(scrape).isEqualTo(2.0 * data.length);
+    assertThat(stack.metric("cephflow_flows_total", upload, "outcome=\"completed\"") - okBefore).isEqualTo(1.0);
+    assertThat(stack.metric("cephflow_flows_total", upload, "outcome=\"failed\"", "failure=\"ChecksumMismatch\"")
+        - failedBefore).isEqualTo(1.0);
+    assertThat(stack.metric("cephflow_compensations_total", "result=\"undone\"")).isGreaterThan(0);
+    assertThat(stack.workerMetrics()).contains("cephflow_flow_duration_seconds");
+    purge(id);
+  }
+
   @Test
   void malformedRequestsAreRejectedWithA400AndAReason() {
     HttpResponse<String> r = stack.post("/api/v1/images", "{\"imageId\":\"nope\",\"name\":\"x\",\"source\":\"/a\"}");

@@ -66,8 +66,10 @@ public final class Compensations {
         Undo u = undos.pop();
         try {
           u.proc().apply();
+          counted("undone");
         } catch (TemporalFailure e) {
           failures.add(u.name() + ": " + rootMessage(e));
+          counted("failed");
         }
       }
       if (last != null) {
@@ -117,6 +119,11 @@ public final class Compensations {
     RuntimeException failure = failWith(cause);
     step.accept(cause instanceof CanceledFailure ? "canceled" : "failed");
     return failure;
+  }
+
+  /** {@code cephflow_compensations_total{result}}: replay-safe, through the workflow's metrics scope. */
+  private static void counted(String result) {
+    Workflow.getMetricsScope().tagged(java.util.Map.of("result", result)).counter("cephflow_compensations").inc(1);
   }
 
   static ApplicationFailure applicationCause(Throwable t) {

@@ -115,9 +115,15 @@ final class Output {
     return o;
   }
 
+  private static final com.fasterxml.jackson.core.util.DefaultPrettyPrinter PRETTY =
+      new com.fasterxml.jackson.core.util.DefaultPrettyPrinter()
+          .withArrayIndenter(com.fasterxml.jackson.core.util.DefaultIndenter.SYSTEM_LINEFEED_INSTANCE)
+          .withSeparators(com.fasterxml.jackson.core.util.Separators.createDefaultInstance()
+              .withObjectFieldValueSpacing(com.fasterxml.jackson.core.util.Separators.Spacing.AFTER));
+
   static String pretty(JsonNode node) {
     try {
-      return Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node);
+      return Api.JSON.writer(PRETTY).writeValueAsString(node);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -144,7 +150,13 @@ final class Output {
       for (JsonNode e : v) items.add(e.isValueNode() ? e.asText() : e.toString());
       return String.join("\n", items);
     }
-    return v.isValueNode() ? v.asText() : v.toString();
+    if (v.isObject()) { // a result: one field a line
+      List<String> lines = new ArrayList<>();
+      v.fields().forEachRemaining(e -> lines.add(e.getKey() + ": " + (e.getValue().isValueNode() ? e.getValue().asText()
+          : e.getValue().toString())));
+      return String.join("\n", lines);
+    }
+    return v.asText();
   }
 
   /** A box table as the openstack CLI draws it; a cell's lines stack in its row. */

@@ -20,6 +20,7 @@ final class Progress {
   private long total = -1;
   private long stepStarted;
   private int tick;
+  private boolean counted; // the operation reports bytes for this step (a progress object)
 
   /** Takes one reading of GET /api/v1/operations/{id}. */
   void update(JsonNode operation, long nanos) {
@@ -31,6 +32,7 @@ final class Progress {
       samples.clear();
       stepStarted = nanos;
     }
+    counted = p.isObject();
     step = s;
     done = d;
     total = t;
@@ -65,6 +67,7 @@ final class Progress {
 
   /** One line for a log: {@code step=write 348.0 MiB / 1.0 GiB (34%) 12.3 MiB/s ETA 0:53}. */
   String line() {
+    if (!counted) return "step=" + step();
     StringBuilder b = new StringBuilder("step=").append(step()).append(' ').append(bytes());
     if (totalKnown()) b.append(" (").append(percent()).append("%)");
     b.append(' ').append(rateText()).append(" ETA ").append(eta());
@@ -74,6 +77,11 @@ final class Progress {
   /** The live bar: {@code write [#########...........]  34%  348.0 MiB / 1.0 GiB  12.3 MiB/s  ETA 0:53}. */
   String bar(long nanos, int columns) {
     StringBuilder b = new StringBuilder(step()).append(" [");
+    if (!counted) { // a step that moves no counted bytes: it says so, and how long it has run
+      String s = b.append(" ".repeat(BAR)).append("]  (no byte count)  ").append(clock((nanos - stepStarted) / 1_000_000_000L))
+          .toString();
+      return s.length() >= columns ? s.substring(0, Math.max(0, columns - 1)) : s;
+    }
     if (totalKnown()) {
       int fill = (int) Math.min(BAR, BAR * done / total);
       b.append("#".repeat(fill)).append(".".repeat(BAR - fill)).append("] ")

@@ -96,6 +96,9 @@ class CliOutputTest {
     p.update(op("download", 30L << 20, -1), 5 * s);
     assertThat(p.line()).isEqualTo("step=download 30.0 MiB / unknown 10.0 MiB/s ETA unknown");
     assertThat(p.bar(5 * s, 40)).hasSize(39);
+    p.update(Api.JSON.createObjectNode().put("status", "RUNNING").put("step", "clone"), 6 * s); // no progress object
+    assertThat(p.line()).isEqualTo("step=clone");
+    assertThat(p.bar(8 * s, 200)).startsWith("clone [").contains("(no byte count)").endsWith("0:02");
   }
 
   private static JsonNode op(String step, long done, long total) {

@@ -93,7 +93,7 @@ public final class Cli implements Runnable {
 
   private static Map<String, java.util.function.Supplier<Object>> groups() {
     Map<String, java.util.function.Supplier<Object>> g = new java.util.LinkedHashMap<>();
-    g.put("help", CommandLine.HelpCommand::new);
+    g.put("help", HelpCommand::new);
     g.put("image", ImageCommands::new);
     g.put("volume", VolumeCommands::new);
     g.put("snapshot", SnapshotCommands::new);

@@ -46,7 +46,8 @@ final class Output {
   List<String> select(List<String> known, List<String> defaults) {
     for (String c : columns) {
       if (!known.contains(c)) {
-        String near = known.stream().filter(k -> k.equalsIgnoreCase(c) || k.toLowerCase().startsWith(c.toLowerCase()))
+        String near = known.stream().filter(k -> Suggestions.distance(k.toLowerCase(), c.toLowerCase()) <= 2
+                || k.toLowerCase().startsWith(c.toLowerCase()))
             .findFirst().map(k -> "; did you mean '" + k + "'?").orElse("");
         throw new ParameterException(mixee.commandLine(), "unknown column '" + c + "'" + near + " (columns: "
             + String.join(", ", known) + ")");

@@ -76,7 +76,7 @@ class CliParsingTest {
     assertThat(api.run("volume", "create", "--size-gb", "1").err()).contains("Missing required");
     assertThat(api.run("server", "boot", "--volume", ID, "--new-volume-id", ID).err()).contains("--snapshot");
     assertThat(api.run("image", "delete", ID, "--timeout", "5").err()).contains("--timeout goes with --wait");
-    assertThat(api.run("image", "show", ID, "-c", "nmae").err()).contains("unknown column 'nmae'").contains("name");
+    assertThat(api.run("image", "show", ID, "-c", "nmae").err()).contains("unknown column 'nmae'; did you mean 'name'?");
     assertThat(api.run("image", "upload", "--name", "n", "--source", "/x", "-c", "status").err())
         .contains("unknown column 'status'");
     assertThat(api.run("image", "show", ID, "-f", "xml").err()).contains("table, json, yaml, value");
@@ -96,6 +96,9 @@ class CliParsingTest {
         .contains("130");
     assertThat(api.run("image", "upload", "-h").code()).isZero();
     assertThat(api.run("help", "server", "delete").out()).contains("--shutdown-timeout");
+    assertThat(api.run("help", "image", "upload").out()).contains("Usage: cephflow image upload").contains("--disk-format");
+    assertThat(api.run("help", "image").out()).contains("Usage: cephflow image ");
+    assertThat(api.run("help", "image", "uplod").code()).isEqualTo(2);
     assertThat(api.run("--version").out()).startsWith("cephflow ");
     var none = api.run();
     assertThat(none.code()).isEqualTo(2);

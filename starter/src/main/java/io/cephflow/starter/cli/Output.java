@@ -203,12 +203,25 @@ final class Output {
 
   /** YAML through Jackson's YAML module, loaded only for -f yaml. */
   static final class Yaml {
+    /**
+     * Plain where that is safe; quoted where a YAML 1.1 reader would take a string for
+     * something else: numbers and booleans (Jackson's rules), and timestamps such as
+     * createdAt, which PyYAML's safe_load turns into datetimes.
+     */
+    static final class Quoting extends com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker.Default {
+      @Override
+      public boolean needToQuoteValue(String value) {
+        return super.needToQuoteValue(value) || (!value.isEmpty() && Character.isDigit(value.charAt(0)));
+      }
+    }
+
     private static ObjectMapper mapper;
 
     static String write(JsonNode node) {
       try {
         if (mapper == null) {
-          mapper = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+          mapper = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper(com.fasterxml.jackson.dataformat.yaml.YAMLFactory
+              .builder().stringQuotingChecker(new Quoting()).build())
               .disable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
               .enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.MINIMIZE_QUOTES)
               .enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS);

@@ -51,6 +51,8 @@ class CliOutputTest {
     assertThat(yaml.get(1).get("snapshotProtected").asBoolean()).isTrue();
     assertThat(yaml.get(0).get("sha256").asText()).isEqualTo("0123"); // quoted: not a number
     assertThat(yaml.get(0).get("children").get(1).asText()).isEqualTo("vms/b_disk");
+    assertThat(api.run("image", "show", ID, "-f", "yaml").out()).contains("createdAt: \"2026-12-01T10:00:00Z\"")
+        .contains("name: debian 12\n");
     assertThat(api.run("image", "list", "-f", "value", "-c", "name", "-c", "sizeBytes").out())
         .isEqualTo("debian 12 67108864\nyes 67108864\n");
     String table = api.run("image", "list", "-f", "table", "-c", "id", "-c", "state").out();

@@ -1,310 +1,223 @@
 package io.cephflow.starter.cli;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The cephflow command line: a thin client of the REST API (JDK only, so it runs from the
- * plain starter jar). Exit codes: 0 done, 1 the operation failed, 2 bad usage or request.
+ * The cephflow command line: a client of the REST API, shaped like the {@code openstack} CLI
+ * (one verb per resource, {@code -f table|json|yaml|value}, {@code -c COLUMN}, {@code --wait}).
+ * It runs from its own small jar (this package, picocli and Jackson only: bin/cephflow), so it
+ * must not touch Spring, Temporal or any other package of the starter.
  */
-public final class Cli {
-  private static final String USAGE = """
-      usage: cephflow [--api URL] COMMAND
-        image upload --name NAME --source PATH|URL [--id UUID] [--format raw] [--checksum sha256:HEX|sha512:HEX] [--wait]
-        image delete IMAGE_ID [--flatten-dependents] [--wait]
-        volume create (--image UUID | --source-volume UUID --snapshot UUID [--flatten never|always|depth]
-                      [--max-clone-depth N]) [--size-gb N | --size-bytes N] [--id UUID] [--wait]
-        volume snapshot VOLUME_ID [--id UUID] [--wait]
-        volume delete VOLUME_ID [--snapshot SNAPSHOT_ID] [--flatten-dependents] [--wait]
-        server boot (--image UUID | --volume UUID [--snapshot UUID]) [--id UUID] [--hypervisor NAME]
-                    [--root-gb N] [--memory-mib N] [--vcpus N] [--forbid-slow-path] [--wait]
-        server snapshot SERVER_ID --name NAME [--image-id UUID] [--hypervisor NAME] [--wait]
-        server delete SERVER_ID [--hypervisor NAME] [--wait]
-        operation show ID
-        operation list --resource image|volume|snapshot|server:UUID [--limit N]
-        operation wait ID [--timeout SECONDS]
-        operation cancel ID [--wait]
-      --api defaults to $CEPHFLOW_API or http://127.0.0.1:8080
-      the bearer token comes from $CEPHFLOW_TOKEN, or the file $CEPHFLOW_TOKEN_FILE (bin/cephflow
-      uses the dev stack's .state/api/token when neither is set)""";
-  private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"([A-Z_]+)\"");
-  private static final java.util.Set<String> FLAGS = java.util.Set.of("wait", "flatten-dependents", "forbid-slow-path");
-  private static final Pattern OPERATION = Pattern.compile("\"operationId\"\\s*:\\s*\"([^\"]+)\"");
+@Command(name = "cephflow", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
+    versionProvider = Cli.Version.class, sortOptions = false,
+    description = {
+        "Runs and watches cephflow's storage flows (images, volumes, snapshots, servers) over its REST API.",
+        "Output is a table on a terminal and JSON when stdout is not one; -f picks one of table, json, yaml, value.",
+        "The API's URL comes from --api, CEPHFLOW_API, 'api' in the config file, or http://127.0.0.1:8080; the "
+            + "bearer token from CEPHFLOW_TOKEN, --token-file, CEPHFLOW_TOKEN_FILE or 'token-file' in the config "
+            + "file (~/.config/cephflow/config), never from an argument. See docs/cli.md."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        " 0:done: the request was accepted, the read answered, the operation COMPLETED (show: or is RUNNING)",
+        " 1:the operation FAILED (or was TERMINATED or TIMED_OUT)",
+        " 2:usage: an unknown option or command, a bad value, or a request the API refused as invalid (400)",
+        " 3:authentication or authorization: no token, a wrong token (401), a role that may not (403)",
+        " 4:not found (404): no such resource, operation or hypervisor",
+        " 5:conflict (409): the id is taken, the resource is in use, the operation cannot be canceled",
+        " 6:the operation was CANCELED (operation cancel --wait: 0 when it ends CANCELED)",
+        " 7:the API is unreachable or failed (5xx)",
+        " 8:--timeout passed while waiting; the operation goes on",
+        "130:detached with Ctrl-C while waiting; the operation goes on"})
+public final class Cli implements Runnable {
+  @Spec
+  CommandSpec spec;
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final String api;
+  @Option(names = "--api", paramLabel = "URL", scope = ScopeType.INHERIT, order = 100,
+      description = "the REST API (default: $CEPHFLOW_API, the config file's 'api', http://127.0.0.1:8080)")
+  String api;
 
-  Cli(String api) {
-    this.api = api.endsWith("/") ? api.substring(0, api.length() - 1) : api;
+  @Option(names = "--token-file", paramLabel = "FILE", scope = ScopeType.INHERIT, order = 101,
+      description = "a file holding the bearer token (default: $CEPHFLOW_TOKEN, $CEPHFLOW_TOKEN_FILE, the config "
+          + "file's 'token-file')")
+  String tokenFile;
+
+  @Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT, order = 102,
+      description = "the config file (default: $CEPHFLOW_CONFIG, ~/.config/cephflow/config)")
+  String config;
+
+  final Context context;
+  private Config resolved;
+
+  Cli(Context context) {
+    this.context = context;
+  }
+
+  /** {@code cephflow} alone: the usage text, as a usage error. */
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "missing command");
+  }
+
+  Config config() {
+    if (resolved == null) resolved = Config.resolve(this, context.env());
+    return resolved;
+  }
+
+  Api api() {
+    return new Api(config());
   }
 
   public static void main(String[] args) {
-    List<String> rest = new ArrayList<>(List.of(args));
-    String api = System.getenv().getOrDefault("CEPHFLOW_API", "http://127.0.0.1:8080");
-    if (rest.size() >= 2 && rest.get(0).equals("--api")) {
-      api = rest.get(1);
-      rest = rest.subList(2, rest.size());
-    }
-    try {
-      System.exit(new Cli(api).run(rest));
-    } catch (UsageException e) {
-      System.err.println("cephflow: " + e.getMessage());
-      System.err.println(USAGE);
-      System.exit(2);
-    } catch (IOException e) {
-      System.err.println("cephflow: cannot reach the API at " + api + ": " + e);
-      System.exit(2);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      System.exit(130);
-    }
+    System.exit(run(Context.system(), args));
+  }
+
+  /** Parses and runs one command line; the exit code is one of {@link ExitCodes}. */
+  static int run(Context context, String... args) {
+    return commandLine(context, args).execute(args);
+  }
+
+  /** The resources, in the order of the help; each is a group of subcommands. */
+  private static final Map<String, java.util.function.Supplier<Object>> GROUPS = groups();
+
+  private static Map<String, java.util.function.Supplier<Object>> groups() {
+    Map<String, java.util.function.Supplier<Object>> g = new java.util.LinkedHashMap<>();
+    g.put("help", HelpCommand::new);
+    g.put("image", ImageCommands::new);
+    g.put("volume", VolumeCommands::new);
+    g.put("snapshot", SnapshotCommands::new);
+    g.put("server", ServerCommands::new);
+    g.put("operation", OperationCommands::new);
+    g.put("completion", CompletionCommand::new);
+    return g;
   }
 
   /**
-   * A URL (anything with a scheme: http:, https:, file:) goes as it is; a path is made absolute
-   * against the current directory, as a user typing a relative path means. The worker reads it
-   * on its host, and only under its allowed directories.
+   * The command tree for these arguments. picocli builds a tree by reflection up front (a
+   * quarter of a second for all of it, uncached), so a command that names its resource gets
+   * only that branch; help, completion and anything unknown get the whole tree.
    */
-  static String source(String source) {
-    if (URL_SCHEME.matcher(source).lookingAt()) return source;
-    return Path.of(source).toAbsolutePath().normalize().toString();
-  }
-
-  private static final Pattern URL_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:");
-
-  int run(List<String> args) throws IOException, InterruptedException {
-    if (args.size() < 2) throw new UsageException("missing command");
-    String command = args.get(0) + " " + args.get(1);
-    Map<String, String> opts = options(args.subList(2, args.size()));
-    switch (command) {
-      case "image upload" -> {
-        String body = json(Map.of(
-            "imageId", opts.getOrDefault("id", ""),
-            "name", required(opts, "name"),
-            "source", source(required(opts, "source")),
-            "diskFormat", opts.getOrDefault("format", "raw"),
-            "checksum", opts.getOrDefault("checksum", opts.getOrDefault("sha256", ""))));
-        return started(post("/api/v1/images", body), opts);
-      }
-      case "image delete" -> {
-        return started(delete("/api/v1/images/" + positional(args, "image id"), opts), opts);
-      }
-      case "volume create" -> {
-        String body = json(Map.of(
-            "volumeId", opts.getOrDefault("id", ""),
-            "imageId", opts.getOrDefault("image", ""),
-            "sourceVolumeId", opts.getOrDefault("source-volume", ""),
-            "snapshotId", opts.getOrDefault("snapshot", ""),
-            "flatten", opts.getOrDefault("flatten", ""),
-            "maxCloneDepth", opts.getOrDefault("max-clone-depth", ""),
-            "sizeGb", opts.getOrDefault("size-gb", ""),
-            "sizeBytes", opts.getOrDefault("size-bytes", "")));
-        return started(post("/api/v1/volumes", body), opts);
-      }
-      case "volume snapshot" -> {
-        String path = "/api/v1/volumes/" + positional(args, "volume id") + "/snapshots";
-        return started(post(path, json(Map.of("snapshotId", opts.getOrDefault("id", "")))), opts);
-      }
-      case "volume delete" -> {
-        String path = "/api/v1/volumes/" + positional(args, "volume id")
-            + (opts.containsKey("snapshot") ? "/snapshots/" + opts.get("snapshot") : "");
-        return started(delete(path, opts), opts);
-      }
-      case "server boot" -> {
-        String body = json(Map.of(
-            "serverId", opts.getOrDefault("id", ""),
-            "hypervisor", opts.getOrDefault("hypervisor", ""),
-            "imageId", opts.getOrDefault("image", ""),
-            "volumeId", opts.getOrDefault("volume", ""),
-            "snapshotId", opts.getOrDefault("snapshot", ""),
-            "rootDiskGb", opts.getOrDefault("root-gb", ""),
-            "memoryMiB", opts.getOrDefault("memory-mib", ""),
-            "vcpus", opts.getOrDefault("vcpus", ""),
-            "forbidSlowPath", opts.getOrDefault("forbid-slow-path", "")));
-        return started(post("/api/v1/servers", body), opts);
-      }
-      case "server snapshot" -> {
-        String body = json(Map.of(
-            "imageId", opts.getOrDefault("image-id", ""),
-            "name", required(opts, "name"),
-            "hypervisor", opts.getOrDefault("hypervisor", "")));
-        return started(post("/api/v1/servers/" + positional(args, "server id") + "/images", body), opts);
-      }
-      case "server delete" -> {
-        return started(delete("/api/v1/servers/" + positional(args, "server id"), opts), opts);
-      }
-      case "operation show" -> {
-        HttpResponse<String> r = get(positional(args, "operation id"));
-        if (r.statusCode() != 200) return failRequest(r);
-        System.out.println(r.body());
-        return 0;
-      }
-      case "operation list" -> {
-        String query = "?resource=" + URLEncoder.encode(required(opts, "resource"), StandardCharsets.UTF_8)
-            + "&limit=" + URLEncoder.encode(opts.getOrDefault("limit", "100"), StandardCharsets.UTF_8);
-        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(api + "/api/v1/operations" + query)).GET().build());
-        if (r.statusCode() != 200) return failRequest(r);
-        System.out.println(r.body());
-        return 0;
-      }
-      case "operation cancel" -> {
-        String id = positional(args, "operation id");
-        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(api + "/api/v1/operations/" + id + "/cancel"))
-            .POST(HttpRequest.BodyPublishers.noBody()).build());
-        if (r.statusCode() != 202) return failRequest(r);
-        System.out.println(r.body());
-        return opts.containsKey("wait") ? await(id, Long.parseLong(opts.getOrDefault("timeout", "3600")), "CANCELED") : 0;
-      }
-      case "operation wait" -> {
-        return await(positional(args, "operation id"), Long.parseLong(opts.getOrDefault("timeout", "3600")));
-      }
-      default -> throw new UsageException("unknown command '" + command + "'");
+  static CommandLine commandLine(Context context, String... args) {
+    CommandLine cl = new CommandLine(new Cli(context));
+    String group = firstCommand(args);
+    boolean one = group != null && GROUPS.containsKey(group) && !group.equals("help") && !group.equals("completion");
+    boolean version = group == null && (List.of(args).contains("--version") || List.of(args).contains("-V"));
+    if (!version) {
+      GROUPS.forEach((name, make) -> {
+        if (!one || name.equals(group)) cl.addSubcommand(name, make.get());
+      });
     }
-  }
-
-  private int await(String id, long timeoutSeconds) throws IOException, InterruptedException {
-    return await(id, timeoutSeconds, "COMPLETED");
-  }
-
-  /** Follows the operation to its end: 0 when it ended {@code success}, else 1. */
-  private int await(String id, long timeoutSeconds, String success) throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
-    String last = "";
-    while (true) {
-      HttpResponse<String> r = get(id);
-      if (r.statusCode() != 200) return failRequest(r);
-      Matcher m = STATUS.matcher(r.body());
-      String status = m.find() ? m.group(1) : "UNKNOWN";
-      if (!status.equals("RUNNING")) {
-        System.out.println(r.body());
-        return status.equals(success) ? 0 : 1;
+    if (context.ttyOut()) cl.setUsageHelpWidth(Math.max(80, Math.min(120, context.columns())));
+    cl.setOut(new PrintWriter(context.out(), true, StandardCharsets.UTF_8));
+    cl.setErr(new PrintWriter(context.err(), true, StandardCharsets.UTF_8));
+    cl.setExitCodeExceptionMapper(e -> e instanceof CliException c ? c.exitCode : ExitCodes.UNAVAILABLE);
+    cl.setParameterExceptionHandler(Cli::usageError);
+    cl.setExecutionExceptionHandler((e, line, parsed) -> {
+      if (e instanceof ParameterException p) return usageError(p, parsed.originalArgs().toArray(new String[0]));
+      PrintWriter err = line.getErr();
+      if (e instanceof CliException c) {
+        err.println("cephflow: " + c.getMessage());
+        return c.exitCode;
       }
-      if (!r.body().equals(last)) System.err.println(r.body());
-      last = r.body();
-      if (System.nanoTime() > deadline) {
-        System.err.println("cephflow: still running after " + timeoutSeconds + " s");
-        return 1;
-      }
-      Thread.sleep(1000);
-    }
-  }
-
-  /** Prints the 202 answer; with --wait, follows the operation to its end. */
-  private int started(HttpResponse<String> r, Map<String, String> opts) throws IOException, InterruptedException {
-    if (r.statusCode() != 202) return failRequest(r);
-    System.out.println(r.body());
-    if (!opts.containsKey("wait")) return 0;
-    Matcher m = OPERATION.matcher(r.body());
-    if (!m.find()) throw new IOException("no operationId in " + r.body());
-    return await(m.group(1), Long.parseLong(opts.getOrDefault("timeout", "3600")));
-  }
-
-  private HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(URI.create(api + path))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
-  }
-
-  private HttpResponse<String> delete(String path, Map<String, String> opts) throws IOException, InterruptedException {
-    List<String> query = new ArrayList<>();
-    if (opts.containsKey("flatten-dependents")) query.add("flattenDependents=true");
-    if (opts.containsKey("hypervisor")) query.add("hypervisor=" + URLEncoder.encode(opts.get("hypervisor"), StandardCharsets.UTF_8));
-    String q = query.isEmpty() ? "" : "?" + String.join("&", query);
-    return send(HttpRequest.newBuilder(URI.create(api + path + q)).DELETE().build());
-  }
-
-  private HttpResponse<String> get(String id) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(URI.create(api + "/api/v1/operations/" + id)).GET().build());
-  }
-
-  private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
-    String token = token();
-    if (token != null) request = HttpRequest.newBuilder(request, (n, v) -> true)
-        .header("Authorization", "Bearer " + token).build();
-    return http.send(request, HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** The API's bearer token: never a command-line argument (other users see those in ps). */
-  static String token() throws IOException {
-    String token = System.getenv("CEPHFLOW_TOKEN");
-    if (token != null && !token.isBlank()) return token.strip();
-    String file = System.getenv("CEPHFLOW_TOKEN_FILE");
-    if (file == null || file.isBlank()) return null;
-    return java.nio.file.Files.readString(java.nio.file.Path.of(file)).strip();
-  }
-
-  private static int failRequest(HttpResponse<String> r) {
-    System.err.println("cephflow: HTTP " + r.statusCode() + ": " + r.body());
-    return 2;
-  }
-
-  private static String positional(List<String> args, String what) {
-    if (args.size() < 3 || args.get(2).startsWith("--")) throw new UsageException("missing " + what);
-    return args.get(2);
-  }
-
-  private static Map<String, String> options(List<String> args) {
-    Map<String, String> out = new HashMap<>();
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      if (!a.startsWith("--")) continue;
-      String key = a.substring(2);
-      if (FLAGS.contains(key)) {
-        out.put(key, "true");
-      } else if (i + 1 < args.size()) {
-        out.put(key, args.get(++i));
-      } else {
-        throw new UsageException("--" + key + " needs a value");
-      }
-    }
-    return out;
-  }
-
-  private static String required(Map<String, String> opts, String key) {
-    String v = opts.get(key);
-    if (v == null || v.isBlank()) throw new UsageException("--" + key + " is required");
-    return v;
-  }
-
-  static String json(Map<String, String> fields) {
-    StringBuilder b = new StringBuilder("{");
-    fields.forEach((k, v) -> {
-      if (v.isEmpty()) return;
-      if (b.length() > 1) b.append(',');
-      b.append('"').append(k).append("\":\"").append(escape(v)).append('"');
+      // a bug: say what it is, without a stack trace in the user's face
+      err.println("cephflow: unexpected error: " + e);
+      return ExitCodes.UNAVAILABLE;
     });
-    return b.append('}').toString();
+    return cl;
   }
 
-  static String escape(String s) {
-    StringBuilder b = new StringBuilder();
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        default -> {
-          if (c < 0x20) b.append(String.format("\\u%04x", (int) c)); else b.append(c);
-        }
+  /** The error, a suggestion for a near miss, and where help is; never the whole usage text. */
+  private static int usageError(ParameterException e, String[] args) {
+    CommandLine cl = e.getCommandLine();
+    PrintWriter err = cl.getErr();
+    // an unknown option comes first, even when it made a required one look missing (--nam x)
+    List<String> unmatched = e instanceof UnmatchedArgumentException u ? u.getUnmatched() : cl.getUnmatchedArguments();
+    if (!(e instanceof UnmatchedArgumentException) && !unmatched.isEmpty()) {
+      err.println("cephflow: unknown " + (unmatched.size() == 1 ? "argument" : "arguments") + ": '"
+          + String.join("', '", unmatched) + "'");
+    } else if (e.getMessage().startsWith("Missing required subcommand")) {
+      err.println("cephflow: '" + commandPath(cl).strip() + "' needs a command");
+    } else {
+      err.println("cephflow: " + e.getMessage());
+    }
+    List<String> near = Suggestions.forOptions(cl.getCommandSpec(), unmatched);
+    if (!near.isEmpty()) {
+      err.println("Did you mean: " + String.join(" or ", near) + "?");
+    } else if (e instanceof UnmatchedArgumentException) {
+      UnmatchedArgumentException.printSuggestions(e, err);
+    }
+    if (unmatched.contains("--format") || e.getMessage().contains("option '--format'")) {
+      err.println("(-f/--format is the output format; an image's format is --disk-format)");
+    }
+    if (e.getMessage().equals("missing command") || e.getMessage().startsWith("Missing required subcommand")) {
+      cl.usage(err);
+    } else {
+      err.println("Try 'cephflow " + commandPath(cl) + "--help' for its options, or 'cephflow help'.");
+    }
+    return ExitCodes.USAGE;
+  }
+
+  /** The first argument that is not a global option or its value. */
+  private static String firstCommand(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--api") || a.equals("--token-file") || a.equals("--config")) {
+        i++;
+      } else if (!a.startsWith("-")) {
+        return a;
       }
     }
-    return b.toString();
+    return null;
   }
 
-  static final class UsageException extends RuntimeException {
-    UsageException(String message) {
-      super(message);
+  private static String commandPath(CommandLine cl) {
+    String path = cl.getCommandSpec().qualifiedName(" ");
+    path = path.startsWith("cephflow") ? path.substring("cephflow".length()).strip() : path;
+    return path.isEmpty() ? "" : path + " ";
+  }
+
+  /** Where the CLI reads and writes; tests give their own. */
+  record Context(Map<String, String> env, PrintStream out, PrintStream err, boolean ttyOut, boolean ttyErr,
+                 int columns, long pollMillis) {
+    static Context system() {
+      boolean console = System.console() != null;
+      // bin/cephflow says which streams are terminals; without it, System.console() (stdin and stdout)
+      boolean out = flag("cephflow.tty.out", console);
+      boolean err = flag("cephflow.tty.err", console);
+      int columns = 80;
+      try {
+        columns = Integer.parseInt(System.getProperty("cephflow.columns", System.getenv().getOrDefault("COLUMNS", "80")));
+      } catch (NumberFormatException ignored) {
+        // keep 80
+      }
+      return new Context(System.getenv(), new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
+          StandardCharsets.UTF_8), new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true,
+          StandardCharsets.UTF_8), out, err, columns, 1000);
+    }
+
+    private static boolean flag(String property, boolean otherwise) {
+      String v = System.getProperty(property);
+      return v == null || v.isEmpty() ? otherwise : Boolean.parseBoolean(v);
+    }
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Cli.class.getPackage().getImplementationVersion();
+      return new String[] {"cephflow " + (v == null ? "(development build)" : v),
+          "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
     }
   }
 }

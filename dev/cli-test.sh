@@ -252,6 +252,20 @@ if command -v tmux >/dev/null; then
   tmux capture-pane -p -t "$tag" > "$tmp/out"
   if grep -qE '\[[#. <=>]+\].*(MiB|B) / .*(B/s).*ETA' "$tmp/out"; then ok "a live bar in a terminal: $(grep -oE '[a-z-]+ \[.*' "$tmp/out" | head -1 | cut -c1-90)"
   else bad "no progress bar in the terminal"; fi
+  # the bar advances: the bytes it shows 5 s later are more (2 MiB/s arrive in 4 MiB writes; the
+  # server's progress is what is durable, refreshed every second)
+  sleep 5
+  tmux capture-pane -p -t "$tag" > "$tmp/out2"
+  a=$(grep -oE '[0-9.]+ [KMGT]?i?B / ' "$tmp/out" | head -1); b=$(grep -oE '[0-9.]+ [KMGT]?i?B / ' "$tmp/out2" | head -1)
+  if python3 - "$a" "$b" <<'PY'
+import sys
+u = {"B": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30, "TiB": 1 << 40}
+def v(s):
+    n, unit = s.split()[:2]
+    return float(n) * u.get(unit, 1)
+sys.exit(0 if sys.argv[1] and sys.argv[2] and v(sys.argv[2]) > v(sys.argv[1]) else 1)
+PY
+  then ok "the bar advances: ${a}-> ${b}"; else bad "the bar did not advance: '${a}' then '${b}'"; fi
   tmux send-keys -t "$tag" C-c
   for _ in $(seq 1 50); do [ -s "$tmp/tmux-exit" ] && break; sleep 0.2; done
   tmux capture-pane -p -t "$tag" > "$tmp/out"

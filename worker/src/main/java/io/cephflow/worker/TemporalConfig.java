@@ -8,6 +8,7 @@ import io.cephflow.worker.faults.KillSwitch;
 import io.cephflow.worker.faults.KillSwitchInterceptor;
 import io.cephflow.workflows.common.TaskQueues;
 import io.cephflow.workflows.WorkflowCatalog;
+import io.cephflow.workflows.connection.TemporalConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -47,14 +48,22 @@ public class TemporalConfig {
     return new EmbeddedTemporal(TestServer.createPortBoundServer(props.temporal().embeddedPort(), true /* real time, no skipping */));
   }
 
+  /** The frontend this worker talks to: the embedded server in plain text, else as configured (TLS, API key). */
+  @Bean
+  TemporalConnection temporalConnection(WorkerProperties props, EmbeddedTemporal embedded) {
+    TemporalConnection connection = embedded.running()
+        ? TemporalConnection.plain("127.0.0.1:" + props.temporal().embeddedPort(), props.temporal().namespace())
+        : props.temporal().connection();
+    log.info("cephflow worker talks to Temporal at {}", connection.describe());
+    return connection;
+  }
+
   @Bean(destroyMethod = "shutdown")
-  WorkflowServiceStubs workflowServiceStubs(WorkerProperties props, MeterRegistry registry,
-                                            EmbeddedTemporal embedded) {
+  WorkflowServiceStubs workflowServiceStubs(TemporalConnection connection, MeterRegistry registry) {
     Scope scope = new RootScopeBuilder().reporter(new MicrometerClientStatsReporter(registry))
         .reportEvery(com.uber.m3.util.Duration.ofSeconds(10));
-    String target = embedded.running() ? "127.0.0.1:" + props.temporal().embeddedPort() : props.temporal().target();
-    return WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
-        .setTarget(target).setMetricsScope(scope).build());
+    return WorkflowServiceStubs.newServiceStubs(connection.applyTo(WorkflowServiceStubsOptions.newBuilder())
+        .setMetricsScope(scope).build());
   }
 
   @Bean
@@ -64,9 +73,9 @@ public class TemporalConfig {
   }
 
   @Bean(destroyMethod = "shutdown")
-  WorkerFactory workerFactory(WorkflowClient client, WorkerProperties props, List<CephflowActivities> activities,
-                              ImportActivitiesImpl imports, LibvirtProperties host) {
-    SearchAttributes.ensureRegistered(client.getWorkflowServiceStubs(), props.temporal().namespace());
+  WorkerFactory workerFactory(WorkflowClient client, TemporalConnection connection, WorkerProperties props,
+                              List<CephflowActivities> activities, ImportActivitiesImpl imports, LibvirtProperties host) {
+    SearchAttributes.ensureRegistered(connection);
     WorkerFactoryOptions.Builder options = WorkerFactoryOptions.newBuilder();
     KillSwitch kill = KillSwitch.parse(props.faults().kill());
     if (kill.armed()) {

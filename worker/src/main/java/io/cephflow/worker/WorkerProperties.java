@@ -1,5 +1,6 @@
 package io.cephflow.worker;
 
+import io.cephflow.workflows.connection.TemporalConnection;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.nio.file.Path;
@@ -23,11 +24,18 @@ public record WorkerProperties(@DefaultValue Ceph ceph, @DefaultValue Temporal t
                      @DefaultValue("60s") Duration osdOpTimeout, @DefaultValue("16") @Min(1) int aioDepth) {}
 
   /**
-   * Where Temporal is. {@code embedded}: run Temporal's Java test server inside this process on
-   * {@code embeddedPort} (dev only: no persistence, no visibility).
+   * Where Temporal is and how to reach it. {@code embedded}: run Temporal's Java test server
+   * inside this process on {@code embeddedPort} (dev only: no persistence, no visibility; TLS and
+   * API key do not apply). {@code tls}, {@code apiKey}, {@code apiKeyFile}: see
+   * {@link TemporalConnection} (docs/operations.md, "Temporal TLS").
    */
   public record Temporal(@DefaultValue("127.0.0.1:7233") String target, @DefaultValue("default") String namespace,
-                         @DefaultValue("false") boolean embedded, @DefaultValue("7233") int embeddedPort) {}
+                         @DefaultValue("false") boolean embedded, @DefaultValue("7233") int embeddedPort,
+                         @DefaultValue TemporalConnection.Tls tls, String apiKey, Path apiKeyFile) {
+    public TemporalConnection connection() {
+      return new TemporalConnection(target, namespace, tls, apiKey, apiKeyFile);
+    }
+  }
 
   /** Where image sources may come from. */
   public record Sources(@DefaultValue("/var/lib/cephflow/incoming") List<Path> localRoots,

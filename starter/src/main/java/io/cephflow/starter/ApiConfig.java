@@ -16,6 +16,8 @@ import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.actuate.health.AbstractHealthIndicator;
+import org.springframework.boot.actuate.health.Health;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -43,6 +45,18 @@ public class ApiConfig {
                                 @Value("${cephflow.ceph.mount-timeout:10s}") Duration mountTimeout) {
     return new ResourceReader(new CephConfig(conf, client, keyring.isBlank() ? null : Path.of(keyring), mountTimeout,
         Duration.ofSeconds(30)));
+  }
+
+  /** Readiness: one GetSystemInfo round trip through the frontend, with the API's TLS and key. */
+  @Bean
+  AbstractHealthIndicator temporalHealthIndicator(WorkflowServiceStubs stubs, ApiTemporalProperties props) {
+    return new AbstractHealthIndicator("Temporal health check failed") {
+      @Override
+      protected void doHealthCheck(Health.Builder builder) {
+        String version = TemporalConnection.ping(stubs, Duration.ofSeconds(5));
+        builder.up().withDetail("namespace", props.namespace()).withDetail("serverVersion", version);
+      }
+    };
   }
 
   @Bean

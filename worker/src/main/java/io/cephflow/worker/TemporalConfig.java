@@ -25,6 +25,8 @@ import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.actuate.health.AbstractHealthIndicator;
+import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -64,6 +66,18 @@ public class TemporalConfig {
         .reportEvery(com.uber.m3.util.Duration.ofSeconds(10));
     return WorkflowServiceStubs.newServiceStubs(connection.applyTo(WorkflowServiceStubsOptions.newBuilder())
         .setMetricsScope(scope).build());
+  }
+
+  /** Readiness: one GetSystemInfo round trip through the frontend, with this worker's TLS and key. */
+  @Bean
+  AbstractHealthIndicator temporalHealthIndicator(WorkflowServiceStubs stubs, TemporalConnection connection) {
+    return new AbstractHealthIndicator("Temporal health check failed") {
+      @Override
+      protected void doHealthCheck(Health.Builder builder) {
+        String version = TemporalConnection.ping(stubs, Duration.ofSeconds(5));
+        builder.up().withDetail("namespace", connection.namespace()).withDetail("serverVersion", version);
+      }
+    };
   }
 
   @Bean

@@ -12,6 +12,7 @@ import io.cephflow.workflows.connection.TemporalConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.common.interceptors.WorkerInterceptor;
 import io.temporal.common.reporter.MicrometerClientStatsReporter;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -22,6 +23,7 @@ import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import io.temporal.worker.WorkflowImplementationOptions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,15 +90,17 @@ public class TemporalConfig {
 
   @Bean(destroyMethod = "shutdown")
   WorkerFactory workerFactory(WorkflowClient client, TemporalConnection connection, WorkerProperties props,
-                              List<CephflowActivities> activities, ImportActivitiesImpl imports, LibvirtProperties host) {
+                              List<CephflowActivities> activities, ImportActivitiesImpl imports, LibvirtProperties host,
+                              RunningActivities running) {
     SearchAttributes.ensureRegistered(connection);
-    WorkerFactoryOptions.Builder options = WorkerFactoryOptions.newBuilder();
+    List<WorkerInterceptor> interceptors = new ArrayList<>(List.of(running));
     KillSwitch kill = KillSwitch.parse(props.faults().kill());
     if (kill.armed()) {
       log.warn("FAULT INJECTION ARMED: this worker kills itself at {} (crash tests only)", kill.rules());
-      options.setWorkerInterceptors(new KillSwitchInterceptor(kill));
+      interceptors.add(new KillSwitchInterceptor(kill));
     }
-    WorkerFactory factory = WorkerFactory.newInstance(client, options.build());
+    WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
+        .setWorkerInterceptors(interceptors.toArray(new WorkerInterceptor[0])).build());
     Worker worker = factory.newWorker(TaskQueues.STORAGE, WorkerOptions.newBuilder()
         .setStickyQueueScheduleToStartTimeout(Duration.ZERO)
         .setMaxConcurrentActivityExecutionSize(8)
@@ -110,6 +114,17 @@ public class TemporalConfig {
     // HypervisorConfig adds this hypervisor's steps)
     factory.newWorker(TaskQueues.host(host.host())).registerActivitiesImplementations(imports);
     return factory;
+  }
+
+  @Bean
+  RunningActivities runningActivities() {
+    return new RunningActivities();
+  }
+
+  /** SIGTERM: stop polling, let running activities finish within cephflow.worker.shutdown-grace. */
+  @Bean
+  WorkerDrain workerDrain(WorkerFactory factory, RunningActivities running, WorkerProperties props) {
+    return new WorkerDrain(factory, running, props.worker().shutdownGrace());
   }
 
   /** Workers poll only once the whole context is up (health, metrics, beans). */

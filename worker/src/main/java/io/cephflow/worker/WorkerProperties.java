@@ -16,7 +16,8 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("cephflow")
 public record WorkerProperties(@DefaultValue Ceph ceph, @DefaultValue Temporal temporal,
                                @DefaultValue Sources sources, @DefaultValue Activities activities,
-                               @DefaultValue Intake intake, @DefaultValue Faults faults) {
+                               @DefaultValue Intake intake, @DefaultValue Worker worker,
+                               @DefaultValue Faults faults) {
 
   /** The cluster and the identity cephflow runs as. */
   public record Ceph(@DefaultValue("/etc/ceph/ceph.conf") Path conf, @DefaultValue("cephflow") String client,
@@ -36,6 +37,13 @@ public record WorkerProperties(@DefaultValue Ceph ceph, @DefaultValue Temporal t
       return new TemporalConnection(target, namespace, tls, apiKey, apiKeyFile);
     }
   }
+
+  /**
+   * The worker process. {@code shutdownGrace}: on SIGTERM the workers stop polling and running
+   * activities get this long to finish (heartbeating meanwhile); what still runs then is
+   * interrupted, and Temporal retries it elsewhere. Keep the pod's termination grace period above it.
+   */
+  public record Worker(@DefaultValue("30s") Duration shutdownGrace) {}
 
   /** Where image sources may come from. */
   public record Sources(@DefaultValue("/var/lib/cephflow/incoming") List<Path> localRoots,

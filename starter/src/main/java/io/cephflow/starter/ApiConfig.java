@@ -6,6 +6,7 @@ import io.cephflow.starter.client.CephflowClient;
 import io.cephflow.starter.client.Hypervisors;
 import io.cephflow.starter.client.ResourceReader;
 import io.cephflow.workflows.connection.TemporalConnection;
+import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.RpcRetryOptions;
@@ -53,8 +54,13 @@ public class ApiConfig {
     return new AbstractHealthIndicator("Temporal health check failed") {
       @Override
       protected void doHealthCheck(Health.Builder builder) {
-        String version = TemporalConnection.ping(stubs, Duration.ofSeconds(5));
-        builder.up().withDetail("namespace", props.namespace()).withDetail("serverVersion", version);
+        try {
+          String version = TemporalConnection.ping(stubs, Duration.ofSeconds(5));
+          builder.up().withDetail("namespace", props.namespace()).withDetail("serverVersion", version);
+        } catch (StatusRuntimeException e) {
+          // DOWN with the gRPC status, without a stack trace in the log at every probe
+          builder.down().withDetail("error", e.getStatus().getCode() + ": " + e.getStatus().getDescription());
+        }
       }
     };
   }

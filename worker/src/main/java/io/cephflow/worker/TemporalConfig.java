@@ -9,6 +9,7 @@ import io.cephflow.worker.faults.KillSwitchInterceptor;
 import io.cephflow.workflows.common.TaskQueues;
 import io.cephflow.workflows.WorkflowCatalog;
 import io.cephflow.workflows.connection.TemporalConnection;
+import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -76,8 +77,13 @@ public class TemporalConfig {
     return new AbstractHealthIndicator("Temporal health check failed") {
       @Override
       protected void doHealthCheck(Health.Builder builder) {
-        String version = TemporalConnection.ping(stubs, Duration.ofSeconds(5));
-        builder.up().withDetail("namespace", connection.namespace()).withDetail("serverVersion", version);
+        try {
+          String version = TemporalConnection.ping(stubs, Duration.ofSeconds(5));
+          builder.up().withDetail("namespace", connection.namespace()).withDetail("serverVersion", version);
+        } catch (StatusRuntimeException e) {
+          // DOWN with the gRPC status, without a stack trace in the log at every probe
+          builder.down().withDetail("error", e.getStatus().getCode() + ": " + e.getStatus().getDescription());
+        }
       }
     };
   }

@@ -6,6 +6,7 @@ import io.cephflow.activities.CephflowActivities;
 import io.cephflow.activities.ImportActivitiesImpl;
 import io.cephflow.worker.faults.KillSwitch;
 import io.cephflow.worker.faults.KillSwitchInterceptor;
+import io.cephflow.worker.logging.FlowLog;
 import io.cephflow.workflows.common.TaskQueues;
 import io.cephflow.workflows.WorkflowCatalog;
 import io.cephflow.workflows.connection.TemporalConnection;
@@ -99,7 +100,7 @@ public class TemporalConfig {
                               List<CephflowActivities> activities, ImportActivitiesImpl imports, LibvirtProperties host,
                               RunningActivities running) {
     SearchAttributes.ensureRegistered(connection);
-    List<WorkerInterceptor> interceptors = new ArrayList<>(List.of(running));
+    List<WorkerInterceptor> interceptors = new ArrayList<>(List.of(running, new FlowLog()));
     KillSwitch kill = KillSwitch.parse(props.faults().kill());
     if (kill.armed()) {
       log.warn("FAULT INJECTION ARMED: this worker kills itself at {} (crash tests only)", kill.rules());

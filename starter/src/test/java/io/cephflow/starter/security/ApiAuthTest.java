@@ -158,6 +158,24 @@ class ApiAuthTest extends ApiTestSupport {
   }
 
   @Test
+  void everyRequestLeavesOneAccessLineTheProbesNone(org.springframework.boot.test.system.CapturedOutput out)
+      throws Exception {
+    String marker = "/api/v1/volumes/" + java.util.UUID.randomUUID();
+    call(new Endpoint("GET", marker), READER);
+    call(new Endpoint("DELETE", marker), READER);
+    call(new Endpoint("GET", marker), null);
+    call(new Endpoint("GET", "/actuator/health/liveness"), null);
+    List<String> lines = out.getAll().lines().filter(l -> l.contains("cephflow.access")).toList();
+    List<String> mine = lines.stream().filter(l -> l.contains(marker)).toList();
+    assertThat(mine).hasSize(3);
+    assertThat(mine.get(0)).containsPattern("GET " + marker + " 503 \\d+ ms caller=ro");
+    assertThat(mine.get(1)).contains("DELETE " + marker + " 403 ").contains("caller=ro");
+    assertThat(mine.get(2)).contains("GET " + marker + " 401 ").contains("caller=-");
+    assertThat(lines).noneMatch(l -> l.contains("/actuator/health/liveness"));
+    assertThat(String.join("\n", lines)).doesNotContain(READER);
+  }
+
+  @Test
   void theTokensFileIsReReadWhenItChanges() throws Exception {
     Path file = Files.createTempFile("tokens-", ".txt");
     try {

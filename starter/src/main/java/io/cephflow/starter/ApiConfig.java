@@ -5,6 +5,8 @@ import io.cephflow.starter.api.SourceGate;
 import io.cephflow.starter.client.CephflowClient;
 import io.cephflow.starter.client.Hypervisors;
 import io.cephflow.starter.client.ResourceReader;
+import io.cephflow.workflows.connection.TemporalConnection;
+import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.RpcRetryOptions;
@@ -15,21 +17,24 @@ import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.actuate.health.AbstractHealthIndicator;
+import org.springframework.boot.actuate.health.Health;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** The Temporal client the API starts and watches flows with. */
 @Configuration(proxyBeanMethods = false)
 @org.springframework.boot.context.properties.EnableConfigurationProperties({io.cephflow.starter.api.ApiLimits.class,
-    SourceGate.Settings.class})
+    SourceGate.Settings.class, ApiTemporalProperties.class})
 public class ApiConfig {
   @Bean(destroyMethod = "shutdown")
-  WorkflowServiceStubs apiServiceStubs(@Value("${cephflow.temporal.target:127.0.0.1:7233}") String target,
-      @Value("${cephflow.temporal.rpc-retry-expiration:10s}") Duration retryFor) {
-    LoggerFactory.getLogger(ApiConfig.class).info("cephflow API talks to Temporal at {}", target);
+  WorkflowServiceStubs apiServiceStubs(ApiTemporalProperties props) {
+    TemporalConnection connection = props.connection();
+    LoggerFactory.getLogger(ApiConfig.class).info("cephflow API talks to Temporal at {}", connection.describe());
     // a caller waits at most this long for an unreachable Temporal before its 503 (repeat the request)
-    RpcRetryOptions retry = RpcRetryOptions.newBuilder().setExpiration(retryFor).validateBuildWithDefaults();
-    return WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(target)
+    RpcRetryOptions retry = RpcRetryOptions.newBuilder().setExpiration(props.rpcRetryExpiration())
+        .validateBuildWithDefaults();
+    return WorkflowServiceStubs.newServiceStubs(connection.applyTo(WorkflowServiceStubsOptions.newBuilder())
         .setRpcRetryOptions(retry).build());
   }
 
@@ -43,10 +48,26 @@ public class ApiConfig {
         Duration.ofSeconds(30)));
   }
 
+  /** Readiness: one GetSystemInfo round trip through the frontend, with the API's TLS and key. */
   @Bean
-  WorkflowClient apiWorkflowClient(WorkflowServiceStubs stubs,
-                                   @Value("${cephflow.temporal.namespace:default}") String namespace) {
-    return WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
+  AbstractHealthIndicator temporalHealthIndicator(WorkflowServiceStubs stubs, ApiTemporalProperties props) {
+    return new AbstractHealthIndicator("Temporal health check failed") {
+      @Override
+      protected void doHealthCheck(Health.Builder builder) {
+        try {
+          String version = TemporalConnection.ping(stubs, Duration.ofSeconds(5));
+          builder.up().withDetail("namespace", props.namespace()).withDetail("serverVersion", version);
+        } catch (StatusRuntimeException e) {
+          // DOWN with the gRPC status, without a stack trace in the log at every probe
+          builder.down().withDetail("error", e.getStatus().getCode() + ": " + e.getStatus().getDescription());
+        }
+      }
+    };
+  }
+
+  @Bean
+  WorkflowClient apiWorkflowClient(WorkflowServiceStubs stubs, ApiTemporalProperties props) {
+    return WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().setNamespace(props.namespace()).build());
   }
 
   @Bean

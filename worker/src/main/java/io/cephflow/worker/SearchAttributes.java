@@ -1,6 +1,7 @@
 package io.cephflow.worker;
 
 import io.cephflow.workflows.common.ResourceTags;
+import io.cephflow.workflows.connection.TemporalConnection;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.IndexedValueType;
@@ -8,7 +9,6 @@ import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
 import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
 import io.temporal.serviceclient.OperatorServiceStubs;
 import io.temporal.serviceclient.OperatorServiceStubsOptions;
-import io.temporal.serviceclient.WorkflowServiceStubs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,9 +23,11 @@ final class SearchAttributes {
 
   private SearchAttributes() {}
 
-  static void ensureRegistered(WorkflowServiceStubs stubs, String namespace) {
-    OperatorServiceStubs ops = OperatorServiceStubs.newServiceStubs(OperatorServiceStubsOptions.newBuilder()
-        .setChannel(stubs.getRawChannel()).validateAndBuildWithDefaults());
+  static void ensureRegistered(TemporalConnection connection) {
+    String namespace = connection.namespace();
+    // its own channel, with the same TLS and API key (the workflow stubs' raw channel carries no key)
+    OperatorServiceStubs ops = OperatorServiceStubs.newServiceStubs(
+        connection.applyTo(OperatorServiceStubsOptions.newBuilder()).validateAndBuildWithDefaults());
     try {
       IndexedValueType existing = existing(ops, namespace);
       if (existing == TYPE) return;

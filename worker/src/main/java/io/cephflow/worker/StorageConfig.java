@@ -14,9 +14,11 @@ import io.cephflow.intake.ImageIntake;
 import io.cephflow.transfer.ScratchArea;
 import io.cephflow.transfer.SourcePolicy;
 import io.cephflow.transfer.Sources;
+import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.TaskQueues;
 import io.temporal.client.WorkflowClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
@@ -65,15 +67,23 @@ public class StorageConfig {
     return new ImportActivitiesImpl(sources, rbd, scratch, intake, TaskQueues.host(host.host()));
   }
 
-  /** A real round trip: listing a pool reads its directory object from an OSD. */
+  /**
+   * Readiness: one OSD round trip without a listing, the read of a record that never exists
+   * (a getxattr in the {@code images} pool's {@code cephflow} namespace, answered ENOENT): the
+   * cluster, the pool and this client's caps on it all answered.
+   */
   @Bean
-  AbstractHealthIndicator cephHealthIndicator(Rbd rbd) {
+  AbstractHealthIndicator cephHealthIndicator(RecordStore records) {
+    BoundedCheck bounded = new BoundedCheck("ceph", Duration.ofSeconds(5));
     return new AbstractHealthIndicator("Ceph health check failed") {
       @Override
-      protected void doHealthCheck(Health.Builder builder) {
-        int images = rbd.images().list("images").size();
-        builder.up().withDetail("pool", "images").withDetail("images", images);
+      protected void doHealthCheck(Health.Builder builder) throws Exception {
+        bounded.run(() -> records.read(RbdRef.IMAGES, PROBE_KEY));
+        builder.up().withDetail("pool", RbdRef.IMAGES);
       }
     };
   }
+
+  /** A record key no resource ever has (keys are {@code <kind>.<uuid>}). */
+  static final String PROBE_KEY = "health.probe";
 }

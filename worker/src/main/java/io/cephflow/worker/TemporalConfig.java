@@ -6,12 +6,16 @@ import io.cephflow.activities.CephflowActivities;
 import io.cephflow.activities.ImportActivitiesImpl;
 import io.cephflow.worker.faults.KillSwitch;
 import io.cephflow.worker.faults.KillSwitchInterceptor;
+import io.cephflow.worker.logging.FlowLog;
 import io.cephflow.worker.metrics.FlowMetrics;
 import io.cephflow.workflows.common.TaskQueues;
 import io.cephflow.workflows.WorkflowCatalog;
+import io.cephflow.workflows.connection.TemporalConnection;
+import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.common.interceptors.WorkerInterceptor;
 import io.temporal.common.reporter.MicrometerClientStatsReporter;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -22,9 +26,12 @@ import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import io.temporal.worker.WorkflowImplementationOptions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.actuate.health.AbstractHealthIndicator;
+import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -48,14 +55,39 @@ public class TemporalConfig {
     return new EmbeddedTemporal(TestServer.createPortBoundServer(props.temporal().embeddedPort(), true /* real time, no skipping */));
   }
 
+  /** The frontend this worker talks to: the embedded server in plain text, else as configured (TLS, API key). */
+  @Bean
+  TemporalConnection temporalConnection(WorkerProperties props, EmbeddedTemporal embedded) {
+    TemporalConnection connection = embedded.running()
+        ? TemporalConnection.plain("127.0.0.1:" + props.temporal().embeddedPort(), props.temporal().namespace())
+        : props.temporal().connection();
+    log.info("cephflow worker talks to Temporal at {}", connection.describe());
+    return connection;
+  }
+
   @Bean(destroyMethod = "shutdown")
-  WorkflowServiceStubs workflowServiceStubs(WorkerProperties props, MeterRegistry registry,
-                                            EmbeddedTemporal embedded) {
+  WorkflowServiceStubs workflowServiceStubs(TemporalConnection connection, MeterRegistry registry) {
     Scope scope = new RootScopeBuilder().reporter(new MicrometerClientStatsReporter(registry))
         .reportEvery(com.uber.m3.util.Duration.ofSeconds(10));
-    String target = embedded.running() ? "127.0.0.1:" + props.temporal().embeddedPort() : props.temporal().target();
-    return WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
-        .setTarget(target).setMetricsScope(scope).build());
+    return WorkflowServiceStubs.newServiceStubs(connection.applyTo(WorkflowServiceStubsOptions.newBuilder())
+        .setMetricsScope(scope).build());
+  }
+
+  /** Readiness: one GetSystemInfo round trip through the frontend, with this worker's TLS and key. */
+  @Bean
+  AbstractHealthIndicator temporalHealthIndicator(WorkflowServiceStubs stubs, TemporalConnection connection) {
+    return new AbstractHealthIndicator("Temporal health check failed") {
+      @Override
+      protected void doHealthCheck(Health.Builder builder) {
+        try {
+          String version = TemporalConnection.ping(stubs, Duration.ofSeconds(5));
+          builder.up().withDetail("namespace", connection.namespace()).withDetail("serverVersion", version);
+        } catch (StatusRuntimeException e) {
+          // DOWN with the gRPC status, without a stack trace in the log at every probe
+          builder.down().withDetail("error", e.getStatus().getCode() + ": " + e.getStatus().getDescription());
+        }
+      }
+    };
   }
 
   @Bean
@@ -65,18 +97,18 @@ public class TemporalConfig {
   }
 
   @Bean(destroyMethod = "shutdown")
-  WorkerFactory workerFactory(WorkflowClient client, WorkerProperties props, List<CephflowActivities> activities,
-                              ImportActivitiesImpl imports, LibvirtProperties host) {
-    SearchAttributes.ensureRegistered(client.getWorkflowServiceStubs(), props.temporal().namespace());
-    WorkerFactoryOptions.Builder options = WorkerFactoryOptions.newBuilder();
+  WorkerFactory workerFactory(WorkflowClient client, TemporalConnection connection, WorkerProperties props,
+                              List<CephflowActivities> activities, ImportActivitiesImpl imports, LibvirtProperties host,
+                              RunningActivities running) {
+    SearchAttributes.ensureRegistered(connection);
+    List<WorkerInterceptor> interceptors = new ArrayList<>(List.of(running, new FlowLog(), new FlowMetrics()));
     KillSwitch kill = KillSwitch.parse(props.faults().kill());
     if (kill.armed()) {
       log.warn("FAULT INJECTION ARMED: this worker kills itself at {} (crash tests only)", kill.rules());
-      options.setWorkerInterceptors(new FlowMetrics(), new KillSwitchInterceptor(kill));
-    } else {
-      options.setWorkerInterceptors(new FlowMetrics());
+      interceptors.add(new KillSwitchInterceptor(kill));
     }
-    WorkerFactory factory = WorkerFactory.newInstance(client, options.build());
+    WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
+        .setWorkerInterceptors(interceptors.toArray(new WorkerInterceptor[0])).build());
     Worker worker = factory.newWorker(TaskQueues.STORAGE, progressFresh(WorkerOptions.newBuilder())
         .setStickyQueueScheduleToStartTimeout(Duration.ZERO)
         .setMaxConcurrentActivityExecutionSize(8)
@@ -91,6 +123,17 @@ public class TemporalConfig {
     factory.newWorker(TaskQueues.host(host.host()), progressFresh(WorkerOptions.newBuilder()).build())
         .registerActivitiesImplementations(imports);
     return factory;
+  }
+
+  @Bean
+  RunningActivities runningActivities() {
+    return new RunningActivities();
+  }
+
+  /** SIGTERM: stop polling, let running activities finish within cephflow.worker.shutdown-grace. */
+  @Bean
+  WorkerDrain workerDrain(WorkerFactory factory, RunningActivities running, WorkerProperties props) {
+    return new WorkerDrain(factory, running, props.worker().shutdownGrace());
   }
 
   /**

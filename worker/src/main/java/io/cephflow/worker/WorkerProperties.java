@@ -1,5 +1,6 @@
 package io.cephflow.worker;
 
+import io.cephflow.workflows.connection.TemporalConnection;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.nio.file.Path;
@@ -15,7 +16,8 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("cephflow")
 public record WorkerProperties(@DefaultValue Ceph ceph, @DefaultValue Temporal temporal,
                                @DefaultValue Sources sources, @DefaultValue Activities activities,
-                               @DefaultValue Intake intake, @DefaultValue Faults faults) {
+                               @DefaultValue Intake intake, @DefaultValue Worker worker,
+                               @DefaultValue Faults faults) {
 
   /** The cluster and the identity cephflow runs as. */
   public record Ceph(@DefaultValue("/etc/ceph/ceph.conf") Path conf, @DefaultValue("cephflow") String client,
@@ -23,11 +25,25 @@ public record WorkerProperties(@DefaultValue Ceph ceph, @DefaultValue Temporal t
                      @DefaultValue("60s") Duration osdOpTimeout, @DefaultValue("16") @Min(1) int aioDepth) {}
 
   /**
-   * Where Temporal is. {@code embedded}: run Temporal's Java test server inside this process on
-   * {@code embeddedPort} (dev only: no persistence, no visibility).
+   * Where Temporal is and how to reach it. {@code embedded}: run Temporal's Java test server
+   * inside this process on {@code embeddedPort} (dev only: no persistence, no visibility; TLS and
+   * API key do not apply). {@code tls}, {@code apiKey}, {@code apiKeyFile}: see
+   * {@link TemporalConnection} (docs/operations.md, "Temporal TLS").
    */
   public record Temporal(@DefaultValue("127.0.0.1:7233") String target, @DefaultValue("default") String namespace,
-                         @DefaultValue("false") boolean embedded, @DefaultValue("7233") int embeddedPort) {}
+                         @DefaultValue("false") boolean embedded, @DefaultValue("7233") int embeddedPort,
+                         @DefaultValue TemporalConnection.Tls tls, String apiKey, Path apiKeyFile) {
+    public TemporalConnection connection() {
+      return new TemporalConnection(target, namespace, tls, apiKey, apiKeyFile);
+    }
+  }
+
+  /**
+   * The worker process. {@code shutdownGrace}: on SIGTERM the workers stop polling and running
+   * activities get this long to finish (heartbeating meanwhile); what still runs then is
+   * interrupted, and Temporal retries it elsewhere. Keep the pod's termination grace period above it.
+   */
+  public record Worker(@DefaultValue("30s") Duration shutdownGrace) {}
 
   /** Where image sources may come from. */
   public record Sources(@DefaultValue("/var/lib/cephflow/incoming") List<Path> localRoots,

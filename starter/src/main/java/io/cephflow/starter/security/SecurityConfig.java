@@ -30,6 +30,7 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
@@ -67,6 +68,7 @@ public class SecurityConfig {
         .exceptionHandling(e -> e.authenticationEntryPoint(handlers).accessDeniedHandler(handlers))
         .oauth2ResourceServer(o -> o.authenticationManagerResolver(request -> manager)
             .authenticationEntryPoint(handlers).accessDeniedHandler(handlers))
+        .addFilterAfter(new AccessLog(), SecurityContextHolderFilter.class)
         .addFilterAfter(new AuditLog(), AuthorizationFilter.class)
         .authorizeHttpRequests(a -> {
           a.requestMatchers("/actuator/health/liveness", "/actuator/health/readiness", "/error").permitAll();
@@ -88,8 +90,10 @@ public class SecurityConfig {
    */
   @Bean
   RequestRejectedHandler requestRejected(ProblemWriter problems) {
-    return (request, response, e) -> problems.write(request, response, 400, "InvalidRequest",
-        "the request was refused: " + e.getMessage());
+    return (request, response, e) -> {
+      problems.write(request, response, 400, "InvalidRequest", "the request was refused: " + e.getMessage());
+      AccessLog.line(request, 400, 0, null); // refused before the security chain (and its access line) ran
+    };
   }
 
   private static AuthenticationManager authenticationManager(AuthProperties props, ApiTokens tokens)

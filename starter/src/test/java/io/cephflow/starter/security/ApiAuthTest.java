@@ -128,7 +128,8 @@ class ApiAuthTest extends ApiTestSupport {
   @Test
   void probesAreOpenTheRestOfTheActuatorIsNot() throws Exception {
     assertThat(call(new Endpoint("GET", "/actuator/health/liveness"), null).statusCode()).isEqualTo(200);
-    assertThat(call(new Endpoint("GET", "/actuator/health/readiness"), null).statusCode()).isEqualTo(200);
+    // open without a token; Temporal is absent here, so not ready (ProbeGroupsTest: with Temporal)
+    assertThat(call(new Endpoint("GET", "/actuator/health/readiness"), null).statusCode()).isEqualTo(503);
     for (String p : List.of("/actuator/health", "/actuator/prometheus", "/actuator/info")) {
       assertThat(call(new Endpoint("GET", p), null).statusCode()).as(p).isEqualTo(401);
     }
@@ -154,6 +155,24 @@ class ApiAuthTest extends ApiTestSupport {
     assertThat(lines.get(1)).contains("caller=ro").contains("status=403");
     assertThat(lines.get(2)).contains("caller=-").contains("status=401");
     assertThat(String.join("\n", lines)).doesNotContain(OPERATOR).doesNotContain(READER);
+  }
+
+  @Test
+  void everyRequestLeavesOneAccessLineTheProbesNone(org.springframework.boot.test.system.CapturedOutput out)
+      throws Exception {
+    String marker = "/api/v1/volumes/" + java.util.UUID.randomUUID();
+    call(new Endpoint("GET", marker), READER);
+    call(new Endpoint("DELETE", marker), READER);
+    call(new Endpoint("GET", marker), null);
+    call(new Endpoint("GET", "/actuator/health/liveness"), null);
+    List<String> lines = out.getAll().lines().filter(l -> l.contains("cephflow.access")).toList();
+    List<String> mine = lines.stream().filter(l -> l.contains(marker)).toList();
+    assertThat(mine).hasSize(3);
+    assertThat(mine.get(0)).containsPattern("GET " + marker + " 503 \\d+ ms caller=ro");
+    assertThat(mine.get(1)).contains("DELETE " + marker + " 403 ").contains("caller=ro");
+    assertThat(mine.get(2)).contains("GET " + marker + " 401 ").contains("caller=-");
+    assertThat(lines).noneMatch(l -> l.contains("/actuator/health/liveness"));
+    assertThat(String.join("\n", lines)).doesNotContain(READER);
   }
 
   @Test

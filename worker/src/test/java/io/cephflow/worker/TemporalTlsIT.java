@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cephflow.starter.StarterApplication;
-import io.cephflow.worker.drain.DrainTestApp;
+import io.cephflow.drain.DrainTestApp;
 import io.cephflow.workflows.connection.TemporalConnection;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

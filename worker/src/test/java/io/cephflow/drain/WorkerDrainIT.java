@@ -1,4 +1,4 @@
-package io.cephflow.worker.drain;
+package io.cephflow.drain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

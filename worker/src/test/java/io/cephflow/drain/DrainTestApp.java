@@ -1,4 +1,4 @@
-package io.cephflow.worker.drain;
+package io.cephflow.drain;
 
 import io.cephflow.worker.RunningActivities;
 import io.cephflow.worker.WorkerDrain;
@@ -23,7 +23,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * A worker process for {@link WorkerDrainIT}: a Spring application (its shutdown hook, its
  * lifecycle) with cephflow's {@link WorkerDrain} over a Temporal worker that runs one slow,
- * heartbeating activity. Arguments: the Temporal target and the drain's grace.
+ * heartbeating activity. Arguments: the Temporal target and the drain's grace. Its package is
+ * outside io.cephflow.worker on purpose: the worker application's component scan must not find it.
  */
 @Configuration(proxyBeanMethods = false)
 public class DrainTestApp {

@@ -66,9 +66,11 @@ public class TemporalConfig {
   }
 
   @Bean(destroyMethod = "shutdown")
-  WorkflowServiceStubs workflowServiceStubs(TemporalConnection connection, MeterRegistry registry) {
+  WorkflowServiceStubs workflowServiceStubs(TemporalConnection connection, MeterRegistry registry,
+      @org.springframework.beans.factory.annotation.Value("${cephflow.metrics.report-every:10s}") Duration every) {
+    // the SDK's scope (and cephflow's metrics in it) reach the registry this often
     Scope scope = new RootScopeBuilder().reporter(new MicrometerClientStatsReporter(registry))
-        .reportEvery(com.uber.m3.util.Duration.ofSeconds(10));
+        .reportEvery(com.uber.m3.util.Duration.ofMillis(every.toMillis()));
     return WorkflowServiceStubs.newServiceStubs(connection.applyTo(WorkflowServiceStubsOptions.newBuilder())
         .setMetricsScope(scope).build());
   }

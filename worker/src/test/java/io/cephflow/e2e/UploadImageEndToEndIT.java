@@ -296,6 +296,7 @@ class UploadImageEndToEndIT {
     Files.write(src, data);
     String read = "direction=\"read\"", write = "activity_type=\"WriteFromSource\"";
     String upload = "workflow_type=\"UploadImageWorkflow\"";
+    settled(read, write); // what earlier tests' flows moved has reached the registry (every 500 ms here)
     double readBefore = stack.metric("cephflow_bytes_total", read, write);
     double okBefore = stack.metric("cephflow_flows_total", upload, "outcome=\"completed\"");
     double failedBefore = stack.metric("cephflow_flows_total", upload, "outcome=\"failed\"",
@@ -309,8 +310,9 @@ class UploadImageEndToEndIT {
     assertThat(stack.await(ServerIts.started(bad), Duration.ofMinutes(2))).contains("ChecksumMismatch");
     // the SDK's scope reports every 10 s
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (stack.metric("cephflow_flows_total", upload, "outcome=\"failed\"", "failure=\"ChecksumMismatch\"")
-        < failedBefore + 1 && System.nanoTime() < deadline) {
+    while ((stack.metric("cephflow_flows_total", upload, "outcome=\"failed\"", "failure=\"ChecksumMismatch\"")
+        < failedBefore + 1 || stack.metric("cephflow_bytes_total", read, write) < readBefore + 2.0 * data.length)
+        && System.nanoTime() < deadline) {
       Thread.sleep(500);
     }
     String scrape = java.util.Arrays.stream(stack.workerMetrics().split("\n")).filter(l -> l.contains("cephflow"))
@@ -322,6 +324,17 @@ class UploadImageEndToEndIT {
     assertThat(stack.metric("cephflow_compensations_total", "result=\"undone\"")).isGreaterThan(0);
     assertThat(stack.workerMetrics()).contains("cephflow_flow_duration_seconds");
     purge(id);
+  }
+
+  /** Waits until the counter has not moved for 3 s (six report intervals). */
+  private void settled(String... labels) throws InterruptedException {
+    double last = -1;
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    for (int still = 0; still < 6 && System.nanoTime() < deadline; Thread.sleep(500)) {
+      double now = stack.metric("cephflow_bytes_total", labels);
+      still = now == last ? still + 1 : 0;
+      last = now;
+    }
   }
 
   @Test

@@ -6,7 +6,6 @@ import io.cephflow.starter.client.CephflowClient;
 import io.cephflow.starter.client.Hypervisors;
 import io.cephflow.starter.client.ResourceReader;
 import io.cephflow.workflows.connection.TemporalConnection;
-import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.RpcRetryOptions;
@@ -54,12 +53,11 @@ public class ApiConfig {
     return new AbstractHealthIndicator("Temporal health check failed") {
       @Override
       protected void doHealthCheck(Health.Builder builder) {
-        try {
-          String version = TemporalConnection.ping(stubs, Duration.ofSeconds(5));
-          builder.up().withDetail("namespace", props.namespace()).withDetail("serverVersion", version);
-        } catch (StatusRuntimeException e) {
-          // DOWN with the gRPC status, without a stack trace in the log at every probe
-          builder.down().withDetail("error", e.getStatus().getCode() + ": " + e.getStatus().getDescription());
+        var temporal = TemporalConnection.reach(stubs, Duration.ofSeconds(5));
+        if (temporal.up()) {
+          builder.up().withDetail("namespace", props.namespace()).withDetail("serverVersion", temporal.detail());
+        } else {
+          builder.down().withDetail("error", temporal.detail());
         }
       }
     };

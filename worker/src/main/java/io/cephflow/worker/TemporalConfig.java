@@ -11,7 +11,6 @@ import io.cephflow.worker.metrics.FlowMetrics;
 import io.cephflow.workflows.common.TaskQueues;
 import io.cephflow.workflows.WorkflowCatalog;
 import io.cephflow.workflows.connection.TemporalConnection;
-import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -81,12 +80,11 @@ public class TemporalConfig {
     return new AbstractHealthIndicator("Temporal health check failed") {
       @Override
       protected void doHealthCheck(Health.Builder builder) {
-        try {
-          String version = TemporalConnection.ping(stubs, Duration.ofSeconds(5));
-          builder.up().withDetail("namespace", connection.namespace()).withDetail("serverVersion", version);
-        } catch (StatusRuntimeException e) {
-          // DOWN with the gRPC status, without a stack trace in the log at every probe
-          builder.down().withDetail("error", e.getStatus().getCode() + ": " + e.getStatus().getDescription());
+        var temporal = TemporalConnection.reach(stubs, Duration.ofSeconds(5));
+        if (temporal.up()) {
+          builder.up().withDetail("namespace", connection.namespace()).withDetail("serverVersion", temporal.detail());
+        } else {
+          builder.down().withDetail("error", temporal.detail());
         }
       }
     };

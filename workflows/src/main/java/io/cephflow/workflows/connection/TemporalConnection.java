@@ -128,6 +128,18 @@ public record TemporalConnection(String target, String namespace, Tls tls, Strin
         .getSystemInfo(GetSystemInfoRequest.getDefaultInstance()).getServerVersion();
   }
 
+  /** What one {@link #ping} found: the server's version, or the gRPC status that refused it. */
+  public record Reachability(boolean up, String detail) {}
+
+  /** {@link #ping}, its failure told as a status (a readiness check logs no stack at every probe). */
+  public static Reachability reach(WorkflowServiceStubs stubs, Duration timeout) {
+    try {
+      return new Reachability(true, ping(stubs, timeout));
+    } catch (io.grpc.StatusRuntimeException e) {
+      return new Reachability(false, e.getStatus().getCode() + ": " + e.getStatus().getDescription());
+    }
+  }
+
   private static Path readable(Path file, String property) {
     if (!Files.isReadable(file)) throw new IllegalStateException("cephflow.temporal." + property + " " + file + " cannot be read");
     return file;

@@ -188,8 +188,7 @@ class ImageInspectorTest {
 
   @Test
   void luksIsRefusedByDefault() throws Exception {
-    Path img = corpus.create("luks", "x.luks", "4M", "--object", "secret,id=s0,data=cephflow",
-        "-o", "key-secret=s0,iter-time=10");
+    Path img = corpus.luks1("x.luks", 4L << 20);
     assertThat(refusal(img, DiskFormat.LUKS)).isEqualTo(LUKS_NOT_ALLOWED);
     assertThat(refusal(img, DiskFormat.RAW)).isEqualTo(FORMAT_MISMATCH);
     InspectedImage allowed = new ImageInspector(InspectionPolicy.defaults().allowing(DiskFormat.LUKS))

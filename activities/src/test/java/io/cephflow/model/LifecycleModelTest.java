@@ -74,6 +74,8 @@ class LifecycleModelTest {
       java.time.Clock.systemUTC(), LifecycleModelTest::running);
   static final Map<String, Integer> succeeded = new TreeMap<>();
   static final Map<String, Integer> outcomes = new TreeMap<>();
+  static final Map<String, Integer> canceled = new TreeMap<>();
+  static final CancelAtStep canceller = new CancelAtStep(() -> env.getWorkflowClient());
 
   /** Whether an operation ({@code <workflow id>@<run id>}) still runs, asked of the test server. */
   static boolean running(String operation) {
@@ -86,7 +88,7 @@ class LifecycleModelTest {
 
   @BeforeAll
   static void start() {
-    env = WorkflowTestBed.newEnvironment();
+    env = WorkflowTestBed.newEnvironment(canceller);
     Worker w = env.newWorker(WorkflowTestBed.QUEUE);
     w.registerWorkflowImplementationTypes(WorkflowTestBed.OPTIONS,
         WorkflowCatalog.IMPLEMENTATIONS.toArray(new Class<?>[0]));
@@ -109,7 +111,7 @@ class LifecycleModelTest {
     Random seeds = new Random(20261201);
     for (int seq = 0; seq < SEQUENCES; seq++) {
       long seed = seeds.nextLong();
-      runSequence(seed);
+      runSequence(seed, 0);
     }
     // the sequences did real work, not only refusals
     System.out.println("lifecycle model: " + SEQUENCES + " sequences of " + STEPS + " steps; outcomes: " + outcomes);
@@ -120,7 +122,26 @@ class LifecycleModelTest {
     }
   }
 
-  private void runSequence(long seed) {
+  /**
+   * The same rules while users cancel: one create in three is canceled from inside one of its
+   * first four steps ({@link CancelAtStep}), before or after that step did its work. A canceled
+   * flow must leave nothing, touch nothing it did not make, and free its id as the rules say.
+   */
+  @Test
+  void aFlowCanceledInAnyOfItsStepsLeavesNothingAndTakesNothing() {
+    Random seeds = new Random(20261202);
+    for (int seq = 0; seq < SEQUENCES / 2; seq++) {
+      runSequence(seeds.nextLong(), 3);
+    }
+    System.out.println("lifecycle model with cancels: " + SEQUENCES / 2 + " sequences; cancels: " + canceled);
+    for (String kind : List.of("upload", "volume-from-image", "snapshot", "volume-from-snapshot", "boot-from-image",
+        "boot-from-volume", "boot-from-volume-snapshot", "image-from-server")) {
+      assertThat(canceled.getOrDefault(kind + " canceled in a step", 0)).as(kind + " canceled inside a step")
+          .isPositive();
+    }
+  }
+
+  private void runSequence(long seed, int cancelOneIn) {
     Random r = new Random(seed);
     List<String> images = ids(2);
     List<String> volumes = ids(2);
@@ -134,7 +155,20 @@ class LifecycleModelTest {
       Map<String, FakeHypervisor.Domain> domainsBefore = new HashMap<>(hv.domains);
       Map<String, String> ownersBefore = owners(before);
       Map<String, State> recordsBefore = recordStates(images, volumes, snapshots, servers);
+      // with cancels: one create in cancelOneIn is canceled by the user in one of its first steps,
+      // before or after that step's work
+      boolean cancel = cancelOneIn > 0 && !step.delete() && r.nextInt(cancelOneIn) == 0;
+      if (cancel) canceller.arm(new CancelAtStep.Plan(step.workflowId(), 1 + r.nextInt(4), r.nextBoolean()));
       String outcome = run(step);
+      boolean fired = canceller.fired();
+      boolean uncancellable = canceller.uncancellable();
+      canceller.arm(null);
+      if (cancel && fired) {
+        canceled.merge(step.name().split(" ")[0] + (uncancellable ? " reached an uncancellable step"
+            : " canceled in a step"), 1, Integer::sum);
+        step = new Step(step.name() + " (canceled)", step.type(), step.workflowId(), false, step.request(),
+            step.mayRemove(), step.creates());
+      }
       log.add(step.name() + " -> " + outcome);
       String where = "seed " + seed + ", steps:\n  " + String.join("\n  ", log);
       TreeSet<String> after = ceph.world();
@@ -255,14 +289,30 @@ class LifecycleModelTest {
       return "ATTACHED (ended before)";
     }
     try {
-      stub.getResult(Object.class);
+      stub.getResult(120, java.util.concurrent.TimeUnit.SECONDS, Object.class);
       return "COMPLETED";
     } catch (WorkflowFailedException e) {
       if (EXPLAIN != null && s.name().startsWith(EXPLAIN)) {
         System.out.println("explain " + s.name() + ": " + WorkflowTestBed.failureMessage(e));
       }
       return "FAILED " + WorkflowTestBed.failureType(e);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("step never ended: " + s.name() + " " + s.workflowId() + "\n"
+          + history(s.workflowId()), e);
     }
+  }
+
+  private static String history(String workflowId) {
+    StringBuilder b = new StringBuilder();
+    env.getWorkflowClient().fetchHistory(workflowId).getHistory().getEventsList()
+        .forEach(e -> {
+          b.append("  ").append(e.getEventId()).append(' ').append(e.getEventType()).append('\n');
+          if (e.hasWorkflowTaskFailedEventAttributes()) {
+            b.append("    ").append(e.getWorkflowTaskFailedEventAttributes().getFailure().getMessage()).append('\n')
+                .append(e.getWorkflowTaskFailedEventAttributes().getFailure().getStackTrace()).append('\n');
+          }
+        });
+    return b.toString();
   }
 
   // --- the rules

@@ -17,6 +17,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.temporal.common.interceptors.WorkerInterceptor;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.worker.WorkerFactoryOptions;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +42,10 @@ public final class WorkflowTestBed implements AutoCloseable {
   private final InMemoryRecords records = new InMemoryRecords();
 
   /** A test environment with cephflow's search attribute registered, as the worker does at start-up. */
-  public static TestWorkflowEnvironment newEnvironment() {
-    TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
+  public static TestWorkflowEnvironment newEnvironment(WorkerInterceptor... interceptors) {
+    TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
+        .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder().setWorkerInterceptors(interceptors).build())
+        .build());
     env.registerSearchAttribute(ResourceTags.NAME, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST);
     return env;
   }
@@ -111,6 +116,7 @@ public final class WorkflowTestBed implements AutoCloseable {
   /** The typed reason of a failed workflow. */
   public static String failureType(Throwable e) {
     Throwable c = e instanceof WorkflowFailedException ? e.getCause() : e;
+    if (c instanceof io.temporal.failure.CanceledFailure) return "Canceled";
     return c instanceof ApplicationFailure a ? a.getType() : String.valueOf(c);
   }
 

@@ -77,7 +77,7 @@ run 2 "no command is a usage error" ; has err "Usage: cephflow" "no command prin
 run 2 "a group without its command" image
 for c in "image upload" "image list" "image show" "image delete" "volume create" "volume list" "volume show" \
   "volume snapshot" "volume delete" "snapshot list" "snapshot show" "snapshot delete" "server boot" "server list" \
-  "server show" "server snapshot" "server delete" "operation list" "operation show" "operation wait" \
+  "server show" "server snapshot" "server delete" "hypervisor list" "operation list" "operation show" "operation wait" \
   "operation cancel" "completion"; do
   # shellcheck disable=SC2086
   run 0 "$c --help" $c --help
@@ -216,6 +216,8 @@ run 0 "server show" server show "$srv" -f json
 json "d['madeFrom'] == 'image:$img'" "made from the image"
 run 0 "server list -f yaml" server list -f yaml
 yaml "any(s['id'] == '$srv' for s in d)" "the listing holds it"
+run 0 "hypervisor list" hypervisor list -f json
+json "any(h['host'] == 'local' and h['alive'] and h['capacityDomains'] > 0 for h in d)" "the local host reports, alive"
 run 0 "server snapshot --wait" server snapshot "$srv" --name "$tag-from-vm" --wait -f json
 json "d['status'] == 'COMPLETED'" "an image of the server"
 made_images=("$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["imageId"])' "$tmp/out")" "${made_images[@]}")

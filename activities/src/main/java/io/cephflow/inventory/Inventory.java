@@ -12,12 +12,16 @@ import io.cephflow.workflows.common.Ids;
 import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceRecord;
+import io.cephflow.hosts.HostReport;
+import io.cephflow.hosts.Placement;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What exists, read from Ceph each time (never from Temporal): the RBD images, snapshots and
@@ -34,10 +38,20 @@ public final class Inventory {
 
   private final Rbd rbd;
   private final RecordStore records;
+  private final Supplier<List<HostReport>> hosts;
+  private final Clock clock;
 
+  /** Without hosts: servers show no host nor domain state. */
   public Inventory(Rbd rbd, RecordStore records) {
+    this(rbd, records, List::of, Clock.systemUTC());
+  }
+
+  /** @param hosts the hypervisors' latest reports (read once per server read or listing page) */
+  public Inventory(Rbd rbd, RecordStore records, Supplier<List<HostReport>> hosts, Clock clock) {
     this.rbd = rbd;
     this.records = records;
+    this.hosts = hosts;
+    this.clock = clock;
   }
 
   public Page<ImageView> images(Query q) {
@@ -139,10 +153,19 @@ public final class Inventory {
     requireNoName(q);
     TreeSet<String> ids = idsOf(RbdRef.VMS, "server", name -> name.endsWith(DISK_SUFFIX)
         ? name.substring(0, name.length() - DISK_SUFFIX.length()) : null);
-    return page(ids, q, this::server, ServerView::state, v -> null);
+    List<HostReport> reports = hosts.get();
+    return page(ids, q, id -> server(id, reports), ServerView::state, v -> null);
   }
 
   public Optional<ServerView> server(String id) {
+    return server(id, hosts.get());
+  }
+
+  private Optional<ServerView> server(String id, List<HostReport> reports) {
+    return unlocated(id).map(v -> v.located(Placement.hostOf(reports, id), clock.instant()));
+  }
+
+  private Optional<ServerView> unlocated(String id) {
     Ids.require("serverId", id);
     ResourceRecord rec = record("server", id);
     ImageRef disk = new ImageRef(RbdRef.VMS, id + DISK_SUFFIX);
@@ -151,9 +174,10 @@ public final class Inventory {
     return read(disk, rec, () -> {
       ImageInfo info = rbd.images().stat(disk);
       return new ServerView(id, state(rec, true), disk.toString(), info.parent().map(Object::toString).orElse(null),
-          info.sizeBytes(), volume, madeFrom(rec), creator(rec), createdAt(rec, rbd.metadata().list(disk)));
+          info.sizeBytes(), volume, madeFrom(rec), creator(rec), createdAt(rec, rbd.metadata().list(disk)), null, null,
+          null);
     }, () -> new ServerView(id, state(rec, false), null, null, null, volume, madeFrom(rec), creator(rec),
-        createdAt(rec, Map.of())));
+        createdAt(rec, Map.of()), null, null, null));
   }
 
   // --- shared

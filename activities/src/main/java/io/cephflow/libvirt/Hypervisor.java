@@ -52,4 +52,7 @@ public interface Hypervisor {
 
   /** The RBD network disks of a defined domain, vda first. */
   List<RbdDisk> disks(DomainName name);
+
+  /** cephflow's domains on this host ({@code instance-<uuid>}), running or defined; others are skipped. */
+  List<DomainSummary> domains();
 }

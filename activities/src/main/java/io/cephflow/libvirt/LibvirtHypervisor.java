@@ -211,6 +211,45 @@ public final class LibvirtHypervisor implements Hypervisor {
     return onDomain("disks of", name, d -> DomainXml.parseDisks(d.getXMLDesc(0)));
   }
 
+  @Override
+  public List<DomainSummary> domains() {
+    return call("list domains", c -> {
+      List<String> names = new java.util.ArrayList<>(List.of(c.listDefinedDomains()));
+      for (int id : c.listDomains()) {
+        try {
+          Domain d = c.domainLookupByID(id);
+          try {
+            names.add(d.getName());
+          } finally {
+            d.free();
+          }
+        } catch (LibvirtException e) {
+          if (!LibvirtErrors.is(e, ErrorNumber.VIR_ERR_NO_DOMAIN)) throw e; // stopped meanwhile
+        }
+      }
+      List<DomainSummary> out = new java.util.ArrayList<>();
+      for (String n : new java.util.TreeSet<>(names)) {
+        DomainName name;
+        try {
+          name = DomainName.parse(n);
+        } catch (InvalidDomainSpecException notOurs) {
+          continue;
+        }
+        Optional<Domain> d = lookup(c, name);
+        if (d.isEmpty()) continue; // undefined meanwhile
+        try {
+          DomainInfo info = d.get().getInfo();
+          out.add(new DomainSummary(name, state(d.get()), info.maxMem / 1024, info.nrVirtCpu));
+        } catch (LibvirtException e) {
+          if (!LibvirtErrors.is(e, ErrorNumber.VIR_ERR_NO_DOMAIN)) throw e;
+        } finally {
+          d.get().free();
+        }
+      }
+      return out;
+    });
+  }
+
   // --- helpers ---
 
   private static DomainSpec definedSpec(Domain d) throws LibvirtException {

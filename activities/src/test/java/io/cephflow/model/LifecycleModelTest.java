@@ -88,7 +88,7 @@ class LifecycleModelTest {
 
   @BeforeAll
   static void start() {
-    env = WorkflowTestBed.newEnvironment(canceller);
+    env = WorkflowTestBed.newEnvironment(false, canceller);
     Worker w = env.newWorker(WorkflowTestBed.QUEUE);
     w.registerWorkflowImplementationTypes(WorkflowTestBed.OPTIONS,
         WorkflowCatalog.IMPLEMENTATIONS.toArray(new Class<?>[0]));
@@ -308,8 +308,10 @@ class LifecycleModelTest {
         .forEach(e -> {
           b.append("  ").append(e.getEventId()).append(' ').append(e.getEventType()).append('\n');
           if (e.hasWorkflowTaskFailedEventAttributes()) {
-            b.append("    ").append(e.getWorkflowTaskFailedEventAttributes().getFailure().getMessage()).append('\n')
-                .append(e.getWorkflowTaskFailedEventAttributes().getFailure().getStackTrace()).append('\n');
+            for (var f = e.getWorkflowTaskFailedEventAttributes().getFailure(); f != null;
+                 f = f.hasCause() ? f.getCause() : null) {
+              b.append("    ").append(f.getMessage()).append('\n').append(f.getStackTrace()).append('\n');
+            }
           }
         });
     return b.toString();

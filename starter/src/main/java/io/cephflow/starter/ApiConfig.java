@@ -82,4 +82,10 @@ public class ApiConfig {
   Hypervisors hypervisors(WorkflowClient temporal) {
     return new Hypervisors(temporal, Clock.systemUTC());
   }
+
+  @Bean
+  io.cephflow.starter.client.ServerHosts serverHosts(WorkflowClient temporal,
+                                                     io.cephflow.starter.client.ResourceReader reader) {
+    return new io.cephflow.starter.client.ServerHosts(temporal, reader, Clock.systemUTC());
+  }
 }

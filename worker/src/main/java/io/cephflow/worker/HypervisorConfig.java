@@ -1,6 +1,10 @@
 package io.cephflow.worker;
 
 import io.cephflow.activities.HypervisorActivitiesImpl;
+import io.cephflow.ceph.librbd.CephCluster;
+import io.cephflow.ceph.librbd.RadosRecordStore;
+import io.cephflow.hosts.HostReport;
+import io.cephflow.hosts.HostReports;
 import io.cephflow.libvirt.CephKey;
 import io.cephflow.libvirt.CephMonitor;
 import io.cephflow.libvirt.DomainName;
@@ -70,6 +74,22 @@ public class HypervisorConfig {
     LoggerFactory.getLogger(HypervisorConfig.class).info("hypervisor {} ({}) serves task queue {}",
         props.host(), props.uri(), queue);
     return new HostWorker(props.host(), queue);
+  }
+
+  @Bean(destroyMethod = "close")
+  HostReporter hostReporter(LibvirtHypervisor hypervisor, LibvirtProperties props, CephCluster cluster) {
+    long memory = props.capacity().memoryMiB() > 0 ? props.capacity().memoryMiB()
+        : HostReporter.defaultGuestMemoryMiB();
+    return new HostReporter(props.host(), hypervisor, new HostReports(new RadosRecordStore(cluster, HostReports.NAMESPACE)),
+        new HostReport.Capacity(memory, props.capacity().domains()), props.domain().memoryMiB(), props.reportEvery(), java.time.Clock.systemUTC())
+        .start();
+  }
+
+  /** At the very start of shutdown (before the drain), so no new server is placed here. */
+  @Bean
+  org.springframework.context.ApplicationListener<org.springframework.context.event.ContextClosedEvent>
+      hostReporterShutdown(HostReporter reporter) {
+    return e -> reporter.stopAccepting();
   }
 
   /** The host queue this process polls, for logs and health. */

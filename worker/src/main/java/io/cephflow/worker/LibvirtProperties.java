@@ -22,6 +22,8 @@ import org.springframework.validation.annotation.Validated;
  *                  {@code mon_host} from {@code cephflow.ceph.conf}
  * @param cephConf  the timeouts-only ceph.conf written here for qemu's rbd driver
  * @param domain    defaults for every domain this hypervisor defines
+ * @param capacity  what placement may put here (see HostReporter)
+ * @param reportEvery how often this host writes its report (domains, capacity) to Ceph
  */
 @Validated
 @ConfigurationProperties("cephflow.libvirt")
@@ -31,7 +33,15 @@ public record LibvirtProperties(@DefaultValue("true") boolean enabled,
                                 @DefaultValue List<String> monitors,
                                 @DefaultValue("/var/lib/cephflow/qemu-ceph.conf") Path cephConf,
                                 @DefaultValue("10s") Duration cephMountTimeout,
-                                @DefaultValue Domain domain) {
+                                @DefaultValue Domain domain,
+                                @DefaultValue Capacity capacity,
+                                @DefaultValue("10s") Duration reportEvery) {
+
+  /**
+   * @param memoryMiB memory for guests (0: 90 % of the host's)
+   * @param domains   how many domains may run here at once
+   */
+  public record Capacity(@DefaultValue("0") @Min(0) long memoryMiB, @DefaultValue("16") @Min(1) int domains) {}
 
   /** @param type {@code qemu} (TCG, runs anywhere) or {@code kvm} */
   public record Domain(@DefaultValue("qemu") String type, @DefaultValue("1") @Min(1) @Max(64) int vcpus,

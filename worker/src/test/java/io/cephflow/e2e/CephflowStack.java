@@ -69,6 +69,7 @@ final class CephflowStack implements AutoCloseable {
         "--cephflow.activities.defaults.max-attempts=3",
         "--cephflow.intake.scratch-dir=" + scratchDir,
         "--cephflow.metrics.report-every=500ms",
+        "--cephflow.libvirt.report-every=1s",
         // the API's Spring Security is on this JVM's classpath (not on the worker's own): keep it off the worker
         "--spring.autoconfigure.exclude=org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration,"
             + "org.springframework.boot.actuate.autoconfigure.security.servlet.ManagementWebSecurityAutoConfiguration,"

@@ -255,7 +255,11 @@ class LifecycleIT {
     String volume = ivs[1];
     String snap = ivs[2];
     String server = newServer();
-    done(stack.post("/api/v1/servers", "{\"serverId\":\"" + server + "\",\"volumeId\":\"" + volume + "\"}"));
+    // no hypervisor named: placed on the host that reports room (this stack's worker, "local")
+    HttpResponse<String> boot = stack.post("/api/v1/servers", "{\"serverId\":\"" + server + "\",\"volumeId\":\""
+        + volume + "\"}");
+    assertThat(boot.body()).contains("\"hypervisor\":\"local\"");
+    done(boot);
 
     String img = ok(stack.get("/api/v1/images/" + image));
     assertThat(img).contains("\"name\":\"boot-sector\"").contains("\"state\":\"available\"")
@@ -269,6 +273,10 @@ class LifecycleIT {
     assertThat(ok(stack.get("/api/v1/volumes/" + volume + "/snapshots/" + snap))).contains("\"volumeId\":\"" + volume);
     assertThat(ok(stack.get("/api/v1/servers/" + server))).contains("\"volumeId\":\"" + volume + "\"")
         .contains("\"state\":\"available\"");
+    // the host and the domain's state, from the host's report (written every second here)
+    assertThat(eventually(() -> ok(stack.get("/api/v1/servers/" + server)), b -> b.contains("\"domainState\":\"running\"")))
+        .contains("\"host\":\"local\"").contains("\"hostReportedAt\":\"");
+    assertThat(ok(stack.get("/api/v1/hypervisors"))).contains("\"host\":\"local\",\"alive\":true");
     assertThat(ok(stack.get("/api/v1/images?name=boot-sector&limit=1000"))).contains(image);
     assertThat(ok(stack.get("/api/v1/volumes?state=in-use&limit=1000"))).contains(volume);
     assertThat(ok(stack.get("/api/v1/volumes?state=available&limit=1000"))).doesNotContain(volume);
@@ -298,6 +306,17 @@ class LifecycleIT {
   }
 
   // --- helpers
+
+  /** The first answer that satisfies {@code done}, read every 250 ms for up to 20 s (then the last one). */
+  private static String eventually(java.util.function.Supplier<String> read,
+                                   java.util.function.Predicate<String> done) throws InterruptedException {
+    String last = read.get();
+    for (int i = 0; i < 80 && !done.test(last); i++) {
+      Thread.sleep(250);
+      last = read.get();
+    }
+    return last;
+  }
 
   private static String ok(HttpResponse<String> r) {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);

@@ -22,10 +22,18 @@ public final class RadosRecordStore implements RecordStore {
   static final int MAX_VALUE = 64 * 1024;
 
   private final CephCluster cluster;
+  private final String namespace;
   private final RadosNative rados = RadosNative.INSTANCE;
 
+  /** The resource records, in namespace {@value #NAMESPACE}. */
   public RadosRecordStore(CephCluster cluster) {
+    this(cluster, NAMESPACE);
+  }
+
+  /** Records of another kind, in a namespace of their own. */
+  public RadosRecordStore(CephCluster cluster, String namespace) {
     this.cluster = cluster;
+    this.namespace = namespace;
   }
 
   @Override
@@ -61,7 +69,7 @@ public final class RadosRecordStore implements RecordStore {
   @Override
   public java.util.List<String> keys(String pool) {
     try (CephCluster.Pool p = cluster.pool(pool)) {
-      return java.util.List.of(p.objects(NAMESPACE));
+      return java.util.List.of(p.objects(namespace));
     }
   }
 
@@ -104,7 +112,7 @@ public final class RadosRecordStore implements RecordStore {
 
   private CephCluster.Pool open(String pool) {
     CephCluster.Pool p = cluster.pool(pool);
-    rados.rados_ioctx_set_namespace(p.ptr(), NAMESPACE);
+    rados.rados_ioctx_set_namespace(p.ptr(), namespace);
     return p;
   }
 }

@@ -4,6 +4,7 @@ import io.cephflow.starter.client.OperationNotCancelableException;
 import io.cephflow.starter.client.OperationNotFoundException;
 import io.cephflow.starter.client.OperationRefusedException;
 import io.cephflow.starter.client.ResourceReader;
+import io.cephflow.starter.client.ServerHosts;
 import io.cephflow.starter.web.BodyLimitFilter;
 import io.cephflow.starter.web.JsonErrors;
 import io.grpc.Status;
@@ -108,6 +109,14 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
   @ExceptionHandler(ResourceReader.CephUnavailableException.class)
   ResponseEntity<ProblemDetail> cephUnavailable(ResourceReader.CephUnavailableException e) {
     return Problems.response(HttpStatus.SERVICE_UNAVAILABLE, "CephUnavailable", e.getMessage());
+  }
+
+  /** Hosts report, none has room now: retry later (or name a hypervisor). */
+  @ExceptionHandler(ServerHosts.NoHypervisorAvailableException.class)
+  ResponseEntity<ProblemDetail> noHypervisor(ServerHosts.NoHypervisorAvailableException e) {
+    ResponseEntity<ProblemDetail> r = Problems.response(HttpStatus.SERVICE_UNAVAILABLE, "NoHypervisorAvailable",
+        e.getMessage());
+    return ResponseEntity.status(r.getStatusCode()).headers(r.getHeaders()).header("Retry-After", "30").body(r.getBody());
   }
 
   @ExceptionHandler(OperationNotCancelableException.class)

@@ -16,7 +16,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * What exists, read from Ceph on every request: images, volumes, volume snapshots and servers,
+ * What exists, read from Ceph on every request: images, volumes, volume snapshots, servers and the hypervisors,
  * by id and listed ({@code limit}, opaque {@code pageToken}, {@code state}; images also by
  * {@code name}).
  */
@@ -85,5 +85,11 @@ public class ListingsController {
   @GetMapping("/servers/{serverId}")
   public ServerView server(@PathVariable String serverId) {
     return reader.server(serverId);
+  }
+
+  /** The hypervisors that reported (each worker writes its report to Ceph every few seconds). */
+  @GetMapping("/hypervisors")
+  public java.util.List<io.cephflow.hosts.HostView> hypervisors() {
+    return reader.hypervisors();
   }
 }

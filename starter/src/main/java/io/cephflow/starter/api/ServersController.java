@@ -3,6 +3,7 @@ package io.cephflow.starter.api;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.cephflow.starter.client.CephflowClient;
 import io.cephflow.starter.client.Hypervisors;
+import io.cephflow.starter.client.ServerHosts;
 import io.cephflow.workflows.common.TaskQueues;
 import io.cephflow.workflows.server.ServerRequests;
 import io.cephflow.workflows.server.BootFromImageRequest;
@@ -32,11 +33,13 @@ public class ServersController {
   private final CephflowClient client;
   private final ApiLimits limits;
   private final Hypervisors hypervisors;
+  private final ServerHosts hosts;
 
-  public ServersController(CephflowClient client, ApiLimits limits, Hypervisors hypervisors) {
+  public ServersController(CephflowClient client, ApiLimits limits, Hypervisors hypervisors, ServerHosts hosts) {
     this.client = client;
     this.limits = limits;
     this.hypervisors = hypervisors;
+    this.hosts = hosts;
   }
 
   /**
@@ -46,7 +49,8 @@ public class ServersController {
    */
   public record BootBody(
       @Schema(description = "generated when absent", example = "3f2a3e9e-6a53-4c1e-9d4f-2f0b8d7c1a10") String serverId,
-      @Schema(description = "a host with a running worker; default 'local'", example = "local") String hypervisor,
+      @Schema(description = "a host with a running worker; when absent, one that reports room for it "
+          + "(see GET /api/v1/hypervisors), or 'local' when no host reports", example = "local") String hypervisor,
       @Schema(example = "9b1f0a4c-2d3e-4f50-8a6b-7c8d9e0f1a2b") String imageId,
       String volumeId,
       String snapshotId,
@@ -73,31 +77,35 @@ public class ServersController {
     boolean volume = present(b.volumeId());
     if (image == volume) throw new IllegalArgumentException("give exactly one of imageId or volumeId (+ snapshotId)");
     if (image && present(b.snapshotId())) throw new IllegalArgumentException("snapshotId goes with volumeId, not imageId");
-    requireServed(b.hypervisor());
+    String host = present(b.hypervisor()) || !validId(serverId) ? b.hypervisor()
+        : hosts.forBoot(serverId, memory).orElse(null);
+    requireServed(host);
     String op;
     String newVolumeId = null;
     if (image) {
-      op = client.bootFromImage(new BootFromImageRequest(serverId, b.hypervisor(), b.imageId(), rootGb, vcpus, memory,
+      op = client.bootFromImage(new BootFromImageRequest(serverId, host, b.imageId(), rootGb, vcpus, memory,
           Boolean.TRUE.equals(b.forbidSlowPath())));
     } else if (present(b.snapshotId())) {
       newVolumeId = orNew(b.newVolumeId());
-      op = client.bootFromVolumeSnapshot(new BootFromVolumeSnapshotRequest(serverId, b.hypervisor(), b.volumeId(),
+      op = client.bootFromVolumeSnapshot(new BootFromVolumeSnapshotRequest(serverId, host, b.volumeId(),
           b.snapshotId(), newVolumeId, rootGb, vcpus, memory));
     } else {
-      op = client.bootFromVolume(new BootFromVolumeRequest(serverId, b.hypervisor(), b.volumeId(), vcpus, memory));
+      op = client.bootFromVolume(new BootFromVolumeRequest(serverId, host, b.volumeId(), vcpus, memory));
     }
     // the volume a snapshot boot creates is named in the answer, so the caller can find it
-    return accepted(op, newVolumeId == null ? Map.of("serverId", serverId)
-        : Map.of("serverId", serverId, "volumeId", newVolumeId));
+    Map<String, String> ids = new java.util.LinkedHashMap<>(Map.of("serverId", serverId));
+    if (newVolumeId != null) ids.put("volumeId", newVolumeId);
+    ids.put("hypervisor", present(host) ? host : ServerRequests.DEFAULT_HYPERVISOR);
+    return accepted(op, ids);
   }
 
   @PostMapping("/{serverId}/images")
   @ResponseStatus(HttpStatus.ACCEPTED)
   public ResponseEntity<Map<String, String>> snapshot(@PathVariable String serverId, @RequestBody SnapshotBody b) {
     String imageId = orNew(b.imageId());
-    requireServed(b.hypervisor());
-    String op = client.createImageFromServer(new CreateImageFromServerRequest(serverId, b.hypervisor(), imageId,
-        b.name()));
+    String host = hostOf(serverId, b.hypervisor());
+    requireServed(host);
+    String op = client.createImageFromServer(new CreateImageFromServerRequest(serverId, host, imageId, b.name()));
     return accepted(op, Map.of("serverId", serverId, "imageId", imageId));
   }
 
@@ -106,7 +114,7 @@ public class ServersController {
   public ResponseEntity<Map<String, String>> delete(@PathVariable String serverId,
                                                     @RequestParam(required = false) String hypervisor,
                                                     @RequestParam(required = false) Integer shutdownTimeoutSeconds) {
-    String op = client.deleteServer(new DeleteServerRequest(serverId, hypervisor,
+    String op = client.deleteServer(new DeleteServerRequest(serverId, hostOf(serverId, hypervisor),
         shutdownTimeoutSeconds == null ? 0 : shutdownTimeoutSeconds));
     return accepted(op, Map.of("serverId", serverId));
   }
@@ -128,6 +136,17 @@ public class ServersController {
           "hypervisor", "no worker serves hypervisor '" + host + "' (a worker registers its host by polling "
           + TaskQueues.host(host) + "; is it running?)");
     }
+  }
+
+  /** The named host, else the one that reports the server's domain, else null (the default). */
+  private String hostOf(String serverId, String hypervisor) {
+    if (present(hypervisor) || !validId(serverId)) return hypervisor;
+    return hosts.of(serverId).orElse(null);
+  }
+
+  /** Invalid ids are refused by the request's own validation, with its message. */
+  private static boolean validId(String id) {
+    return io.cephflow.workflows.common.Ids.isValid(id);
   }
 
   private static boolean present(String s) {

@@ -98,6 +98,7 @@ public final class Cli implements Runnable {
     g.put("volume", VolumeCommands::new);
     g.put("snapshot", SnapshotCommands::new);
     g.put("server", ServerCommands::new);
+    g.put("hypervisor", HypervisorCommands::new);
     g.put("operation", OperationCommands::new);
     g.put("completion", CompletionCommand::new);
     return g;

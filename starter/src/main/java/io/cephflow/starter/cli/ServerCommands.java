@@ -13,9 +13,9 @@ import picocli.CommandLine.Parameters;
     subcommands = {ServerCommands.Boot.class, ServerCommands.List_.class, ServerCommands.Show.class,
         ServerCommands.Snapshot.class, ServerCommands.Delete.class})
 final class ServerCommands {
-  static final List<String> FIELDS = List.of("id", "state", "disk", "diskParent", "diskSizeBytes", "volumeId",
-      "madeFrom", "createdBy", "createdAt");
-  static final List<String> USUAL = List.of("id", "state", "madeFrom", "disk", "volumeId");
+  static final List<String> FIELDS = List.of("id", "state", "host", "domainState", "disk", "diskParent",
+      "diskSizeBytes", "volumeId", "madeFrom", "createdBy", "createdAt", "hostReportedAt");
+  static final List<String> USUAL = List.of("id", "state", "host", "domainState", "madeFrom", "disk", "volumeId");
 
 
   @Command(name = "boot", description = {"Boots a server from an image (BootFromImage: a clone of it as its disk), a "
@@ -53,7 +53,8 @@ final class ServerCommands {
     String id;
 
     @Option(names = "--hypervisor", paramLabel = "HOST", order = 21,
-        description = "the host whose worker runs it (default: local); a host nobody serves is a 404 (exit 4)")
+        description = "the host whose worker runs it (default: one that reports room for it, see hypervisor list); "
+            + "a host nobody serves is a 404 (exit 4), no host with room a 503 (exit 7)")
     String hypervisor;
 
     @Option(names = "--root-gb", paramLabel = "GiB", converter = ApiCommand.Positive.class, order = 22,
@@ -99,7 +100,7 @@ final class ServerCommands {
     }
   }
 
-  @Command(name = "list", description = "Lists the servers (their records and disks in Ceph; not libvirt's domain state).")
+  @Command(name = "list", description = "Lists the servers: records and disks in Ceph, host and domain state from the hosts' reports.")
   static final class List_ extends ApiCommand {
     @Mixin
     Listing listing;

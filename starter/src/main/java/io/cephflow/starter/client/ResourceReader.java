@@ -12,6 +12,10 @@ import io.cephflow.inventory.Query;
 import io.cephflow.inventory.ServerView;
 import io.cephflow.inventory.SnapshotView;
 import io.cephflow.inventory.VolumeView;
+import io.cephflow.hosts.HostReport;
+import io.cephflow.hosts.HostReports;
+import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -25,6 +29,7 @@ public final class ResourceReader implements AutoCloseable {
   private final CephConfig config;
   private CephCluster cluster;
   private Inventory inventory;
+  private HostReports hosts;
 
   public ResourceReader(CephConfig config) {
     this.config = config;
@@ -63,6 +68,23 @@ public final class ResourceReader implements AutoCloseable {
     return found("server", id, call(i -> i.server(id)).filter(v -> !DELETED.equals(v.state())));
   }
 
+  /** The hypervisors' latest reports, fresh or not (see {@link HostReport#fresh}). */
+  public List<HostReport> hostReports() {
+    inventory();
+    try {
+      return hosts.all();
+    } catch (RbdException e) {
+      if (e.kind() == RbdException.Kind.TIMED_OUT) throw new CephUnavailableException(e.getMessage());
+      throw e;
+    }
+  }
+
+  /** The hypervisors that reported, alive or not, by name. */
+  public List<io.cephflow.hosts.HostView> hypervisors() {
+    java.time.Instant now = Clock.systemUTC().instant();
+    return hostReports().stream().map(r -> io.cephflow.hosts.HostView.of(r, now)).toList();
+  }
+
   private static <T> T found(String kind, String id, Optional<T> view) {
     return view.orElseThrow(() -> new ResourceNotFoundException(kind + ":" + id + " does not exist"));
   }
@@ -83,7 +105,8 @@ public final class ResourceReader implements AutoCloseable {
       } catch (RbdException e) {
         throw new CephUnavailableException("cannot reach Ceph to read what exists: " + e.getMessage());
       }
-      inventory = new Inventory(Librbd.over(cluster, 1), new RadosRecordStore(cluster));
+      hosts = new HostReports(new RadosRecordStore(cluster, HostReports.NAMESPACE));
+      inventory = new Inventory(Librbd.over(cluster, 1), new RadosRecordStore(cluster), hosts::all, Clock.systemUTC());
     }
     return inventory;
   }

@@ -42,8 +42,18 @@ public final class WorkflowTestBed implements AutoCloseable {
   private final InMemoryRecords records = new InMemoryRecords();
 
   /** A test environment with cephflow's search attribute registered, as the worker does at start-up. */
-  public static TestWorkflowEnvironment newEnvironment(WorkerInterceptor... interceptors) {
+  public static TestWorkflowEnvironment newEnvironment() {
+    return newEnvironment(true);
+  }
+
+  /**
+   * @param timeSkipping false for real time: the flows have no timers, and the time-skipping
+   *     server jumps its clock while an activity of a test waits in real time (seen as "Duration
+   *     of this magnitude not supported" failing workflow tasks in the cancel model test)
+   */
+  public static TestWorkflowEnvironment newEnvironment(boolean timeSkipping, WorkerInterceptor... interceptors) {
     TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
+        .setUseTimeskipping(timeSkipping)
         .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder().setWorkerInterceptors(interceptors).build())
         .build());
     env.registerSearchAttribute(ResourceTags.NAME, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST);

@@ -6,6 +6,8 @@ import io.cephflow.activities.CephflowActivities;
 import io.cephflow.activities.ImportActivitiesImpl;
 import io.cephflow.worker.faults.KillSwitch;
 import io.cephflow.worker.faults.KillSwitchInterceptor;
+import io.cephflow.worker.limits.ActivityLimits;
+import io.cephflow.worker.limits.ActivitySlots;
 import io.cephflow.worker.logging.FlowLog;
 import io.cephflow.worker.metrics.FlowMetrics;
 import io.cephflow.workflows.common.TaskQueues;
@@ -99,9 +101,9 @@ public class TemporalConfig {
   @Bean(destroyMethod = "shutdown")
   WorkerFactory workerFactory(WorkflowClient client, TemporalConnection connection, WorkerProperties props,
                               List<CephflowActivities> activities, ImportActivitiesImpl imports, LibvirtProperties host,
-                              RunningActivities running) {
+                              RunningActivities running, ActivityLimits limits) {
     SearchAttributes.ensureRegistered(connection);
-    List<WorkerInterceptor> interceptors = new ArrayList<>(List.of(running, new FlowLog(), new FlowMetrics()));
+    List<WorkerInterceptor> interceptors = new ArrayList<>(List.of(running, new FlowLog(), new FlowMetrics(), limits));
     KillSwitch kill = KillSwitch.parse(props.faults().kill());
     if (kill.armed()) {
       log.warn("FAULT INJECTION ARMED: this worker kills itself at {} (crash tests only)", kill.rules());
@@ -111,7 +113,7 @@ public class TemporalConfig {
         .setWorkerInterceptors(interceptors.toArray(new WorkerInterceptor[0])).build());
     Worker worker = factory.newWorker(TaskQueues.STORAGE, progressFresh(WorkerOptions.newBuilder())
         .setStickyQueueScheduleToStartTimeout(Duration.ZERO)
-        .setMaxConcurrentActivityExecutionSize(8)
+        .setMaxConcurrentActivityExecutionSize(props.worker().activitySlots())
         .build());
     worker.registerWorkflowImplementationTypes(WorkflowImplementationOptions.newBuilder()
         .setDefaultActivityOptions(ActivityOptionsFactory.defaults(props.activities()))
@@ -120,9 +122,26 @@ public class TemporalConfig {
     worker.registerActivitiesImplementations(activities.toArray());
     // this host's own queue: steps on a file in this worker's scratch area (and, with libvirt,
     // HypervisorConfig adds this hypervisor's steps)
-    factory.newWorker(TaskQueues.host(host.host()), progressFresh(WorkerOptions.newBuilder()).build())
+    factory.newWorker(TaskQueues.host(host.host()), progressFresh(WorkerOptions.newBuilder())
+            .setMaxConcurrentActivityExecutionSize(props.worker().activitySlots()).build())
         .registerActivitiesImplementations(imports);
     return factory;
+  }
+
+  /** cephflow.limits: one set of slots per class for the whole process (both task queues). */
+  @Bean
+  ActivityLimits activityLimits(WorkerProperties props, MeterRegistry registry) {
+    List<ActivitySlots> classes = new ArrayList<>();
+    props.limits().forEach((name, l) -> classes.add(new ActivitySlots(name, l.permits(), new java.util.HashSet<>(l.types()))));
+    ActivityLimits limits = new ActivityLimits(classes);
+    for (ActivitySlots c : limits.classes()) {
+      registry.gauge("cephflow_activity_slots_in_use", io.micrometer.core.instrument.Tags.of("class", c.name()), c,
+          ActivitySlots::inUse);
+      registry.gauge("cephflow_activity_slots_waiting", io.micrometer.core.instrument.Tags.of("class", c.name()), c,
+          ActivitySlots::waiting);
+      log.info("limit {}: {} at once of {}", c.name(), c.permits(), c.types());
+    }
+    return limits;
   }
 
   @Bean

@@ -39,8 +39,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 
 /**
- * Temporal connection and workers, wired by hand: we need the sticky-queue timeout at zero
- * (a restarted worker process must get its workflows back at once) and activity options per
+ * Temporal connection and workers, wired by hand: we need the sticky-queue timeout from
+ * configuration (zero by default: a restarted worker process must get its workflows back at once
+ * from Temporal's test server) and activity options per
  * activity type from configuration.
  */
 @Configuration(proxyBeanMethods = false)
@@ -112,7 +113,7 @@ public class TemporalConfig {
     WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
         .setWorkerInterceptors(interceptors.toArray(new WorkerInterceptor[0])).build());
     Worker worker = factory.newWorker(TaskQueues.STORAGE, progressFresh(WorkerOptions.newBuilder())
-        .setStickyQueueScheduleToStartTimeout(Duration.ZERO)
+        .setStickyQueueScheduleToStartTimeout(props.worker().stickySchedule())
         .setMaxConcurrentActivityExecutionSize(props.worker().activitySlots())
         .build());
     worker.registerWorkflowImplementationTypes(WorkflowImplementationOptions.newBuilder()

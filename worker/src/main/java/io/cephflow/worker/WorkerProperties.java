@@ -60,9 +60,14 @@ public record WorkerProperties(@DefaultValue Ceph ceph, @DefaultValue Temporal t
    * interrupted, and Temporal retries it elsewhere. Keep the pod's termination grace period above it.
    * {@code activitySlots}: activity executions each task queue's worker takes at once; those of a
    * bounded class that wait for a slot ({@code cephflow.limits}) hold one, so keep it well above the
-   * sum of the limits.
+   * sum of the limits. {@code stickySchedule}: how long a workflow task waits on this worker's
+   * sticky queue (where its cached workflows are) before it goes to any worker; 0 (the
+   * default) turns the cache's use off, so every workflow task replays the whole history (Temporal's
+   * Java test server never hands a restarted worker its workflows back otherwise); against a real
+   * Temporal server, a few seconds (the SDK's default is 5 s) saves the replays.
    */
-  public record Worker(@DefaultValue("30s") Duration shutdownGrace, @DefaultValue("32") @Min(1) int activitySlots) {}
+  public record Worker(@DefaultValue("30s") Duration shutdownGrace, @DefaultValue("32") @Min(1) int activitySlots,
+                       @DefaultValue("0s") Duration stickySchedule) {}
 
   /** Where image sources may come from. */
   public record Sources(@DefaultValue("/var/lib/cephflow/incoming") List<Path> localRoots,

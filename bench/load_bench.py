@@ -119,6 +119,7 @@ class Sampler(threading.Thread):
         super().__init__(daemon=True)
         self.stop = threading.Event()
         self.peak = {h: [0, 0] for h in HOSTS}
+        self.waiting = {}  # (host, class) -> peak of cephflow_activity_slots_waiting
 
     def run(self):
         while not self.stop.wait(1):
@@ -132,6 +133,8 @@ class Sampler(threading.Thread):
                     pid = open(f"{FLEET}/{h}/worker.java.pid").read().strip()
                     rss = int(re.search(r"VmRSS:\s+(\d+)", open(f"/proc/{pid}/status").read()).group(1)) * 1024
                     self.peak[h] = [max(self.peak[h][0], heap), max(self.peak[h][1], rss)]
+                    for c, v in re.findall(r'^cephflow_activity_slots_waiting\{[^}]*class="([^"]+)"[^}]*\} (\S+)', text, re.M):
+                        self.waiting[(h, c)] = max(self.waiting.get((h, c), 0), float(v))
                 except (OSError, ValueError, AttributeError):
                     pass
 
@@ -205,6 +208,9 @@ def main():
     print("\nworker peaks (heap used, RSS):")
     for h, (heap, rss) in sampler.peak.items():
         print(f"  {h}: heap {heap / 2**20:.0f} MiB, RSS {rss / 2**20:.0f} MiB")
+    queued = {k: v for k, v in sampler.waiting.items() if v > 0}
+    print("peak activities queued for a slot (sampled every second): "
+          + (", ".join(f"{h} {c} {v:.0f}" for (h, c), v in sorted(queued.items())) or "none"))
     failures = sum(r["failures"] for r in results.values())
     print(f"\nfailures: {failures}")
     sys.exit(1 if failures else 0)

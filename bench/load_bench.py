@@ -120,6 +120,7 @@ class Sampler(threading.Thread):
         self.stop = threading.Event()
         self.peak = {h: [0, 0] for h in HOSTS}
         self.waiting = {}  # (host, class) -> peak of cephflow_activity_slots_waiting
+        self.in_use = {}  # (host, class) -> peak of cephflow_activity_slots_in_use
 
     def run(self):
         while not self.stop.wait(1):
@@ -135,6 +136,8 @@ class Sampler(threading.Thread):
                     self.peak[h] = [max(self.peak[h][0], heap), max(self.peak[h][1], rss)]
                     for c, v in re.findall(r'^cephflow_activity_slots_waiting\{[^}]*class="([^"]+)"[^}]*\} (\S+)', text, re.M):
                         self.waiting[(h, c)] = max(self.waiting.get((h, c), 0), float(v))
+                    for c, v in re.findall(r'^cephflow_activity_slots_in_use\{[^}]*class="([^"]+)"[^}]*\} (\S+)', text, re.M):
+                        self.in_use[(h, c)] = max(self.in_use.get((h, c), 0), float(v))
                 except (OSError, ValueError, AttributeError):
                     pass
 
@@ -211,6 +214,9 @@ def main():
     queued = {k: v for k, v in sampler.waiting.items() if v > 0}
     print("peak activities queued for a slot (sampled every second): "
           + (", ".join(f"{h} {c} {v:.0f}" for (h, c), v in sorted(queued.items())) or "none"))
+    used = {k: v for k, v in sampler.in_use.items() if v > 0}
+    print("peak activities holding a slot (sampled every second): "
+          + (", ".join(f"{h} {c} {v:.0f}" for (h, c), v in sorted(used.items())) or "none"))
     failures = sum(r["failures"] for r in results.values())
     print(f"\nfailures: {failures}")
     sys.exit(1 if failures else 0)

@@ -79,7 +79,11 @@ class ActivityLimitsTest {
       runs.incrementAndGet();
       try {
         while (!hold.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-          Activity.getExecutionContext().heartbeat(null);
+          try {
+            Activity.getExecutionContext().heartbeat(null);
+          } catch (io.temporal.client.ActivityCompletionException canceled) {
+            // the holder keeps its slot until the test lets it go
+          }
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -93,9 +97,55 @@ class ActivityLimitsTest {
     public void probeSource(int n) {}
   }
 
+  @org.junit.jupiter.api.BeforeEach
+  void reset() {
+    inside.set(0);
+    peak.set(0);
+    runs.set(0);
+    hold = new CountDownLatch(1);
+  }
+
   @AfterEach
   void close() {
+    hold.countDown();
     if (env != null) env.close();
+  }
+
+  private Fanout start(ActivitySlots slots, String id, int conversions) {
+    env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
+        .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder()
+            .setWorkerInterceptors(new ActivityLimits(List.of(slots))).build()).build());
+    Worker worker = env.newWorker(QUEUE, WorkerOptions.newBuilder().setMaxConcurrentActivityExecutionSize(16).build());
+    worker.registerWorkflowImplementationTypes(FanoutImpl.class);
+    worker.registerActivitiesImplementations(new ConversionsImpl());
+    env.start();
+    Fanout flow = env.getWorkflowClient().newWorkflowStub(Fanout.class,
+        WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(id).build());
+    io.temporal.client.WorkflowClient.start(flow::run, conversions);
+    return flow;
+  }
+
+  /** Polls until {@code condition} holds (however slowly the machine runs), at most a minute. */
+  private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (!condition.getAsBoolean() && System.nanoTime() < deadline) Thread.sleep(50);
+  }
+
+  @Test
+  void aCancelEndsTheWaitWithoutTakingASlot() throws Exception {
+    ActivitySlots conversions = new ActivitySlots("conversions", 1, Set.of("ConvertImageInto"));
+    Fanout flow = start(conversions, "limits-cancel", 2);
+    await(() -> inside.get() == 1 && conversions.waiting() == 1);
+    assertThat(conversions.waiting()).isEqualTo(1);
+
+    io.temporal.client.WorkflowStub.fromTyped(flow).cancel();
+    await(() -> conversions.waiting() == 0);
+    assertThat(conversions.waiting()).isZero();
+    assertThat(conversions.inUse()).isEqualTo(1); // the holder's, still running
+    hold.countDown();
+    await(() -> conversions.inUse() == 0);
+    assertThat(conversions.inUse()).isZero();
+    assertThat(runs.get()).isEqualTo(1); // the queued one never ran
   }
 
   @Test

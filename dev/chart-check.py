@@ -92,6 +92,11 @@ def common(objs, values):
     grace = int(w_env["CEPHFLOW_WORKER_SHUTDOWNGRACE"].rstrip("s"))
     check(grace == values["grace"], "worker: shutdown grace")
     check(w_spec["terminationGracePeriodSeconds"] > grace, "worker: termination grace exceeds the drain")
+    limits = {c: w_env.get(f"CEPHFLOW_LIMIT_{c}") for c in ("CONVERSIONS", "FLATTENS", "TRANSFERS", "LIBVIRT")}
+    check(all(v is not None and v.isdigit() and int(v) >= 1 for v in limits.values()), f"worker: limits {limits}")
+    slots = w_env.get("CEPHFLOW_ACTIVITY_SLOTS", "")
+    check(slots.isdigit() and int(slots) > sum(int(v) for v in limits.values() if v and v.isdigit()),
+          "worker: activity slots above the sum of the limits")
     check(a_spec["securityContext"].get("runAsNonRoot") is True, "api runs as non-root")
     svc = one(objs, "Service", "-api")
     labels = api["spec"]["template"]["metadata"]["labels"]

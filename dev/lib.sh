@@ -82,3 +82,54 @@ stop_supervised() {
   stop_pidfile "$2"
   rm -f "$2.restarts"
 }
+
+# healthy PORT: liveness stays open when the API asks for a token; before that endpoint exists
+# (404), the plain health endpoint
+healthy() {
+  curl -fsS -m 5 -o /dev/null "http://127.0.0.1:$1/actuator/health/liveness" 2>/dev/null \
+    || curl -fsS -m 5 -o /dev/null "http://127.0.0.1:$1/actuator/health" 2>/dev/null
+}
+
+# start_jvm DIR NAME JAR PORT [VAR=value...]: the JVM under a supervisor (supervise above) that
+# starts it again when it exits, e.g. on an OutOfMemoryError; DIR/NAME.pid is the supervisor's,
+# DIR/NAME.java.pid the JVM's, DIR/NAME.log its log; the extra environment is this app's only.
+# Returns once it answers on PORT; fails (and stops it) when it exits first. CEPHFLOW_JVM_HEAP
+# (default 512m) is its -Xmx.
+start_jvm() {
+  local dir=$1 name=$2 jar=$3 port=$4; shift 4
+  local pidf="$dir/$name.pid" childf="$dir/$name.java.pid"
+  mkdir -p "$dir"
+  if alive "$pidf"; then echo "$name: already running (supervisor pid $(cat "$pidf"))"; return 0; fi
+  stop_pidfile "$childf" # a JVM whose supervisor was killed
+  spawn "$pidf" "$dir/$name.log" env "$@" bash -c '. "$0"; supervise "$@"' "$repo/dev/lib.sh" "$name" "$childf" \
+    java "-Xmx${CEPHFLOW_JVM_HEAP:-512m}" -XX:+ExitOnOutOfMemoryError -jar "$jar"
+  for _ in $(seq 1 240); do
+    healthy "$port" && { echo "$name: up on 127.0.0.1:$port"; return 0; }
+    # it exited before it was up: fail now (as without a supervisor), no restart loop
+    if ! alive "$pidf" || [ "$(cat "$childf.restarts" 2>/dev/null || echo 0)" != 0 ]; then
+      echo "$name: exited; last lines of $dir/$name.log:" >&2; tail -30 "$dir/$name.log" >&2
+      stop_supervised "$pidf" "$childf"; return 1
+    fi
+    sleep 0.5
+  done
+  echo "$name: not healthy after 120 s (log: $dir/$name.log)" >&2; return 1
+}
+
+# api_token DIR: the API's bearer token, made once, kept in DIR/token; the API reads only its
+# hash, from DIR/tokens (lines "<name> <role> sha256:<hex>", # comments)
+api_token() {
+  local api=$1
+  ( umask 077
+    mkdir -p "$api"
+    if [ ! -s "$api/token" ]; then
+      head -c 32 /dev/urandom | basenc --base64url | tr -d '=\n' > "$api/token.new"
+      mv "$api/token.new" "$api/token"
+      rm -f "$api/tokens" # it names the hash of the token it replaces
+    fi
+    if [ ! -s "$api/tokens" ]; then
+      { echo "# cephflow API tokens (written by dev/lib.sh api_token): <name> <role> sha256:<hex of SHA-256 of the token>"
+        echo "dev admin sha256:$(tr -d '\n' < "$api/token" | sha256sum | cut -d' ' -f1)"; } > "$api/tokens.new"
+      mv "$api/tokens.new" "$api/tokens"
+    fi )
+  chmod 0700 "$api"; chmod 0600 "$api/token" "$api/tokens"
+}

@@ -15,14 +15,15 @@
 # Guests (qemu) inherit the namespace; the paths they open outside those five
 # directories (ceph.conf, serial logs) are the host's own.
 #
-# State lives in $CEPHFLOW_STATE/libvirt (default: <repo>/.state/libvirt).
+# State lives in $CEPHFLOW_LIBVIRT_DIR (default: $CEPHFLOW_STATE/libvirt, i.e.
+# <repo>/.state/libvirt); dev/fleet runs one daemon per host, each with its own directory.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 # the daemon's config copy, its secrets (etc/secrets: Ceph keys) and sockets: root only
 umask 077
 
-dir="$CEPHFLOW_STATE/libvirt"
+dir="${CEPHFLOW_LIBVIRT_DIR:-$CEPHFLOW_STATE/libvirt}"
 pidf="$dir/libvirtd.pid"
 sock="$dir/run/libvirt-sock"
 uri="qemu+unix:///system?socket=$sock"

@@ -3,12 +3,14 @@
 # UI on :8233) when the CLI is installed; nothing when TEMPORAL_ADDRESS points elsewhere.
 #
 #   dev/temporal.sh up | down | env
+# State in $CEPHFLOW_TEMPORAL_DIR (default $CEPHFLOW_STATE/temporal); ports
+# CEPHFLOW_TEMPORAL_PORT and CEPHFLOW_TEMPORAL_UI_PORT.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 # temporal.db (every workflow's inputs and history) and its -wal/-shm: root only
 umask 077
-dir="$CEPHFLOW_STATE/temporal"
+dir="${CEPHFLOW_TEMPORAL_DIR:-$CEPHFLOW_STATE/temporal}"
 pidf="$dir/temporal.pid"
 port=${CEPHFLOW_TEMPORAL_PORT:-7233}
 ui_port=${CEPHFLOW_TEMPORAL_UI_PORT:-8233}

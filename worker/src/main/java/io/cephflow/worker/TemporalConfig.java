@@ -6,6 +6,8 @@ import io.cephflow.activities.CephflowActivities;
 import io.cephflow.activities.ImportActivitiesImpl;
 import io.cephflow.worker.faults.KillSwitch;
 import io.cephflow.worker.faults.KillSwitchInterceptor;
+import io.cephflow.worker.limits.ActivityLimits;
+import io.cephflow.worker.limits.ActivitySlots;
 import io.cephflow.worker.logging.FlowLog;
 import io.cephflow.worker.metrics.FlowMetrics;
 import io.cephflow.workflows.common.TaskQueues;
@@ -37,8 +39,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 
 /**
- * Temporal connection and workers, wired by hand: we need the sticky-queue timeout at zero
- * (a restarted worker process must get its workflows back at once) and activity options per
+ * Temporal connection and workers, wired by hand: we need the sticky-queue timeout from
+ * configuration (zero by default: a restarted worker process must get its workflows back at once
+ * from Temporal's test server) and activity options per
  * activity type from configuration.
  */
 @Configuration(proxyBeanMethods = false)
@@ -99,9 +102,12 @@ public class TemporalConfig {
   @Bean(destroyMethod = "shutdown")
   WorkerFactory workerFactory(WorkflowClient client, TemporalConnection connection, WorkerProperties props,
                               List<CephflowActivities> activities, ImportActivitiesImpl imports, LibvirtProperties host,
-                              RunningActivities running) {
+                              RunningActivities running, ActivityLimits limits) {
     SearchAttributes.ensureRegistered(connection);
-    List<WorkerInterceptor> interceptors = new ArrayList<>(List.of(running, new FlowLog(), new FlowMetrics()));
+    // the SDK wraps in list order, the last outermost: the slot wait (limits) runs inside the
+    // drain's count and the flow log's step time, so a queued activity counts as running and its
+    // step's duration includes the wait
+    List<WorkerInterceptor> interceptors = new ArrayList<>(List.of(limits, running, new FlowLog(), new FlowMetrics()));
     KillSwitch kill = KillSwitch.parse(props.faults().kill());
     if (kill.armed()) {
       log.warn("FAULT INJECTION ARMED: this worker kills itself at {} (crash tests only)", kill.rules());
@@ -110,8 +116,8 @@ public class TemporalConfig {
     WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
         .setWorkerInterceptors(interceptors.toArray(new WorkerInterceptor[0])).build());
     Worker worker = factory.newWorker(TaskQueues.STORAGE, progressFresh(WorkerOptions.newBuilder())
-        .setStickyQueueScheduleToStartTimeout(Duration.ZERO)
-        .setMaxConcurrentActivityExecutionSize(8)
+        .setStickyQueueScheduleToStartTimeout(props.worker().stickySchedule())
+        .setMaxConcurrentActivityExecutionSize(props.worker().activitySlots())
         .build());
     worker.registerWorkflowImplementationTypes(WorkflowImplementationOptions.newBuilder()
         .setDefaultActivityOptions(ActivityOptionsFactory.defaults(props.activities()))
@@ -120,9 +126,26 @@ public class TemporalConfig {
     worker.registerActivitiesImplementations(activities.toArray());
     // this host's own queue: steps on a file in this worker's scratch area (and, with libvirt,
     // HypervisorConfig adds this hypervisor's steps)
-    factory.newWorker(TaskQueues.host(host.host()), progressFresh(WorkerOptions.newBuilder()).build())
+    factory.newWorker(TaskQueues.host(host.host()), progressFresh(WorkerOptions.newBuilder())
+            .setMaxConcurrentActivityExecutionSize(props.worker().activitySlots()).build())
         .registerActivitiesImplementations(imports);
     return factory;
+  }
+
+  /** cephflow.limits: one set of slots per class for the whole process (both task queues). */
+  @Bean
+  ActivityLimits activityLimits(WorkerProperties props, MeterRegistry registry) {
+    List<ActivitySlots> classes = new ArrayList<>();
+    props.limits().forEach((name, l) -> classes.add(new ActivitySlots(name, l.permits(), new java.util.HashSet<>(l.types()))));
+    ActivityLimits limits = new ActivityLimits(classes);
+    for (ActivitySlots c : limits.classes()) {
+      registry.gauge("cephflow_activity_slots_in_use", io.micrometer.core.instrument.Tags.of("class", c.name()), c,
+          ActivitySlots::inUse);
+      registry.gauge("cephflow_activity_slots_waiting", io.micrometer.core.instrument.Tags.of("class", c.name()), c,
+          ActivitySlots::waiting);
+      log.info("limit {}: {} at once of {}", c.name(), c.permits(), c.types());
+    }
+    return limits;
   }
 
   @Bean

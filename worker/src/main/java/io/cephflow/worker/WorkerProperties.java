@@ -17,7 +17,23 @@ import org.springframework.validation.annotation.Validated;
 public record WorkerProperties(@DefaultValue Ceph ceph, @DefaultValue Temporal temporal,
                                @DefaultValue Sources sources, @DefaultValue Activities activities,
                                @DefaultValue Intake intake, @DefaultValue Worker worker,
-                               @DefaultValue Faults faults) {
+                               @DefaultValue Faults faults, Map<String, Limit> limits) {
+
+  public WorkerProperties {
+    limits = limits == null ? Map.of() : Map.copyOf(limits);
+  }
+
+  /**
+   * {@code cephflow.limits.<class>}: at most {@code permits} activities of the listed
+   * {@code types} run at once on this worker; the rest queue (heartbeating) in arrival order.
+   * The classes and their defaults (for a 2-core host) are in application.yml; see
+   * docs/operations.md, "Resource bounds".
+   */
+  public record Limit(@Min(1) int permits, List<String> types) {
+    public Limit {
+      types = types == null ? List.of() : List.copyOf(types);
+    }
+  }
 
   /** The cluster and the identity cephflow runs as. */
   public record Ceph(@DefaultValue("/etc/ceph/ceph.conf") Path conf, @DefaultValue("cephflow") String client,
@@ -42,8 +58,16 @@ public record WorkerProperties(@DefaultValue Ceph ceph, @DefaultValue Temporal t
    * The worker process. {@code shutdownGrace}: on SIGTERM the workers stop polling and running
    * activities get this long to finish (heartbeating meanwhile); what still runs then is
    * interrupted, and Temporal retries it elsewhere. Keep the pod's termination grace period above it.
+   * {@code activitySlots}: activity executions each task queue's worker takes at once; those of a
+   * bounded class that wait for a slot ({@code cephflow.limits}) hold one, so keep it well above the
+   * sum of the limits. {@code stickySchedule}: how long a workflow task waits on this worker's
+   * sticky queue (where its cached workflows are) before it goes to any worker; 0 (the
+   * default) turns the cache's use off, so every workflow task replays the whole history (Temporal's
+   * Java test server never hands a restarted worker its workflows back otherwise); against a real
+   * Temporal server, a few seconds (the SDK's default is 5 s) saves the replays.
    */
-  public record Worker(@DefaultValue("30s") Duration shutdownGrace) {}
+  public record Worker(@DefaultValue("30s") Duration shutdownGrace, @DefaultValue("32") @Min(1) int activitySlots,
+                       @DefaultValue("0s") Duration stickySchedule) {}
 
   /** Where image sources may come from. */
   public record Sources(@DefaultValue("/var/lib/cephflow/incoming") List<Path> localRoots,

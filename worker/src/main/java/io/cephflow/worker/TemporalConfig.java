@@ -101,7 +101,8 @@ public class TemporalConfig {
                               List<CephflowActivities> activities, ImportActivitiesImpl imports, LibvirtProperties host,
                               RunningActivities running) {
     SearchAttributes.ensureRegistered(connection);
-    List<WorkerInterceptor> interceptors = new ArrayList<>(List.of(running, new FlowLog(), new FlowMetrics()));
+    List<WorkerInterceptor> interceptors = new ArrayList<>(List.of(running, new FlowLog(), new FlowMetrics(),
+        new io.cephflow.worker.metrics.AuditMetrics()));
     KillSwitch kill = KillSwitch.parse(props.faults().kill());
     if (kill.armed()) {
       log.warn("FAULT INJECTION ARMED: this worker kills itself at {} (crash tests only)", kill.rules());

@@ -103,12 +103,15 @@ class AuditWorkflowTest {
         null, usedBy, at, at);
   }
 
+  String lastId;
+
   AuditResult audit(AuditRequest request) {
     if (bed == null) {
       bed = new WorkflowTestBed(AuditWorkflowImpl.class, Map.of(TaskQueues.host("h1"), host,
           TaskQueues.host("h2"), broken), cluster);
     }
-    return bed.start(AuditWorkflow.class, "audit-" + id()).audit(request);
+    lastId = "audit-" + id();
+    return bed.start(AuditWorkflow.class, lastId).audit(request);
   }
 
   static Map<String, Category> byName(AuditResult r) {
@@ -194,6 +197,7 @@ class AuditWorkflowTest {
     assertThat(reaped.indexOf("images/" + terminated)).isLessThan(reaped.indexOf("images/image." + terminated));
     assertThat(r.leaks()).allMatch(f -> "removed".equals(f.reaped()));
     assertThat(r.findings().stream().filter(f -> f.category() == Category.OWNED)).allMatch(f -> f.reaped() == null);
+    bed.recordHistory(lastId, "audit-reap");
   }
 
   @Test

@@ -99,6 +99,7 @@ public final class Cli implements Runnable {
     g.put("snapshot", SnapshotCommands::new);
     g.put("server", ServerCommands::new);
     g.put("operation", OperationCommands::new);
+    g.put("audit", AuditCommands::new);
     g.put("completion", CompletionCommand::new);
     return g;
   }

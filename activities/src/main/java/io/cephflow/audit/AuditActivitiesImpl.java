@@ -70,7 +70,7 @@ public class AuditActivitiesImpl implements AuditActivities, CephflowActivities 
         }
         for (String key : records.keys(pool)) {
           try {
-            records.read(pool, key).map(RecordJson::parse).ifPresent(recs::add);
+            records.read(pool, key).map(RecordJson::parse).filter(AuditActivitiesImpl::wellFormed).ifPresent(recs::add);
           } catch (IllegalArgumentException e) {
             log.warn("audit: unreadable record {}/{}: {}", pool, key, e.getMessage());
           }
@@ -81,6 +81,12 @@ public class AuditActivitiesImpl implements AuditActivities, CephflowActivities 
     } catch (RbdException e) {
       throw ActivityErrors.of(e);
     }
+  }
+
+  /** A record of a kind cephflow keeps, with an id (not another program's object in the namespace). */
+  static boolean wellFormed(ResourceRecord r) {
+    return r.id() != null && r.state() != null && r.kind() != null
+        && List.of("image", "volume", "snapshot", "server").contains(r.kind());
   }
 
   private void images(String pool, String name, List<Observed> out) {

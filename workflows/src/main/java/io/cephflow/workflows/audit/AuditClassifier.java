@@ -63,7 +63,7 @@ public final class AuditClassifier {
   }
 
   private boolean inScope(String id) {
-    return in.resourceIds().isEmpty() || in.resourceIds().contains(id);
+    return in.resourceIds().isEmpty() || (id != null && in.resourceIds().contains(id));
   }
 
   private Finding object(Observed o, OwnerRules.Owner owner) {

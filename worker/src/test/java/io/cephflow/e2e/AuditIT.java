@@ -54,7 +54,10 @@ class AuditIT {
   static void start() throws Exception {
     libvirtUri = ServerIts.requireDevServices();
     Path work = Path.of("target", "audit-it").toAbsolutePath();
-    stack = ServerIts.stack(dir, work, libvirtUri);
+    // no minimum age, so what this test just made can be reaped; the audits are scoped to its ids
+    List<String> args = new ArrayList<>(ServerIts.hypervisorArgs(work, libvirtUri));
+    args.add("--cephflow.audit.minimum-age=0s");
+    stack = new CephflowStack(dir, args.toArray(new String[0]));
     records = new RadosRecordStore(CephTestCluster.cluster());
   }
 
@@ -182,9 +185,9 @@ class AuditIT {
 
   // --- helpers
 
-  /** Starts an audit of this test's ids (no minimum age) through REST, waits, returns its result. */
+  /** Starts an audit of this test's ids through REST, waits, returns its result. */
   static JsonNode audit(boolean reap) throws Exception {
-    String body = "{\"reap\":" + reap + ",\"minimumAgeSeconds\":0,\"resourceIds\":" + JSON.writeValueAsString(ids) + "}";
+    String body = "{\"reap\":" + reap + ",\"resourceIds\":" + JSON.writeValueAsString(ids) + "}";
     var r = stack.post("/api/v1/audits", body);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
     String id = JSON.readTree(r.body()).path("auditId").asText();

@@ -42,7 +42,7 @@ public class AuditsController {
   /** The body of POST /api/v1/audits; every field is optional. */
   public record AuditBody(
       @Schema(description = "remove the leaks found (admin only); false: a dry run", defaultValue = "false") Boolean reap,
-      @Schema(description = "nothing younger is reaped; default: the worker's cephflow.audit.minimum-age",
+      @Schema(description = "nothing younger is reaped: lengthens the worker's cephflow.audit.minimum-age, never shortens it",
           example = "3600") Long minimumAgeSeconds,
       @Schema(description = "hypervisors to list; default: the worker's cephflow.audit.hosts") List<String> hosts,
       @Schema(description = "only the objects and records of these resource ids") List<String> resourceIds) {}

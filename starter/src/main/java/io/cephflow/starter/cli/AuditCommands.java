@@ -22,6 +22,8 @@ import picocli.CommandLine.Parameters;
 final class AuditCommands extends ApiCommand {
   static final List<String> FIELDS = List.of("category", "type", "object", "host", "resource", "operation",
       "ageSeconds", "reason", "reaped");
+  /** What a start without --wait prints. */
+  static final List<String> ACCEPTED = List.of("operationId", "auditId", "location");
   static final List<String> USUAL = List.of("category", "type", "object", "host", "ageSeconds", "reason", "reaped");
 
   @Option(names = "--reap", description = "remove the leaks older than the grace whose operation is not running "
@@ -29,7 +31,7 @@ final class AuditCommands extends ApiCommand {
   boolean reap;
 
   @Option(names = "--min-age", paramLabel = "SECONDS", converter = ApiCommand.NonNegative.class,
-      description = "reap nothing younger than this (default: the worker's cephflow.audit.minimum-age)")
+      description = "reap nothing younger than this (it can lengthen the worker's cephflow.audit.minimum-age, not shorten it)")
   Integer minAge;
 
   @Option(names = "--host", paramLabel = "HOST", description = "a hypervisor to list (repeat it; default: the "
@@ -49,7 +51,7 @@ final class AuditCommands extends ApiCommand {
   @Override
   public Integer call() {
     wait.check(spec);
-    List<String> cols = output.select(FIELDS, USUAL);
+    List<String> cols = wait.wait ? output.select(FIELDS, USUAL) : output.select(ACCEPTED, ACCEPTED);
     ObjectNode body = Api.JSON.createObjectNode();
     body.put("reap", reap);
     if (minAge != null) body.put("minimumAgeSeconds", minAge.longValue());
@@ -57,7 +59,7 @@ final class AuditCommands extends ApiCommand {
     if (!resources.isEmpty()) resources.forEach(body.putArray("resourceIds")::add);
     JsonNode accepted = api().post("/api/v1/audits", body);
     if (!wait.wait) {
-      output.one(ctx(), accepted, List.of("auditId", "location"));
+      output.one(ctx(), accepted, cols);
       return ExitCodes.OK;
     }
     String id = accepted.path("auditId").asText();

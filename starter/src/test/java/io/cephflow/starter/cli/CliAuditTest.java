@@ -48,7 +48,9 @@ class CliAuditTest {
   void aDryRunByDefaultAndShowListsOwnedWithAll() throws Exception {
     api.on("POST /api/v1/audits", 202, "{\"operationId\":\"" + AUDIT + "\",\"auditId\":\"" + AUDIT + "\"}");
     api.on("GET /api/v1/audits/" + AUDIT, 200, ENDED);
-    assertThat(api.run("audit", "-f", "json").code()).isZero();
+    var accepted = api.run("audit", "-f", "value", "-c", "auditId");
+    assertThat(accepted.code()).isZero();
+    assertThat(accepted.out().strip()).isEqualTo(AUDIT);
     assertThat(CliRequestsTest.body(api.seen.get(0)).get("reap").asBoolean()).isFalse();
     var shown = api.run("audit", "show", AUDIT, "--all", "-f", "json");
     assertThat(Api.JSON.readTree(shown.out())).hasSize(2);

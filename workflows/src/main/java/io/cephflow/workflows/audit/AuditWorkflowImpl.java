@@ -46,7 +46,8 @@ public class AuditWorkflowImpl implements AuditWorkflow {
       if (r.createdBy() != null && !ResourceRecord.UNRECORDED.equals(r.createdBy())) operations.add(r.createdBy());
     }
     Set<String> running = new HashSet<>(cluster.runningOperations(new ArrayList<>(operations)));
-    long minimum = request.minimumAgeSeconds() != null ? request.minimumAgeSeconds() : listing.minimumAgeSeconds();
+    // a request may lengthen the grace, never shorten it below the worker's configured minimum
+    long minimum = Math.max(listing.minimumAgeSeconds(), request.minimumAgeSeconds() == null ? 0 : request.minimumAgeSeconds());
     long grace = Math.max(minimum, cluster.longestRunningSeconds());
     var classified = AuditClassifier.classify(new AuditClassifier.Input(objects, listing.records(), running,
         listing.nowEpochSecond(), grace, unreachable.isEmpty(), Set.copyOf(request.resourceIds())));

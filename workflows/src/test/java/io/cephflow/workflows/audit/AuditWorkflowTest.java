@@ -29,12 +29,13 @@ class AuditWorkflowTest {
   final List<ResourceRecord> records = new ArrayList<>();
   final List<String> reaped = Collections.synchronizedList(new ArrayList<>());
   long longestRunning = 0;
+  long minimumAge = 3600;
   WorkflowTestBed bed;
 
   final AuditActivities cluster = new AuditActivities() {
     @Override
     public ClusterListing listCluster() {
-      return new ClusterListing(cephObjects, records, 3600, List.of("h1"), NOW);
+      return new ClusterListing(cephObjects, records, minimumAge, List.of("h1"), NOW);
     }
 
     @Override
@@ -229,14 +230,15 @@ class AuditWorkflowTest {
 
     assertThat(r.unreachableHosts()).containsExactly("h2");
     assertThat(byName(r).keySet()).containsExactlyInAnyOrder("images/" + unrecorded, "images/" + unrecorded + "@snap");
-    assertThat(r.graceSeconds()).isZero();
+    assertThat(r.graceSeconds()).as("a request never shortens the configured minimum").isEqualTo(3600);
   }
 
   @Test
   void temporaryFilesAreOrphansOnlyOnceOlderThanTheGrace() {
     hostObjects.add(onHost(Observed.SCRATCH_FILE, "convert-" + id(), NOW - 10));
     hostObjects.add(onHost(Observed.SCRATCH_FILE, "convert-old", OLD));
-    AuditResult r = audit(AuditRequest.dryRun());
+    AuditResult r = audit(new AuditRequest(false, 7000L, List.of(), List.of()));
+    assertThat(r.graceSeconds()).as("a request may lengthen the grace").isEqualTo(7000);
     assertThat(r.findings()).extracting(f -> f.category()).containsExactlyInAnyOrder(Category.OWNED, Category.ORPHAN);
     assertThat(byName(r)).containsEntry("convert-old", Category.ORPHAN);
     assertThat(Set.copyOf(reaped)).isEmpty();

@@ -69,6 +69,14 @@ class AuditIT {
       ServerIts.purgeQuietly(new ImageRef("vms", id + "_disk"));
     }
     for (String id : ids) ServerIts.purgeQuietly(new ImageRef("volumes", "volume-" + id));
+    try {
+      for (String line : CephTestCluster.rbdCli("trash", "ls", "volumes").split("\n")) {
+        String[] f = line.strip().split("\\s+");
+        if (f.length == 2 && ids.stream().anyMatch(f[1]::contains)) CephTestCluster.rbdCli("trash", "rm", "volumes/" + f[0]);
+      }
+    } catch (RuntimeException e) {
+      System.err.println("audit IT: trash cleanup: " + e.getMessage());
+    }
     for (String id : ids) {
       ServerIts.purgeQuietly(new ImageRef("images", id));
       for (String kind : List.of("image", "volume", "server")) {
@@ -111,6 +119,10 @@ class AuditIT {
     Files.writeString(xml, "<domain type='qemu'><name>instance-" + ghost + "</name><memory unit='MiB'>32</memory>"
         + "<os><type arch='x86_64'>hvm</type></os></domain>");
     ServerIts.virsh(libvirtUri, "define", xml.toString());
+    String trashed = newId();
+    CephTestCluster.rbdCli("create", "--size", "1M", "volumes/volume-" + trashed);
+    CephTestCluster.rbdCli("trash", "mv", "volumes/volume-" + trashed);
+    String trashId = trashId("volumes", "volume-" + trashed);
     String staged = newId();
     Files.write(stack.scratchDir.resolve("upload-" + staged), new byte[4096]);
 
@@ -121,7 +133,8 @@ class AuditIT {
         "volumes/volume." + dangling, "DANGLING_RECORD",
         "volumes/volume." + stale, "STALE_IN_USE",
         "instance-" + ghost, "ORPHAN",
-        "upload-" + staged, "ORPHAN"));
+        "upload-" + staged, "ORPHAN",
+        "volumes/" + trashId, "ORPHAN"));
     // a raw upload over HTTP streams into RBD; were it staged, its scratch file is a leftover too
     if (Files.exists(stack.scratchDir.resolve("upload-" + terminated))) leaks.put("upload-" + terminated, "ORPHAN");
 
@@ -136,6 +149,9 @@ class AuditIT {
     JsonNode t = finding(first, "images/" + terminated);
     assertThat(t.path("operation").asText()).startsWith("image-upload-" + terminated + "@");
     assertThat(t.path("ageSeconds").isNumber()).isTrue();
+    JsonNode trash = finding(first, "volumes/" + trashId);
+    assertThat(trash.path("object").path("detail").asText()).as("the trashed image's name").isEqualTo("volume-" + trashed);
+    assertThat(trash.path("ageSeconds").asLong()).isBetween(0L, 600L);
     assertThat(first.path("findings").findValues("reaped")).allMatch(JsonNode::isNull);
     assertThat(CephTestCluster.rbd().images().exists(new ImageRef("images", unrecorded))).as("a dry run").isTrue();
     awaitMetric("orphan", v -> v > 0);
@@ -159,6 +175,7 @@ class AuditIT {
     assertThat(ServerIts.virsh(libvirtUri, "list", "--all", "--name")).doesNotContain("instance-" + ghost)
         .contains("instance-" + server);
     assertThat(stack.scratchFiles()).doesNotContain("upload-" + staged);
+    assertThat(CephTestCluster.rbdCli("trash", "ls", "volumes")).doesNotContain(trashId);
     // owned things untouched
     assertThat(CephTestCluster.rbd().images().exists(new ImageRef("images", image))).isTrue();
     assertThat(CephTestCluster.rbd().images().exists(new ImageRef("vms", server + "_disk"))).isTrue();
@@ -198,6 +215,15 @@ class AuditIT {
     assertThat(op.path("status").asText()).as(shown.body()).isEqualTo("COMPLETED");
     assertThat(op.path("result").path("unreachableHosts")).isEmpty();
     return op.path("result");
+  }
+
+  /** The trash id of the image {@code name} moved to the pool's trash ({@code rbd trash ls}: "id name" lines). */
+  static String trashId(String pool, String name) {
+    for (String line : CephTestCluster.rbdCli("trash", "ls", pool).split("\n")) {
+      String[] f = line.strip().split("\\s+");
+      if (f.length == 2 && f[1].equals(name)) return f[0];
+    }
+    throw new AssertionError(name + " is not in the trash of " + pool);
   }
 
   static Map<String, String> leaksOf(JsonNode result) {

@@ -42,7 +42,7 @@ final class AuditCommands extends ApiCommand {
       description = "only the objects and records of this resource id (repeat it)")
   List<String> resources = new ArrayList<>();
 
-  @Option(names = "--all", description = "with --wait: list the owned objects too, not only the leaks")
+  @Option(names = "--all", description = "with --wait: list the owned objects too, not only the leaks (an audit scoped with --resource has them)")
   boolean all;
 
   @Mixin

@@ -10,7 +10,8 @@ import java.util.Map;
  *     claims for cephflow (other users' images on a shared pool), never touched
  * @param graceSeconds nothing younger than this was reaped
  * @param unreachableHosts hosts whose listing failed (their objects are not in the findings)
- * @param findings the leaks, and the owned objects
+ * @param findings the leaks; the owned objects too when the audit was scoped to resource ids (a
+ *     whole-cluster result counts them only, so that it fits in one Temporal payload)
  */
 public record AuditResult(boolean reaped, long graceSeconds, Map<String, Integer> counts,
                           List<String> unreachableHosts, List<Finding> findings) {

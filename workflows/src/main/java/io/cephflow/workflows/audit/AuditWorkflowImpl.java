@@ -56,6 +56,10 @@ public class AuditWorkflowImpl implements AuditWorkflow {
       progress = OperationProgress.at("reap");
       findings = reap(findings, running, grace);
     }
+    if (request.resourceIds().isEmpty()) {
+      // a whole-cluster result lists the leaks only (owned ones are counted): it must fit in one payload
+      findings = findings.stream().filter(f -> f.category().leak()).toList();
+    }
     progress = OperationProgress.at("done");
     Map<String, Integer> counts = new LinkedHashMap<>(classified.counts());
     log.info("audit: {} (grace {} s{})", counts, grace, request.reap() ? ", reaped" : ", dry run");

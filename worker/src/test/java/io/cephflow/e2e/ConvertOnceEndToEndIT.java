@@ -84,6 +84,10 @@ class ConvertOnceEndToEndIT {
     done(stack.post("/api/v1/volumes", "{\"volumeId\":\"" + volume + "\",\"imageId\":\"" + image + "\"}"));
     assertThat(parent("volumes/volume-" + volume)).isEqualTo("images/" + image + "_raw@snap");
 
+    // the image's reading lists the clones of its copy as its children
+    assertThat(stack.get("/api/v1/images/" + image).body()).contains("vms/" + first + "_disk")
+        .contains("vms/" + second + "_disk").contains("volumes/volume-" + volume);
+
     // 3. the image is in use while clones of its copy exist; nothing is removed
     String refused = ServerIts.failedWith(stack, stack.delete("/api/v1/images/" + image), "InUse");
     assertThat(refused).contains("vms/" + first + "_disk").contains("volumes/volume-" + volume);

@@ -423,6 +423,11 @@ class LifecycleModelTest {
     }
 
     @Override
+    public WriteResult convertStaged(String scratchKey, String diskFormat, RbdRef target) {
+      throw new UnsupportedOperationException("raw sources only");
+    }
+
+    @Override
     public void removeStaged(String scratchKey) {}
   }
 }

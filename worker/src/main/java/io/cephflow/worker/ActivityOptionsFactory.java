@@ -21,6 +21,7 @@ public final class ActivityOptionsFactory {
       "WriteFromSource", longRunning(),
       "StageSource", longRunning(),
       "WriteStaged", longRunning(),
+      "ConvertStaged", longRunning(),
       "ConvertImageInto", longRunning(),
       "FlattenImage", longRunning());
 

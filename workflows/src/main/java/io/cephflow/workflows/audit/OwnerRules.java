@@ -1,5 +1,7 @@
 package io.cephflow.workflows.audit;
 
+import io.cephflow.workflows.common.ResourceRecord;
+
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -40,9 +42,11 @@ public final class OwnerRules {
       Rule.of(SNAP, "volumes/volume-" + U + "@.+", "volume", false),
       Rule.of(RBD, "images/" + U, "image", true),
       Rule.of(SNAP, "images/" + U + "@snap", "image", true),
-      // convert once, then clone (issue 16, part 4): the raw copy of a non-raw image is the image's
-      Rule.of(RBD, "images/" + U + "_raw", "image", false),
-      Rule.of(SNAP, "images/" + U + "(?:_raw)?@.+", "image", false),
+      // convert once, then clone: the raw copy of a non-raw image has its own record
+      // (rawcopy.<imageId>, settled by the conversion and deleted with the image)
+      Rule.of(RBD, "images/" + U + "_raw", ResourceRecord.RAW_COPY_KIND, true),
+      Rule.of(SNAP, "images/" + U + "_raw@.+", ResourceRecord.RAW_COPY_KIND, false),
+      Rule.of(SNAP, "images/" + U + "@.+", "image", false),
       Rule.of(RBD, "vms/" + U + "_disk", "server", true),
       Rule.of(SNAP, "vms/" + U + "_disk@.+", "server", false),
       Rule.of(Set.of(Observed.DOMAIN), "instance-" + U, "server", true),

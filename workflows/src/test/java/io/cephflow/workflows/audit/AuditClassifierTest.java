@@ -33,17 +33,25 @@ class AuditClassifierTest {
   }
 
   @Test
-  void aCachedRawCopyBelongsToItsImageAndOutlivesItOnlyAsAnOrphan() {
+  void aCachedRawCopyIsOwnedByItsOwnRecordAndIsAnOrphanWithoutIt() {
     List<Observed> objects = List.of(ceph(Observed.IMAGE, "images/" + image + "_raw", null),
-        ceph(Observed.SNAPSHOT, "images/" + image + "_raw@snap", null));
-    assertThat(classify(objects, List.of(record("image", image, State.AVAILABLE, null))).values())
-        .as("a raw copy is not the image: the record without images/<id> is dangling, the copy owned")
-        .containsOnly(Category.OWNED, Category.DANGLING_RECORD);
-    assertThat(classify(objects, List.of(record("image", image, State.DELETED, null))))
+        ceph(Observed.SNAPSHOT, "images/" + image + "_raw@snap", null),
+        ceph(Observed.IMAGE, "images/" + image, null), ceph(Observed.SNAPSHOT, "images/" + image + "@snap", null));
+    // a settled copy and its record: nothing to report (the record is not dangling, the copy not an orphan)
+    assertThat(classify(objects, List.of(record("image", image, State.AVAILABLE, null),
+        record(ResourceRecord.RAW_COPY_KIND, image, State.AVAILABLE, null))).values())
+        .containsOnly(Category.OWNED);
+    // the copy's record tombstoned (its image deleted): the copy and its snapshot are orphans
+    assertThat(classify(objects.subList(0, 2), List.of(record("image", image, State.DELETED, null),
+        record(ResourceRecord.RAW_COPY_KIND, image, State.DELETED, null))))
         .containsEntry("images/" + image + "_raw", Category.ORPHAN)
         .containsEntry("images/" + image + "_raw@snap", Category.ORPHAN)
         .hasSize(2);
-    assertThat(OwnerRules.ownerOf(objects.get(0)).orElseThrow().primary()).isFalse();
+    // no record at all: an orphan; the copy's record without the copy: dangling
+    assertThat(classify(objects.subList(0, 1), List.of())).containsEntry("images/" + image + "_raw", Category.ORPHAN);
+    assertThat(classify(List.of(), List.of(record(ResourceRecord.RAW_COPY_KIND, image, State.AVAILABLE, null))))
+        .containsValue(Category.DANGLING_RECORD);
+    assertThat(OwnerRules.ownerOf(objects.get(0)).orElseThrow().primary()).isTrue();
   }
 
   @Test

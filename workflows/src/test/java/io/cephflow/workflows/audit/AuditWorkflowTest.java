@@ -131,6 +131,7 @@ class AuditWorkflowTest {
     cephObjects.add(ceph(Observed.IMAGE, "images/" + owned, OLD));
     cephObjects.add(ceph(Observed.SNAPSHOT, "images/" + owned + "@snap", OLD));
     cephObjects.add(ceph(Observed.IMAGE, "images/" + owned + "_raw", OLD));
+    records.add(record(ResourceRecord.RAW_COPY_KIND, owned, State.AVAILABLE, null, null)); // the copy's own
     unrecorded = id();
     cephObjects.add(ceph(Observed.IMAGE, "images/" + unrecorded, OLD));
     cephObjects.add(ceph(Observed.SNAPSHOT, "images/" + unrecorded + "@snap", OLD));

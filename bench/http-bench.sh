@@ -7,6 +7,8 @@
 #   BENCH_PORT=17303   the HTTP server's port (127.0.0.1)
 #   BENCH_PREFIX=bench-http-  name prefix of the images it makes (removed at the end, also on failure)
 #   INPUTS="raw-1g qcow2-1g sparse-4g"
+#   TOOLS="ours curl-rbd qemu-img"
+#   BENCH_STEP_TIMEOUT=180  seconds per step; a step that takes longer is logged and left out
 #
 # Server: bench/range-http.py (python's http.server with HEAD, Range and keep-alive, body by
 # sendfile), serving from a temporary directory under /var/tmp. Per input:
@@ -27,6 +29,8 @@ ROUNDS=${ROUNDS:-3}
 PORT=${BENCH_PORT:-17303}
 PREFIX=${BENCH_PREFIX:-bench-http-}
 INPUTS=${INPUTS:-raw-1g qcow2-1g sparse-4g}
+TOOLS=${TOOLS:-ours curl-rbd qemu-img}
+STEP_TIMEOUT=${BENCH_STEP_TIMEOUT:-180}
 POOL=images
 : "${CEPHFLOW_CEPH_CONF:?not set: eval \"\$(dev/ceph.sh env)\" first}"
 CONF=$CEPHFLOW_CEPH_CONF
@@ -110,8 +114,13 @@ one() { # one INPUT TOOL ROUND
     qemu-img)
       "${RBD[@]}" create --size "${size}B" "$img"
       t0=$(now)
-      qemu-img convert --image-opts "driver=raw,file.driver=http,file.url=$URL/$in" -O raw -n -W -m 16 \
-        "rbd:$img:id=$ID:conf=$CONF"
+      if ! timeout "$STEP_TIMEOUT" qemu-img convert --image-opts "driver=raw,file.driver=http,file.url=$URL/$in" \
+          -O raw -n -W -m 16 "rbd:$img:id=$ID:conf=$CONF"; then
+        log "  $in $tool round $r: failed or did not finish in ${STEP_TIMEOUT}s: left out"
+        echo "$in $tool round $r" >> "$tmp/left-out"
+        "${RBD[@]}" rm --no-progress "$img" >/dev/null 2>&1
+        return 0
+      fi
       s=$(elapsed "$t0" "$(now)") ;;
   esac
   record "$in" "$tool" "$s"
@@ -125,7 +134,7 @@ one() { # one INPUT TOOL ROUND
 }
 for ((r = 1; r <= ROUNDS; r++)); do
   for in in $INPUTS; do
-    for tool in $(rotate $((r - 1)) ours curl-rbd qemu-img); do one "$in" "$tool" "$r"; done
+    for tool in $(rotate $((r - 1)) $TOOLS); do one "$in" "$tool" "$r"; done
   done
 done
 
@@ -138,8 +147,8 @@ echo "|-----------|-----------|---------:|----------------------|--------------|
 for in in $INPUTS; do
   mapfile -t a < <(values "$in" curl-rbd); c=$(median "${a[@]}")
   mapfile -t a < <(values "$in" qemu-img); q=$(median "${a[@]}")
-  best=$(awk -v a="$c" -v b="$q" 'BEGIN { print (a < b ? a : b) }')
-  for tool in ours curl-rbd qemu-img; do
+  best=$(awk -v a="$c" -v b="$q" 'BEGIN { if (a == "-") print b; else if (b == "-") print a; else print (a < b ? a : b) }')
+  for tool in $TOOLS; do
     mapfile -t v < <(values "$in" "$tool"); mapfile -t l < <(values "$in" "$tool" 4)
     m=$(median "${v[@]}")
     printf '| %-9s | %-9s | %8s | %-20s | %-12s | %16s |\n' "$in" "$tool" "$m" "${v[*]}" \
@@ -148,4 +157,5 @@ for in in $INPUTS; do
   done
 done
 echo
+[[ -s $tmp/left-out ]] && echo "left out (failed or over ${STEP_TIMEOUT}s): $(paste -sd, "$tmp/left-out")"
 echo "verified by rbd export | sha256sum: $(paste -sd, "$tmp/verified" | sed 's/,/, /g'); ours' SHA-256 equals sha256sum of every input"

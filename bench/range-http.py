@@ -56,12 +56,15 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.wfile.flush()
         with open(path, "rb") as f:
             off, left = start, end - start + 1
-            while left > 0:
-                n = os.sendfile(self.connection.fileno(), f.fileno(), off, min(left, 1 << 24))
-                if n == 0:
-                    break
-                off += n
-                left -= n
+            try:
+                while left > 0:
+                    n = os.sendfile(self.connection.fileno(), f.fileno(), off, min(left, 1 << 24))
+                    if n == 0:
+                        break
+                    off += n
+                    left -= n
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # a client that read only the head (the format probe)
 
 
 if __name__ == "__main__":

@@ -65,7 +65,7 @@ elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
 record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$(load1)" >> "$results"; }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<< " $2"; }
-median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END {
+median() { printf '%s\n' "$@" | awk NF | sort -g | awk '{ a[NR] = $1 } END {
   if (NR == 0) print "-"; else if (NR % 2) printf "%.3f", a[(NR + 1) / 2]; else printf "%.3f", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 values() { awk -F'\t' -v t="$1" -v o="$2" -v c="${3:-3}" '$1 == t && $2 == o { print $c }' "$results"; }
 rotate() { local n=$1; shift; local a=("$@") k=$# i; for ((i = 0; i < k; i++)); do echo "${a[(i + n) % k]}"; done; }

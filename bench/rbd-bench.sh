@@ -117,7 +117,7 @@ rotate() { # rotate N ITEMS... -> items rotated left by N
   local a=("$@") k=${#a[@]} i
   for ((i = 0; i < k; i++)); do echo "${a[(i + n) % k]}"; done
 }
-median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END {
+median() { printf '%s\n' "$@" | awk NF | sort -g | awk '{ a[NR] = $1 } END {
   if (NR == 0) print "-"; else if (NR % 2) printf "%.3f", a[(NR + 1) / 2]; else printf "%.3f", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 values() { awk -F'\t' -v t="$1" -v o="$2" '$1 == t && $2 == o { print $3 }' "$results"; }
 loads() { awk -F'\t' -v t="$1" -v o="$2" '$1 == t && $2 == o { print $4 }' "$results"; }

@@ -17,7 +17,7 @@
 # op_w_in_bytes counters saw them during its import in the same round; 16 in flight).
 #
 # Inputs: 1 GiB from /dev/urandom; a 4 GiB sparse file with 50 object-aligned 4 MiB extents
-# of random data; a 128 MiB random file for the warm-up. Images are named bench-* in the pools
+# of random data; a 128 MiB random file for the warm-up. Images are named $BENCH_PREFIX* in the pools
 # images/vms and removed at the end, on failure and on interrupt. Figures are medians of
 # in-process seconds for ours (the op alone, image create included) and wall seconds of the
 # whole process for the CLI tools; ours' process wall time (JVM start + connect) is printed too.

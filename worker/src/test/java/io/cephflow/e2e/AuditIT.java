@@ -270,37 +270,17 @@ class AuditIT {
     try {
       String op = started(stack.post("/api/v1/images", "{\"imageId\":\"" + id + "\",\"name\":\"slow\",\"source\":\""
           + "http://127.0.0.1:" + http.getAddress().getPort() + "/slow.raw\"}"));
-      awaitStep(op, "write");
+      stack.awaitStep(op, "write");
       stack.worker.getBean(WorkflowClient.class).newUntypedWorkflowStub("image-upload-" + id).terminate("audit test");
       assertThat(stack.await(op, Duration.ofMinutes(1))).contains("\"status\":\"TERMINATED\"");
     } finally {
       release.countDown();
       http.stop(0);
     }
-    awaitNoWatchers("images/" + id);
+    CephflowStack.awaitNoWatchers("images/" + id);
   }
 
-  static void awaitStep(String op, String step) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-    String body = "";
-    while (System.nanoTime() < deadline) {
-      body = stack.get(op).body();
-      if (body.contains("\"step\":\"" + step + "\"")) return;
-      Thread.sleep(100);
-    }
-    throw new AssertionError(op + " never reached step " + step + ": " + body);
-  }
 
-  static void awaitNoWatchers(String image) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-    String status = "";
-    while (System.nanoTime() < deadline) {
-      status = CephTestCluster.rbdCli("status", image);
-      if (!status.contains("watcher=")) return;
-      Thread.sleep(250);
-    }
-    throw new AssertionError(image + " still has watchers: " + status);
-  }
 
   /** The gauge reaches the registry every 500 ms here: waits up to 10 s for it to say so. */
   static void awaitMetric(String category, java.util.function.DoublePredicate ok) throws InterruptedException {

@@ -176,4 +176,28 @@ final class CephflowStack implements AutoCloseable {
       throw new IllegalStateException(e);
     }
   }
+
+  /** Waits (a minute at most) until the operation at {@code op} (a path) reports {@code step}. */
+  void awaitStep(String op, String step) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+    String body = "";
+    while (System.nanoTime() < deadline) {
+      body = get(op).body();
+      if (body.contains("\"step\":\"" + step + "\"")) return;
+      Thread.sleep(100);
+    }
+    throw new AssertionError(op + " never reached step " + step + ": " + body);
+  }
+
+  /** Waits (a minute at most) until no client has {@code image} open (rbd status lists no watcher). */
+  static void awaitNoWatchers(String image) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+    String status = "";
+    while (System.nanoTime() < deadline) {
+      status = io.cephflow.ceph.CephTestCluster.rbdCli("status", image);
+      if (!status.contains("watcher=")) return;
+      Thread.sleep(250);
+    }
+    throw new AssertionError(image + " still has watchers: " + status);
+  }
 }

@@ -118,7 +118,7 @@ class ProgressIT {
     System.out.println("progress IT: in flight (0 < done < total) seen per long step: " + seen);
   }
 
-  /** Starts nothing: samples the operation {@code started} began to its end, which must be COMPLETED. */
+  /** Samples the operation that {@code started} began, to its end; it must end COMPLETED. */
   private static Run run(HttpResponse<String> started, long fullSize) throws Exception {
     Run r = ProgressSampler.sample(stack, ServerIts.started(started), fullSize, FLOW);
     r.print();

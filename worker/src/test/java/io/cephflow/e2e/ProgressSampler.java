@@ -42,13 +42,15 @@ final class ProgressSampler {
   }
 
   /** The figures of one operation, by step in the order first seen, and how it ended. */
-  record Run(String operation, String status, String lastStep, Map<String, StepFigures> steps, long millis) {
+  record Run(String operation, String status, String lastStep, Map<String, StepFigures> steps, long millis,
+             int unanswered) {
     StepFigures step(String name) {
       return steps.get(name);
     }
 
     void print() {
-      System.out.printf("progress IT: %s ended %s at '%s' after %d ms%n", operation, status, lastStep, millis);
+      System.out.printf("progress IT: %s ended %s at '%s' after %d ms (%d reads answered 5xx)%n", operation, status,
+          lastStep, millis, unanswered);
       steps.values().forEach(s -> System.out.println("progress IT:   " + s));
     }
   }
@@ -64,9 +66,17 @@ final class ProgressSampler {
     Map<String, StepFigures> steps = new LinkedHashMap<>();
     String runStep = null;
     long runDone = -1;
+    int unanswered = 0;
     JsonNode s;
     while (true) {
-      String body = stack.get(path).body();
+      var response = stack.get(path);
+      if (response.statusCode() >= 500) { // Temporal busy for a moment: no reading, not a wrong one
+        unanswered++;
+        if (System.nanoTime() > deadline) throw new AssertionError("no answer after " + timeout + ": " + response.body());
+        Thread.sleep(100);
+        continue;
+      }
+      String body = response.body();
       s = JSON.readTree(body);
       String status = s.path("status").asText(), step = s.path("step").asText();
       assertThat(status).as(body).isNotEmpty();
@@ -103,7 +113,7 @@ final class ProgressSampler {
       if (!status.equals("RUNNING")) {
         if (status.equals("COMPLETED")) assertThat(step).as(body).isEqualTo("done");
         return new Run(path.substring(path.lastIndexOf('/') + 1), status, step, steps,
-            (System.nanoTime() - t0) / 1_000_000);
+            (System.nanoTime() - t0) / 1_000_000, unanswered);
       }
       if (System.nanoTime() > deadline) throw new AssertionError("still running after " + timeout + ": " + body);
       Thread.sleep(100);

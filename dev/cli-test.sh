@@ -91,6 +91,9 @@ run 0 "completion zsh" completion zsh
 if command -v zsh >/dev/null; then
   if zsh -n "$tmp/out"; then ok "the zsh script parses"; else bad "the zsh script parses"; fi
 fi
+# in a real zsh line editor: it loads, and TAB completes commands, options and values (~2 s)
+if "$here/cli-completion-test.sh" >"$tmp/completion" 2>&1; then ok "zsh completes cephflow (dev/cli-completion-test.sh)"
+else cat "$tmp/completion" >"$tmp/err"; : >"$tmp/out"; bad "zsh completes cephflow (dev/cli-completion-test.sh)"; fi
 
 echo "-- strict parsing: nothing is sent"
 volumes_before=$("$cf" volume list -f value -c id | wc -l)

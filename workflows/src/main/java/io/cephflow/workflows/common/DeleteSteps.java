@@ -165,9 +165,11 @@ public final class DeleteSteps {
       throw ApplicationFailure.newNonRetryableFailure(what + " is in use: clones " + names
           + " depend on it (delete them, or ask to flatten dependents)", Failures.IN_USE, names);
     }
-    for (int i = 0; i < clones.size(); i++) {
-      progress.accept(new OperationProgress("flatten " + clones.get(i), i, clones.size()));
-      storage.flattenImage(clones.get(i));
+    for (RbdRef clone : clones) {
+      // bytes, as the flatten's heartbeat reports them (its total unknown here), never the clone
+      // count: "1 of 2" shown as bytes done ran backwards once the flatten's first heartbeat came
+      progress.accept(new OperationProgress("flatten " + clone, 0, -1));
+      storage.flattenImage(clone);
     }
     return names;
   }

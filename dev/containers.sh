@@ -10,6 +10,8 @@
 #   dev/containers.sh up          install, configure, build what changed, start the API service
 #   dev/containers.sh env         the variables Testcontainers needs (DOCKER_HOST, ...)
 #   dev/containers.sh down        stop the API service (by its pid file); images are kept
+#   dev/containers.sh context     only unpack the temporal binary into dev/containers/temporal
+#                                 (for `docker build` on a machine with Docker)
 #   dev/containers.sh net-record  record net.ipv4.ip_forward and iptables -S (before a run)
 #   dev/containers.sh net-check   fail if either differs from the record (after a run)
 #
@@ -137,20 +139,23 @@ service() {
   return 1
 }
 
-net_record() {
-  mkdir -p "$dir"
-  sysctl -n net.ipv4.ip_forward > "$dir/net.before"
-  iptables -S >> "$dir/net.before" 2>&1 || true
-  ip6tables -S >> "$dir/net.before" 2>&1 || true
+# net_state FILE: what a bridge network would change on the host
+net_state() {
+  { sysctl -n net.ipv4.ip_forward; iptables -S 2>&1 || true; ip6tables -S 2>&1 || true; } > "$1"
 }
 
-net_check() {
-  [ -f "$dir/net.before" ] || { echo "containers: no net record (run net-record first)" >&2; return 1; }
-  local now; now=$(mktemp)
-  sysctl -n net.ipv4.ip_forward > "$now"
-  iptables -S >> "$now" 2>&1 || true
-  ip6tables -S >> "$now" 2>&1 || true
-  if ! diff -u "$dir/net.before" "$now" >&2; then
+net_record() { # [FILE]
+  mkdir -p "$dir"
+  command -v iptables >/dev/null || echo "containers: no iptables here: only ip_forward is compared" >&2
+  net_state "${1:-$dir/net.before}"
+}
+
+net_check() { # [FILE]
+  local before=${1:-$dir/net.before} now
+  [ -f "$before" ] || { echo "containers: no net record (run net-record first)" >&2; return 1; }
+  now=$(mktemp)
+  net_state "$now"
+  if ! diff -u "$before" "$now" >&2; then
     echo "containers: the host's ip_forward or iptables changed (above): something used a bridge network" >&2
     rm -f "$now"; return 1
   fi
@@ -160,12 +165,14 @@ net_check() {
 
 up() {
   local t0=$SECONDS
+  net_record "$dir/net.before-up"
   install_packages
   write_conf
   base_image
   temporal_binary
   for i in "${IMAGES[@]}"; do build "$i"; done
   service
+  net_check "$dir/net.before-up" >/dev/null
   echo "containers: ready in $((SECONDS - t0)) s (podman $(podman version -f '{{.Client.Version}}'), API $sock;" \
     "images: $(for i in "${IMAGES[@]}"; do printf 'localhost/cephflow-%s:it ' "$i"; done))"
 }
@@ -179,7 +186,8 @@ case "${1:-up}" in
     echo "export TESTCONTAINERS_HOST_OVERRIDE=localhost"
     echo "export CONTAINERS_CONF=$CONTAINERS_CONF"
     echo "export CONTAINERS_STORAGE_CONF=$CONTAINERS_STORAGE_CONF" ;;
+  context) temporal_binary ;;
   net-record) net_record ;;
   net-check) net_check ;;
-  *) echo "usage: $0 up|down|env|net-record|net-check" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|env|context|net-record|net-check" >&2; exit 2 ;;
 esac

@@ -1,7 +1,6 @@
 package io.cephflow.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.cephflow.ceph.CephTestCluster;
 import io.cephflow.ceph.ImageInfo;

@@ -17,6 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * even when libvirt is disabled).
  *
  * @param enabled   false for a worker that runs storage work only (no libvirtd next to it)
+ * @param uri       libvirt's connection URI
+ * @param cephMountTimeout qemu's {@code client_mount_timeout}, in the ceph.conf written for it
  * @param host      this host's name, the one server requests give as hypervisor
  * @param monitors  {@code host:port} of each Ceph monitor as qemu should reach it; empty: read
  *                  {@code mon_host} from {@code cephflow.ceph.conf}
@@ -43,7 +45,15 @@ public record LibvirtProperties(@DefaultValue("true") boolean enabled,
    */
   public record Capacity(@DefaultValue("0") @Min(0) long memoryMiB, @DefaultValue("16") @Min(1) int domains) {}
 
-  /** @param type {@code qemu} (TCG, runs anywhere) or {@code kvm} */
+  /**
+   * Defaults of every domain this hypervisor defines.
+   *
+   * @param type        {@code qemu} (TCG, runs anywhere) or {@code kvm}
+   * @param vcpus       virtual CPUs of a domain whose request names none
+   * @param memoryMiB   memory of a domain whose request names none
+   * @param consoleDir  the guests' serial logs, {@code instance-<id>.log}
+   * @param bootTimeout how long a boot waits for the domain to run
+   */
   public record Domain(@DefaultValue("qemu") String type, @DefaultValue("1") @Min(1) @Max(64) int vcpus,
                        @DefaultValue("64") @Min(16) int memoryMiB,
                        @DefaultValue("/var/log/cephflow/console") Path consoleDir,

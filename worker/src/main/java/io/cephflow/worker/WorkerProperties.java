@@ -11,7 +11,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
-/** {@code cephflow.*}: everything the worker needs, with defaults next to the field. */
+/**
+ * {@code cephflow.*}: everything the worker needs, with defaults next to the field.
+ *
+ * @param limits {@code cephflow.limits.<class>}: per-class concurrency bounds (see {@link Limit})
+ */
 @Validated
 @ConfigurationProperties("cephflow")
 public record WorkerProperties(@DefaultValue Ceph ceph, @DefaultValue Temporal temporal,
@@ -35,16 +39,30 @@ public record WorkerProperties(@DefaultValue Ceph ceph, @DefaultValue Temporal t
     }
   }
 
-  /** The cluster and the identity cephflow runs as. */
+  /**
+   * The cluster and the identity cephflow runs as.
+   *
+   * @param conf         librados configuration
+   * @param client       cephx user (its caps: README)
+   * @param keyring      its keyring (ceph.conf's when unset); required with libvirt, whose secret holds the key
+   * @param mountTimeout {@code client_mount_timeout} and {@code rados_mon_op_timeout}: how long a start waits for the monitors
+   * @param osdOpTimeout {@code rados_osd_op_timeout}: bounds a call to a stuck OSD
+   * @param aioDepth     writes in flight per image (2 MiB each)
+   */
   public record Ceph(@DefaultValue("/etc/ceph/ceph.conf") Path conf, @DefaultValue("cephflow") String client,
                      Path keyring, @DefaultValue("15s") Duration mountTimeout,
                      @DefaultValue("60s") Duration osdOpTimeout, @DefaultValue("16") @Min(1) int aioDepth) {}
 
   /**
-   * Where Temporal is and how to reach it. {@code embedded}: run Temporal's Java test server
-   * inside this process on {@code embeddedPort} (dev only: no persistence, no visibility; TLS and
-   * API key do not apply). {@code tls}, {@code apiKey}, {@code apiKeyFile}: see
-   * {@link TemporalConnection} (docs/operations.md, "Temporal TLS").
+   * Where Temporal is and how to reach it (docs/operations.md, "Temporal TLS").
+   *
+   * @param target       the Temporal frontend, {@code host:port}
+   * @param namespace    the Temporal namespace the flows run in
+   * @param embedded     dev only: run Temporal's Java test server inside this process (no persistence, no visibility; TLS and API key do not apply)
+   * @param embeddedPort the embedded server's port
+   * @param tls          TLS to the frontend: {@code enabled}, {@code ca-file}, {@code cert-file} and {@code key-file} (mTLS), {@code server-name}
+   * @param apiKey       an API key (Temporal Cloud), sent only over TLS
+   * @param apiKeyFile   a file holding the API key, read again when it changes
    */
   public record Temporal(@DefaultValue("127.0.0.1:7233") String target, @DefaultValue("default") String namespace,
                          @DefaultValue("false") boolean embedded, @DefaultValue("7233") int embeddedPort,
@@ -55,21 +73,26 @@ public record WorkerProperties(@DefaultValue Ceph ceph, @DefaultValue Temporal t
   }
 
   /**
-   * The worker process. {@code shutdownGrace}: on SIGTERM the workers stop polling and running
-   * activities get this long to finish (heartbeating meanwhile); what still runs then is
-   * interrupted, and Temporal retries it elsewhere. Keep the pod's termination grace period above it.
-   * {@code activitySlots}: activity executions each task queue's worker takes at once; those of a
-   * bounded class that wait for a slot ({@code cephflow.limits}) hold one, so keep it well above the
-   * sum of the limits. {@code stickySchedule}: how long a workflow task waits on this worker's
-   * sticky queue (where its cached workflows are) before it goes to any worker; 0 (the
-   * default) turns the cache's use off, so every workflow task replays the whole history (Temporal's
-   * Java test server never hands a restarted worker its workflows back otherwise); against a real
-   * Temporal server, a few seconds (the SDK's default is 5 s) saves the replays.
+   * The worker process.
+   *
+   * @param shutdownGrace  on SIGTERM the workers stop polling and running activities get this long to finish (heartbeating meanwhile); what still runs then is interrupted and Temporal retries it elsewhere; keep the pod's termination grace period above it
+   * @param activitySlots  activity executions each task queue's worker takes at once; those of a bounded class waiting for a slot ({@code cephflow.limits}) hold one, so keep it well above the sum of the limits
+   * @param stickySchedule how long a workflow task waits on this worker's sticky queue before any worker takes it; 0 turns the cache's use off (every task replays the whole history: needed with Temporal's Java test server); against a real server a few seconds saves the replays
    */
   public record Worker(@DefaultValue("30s") Duration shutdownGrace, @DefaultValue("32") @Min(1) int activitySlots,
                        @DefaultValue("0s") Duration stickySchedule) {}
 
-  /** Where image sources may come from. */
+  /**
+   * Where image sources may come from.
+   *
+   * @param localRoots           the only directories local sources may be read from
+   * @param allowLoopback        HTTP sources on 127.0.0.0/8 and ::1 (the dev stack allows them)
+   * @param allowPrivateNetworks HTTP sources on RFC 1918 and ULA addresses
+   * @param maxSize              the largest source
+   * @param connectTimeout       an HTTP source's connect timeout
+   * @param readTimeout          an HTTP source's idle time between bytes
+   * @param maxRedirects         redirects followed (each vetted again)
+   */
   public record Sources(@DefaultValue("/var/lib/cephflow/incoming") List<Path> localRoots,
                         @DefaultValue("false") boolean allowLoopback, @DefaultValue("false") boolean allowPrivateNetworks,
                         @DefaultValue("1TB") org.springframework.util.unit.DataSize maxSize,
@@ -77,13 +100,14 @@ public record WorkerProperties(@DefaultValue Ceph ceph, @DefaultValue Temporal t
                         @DefaultValue("5") int maxRedirects) {}
 
   /**
-   * Untrusted image intake. {@code scratchDir} (default {@code <stateDir>/scratch}) holds staged
-   * uploads and exported images being converted; it is made 0700 and only cephflow writes it.
-   * {@code maxVirtualSize}: the largest guest-visible size an image may claim.
-   * {@code scratchMaxAge}: scratch files not modified for this long are left over from a
-   * worker that died mid-flow and are removed (at start and every hour).
-   * {@code scratchReserve}, {@code scratchReservePercent}: staging keeps the larger of the two
-   * free on the scratch file system; a source that would need more fails as too large.
+   * Untrusted image intake.
+   *
+   * @param stateDir              the worker's state: scratch area, qemu's ceph.conf
+   * @param scratchDir            staged uploads and exported images being converted (default {@code <state-dir>/scratch}); made 0700, only cephflow writes it
+   * @param maxVirtualSize        the largest guest-visible size an image may claim
+   * @param scratchMaxAge         scratch files not modified for this long are a dead worker's leftovers, removed at start and hourly
+   * @param scratchReserve        staging keeps the larger of this and {@code scratch-reserve-percent} free on the scratch file system; a source that would need more fails as too large
+   * @param scratchReservePercent the share of the scratch file system staging keeps free
    */
   public record Intake(@DefaultValue("/var/lib/cephflow") Path stateDir, Path scratchDir,
                        @DefaultValue("1TB") org.springframework.util.unit.DataSize maxVirtualSize,
@@ -96,8 +120,10 @@ public record WorkerProperties(@DefaultValue Ceph ceph, @DefaultValue Temporal t
   }
 
   /**
-   * Activity options: {@code defaults} for every activity type, {@code types.<ActivityType>}
-   * (e.g. {@code WriteFromSource}) to override one.
+   * Activity options.
+   *
+   * @param defaults timeouts and retries of every activity type
+   * @param types    {@code types.<ActivityType>} (e.g. {@code WriteFromSource}) overrides one, field by field; a type no flow has fails the start
    */
   public record Activities(@DefaultValue ActivitySettings defaults, Map<String, ActivitySettings> types) {
     public Activities {
@@ -105,7 +131,15 @@ public record WorkerProperties(@DefaultValue Ceph ceph, @DefaultValue Temporal t
     }
   }
 
-  /** Timeouts and retries of one activity type; null fields fall back to the defaults. */
+  /**
+   * Timeouts and retries of one activity type; unset fields fall back to the defaults.
+   *
+   * @param startToClose    one attempt's limit (default 5 min; 12 h for the long activities)
+   * @param heartbeat       heartbeat timeout (the long activities: 20 s)
+   * @param maxAttempts     attempts before the step fails (default 10)
+   * @param initialInterval first retry's delay (default 1 s)
+   * @param maxInterval     longest retry delay (default 1 min)
+   */
   public record ActivitySettings(Duration startToClose, Duration heartbeat, Integer maxAttempts,
                                  Duration initialInterval, Duration maxInterval) {
     /** These settings, with {@code fallback}'s where a field is unset. */
@@ -121,8 +155,9 @@ public record WorkerProperties(@DefaultValue Ceph ceph, @DefaultValue Temporal t
   }
 
   /**
-   * Fault injection for crash tests only: {@code kill} lists {@code before|after|heartbeat:<ActivityType>}
-   * rules at which this worker SIGKILLs itself (see {@code KillSwitch}). Empty by default.
+   * Fault injection, for crash tests only.
+   *
+   * @param kill {@code before|after|heartbeat:<ActivityType>} rules at which this worker SIGKILLs itself (see {@code KillSwitch}); empty by default
    */
   public record Faults(List<String> kill) {}
 }

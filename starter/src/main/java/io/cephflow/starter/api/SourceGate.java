@@ -23,7 +23,14 @@ import org.springframework.util.unit.DataSize;
  * resolved, a regular file, not empty), otherwise that is left to the worker.
  */
 public final class SourceGate {
-  /** The same {@code cephflow.sources} settings the worker has, as far as the door needs them. */
+  /**
+   * The same {@code cephflow.sources} settings the worker has, as far as the door needs them.
+   *
+   * @param localRoots           the only directories local sources may be read from
+   * @param allowLoopback        HTTP sources on 127.0.0.0/8 and ::1 (the dev stack allows them)
+   * @param allowPrivateNetworks HTTP sources on RFC 1918 and ULA addresses
+   * @param maxSize              the largest source
+   */
   @ConfigurationProperties("cephflow.sources")
   public record Settings(@DefaultValue("/var/lib/cephflow/incoming") List<Path> localRoots,
                          @DefaultValue("false") boolean allowLoopback,

@@ -40,8 +40,6 @@ import io.temporal.worker.WorkerFactory;
 public class HypervisorConfig {
   private static final java.util.regex.Pattern KEY =
       java.util.regex.Pattern.compile("(?m)^\\s*key\\s*=\\s*(\\S+)\\s*$");
-  private static final java.util.regex.Pattern MON_HOST =
-      java.util.regex.Pattern.compile("(?m)^\\s*mon[_ ]host\\s*=\\s*(.+)$");
   private static final java.util.regex.Pattern ADDRESS =
       java.util.regex.Pattern.compile("(?:v[12]:)?([0-9A-Za-z.-]+):(\\d+)");
 
@@ -58,11 +56,11 @@ public class HypervisorConfig {
 
   @Bean
   HypervisorActivitiesImpl hypervisorActivities(LibvirtHypervisor hypervisor, LibvirtProperties props,
-                                                WorkerProperties worker) {
+                                                WorkerProperties worker, CephCluster cluster) {
     var d = props.domain();
     return new HypervisorActivitiesImpl(hypervisor, new HypervisorActivitiesImpl.HostSettings(
         DomainType.valueOf(d.type().toUpperCase(Locale.ROOT)), d.vcpus(), d.memoryMiB(), d.consoleDir(),
-        monitors(props.monitors(), worker.ceph().conf()), cephKey(worker.ceph().client(), worker.ceph().keyring()),
+        monitors(props.monitors(), cluster.conf("mon_host")), cephKey(worker.ceph().client(), worker.ceph().keyring()),
         d.bootTimeout()));
   }
 
@@ -116,13 +114,18 @@ public class HypervisorConfig {
     return new CephKey(client, m.group(1));
   }
 
-  static List<CephMonitor> monitors(List<String> configured, Path cephConf) {
+  /**
+   * The monitors qemu is given: the configured ones, else librados' {@code mon_host} (read from
+   * the connected cluster with {@code rados_conf_get}, not by parsing ceph.conf).
+   */
+  static List<CephMonitor> monitors(List<String> configured, String monHost) {
     List<CephMonitor> out = new ArrayList<>();
     if (configured.isEmpty()) {
-      Matcher line = MON_HOST.matcher(read(cephConf));
-      if (!line.find()) throw new IllegalStateException("no mon_host in " + cephConf + "; set cephflow.libvirt.monitors");
-      Matcher a = ADDRESS.matcher(line.group(1));
+      Matcher a = ADDRESS.matcher(monHost == null ? "" : monHost);
       while (a.find()) out.add(new CephMonitor(a.group(1), Integer.parseInt(a.group(2))));
+      if (out.isEmpty()) {
+        throw new IllegalStateException("librados has no mon_host ('" + monHost + "'); set cephflow.libvirt.monitors");
+      }
     } else {
       for (String m : configured) {
         Matcher a = ADDRESS.matcher(m.trim());

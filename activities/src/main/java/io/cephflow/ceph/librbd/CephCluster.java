@@ -56,6 +56,18 @@ public final class CephCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * A configuration value as librados has it (ceph.conf, the environment, what the monitors
+   * handed over): {@code mon_host}, say, without parsing ceph.conf ourselves.
+   */
+  public String conf(String option) {
+    try {
+      return rados.confGet(option);
+    } catch (RadosException e) {
+      throw translate(e, "read configuration option " + option);
+    }
+  }
+
   public String fsid() {
     try {
       return rados.clusterFsid();

@@ -35,6 +35,15 @@ public final class Compensations {
   }
 
   /**
+   * For a step that is known to have happened (a child workflow that completed) when the flow is
+   * already canceled: registers its undo, then throws the cancel, so the undo runs with the others.
+   */
+  public void addThenThrowIfCanceled(String name, Functions.Proc undo) {
+    undos.push(new Undo(name, undo));
+    throwIfCanceled();
+  }
+
+  /**
    * Throws CanceledFailure when the flow was canceled: steps are canceled with
    * WAIT_CANCELLATION_COMPLETED (an undo never races its step), so a step that does not
    * heartbeat finishes normally after the cancel, and the flow must not go on (or report

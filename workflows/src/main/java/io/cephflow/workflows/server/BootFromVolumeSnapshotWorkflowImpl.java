@@ -18,6 +18,7 @@ import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.workflow.Functions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.util.List;
@@ -89,13 +90,21 @@ public class BootFromVolumeSnapshotWorkflowImpl implements BootFromVolumeSnapsho
             .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE).build());
     Promise<VolumeResult> result = Async.function(child::create, childRequest);
     String childOperation = childId + "@" + Workflow.getWorkflowExecution(child).get().getRunId();
-    VolumeResult created = result.get();
     String volumeId = childRequest.volumeId();
     RbdRef volume = RbdRef.volume(volumeId);
-    undo.add("remove volume " + volume, () -> {
+    Functions.Proc removeChildVolume = () -> {
       storage.removeImage(volume, childOperation);
       life.release("volume", volumeId, childOperation, true);
-    });
+    };
+    VolumeResult created = result.get();
+    // a cancel that came as the child completed: the child's volume exists and must be undone too
+    // (undo.add throws on a pending cancel before it registers; the volume stayed, alive and
+    // recorded). Versioned where it changes what runs: only on that cancel.
+    if (io.temporal.workflow.CancellationScope.current().isCancelRequested()
+        && Workflow.getVersion("child-volume-undo-on-cancel", Workflow.DEFAULT_VERSION, 1) == 1) {
+      undo.addThenThrowIfCanceled("remove volume " + volume, removeChildVolume);
+    }
+    undo.add("remove volume " + volume, removeChildVolume);
     life.attach("volume", volumeId, ResourceTags.server(serverId), true, undo);
     return created;
   }

@@ -34,6 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * read in flight): every later call must fail with an RbdException, none may crash.
  */
 public final class NativeStressMain {
+  /** STRESS_CASES=9,10 runs only those kinds of step (to find which one breaks). */
+  private static final int[] CASES = System.getenv("STRESS_CASES") == null ? null
+      : java.util.Arrays.stream(System.getenv("STRESS_CASES").split(",")).mapToInt(Integer::parseInt).toArray();
   private static final AtomicLong OPS = new AtomicLong(), REFUSED = new AtomicLong();
 
   public static void main(String[] args) throws Exception {
@@ -49,7 +52,10 @@ public final class NativeStressMain {
     ImageRef child = new ImageRef(pool, run + "-child");
     List<ImageRef> made = new ArrayList<>(List.of(child, parent));
     rbd.images().create(parent, ImageSpec.ofSize(64L << 20));
-    rbd.metadata().set(parent, "k", "v".repeat(300));
+    // larger than the first buffers of metadata get (1 KiB) and list (4 KiB), and more
+    // snapshots than the first snap list asks for (8): every ERANGE path runs
+    rbd.metadata().set(parent, "k", "v".repeat(5000));
+    for (int i = 0; i < 12; i++) rbd.snapshots().create(parent.snapshot("extra" + i));
     rbd.snapshots().create(base);
     rbd.snapshots().protect(base);
     rbd.clones().clone(base, child, ImageSpec.ofSize(64L << 20));
@@ -62,6 +68,8 @@ public final class NativeStressMain {
         ImageRef own = new ImageRef(pool, run + "-w" + id);
         synchronized (made) {
           made.add(0, own);
+          made.add(0, new ImageRef(pool, own.name() + "-c"));
+          made.add(0, new ImageRef(pool, own.name() + "-f"));
         }
         try {
           while (System.nanoTime() < end) {
@@ -111,7 +119,7 @@ public final class NativeStressMain {
   private static void step(Rbd rbd, RadosRecordStore records, String pool, ImageRef parent,
                            SnapshotRef base, ImageRef child, ImageRef own, int id) {
     ThreadLocalRandom r = ThreadLocalRandom.current();
-    switch (r.nextInt(9)) {
+    switch (CASES == null ? r.nextInt(11) : CASES[r.nextInt(CASES.length)]) {
       case 0 -> rbd.images().stat(r.nextBoolean() ? parent : child);
       case 1 -> rbd.snapshots().list(parent);
       case 2 -> rbd.clones().children(base);
@@ -139,6 +147,27 @@ public final class NativeStressMain {
         rbd.streams().write(own, new RandomSource(16L << 20), 0, Progress.NONE);
         rbd.streams().readAt(own, r.nextLong(16L << 20) & ~4095, 8192);
       }
+      case 9 -> {
+        // error paths: a missing image, snapshot, key and record
+        ImageRef missing = new ImageRef(pool, own.name() + "-missing");
+        expect(() -> rbd.images().stat(missing));
+        expect(() -> rbd.snapshots().list(missing));
+        rbd.snapshots().remove(missing.snapshot("nope"));
+        rbd.metadata().get(parent, "missing-key");
+        records.read(pool, "jn-missing-" + id);
+        expect(() -> records.replace(pool, "jn-missing-" + id, "a", "b"));
+      }
+      case 10 -> {
+        // a clone of its own, flattened (progress callbacks from librbd's threads), exported
+        ImageRef c = new ImageRef(pool, own.name() + "-f");
+        rbd.clones().clone(base, c, ImageSpec.ofSize(64L << 20));
+        rbd.streams().writeAt(c, 0, new byte[4096]);
+        AtomicLong seen = new AtomicLong();
+        rbd.clones().flatten(c, (done, total) -> seen.incrementAndGet());
+        rbd.images().resize(c, 8L << 20, true);
+        rbd.streams().export(c, java.io.OutputStream.nullOutputStream(), Progress.NONE);
+        rbd.images().remove(c);
+      }
       default -> {
         if (!rbd.images().exists(own)) rbd.images().create(own, ImageSpec.ofSize(16L << 20));
         SnapshotRef s = own.snapshot("s" + r.nextInt(3));
@@ -146,6 +175,15 @@ public final class NativeStressMain {
         for (SnapshotInfo i : rbd.snapshots().list(own)) i.name();
         rbd.snapshots().remove(s);
       }
+    }
+  }
+
+  private static void expect(Runnable call) {
+    try {
+      call.run();
+      throw new IllegalStateException("expected NOT_FOUND");
+    } catch (RbdException e) {
+      if (e.kind() != RbdException.Kind.NOT_FOUND) throw e;
     }
   }
 

@@ -6,8 +6,9 @@
 # Runs io.cephflow.bench.NativeStressMain (see its javadoc) with MALLOC_CHECK_=3 and
 # MALLOC_PERTURB_=165, so a double free or a write to a freed block aborts the JVM and a read
 # of freed memory reads 0x5a garbage instead of stale data. Images are named jn-* and removed
-# at the end. Exit 0 and "ops=N ... failures=0" on a clean run; a crash leaves hs_err_pid*.log
-# in the working directory (printed).
+# at the end, with the records (namespace jn-stress of POOL). Exit 0 and "ops=N ... failures=0"
+# on a clean run; a crash leaves hs_err_pid*.log in the working directory (printed), and its
+# jn-* images behind. STRESS_CASES=9,10 runs only those step kinds (see NativeStressMain).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 SECONDS_=${1:-60}

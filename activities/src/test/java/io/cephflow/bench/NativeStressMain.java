@@ -104,11 +104,14 @@ public final class NativeStressMain {
       CephCluster again = CephCluster.connect(CephConfig.fromEnv());
       Rbd rbd2 = Librbd.over(again, 8);
       for (ImageRef r : made) purge(rbd2, r);
+      RadosRecordStore records2 = new RadosRecordStore(again, "jn-stress");
+      for (String k : records2.keys(pool)) records2.read(pool, k).ifPresent(v -> records2.remove(pool, k, v));
       again.close();
     } else {
       for (Thread t : ts) t.join();
       gc.join();
       for (ImageRef r : made) purge(rbd, r);
+      for (String k : records.keys(pool)) records.read(pool, k).ifPresent(v -> records.remove(pool, k, v));
       cluster.close();
     }
     System.out.println("ops=" + OPS.get() + " refused=" + REFUSED.get() + " failures=" + failures.size());

@@ -7,9 +7,17 @@
 #   BENCH_XMX=256m  heap limit of our JVM (the import must fit in it)
 #   BENCH_DEPTH=16  aio writes in flight for our import
 #   BENCH_TMP=...   where the inputs go (1 GiB + a 4 GiB sparse file; default: mktemp under /var/tmp)
+#   BENCH_PREFIX=bench-  name prefix of its images: give each person on a shared cluster their own
+#   SECTIONS="ceiling import clone flatten"  what to run (ceiling and import share their rounds)
+#
+# The ceiling rows (needs CEPHFLOW_CEPH_ADMIN_KEYRING, as dev/ceph.sh env sets it), every round:
+# `ceph tell osd.0 bench` (1 GiB in 4 MiB writes inside the OSD: no client, no messenger),
+# `dd oflag=direct` of the 1 GiB input onto the filesystem that holds the OSD's block file, and
+# `rbd bench` with qemu-img's request shape (the size and count of its writes as the OSD's op_w /
+# op_w_in_bytes counters saw them during its import in the same round; 16 in flight).
 #
 # Inputs: 1 GiB from /dev/urandom; a 4 GiB sparse file with 50 object-aligned 4 MiB extents
-# of random data; a 128 MiB random file for the warm-up. Images are named bench-* in the pools
+# of random data; a 128 MiB random file for the warm-up. Images are named $BENCH_PREFIX* in the pools
 # images/vms and removed at the end, on failure and on interrupt. Figures are medians of
 # in-process seconds for ours (the op alone, image create included) and wall seconds of the
 # whole process for the CLI tools; ours' process wall time (JVM start + connect) is printed too.
@@ -31,6 +39,7 @@ ID=${CEPHFLOW_CEPH_CLIENT:-cephflow}
 RBD=(rbd -c "$CONF" --id "$ID")
 CLI_ERR=/dev/null # set below: stderr of the reference tools (asok warnings when other clients run)
 MiB=$((1 << 20))
+PREFIX=${BENCH_PREFIX:-bench-} # every image this run makes, and removes (leftovers of earlier runs too)
 
 tmp=${BENCH_TMP:-$(mktemp -d /var/tmp/rbd-bench.XXXXXX)}
 mkdir -p "$tmp"
@@ -44,14 +53,14 @@ log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 purge_bench_images() {
   local pool img snap
   for pool in images vms volumes; do # clones (they pin their parents' snapshots)
-    for img in $("${RBD[@]}" ls "$pool" 2>/dev/null | grep '^bench-' || true); do
+    for img in $("${RBD[@]}" ls "$pool" 2>/dev/null | grep "^$PREFIX" || true); do
       if "${RBD[@]}" info "$pool/$img" 2>/dev/null | grep -q '^\s*parent:'; then
         "${RBD[@]}" rm --no-progress "$pool/$img" >/dev/null 2>&1 || true
       fi
     done
   done
   for pool in images vms volumes; do
-    for img in $("${RBD[@]}" ls "$pool" 2>/dev/null | grep '^bench-' || true); do
+    for img in $("${RBD[@]}" ls "$pool" 2>/dev/null | grep "^$PREFIX" || true); do
       for snap in $("${RBD[@]}" snap ls --format json "$pool/$img" 2>/dev/null | jq -r '.[].name' || true); do
         "${RBD[@]}" snap unprotect "$pool/$img@$snap" >/dev/null 2>&1 || true
       done
@@ -63,7 +72,7 @@ purge_bench_images() {
 on_exit() {
   local rc=$?
   trap - EXIT INT TERM
-  log "cleaning up bench-* images"
+  log "cleaning up $PREFIX* images"
   purge_bench_images
   [[ -z ${BENCH_TMP:-} ]] && rm -rf "$tmp"
   exit $rc
@@ -74,7 +83,8 @@ trap 'exit 130' INT TERM
 # --- helpers ----------------------------------------------------------------------------------
 now() { echo "$EPOCHREALTIME"; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
-record() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >> "$results"; } # test tool seconds
+load1() { cut -d' ' -f1 /proc/loadavg; }
+record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$(load1)" >> "$results"; } # test tool seconds load
 t() { timeout "$STEP_TIMEOUT" "$@" 2>>"$CLI_ERR" || { local rc=$?; tail -5 "$CLI_ERR" >&2; return $rc; }; }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<< " $2"; }
 
@@ -107,9 +117,16 @@ rotate() { # rotate N ITEMS... -> items rotated left by N
   local a=("$@") k=${#a[@]} i
   for ((i = 0; i < k; i++)); do echo "${a[(i + n) % k]}"; done
 }
-median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END {
+median() { printf '%s\n' "$@" | awk NF | sort -g | awk '{ a[NR] = $1 } END {
   if (NR == 0) print "-"; else if (NR % 2) printf "%.3f", a[(NR + 1) / 2]; else printf "%.3f", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 values() { awk -F'\t' -v t="$1" -v o="$2" '$1 == t && $2 == o { print $3 }' "$results"; }
+loads() { awk -F'\t' -v t="$1" -v o="$2" '$1 == t && $2 == o { print $4 }' "$results"; }
+SECTIONS=${SECTIONS:-ceiling import clone flatten}
+section() { [[ " $SECTIONS " == *" $1 "* ]]; }
+ADMIN=(ceph -c "$CONF" -n client.admin ${CEPHFLOW_CEPH_ADMIN_KEYRING:+-k "$CEPHFLOW_CEPH_ADMIN_KEYRING"})
+osd_w() { # the OSD's write counters: "op_w op_w_in_bytes"
+  "${ADMIN[@]}" tell osd.0 perf dump osd 2>/dev/null | jq -r '.osd | "\(.op_w) \(.op_w_in_bytes)"'; }
+shape_ops=0; shape_bytes=0 # qemu-img's writes in the last round: count, bytes
 sha_of_image() { t "${RBD[@]}" export --no-progress "$1" - 2>/dev/null | sha256sum | cut -d' ' -f1; }
 
 # --- build -------------------------------------------------------------------------------------
@@ -141,7 +158,7 @@ log "sparse input: $(du -m "$sparse" | cut -f1) MiB allocated of 4096"
 peak_heap=0
 peak_rss=0
 import_one() { # import_one TEST FILE TOOL ROUND
-  local test=$1 file=$2 tool=$3 r=$4 img="images/bench-$1-$3-$4" line s
+  local test=$1 file=$2 tool=$3 r=$4 img="images/$PREFIX$1-$3-$4" line s
   case $tool in
     ours-sparse | ours-upload | ours-sparse-warm | ours-upload-warm)
       local kind=${tool#ours-}; kind=${kind%-warm}
@@ -176,40 +193,77 @@ import_one() { # import_one TEST FILE TOOL ROUND
     rbd-import)
       s=$(timed "${RBD[@]}" import --no-progress "$file" "$img")
       record "$test" "$tool" "$s"; log "  $test $tool round $r: ${s}s" ;;
-    ceiling) # context, not a reference: rbd bench writing the same bytes (2 MiB, 16 in flight)
+    ceiling) # rbd bench writing the same bytes in qemu-img's request size (2 MiB before it ran), 16 in flight
+      local io=$((2 * MiB))
+      ((shape_ops > 0)) && io=$(( (shape_bytes / shape_ops + 4095) / 4096 * 4096 ))
       t "${RBD[@]}" create --size "$(stat -c %s "$file")B" "$img" >/dev/null
-      s=$(timed "${RBD[@]}" bench --io-type write --io-size 2M --io-threads 16 \
+      s=$(timed "${RBD[@]}" bench --io-type write --io-size "$io" --io-threads 16 \
         --io-total "$(stat -c %s "$file")" --io-pattern seq "$img")
-      record "$test" "$tool" "$s"; log "  $test $tool round $r: ${s}s" ;;
+      record "$test" "$tool" "$s"; log "  $test $tool round $r: ${s}s ($io-byte writes)"
+      echo "$io" >> "$tmp/ceiling-io" ;;
+    osd-bench) # inside the OSD: 1 GiB of 4 MiB writes straight into its object store
+      s=$(t "${ADMIN[@]}" tell osd.0 bench $((1024 * MiB)) $((4 * MiB)) | jq -r .elapsed_sec)
+      s=$(printf '%.3f' "$s"); record "$test" "$tool" "$s"; log "  $test $tool round $r: ${s}s"
+      return 0 ;;
+    dd-direct) # the disk under the OSD: the same 1 GiB with O_DIRECT onto the filesystem of its block file
+      s=$(timed dd if="$file" of="$ddfile" bs=4M oflag=direct status=none)
+      rm -f "$ddfile"; record "$test" "$tool" "$s"; log "  $test $tool round $r: ${s}s"
+      return 0 ;;
     qemu-img)
       t "${RBD[@]}" create --size "$(stat -c %s "$file")B" "$img" >/dev/null
+      local w0 w1; section ceiling && w0=$(osd_w)
       s=$(timed qemu-img convert -f raw -O raw -n -W -m 16 "$file" "rbd:$img:id=$ID:conf=$CONF")
-      record "$test" "$tool" "$s"; log "  $test $tool round $r: ${s}s" ;;
+      record "$test" "$tool" "$s"; log "  $test $tool round $r: ${s}s"
+      if section ceiling; then
+        w1=$(osd_w)
+        read -r shape_ops shape_bytes < <(awk -v a="$w0" -v b="$w1" 'BEGIN { split(a, x, " "); split(b, y, " ");
+          print y[1] - x[1], y[2] - x[2] }')
+        echo "$test qemu-img $shape_ops $shape_bytes" >> "$tmp/shapes"
+        log "  $test qemu-img round $r: the OSD saw $shape_ops writes, $shape_bytes bytes (other clients' writes included)"
+      fi ;;
   esac
   t "${RBD[@]}" rm --no-progress "$img" >/dev/null
 }
-IMPORT_TOOLS=(ours-sparse ours-sparse-warm ours-upload ours-upload-warm rbd-import qemu-img ceiling)
+IMPORT_TOOLS=(ours-sparse ours-sparse-warm ours-upload ours-upload-warm rbd-import qemu-img)
+section import || IMPORT_TOOLS=(qemu-img) # the ceiling needs qemu-img's request shape
+if section ceiling; then
+  "${ADMIN[@]}" tell osd.0 version >/dev/null 2>&1 || {
+    log "the ceiling needs the admin key (CEPHFLOW_CEPH_ADMIN_KEYRING): not reachable"; exit 1; }
+  osd_data=$("${ADMIN[@]}" osd metadata 0 | jq -r .osd_data)
+  if [[ ! -e $osd_data || $(stat -c %d "$osd_data") != $(stat -c %d "$tmp") ]]; then
+    log "the OSD's data ($osd_data) is not on the filesystem of $tmp: set BENCH_TMP to a directory on it"; exit 1
+  fi
+  ddfile=$tmp/dd-direct.out
+  osd_fs=$(df --output=source,fstype "$osd_data" | tail -1 | tr -s ' ')
+fi
 for ((r = 1; r <= ROUNDS; r++)); do
+  if section ceiling; then # qemu-img first: the ceiling takes its request shape
+    import_one import-1g-random "$random" qemu-img "$r"
+    for tool in $(rotate $((r - 1)) ceiling osd-bench dd-direct); do import_one import-1g-random "$random" "$tool" "$r"; done
+  fi
+  section import || continue
   for input in import-1g-random import-4g-sparse; do
     file=$([[ $input == import-1g-random ]] && echo "$random" || echo "$sparse")
     for tool in $(rotate $((r - 1)) "${IMPORT_TOOLS[@]}"); do
-      # the ceiling of dense writes; on the sparse file it would write 4 GiB, not the data
-      [[ $tool == ceiling && $input != import-1g-random ]] || import_one "$input" "$file" "$tool" "$r"
+      [[ $tool == qemu-img && $input == import-1g-random ]] && section ceiling && continue # ran above
+      import_one "$input" "$file" "$tool" "$r"
     done
   done
 done
 
 # --- snapshot + protect + clone ---------------------------------------------------------------
+if section clone || section flatten; then
 log "preparing parents: 1 GiB of random data, 4 GiB fully written (rbd bench)"
-t "${RBD[@]}" import --no-progress "$random" images/bench-parent-1g >/dev/null
-t "${RBD[@]}" create --size 4G images/bench-parent-4g >/dev/null
+t "${RBD[@]}" import --no-progress "$random" images/$PREFIXparent-1g >/dev/null
+t "${RBD[@]}" create --size 4G images/$PREFIXparent-4g >/dev/null
 t "${RBD[@]}" bench --io-type write --io-size 4M --io-threads 16 --io-total 4G --io-pattern seq \
-  images/bench-parent-4g >/dev/null
-for ((r = 1; r <= ROUNDS; r++)); do
+  images/$PREFIXparent-4g >/dev/null
+fi
+section clone && for ((r = 1; r <= ROUNDS; r++)); do
   for size in 1g 4g; do
-    parent=images/bench-parent-$size
+    parent=images/$PREFIXparent-$size
     for tool in $(rotate $((r - 1)) ours rbd-cli); do
-      child=vms/bench-clone-$size-$tool-$r
+      child=vms/$PREFIXclone-$size-$tool-$r
       if [[ $tool == ours ]]; then
         line=$(ours_simple snap-protect-clone "$parent" "s-ours-$r" "$child")
         s=$(field seconds "$line")
@@ -231,12 +285,13 @@ for ((r = 1; r <= ROUNDS; r++)); do
 done
 
 # --- flatten -----------------------------------------------------------------------------------
-t "${RBD[@]}" snap create --no-progress images/bench-parent-1g@flat >/dev/null
-t "${RBD[@]}" snap protect images/bench-parent-1g@flat >/dev/null
+if section flatten; then
+t "${RBD[@]}" snap create --no-progress images/$PREFIXparent-1g@flat >/dev/null
+t "${RBD[@]}" snap protect images/$PREFIXparent-1g@flat >/dev/null
 for ((r = 1; r <= ROUNDS; r++)); do
   for tool in $(rotate $((r - 1)) ours rbd-cli); do
-    child=vms/bench-flat-$tool-$r
-    t "${RBD[@]}" clone images/bench-parent-1g@flat "$child" >/dev/null
+    child=vms/$PREFIXflat-$tool-$r
+    t "${RBD[@]}" clone images/$PREFIXparent-1g@flat "$child" >/dev/null
     if [[ $tool == ours ]]; then
       line=$(ours_simple flatten "$child")
       s=$(field seconds "$line")
@@ -254,13 +309,16 @@ for ((r = 1; r <= ROUNDS; r++)); do
     t "${RBD[@]}" rm --no-progress "$child" >/dev/null
   done
 done
+fi
 
 # --- report ------------------------------------------------------------------------------------
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 row() { # row TEST TOOL
   local v; mapfile -t v < <(values "$1" "$2")
   ((${#v[@]})) || return 0
-  printf '| %-16s | %-26s | %8s | %s |\n' "$1" "$2" "$(median "${v[@]}")" "${v[*]}"
+  local l; mapfile -t l < <(loads "$1" "$2")
+  printf '| %-16s | %-26s | %8s | %-22s | %s |\n' "$1" "$2" "$(median "${v[@]}")" "${v[*]}" \
+    "$(printf '%s\n' "${l[@]}" | sort -g | sed -n '1p;$p' | paste -sd- -)"
 }
 echo
 echo "rbd-bench: $(date -u +%Y-%m-%dT%H:%MZ), $ROUNDS rounds, ours with -Xmx$XMX, aio depth $DEPTH," \
@@ -269,19 +327,30 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 10485
   "$(. /etc/os-release; echo "$PRETTY_NAME"), $(rbd --version | cut -d' ' -f1-3), $(qemu-img --version | head -1)," \
   "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| test             | tool                       | median s | runs (s) |"
-echo "|------------------|----------------------------|---------:|----------|"
+echo "| test             | tool                       | median s | runs (s)               | load (1 min) |"
+echo "|------------------|----------------------------|---------:|------------------------|--------------|"
 for test in import-1g-random import-4g-sparse; do
-  for tool in ours-sparse ours-sparse-nocreate ours-sparse-wall ours-sparse-warm ours-sparse-warm-nocreate \
+  for tool in osd-bench dd-direct ceiling ours-sparse ours-sparse-nocreate ours-sparse-wall ours-sparse-warm ours-sparse-warm-nocreate \
       ours-upload ours-upload-nocreate ours-upload-wall ours-upload-warm ours-upload-warm-nocreate \
-      rbd-import qemu-img ceiling; do row "$test" "$tool"; done
+      rbd-import qemu-img; do row "$test" "$tool"; done
 done
 for test in clone-1g clone-4g flatten-1g; do
   for tool in ours ours-wall rbd-cli; do row "$test" "$tool"; done
 done
 echo
-echo "ratio = best reference median / ours median (>= 1.0: ours is faster); ceiling = rbd bench writing"
-echo "the same 1 GiB (2 MiB writes, 16 in flight): the pace of the OSD's disk for dense data, for context"
+echo "ratio = best reference median / ours median (>= 1.0: ours is faster)"
+if section ceiling; then
+  mapfile -t a < <(values import-1g-random osd-bench); ob=$(median "${a[@]}")
+  mapfile -t a < <(values import-1g-random dd-direct); dd=$(median "${a[@]}")
+  mapfile -t a < <(values import-1g-random ceiling); cb=$(median "${a[@]}")
+  mapfile -t a < <(values import-1g-random qemu-img); qi=$(median "${a[@]}")
+  echo
+  echo "ceiling (1 GiB, medians): ceph tell osd.0 bench $ob s ($(ratio 1024 "$ob") MiB/s, 4 MiB writes inside the OSD);" \
+    "dd oflag=direct onto $osd_fs $dd s ($(ratio 1024 "$dd") MiB/s); rbd bench in qemu-img's shape" \
+    "($(sort -u "$tmp/ceiling-io" | paste -sd/ -) bytes x 16 in flight) $cb s; qemu-img $qi s"
+  echo "qemu-img's writes as the OSD counted them (test ops bytes per round; other clients' writes included):" \
+    "$(paste -sd';' "$tmp/shapes")"
+fi
 echo
 echo "| test             | best reference      | ours (in-process)          | ours (process wall)      |"
 echo "|------------------|---------------------|----------------------------|--------------------------|"
@@ -298,6 +367,7 @@ for test in import-1g-random import-4g-sparse; do
   done
 done
 for test in clone-1g clone-4g flatten-1g; do
+  [[ -n $(values "$test" rbd-cli) ]] || continue
   mapfile -t a < <(values "$test" rbd-cli); b=$(median "${a[@]}")
   mapfile -t a < <(values "$test" ours); o=$(median "${a[@]}")
   mapfile -t a < <(values "$test" ours-wall); w=$(median "${a[@]}")
@@ -305,4 +375,4 @@ for test in clone-1g clone-4g flatten-1g; do
 done
 echo
 echo "peak JVM heap over all our imports (sum of heap pools' peaks, -Xmx$XMX): $peak_heap MiB; peak RSS: $peak_rss MiB"
-echo "verified by rbd export + sha256: $(tr '\n' ',' < "$tmp/verified" | sed 's/,$//; s/,/, /g')"
+echo "verified by rbd export + sha256: $(cat "$tmp/verified" 2>/dev/null | paste -sd, - | sed "s/,/, /g")"

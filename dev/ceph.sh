@@ -7,7 +7,9 @@
 #   dev/ceph.sh status   ceph -s
 #   dev/ceph.sh env      print the CEPHFLOW_CEPH_* variables clients need
 #
-# State lives in $CEPHFLOW_STATE/ceph (default: <repo>/.state/ceph).
+# State lives in $CEPHFLOW_STATE/ceph (default: <repo>/.state/ceph). The monitor listens on
+# 127.0.0.1:3300 (msgr2) and :6789 (v1); CEPHFLOW_CEPH_MON_PORTS="V2 V1" picks others, so a second
+# cluster (another checkout's tests) can run beside one already up. Fixed at the cluster's creation.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -19,6 +21,7 @@ conf="$dir/ceph.conf"
 run="$dir/run"
 admin=(ceph -c "$conf" -n client.admin -k "$dir/keyring.client.admin" --connect-timeout 15)
 POOLS=(images vms volumes)
+read -r mon_v2 mon_v1 <<< "${CEPHFLOW_CEPH_MON_PORTS:-3300 6789}"
 
 write_conf() {
   local fsid=$1 block_size
@@ -30,7 +33,7 @@ write_conf() {
   cat > "$conf" <<EOF
 [global]
 fsid = $fsid
-mon_host = [v2:127.0.0.1:3300,v1:127.0.0.1:6789]
+mon_host = [v2:127.0.0.1:$mon_v2,v1:127.0.0.1:$mon_v1]
 # every daemon binds loopback only: without cluster_addr the OSD's cluster and back
 # heartbeat messengers bind 0.0.0.0
 public_addr = 127.0.0.1
@@ -107,7 +110,7 @@ bootstrap() {
     --cap mon 'allow *' --cap osd 'allow *' --cap mgr 'allow *' --cap mds 'allow *' >/dev/null
   ceph-authtool "$dir/keyring.mon" --import-keyring "$dir/keyring.client.admin" >/dev/null
   monmaptool --create --fsid "$(cat "$dir/fsid")" --enable-all-features --set-min-mon-release pacific \
-    --addv a '[v2:127.0.0.1:3300,v1:127.0.0.1:6789]' "$dir/monmap" >/dev/null
+    --addv a "[v2:127.0.0.1:$mon_v2,v1:127.0.0.1:$mon_v1]" "$dir/monmap" >/dev/null
   mkdir -p "$dir/mon/ceph-a"
   ceph-mon -c "$conf" --mkfs -i a --monmap "$dir/monmap" --keyring "$dir/keyring.mon"
   cp "$dir/keyring.mon" "$dir/mon/ceph-a/keyring"

@@ -92,6 +92,8 @@ def common(objs, values):
     grace = int(w_env["CEPHFLOW_WORKER_SHUTDOWNGRACE"].rstrip("s"))
     check(grace == values["grace"], "worker: shutdown grace")
     check(w_spec["terminationGracePeriodSeconds"] > grace, "worker: termination grace exceeds the drain")
+    cap = (w_env.get("CEPHFLOW_LIBVIRT_CAPACITY_MEMORYMIB"), w_env.get("CEPHFLOW_LIBVIRT_CAPACITY_DOMAINS"))
+    check(all(v is not None and v.isdigit() for v in cap) and int(cap[1]) >= 1, f"worker: placement capacity {cap}")
     limits = {c: w_env.get(f"CEPHFLOW_LIMIT_{c}") for c in ("CONVERSIONS", "FLATTENS", "TRANSFERS", "LIBVIRT")}
     check(all(v is not None and v.isdigit() and int(v) >= 1 for v in limits.values()), f"worker: limits {limits}")
     slots = w_env.get("CEPHFLOW_ACTIVITY_SLOTS", "")

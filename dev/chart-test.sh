@@ -16,6 +16,9 @@ KUBECONFORM_VERSION=v0.7.0
 # the schemas of this Kubernetes release (the chart uses only GA kinds: apps/v1, policy/v1, networking/v1)
 KUBERNETES_VERSION=v1.33.0
 
+# the alert rules and the dashboard name only metrics the code emits (no Go needed)
+python3 "$here/monitoring-check.py"
+
 if ! command -v go >/dev/null 2>&1; then
   echo "chart-test: SKIPPED: no Go toolchain on PATH (helm and kubeconform are built with go install)" >&2
   exit 0

@@ -78,7 +78,7 @@ run 2 "a group without its command" image
 for c in "image upload" "image list" "image show" "image delete" "volume create" "volume list" "volume show" \
   "volume snapshot" "volume delete" "snapshot list" "snapshot show" "snapshot delete" "server boot" "server list" \
   "server show" "server snapshot" "server delete" "hypervisor list" "operation list" "operation show" "operation wait" \
-  "operation cancel" "completion"; do
+  "operation cancel" "audit" "audit show" "completion"; do
   # shellcheck disable=SC2086
   run 0 "$c --help" $c --help
   if ! grep -q "Usage: cephflow $c" "$tmp/out"; then bad "$c --help shows its usage"; fi
@@ -91,6 +91,9 @@ run 0 "completion zsh" completion zsh
 if command -v zsh >/dev/null; then
   if zsh -n "$tmp/out"; then ok "the zsh script parses"; else bad "the zsh script parses"; fi
 fi
+# in a real zsh line editor: it loads, and TAB completes commands, options and values (~2 s)
+if "$here/cli-completion-test.sh" >"$tmp/completion" 2>&1; then ok "zsh completes cephflow (dev/cli-completion-test.sh)"
+else cat "$tmp/completion" >"$tmp/err"; : >"$tmp/out"; bad "zsh completes cephflow (dev/cli-completion-test.sh)"; fi
 
 echo "-- strict parsing: nothing is sent"
 volumes_before=$("$cf" volume list -f value -c id | wc -l)
@@ -170,6 +173,18 @@ run 0 "operation list --resource" operation list --resource "image:$img" -f json
 json "any(o['id'] == 'image-upload-$img' for o in d)" "the image's operations"
 run 0 "operation list -f table" operation list --resource "image:$img" -f table
 has out "UploadImage" "the table names the flow"
+
+echo "-- the leak auditor (scoped to this test's image: the cluster may be shared)"
+run 0 "audit --wait (a dry run)" audit --resource "$img" --wait -f json
+json "d == []" "the uploaded image is no leak"
+has err ", dry run" "the counts say it was a dry run"
+run 0 "audit (accepted)" audit --resource "$img" -f value -c auditId
+audit_id=$(head -1 "$tmp/out")
+run 0 "audit show" audit show "$audit_id" --all -f json
+run 4 "audit show of nothing" audit show "audit-$ghost"
+run 2 "audit --timeout without --wait" audit --timeout 5
+run 0 "audit --reap of nothing" audit --reap --resource "$ghost" --wait -f json
+json "d == []" "nothing to reap"
 
 echo "-- volumes and snapshots"
 run 0 "volume create --wait" volume create --image "$img" --size-gb 1 --wait -f json

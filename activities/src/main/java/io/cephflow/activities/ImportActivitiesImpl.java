@@ -191,6 +191,44 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
   }
 
   @Override
+  public WriteResult convertStaged(String scratchKey, String diskFormat, RbdRef target) {
+    ActivityExecutionContext ctx = Activity.getExecutionContext();
+    long resumeFrom = ctx.getHeartbeatDetails(long[].class).map(d -> d[0]).orElse(0L);
+    Path file = scratchFile(scratchKey);
+    DiskFormat format = format(diskFormat);
+    ImageRef into = StorageActivitiesImpl.ref(target);
+    try {
+      // vetted again: qemu opens nothing this gate has not passed, whatever happened to the file since
+      VettedImage vetted = intake.vet(file, format);
+      long room = rbd.images().stat(into).sizeBytes();
+      if (vetted.virtualSize() > room) {
+        throw ApplicationFailure.newNonRetryableFailure("the image's virtual size " + vetted.virtualSize()
+            + " does not fit " + target + " (" + room + " bytes)", Failures.SOURCE_TOO_LARGE);
+      }
+      try (RawDigest raw = new RawDigest(intake.openRaw(vetted, format));
+           LiveHeartbeat progress = LiveHeartbeat.start(ctx, resumeFrom)) {
+        ImportResult r = rbd.streams().write(into, raw, resumeFrom, progress);
+        return new WriteResult(vetted.virtualSize(), r.bytesWritten(), raw.hexDigest(), null);
+      }
+    } catch (UnsafeImageException e) {
+      throw ActivityErrors.of(e);
+    } catch (RbdException e) {
+      throw ActivityErrors.of(e);
+    } catch (QemuProcessException e) {
+      throw ActivityErrors.ofDecoding(e);
+    } catch (NoSuchFileException e) {
+      throw missingScratch(scratchKey);
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof QemuProcessException q) throw ActivityErrors.ofDecoding(q);
+      throw ApplicationFailure.newFailureWithCause("converting " + scratchKey + " into " + target + ": "
+          + e.getMessage(), Failures.CONVERT_IO, e);
+    } catch (IOException e) {
+      throw ApplicationFailure.newFailureWithCause("converting " + scratchKey + " into " + target + ": "
+          + e.getMessage(), Failures.CONVERT_IO, e);
+    }
+  }
+
+  @Override
   public void removeStaged(String scratchKey) {
     try {
       ScratchArea.delete(scratchFile(scratchKey));

@@ -53,8 +53,11 @@ final class LiveHeartbeat implements Progress, AutoCloseable {
     return new LiveHeartbeat(ctx, new long[] {resumeFrom, -1});
   }
 
+  // update, preparing and repeat are synchronized: a timer tick that read `latest` just before an
+  // update and heartbeat it just after would make the SDK send the older figure last (bytes done
+  // running backwards); the SDK keeps whatever details it was given last
   @Override
-  public void update(long done, long total) {
+  public synchronized void update(long done, long total) {
     throwIfEnded();
     long[] now = {done, total};
     latest.set(now);
@@ -71,7 +74,7 @@ final class LiveHeartbeat implements Progress, AutoCloseable {
    * reads) is kept, the pass's own bytes ride after it, so a status shows them truthfully.
    */
   @Override
-  public void preparing(long done, long total) {
+  public synchronized void preparing(long done, long total) {
     throwIfEnded();
     long[] last = latest.get();
     long[] now = {last[0], last[1], done, total};
@@ -90,7 +93,7 @@ final class LiveHeartbeat implements Progress, AutoCloseable {
     if (e != null) throw e;
   }
 
-  private void repeat() {
+  private synchronized void repeat() {
     if (ended.get() != null) return;
     try {
       ctx.heartbeat(latest.get());

@@ -47,4 +47,9 @@ public final class ImageIntake {
     QemuAgreement.check(file, inspected, info, policy.maxVirtualSize());
     return new VettedImage(file, inspected, info);
   }
+
+  /** The raw view of a file this gate vetted (qemu decodes it; the map covers its virtual size). */
+  public io.cephflow.ceph.DataSource openRaw(VettedImage vetted, DiskFormat format) throws IOException {
+    return qemu.openRawData(vetted.file(), format, vetted.virtualSize());
+  }
 }

@@ -67,7 +67,13 @@ public final class Inventory {
       ImageInfo info = rbd.images().stat(ref);
       Map<String, String> meta = rbd.metadata().list(ref);
       SnapshotInfo snap = snapshot(ref, IMAGE_SNAP);
-      List<String> children = snap == null ? List.of() : names(rbd.clones().children(ref.snapshot(IMAGE_SNAP)));
+      List<String> children = new java.util.ArrayList<>(snap == null ? List.of()
+          : names(rbd.clones().children(ref.snapshot(IMAGE_SNAP))));
+      // a non-raw image's boots and volumes are clones of its raw copy: they depend on it as much
+      ImageRef copy = new ImageRef(RbdRef.IMAGES, RbdRef.rawCopy(id).image());
+      if (meta.containsKey(Provenance.RAW_COPY) && rbd.images().exists(copy) && snapshot(copy, IMAGE_SNAP) != null) {
+        children.addAll(names(rbd.clones().children(copy.snapshot(IMAGE_SNAP))));
+      }
       return new ImageView(id, meta.get(Provenance.NAME), state(rec, true), info.sizeBytes(),
           number(meta.get(Provenance.VIRTUAL_SIZE)), meta.get(Provenance.FORMAT), meta.get(Provenance.SHA256),
           meta.get(Provenance.SOURCE), snap != null && snap.isProtected(), children, creator(rec), madeFrom(rec),

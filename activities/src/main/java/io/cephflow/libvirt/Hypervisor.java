@@ -54,5 +54,5 @@ public interface Hypervisor {
   List<RbdDisk> disks(DomainName name);
 
   /** cephflow's domains on this host ({@code instance-<uuid>}), running or defined; others are skipped. */
-  List<DomainSummary> domains();
+  List<DomainSummary> cephflowDomains();
 }

@@ -16,7 +16,7 @@ import org.libvirt.LibvirtException;
  * (Temporal retries activities), and every libvirt error is translated once by
  * {@link LibvirtErrors}.
  */
-public final class LibvirtHypervisor implements Hypervisor {
+public final class LibvirtHypervisor implements Hypervisor, HostInventory {
   // undefine also drops managed-save, snapshot/checkpoint metadata and NVRAM: the
   // domain is cephflow's and leftovers would make a later define of the name fail
   private static final int UNDEFINE_FLAGS = 1 | 2 | 4 | 16;
@@ -212,7 +212,7 @@ public final class LibvirtHypervisor implements Hypervisor {
   }
 
   @Override
-  public List<DomainSummary> domains() {
+  public List<DomainSummary> cephflowDomains() {
     return call("list domains", c -> {
       List<String> names = new java.util.ArrayList<>(List.of(c.listDefinedDomains()));
       for (int id : c.listDomains()) {
@@ -244,6 +244,45 @@ public final class LibvirtHypervisor implements Hypervisor {
           if (!LibvirtErrors.is(e, ErrorNumber.VIR_ERR_NO_DOMAIN)) throw e;
         } finally {
           d.get().free();
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public List<DomainEntry> domains() {
+    return call("list domains", c -> {
+      List<DomainEntry> out = new java.util.ArrayList<>();
+      for (org.libvirt.Domain d : c.listAllDomains(0)) {
+        try {
+          out.add(new DomainEntry(d.getName(), d.isActive() == 1));
+        } catch (LibvirtException e) {
+          if (!LibvirtErrors.is(e, ErrorNumber.VIR_ERR_NO_DOMAIN)) throw e; // undefined meanwhile
+        } finally {
+          d.free();
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public List<String> cephSecrets() {
+    return call("list secrets", c -> {
+      List<String> out = new java.util.ArrayList<>();
+      for (String uuid : c.listSecrets()) {
+        org.libvirt.Secret s;
+        try {
+          s = c.secretLookupByUUIDString(uuid);
+        } catch (LibvirtException e) {
+          if (LibvirtErrors.is(e, ErrorNumber.VIR_ERR_NO_SECRET)) continue; // removed meanwhile
+          throw e;
+        }
+        try {
+          if (s.getUsageType() == org.libvirt.SecretUsageType.CEPH) out.add(s.getUsageID());
+        } finally {
+          s.free();
         }
       }
       return out;

@@ -3,23 +3,20 @@ package io.cephflow.transfer;
 import io.cephflow.ceph.DataSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * SHA-256 (and optionally a second digest) of the whole raw view a source describes, as the RBD
  * writer reads it: the regions it yields, and zeros for every gap between them and after the
  * last one up to {@link #size()}. The result equals {@code sha256sum} of the raw image (of a
  * sparse file, or {@code rbd export} cut to a decoded image's virtual size) without a second
- * pass and without reading holes. Hashing runs in the writer's thread while its writes are in
- * flight. Regions must come in ascending order without overlap (every source here does).
+ * pass and without reading holes. Hashing runs on threads of its own ({@link DigestPipe}), so it
+ * overlaps the reads and the writes; the holes still cost the hash of their zeros (SHA-256 has no
+ * shortcut for them), which bounds a sparse image's import by the digest's pace. Regions must
+ * come in ascending order without overlap (every source here does).
  */
 public final class RawDigest implements DataSource {
-  private static final byte[] ZEROS = new byte[1 << 20];
   private final DataSource source;
-  private final MessageDigest sha256;
-  private final MessageDigest extra;
+  private final DigestPipe pipe;
   private long hashedTo;
   private String hex;
   private String extraHex;
@@ -31,13 +28,8 @@ public final class RawDigest implements DataSource {
   /** @param extraAlgorithm a second digest over the same bytes (e.g. a caller's SHA-512), or null */
   public RawDigest(DataSource source, String extraAlgorithm) {
     if (source.size() < 0) throw new IllegalArgumentException("the raw view's size must be known");
+    this.pipe = new DigestPipe("SHA-256", extraAlgorithm);
     this.source = source;
-    try {
-      this.sha256 = MessageDigest.getInstance("SHA-256");
-      this.extra = extraAlgorithm == null ? null : MessageDigest.getInstance(extraAlgorithm);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalArgumentException("unsupported digest " + extraAlgorithm, e);
-    }
   }
 
   @Override
@@ -50,9 +42,12 @@ public final class RawDigest implements DataSource {
     int start = dst.position();
     long offset = source.next(dst);
     if (offset < 0) {
-      zerosTo(size());
-      hex = HexFormat.of().formatHex(sha256.digest());
-      extraHex = extra == null ? null : HexFormat.of().formatHex(extra.digest());
+      if (hex == null) {
+        zerosTo(size());
+        String[] h = pipe.finish();
+        hex = h[0];
+        extraHex = h[1];
+      }
       return offset;
     }
     int len = dst.position() - start;
@@ -61,20 +56,16 @@ public final class RawDigest implements DataSource {
           + " of " + size() + " bytes: out of order or past the end");
     }
     zerosTo(offset);
-    ByteBuffer region = dst.duplicate().position(start).limit(start + len);
-    if (extra != null) extra.update(region.duplicate());
-    sha256.update(region);
+    byte[] copy = pipe.buffer(len); // dst goes to the writer, and may be reused before it is hashed
+    dst.duplicate().position(start).limit(start + len).get(copy, 0, len);
+    pipe.hash(copy, len);
     hashedTo = offset + len;
     return offset;
   }
 
   private void zerosTo(long offset) {
-    while (hashedTo < offset) {
-      int n = (int) Math.min(ZEROS.length, offset - hashedTo);
-      sha256.update(ZEROS, 0, n);
-      if (extra != null) extra.update(ZEROS, 0, n);
-      hashedTo += n;
-    }
+    pipe.zeros(offset - hashedTo);
+    hashedTo = Math.max(hashedTo, offset);
   }
 
   /** The hex SHA-256, once the source has been read to its end. */
@@ -91,6 +82,7 @@ public final class RawDigest implements DataSource {
 
   @Override
   public void close() throws IOException {
+    pipe.close();
     source.close();
   }
 }

@@ -14,6 +14,11 @@ import java.nio.file.StandardOpenOption;
  * (lseek SEEK_DATA/SEEK_HOLE, as qemu-img does); data is read straight into the caller's
  * native buffer. For a digest of every byte, wrap it in {@link RawDigest} (holes hash as the
  * zeros they read as). A file that shrinks while it is read fails with an IOException.
+ *
+ * <p>A region stops at the next multiple of the buffer's capacity (as {@code MappedRawSource}
+ * does), so that a data extent starting anywhere (file systems report data in 4 KiB blocks) does
+ * not shift every later write across the image's object boundaries: one misaligned 2 MiB write
+ * is two RADOS writes, on two objects.
  */
 public final class SparseFileDataSource implements DataSource {
   private static final int SEEK_DATA = 3, SEEK_HOLE = 4, ENXIO = 6;
@@ -56,7 +61,8 @@ public final class SparseFileDataSource implements DataSource {
     if (pos >= dataEnd) {
       if (!seekData()) return -1;
     }
-    int want = (int) Math.min(dst.remaining(), dataEnd - pos);
+    int room = (int) Math.min(dst.remaining(), dst.capacity() - pos % dst.capacity());
+    int want = (int) Math.min(room, dataEnd - pos);
     ByteBuffer slice = dst.duplicate().limit(dst.position() + want);
     long offset = pos;
     while (slice.hasRemaining()) {

@@ -4,19 +4,18 @@ import io.cephflow.ceph.DataSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * A sequential stream (an HTTP body, a pipe) as a {@link DataSource}, hashing every byte
- * that passes. Memory stays bounded: one heap staging array of the caller's chunk size.
+ * that passes on threads of its own ({@link DigestPipe}), overlapped with the reads and writes.
+ * Memory stays bounded: at most {@value DigestPipe#BUFFERS} heap arrays of the caller's chunk size.
  */
 public final class StreamDataSource implements DataSource {
   private final InputStream in;
   private final long size;
-  private final MessageDigest digest;
-  private final MessageDigest extra;
+  private final DigestPipe pipe;
+  private final boolean digest;
+  private String[] hex;
   private final long maxBytes;
   private byte[] staging = new byte[0];
   private long position;
@@ -35,12 +34,9 @@ public final class StreamDataSource implements DataSource {
     this.in = in;
     this.size = size;
     this.maxBytes = maxBytes;
-    try {
-      this.digest = digestAlgorithm == null ? null : MessageDigest.getInstance(digestAlgorithm);
-      this.extra = extraAlgorithm == null ? null : MessageDigest.getInstance(extraAlgorithm);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalArgumentException("unsupported digest " + digestAlgorithm, e);
-    }
+    this.digest = digestAlgorithm != null;
+    this.pipe = digestAlgorithm == null && extraAlgorithm == null ? null
+        : new DigestPipe(digestAlgorithm, extraAlgorithm);
   }
 
   @Override
@@ -52,7 +48,8 @@ public final class StreamDataSource implements DataSource {
   public long next(ByteBuffer dst) throws IOException {
     if (eof) return -1;
     int want = dst.remaining();
-    if (staging.length < want) staging = new byte[want];
+    if (pipe != null) staging = pipe.buffer(want);
+    else if (staging.length < want) staging = new byte[want];
     int filled = 0;
     while (filled < want) {
       int n = in.read(staging, filled, want - filled);
@@ -66,9 +63,8 @@ public final class StreamDataSource implements DataSource {
     if (position + filled > maxBytes) {
       throw new SourceTooLargeException("the source is larger than the limit of " + maxBytes + " bytes");
     }
-    if (digest != null) digest.update(staging, 0, filled);
-    if (extra != null) extra.update(staging, 0, filled);
     dst.put(staging, 0, filled);
+    if (pipe != null) pipe.hash(staging, filled); // the pipe's now: the next call takes another
     long offset = position;
     position += filled;
     return offset;
@@ -81,17 +77,23 @@ public final class StreamDataSource implements DataSource {
 
   /** Hex digest of everything read; call after the end. */
   public String hexDigest() {
-    if (digest == null) throw new IllegalStateException("no digest requested");
-    return HexFormat.of().formatHex(digest.digest());
+    if (!digest) throw new IllegalStateException("no digest requested");
+    return digests()[0];
   }
 
   /** Hex of the extra digest (null when none was asked for); call after the end. */
   public String extraHexDigest() {
-    return extra == null ? null : HexFormat.of().formatHex(extra.digest());
+    return pipe == null ? null : digests()[1];
+  }
+
+  private String[] digests() {
+    if (hex == null) hex = pipe.finish();
+    return hex;
   }
 
   @Override
   public void close() throws IOException {
+    if (pipe != null) pipe.close();
     in.close();
   }
 }

@@ -127,7 +127,7 @@ class HypervisorActivitiesImplTest {
 
     @Override public String ensureCephSecret(CephKey key) { check(); return SECRET; }
     @Override public boolean removeCephSecret(CephKey key) { return false; }
-    @Override public List<io.cephflow.libvirt.DomainSummary> domains() { return List.of(); }
+    @Override public List<io.cephflow.libvirt.DomainSummary> cephflowDomains() { return List.of(); }
     @Override public DefineOutcome define(DomainSpec spec) { check(); defined.add(spec); return DefineOutcome.CREATED; }
     @Override public boolean start(DomainName name) { check(); calls.add("start"); return true; }
     @Override public boolean suspend(DomainName name) { check(); calls.add("suspend"); return true; }

@@ -100,6 +100,42 @@ class LiveHeartbeatTest {
     assertThat(caller().call(true)).containsExactly(9, 10);
   }
 
+  /**
+   * Updates come fast from one thread while the timer repeats the latest from another: the
+   * details handed to the SDK, in the order it got them (it sends the last), never go backwards.
+   */
+  @Test
+  void theTimersRepeatNeverHandsTheSdkAnOlderFigureThanAnUpdateDid() throws Exception {
+    long[] handed = {0, 0, 0}; // calls, last done handed, calls handing less than an earlier one
+    var info = proxy(io.temporal.activity.ActivityInfo.class, (m, args) ->
+        m.getName().equals("getHeartbeatTimeout") ? Duration.ofMillis(600) : null); // a tick every 200 ms
+    var ctx = proxy(io.temporal.activity.ActivityExecutionContext.class, (m, args) -> {
+      if (m.getName().equals("getInfo")) return info;
+      if (m.getName().equals("heartbeat")) {
+        synchronized (handed) {
+          long done = ((long[]) args[0])[0];
+          handed[0]++;
+          if (done < handed[1]) handed[2]++;
+          handed[1] = Math.max(handed[1], done);
+        }
+      }
+      return null;
+    });
+    long end = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+    try (LiveHeartbeat progress = LiveHeartbeat.start(ctx, 0)) {
+      for (long done = 1; System.nanoTime() < end; done++) progress.update(done, Long.MAX_VALUE);
+    }
+    synchronized (handed) {
+      assertThat(handed[2]).as("heartbeats older than one handed before, of " + handed[0]).isZero();
+    }
+  }
+
+  /** An interface whose calls {@code answer} answers (a context without a worker around it). */
+  private static <T> T proxy(Class<T> type, java.util.function.BiFunction<java.lang.reflect.Method, Object[], Object> answer) {
+    return type.cast(java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+        (p, m, args) -> answer.apply(m, args)));
+  }
+
   @Test
   void withoutItTheSameCallTimesOut() {
     Throwable t = catchThrowable(() -> caller().call(false));

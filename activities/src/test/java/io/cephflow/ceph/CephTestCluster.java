@@ -2,6 +2,7 @@ package io.cephflow.ceph;
 
 import io.cephflow.ceph.librbd.CephCluster;
 import io.cephflow.ceph.librbd.Librbd;
+import io.cephflow.fixture.TestBackends;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** The dev cluster from dev/ceph.sh, shared by the integration tests of one JVM. */
+/** The tests' cluster ({@link TestBackends}: the dev cluster or a container), shared by the ITs of one JVM. */
 public final class CephTestCluster {
   private static CephCluster cluster;
   private static Rbd rbd;
@@ -19,7 +20,7 @@ public final class CephTestCluster {
 
   public static synchronized Rbd rbd() {
     if (rbd == null) {
-      cluster = CephCluster.connect(CephConfig.fromEnv());
+      cluster = CephCluster.connect(TestBackends.get().ceph().config());
       rbd = Librbd.over(cluster, 16);
     }
     return rbd;
@@ -36,8 +37,9 @@ public final class CephTestCluster {
 
   /** Runs the `rbd` CLI as client.admin (the reference tool, for checks); returns stdout. */
   public static String rbdCli(String... args) {
-    List<String> cmd = new ArrayList<>(List.of("rbd", "-c", System.getenv("CEPHFLOW_CEPH_CONF"),
-        "-n", "client.admin", "--keyring", System.getenv("CEPHFLOW_CEPH_ADMIN_KEYRING")));
+    var ceph = TestBackends.get().ceph();
+    List<String> cmd = new ArrayList<>(List.of("rbd", "-c", ceph.conf().toString(),
+        "-n", "client.admin", "--keyring", ceph.adminKeyring().toString()));
     cmd.addAll(List.of(args));
     return run(cmd);
   }

@@ -109,13 +109,14 @@ class RbdImportIT {
   @Test
   void aClientWithoutCapsOnAPoolIsDenied() {
     String user = "client.it-noimages";
-    CephTestCluster.run(List.of("ceph", "-c", System.getenv("CEPHFLOW_CEPH_CONF"), "-n", "client.admin",
-        "--keyring", System.getenv("CEPHFLOW_CEPH_ADMIN_KEYRING"), "auth", "get-or-create", user,
+    var ceph = io.cephflow.fixture.TestBackends.get().ceph();
+    CephTestCluster.run(List.of("ceph", "-c", ceph.conf().toString(), "-n", "client.admin",
+        "--keyring", ceph.adminKeyring().toString(), "auth", "get-or-create", user,
         "mon", "profile rbd", "osd", "profile rbd pool=volumes", "-o", tmp.resolve("kr").toString()));
     // not closed: a JVM abort (std::system_error, "Invalid argument") was seen once right after
     // this test on a loaded CI run; rados_shutdown racing librbd's background threads is the
     // suspected cause. The worker shuts its one cluster handle down only at exit.
-    var cluster = CephCluster.connect(new CephConfig(Path.of(System.getenv("CEPHFLOW_CEPH_CONF")),
+    var cluster = CephCluster.connect(new CephConfig(ceph.conf(),
         "it-noimages", tmp.resolve("kr"), null, null));
     Rbd limited = Librbd.over(cluster, 4);
     ImageRef ref = new ImageRef("images", CephTestCluster.uniqueName("denied"));

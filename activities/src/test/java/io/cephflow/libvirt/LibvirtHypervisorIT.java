@@ -96,7 +96,7 @@ class LibvirtHypervisorIT {
       assertThat(hypervisor.state(name)).contains(DomainState.RUNNING);
       assertThat(hypervisor.start(name)).isFalse();
       // the host's listing (its report to the fleet) shows it, running, with its size
-      assertThat(hypervisor.domains()).contains(new DomainSummary(name, DomainState.RUNNING, 32, 1));
+      assertThat(hypervisor.cephflowDomains()).contains(new DomainSummary(name, DomainState.RUNNING, 32, 1));
 
       // same spec while running: no-op; another spec while running: typed conflict
       assertThat(hypervisor.define(spec)).isEqualTo(DefineOutcome.UNCHANGED);
@@ -134,9 +134,9 @@ class LibvirtHypervisorIT {
       System.out.printf("libvirt IT: destroy took %d ms%n", (System.nanoTime() - d0) / 1_000_000);
       assertThat(hypervisor.destroy(name)).isFalse();
 
-      assertThat(hypervisor.domains()).extracting(DomainSummary::name).contains(name);
+      assertThat(hypervisor.cephflowDomains()).extracting(DomainSummary::name).contains(name);
       assertThat(hypervisor.undefine(name)).isTrue();
-      assertThat(hypervisor.domains()).extracting(DomainSummary::name).doesNotContain(name);
+      assertThat(hypervisor.cephflowDomains()).extracting(DomainSummary::name).doesNotContain(name);
       assertThat(hypervisor.undefine(name)).isFalse();
       assertThat(hypervisor.state(name)).isEmpty();
       assertThatThrownBy(() -> hypervisor.start(name)).isInstanceOf(DomainNotFoundException.class);

@@ -1,5 +1,6 @@
 package io.cephflow.libvirt;
 
+import io.cephflow.fixture.TestBackends;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,14 +17,14 @@ import java.util.regex.Pattern;
 
 /**
  * What the libvirt ITs need from the environment: the dev libvirtd (dev/libvirt.sh) and
- * the dev Ceph cluster (dev/ceph.sh). Missing variables fail the test with the command
+ * the tests' Ceph ({@link TestBackends}). Missing variables fail the test with the command
  * that sets them: a skipped IT would hide a broken setup.
  */
 final class LibvirtTestEnv {
   final String uri = require("CEPHFLOW_LIBVIRT_URI", "eval \"$(dev/libvirt.sh env)\"");
-  final Path cephConf = Path.of(require("CEPHFLOW_CEPH_CONF", "eval \"$(dev/ceph.sh env)\""));
-  final String cephUser = require("CEPHFLOW_CEPH_CLIENT", "eval \"$(dev/ceph.sh env)\"");
-  final Path keyring = Path.of(require("CEPHFLOW_CEPH_KEYRING", "eval \"$(dev/ceph.sh env)\""));
+  final Path cephConf = TestBackends.get().ceph().conf();
+  final String cephUser = TestBackends.get().ceph().client();
+  final Path keyring = TestBackends.get().ceph().keyring();
   final Path work;
 
   LibvirtTestEnv() throws IOException {

@@ -24,8 +24,16 @@ import java.util.function.Supplier;
  * activity keeps that race out of the model while testing what matters: the undo.
  */
 final class CancelAtStep extends WorkerInterceptorBase {
-  /** The plan: cancel {@code workflowId} in its {@code step}-th activity (1-based). */
-  record Plan(String workflowId, int step, boolean afterWork) {}
+  /**
+   * The plan: cancel {@code workflowId} in its {@code step}-th activity (1-based); or, with
+   * {@code terminate}, terminate it there (as from Temporal's UI: no undo runs, the step's work,
+   * if done, stays).
+   */
+  record Plan(String workflowId, int step, boolean afterWork, boolean terminate) {
+    Plan(String workflowId, int step, boolean afterWork) {
+      this(workflowId, step, afterWork, false);
+    }
+  }
 
   private final Supplier<WorkflowClient> client;
   private volatile Plan plan;
@@ -77,6 +85,10 @@ final class CancelAtStep extends WorkerInterceptorBase {
       public ActivityOutput execute(ActivityInput input) {
         if (!due(info)) return super.execute(input);
         ActivityOutput done = plan.afterWork() ? super.execute(input) : null;
+        if (plan.terminate()) {
+          client.get().newUntypedWorkflowStub(info.getWorkflowId()).terminate("model: terminated in a step");
+          return done != null ? done : new ActivityOutput(null); // Temporal refuses it: the flow is gone
+        }
         client.get().newUntypedWorkflowStub(info.getWorkflowId()).cancel();
         if (awaitCancelRequest(info)) throw new ActivityCanceledException(info);
         // the step runs where a cancel does not reach (a claim or an undo, in a detached scope):

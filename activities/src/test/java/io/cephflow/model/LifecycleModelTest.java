@@ -141,6 +141,51 @@ class LifecycleModelTest {
     }
   }
 
+  /**
+   * Terminated creates (as from Temporal's UI, in one of their first four steps, before or after
+   * that step's work): no undo runs, so what the step made stays, named by the record the create
+   * claimed; the delete of that id, run next, must remove exactly that and touch nothing else.
+   * The pair is checked as one step that did not complete (nothing left, nothing taken).
+   */
+  @Test
+  void whatATerminatedCreateLeftIsRemovedByItsDeleteAndNothingElseIs() {
+    Random seeds = new Random(20261203);
+    for (int seq = 0; seq < SEQUENCES / 2; seq++) {
+      runSequence(seeds.nextLong(), -3);
+    }
+    System.out.println("lifecycle model with terminations: " + SEQUENCES / 2 + " sequences; " + terminated);
+    for (String kind : TERMINABLE.values()) {
+      assertThat(terminated.getOrDefault(kind, 0)).as(kind + " terminated in a step and cleaned up").isPositive();
+    }
+  }
+
+  /** The creates a terminate test covers, and the delete that removes what each left. */
+  static final Map<String, String> TERMINABLE = Map.of("UploadImageWorkflow", "upload",
+      "CreateVolumeFromImageWorkflow", "volume-from-image", "VolumeFromSnapshotWorkflow", "volume-from-snapshot",
+      "CreateVolumeSnapshotWorkflow", "snapshot", "BootFromImageWorkflow", "boot-from-image",
+      "BootFromVolumeWorkflow", "boot-from-volume");
+  static final Map<String, Integer> terminated = new TreeMap<>();
+
+  private static Step deleteOf(Step create) {
+    String id = create.creates().substring(create.creates().indexOf(':') + 1);
+    return switch (create.type()) {
+      case "UploadImageWorkflow" -> new Step("delete-image " + id, "DeleteImageWorkflow", "image-delete-" + id, true,
+          new DeleteImageRequest(id, false), Set.of("images/" + id), null);
+      case "CreateVolumeSnapshotWorkflow" -> {
+        String vol = ((CreateVolumeSnapshotRequest) create.request()).volumeId();
+        yield new Step("delete-snapshot " + vol + "@" + id, "DeleteVolumeSnapshotWorkflow",
+            "volume-snapshot-delete-" + id, true, new DeleteVolumeSnapshotRequest(vol, id, false),
+            Set.of("volumes/volume-" + vol + "@snapshot-" + id), null);
+      }
+      case "BootFromImageWorkflow", "BootFromVolumeWorkflow" -> new Step("delete-server " + id, "DeleteServerWorkflow",
+          "server-delete-" + id, true, new DeleteServerRequest(id, HV, 5),
+          Set.of(RbdRef.serverDisk(id).toString(), "domain:" + id), null);
+      default -> new Step("delete-volume " + id, "DeleteVolumeWorkflow", "volume-delete-" + id, true,
+          new DeleteVolumeRequest(id, false), Set.of("volumes/volume-" + id), null);
+    };
+  }
+
+  /** @param cancelOneIn one create in n is canceled in a step (n > 0), or terminated (n < 0); 0: none */
   private void runSequence(long seed, int cancelOneIn) {
     Random r = new Random(seed);
     List<String> images = ids(2);
@@ -157,13 +202,26 @@ class LifecycleModelTest {
       Map<String, State> recordsBefore = recordStates(images, volumes, snapshots, servers);
       // with cancels: one create in cancelOneIn is canceled by the user in one of its first steps,
       // before or after that step's work
-      boolean cancel = cancelOneIn > 0 && !step.delete() && r.nextInt(cancelOneIn) == 0;
-      if (cancel) canceller.arm(new CancelAtStep.Plan(step.workflowId(), 1 + r.nextInt(4), r.nextBoolean()));
+      boolean terminate = cancelOneIn < 0 && TERMINABLE.containsKey(step.type()) && r.nextInt(-cancelOneIn) == 0;
+      boolean cancel = terminate || cancelOneIn > 0 && !step.delete() && r.nextInt(cancelOneIn) == 0;
+      if (cancel) {
+        canceller.arm(new CancelAtStep.Plan(step.workflowId(), 1 + r.nextInt(4), r.nextBoolean(), terminate));
+      }
       String outcome = run(step);
       boolean fired = canceller.fired();
       boolean uncancellable = canceller.uncancellable();
       canceller.arm(null);
-      if (cancel && fired) {
+      if (terminate && fired) {
+        // the create is gone without its undo: its delete must clean up what it left, and only that
+        Step cleanup = deleteOf(step);
+        String cleaned = run(cleanup);
+        outcome = "TERMINATED, then " + cleanup.name().split(" ")[0] + " " + cleaned;
+        assertThat(cleaned).as(outcome + "; seed " + seed).matches("COMPLETED|FAILED NotFound");
+        terminated.merge(TERMINABLE.get(step.type()), 1, Integer::sum);
+        step = new Step(step.name() + " (terminated, then deleted)", step.type(), step.workflowId(), false,
+            step.request(), Set.of(), step.creates());
+      }
+      if (cancel && fired && !terminate) {
         canceled.merge(step.name().split(" ")[0] + (uncancellable ? " reached an uncancellable step"
             : " canceled in a step"), 1, Integer::sum);
         step = new Step(step.name() + " (canceled)", step.type(), step.workflowId(), false, step.request(),
@@ -419,6 +477,11 @@ class LifecycleModelTest {
 
     @Override
     public WriteResult writeStaged(String scratchKey, RbdRef target) {
+      throw new UnsupportedOperationException("raw sources only");
+    }
+
+    @Override
+    public WriteResult convertStaged(String scratchKey, String diskFormat, RbdRef target) {
       throw new UnsupportedOperationException("raw sources only");
     }
 

@@ -41,6 +41,32 @@ class SparseFileDataSourceTest {
   }
 
   @Test
+  void regionsStopAtMultiplesOfTheBufferSizeSoWritesLineUpWithObjects() throws Exception {
+    Path f = dir.resolve("unaligned.raw");
+    byte[] data = new byte[3 << 20];
+    java.util.Arrays.fill(data, (byte) 7);
+    try (RandomAccessFile r = new RandomAccessFile(f.toFile(), "rw")) {
+      r.setLength(16 << 20);
+      r.seek((4 << 20) + 8192); // data from 4 MiB + 8 KiB to 7 MiB + 8 KiB
+      r.write(data);
+    }
+    List<long[]> regions = new ArrayList<>();
+    try (SparseFileDataSource src = new SparseFileDataSource(f)) {
+      ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+      for (long off = src.next(buf.clear()); off >= 0; off = src.next(buf.clear())) {
+        regions.add(new long[] {off, buf.position()});
+      }
+    }
+    long total = 0;
+    for (long[] r : regions) {
+      assertThat(r[0] / (1 << 20)).as("region at %d + %d", r[0], r[1]).isEqualTo((r[0] + r[1] - 1) / (1 << 20));
+      total += r[1];
+    }
+    assertThat(total).isGreaterThanOrEqualTo(3 << 20);
+    assertThat(regions).hasSizeGreaterThanOrEqualTo(4); // 1 MiB - 8 KiB, 1 MiB, 1 MiB, 8 KiB at least
+  }
+
+  @Test
   void aFileThatShrinksWhileItIsReadFails() throws Exception {
     Path f = dir.resolve("shrinks.raw");
     try (RandomAccessFile r = new RandomAccessFile(f.toFile(), "rw")) {

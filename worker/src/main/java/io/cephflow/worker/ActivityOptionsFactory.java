@@ -1,5 +1,6 @@
 package io.cephflow.worker;
 
+import io.cephflow.workflows.ActivityTypes;
 import io.cephflow.workflows.common.Failures;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
@@ -20,6 +21,7 @@ public final class ActivityOptionsFactory {
       "WriteFromSource", longRunning(),
       "StageSource", longRunning(),
       "WriteStaged", longRunning(),
+      "ConvertStaged", longRunning(),
       "ConvertImageInto", longRunning(),
       "FlattenImage", longRunning());
 
@@ -34,7 +36,10 @@ public final class ActivityOptionsFactory {
     return build(config.defaults(), new WorkerProperties.ActivitySettings(null, null, null, null, null));
   }
 
+  /** Per activity type; an unknown type, built in or configured, fails the start. */
   public static Map<String, ActivityOptions> perType(WorkerProperties.Activities config) {
+    ActivityTypes.requireKnown("the built-in long activities", LONG.keySet());
+    ActivityTypes.requireKnown("cephflow.activities.types", config.types().keySet());
     Map<String, WorkerProperties.ActivitySettings> merged = new HashMap<>(LONG);
     // field by field: overriding a long activity's heartbeat keeps its long start-to-close
     config.types().forEach((type, s) -> merged.merge(type, s, (builtIn, configured) -> configured.orElse(builtIn)));

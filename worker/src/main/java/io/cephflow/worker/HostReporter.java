@@ -56,7 +56,7 @@ public final class HostReporter implements AutoCloseable {
 
   /** One round: list, write. */
   public HostReport report() {
-    List<HostReport.Domain> domains = hypervisor.domains().stream().map(HostReporter::domain).toList();
+    List<HostReport.Domain> domains = hypervisor.cephflowDomains().stream().map(HostReporter::domain).toList();
     HostReport r = new HostReport(host, clock.instant().toString(), Math.max(1, every.toSeconds()), capacity,
         defaultMemoryMiB, accepting, domains);
     reports.publish(r);

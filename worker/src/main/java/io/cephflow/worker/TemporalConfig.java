@@ -107,7 +107,8 @@ public class TemporalConfig {
     // the SDK wraps in list order, the last outermost: the slot wait (limits) runs inside the
     // drain's count and the flow log's step time, so a queued activity counts as running and its
     // step's duration includes the wait
-    List<WorkerInterceptor> interceptors = new ArrayList<>(List.of(limits, running, new FlowLog(), new FlowMetrics()));
+    List<WorkerInterceptor> interceptors = new ArrayList<>(List.of(limits, running, new FlowLog(), new FlowMetrics(),
+        new io.cephflow.worker.metrics.AuditMetrics()));
     KillSwitch kill = KillSwitch.parse(props.faults().kill());
     if (kill.armed()) {
       log.warn("FAULT INJECTION ARMED: this worker kills itself at {} (crash tests only)", kill.rules());

@@ -1,5 +1,7 @@
 package io.cephflow.e2e;
 
+import io.cephflow.fixture.TemporalEndpoint;
+import io.cephflow.fixture.TestBackends;
 import io.cephflow.starter.StarterApplication;
 import io.cephflow.worker.WorkerApplication;
 import java.io.IOException;
@@ -20,8 +22,8 @@ import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The worker (with Temporal embedded, or against {@code TEMPORAL_ADDRESS} when set) and the
- * REST API, each a real Spring Boot application in this JVM, over the dev Ceph cluster.
+ * The worker (with Temporal embedded, or against the tests' real Temporal when {@link TestBackends}
+ * has one) and the REST API, each a real Spring Boot application in this JVM, over the tests' Ceph.
  */
 final class CephflowStack implements AutoCloseable {
   /** The admin token the API is given here (the API refuses every call without one). */
@@ -52,16 +54,17 @@ final class CephflowStack implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    String external = ownTemporal ? null : System.getenv("CEPHFLOW_E2E_TEMPORAL");
+    TemporalEndpoint external = ownTemporal ? null : TestBackends.get().temporal().orElse(null);
+    String namespace = external == null ? "default" : external.namespace();
     int port = freePort();
-    String target = external != null ? external : "127.0.0.1:" + port;
+    String target = external != null ? external.target() : "127.0.0.1:" + port;
     // command-line arguments: builder properties are defaults that application.yml would override
     List<String> args = new ArrayList<>(List.of(
         "--server.port=0",
         "--cephflow.temporal.embedded=" + (external == null),
         "--cephflow.temporal.embedded-port=" + port,
         "--cephflow.temporal.target=" + target,
-        "--cephflow.temporal.namespace=" + (ownTemporal ? "default" : namespace()),
+        "--cephflow.temporal.namespace=" + namespace,
         "--cephflow.sources.local-roots=" + sourceRoot,
         "--cephflow.sources.allow-loopback=true",
         "--cephflow.sources.read-timeout=3s",
@@ -74,19 +77,19 @@ final class CephflowStack implements AutoCloseable {
         "--spring.autoconfigure.exclude=org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration,"
             + "org.springframework.boot.actuate.autoconfigure.security.servlet.ManagementWebSecurityAutoConfiguration,"
             + "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration"));
+    List<String> ceph = TestBackends.get().ceph().appArgs();
+    args.addAll(ceph);
     args.addAll(List.of(extraWorkerArgs));
     worker = new SpringApplicationBuilder(WorkerApplication.class).run(args.toArray(new String[0]));
-    api = new SpringApplicationBuilder(StarterApplication.class).run(
+    List<String> apiArgs = new ArrayList<>(List.of(
         "--server.port=0", "--cephflow.temporal.target=" + target,
-        "--cephflow.temporal.namespace=" + (ownTemporal ? "default" : namespace()),
+        "--cephflow.temporal.namespace=" + namespace,
         "--cephflow.sources.local-roots=" + sourceRoot, "--cephflow.sources.allow-loopback=true",
         "--cephflow.api.auth.tokens[0].name=e2e", "--cephflow.api.auth.tokens[0].role=admin",
-        "--cephflow.api.auth.tokens[0].sha256=" + ApiTokens.sha256Hex(TOKEN));
+        "--cephflow.api.auth.tokens[0].sha256=" + ApiTokens.sha256Hex(TOKEN)));
+    apiArgs.addAll(ceph);
+    api = new SpringApplicationBuilder(StarterApplication.class).run(apiArgs.toArray(new String[0]));
     baseUrl = "http://127.0.0.1:" + ((WebServerApplicationContext) api).getWebServer().getPort();
-  }
-
-  private static String namespace() {
-    return System.getenv().getOrDefault("CEPHFLOW_E2E_NAMESPACE", "default");
   }
 
   HttpResponse<String> post(String path, String json) {
@@ -175,5 +178,29 @@ final class CephflowStack implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Waits (a minute at most) until the operation at {@code op} (a path) reports {@code step}. */
+  void awaitStep(String op, String step) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+    String body = "";
+    while (System.nanoTime() < deadline) {
+      body = get(op).body();
+      if (body.contains("\"step\":\"" + step + "\"")) return;
+      Thread.sleep(100);
+    }
+    throw new AssertionError(op + " never reached step " + step + ": " + body);
+  }
+
+  /** Waits (a minute at most) until no client has {@code image} open (rbd status lists no watcher). */
+  static void awaitNoWatchers(String image) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+    String status = "";
+    while (System.nanoTime() < deadline) {
+      status = io.cephflow.ceph.CephTestCluster.rbdCli("status", image);
+      if (!status.contains("watcher=")) return;
+      Thread.sleep(250);
+    }
+    throw new AssertionError(image + " still has watchers: " + status);
   }
 }

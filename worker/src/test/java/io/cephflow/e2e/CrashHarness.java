@@ -2,6 +2,7 @@ package io.cephflow.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cephflow.fixture.TestBackends;
 import io.cephflow.starter.client.CephflowClient;
 import io.cephflow.starter.client.OperationStatus;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -52,9 +53,10 @@ final class CrashHarness implements AutoCloseable {
     this.sources = sources;
     this.work = fresh(work);
     this.libvirtUri = ServerIts.requireDevServices();
-    this.target = System.getenv("CEPHFLOW_E2E_TEMPORAL");
-    this.namespace = System.getenv().getOrDefault("CEPHFLOW_E2E_NAMESPACE", "default");
-    if (target == null) throw new IllegalStateException("set CEPHFLOW_E2E_TEMPORAL to a real Temporal server (dev/test does)");
+    var temporal = TestBackends.get().temporal().orElseThrow(() -> new IllegalStateException(
+        "set CEPHFLOW_E2E_TEMPORAL to a real Temporal server (dev/test does), or run with -Pcontainers"));
+    this.target = temporal.target();
+    this.namespace = temporal.namespace();
     stubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
     client = new CephflowClient(WorkflowClient.newInstance(stubs,
         WorkflowClientOptions.newBuilder().setNamespace(namespace).build()));
@@ -170,6 +172,7 @@ final class CrashHarness implements AutoCloseable {
       cmd.add("--cephflow.activities.types." + type + ".initial-interval=500ms");
     }
     for (String type : HOST) cmd.add("--cephflow.activities.types." + type + ".start-to-close=15s");
+    cmd.addAll(TestBackends.get().ceph().appArgs());
     if (kill != null) cmd.add("--cephflow.faults.kill=" + kill);
     Path log = work.resolve("worker-" + (++started) + ".log");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(new File(log.toString())).start();

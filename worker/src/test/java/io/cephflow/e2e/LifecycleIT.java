@@ -227,7 +227,7 @@ class LifecycleIT {
       String id = newId();
       String op = started(stack.post("/api/v1/images", "{\"imageId\":\"" + id + "\",\"name\":\"slow\",\"source\":\""
           + "http://127.0.0.1:" + http.getAddress().getPort() + "/slow.raw\"}"));
-      awaitStep(op, "write");
+      stack.awaitStep(op, "write");
       WorkflowClient temporal = stack.worker.getBean(WorkflowClient.class);
       temporal.newUntypedWorkflowStub("image-upload-" + id).terminate("lifecycle test");
       assertThat(stack.await(op, Duration.ofMinutes(1))).contains("\"status\":\"TERMINATED\"");
@@ -236,7 +236,7 @@ class LifecycleIT {
       assertThat(CephTestCluster.rbdCli("image-meta", "get", "images/" + id, "cephflow.owner"))
           .startsWith("image-upload-" + id + "@");
       // the terminated write lets go of the image once its source read times out
-      awaitNoWatchers("images/" + id);
+      CephflowStack.awaitNoWatchers("images/" + id);
 
       done(stack.delete("/api/v1/images/" + id));
       assertThat(imageExists(id)).isFalse();
@@ -403,27 +403,7 @@ class LifecycleIT {
     return r.body();
   }
 
-  private static void awaitStep(String op, String step) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-    String body = "";
-    while (System.nanoTime() < deadline) {
-      body = stack.get(op).body();
-      if (body.contains("\"step\":\"" + step + "\"")) return;
-      Thread.sleep(100);
-    }
-    throw new AssertionError(op + " never reached step " + step + ": " + body);
-  }
 
-  private static void awaitNoWatchers(String image) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-    String status = "";
-    while (System.nanoTime() < deadline) {
-      status = CephTestCluster.rbdCli("status", image);
-      if (!status.contains("watcher=")) return;
-      Thread.sleep(250);
-    }
-    throw new AssertionError(image + " still has watchers: " + status);
-  }
 
   private static boolean imageExists(String id) {
     return CephTestCluster.rbd().images().exists(new ImageRef("images", id));

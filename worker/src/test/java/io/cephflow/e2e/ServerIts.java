@@ -36,9 +36,7 @@ final class ServerIts {
   /** Checks the dev services' environment; returns the libvirt URI. */
   static String requireDevServices() {
     String uri = require("CEPHFLOW_LIBVIRT_URI", "eval \"$(dev/libvirt.sh env)\"");
-    require("CEPHFLOW_CEPH_CONF", "eval \"$(dev/ceph.sh env)\"");
-    require("CEPHFLOW_CEPH_KEYRING", "eval \"$(dev/ceph.sh env)\"");
-    require("CEPHFLOW_CEPH_ADMIN_KEYRING", "eval \"$(dev/ceph.sh env)\"");
+    io.cephflow.fixture.TestBackends.get().ceph();
     return uri;
   }
 

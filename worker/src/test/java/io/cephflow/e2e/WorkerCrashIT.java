@@ -74,6 +74,7 @@ class WorkerCrashIT {
     List<ImageRef> refs = new ArrayList<>();
     for (String s : List.of(S1, S2, S3, S4)) refs.add(new ImageRef("vms", s + "_disk"));
     for (String v : List.of(V3, V2, V1)) refs.add(new ImageRef("volumes", "volume-" + v));
+    refs.add(new ImageRef("images", QCOW2_IMAGE + "_raw"));
     for (String i : List.of(SNAP_IMAGE, QCOW2_IMAGE, RAW_IMAGE)) refs.add(new ImageRef("images", i));
     refs.forEach(ServerIts::purgeQuietly);
     harness.close();
@@ -132,9 +133,12 @@ class WorkerCrashIT {
   @Test
   @Order(4)
   void bootFromAQcow2ImageByConversion() throws Exception {
+    // the first boot converts the image once into its raw copy (images/<id>_raw), then clones it
     harness.crashThrough(() -> client.bootFromImage(new BootFromImageRequest(S2, null, QCOW2_IMAGE, 0, 0, 0, false)),
-        "after:CreateImage", "heartbeat:ConvertImageInto");
-    expect("vms/" + S2 + "_disk", running(S2));
+        "after:ClaimCreate", "after:CreateImage", "heartbeat:ConvertImageInto", "after:ProtectSnapshot",
+        "after:CloneImage");
+    expect(image(QCOW2_IMAGE) + "_raw", image(QCOW2_IMAGE) + "_raw@snap (protected)", "vms/" + S2 + "_disk",
+        running(S2));
   }
 
   @Test
@@ -148,8 +152,9 @@ class WorkerCrashIT {
   @Test
   @Order(6)
   void volumeFromImage() throws Exception {
+    // a clone of the raw copy the boot made: no conversion
     harness.crashThrough(() -> client.createVolumeFromImage(new CreateVolumeFromImageRequest(V1, QCOW2_IMAGE, 0)),
-        "after:CreateImage", "heartbeat:ConvertImageInto");
+        "after:CloneImage", "after:ReplaceProvenance");
     expect(volume(V1));
   }
 
@@ -220,6 +225,7 @@ class WorkerCrashIT {
     harness.crashThrough(() -> client.deleteImage(new DeleteImageRequest(QCOW2_IMAGE, false)));
     harness.crashThrough(() -> client.deleteImage(new DeleteImageRequest(RAW_IMAGE, false)));
     expectGone(image(SNAP_IMAGE), image(SNAP_IMAGE) + "@snap (protected)", image(QCOW2_IMAGE),
-        image(QCOW2_IMAGE) + "@snap (protected)", image(RAW_IMAGE), image(RAW_IMAGE) + "@snap (protected)");
+        image(QCOW2_IMAGE) + "@snap (protected)", image(QCOW2_IMAGE) + "_raw",
+        image(QCOW2_IMAGE) + "_raw@snap (protected)", image(RAW_IMAGE), image(RAW_IMAGE) + "@snap (protected)");
   }
 }

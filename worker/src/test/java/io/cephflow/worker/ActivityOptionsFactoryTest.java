@@ -35,4 +35,19 @@ class ActivityOptionsFactoryTest {
     assertThat(ActivityOptionsFactory.defaults(config).getCancellationType())
         .isEqualTo(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED);
   }
+
+  @Test
+  void anUnknownActivityTypeFailsTheStartNamingIt() {
+    var config = new WorkerProperties.Activities(only(Duration.ofSeconds(15), null),
+        Map.of("WriteFromSorce", only(null, Duration.ofSeconds(5))));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ActivityOptionsFactory.perType(config))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("cephflow.activities.types")
+        .hasMessageContaining("WriteFromSorce").hasMessageContaining("WriteFromSource");
+  }
+
+  @Test
+  void everyBuiltInKeyIsAnActivityTypeOfTheFlows() {
+    assertThat(io.cephflow.workflows.ActivityTypes.names()).containsAll(ActivityOptionsFactory.LONG.keySet())
+        .contains("WriteFromSource", "ConvertImageInto", "FlattenImage", "ClaimCreate", "StartDomain");
+  }
 }

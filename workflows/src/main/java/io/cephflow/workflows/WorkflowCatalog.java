@@ -1,5 +1,6 @@
 package io.cephflow.workflows;
 
+import io.cephflow.workflows.audit.AuditWorkflowImpl;
 import io.cephflow.workflows.image.DeleteImageWorkflowImpl;
 import io.cephflow.workflows.image.UploadImageWorkflowImpl;
 import io.cephflow.workflows.volume.CreateVolumeFromImageWorkflowImpl;
@@ -28,7 +29,8 @@ public final class WorkflowCatalog {
       BootFromVolumeWorkflowImpl.class,
       BootFromVolumeSnapshotWorkflowImpl.class,
       CreateImageFromServerWorkflowImpl.class,
-      DeleteServerWorkflowImpl.class);
+      DeleteServerWorkflowImpl.class,
+      AuditWorkflowImpl.class);
 
   private WorkflowCatalog() {}
 }

@@ -26,7 +26,8 @@ class ReplayHistoriesTest {
     List<Path> files;
     // histories/*.json: today's code's; histories/v0-untagged/: recorded before the flows tagged
     // themselves with search attributes (Workflow.getVersion "tag-resources"); v1-unrecorded/:
-    // before the resource records ("resource-records"); both kept as old runs that must replay
+    // before the resource records ("resource-records"); v2-before-convert-once/: before the raw
+    // copies ("convert-once"); all kept as old runs that must replay
     try (Stream<Path> s = Files.walk(Path.of("src/test/resources/histories"))) {
       files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
     }

@@ -14,10 +14,15 @@ final class Accepted {
   private Accepted() {}
 
   static ResponseEntity<Map<String, String>> operation(String operationId, String idField, String id) {
+    return operation(operationId, Map.of(idField, id));
+  }
+
+  /** 202 with {@code Location}; the body: the operation, the ids the request names, the location. */
+  static ResponseEntity<Map<String, String>> operation(String operationId, Map<String, String> ids) {
     URI location = URI.create("/api/v1/operations/" + operationId);
     Map<String, String> body = new LinkedHashMap<>();
     body.put("operationId", operationId);
-    body.put(idField, id);
+    body.putAll(ids);
     body.put("location", location.toString());
     return ResponseEntity.accepted().location(location).body(audited(body));
   }

@@ -111,12 +111,17 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
     return Problems.response(HttpStatus.SERVICE_UNAVAILABLE, "CephUnavailable", e.getMessage());
   }
 
-  /** Hosts report, none has room now: retry later (or name a hypervisor). */
+  /**
+   * Hosts report, and none has room for this server: a conflict with the fleet's state, not a
+   * fault of the API (a 5xx would read as "repeat it"); {@code Retry-After} when some host could
+   * hold it once servers go, none when it is larger than any host.
+   */
   @ExceptionHandler(ServerHosts.NoHypervisorAvailableException.class)
   ResponseEntity<ProblemDetail> noHypervisor(ServerHosts.NoHypervisorAvailableException e) {
-    ResponseEntity<ProblemDetail> r = Problems.response(HttpStatus.SERVICE_UNAVAILABLE, "NoHypervisorAvailable",
-        e.getMessage());
-    return ResponseEntity.status(r.getStatusCode()).headers(r.getHeaders()).header("Retry-After", "30").body(r.getBody());
+    ResponseEntity<ProblemDetail> r = Problems.response(HttpStatus.CONFLICT, "NoHypervisorAvailable", e.getMessage());
+    var b = ResponseEntity.status(r.getStatusCode()).headers(r.getHeaders());
+    if (e.mayFitLater()) b.header("Retry-After", "30");
+    return b.body(r.getBody());
   }
 
   @ExceptionHandler(OperationNotCancelableException.class)

@@ -42,7 +42,10 @@ public class ImagesController {
       @Schema(description = "checked, never trusted", allowableValues = {"raw", "qcow2", "vmdk", "vhd", "vhdx", "vdi",
           "iso"}, defaultValue = "raw", example = "qcow2") String diskFormat,
       @Schema(description = "sha256:<hex> or sha512:<hex>", example = "sha256:"
-          + "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855") String checksum) {}
+          + "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855") String checksum,
+      @Schema(description = "raw: convert a non-raw source to raw at upload, so every boot and volume is a "
+          + "copy-on-write clone of it (absent: kept in its own format, converted once on its first boot or volume)",
+          allowableValues = {"raw"}, example = "raw") String convert) {}
 
   @PostMapping
   @ResponseStatus(HttpStatus.ACCEPTED)
@@ -51,7 +54,8 @@ public class ImagesController {
     String format = body.diskFormat() == null ? "raw" : body.diskFormat();
     // "sha256:<hex>", "sha512:<hex>" (or bare SHA-256 hex); validated with the request, a 400 if malformed
     String checksum = body.checksum() == null || body.checksum().isBlank() ? null : body.checksum().trim();
-    var request = new UploadImageRequest(imageId, body.name(), body.source(), format, checksum).validate();
+    var request = new UploadImageRequest(imageId, body.name(), body.source(), format, checksum, body.convert())
+        .validate();
     sources.check(request.source());
     String op = client.uploadImage(request);
     return Accepted.operation(op, "imageId", imageId);

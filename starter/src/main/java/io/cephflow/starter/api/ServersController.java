@@ -11,9 +11,7 @@ import io.cephflow.workflows.server.BootFromVolumeRequest;
 import io.cephflow.workflows.server.BootFromVolumeSnapshotRequest;
 import io.cephflow.workflows.server.CreateImageFromServerRequest;
 import io.cephflow.workflows.server.DeleteServerRequest;
-import java.net.URI;
 import java.util.Map;
-import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -69,7 +67,7 @@ public class ServersController {
   @PostMapping
   @ResponseStatus(HttpStatus.ACCEPTED)
   public ResponseEntity<Map<String, String>> boot(@RequestBody BootBody b) {
-    String serverId = orNew(b.serverId());
+    String serverId = Accepted.idOrNew(b.serverId());
     int vcpus = limits.vcpus(b.vcpus());
     int memory = limits.memoryMib(b.memoryMiB());
     int rootGb = b.rootDiskGb() == null ? 0 : (int) (limits.sizeGb("rootDiskGb", b.rootDiskGb().longValue()) >> 30);
@@ -86,7 +84,7 @@ public class ServersController {
       op = client.bootFromImage(new BootFromImageRequest(serverId, host, b.imageId(), rootGb, vcpus, memory,
           Boolean.TRUE.equals(b.forbidSlowPath())));
     } else if (present(b.snapshotId())) {
-      newVolumeId = orNew(b.newVolumeId());
+      newVolumeId = Accepted.idOrNew(b.newVolumeId());
       op = client.bootFromVolumeSnapshot(new BootFromVolumeSnapshotRequest(serverId, host, b.volumeId(),
           b.snapshotId(), newVolumeId, rootGb, vcpus, memory));
     } else {
@@ -96,17 +94,17 @@ public class ServersController {
     Map<String, String> ids = new java.util.LinkedHashMap<>(Map.of("serverId", serverId));
     if (newVolumeId != null) ids.put("volumeId", newVolumeId);
     ids.put("hypervisor", present(host) ? host : ServerRequests.DEFAULT_HYPERVISOR);
-    return accepted(op, ids);
+    return Accepted.operation(op, ids);
   }
 
   @PostMapping("/{serverId}/images")
   @ResponseStatus(HttpStatus.ACCEPTED)
   public ResponseEntity<Map<String, String>> snapshot(@PathVariable String serverId, @RequestBody SnapshotBody b) {
-    String imageId = orNew(b.imageId());
+    String imageId = Accepted.idOrNew(b.imageId());
     String host = hostOf(serverId, b.hypervisor());
     requireServed(host);
     String op = client.createImageFromServer(new CreateImageFromServerRequest(serverId, host, imageId, b.name()));
-    return accepted(op, Map.of("serverId", serverId, "imageId", imageId));
+    return Accepted.operation(op, Map.of("serverId", serverId, "imageId", imageId));
   }
 
   @DeleteMapping("/{serverId}")
@@ -116,16 +114,9 @@ public class ServersController {
                                                     @RequestParam(required = false) Integer shutdownTimeoutSeconds) {
     String op = client.deleteServer(new DeleteServerRequest(serverId, hostOf(serverId, hypervisor),
         shutdownTimeoutSeconds == null ? 0 : shutdownTimeoutSeconds));
-    return accepted(op, Map.of("serverId", serverId));
+    return Accepted.operation(op, Map.of("serverId", serverId));
   }
 
-  private static ResponseEntity<Map<String, String>> accepted(String op, Map<String, String> ids) {
-    URI location = URI.create("/api/v1/operations/" + op);
-    Map<String, String> body = new java.util.LinkedHashMap<>(ids);
-    body.put("operationId", op);
-    body.put("location", location.toString());
-    return ResponseEntity.accepted().location(location).body(Accepted.audited(body));
-  }
 
   /** A host nobody serves is a 404 now, not a schedule-to-start timeout minutes later. */
   private void requireServed(String hypervisor) {
@@ -153,7 +144,4 @@ public class ServersController {
     return s != null && !s.isBlank();
   }
 
-  private static String orNew(String id) {
-    return present(id) ? id : UUID.randomUUID().toString();
-  }
 }

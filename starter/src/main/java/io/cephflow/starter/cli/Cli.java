@@ -100,6 +100,7 @@ public final class Cli implements Runnable {
     g.put("server", ServerCommands::new);
     g.put("hypervisor", HypervisorCommands::new);
     g.put("operation", OperationCommands::new);
+    g.put("audit", AuditCommands::new);
     g.put("completion", CompletionCommand::new);
     return g;
   }

@@ -20,6 +20,8 @@ final class ImageCommands {
 
   enum DiskFormat { raw, qcow2, vmdk, vhd, vhdx, vdi, iso }
 
+  enum Conversion { raw }
+
   /**
    * A URL (anything with a scheme: http:, https:, file:) goes as it is; a path is made absolute
    * against the current directory, as a user typing a relative path means. The worker reads it
@@ -52,6 +54,10 @@ final class ImageCommands {
         description = "the new image's id (default: the API makes one); repeating a request with the same id attaches to it")
     String id;
 
+    @Option(names = "--convert", paramLabel = "FORMAT", description = "${COMPLETION-CANDIDATES}: convert a non-raw "
+        + "source at upload, so every boot and volume clones it (default: kept as it is, converted once on first use)")
+    Conversion convert;
+
     @Mixin
     Waiter.Options wait;
 
@@ -64,6 +70,7 @@ final class ImageCommands {
         body.put("source", source(source));
         body.put("diskFormat", diskFormat.name());
         if (checksum != null) body.put("checksum", checksum);
+        if (convert != null) body.put("convert", convert.name());
         return api().post("/api/v1/images", body);
       });
     }

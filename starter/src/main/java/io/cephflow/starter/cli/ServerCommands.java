@@ -54,7 +54,7 @@ final class ServerCommands {
 
     @Option(names = "--hypervisor", paramLabel = "HOST", order = 21,
         description = "the host whose worker runs it (default: one that reports room for it, see hypervisor list); "
-            + "a host nobody serves is a 404 (exit 4), no host with room a 503 (exit 7)")
+            + "a host nobody serves is a 404 (exit 4), no host with room a 409 (exit 5)")
     String hypervisor;
 
     @Option(names = "--root-gb", paramLabel = "GiB", converter = ApiCommand.Positive.class, order = 22,

@@ -44,6 +44,9 @@ import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
+import io.cephflow.workflows.audit.AuditRequest;
+import io.cephflow.workflows.audit.AuditWorkflow;
+import java.util.UUID;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.converter.DataConverter;
 import io.cephflow.workflows.common.FailureType;
@@ -144,6 +147,27 @@ public class CephflowClient {
   public String deleteServer(DeleteServerRequest r) {
     r.validate();
     return delete(r, DeleteServerWorkflow.class, w -> w::delete, DeleteServerWorkflow.workflowId(r.serverId()));
+  }
+
+  /**
+   * Starts a leak audit ({@code audit-<uuid>}, see docs/audit.md); returns its operation id. An
+   * audit creates nothing, so it needs no admission: the same id again is the same audit.
+   */
+  public String startAudit(AuditRequest r) {
+    String id = AuditWorkflow.ID_PREFIX + UUID.randomUUID();
+    AuditWorkflow stub = client.newWorkflowStub(AuditWorkflow.class, options(id));
+    WorkflowClient.start(stub::audit, r);
+    return id;
+  }
+
+  /** An audit's status, with its result once it ended; NotFound for an id that is not an audit. */
+  public OperationStatus audit(String id) {
+    if (!id.startsWith(AuditWorkflow.ID_PREFIX) && !id.startsWith(AuditWorkflow.SCHEDULE_ID)) {
+      throw new OperationNotFoundException(id);
+    }
+    OperationStatus s = status(id);
+    if (!AuditWorkflow.class.getSimpleName().equals(s.type())) throw new OperationNotFoundException(id);
+    return s;
   }
 
   /**

@@ -44,12 +44,17 @@ public final class ServerHosts {
     Optional<HostReport> holding = Placement.hostOf(reports, serverId);
     if (holding.isPresent()) return Optional.of(holding.get().host());
     if (reports.isEmpty()) return Optional.empty();
-    return Optional.of(Placement.choose(reports, clock.instant(), memoryMiB).orElseThrow(() ->
-        new NoHypervisorAvailableException("no hypervisor has room for a domain of "
-            + (memoryMiB > 0 ? memoryMiB + " MiB" : "its default memory") + " (hosts reporting: "
-            + reports.stream().map(r -> r.host() + (r.fresh(clock.instant()) ? " " + r.activeDomains() + "/"
-                + r.capacity().domains() + " domains, " + r.usedMemoryMiB() + "/" + r.capacity().memoryMiB() + " MiB"
-                : " silent since " + r.observedAt())).toList() + ")")));
+    java.time.Instant now = clock.instant();
+    Optional<String> chosen = Placement.choose(reports, now, memoryMiB);
+    if (chosen.isPresent()) return chosen;
+    boolean fitsSomewhere = reports.stream().anyMatch(r -> r.fresh(now) && r.accepting()
+        && (memoryMiB > 0 ? memoryMiB : r.defaultMemoryMiB()) <= r.capacity().memoryMiB());
+    throw new NoHypervisorAvailableException((fitsSomewhere ? "no hypervisor has room now for a domain of "
+        : "no hypervisor can hold a domain of ") + (memoryMiB > 0 ? memoryMiB + " MiB" : "its default memory")
+        + " (hosts reporting: " + reports.stream().map(r -> r.host() + (r.fresh(now) ? " " + r.activeDomains() + "/"
+            + r.capacity().domains() + " domains, " + r.usedMemoryMiB() + "/" + r.capacity().memoryMiB() + " MiB"
+            + (r.accepting() ? "" : ", shutting down") : " silent since " + r.observedAt())).toList() + ")",
+        fitsSomewhere);
   }
 
   /** The host whose report lists the server's domain. */
@@ -90,10 +95,18 @@ public final class ServerHosts {
     }
   }
 
-  /** Hosts report, and none has room: a 503 with a reason. */
+  /** Hosts report, and none has room: a 409 with the hosts' figures. */
   public static class NoHypervisorAvailableException extends RuntimeException {
-    public NoHypervisorAvailableException(String message) {
+    private final boolean mayFitLater;
+
+    public NoHypervisorAvailableException(String message, boolean mayFitLater) {
       super(message);
+      this.mayFitLater = mayFitLater;
+    }
+
+    /** Some alive host is large enough, once servers there go. */
+    public boolean mayFitLater() {
+      return mayFitLater;
     }
   }
 }

@@ -31,4 +31,17 @@ class ApiErrorsTest {
     assertThat(r.getBody().getDetail()).isEqualTo("x has ended (COMPLETED)");
     assertThat(r.getBody().getType().toString()).isEqualTo("/problems/NotCancelable");
   }
+
+  @Test
+  void noHypervisorWithRoomIsAConflictThatSaysWhetherWaitingHelps() {
+    var later = errors.noHypervisor(new io.cephflow.starter.client.ServerHosts.NoHypervisorAvailableException(
+        "no hypervisor has room now", true));
+    assertThat(later.getStatusCode().value()).isEqualTo(409);
+    assertThat(later.getBody().getProperties()).containsEntry("error", "NoHypervisorAvailable");
+    assertThat(later.getHeaders().getFirst("Retry-After")).isEqualTo("30");
+    var never = errors.noHypervisor(new io.cephflow.starter.client.ServerHosts.NoHypervisorAvailableException(
+        "no hypervisor can hold", false));
+    assertThat(never.getStatusCode().value()).isEqualTo(409);
+    assertThat(never.getHeaders().containsKey("Retry-After")).isFalse();
+  }
 }

@@ -26,7 +26,7 @@ class CliRequestsTest {
   void uploadSendsATypedBodyWithTheSourceMadeAbsolute() throws Exception {
     api.on("POST /api/v1/images", 202, "{\"operationId\":\"image-upload-" + ID + "\",\"imageId\":\"" + ID + "\"}");
     assertThat(api.run("image", "upload", "--name", "n \"quoted\"", "--source", "incoming/disk.raw", "--id",
-        ID.toUpperCase(), "--disk-format", "qcow2", "--checksum", "sha256:ab").code()).isZero();
+        ID.toUpperCase(), "--disk-format", "qcow2", "--checksum", "sha256:ab", "--convert", "raw").code()).isZero();
     JsonNode b = body(api.seen.get(0));
     assertThat(api.seen.get(0)).startsWith("POST /api/v1/images ");
     assertThat(b.get("source").asText()).isEqualTo(Path.of("").toAbsolutePath() + "/incoming/disk.raw");
@@ -34,6 +34,7 @@ class CliRequestsTest {
     assertThat(b.get("imageId").asText()).isEqualTo(ID);
     assertThat(b.get("diskFormat").asText()).isEqualTo("qcow2");
     assertThat(b.get("checksum").asText()).isEqualTo("sha256:ab");
+    assertThat(b.get("convert").asText()).isEqualTo("raw");
     assertThat(api.authorizations).containsOnly("Bearer t0ken");
     assertThat(ImageCommands.source("/srv/x/../disk.raw")).isEqualTo("/srv/disk.raw");
     assertThat(ImageCommands.source("http://127.0.0.1:8000/a.qcow2")).isEqualTo("http://127.0.0.1:8000/a.qcow2");
@@ -41,6 +42,10 @@ class CliRequestsTest {
     api.run("image", "upload", "--name", "n", "--source", "/x");
     assertThat(body(api.seen.get(1)).get("diskFormat").asText()).isEqualTo("raw");
     assertThat(body(api.seen.get(1)).has("imageId")).isFalse();
+    assertThat(body(api.seen.get(1)).has("convert")).isFalse();
+    assertThat(api.run("image", "upload", "--name", "n", "--source", "/x", "--convert", "qcow2").code())
+        .as("only raw is a conversion").isNotZero();
+    assertThat(api.seen).hasSize(2);
   }
 
   @Test

@@ -103,6 +103,17 @@ class ApiAuthTest extends ApiTestSupport {
   }
 
   @Test
+  void onlyAnAdminMayStartAnAuditThatReaps() throws Exception {
+    Endpoint audits = new Endpoint("POST", "/api/v1/audits");
+    var operator = call(audits, OPERATOR, "{\"reap\":true}");
+    assertThat(operator.statusCode()).isEqualTo(403);
+    assertThat(operator.body()).contains("\"error\":\"Forbidden\"").contains("only an admin may reap");
+    assertThat(call(audits, OPERATOR, "{\"reap\":false}").statusCode()).isNotIn(401, 403);
+    assertThat(call(audits, ADMIN, "{\"reap\":true}").statusCode()).isNotIn(401, 403);
+    assertThat(call(audits, READER, "{}").statusCode()).isEqualTo(403);
+  }
+
+  @Test
   void jwtsFromTheConfiguredSignerCarryTheirRoles() throws Exception {
     Endpoint create = new Endpoint("POST", "/api/v1/images");
     Endpoint list = new Endpoint("GET", "/api/v1/images");

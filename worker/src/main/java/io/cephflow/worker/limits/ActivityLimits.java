@@ -27,9 +27,11 @@ public final class ActivityLimits extends WorkerInterceptorBase {
   private final Map<String, ActivitySlots> byType;
   private final Collection<ActivitySlots> classes;
 
+  /** An activity type no flow has, in any class, fails the start (a typo would silently lift its bound). */
   public ActivityLimits(Collection<ActivitySlots> classes) {
     this.classes = java.util.List.copyOf(classes);
     this.byType = ActivitySlots.byType(classes);
+    io.cephflow.workflows.ActivityTypes.requireKnown("cephflow.limits.<class>.types", byType.keySet());
   }
 
   public Collection<ActivitySlots> classes() {

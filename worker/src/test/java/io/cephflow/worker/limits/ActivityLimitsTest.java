@@ -186,6 +186,9 @@ class ActivityLimitsTest {
   void refusesATypeInTwoClassesAndNoSlots() {
     assertThatThrownBy(() -> new ActivityLimits(List.of(new ActivitySlots("a", 1, Set.of("FlattenImage")),
         new ActivitySlots("b", 1, Set.of("FlattenImage"))))).hasMessageContaining("FlattenImage is in both");
+    // a misspelt type would lift the bound of the real one without a word: refused at start
+    assertThatThrownBy(() -> new ActivityLimits(List.of(new ActivitySlots("a", 1, Set.of("FlatenImage")))))
+        .hasMessageContaining("FlatenImage").hasMessageContaining("FlattenImage");
     assertThatThrownBy(() -> new ActivitySlots("a", 0, Set.of("X"))).hasMessageContaining("permits must be >= 1");
   }
 

@@ -31,17 +31,48 @@ public final class DeleteSteps {
    * refusal (InUse: clones depend on it) leaves the resource available.
    */
   public DeleteResult deleteFlow(Lifecycle life, String kind, String id, RbdRef ref, boolean flattenDependents) {
+    return deleteFlow(life, kind, id, ref, flattenDependents, null);
+  }
+
+  /**
+   * Images made from a resource that go with it (an image's raw copy): begun after the
+   * resource's own record, their clones count as the resource's dependents, removed before it.
+   */
+  public interface Derived {
+    /** Begins their delete (Conflict while another operation still makes them); the images to remove. */
+    List<RbdRef> beginDelete(String operation);
+
+    void deleted(String operation);
+
+    void deleteStopped(String operation);
+  }
+
+  /** {@link #deleteFlow(Lifecycle, String, String, RbdRef, boolean)} with what was derived from it (or null). */
+  public DeleteResult deleteFlow(Lifecycle life, String kind, String id, RbdRef ref, boolean flattenDependents,
+                                 Derived derived) {
+    boolean derivedBegun = false;
     try {
       if (life.recorded()) {
         progress.accept(OperationProgress.at("claim"));
         life.beginDelete(kind, id, storage.statImage(ref).exists());
       }
-      DeleteResult result = deleteImageTree(ref, flattenDependents, life);
+      List<RbdRef> extra = List.of();
+      if (derived != null) {
+        extra = derived.beginDelete(life.operation());
+        derivedBegun = true;
+      }
+      DeleteResult result = deleteImageTree(ref, flattenDependents, life, extra);
+      if (derived != null) derived.deleted(life.operation());
       life.deleted(kind, id);
       progress.accept(OperationProgress.at("done"));
       return result;
     } catch (TemporalFailure e) {
-      if (Failures.IN_USE.equals(typeOf(e))) life.deleteStopped(kind, id);
+      String type = typeOf(e);
+      boolean refused = Failures.IN_USE.equals(type) || (derived != null && Failures.CONFLICT.equals(type));
+      if (refused) {
+        if (derivedBegun) derived.deleteStopped(life.operation());
+        life.deleteStopped(kind, id);
+      }
       progress.accept(OperationProgress.at("failed"));
       throw typed(e);
     }
@@ -55,6 +86,40 @@ public final class DeleteSteps {
 
   /** Removes the image, its snapshots and (with {@code flattenDependents}) its clones' dependency. */
   public DeleteResult deleteImageTree(RbdRef ref, boolean flattenDependents, Lifecycle life) {
+    return deleteImageTree(ref, flattenDependents, life, List.of());
+  }
+
+  /**
+   * {@link #deleteImageTree(RbdRef, boolean, Lifecycle)} with the images derived from it
+   * ({@code derived}, each removed first when it exists): the clones of any of their snapshots
+   * refuse (or are flattened) as the image's own.
+   */
+  public DeleteResult deleteImageTree(RbdRef ref, boolean flattenDependents, Lifecycle life, List<RbdRef> derived) {
+    if (derived.isEmpty()) return deleteOwnTree(ref, flattenDependents, life);
+    progress.accept(OperationProgress.at("inspect"));
+    boolean exists = storage.statImage(ref).exists();
+    List<RbdRef> present = new ArrayList<>();
+    for (RbdRef d : derived) if (storage.statImage(d).exists()) present.add(d);
+    if (!exists && present.isEmpty()) return new DeleteResult(ref.toString(), false, List.of());
+    List<RbdRef> all = new ArrayList<>(present);
+    if (exists) all.add(ref);
+    Map<RbdRef, List<SnapRef>> snaps = new LinkedHashMap<>();
+    for (RbdRef r : all) {
+      List<SnapRef> own = new ArrayList<>();
+      for (SnapshotStat s : storage.listSnapshots(r)) own.add(new SnapRef(r, s.name()));
+      snaps.put(r, own);
+    }
+    List<String> flattened = refuseOrFlatten(ref.toString(),
+        dependents(snaps.values().stream().flatMap(List::stream).toList()), flattenDependents);
+    for (RbdRef r : all) {
+      for (SnapRef s : snaps.get(r)) removeSnapshot(s);
+      progress.accept(OperationProgress.at("remove-image " + r));
+      storage.deleteImage(r);
+    }
+    return new DeleteResult(ref.toString(), true, flattened);
+  }
+
+  private DeleteResult deleteOwnTree(RbdRef ref, boolean flattenDependents, Lifecycle life) {
     progress.accept(OperationProgress.at("inspect"));
     if (!storage.statImage(ref).exists()) return new DeleteResult(ref.toString(), false, List.of());
     List<SnapRef> snaps = new ArrayList<>();
@@ -100,9 +165,11 @@ public final class DeleteSteps {
       throw ApplicationFailure.newNonRetryableFailure(what + " is in use: clones " + names
           + " depend on it (delete them, or ask to flatten dependents)", Failures.IN_USE, names);
     }
-    for (int i = 0; i < clones.size(); i++) {
-      progress.accept(new OperationProgress("flatten " + clones.get(i), i, clones.size()));
-      storage.flattenImage(clones.get(i));
+    for (RbdRef clone : clones) {
+      // bytes, as the flatten's heartbeat reports them (its total unknown here), never the clone
+      // count: "1 of 2" shown as bytes done ran backwards once the flatten's first heartbeat came
+      progress.accept(new OperationProgress("flatten " + clone, 0, -1));
+      storage.flattenImage(clone);
     }
     return names;
   }

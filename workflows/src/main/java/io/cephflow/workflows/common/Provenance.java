@@ -15,6 +15,15 @@ public final class Provenance {
   public static final String VIRTUAL_SIZE = PREFIX + "virtual-size";
   public static final String SHA256 = PREFIX + "sha256";
   public static final String CREATED_AT = PREFIX + "created-at";
+  /**
+   * On a non-raw image: its raw copy's snapshot ({@code images/<id>_raw@snap}), set once the
+   * copy is complete and protected; every later boot or volume clones it.
+   */
+  public static final String RAW_COPY = PREFIX + "raw-copy";
+  /** On an image converted to raw at upload ({@code convert: raw}): the format it arrived in. */
+  public static final String SOURCE_FORMAT = PREFIX + "source-format";
+  /** On an image converted to raw at upload: the SHA-256 of the file as it arrived. */
+  public static final String SOURCE_SHA256 = PREFIX + "source-sha256";
 
   private Provenance() {}
 

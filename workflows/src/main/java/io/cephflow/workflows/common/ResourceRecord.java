@@ -5,7 +5,8 @@ package io.cephflow.workflows.common;
  * history expires): the id is claimed once, by the operation that creates it, and never used
  * again; its state machine is in docs/architecture.md ("Resource records").
  *
- * @param kind {@code image}, {@code volume}, {@code snapshot} or {@code server}
+ * @param kind {@code image}, {@code volume}, {@code snapshot}, {@code server}, or {@code rawcopy}
+ *     (an image's raw copy, see {@link #RAW_COPY_KIND})
  * @param createdBy the creating operation ({@code <workflow id>@<run id>}), or
  *     {@link #UNRECORDED} for a resource that existed before records did
  * @param operation the operation that holds the resource now (creating or deleting it), or null
@@ -18,6 +19,12 @@ public record ResourceRecord(String kind, String id, State state, String created
                              String updatedAt) {
   /** The creator of a resource found in Ceph without a record (made before records existed). */
   public static final String UNRECORDED = "unrecorded";
+  /**
+   * The record of an image's raw copy ({@code images/<id>_raw}, id = the image's): claimed by the
+   * one operation that converts it (the others wait for it), removed when that conversion fails,
+   * AVAILABLE once complete, DELETED with its image.
+   */
+  public static final String RAW_COPY_KIND = "rawcopy";
 
   /** Cinder's volume states, and {@code DELETED}: the tombstone that keeps the id from reuse. */
   public enum State { CREATING, AVAILABLE, IN_USE, DELETING, DELETED, ERROR }
@@ -25,7 +32,7 @@ public record ResourceRecord(String kind, String id, State state, String created
   /** The pool a resource's record lives in: the pool of its data. */
   public static String pool(String kind) {
     return switch (kind) {
-      case "image" -> RbdRef.IMAGES;
+      case "image", RAW_COPY_KIND -> RbdRef.IMAGES;
       case "volume", "snapshot" -> RbdRef.VOLUMES;
       case "server" -> RbdRef.VMS;
       default -> throw new IllegalArgumentException("unknown resource kind '" + kind + "'");

@@ -19,8 +19,11 @@ public class DeleteImageWorkflowImpl implements DeleteImageWorkflow {
   public DeleteResult delete(DeleteImageRequest request) {
     Failures.validated(request::validate);
     ResourceTags.tag(ResourceTags.image(request.imageId()));
-    return new DeleteSteps(storage, p -> progress = p).deleteFlow(Lifecycle.begin(), "image", request.imageId(),
-        RbdRef.image(request.imageId()), request.flattenDependents());
+    Lifecycle life = Lifecycle.begin();
+    // the image's raw copy goes with it, and its clones are the image's dependents (before: no copies)
+    RawCopy rawCopy = life.recorded() && RawCopy.enabled() ? new RawCopy(request.imageId()) : null;
+    return new DeleteSteps(storage, p -> progress = p).deleteFlow(life, "image", request.imageId(),
+        RbdRef.image(request.imageId()), request.flattenDependents(), rawCopy);
   }
 
   @Override

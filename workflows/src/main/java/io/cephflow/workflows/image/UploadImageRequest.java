@@ -10,10 +10,19 @@ import java.util.regex.Pattern;
  * @param diskFormat the format the caller declares; it is checked, never trusted
  * @param checksum optional expected checksum of the source: {@code sha256:<hex>},
  *     {@code sha512:<hex>} or bare SHA-256 hex (see {@link Checksum})
+ * @param convert {@code raw}: convert a non-raw source to raw at upload (as Glance's
+ *     image-conversion import), so that every boot and volume clones it; null keeps the image in
+ *     its own format (converted once, on its first boot or volume)
  */
 public record UploadImageRequest(String imageId, String name, String source, String diskFormat,
-                                 String checksum) {
+                                 String checksum, String convert) {
   public static final Set<String> FORMATS = Set.of("raw", "qcow2", "vmdk", "vhd", "vhdx", "vdi", "iso");
+  public static final Set<String> CONVERSIONS = Set.of("raw");
+
+  /** An upload that keeps the image in its own format. */
+  public UploadImageRequest(String imageId, String name, String source, String diskFormat, String checksum) {
+    this(imageId, name, source, diskFormat, checksum, null);
+  }
 
   /** Throws IllegalArgumentException with a reason a person can act on. */
   public UploadImageRequest validate() {
@@ -24,6 +33,9 @@ public record UploadImageRequest(String imageId, String name, String source, Str
       throw new IllegalArgumentException("diskFormat must be one of " + FORMATS + ", got '" + diskFormat + "'");
     }
     Checksum.parse(checksum);
+    if (convert != null && !CONVERSIONS.contains(convert)) {
+      throw new IllegalArgumentException("convert must be one of " + CONVERSIONS + " (or absent), got '" + convert + "'");
+    }
     return this;
   }
 
@@ -54,5 +66,15 @@ public record UploadImageRequest(String imageId, String name, String source, Str
   /** Raw (and iso, a raw byte stream) is streamed; every other format is staged and vetted first. */
   public boolean streamsAsRaw() {
     return "raw".equals(diskFormat) || "iso".equals(diskFormat);
+  }
+
+  /** A non-raw source that lands as a raw image (its own format is kept as provenance). */
+  public boolean convertsToRaw() {
+    return "raw".equals(convert) && !streamsAsRaw();
+  }
+
+  /** The format the image is stored in. */
+  public String storedFormat() {
+    return convertsToRaw() ? "raw" : diskFormat;
   }
 }

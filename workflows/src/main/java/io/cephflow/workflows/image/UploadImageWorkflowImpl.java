@@ -44,8 +44,16 @@ public class UploadImageWorkflowImpl implements UploadImageWorkflow {
   /** This operation's name, recorded as the owner of what it creates. */
   private String owner;
 
-  /** What landed in the image, whichever path wrote it. */
-  private record Landed(long sizeBytes, long virtualSizeBytes, String sha256) {}
+  /**
+   * What landed in the image, whichever path wrote it.
+   *
+   * @param sourceSha256 of the file as it arrived, when the image holds its conversion (else null)
+   */
+  private record Landed(long sizeBytes, long virtualSizeBytes, String sha256, String sourceSha256) {
+    Landed(long sizeBytes, long virtualSizeBytes, String sha256) {
+      this(sizeBytes, virtualSizeBytes, sha256, null);
+    }
+  }
 
   @Override
   public UploadImageResult upload(UploadImageRequest request) {
@@ -71,14 +79,19 @@ public class UploadImageWorkflowImpl implements UploadImageWorkflow {
       storage.protectSnapshot(snap);
 
       progress = new OperationProgress("metadata", size, size);
-      storage.setMetadata(ref, Map.of(
+      Map<String, String> meta = new java.util.HashMap<>(Map.of(
           Provenance.NAME, request.name(),
           Provenance.SOURCE, Provenance.redactSource(request.source()),
-          Provenance.FORMAT, request.diskFormat(),
+          Provenance.FORMAT, request.storedFormat(),
           Provenance.SIZE, Long.toString(size),
           Provenance.VIRTUAL_SIZE, Long.toString(landed.virtualSizeBytes()),
           Provenance.SHA256, landed.sha256(),
           Provenance.CREATED_AT, Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()));
+      if (landed.sourceSha256() != null) {
+        meta.put(Provenance.SOURCE_FORMAT, request.diskFormat());
+        meta.put(Provenance.SOURCE_SHA256, landed.sourceSha256());
+      }
+      storage.setMetadata(ref, Map.copyOf(meta));
       life.created("image", request.imageId(), null);
       Compensations.throwIfCanceled();
       progress = new OperationProgress("done", size, size);
@@ -131,6 +144,13 @@ public class UploadImageWorkflowImpl implements UploadImageWorkflow {
 
     progress = OperationProgress.at("create-image");
     undo.add("remove image " + ref, () -> storage.removeImage(ref, owner));
+    if (request.convertsToRaw()) {
+      // convert: raw (only in requests since the option came, so older histories never reach here)
+      storage.createImage(ref, vetted.virtualSizeBytes(), owner);
+      progress = new OperationProgress("convert", 0, vetted.virtualSizeBytes());
+      WriteResult converted = scratch.convertStaged(key, request.diskFormat(), ref);
+      return new Landed(vetted.virtualSizeBytes(), vetted.virtualSizeBytes(), converted.sha256(), staged.sha256());
+    }
     storage.createImage(ref, staged.sizeBytes(), owner);
 
     progress = new OperationProgress("write", 0, staged.sizeBytes());

@@ -1,6 +1,7 @@
 package io.cephflow.workflows.server;
 
 import io.cephflow.workflows.common.Compensations;
+import io.cephflow.workflows.image.RawCopy;
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.ImageSource;
 import io.cephflow.workflows.common.Lifecycle;
@@ -59,16 +60,28 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
         undo.add("remove disk " + disk, () -> storage.removeImage(disk, owner));
         storage.cloneImage(SnapRef.imageSnap(request.imageId()), disk, owner);
       } else {
-        if (request.forbidSlowPath()) {
+        // convert once into the image's raw copy, then clone it (before the change: every boot converted)
+        boolean once = life.recorded() && RawCopy.enabled();
+        SnapRef rawCopy = once ? RawCopy.ready(request.imageId(), stat) : null;
+        if (rawCopy == null && request.forbidSlowPath()) {
           throw ApplicationFailure.newNonRetryableFailure("image " + request.imageId() + " is " + format
               + ", not raw: converting it is forbidden by policy (never download an image that is on RBD)",
               Failures.POLICY);
         }
-        progress = OperationProgress.at("create-disk");
-        undo.add("remove disk " + disk, () -> storage.removeImage(disk, owner));
-        storage.createImage(disk, virtualSize, owner);
-        progress = new OperationProgress("convert", 0, virtualSize);
-        convert.convertImageInto(image, format, disk);
+        if (once && rawCopy == null) {
+          rawCopy = new RawCopy(request.imageId()).ensure(stat, source, owner, p -> progress = p);
+        }
+        if (rawCopy != null) {
+          progress = OperationProgress.at("clone");
+          undo.add("remove disk " + disk, () -> storage.removeImage(disk, owner));
+          storage.cloneImage(rawCopy, disk, owner);
+        } else {
+          progress = OperationProgress.at("create-disk");
+          undo.add("remove disk " + disk, () -> storage.removeImage(disk, owner));
+          storage.createImage(disk, virtualSize, owner);
+          progress = new OperationProgress("convert", 0, virtualSize);
+          convert.convertImageInto(image, format, disk);
+        }
       }
       if (rootBytes > virtualSize) {
         progress = OperationProgress.at("resize");

@@ -42,6 +42,13 @@ public interface ImportActivities {
   /** Writes the staged file's bytes as they are into the existing image; resumes after a retry. */
   WriteResult writeStaged(String scratchKey, RbdRef target);
 
+  /**
+   * Vets the staged file again and writes its raw view (decoded by qemu) into the existing
+   * image, at least its virtual size; heartbeats bytes done/total and resumes after a retry.
+   * Returns the virtual size read and the SHA-256 of the raw image written (holes as zeros).
+   */
+  WriteResult convertStaged(String scratchKey, String diskFormat, RbdRef target);
+
   /** Removes the staged file; a missing file is success. */
   void removeStaged(String scratchKey);
 

@@ -1,6 +1,7 @@
 package io.cephflow.workflows.volume;
 
 import io.cephflow.workflows.common.Compensations;
+import io.cephflow.workflows.image.RawCopy;
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.ImageSource;
 import io.cephflow.workflows.common.Lifecycle;
@@ -51,10 +52,20 @@ public class CreateVolumeFromImageWorkflowImpl implements CreateVolumeFromImageW
         progress = OperationProgress.at("clone");
         storage.cloneImage(imageSnap, volume, owner);
       } else {
-        progress = OperationProgress.at("create-volume");
-        storage.createImage(volume, virtualSize, owner);
-        progress = new OperationProgress("convert", 0, virtualSize);
-        convert.convertImageInto(image, format, volume);
+        // convert once into the image's raw copy, then clone it (before the change: every volume converted)
+        SnapRef rawCopy = null;
+        if (life.recorded() && RawCopy.enabled()) {
+          rawCopy = new RawCopy(request.imageId()).ensure(stat, source, owner, p -> progress = p);
+        }
+        if (rawCopy != null) {
+          progress = OperationProgress.at("clone");
+          storage.cloneImage(rawCopy, volume, owner);
+        } else {
+          progress = OperationProgress.at("create-volume");
+          storage.createImage(volume, virtualSize, owner);
+          progress = new OperationProgress("convert", 0, virtualSize);
+          convert.convertImageInto(image, format, volume);
+        }
       }
       // copies record their own provenance (a clone inherits its image's name, size and checksum)
       Map<String, String> own = life.recorded()

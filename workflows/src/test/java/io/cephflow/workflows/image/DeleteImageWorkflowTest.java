@@ -35,6 +35,7 @@ class DeleteImageWorkflowTest {
 
   @BeforeEach
   void cluster() {
+    when(storage.statImage(any())).thenReturn(new ImageStat(false, 0, null, 0, Map.of())); // the raw copy, say
     when(storage.statImage(IMAGE)).thenReturn(new ImageStat(true, 1000, null, 0, Map.of()));
     when(storage.listSnapshots(IMAGE)).thenReturn(List.of(new SnapshotStat("snap", 1000, true)));
     when(storage.listChildren(SNAP)).thenReturn(List.of(VOLUME));

@@ -1,5 +1,6 @@
 package io.cephflow.workflows.image;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,5 +35,19 @@ class UploadImageRequestTest {
     assertThatThrownBy(() -> from("/data/a\u0000.img").validate()).hasMessageContaining("control character");
     assertThatThrownBy(() -> from("/data/a\n.img").validate()).hasMessageContaining("control character");
     assertThatThrownBy(() -> from("/" + "a".repeat(5000)).validate()).hasMessageContaining("4096");
+  }
+
+  @Test
+  void convertIsRawOrAbsentAndOnlyChangesANonRawSource() {
+    var qcow2 = new UploadImageRequest("0b6ee3d6-6c1b-4b5e-9a61-3d1f1a7d2b10", "n", "/data/a.qcow2", "qcow2", null, "raw");
+    assertThat(qcow2.validate().convertsToRaw()).isTrue();
+    assertThat(qcow2.storedFormat()).isEqualTo("raw");
+    var raw = new UploadImageRequest("0b6ee3d6-6c1b-4b5e-9a61-3d1f1a7d2b10", "n", "/data/a.raw", "raw", null, "raw");
+    assertThat(raw.validate().convertsToRaw()).isFalse();
+    assertThat(new UploadImageRequest("0b6ee3d6-6c1b-4b5e-9a61-3d1f1a7d2b10", "n", "/data/a.qcow2", "qcow2", null)
+        .storedFormat()).isEqualTo("qcow2");
+    assertThatThrownBy(() -> new UploadImageRequest("0b6ee3d6-6c1b-4b5e-9a61-3d1f1a7d2b10", "n", "/data/a.qcow2",
+        "qcow2", null, "vmdk").validate()).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("convert must be one of [raw]");
   }
 }

@@ -225,6 +225,40 @@ class UploadImageWorkflowTest {
   }
 
   @Test
+  void convertRawDecodesTheVettedFileIntoARawImageOfTheVirtualSizeOnTheStagingHost() {
+    stagedQcow2();
+    String rawSha = "b".repeat(64);
+    when(onHost.convertStaged(anyString(), anyString(), any()))
+        .thenReturn(new ImportActivities.WriteResult(VIRTUAL, VIRTUAL, rawSha, null));
+    UploadImageResult r = bed.start(UploadImageWorkflow.class, OWNER).upload(new UploadImageRequest(ID, "cirros",
+        "https://example.org/cirros.qcow2", "qcow2", "sha512:" + SHA512, "raw"));
+    assertThat(r).isEqualTo(new UploadImageResult(ID, "images", ID, "snap", VIRTUAL, rawSha));
+    InOrder order = inOrder(storage, onHost);
+    order.verify(onHost).vetStaged(KEY, "qcow2");
+    order.verify(storage).createImage(REF, VIRTUAL, bed.operation(OWNER));
+    order.verify(onHost).convertStaged(KEY, "qcow2", REF);
+    order.verify(storage).protectSnapshot(SNAP);
+    order.verify(storage).setMetadata(eq(REF), argThat(m -> "raw".equals(m.get(Provenance.FORMAT))
+        && Long.toString(VIRTUAL).equals(m.get(Provenance.SIZE)) && rawSha.equals(m.get(Provenance.SHA256))
+        && "qcow2".equals(m.get(Provenance.SOURCE_FORMAT)) && SHA.equals(m.get(Provenance.SOURCE_SHA256))));
+    verify(onHost, never()).writeStaged(anyString(), any());
+    verify(onHost).removeStaged(KEY);
+  }
+
+  @Test
+  void aFailedConversionAtUploadRemovesTheImageAndTheScratchFile() {
+    stagedQcow2();
+    when(onHost.convertStaged(anyString(), anyString(), any())).thenThrow(bad(Failures.UNSAFE_IMAGE));
+    assertThatThrownBy(() -> bed.start(UploadImageWorkflow.class, OWNER).upload(new UploadImageRequest(ID, "cirros",
+        "https://example.org/cirros.qcow2", "qcow2", null, "raw")))
+        .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.UNSAFE_IMAGE));
+    InOrder order = inOrder(storage, onHost);
+    order.verify(storage).removeImage(REF, bed.operation(OWNER));
+    order.verify(onHost).removeStaged(KEY);
+    verify(storage, never()).createSnapshot(any());
+  }
+
+  @Test
   void aStagingHostThatStopsPollingFailsTheUploadInsteadOfHangingAndCreatesNothing() {
     stagedQcow2();
     when(imports.hostQueue()).thenReturn(TaskQueues.host("gone"));

@@ -7,6 +7,7 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
@@ -97,14 +98,29 @@ class BootFromImageWorkflowTest {
   }
 
   @Test
-  void otherFormatsAreConvertedIntoADiskOfTheVirtualSize() {
+  void otherFormatsAreConvertedOnceIntoTheImagesRawCopyOfTheVirtualSizeWhichTheDiskClones() {
     imageOf("qcow2", 3 * MiB);
     run(0, false);
     InOrder order = inOrder(storage, convert, hv);
-    order.verify(storage).createImage(DISK, 10 * MiB, bed.operation(OWNER));
-    order.verify(convert).convertImageInto(RbdRef.image(IMAGE), "qcow2", DISK);
+    RbdRef copy = RbdRef.rawCopy(IMAGE);
+    order.verify(storage).createImage(copy, 10 * MiB, bed.operation(OWNER));
+    order.verify(convert).convertImageInto(RbdRef.image(IMAGE), "qcow2", copy);
+    order.verify(storage).protectSnapshot(SnapRef.rawCopySnap(IMAGE));
+    order.verify(storage).cloneImage(SnapRef.rawCopySnap(IMAGE), DISK, bed.operation(OWNER));
     order.verify(hv).startDomain(SERVER);
-    verify(storage, never()).cloneImage(any(), any(), any());
+    verify(storage, never()).createImage(eq(DISK), anyLong(), any());
+  }
+
+  @Test
+  void anImageWhoseRawCopyIsReadyIsClonedWithoutConverting() {
+    when(storage.statImage(RbdRef.image(IMAGE))).thenReturn(new ImageStat(true, 3 * MiB, null, 0,
+        Map.of(Provenance.FORMAT, "qcow2", Provenance.VIRTUAL_SIZE, Long.toString(10 * MiB),
+            Provenance.RAW_COPY, SnapRef.rawCopySnap(IMAGE).toString())));
+    when(hv.ensureSecret()).thenReturn(SECRET);
+    when(hv.waitRunning(SERVER)).thenReturn("RUNNING");
+    run(0, true); // not the slow path: the policy allows it
+    verify(storage).cloneImage(SnapRef.rawCopySnap(IMAGE), DISK, bed.operation(OWNER));
+    verifyNoInteractions(convert);
   }
 
   @Test
@@ -174,14 +190,17 @@ class BootFromImageWorkflowTest {
     verifyUndos(step.undos);
   }
 
-  /** Convert path: the disk it created is removed when the conversion fails. */
+  /** Convert path: the raw copy it created is removed when the conversion fails; no disk was made. */
   @Test
-  void aFailedConversionRemovesTheDisk() {
+  void aFailedConversionRemovesTheRawCopy() {
     imageOf("vmdk", 3 * MiB);
     when(convert.convertImageInto(any(), any(), any())).thenThrow(bad(Failures.UNSAFE_IMAGE));
     assertThatThrownBy(() -> run(0, false))
         .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.UNSAFE_IMAGE));
-    verifyUndos(List.of("removeDisk"));
+    verify(storage).removeImage(RbdRef.rawCopy(IMAGE), bed.operation(OWNER));
+    verify(storage, never()).removeImage(eq(DISK), any());
+    verify(storage, never()).cloneImage(any(), any(), any());
+    verifyNoInteractions(hv);
   }
 
   @Test

@@ -95,14 +95,15 @@ class CreateVolumeFromImageWorkflowTest {
   }
 
   @Test
-  void anotherFormatIsConvertedIntoAVolumeOfItsVirtualSize() {
+  void anotherFormatIsConvertedOnceIntoTheImagesRawCopyOfItsVirtualSizeWhichTheVolumeClones() {
     image("qcow2", "5000");
     run(8000);
     InOrder order = inOrder(storage, convert);
-    order.verify(storage).createImage(VOL, 5000, bed.operation(OWNER));
-    order.verify(convert).convertImageInto(IMAGE, "qcow2", VOL);
+    order.verify(storage).createImage(RbdRef.rawCopy(IMAGE_ID), 5000, bed.operation(OWNER));
+    order.verify(convert).convertImageInto(IMAGE, "qcow2", RbdRef.rawCopy(IMAGE_ID));
+    order.verify(storage).cloneImage(SnapRef.rawCopySnap(IMAGE_ID), VOL, bed.operation(OWNER));
     order.verify(storage).resizeImage(VOL, 8000, false);
-    verify(storage, never()).cloneImage(any(), any(), any());
+    verify(storage, never()).createImage(org.mockito.ArgumentMatchers.eq(VOL), anyLong(), any());
   }
 
   @Test

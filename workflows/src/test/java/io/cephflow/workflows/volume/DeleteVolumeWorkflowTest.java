@@ -114,6 +114,22 @@ class DeleteVolumeWorkflowTest {
     order.verify(storage).deleteImage(VOL);
   }
 
+  /**
+   * Each flatten's progress is in bytes, the total unknown to the flow (the activity's heartbeat
+   * tells it): the clone's index used to be shown as bytes done, and then ran backwards.
+   */
+  @Test
+  void eachFlattenStartsAtZeroBytesOfAnUnknownTotalNeverAtTheClonesIndex() {
+    List<io.cephflow.workflows.common.OperationProgress> seen = new java.util.ArrayList<>();
+    new io.cephflow.workflows.common.DeleteSteps(storage, seen::add)
+        .refuseOrFlatten(VOL.toString(), Map.of(S1, List.of(CLONE_A, CLONE_B)), true);
+    assertThat(seen).containsExactly(
+        new io.cephflow.workflows.common.OperationProgress("flatten " + CLONE_A, 0, -1),
+        new io.cephflow.workflows.common.OperationProgress("flatten " + CLONE_B, 0, -1));
+    assertThat(seen.get(1).ending("failed")).isEqualTo(
+        new io.cephflow.workflows.common.OperationProgress("failed at flatten " + CLONE_B, -1, -1));
+  }
+
   /** Deletes have no compensation: a failure stops the flow before any later destructive step. */
   enum Step {
     INSPECT(t -> when(t.storage.statImage(VOL)).thenThrow(bad(Failures.PERMISSION_DENIED))),

@@ -1,0 +1,15 @@
+package io.cephflow.libvirt;
+
+import java.util.List;
+
+/** What the leak auditor lists on a hypervisor (apart from {@link Hypervisor}: only it needs this). */
+public interface HostInventory {
+  /** One defined domain: its name and whether it runs (has a qemu process). */
+  record DomainEntry(String name, boolean active) {}
+
+  /** Every defined domain, running or not, whoever defined it. */
+  List<DomainEntry> domains();
+
+  /** The usage names ({@code client.<user> secret}) of the secrets of usage type {@code ceph}. */
+  List<String> cephSecrets();
+}

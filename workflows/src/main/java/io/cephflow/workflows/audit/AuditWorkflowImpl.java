@@ -1,0 +1,110 @@
+package io.cephflow.workflows.audit;
+
+import io.cephflow.workflows.common.HostRouting;
+import io.cephflow.workflows.common.OperationProgress;
+import io.cephflow.workflows.common.ResourceRecord;
+import io.cephflow.workflows.common.TaskQueues;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.Workflow;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+
+/** See {@link AuditWorkflow}. */
+public class AuditWorkflowImpl implements AuditWorkflow {
+  private static final Logger log = Workflow.getLogger(AuditWorkflowImpl.class);
+  /** Reap order: what uses an object goes before it (a domain before its disk, snapshots before images). */
+  private static final List<String> REAP_ORDER = List.of(Observed.DOMAIN, Observed.CONSOLE_LOG, Observed.SCRATCH_FILE,
+      Observed.SNAPSHOT, Observed.IMAGE, Observed.TRASH, Observed.RECORD);
+  private final AuditActivities cluster = Workflow.newActivityStub(AuditActivities.class);
+  private OperationProgress progress = OperationProgress.at("list");
+
+  @Override
+  public AuditResult audit(AuditRequest request) {
+    ClusterListing listing = cluster.listCluster();
+    List<Observed> objects = new ArrayList<>(listing.objects());
+    List<String> hosts = request.hosts().isEmpty() ? listing.hosts() : request.hosts();
+    List<String> unreachable = new ArrayList<>();
+    for (String host : hosts) {
+      try {
+        objects.addAll(host(host).listHost().objects());
+      } catch (ActivityFailure e) {
+        log.warn("audit: host {} not listed: {}", host, e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+        unreachable.add(host);
+      }
+    }
+    progress = OperationProgress.at("classify");
+    Set<String> operations = new TreeSet<>();
+    for (ResourceRecord r : listing.records()) {
+      if (r.operation() != null) operations.add(r.operation());
+      if (r.createdBy() != null && !ResourceRecord.UNRECORDED.equals(r.createdBy())) operations.add(r.createdBy());
+    }
+    Set<String> running = new HashSet<>(cluster.runningOperations(new ArrayList<>(operations)));
+    // a request may lengthen the grace, never shorten it below the worker's configured minimum
+    long minimum = Math.max(listing.minimumAgeSeconds(), request.minimumAgeSeconds() == null ? 0 : request.minimumAgeSeconds());
+    long grace = Math.max(minimum, cluster.longestRunningSeconds());
+    var classified = AuditClassifier.classify(new AuditClassifier.Input(objects, listing.records(), running,
+        listing.nowEpochSecond(), grace, unreachable.isEmpty(), Set.copyOf(request.resourceIds())));
+    List<Finding> findings = classified.findings();
+    if (request.reap()) {
+      progress = OperationProgress.at("reap");
+      findings = reap(findings, running, grace);
+    }
+    if (request.resourceIds().isEmpty()) {
+      // a whole-cluster result lists the leaks only (owned ones are counted): it must fit in one payload
+      findings = findings.stream().filter(f -> f.category().leak()).toList();
+    }
+    progress = OperationProgress.at("done");
+    Map<String, Integer> counts = new LinkedHashMap<>(classified.counts());
+    log.info("audit: {} (grace {} s{})", counts, grace, request.reap() ? ", reaped" : ", dry run");
+    return new AuditResult(request.reap(), grace, counts, unreachable, findings);
+  }
+
+  /** Reaps every leak old enough whose operation is not running, in {@link #REAP_ORDER}; the rest is kept. */
+  private List<Finding> reap(List<Finding> findings, Set<String> running, long grace) {
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < findings.size(); i++) order.add(i);
+    order.sort(Comparator.comparingInt(i -> REAP_ORDER.indexOf(findings.get(i).object().type())));
+    List<Finding> out = new ArrayList<>(findings);
+    for (int i : order) {
+      Finding f = findings.get(i);
+      if (!f.category().leak()) continue;
+      String refusal = refusal(f, running, grace);
+      String outcome;
+      if (refusal != null) {
+        outcome = "skipped: " + refusal;
+      } else {
+        try {
+          outcome = f.object().host() != null ? host(f.object().host()).reapOnHost(f) : cluster.reapInCluster(f);
+        } catch (ActivityFailure e) {
+          outcome = "failed: " + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+        }
+      }
+      log.info("audit reap: {} {} ({}, {}): {}", f.object().type(), f.object().name(), f.category(), f.resource(), outcome);
+      out.set(i, f.withReaped(outcome));
+    }
+    return out;
+  }
+
+  static String refusal(Finding f, Set<String> running, long grace) {
+    if (f.operation() != null && running.contains(f.operation())) return "operation " + f.operation() + " is running";
+    if (grace > 0 && f.ageSeconds() == null) return "age unknown";
+    if (f.ageSeconds() != null && f.ageSeconds() < grace) return "younger than the grace (" + grace + " s)";
+    return null;
+  }
+
+  private static HostAuditActivities host(String host) {
+    return HostRouting.on(HostAuditActivities.class, TaskQueues.host(host));
+  }
+
+  @Override
+  public OperationProgress progress() {
+    return progress;
+  }
+}

@@ -141,6 +141,43 @@ class RbdLayerIT {
         .isEqualTo("parent-data");
   }
 
+  /** Listing children while other clones of the snapshot come and go (librbd said ENOENT). */
+  @Test
+  void childrenAreListedWhileOtherClonesComeAndGo() throws Exception {
+    ImageRef base = new ImageRef("images", CephTestCluster.uniqueName("jn-base"));
+    created.add(base);
+    rbd.images().create(base, ImageSpec.ofSize(8 * MiB));
+    SnapshotRef snap = base.snapshot("snap");
+    rbd.snapshots().create(snap);
+    rbd.snapshots().protect(snap);
+    ImageRef stays = new ImageRef("vms", CephTestCluster.uniqueName("jn-stays"));
+    created.add(0, stays);
+    rbd.clones().clone(snap, stays, ImageSpec.ofSize(8 * MiB));
+    java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger(3);
+    List<Thread> churners = new ArrayList<>();
+    for (int t = 0; t < 3; t++) {
+      ImageRef churn = new ImageRef("vms", CephTestCluster.uniqueName("jn-churn"));
+      created.add(0, churn);
+      churners.add(new Thread(() -> {
+        try {
+          for (int i = 0; i < 10; i++) {
+            rbd.clones().clone(snap, churn, ImageSpec.ofSize(8 * MiB));
+            rbd.images().remove(churn);
+          }
+        } finally {
+          running.decrementAndGet();
+        }
+      }));
+    }
+    churners.forEach(Thread::start);
+    try {
+      while (running.get() > 0) assertThat(rbd.clones().children(snap)).contains(stays);
+    } finally {
+      for (Thread t : churners) t.join();
+    }
+    assertThat(rbd.clones().children(snap)).containsExactly(stays);
+  }
+
   @Test
   void metadataGetSetListRemove() {
     ImageRef ref = newRef("images");

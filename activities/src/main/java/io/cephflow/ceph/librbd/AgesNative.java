@@ -24,11 +24,15 @@ interface AgesNative extends Library {
 
   int rbd_trash_remove(Pointer ioctx, String id, int force);
 
-  /** rbd_trash_image_info_t. */
+  /**
+   * rbd_trash_image_info_t. The names are Pointers, not Strings: JNA reads a structure back
+   * after every call it is passed to, so String fields were read (strlen, copy) from the
+   * strings rbd_trash_list_cleanup had just freed.
+   */
   @Structure.FieldOrder({"id", "name", "source", "deletionTime", "defermentEndTime"})
   class TrashInfo extends Structure {
-    public String id;
-    public String name;
+    public Pointer id;
+    public Pointer name;
     public int source;
     public long deletionTime;
     public long defermentEndTime;

@@ -5,6 +5,8 @@ import com.ceph.rados.Rados;
 import com.ceph.rados.exceptions.RadosException;
 import io.cephflow.ceph.CephConfig;
 import io.cephflow.ceph.RbdException;
+import java.time.Duration;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one long-lived cluster handle of a process (librados is thread-safe); pool handles are
@@ -15,17 +17,38 @@ import io.cephflow.ceph.RbdException;
  * default) librbd copies every buffer we write. {@link LibrbdStreams} never touches a buffer
  * before its write has completed, which is what zero-copy requires. Measured in
  * docs/benchmarks.md.
+ *
+ * <p>{@link #close} never shuts librados down under a call in flight: rados_shutdown frees the
+ * client that every open ioctx and image points into, so a pool context or image still in use
+ * then reads freed memory (the JVM dies in librbd, or on an Objecter assert). That happened to
+ * activities still running when a worker's drain ended (native calls ignore the interrupt) and to
+ * an API read racing the API's close. So close refuses new pool contexts at once, waits up to
+ * {@link #CLOSE_WAIT} for the open ones, and if some are still open leaks the handle instead.
  */
 public final class CephCluster implements AutoCloseable {
+  static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+  private static final int ESHUTDOWN = 108;
   private final Rados rados;
   private final String clientId;
+  private final Duration closeWait;
+  /** Pool contexts open now and whether close has begun; guarded by {@code this}. */
+  private int inUse;
+  private boolean closing;
+  private boolean gaveUp;
+  private volatile boolean shutDown;
 
-  private CephCluster(Rados rados, String clientId) {
+  private CephCluster(Rados rados, String clientId, Duration closeWait) {
     this.rados = rados;
     this.clientId = clientId;
+    this.closeWait = closeWait;
   }
 
   public static CephCluster connect(CephConfig config) {
+    return connect(config, CLOSE_WAIT);
+  }
+
+  /** As {@link #connect(CephConfig)}, with how long {@link #close} waits for calls in flight. */
+  public static CephCluster connect(CephConfig config, Duration closeWait) {
     Rados rados = new Rados(config.clientId());
     try {
       rados.confReadFile(config.confFile().toFile());
@@ -36,7 +59,7 @@ public final class CephCluster implements AutoCloseable {
       rados.confSet("rbd_cache", "false");
       rados.confSet("rbd_disable_zero_copy_writes", "false");
       rados.connect();
-      return new CephCluster(rados, config.clientId());
+      return new CephCluster(rados, config.clientId(), closeWait);
     } catch (RadosException e) {
       rados.shutDown();
       throw translate(e, "connect to ceph as client." + config.clientId() + " using " + config.confFile());
@@ -47,12 +70,20 @@ public final class CephCluster implements AutoCloseable {
     return clientId;
   }
 
-  /** Opens a pool context; the caller closes it (try-with-resources). */
+  /**
+   * Opens a pool context; the caller closes it (try-with-resources). Refused with an
+   * {@link RbdException} of kind TIMED_OUT (ESHUTDOWN) once {@link #close} has begun.
+   */
   public Pool pool(String name) {
+    enter("open pool " + name);
     try {
-      return new Pool(rados, rados.ioCtxCreate(name), name);
+      return new Pool(this, rados.ioCtxCreate(name), name);
     } catch (RadosException e) {
+      leave();
       throw translate(e, "open pool " + name);
+    } catch (RuntimeException e) {
+      leave();
+      throw e;
     }
   }
 
@@ -69,11 +100,25 @@ public final class CephCluster implements AutoCloseable {
   }
 
   public String fsid() {
+    enter("read cluster fsid");
     try {
       return rados.clusterFsid();
     } catch (RadosException e) {
       throw translate(e, "read cluster fsid");
+    } finally {
+      leave();
     }
+  }
+
+  private synchronized void enter(String what) {
+    if (closing) throw RbdException.fromErrno(-ESHUTDOWN, what + ": the cluster handle is closed");
+    inUse++;
+  }
+
+  private synchronized void leave() {
+    if (--inUse > 0) return;
+    notifyAll();
+    if (closing && gaveUp) shutDown(); // close stopped waiting: the last one out shuts down
   }
 
   static RbdException translate(RadosException e, String what) {
@@ -81,19 +126,55 @@ public final class CephCluster implements AutoCloseable {
         what + " (" + e.getMessage() + ")");
   }
 
+  /**
+   * Shuts librados down once no pool context is open, waiting up to the close wait; if some still
+   * are then, returns and leaves the shutdown to the last of them to close (a call stuck in librbd
+   * for good leaks the handle, which beats a crash). Idempotent.
+   */
   @Override
-  public void close() {
-    rados.shutDown();
+  public synchronized void close() {
+    if (closing) return;
+    closing = true;
+    long deadline = System.nanoTime() + closeWait.toNanos();
+    try {
+      for (long left = closeWait.toNanos(); inUse > 0 && left > 0; left = deadline - System.nanoTime()) {
+        wait(Math.max(1, left / 1_000_000));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (inUse > 0) {
+      gaveUp = true;
+      LoggerFactory.getLogger(CephCluster.class).warn("client.{}: {} pool contexts still in use after {} (calls "
+          + "still running in librados/librbd): librados is shut down when the last one closes", clientId, inUse,
+          closeWait);
+      return;
+    }
+    shutDown();
   }
 
-  /** A pool context; closing it destroys the librados ioctx. */
+  private synchronized void shutDown() {
+    rados.shutDown();
+    shutDown = true;
+  }
+
+  /** Whether {@link #close} shut librados down (false while open, or when it had to leak it). */
+  boolean isShutDown() {
+    return shutDown;
+  }
+
+  /**
+   * A pool context; closing it destroys the librados ioctx (once: closing again does nothing).
+   * Close every image opened from it first: an open image points into its ioctx.
+   */
   public static final class Pool implements AutoCloseable {
-    private final Rados rados;
+    private final CephCluster cluster;
     private final IoCTX ioctx;
     private final String name;
+    private boolean closed;
 
-    Pool(Rados rados, IoCTX ioctx, String name) {
-      this.rados = rados;
+    Pool(CephCluster cluster, IoCTX ioctx, String name) {
+      this.cluster = cluster;
       this.ioctx = ioctx;
       this.name = name;
     }
@@ -117,8 +198,11 @@ public final class CephCluster implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-      rados.ioCtxDestroy(ioctx);
+    public synchronized void close() {
+      if (closed) return;
+      closed = true;
+      cluster.rados.ioCtxDestroy(ioctx);
+      cluster.leave();
     }
   }
 }

@@ -37,7 +37,7 @@ public final class LibrbdAges implements RbdAges {
         try {
           for (int i = 0; i < n; i++) {
             array[i].read();
-            out.add(new TrashEntry(array[i].id, array[i].name, array[i].deletionTime));
+            out.add(new TrashEntry(array[i].id.getString(0), array[i].name.getString(0), array[i].deletionTime));
           }
         } finally {
           if (n > 0) NATIVE.rbd_trash_list_cleanup(first, n);

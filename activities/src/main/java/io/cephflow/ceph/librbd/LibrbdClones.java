@@ -16,6 +16,7 @@ import java.util.Optional;
 public final class LibrbdClones implements RbdClones {
   private static final RbdNative RBD = RbdNative.INSTANCE;
   private static final int MAX_DEPTH = 64;
+  private static final int CHILDREN_ATTEMPTS = 10;
   private final CephCluster cluster;
 
   public LibrbdClones(CephCluster cluster) {
@@ -48,21 +49,33 @@ public final class LibrbdClones implements RbdClones {
     // a separate read-only handle: listing children sets the handle's snapshot
     try (var pool = cluster.pool(snap.image().pool());
          var image = Image.open(pool, snap.image(), snap.name(), true)) {
-      byte[] pools = new byte[1024], images = new byte[4096];
-      LongByReference poolsLen = new LongByReference(pools.length), imagesLen = new LongByReference(images.length);
-      long rc = RBD.rbd_list_children(image.ptr(), pools, poolsLen, images, imagesLen);
-      if (Errno.of(rc) == Errno.ERANGE) {
-        pools = new byte[(int) poolsLen.getValue()];
-        images = new byte[(int) imagesLen.getValue()];
-        rc = RBD.rbd_list_children(image.ptr(), pools, poolsLen, images, imagesLen);
+      for (int attempt = 1; ; attempt++) {
+        try {
+          return children(image, snap);
+        } catch (RbdException e) {
+          // ENOENT with the snapshot open: a child went away between librbd's listing and its
+          // lookup of that child's name (a clone removed meanwhile); list again
+          if (e.kind() != RbdException.Kind.NOT_FOUND || attempt == CHILDREN_ATTEMPTS) throw e;
+        }
       }
-      Check.rc(rc, "list children of " + snap);
-      List<String> p = Check.strings(pools, poolsLen.getValue());
-      List<String> i = Check.strings(images, imagesLen.getValue());
-      List<ImageRef> out = new ArrayList<>();
-      for (int k = 0; k < Math.min(p.size(), i.size()); k++) out.add(new ImageRef(p.get(k), i.get(k)));
-      return out;
     }
+  }
+
+  private static List<ImageRef> children(Image image, SnapshotRef snap) {
+    byte[] pools = new byte[1024], images = new byte[4096];
+    LongByReference poolsLen = new LongByReference(pools.length), imagesLen = new LongByReference(images.length);
+    long rc;
+    // ERANGE: librbd set both lengths to what it needs (more again if a clone came meanwhile)
+    while (Errno.of(rc = RBD.rbd_list_children(image.ptr(), pools, poolsLen, images, imagesLen)) == Errno.ERANGE) {
+      pools = new byte[(int) poolsLen.getValue()];
+      images = new byte[(int) imagesLen.getValue()];
+    }
+    Check.rc(rc, "list children of " + snap);
+    List<String> p = Check.strings(pools, poolsLen.getValue());
+    List<String> i = Check.strings(images, imagesLen.getValue());
+    List<ImageRef> out = new ArrayList<>();
+    for (int k = 0; k < Math.min(p.size(), i.size()); k++) out.add(new ImageRef(p.get(k), i.get(k)));
+    return out;
   }
 
   @Override

@@ -115,11 +115,9 @@ public final class LibrbdImages implements RbdImages {
     try (var pool = cluster.pool(poolName)) {
       byte[] buf = new byte[4096];
       LongByReference len = new LongByReference(buf.length);
-      int rc = RBD.rbd_list(pool.ptr(), buf, len);
-      if (Errno.of(rc) == Errno.ERANGE) { // ERANGE: librbd told us the size it needs
-        buf = new byte[(int) len.getValue()];
-        rc = RBD.rbd_list(pool.ptr(), buf, len);
-      }
+      int rc;
+      // ERANGE: librbd told us the size it needs (more again if an image came meanwhile)
+      while (Errno.of(rc = RBD.rbd_list(pool.ptr(), buf, len)) == Errno.ERANGE) buf = new byte[(int) len.getValue()];
       Check.rc(rc, "list images in " + poolName);
       return Check.strings(buf, len.getValue());
     }

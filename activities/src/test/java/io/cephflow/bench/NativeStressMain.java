@@ -1,0 +1,247 @@
+package io.cephflow.bench;
+
+import io.cephflow.ceph.CephConfig;
+import io.cephflow.ceph.DataSource;
+import io.cephflow.ceph.ImageRef;
+import io.cephflow.ceph.ImageSpec;
+import io.cephflow.ceph.Progress;
+import io.cephflow.ceph.Rbd;
+import io.cephflow.ceph.RbdException;
+import io.cephflow.ceph.SnapshotInfo;
+import io.cephflow.ceph.SnapshotRef;
+import io.cephflow.ceph.librbd.CephCluster;
+import io.cephflow.ceph.librbd.Librbd;
+import io.cephflow.ceph.librbd.RadosRecordStore;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A memory-safety stress of our librbd/librados binding (not a benchmark, not in CI): threads
+ * that open/stat/list snapshots and children/read metadata of one shared parent and its clone,
+ * clone and remove, run record-store write ops, and stream small images through the aio ring,
+ * all at once, while another thread forces GCs so that any native memory whose Java owner died
+ * early is freed early. Run it with glibc's heap checks ({@code bench/jna-stress.sh} sets
+ * MALLOC_CHECK_=3 MALLOC_PERTURB_=165): a corruption aborts or crashes the JVM, a clean run
+ * prints the op counts and exits 0.
+ *
+ * <pre>NativeStressMain POOL SECONDS THREADS [close]</pre>
+ *
+ * <p>With {@code close}, the cluster handle is closed halfway through while the threads still
+ * run, as a worker's shutdown does to activities that outlive the drain (or the API's close to a
+ * read in flight): every later call must fail with an RbdException, none may crash.
+ */
+public final class NativeStressMain {
+  /** STRESS_CASES=9,10 runs only those kinds of step (to find which one breaks). */
+  private static final int[] CASES = System.getenv("STRESS_CASES") == null ? null
+      : java.util.Arrays.stream(System.getenv("STRESS_CASES").split(",")).mapToInt(Integer::parseInt).toArray();
+  private static final AtomicLong OPS = new AtomicLong(), REFUSED = new AtomicLong();
+
+  public static void main(String[] args) throws Exception {
+    String pool = args[0];
+    long seconds = Long.parseLong(args[1]);
+    int threads = Integer.parseInt(args[2]);
+    CephCluster cluster = CephCluster.connect(CephConfig.fromEnv());
+    Rbd rbd = Librbd.over(cluster, 8);
+    RadosRecordStore records = new RadosRecordStore(cluster, "jn-stress");
+    String run = "jn-" + Long.toHexString(System.nanoTime() & 0xffffff);
+    ImageRef parent = new ImageRef(pool, run + "-parent");
+    SnapshotRef base = parent.snapshot("base");
+    ImageRef child = new ImageRef(pool, run + "-child");
+    List<ImageRef> made = new ArrayList<>(List.of(child, parent));
+    rbd.images().create(parent, ImageSpec.ofSize(64L << 20));
+    // larger than the first buffers of metadata get (1 KiB) and list (4 KiB), and more
+    // snapshots than the first snap list asks for (8): every ERANGE path runs
+    rbd.metadata().set(parent, "k", "v".repeat(5000));
+    for (int i = 0; i < 12; i++) rbd.snapshots().create(parent.snapshot("extra" + i));
+    rbd.snapshots().create(base);
+    rbd.snapshots().protect(base);
+    rbd.clones().clone(base, child, ImageSpec.ofSize(64L << 20));
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    List<Thread> ts = new ArrayList<>();
+    List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (int t = 0; t < threads; t++) {
+      int id = t;
+      ts.add(new Thread(() -> {
+        ImageRef own = new ImageRef(pool, run + "-w" + id);
+        synchronized (made) {
+          made.add(0, own);
+          made.add(0, new ImageRef(pool, own.name() + "-c"));
+          made.add(0, new ImageRef(pool, own.name() + "-f"));
+        }
+        try {
+          while (System.nanoTime() < end) {
+            step(rbd, records, pool, parent, base, child, own, id);
+            OPS.incrementAndGet();
+          }
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      }, "stress-" + t));
+    }
+    Thread gc = new Thread(() -> {
+      while (System.nanoTime() < end) {
+        System.gc();
+        System.runFinalization();
+        sleep(20);
+      }
+    }, "stress-gc");
+    boolean closeEarly = args.length > 3 && args[3].equals("close");
+    ts.forEach(Thread::start);
+    gc.start();
+    if (closeEarly) {
+      Thread.sleep(seconds * 500);
+      System.out.println("closing the cluster handle under " + threads + " busy threads");
+      failures.clear(); // failures after the close are expected: typed errors, not crashes
+      cluster.close();
+      for (Thread t : ts) t.join();
+      gc.join();
+      long closedErrors = failures.stream().filter(f -> f instanceof RbdException).count();
+      System.out.println("after close: " + closedErrors + " threads ended with an RbdException");
+      failures.removeIf(f -> f instanceof RbdException);
+      CephCluster again = CephCluster.connect(CephConfig.fromEnv());
+      Rbd rbd2 = Librbd.over(again, 8);
+      for (ImageRef r : made) purge(rbd2, r);
+      RadosRecordStore records2 = new RadosRecordStore(again, "jn-stress");
+      for (String k : records2.keys(pool)) records2.read(pool, k).ifPresent(v -> records2.remove(pool, k, v));
+      again.close();
+    } else {
+      for (Thread t : ts) t.join();
+      gc.join();
+      for (ImageRef r : made) purge(rbd, r);
+      for (String k : records.keys(pool)) records.read(pool, k).ifPresent(v -> records.remove(pool, k, v));
+      cluster.close();
+    }
+    System.out.println("ops=" + OPS.get() + " refused=" + REFUSED.get() + " failures=" + failures.size());
+    for (Throwable f : failures) f.printStackTrace();
+    System.exit(failures.isEmpty() ? 0 : 1);
+  }
+
+  private static void step(Rbd rbd, RadosRecordStore records, String pool, ImageRef parent,
+                           SnapshotRef base, ImageRef child, ImageRef own, int id) {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    switch (CASES == null ? r.nextInt(11) : CASES[r.nextInt(CASES.length)]) {
+      case 0 -> rbd.images().stat(r.nextBoolean() ? parent : child);
+      case 1 -> rbd.snapshots().list(parent);
+      case 2 -> rbd.clones().children(base);
+      case 3 -> {
+        rbd.metadata().get(parent, "k");
+        rbd.metadata().list(parent);
+      }
+      case 4 -> {
+        String key = "jn-" + id + "-" + r.nextInt(4);
+        String v = records.read(pool, key).orElse(null);
+        boolean ok = v == null ? records.create(pool, key, "x".repeat(r.nextInt(1, 2000)))
+            : r.nextBoolean() ? records.replace(pool, key, v, v + "y") : records.remove(pool, key, v);
+        if (!ok) REFUSED.incrementAndGet();
+        records.keys(pool);
+      }
+      case 5 -> {
+        // an own clone, listed from the parent side, then removed
+        ImageRef c = new ImageRef(pool, own.name() + "-c");
+        rbd.clones().clone(base, c, ImageSpec.ofSize(64L << 20));
+        rbd.clones().parent(c);
+        rbd.images().remove(c);
+      }
+      case 6, 7 -> {
+        if (!rbd.images().exists(own)) rbd.images().create(own, ImageSpec.ofSize(16L << 20));
+        rbd.streams().write(own, new RandomSource(16L << 20), 0, Progress.NONE);
+        rbd.streams().readAt(own, r.nextLong(16L << 20) & ~4095, 8192);
+      }
+      case 9 -> {
+        // error paths: a missing image, snapshot, key and record
+        ImageRef missing = new ImageRef(pool, own.name() + "-missing");
+        expect(() -> rbd.images().stat(missing));
+        expect(() -> rbd.snapshots().list(missing));
+        rbd.snapshots().remove(missing.snapshot("nope"));
+        rbd.metadata().get(parent, "missing-key");
+        records.read(pool, "jn-missing-" + id);
+        expect(() -> records.replace(pool, "jn-missing-" + id, "a", "b"));
+      }
+      case 10 -> {
+        // a clone of its own, flattened (progress callbacks from librbd's threads), exported
+        ImageRef c = new ImageRef(pool, own.name() + "-f");
+        rbd.clones().clone(base, c, ImageSpec.ofSize(64L << 20));
+        rbd.streams().writeAt(c, 0, new byte[4096]);
+        AtomicLong seen = new AtomicLong();
+        rbd.clones().flatten(c, (done, total) -> seen.incrementAndGet());
+        rbd.images().resize(c, 8L << 20, true);
+        rbd.streams().export(c, java.io.OutputStream.nullOutputStream(), Progress.NONE);
+        rbd.images().remove(c);
+      }
+      default -> {
+        if (!rbd.images().exists(own)) rbd.images().create(own, ImageSpec.ofSize(16L << 20));
+        SnapshotRef s = own.snapshot("s" + r.nextInt(3));
+        rbd.snapshots().create(s);
+        for (SnapshotInfo i : rbd.snapshots().list(own)) i.name();
+        rbd.snapshots().remove(s);
+      }
+    }
+  }
+
+  private static void expect(Runnable call) {
+    try {
+      call.run();
+      throw new IllegalStateException("expected NOT_FOUND");
+    } catch (RbdException e) {
+      if (e.kind() != RbdException.Kind.NOT_FOUND) throw e;
+    }
+  }
+
+  private static void purge(Rbd rbd, ImageRef ref) {
+    try {
+      if (!rbd.images().exists(ref)) return;
+      for (SnapshotInfo s : rbd.snapshots().list(ref)) {
+        SnapshotRef snap = ref.snapshot(s.name());
+        for (ImageRef c : rbd.clones().children(snap)) purge(rbd, c);
+        rbd.snapshots().unprotect(snap);
+        rbd.snapshots().remove(snap);
+      }
+      rbd.images().remove(ref);
+    } catch (RbdException e) {
+      System.err.println("could not remove " + ref + ": " + e.getMessage());
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Random 1 MiB regions with holes between them, as a sparse file reads. */
+  private static final class RandomSource implements DataSource {
+    private final long size;
+    private long pos;
+
+    RandomSource(long size) {
+      this.size = size;
+    }
+
+    @Override
+    public long size() {
+      return size;
+    }
+
+    @Override
+    public long next(ByteBuffer dst) {
+      if (pos >= size) return -1;
+      long offset = pos;
+      int n = (int) Math.min(dst.remaining(), Math.min(1 << 20, size - pos));
+      ThreadLocalRandom r = ThreadLocalRandom.current();
+      boolean zero = r.nextInt(4) == 0;
+      for (int i = 0; i < n; i += 8) dst.putLong(zero ? 0 : r.nextLong() | 1);
+      pos += n + (r.nextBoolean() ? 1 << 20 : 0);
+      return offset;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private NativeStressMain() {}
+}

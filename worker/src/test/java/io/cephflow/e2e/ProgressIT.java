@@ -85,6 +85,7 @@ class ProgressIT {
         VIRTUAL_SIZE);
     totalsAre(boot, "convert (export)", stored);
     totalsAre(boot, "convert", VIRTUAL_SIZE);
+    // the conversion of 512 MiB takes seconds: sampled every 100 ms, it is always seen
     assertThat(boot.steps()).as("the conversion was seen").containsKey("convert");
 
     // 3. an image from the server: a clone of its disk, flattened
@@ -97,7 +98,8 @@ class ProgressIT {
     String v1 = ServerIts.newId(ids);
     Run clone = run(stack.post("/api/v1/volumes", "{\"volumeId\":\"" + v1 + "\",\"imageId\":\"" + imageB + "\"}"),
         VIRTUAL_SIZE);
-    assertThat(clone.steps()).containsKey("clone");
+    // a clone takes ~0.15 s: it may end between two samples, so its presence is not asserted (the
+    // invariants hold for every sample that was taken: a clone never reports the full size done)
     String snap = UUID.randomUUID().toString();
     run(stack.post("/api/v1/volumes/" + v1 + "/snapshots", "{\"snapshotId\":\"" + snap + "\"}"), VIRTUAL_SIZE);
     String v2 = ServerIts.newId(ids);

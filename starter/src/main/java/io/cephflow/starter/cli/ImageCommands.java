@@ -43,7 +43,7 @@ final class ImageCommands {
         + "the worker reads it on its host, under its allowed directories only) or an http(s):// or file: URL")
     String source;
 
-    @Option(names = "--disk-format", paramLabel = "FORMAT", defaultValue = "raw",
+    @Option(names = "--disk-format", paramLabel = "DISK_FORMAT", defaultValue = "raw",
         description = "what the source is: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); checked, never trusted")
     DiskFormat diskFormat;
 
@@ -54,7 +54,7 @@ final class ImageCommands {
         description = "the new image's id (default: the API makes one); repeating a request with the same id attaches to it")
     String id;
 
-    @Option(names = "--convert", paramLabel = "FORMAT", description = "${COMPLETION-CANDIDATES}: convert a non-raw "
+    @Option(names = "--convert", paramLabel = "STORED_FORMAT", description = "${COMPLETION-CANDIDATES}: convert a non-raw "
         + "source at upload, so every boot and volume clones it (default: kept as it is, converted once on first use)")
     Conversion convert;
 

@@ -27,7 +27,7 @@ final class Output {
   @Spec(Spec.Target.MIXEE)
   CommandSpec mixee;
 
-  @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", order = 1,
+  @Option(names = {"-f", "--format"}, paramLabel = "OUTPUT", order = 1,
       description = "output format: ${COMPLETION-CANDIDATES} (default: table on a terminal, json when stdout is not one)")
   Format format;
 

@@ -67,6 +67,33 @@ abstract class ApiCommand implements Callable<Integer> {
     return Waiter.report(ctx(), op);
   }
 
+  /**
+   * A list command: every item at {@code path} (with {@code filters}), in the columns asked for
+   * (else {@code usual}); the columns are checked before anything is sent.
+   */
+  int list(Listing listing, String path, java.util.Map<String, Object> filters, List<String> known,
+           List<String> usual) {
+    List<String> cols = listing.columns(output, known, usual);
+    output.many(ctx(), listing.fetch(api(), ctx(), path, filters), cols);
+    return ExitCodes.OK;
+  }
+
+  /** A show command: the one record at {@code path}, every known column unless some are asked for. */
+  int show(String path, List<String> known) {
+    List<String> cols = output.select(known, known);
+    output.one(ctx(), api().get(path), cols);
+    return ExitCodes.OK;
+  }
+
+  /** {@code value} read by {@code parse}, or the converters' error for what is not a whole number. */
+  static <T> T whole(String value, java.util.function.Function<String, T> parse) {
+    try {
+      return parse.apply(value);
+    } catch (NumberFormatException e) {
+      throw new CommandLine.TypeConversionException("'" + value + "' is not a whole number");
+    }
+  }
+
   /** Resource ids are lower-case UUIDs; upper case is taken and lowered. */
   static final class Uuid implements CommandLine.ITypeConverter<String> {
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
@@ -85,12 +112,7 @@ abstract class ApiCommand implements Callable<Integer> {
   static final class Positive implements CommandLine.ITypeConverter<Long> {
     @Override
     public Long convert(String value) {
-      long v;
-      try {
-        v = Long.parseLong(value);
-      } catch (NumberFormatException e) {
-        throw new CommandLine.TypeConversionException("'" + value + "' is not a whole number");
-      }
+      long v = whole(value, Long::parseLong);
       if (v < 1) throw new CommandLine.TypeConversionException("must be at least 1, got " + v);
       return v;
     }
@@ -100,12 +122,7 @@ abstract class ApiCommand implements Callable<Integer> {
   static final class NonNegative implements CommandLine.ITypeConverter<Integer> {
     @Override
     public Integer convert(String value) {
-      int v;
-      try {
-        v = Integer.parseInt(value);
-      } catch (NumberFormatException e) {
-        throw new CommandLine.TypeConversionException("'" + value + "' is not a whole number");
-      }
+      int v = whole(value, Integer::parseInt);
       if (v < 0) throw new CommandLine.TypeConversionException("must be 0 or more, got " + v);
       return v;
     }

@@ -86,9 +86,7 @@ final class ImageCommands {
 
     @Override
     public Integer call() {
-      List<String> cols = listing.columns(output, FIELDS, USUAL);
-      output.many(ctx(), listing.fetch(api(), ctx(), "/api/v1/images", Api.params("name", name)), cols);
-      return ExitCodes.OK;
+      return list(listing, "/api/v1/images", Api.params("name", name), FIELDS, USUAL);
     }
   }
 
@@ -99,29 +97,19 @@ final class ImageCommands {
 
     @Override
     public Integer call() {
-      List<String> cols = output.select(FIELDS, FIELDS);
-      output.one(ctx(), api().get("/api/v1/images/" + id), cols);
-      return ExitCodes.OK;
+      return show("/api/v1/images/" + id, FIELDS);
     }
   }
 
   @Command(name = "delete", description = "Deletes an image (DeleteImage); refused with InUse (exit 5) while clones "
       + "depend on it, unless --flatten-dependents.")
-  static final class Delete extends ApiCommand {
+  static final class Delete extends DeleteCommand {
     @Parameters(paramLabel = "IMAGE_ID", converter = ApiCommand.Uuid.class, description = "the image")
     String id;
 
-    @Option(names = "--flatten-dependents", description = "flatten the clones of it first, then delete it")
-    boolean flattenDependents;
+    @Override String path() { return "/api/v1/images/" + id; }
 
-    @Mixin
-    Waiter.Options wait;
-
-    @Override
-    public Integer call() {
-      return start(wait, List.of("imageId"), () ->
-          api().delete("/api/v1/images/" + id, Api.params("flattenDependents", flattenDependents ? true : null)));
-    }
+    @Override String idField() { return "imageId"; }
   }
 
 

@@ -73,12 +73,7 @@ final class Listing {
   static final class Limit implements CommandLine.ITypeConverter<Integer> {
     @Override
     public Integer convert(String value) {
-      int v;
-      try {
-        v = Integer.parseInt(value);
-      } catch (NumberFormatException e) {
-        throw new CommandLine.TypeConversionException("'" + value + "' is not a whole number");
-      }
+      int v = ApiCommand.whole(value, Integer::parseInt);
       if (v < 1 || v > 1000) throw new CommandLine.TypeConversionException("must be 1..1000, got " + v);
       return v;
     }

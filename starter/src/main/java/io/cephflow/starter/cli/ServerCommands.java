@@ -107,9 +107,7 @@ final class ServerCommands {
 
     @Override
     public Integer call() {
-      List<String> cols = listing.columns(output, FIELDS, USUAL);
-      output.many(ctx(), listing.fetch(api(), ctx(), "/api/v1/servers", Api.params()), cols);
-      return ExitCodes.OK;
+      return list(listing, "/api/v1/servers", Api.params(), FIELDS, USUAL);
     }
   }
 
@@ -120,9 +118,7 @@ final class ServerCommands {
 
     @Override
     public Integer call() {
-      List<String> cols = output.select(FIELDS, FIELDS);
-      output.one(ctx(), api().get("/api/v1/servers/" + id), cols);
-      return ExitCodes.OK;
+      return show("/api/v1/servers/" + id, FIELDS);
     }
   }
 

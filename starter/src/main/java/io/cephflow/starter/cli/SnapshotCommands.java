@@ -56,31 +56,21 @@ final class SnapshotCommands {
 
     @Override
     public Integer call() {
-      List<String> cols = output.select(FIELDS, FIELDS);
-      output.one(ctx(), api().get("/api/v1/volumes/" + volume + "/snapshots/" + id), cols);
-      return ExitCodes.OK;
+      return show("/api/v1/volumes/" + volume + "/snapshots/" + id, FIELDS);
     }
   }
 
   @Command(name = "delete", description = "Deletes a snapshot of a volume (DeleteVolumeSnapshot); refused with InUse "
       + "(exit 5) while clones depend on it, unless --flatten-dependents.")
-  static final class Delete extends ApiCommand {
+  static final class Delete extends DeleteCommand {
     @Parameters(index = "0", paramLabel = "VOLUME_ID", converter = ApiCommand.Uuid.class, description = "the volume")
     String volume;
 
     @Parameters(index = "1", paramLabel = "SNAPSHOT_ID", converter = ApiCommand.Uuid.class, description = "its snapshot")
     String id;
 
-    @Option(names = "--flatten-dependents", description = "flatten the clones of it first, then delete it")
-    boolean flattenDependents;
+    @Override String path() { return "/api/v1/volumes/" + volume + "/snapshots/" + id; }
 
-    @Mixin
-    Waiter.Options wait;
-
-    @Override
-    public Integer call() {
-      return start(wait, List.of("snapshotId"), () -> api().delete("/api/v1/volumes/" + volume + "/snapshots/" + id,
-          Api.params("flattenDependents", flattenDependents ? true : null)));
-    }
+    @Override String idField() { return "snapshotId"; }
   }
 }

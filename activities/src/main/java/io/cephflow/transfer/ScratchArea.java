@@ -93,6 +93,25 @@ public final class ScratchArea {
     return dir;
   }
 
+  /** What the metrics show: the files' apparent sizes, and the file system's usable and total bytes. */
+  public record Usage(long filesBytes, long usableBytes, long totalBytes) {}
+
+  public Usage usage() {
+    long files = 0;
+    try (Stream<Path> list = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) list::iterator) {
+        try {
+          if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) files += Files.size(f);
+        } catch (IOException e) {
+          // removed meanwhile
+        }
+      }
+      return new Usage(files, space.usable(), space.total());
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
   /**
    * The bound on one staging that starts now: at most {@code cap} bytes, and never into the
    * reserve of the scratch file system (re-read as the staging goes, as others stage too).

@@ -6,6 +6,7 @@ import io.cephflow.starter.client.CephflowClient;
 import io.cephflow.starter.client.Hypervisors;
 import io.cephflow.starter.client.ResourceReader;
 import io.cephflow.workflows.connection.TemporalConnection;
+import io.cephflow.workflows.connection.TemporalMetrics;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.RpcRetryOptions;
@@ -27,14 +28,21 @@ import org.springframework.context.annotation.Configuration;
     SourceGate.Settings.class, ApiTemporalProperties.class})
 public class ApiConfig {
   @Bean(destroyMethod = "shutdown")
-  WorkflowServiceStubs apiServiceStubs(ApiTemporalProperties props) {
+  WorkflowServiceStubs apiServiceStubs(ApiTemporalProperties props, io.micrometer.core.instrument.MeterRegistry registry,
+      @Value("${cephflow.metrics.report-every:10s}") Duration every) {
     TemporalConnection connection = props.connection();
     LoggerFactory.getLogger(ApiConfig.class).info("cephflow API talks to Temporal at {}", connection.describe());
     // a caller waits at most this long for an unreachable Temporal before its 503 (repeat the request)
     RpcRetryOptions retry = RpcRetryOptions.newBuilder().setExpiration(props.rpcRetryExpiration())
         .validateBuildWithDefaults();
     return WorkflowServiceStubs.newServiceStubs(connection.applyTo(WorkflowServiceStubsOptions.newBuilder())
-        .setRpcRetryOptions(retry).build());
+        .setRpcRetryOptions(retry).setMetricsScope(TemporalMetrics.scope(registry, every)).build());
+  }
+
+  /** The client's Temporal series (requests, latencies), trimmed as the worker's are. */
+  @Bean
+  io.micrometer.core.instrument.config.MeterFilter temporalMeterFilter() {
+    return TemporalMetrics.filter();
   }
 
   /** The reads' Ceph client: the same settings (and environment) as the worker's; connects on first read. */

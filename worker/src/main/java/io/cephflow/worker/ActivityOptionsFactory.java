@@ -33,10 +33,16 @@ public final class ActivityOptionsFactory {
   private ActivityOptionsFactory() {}
 
   public static ActivityOptions defaults(WorkerProperties.Activities config) {
-    return build(config.defaults(), new WorkerProperties.ActivitySettings(null, null, null, null, null));
+    return build(config.defaults(), NOTHING);
   }
 
-  /** Per activity type; an unknown type, built in or configured, fails the start. */
+  /**
+   * Every activity type's options; an unknown type, built in or configured, fails the start.
+   * Every type is listed, not only the configured ones: a stub made with options of its own (a
+   * step routed to one host's queue, {@code HostRouting}) does not inherit the defaults, but the
+   * SDK applies these per-type options on top of any stub's, so each step runs with the
+   * configured timeouts and retries wherever it is routed.
+   */
   public static Map<String, ActivityOptions> perType(WorkerProperties.Activities config) {
     ActivityTypes.requireKnown("the built-in long activities", LONG.keySet());
     ActivityTypes.requireKnown("cephflow.activities.types", config.types().keySet());
@@ -44,9 +50,14 @@ public final class ActivityOptionsFactory {
     // field by field: overriding a long activity's heartbeat keeps its long start-to-close
     config.types().forEach((type, s) -> merged.merge(type, s, (builtIn, configured) -> configured.orElse(builtIn)));
     Map<String, ActivityOptions> out = new HashMap<>();
-    merged.forEach((type, s) -> out.put(type, build(s, config.defaults())));
+    for (String type : ActivityTypes.names()) {
+      out.put(type, build(merged.getOrDefault(type, NOTHING), config.defaults()));
+    }
     return out;
   }
+
+  private static final WorkerProperties.ActivitySettings NOTHING =
+      new WorkerProperties.ActivitySettings(null, null, null, null, null);
 
   private static ActivityOptions build(WorkerProperties.ActivitySettings s, WorkerProperties.ActivitySettings d) {
     Duration startToClose = first(s.startToClose(), d == null ? null : d.startToClose(), Duration.ofMinutes(5));

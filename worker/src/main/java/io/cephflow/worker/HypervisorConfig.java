@@ -1,5 +1,6 @@
 package io.cephflow.worker;
 
+import io.cephflow.ceph.Keyring;
 import io.cephflow.activities.HypervisorActivitiesImpl;
 import io.cephflow.ceph.librbd.CephCluster;
 import io.cephflow.ceph.librbd.RadosRecordStore;
@@ -12,10 +13,6 @@ import io.cephflow.libvirt.DomainType;
 import io.cephflow.libvirt.LibvirtHypervisor;
 import io.cephflow.libvirt.LibvirtSettings;
 import io.cephflow.workflows.common.TaskQueues;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,15 +35,15 @@ import io.temporal.worker.WorkerFactory;
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(prefix = "cephflow.libvirt", name = "enabled", havingValue = "true", matchIfMissing = true)
 public class HypervisorConfig {
-  private static final java.util.regex.Pattern KEY =
-      java.util.regex.Pattern.compile("(?m)^\\s*key\\s*=\\s*(\\S+)\\s*$");
   private static final java.util.regex.Pattern ADDRESS =
       java.util.regex.Pattern.compile("(?:v[12]:)?([0-9A-Za-z.-]+):(\\d+)");
 
   /**
-   * After the Ceph handle: in the failsafe JVM, creating these first made librados' load
-   * crash in libceph-common's static initialisers (heap corruption in malloc, no hs_err);
-   * loading librados first, as the storage-only worker does, avoids it. Not understood yet.
+   * After the Ceph handle, on purpose: librados must be loaded into the JVM before libvirt-java
+   * loads libvirt. In the other order librados' load crashed in libceph-common's static
+   * initialisers (heap corruption in malloc, no hs_err file; seen in the failsafe JVM). Why the
+   * order matters was not found; this dependency keeps the order that works (the storage-only
+   * worker never loads libvirt).
    */
   @Bean
   @DependsOn("cephCluster")
@@ -106,12 +103,14 @@ public class HypervisorConfig {
     };
   }
 
-  /** The cephx key qemu uses, from the keyring file ({@code key = AQ…==}); never logged. */
+  /** The cephx key qemu uses: the client's section of the keyring file; never logged. */
   static CephKey cephKey(String client, Path keyring) {
     if (keyring == null) throw new IllegalStateException("cephflow.ceph.keyring is required for the libvirt secret");
-    Matcher m = KEY.matcher(read(keyring));
-    if (!m.find()) throw new IllegalStateException("no key in " + keyring);
-    return new CephKey(client, m.group(1));
+    try {
+      return new CephKey(client, Keyring.read(keyring).keyOf(client));
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException(keyring + ": " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -134,13 +133,5 @@ public class HypervisorConfig {
       }
     }
     return out;
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
   }
 }

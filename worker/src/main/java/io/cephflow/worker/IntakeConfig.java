@@ -21,6 +21,11 @@ public class IntakeConfig {
         new ScratchArea.Reserve(intake.scratchReserve().toBytes(), intake.scratchReservePercent()));
   }
 
+  @Bean
+  io.cephflow.worker.metrics.ScratchMetrics scratchMetrics(ScratchArea scratch) {
+    return new io.cephflow.worker.metrics.ScratchMetrics(scratch);
+  }
+
   @Bean(destroyMethod = "close")
   ScratchSweeper scratchSweeper(ScratchArea scratch, WorkerProperties props) {
     return new ScratchSweeper(scratch, props.intake().scratchMaxAge()).start();

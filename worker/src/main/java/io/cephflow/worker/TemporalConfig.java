@@ -1,11 +1,8 @@
 package io.cephflow.worker;
 
-import com.uber.m3.tally.RootScopeBuilder;
 import com.uber.m3.tally.Scope;
 import io.cephflow.activities.CephflowActivities;
 import io.cephflow.activities.ImportActivitiesImpl;
-import io.cephflow.worker.faults.KillSwitch;
-import io.cephflow.worker.faults.KillSwitchInterceptor;
 import io.cephflow.worker.limits.ActivityLimits;
 import io.cephflow.worker.limits.ActivitySlots;
 import io.cephflow.worker.logging.FlowLog;
@@ -13,14 +10,13 @@ import io.cephflow.worker.metrics.FlowMetrics;
 import io.cephflow.workflows.common.TaskQueues;
 import io.cephflow.workflows.WorkflowCatalog;
 import io.cephflow.workflows.connection.TemporalConnection;
+import io.cephflow.workflows.connection.TemporalMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.common.interceptors.WorkerInterceptor;
-import io.temporal.common.reporter.MicrometerClientStatsReporter;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import io.temporal.testserver.TestServer;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
@@ -48,21 +44,13 @@ import org.springframework.context.event.EventListener;
 public class TemporalConfig {
   private static final Logger log = LoggerFactory.getLogger(TemporalConfig.class);
 
-  /** Dev mode: Temporal's Java test server in this process (no persistence). */
-  @Bean(destroyMethod = "close")
-  EmbeddedTemporal embeddedTemporal(WorkerProperties props) {
-    if (!props.temporal().embedded()) return new EmbeddedTemporal(null);
-    log.warn("starting the embedded Temporal test server on port {}: state is lost when this process stops",
-        props.temporal().embeddedPort());
-    return new EmbeddedTemporal(TestServer.createPortBoundServer(props.temporal().embeddedPort(), true /* real time, no skipping */));
-  }
-
-  /** The frontend this worker talks to: the embedded server in plain text, else as configured (TLS, API key). */
+  /**
+   * The frontend this worker talks to, as configured (TLS, API key). A test's context may add a
+   * primary one of its own (an in-process test server).
+   */
   @Bean
-  TemporalConnection temporalConnection(WorkerProperties props, EmbeddedTemporal embedded) {
-    TemporalConnection connection = embedded.running()
-        ? TemporalConnection.plain("127.0.0.1:" + props.temporal().embeddedPort(), props.temporal().namespace())
-        : props.temporal().connection();
+  TemporalConnection temporalConnection(WorkerProperties props) {
+    TemporalConnection connection = props.temporal().connection();
     log.info("cephflow worker talks to Temporal at {}", connection.describe());
     return connection;
   }
@@ -71,10 +59,15 @@ public class TemporalConfig {
   WorkflowServiceStubs workflowServiceStubs(TemporalConnection connection, MeterRegistry registry,
       @org.springframework.beans.factory.annotation.Value("${cephflow.metrics.report-every:10s}") Duration every) {
     // the SDK's scope (and cephflow's metrics in it) reach the registry this often
-    Scope scope = new RootScopeBuilder().reporter(new MicrometerClientStatsReporter(registry))
-        .reportEvery(com.uber.m3.util.Duration.ofMillis(every.toMillis()));
+    Scope scope = TemporalMetrics.scope(registry, every);
     return WorkflowServiceStubs.newServiceStubs(connection.applyTo(WorkflowServiceStubsOptions.newBuilder())
         .setMetricsScope(scope).build());
+  }
+
+  /** The SDK's and cephflow's series, trimmed to the labels and buckets they use (TemporalMetrics). */
+  @Bean
+  io.micrometer.core.instrument.config.MeterFilter temporalMeterFilter() {
+    return TemporalMetrics.filter();
   }
 
   /** Readiness: one GetSystemInfo round trip through the frontend, with this worker's TLS and key. */
@@ -102,18 +95,16 @@ public class TemporalConfig {
   @Bean(destroyMethod = "shutdown")
   WorkerFactory workerFactory(WorkflowClient client, TemporalConnection connection, WorkerProperties props,
                               List<CephflowActivities> activities, ImportActivitiesImpl imports, LibvirtProperties host,
-                              RunningActivities running, ActivityLimits limits) {
+                              RunningActivities running, ActivityLimits limits,
+                              org.springframework.beans.factory.ObjectProvider<WorkerInterceptor> extra) {
     SearchAttributes.ensureRegistered(connection);
     // the SDK wraps in list order, the last outermost: the slot wait (limits) runs inside the
     // drain's count and the flow log's step time, so a queued activity counts as running and its
     // step's duration includes the wait
     List<WorkerInterceptor> interceptors = new ArrayList<>(List.of(limits, running, new FlowLog(), new FlowMetrics(),
         new io.cephflow.worker.metrics.AuditMetrics()));
-    KillSwitch kill = KillSwitch.parse(props.faults().kill());
-    if (kill.armed()) {
-      log.warn("FAULT INJECTION ARMED: this worker kills itself at {} (crash tests only)", kill.rules());
-      interceptors.add(new KillSwitchInterceptor(kill));
-    }
+    // interceptors of the context (none in production; the crash tests' kill switch), outermost
+    extra.orderedStream().forEach(interceptors::add);
     WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
         .setWorkerInterceptors(interceptors.toArray(new WorkerInterceptor[0])).build());
     Worker worker = factory.newWorker(TaskQueues.STORAGE, progressFresh(WorkerOptions.newBuilder())
@@ -177,17 +168,5 @@ public class TemporalConfig {
     event.getApplicationContext().getBean(WorkerFactory.class).start();
     log.info("cephflow workers polling task queues {} and {}", TaskQueues.STORAGE,
         TaskQueues.host(event.getApplicationContext().getBean(LibvirtProperties.class).host()));
-  }
-
-  /** Holds the embedded server, when there is one. */
-  public record EmbeddedTemporal(TestServer.PortBoundTestServer server) implements AutoCloseable {
-    boolean running() {
-      return server != null;
-    }
-
-    @Override
-    public void close() throws Exception {
-      if (server != null) server.close();
-    }
   }
 }

@@ -21,7 +21,7 @@ import org.springframework.validation.annotation.Validated;
 public record WorkerProperties(@DefaultValue Ceph ceph, @DefaultValue Temporal temporal,
                                @DefaultValue Sources sources, @DefaultValue Activities activities,
                                @DefaultValue Intake intake, @DefaultValue Worker worker,
-                               @DefaultValue Faults faults, Map<String, Limit> limits) {
+                               Map<String, Limit> limits) {
 
   public WorkerProperties {
     limits = limits == null ? Map.of() : Map.copyOf(limits);
@@ -58,14 +58,11 @@ public record WorkerProperties(@DefaultValue Ceph ceph, @DefaultValue Temporal t
    *
    * @param target       the Temporal frontend, {@code host:port}
    * @param namespace    the Temporal namespace the flows run in
-   * @param embedded     dev only: run Temporal's Java test server inside this process (no persistence, no visibility; TLS and API key do not apply)
-   * @param embeddedPort the embedded server's port
    * @param tls          TLS to the frontend: {@code enabled}, {@code ca-file}, {@code cert-file} and {@code key-file} (mTLS), {@code server-name}
    * @param apiKey       an API key (Temporal Cloud), sent only over TLS
    * @param apiKeyFile   a file holding the API key, read again when it changes
    */
   public record Temporal(@DefaultValue("127.0.0.1:7233") String target, @DefaultValue("default") String namespace,
-                         @DefaultValue("false") boolean embedded, @DefaultValue("7233") int embeddedPort,
                          @DefaultValue TemporalConnection.Tls tls, String apiKey, Path apiKeyFile) {
     public TemporalConnection connection() {
       return new TemporalConnection(target, namespace, tls, apiKey, apiKeyFile);
@@ -153,11 +150,4 @@ public record WorkerProperties(@DefaultValue Ceph ceph, @DefaultValue Temporal t
       return value != null ? value : fallback;
     }
   }
-
-  /**
-   * Fault injection, for crash tests only.
-   *
-   * @param kill {@code before|after|heartbeat:<ActivityType>} rules at which this worker SIGKILLs itself (see {@code KillSwitch}); empty by default
-   */
-  public record Faults(List<String> kill) {}
 }

@@ -27,6 +27,15 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 final class CephflowStack implements AutoCloseable {
   /** The admin token the API is given here (the API refuses every call without one). */
+  /**
+   * A worker started from the tests' classpath (here, and CrashHarness's processes) has the
+   * API's Spring Security on it too, which the worker's own jar has not: kept off the worker.
+   */
+  static final String NO_API_SECURITY =
+      "--spring.autoconfigure.exclude=org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration,"
+          + "org.springframework.boot.actuate.autoconfigure.security.servlet.ManagementWebSecurityAutoConfiguration,"
+          + "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration";
+
   static final String TOKEN = "e2e-admin-token-" + java.util.UUID.randomUUID();
   final ConfigurableApplicationContext worker;
   final ConfigurableApplicationContext api;
@@ -73,10 +82,7 @@ final class CephflowStack implements AutoCloseable {
         "--cephflow.intake.scratch-dir=" + scratchDir,
         "--cephflow.metrics.report-every=500ms",
         "--cephflow.libvirt.report-every=1s",
-        // the API's Spring Security is on this JVM's classpath (not on the worker's own): keep it off the worker
-        "--spring.autoconfigure.exclude=org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration,"
-            + "org.springframework.boot.actuate.autoconfigure.security.servlet.ManagementWebSecurityAutoConfiguration,"
-            + "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration"));
+        NO_API_SECURITY));
     List<String> ceph = TestBackends.get().ceph().appArgs();
     args.addAll(ceph);
     args.addAll(List.of(extraWorkerArgs));

@@ -149,13 +149,11 @@ final class CrashHarness implements AutoCloseable {
    *             name with its own state (and so scratch) directory, {@link #stateDir}
    */
   Process startWorker(String kill, String host) throws Exception {
-    Path jar;
-    try (var files = Files.list(Path.of("target"))) {
-      jar = files.filter(p -> p.toString().endsWith("-exec.jar")).findFirst()
-          .orElseThrow(() -> new IllegalStateException("no worker exec jar in target/: run mvn package first"));
-    }
+    // the tests' classpath, not the exec jar: the kill switch is test code, never in the
+    // production jar (FaultsAutoConfiguration); the same classes and dependencies otherwise
     List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-Xmx384m",
-        "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--server.port=0",
+        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+        io.cephflow.worker.WorkerApplication.class.getName(), "--server.port=0", CephflowStack.NO_API_SECURITY,
         "--cephflow.temporal.target=" + target, "--cephflow.temporal.namespace=" + namespace,
         "--cephflow.sources.local-roots=" + sources, "--cephflow.sources.allow-loopback=true",
         "--cephflow.intake.state-dir=" + stateDir(host),

@@ -298,6 +298,7 @@ class UploadImageEndToEndIT {
     String upload = "workflow_type=\"UploadImageWorkflow\"";
     settled(read, write); // what earlier tests' flows moved has reached the registry (every 500 ms here)
     double readBefore = stack.metric("cephflow_bytes_total", read, write);
+    double httpBefore = stack.metric("cephflow_bytes_total", read, write, "pool=\"images\"", "source=\"http\"");
     double okBefore = stack.metric("cephflow_flows_total", upload, "outcome=\"completed\"");
     double failedBefore = stack.metric("cephflow_flows_total", upload, "outcome=\"failed\"",
         "failure=\"ChecksumMismatch\"");
@@ -323,6 +324,17 @@ class UploadImageEndToEndIT {
         - failedBefore).isEqualTo(1.0);
     assertThat(stack.metric("cephflow_compensations_total", "result=\"undone\"")).isGreaterThan(0);
     assertThat(stack.workerMetrics()).contains("cephflow_flow_duration_seconds");
+    // by pool and source kind; no filler labels, no exception class names, buckets only where read
+    assertThat(stack.metric("cephflow_bytes_total", read, write, "pool=\"images\"", "source=\"http\"") - httpBefore)
+        .isEqualTo(2.0 * data.length);
+    String all = stack.workerMetrics();
+    String ours = all.lines().filter(l -> l.startsWith("temporal_") || l.startsWith("cephflow_"))
+        .collect(java.util.stream.Collectors.joining("\n"));
+    assertThat(ours).doesNotContain("signal_name=", "query_type=", "exception=");
+    assertThat(all)
+        .contains("cephflow_scratch_usable_bytes", "cephflow_scratch_capacity_bytes", "cephflow_scratch_bytes");
+    assertThat(all.lines().filter(l -> l.startsWith("temporal_activity_execution_latency_seconds_bucket"))).isEmpty();
+    assertThat(all.lines().count()).isLessThan(3000);
     purge(id);
   }
 

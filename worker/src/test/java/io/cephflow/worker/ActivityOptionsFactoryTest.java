@@ -50,4 +50,64 @@ class ActivityOptionsFactoryTest {
     assertThat(io.cephflow.workflows.ActivityTypes.names()).containsAll(ActivityOptionsFactory.LONG.keySet())
         .contains("WriteFromSource", "ConvertImageInto", "FlattenImage", "ClaimCreate", "StartDomain");
   }
+
+  @Test
+  void everyActivityTypeHasOptionsSoRoutedStepsGetThemToo() {
+    var config = new WorkerProperties.Activities(only(Duration.ofSeconds(15), null), Map.of());
+    assertThat(ActivityOptionsFactory.perType(config).keySet()).isEqualTo(io.cephflow.workflows.ActivityTypes.names());
+  }
+
+  /** A step routed to a host's queue runs with the worker's options for its type, not HostRouting's. */
+  @Test
+  void aRoutedStepRunsWithTheConfiguredOptionsOfItsType() {
+    // the defaults only (cephflow.activities.defaults): the type is not configured by itself
+    var config = new WorkerProperties.Activities(new WorkerProperties.ActivitySettings(Duration.ofMinutes(7), null, 3,
+        Duration.ofMillis(50), Duration.ofMillis(50)), Map.of());
+    ATTEMPTS.set(0);
+    try (var env = io.temporal.testing.TestWorkflowEnvironment.newInstance()) {
+      var worker = env.newWorker("storage");
+      worker.registerWorkflowImplementationTypes(io.temporal.worker.WorkflowImplementationOptions.newBuilder()
+          .setDefaultActivityOptions(ActivityOptionsFactory.defaults(config))
+          .setActivityOptions(ActivityOptionsFactory.perType(config)).build(), RoutedStep.class);
+      env.newWorker("host-q").registerActivitiesImplementations(org.mockito.Mockito.mock(
+          io.cephflow.workflows.server.HypervisorActivities.class,
+          org.mockito.Mockito.withSettings().withoutAnnotations().defaultAnswer(i -> echo())));
+      env.start();
+      var flow = env.getWorkflowClient().newWorkflowStub(Routed.class,
+          io.temporal.client.WorkflowOptions.newBuilder().setTaskQueue("storage").build());
+      // start-to-close and attempts from cephflow.activities.defaults (HostRouting's own: 5 min, 10)
+      assertThat(flow.run()).isEqualTo("failed");
+      assertThat(ATTEMPTS.get()).isEqualTo(3);
+      assertThat(START_TO_CLOSE.get()).isEqualTo(Duration.ofMinutes(7));
+    }
+  }
+
+  @io.temporal.workflow.WorkflowInterface
+  public interface Routed {
+    @io.temporal.workflow.WorkflowMethod
+    String run();
+  }
+
+  public static class RoutedStep implements Routed {
+    @Override
+    public String run() {
+      try {
+        return io.cephflow.workflows.common.HostRouting.on(io.cephflow.workflows.server.HypervisorActivities.class,
+            "host-q").ensureSecret();
+      } catch (io.temporal.failure.ActivityFailure e) {
+        return "failed";
+      }
+    }
+  }
+
+  private static final java.util.concurrent.atomic.AtomicInteger ATTEMPTS = new java.util.concurrent.atomic.AtomicInteger();
+  private static final java.util.concurrent.atomic.AtomicReference<Duration> START_TO_CLOSE =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
+  /** Notes the options the running attempt was given, and fails it (retryably). */
+  private static String echo() {
+    ATTEMPTS.incrementAndGet();
+    START_TO_CLOSE.set(io.temporal.activity.Activity.getExecutionContext().getInfo().getStartToCloseTimeout());
+    throw new IllegalStateException("fails every time");
+  }
 }

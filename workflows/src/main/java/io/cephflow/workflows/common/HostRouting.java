@@ -13,11 +13,13 @@ import java.time.Duration;
  */
 public final class HostRouting {
   /**
-   * A stub given options does not inherit the worker's defaults, so this is the base of every
-   * routed step; the worker's per-activity-type options still apply on top. The
-   * schedule-to-start timeout turns a host whose worker is not polling (unknown name, host
-   * down) into a failure that compensates instead of a hang. A canceled flow compensates only
-   * once a running step has stopped.
+   * What routing adds to a step: its host's queue (set by {@link #on}), and a schedule-to-start
+   * timeout that turns a host whose worker is not polling (unknown name, host down) into a
+   * failure that compensates instead of a hang. A canceled flow compensates only once a running
+   * step has stopped. Timeouts and retries are the worker's, per activity type
+   * ({@code cephflow.activities}): the worker gives every type its options and the SDK applies
+   * them on top of these. The start-to-close and retries here are only what a worker that sets
+   * no options at all (a unit test's) runs with.
    */
   public static final ActivityOptions STEP = ActivityOptions.newBuilder()
       .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)

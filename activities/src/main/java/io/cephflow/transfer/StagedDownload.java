@@ -1,9 +1,6 @@
-package io.cephflow.activities;
+package io.cephflow.transfer;
 
 import io.cephflow.ceph.Progress;
-import io.cephflow.transfer.ScratchArea;
-import io.cephflow.transfer.Sources;
-import io.cephflow.transfer.StagingLimit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,59 +8,52 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * Copies a source into a scratch file (0600, replaced if an earlier attempt left one), hashing
- * every byte; the partial file is removed on any failure. What it writes is bounded by the
- * scratch area's {@link StagingLimit}: the source size cap, and the free space less a reserve.
+ * every byte ({@link Digests}); the partial file is removed on any failure. What it writes is
+ * bounded by the scratch area's {@link StagingLimit}: the source size cap, and the free space
+ * less a reserve.
  */
-final class StagedDownload {
-  record Result(long bytes, String sha256, String checksum) {}
+public final class StagedDownload {
+  private static final int CHUNK = 1 << 20;
+
+  /** @param checksum the hex of the extra digest, or null when none was asked for */
+  public record Result(long bytes, String sha256, String checksum) {}
 
   private StagedDownload() {}
 
-  static Result fetch(Sources sources, ScratchArea scratch, String source, Path file, String extraAlgorithm,
-                      int progressEvery, Progress progress) throws IOException {
+  public static Result fetch(Sources sources, ScratchArea scratch, String source, Path file, String extraAlgorithm,
+                             int progressEvery, Progress progress) throws IOException {
     ScratchArea.delete(file);
     boolean done = false;
     try (Sources.Opened opened = sources.open(source);
          OutputStream out = Files.newOutputStream(Files.createFile(file,
              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
-             StandardOpenOption.WRITE)) {
-      MessageDigest sha256 = digest("SHA-256");
-      MessageDigest extra = extraAlgorithm == null ? null : digest(extraAlgorithm);
+             StandardOpenOption.WRITE);
+         Digests digests = Digests.sha256(extraAlgorithm)) {
       StagingLimit limit = scratch.stagingLimit(sources.policy().maxBytes());
       limit.checkAnnounced(opened.length());
       InputStream in = opened.body();
-      byte[] buf = new byte[1 << 20];
       long total = 0, lastReport = 0;
-      for (int n; (n = in.read(buf)) > 0; ) {
+      while (true) {
+        byte[] buf = digests.buffer(CHUNK);
+        int n = in.read(buf, 0, CHUNK);
+        if (n <= 0) break;
         total += n;
         limit.check(total);
-        sha256.update(buf, 0, n);
-        if (extra != null) extra.update(buf, 0, n);
         out.write(buf, 0, n);
+        digests.hash(buf, n); // the digests' now
         if (total - lastReport >= progressEvery) {
           progress.update(total, opened.length());
           lastReport = total;
         }
       }
+      Digests.Hex hex = digests.finish();
       done = true;
-      HexFormat hex = HexFormat.of();
-      return new Result(total, hex.formatHex(sha256.digest()), extra == null ? null : hex.formatHex(extra.digest()));
+      return new Result(total, hex.sha256(), hex.extra());
     } finally {
       if (!done) ScratchArea.delete(file);
-    }
-  }
-
-  private static MessageDigest digest(String algorithm) {
-    try {
-      return MessageDigest.getInstance(algorithm);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalArgumentException("unsupported digest " + algorithm, e);
     }
   }
 }

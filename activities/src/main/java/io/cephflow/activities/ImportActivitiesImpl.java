@@ -16,6 +16,7 @@ import io.cephflow.transfer.Sources;
 import io.cephflow.transfer.RawDigest;
 import io.cephflow.transfer.ScratchArea;
 import io.cephflow.transfer.SparseFileDataSource;
+import io.cephflow.transfer.StagedDownload;
 import io.cephflow.transfer.StreamDataSource;
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.RbdRef;

@@ -2,7 +2,11 @@ package io.cephflow.ceph;
 
 import java.util.List;
 
-/** Image lifecycle. Create and remove are idempotent (see STYLE.md, the storage boundary). */
+/**
+ * Image lifecycle. Create and remove are idempotent at the storage boundary: removing what is
+ * missing is success; creating what exists with the same spec is success, with another spec a
+ * conflict.
+ */
 public interface RbdImages {
   /** Creates the image; an existing image with the same size and features is success, another is EXISTS. */
   void create(ImageRef ref, ImageSpec spec);

@@ -9,17 +9,15 @@ import java.nio.ByteBuffer;
  * writer reads it: the regions it yields, and zeros for every gap between them and after the
  * last one up to {@link #size()}. The result equals {@code sha256sum} of the raw image (of a
  * sparse file, or {@code rbd export} cut to a decoded image's virtual size) without a second
- * pass and without reading holes. Hashing runs on threads of its own ({@link DigestPipe}), so it
+ * pass and without reading holes. Hashing runs on threads of its own ({@link Digests}), so it
  * overlaps the reads and the writes; the holes still cost the hash of their zeros (SHA-256 has no
  * shortcut for them), which bounds a sparse image's import by the digest's pace. Regions must
  * come in ascending order without overlap (every source here does).
  */
 public final class RawDigest implements DataSource {
   private final DataSource source;
-  private final DigestPipe pipe;
+  private final Digests digests;
   private long hashedTo;
-  private String hex;
-  private String extraHex;
 
   public RawDigest(DataSource source) {
     this(source, null);
@@ -28,7 +26,7 @@ public final class RawDigest implements DataSource {
   /** @param extraAlgorithm a second digest over the same bytes (e.g. a caller's SHA-512), or null */
   public RawDigest(DataSource source, String extraAlgorithm) {
     if (source.size() < 0) throw new IllegalArgumentException("the raw view's size must be known");
-    this.pipe = new DigestPipe("SHA-256", extraAlgorithm);
+    this.digests = Digests.sha256(extraAlgorithm);
     this.source = source;
   }
 
@@ -42,11 +40,9 @@ public final class RawDigest implements DataSource {
     int start = dst.position();
     long offset = source.next(dst);
     if (offset < 0) {
-      if (hex == null) {
+      if (!digests.finished()) {
         zerosTo(size());
-        String[] h = pipe.finish();
-        hex = h[0];
-        extraHex = h[1];
+        digests.finish();
       }
       return offset;
     }
@@ -56,33 +52,33 @@ public final class RawDigest implements DataSource {
           + " of " + size() + " bytes: out of order or past the end");
     }
     zerosTo(offset);
-    byte[] copy = pipe.buffer(len); // dst goes to the writer, and may be reused before it is hashed
+    byte[] copy = digests.buffer(len); // dst goes to the writer, and may be reused before it is hashed
     dst.duplicate().position(start).limit(start + len).get(copy, 0, len);
-    pipe.hash(copy, len);
+    digests.hash(copy, len);
     hashedTo = offset + len;
     return offset;
   }
 
   private void zerosTo(long offset) {
-    pipe.zeros(offset - hashedTo);
+    digests.zeros(offset - hashedTo);
     hashedTo = Math.max(hashedTo, offset);
   }
 
   /** The hex SHA-256, once the source has been read to its end. */
   public String hexDigest() {
-    if (hex == null) throw new IllegalStateException("the source has not been read to its end");
-    return hex;
+    if (!digests.finished()) throw new IllegalStateException("the source has not been read to its end");
+    return digests.finish().sha256();
   }
 
   /** The hex of the extra digest (null when none was asked for), once read to the end. */
   public String extraHexDigest() {
     hexDigest();
-    return extraHex;
+    return digests.finish().extra();
   }
 
   @Override
   public void close() throws IOException {
-    pipe.close();
+    digests.close();
     source.close();
   }
 }

@@ -7,15 +7,14 @@ import java.nio.ByteBuffer;
 
 /**
  * A sequential stream (an HTTP body, a pipe) as a {@link DataSource}, hashing every byte
- * that passes on threads of its own ({@link DigestPipe}), overlapped with the reads and writes.
+ * that passes on threads of its own ({@link Digests}), overlapped with the reads and writes.
  * Memory stays bounded: at most {@value DigestPipe#BUFFERS} heap arrays of the caller's chunk size.
  */
 public final class StreamDataSource implements DataSource {
   private final InputStream in;
   private final long size;
-  private final DigestPipe pipe;
+  private final Digests digests;
   private final boolean digest;
-  private String[] hex;
   private final long maxBytes;
   private byte[] staging = new byte[0];
   private long position;
@@ -29,14 +28,20 @@ public final class StreamDataSource implements DataSource {
     this(in, size, digestAlgorithm, null, maxBytes);
   }
 
-  /** @param extraAlgorithm a second digest (e.g. the caller's SHA-512), or null */
+  /**
+   * @param digestAlgorithm {@code "SHA-256"}, or null for none
+   * @param extraAlgorithm a second digest (e.g. the caller's SHA-512), or null
+   */
   public StreamDataSource(InputStream in, long size, String digestAlgorithm, String extraAlgorithm, long maxBytes) {
     this.in = in;
     this.size = size;
     this.maxBytes = maxBytes;
     this.digest = digestAlgorithm != null;
-    this.pipe = digestAlgorithm == null && extraAlgorithm == null ? null
-        : new DigestPipe(digestAlgorithm, extraAlgorithm);
+    if (digest && !digestAlgorithm.equals("SHA-256")) {
+      throw new IllegalArgumentException("the stream's digest is SHA-256, not " + digestAlgorithm);
+    }
+    this.digests = digest ? Digests.sha256(extraAlgorithm)
+        : extraAlgorithm == null ? null : Digests.extraOnly(extraAlgorithm);
   }
 
   @Override
@@ -48,7 +53,7 @@ public final class StreamDataSource implements DataSource {
   public long next(ByteBuffer dst) throws IOException {
     if (eof) return -1;
     int want = dst.remaining();
-    if (pipe != null) staging = pipe.buffer(want);
+    if (digests != null) staging = digests.buffer(want);
     else if (staging.length < want) staging = new byte[want];
     int filled = 0;
     while (filled < want) {
@@ -64,7 +69,7 @@ public final class StreamDataSource implements DataSource {
       throw new SourceTooLargeException("the source is larger than the limit of " + maxBytes + " bytes");
     }
     dst.put(staging, 0, filled);
-    if (pipe != null) pipe.hash(staging, filled); // the pipe's now: the next call takes another
+    if (digests != null) digests.hash(staging, filled); // the digests' now: the next call takes another
     long offset = position;
     position += filled;
     return offset;
@@ -78,22 +83,17 @@ public final class StreamDataSource implements DataSource {
   /** Hex digest of everything read; call after the end. */
   public String hexDigest() {
     if (!digest) throw new IllegalStateException("no digest requested");
-    return digests()[0];
+    return digests.finish().sha256();
   }
 
   /** Hex of the extra digest (null when none was asked for); call after the end. */
   public String extraHexDigest() {
-    return pipe == null ? null : digests()[1];
-  }
-
-  private String[] digests() {
-    if (hex == null) hex = pipe.finish();
-    return hex;
+    return digests == null ? null : digests.finish().extra();
   }
 
   @Override
   public void close() throws IOException {
-    if (pipe != null) pipe.close();
+    if (digests != null) digests.close();
     in.close();
   }
 }

@@ -16,6 +16,7 @@ import io.cephflow.intake.qemu.QemuLimits;
 import io.cephflow.transfer.ScratchArea;
 import io.cephflow.transfer.SourcePolicy;
 import io.cephflow.transfer.Sources;
+import io.cephflow.transfer.StagedDownload;
 import io.cephflow.transfer.SparseFileDataSource;
 import io.cephflow.transfer.StreamDataSource;
 import java.nio.file.Path;

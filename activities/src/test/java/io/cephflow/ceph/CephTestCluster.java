@@ -2,10 +2,8 @@ package io.cephflow.ceph;
 
 import io.cephflow.ceph.librbd.CephCluster;
 import io.cephflow.ceph.librbd.Librbd;
+import io.cephflow.fixture.Commands;
 import io.cephflow.fixture.TestBackends;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,30 +42,9 @@ public final class CephTestCluster {
     return run(cmd);
   }
 
-  /**
-   * Runs a command and returns its stdout. Stderr is kept apart: librados clients log to it
-   * (e.g. "monclient: handle_auth_reply_more no authorizer?" on a busy monitor) even when the
-   * command succeeds, and such lines must never be read as output. It is shown on failure.
-   */
+  /** Runs a command and returns its stdout ({@link Commands#run(List)}: stderr apart, 120 s). */
   public static String run(List<String> cmd) {
-    Path err = null;
-    try {
-      err = Files.createTempFile("cephflow-cmd-", ".stderr");
-      Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (p.waitFor() != 0) {
-        throw new IllegalStateException(String.join(" ", cmd) + " failed (" + p.exitValue() + "): "
-            + out + new String(Files.readAllBytes(err), StandardCharsets.UTF_8));
-      }
-      return out;
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    } finally {
-      if (err != null) err.toFile().delete();
-    }
+    return Commands.run(cmd);
   }
 
   /** Removes an image with its snapshots and clones of them, for test cleanup. */

@@ -1,5 +1,6 @@
 package io.cephflow.intake;
 
+import io.cephflow.fixture.Commands;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** Builds test images at test time with the real qemu-img and byte edits. */
@@ -121,17 +121,11 @@ public final class Corpus {
     return b;
   }
 
-  /** Runs a fixture command; its output is the failure's message. */
-  public static void run(List<String> cmd) throws IOException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    try {
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0) return;
-      throw new IOException(cmd + " failed: " + out);
-    } catch (InterruptedException e) {
-      throw new IOException(e);
-    }
+  /** Runs a fixture command ({@link Commands#run(List)}); its output is the failure's message. */
+  public static void run(List<String> cmd) {
+    Commands.run(cmd);
   }
+
 
   public static void patch(Path file, long offset, byte[] bytes) throws IOException {
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {

@@ -1,5 +1,6 @@
 package io.cephflow.libvirt;
 
+import io.cephflow.fixture.Commands;
 import io.cephflow.fixture.TestBackends;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -120,16 +120,8 @@ final class LibvirtTestEnv {
     return HexFormat.of().formatHex(b);
   }
 
-  static void run(Duration timeout, String... cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    byte[] out = p.getInputStream().readAllBytes();
-    if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IllegalStateException(String.join(" ", cmd) + " timed out");
-    }
-    if (p.exitValue() != 0) {
-      throw new IllegalStateException(String.join(" ", cmd) + " failed (" + p.exitValue() + "): "
-          + new String(out, StandardCharsets.UTF_8));
-    }
+  static void run(Duration timeout, String... cmd) {
+    Commands.run(timeout, List.of(cmd));
   }
+
 }

@@ -5,8 +5,11 @@ import java.util.function.Supplier;
 
 /**
  * Typed failure reasons ({@code ApplicationFailure} types), listed with their retryability in
- * {@link FailureType}. Bad input is non-retryable and carries one of these; the API maps them to
- * HTTP statuses. Never match on message text.
+ * {@link FailureType}. Bad input is non-retryable and carries one of these. The API shows a
+ * failed operation's reason as its {@code failure.type} (GET /api/v1/operations/{id}, still 200);
+ * only a refusal a start decides at once becomes an HTTP status (the starter's {@code
+ * OperationRefusedException}: NotFound 404, InvalidRequest 400, Conflict and InUse 409). Never
+ * match on message text.
  */
 public final class Failures {
   /** The request itself is malformed (ids, names, sizes). */

@@ -1,18 +1,9 @@
-package io.cephflow.activities;
+package io.cephflow.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cephflow.ceph.Progress;
-import io.cephflow.transfer.FakeSpaceScratch;
-import io.cephflow.transfer.RawHttpServer;
-import io.cephflow.transfer.ScratchArea;
-import io.cephflow.transfer.SourcePolicy;
-import io.cephflow.transfer.SourceReadException;
-import io.cephflow.transfer.SourceTooLargeException;
-import io.cephflow.transfer.Sources;
-import io.cephflow.workflows.common.Failures;
-import io.temporal.failure.ApplicationFailure;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,27 +75,17 @@ class StagedDownloadTest {
     Path file = scratch.file("upload-ok");
     String response = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
     try (RawHttpServer server = new RawHttpServer(RawHttpServer.sends(response))) {
-      StagedDownload.Result r = StagedDownload.fetch(sources, scratch, server.url("/disk.qcow2"), file, null,
+      StagedDownload.Result r = StagedDownload.fetch(sources, scratch, server.url("/disk.qcow2"), file, "SHA-512",
           1 << 20, Progress.NONE);
       assertThat(r.bytes()).isEqualTo(5);
       assertThat(file).hasContent("hello");
+      assertThat(r.sha256()).isEqualTo(hex("SHA-256", "hello"));
+      assertThat(r.checksum()).isEqualTo(hex("SHA-512", "hello"));
     }
   }
 
-  @Test
-  void bodyFailuresKeepTheirTypeAndRetryabilityInTheActivityFailure() {
-    ApplicationFailure tooLarge = ActivityErrors.of("http://h/x", new SourceTooLargeException("over"));
-    assertThat(tooLarge.getType()).isEqualTo(Failures.SOURCE_TOO_LARGE);
-    assertThat(tooLarge.isNonRetryable()).isTrue();
-    ApplicationFailure protocol = ActivityErrors.of("http://h/x",
-        new SourceReadException(Failures.SOURCE_PROTOCOL, "bad chunk", false, null));
-    assertThat(protocol.getType()).isEqualTo(Failures.SOURCE_PROTOCOL);
-    assertThat(protocol.isNonRetryable()).isTrue();
-    ApplicationFailure stalled = ActivityErrors.of("http://h/x",
-        new SourceReadException(Failures.SOURCE_TIMEOUT, "stalled", true, null));
-    assertThat(stalled.getType()).isEqualTo(Failures.SOURCE_TIMEOUT);
-    assertThat(stalled.isNonRetryable()).isFalse();
-    assertThat(List.of(Failures.NON_RETRYABLE)).contains(Failures.SOURCE_PROTOCOL)
-        .doesNotContain(Failures.SOURCE_TIMEOUT, Failures.SOURCE_UNAVAILABLE);
+  private static String hex(String algorithm, String text) throws Exception {
+    return java.util.HexFormat.of()
+        .formatHex(java.security.MessageDigest.getInstance(algorithm).digest(text.getBytes(StandardCharsets.US_ASCII)));
   }
 }

@@ -35,6 +35,13 @@ public record AuthProperties(Path tokensFile, List<TokenEntry> tokens, Jwt jwt,
    */
   public record Jwt(String issuerUri, String jwkSetUri, Path publicKey, String audience,
                     @DefaultValue("roles") String rolesClaim) {
+    /** An empty environment variable (application.yml's {@code ${CEPHFLOW_API_JWT_ISSUER:}}) is unset. */
+    public Jwt {
+      issuerUri = present(issuerUri) ? issuerUri : null;
+      jwkSetUri = present(jwkSetUri) ? jwkSetUri : null;
+      audience = present(audience) ? audience : null;
+    }
+
     public boolean configured() {
       return present(issuerUri) || present(jwkSetUri) || publicKey != null;
     }

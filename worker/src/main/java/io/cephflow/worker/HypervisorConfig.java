@@ -12,25 +12,22 @@ import io.cephflow.libvirt.DomainName;
 import io.cephflow.libvirt.DomainType;
 import io.cephflow.libvirt.LibvirtHypervisor;
 import io.cephflow.libvirt.LibvirtSettings;
-import io.cephflow.workflows.common.TaskQueues;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Matcher;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.DependsOn;
-import io.temporal.worker.WorkerFactory;
 
 /**
  * This worker's hypervisor: the libvirt port and the hypervisor activities, served on the host's
- * own task queue (made by TemporalConfig; the storage queue's worker never runs them).
+ * own task queue (TemporalConfig registers them there; the storage queue's worker never runs them).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(prefix = "cephflow.libvirt", name = "enabled", havingValue = "true", matchIfMissing = true)
@@ -61,16 +58,6 @@ public class HypervisorConfig {
         d.bootTimeout()));
   }
 
-  /** Registered before the factory starts (on ApplicationReadyEvent, in TemporalConfig). */
-  @Bean
-  HostWorker hostWorker(WorkerFactory factory, LibvirtProperties props, HypervisorActivitiesImpl activities) {
-    String queue = TaskQueues.host(props.host());
-    factory.getWorker(queue).registerActivitiesImplementations(activities);
-    LoggerFactory.getLogger(HypervisorConfig.class).info("hypervisor {} ({}) serves task queue {}",
-        props.host(), props.uri(), queue);
-    return new HostWorker(props.host(), queue);
-  }
-
   @Bean(destroyMethod = "close")
   HostReporter hostReporter(LibvirtHypervisor hypervisor, LibvirtProperties props, CephCluster cluster) {
     long memory = props.capacity().memoryMiB() > 0 ? props.capacity().memoryMiB()
@@ -86,9 +73,6 @@ public class HypervisorConfig {
       hostReporterShutdown(HostReporter reporter) {
     return e -> reporter.stopAccepting();
   }
-
-  /** The host queue this process polls, for logs and health. */
-  public record HostWorker(String host, String taskQueue) {}
 
   /** A real libvirt round trip: the state of a domain that does not exist. */
   @Bean

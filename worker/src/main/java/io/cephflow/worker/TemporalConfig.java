@@ -2,6 +2,7 @@ package io.cephflow.worker;
 
 import com.uber.m3.tally.Scope;
 import io.cephflow.activities.CephflowActivities;
+import io.cephflow.activities.HypervisorActivitiesImpl;
 import io.cephflow.activities.ImportActivitiesImpl;
 import io.cephflow.worker.limits.ActivityLimits;
 import io.cephflow.worker.limits.ActivitySlots;
@@ -96,7 +97,8 @@ public class TemporalConfig {
   WorkerFactory workerFactory(WorkflowClient client, TemporalConnection connection, WorkerProperties props,
                               List<CephflowActivities> activities, ImportActivitiesImpl imports, LibvirtProperties host,
                               RunningActivities running, ActivityLimits limits,
-                              org.springframework.beans.factory.ObjectProvider<WorkerInterceptor> extra) {
+                              org.springframework.beans.factory.ObjectProvider<WorkerInterceptor> extra,
+                              org.springframework.beans.factory.ObjectProvider<HypervisorActivitiesImpl> hypervisor) {
     SearchAttributes.ensureRegistered(connection);
     // the SDK wraps in list order, the last outermost: the slot wait (limits) runs inside the
     // drain's count and the flow log's step time, so a queued activity counts as running and its
@@ -116,11 +118,15 @@ public class TemporalConfig {
         .setActivityOptions(ActivityOptionsFactory.perType(props.activities()))
         .build(), WorkflowCatalog.IMPLEMENTATIONS.toArray(new Class<?>[0]));
     worker.registerActivitiesImplementations(activities.toArray());
-    // this host's own queue: steps on a file in this worker's scratch area (and, with libvirt,
-    // HypervisorConfig adds this hypervisor's steps)
-    factory.newWorker(TaskQueues.host(host.host()), progressFresh(WorkerOptions.newBuilder())
-            .setMaxConcurrentActivityExecutionSize(props.worker().activitySlots()).build())
-        .registerActivitiesImplementations(imports);
+    // this host's own queue: steps on a file in this worker's scratch area, and with libvirt
+    // (HypervisorConfig) this hypervisor's steps
+    Worker hostQueue = factory.newWorker(TaskQueues.host(host.host()), progressFresh(WorkerOptions.newBuilder())
+        .setMaxConcurrentActivityExecutionSize(props.worker().activitySlots()).build());
+    hostQueue.registerActivitiesImplementations(imports);
+    hypervisor.ifAvailable(h -> {
+      hostQueue.registerActivitiesImplementations(h);
+      log.info("hypervisor {} ({}) serves task queue {}", host.host(), host.uri(), TaskQueues.host(host.host()));
+    });
     return factory;
   }
 

@@ -2,6 +2,7 @@ package io.cephflow.workflows.server;
 
 import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.CopySource;
+import io.cephflow.workflows.hypervisor.HypervisorActivities;
 import io.cephflow.workflows.image.RawCopy;
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.Flow;
@@ -92,9 +93,9 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
             Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()), source.keptByCopy(diskSize));
       }
 
-      String state = DomainSteps.boot(hv, undo, request.serverId(), request.vcpus(), request.memoryMiB(),
+      String state = DomainSteps.reported(DomainSteps.boot(hv, undo, request.serverId(), request.vcpus(), request.memoryMiB(),
           List.of(disk), Map.of("image-id", request.imageId(), "workflow-id", Workflow.getInfo().getWorkflowId()),
-          flow::at);
+          flow::at));
       life.created("server", request.serverId(), null);
       return new ServerResult(request.serverId(), hypervisor, "instance-" + request.serverId(), disk.toString(), state,
           null);

@@ -57,10 +57,10 @@ public class BootFromVolumeSnapshotWorkflowImpl implements BootFromVolumeSnapsho
       VolumeResult created = life.recorded() ? createVolume(life, childId, childRequest, request.serverId(), undo)
           : createVolumeUnrecorded(childId, childRequest, volume, undo);
       RbdRef bootDisk = new RbdRef(created.pool(), created.image());
-      String state = DomainSteps.boot(DomainSteps.on(hypervisor), undo, request.serverId(), request.vcpus(),
+      String state = DomainSteps.reported(DomainSteps.boot(DomainSteps.on(hypervisor), undo, request.serverId(), request.vcpus(),
           request.memoryMiB(), List.of(bootDisk),
           Map.of("volume-id", request.newVolumeId(), "workflow-id", Workflow.getInfo().getWorkflowId()),
-          flow::at);
+          flow::at));
       life.created("server", request.serverId(), null);
       return new ServerResult(request.serverId(), hypervisor, "instance-" + request.serverId(), bootDisk.toString(),
           state, request.newVolumeId());

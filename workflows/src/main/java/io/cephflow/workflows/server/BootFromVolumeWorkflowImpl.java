@@ -31,10 +31,10 @@ public class BootFromVolumeWorkflowImpl implements BootFromVolumeWorkflow {
       RbdRef volume = requireVolume(storage, request.volumeId());
       // a volume is the disk of one server at a time: refused at once, naming the other
       life.attach("volume", request.volumeId(), server, true, undo);
-      String state = DomainSteps.boot(DomainSteps.on(hypervisor), undo, request.serverId(), request.vcpus(),
+      String state = DomainSteps.reported(DomainSteps.boot(DomainSteps.on(hypervisor), undo, request.serverId(), request.vcpus(),
           request.memoryMiB(), List.of(volume),
           Map.of("volume-id", request.volumeId(), "workflow-id", Workflow.getInfo().getWorkflowId()),
-          flow::at);
+          flow::at));
       life.created("server", request.serverId(), null);
       return new ServerResult(request.serverId(), hypervisor, "instance-" + request.serverId(), volume.toString(),
           state, request.volumeId());

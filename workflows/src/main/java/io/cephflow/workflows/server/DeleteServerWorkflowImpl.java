@@ -6,6 +6,8 @@ import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceRecord;
 import io.cephflow.workflows.common.ResourceTags;
+import io.cephflow.workflows.hypervisor.HypervisorActivities;
+import io.cephflow.workflows.hypervisor.ShutdownOutcome;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.temporal.workflow.Workflow;
 
@@ -35,7 +37,7 @@ public class DeleteServerWorkflowImpl implements DeleteServerWorkflow {
         record = life.beginDelete("server", serverId, exists);
       }
       flow.at("shutdown");
-      String shutdown = hv.shutdownDomain(serverId, request.shutdownTimeoutOrDefault());
+      ShutdownOutcome shutdown = hv.shutdownDomain(serverId, request.shutdownTimeoutOrDefault());
       flow.at("destroy");
       hv.destroyDomain(serverId);
       flow.at("undefine");
@@ -51,7 +53,7 @@ public class DeleteServerWorkflowImpl implements DeleteServerWorkflow {
         life.detach("volume", volume, ResourceTags.server(serverId));
       }
       life.deleted("server", serverId);
-      return new DeleteServerResult(serverId, shutdown, removed, volume);
+      return new DeleteServerResult(serverId, shutdown == null ? null : shutdown.name(), removed, volume);
     }, e -> {});
   }
 

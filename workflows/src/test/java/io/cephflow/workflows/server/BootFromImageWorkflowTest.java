@@ -21,6 +21,9 @@ import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.SnapRef;
+import io.cephflow.workflows.hypervisor.DomainState;
+import io.cephflow.workflows.hypervisor.HypervisorActivities;
+import io.cephflow.workflows.hypervisor.ServerDomain;
 import io.cephflow.workflows.storage.ConvertActivities;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.storage.StorageActivities.ImageStat;
@@ -65,7 +68,7 @@ class BootFromImageWorkflowTest {
     when(storage.statImage(RbdRef.image(IMAGE))).thenReturn(new ImageStat(true, size, null, 0,
         Map.of(Provenance.FORMAT, format, Provenance.VIRTUAL_SIZE, Long.toString(10 * MiB))));
     when(hv.ensureSecret()).thenReturn(SECRET);
-    when(hv.waitRunning(SERVER)).thenReturn("RUNNING");
+    when(hv.waitRunning(SERVER)).thenReturn(DomainState.RUNNING);
   }
 
   ServerResult run(int rootDiskGb, boolean forbidSlowPath) {
@@ -119,7 +122,7 @@ class BootFromImageWorkflowTest {
         Map.of(Provenance.FORMAT, "qcow2", Provenance.VIRTUAL_SIZE, Long.toString(10 * MiB),
             Provenance.RAW_COPY, SnapRef.rawCopySnap(IMAGE).toString())));
     when(hv.ensureSecret()).thenReturn(SECRET);
-    when(hv.waitRunning(SERVER)).thenReturn("RUNNING");
+    when(hv.waitRunning(SERVER)).thenReturn(DomainState.RUNNING);
     run(0, true); // not the slow path: the policy allows it
     verify(storage).cloneImage(SnapRef.rawCopySnap(IMAGE), DISK, bed.operation(OWNER));
     verifyNoInteractions(convert);
@@ -212,7 +215,7 @@ class BootFromImageWorkflowTest {
     when(hv.waitRunning(SERVER)).thenAnswer(inv -> {
       waiting.countDown();
       Thread.sleep(2000);
-      return "RUNNING";
+      return DomainState.RUNNING;
     });
     BootFromImageWorkflow wf = bed.start(BootFromImageWorkflow.class, OWNER);
     WorkflowClient.start(wf::boot, new BootFromImageRequest(SERVER, WorkflowTestBed.HOST, IMAGE, 0, 0, 0, false));

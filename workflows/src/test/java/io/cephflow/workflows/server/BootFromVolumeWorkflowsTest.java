@@ -14,6 +14,9 @@ import static org.mockito.Mockito.withSettings;
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.hypervisor.DomainState;
+import io.cephflow.workflows.hypervisor.HypervisorActivities;
+import io.cephflow.workflows.hypervisor.ServerDomain;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.storage.StorageActivities.ImageStat;
 import io.cephflow.workflows.testing.UndoCheck;
@@ -90,7 +93,7 @@ class BootFromVolumeWorkflowsTest {
 
   void hypervisorWorks() {
     when(hv.ensureSecret()).thenReturn(SECRET);
-    when(hv.waitRunning(SERVER)).thenReturn("RUNNING");
+    when(hv.waitRunning(SERVER)).thenReturn(DomainState.RUNNING);
   }
 
   ServerResult bootFromVolume() {

@@ -16,6 +16,8 @@ import static org.mockito.Mockito.withSettings;
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceRecord;
+import io.cephflow.workflows.hypervisor.ShutdownOutcome;
+import io.cephflow.workflows.hypervisor.HypervisorActivities;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.storage.StorageActivities.ImageStat;
 import io.cephflow.workflows.testing.WorkflowTestBed;
@@ -56,7 +58,7 @@ class DeleteServerWorkflowTest {
 
   @Test
   void shutsDownUndefinesAndRemovesOnlyTheDiskTheBootFlowCreated() {
-    when(hv.shutdownDomain(SERVER, 5)).thenReturn("DESTROYED");
+    when(hv.shutdownDomain(SERVER, 5)).thenReturn(ShutdownOutcome.DESTROYED);
     when(storage.statImage(DISK)).thenReturn(PRESENT, PRESENT, ABSENT);
     assertThat(run()).isEqualTo(new DeleteServerResult(SERVER, "DESTROYED", true, null));
     assertThat(bed.records().get("server", SERVER).state()).isEqualTo(ResourceRecord.State.DELETED);
@@ -78,7 +80,7 @@ class DeleteServerWorkflowTest {
     RbdRef volume = RbdRef.volume(VOLUME);
     bed.records().put("server", SERVER, ResourceRecord.State.AVAILABLE, BOOT, "volume:" + VOLUME, null);
     bed.records().put("volume", VOLUME, ResourceRecord.State.IN_USE, "volume-create-v@r", null, "server:" + SERVER);
-    when(hv.shutdownDomain(anyString(), anyLong())).thenReturn("GRACEFUL");
+    when(hv.shutdownDomain(anyString(), anyLong())).thenReturn(ShutdownOutcome.GRACEFUL);
     when(storage.statImage(DISK)).thenReturn(ABSENT);
     when(storage.statImage(volume)).thenReturn(PRESENT);
     DeleteServerResult result = run();
@@ -97,7 +99,7 @@ class DeleteServerWorkflowTest {
 
   @Test
   void aDiskWithDependentClonesFailsTypedAfterTheDomainIsGone() {
-    when(hv.shutdownDomain(anyString(), anyLong())).thenReturn("ALREADY_OFF");
+    when(hv.shutdownDomain(anyString(), anyLong())).thenReturn(ShutdownOutcome.ALREADY_OFF);
     when(storage.statImage(DISK)).thenReturn(PRESENT);
     org.mockito.Mockito.doThrow(ApplicationFailure.newNonRetryableFailure("has clones", Failures.IN_USE))
         .when(storage).removeImage(any(), any());

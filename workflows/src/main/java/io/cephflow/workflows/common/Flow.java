@@ -51,11 +51,6 @@ public final class Flow {
     return undo;
   }
 
-  /** This operation's name, the owner it records on what it creates. */
-  public String operation() {
-    return life.operation();
-  }
-
   /** The first step of every create: claims {@code kind:id} (its release is the last undo). */
   public void claim(String kind, String id, Object request, String madeFrom) {
     at("claim");

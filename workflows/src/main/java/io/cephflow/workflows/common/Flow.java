@@ -101,7 +101,8 @@ public final class Flow {
 
   /**
    * Runs the steps of a delete; "done" on success. A failure runs {@code stopped} (a refusal
-   * gives the resource back, say), shows "failed" and is thrown typed.
+   * gives the resource back, say), shows "failed" and is thrown typed. No cancel check: the API
+   * does not cancel deletes, and a delete whose steps all ran has done what it was asked.
    */
   public <R> R forward(Supplier<R> steps, Consumer<TemporalFailure> stopped) {
     try {

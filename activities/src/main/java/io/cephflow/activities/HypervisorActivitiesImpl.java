@@ -7,7 +7,6 @@ import io.cephflow.libvirt.DomainConflictException;
 import io.cephflow.libvirt.DomainName;
 import io.cephflow.libvirt.DomainNotFoundException;
 import io.cephflow.libvirt.DomainSpec;
-import io.cephflow.libvirt.DomainState;
 import io.cephflow.libvirt.DomainType;
 import io.cephflow.libvirt.Hypervisor;
 import io.cephflow.libvirt.HypervisorException;
@@ -15,8 +14,11 @@ import io.cephflow.libvirt.HypervisorUnreachableException;
 import io.cephflow.libvirt.InvalidDomainSpecException;
 import io.cephflow.libvirt.RbdDisk;
 import io.cephflow.workflows.common.Failures;
-import io.cephflow.workflows.server.HypervisorActivities;
-import io.cephflow.workflows.server.ServerDomain;
+import io.cephflow.workflows.hypervisor.DefineOutcome;
+import io.cephflow.workflows.hypervisor.DomainState;
+import io.cephflow.workflows.hypervisor.HypervisorActivities;
+import io.cephflow.workflows.hypervisor.ServerDomain;
+import io.cephflow.workflows.hypervisor.ShutdownOutcome;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
@@ -65,8 +67,8 @@ public class HypervisorActivitiesImpl implements HypervisorActivities {
   }
 
   @Override
-  public String defineDomain(ServerDomain d) {
-    return call(() -> hypervisor.define(spec(d))).name();
+  public DefineOutcome defineDomain(ServerDomain d) {
+    return call(() -> hypervisor.define(spec(d)));
   }
 
   DomainSpec spec(ServerDomain d) {
@@ -89,7 +91,7 @@ public class HypervisorActivitiesImpl implements HypervisorActivities {
   }
 
   @Override
-  public String waitRunning(String serverId) {
+  public DomainState waitRunning(String serverId) {
     DomainName name = name(serverId);
     long deadline = System.nanoTime() + host.bootTimeout().toNanos();
     while (true) {
@@ -97,7 +99,7 @@ public class HypervisorActivitiesImpl implements HypervisorActivities {
       if (state.isEmpty()) {
         throw ApplicationFailure.newNonRetryableFailure(name + " is not defined", Failures.NOT_FOUND);
       }
-      if (state.get() == DomainState.RUNNING) return state.get().name();
+      if (state.get() == DomainState.RUNNING) return state.get();
       if (!state.get().active()) {
         // it stopped by itself (crash, qemu exit): waiting or retrying will not make it run
         throw ApplicationFailure.newNonRetryableFailure(name + " stopped while booting: " + state.get(),
@@ -138,8 +140,8 @@ public class HypervisorActivitiesImpl implements HypervisorActivities {
   }
 
   @Override
-  public String shutdownDomain(String serverId, long timeoutSeconds) {
-    return call(() -> hypervisor.shutdown(name(serverId), Duration.ofSeconds(timeoutSeconds))).name();
+  public ShutdownOutcome shutdownDomain(String serverId, long timeoutSeconds) {
+    return call(() -> hypervisor.shutdown(name(serverId), Duration.ofSeconds(timeoutSeconds)));
   }
 
   @Override
@@ -153,8 +155,8 @@ public class HypervisorActivitiesImpl implements HypervisorActivities {
   }
 
   @Override
-  public String domainState(String serverId) {
-    return call(() -> hypervisor.state(name(serverId))).map(Enum::name).orElse(null);
+  public DomainState domainState(String serverId) {
+    return call(() -> hypervisor.state(name(serverId))).orElse(null);
   }
 
   private static DomainName name(String serverId) {

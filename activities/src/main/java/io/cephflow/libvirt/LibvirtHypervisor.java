@@ -1,5 +1,8 @@
 package io.cephflow.libvirt;
 
+import io.cephflow.workflows.hypervisor.DefineOutcome;
+import io.cephflow.workflows.hypervisor.DomainState;
+import io.cephflow.workflows.hypervisor.ShutdownOutcome;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -5,20 +5,20 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.cephflow.libvirt.CephKey;
 import io.cephflow.libvirt.CephMonitor;
-import io.cephflow.libvirt.DefineOutcome;
+import io.cephflow.workflows.hypervisor.DefineOutcome;
 import io.cephflow.libvirt.DomainConflictException;
 import io.cephflow.libvirt.DomainName;
 import io.cephflow.libvirt.DomainSpec;
-import io.cephflow.libvirt.DomainState;
+import io.cephflow.workflows.hypervisor.DomainState;
 import io.cephflow.libvirt.DomainType;
 import io.cephflow.libvirt.Hypervisor;
 import io.cephflow.libvirt.HypervisorUnreachableException;
 import io.cephflow.libvirt.RbdDisk;
-import io.cephflow.libvirt.ShutdownOutcome;
+import io.cephflow.workflows.hypervisor.ShutdownOutcome;
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.RbdRef;
-import io.cephflow.workflows.server.HypervisorActivities;
-import io.cephflow.workflows.server.ServerDomain;
+import io.cephflow.workflows.hypervisor.HypervisorActivities;
+import io.cephflow.workflows.hypervisor.ServerDomain;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.nio.file.Path;
@@ -99,7 +99,7 @@ class HypervisorActivitiesImplTest {
           io.temporal.activity.ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(10))
               .setRetryOptions(io.temporal.common.RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
       fake.state = Optional.of(DomainState.RUNNING);
-      assertThat(stub.waitRunning(SERVER)).isEqualTo("RUNNING");
+      assertThat(stub.waitRunning(SERVER)).isEqualTo(DomainState.RUNNING);
       fake.state = Optional.of(DomainState.CRASHED);
       assertThat(type(catchThrowable(() -> stub.waitRunning(SERVER)))).isEqualTo(Failures.HYPERVISOR);
     } finally {

@@ -3,6 +3,9 @@ package io.cephflow.libvirt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cephflow.workflows.hypervisor.DefineOutcome;
+import io.cephflow.workflows.hypervisor.DomainState;
+import io.cephflow.workflows.hypervisor.ShutdownOutcome;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

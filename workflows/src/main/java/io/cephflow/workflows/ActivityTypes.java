@@ -2,7 +2,7 @@ package io.cephflow.workflows;
 
 import io.cephflow.workflows.audit.AuditActivities;
 import io.cephflow.workflows.audit.HostAuditActivities;
-import io.cephflow.workflows.server.HypervisorActivities;
+import io.cephflow.workflows.hypervisor.HypervisorActivities;
 import io.cephflow.workflows.storage.ConvertActivities;
 import io.cephflow.workflows.storage.ImportActivities;
 import io.cephflow.workflows.storage.ResourceActivities;

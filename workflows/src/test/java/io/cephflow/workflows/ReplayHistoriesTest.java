@@ -48,6 +48,24 @@ class ReplayHistoriesTest {
     }
   }
 
+  /**
+   * Moving or renaming an activity interface must keep its activity type names (Temporal takes
+   * them from the method names): every type a recorded history scheduled still exists.
+   */
+  @Test
+  void everyActivityTypeTheHistoriesScheduledStillExists() throws IOException {
+    java.util.Set<String> scheduled = new java.util.TreeSet<>();
+    for (Path p : histories().toList()) {
+      for (var e : WorkflowExecutionHistory.fromJson(Files.readString(p)).getEvents()) {
+        if (e.hasActivityTaskScheduledEventAttributes()) {
+          scheduled.add(e.getActivityTaskScheduledEventAttributes().getActivityType().getName());
+        }
+      }
+    }
+    assertThat(scheduled).contains("DefineDomain", "WaitRunning", "ShutdownDomain", "CreateImage");
+    assertThat(ActivityTypes.names()).containsAll(scheduled);
+  }
+
   @ParameterizedTest
   @MethodSource("histories")
   void replaysDeterministically(Path history) throws Exception {

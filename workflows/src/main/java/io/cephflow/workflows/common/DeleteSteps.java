@@ -30,8 +30,9 @@ public final class DeleteSteps {
    * DELETED; reported "done" or "failed", a failure carrying its activity's typed reason. A
    * refusal (InUse: clones depend on it) leaves the resource available.
    */
-  public DeleteResult deleteFlow(Lifecycle life, String kind, String id, RbdRef ref, boolean flattenDependents) {
-    return deleteFlow(life, kind, id, ref, flattenDependents, null);
+  public static DeleteResult deleteFlow(Flow flow, StorageActivities storage, String kind, String id, RbdRef ref,
+                                        boolean flattenDependents) {
+    return deleteFlow(flow, storage, kind, id, ref, flattenDependents, null);
   }
 
   /**
@@ -47,35 +48,72 @@ public final class DeleteSteps {
     void deleteStopped(String operation);
   }
 
-  /** {@link #deleteFlow(Lifecycle, String, String, RbdRef, boolean)} with what was derived from it (or null). */
-  public DeleteResult deleteFlow(Lifecycle life, String kind, String id, RbdRef ref, boolean flattenDependents,
-                                 Derived derived) {
-    boolean derivedBegun = false;
-    try {
+  /** {@link #deleteFlow(Flow, StorageActivities, String, String, RbdRef, boolean)} with what was derived from it (or null). */
+  public static DeleteResult deleteFlow(Flow flow, StorageActivities storage, String kind, String id, RbdRef ref,
+                                        boolean flattenDependents, Derived derived) {
+    DeleteSteps steps = new DeleteSteps(storage, flow::report);
+    Lifecycle life = flow.life();
+    boolean[] derivedBegun = {false};
+    return flow.forward(() -> {
       if (life.recorded()) {
-        progress.accept(OperationProgress.at("claim"));
+        flow.at("claim");
         life.beginDelete(kind, id, storage.statImage(ref).exists());
       }
       List<RbdRef> extra = List.of();
       if (derived != null) {
         extra = derived.beginDelete(life.operation());
-        derivedBegun = true;
+        derivedBegun[0] = true;
       }
-      DeleteResult result = deleteImageTree(ref, flattenDependents, life, extra);
+      DeleteResult result = steps.deleteImageTree(ref, flattenDependents, life, extra);
       if (derived != null) derived.deleted(life.operation());
       life.deleted(kind, id);
-      progress.accept(OperationProgress.at("done"));
       return result;
-    } catch (TemporalFailure e) {
+    }, e -> {
       String type = typeOf(e);
       boolean refused = Failures.IN_USE.equals(type) || (derived != null && Failures.CONFLICT.equals(type));
       if (refused) {
-        if (derivedBegun) derived.deleteStopped(life.operation());
+        if (derivedBegun[0]) derived.deleteStopped(life.operation());
         life.deleteStopped(kind, id);
       }
-      progress.accept(OperationProgress.at("failed"));
-      throw typed(e);
-    }
+    });
+  }
+
+  /**
+   * The delete flow of a volume snapshot, as {@link #deleteFlow} for an image: its record marked
+   * DELETING (a snapshot id asked on another volume is NotFound), its clones refused or
+   * flattened, unprotect and remove, the record DELETED. A missing snapshot is success.
+   */
+  public static DeleteResult deleteSnapshotFlow(Flow flow, StorageActivities storage, String volumeId,
+                                                String snapshotId, boolean flattenDependents) {
+    DeleteSteps steps = new DeleteSteps(storage, flow::report);
+    Lifecycle life = flow.life();
+    SnapRef snap = SnapRef.volumeSnapshot(volumeId, snapshotId);
+    RbdRef volume = snap.image();
+    return flow.forward(() -> {
+      flow.at("inspect");
+      // listSnapshots is empty for a missing volume: nothing to delete either way
+      boolean exists = storage.listSnapshots(volume).stream().anyMatch(s -> s.name().equals(snap.snapshot()));
+      if (life.recorded()) {
+        ResourceRecord record = life.beginDelete("snapshot", snapshotId, exists);
+        // a snapshot id names one volume's snapshot: asked on another volume, it is not there
+        if (record.madeFrom() != null && !record.madeFrom().equals(ResourceTags.volume(volumeId))) {
+          life.deleteStopped("snapshot", snapshotId);
+          throw ApplicationFailure.newNonRetryableFailure("snapshot " + snapshotId + " is a snapshot of "
+              + record.madeFrom() + ", not of volume:" + volumeId, Failures.NOT_FOUND);
+        }
+      }
+      if (!exists) {
+        life.deleted("snapshot", snapshotId);
+        return new DeleteResult(snap.toString(), false, List.of());
+      }
+      List<String> flattened = steps.refuseOrFlatten(snap.toString(), steps.dependents(List.of(snap)),
+          flattenDependents);
+      steps.removeSnapshot(snap);
+      life.deleted("snapshot", snapshotId);
+      return new DeleteResult(snap.toString(), true, flattened);
+    }, e -> {
+      if (Failures.IN_USE.equals(typeOf(e))) life.deleteStopped("snapshot", snapshotId);
+    });
   }
 
   /** The typed reason of a step's failure, or null. */
@@ -172,14 +210,6 @@ public final class DeleteSteps {
       storage.flattenImage(clone);
     }
     return names;
-  }
-
-  /**
-   * The delete's failure with the activity's typed reason at the top (as the sagas report it),
-   * rather than a bare ActivityFailure.
-   */
-  public static RuntimeException typed(TemporalFailure e) {
-    return new Compensations().failWith(e);
   }
 
   /** Unprotect then remove; both treat "already done" as success. */

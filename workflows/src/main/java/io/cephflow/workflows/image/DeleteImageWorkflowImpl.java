@@ -2,8 +2,7 @@ package io.cephflow.workflows.image;
 
 import io.cephflow.workflows.common.DeleteResult;
 import io.cephflow.workflows.common.DeleteSteps;
-import io.cephflow.workflows.common.Failures;
-import io.cephflow.workflows.common.Lifecycle;
+import io.cephflow.workflows.common.Flow;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceTags;
@@ -13,21 +12,19 @@ import io.temporal.workflow.Workflow;
 /** See {@link DeleteImageWorkflow}. */
 public class DeleteImageWorkflowImpl implements DeleteImageWorkflow {
   private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
-  private OperationProgress progress = OperationProgress.at("validate");
+  private final Flow flow = new Flow();
 
   @Override
   public DeleteResult delete(DeleteImageRequest request) {
-    Failures.validated(request::validate);
-    ResourceTags.tag(ResourceTags.image(request.imageId()));
-    Lifecycle life = Lifecycle.begin();
+    flow.admit(request::validate, ResourceTags.image(request.imageId()));
     // the image's raw copy goes with it, and its clones are the image's dependents (before: no copies)
-    RawCopy rawCopy = life.recorded() && RawCopy.enabled() ? new RawCopy(request.imageId()) : null;
-    return new DeleteSteps(storage, p -> progress = p).deleteFlow(life, "image", request.imageId(),
-        RbdRef.image(request.imageId()), request.flattenDependents(), rawCopy);
+    RawCopy rawCopy = flow.life().recorded() && RawCopy.enabled() ? new RawCopy(request.imageId()) : null;
+    return DeleteSteps.deleteFlow(flow, storage, "image", request.imageId(), RbdRef.image(request.imageId()),
+        request.flattenDependents(), rawCopy);
   }
 
   @Override
   public OperationProgress progress() {
-    return progress;
+    return flow.progress();
   }
 }

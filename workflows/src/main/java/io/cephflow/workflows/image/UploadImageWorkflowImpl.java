@@ -2,6 +2,7 @@ package io.cephflow.workflows.image;
 
 import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.Flow;
 import io.cephflow.workflows.common.HostRouting;
 import io.cephflow.workflows.common.Lifecycle;
 import io.cephflow.workflows.common.OperationProgress;
@@ -36,7 +37,7 @@ public class UploadImageWorkflowImpl implements UploadImageWorkflow {
 
   private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
   private final ImportActivities imports = Workflow.newActivityStub(ImportActivities.class);
-  private OperationProgress progress = OperationProgress.at("validate");
+  private final Flow flow = new Flow();
   private String scratchKey;
   /** The activities on the host that holds the staged file. */
   private ImportActivities scratch;
@@ -57,69 +58,66 @@ public class UploadImageWorkflowImpl implements UploadImageWorkflow {
 
   @Override
   public UploadImageResult upload(UploadImageRequest request) {
-    Checksum checksum = Failures.validated(() -> Checksum.parse(request.validate().checksum()));
-    ResourceTags.tag(ResourceTags.image(request.imageId()));
-    Lifecycle life = Lifecycle.begin();
+    Checksum checksum = flow.admit(() -> Checksum.parse(request.validate().checksum()),
+        ResourceTags.image(request.imageId()));
+    Lifecycle life = flow.life();
     owner = life.operation();
     RbdRef ref = RbdRef.image(request.imageId());
     SnapRef snap = SnapRef.imageSnap(request.imageId());
-    Compensations undo = new Compensations();
+    Compensations undo = flow.undo();
     try {
-      progress = OperationProgress.at("claim");
-      life.create("image", request.imageId(), request, null, undo);
-      Landed landed = request.streamsAsRaw()
-          ? streamRaw(request, checksum, ref, undo)
-          : stageVetAndWrite(request, checksum, ref, undo);
-      long size = landed.sizeBytes();
+      return flow.saga(() -> {
+        flow.claim("image", request.imageId(), request, null);
+        Landed landed = request.streamsAsRaw()
+            ? streamRaw(request, checksum, ref, undo)
+            : stageVetAndWrite(request, checksum, ref, undo);
+        long size = landed.sizeBytes();
 
-      progress = new OperationProgress("snapshot", size, size);
-      undo.add("remove snapshot " + snap, () -> storage.removeSnapshot(snap));
-      storage.createSnapshot(snap);
-      undo.add("unprotect snapshot " + snap, () -> storage.unprotectSnapshot(snap));
-      storage.protectSnapshot(snap);
+        flow.at("snapshot", size, size);
+        undo.add("remove snapshot " + snap, () -> storage.removeSnapshot(snap));
+        storage.createSnapshot(snap);
+        undo.add("unprotect snapshot " + snap, () -> storage.unprotectSnapshot(snap));
+        storage.protectSnapshot(snap);
 
-      progress = new OperationProgress("metadata", size, size);
-      Map<String, String> meta = new java.util.HashMap<>(Map.of(
-          Provenance.NAME, request.name(),
-          Provenance.SOURCE, Provenance.redactSource(request.source()),
-          Provenance.FORMAT, request.storedFormat(),
-          Provenance.SIZE, Long.toString(size),
-          Provenance.VIRTUAL_SIZE, Long.toString(landed.virtualSizeBytes()),
-          Provenance.SHA256, landed.sha256(),
-          Provenance.CREATED_AT, Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()));
-      if (landed.sourceSha256() != null) {
-        meta.put(Provenance.SOURCE_FORMAT, request.diskFormat());
-        meta.put(Provenance.SOURCE_SHA256, landed.sourceSha256());
-      }
-      storage.setMetadata(ref, Map.copyOf(meta));
-      life.created("image", request.imageId(), null);
-      Compensations.throwIfCanceled();
-      progress = new OperationProgress("done", size, size);
-      return new UploadImageResult(request.imageId(), ref.pool(), ref.image(), snap.snapshot(), size,
-          landed.sha256());
-    } catch (TemporalFailure e) {
-      throw undo.failWith(e, step -> progress = progress.ending(step));
+        flow.at("metadata", size, size);
+        Map<String, String> meta = new java.util.HashMap<>(Map.of(
+            Provenance.NAME, request.name(),
+            Provenance.SOURCE, Provenance.redactSource(request.source()),
+            Provenance.FORMAT, request.storedFormat(),
+            Provenance.SIZE, Long.toString(size),
+            Provenance.VIRTUAL_SIZE, Long.toString(landed.virtualSizeBytes()),
+            Provenance.SHA256, landed.sha256(),
+            Provenance.CREATED_AT, Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()));
+        if (landed.sourceSha256() != null) {
+          meta.put(Provenance.SOURCE_FORMAT, request.diskFormat());
+          meta.put(Provenance.SOURCE_SHA256, landed.sourceSha256());
+        }
+        storage.setMetadata(ref, Map.copyOf(meta));
+        life.created("image", request.imageId(), null);
+        return new UploadImageResult(request.imageId(), ref.pool(), ref.image(), snap.snapshot(), size,
+            landed.sha256());
+      });
     } finally {
       removeScratchIfLeft();
     }
   }
 
   private Landed streamRaw(UploadImageRequest request, Checksum checksum, RbdRef ref, Compensations undo) {
-    progress = OperationProgress.at("probe-source");
+    flow.at("probe-source");
     SourceInfo source = imports.probeSource(request.source(), request.diskFormat());
     boolean sizeKnown = source.sizeBytes() >= 0;
     long size = sizeKnown ? source.sizeBytes() : UNKNOWN_SIZE_CAP;
 
-    progress = OperationProgress.at("create-image");
+    flow.at("create-image");
     undo.add("remove image " + ref, () -> storage.removeImage(ref, owner));
     storage.createImage(ref, size, owner);
 
     // a source that does not say its length: the total is unknown (-1), not the image's cap
-    progress = new OperationProgress("write", 0, sizeKnown ? size : -1);
+    flow.at("write", 0, sizeKnown ? size : -1);
     WriteResult written = imports.writeFromSource(new ImportActivities.WriteRequest(ref, request.source(),
         request.diskFormat(), source.sizeBytes(), checksum == null ? null : checksum.algorithm()));
     if (!sizeKnown) {
-      progress = new OperationProgress("resize", written.bytesRead(), written.bytesRead());
+      flow.at("resize", written.bytesRead(), written.bytesRead());
       storage.resizeImage(ref, written.bytesRead(), true);
     }
     verifyChecksum(checksum, written.sha256(), written.checksum());
@@ -128,7 +126,7 @@ public class UploadImageWorkflowImpl implements UploadImageWorkflow {
 
   private Landed stageVetAndWrite(UploadImageRequest request, Checksum checksum, RbdRef ref, Compensations undo) {
     String key = "upload-" + request.imageId();
-    progress = OperationProgress.at("fetch");
+    flow.at("fetch");
     scratch = scratchHost();
     undo.add("remove scratch file " + key, () -> {
       scratch.removeStaged(key);
@@ -139,21 +137,21 @@ public class UploadImageWorkflowImpl implements UploadImageWorkflow {
         checksum == null ? null : checksum.algorithm()));
     verifyChecksum(checksum, staged.sha256(), staged.checksum());
 
-    progress = OperationProgress.at("inspect");
+    flow.at("inspect");
     VettedSource vetted = scratch.vetStaged(key, request.diskFormat());
 
-    progress = OperationProgress.at("create-image");
+    flow.at("create-image");
     undo.add("remove image " + ref, () -> storage.removeImage(ref, owner));
     if (request.convertsToRaw()) {
       // convert: raw (only in requests since the option came, so older histories never reach here)
       storage.createImage(ref, vetted.virtualSizeBytes(), owner);
-      progress = new OperationProgress("convert", 0, vetted.virtualSizeBytes());
+      flow.at("convert", 0, vetted.virtualSizeBytes());
       WriteResult converted = scratch.convertStaged(key, request.diskFormat(), ref);
       return new Landed(vetted.virtualSizeBytes(), vetted.virtualSizeBytes(), converted.sha256(), staged.sha256());
     }
     storage.createImage(ref, staged.sizeBytes(), owner);
 
-    progress = new OperationProgress("write", 0, staged.sizeBytes());
+    flow.at("write", 0, staged.sizeBytes());
     WriteResult written = scratch.writeStaged(key, ref);
     return new Landed(written.bytesRead(), vetted.virtualSizeBytes(), staged.sha256());
   }
@@ -196,6 +194,6 @@ public class UploadImageWorkflowImpl implements UploadImageWorkflow {
 
   @Override
   public OperationProgress progress() {
-    return progress;
+    return flow.progress();
   }
 }

@@ -1,8 +1,11 @@
 package io.cephflow.workflows.server;
 
 import io.cephflow.workflows.common.Compensations;
+import io.cephflow.workflows.common.CopySource;
+import io.cephflow.workflows.hypervisor.HypervisorActivities;
 import io.cephflow.workflows.image.RawCopy;
 import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.Flow;
 import io.cephflow.workflows.common.ImageSource;
 import io.cephflow.workflows.common.Lifecycle;
 import io.cephflow.workflows.common.OperationProgress;
@@ -14,7 +17,6 @@ import io.cephflow.workflows.storage.ConvertActivities;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.storage.StorageActivities.ImageStat;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
 import java.util.List;
@@ -27,26 +29,23 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
 
   private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
   private final ConvertActivities convert = Workflow.newActivityStub(ConvertActivities.class);
-  private OperationProgress progress = OperationProgress.at("validate");
+  private final Flow flow = new Flow();
 
   @Override
   public ServerResult boot(BootFromImageRequest request) {
-    Failures.validated(request::validate);
-    ResourceTags.tag(ResourceTags.server(request.serverId()), ResourceTags.image(request.imageId()));
-    Lifecycle life = Lifecycle.begin();
+    flow.admit(request::validate, ResourceTags.server(request.serverId()), ResourceTags.image(request.imageId()));
+    Lifecycle life = flow.life();
     String owner = life.operation();
     String hypervisor = request.hypervisorOrDefault();
     HypervisorActivities hv = DomainSteps.on(hypervisor);
-    RbdRef image = RbdRef.image(request.imageId());
     RbdRef disk = RbdRef.serverDisk(request.serverId());
-    Compensations undo = new Compensations();
-    try {
-      progress = OperationProgress.at("claim");
-      life.create("server", request.serverId(), request, ResourceTags.image(request.imageId()), undo);
-      progress = OperationProgress.at("inspect-image");
-      ImageStat stat = storage.statImage(image);
+    Compensations undo = flow.undo();
+    return flow.saga(() -> {
       // with records: the one reader every copying flow shares; before: as these flows read it then
-      ImageSource source = life.recorded() ? ImageSource.of(request.imageId(), stat) : unrecordedSource(request, stat);
+      CopySource copy = CopySource.claimAndRead(flow, storage, "server", request.serverId(), request,
+          request.imageId(), life.recorded() ? ImageSource::of : (imageId, read) -> unrecordedSource(request, read));
+      ImageStat stat = copy.stat();
+      ImageSource source = copy.source();
       String format = source.format();
       long virtualSize = source.virtualSizeBytes();
       long rootBytes = request.rootDiskGb() * GiB;
@@ -56,7 +55,7 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
       }
 
       if (RAW.equals(format)) {
-        progress = OperationProgress.at("clone");
+        flow.at("clone");
         undo.add("remove disk " + disk, () -> storage.removeImage(disk, owner));
         storage.cloneImage(SnapRef.imageSnap(request.imageId()), disk, owner);
       } else {
@@ -69,42 +68,38 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
               Failures.POLICY);
         }
         if (once && rawCopy == null) {
-          rawCopy = new RawCopy(request.imageId()).ensure(stat, source, owner, p -> progress = p);
+          rawCopy = new RawCopy(request.imageId()).ensure(stat, source, owner, flow::report);
         }
         if (rawCopy != null) {
-          progress = OperationProgress.at("clone");
+          flow.at("clone");
           undo.add("remove disk " + disk, () -> storage.removeImage(disk, owner));
           storage.cloneImage(rawCopy, disk, owner);
         } else {
-          progress = OperationProgress.at("create-disk");
+          flow.at("create-disk");
           undo.add("remove disk " + disk, () -> storage.removeImage(disk, owner));
           storage.createImage(disk, virtualSize, owner);
-          progress = new OperationProgress("convert", 0, virtualSize);
-          convert.convertImageInto(image, format, disk);
+          flow.at("convert", 0, virtualSize);
+          convert.convertImageInto(copy.image(), format, disk);
         }
       }
       if (rootBytes > virtualSize) {
-        progress = OperationProgress.at("resize");
+        flow.at("resize");
         storage.resizeImage(disk, rootBytes, false);
       }
       if (life.recorded()) {
-        progress = OperationProgress.at("metadata");
+        flow.at("metadata");
         long diskSize = Math.max(rootBytes, virtualSize);
         storage.replaceProvenance(disk, source.copyProvenance(diskSize,
             Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()), source.keptByCopy(diskSize));
       }
 
-      String state = DomainSteps.boot(hv, undo, request.serverId(), request.vcpus(), request.memoryMiB(),
+      String state = DomainSteps.reported(DomainSteps.boot(hv, undo, request.serverId(), request.vcpus(), request.memoryMiB(),
           List.of(disk), Map.of("image-id", request.imageId(), "workflow-id", Workflow.getInfo().getWorkflowId()),
-          s -> progress = OperationProgress.at(s));
+          flow::at));
       life.created("server", request.serverId(), null);
-      Compensations.throwIfCanceled();
-      progress = OperationProgress.at("done");
       return new ServerResult(request.serverId(), hypervisor, "instance-" + request.serverId(), disk.toString(), state,
           null);
-    } catch (TemporalFailure e) {
-      throw undo.failWith(e, step -> progress = progress.ending(step));
-    }
+    });
   }
 
   /** How histories from before resource records read the image: no format means raw. */
@@ -130,6 +125,6 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
 
   @Override
   public OperationProgress progress() {
-    return progress;
+    return flow.progress();
   }
 }

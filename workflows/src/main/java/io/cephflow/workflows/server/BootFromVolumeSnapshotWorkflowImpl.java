@@ -2,6 +2,7 @@ package io.cephflow.workflows.server;
 
 import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.Flow;
 import io.cephflow.workflows.common.Lifecycle;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
@@ -35,46 +36,40 @@ public class BootFromVolumeSnapshotWorkflowImpl implements BootFromVolumeSnapsho
   static final long GiB = 1L << 30;
 
   private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
-  private OperationProgress progress = OperationProgress.at("validate");
+  private final Flow flow = new Flow();
 
   @Override
   public ServerResult boot(BootFromVolumeSnapshotRequest request) {
-    Failures.validated(request::validate);
-    ResourceTags.tag(ResourceTags.server(request.serverId()), ResourceTags.volume(request.newVolumeId()),
+    flow.admit(request::validate, ResourceTags.server(request.serverId()), ResourceTags.volume(request.newVolumeId()),
         ResourceTags.volume(request.sourceVolumeId()), ResourceTags.snapshot(request.snapshotId()));
-    Lifecycle life = Lifecycle.begin();
+    Lifecycle life = flow.life();
     String hypervisor = request.hypervisorOrDefault();
     String childId = VolumeFromSnapshotWorkflow.workflowId(request.newVolumeId());
     RbdRef volume = RbdRef.volume(request.newVolumeId());
-    Compensations undo = new Compensations();
-    try {
-      progress = OperationProgress.at("claim");
-      life.create("server", request.serverId(), request, ResourceTags.volume(request.newVolumeId()), undo);
+    Compensations undo = flow.undo();
+    return flow.saga(() -> {
+      flow.claim("server", request.serverId(), request, ResourceTags.volume(request.newVolumeId()));
       life.requireUnclaimed("volume", request.newVolumeId());
       if (life.recorded()) requireSnapshot(request);
-      progress = OperationProgress.at("volume-from-snapshot");
+      flow.at("volume-from-snapshot");
       VolumeFromSnapshotRequest childRequest = new VolumeFromSnapshotRequest(request.newVolumeId(),
           request.sourceVolumeId(), request.snapshotId(), request.sizeGb() * GiB, null, 0);
       VolumeResult created = life.recorded() ? createVolume(life, childId, childRequest, request.serverId(), undo)
           : createVolumeUnrecorded(childId, childRequest, volume, undo);
       RbdRef bootDisk = new RbdRef(created.pool(), created.image());
-      String state = DomainSteps.boot(DomainSteps.on(hypervisor), undo, request.serverId(), request.vcpus(),
+      String state = DomainSteps.reported(DomainSteps.boot(DomainSteps.on(hypervisor), undo, request.serverId(), request.vcpus(),
           request.memoryMiB(), List.of(bootDisk),
           Map.of("volume-id", request.newVolumeId(), "workflow-id", Workflow.getInfo().getWorkflowId()),
-          s -> progress = OperationProgress.at(s));
+          flow::at));
       life.created("server", request.serverId(), null);
-      Compensations.throwIfCanceled();
-      progress = OperationProgress.at("done");
       return new ServerResult(request.serverId(), hypervisor, "instance-" + request.serverId(), bootDisk.toString(),
           state, request.newVolumeId());
-    } catch (TemporalFailure e) {
-      throw undo.failWith(typedChildFailure(e, childId), step -> progress = progress.ending(step));
-    }
+    }, e -> typedChildFailure(e, childId));
   }
 
   /** A missing source snapshot is refused before the child starts (the child checks it again). */
   private void requireSnapshot(BootFromVolumeSnapshotRequest request) {
-    progress = OperationProgress.at("inspect-snapshot");
+    flow.at("inspect-snapshot");
     SnapRef snap = SnapRef.volumeSnapshot(request.sourceVolumeId(), request.snapshotId());
     boolean exists = storage.listSnapshots(snap.image()).stream().anyMatch(s -> s.name().equals(snap.snapshot()));
     if (!exists) {
@@ -130,6 +125,6 @@ public class BootFromVolumeSnapshotWorkflowImpl implements BootFromVolumeSnapsho
 
   @Override
   public OperationProgress progress() {
-    return progress;
+    return flow.progress();
   }
 }

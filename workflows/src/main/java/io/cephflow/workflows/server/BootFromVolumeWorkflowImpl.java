@@ -2,13 +2,13 @@ package io.cephflow.workflows.server;
 
 import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.Flow;
 import io.cephflow.workflows.common.Lifecycle;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceTags;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
 import java.util.List;
 import java.util.Map;
@@ -16,35 +16,29 @@ import java.util.Map;
 /** See {@link BootFromVolumeWorkflow}. The volume is the caller's: no undo ever touches it. */
 public class BootFromVolumeWorkflowImpl implements BootFromVolumeWorkflow {
   private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
-  private OperationProgress progress = OperationProgress.at("validate");
+  private final Flow flow = new Flow();
 
   @Override
   public ServerResult boot(BootFromVolumeRequest request) {
-    Failures.validated(request::validate);
-    ResourceTags.tag(ResourceTags.server(request.serverId()), ResourceTags.volume(request.volumeId()));
+    flow.admit(request::validate, ResourceTags.server(request.serverId()), ResourceTags.volume(request.volumeId()));
     String hypervisor = request.hypervisorOrDefault();
-    Lifecycle life = Lifecycle.begin();
+    Lifecycle life = flow.life();
     String server = ResourceTags.server(request.serverId());
-    Compensations undo = new Compensations();
-    try {
-      progress = OperationProgress.at("claim");
-      life.create("server", request.serverId(), request, ResourceTags.volume(request.volumeId()), undo);
-      progress = OperationProgress.at("check-volume");
+    Compensations undo = flow.undo();
+    return flow.saga(() -> {
+      flow.claim("server", request.serverId(), request, ResourceTags.volume(request.volumeId()));
+      flow.at("check-volume");
       RbdRef volume = requireVolume(storage, request.volumeId());
       // a volume is the disk of one server at a time: refused at once, naming the other
       life.attach("volume", request.volumeId(), server, true, undo);
-      String state = DomainSteps.boot(DomainSteps.on(hypervisor), undo, request.serverId(), request.vcpus(),
+      String state = DomainSteps.reported(DomainSteps.boot(DomainSteps.on(hypervisor), undo, request.serverId(), request.vcpus(),
           request.memoryMiB(), List.of(volume),
           Map.of("volume-id", request.volumeId(), "workflow-id", Workflow.getInfo().getWorkflowId()),
-          s -> progress = OperationProgress.at(s));
+          flow::at));
       life.created("server", request.serverId(), null);
-      Compensations.throwIfCanceled();
-      progress = OperationProgress.at("done");
       return new ServerResult(request.serverId(), hypervisor, "instance-" + request.serverId(), volume.toString(),
           state, request.volumeId());
-    } catch (TemporalFailure e) {
-      throw undo.failWith(e, step -> progress = progress.ending(step));
-    }
+    });
   }
 
   static RbdRef requireVolume(StorageActivities storage, String volumeId) {
@@ -57,6 +51,6 @@ public class BootFromVolumeWorkflowImpl implements BootFromVolumeWorkflow {
 
   @Override
   public OperationProgress progress() {
-    return progress;
+    return flow.progress();
   }
 }

@@ -1,17 +1,19 @@
 package io.cephflow.workflows.server;
 
 import io.cephflow.workflows.common.Compensations;
+import io.cephflow.workflows.common.CopySource;
 import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.Flow;
 import io.cephflow.workflows.common.Lifecycle;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceTags;
 import io.cephflow.workflows.common.SnapRef;
+import io.cephflow.workflows.hypervisor.HypervisorActivities;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.storage.StorageActivities.ImageStat;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
 import java.util.List;
@@ -22,7 +24,7 @@ public class CreateImageFromServerWorkflowImpl implements CreateImageFromServerW
   static final String TEMP_SNAPSHOT_PREFIX = "cephflow-image-";
 
   private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
-  private OperationProgress progress = OperationProgress.at("validate");
+  private final Flow flow = new Flow();
 
   /** The server disk's temporary snapshot, named after the new image so a retry finds its own. */
   public static SnapRef tempSnapshot(String serverId, String imageId) {
@@ -31,48 +33,45 @@ public class CreateImageFromServerWorkflowImpl implements CreateImageFromServerW
 
   @Override
   public CreateImageFromServerResult createImage(CreateImageFromServerRequest request) {
-    Failures.validated(request::validate);
-    ResourceTags.tag(ResourceTags.server(request.serverId()), ResourceTags.image(request.imageId()));
-    Lifecycle life = Lifecycle.begin();
+    flow.admit(request::validate, ResourceTags.server(request.serverId()), ResourceTags.image(request.imageId()));
+    Lifecycle life = flow.life();
     String owner = life.operation();
     HypervisorActivities hv = DomainSteps.on(request.hypervisorOrDefault());
     RbdRef disk = RbdRef.serverDisk(request.serverId());
     SnapRef temp = tempSnapshot(request.serverId(), request.imageId());
     RbdRef image = RbdRef.image(request.imageId());
     SnapRef snap = SnapRef.imageSnap(request.imageId());
-    Compensations undo = new Compensations();
-    try {
-      progress = OperationProgress.at("claim");
-      life.create("image", request.imageId(), request, ResourceTags.server(request.serverId()), undo);
-      progress = OperationProgress.at("inspect-disk");
-      ImageStat stat = storage.statImage(disk);
+    Compensations undo = flow.undo();
+    return flow.saga(() -> {
+      ImageStat stat = CopySource.claimAndStat(flow, storage, "image", request.imageId(), request,
+          ResourceTags.server(request.serverId()), "inspect-disk", disk);
       if (!stat.exists()) {
         throw ApplicationFailure.newNonRetryableFailure("server " + request.serverId() + " has no disk " + disk,
             Failures.NOT_FOUND);
       }
 
-      progress = OperationProgress.at("snapshot-disk");
+      flow.at("snapshot-disk");
       undo.add("remove snapshot " + temp, () -> storage.removeSnapshot(temp));
       snapshotWhilePaused(hv, request.serverId(), temp);
 
-      progress = OperationProgress.at("protect-snapshot");
+      flow.at("protect-snapshot");
       undo.add("unprotect snapshot " + temp, () -> storage.unprotectSnapshot(temp));
       storage.protectSnapshot(temp);
 
-      progress = OperationProgress.at("clone");
+      flow.at("clone");
       undo.add("remove image " + image, () -> storage.removeImage(image, owner));
       storage.cloneImage(temp, image, owner);
 
-      progress = new OperationProgress("flatten", 0, stat.sizeBytes());
+      flow.at("flatten", 0, stat.sizeBytes());
       storage.flattenImage(image);
 
-      progress = OperationProgress.at("snapshot-image");
+      flow.at("snapshot-image");
       undo.add("remove snapshot " + snap, () -> storage.removeSnapshot(snap));
       storage.createSnapshot(snap);
       undo.add("unprotect snapshot " + snap, () -> storage.unprotectSnapshot(snap));
       storage.protectSnapshot(snap);
 
-      progress = OperationProgress.at("metadata");
+      flow.at("metadata");
       String size = Long.toString(stat.sizeBytes());
       Map<String, String> provenance = Map.of(
           Provenance.NAME, request.name(),
@@ -89,17 +88,13 @@ public class CreateImageFromServerWorkflowImpl implements CreateImageFromServerW
       }
 
       // the flattened image no longer needs the server's snapshot
-      progress = OperationProgress.at("remove-temporary-snapshot");
+      flow.at("remove-temporary-snapshot");
       storage.unprotectSnapshot(temp);
       storage.removeSnapshot(temp);
       life.created("image", request.imageId(), null);
-      Compensations.throwIfCanceled();
-      progress = OperationProgress.at("done");
       return new CreateImageFromServerResult(request.imageId(), image.pool(), image.image(), snap.snapshot(),
           stat.sizeBytes());
-    } catch (TemporalFailure e) {
-      throw undo.failWith(e, step -> progress = progress.ending(step));
-    }
+    });
   }
 
   /**
@@ -115,7 +110,7 @@ public class CreateImageFromServerWorkflowImpl implements CreateImageFromServerW
         hv.suspendDomain(serverId);
         storage.createSnapshot(temp);
       } finally {
-        progress = OperationProgress.at("resume");
+        flow.at("resume");
         hv.resumeDomain(serverId);
       }
     }).run();
@@ -123,6 +118,6 @@ public class CreateImageFromServerWorkflowImpl implements CreateImageFromServerW
 
   @Override
   public OperationProgress progress() {
-    return progress;
+    return flow.progress();
   }
 }

@@ -1,14 +1,14 @@
 package io.cephflow.workflows.server;
 
-import io.cephflow.workflows.common.Compensations;
-import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.Flow;
 import io.cephflow.workflows.common.Lifecycle;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceRecord;
 import io.cephflow.workflows.common.ResourceTags;
+import io.cephflow.workflows.hypervisor.HypervisorActivities;
+import io.cephflow.workflows.hypervisor.ShutdownOutcome;
 import io.cephflow.workflows.storage.StorageActivities;
-import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
 
 /**
@@ -20,46 +20,41 @@ import io.temporal.workflow.Workflow;
 public class DeleteServerWorkflowImpl implements DeleteServerWorkflow {
   private static final String VOLUME = "volume:";
   private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
-  private OperationProgress progress = OperationProgress.at("validate");
+  private final Flow flow = new Flow();
 
   @Override
   public DeleteServerResult delete(DeleteServerRequest request) {
-    Failures.validated(request::validate);
-    ResourceTags.tag(ResourceTags.server(request.serverId()));
-    Lifecycle life = Lifecycle.begin();
+    flow.admit(request::validate, ResourceTags.server(request.serverId()));
+    Lifecycle life = flow.life();
     String serverId = request.serverId();
     HypervisorActivities hv = DomainSteps.on(request.hypervisorOrDefault());
     RbdRef disk = RbdRef.serverDisk(serverId);
-    try {
+    return flow.forward(() -> {
       ResourceRecord record = null;
       if (life.recorded()) {
-        progress = OperationProgress.at("claim");
+        flow.at("claim");
         boolean exists = storage.statImage(disk).exists() || hv.domainState(serverId) != null;
         record = life.beginDelete("server", serverId, exists);
       }
-      progress = OperationProgress.at("shutdown");
-      String shutdown = hv.shutdownDomain(serverId, request.shutdownTimeoutOrDefault());
-      progress = OperationProgress.at("destroy");
+      flow.at("shutdown");
+      ShutdownOutcome shutdown = hv.shutdownDomain(serverId, request.shutdownTimeoutOrDefault());
+      flow.at("destroy");
       hv.destroyDomain(serverId);
-      progress = OperationProgress.at("undefine");
+      flow.at("undefine");
       hv.undefineDomain(serverId);
-      progress = OperationProgress.at("remove-disk");
+      flow.at("remove-disk");
       boolean existed = storage.statImage(disk).exists();
       storage.removeImage(disk, diskOwner(record, serverId));
       boolean removed = existed && !storage.statImage(disk).exists();
       String volume = record != null && record.madeFrom() != null && record.madeFrom().startsWith(VOLUME)
           ? record.madeFrom().substring(VOLUME.length()) : null;
       if (volume != null) {
-        progress = OperationProgress.at("detach-volume");
+        flow.at("detach-volume");
         life.detach("volume", volume, ResourceTags.server(serverId));
       }
       life.deleted("server", serverId);
-      progress = OperationProgress.at("done");
-      return new DeleteServerResult(serverId, shutdown, removed, volume);
-    } catch (TemporalFailure e) {
-      progress = OperationProgress.at("failed");
-      throw new Compensations().failWith(e);
-    }
+      return new DeleteServerResult(serverId, shutdown == null ? null : shutdown.name(), removed, volume);
+    }, e -> {});
   }
 
   /** The boot that created the disk; servers from before records recorded the bare workflow id. */
@@ -72,6 +67,6 @@ public class DeleteServerWorkflowImpl implements DeleteServerWorkflow {
 
   @Override
   public OperationProgress progress() {
-    return progress;
+    return flow.progress();
   }
 }

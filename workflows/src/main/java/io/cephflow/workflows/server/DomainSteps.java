@@ -4,6 +4,9 @@ import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.HostRouting;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.TaskQueues;
+import io.cephflow.workflows.hypervisor.DomainState;
+import io.cephflow.workflows.hypervisor.HypervisorActivities;
+import io.cephflow.workflows.hypervisor.ServerDomain;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -12,13 +15,18 @@ import java.util.function.Consumer;
 final class DomainSteps {
   private DomainSteps() {}
 
+  /** The state a server result reports (null when the activity gave none). */
+  static String reported(DomainState state) {
+    return state == null ? null : state.name();
+  }
+
   /** Hypervisor activities routed to that hypervisor's own worker. */
   static HypervisorActivities on(String hypervisor) {
     return HostRouting.on(HypervisorActivities.class, TaskQueues.host(hypervisor));
   }
 
   /** ensure secret → define [undefine] → start [destroy] → wait until running; returns the state. */
-  static String boot(HypervisorActivities hv, Compensations undo, String serverId, int vcpus, int memoryMiB,
+  static DomainState boot(HypervisorActivities hv, Compensations undo, String serverId, int vcpus, int memoryMiB,
                      List<RbdRef> disks, Map<String, String> tags, Consumer<String> step) {
     step.accept("ensure-secret");
     String secret = hv.ensureSecret();

@@ -2,7 +2,7 @@ package io.cephflow.workflows.volume;
 
 import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.Failures;
-import io.cephflow.workflows.common.Lifecycle;
+import io.cephflow.workflows.common.Flow;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceTags;
@@ -10,26 +10,22 @@ import io.cephflow.workflows.common.SnapRef;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.storage.StorageActivities.ImageStat;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
 
 /** See {@link CreateVolumeSnapshotWorkflow}. */
 public class CreateVolumeSnapshotWorkflowImpl implements CreateVolumeSnapshotWorkflow {
   private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
-  private OperationProgress progress = OperationProgress.at("validate");
+  private final Flow flow = new Flow();
 
   @Override
   public VolumeSnapshotResult snapshot(CreateVolumeSnapshotRequest request) {
-    Failures.validated(request::validate);
-    ResourceTags.tag(ResourceTags.volume(request.volumeId()), ResourceTags.snapshot(request.snapshotId()));
+    flow.admit(request::validate, ResourceTags.volume(request.volumeId()), ResourceTags.snapshot(request.snapshotId()));
     RbdRef volume = RbdRef.volume(request.volumeId());
     SnapRef snap = SnapRef.volumeSnapshot(request.volumeId(), request.snapshotId());
-    Lifecycle life = Lifecycle.begin();
-    Compensations undo = new Compensations();
-    try {
-      progress = OperationProgress.at("claim");
-      life.create("snapshot", request.snapshotId(), request, ResourceTags.volume(request.volumeId()), undo);
-      progress = OperationProgress.at("inspect-volume");
+    Compensations undo = flow.undo();
+    return flow.saga(() -> {
+      flow.claim("snapshot", request.snapshotId(), request, ResourceTags.volume(request.volumeId()));
+      flow.at("inspect-volume");
       ImageStat stat = storage.statImage(volume);
       if (!stat.exists()) {
         throw ApplicationFailure.newNonRetryableFailure("volume " + volume + " does not exist", Failures.NOT_FOUND);
@@ -39,24 +35,20 @@ public class CreateVolumeSnapshotWorkflowImpl implements CreateVolumeSnapshotWor
       if (taken) {
         throw ApplicationFailure.newNonRetryableFailure("snapshot " + snap + " already exists", Failures.CONFLICT);
       }
-      progress = OperationProgress.at("snapshot");
+      flow.at("snapshot");
       undo.add("remove snapshot " + snap, () -> storage.removeSnapshot(snap));
       storage.createSnapshot(snap);
-      progress = OperationProgress.at("protect");
+      flow.at("protect");
       undo.add("unprotect snapshot " + snap, () -> storage.unprotectSnapshot(snap));
       storage.protectSnapshot(snap);
-      life.created("snapshot", request.snapshotId(), null);
-      Compensations.throwIfCanceled();
-      progress = OperationProgress.at("done");
+      flow.life().created("snapshot", request.snapshotId(), null);
       return new VolumeSnapshotResult(request.volumeId(), request.snapshotId(), volume.pool(), volume.image(),
           snap.snapshot(), stat.sizeBytes());
-    } catch (TemporalFailure e) {
-      throw undo.failWith(e, step -> progress = progress.ending(step));
-    }
+    });
   }
 
   @Override
   public OperationProgress progress() {
-    return progress;
+    return flow.progress();
   }
 }

@@ -2,6 +2,7 @@ package io.cephflow.workflows.volume;
 
 import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.Flow;
 import io.cephflow.workflows.common.Lifecycle;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.Provenance;
@@ -12,7 +13,6 @@ import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.storage.StorageActivities.ImageStat;
 import io.cephflow.workflows.storage.StorageActivities.SnapshotStat;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
 import java.util.List;
@@ -24,22 +24,20 @@ public class VolumeFromSnapshotWorkflowImpl implements VolumeFromSnapshotWorkflo
   public static final int DEFAULT_MAX_CLONE_DEPTH = 5;
 
   private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
-  private OperationProgress progress = OperationProgress.at("validate");
+  private final Flow flow = new Flow();
 
   @Override
   public VolumeResult create(VolumeFromSnapshotRequest request) {
-    Failures.validated(() -> VolumeFromSnapshotRequests.validate(request));
-    ResourceTags.tag(ResourceTags.volume(request.volumeId()), ResourceTags.volume(request.sourceVolumeId()),
-        ResourceTags.snapshot(request.snapshotId()));
-    Lifecycle life = Lifecycle.begin();
+    flow.admit(() -> VolumeFromSnapshotRequests.validate(request), ResourceTags.volume(request.volumeId()),
+        ResourceTags.volume(request.sourceVolumeId()), ResourceTags.snapshot(request.snapshotId()));
+    Lifecycle life = flow.life();
     String owner = life.operation();
     SnapRef parent = SnapRef.volumeSnapshot(request.sourceVolumeId(), request.snapshotId());
     RbdRef volume = RbdRef.volume(request.volumeId());
-    Compensations undo = new Compensations();
-    try {
-      progress = OperationProgress.at("claim");
-      life.create("volume", request.volumeId(), request, ResourceTags.snapshot(request.snapshotId()), undo);
-      progress = OperationProgress.at("inspect-snapshot");
+    Compensations undo = flow.undo();
+    return flow.saga(() -> {
+      flow.claim("volume", request.volumeId(), request, ResourceTags.snapshot(request.snapshotId()));
+      flow.at("inspect-snapshot");
       ImageStat source = storage.statImage(parent.image());
       SnapshotStat snap = source.exists() ? storage.listSnapshots(parent.image()).stream()
           .filter(s -> s.name().equals(parent.snapshot())).findFirst().orElse(null) : null;
@@ -50,11 +48,11 @@ public class VolumeFromSnapshotWorkflowImpl implements VolumeFromSnapshotWorkflo
       // the clone sits one level below the snapshot's image
       boolean flatten = mustFlatten(request, source.depth() + 1);
 
-      progress = OperationProgress.at("clone");
+      flow.at("clone");
       undo.add("remove volume " + volume, () -> storage.removeImage(volume, owner));
       storage.cloneImage(parent, volume, owner);
       if (flatten) {
-        progress = new OperationProgress("flatten", 0, snap.sizeBytes());
+        flow.at("flatten", 0, snap.sizeBytes());
         storage.flattenImage(volume);
       }
       // a clone inherits its parent's provenance; the volume records its own
@@ -63,11 +61,9 @@ public class VolumeFromSnapshotWorkflowImpl implements VolumeFromSnapshotWorkflo
           Provenance.SIZE, Long.toString(size),
           Provenance.VIRTUAL_SIZE, Long.toString(size),
           Provenance.CREATED_AT, Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()) : null;
-      return VolumeSteps.finish(storage, request.volumeId(), volume, size, snap.sizeBytes(), parent.toString(), p -> progress = p,
-          () -> life.created("volume", request.volumeId(), null), own, List.of());
-    } catch (TemporalFailure e) {
-      throw undo.failWith(e, step -> progress = progress.ending(step));
-    }
+      return VolumeSteps.finish(storage, flow, request.volumeId(), volume, size, snap.sizeBytes(), parent.toString(),
+          own, List.of());
+    });
   }
 
   static boolean mustFlatten(VolumeFromSnapshotRequest request, int cloneDepth) {
@@ -82,6 +78,6 @@ public class VolumeFromSnapshotWorkflowImpl implements VolumeFromSnapshotWorkflo
 
   @Override
   public OperationProgress progress() {
-    return progress;
+    return flow.progress();
   }
 }

@@ -1,8 +1,7 @@
 package io.cephflow.workflows.volume;
 
-import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.Failures;
-import io.cephflow.workflows.common.OperationProgress;
+import io.cephflow.workflows.common.Flow;
 import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.storage.StorageActivities;
@@ -11,7 +10,6 @@ import io.temporal.workflow.Workflow;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /** Small pieces the volume creation flows share (workflow code). */
 final class VolumeSteps {
@@ -40,14 +38,13 @@ final class VolumeSteps {
    * @param provenance with resource records: the copy's own provenance (replacing what the
    *     clone inherited from its parent), else null (flows from before: only the source is set)
    */
-  static VolumeResult finish(StorageActivities storage, String volumeId, RbdRef volume, long size, long currentSize,
-                             String source, Consumer<OperationProgress> progress, Runnable settle,
-                             Map<String, String> provenance, List<String> keep) {
+  static VolumeResult finish(StorageActivities storage, Flow flow, String volumeId, RbdRef volume, long size,
+                             long currentSize, String source, Map<String, String> provenance, List<String> keep) {
     if (size > currentSize) {
-      progress.accept(OperationProgress.at("resize"));
+      flow.at("resize");
       storage.resizeImage(volume, size, false);
     }
-    progress.accept(OperationProgress.at("metadata"));
+    flow.at("metadata"); // a clone moved no bytes: none to show at "done"
     if (provenance == null) {
       recordSource(storage, volume, source);
     } else {
@@ -56,9 +53,7 @@ final class VolumeSteps {
       storage.replaceProvenance(volume, own, keep);
     }
     ImageStat done = storage.statImage(volume);
-    settle.run();
-    Compensations.throwIfCanceled();
-    progress.accept(OperationProgress.at("done")); // a clone moved no bytes: none to show
+    flow.life().created("volume", volumeId, null);
     return result(volumeId, volume, done);
   }
 

@@ -21,9 +21,13 @@ import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.SnapRef;
+import io.cephflow.workflows.hypervisor.DomainState;
+import io.cephflow.workflows.hypervisor.HypervisorActivities;
+import io.cephflow.workflows.hypervisor.ServerDomain;
 import io.cephflow.workflows.storage.ConvertActivities;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.storage.StorageActivities.ImageStat;
+import io.cephflow.workflows.testing.UndoCheck;
 import io.cephflow.workflows.testing.WorkflowTestBed;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
@@ -52,7 +56,8 @@ class BootFromImageWorkflowTest {
   final StorageActivities storage = mock(StorageActivities.class, withSettings().withoutAnnotations());
   final ConvertActivities convert = mock(ConvertActivities.class, withSettings().withoutAnnotations());
   final HypervisorActivities hv = mock(HypervisorActivities.class, withSettings().withoutAnnotations());
-  final ServerTestBed bed = new ServerTestBed(List.of(BootFromImageWorkflowImpl.class), hv, storage, convert);
+  final WorkflowTestBed bed = WorkflowTestBed.withHypervisor(List.of(BootFromImageWorkflowImpl.class), hv, storage,
+      convert);
 
   @AfterEach
   void close() {
@@ -63,12 +68,12 @@ class BootFromImageWorkflowTest {
     when(storage.statImage(RbdRef.image(IMAGE))).thenReturn(new ImageStat(true, size, null, 0,
         Map.of(Provenance.FORMAT, format, Provenance.VIRTUAL_SIZE, Long.toString(10 * MiB))));
     when(hv.ensureSecret()).thenReturn(SECRET);
-    when(hv.waitRunning(SERVER)).thenReturn("RUNNING");
+    when(hv.waitRunning(SERVER)).thenReturn(DomainState.RUNNING);
   }
 
   ServerResult run(int rootDiskGb, boolean forbidSlowPath) {
-    return bed.stub(BootFromImageWorkflow.class, OWNER).boot(
-        new BootFromImageRequest(SERVER, ServerTestBed.HOST, IMAGE, rootDiskGb, 0, 0, forbidSlowPath));
+    return bed.start(BootFromImageWorkflow.class, OWNER).boot(
+        new BootFromImageRequest(SERVER, WorkflowTestBed.HOST, IMAGE, rootDiskGb, 0, 0, forbidSlowPath));
   }
 
   @Test
@@ -117,7 +122,7 @@ class BootFromImageWorkflowTest {
         Map.of(Provenance.FORMAT, "qcow2", Provenance.VIRTUAL_SIZE, Long.toString(10 * MiB),
             Provenance.RAW_COPY, SnapRef.rawCopySnap(IMAGE).toString())));
     when(hv.ensureSecret()).thenReturn(SECRET);
-    when(hv.waitRunning(SERVER)).thenReturn("RUNNING");
+    when(hv.waitRunning(SERVER)).thenReturn(DomainState.RUNNING);
     run(0, true); // not the slow path: the policy allows it
     verify(storage).cloneImage(SnapRef.rawCopySnap(IMAGE), DISK, bed.operation(OWNER));
     verifyNoInteractions(convert);
@@ -152,7 +157,7 @@ class BootFromImageWorkflowTest {
 
   @Test
   void invalidRequestFailsBeforeAnyActivity() {
-    assertThatThrownBy(() -> bed.stub(BootFromImageWorkflow.class, "server-boot-bad")
+    assertThatThrownBy(() -> bed.start(BootFromImageWorkflow.class, "server-boot-bad")
         .boot(new BootFromImageRequest("nope", null, IMAGE, 0, 0, 0, false)))
         .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.INVALID_REQUEST));
     verifyNoInteractions(storage, hv);
@@ -210,10 +215,10 @@ class BootFromImageWorkflowTest {
     when(hv.waitRunning(SERVER)).thenAnswer(inv -> {
       waiting.countDown();
       Thread.sleep(2000);
-      return "RUNNING";
+      return DomainState.RUNNING;
     });
-    BootFromImageWorkflow wf = bed.stub(BootFromImageWorkflow.class, OWNER);
-    WorkflowClient.start(wf::boot, new BootFromImageRequest(SERVER, ServerTestBed.HOST, IMAGE, 0, 0, 0, false));
+    BootFromImageWorkflow wf = bed.start(BootFromImageWorkflow.class, OWNER);
+    WorkflowClient.start(wf::boot, new BootFromImageRequest(SERVER, WorkflowTestBed.HOST, IMAGE, 0, 0, 0, false));
     assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
     WorkflowStub.fromTyped(wf).cancel();
     assertThatThrownBy(() -> WorkflowStub.fromTyped(wf).getResult(ServerResult.class))
@@ -222,17 +227,11 @@ class BootFromImageWorkflowTest {
   }
 
   void verifyUndos(List<String> undos) {
-    InOrder order = inOrder(storage, hv);
-    for (String undo : undos) {
-      switch (undo) {
-        case "destroy" -> order.verify(hv).destroyDomain(SERVER);
-        case "undefine" -> order.verify(hv).undefineDomain(SERVER);
-        case "removeDisk" -> order.verify(storage).removeImage(DISK, bed.operation(OWNER));
-        default -> throw new AssertionError(undo);
-      }
-    }
-    if (!undos.contains("destroy")) verify(hv, never()).destroyDomain(any());
-    if (!undos.contains("undefine")) verify(hv, never()).undefineDomain(any());
-    if (!undos.contains("removeDisk")) verify(storage, never()).removeImage(any(), any());
+    new UndoCheck(storage, hv)
+        .undo("destroy", o -> o.verify(hv).destroyDomain(SERVER), () -> verify(hv, never()).destroyDomain(any()))
+        .undo("undefine", o -> o.verify(hv).undefineDomain(SERVER), () -> verify(hv, never()).undefineDomain(any()))
+        .undo("removeDisk", o -> o.verify(storage).removeImage(DISK, bed.operation(OWNER)),
+            () -> verify(storage, never()).removeImage(any(), any()))
+        .verify(undos);
   }
 }

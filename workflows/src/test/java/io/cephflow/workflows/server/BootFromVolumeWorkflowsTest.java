@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
-import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -15,8 +14,12 @@ import static org.mockito.Mockito.withSettings;
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.hypervisor.DomainState;
+import io.cephflow.workflows.hypervisor.HypervisorActivities;
+import io.cephflow.workflows.hypervisor.ServerDomain;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.storage.StorageActivities.ImageStat;
+import io.cephflow.workflows.testing.UndoCheck;
 import io.cephflow.workflows.testing.WorkflowTestBed;
 import io.cephflow.workflows.volume.VolumeFromSnapshotRequest;
 import io.cephflow.workflows.volume.VolumeFromSnapshotWorkflow;
@@ -27,11 +30,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.mockito.InOrder;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** BootFromVolume and BootFromVolumeSnapshot (with a fake VolumeFromSnapshot child). */
 class BootFromVolumeWorkflowsTest {
@@ -63,7 +66,7 @@ class BootFromVolumeWorkflowsTest {
 
   final StorageActivities storage = mock(StorageActivities.class, withSettings().withoutAnnotations());
   final HypervisorActivities hv = mock(HypervisorActivities.class, withSettings().withoutAnnotations());
-  final ServerTestBed bed = new ServerTestBed(List.of(BootFromVolumeWorkflowImpl.class,
+  final WorkflowTestBed bed = WorkflowTestBed.withHypervisor(List.of(BootFromVolumeWorkflowImpl.class,
       BootFromVolumeSnapshotWorkflowImpl.class, FakeVolumeFromSnapshot.class), hv, storage);
 
   @org.junit.jupiter.api.BeforeEach
@@ -90,17 +93,17 @@ class BootFromVolumeWorkflowsTest {
 
   void hypervisorWorks() {
     when(hv.ensureSecret()).thenReturn(SECRET);
-    when(hv.waitRunning(SERVER)).thenReturn("RUNNING");
+    when(hv.waitRunning(SERVER)).thenReturn(DomainState.RUNNING);
   }
 
   ServerResult bootFromVolume() {
-    return bed.stub(BootFromVolumeWorkflow.class, BootFromVolumeWorkflow.workflowId(SERVER))
-        .boot(new BootFromVolumeRequest(SERVER, ServerTestBed.HOST, VOLUME, 2, 128));
+    return bed.start(BootFromVolumeWorkflow.class, BootFromVolumeWorkflow.workflowId(SERVER))
+        .boot(new BootFromVolumeRequest(SERVER, WorkflowTestBed.HOST, VOLUME, 2, 128));
   }
 
   ServerResult bootFromSnapshot() {
-    return bed.stub(BootFromVolumeSnapshotWorkflow.class, BootFromVolumeSnapshotWorkflow.workflowId(SERVER))
-        .boot(new BootFromVolumeSnapshotRequest(SERVER, ServerTestBed.HOST, VOLUME, SNAPSHOT, NEW_VOLUME, 2, 0, 0));
+    return bed.start(BootFromVolumeSnapshotWorkflow.class, BootFromVolumeSnapshotWorkflow.workflowId(SERVER))
+        .boot(new BootFromVolumeSnapshotRequest(SERVER, WorkflowTestBed.HOST, VOLUME, SNAPSHOT, NEW_VOLUME, 2, 0, 0));
   }
 
   @Test
@@ -123,15 +126,43 @@ class BootFromVolumeWorkflowsTest {
     verifyNoInteractions(hv);
   }
 
+  /** The domain steps every boot ends with, how each fails, and the domain undos it runs. */
+  enum DomainStep {
+    SECRET(t -> when(t.hv.ensureSecret()).thenThrow(injected())),
+    DEFINE(t -> when(t.hv.defineDomain(any())).thenThrow(injected()), "undefine"),
+    START(t -> when(t.hv.startDomain(anyString())).thenThrow(injected()), "destroy", "undefine"),
+    WAIT(t -> when(t.hv.waitRunning(anyString())).thenThrow(injected()), "destroy", "undefine");
+
+    final Consumer<BootFromVolumeWorkflowsTest> inject;
+    final List<String> undos;
+
+    DomainStep(Consumer<BootFromVolumeWorkflowsTest> inject, String... undos) {
+      this.inject = inject;
+      this.undos = List.of(undos);
+    }
+
+    static ApplicationFailure injected() {
+      return ApplicationFailure.newNonRetryableFailure("injected", Failures.HYPERVISOR);
+    }
+  }
+
+  /** The undos of both boots: the domain's, then the new volume (BootFromVolumeSnapshot only). */
+  UndoCheck undos() {
+    return new UndoCheck(hv, storage)
+        .undo("destroy", o -> o.verify(hv).destroyDomain(SERVER), () -> verify(hv, never()).destroyDomain(any()))
+        .undo("undefine", o -> o.verify(hv).undefineDomain(SERVER), () -> verify(hv, never()).undefineDomain(any()))
+        .undo("removeNewVolume", o -> o.verify(storage).removeImage(NEW, bed.operation(CHILD_ID)),
+            () -> verify(storage, never()).removeImage(any(), any()));
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {"define", "start", "wait"})
-  void aFailedDomainStepNeverTouchesTheVolume(String step) {
+  @EnumSource(value = DomainStep.class, names = {"DEFINE", "START", "WAIT"})
+  void aFailedDomainStepNeverTouchesTheVolume(DomainStep step) {
     hypervisorWorks();
     when(storage.statImage(any())).thenReturn(new ImageStat(true, 1 << 20, null, 0, Map.of()));
-    injectDomainFailure(step);
+    step.inject.accept(this);
     assertThatThrownBy(this::bootFromVolume).isInstanceOf(WorkflowFailedException.class);
-    verifyDomainUndos(step);
-    verify(storage, never()).removeImage(any(), any());
+    undos().verify(step.undos);
   }
 
   @Test
@@ -161,34 +192,14 @@ class BootFromVolumeWorkflowsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"secret", "define", "start", "wait"})
-  void aFailedDomainStepUndoesTheDomainThenTheNewVolume(String step) {
+  @EnumSource(DomainStep.class)
+  void aFailedDomainStepUndoesTheDomainThenTheNewVolume(DomainStep step) {
     hypervisorWorks();
-    injectDomainFailure(step);
+    step.inject.accept(this);
     assertThatThrownBy(this::bootFromSnapshot).isInstanceOf(WorkflowFailedException.class);
-    verifyDomainUndos(step);
-    InOrder order = inOrder(hv, storage);
-    if (!step.equals("secret")) order.verify(hv).undefineDomain(SERVER);
-    order.verify(storage).removeImage(NEW, bed.operation(CHILD_ID));
+    List<String> undos = new ArrayList<>(step.undos);
+    undos.add("removeNewVolume");
+    undos().verify(undos);
     verify(storage, never()).removeImage(RbdRef.volume(VOLUME), bed.operation(CHILD_ID));
-  }
-
-  void injectDomainFailure(String step) {
-    ApplicationFailure bad = ApplicationFailure.newNonRetryableFailure("injected", Failures.HYPERVISOR);
-    switch (step) {
-      case "secret" -> when(hv.ensureSecret()).thenThrow(bad);
-      case "define" -> when(hv.defineDomain(any())).thenThrow(bad);
-      case "start" -> when(hv.startDomain(anyString())).thenThrow(bad);
-      case "wait" -> when(hv.waitRunning(anyString())).thenThrow(bad);
-      default -> throw new AssertionError(step);
-    }
-  }
-
-  void verifyDomainUndos(String step) {
-    InOrder order = inOrder(hv);
-    if (step.equals("start") || step.equals("wait")) order.verify(hv).destroyDomain(SERVER);
-    else verify(hv, never()).destroyDomain(any());
-    if (!step.equals("secret")) order.verify(hv).undefineDomain(SERVER);
-    else verify(hv, never()).undefineDomain(any());
   }
 }

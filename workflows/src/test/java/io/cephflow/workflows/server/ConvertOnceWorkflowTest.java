@@ -57,7 +57,7 @@ class ConvertOnceWorkflowTest {
   final FakeCeph ceph = new FakeCeph();
   final FakeHypervisor hv = new FakeHypervisor();
   final ConvertActivities convert = mock(ConvertActivities.class, withSettings().withoutAnnotations());
-  final ServerTestBed bed = new ServerTestBed(List.of(BootFromImageWorkflowImpl.class,
+  final WorkflowTestBed bed = WorkflowTestBed.withHypervisor(List.of(BootFromImageWorkflowImpl.class,
       CreateVolumeFromImageWorkflowImpl.class, DeleteImageWorkflowImpl.class), hv, ceph, convert);
 
   @BeforeEach
@@ -77,8 +77,8 @@ class ConvertOnceWorkflowTest {
   }
 
   ServerResult boot(String serverId) {
-    return bed.stub(BootFromImageWorkflow.class, BootFromImageWorkflow.workflowId(serverId))
-        .boot(new BootFromImageRequest(serverId, ServerTestBed.HOST, IMAGE, 0, 0, 0, false));
+    return bed.start(BootFromImageWorkflow.class, BootFromImageWorkflow.workflowId(serverId))
+        .boot(new BootFromImageRequest(serverId, WorkflowTestBed.HOST, IMAGE, 0, 0, 0, false));
   }
 
   SnapRef parentOf(RbdRef ref) {
@@ -110,7 +110,7 @@ class ConvertOnceWorkflowTest {
   @Test
   void aVolumeFromAConvertedImageClonesTheRawCopyToo() {
     boot(S1);
-    bed.stub(CreateVolumeFromImageWorkflow.class, CreateVolumeFromImageWorkflow.workflowId(VOL))
+    bed.start(CreateVolumeFromImageWorkflow.class, CreateVolumeFromImageWorkflow.workflowId(VOL))
         .create(new CreateVolumeFromImageRequest(VOL, IMAGE, 0));
     verify(convert, times(1)).convertImageInto(any(), any(), any());
     assertThat(parentOf(RbdRef.volume(VOL))).isEqualTo(RAW_SNAP);
@@ -118,7 +118,7 @@ class ConvertOnceWorkflowTest {
 
   @Test
   void theFirstVolumeConvertsAndABootAfterItClones() {
-    bed.stub(CreateVolumeFromImageWorkflow.class, CreateVolumeFromImageWorkflow.workflowId(VOL))
+    bed.start(CreateVolumeFromImageWorkflow.class, CreateVolumeFromImageWorkflow.workflowId(VOL))
         .create(new CreateVolumeFromImageRequest(VOL, IMAGE, 0));
     assertThat(parentOf(RbdRef.volume(VOL))).isEqualTo(RAW_SNAP);
     boot(S1);
@@ -135,13 +135,13 @@ class ConvertOnceWorkflowTest {
       assertThat(finish.await(30, TimeUnit.SECONDS)).isTrue();
       return new ConvertResult(10 * MiB, 10 * MiB, "ab");
     });
-    BootFromImageWorkflow first = bed.stub(BootFromImageWorkflow.class, BootFromImageWorkflow.workflowId(S1));
-    WorkflowClient.start(first::boot, new BootFromImageRequest(S1, ServerTestBed.HOST, IMAGE, 0, 0, 0, false));
+    BootFromImageWorkflow first = bed.start(BootFromImageWorkflow.class, BootFromImageWorkflow.workflowId(S1));
+    WorkflowClient.start(first::boot, new BootFromImageRequest(S1, WorkflowTestBed.HOST, IMAGE, 0, 0, 0, false));
     assertThat(converting.await(10, TimeUnit.SECONDS)).isTrue();
-    BootFromImageWorkflow second = bed.stub(BootFromImageWorkflow.class, BootFromImageWorkflow.workflowId(S2));
-    BootFromImageWorkflow third = bed.stub(BootFromImageWorkflow.class, BootFromImageWorkflow.workflowId(S3));
-    WorkflowClient.start(second::boot, new BootFromImageRequest(S2, ServerTestBed.HOST, IMAGE, 0, 0, 0, false));
-    WorkflowClient.start(third::boot, new BootFromImageRequest(S3, ServerTestBed.HOST, IMAGE, 0, 0, 0, false));
+    BootFromImageWorkflow second = bed.start(BootFromImageWorkflow.class, BootFromImageWorkflow.workflowId(S2));
+    BootFromImageWorkflow third = bed.start(BootFromImageWorkflow.class, BootFromImageWorkflow.workflowId(S3));
+    WorkflowClient.start(second::boot, new BootFromImageRequest(S2, WorkflowTestBed.HOST, IMAGE, 0, 0, 0, false));
+    WorkflowClient.start(third::boot, new BootFromImageRequest(S3, WorkflowTestBed.HOST, IMAGE, 0, 0, 0, false));
     // both have tried to claim the conversion and are waiting for it: their progress says so
     waitForStep(second, "wait-conversion");
     waitForStep(third, "wait-conversion");
@@ -191,7 +191,7 @@ class ConvertOnceWorkflowTest {
   @Test
   void theImageIsInUseWhileClonesOfItsCopyExistAndItsDeleteTakesTheCopyAlong() {
     boot(S1);
-    DeleteImageWorkflow del = bed.stub(DeleteImageWorkflow.class, DeleteImageWorkflow.workflowId(IMAGE));
+    DeleteImageWorkflow del = bed.start(DeleteImageWorkflow.class, DeleteImageWorkflow.workflowId(IMAGE));
     assertThatThrownBy(() -> del.delete(new DeleteImageRequest(IMAGE, false)))
         .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.IN_USE))
         .satisfies(e -> assertThat(WorkflowTestBed.failureMessage(e)).contains("vms/" + S1 + "_disk"));
@@ -200,7 +200,7 @@ class ConvertOnceWorkflowTest {
     assertThat(bed.records().get(ResourceRecord.RAW_COPY_KIND, IMAGE).state()).isEqualTo(State.AVAILABLE);
 
     ceph.removeImage(RbdRef.serverDisk(S1), bed.operation(BootFromImageWorkflow.workflowId(S1)));
-    DeleteImageWorkflow again = bed.stub(DeleteImageWorkflow.class, DeleteImageWorkflow.workflowId(IMAGE));
+    DeleteImageWorkflow again = bed.start(DeleteImageWorkflow.class, DeleteImageWorkflow.workflowId(IMAGE));
     DeleteResult r = again.delete(new DeleteImageRequest(IMAGE, false));
     assertThat(r.existed()).isTrue();
     assertThat(ceph.world()).isEmpty();
@@ -212,7 +212,7 @@ class ConvertOnceWorkflowTest {
   @Test
   void flattenDependentsFlattensTheClonesOfTheCopyThenRemovesIt() {
     boot(S1);
-    DeleteResult r = bed.stub(DeleteImageWorkflow.class, DeleteImageWorkflow.workflowId(IMAGE))
+    DeleteResult r = bed.start(DeleteImageWorkflow.class, DeleteImageWorkflow.workflowId(IMAGE))
         .delete(new DeleteImageRequest(IMAGE, true));
     assertThat(r.flattened()).containsExactly("vms/" + S1 + "_disk");
     assertThat(ceph.world()).containsExactly("vms/" + S1 + "_disk");
@@ -222,7 +222,7 @@ class ConvertOnceWorkflowTest {
   @Test
   void theImagesDeleteIsRefusedWhileItsCopyIsBeingConverted() {
     bed.records().put(ResourceRecord.RAW_COPY_KIND, IMAGE, State.CREATING, "server-boot-x@r", "image:" + IMAGE, null);
-    assertThatThrownBy(() -> bed.stub(DeleteImageWorkflow.class, DeleteImageWorkflow.workflowId(IMAGE))
+    assertThatThrownBy(() -> bed.start(DeleteImageWorkflow.class, DeleteImageWorkflow.workflowId(IMAGE))
         .delete(new DeleteImageRequest(IMAGE, false)))
         .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.CONFLICT));
     assertThat(ceph.world()).contains("images/" + IMAGE);

@@ -22,8 +22,10 @@ import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.SnapRef;
+import io.cephflow.workflows.hypervisor.HypervisorActivities;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.storage.StorageActivities.ImageStat;
+import io.cephflow.workflows.testing.UndoCheck;
 import io.cephflow.workflows.testing.WorkflowTestBed;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
@@ -54,7 +56,8 @@ class CreateImageFromServerWorkflowTest {
 
   final StorageActivities storage = mock(StorageActivities.class, withSettings().withoutAnnotations());
   final HypervisorActivities hv = mock(HypervisorActivities.class, withSettings().withoutAnnotations());
-  final ServerTestBed bed = new ServerTestBed(List.of(CreateImageFromServerWorkflowImpl.class), hv, storage);
+  final WorkflowTestBed bed = WorkflowTestBed.withHypervisor(List.of(CreateImageFromServerWorkflowImpl.class), hv,
+      storage);
 
   @AfterEach
   void close() {
@@ -68,8 +71,8 @@ class CreateImageFromServerWorkflowTest {
   }
 
   CreateImageFromServerResult run() {
-    return bed.stub(CreateImageFromServerWorkflow.class, OWNER)
-        .createImage(new CreateImageFromServerRequest(SERVER, ServerTestBed.HOST, IMAGE, "backup"));
+    return bed.start(CreateImageFromServerWorkflow.class, OWNER)
+        .createImage(new CreateImageFromServerRequest(SERVER, WorkflowTestBed.HOST, IMAGE, "backup"));
   }
 
   @Test
@@ -155,8 +158,8 @@ class CreateImageFromServerWorkflowTest {
       Thread.sleep(1000);
       return true;
     });
-    CreateImageFromServerWorkflow wf = bed.stub(CreateImageFromServerWorkflow.class, OWNER);
-    WorkflowClient.start(wf::createImage, new CreateImageFromServerRequest(SERVER, ServerTestBed.HOST, IMAGE, "b"));
+    CreateImageFromServerWorkflow wf = bed.start(CreateImageFromServerWorkflow.class, OWNER);
+    WorkflowClient.start(wf::createImage, new CreateImageFromServerRequest(SERVER, WorkflowTestBed.HOST, IMAGE, "b"));
     assertThat(pausing.await(10, TimeUnit.SECONDS)).isTrue();
     WorkflowStub.fromTyped(wf).cancel();
     assertThatThrownBy(() -> WorkflowStub.fromTyped(wf).getResult(CreateImageFromServerResult.class))
@@ -178,8 +181,8 @@ class CreateImageFromServerWorkflowTest {
       Thread.sleep(1500);
       return null;
     }).when(storage).flattenImage(NEW);
-    CreateImageFromServerWorkflow wf = bed.stub(CreateImageFromServerWorkflow.class, OWNER);
-    WorkflowClient.start(wf::createImage, new CreateImageFromServerRequest(SERVER, ServerTestBed.HOST, IMAGE, "b"));
+    CreateImageFromServerWorkflow wf = bed.start(CreateImageFromServerWorkflow.class, OWNER);
+    WorkflowClient.start(wf::createImage, new CreateImageFromServerRequest(SERVER, WorkflowTestBed.HOST, IMAGE, "b"));
     assertThat(flattening.await(10, TimeUnit.SECONDS)).isTrue();
     WorkflowStub.fromTyped(wf).cancel();
     assertThatThrownBy(() -> WorkflowStub.fromTyped(wf).getResult(CreateImageFromServerResult.class))
@@ -191,20 +194,17 @@ class CreateImageFromServerWorkflowTest {
   }
 
   void verifyUndos(List<String> undos) {
-    InOrder order = inOrder(storage);
-    for (String undo : undos) {
-      switch (undo) {
-        case "unprotectNewSnap" -> order.verify(storage).unprotectSnapshot(NEW_SNAP);
-        case "removeNewSnap" -> order.verify(storage).removeSnapshot(NEW_SNAP);
-        case "removeImage" -> order.verify(storage).removeImage(NEW, bed.operation(OWNER));
-        case "unprotectTemp" -> order.verify(storage).unprotectSnapshot(TEMP);
-        case "removeTemp" -> order.verify(storage).removeSnapshot(TEMP);
-        default -> throw new AssertionError(undo);
-      }
-    }
-    if (!undos.contains("removeImage")) verify(storage, never()).removeImage(any(), any());
-    if (!undos.contains("unprotectNewSnap")) verify(storage, never()).unprotectSnapshot(NEW_SNAP);
-    if (!undos.contains("removeNewSnap")) verify(storage, never()).removeSnapshot(NEW_SNAP);
-    if (!undos.contains("unprotectTemp")) verify(storage, never()).unprotectSnapshot(TEMP);
+    new UndoCheck(storage)
+        .undo("unprotectNewSnap", o -> o.verify(storage).unprotectSnapshot(NEW_SNAP),
+            () -> verify(storage, never()).unprotectSnapshot(NEW_SNAP))
+        .undo("removeNewSnap", o -> o.verify(storage).removeSnapshot(NEW_SNAP),
+            () -> verify(storage, never()).removeSnapshot(NEW_SNAP))
+        .undo("removeImage", o -> o.verify(storage).removeImage(NEW, bed.operation(OWNER)),
+            () -> verify(storage, never()).removeImage(any(), any()))
+        .undo("unprotectTemp", o -> o.verify(storage).unprotectSnapshot(TEMP),
+            () -> verify(storage, never()).unprotectSnapshot(TEMP))
+        // every failing step here comes after the temporary snapshot was asked for
+        .undo("removeTemp", o -> o.verify(storage).removeSnapshot(TEMP), null)
+        .verify(undos);
   }
 }

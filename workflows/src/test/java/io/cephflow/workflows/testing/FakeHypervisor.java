@@ -2,8 +2,11 @@ package io.cephflow.workflows.testing;
 
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.RbdRef;
-import io.cephflow.workflows.server.HypervisorActivities;
-import io.cephflow.workflows.server.ServerDomain;
+import io.cephflow.workflows.hypervisor.DefineOutcome;
+import io.cephflow.workflows.hypervisor.DomainState;
+import io.cephflow.workflows.hypervisor.HypervisorActivities;
+import io.cephflow.workflows.hypervisor.ServerDomain;
+import io.cephflow.workflows.hypervisor.ShutdownOutcome;
 import io.temporal.failure.ApplicationFailure;
 import java.util.HashMap;
 import java.util.List;
@@ -21,13 +24,13 @@ public final class FakeHypervisor implements HypervisorActivities {
   }
 
   @Override
-  public synchronized String defineDomain(ServerDomain domain) {
+  public synchronized DefineOutcome defineDomain(ServerDomain domain) {
     Domain d = domains.get(domain.serverId());
     if (d == null) {
       domains.put(domain.serverId(), new Domain(domain.disks(), false));
-      return "CREATED";
+      return DefineOutcome.CREATED;
     }
-    if (d.disks().equals(domain.disks())) return "UNCHANGED";
+    if (d.disks().equals(domain.disks())) return DefineOutcome.UNCHANGED;
     throw ApplicationFailure.newNonRetryableFailure("instance-" + domain.serverId() + " exists with other disks",
         Failures.HYPERVISOR);
   }
@@ -41,8 +44,8 @@ public final class FakeHypervisor implements HypervisorActivities {
   }
 
   @Override
-  public String waitRunning(String serverId) {
-    return "RUNNING";
+  public DomainState waitRunning(String serverId) {
+    return DomainState.RUNNING;
   }
 
   @Override
@@ -56,11 +59,11 @@ public final class FakeHypervisor implements HypervisorActivities {
   }
 
   @Override
-  public synchronized String shutdownDomain(String serverId, long timeoutSeconds) {
+  public synchronized ShutdownOutcome shutdownDomain(String serverId, long timeoutSeconds) {
     Domain d = domains.get(serverId);
-    if (d == null || !d.running()) return "ALREADY_OFF";
+    if (d == null || !d.running()) return ShutdownOutcome.ALREADY_OFF;
     domains.put(serverId, new Domain(d.disks(), false));
-    return "GRACEFUL";
+    return ShutdownOutcome.GRACEFUL;
   }
 
   @Override
@@ -77,8 +80,8 @@ public final class FakeHypervisor implements HypervisorActivities {
   }
 
   @Override
-  public synchronized String domainState(String serverId) {
+  public synchronized DomainState domainState(String serverId) {
     Domain d = domains.get(serverId);
-    return d == null ? null : d.running() ? "RUNNING" : "SHUTOFF";
+    return d == null ? null : d.running() ? DomainState.RUNNING : DomainState.SHUT_OFF;
   }
 }

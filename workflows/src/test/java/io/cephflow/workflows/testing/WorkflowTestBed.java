@@ -1,6 +1,7 @@
 package io.cephflow.workflows.testing;
 
 import io.cephflow.workflows.common.ResourceTags;
+import io.cephflow.workflows.common.TaskQueues;
 import io.cephflow.workflows.storage.ResourceActivities;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
@@ -27,6 +28,8 @@ import java.util.Map;
 /** A TestWorkflowEnvironment with one worker, fast retries and the given mocked activities. */
 public final class WorkflowTestBed implements AutoCloseable {
   public static final String QUEUE = "test";
+  /** The hypervisor the server flows' tests name; its activities are served on its own queue. */
+  public static final String HOST = "hv1";
   /** Fast retries; also what replays use (activity options are part of a workflow's commands). */
   public static final WorkflowImplementationOptions OPTIONS = WorkflowImplementationOptions.newBuilder()
       .setDefaultActivityOptions(ActivityOptions.newBuilder()
@@ -38,6 +41,9 @@ public final class WorkflowTestBed implements AutoCloseable {
           .build())
       .build();
   private final TestWorkflowEnvironment env = newEnvironment();
+  /** The workflows a test started, for {@link #dumpHistories}. */
+  private final List<String> started = new java.util.ArrayList<>();
+  private final String testClass = testClass();
   /** The resource records every flow keeps, in memory (a test may pass its own ResourceActivities). */
   private final InMemoryRecords records = new InMemoryRecords();
 
@@ -86,14 +92,30 @@ public final class WorkflowTestBed implements AutoCloseable {
   /** @param options as the worker would give (per-activity-type options, say) */
   public WorkflowTestBed(Class<?> workflowImpl, WorkflowImplementationOptions options,
                          Map<String, Object> hostActivities, Object... activities) {
+    this(List.of(workflowImpl), options, hostActivities, activities);
+  }
+
+  /** Several workflow implementations on the storage queue (a parent and a fake child, say). */
+  public WorkflowTestBed(List<Class<?>> workflowImpls, WorkflowImplementationOptions options,
+                         Map<String, Object> hostActivities, Object... activities) {
     Worker worker = env.newWorker(QUEUE);
-    worker.registerWorkflowImplementationTypes(options, workflowImpl);
+    worker.registerWorkflowImplementationTypes(options, workflowImpls.toArray(new Class<?>[0]));
     worker.registerActivitiesImplementations(activities);
     if (Arrays.stream(activities).noneMatch(a -> a instanceof ResourceActivities)) {
       worker.registerActivitiesImplementations(records);
     }
     hostActivities.forEach((queue, a) -> env.newWorker(queue).registerActivitiesImplementations(a));
     env.start();
+  }
+
+  /**
+   * The server flows' bed: {@code workflows} on the storage queue with {@code storageActivities},
+   * {@code hypervisor} only on {@link #HOST}'s own queue, so a libvirt step the flow forgot to
+   * route there finds no worker (a mock on the storage queue would hide a missing task queue).
+   */
+  public static WorkflowTestBed withHypervisor(List<Class<?>> workflows, Object hypervisor,
+                                               Object... storageActivities) {
+    return new WorkflowTestBed(workflows, OPTIONS, Map.of(TaskQueues.host(HOST), hypervisor), storageActivities);
   }
 
   /** The operation name a flow records as owner: its workflow id and (latest) run. */
@@ -114,6 +136,7 @@ public final class WorkflowTestBed implements AutoCloseable {
   }
 
   public <T> T start(Class<T> workflow, String workflowId) {
+    started.add(workflowId);
     return env.getWorkflowClient().newWorkflowStub(workflow,
         WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(workflowId).build());
   }
@@ -164,8 +187,50 @@ public final class WorkflowTestBed implements AutoCloseable {
     }
   }
 
+  /** The test class that made this bed (the first caller whose name ends in Test). */
+  public static String testClass() {
+    return StackWalker.getInstance().walk(frames -> frames.map(StackWalker.StackFrame::getClassName)
+        .filter(n -> n.endsWith("Test")).findFirst().orElse("unknown"));
+  }
+
+  private static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger>
+      DUMPED = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * With {@code -Dcephflow.dumpHistories=DIR}, saves the history of every workflow the test
+   * started (and of their children) as {@code DIR/<test class>/<n>-<workflow id>.json}: recorded
+   * before and after a refactoring, they show whether the flows still issue the same commands.
+   */
+  public static void dumpHistories(TestWorkflowEnvironment env, String testClass, List<String> workflowIds) {
+    String dir = System.getProperty("cephflow.dumpHistories");
+    if (dir == null) return;
+    java.util.Deque<String> todo = new java.util.ArrayDeque<>(workflowIds);
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    while (!todo.isEmpty()) {
+      String id = todo.pop();
+      if (!seen.add(id)) continue;
+      try {
+        var history = env.getWorkflowClient().fetchHistory(id);
+        for (var e : history.getEvents()) {
+          if (e.hasStartChildWorkflowExecutionInitiatedEventAttributes()) {
+            todo.add(e.getStartChildWorkflowExecutionInitiatedEventAttributes().getWorkflowId());
+          }
+        }
+        int n = DUMPED.computeIfAbsent(testClass, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        Path out = Path.of(dir, testClass, n + "-" + id + ".json");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, history.toJson(true));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (RuntimeException e) {
+        // a workflow that never started (refused at the door): nothing to save
+      }
+    }
+  }
+
   @Override
   public void close() {
+    dumpHistories(env, testClass, started);
     env.close();
   }
 }

@@ -18,6 +18,7 @@ import io.cephflow.workflows.common.SnapRef;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.storage.StorageActivities.ImageStat;
 import io.cephflow.workflows.storage.StorageActivities.SnapshotStat;
+import io.cephflow.workflows.testing.UndoCheck;
 import io.cephflow.workflows.testing.WorkflowTestBed;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.failure.ApplicationFailure;
@@ -97,16 +98,12 @@ class CreateVolumeSnapshotWorkflowTest {
     assertThatThrownBy(this::run).isInstanceOf(WorkflowFailedException.class)
         .satisfies(e -> assertThat(WorkflowTestBed.failureType(e))
             .isEqualTo(expected != null ? expected : WorkflowTestBed.injectedType(e)));
-    InOrder order = inOrder(storage);
-    for (String undo : step.undos) {
-      switch (undo) {
-        case "unprotectSnapshot" -> order.verify(storage).unprotectSnapshot(SNAP);
-        case "removeSnapshot" -> order.verify(storage).removeSnapshot(SNAP);
-        default -> throw new AssertionError(undo);
-      }
-    }
-    if (!step.undos.contains("removeSnapshot")) verify(storage, never()).removeSnapshot(any());
-    if (!step.undos.contains("unprotectSnapshot")) verify(storage, never()).unprotectSnapshot(any());
+    new UndoCheck(storage)
+        .undo("unprotectSnapshot", o -> o.verify(storage).unprotectSnapshot(SNAP),
+            () -> verify(storage, never()).unprotectSnapshot(any()))
+        .undo("removeSnapshot", o -> o.verify(storage).removeSnapshot(SNAP),
+            () -> verify(storage, never()).removeSnapshot(any()))
+        .verify(step.undos);
     if (step.undos.isEmpty()) verify(storage, never()).createSnapshot(any());
   }
 

@@ -1,4 +1,4 @@
-package io.cephflow.workflows.server;
+package io.cephflow.workflows.hypervisor;
 
 import io.temporal.activity.ActivityInterface;
 
@@ -13,14 +13,14 @@ public interface HypervisorActivities {
   /** Ensures the libvirt secret holding the worker's cephx key; returns its UUID. */
   String ensureSecret();
 
-  /** Defines (or finds, or redefines while shut off) the domain; returns CREATED, UNCHANGED or REDEFINED. */
-  String defineDomain(ServerDomain domain);
+  /** Defines (or finds, or redefines while shut off) the domain; says which it did. */
+  DefineOutcome defineDomain(ServerDomain domain);
 
   /** Boots the defined domain; false when it was already running. */
   boolean startDomain(String serverId);
 
   /** Waits (heartbeating) until the domain runs; a domain that stops instead fails for good. */
-  String waitRunning(String serverId);
+  DomainState waitRunning(String serverId);
 
   /** Pauses the vCPUs; false when there was nothing to pause (already paused, or shut off). */
   boolean suspendDomain(String serverId);
@@ -28,8 +28,8 @@ public interface HypervisorActivities {
   /** Resumes a paused domain; false when it was not paused (running, shut off or gone). */
   boolean resumeDomain(String serverId);
 
-  /** ACPI power-off, then destroy after {@code timeoutSeconds}; returns ALREADY_OFF, GRACEFUL or DESTROYED. */
-  String shutdownDomain(String serverId, long timeoutSeconds);
+  /** ACPI power-off, then destroy after {@code timeoutSeconds}; says how it ended. */
+  ShutdownOutcome shutdownDomain(String serverId, long timeoutSeconds);
 
   /** Hard stop; false when it was not running or is not defined. */
   boolean destroyDomain(String serverId);
@@ -37,6 +37,6 @@ public interface HypervisorActivities {
   /** Removes the definition; false when it was not defined. */
   boolean undefineDomain(String serverId);
 
-  /** RUNNING, PAUSED, SHUT_OFF, ...; null when the domain is not defined. */
-  String domainState(String serverId);
+  /** The domain's state; null when it is not defined. */
+  DomainState domainState(String serverId);
 }

@@ -1,4 +1,4 @@
-package io.cephflow.workflows.server;
+package io.cephflow.workflows.hypervisor;
 
 import io.cephflow.workflows.common.RbdRef;
 import java.util.List;

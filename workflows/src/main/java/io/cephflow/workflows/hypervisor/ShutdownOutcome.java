@@ -1,6 +1,9 @@
-package io.cephflow.libvirt;
+package io.cephflow.workflows.hypervisor;
 
-/** How {@link Hypervisor#shutdown} ended. */
+/**
+ * How {@link HypervisorActivities#shutdownDomain} (the libvirt port's shutdown) ended. Serialized
+ * by name, as the strings recorded histories hold ({@code "DESTROYED"}).
+ */
 public enum ShutdownOutcome {
   /** Was not running: nothing done. */
   ALREADY_OFF,

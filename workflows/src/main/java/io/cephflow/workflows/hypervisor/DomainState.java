@@ -1,6 +1,9 @@
-package io.cephflow.libvirt;
+package io.cephflow.workflows.hypervisor;
 
-/** The states cephflow distinguishes; libvirt's BLOCKED counts as running. */
+/**
+ * The domain states cephflow distinguishes; libvirt's BLOCKED counts as running. Serialized by
+ * name, as the strings recorded histories hold ({@code "RUNNING"}).
+ */
 public enum DomainState {
   RUNNING,
   PAUSED,

@@ -6,8 +6,14 @@ import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import java.time.Duration;
+import io.cephflow.workflows.audit.HostAuditActivities;
+import io.cephflow.workflows.server.HypervisorActivities;
+import io.temporal.common.metadata.POJOActivityInterfaceMetadata;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Activity options per activity type, from configuration, outside workflow code. Long
@@ -30,6 +36,21 @@ public final class ActivityOptionsFactory {
     return new WorkerProperties.ActivitySettings(Duration.ofHours(12), Duration.ofSeconds(20), 5, null, null);
   }
 
+  /**
+   * The activity types flows call only through a host's own queue (HostRouting): their
+   * schedule-to-start timeout is {@code cephflow.activities.host-schedule-to-start}. (The staged
+   * import steps ran on the storage queue in histories from before host affinity; a bound there
+   * only ends a wait that no worker would ever end.)
+   */
+  static Set<String> hostTypes() {
+    Set<String> out = new TreeSet<>(List.of("StageSource", "VetStaged", "WriteStaged", "ConvertStaged", "RemoveStaged"));
+    for (Class<?> i : List.of(HypervisorActivities.class, HostAuditActivities.class)) {
+      POJOActivityInterfaceMetadata.newInstance(i).getMethodsMetadata()
+          .forEach(m -> out.add(m.getActivityTypeName()));
+    }
+    return out;
+  }
+
   private ActivityOptionsFactory() {}
 
   public static ActivityOptions defaults(WorkerProperties.Activities config) {
@@ -45,6 +66,13 @@ public final class ActivityOptionsFactory {
     config.types().forEach((type, s) -> merged.merge(type, s, (builtIn, configured) -> configured.orElse(builtIn)));
     Map<String, ActivityOptions> out = new HashMap<>();
     merged.forEach((type, s) -> out.put(type, build(s, config.defaults())));
+    Set<String> host = hostTypes();
+    ActivityTypes.requireKnown("the host-routed activity types", host);
+    // only the timeout on types with no other settings: the rest stays HostRouting.STEP's
+    for (String type : host) {
+      ActivityOptions.Builder b = out.containsKey(type) ? out.get(type).toBuilder() : ActivityOptions.newBuilder();
+      out.put(type, b.setScheduleToStartTimeout(config.hostScheduleToStart()).build());
+    }
     return out;
   }
 

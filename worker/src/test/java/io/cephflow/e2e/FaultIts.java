@@ -1,0 +1,83 @@
+package io.cephflow.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cephflow.ceph.CephTestCluster;
+import io.cephflow.ceph.ImageRef;
+import io.cephflow.ceph.RecordStore;
+import io.cephflow.ceph.librbd.RadosRecordStore;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * What the fault tests (Temporal restarted, a host's worker lost, the monitor unreachable at
+ * start) share: ids of their own, the part of the world those ids name, records, health probes.
+ */
+final class FaultIts {
+  private FaultIts() {}
+
+  /**
+   * A UUID whose first group is {@code prefix} (8 hex digits): a run's resources are found by
+   * it, whatever else the shared dev cluster holds.
+   */
+  static String id(String prefix) {
+    return prefix + UUID.randomUUID().toString().substring(8);
+  }
+
+  /** A prefix of 8 hex digits, new for each run. */
+  static String runPrefix() {
+    return UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /**
+   * Every line of {@link ServerIts#world} (images with their snapshots and protection, each
+   * pool's trash, domains with their state) that names this run: everything a flow of it can
+   * make carries one of its ids ({@code images/<id>}, {@code <id>_raw}, {@code vms/<id>_disk},
+   * {@code volumes/volume-<id>}, {@code instance-<id>}, and the trash lists the same names).
+   */
+  static TreeSet<String> world(String libvirtUri, String prefix) {
+    TreeSet<String> out = new TreeSet<>();
+    for (String line : ServerIts.world(libvirtUri)) if (line.contains(prefix)) out.add(line);
+    return out;
+  }
+
+  /** The resource records of this run in the three pools, as {@code pool/key}. */
+  static TreeSet<String> records(String prefix) {
+    RecordStore records = new RadosRecordStore(CephTestCluster.cluster());
+    TreeSet<String> out = new TreeSet<>();
+    for (String pool : List.of("images", "vms", "volumes")) {
+      for (String key : records.keys(pool)) if (key.contains(prefix)) out.add(pool + "/" + key);
+    }
+    return out;
+  }
+
+  static String record(String pool, String key) {
+    return new RadosRecordStore(CephTestCluster.cluster()).read(pool, key).orElse("(no record)");
+  }
+
+  static void purge(Collection<String> images) {
+    images.forEach(i -> ServerIts.purgeQuietly(new ImageRef("images", i)));
+  }
+
+  static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  /** {@code GET /actuator/health/<group>} of a worker: the status code and body. */
+  static HttpResponse<String> health(int port, String group) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/" + group))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+}

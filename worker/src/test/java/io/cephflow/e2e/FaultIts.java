@@ -59,6 +59,19 @@ final class FaultIts {
     return out;
   }
 
+  /** Cleanup only: the records of this run (the images they describe are purged beside). */
+  static void removeRecords(String prefix) {
+    RecordStore records = new RadosRecordStore(CephTestCluster.cluster());
+    for (String r : records(prefix)) {
+      String pool = r.substring(0, r.indexOf('/')), key = r.substring(r.indexOf('/') + 1);
+      try {
+        records.read(pool, key).ifPresent(v -> records.remove(pool, key, v));
+      } catch (RuntimeException e) {
+        System.err.println("fault IT: could not remove record " + r + ": " + e.getMessage());
+      }
+    }
+  }
+
   static String record(String pool, String key) {
     return new RadosRecordStore(CephTestCluster.cluster()).read(pool, key).orElse("(no record)");
   }

@@ -37,6 +37,7 @@ class MonitorUnreachableAtStartIT {
   @AfterAll
   static void cleanUp() {
     FaultIts.purge(images);
+    FaultIts.removeRecords(RUN);
     if (harness != null) harness.close();
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cephflow.ceph.CephTestCluster;
 import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.RecordStore;
+import io.cephflow.ceph.SnapshotInfo;
 import io.cephflow.ceph.librbd.RadosRecordStore;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -38,14 +39,31 @@ final class FaultIts {
   }
 
   /**
-   * Every line of {@link ServerIts#world} (images with their snapshots and protection, each
-   * pool's trash, domains with their state) that names this run: everything a flow of it can
-   * make carries one of its ids ({@code images/<id>}, {@code <id>_raw}, {@code vms/<id>_disk},
-   * {@code volumes/volume-<id>}, {@code instance-<id>}, and the trash lists the same names).
+   * What {@link ServerIts#world} lists (images with their snapshots and protection, each pool's
+   * trash, domains with their state), for the names of this run only: everything a flow of it
+   * can make carries one of its ids ({@code images/<id>}, {@code <id>_raw}, {@code
+   * vms/<id>_disk}, {@code volumes/volume-<id>}, {@code instance-<id>}; the trash lists the same
+   * names). Filtered before each look, since other people's images and domains on the shared
+   * cluster and libvirtd come and go meanwhile.
    */
   static TreeSet<String> world(String libvirtUri, String prefix) {
     TreeSet<String> out = new TreeSet<>();
-    for (String line : ServerIts.world(libvirtUri)) if (line.contains(prefix)) out.add(line);
+    for (String pool : List.of("images", "vms", "volumes")) {
+      for (String name : CephTestCluster.rbd().images().list(pool)) {
+        if (!name.contains(prefix)) continue;
+        out.add(pool + "/" + name);
+        for (SnapshotInfo s : CephTestCluster.rbd().snapshots().list(new ImageRef(pool, name))) {
+          out.add(pool + "/" + name + "@" + s.name() + (s.isProtected() ? " (protected)" : ""));
+        }
+      }
+      for (String line : CephTestCluster.rbdCli("trash", "ls", pool).split("\n")) {
+        if (line.contains(prefix)) out.add("trash " + pool + ": " + line.strip());
+      }
+    }
+    for (String domain : ServerIts.virsh(libvirtUri, "list", "--all", "--name").split("\n")) {
+      if (!domain.contains(prefix)) continue;
+      out.add("domain " + domain.strip() + " " + ServerIts.virsh(libvirtUri, "domstate", domain.strip()).strip());
+    }
     return out;
   }
 

@@ -1,14 +1,14 @@
 package io.cephflow.worker;
 
 import io.cephflow.workflows.ActivityTypes;
+import io.cephflow.workflows.audit.HostAuditActivities;
 import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.server.HypervisorActivities;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
-import java.time.Duration;
-import io.cephflow.workflows.audit.HostAuditActivities;
-import io.cephflow.workflows.server.HypervisorActivities;
 import io.temporal.common.metadata.POJOActivityInterfaceMetadata;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,9 +38,9 @@ public final class ActivityOptionsFactory {
 
   /**
    * The activity types flows call only through a host's own queue (HostRouting): their
-   * schedule-to-start timeout is {@code cephflow.activities.host-schedule-to-start}. (The staged
-   * import steps ran on the storage queue in histories from before host affinity; a bound there
-   * only ends a wait that no worker would ever end.)
+   * schedule-to-start timeout is {@code cephflow.activities.host-schedule-to-start}. (In
+   * histories from before host affinity the staged import steps ran on the storage queue, which
+   * every worker polls: the bound holds there too, as long as the workers take tasks.)
    */
   static Set<String> hostTypes() {
     Set<String> out = new TreeSet<>(List.of("StageSource", "VetStaged", "WriteStaged", "ConvertStaged", "RemoveStaged"));

@@ -1,13 +1,19 @@
 package io.cephflow.worker;
 
 import io.cephflow.workflows.ActivityTypes;
+import io.cephflow.workflows.audit.HostAuditActivities;
 import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.hypervisor.HypervisorActivities;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.common.metadata.POJOActivityInterfaceMetadata;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Activity options per activity type, from configuration, outside workflow code. Long
@@ -28,6 +34,21 @@ public final class ActivityOptionsFactory {
   private static WorkerProperties.ActivitySettings longRunning() {
     // the SDK sends a heartbeat at most every 0.8 x this: how late progress and a cancel arrive
     return new WorkerProperties.ActivitySettings(Duration.ofHours(12), Duration.ofSeconds(20), 5, null, null);
+  }
+
+  /**
+   * The activity types flows call only through a host's own queue (HostRouting): their
+   * schedule-to-start timeout is {@code cephflow.activities.host-schedule-to-start}. (In
+   * histories from before host affinity the staged import steps ran on the storage queue, which
+   * every worker polls: the bound holds there too, as long as the workers take tasks.)
+   */
+  static Set<String> hostTypes() {
+    Set<String> out = new TreeSet<>(List.of("StageSource", "VetStaged", "WriteStaged", "ConvertStaged", "RemoveStaged"));
+    for (Class<?> i : List.of(HypervisorActivities.class, HostAuditActivities.class)) {
+      POJOActivityInterfaceMetadata.newInstance(i).getMethodsMetadata()
+          .forEach(m -> out.add(m.getActivityTypeName()));
+    }
+    return out;
   }
 
   private ActivityOptionsFactory() {}
@@ -52,6 +73,12 @@ public final class ActivityOptionsFactory {
     Map<String, ActivityOptions> out = new HashMap<>();
     for (String type : ActivityTypes.names()) {
       out.put(type, build(merged.getOrDefault(type, NOTHING), config.defaults()));
+    }
+    Set<String> host = hostTypes();
+    ActivityTypes.requireKnown("the host-routed activity types", host);
+    // steps routed to one host's queue: how long they wait for its worker before HostUnavailable
+    for (String type : host) {
+      out.put(type, out.get(type).toBuilder().setScheduleToStartTimeout(config.hostScheduleToStart()).build());
     }
     return out;
   }

@@ -31,7 +31,8 @@ public class StorageConfig {
   @Bean(destroyMethod = "close")
   CephCluster cephCluster(WorkerProperties props) {
     var c = props.ceph();
-    return CephCluster.connect(new CephConfig(c.conf(), c.client(), c.keyring(), c.mountTimeout(), c.osdOpTimeout()));
+    // lazy: a monitor down at start leaves the worker up and not ready (readiness), not dead
+    return CephCluster.lazy(new CephConfig(c.conf(), c.client(), c.keyring(), c.mountTimeout(), c.osdOpTimeout()));
   }
 
   @Bean

@@ -119,10 +119,12 @@ public record WorkerProperties(@DefaultValue Ceph ceph, @DefaultValue Temporal t
   /**
    * Activity options.
    *
-   * @param defaults timeouts and retries of every activity type
-   * @param types    {@code types.<ActivityType>} (e.g. {@code WriteFromSource}) overrides one, field by field; a type no flow has fails the start
+   * @param defaults              timeouts and retries of every activity type
+   * @param types                 {@code types.<ActivityType>} (e.g. {@code WriteFromSource}) overrides one, field by field; a type no flow has fails the start
+   * @param hostScheduleToStart   how long a step routed to one host's queue (libvirt calls, steps on a staged file) waits for a worker of that host to take it; then the flow compensates and fails with {@code HostUnavailable} (a host whose worker died for good, or an unknown host); keep it above the time a worker takes to restart
    */
-  public record Activities(@DefaultValue ActivitySettings defaults, Map<String, ActivitySettings> types) {
+  public record Activities(@DefaultValue ActivitySettings defaults, Map<String, ActivitySettings> types,
+                           @DefaultValue("2m") Duration hostScheduleToStart) {
     public Activities {
       types = types == null ? Map.of() : Map.copyOf(types);
     }

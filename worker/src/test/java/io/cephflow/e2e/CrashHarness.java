@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Runs the worker as its own process (the packaged jar) with fault rules that make it SIGKILL
+ * Runs the worker as its own process (from the tests' classpath) with fault rules that make it SIGKILL
  * itself at chosen points of a flow (see {@code KillSwitch}), replaces it, and lists what the
  * flows leave behind. Needs a real Temporal server: CEPHFLOW_E2E_TEMPORAL (dev/test runs
  * `temporal server start-dev`), and the dev Ceph cluster and libvirtd.
@@ -50,13 +50,21 @@ final class CrashHarness implements AutoCloseable {
   private int started;
 
   CrashHarness(Path sources, Path work) throws Exception {
+    this(sources, work, TestBackends.get().temporal().orElseThrow(() -> new IllegalStateException(
+        "set CEPHFLOW_E2E_TEMPORAL to a real Temporal server (dev/test does), or run with -Pcontainers")));
+  }
+
+  private CrashHarness(Path sources, Path work, io.cephflow.fixture.TemporalEndpoint temporal) throws Exception {
+    this(sources, work, temporal.target(), temporal.namespace());
+  }
+
+  /** Against the Temporal server at {@code target} (one a test starts and stops itself). */
+  CrashHarness(Path sources, Path work, String target, String namespace) throws Exception {
     this.sources = sources;
     this.work = fresh(work);
     this.libvirtUri = ServerIts.requireDevServices();
-    var temporal = TestBackends.get().temporal().orElseThrow(() -> new IllegalStateException(
-        "set CEPHFLOW_E2E_TEMPORAL to a real Temporal server (dev/test does), or run with -Pcontainers"));
-    this.target = temporal.target();
-    this.namespace = temporal.namespace();
+    this.target = target;
+    this.namespace = namespace;
     stubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
     client = new CephflowClient(WorkflowClient.newInstance(stubs,
         WorkflowClientOptions.newBuilder().setNamespace(namespace).build()));
@@ -149,6 +157,11 @@ final class CrashHarness implements AutoCloseable {
    *             name with its own state (and so scratch) directory, {@link #stateDir}
    */
   Process startWorker(String kill, String host) throws Exception {
+    return startWorker(kill, host, List.of());
+  }
+
+  /** As {@link #startWorker(String, String)}, with {@code --name=value} arguments replacing or adding settings. */
+  Process startWorker(String kill, String host, List<String> extra) throws Exception {
     // the tests' classpath, not the exec jar: the kill switch is test code, never in the
     // production jar (FaultsAutoConfiguration); the same classes and dependencies otherwise
     List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-Xmx384m",
@@ -172,6 +185,10 @@ final class CrashHarness implements AutoCloseable {
     for (String type : HOST) cmd.add("--cephflow.activities.types." + type + ".start-to-close=15s");
     cmd.addAll(TestBackends.get().ceph().appArgs());
     if (kill != null) cmd.add("--cephflow.faults.kill=" + kill);
+    for (String arg : extra) { // Spring joins a repeated --name=value into a list: replace instead
+      cmd.removeIf(a -> a.startsWith(arg.substring(0, arg.indexOf('=') + 1)));
+      cmd.add(arg);
+    }
     Path log = work.resolve("worker-" + (++started) + ".log");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(new File(log.toString())).start();
     workers.add(p);
@@ -190,7 +207,19 @@ final class CrashHarness implements AutoCloseable {
     return work.resolve(host == null ? "state" : "state-" + host);
   }
 
-  private Path log(Process p) {
+  /** The HTTP port (health, metrics) of a started worker, from its log. */
+  int httpPort(Process p) throws Exception {
+    var m = java.util.regex.Pattern.compile("Tomcat started on port (\\d+)").matcher(Files.readString(log(p)));
+    assertThat(m.find()).as("the worker's log names its port").isTrue();
+    return Integer.parseInt(m.group(1));
+  }
+
+  /** Kills a worker for good (SIGKILL), as a host that dies does. */
+  void kill(Process p) throws InterruptedException {
+    p.destroyForcibly().waitFor();
+  }
+
+  Path log(Process p) {
     return work.resolve("worker-" + (workers.indexOf(p) + 1) + ".log");
   }
 

@@ -16,7 +16,7 @@ class ActivityOptionsFactoryTest {
   @Test
   void overridingALongActivitysHeartbeatKeepsItsLongStartToClose() {
     var config = new WorkerProperties.Activities(only(Duration.ofSeconds(15), null),
-        Map.of("WriteFromSource", only(null, Duration.ofSeconds(5))));
+        Map.of("WriteFromSource", only(null, Duration.ofSeconds(5))), Duration.ofMinutes(2));
     ActivityOptions write = ActivityOptionsFactory.perType(config).get("WriteFromSource");
     assertThat(write.getHeartbeatTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(write.getStartToCloseTimeout()).isEqualTo(Duration.ofHours(12));
@@ -24,7 +24,8 @@ class ActivityOptionsFactoryTest {
 
   @Test
   void shortActivitiesTakeTheConfiguredDefaultsAndLongOnesKeepTheirs() {
-    var config = new WorkerProperties.Activities(only(Duration.ofSeconds(15), null), Map.of());
+    var config = new WorkerProperties.Activities(only(Duration.ofSeconds(15), null), Map.of(),
+        Duration.ofMinutes(2));
     assertThat(ActivityOptionsFactory.defaults(config).getStartToCloseTimeout()).isEqualTo(Duration.ofSeconds(15));
     ActivityOptions flatten = ActivityOptionsFactory.perType(config).get("FlattenImage");
     assertThat(flatten.getStartToCloseTimeout()).isEqualTo(Duration.ofHours(12));
@@ -39,7 +40,7 @@ class ActivityOptionsFactoryTest {
   @Test
   void anUnknownActivityTypeFailsTheStartNamingIt() {
     var config = new WorkerProperties.Activities(only(Duration.ofSeconds(15), null),
-        Map.of("WriteFromSorce", only(null, Duration.ofSeconds(5))));
+        Map.of("WriteFromSorce", only(null, Duration.ofSeconds(5))), Duration.ofMinutes(2));
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> ActivityOptionsFactory.perType(config))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("cephflow.activities.types")
         .hasMessageContaining("WriteFromSorce").hasMessageContaining("WriteFromSource");
@@ -52,8 +53,25 @@ class ActivityOptionsFactoryTest {
   }
 
   @Test
+  void stepsOnAHostQueueWaitForTheirHostOnlyAsLongAsConfiguredAndKeepTheirOtherSettings() {
+    var config = new WorkerProperties.Activities(only(Duration.ofSeconds(15), null),
+        Map.of("StartDomain", only(Duration.ofSeconds(40), null)), Duration.ofSeconds(20));
+    Map<String, ActivityOptions> types = ActivityOptionsFactory.perType(config);
+    // a hypervisor step with nothing else configured: the timeout, and the defaults like every type
+    assertThat(types.get("DefineDomain").getScheduleToStartTimeout()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(types.get("DefineDomain").getStartToCloseTimeout()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(types.get("StartDomain").getScheduleToStartTimeout()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(types.get("StartDomain").getStartToCloseTimeout()).isEqualTo(Duration.ofSeconds(40));
+    // the staged import steps run on the staging host's queue; the streaming write and the storage steps do not
+    assertThat(types.get("WriteStaged").getScheduleToStartTimeout()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(types.get("WriteStaged").getStartToCloseTimeout()).isEqualTo(Duration.ofHours(12));
+    assertThat(types.get("WriteFromSource").getScheduleToStartTimeout()).isNull();
+    assertThat(types.get("CloneImage").getScheduleToStartTimeout()).isNull();
+  }
+
+  @Test
   void everyActivityTypeHasOptionsSoRoutedStepsGetThemToo() {
-    var config = new WorkerProperties.Activities(only(Duration.ofSeconds(15), null), Map.of());
+    var config = new WorkerProperties.Activities(only(Duration.ofSeconds(15), null), Map.of(), Duration.ofMinutes(2));
     assertThat(ActivityOptionsFactory.perType(config).keySet()).isEqualTo(io.cephflow.workflows.ActivityTypes.names());
   }
 
@@ -62,7 +80,7 @@ class ActivityOptionsFactoryTest {
   void aRoutedStepRunsWithTheConfiguredOptionsOfItsType() {
     // the defaults only (cephflow.activities.defaults): the type is not configured by itself
     var config = new WorkerProperties.Activities(new WorkerProperties.ActivitySettings(Duration.ofMinutes(7), null, 3,
-        Duration.ofMillis(50), Duration.ofMillis(50)), Map.of());
+        Duration.ofMillis(50), Duration.ofMillis(50)), Map.of(), Duration.ofMinutes(2));
     ATTEMPTS.set(0);
     try (var env = io.temporal.testing.TestWorkflowEnvironment.newInstance()) {
       var worker = env.newWorker("storage");
@@ -70,7 +88,7 @@ class ActivityOptionsFactoryTest {
           .setDefaultActivityOptions(ActivityOptionsFactory.defaults(config))
           .setActivityOptions(ActivityOptionsFactory.perType(config)).build(), RoutedStep.class);
       env.newWorker("host-q").registerActivitiesImplementations(org.mockito.Mockito.mock(
-          io.cephflow.workflows.server.HypervisorActivities.class,
+          io.cephflow.workflows.hypervisor.HypervisorActivities.class,
           org.mockito.Mockito.withSettings().withoutAnnotations().defaultAnswer(i -> echo())));
       env.start();
       var flow = env.getWorkflowClient().newWorkflowStub(Routed.class,
@@ -92,7 +110,7 @@ class ActivityOptionsFactoryTest {
     @Override
     public String run() {
       try {
-        return io.cephflow.workflows.common.HostRouting.on(io.cephflow.workflows.server.HypervisorActivities.class,
+        return io.cephflow.workflows.common.HostRouting.on(io.cephflow.workflows.hypervisor.HypervisorActivities.class,
             "host-q").ensureSecret();
       } catch (io.temporal.failure.ActivityFailure e) {
         return "failed";

@@ -28,27 +28,86 @@ import org.slf4j.LoggerFactory;
 public final class CephCluster implements AutoCloseable {
   static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
   private static final int ESHUTDOWN = 108;
-  private final Rados rados;
+  private final CephConfig config;
   private final String clientId;
   private final Duration closeWait;
+  /** The connected handle; null until a connect succeeded. */
+  private volatile Rados rados;
+  /** Guards connecting; when the last failed attempt ended and how. */
+  private final Object connectLock = new Object();
+  private long lastFailureAt;
+  private RbdException lastFailure;
   /** Pool contexts open now and whether close has begun; guarded by {@code this}. */
   private int inUse;
   private boolean closing;
   private boolean gaveUp;
   private volatile boolean shutDown;
 
-  private CephCluster(Rados rados, String clientId, Duration closeWait) {
-    this.rados = rados;
-    this.clientId = clientId;
+  private CephCluster(CephConfig config, Duration closeWait) {
+    this.config = config;
+    this.clientId = config.clientId();
     this.closeWait = closeWait;
   }
 
+  /** Connects now; fails if the monitors do not answer within the mount timeout. */
   public static CephCluster connect(CephConfig config) {
     return connect(config, CLOSE_WAIT);
   }
 
   /** As {@link #connect(CephConfig)}, with how long {@link #close} waits for calls in flight. */
   public static CephCluster connect(CephConfig config, Duration closeWait) {
+    CephCluster c = new CephCluster(config, closeWait);
+    c.connected();
+    return c;
+  }
+
+  /**
+   * A handle that connects on first use and, while the monitors cannot be reached, again on each
+   * later use (every attempt reads the configuration file again): a worker starts, reports not
+   * ready and recovers by itself, instead of failing its start when a monitor is down. Reads the
+   * configuration once now, so a missing or unreadable file still fails at once.
+   */
+  public static CephCluster lazy(CephConfig config) {
+    CephCluster c = new CephCluster(config, CLOSE_WAIT);
+    configured(config).shutDown();
+    return c;
+  }
+
+  /** Whether a connect has succeeded. */
+  public boolean isConnected() {
+    return rados != null;
+  }
+
+  /**
+   * The connected handle, connecting first if no attempt has succeeded yet. Callers that waited
+   * while another attempt failed get that failure rather than a new wait of the mount timeout.
+   */
+  private Rados connected() {
+    Rados r = rados;
+    if (r != null) return r;
+    long asked = System.nanoTime();
+    synchronized (connectLock) {
+      if (rados != null) return rados;
+      if (lastFailure != null && lastFailureAt - asked > 0) {
+        throw new RbdException(lastFailure.kind(), lastFailure.errno(), lastFailure.getMessage(), java.util.List.of());
+      }
+      Rados fresh = configured(config);
+      try {
+        fresh.connect();
+        rados = fresh;
+        lastFailure = null;
+        LoggerFactory.getLogger(CephCluster.class).info("client.{} connected to the cluster", clientId);
+        return fresh;
+      } catch (RadosException e) {
+        fresh.shutDown();
+        lastFailure = translate(e, "connect to ceph as client." + clientId + " using " + config.confFile());
+        lastFailureAt = System.nanoTime();
+        throw lastFailure;
+      }
+    }
+  }
+
+  private static Rados configured(CephConfig config) {
     Rados rados = new Rados(config.clientId());
     try {
       rados.confReadFile(config.confFile().toFile());
@@ -58,11 +117,10 @@ public final class CephCluster implements AutoCloseable {
       rados.confSet("rados_osd_op_timeout", Long.toString(config.osdOpTimeout().toSeconds()));
       rados.confSet("rbd_cache", "false");
       rados.confSet("rbd_disable_zero_copy_writes", "false");
-      rados.connect();
-      return new CephCluster(rados, config.clientId(), closeWait);
+      return rados;
     } catch (RadosException e) {
       rados.shutDown();
-      throw translate(e, "connect to ceph as client." + config.clientId() + " using " + config.confFile());
+      throw translate(e, "read the ceph configuration " + config.confFile() + " for client." + config.clientId());
     }
   }
 
@@ -77,7 +135,7 @@ public final class CephCluster implements AutoCloseable {
   public Pool pool(String name) {
     enter("open pool " + name);
     try {
-      return new Pool(this, rados.ioCtxCreate(name), name);
+      return new Pool(this, connected().ioCtxCreate(name), name);
     } catch (RadosException e) {
       leave();
       throw translate(e, "open pool " + name);
@@ -92,17 +150,21 @@ public final class CephCluster implements AutoCloseable {
    * handed over): {@code mon_host}, say, without parsing ceph.conf ourselves.
    */
   public String conf(String option) {
+    Rados r = rados;
+    Rados read = r != null ? r : configured(config); // not connected yet: the file's value
     try {
-      return rados.confGet(option);
+      return read.confGet(option);
     } catch (RadosException e) {
       throw translate(e, "read configuration option " + option);
+    } finally {
+      if (read != r) read.shutDown();
     }
   }
 
   public String fsid() {
     enter("read cluster fsid");
     try {
-      return rados.clusterFsid();
+      return connected().clusterFsid();
     } catch (RadosException e) {
       throw translate(e, "read cluster fsid");
     } finally {
@@ -154,7 +216,10 @@ public final class CephCluster implements AutoCloseable {
   }
 
   private synchronized void shutDown() {
-    rados.shutDown();
+    synchronized (connectLock) { // after an attempt in progress, so its handle is shut down too
+      Rados r = rados;
+      if (r != null) r.shutDown();
+    }
     shutDown = true;
   }
 
@@ -201,7 +266,7 @@ public final class CephCluster implements AutoCloseable {
     public synchronized void close() {
       if (closed) return;
       closed = true;
-      cluster.rados.ioCtxDestroy(ioctx);
+      cluster.rados.ioCtxDestroy(ioctx); // a pool exists only on a connected handle
       cluster.leave();
     }
   }

@@ -148,6 +148,11 @@ public final class Compensations {
     if (app != null) return app.getOriginalMessage();
     Throwable c = t;
     while (c.getCause() != null && c instanceof ActivityFailure) c = c.getCause();
+    if (c instanceof io.temporal.failure.TimeoutFailure timeout && FailureType.hostUnavailable(timeout)) {
+      String step = t instanceof ActivityFailure a ? a.getActivityType() : "a step";
+      return step + " was not taken by a worker of its host within the schedule-to-start timeout: that host's "
+          + "worker is down, or no such host";
+    }
     return c instanceof TemporalFailure tf ? tf.getOriginalMessage() : String.valueOf(c.getMessage());
   }
 

@@ -36,6 +36,7 @@ public enum FailureType {
   CEPH(Failures.CEPH_ERROR, true),
   HYPERVISOR(Failures.HYPERVISOR, true),
   HYPERVISOR_UNREACHABLE(Failures.HYPERVISOR_UNREACHABLE, true),
+  HOST_UNAVAILABLE(Failures.HOST_UNAVAILABLE, true),
   POLICY(Failures.POLICY, false),
   CANCELED(Failures.CANCELED, false),
   TIMED_OUT(Failures.TIMED_OUT, true),
@@ -65,11 +66,19 @@ public enum FailureType {
   public static FailureType of(Throwable failure) {
     for (Throwable c = failure; c != null; c = c.getCause()) {
       if (c instanceof io.temporal.failure.ApplicationFailure a) return of(a.getType());
-      if (c instanceof io.temporal.failure.TimeoutFailure) return TIMED_OUT;
+      if (c instanceof io.temporal.failure.TimeoutFailure t) return hostUnavailable(t) ? HOST_UNAVAILABLE : TIMED_OUT;
       if (c instanceof io.temporal.failure.TerminatedFailure) return TERMINATED;
       if (c instanceof io.temporal.failure.CanceledFailure) return CANCELED;
     }
     return INTERNAL;
+  }
+
+  /**
+   * Only steps routed to one host's queue have a schedule-to-start timeout (HostRouting): when it
+   * fires, no worker of that host was polling.
+   */
+  static boolean hostUnavailable(io.temporal.failure.TimeoutFailure t) {
+    return t.getTimeoutType() == io.temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START;
   }
 
   /** The type of {@code code}; a code that is not one of ours (a Java exception name) is {@link #INTERNAL}. */

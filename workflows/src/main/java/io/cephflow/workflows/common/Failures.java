@@ -59,6 +59,12 @@ public final class Failures {
   public static final String QEMU_FAILED = "QemuFailed";
   /** Ceph failed in a way with no better name (a timeout, an unexpected errno): retried. */
   public static final String CEPH_ERROR = "CephError";
+  /**
+   * No worker of the host a step is routed to took it within the schedule-to-start timeout
+   * ({@code cephflow.activities.host-schedule-to-start}): that host's worker is down or the host
+   * is unknown. The flow compensates and fails; nothing retries it elsewhere.
+   */
+  public static final String HOST_UNAVAILABLE = "HostUnavailable";
   /** libvirtd on the host cannot be reached: retried. */
   public static final String HYPERVISOR_UNREACHABLE = "HypervisorUnreachable";
   /** The operation was canceled (and what it did undone). */

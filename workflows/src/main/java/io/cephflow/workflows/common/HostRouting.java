@@ -15,7 +15,8 @@ public final class HostRouting {
   /**
    * What routing adds to a step: its host's queue (set by {@link #on}), and a schedule-to-start
    * timeout that turns a host whose worker is not polling (unknown name, host down) into a
-   * failure that compensates instead of a hang. A canceled flow compensates only once a running
+   * failure that compensates instead of a hang ({@code HostUnavailable}; the worker sets it per
+   * type from {@code cephflow.activities.host-schedule-to-start}, 2 min here is the fallback). A canceled flow compensates only once a running
    * step has stopped. Timeouts and retries are the worker's, per activity type
    * ({@code cephflow.activities}): the worker gives every type its options and the SDK applies
    * them on top of these. The start-to-close and retries here are only what a worker that sets

@@ -39,7 +39,10 @@ class FailureTypeTest {
     assertThat(FailureType.of(ApplicationFailure.newFailure("x", "java.lang.IndexOutOfBoundsException")))
         .isEqualTo(FailureType.INTERNAL);
     assertThat(FailureType.of(ApplicationFailure.newFailure("x", "Conflict"))).isEqualTo(FailureType.CONFLICT);
+    // only host-routed steps have a schedule-to-start timeout: their host's worker was not polling
     assertThat(FailureType.of(new TimeoutFailure("t", null, TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START)))
+        .isEqualTo(FailureType.HOST_UNAVAILABLE);
+    assertThat(FailureType.of(new TimeoutFailure("t", null, TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE)))
         .isEqualTo(FailureType.TIMED_OUT);
     assertThat(FailureType.of(new TerminatedFailure("t", null))).isEqualTo(FailureType.TERMINATED);
     assertThat(FailureType.of((Throwable) null)).isEqualTo(FailureType.INTERNAL);

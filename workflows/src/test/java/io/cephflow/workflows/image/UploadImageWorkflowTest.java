@@ -275,7 +275,11 @@ class UploadImageWorkflowTest {
       assertThatThrownBy(() -> gone.start(UploadImageWorkflow.class, OWNER).upload(new UploadImageRequest(ID,
           "cirros", "https://example.org/cirros.qcow2", "qcow2", null)))
           .isInstanceOf(WorkflowFailedException.class)
-          .hasRootCauseInstanceOf(io.temporal.failure.TimeoutFailure.class);
+          .hasRootCauseInstanceOf(io.temporal.failure.TimeoutFailure.class)
+          .cause().isInstanceOfSatisfying(io.temporal.failure.ApplicationFailure.class, f -> {
+            assertThat(f.getType()).isEqualTo(Failures.HOST_UNAVAILABLE);
+            assertThat(f.getOriginalMessage()).contains("StageSource").contains("worker of its host");
+          });
     }
     verify(storage, never()).createImage(any(), anyLong(), anyString());
     verify(onHost, never()).stageSource(any());

@@ -1,6 +1,7 @@
 package io.cephflow.workflows.server;
 
 import io.cephflow.workflows.common.Compensations;
+import io.cephflow.workflows.flatten.CloneDepth;
 import io.cephflow.workflows.image.RawCopy;
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.ImageSource;
@@ -55,10 +56,12 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
             + " GiB is smaller than the image (" + virtualSize + " bytes)", Failures.INVALID_REQUEST);
       }
 
+      CloneDepth depth = null;
       if (RAW.equals(format)) {
         progress = OperationProgress.at("clone");
         undo.add("remove disk " + disk, () -> storage.removeImage(disk, owner));
         storage.cloneImage(SnapRef.imageSnap(request.imageId()), disk, owner);
+        depth = CloneDepth.of(disk, stat.depth() + 1);
       } else {
         // convert once into the image's raw copy, then clone it (before the change: every boot converted)
         boolean once = life.recorded() && RawCopy.enabled();
@@ -75,6 +78,7 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
           progress = OperationProgress.at("clone");
           undo.add("remove disk " + disk, () -> storage.removeImage(disk, owner));
           storage.cloneImage(rawCopy, disk, owner);
+          depth = CloneDepth.of(disk, 1); // the raw copy is no clone
         } else {
           progress = OperationProgress.at("create-disk");
           undo.add("remove disk " + disk, () -> storage.removeImage(disk, owner));
@@ -83,6 +87,7 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
           convert.convertImageInto(image, format, disk);
         }
       }
+      if (depth != null) depth.flattenIfAboveHard(p -> progress = p);
       if (rootBytes > virtualSize) {
         progress = OperationProgress.at("resize");
         storage.resizeImage(disk, rootBytes, false);
@@ -99,6 +104,7 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
           s -> progress = OperationProgress.at(s));
       life.created("server", request.serverId(), null);
       Compensations.throwIfCanceled();
+      if (depth != null) depth.flattenInBackgroundIfAboveSoft(p -> progress = p);
       progress = OperationProgress.at("done");
       return new ServerResult(request.serverId(), hypervisor, "instance-" + request.serverId(), disk.toString(), state,
           null);

@@ -1,6 +1,8 @@
 package io.cephflow.workflows.server;
 
 import io.cephflow.workflows.common.Compensations;
+import io.cephflow.workflows.flatten.BackgroundFlatten;
+import io.cephflow.workflows.flatten.CloneDepth;
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.Lifecycle;
 import io.cephflow.workflows.common.OperationProgress;
@@ -63,8 +65,15 @@ public class CreateImageFromServerWorkflowImpl implements CreateImageFromServerW
       undo.add("remove image " + image, () -> storage.removeImage(image, owner));
       storage.cloneImage(temp, image, owner);
 
-      progress = new OperationProgress("flatten", 0, stat.sizeBytes());
-      storage.flattenImage(image);
+      // usable once cloned: the flatten that detaches it (and removes the temporary snapshot) runs
+      // in the background, through the flatten manager (before the change: inline, here)
+      CloneDepth depth = BackgroundFlatten.enabled() ? CloneDepth.atLeastInBackground(image, stat.depth() + 1) : null;
+      if (depth == null) {
+        progress = new OperationProgress("flatten", 0, stat.sizeBytes());
+        storage.flattenImage(image);
+      } else {
+        depth.flattenIfAboveHard(p -> progress = p);
+      }
 
       progress = OperationProgress.at("snapshot-image");
       undo.add("remove snapshot " + snap, () -> storage.removeSnapshot(snap));
@@ -88,12 +97,15 @@ public class CreateImageFromServerWorkflowImpl implements CreateImageFromServerW
         storage.setMetadata(image, provenance);
       }
 
-      // the flattened image no longer needs the server's snapshot
-      progress = OperationProgress.at("remove-temporary-snapshot");
-      storage.unprotectSnapshot(temp);
-      storage.removeSnapshot(temp);
+      if (depth == null) {
+        // the flattened image no longer needs the server's snapshot
+        progress = OperationProgress.at("remove-temporary-snapshot");
+        storage.unprotectSnapshot(temp);
+        storage.removeSnapshot(temp);
+      }
       life.created("image", request.imageId(), null);
       Compensations.throwIfCanceled();
+      if (depth != null) depth.flattenInBackgroundIfAboveSoft(p -> progress = p);
       progress = OperationProgress.at("done");
       return new CreateImageFromServerResult(request.imageId(), image.pool(), image.image(), snap.snapshot(),
           stat.sizeBytes());

@@ -7,6 +7,8 @@ import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceRecord;
 import io.cephflow.workflows.common.ResourceTags;
+import io.cephflow.workflows.flatten.BackgroundFlatten;
+import io.cephflow.workflows.flatten.PendingFlattens;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
@@ -43,6 +45,10 @@ public class DeleteServerWorkflowImpl implements DeleteServerWorkflow {
       hv.destroyDomain(serverId);
       progress = OperationProgress.at("undefine");
       hv.undefineDomain(serverId);
+      if (BackgroundFlatten.enabled()) {
+        // images made from this disk whose flatten is pending: it ends first, never broken
+        new PendingFlattens(storage, p -> progress = p).awaitImagesFromDisk(disk);
+      }
       progress = OperationProgress.at("remove-disk");
       boolean existed = storage.statImage(disk).exists();
       storage.removeImage(disk, diskOwner(record, serverId));

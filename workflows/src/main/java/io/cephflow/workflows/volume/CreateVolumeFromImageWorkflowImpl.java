@@ -1,6 +1,7 @@
 package io.cephflow.workflows.volume;
 
 import io.cephflow.workflows.common.Compensations;
+import io.cephflow.workflows.flatten.CloneDepth;
 import io.cephflow.workflows.image.RawCopy;
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.ImageSource;
@@ -48,9 +49,11 @@ public class CreateVolumeFromImageWorkflowImpl implements CreateVolumeFromImageW
       long size = VolumeSteps.targetSize(request.sizeBytes(), virtualSize, "image " + request.imageId());
 
       undo.add("remove volume " + volume, () -> storage.removeImage(volume, owner));
+      CloneDepth depth = null;
       if (RAW.equals(format)) {
         progress = OperationProgress.at("clone");
         storage.cloneImage(imageSnap, volume, owner);
+        depth = CloneDepth.of(volume, stat.depth() + 1);
       } else {
         // convert once into the image's raw copy, then clone it (before the change: every volume converted)
         SnapRef rawCopy = null;
@@ -60,6 +63,7 @@ public class CreateVolumeFromImageWorkflowImpl implements CreateVolumeFromImageW
         if (rawCopy != null) {
           progress = OperationProgress.at("clone");
           storage.cloneImage(rawCopy, volume, owner);
+          depth = CloneDepth.of(volume, 1); // the raw copy is no clone
         } else {
           progress = OperationProgress.at("create-volume");
           storage.createImage(volume, virtualSize, owner);
@@ -71,7 +75,7 @@ public class CreateVolumeFromImageWorkflowImpl implements CreateVolumeFromImageW
       Map<String, String> own = life.recorded()
           ? source.copyProvenance(size, Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()) : null;
       return VolumeSteps.finish(storage, request.volumeId(), volume, size, virtualSize, imageSnap.toString(), p -> progress = p,
-          () -> life.created("volume", request.volumeId(), null), own, source.keptByCopy(size));
+          () -> life.created("volume", request.volumeId(), null), own, source.keptByCopy(size), depth);
     } catch (TemporalFailure e) {
       throw undo.failWith(e, step -> progress = progress.ending(step));
     }

@@ -1,6 +1,7 @@
 package io.cephflow.workflows.volume;
 
 import io.cephflow.workflows.common.Compensations;
+import io.cephflow.workflows.flatten.CloneDepth;
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.Provenance;
@@ -43,6 +44,14 @@ final class VolumeSteps {
   static VolumeResult finish(StorageActivities storage, String volumeId, RbdRef volume, long size, long currentSize,
                              String source, Consumer<OperationProgress> progress, Runnable settle,
                              Map<String, String> provenance, List<String> keep) {
+    return finish(storage, volumeId, volume, size, currentSize, source, progress, settle, provenance, keep, null);
+  }
+
+  /** {@link #finish} with the depth policy for a cloned volume (null: not a clone, or a flow from before it). */
+  static VolumeResult finish(StorageActivities storage, String volumeId, RbdRef volume, long size, long currentSize,
+                             String source, Consumer<OperationProgress> progress, Runnable settle,
+                             Map<String, String> provenance, List<String> keep, CloneDepth depth) {
+    if (depth != null) depth.flattenIfAboveHard(progress);
     if (size > currentSize) {
       progress.accept(OperationProgress.at("resize"));
       storage.resizeImage(volume, size, false);
@@ -58,6 +67,7 @@ final class VolumeSteps {
     ImageStat done = storage.statImage(volume);
     settle.run();
     Compensations.throwIfCanceled();
+    if (depth != null) depth.flattenInBackgroundIfAboveSoft(progress);
     progress.accept(OperationProgress.at("done")); // a clone moved no bytes: none to show
     return result(volumeId, volume, done);
   }

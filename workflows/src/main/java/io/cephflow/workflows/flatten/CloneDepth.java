@@ -2,6 +2,7 @@ package io.cephflow.workflows.flatten;
 
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.SnapRef;
 import io.temporal.workflow.Workflow;
 import java.util.function.Consumer;
 
@@ -13,24 +14,27 @@ import java.util.function.Consumer;
 public final class CloneDepth {
   /** Flows started before the policy replay without it (change id). */
   public static final String CHANGE = "clone-depth";
-  private final RbdRef clone;
+  private final FlattenRequest flatten;
   private final CloneFlatten need;
 
-  private CloneDepth(RbdRef clone, CloneFlatten need) {
-    this.clone = clone;
+  private CloneDepth(FlattenRequest flatten, CloneFlatten need) {
+    this.flatten = flatten;
     this.need = need;
   }
 
   /** The policy of the clone's pool for a clone at {@code depth} (1: a clone of an image that is no clone). */
   public static CloneDepth of(RbdRef clone, int depth) {
-    if (!enabled()) return new CloneDepth(clone, CloneFlatten.NONE);
-    return new CloneDepth(clone, FlattenSettings.recorded().limitsFor(clone.pool()).decide(depth));
+    if (!enabled()) return new CloneDepth(new FlattenRequest(clone), CloneFlatten.NONE);
+    return new CloneDepth(new FlattenRequest(clone), FlattenSettings.recorded().limitsFor(clone.pool()).decide(depth));
   }
 
-  /** Flattened in the background whatever its depth (before the hard limit: at once). */
-  public static CloneDepth atLeastInBackground(RbdRef clone, int depth) {
+  /**
+   * Flattened in the background whatever its depth (above the hard limit: before returning), and
+   * {@code temporary}, the snapshot it was cloned from, removed after.
+   */
+  public static CloneDepth atLeastInBackground(RbdRef clone, int depth, SnapRef temporary) {
     CloneFlatten need = FlattenSettings.recorded().limitsFor(clone.pool()).decide(depth);
-    return new CloneDepth(clone, need == CloneFlatten.NONE ? CloneFlatten.IN_BACKGROUND : need);
+    return new CloneDepth(new FlattenRequest(clone, temporary), need == CloneFlatten.NONE ? CloneFlatten.IN_BACKGROUND : need);
   }
 
   /** Whether this run applies the policy (a marker in the history). */
@@ -46,13 +50,13 @@ public final class CloneDepth {
   public void flattenIfAboveHard(Consumer<OperationProgress> progress) {
     if (need != CloneFlatten.BEFORE_RETURN) return;
     progress.accept(new OperationProgress("flatten", 0, -1));
-    Flattens.await(clone);
+    Flattens.await(flatten);
   }
 
   /** Above the soft limit: handed to the manager, which flattens it after this flow returns. */
   public void flattenInBackgroundIfAboveSoft(Consumer<OperationProgress> progress) {
     if (need != CloneFlatten.IN_BACKGROUND) return;
     progress.accept(OperationProgress.at("start-background-flatten"));
-    Flattens.start(clone);
+    Flattens.start(flatten);
   }
 }

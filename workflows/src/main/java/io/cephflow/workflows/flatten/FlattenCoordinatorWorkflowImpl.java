@@ -1,7 +1,6 @@
 package io.cephflow.workflows.flatten;
 
 import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,13 +50,8 @@ public class FlattenCoordinatorWorkflowImpl implements FlattenCoordinatorWorkflo
   }
 
   private static boolean signalGranted(Permits.Holder h) {
-    try {
-      Workflow.newExternalWorkflowStub(FlattenWorkflow.class,
-          WorkflowExecution.newBuilder().setWorkflowId(h.workflowId()).setRunId(h.runId()).build()).granted();
-      return true;
-    } catch (SignalExternalWorkflowException e) {
-      return false;
-    }
+    return Signals.delivered(() -> Workflow.newExternalWorkflowStub(FlattenWorkflow.class,
+        WorkflowExecution.newBuilder().setWorkflowId(h.workflowId()).setRunId(h.runId()).build()).granted());
   }
 
   private void report() {

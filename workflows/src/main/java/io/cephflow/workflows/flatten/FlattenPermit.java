@@ -8,7 +8,6 @@ import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowCancellationType;
 import io.temporal.workflow.ChildWorkflowOptions;
-import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 
@@ -43,22 +42,12 @@ final class FlattenPermit {
 
   /** Gives the slot (or the place in the queue) back, even while the flatten is being canceled. */
   void release() {
-    Workflow.newDetachedCancellationScope(() -> {
-      try {
-        coordinator().release(me);
-      } catch (SignalExternalWorkflowException e) {
-        // no coordinator: nothing is held
-      }
-    }).run();
+    // no coordinator: nothing is held
+    Workflow.newDetachedCancellationScope(() -> Signals.delivered(() -> coordinator().release(me))).run();
   }
 
   private boolean ask(int limit) {
-    try {
-      coordinator().acquire(me, limit);
-      return true;
-    } catch (SignalExternalWorkflowException e) {
-      return false;
-    }
+    return Signals.delivered(() -> coordinator().acquire(me, limit));
   }
 
   private static FlattenCoordinatorWorkflow coordinator() {

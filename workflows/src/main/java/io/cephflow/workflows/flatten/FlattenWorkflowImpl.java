@@ -8,7 +8,6 @@ import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceTags;
 import io.cephflow.workflows.common.SnapRef;
 import io.cephflow.workflows.storage.StorageActivities;
-import io.cephflow.workflows.storage.StorageActivities.ImageStat;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
@@ -29,24 +28,16 @@ public class FlattenWorkflowImpl implements FlattenWorkflow {
     tag(image);
     String outcome = "failed";
     try {
-      ImageStat stat = storage.statImage(image);
-      if (!stat.exists()) {
-        outcome = "gone";
-        return done(image, outcome, null);
+      progress = OperationProgress.at("wait-for-slot");
+      try {
+        permit.acquire(FlattenSettings.recorded().maxConcurrent());
+        // bytes: the activity's heartbeat (the image's size only it reads)
+        progress = new OperationProgress("flatten", 0, -1);
+        outcome = flattenOrGone(image);
+      } finally {
+        permit.release();
       }
-      SnapRef parent = stat.parent();
-      if (parent != null) {
-        progress = OperationProgress.at("wait-for-slot");
-        try {
-          permit.acquire(FlattenSettings.recorded().maxConcurrent());
-          progress = new OperationProgress("flatten", 0, stat.sizeBytes());
-          outcome = flattenOrGone(image);
-        } finally {
-          permit.release();
-        }
-      } else {
-        outcome = "not-a-clone";
-      }
+      SnapRef parent = request.releaseParent();
       SnapRef removed = null;
       if (parent != null && !"gone".equals(outcome) && isTemporaryFor(parent, image)) {
         // nothing else clones a snapshot made for this image alone: it goes once the image is detached

@@ -1,6 +1,5 @@
 package io.cephflow.workflows.flatten;
 
-import io.cephflow.workflows.common.RbdRef;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
@@ -25,8 +24,8 @@ public final class Flattens {
   private Flattens() {}
 
   /** Starts the flatten of {@code image} in the background, or finds it running; returns once it runs. */
-  public static void start(RbdRef image) {
-    tryStart(image);
+  public static void start(FlattenRequest request) {
+    tryStart(request);
   }
 
   /**
@@ -34,10 +33,10 @@ public final class Flattens {
    * failed). A flatten another flow started is waited for by starting it again, on a timer, until
    * that succeeds: then the image's flatten runs once more and finds it done at once.
    */
-  public static FlattenResult await(RbdRef image) {
+  public static FlattenResult await(FlattenRequest request) {
     Duration wait = POLL_FIRST;
     while (true) {
-      Promise<FlattenResult> mine = tryStart(image);
+      Promise<FlattenResult> mine = tryStart(request);
       if (mine != null) return mine.get();
       Workflow.sleep(wait);
       wait = wait.multipliedBy(2).compareTo(POLL_MAX) > 0 ? POLL_MAX : wait.multipliedBy(2);
@@ -45,14 +44,14 @@ public final class Flattens {
   }
 
   /** The started flatten's result, or null when a run of it was already running. */
-  private static Promise<FlattenResult> tryStart(RbdRef image) {
+  private static Promise<FlattenResult> tryStart(FlattenRequest request) {
     FlattenWorkflow child = Workflow.newChildWorkflowStub(FlattenWorkflow.class, ChildWorkflowOptions.newBuilder()
-        .setWorkflowId(FlattenWorkflow.workflowId(image))
+        .setWorkflowId(FlattenWorkflow.workflowId(request.image()))
         .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
         .setCancellationType(ChildWorkflowCancellationType.ABANDON)
         .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
         .build());
-    Promise<FlattenResult> result = Async.function(child::flatten, new FlattenRequest(image));
+    Promise<FlattenResult> result = Async.function(child::flatten, request);
     try {
       Workflow.getWorkflowExecution(child).get();
       return result;

@@ -27,11 +27,15 @@ public final class PendingFlattens {
 
   /** Flattens every clone through the manager (each its own workflow, the cluster-wide limit applies) and waits for all. */
   public void flattenAll(List<RbdRef> clones) {
+    flattenEach(clones.stream().map(FlattenRequest::new).toList());
+  }
+
+  private void flattenEach(List<FlattenRequest> clones) {
     if (clones.isEmpty()) return;
     // bytes of the flattens' own heartbeats are theirs (their operations show them): none here
     progress.accept(new OperationProgress("flatten-dependents", 0, -1));
     List<Promise<FlattenResult>> all = new ArrayList<>();
-    for (RbdRef c : clones) all.add(Async.function(Flattens::await, c));
+    for (FlattenRequest c : clones) all.add(Async.function(Flattens::await, c));
     Promise.allOf(all).get();
     for (Promise<FlattenResult> p : all) p.get();
   }
@@ -42,22 +46,22 @@ public final class PendingFlattens {
    * running), which remove the snapshots; the disk can then go.
    */
   public void awaitImagesFromDisk(RbdRef disk) {
-    List<RbdRef> clones = new ArrayList<>();
+    List<FlattenRequest> clones = new ArrayList<>();
     for (SnapshotStat s : storage.listSnapshots(disk)) {
       if (!s.name().startsWith(FlattenWorkflowImpl.TEMP_SNAPSHOT_PREFIX)) continue;
       SnapRef snap = new SnapRef(disk, s.name());
       for (RbdRef child : storage.listChildren(snap)) {
-        if (FlattenWorkflowImpl.isTemporaryFor(snap, child)) clones.add(child);
+        if (FlattenWorkflowImpl.isTemporaryFor(snap, child)) clones.add(new FlattenRequest(child, snap));
       }
     }
-    flattenAll(clones);
+    flattenEach(clones);
   }
 
   /** An image from a server whose flatten is pending: waits for it, so its temporary snapshot goes too. */
   public void awaitOwn(RbdRef image) {
     ImageStat stat = storage.statImage(image);
     if (stat.exists() && stat.parent() != null && FlattenWorkflowImpl.isTemporaryFor(stat.parent(), image)) {
-      flattenAll(List.of(image));
+      flattenEach(List.of(new FlattenRequest(image, stat.parent())));
     }
   }
 }

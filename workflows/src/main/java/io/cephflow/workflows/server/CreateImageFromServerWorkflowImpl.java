@@ -67,7 +67,7 @@ public class CreateImageFromServerWorkflowImpl implements CreateImageFromServerW
 
       // usable once cloned: the flatten that detaches it (and removes the temporary snapshot) runs
       // in the background, through the flatten manager (before the change: inline, here)
-      CloneDepth depth = BackgroundFlatten.enabled() ? CloneDepth.atLeastInBackground(image, stat.depth() + 1) : null;
+      CloneDepth depth = BackgroundFlatten.enabled() ? CloneDepth.atLeastInBackground(image, stat.depth() + 1, temp) : null;
       if (depth == null) {
         progress = new OperationProgress("flatten", 0, stat.sizeBytes());
         storage.flattenImage(image);

@@ -27,6 +27,7 @@ final class ServerTestBed implements AutoCloseable {
   ServerTestBed(List<Class<?>> workflows, HypervisorActivities hypervisor, Object... storageActivities) {
     Worker worker = env.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(WorkflowTestBed.OPTIONS, workflows.toArray(new Class<?>[0]));
+    WorkflowTestBed.registerFlattenManager(worker, WorkflowTestBed.OPTIONS);
     worker.registerActivitiesImplementations(storageActivities);
     worker.registerActivitiesImplementations(records);
     env.newWorker(TaskQueues.host(HOST)).registerActivitiesImplementations(hypervisor);

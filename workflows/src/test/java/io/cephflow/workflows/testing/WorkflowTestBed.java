@@ -1,6 +1,8 @@
 package io.cephflow.workflows.testing;
 
 import io.cephflow.workflows.common.ResourceTags;
+import io.cephflow.workflows.flatten.FlattenCoordinatorWorkflowImpl;
+import io.cephflow.workflows.flatten.FlattenWorkflowImpl;
 import io.cephflow.workflows.storage.ResourceActivities;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
@@ -88,12 +90,21 @@ public final class WorkflowTestBed implements AutoCloseable {
                          Map<String, Object> hostActivities, Object... activities) {
     Worker worker = env.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(options, workflowImpl);
+    registerFlattenManager(worker, options);
     worker.registerActivitiesImplementations(activities);
     if (Arrays.stream(activities).noneMatch(a -> a instanceof ResourceActivities)) {
       worker.registerActivitiesImplementations(records);
     }
     hostActivities.forEach((queue, a) -> env.newWorker(queue).registerActivitiesImplementations(a));
     env.start();
+  }
+
+  /**
+   * The flatten manager's workflows, which flows start as children (deletes with
+   * flattenDependents, background flattens); they call the test's storage activities.
+   */
+  public static void registerFlattenManager(Worker worker, WorkflowImplementationOptions options) {
+    worker.registerWorkflowImplementationTypes(options, FlattenWorkflowImpl.class, FlattenCoordinatorWorkflowImpl.class);
   }
 
   /** The operation name a flow records as owner: its workflow id and (latest) run. */

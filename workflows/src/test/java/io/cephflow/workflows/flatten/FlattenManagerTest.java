@@ -3,6 +3,7 @@ package io.cephflow.workflows.flatten;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.SnapRef;
 import io.cephflow.workflows.image.DeleteImageRequest;
@@ -123,6 +124,8 @@ class FlattenManagerTest {
     // the two others are flattened through the manager; the image stays while one is pending
     eventually(() -> !bed.hasParent(clones.get(1)) && !bed.hasParent(clones.get(2)));
     Thread.sleep(300);
+    // the delete's own progress: bytes are the flattens' own (their operations show them)
+    assertThat(delete.progress()).isEqualTo(new OperationProgress("flatten-dependents", 0, -1));
     assertThat(result.isDone()).isFalse();
     assertThat(bed.world()).contains("images/" + BASE);
 

@@ -82,7 +82,7 @@ class ImageFromServerFlattenTest {
     assertThat(bed.world()).containsExactlyInAnyOrder("images/" + BASE, "images/" + BASE + "@snap", NEW.toString(),
         NEW + "@snap");
     assertThat(bed.records.get("server", SERVER).state()).isEqualTo(State.DELETED);
-    bed.recordHistory(CreateImageFromServerWorkflow.workflowId(IMAGE), "create-image-from-server");
+    bed.recordHistory(CreateImageFromServerWorkflow.workflowId(IMAGE), "create-image-from-server-background-flatten");
     bed.recordHistory(DeleteServerWorkflow.workflowId(SERVER), "delete-server-pending-flatten");
   }
 

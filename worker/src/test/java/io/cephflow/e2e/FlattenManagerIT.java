@@ -158,8 +158,9 @@ class FlattenManagerIT {
     }
   }
 
+  /** Ids (and so RBD names) that start with this test's own prefix, on a cluster shared with others. */
   private static String newId() {
-    String id = UUID.randomUUID().toString();
+    String id = "f1a77e00" + UUID.randomUUID().toString().substring(8);
     ids.add(id);
     return id;
   }

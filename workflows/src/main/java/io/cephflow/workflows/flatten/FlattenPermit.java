@@ -8,6 +8,7 @@ import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowCancellationType;
 import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 
@@ -62,10 +63,11 @@ final class FlattenPermit {
             .setCancellationType(ChildWorkflowCancellationType.ABANDON)
             .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
             .build());
-    Async.procedure(child::coordinate, (Permits.State) null);
+    Promise<Void> run = Async.procedure(child::coordinate, (Permits.State) null);
     try {
       Workflow.getWorkflowExecution(child).get();
     } catch (ChildWorkflowFailure e) {
+      run.exceptionally(f -> null); // the same failure, seen here
       if (!(e.getCause() instanceof WorkflowExecutionAlreadyStarted)) throw e;
     }
   }

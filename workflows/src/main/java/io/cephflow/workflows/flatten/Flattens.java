@@ -56,6 +56,7 @@ public final class Flattens {
       Workflow.getWorkflowExecution(child).get();
       return result;
     } catch (ChildWorkflowFailure e) {
+      result.exceptionally(f -> null); // the same failure: seen here (else the SDK warns it was ignored)
       if (e.getCause() instanceof WorkflowExecutionAlreadyStarted) return null;
       throw e;
     }

@@ -1,6 +1,7 @@
 package io.cephflow.worker;
 
 import io.cephflow.workflows.audit.AuditWorkflow;
+import io.cephflow.workflows.flatten.FlattenCoordinatorWorkflow;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowClient;
@@ -9,7 +10,7 @@ import java.util.function.LongSupplier;
 import org.slf4j.LoggerFactory;
 
 /**
- * The age of the oldest running operation (audits excluded), from Temporal's visibility store:
+ * The age of the oldest running operation (audits and the flatten coordinator excluded), from Temporal's visibility store:
  * the auditor's grace. A server without one (the embedded test server) answers 0, and the
  * configured minimum age alone is the grace.
  */
@@ -24,7 +25,9 @@ final class RunningOperations implements LongSupplier {
 
   @Override
   public long getAsLong() {
-    String query = "ExecutionStatus = 'Running' AND WorkflowType != '" + AuditWorkflow.class.getSimpleName() + "'";
+    // the flatten coordinator runs for good and makes nothing: its age would hold every reap back
+    String query = "ExecutionStatus = 'Running' AND WorkflowType != '" + AuditWorkflow.class.getSimpleName()
+        + "' AND WorkflowType != '" + FlattenCoordinatorWorkflow.class.getSimpleName() + "'";
     try {
       long now = clock.instant().getEpochSecond();
       return client.listExecutions(query)

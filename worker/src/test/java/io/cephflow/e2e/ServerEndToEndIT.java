@@ -79,6 +79,9 @@ class ServerEndToEndIT {
     assertThat(op).isEqualTo("/api/v1/operations/image-from-server-" + newImage);
     assertThat(stack.await(op, Duration.ofMinutes(3))).contains("\"status\":\"COMPLETED\"");
     System.out.printf("server IT: image from server %d ms%n", ms(System.nanoTime() - s0));
+    // detached from the server's disk in the background, by the flatten manager
+    assertThat(stack.await("/api/v1/operations/flatten-images-" + newImage, Duration.ofMinutes(3)))
+        .contains("\"status\":\"COMPLETED\"");
     assertThat(CephTestCluster.rbd().clones().parent(new ImageRef("images", newImage))).isEmpty();
     assertThat(CephTestCluster.rbdCli("snap", "ls", "--format", "json", "images/" + newImage))
         .contains("\"name\":\"snap\"").contains("\"protected\":\"true\"");

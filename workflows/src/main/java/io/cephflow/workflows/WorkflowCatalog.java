@@ -1,6 +1,8 @@
 package io.cephflow.workflows;
 
 import io.cephflow.workflows.audit.AuditWorkflowImpl;
+import io.cephflow.workflows.flatten.FlattenCoordinatorWorkflowImpl;
+import io.cephflow.workflows.flatten.FlattenWorkflowImpl;
 import io.cephflow.workflows.image.DeleteImageWorkflowImpl;
 import io.cephflow.workflows.image.UploadImageWorkflowImpl;
 import io.cephflow.workflows.volume.CreateVolumeFromImageWorkflowImpl;
@@ -30,7 +32,9 @@ public final class WorkflowCatalog {
       BootFromVolumeSnapshotWorkflowImpl.class,
       CreateImageFromServerWorkflowImpl.class,
       DeleteServerWorkflowImpl.class,
-      AuditWorkflowImpl.class);
+      AuditWorkflowImpl.class,
+      FlattenWorkflowImpl.class,
+      FlattenCoordinatorWorkflowImpl.class);
 
   private WorkflowCatalog() {}
 }

@@ -1,5 +1,7 @@
 package io.cephflow.workflows.common;
 
+import io.cephflow.workflows.flatten.BackgroundFlatten;
+import io.cephflow.workflows.flatten.PendingFlattens;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.storage.StorageActivities.SnapshotStat;
 import io.temporal.failure.ApplicationFailure;
@@ -202,6 +204,11 @@ public final class DeleteSteps {
     if (!flatten) {
       throw ApplicationFailure.newNonRetryableFailure(what + " is in use: clones " + names
           + " depend on it (delete them, or ask to flatten dependents)", Failures.IN_USE, names);
+    }
+    if (BackgroundFlatten.enabled()) {
+      // handed to the flatten manager: each clone its own flatten, under the cluster-wide limit
+      new PendingFlattens(storage, progress).flattenAll(clones);
+      return names;
     }
     for (RbdRef clone : clones) {
       // bytes, as the flatten's heartbeat reports them (its total unknown here), never the clone

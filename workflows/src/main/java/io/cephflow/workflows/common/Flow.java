@@ -28,6 +28,7 @@ public final class Flow {
   private final Compensations undo = new Compensations();
   private OperationProgress progress = OperationProgress.at("validate");
   private Lifecycle life;
+  private final java.util.List<Runnable> afterSuccess = new java.util.ArrayList<>();
 
   /**
    * Validates ({@code validation} throws IllegalArgumentException: InvalidRequest), tags the
@@ -77,6 +78,15 @@ public final class Flow {
     progress = now;
   }
 
+  /**
+   * Runs {@code action} once a {@link #saga}'s steps all ran and no cancel is pending, before it
+   * reports "done": work the result does not wait for (a background flatten) and that a
+   * canceled or failed flow must not start.
+   */
+  public void afterSuccess(Runnable action) {
+    afterSuccess.add(action);
+  }
+
   /** {@link #saga(Supplier, UnaryOperator)} with the failure as it came. */
   public <R> R saga(Supplier<R> steps) {
     return saga(steps, UnaryOperator.identity());
@@ -92,7 +102,9 @@ public final class Flow {
     try {
       R result = steps.get();
       Compensations.throwIfCanceled();
-      progress = new OperationProgress("done", progress.bytesDone(), progress.bytesTotal());
+      OperationProgress last = progress;
+      afterSuccess.forEach(Runnable::run);
+      progress = new OperationProgress("done", last.bytesDone(), last.bytesTotal());
       return result;
     } catch (TemporalFailure e) {
       throw undo.failWith(typing.apply(e), step -> progress = progress.ending(step));

@@ -6,6 +6,8 @@ import io.cephflow.workflows.common.Flow;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceTags;
+import io.cephflow.workflows.flatten.BackgroundFlatten;
+import io.cephflow.workflows.flatten.PendingFlattens;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.temporal.workflow.Workflow;
 
@@ -19,6 +21,10 @@ public class DeleteImageWorkflowImpl implements DeleteImageWorkflow {
     flow.admit(request::validate, ResourceTags.image(request.imageId()));
     // the image's raw copy goes with it, and its clones are the image's dependents (before: no copies)
     RawCopy rawCopy = flow.life().recorded() && RawCopy.enabled() ? new RawCopy(request.imageId()) : null;
+    if (flow.life().recorded() && BackgroundFlatten.enabled()) {
+      // made from a server and not yet detached: its flatten ends first (and removes the server's snapshot)
+      new PendingFlattens(storage, flow::report).awaitOwn(RbdRef.image(request.imageId()));
+    }
     return DeleteSteps.deleteFlow(flow, storage, "image", request.imageId(), RbdRef.image(request.imageId()),
         request.flattenDependents(), rawCopy);
   }

@@ -2,6 +2,7 @@ package io.cephflow.workflows.server;
 
 import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.CopySource;
+import io.cephflow.workflows.flatten.CloneDepth;
 import io.cephflow.workflows.hypervisor.HypervisorActivities;
 import io.cephflow.workflows.image.RawCopy;
 import io.cephflow.workflows.common.Failures;
@@ -54,10 +55,12 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
             + " GiB is smaller than the image (" + virtualSize + " bytes)", Failures.INVALID_REQUEST);
       }
 
+      CloneDepth depth = null;
       if (RAW.equals(format)) {
         flow.at("clone");
         undo.add("remove disk " + disk, () -> storage.removeImage(disk, owner));
         storage.cloneImage(SnapRef.imageSnap(request.imageId()), disk, owner);
+        depth = CloneDepth.of(disk, stat.depth() + 1);
       } else {
         // convert once into the image's raw copy, then clone it (before the change: every boot converted)
         boolean once = life.recorded() && RawCopy.enabled();
@@ -74,6 +77,7 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
           flow.at("clone");
           undo.add("remove disk " + disk, () -> storage.removeImage(disk, owner));
           storage.cloneImage(rawCopy, disk, owner);
+          depth = CloneDepth.of(disk, 1); // the raw copy is no clone
         } else {
           flow.at("create-disk");
           undo.add("remove disk " + disk, () -> storage.removeImage(disk, owner));
@@ -82,6 +86,7 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
           convert.convertImageInto(copy.image(), format, disk);
         }
       }
+      if (depth != null) depth.flattenIfAboveHard(flow::report);
       if (rootBytes > virtualSize) {
         flow.at("resize");
         storage.resizeImage(disk, rootBytes, false);
@@ -97,6 +102,10 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
           List.of(disk), Map.of("image-id", request.imageId(), "workflow-id", Workflow.getInfo().getWorkflowId()),
           flow::at));
       life.created("server", request.serverId(), null);
+      if (depth != null) {
+        CloneDepth cloned = depth;
+        flow.afterSuccess(() -> cloned.flattenInBackgroundIfAboveSoft(flow::report));
+      }
       return new ServerResult(request.serverId(), hypervisor, "instance-" + request.serverId(), disk.toString(), state,
           null);
     });

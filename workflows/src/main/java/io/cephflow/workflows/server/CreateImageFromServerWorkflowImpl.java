@@ -2,6 +2,8 @@ package io.cephflow.workflows.server;
 
 import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.CopySource;
+import io.cephflow.workflows.flatten.BackgroundFlatten;
+import io.cephflow.workflows.flatten.CloneDepth;
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.Flow;
 import io.cephflow.workflows.common.Lifecycle;
@@ -62,8 +64,15 @@ public class CreateImageFromServerWorkflowImpl implements CreateImageFromServerW
       undo.add("remove image " + image, () -> storage.removeImage(image, owner));
       storage.cloneImage(temp, image, owner);
 
-      flow.at("flatten", 0, stat.sizeBytes());
-      storage.flattenImage(image);
+      // usable once cloned: the flatten that detaches it (and removes the temporary snapshot) runs
+      // in the background, through the flatten manager (before the change: inline, here)
+      CloneDepth depth = BackgroundFlatten.enabled() ? CloneDepth.atLeastInBackground(image, stat.depth() + 1, temp) : null;
+      if (depth == null) {
+        flow.at("flatten", 0, stat.sizeBytes());
+        storage.flattenImage(image);
+      } else {
+        depth.flattenIfAboveHard(flow::report);
+      }
 
       flow.at("snapshot-image");
       undo.add("remove snapshot " + snap, () -> storage.removeSnapshot(snap));
@@ -87,11 +96,14 @@ public class CreateImageFromServerWorkflowImpl implements CreateImageFromServerW
         storage.setMetadata(image, provenance);
       }
 
-      // the flattened image no longer needs the server's snapshot
-      flow.at("remove-temporary-snapshot");
-      storage.unprotectSnapshot(temp);
-      storage.removeSnapshot(temp);
+      if (depth == null) {
+        // the flattened image no longer needs the server's snapshot
+        flow.at("remove-temporary-snapshot");
+        storage.unprotectSnapshot(temp);
+        storage.removeSnapshot(temp);
+      }
       life.created("image", request.imageId(), null);
+      if (depth != null) flow.afterSuccess(() -> depth.flattenInBackgroundIfAboveSoft(flow::report));
       return new CreateImageFromServerResult(request.imageId(), image.pool(), image.image(), snap.snapshot(),
           stat.sizeBytes());
     });

@@ -6,6 +6,8 @@ import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceRecord;
 import io.cephflow.workflows.common.ResourceTags;
+import io.cephflow.workflows.flatten.BackgroundFlatten;
+import io.cephflow.workflows.flatten.PendingFlattens;
 import io.cephflow.workflows.hypervisor.HypervisorActivities;
 import io.cephflow.workflows.hypervisor.ShutdownOutcome;
 import io.cephflow.workflows.storage.StorageActivities;
@@ -42,6 +44,10 @@ public class DeleteServerWorkflowImpl implements DeleteServerWorkflow {
       hv.destroyDomain(serverId);
       flow.at("undefine");
       hv.undefineDomain(serverId);
+      if (BackgroundFlatten.enabled()) {
+        // images made from this disk whose flatten is pending: it ends first, never broken
+        new PendingFlattens(storage, flow::report).awaitImagesFromDisk(disk);
+      }
       flow.at("remove-disk");
       boolean existed = storage.statImage(disk).exists();
       storage.removeImage(disk, diskOwner(record, serverId));

@@ -1,6 +1,7 @@
 package io.cephflow.workflows.volume;
 
 import io.cephflow.workflows.common.Compensations;
+import io.cephflow.workflows.flatten.CloneDepth;
 import io.cephflow.workflows.image.RawCopy;
 import io.cephflow.workflows.common.CopySource;
 import io.cephflow.workflows.common.Flow;
@@ -42,9 +43,11 @@ public class CreateVolumeFromImageWorkflowImpl implements CreateVolumeFromImageW
       long size = VolumeSteps.targetSize(request.sizeBytes(), virtualSize, "image " + request.imageId());
 
       undo.add("remove volume " + volume, () -> storage.removeImage(volume, owner));
+      CloneDepth depth = null;
       if (RAW.equals(format)) {
         flow.at("clone");
         storage.cloneImage(imageSnap, volume, owner);
+        depth = CloneDepth.of(volume, copy.stat().depth() + 1);
       } else {
         // convert once into the image's raw copy, then clone it (before the change: every volume converted)
         SnapRef rawCopy = null;
@@ -54,6 +57,7 @@ public class CreateVolumeFromImageWorkflowImpl implements CreateVolumeFromImageW
         if (rawCopy != null) {
           flow.at("clone");
           storage.cloneImage(rawCopy, volume, owner);
+          depth = CloneDepth.of(volume, 1); // the raw copy is no clone
         } else {
           flow.at("create-volume");
           storage.createImage(volume, virtualSize, owner);
@@ -65,7 +69,7 @@ public class CreateVolumeFromImageWorkflowImpl implements CreateVolumeFromImageW
       Map<String, String> own = life.recorded()
           ? source.copyProvenance(size, Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()) : null;
       return VolumeSteps.finish(storage, flow, request.volumeId(), volume, size, virtualSize, imageSnap.toString(),
-          own, source.keptByCopy(size));
+          own, source.keptByCopy(size), depth);
     });
   }
 

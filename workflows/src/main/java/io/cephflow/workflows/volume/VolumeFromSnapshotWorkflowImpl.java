@@ -1,6 +1,7 @@
 package io.cephflow.workflows.volume;
 
 import io.cephflow.workflows.common.Compensations;
+import io.cephflow.workflows.flatten.CloneDepth;
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.Flow;
 import io.cephflow.workflows.common.Lifecycle;
@@ -46,7 +47,9 @@ public class VolumeFromSnapshotWorkflowImpl implements VolumeFromSnapshotWorkflo
       }
       long size = VolumeSteps.targetSize(request.sizeBytes(), snap.sizeBytes(), "snapshot " + parent);
       // the clone sits one level below the snapshot's image
-      boolean flatten = mustFlatten(request, source.depth() + 1);
+      // no maximum asked: the pool's soft/hard policy, flattened after the clone (before it: inline above 5)
+      CloneDepth depth = usesPoolPolicy(request) && CloneDepth.enabled() ? CloneDepth.of(volume, source.depth() + 1) : null;
+      boolean flatten = depth == null && mustFlatten(request, source.depth() + 1);
 
       flow.at("clone");
       undo.add("remove volume " + volume, () -> storage.removeImage(volume, owner));
@@ -62,8 +65,12 @@ public class VolumeFromSnapshotWorkflowImpl implements VolumeFromSnapshotWorkflo
           Provenance.VIRTUAL_SIZE, Long.toString(size),
           Provenance.CREATED_AT, Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()) : null;
       return VolumeSteps.finish(storage, flow, request.volumeId(), volume, size, snap.sizeBytes(), parent.toString(),
-          own, List.of());
+          own, List.of(), depth);
     });
+  }
+
+  static boolean usesPoolPolicy(VolumeFromSnapshotRequest request) {
+    return (request.flatten() == null || request.flatten() == FlattenPolicy.DEPTH) && request.maxCloneDepth() == 0;
   }
 
   static boolean mustFlatten(VolumeFromSnapshotRequest request, int cloneDepth) {

@@ -1,5 +1,6 @@
 package io.cephflow.workflows.volume;
 
+import io.cephflow.workflows.flatten.CloneDepth;
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.Flow;
 import io.cephflow.workflows.common.Provenance;
@@ -40,6 +41,18 @@ final class VolumeSteps {
    */
   static VolumeResult finish(StorageActivities storage, Flow flow, String volumeId, RbdRef volume, long size,
                              long currentSize, String source, Map<String, String> provenance, List<String> keep) {
+    return finish(storage, flow, volumeId, volume, size, currentSize, source, provenance, keep, null);
+  }
+
+  /**
+   * {@link #finish} with the depth policy for a cloned volume (null: not a clone, or a flow from
+   * before it): above the hard limit flattened here, above the soft one in the background once
+   * the flow succeeded.
+   */
+  static VolumeResult finish(StorageActivities storage, Flow flow, String volumeId, RbdRef volume, long size,
+                             long currentSize, String source, Map<String, String> provenance, List<String> keep,
+                             CloneDepth depth) {
+    if (depth != null) depth.flattenIfAboveHard(flow::report);
     if (size > currentSize) {
       flow.at("resize");
       storage.resizeImage(volume, size, false);
@@ -54,6 +67,7 @@ final class VolumeSteps {
     }
     ImageStat done = storage.statImage(volume);
     flow.life().created("volume", volumeId, null);
+    if (depth != null) flow.afterSuccess(() -> depth.flattenInBackgroundIfAboveSoft(flow::report));
     return result(volumeId, volume, done);
   }
 

@@ -2,6 +2,8 @@ package io.cephflow.workflows.testing;
 
 import io.cephflow.workflows.common.ResourceTags;
 import io.cephflow.workflows.common.TaskQueues;
+import io.cephflow.workflows.flatten.FlattenCoordinatorWorkflowImpl;
+import io.cephflow.workflows.flatten.FlattenWorkflowImpl;
 import io.cephflow.workflows.storage.ResourceActivities;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
@@ -100,6 +102,7 @@ public final class WorkflowTestBed implements AutoCloseable {
                          Map<String, Object> hostActivities, Object... activities) {
     Worker worker = env.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(options, workflowImpls.toArray(new Class<?>[0]));
+    registerFlattenManager(worker, options);
     worker.registerActivitiesImplementations(activities);
     if (Arrays.stream(activities).noneMatch(a -> a instanceof ResourceActivities)) {
       worker.registerActivitiesImplementations(records);
@@ -116,6 +119,14 @@ public final class WorkflowTestBed implements AutoCloseable {
   public static WorkflowTestBed withHypervisor(List<Class<?>> workflows, Object hypervisor,
                                                Object... storageActivities) {
     return new WorkflowTestBed(workflows, OPTIONS, Map.of(TaskQueues.host(HOST), hypervisor), storageActivities);
+  }
+
+  /**
+   * The flatten manager's workflows, which flows start as children (deletes with
+   * flattenDependents, background flattens); they call the test's storage activities.
+   */
+  public static void registerFlattenManager(Worker worker, WorkflowImplementationOptions options) {
+    worker.registerWorkflowImplementationTypes(options, FlattenWorkflowImpl.class, FlattenCoordinatorWorkflowImpl.class);
   }
 
   /** The operation name a flow records as owner: its workflow id and (latest) run. */

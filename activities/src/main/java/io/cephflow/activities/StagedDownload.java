@@ -1,6 +1,7 @@
 package io.cephflow.activities;
 
 import io.cephflow.ceph.Progress;
+import io.cephflow.transfer.ChunkedSha256;
 import io.cephflow.transfer.ScratchArea;
 import io.cephflow.transfer.Sources;
 import io.cephflow.transfer.StagingLimit;
@@ -16,24 +17,26 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Copies a source into a scratch file (0600, replaced if an earlier attempt left one), hashing
- * every byte; the partial file is removed on any failure. What it writes is bounded by the
+ * Copies a source into a scratch file (0600, replaced if an earlier attempt left one), computing
+ * its chunked SHA-256 (and its SHA-256 and an extra digest when asked); the partial file is removed on any failure. What it writes is bounded by the
  * scratch area's {@link StagingLimit}: the source size cap, and the free space less a reserve.
  */
 final class StagedDownload {
-  record Result(long bytes, String sha256, String checksum) {}
+  /** @param sha256 null when not asked for; {@code chunkedSha256} is always computed */
+  record Result(long bytes, String sha256, String checksum, String chunkedSha256) {}
 
   private StagedDownload() {}
 
-  static Result fetch(Sources sources, ScratchArea scratch, String source, Path file, String extraAlgorithm,
-                      int progressEvery, Progress progress) throws IOException {
+  static Result fetch(Sources sources, ScratchArea scratch, String source, Path file, boolean sha256Wanted,
+                      String extraAlgorithm, int progressEvery, Progress progress) throws IOException {
     ScratchArea.delete(file);
     boolean done = false;
     try (Sources.Opened opened = sources.open(source);
          OutputStream out = Files.newOutputStream(Files.createFile(file,
              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
              StandardOpenOption.WRITE)) {
-      MessageDigest sha256 = digest("SHA-256");
+      MessageDigest sha256 = sha256Wanted ? digest("SHA-256") : null;
+      MessageDigest chunked = new ChunkedSha256();
       MessageDigest extra = extraAlgorithm == null ? null : digest(extraAlgorithm);
       StagingLimit limit = scratch.stagingLimit(sources.policy().maxBytes());
       limit.checkAnnounced(opened.length());
@@ -43,7 +46,8 @@ final class StagedDownload {
       for (int n; (n = in.read(buf)) > 0; ) {
         total += n;
         limit.check(total);
-        sha256.update(buf, 0, n);
+        if (sha256 != null) sha256.update(buf, 0, n);
+        chunked.update(buf, 0, n);
         if (extra != null) extra.update(buf, 0, n);
         out.write(buf, 0, n);
         if (total - lastReport >= progressEvery) {
@@ -53,7 +57,8 @@ final class StagedDownload {
       }
       done = true;
       HexFormat hex = HexFormat.of();
-      return new Result(total, hex.formatHex(sha256.digest()), extra == null ? null : hex.formatHex(extra.digest()));
+      return new Result(total, sha256 == null ? null : hex.formatHex(sha256.digest()),
+          extra == null ? null : hex.formatHex(extra.digest()), hex.formatHex(chunked.digest()));
     } finally {
       if (!done) ScratchArea.delete(file);
     }

@@ -5,30 +5,37 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * SHA-256 (and optionally a second digest) of the whole raw view a source describes, as the RBD
+ * Digests (SHA-256 and others, e.g. {@link ChunkedSha256}) of the whole raw view a source describes, as the RBD
  * writer reads it: the regions it yields, and zeros for every gap between them and after the
  * last one up to {@link #size()}. The result equals {@code sha256sum} of the raw image (of a
  * sparse file, or {@code rbd export} cut to a decoded image's virtual size) without a second
  * pass and without reading holes. Hashing runs on threads of its own ({@link DigestPipe}), so it
- * overlaps the reads and the writes; the holes still cost the hash of their zeros (SHA-256 has no
- * shortcut for them), which bounds a sparse image's import by the digest's pace. Regions must
+ * overlaps the reads and the writes; for a plain SHA-256 the holes still cost the hash of their
+ * zeros (it has no shortcut for them), which bounds a sparse image's import by the digest's pace;
+ * a {@link ChunkedSha256} passes them as a length. Regions must
  * come in ascending order without overlap (every source here does).
  */
 public final class RawDigest implements DataSource {
   private final DataSource source;
   private final DigestPipe pipe;
+  private final String[] algorithms;
   private long hashedTo;
-  private String hex;
-  private String extraHex;
+  private String[] hexes;
 
   public RawDigest(DataSource source) {
-    this(source, null);
+    this(source, "SHA-256", null);
   }
 
-  /** @param extraAlgorithm a second digest over the same bytes (e.g. a caller's SHA-512), or null */
+  /** SHA-256 and {@code extraAlgorithm}, a second digest over the same bytes (e.g. a caller's SHA-512), or null. */
   public RawDigest(DataSource source, String extraAlgorithm) {
+    this(source, "SHA-256", extraAlgorithm);
+  }
+
+  /** @param algorithms JCA names or {@link ChunkedSha256#ALGORITHM}; null entries are skipped */
+  public RawDigest(DataSource source, String... algorithms) {
     if (source.size() < 0) throw new IllegalArgumentException("the raw view's size must be known");
-    this.pipe = new DigestPipe("SHA-256", extraAlgorithm);
+    this.algorithms = algorithms.clone();
+    this.pipe = new DigestPipe(algorithms);
     this.source = source;
   }
 
@@ -42,11 +49,9 @@ public final class RawDigest implements DataSource {
     int start = dst.position();
     long offset = source.next(dst);
     if (offset < 0) {
-      if (hex == null) {
+      if (hexes == null) {
         zerosTo(size());
-        String[] h = pipe.finish();
-        hex = h[0];
-        extraHex = h[1];
+        hexes = pipe.finish();
       }
       return offset;
     }
@@ -68,16 +73,26 @@ public final class RawDigest implements DataSource {
     hashedTo = Math.max(hashedTo, offset);
   }
 
-  /** The hex SHA-256, once the source has been read to its end. */
+  /** The hex of the first digest (SHA-256 for the two short constructors), once read to the end. */
   public String hexDigest() {
-    if (hex == null) throw new IllegalStateException("the source has not been read to its end");
-    return hex;
+    return hexes()[0];
   }
 
-  /** The hex of the extra digest (null when none was asked for), once read to the end. */
+  /** The hex of the second digest (null when none was asked for), once read to the end. */
   public String extraHexDigest() {
-    hexDigest();
-    return extraHex;
+    return hexes().length > 1 ? hexes()[1] : null;
+  }
+
+  /** The hex of {@code algorithm}, once read to the end; null when it was not computed. */
+  public String hex(String algorithm) {
+    String[] h = hexes();
+    for (int i = 0; i < algorithms.length; i++) if (algorithm.equals(algorithms[i])) return h[i];
+    return null;
+  }
+
+  private String[] hexes() {
+    if (hexes == null) throw new IllegalStateException("the source has not been read to its end");
+    return hexes;
   }
 
   @Override

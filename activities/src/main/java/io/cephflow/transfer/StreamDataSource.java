@@ -14,6 +14,7 @@ public final class StreamDataSource implements DataSource {
   private final InputStream in;
   private final long size;
   private final DigestPipe pipe;
+  private final String[] algorithms;
   private final boolean digest;
   private String[] hex;
   private final long maxBytes;
@@ -31,12 +32,18 @@ public final class StreamDataSource implements DataSource {
 
   /** @param extraAlgorithm a second digest (e.g. the caller's SHA-512), or null */
   public StreamDataSource(InputStream in, long size, String digestAlgorithm, String extraAlgorithm, long maxBytes) {
+    this(in, size, maxBytes, digestAlgorithm, extraAlgorithm);
+  }
+
+  /** @param algorithms JCA names or {@link ChunkedSha256#ALGORITHM}; null entries are skipped */
+  public StreamDataSource(InputStream in, long size, long maxBytes, String... algorithms) {
     this.in = in;
     this.size = size;
     this.maxBytes = maxBytes;
-    this.digest = digestAlgorithm != null;
-    this.pipe = digestAlgorithm == null && extraAlgorithm == null ? null
-        : new DigestPipe(digestAlgorithm, extraAlgorithm);
+    this.algorithms = algorithms.clone();
+    this.digest = algorithms.length > 0 && algorithms[0] != null;
+    boolean any = java.util.Arrays.stream(algorithms).anyMatch(java.util.Objects::nonNull);
+    this.pipe = any ? new DigestPipe(algorithms) : null;
   }
 
   @Override
@@ -83,7 +90,14 @@ public final class StreamDataSource implements DataSource {
 
   /** Hex of the extra digest (null when none was asked for); call after the end. */
   public String extraHexDigest() {
-    return pipe == null ? null : digests()[1];
+    return pipe == null || algorithms.length < 2 ? null : digests()[1];
+  }
+
+  /** Hex of {@code algorithm} (null when it was not computed); call after the end. */
+  public String hex(String algorithm) {
+    if (pipe == null) return null;
+    for (int i = 0; i < algorithms.length; i++) if (algorithm.equals(algorithms[i])) return digests()[i];
+    return null;
   }
 
   private String[] digests() {

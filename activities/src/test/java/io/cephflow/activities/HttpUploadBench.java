@@ -86,7 +86,7 @@ public final class HttpUploadBench {
     ScratchArea scratch = new ScratchArea(scratchDir);
     Path file = scratch.file("upload-" + target.name());
     try {
-      StagedDownload.Result staged = StagedDownload.fetch(sources, scratch, url, file, null, 1 << 20, Progress.NONE);
+      StagedDownload.Result staged = StagedDownload.fetch(sources, scratch, url, file, true, null, 1 << 20, Progress.NONE);
       intake.vet(file, format);
       rbd.images().create(target, ImageSpec.ofSize(staged.bytes()));
       try (SparseFileDataSource data = new SparseFileDataSource(file)) {

@@ -146,7 +146,7 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
    * The chunked SHA-256 always (the provenance digest), the full SHA-256 unless skipped, and the
    * caller's extra digest (an older flow asks for SHA-256 there too: computed once).
    */
-  static String[] algorithms(boolean skipSha256, String extra) {
+  public static String[] algorithms(boolean skipSha256, String extra) {
     boolean sha256 = !skipSha256 || SHA256.equals(extra);
     return new String[] {ChunkedSha256.ALGORITHM, sha256 ? SHA256 : null,
         extra == null || extra.equals(SHA256) ? null : extra};

@@ -133,10 +133,14 @@ public final class RbdBench {
       try (var src = new SparseFileDataSource(file)) {
         r = rbd.streams().write(target, src, 0, Progress.NONE);
       }
-    } else if (op.equals("import-upload")) {
-      try (var src = new RawDigest(new SparseFileDataSource(file))) {
+    } else if (op.equals("import-upload") || op.equals("import-upload-sha256")) {
+      // the upload activity's digests: the chunked SHA-256 always, the full one when asked for
+      boolean full = op.equals("import-upload-sha256");
+      try (var src = new RawDigest(new SparseFileDataSource(file),
+          io.cephflow.activities.ImportActivitiesImpl.algorithms(!full, null))) {
         r = rbd.streams().write(target, src, 0, Progress.NONE);
-        digest = src.hexDigest();
+        digest = src.hex("SHA-256");
+        out.put("chunked_sha256", src.hex(io.cephflow.transfer.ChunkedSha256.ALGORITHM));
       }
     } else {
       boolean withDigest = op.equals("import-stream");

@@ -71,7 +71,7 @@ public final class RbdBench {
       out.put("connect_seconds", secs(System.nanoTime() - c0));
       long t0;
       switch (op) {
-        case "import-sparse", "import-upload", "import-stream", "import-stream-nodigest" -> {
+        case "import-sparse", "import-upload", "import-upload-sha256", "import-stream", "import-stream-nodigest" -> {
           need(args, 3);
           Path file = Path.of(args.get(1));
           ImageRef target = ref(args.get(2));
@@ -193,7 +193,7 @@ public final class RbdBench {
   }
 
   private static void usage(String why) {
-    System.err.println("RbdBench: " + why + "\nusage: RbdBench [--depth=N] [--warmup=FILE] import-sparse|import-upload|import-stream|"
+    System.err.println("RbdBench: " + why + "\nusage: RbdBench [--depth=N] [--warmup=FILE] import-sparse|import-upload|import-upload-sha256|import-stream|"
         + "import-stream-nodigest FILE POOL/IMAGE | snap-protect-clone POOL/IMAGE SNAP POOL/CHILD | flatten POOL/IMAGE");
     System.exit(2);
   }

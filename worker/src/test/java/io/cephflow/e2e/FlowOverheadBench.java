@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * event from the workflow's history: the API's start (POST to WorkflowExecutionStarted), the
  * activities' schedule-to-start, the workflow tasks' schedule-to-start and run, timers, and
  * the API's detection of the end (WorkflowExecutionCompleted to our poll seeing it).
- * -Dbench.rounds (3), -Dbench.poll-ms (20: our poll of GET /operations/{id}), -Dbench.worker-args
+ * -Dbench.rounds (3), -Dbench.poll-ms (20: our poll of GET /operations/{id}), -Dbench.wait-seconds (0;
+ * N: read with the API's long poll ?waitSeconds=N instead), -Dbench.worker-args
  * (extra worker settings, space-separated).
  */
 class FlowOverheadBench {
@@ -38,6 +39,8 @@ class FlowOverheadBench {
   static String libvirtUri;
   static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
   static final int POLL_MS = Integer.getInteger("bench.poll-ms", 20);
+  /** Above 0: each read is GET /operations/{id}?waitSeconds=N (the API's long poll) instead of a sleep between reads. */
+  static final int WAIT_SECONDS = Integer.getInteger("bench.wait-seconds", 0);
   static final Map<String, List<Sample>> samples = new LinkedHashMap<>();
   static final List<String> images = new ArrayList<>();
   static final List<String> servers = new ArrayList<>();
@@ -82,7 +85,8 @@ class FlowOverheadBench {
   @Test
   void overheadPerFlow() throws Exception {
     Path disk = ServerIts.bootDisk(dir, ServerIts.newTag(), 64 << 20);
-    System.out.printf(Locale.ROOT, "bench: %d rounds, poll %d ms, Temporal %s, load %s%n", ROUNDS, POLL_MS,
+    System.out.printf(Locale.ROOT, "bench: %d rounds, %s, Temporal %s, load %s%n", ROUNDS,
+        WAIT_SECONDS > 0 ? "long poll (waitSeconds=" + WAIT_SECONDS + ")" : "poll every " + POLL_MS + " ms",
         io.cephflow.fixture.TestBackends.get().temporal().map(Object::toString).orElse("embedded test server"), load());
     round(disk, false); // untimed: JIT, libvirt's first qemu probe, the pools' first use
     for (int r = 0; r < ROUNDS; r++) round(disk, true);
@@ -134,9 +138,10 @@ class FlowOverheadBench {
     String op = ServerIts.started(post.get());
     String body;
     long deadline = System.nanoTime() + 600_000_000_000L;
-    while ((body = stack.get(op).body()).contains("\"status\":\"RUNNING\"")) {
+    String read = WAIT_SECONDS > 0 ? op + "?waitSeconds=" + WAIT_SECONDS : op;
+    while ((body = stack.get(read).body()).contains("\"status\":\"RUNNING\"")) {
       assertThat(System.nanoTime()).as("still running: " + body).isLessThan(deadline);
-      Thread.sleep(POLL_MS);
+      if (WAIT_SECONDS == 0) Thread.sleep(POLL_MS);
     }
     long t1 = System.currentTimeMillis();
     assertThat(body).as(flow + ": " + body).contains("\"status\":\"COMPLETED\"");

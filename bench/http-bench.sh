@@ -7,7 +7,7 @@
 #   BENCH_PORT=17303   the HTTP server's port (127.0.0.1)
 #   BENCH_PREFIX=bench-http-  name prefix of the images it makes (removed at the end, also on failure)
 #   INPUTS="raw-1g qcow2-1g sparse-4g"
-#   TOOLS="ours curl-rbd qemu-img"  (also ours-noreadahead: ours with the body read on the writer's thread)
+#   TOOLS="ours curl-rbd qemu-img"
 #   BENCH_STEP_TIMEOUT=180  seconds per step; a step that takes longer is logged and left out
 #   BENCH_SHA256=false  true: ours computes the full SHA-256 too (as for "checksum": "sha256"); its
 #                      chunked SHA-256 (the provenance digest) is checked against split|sha256sum always
@@ -107,12 +107,11 @@ one() { # one INPUT TOOL ROUND
   local in=$1 tool=$2 r=$3 img="$POOL/$PREFIX$1-$2-$3" s line t0
   local size; size=$(stat -c %s "$tmp/www/$in")
   case $tool in
-    ours | ours-noreadahead)
-      local ra=true; [[ $tool == ours-noreadahead ]] && ra=false
+    ours)
       local kind=raw warm=warm-raw
       [[ $in == qcow2-* ]] && { kind=staged; warm=warm-qcow2; }
       local extra=(); [[ $kind == staged ]] && extra=(qcow2 "$tmp/scratch")
-      line=$(java -Xmx256m -Dbench.sha256="$FULL" -Dbench.read-ahead="$ra" ${BENCH_JFR:+-XX:StartFlightRecording=filename=$BENCH_JFR-$in-$r.jfr,settings=profile} -cp "$CP" io.cephflow.activities.HttpUploadBench --warmup="$URL/$warm" $kind \
+      line=$(java -Xmx256m -Dbench.sha256="$FULL" ${BENCH_JFR:+-XX:StartFlightRecording=filename=$BENCH_JFR-$in-$r.jfr,settings=profile} -cp "$CP" io.cephflow.activities.HttpUploadBench --warmup="$URL/$warm" $kind \
         "$URL/$in" "$img" "${extra[@]}" | grep '^seconds=')
       s=$(field seconds "$line")
       if [[ $FULL == true && $(field sha256 "$line") != "${SHA[$in]}" ]]; then log "FAIL: ours' SHA-256 of $in differs"; exit 1; fi

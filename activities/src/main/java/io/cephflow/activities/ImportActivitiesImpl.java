@@ -11,7 +11,6 @@ import io.cephflow.intake.format.DiskFormat;
 import io.cephflow.intake.format.UnsafeImageException;
 import io.cephflow.intake.qemu.QemuProcessException;
 import io.cephflow.transfer.ChunkedSha256;
-import io.cephflow.transfer.ReadAhead;
 import io.cephflow.transfer.SourceException;
 import io.cephflow.transfer.SourceReadException;
 import io.cephflow.transfer.Sources;
@@ -135,9 +134,8 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
   private WriteResult writeStream(Sources.Opened opened, ImageRef target, long resumeFrom, WriteRequest request,
       Progress progress) throws IOException {
     String[] algorithms = algorithms(request.skipSha256(), request.checksumAlgorithm());
-    // read ahead on a thread of its own: receiving overlaps the waits for the writes
-    try (StreamDataSource data = new StreamDataSource(new ReadAhead(opened.body(), ReadAhead.BLOCK, ReadAhead.BLOCKS),
-        opened.length(), sources.policy().maxBytes(), algorithms)) {
+    try (StreamDataSource data = new StreamDataSource(opened.body(), opened.length(), sources.policy().maxBytes(),
+        algorithms)) {
       ImportResult r = rbd.streams().write(target, data, resumeFrom, progress);
       return new WriteResult(r.bytesRead(), r.bytesWritten(), data.hex(SHA256), extra(data::hex, request),
           data.hex(ChunkedSha256.ALGORITHM));

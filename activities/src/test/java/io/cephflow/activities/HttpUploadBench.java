@@ -68,8 +68,6 @@ public final class HttpUploadBench {
 
   /** -Dbench.sha256=true: the full SHA-256 too, as when the caller asks for it (else the chunked one only). */
   static final boolean FULL_SHA256 = Boolean.getBoolean("bench.sha256");
-  /** -Dbench.read-ahead=false: the body read on the writer's thread, as before ReadAhead. */
-  static final boolean READ_AHEAD = !"false".equals(System.getProperty("bench.read-ahead"));
 
   private static String upload(String mode, String url, ImageRef target, DiskFormat format, Path scratchDir,
       Sources sources, ImageIntake intake, Rbd rbd) throws Exception {
@@ -81,9 +79,8 @@ public final class HttpUploadBench {
       }
       rbd.images().create(target, ImageSpec.ofSize(size));
       try (Sources.Opened opened = sources.open(url);
-           StreamDataSource data = new StreamDataSource(READ_AHEAD ? new io.cephflow.transfer.ReadAhead(opened.body(),
-               io.cephflow.transfer.ReadAhead.BLOCK, io.cephflow.transfer.ReadAhead.BLOCKS) : opened.body(),
-               opened.length(), sources.policy().maxBytes(), ImportActivitiesImpl.algorithms(!FULL_SHA256, null))) {
+           StreamDataSource data = new StreamDataSource(opened.body(), opened.length(), sources.policy().maxBytes(),
+               ImportActivitiesImpl.algorithms(!FULL_SHA256, null))) {
         ImportResult r = rbd.streams().write(target, data, 0, Progress.NONE);
         return "bytes=" + r.bytesRead() + " written=" + r.bytesWritten() + " sha256=" + data.hex("SHA-256")
             + " chunked=" + data.hex(io.cephflow.transfer.ChunkedSha256.ALGORITHM);

@@ -74,7 +74,7 @@ final class Waiter {
         JsonNode op;
         long now = System.nanoTime();
         try {
-          op = api.get("/api/v1/operations/" + id + waitQuery());
+          op = api.get("/api/v1/operations/" + id);
           lastAnswer = now;
         } catch (CliException e) {
           if (e.exitCode != ExitCodes.UNAVAILABLE || now - lastAnswer > OUTAGE_NANOS) throw e;
@@ -91,7 +91,7 @@ final class Waiter {
           return op;
         }
         if (detaching.get()) {
-          sleepRest(now);
+          sleep();
           continue;
         }
         if (ctx.ttyErr()) {
@@ -108,7 +108,7 @@ final class Waiter {
           throw new CliException(ExitCodes.TIMED_OUT, id + " is still RUNNING after " + timeoutSeconds + " s; it goes on."
               + "\n  watch it:  cephflow operation wait " + id + "\n  cancel it: cephflow operation cancel " + id);
         }
-        sleepRest(now);
+        sleep();
       }
     } finally {
       try {
@@ -116,27 +116,6 @@ final class Waiter {
       } catch (IllegalStateException shuttingDown) {
         // Ctrl-C: the hook runs
       }
-    }
-  }
-
-  /**
-   * Each read of a running operation waits on the API for its end ({@code waitSeconds}, a long
-   * poll) for one poll interval, so the end is seen when it happens rather than up to an interval
-   * later; intervals under a second (tests) keep plain reads.
-   */
-  private String waitQuery() {
-    return ctx.pollMillis() >= 1000 ? "?waitSeconds=" + ctx.pollMillis() / 1000 : "";
-  }
-
-  /** Sleeps what is left of the poll interval since {@code since}: an API that did not wait (an older one) is not polled in a loop. */
-  private void sleepRest(long since) {
-    long left = ctx.pollMillis() - (System.nanoTime() - since) / 1_000_000;
-    if (left <= 0) return;
-    try {
-      Thread.sleep(left);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CliException(ExitCodes.DETACHED, "interrupted");
     }
   }
 

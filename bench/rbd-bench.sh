@@ -9,6 +9,9 @@
 #   BENCH_TMP=...   where the inputs go (1 GiB + a 4 GiB sparse file; default: mktemp under /var/tmp)
 #   BENCH_PREFIX=bench-  name prefix of its images: give each person on a shared cluster their own
 #   SECTIONS="ceiling import clone flatten"  what to run (ceiling and import share their rounds)
+#   INPUTS="import-1g-random import-4g-sparse"  the import inputs
+#   TOOLS="ours-sparse ours-sparse-warm ours-upload ours-upload-warm rbd-import qemu-img"  the import
+#                   tools (also: ours-upload-sha256, ours-upload-sha256-warm: the full SHA-256 too)
 #
 # The ceiling rows (needs CEPHFLOW_CEPH_ADMIN_KEYRING, as dev/ceph.sh env sets it), every round:
 # `ceph tell osd.0 bench` (1 GiB in 4 MiB writes inside the OSD: no client, no messenger),
@@ -24,8 +27,9 @@
 # Ours runs each import twice per round: cold (the first import of a fresh JVM) and warm
 # (-warm rows: after an untimed 128 MiB import of the same kind into a scratch image, as in the
 # long-lived worker). Two paths of ours: sparse (the RBD layer's import alone: holes skipped)
-# and upload (the upload activity's path for a local raw file: the same, plus the SHA-256 of
-# every byte for provenance, holes hashed as zeros).
+# and upload (the upload activity's path for a local raw file: the same, plus the chunked
+# SHA-256 for provenance, its zero chunks a constant; -sha256: plus the full SHA-256, holes
+# hashed as zeros, as when the caller asks for it).
 set -euo pipefail
 shopt -s inherit_errexit
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -152,6 +156,11 @@ for obj in $(shuf -i 0-1023 -n 50 --random-source=<(yes)); do
 done
 sha_random=$(sha256sum "$random" | cut -d' ' -f1)
 sha_sparse=$(sha256sum "$sparse" | cut -d' ' -f1) # also warms the page cache for everyone
+# the chunked SHA-256 as docs/intake.md tells users to verify it
+chunked() { split -b 4194304 --filter='sha256sum | cut -c1-64 | xxd -r -p' "$1" | sha256sum | cut -d' ' -f1; }
+INPUTS=${INPUTS:-import-1g-random import-4g-sparse}
+[[ $INPUTS == *random* ]] && chunked_random=$(chunked "$random")
+[[ $INPUTS == *sparse* ]] && chunked_sparse=$(chunked "$sparse")
 log "sparse input: $(du -m "$sparse" | cut -f1) MiB allocated of 4096"
 
 # --- imports -----------------------------------------------------------------------------------
@@ -160,7 +169,7 @@ peak_rss=0
 import_one() { # import_one TEST FILE TOOL ROUND
   local test=$1 file=$2 tool=$3 r=$4 img="images/$PREFIX$1-$3-$4" line s
   case $tool in
-    ours-sparse | ours-upload | ours-sparse-warm | ours-upload-warm)
+    ours-sparse | ours-upload | ours-sparse-warm | ours-upload-warm | ours-upload-sha256 | ours-upload-sha256-warm)
       local kind=${tool#ours-}; kind=${kind%-warm}
       if [[ $tool == *-warm ]]; then
         line=$(ours --warmup="$warmup" "import-$kind" "$file" "$img")
@@ -179,8 +188,12 @@ import_one() { # import_one TEST FILE TOOL ROUND
       # correctness, in round 1: the upload path's digest always; rbd export of the image for the
       # sparse path on both inputs and the upload path on 1 GiB (exporting 4 GiB takes ~30 s)
       if [[ $r == 1 ]]; then
-        if [[ $tool == ours-upload* && $(field sha256 "$line") != "$want" ]]; then
+        if [[ $tool == ours-upload-sha256* && $(field sha256 "$line") != "$want" ]]; then
           log "FAIL: $tool digest of $file differs from sha256sum"; exit 1
+        fi
+        local want_chunked; want_chunked=$([[ $file == "$random" ]] && echo "$chunked_random" || echo "$chunked_sparse")
+        if [[ $tool == ours-upload* && $(field chunked_sha256 "$line") != "$want_chunked" ]]; then
+          log "FAIL: $tool chunked digest of $file differs from split | sha256sum | xxd"; exit 1
         fi
       fi
       if [[ $r == 1 && $tool != *-warm && ( $tool == ours-sparse || $file == "$random" ) ]]; then
@@ -224,7 +237,7 @@ import_one() { # import_one TEST FILE TOOL ROUND
   esac
   t "${RBD[@]}" rm --no-progress "$img" >/dev/null
 }
-IMPORT_TOOLS=(ours-sparse ours-sparse-warm ours-upload ours-upload-warm rbd-import qemu-img)
+read -r -a IMPORT_TOOLS <<< "${TOOLS:-ours-sparse ours-sparse-warm ours-upload ours-upload-warm rbd-import qemu-img}"
 section import || IMPORT_TOOLS=(qemu-img) # the ceiling needs qemu-img's request shape
 if section ceiling; then
   "${ADMIN[@]}" tell osd.0 version >/dev/null 2>&1 || {
@@ -242,7 +255,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
     for tool in $(rotate $((r - 1)) ceiling osd-bench dd-direct); do import_one import-1g-random "$random" "$tool" "$r"; done
   fi
   section import || continue
-  for input in import-1g-random import-4g-sparse; do
+  for input in $INPUTS; do
     file=$([[ $input == import-1g-random ]] && echo "$random" || echo "$sparse")
     for tool in $(rotate $((r - 1)) "${IMPORT_TOOLS[@]}"); do
       [[ $tool == qemu-img && $input == import-1g-random ]] && section ceiling && continue # ran above
@@ -332,6 +345,7 @@ echo "|------------------|----------------------------|---------:|--------------
 for test in import-1g-random import-4g-sparse; do
   for tool in osd-bench dd-direct ceiling ours-sparse ours-sparse-nocreate ours-sparse-wall ours-sparse-warm ours-sparse-warm-nocreate \
       ours-upload ours-upload-nocreate ours-upload-wall ours-upload-warm ours-upload-warm-nocreate \
+      ours-upload-sha256 ours-upload-sha256-nocreate ours-upload-sha256-warm ours-upload-sha256-warm-nocreate \
       rbd-import qemu-img; do row "$test" "$tool"; done
 done
 for test in clone-1g clone-4g flatten-1g; do
@@ -357,10 +371,15 @@ echo "|------------------|---------------------|----------------------------|---
 for test in import-1g-random import-4g-sparse; do
   mapfile -t a < <(values "$test" rbd-import); ri=$(median "${a[@]}")
   mapfile -t a < <(values "$test" qemu-img); qi=$(median "${a[@]}")
-  if awk -v a="$ri" -v b="$qi" 'BEGIN { exit !(a <= b) }'; then best=$ri; bname=rbd-import; else best=$qi; bname=qemu-img; fi
+  if [[ $ri != - ]] && { [[ $qi == - ]] || awk -v a="$ri" -v b="$qi" 'BEGIN { exit !(a <= b) }'; }; then
+    best=$ri; bname=rbd-import
+  else
+    best=$qi; bname=qemu-img
+  fi
   for path in sparse sparse-nocreate sparse-warm sparse-warm-nocreate upload upload-nocreate upload-warm \
-      upload-warm-nocreate; do
+      upload-warm-nocreate upload-sha256 upload-sha256-nocreate upload-sha256-warm upload-sha256-warm-nocreate; do
     mapfile -t a < <(values "$test" "ours-$path"); o=$(median "${a[@]}")
+    [[ $o == - ]] && continue
     mapfile -t a < <(values "$test" "ours-${path%-nocreate}-wall"); w=$(median "${a[@]}")
     printf '| %-16s | %-19s | %-26s | %-24s |\n' "$test" "$bname $best s" \
       "$path: $(ratio "$best" "$o")" "$([[ $path == *warm* ]] && echo "-" || echo "$path: $(ratio "$best" "$w")")"

@@ -10,6 +10,7 @@ import io.cephflow.intake.VettedImage;
 import io.cephflow.intake.format.DiskFormat;
 import io.cephflow.intake.format.UnsafeImageException;
 import io.cephflow.intake.qemu.QemuProcessException;
+import io.cephflow.transfer.ChunkedSha256;
 import io.cephflow.transfer.SourceException;
 import io.cephflow.transfer.SourceReadException;
 import io.cephflow.transfer.Sources;
@@ -42,6 +43,7 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
    * throttles what it actually sends).
    */
   private static final int HEARTBEAT_EVERY = 1 << 20;
+  private static final String SHA256 = "SHA-256";
   private final Sources sources;
   private final Rbd rbd;
   private final ScratchArea scratch;
@@ -121,20 +123,38 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
    */
   private WriteResult writeFile(Path file, ImageRef target, long resumeFrom, WriteRequest request, Progress progress)
       throws IOException {
-    try (RawDigest data = new RawDigest(new SparseFileDataSource(file), request.checksumAlgorithm())) {
+    String[] algorithms = algorithms(request.skipSha256(), request.checksumAlgorithm());
+    try (RawDigest data = new RawDigest(new SparseFileDataSource(file), algorithms)) {
       ImportResult r = rbd.streams().write(target, data, resumeFrom, progress);
-      return new WriteResult(data.size(), r.bytesWritten(), data.hexDigest(), data.extraHexDigest());
+      return new WriteResult(data.size(), r.bytesWritten(), data.hex(SHA256), extra(data::hex, request),
+          data.hex(ChunkedSha256.ALGORITHM));
     }
   }
 
   /** A URL: every byte arrives, is hashed and checked against the size cap on the way. */
   private WriteResult writeStream(Sources.Opened opened, ImageRef target, long resumeFrom, WriteRequest request,
       Progress progress) throws IOException {
-    try (StreamDataSource data = new StreamDataSource(opened.body(), opened.length(), "SHA-256",
-        request.checksumAlgorithm(), sources.policy().maxBytes())) {
+    String[] algorithms = algorithms(request.skipSha256(), request.checksumAlgorithm());
+    try (StreamDataSource data = new StreamDataSource(opened.body(), opened.length(), sources.policy().maxBytes(),
+        algorithms)) {
       ImportResult r = rbd.streams().write(target, data, resumeFrom, progress);
-      return new WriteResult(r.bytesRead(), r.bytesWritten(), data.hexDigest(), data.extraHexDigest());
+      return new WriteResult(r.bytesRead(), r.bytesWritten(), data.hex(SHA256), extra(data::hex, request),
+          data.hex(ChunkedSha256.ALGORITHM));
     }
+  }
+
+  /**
+   * The chunked SHA-256 always (the provenance digest), the full SHA-256 unless skipped, and the
+   * caller's extra digest (an older flow asks for SHA-256 there too: computed once).
+   */
+  public static String[] algorithms(boolean skipSha256, String extra) {
+    boolean sha256 = !skipSha256 || SHA256.equals(extra);
+    return new String[] {ChunkedSha256.ALGORITHM, sha256 ? SHA256 : null,
+        extra == null || extra.equals(SHA256) ? null : extra};
+  }
+
+  private static String extra(java.util.function.UnaryOperator<String> hex, WriteRequest request) {
+    return request.checksumAlgorithm() == null ? null : hex.apply(request.checksumAlgorithm());
   }
 
   @Override
@@ -142,12 +162,15 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     Path file = scratchFile(request.scratchKey());
     try (LiveHeartbeat progress = LiveHeartbeat.start(ctx, 0)) {
-      StagedDownload.Result r = StagedDownload.fetch(sources, scratch, request.source(), file,
-          request.checksumAlgorithm(), HEARTBEAT_EVERY, progress);
+      String extra = request.checksumAlgorithm();
+      boolean sha256 = !request.skipSha256() || SHA256.equals(extra);
+      StagedDownload.Result r = StagedDownload.fetch(sources, scratch, request.source(), file, sha256,
+          SHA256.equals(extra) ? null : extra, HEARTBEAT_EVERY, progress);
       if (r.bytes() == 0) {
         throw ApplicationFailure.newNonRetryableFailure(request.source() + " is empty", Failures.SOURCE_EMPTY);
       }
-      return new StagedSource(request.scratchKey(), r.bytes(), r.sha256(), r.checksum());
+      String checksum = SHA256.equals(extra) ? r.sha256() : r.checksum();
+      return new StagedSource(request.scratchKey(), r.bytes(), r.sha256(), checksum, r.chunkedSha256());
     } catch (SourceException e) {
       throw ActivityErrors.of(e);
     } catch (IOException e) {
@@ -192,7 +215,7 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
   }
 
   @Override
-  public WriteResult convertStaged(String scratchKey, String diskFormat, RbdRef target) {
+  public WriteResult convertStaged(String scratchKey, String diskFormat, RbdRef target, boolean skipSha256) {
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     long resumeFrom = ctx.getHeartbeatDetails(long[].class).map(d -> d[0]).orElse(0L);
     Path file = scratchFile(scratchKey);
@@ -206,10 +229,11 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
         throw ApplicationFailure.newNonRetryableFailure("the image's virtual size " + vetted.virtualSize()
             + " does not fit " + target + " (" + room + " bytes)", Failures.SOURCE_TOO_LARGE);
       }
-      try (RawDigest raw = new RawDigest(intake.openRaw(vetted, format));
+      try (RawDigest raw = new RawDigest(intake.openRaw(vetted, format), algorithms(skipSha256, null));
            LiveHeartbeat progress = LiveHeartbeat.start(ctx, resumeFrom)) {
         ImportResult r = rbd.streams().write(into, raw, resumeFrom, progress);
-        return new WriteResult(vetted.virtualSize(), r.bytesWritten(), raw.hexDigest(), null);
+        return new WriteResult(vetted.virtualSize(), r.bytesWritten(), raw.hex(SHA256), null,
+            raw.hex(ChunkedSha256.ALGORITHM));
       }
     } catch (UnsafeImageException e) {
       throw ActivityErrors.of(e);

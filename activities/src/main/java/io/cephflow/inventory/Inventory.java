@@ -77,9 +77,9 @@ public final class Inventory {
       return new ImageView(id, meta.get(Provenance.NAME), state(rec, true), info.sizeBytes(),
           number(meta.get(Provenance.VIRTUAL_SIZE)), meta.get(Provenance.FORMAT), meta.get(Provenance.SHA256),
           meta.get(Provenance.SOURCE), snap != null && snap.isProtected(), children, creator(rec), madeFrom(rec),
-          createdAt(rec, meta));
+          createdAt(rec, meta), meta.get(Provenance.CHUNKED_SHA256));
     }, () -> new ImageView(id, null, state(rec, false), 0, null, null, null, null, false, List.of(), creator(rec),
-        madeFrom(rec), createdAt(rec, Map.of())));
+        madeFrom(rec), createdAt(rec, Map.of()), null));
   }
 
   public Page<VolumeView> volumes(Query q) {

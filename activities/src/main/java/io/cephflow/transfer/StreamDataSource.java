@@ -7,14 +7,16 @@ import java.nio.ByteBuffer;
 
 /**
  * A sequential stream (an HTTP body, a pipe) as a {@link DataSource}, hashing every byte
- * that passes on threads of its own ({@link Digests}), overlapped with the reads and writes.
+ * that passes on threads of its own ({@link DigestPipe}), overlapped with the reads and writes.
  * Memory stays bounded: at most {@value DigestPipe#BUFFERS} heap arrays of the caller's chunk size.
  */
 public final class StreamDataSource implements DataSource {
   private final InputStream in;
   private final long size;
-  private final Digests digests;
+  private final DigestPipe pipe;
+  private final String[] algorithms;
   private final boolean digest;
+  private String[] hex;
   private final long maxBytes;
   private byte[] staging = new byte[0];
   private long position;
@@ -28,20 +30,20 @@ public final class StreamDataSource implements DataSource {
     this(in, size, digestAlgorithm, null, maxBytes);
   }
 
-  /**
-   * @param digestAlgorithm {@code "SHA-256"}, or null for none
-   * @param extraAlgorithm a second digest (e.g. the caller's SHA-512), or null
-   */
+  /** @param extraAlgorithm a second digest (e.g. the caller's SHA-512), or null */
   public StreamDataSource(InputStream in, long size, String digestAlgorithm, String extraAlgorithm, long maxBytes) {
+    this(in, size, maxBytes, digestAlgorithm, extraAlgorithm);
+  }
+
+  /** @param algorithms JCA names or {@link ChunkedSha256#ALGORITHM}; null entries are skipped */
+  public StreamDataSource(InputStream in, long size, long maxBytes, String... algorithms) {
     this.in = in;
     this.size = size;
     this.maxBytes = maxBytes;
-    this.digest = digestAlgorithm != null;
-    if (digest && !digestAlgorithm.equals("SHA-256")) {
-      throw new IllegalArgumentException("the stream's digest is SHA-256, not " + digestAlgorithm);
-    }
-    this.digests = digest ? Digests.sha256(extraAlgorithm)
-        : extraAlgorithm == null ? null : Digests.extraOnly(extraAlgorithm);
+    this.algorithms = algorithms.clone();
+    this.digest = algorithms.length > 0 && algorithms[0] != null;
+    boolean any = java.util.Arrays.stream(algorithms).anyMatch(java.util.Objects::nonNull);
+    this.pipe = any ? new DigestPipe(algorithms) : null;
   }
 
   @Override
@@ -53,7 +55,7 @@ public final class StreamDataSource implements DataSource {
   public long next(ByteBuffer dst) throws IOException {
     if (eof) return -1;
     int want = dst.remaining();
-    if (digests != null) staging = digests.buffer(want);
+    if (pipe != null) staging = pipe.buffer(want);
     else if (staging.length < want) staging = new byte[want];
     int filled = 0;
     while (filled < want) {
@@ -69,7 +71,7 @@ public final class StreamDataSource implements DataSource {
       throw new SourceTooLargeException("the source is larger than the limit of " + maxBytes + " bytes");
     }
     dst.put(staging, 0, filled);
-    if (digests != null) digests.hash(staging, filled); // the digests' now: the next call takes another
+    if (pipe != null) pipe.hash(staging, filled); // the pipe's now: the next call takes another
     long offset = position;
     position += filled;
     return offset;
@@ -83,17 +85,29 @@ public final class StreamDataSource implements DataSource {
   /** Hex digest of everything read; call after the end. */
   public String hexDigest() {
     if (!digest) throw new IllegalStateException("no digest requested");
-    return digests.finish().sha256();
+    return digests()[0];
   }
 
   /** Hex of the extra digest (null when none was asked for); call after the end. */
   public String extraHexDigest() {
-    return digests == null ? null : digests.finish().extra();
+    return pipe == null || algorithms.length < 2 ? null : digests()[1];
+  }
+
+  /** Hex of {@code algorithm} (null when it was not computed); call after the end. */
+  public String hex(String algorithm) {
+    if (pipe == null) return null;
+    for (int i = 0; i < algorithms.length; i++) if (algorithm.equals(algorithms[i])) return digests()[i];
+    return null;
+  }
+
+  private String[] digests() {
+    if (hex == null) hex = pipe.finish();
+    return hex;
   }
 
   @Override
   public void close() throws IOException {
-    if (digests != null) digests.close();
+    if (pipe != null) pipe.close();
     in.close();
   }
 }

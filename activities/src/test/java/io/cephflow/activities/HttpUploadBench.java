@@ -67,6 +67,9 @@ public final class HttpUploadBench {
     }
   }
 
+  /** -Dbench.sha256=true: the full SHA-256 too, as when the caller asks for it (else the chunked one only). */
+  static final boolean FULL_SHA256 = Boolean.getBoolean("bench.sha256");
+
   private static String upload(String mode, String url, ImageRef target, DiskFormat format, Path scratchDir,
       Sources sources, ImageIntake intake, Rbd rbd) throws Exception {
     if (mode.equals("raw")) { // UploadImageWorkflowImpl.streamRaw: probeSource, createImage, writeFromSource
@@ -77,22 +80,25 @@ public final class HttpUploadBench {
       }
       rbd.images().create(target, ImageSpec.ofSize(size));
       try (Sources.Opened opened = sources.open(url);
-           StreamDataSource data = new StreamDataSource(opened.body(), opened.length(), "SHA-256", null,
-               sources.policy().maxBytes())) {
+           StreamDataSource data = new StreamDataSource(opened.body(), opened.length(), sources.policy().maxBytes(),
+               ImportActivitiesImpl.algorithms(!FULL_SHA256, null))) {
         ImportResult r = rbd.streams().write(target, data, 0, Progress.NONE);
-        return "bytes=" + r.bytesRead() + " written=" + r.bytesWritten() + " sha256=" + data.hexDigest();
+        return "bytes=" + r.bytesRead() + " written=" + r.bytesWritten() + " sha256=" + data.hex("SHA-256")
+            + " chunked=" + data.hex(io.cephflow.transfer.ChunkedSha256.ALGORITHM);
       }
     }
     // stageVetAndWrite: stageSource, vetStaged, createImage, writeStaged, removeStaged
     ScratchArea scratch = new ScratchArea(scratchDir);
     Path file = scratch.file("upload-" + target.name());
     try {
-      StagedDownload.Result staged = StagedDownload.fetch(sources, scratch, url, file, null, 1 << 20, Progress.NONE);
+      StagedDownload.Result staged = StagedDownload.fetch(sources, scratch, url, file, FULL_SHA256, null, 1 << 20,
+          Progress.NONE);
       intake.vet(file, format);
       rbd.images().create(target, ImageSpec.ofSize(staged.bytes()));
       try (SparseFileDataSource data = new SparseFileDataSource(file)) {
         ImportResult r = rbd.streams().write(target, data, 0, Progress.NONE);
-        return "bytes=" + staged.bytes() + " written=" + r.bytesWritten() + " sha256=" + staged.sha256();
+        return "bytes=" + staged.bytes() + " written=" + r.bytesWritten() + " sha256=" + staged.sha256()
+            + " chunked=" + staged.chunkedSha256();
       }
     } finally {
       ScratchArea.delete(file);

@@ -71,7 +71,7 @@ public final class RbdBench {
       out.put("connect_seconds", secs(System.nanoTime() - c0));
       long t0;
       switch (op) {
-        case "import-sparse", "import-upload", "import-stream", "import-stream-nodigest" -> {
+        case "import-sparse", "import-upload", "import-upload-sha256", "import-stream", "import-stream-nodigest" -> {
           need(args, 3);
           Path file = Path.of(args.get(1));
           ImageRef target = ref(args.get(2));
@@ -133,10 +133,14 @@ public final class RbdBench {
       try (var src = new SparseFileDataSource(file)) {
         r = rbd.streams().write(target, src, 0, Progress.NONE);
       }
-    } else if (op.equals("import-upload")) {
-      try (var src = new RawDigest(new SparseFileDataSource(file))) {
+    } else if (op.equals("import-upload") || op.equals("import-upload-sha256")) {
+      // the upload activity's digests: the chunked SHA-256 always, the full one when asked for
+      boolean full = op.equals("import-upload-sha256");
+      try (var src = new RawDigest(new SparseFileDataSource(file),
+          io.cephflow.activities.ImportActivitiesImpl.algorithms(!full, null))) {
         r = rbd.streams().write(target, src, 0, Progress.NONE);
-        digest = src.hexDigest();
+        digest = src.hex("SHA-256");
+        out.put("chunked_sha256", src.hex(io.cephflow.transfer.ChunkedSha256.ALGORITHM));
       }
     } else {
       boolean withDigest = op.equals("import-stream");
@@ -189,7 +193,7 @@ public final class RbdBench {
   }
 
   private static void usage(String why) {
-    System.err.println("RbdBench: " + why + "\nusage: RbdBench [--depth=N] [--warmup=FILE] import-sparse|import-upload|import-stream|"
+    System.err.println("RbdBench: " + why + "\nusage: RbdBench [--depth=N] [--warmup=FILE] import-sparse|import-upload|import-upload-sha256|import-stream|"
         + "import-stream-nodigest FILE POOL/IMAGE | snap-protect-clone POOL/IMAGE SNAP POOL/CHILD | flatten POOL/IMAGE");
     System.exit(2);
   }

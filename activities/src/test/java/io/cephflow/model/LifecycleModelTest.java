@@ -497,7 +497,7 @@ class LifecycleModelTest {
     }
 
     @Override
-    public WriteResult convertStaged(String scratchKey, String diskFormat, RbdRef target) {
+    public WriteResult convertStaged(String scratchKey, String diskFormat, RbdRef target, boolean skipSha256) {
       throw new UnsupportedOperationException("raw sources only");
     }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class RawDigestTest {
 
   /** Yields the given regions of {@code image} (offset, length pairs), at most dst's room at a time. */
-  private static DataSource regions(byte[] image, long... pairs) {
+  static DataSource regions(byte[] image, long... pairs) {
     return regions(image.length, image, pairs);
   }
 
@@ -44,7 +44,7 @@ class RawDigestTest {
     };
   }
 
-  private static String drain(RawDigest d) throws Exception {
+  static String drain(RawDigest d) throws Exception {
     ByteBuffer buf = ByteBuffer.allocateDirect(3000);
     while (d.next(buf.clear()) >= 0) {
       // the writer would write buf here

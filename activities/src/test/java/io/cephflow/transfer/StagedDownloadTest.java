@@ -41,7 +41,7 @@ class StagedDownloadTest {
         out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
       }
     })) {
-      assertThatThrownBy(() -> StagedDownload.fetch(sources, scratch, server.url("/disk.qcow2"), file, null,
+      assertThatThrownBy(() -> StagedDownload.fetch(sources, scratch, server.url("/disk.qcow2"), file, true, null,
           1 << 20, Progress.NONE))
           .isInstanceOfSatisfying(SourceTooLargeException.class, e -> assertThat(e)
               .hasMessageContaining("the limit is " + 4 * MIB + " bytes")
@@ -61,7 +61,7 @@ class StagedDownloadTest {
       s.hold(); // sends nothing: a refusal that waited for the body would time out instead
     })) {
       long start = System.nanoTime();
-      assertThatThrownBy(() -> StagedDownload.fetch(sources, scratch, server.url("/disk.qcow2"), file, null,
+      assertThatThrownBy(() -> StagedDownload.fetch(sources, scratch, server.url("/disk.qcow2"), file, true, null,
           1 << 20, Progress.NONE))
           .isInstanceOf(SourceTooLargeException.class).hasMessageContaining("the source is " + 100 * MIB + " bytes");
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
@@ -75,7 +75,7 @@ class StagedDownloadTest {
     Path file = scratch.file("upload-ok");
     String response = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
     try (RawHttpServer server = new RawHttpServer(RawHttpServer.sends(response))) {
-      StagedDownload.Result r = StagedDownload.fetch(sources, scratch, server.url("/disk.qcow2"), file, "SHA-512",
+      StagedDownload.Result r = StagedDownload.fetch(sources, scratch, server.url("/disk.qcow2"), file, true, "SHA-512",
           1 << 20, Progress.NONE);
       assertThat(r.bytes()).isEqualTo(5);
       assertThat(file).hasContent("hello");

@@ -268,6 +268,27 @@ final class ServerIts {
     }
   }
 
+  /** The chunked SHA-256 as docs/intake.md tells users to verify it: coreutils and xxd, nothing of ours. */
+  static final String CHUNKED_SHA256_PIPE = "split -b 4194304 --filter='sha256sum | cut -c1-64 | xxd -r -p'";
+
+  /** The chunked SHA-256 of {@code file}, by {@link #CHUNKED_SHA256_PIPE}. */
+  static String chunkedSha256(Path file) {
+    return shellDigest(CHUNKED_SHA256_PIPE + " '" + file + "' | sha256sum");
+  }
+
+  /** The chunked SHA-256 of what {@code rbd export pool/image -} prints, by {@link #CHUNKED_SHA256_PIPE}. */
+  static String exportChunkedSha256(String image) {
+    var ceph = io.cephflow.fixture.TestBackends.get().ceph();
+    return shellDigest("set -o pipefail; rbd -c '" + ceph.conf() + "' -n client.admin --keyring '" + ceph.adminKeyring()
+        + "' export --no-progress " + image + " - | " + CHUNKED_SHA256_PIPE + " - | sha256sum");
+  }
+
+  private static String shellDigest(String script) {
+    String out = CephTestCluster.run(java.util.List.of("bash", "-c", script)).strip();
+    if (!out.matches("[0-9a-f]{64}  -")) throw new IllegalStateException(script + " printed " + out);
+    return out.substring(0, 64);
+  }
+
   static String newId(Collection<String> ids) {
     String id = UUID.randomUUID().toString();
     ids.add(id);

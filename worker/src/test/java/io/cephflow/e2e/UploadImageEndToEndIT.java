@@ -163,11 +163,65 @@ class UploadImageEndToEndIT {
         + "\",\"diskFormat\":\"raw\",\"checksum\":\"sha512:" + sha512 + "\"}");
     assertThat(r.statusCode()).isEqualTo(202);
     done = stack.await(r.headers().firstValue("Location").orElseThrow(), Duration.ofMinutes(5));
-    assertThat(done).contains("\"status\":\"COMPLETED\"").contains(ServerIts.sha256(src));
+    // a sha512 expected: the full SHA-256 is not computed, the chunked one (the provenance) is
+    assertThat(done).contains("\"status\":\"COMPLETED\"").doesNotContain(ServerIts.sha256(src))
+        .contains("\"chunkedSha256\":\"" + ServerIts.chunkedSha256(src) + "\"");
     du = CephTestCluster.rbdCli("du", "--format", "json", "images/" + local);
     assertThat(Long.parseLong(du.replaceAll("(?s).*\"used_size\":(\\d+).*", "$1"))).isLessThanOrEqualTo(8 * 4 * MiB);
     assertThat(ServerIts.exportSha256(dir, "images/" + local)).isEqualTo(ServerIts.sha256(src));
     purge(local);
+  }
+
+  /**
+   * The provenance digest is what coreutils print for the file and for {@code rbd export} of the
+   * image (docs/intake.md): a sparse file whose size is not a multiple of the 4 MiB chunk, with
+   * data across a chunk edge, a stored run of zeros and a hole, over HTTP (every zero arrives)
+   * and by path (holes skipped); the full SHA-256 only when asked for.
+   */
+  @Test
+  void theChunkedDigestIsWhatCoreutilsPrintForTheFileAndForTheImage() throws Exception {
+    Path src = dir.resolve("chunked.raw");
+    Random random = new Random(18);
+    byte[] block = new byte[(int) MiB];
+    try (RandomAccessFile f = new RandomAccessFile(src.toFile(), "rw")) {
+      f.setLength(13 * MiB + 12345);
+      random.nextBytes(block);
+      f.seek(4 * MiB - 1000); // across the first chunk edge
+      f.write(block);
+      f.write(new byte[(int) (2 * MiB)]); // zeros stored as data: an all-zero stretch, not a hole
+      random.nextBytes(block);
+      f.seek(13 * MiB); // into the short last chunk
+      f.write(block, 0, 12345);
+    }
+    String want = ServerIts.chunkedSha256(src);
+    String sha = ServerIts.sha256(src);
+    assertThat(want).isNotEqualTo(sha);
+
+    String byHttp = "0f180000" + UUID.randomUUID().toString().substring(8);
+    HttpResponse<String> r = stack.post("/api/v1/images", "{\"imageId\":\"" + byHttp + "\",\"name\":\"chunked\","
+        + "\"source\":\"" + http(src) + "\",\"diskFormat\":\"raw\"}");
+    assertThat(r.statusCode()).isEqualTo(202);
+    String done = stack.await(r.headers().firstValue("Location").orElseThrow(), Duration.ofMinutes(3));
+    assertThat(done).contains("\"status\":\"COMPLETED\"").contains("\"chunkedSha256\":\"" + want + "\"")
+        .doesNotContain(sha);
+    String meta = CephTestCluster.rbdCli("image-meta", "list", "--format", "json", "images/" + byHttp);
+    assertThat(meta).contains("\"cephflow.chunked-sha256\":\"" + want + "\"").doesNotContain("cephflow.sha256\"");
+    assertThat(ServerIts.exportChunkedSha256("images/" + byHttp)).isEqualTo(want);
+    purge(byHttp);
+
+    String byPath = "0f180000" + UUID.randomUUID().toString().substring(8);
+    r = stack.post("/api/v1/images", "{\"imageId\":\"" + byPath + "\",\"name\":\"chunked\",\"source\":\"" + src
+        + "\",\"diskFormat\":\"raw\",\"checksum\":\"sha256\"}");
+    assertThat(r.statusCode()).isEqualTo(202);
+    done = stack.await(r.headers().firstValue("Location").orElseThrow(), Duration.ofMinutes(3));
+    assertThat(done).contains("\"status\":\"COMPLETED\"").contains("\"chunkedSha256\":\"" + want + "\"")
+        .contains("\"sha256\":\"" + sha + "\"");
+    meta = CephTestCluster.rbdCli("image-meta", "list", "--format", "json", "images/" + byPath);
+    assertThat(meta).contains("\"cephflow.chunked-sha256\":\"" + want + "\"")
+        .contains("\"cephflow.sha256\":\"" + sha + "\"");
+    assertThat(ServerIts.exportChunkedSha256("images/" + byPath)).isEqualTo(want);
+    assertThat(ServerIts.exportSha256(dir, "images/" + byPath)).isEqualTo(sha);
+    purge(byPath);
   }
 
   @Test

@@ -31,7 +31,7 @@ public class ImagesController {
 
   /**
    * The body of POST /api/v1/images; {@code imageId} is generated when absent; {@code checksum}
-   * is {@code sha256:<hex>} or {@code sha512:<hex>}.
+   * is {@code sha256:<hex>} or {@code sha512:<hex>} (verified), or {@code sha256} (computed).
    */
   public record UploadBody(
       @Schema(description = "generated when absent", example = "3f2a3e9e-6a53-4c1e-9d4f-2f0b8d7c1a10") String imageId,
@@ -41,7 +41,11 @@ public class ImagesController {
           example = "/var/lib/cephflow/incoming/debian-12.qcow2") String source,
       @Schema(description = "checked, never trusted", allowableValues = {"raw", "qcow2", "vmdk", "vhd", "vhdx", "vdi",
           "iso"}, defaultValue = "raw", example = "qcow2") String diskFormat,
-      @Schema(description = "sha256:<hex> or sha512:<hex>", example = "sha256:"
+      @Schema(description = "sha256:<hex> or sha512:<hex>: the source's expected checksum, verified (a mismatch "
+          + "fails the upload); sha256: compute and record the full SHA-256 of the image without expecting one. "
+          + "Every upload records chunkedSha256, SHA-256 over the SHA-256 of each 4 MiB chunk, which `split -b 4194304 "
+          + "--filter='sha256sum | cut -c1-64 | xxd -r -p' FILE | sha256sum` prints; the full sha256 (what sha256sum "
+          + "prints) is recorded only when computed", example = "sha256:"
           + "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855") String checksum,
       @Schema(description = "raw: convert a non-raw source to raw at upload, so every boot and volume is a "
           + "copy-on-write clone of it (absent: kept in its own format, converted once on its first boot or volume)",

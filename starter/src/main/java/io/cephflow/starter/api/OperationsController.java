@@ -33,9 +33,22 @@ public class OperationsController {
     return Map.of("resource", resource, "operations", ops);
   }
 
+  /** The longest a {@code GET /operations/{id}?waitSeconds=N} holds its answer. */
+  static final int MAX_WAIT_SECONDS = 30;
+
+  /**
+   * {@code GET /api/v1/operations/{id}}: the status now; with {@code waitSeconds=N} a RUNNING
+   * operation's answer waits up to N s for it to end (a long poll on its result in Temporal), so a
+   * caller that waits learns of the end at once instead of at its next poll.
+   */
   @GetMapping("/{id}")
-  public OperationStatus get(@PathVariable String id) {
-    return client.status(checked(id));
+  public OperationStatus get(@PathVariable String id, @RequestParam(defaultValue = "0") int waitSeconds) {
+    if (waitSeconds < 0 || waitSeconds > MAX_WAIT_SECONDS) {
+      throw new IllegalArgumentException("waitSeconds must be 0.." + MAX_WAIT_SECONDS + ", got " + waitSeconds);
+    }
+    OperationStatus now = client.status(checked(id));
+    if (waitSeconds == 0 || !now.status().equals("RUNNING")) return now;
+    return client.await(id, waitSeconds, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   /**

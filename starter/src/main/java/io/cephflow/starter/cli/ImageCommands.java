@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
     subcommands = {ImageCommands.Upload.class, ImageCommands.List_.class, ImageCommands.Show.class, ImageCommands.Delete.class})
 final class ImageCommands {
   static final List<String> FIELDS = List.of("id", "name", "state", "sizeBytes", "virtualSizeBytes", "diskFormat",
-      "sha256", "source", "snapshotProtected", "children", "createdBy", "madeFrom", "createdAt");
+      "sha256", "source", "snapshotProtected", "children", "createdBy", "madeFrom", "createdAt", "chunkedSha256");
   static final List<String> USUAL = List.of("id", "name", "state", "diskFormat", "sizeBytes");
   private static final Pattern URL_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:");
 
@@ -47,7 +47,9 @@ final class ImageCommands {
         description = "what the source is: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); checked, never trusted")
     DiskFormat diskFormat;
 
-    @Option(names = "--checksum", paramLabel = "sha256:HEX|sha512:HEX", description = "the source's expected checksum")
+    @Option(names = "--checksum", paramLabel = "sha256:HEX|sha512:HEX|sha256", description = "the source's expected "
+        + "checksum, verified; or 'sha256' alone: compute and record the full SHA-256 too (default: only the chunked "
+        + "SHA-256 of 4 MiB chunks is recorded, see docs/intake.md)")
     String checksum;
 
     @Option(names = "--id", paramLabel = "IMAGE_ID", converter = ApiCommand.Uuid.class,

@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
  * @param source a local path ({@code /...} or {@code file:/...}) or an http(s) URL
  * @param diskFormat the format the caller declares; it is checked, never trusted
  * @param checksum optional expected checksum of the source: {@code sha256:<hex>},
- *     {@code sha512:<hex>} or bare SHA-256 hex (see {@link Checksum})
+ *     {@code sha512:<hex>} or bare SHA-256 hex; or {@code sha256} alone: compute and record the
+ *     full SHA-256 without expecting one (see {@link Checksum}; every upload records the chunked
+ *     SHA-256)
  * @param convert {@code raw}: convert a non-raw source to raw at upload (as Glance's
  *     image-conversion import), so that every boot and volume clones it; null keeps the image in
  *     its own format (converted once, on its first boot or volume)

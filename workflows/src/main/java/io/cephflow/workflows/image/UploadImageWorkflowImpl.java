@@ -33,6 +33,8 @@ public class UploadImageWorkflowImpl implements UploadImageWorkflow {
   /** An image of unknown length is created this large (thin) and shrunk to what arrived. */
   static final long UNKNOWN_SIZE_CAP = 1L << 40;
   static final String HOST_AFFINITY = "staged-file-host-affinity";
+  /** Since version 1 the provenance digest is the chunked SHA-256; the full one only when asked for. */
+  static final String CHUNKED_SHA256 = "chunked-sha256";
   private static final Logger log = Workflow.getLogger(UploadImageWorkflowImpl.class);
 
   private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
@@ -44,22 +46,23 @@ public class UploadImageWorkflowImpl implements UploadImageWorkflow {
   private boolean scratchRemoved;
   /** This operation's name, recorded as the owner of what it creates. */
   private String owner;
+  /** Version {@link #CHUNKED_SHA256}: the full SHA-256 is computed only when the checksum needs it. */
+  private boolean chunked;
 
   /**
    * What landed in the image, whichever path wrote it.
    *
    * @param sourceSha256 of the file as it arrived, when the image holds its conversion (else null)
+   * @param chunkedSha256 the provenance digest (null in older runs), and the source's likewise
    */
-  private record Landed(long sizeBytes, long virtualSizeBytes, String sha256, String sourceSha256) {
-    Landed(long sizeBytes, long virtualSizeBytes, String sha256) {
-      this(sizeBytes, virtualSizeBytes, sha256, null);
-    }
-  }
+  private record Landed(long sizeBytes, long virtualSizeBytes, String sha256, String sourceSha256,
+                        String chunkedSha256, String sourceChunkedSha256) {}
 
   @Override
   public UploadImageResult upload(UploadImageRequest request) {
     Checksum checksum = flow.admit(() -> Checksum.parse(request.validate().checksum()),
         ResourceTags.image(request.imageId()));
+    chunked = Workflow.getVersion(CHUNKED_SHA256, Workflow.DEFAULT_VERSION, 1) == 1;
     Lifecycle life = flow.life();
     owner = life.operation();
     RbdRef ref = RbdRef.image(request.imageId());
@@ -86,16 +89,16 @@ public class UploadImageWorkflowImpl implements UploadImageWorkflow {
             Provenance.FORMAT, request.storedFormat(),
             Provenance.SIZE, Long.toString(size),
             Provenance.VIRTUAL_SIZE, Long.toString(landed.virtualSizeBytes()),
-            Provenance.SHA256, landed.sha256(),
             Provenance.CREATED_AT, Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()));
-        if (landed.sourceSha256() != null) {
-          meta.put(Provenance.SOURCE_FORMAT, request.diskFormat());
-          meta.put(Provenance.SOURCE_SHA256, landed.sourceSha256());
-        }
+        putIfKnown(meta, Provenance.SHA256, landed.sha256());
+        putIfKnown(meta, Provenance.CHUNKED_SHA256, landed.chunkedSha256());
+        if (request.convertsToRaw()) meta.put(Provenance.SOURCE_FORMAT, request.diskFormat());
+        putIfKnown(meta, Provenance.SOURCE_SHA256, landed.sourceSha256());
+        putIfKnown(meta, Provenance.SOURCE_CHUNKED_SHA256, landed.sourceChunkedSha256());
         storage.setMetadata(ref, Map.copyOf(meta));
         life.created("image", request.imageId(), null);
         return new UploadImageResult(request.imageId(), ref.pool(), ref.image(), snap.snapshot(), size,
-            landed.sha256());
+            landed.sha256(), landed.chunkedSha256());
       });
     } finally {
       removeScratchIfLeft();
@@ -114,14 +117,17 @@ public class UploadImageWorkflowImpl implements UploadImageWorkflow {
 
     // a source that does not say its length: the total is unknown (-1), not the image's cap
     flow.at("write", 0, sizeKnown ? size : -1);
-    WriteResult written = imports.writeFromSource(new ImportActivities.WriteRequest(ref, request.source(),
-        request.diskFormat(), source.sizeBytes(), checksum == null ? null : checksum.algorithm()));
+    WriteResult written = imports.writeFromSource(chunked
+        ? new ImportActivities.WriteRequest(ref, request.source(), request.diskFormat(), source.sizeBytes(),
+            extraAlgorithm(checksum), skipSha256(checksum))
+        : new ImportActivities.WriteRequest(ref, request.source(), request.diskFormat(), source.sizeBytes(),
+            checksum == null ? null : checksum.algorithm()));
     if (!sizeKnown) {
       flow.at("resize", written.bytesRead(), written.bytesRead());
       storage.resizeImage(ref, written.bytesRead(), true);
     }
     verifyChecksum(checksum, written.sha256(), written.checksum());
-    return new Landed(written.bytesRead(), written.bytesRead(), written.sha256());
+    return new Landed(written.bytesRead(), written.bytesRead(), written.sha256(), null, written.chunkedSha256(), null);
   }
 
   private Landed stageVetAndWrite(UploadImageRequest request, Checksum checksum, RbdRef ref, Compensations undo) {
@@ -133,8 +139,9 @@ public class UploadImageWorkflowImpl implements UploadImageWorkflow {
       scratchRemoved = true;
     });
     scratchKey = key;
-    StagedSource staged = scratch.stageSource(new ImportActivities.StageRequest(request.source(), key,
-        checksum == null ? null : checksum.algorithm()));
+    StagedSource staged = scratch.stageSource(chunked
+        ? new ImportActivities.StageRequest(request.source(), key, extraAlgorithm(checksum), skipSha256(checksum))
+        : new ImportActivities.StageRequest(request.source(), key, checksum == null ? null : checksum.algorithm()));
     verifyChecksum(checksum, staged.sha256(), staged.checksum());
 
     flow.at("inspect");
@@ -146,14 +153,16 @@ public class UploadImageWorkflowImpl implements UploadImageWorkflow {
       // convert: raw (only in requests since the option came, so older histories never reach here)
       storage.createImage(ref, vetted.virtualSizeBytes(), owner);
       flow.at("convert", 0, vetted.virtualSizeBytes());
-      WriteResult converted = scratch.convertStaged(key, request.diskFormat(), ref);
-      return new Landed(vetted.virtualSizeBytes(), vetted.virtualSizeBytes(), converted.sha256(), staged.sha256());
+      WriteResult converted = scratch.convertStaged(key, request.diskFormat(), ref, chunked && skipSha256(checksum));
+      return new Landed(vetted.virtualSizeBytes(), vetted.virtualSizeBytes(), converted.sha256(), staged.sha256(),
+          converted.chunkedSha256(), staged.chunkedSha256());
     }
     storage.createImage(ref, staged.sizeBytes(), owner);
 
     flow.at("write", 0, staged.sizeBytes());
     WriteResult written = scratch.writeStaged(key, ref);
-    return new Landed(written.bytesRead(), vetted.virtualSizeBytes(), staged.sha256());
+    return new Landed(written.bytesRead(), vetted.virtualSizeBytes(), staged.sha256(), null, staged.chunkedSha256(),
+        null);
   }
 
   /**
@@ -183,8 +192,20 @@ public class UploadImageWorkflowImpl implements UploadImageWorkflow {
     }).run();
   }
 
+  private static boolean skipSha256(Checksum checksum) {
+    return checksum == null || !checksum.needsSha256();
+  }
+
+  private static String extraAlgorithm(Checksum checksum) {
+    return checksum == null ? null : checksum.extraAlgorithm();
+  }
+
+  private static void putIfKnown(Map<String, String> meta, String key, String value) {
+    if (value != null) meta.put(key, value);
+  }
+
   private static void verifyChecksum(Checksum expected, String sha256, String requested) {
-    if (expected == null) return;
+    if (expected == null || expected.hex() == null) return;
     String actual = expected.algorithm().equals("SHA-256") && requested == null ? sha256 : requested;
     if (!expected.hex().equals(actual)) {
       throw ApplicationFailure.newNonRetryableFailure("checksum mismatch: expected " + expected

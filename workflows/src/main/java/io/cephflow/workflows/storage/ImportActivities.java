@@ -19,7 +19,8 @@ public interface ImportActivities {
 
   /**
    * Streams the source into the existing image, heartbeating bytes done/total and resuming
-   * after a retry. Returns what was read, its SHA-256 and the requested checksum.
+   * after a retry. Returns what was read, its chunked SHA-256, its SHA-256 (unless skipped) and
+   * the requested checksum.
    */
   WriteResult writeFromSource(WriteRequest request);
 
@@ -45,25 +46,53 @@ public interface ImportActivities {
   /**
    * Vets the staged file again and writes its raw view (decoded by qemu) into the existing
    * image, at least its virtual size; heartbeats bytes done/total and resumes after a retry.
-   * Returns the virtual size read and the SHA-256 of the raw image written (holes as zeros).
+   * Returns the virtual size read and the chunked SHA-256 and (unless {@code skipSha256}; calls
+   * from before that parameter pass false) the SHA-256 of the raw image written (holes as zeros).
    */
-  WriteResult convertStaged(String scratchKey, String diskFormat, RbdRef target);
+  WriteResult convertStaged(String scratchKey, String diskFormat, RbdRef target, boolean skipSha256);
 
   /** Removes the staged file; a missing file is success. */
   void removeStaged(String scratchKey);
 
   record SourceInfo(long sizeBytes, String detectedFormat) {}
 
-  /** @param checksumAlgorithm JCA name of an extra digest to compute (null: SHA-256 only) */
+  /**
+   * @param checksumAlgorithm JCA name of an extra digest to compute (null: none)
+   * @param skipSha256 true: the full SHA-256 is not computed, only the chunked one (false, as in
+   *     every request from before this field: both are)
+   */
   record WriteRequest(RbdRef target, String source, String diskFormat, long expectedSizeBytes,
-                      String checksumAlgorithm) {}
+                      String checksumAlgorithm, boolean skipSha256) {
+    public WriteRequest(RbdRef target, String source, String diskFormat, long expectedSizeBytes,
+                        String checksumAlgorithm) {
+      this(target, source, diskFormat, expectedSizeBytes, checksumAlgorithm, false);
+    }
+  }
 
-  /** @param checksum hex digest under the requested algorithm (null when none was requested) */
-  record WriteResult(long bytesRead, long bytesWritten, String sha256, String checksum) {}
+  /**
+   * @param sha256 the SHA-256 of every byte (null when skipped)
+   * @param checksum hex digest under the requested algorithm (null when none was requested)
+   * @param chunkedSha256 the provenance digest ({@code ChunkedSha256}; null from workers before it)
+   */
+  record WriteResult(long bytesRead, long bytesWritten, String sha256, String checksum, String chunkedSha256) {
+    public WriteResult(long bytesRead, long bytesWritten, String sha256, String checksum) {
+      this(bytesRead, bytesWritten, sha256, checksum, null);
+    }
+  }
 
-  record StageRequest(String source, String scratchKey, String checksumAlgorithm) {}
+  /** @param skipSha256 as in {@link WriteRequest} */
+  record StageRequest(String source, String scratchKey, String checksumAlgorithm, boolean skipSha256) {
+    public StageRequest(String source, String scratchKey, String checksumAlgorithm) {
+      this(source, scratchKey, checksumAlgorithm, false);
+    }
+  }
 
-  record StagedSource(String scratchKey, long sizeBytes, String sha256, String checksum) {}
+  /** @param chunkedSha256 as in {@link WriteResult} */
+  record StagedSource(String scratchKey, long sizeBytes, String sha256, String checksum, String chunkedSha256) {
+    public StagedSource(String scratchKey, long sizeBytes, String sha256, String checksum) {
+      this(scratchKey, sizeBytes, sha256, checksum, null);
+    }
+  }
 
   record VettedSource(String format, long virtualSizeBytes, long fileSizeBytes) {}
 }

@@ -49,6 +49,7 @@ class UploadImageWorkflowTest {
   static final RbdRef REF = RbdRef.image(ID);
   static final SnapRef SNAP = SnapRef.imageSnap(ID);
   static final String SHA = "a".repeat(64);
+  static final String CHUNKED = "d".repeat(64);
 
   final StorageActivities storage = mock(StorageActivities.class, withSettings().withoutAnnotations());
   final ImportActivities imports = mock(ImportActivities.class, withSettings().withoutAnnotations());
@@ -70,26 +71,50 @@ class UploadImageWorkflowTest {
 
   void sourceOf(long size) {
     when(imports.probeSource(anyString(), anyString())).thenReturn(new ImportActivities.SourceInfo(size, "raw"));
-    when(imports.writeFromSource(any())).thenReturn(new ImportActivities.WriteResult(size, size, SHA, SHA));
+    when(imports.writeFromSource(any())).thenReturn(new ImportActivities.WriteResult(size, size, SHA, null, CHUNKED));
   }
 
   @Test
   void uploadsCreatesWritesSnapshotsProtectsAndRecordsProvenance() {
     sourceOf(1000);
     UploadImageResult r = run(SHA);
-    assertThat(r).isEqualTo(new UploadImageResult(ID, "images", ID, "snap", 1000, SHA));
+    assertThat(r).isEqualTo(new UploadImageResult(ID, "images", ID, "snap", 1000, SHA, CHUNKED));
     InOrder order = inOrder(storage, imports);
     order.verify(imports).probeSource("/data/cirros.raw", "raw");
     order.verify(storage).createImage(REF, 1000, bed.operation(OWNER));
-    order.verify(imports).writeFromSource(new ImportActivities.WriteRequest(REF, "/data/cirros.raw", "raw", 1000, "SHA-256"));
+    // an expected sha256: the full SHA-256 is computed (not skipped), no extra digest
+    order.verify(imports).writeFromSource(new ImportActivities.WriteRequest(REF, "/data/cirros.raw", "raw", 1000, null,
+        false));
     order.verify(storage).createSnapshot(SNAP);
     order.verify(storage).protectSnapshot(SNAP);
     order.verify(storage).setMetadata(eq(REF), argThat(m -> "1000".equals(m.get(Provenance.VIRTUAL_SIZE))
-        && "raw".equals(m.get(Provenance.FORMAT)) && SHA.equals(m.get(Provenance.SHA256))));
+        && "raw".equals(m.get(Provenance.FORMAT)) && SHA.equals(m.get(Provenance.SHA256))
+        && CHUNKED.equals(m.get(Provenance.CHUNKED_SHA256))));
     verify(storage, never()).removeImage(any(), any());
     verify(imports, never()).stageSource(any());
     assertThat(bed.resourceTags(OWNER)).containsExactly("image:" + ID);
     bed.recordHistory(OWNER, "upload-image-success");
+  }
+
+  @Test
+  void withoutAChecksumOnlyTheChunkedDigestIsComputedAndRecorded() {
+    when(imports.probeSource(anyString(), anyString())).thenReturn(new ImportActivities.SourceInfo(1000, "raw"));
+    when(imports.writeFromSource(any())).thenReturn(new ImportActivities.WriteResult(1000, 1000, null, null, CHUNKED));
+    UploadImageResult r = run(null);
+    assertThat(r).isEqualTo(new UploadImageResult(ID, "images", ID, "snap", 1000, null, CHUNKED));
+    verify(imports).writeFromSource(new ImportActivities.WriteRequest(REF, "/data/cirros.raw", "raw", 1000, null, true));
+    verify(storage).setMetadata(eq(REF), argThat(m -> CHUNKED.equals(m.get(Provenance.CHUNKED_SHA256))
+        && !m.containsKey(Provenance.SHA256)));
+  }
+
+  @Test
+  void checksumSha256AloneAsksForTheFullDigestWithoutExpectingOne() {
+    sourceOf(1000);
+    UploadImageResult r = run("sha256");
+    assertThat(r.sha256()).isEqualTo(SHA);
+    verify(imports).writeFromSource(new ImportActivities.WriteRequest(REF, "/data/cirros.raw", "raw", 1000, null, false));
+    verify(storage).setMetadata(eq(REF), argThat(m -> SHA.equals(m.get(Provenance.SHA256))
+        && CHUNKED.equals(m.get(Provenance.CHUNKED_SHA256))));
   }
 
   @Test
@@ -195,7 +220,7 @@ class UploadImageWorkflowTest {
 
   void stagedQcow2() {
     when(imports.hostQueue()).thenReturn(HOST_QUEUE);
-    when(onHost.stageSource(any())).thenReturn(new ImportActivities.StagedSource(KEY, FILE, SHA, SHA512));
+    when(onHost.stageSource(any())).thenReturn(new ImportActivities.StagedSource(KEY, FILE, null, SHA512, CHUNKED));
     when(onHost.vetStaged(anyString(), anyString()))
         .thenReturn(new ImportActivities.VettedSource("qcow2", VIRTUAL, FILE));
     when(onHost.writeStaged(anyString(), any())).thenReturn(new ImportActivities.WriteResult(FILE, FILE, SHA, null));
@@ -205,10 +230,11 @@ class UploadImageWorkflowTest {
   void qcow2IsStagedVettedBeforeAnythingIsCreatedWrittenAsItIsAndTheScratchFileRemoved() {
     stagedQcow2();
     UploadImageResult r = runQcow2("sha512:" + SHA512);
-    assertThat(r).isEqualTo(new UploadImageResult(ID, "images", ID, "snap", FILE, SHA));
+    // a sha512 expected: no full SHA-256 (only the chunked one, recorded as provenance)
+    assertThat(r).isEqualTo(new UploadImageResult(ID, "images", ID, "snap", FILE, null, CHUNKED));
     InOrder order = inOrder(storage, imports, onHost);
     order.verify(onHost).stageSource(new ImportActivities.StageRequest("https://example.org/cirros.qcow2", KEY,
-        "SHA-512"));
+        "SHA-512", true));
     order.verify(onHost).vetStaged(KEY, "qcow2");
     order.verify(storage).createImage(REF, FILE, bed.operation(OWNER));
     order.verify(onHost).writeStaged(KEY, REF);
@@ -230,20 +256,21 @@ class UploadImageWorkflowTest {
   @Test
   void convertRawDecodesTheVettedFileIntoARawImageOfTheVirtualSizeOnTheStagingHost() {
     stagedQcow2();
-    String rawSha = "b".repeat(64);
-    when(onHost.convertStaged(anyString(), anyString(), any()))
-        .thenReturn(new ImportActivities.WriteResult(VIRTUAL, VIRTUAL, rawSha, null));
+    String rawChunked = "b".repeat(64);
+    when(onHost.convertStaged(anyString(), anyString(), any(), anyBoolean()))
+        .thenReturn(new ImportActivities.WriteResult(VIRTUAL, VIRTUAL, null, null, rawChunked));
     UploadImageResult r = bed.start(UploadImageWorkflow.class, OWNER).upload(new UploadImageRequest(ID, "cirros",
         "https://example.org/cirros.qcow2", "qcow2", "sha512:" + SHA512, "raw"));
-    assertThat(r).isEqualTo(new UploadImageResult(ID, "images", ID, "snap", VIRTUAL, rawSha));
+    assertThat(r).isEqualTo(new UploadImageResult(ID, "images", ID, "snap", VIRTUAL, null, rawChunked));
     InOrder order = inOrder(storage, onHost);
     order.verify(onHost).vetStaged(KEY, "qcow2");
     order.verify(storage).createImage(REF, VIRTUAL, bed.operation(OWNER));
-    order.verify(onHost).convertStaged(KEY, "qcow2", REF);
+    order.verify(onHost).convertStaged(KEY, "qcow2", REF, true);
     order.verify(storage).protectSnapshot(SNAP);
     order.verify(storage).setMetadata(eq(REF), argThat(m -> "raw".equals(m.get(Provenance.FORMAT))
-        && Long.toString(VIRTUAL).equals(m.get(Provenance.SIZE)) && rawSha.equals(m.get(Provenance.SHA256))
-        && "qcow2".equals(m.get(Provenance.SOURCE_FORMAT)) && SHA.equals(m.get(Provenance.SOURCE_SHA256))));
+        && Long.toString(VIRTUAL).equals(m.get(Provenance.SIZE)) && rawChunked.equals(m.get(Provenance.CHUNKED_SHA256))
+        && !m.containsKey(Provenance.SHA256) && "qcow2".equals(m.get(Provenance.SOURCE_FORMAT))
+        && CHUNKED.equals(m.get(Provenance.SOURCE_CHUNKED_SHA256)) && !m.containsKey(Provenance.SOURCE_SHA256)));
     verify(onHost, never()).writeStaged(anyString(), any());
     verify(onHost).removeStaged(KEY);
   }
@@ -251,7 +278,7 @@ class UploadImageWorkflowTest {
   @Test
   void aFailedConversionAtUploadRemovesTheImageAndTheScratchFile() {
     stagedQcow2();
-    when(onHost.convertStaged(anyString(), anyString(), any())).thenThrow(bad(Failures.UNSAFE_IMAGE));
+    when(onHost.convertStaged(anyString(), anyString(), any(), anyBoolean())).thenThrow(bad(Failures.UNSAFE_IMAGE));
     assertThatThrownBy(() -> bed.start(UploadImageWorkflow.class, OWNER).upload(new UploadImageRequest(ID, "cirros",
         "https://example.org/cirros.qcow2", "qcow2", null, "raw")))
         .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.UNSAFE_IMAGE));

@@ -15,6 +15,7 @@ import io.cephflow.transfer.SourceReadException;
 import io.cephflow.transfer.Sources;
 import io.cephflow.transfer.RawDigest;
 import io.cephflow.transfer.ScratchArea;
+import io.cephflow.transfer.ScratchFullException;
 import io.cephflow.transfer.SparseFileDataSource;
 import io.cephflow.transfer.StreamDataSource;
 import io.cephflow.workflows.common.Failures;
@@ -148,6 +149,8 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
       }
       return new StagedSource(request.scratchKey(), r.bytes(), r.sha256(), r.checksum());
     } catch (SourceException e) {
+      throw ActivityErrors.of(e);
+    } catch (ScratchFullException e) {
       throw ActivityErrors.of(e);
     } catch (IOException e) {
       throw ioFailure(request.source(), e);

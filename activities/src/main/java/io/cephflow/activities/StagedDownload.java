@@ -2,6 +2,7 @@ package io.cephflow.activities;
 
 import io.cephflow.ceph.Progress;
 import io.cephflow.transfer.ScratchArea;
+import io.cephflow.transfer.ScratchFullException;
 import io.cephflow.transfer.Sources;
 import io.cephflow.transfer.StagingLimit;
 import java.io.IOException;
@@ -19,6 +20,8 @@ import java.util.HexFormat;
  * Copies a source into a scratch file (0600, replaced if an earlier attempt left one), hashing
  * every byte; the partial file is removed on any failure. What it writes is bounded by the
  * scratch area's {@link StagingLimit}: the source size cap, and the free space less a reserve.
+ * The disk can still fill under it (other stagings, another tenant of the file system): that
+ * is a {@link ScratchFullException}, never a failure of the source.
  */
 final class StagedDownload {
   record Result(long bytes, String sha256, String checksum) {}
@@ -30,9 +33,9 @@ final class StagedDownload {
     ScratchArea.delete(file);
     boolean done = false;
     try (Sources.Opened opened = sources.open(source);
-         OutputStream out = Files.newOutputStream(Files.createFile(file,
+         OutputStream out = ScratchFullException.watch(Files.newOutputStream(Files.createFile(file,
              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
-             StandardOpenOption.WRITE)) {
+             StandardOpenOption.WRITE), scratch.dir())) {
       MessageDigest sha256 = digest("SHA-256");
       MessageDigest extra = extraAlgorithm == null ? null : digest(extraAlgorithm);
       StagingLimit limit = scratch.stagingLimit(sources.policy().maxBytes());

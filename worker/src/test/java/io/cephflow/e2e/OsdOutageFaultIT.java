@@ -16,18 +16,16 @@ import java.util.Random;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 
 /**
  * The only OSD of the fault tests' private cluster dies (SIGKILL) while an upload streams into
  * RBD and while a volume is flattened, stays down for a minute, and starts again. Both flows
  * must complete, each once, with the right bytes; nothing else may appear in the pools or their
- * trash; calls to the dead OSD must end (the worker's {@code osd-op-timeout}, 30 s here) and be
+ * trash; calls to the dead OSD must end (the worker's {@code osd-op-timeout}, 30 s in {@link FaultStack}) and be
  * retried, not hang; the worker reports not ready while the OSD is gone. Runs only under
  * dev/faults-test.sh, which makes the private cluster ({@link FaultCluster}).
  */
@@ -35,29 +33,24 @@ import org.springframework.boot.web.context.WebServerApplicationContext;
 class OsdOutageFaultIT {
   private static final int MiB = 1 << 20;
   private static final Duration OUTAGE = Duration.ofSeconds(60);
-  @TempDir static Path dir;
+  static Path dir;
   static FaultCluster cluster;
   static CephflowStack stack;
 
   @BeforeAll
-  static void start() {
-    cluster = FaultCluster.fromEnvironment();
-    stack = new CephflowStack(dir, "--cephflow.ceph.osd-op-timeout=30s",
-        // the worker's own defaults, not the quick-failing test ones: a minute's outage is retried through
-        "--cephflow.activities.defaults.max-attempts=10", "--cephflow.activities.defaults.initial-interval=1s");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (stack != null) stack.close();
+  static void start() throws Exception {
+    FaultStack faults = FaultStack.get();
+    cluster = faults.cluster;
+    stack = faults.stack;
+    dir = faults.sources;
   }
 
   @Test
   void anImportAndAFlattenOutliveAMinuteWithoutTheOsd() throws Exception {
     TreeSet<String> before = ServerIts.world(null);
-    // the flatten's source: a 512 MiB image, a volume cloned from it, a snapshot of that volume
+    // the flatten's source: a 256 MiB image, a volume cloned from it, a snapshot of that volume
     Path a = dir.resolve("a.raw");
-    writeRandom(a, 512 * MiB, 1);
+    writeRandom(a, 256 * MiB, 1);
     String image = UUID.randomUUID().toString();
     done(stack.post("/api/v1/images", "{\"imageId\":\"" + image + "\",\"name\":\"osd-a\",\"source\":\"" + a
         + "\",\"diskFormat\":\"raw\"}"));
@@ -66,15 +59,15 @@ class OsdOutageFaultIT {
     String s1 = UUID.randomUUID().toString();
     done(stack.post("/api/v1/volumes/" + v1 + "/snapshots", "{\"snapshotId\":\"" + s1 + "\"}"));
 
-    // the import's source: 192 MiB over HTTP that pauses after 64 MiB until the OSD is dead
+    // the import's source: 128 MiB over HTTP that pauses after 32 MiB until the OSD is dead
     Path b = dir.resolve("b.raw");
-    writeRandom(b, 192 * MiB, 2);
+    writeRandom(b, 128 * MiB, 2);
     String upload = UUID.randomUUID().toString();
     String v2 = UUID.randomUUID().toString();
     long killedAt;
     String uploadOp;
     String flattenOp;
-    try (ScratchFullFaultIT.GatedServer source = new ScratchFullFaultIT.GatedServer(b, 64 * MiB)) {
+    try (ScratchFullFaultIT.GatedServer source = new ScratchFullFaultIT.GatedServer(b, 32 * MiB)) {
       uploadOp = ServerIts.started(stack.post("/api/v1/images", "{\"imageId\":\"" + upload
           + "\",\"name\":\"osd-b\",\"source\":\"" + source.url() + "\",\"diskFormat\":\"raw\"}"));
       assertThat(source.halfway.await(2, TimeUnit.MINUTES)).as("the upload never read its source").isTrue();

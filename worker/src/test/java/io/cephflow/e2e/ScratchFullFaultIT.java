@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
@@ -27,32 +26,24 @@ import org.junit.jupiter.api.io.TempDir;
  * The scratch area fills up while an upload stages its source (another tenant of the file
  * system takes the space): the flow fails at once with a typed, non-retried reason, and leaves
  * no scratch file, no RBD image and no record. The scratch area is a small tmpfs that
- * dev/faults-test.sh mounts ({@code CEPHFLOW_FAULTS_SMALL_FS}); the fill is deterministic: the
+ * dev/faults-test.sh mounts ({@link FaultStack}); the fill is deterministic: the
  * test's HTTP source sends half the file, waits while the test fills the file system, then
  * sends the rest.
  */
-@EnabledIfEnvironmentVariable(named = "CEPHFLOW_FAULTS_SMALL_FS", matches = ".+")
+@EnabledIfEnvironmentVariable(named = FaultCluster.STATE, matches = ".+")
 class ScratchFullFaultIT {
   private static final int SOURCE_BYTES = 40 << 20;
   @TempDir static Path dir;
   static Path fs;
-  static Path scratch;
   static CephflowStack stack;
 
   @BeforeAll
   static void start() throws Exception {
-    fs = Path.of(System.getenv("CEPHFLOW_FAULTS_SMALL_FS"));
+    FaultStack faults = FaultStack.get();
+    fs = faults.smallFs;
     assertThat(Files.getFileStore(fs).getTotalSpace()).as("%s must be a small file system of its own", fs)
         .isLessThan(256L << 20);
-    scratch = fs.resolve("scratch-" + UUID.randomUUID());
-    stack = new CephflowStack(dir, "--cephflow.intake.scratch-dir=" + scratch,
-        // staging's own reserve off: the file system fills for real, under the staging's feet
-        "--cephflow.intake.scratch-reserve=0B", "--cephflow.intake.scratch-reserve-percent=0");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (stack != null) stack.close();
+    stack = faults.stack;
   }
 
   @Test

@@ -35,6 +35,8 @@ final class FaultStack {
     List<String> args = new ArrayList<>(ServerIts.hypervisorArgs(work, libvirtUri));
     args.addAll(List.of(
         "--cephflow.ceph.osd-op-timeout=30s",
+        // the production default: a source paused by the test (GatedServer) must not look stalled
+        "--cephflow.sources.read-timeout=60s",
         "--cephflow.activities.defaults.max-attempts=10",
         "--cephflow.activities.defaults.initial-interval=1s",
         "--cephflow.intake.scratch-dir=" + smallFs.resolve("scratch"),

@@ -54,6 +54,7 @@ public final class ScratchFullException extends IOException {
     String m = String.valueOf(e.getMessage());
     if (!m.contains("No space left on device") && !m.contains("Disk quota exceeded")) return e;
     return new ScratchFullException("the scratch area " + dir + " is full (" + m + ") after " + written
-        + " bytes were written there; free space on it or give this host a larger one (cephflow.intake.scratch-dir)", e);
+        + " bytes were written there; free space on it or give this host a larger one"
+        + " (cephflow.intake.scratch-dir)", e);
   }
 }

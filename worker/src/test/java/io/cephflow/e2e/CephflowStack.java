@@ -50,9 +50,11 @@ final class CephflowStack implements AutoCloseable {
 
   private CephflowStack(boolean ownTemporal, Path sourceRoot, String... extraWorkerArgs) {
     try {
-      String given = java.util.Arrays.stream(extraWorkerArgs).filter(a -> key(a).equals("--cephflow.intake.scratch-dir"))
+      String given = java.util.Arrays.stream(extraWorkerArgs)
+          .filter(a -> key(a).equals("--cephflow.intake.scratch-dir"))
           .map(a -> a.substring(a.indexOf('=') + 1)).findFirst().orElse(null);
-      scratchDir = given != null ? Files.createDirectories(Path.of(given)) : Files.createTempDirectory("cephflow-scratch-");
+      scratchDir = given != null ? Files.createDirectories(Path.of(given))
+          : Files.createTempDirectory("cephflow-scratch-");
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }

@@ -55,7 +55,8 @@ final class FaultCluster {
   /** SIGKILLs the process of {@code pidFile} (a crash: nothing flushed, no goodbye to the monitor). */
   static long kill(Path pidFile) throws Exception {
     long pid = Long.parseLong(Files.readString(pidFile).strip());
-    ProcessHandle p = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no process " + pid + " (" + pidFile + ")"));
+    ProcessHandle p = ProcessHandle.of(pid)
+        .orElseThrow(() -> new AssertionError("no process " + pid + " (" + pidFile + ")"));
     p.destroyForcibly();
     p.onExit().get(30, TimeUnit.SECONDS);
     return pid;

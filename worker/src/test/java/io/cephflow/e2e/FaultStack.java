@@ -51,6 +51,14 @@ final class FaultStack {
     return instance;
   }
 
+  /** The metric's value once it is above zero (the worker publishes within a second or so); 0 after 30 s. */
+  static double awaitMetric(CephflowStack stack, String metric, String... labels) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    double v = 0;
+    while (System.nanoTime() < deadline && (v = stack.metric(metric, labels)) == 0) Thread.sleep(200);
+    return v;
+  }
+
   private void close() {
     stack.close();
     try (Stream<Path> walk = Files.walk(sources)) {

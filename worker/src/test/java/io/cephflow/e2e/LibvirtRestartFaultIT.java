@@ -73,7 +73,7 @@ class LibvirtRestartFaultIT {
         "domain instance-" + server + " running"));
     assertThat(ServerIts.world(uri)).as("pools and domains after the boot").isEqualTo(expected);
 
-    String delete = ServerIts.started(stack.delete("/api/v1/servers/" + server + "?shutdownTimeoutSeconds=8"));
+    String delete = ServerIts.started(stack.delete("/api/v1/servers/" + server + "?shutdownTimeoutSeconds=5"));
     // the boot-sector guest ignores the ACPI request: the delete waits in its shutdown step
     awaitStep(delete, "shutdown");
     restartLibvirtd();

@@ -63,9 +63,10 @@ class ScratchFullFaultIT {
       String done = stack.await(op, Duration.ofMinutes(2));
       assertThat(done).contains("\"status\":\"FAILED\"").contains("\"type\":\"NoSpace\"")
           .contains("scratch area").doesNotContain("reading http");
-      // typed non-retryable: one attempt of the staging, not ten
-      assertThat(stack.metric("cephflow_activity_failures_total", "activity_type=\"StageSource\"", "failure=\"NoSpace\""))
-          .isEqualTo(1.0);
+      // typed non-retryable: one attempt of the staging, not ten (the flow has ended, so the count is
+      // final once the worker has published it)
+      assertThat(FaultStack.awaitMetric(stack, "cephflow_activity_failures_total", "activity_type=\"StageSource\"",
+          "failure=\"NoSpace\"")).isEqualTo(1.0);
       assertThat(source.requests).as("requests for the source").isEqualTo(1);
     } finally {
       Files.deleteIfExists(filler);

@@ -34,7 +34,6 @@ final class FaultStack {
     work = Files.createDirectories(Path.of("target/faults").toAbsolutePath());
     List<String> args = new ArrayList<>(ServerIts.hypervisorArgs(work, libvirtUri));
     args.addAll(List.of(
-        "--cephflow.ceph.osd-op-timeout=30s",
         // the production default: a source paused by the test (GatedServer) must not look stalled
         "--cephflow.sources.read-timeout=60s",
         "--cephflow.activities.defaults.max-attempts=10",

@@ -25,8 +25,9 @@ import org.springframework.boot.web.context.WebServerApplicationContext;
  * The only OSD of the fault tests' private cluster dies (SIGKILL) while an upload streams into
  * RBD and while a volume is flattened, stays down for a minute, and starts again. Both flows
  * must complete, each once, with the right bytes; nothing else may appear in the pools or their
- * trash; calls to the dead OSD must end (the worker's {@code osd-op-timeout}, 30 s in {@link FaultStack}) and be
- * retried, not hang; the worker reports not ready while the OSD is gone. Runs only under
+ * trash; with the worker's default {@code osd-op-timeout} (0) the calls to the dead OSD wait for it and
+ * the steps go on heartbeating (with 30 s, a flatten cut mid-copy and retried came out with data
+ * missing, see docs/operations.md); the worker reports not ready while the OSD is gone. Runs only under
  * dev/faults-test.sh, which makes the private cluster ({@link FaultCluster}).
  */
 @EnabledIfEnvironmentVariable(named = FaultCluster.STATE, matches = ".+")
@@ -59,15 +60,15 @@ class OsdOutageFaultIT {
     String s1 = UUID.randomUUID().toString();
     done(stack.post("/api/v1/volumes/" + v1 + "/snapshots", "{\"snapshotId\":\"" + s1 + "\"}"));
 
-    // the import's source: 128 MiB over HTTP that pauses after 32 MiB until the OSD is dead
+    // the import's source: 64 MiB over HTTP that pauses after 16 MiB until the OSD is dead
     Path b = dir.resolve("b.raw");
-    writeRandom(b, 128 * MiB, 2);
+    writeRandom(b, 64 * MiB, 2);
     String upload = UUID.randomUUID().toString();
     String v2 = UUID.randomUUID().toString();
     long killedAt;
     String uploadOp;
     String flattenOp;
-    try (ScratchFullFaultIT.GatedServer source = new ScratchFullFaultIT.GatedServer(b, 32 * MiB)) {
+    try (ScratchFullFaultIT.GatedServer source = new ScratchFullFaultIT.GatedServer(b, 16 * MiB)) {
       uploadOp = ServerIts.started(stack.post("/api/v1/images", "{\"imageId\":\"" + upload
           + "\",\"name\":\"osd-b\",\"source\":\"" + source.url() + "\",\"diskFormat\":\"raw\"}"));
       assertThat(source.halfway.await(2, TimeUnit.MINUTES)).as("the upload never read its source").isTrue();
@@ -75,6 +76,7 @@ class OsdOutageFaultIT {
       flattenOp = ServerIts.started(stack.post("/api/v1/volumes", "{\"volumeId\":\"" + v2 + "\",\"sourceVolumeId\":\""
           + v1 + "\",\"snapshotId\":\"" + s1 + "\",\"flatten\":\"always\"}"));
       awaitStepQuickly(flattenOp, "flatten");
+      awaitCopyBegun("volume-" + v2); // the kill lands among the flatten's copy-ups, not before them
       FaultCluster.kill(cluster.osdPidFile());
       killedAt = System.nanoTime();
       source.rest.countDown(); // the import's next writes go to the dead OSD
@@ -87,17 +89,15 @@ class OsdOutageFaultIT {
       cluster.startCeph();
       String uploaded = stack.await(uploadOp, Duration.ofMinutes(5));
       assertThat(uploaded).as(uploaded).contains("\"status\":\"COMPLETED\"");
-      assertThat(source.requests).as("the import read its source again after a failed attempt").isGreaterThan(1);
     }
     String flattened = stack.await(flattenOp, Duration.ofMinutes(5));
     assertThat(flattened).as(flattened).contains("\"status\":\"COMPLETED\"");
     assertThat(awaitReadiness(200)).as("worker readiness once the OSD is back").isEqualTo(200);
 
-    // the calls that met the dead OSD ended and were retried: a failed attempt of each long step
-    assertThat(stack.metric("cephflow_activity_failures_total", "activity_type=\"WriteFromSource\""))
-        .isGreaterThanOrEqualTo(1.0);
-    assertThat(stack.metric("cephflow_activity_failures_total", "activity_type=\"FlattenImage\""))
-        .isGreaterThanOrEqualTo(1.0);
+    // the calls to the dead OSD waited for it (no op timeout) and the steps went on, heartbeating:
+    // no attempt failed, so nothing was left half done for a retry to trust
+    assertThat(stack.metric("cephflow_activity_failures_total", "activity_type=\"WriteFromSource\"")).isZero();
+    assertThat(stack.metric("cephflow_activity_failures_total", "activity_type=\"FlattenImage\"")).isZero();
     // the right bytes, each once: the upload as sent, the flattened volume as its source snapshot
     assertThat(ServerIts.exportSha256(dir, "images/" + upload)).isEqualTo(ServerIts.sha256(b));
     assertThat(CephTestCluster.rbd().images().stat(new ImageRef("volumes", "volume-" + v2)).parent()).isEmpty();
@@ -130,6 +130,20 @@ class OsdOutageFaultIT {
     String body = stack.await(ServerIts.started(started), Duration.ofMinutes(3));
     assertThat(body).as(body).contains("\"status\":\"COMPLETED\"");
     return body;
+  }
+
+  /** Waits (20 s at most) until the clone has a data object of its own: the flatten is copying. */
+  private static void awaitCopyBegun(String volume) throws InterruptedException {
+    String info = CephTestCluster.rbdCli("info", "--format", "json", "volumes/" + volume);
+    String prefix = info.replaceAll("(?s).*\"block_name_prefix\":\"(rbd_data\\.[0-9a-f]+)\".*", "$1") + ".";
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    try (var pool = CephTestCluster.cluster().pool("volumes")) {
+      while (System.nanoTime() < deadline) {
+        if (java.util.Arrays.stream(pool.objects("")).anyMatch(o -> o.startsWith(prefix))) return;
+        Thread.sleep(10);
+      }
+    }
+    throw new AssertionError("the flatten of " + volume + " never copied an object");
   }
 
   /** As {@link CephflowStack#awaitStep}, polling every 20 ms: the flatten lasts a few seconds. */

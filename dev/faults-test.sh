@@ -7,7 +7,7 @@
 #   LibvirtRestartFaultIT  libvirtd SIGKILLed and restarted during a boot and during a delete
 #   ScratchFullFaultIT     the scratch file system filled during a staged upload
 # Everything it started is stopped at the end (by pid file), the tmpfs unmounted; the private
-# cluster's state is removed unless CEPHFLOW_FAULTS_KEEP=1. ~4 min on 2 cores (~20 s of it the
+# cluster's state is removed unless CEPHFLOW_FAULTS_KEEP=1. ~3.5 min on 2 cores (~20 s of it the
 # new cluster, 60 s the outage). Needs root (mount) and the packages dev/setup.sh installs.
 #   CEPHFLOW_FAULTS_STATE      state directory (default /tmp/cephflow-faults)
 #   CEPHFLOW_FAULTS_MON_PORTS  the private monitor's ports (default "3320 6798")

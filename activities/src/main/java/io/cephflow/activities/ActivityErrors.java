@@ -3,6 +3,7 @@ package io.cephflow.activities;
 import io.cephflow.ceph.RbdException;
 import io.cephflow.intake.format.UnsafeImageException;
 import io.cephflow.intake.qemu.QemuProcessException;
+import io.cephflow.transfer.ScratchFullException;
 import io.cephflow.transfer.SourceException;
 import io.cephflow.transfer.SourceReadException;
 import io.cephflow.workflows.common.Failures;
@@ -24,6 +25,11 @@ public final class ActivityErrors {
       case NO_SPACE -> ApplicationFailure.newFailure(e.getMessage(), Failures.NO_SPACE);
       case TIMED_OUT, OTHER -> ApplicationFailure.newFailure(e.getMessage(), Failures.CEPH_ERROR);
     };
+  }
+
+  /** The scratch file system is full: the host's problem, typed like a full pool, not retried. */
+  public static ApplicationFailure of(ScratchFullException e) {
+    return ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.NO_SPACE);
   }
 
   public static ApplicationFailure of(SourceException e) {

@@ -7,6 +7,7 @@ import io.cephflow.intake.ImageConverter;
 import io.cephflow.intake.format.DiskFormat;
 import io.cephflow.intake.format.UnsafeImageException;
 import io.cephflow.intake.qemu.QemuProcessException;
+import io.cephflow.transfer.ScratchFullException;
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;
@@ -54,6 +55,7 @@ public class ConvertActivitiesImpl implements ConvertActivities, CephflowActivit
 
   private static ApplicationFailure ioFailure(RbdRef source, RbdRef target, IOException e) {
     if (e instanceof QemuProcessException q) return ActivityErrors.ofDecoding(q);
+    if (e instanceof ScratchFullException full) return ActivityErrors.of(full); // the export to scratch
     return ApplicationFailure.newFailureWithCause("converting " + source + " into " + target + ": "
         + e.getMessage(), Failures.CONVERT_IO, e);
   }

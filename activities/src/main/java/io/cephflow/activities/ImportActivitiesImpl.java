@@ -16,6 +16,7 @@ import io.cephflow.transfer.SourceReadException;
 import io.cephflow.transfer.Sources;
 import io.cephflow.transfer.RawDigest;
 import io.cephflow.transfer.ScratchArea;
+import io.cephflow.transfer.ScratchFullException;
 import io.cephflow.transfer.SparseFileDataSource;
 import io.cephflow.transfer.StagedDownload;
 import io.cephflow.transfer.StreamDataSource;
@@ -172,6 +173,8 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
       String checksum = SHA256.equals(extra) ? r.sha256() : r.checksum();
       return new StagedSource(request.scratchKey(), r.bytes(), r.sha256(), checksum, r.chunkedSha256());
     } catch (SourceException e) {
+      throw ActivityErrors.of(e);
+    } catch (ScratchFullException e) {
       throw ActivityErrors.of(e);
     } catch (IOException e) {
       throw ioFailure(request.source(), e);

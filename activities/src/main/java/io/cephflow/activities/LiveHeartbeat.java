@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * a worker is killed, the next attempt's first RBD write or flatten waits for the exclusive lock
  * the dead client held (until its watch expires, ~30 s) without any progress callback; with
  * heartbeats only on progress, a shorter heartbeat timeout failed attempt after attempt meanwhile
- * (and stacked flattens librbd cannot interrupt). A hung call is still bounded by the OSD op
- * timeout and the activity's start-to-close timeout.
+ * (and stacked flattens librbd cannot interrupt). A call to a stuck OSD waits for it (no OSD op
+ * timeout by default: a flatten cut by one lost data), bounded by the activity's start-to-close.
  *
  * <p>{@link #update} heartbeats at once and throws the cancellation or timeout Temporal reports,
  * as {@code heartbeat} does; one met by the timer is kept and thrown at the next update or by

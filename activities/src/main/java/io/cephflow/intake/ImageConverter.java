@@ -10,6 +10,7 @@ import io.cephflow.intake.format.UnsafeImageException;
 import io.cephflow.intake.qemu.QemuImg;
 import io.cephflow.transfer.RawDigest;
 import io.cephflow.transfer.ScratchArea;
+import io.cephflow.transfer.ScratchFullException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -65,7 +66,8 @@ public final class ImageConverter {
     }
     Path file = scratch.newFile("convert");
     try {
-      try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      try (OutputStream out = ScratchFullException.watch(
+          Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), scratch.dir())) {
         rbd.streams().export(source, out, progress::preparing);
       }
       VettedImage vetted = intake.vet(file, format);

@@ -14,6 +14,8 @@ import java.nio.file.attribute.PosixFilePermissions;
  * its chunked SHA-256 (and its SHA-256 and an extra digest when asked) on the digest threads of a
  * {@link DigestPipe}; the partial file is removed on any failure. What it writes is bounded by
  * the scratch area's {@link StagingLimit}: the source size cap, and the free space less a reserve.
+ * The disk can still fill under it (other stagings, another tenant of the file system): that
+ * is a {@link ScratchFullException}, never a failure of the source.
  */
 public final class StagedDownload {
   private static final int CHUNK = 1 << 20;
@@ -32,9 +34,9 @@ public final class StagedDownload {
     ScratchArea.delete(file);
     boolean done = false;
     try (Sources.Opened opened = sources.open(source);
-         OutputStream out = Files.newOutputStream(Files.createFile(file,
+         OutputStream out = ScratchFullException.watch(Files.newOutputStream(Files.createFile(file,
              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
-             StandardOpenOption.WRITE);
+             StandardOpenOption.WRITE), scratch.dir());
          DigestPipe digests = new DigestPipe(sha256Wanted ? "SHA-256" : null, extraAlgorithm, ChunkedSha256.ALGORITHM)) {
       StagingLimit limit = scratch.stagingLimit(sources.policy().maxBytes());
       limit.checkAnnounced(opened.length());

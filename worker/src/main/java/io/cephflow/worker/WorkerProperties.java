@@ -46,12 +46,12 @@ public record WorkerProperties(@DefaultValue Ceph ceph, @DefaultValue Temporal t
    * @param client       cephx user (its caps: README)
    * @param keyring      its keyring (ceph.conf's when unset); required with libvirt, whose secret holds the key
    * @param mountTimeout {@code client_mount_timeout} and {@code rados_mon_op_timeout}: how long a start waits for the monitors
-   * @param osdOpTimeout {@code rados_osd_op_timeout}: bounds a call to a stuck OSD
+   * @param osdOpTimeout {@code rados_osd_op_timeout}; 0: a call to a stuck OSD waits for it (a timeout can leave a flatten with data missing: docs/operations.md)
    * @param aioDepth     writes in flight per image (2 MiB each)
    */
   public record Ceph(@DefaultValue("/etc/ceph/ceph.conf") Path conf, @DefaultValue("cephflow") String client,
                      Path keyring, @DefaultValue("15s") Duration mountTimeout,
-                     @DefaultValue("60s") Duration osdOpTimeout, @DefaultValue("16") @Min(1) int aioDepth) {}
+                     @DefaultValue("0s") Duration osdOpTimeout, @DefaultValue("16") @Min(1) int aioDepth) {}
 
   /**
    * Where Temporal is and how to reach it (docs/operations.md, "Temporal TLS").

@@ -59,7 +59,11 @@ final class CephflowStack implements AutoCloseable {
 
   private CephflowStack(boolean ownTemporal, Path sourceRoot, String... extraWorkerArgs) {
     try {
-      scratchDir = Files.createTempDirectory("cephflow-scratch-");
+      String given = java.util.Arrays.stream(extraWorkerArgs)
+          .filter(a -> key(a).equals("--cephflow.intake.scratch-dir"))
+          .map(a -> a.substring(a.indexOf('=') + 1)).findFirst().orElse(null);
+      scratchDir = given != null ? Files.createDirectories(Path.of(given))
+          : Files.createTempDirectory("cephflow-scratch-");
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -85,7 +89,10 @@ final class CephflowStack implements AutoCloseable {
         NO_API_SECURITY));
     List<String> ceph = TestBackends.get().ceph().appArgs();
     args.addAll(ceph);
-    args.addAll(List.of(extraWorkerArgs));
+    // an extra argument replaces the default of the same key (Spring would join both with a comma)
+    List<String> extra = List.of(extraWorkerArgs);
+    args.removeIf(a -> extra.stream().anyMatch(x -> key(x).equals(key(a))));
+    args.addAll(extra);
     worker = new SpringApplicationBuilder(WorkerApplication.class).run(args.toArray(new String[0]));
     List<String> apiArgs = new ArrayList<>(List.of(
         "--server.port=0", "--cephflow.temporal.target=" + target,
@@ -155,6 +162,11 @@ final class CephflowStack implements AutoCloseable {
       if (System.nanoTime() > deadline) throw new AssertionError("still running after " + timeout + ": " + body);
       Thread.sleep(250);
     }
+  }
+
+  private static String key(String arg) {
+    int eq = arg.indexOf('=');
+    return eq < 0 ? arg : arg.substring(0, eq);
   }
 
   static int freePort() {

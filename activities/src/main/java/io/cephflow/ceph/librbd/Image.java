@@ -13,10 +13,12 @@ final class Image implements AutoCloseable {
   private static final RbdNative RBD = RbdNative.INSTANCE;
   private final Pointer ptr;
   private final ImageRef ref;
+  private final boolean writable;
 
-  private Image(Pointer ptr, ImageRef ref) {
+  private Image(Pointer ptr, ImageRef ref, boolean writable) {
     this.ptr = ptr;
     this.ref = ref;
+    this.writable = writable;
   }
 
   static Image open(CephCluster.Pool pool, ImageRef ref) {
@@ -29,7 +31,14 @@ final class Image implements AutoCloseable {
         ? RBD.rbd_open_read_only(pool.ptr(), ref.name(), out, snap)
         : RBD.rbd_open(pool.ptr(), ref.name(), out, snap);
     Check.rc(rc, "open image " + ref + (snap == null ? "" : "@" + snap));
-    return new Image(out.getValue(), ref);
+    if (readOnly) return new Image(out.getValue(), ref, false);
+    try {
+      StaleLocks.opened(pool.ptr(), out.getValue(), ref);
+    } catch (RuntimeException e) {
+      RBD.rbd_close(out.getValue());
+      throw e;
+    }
+    return new Image(out.getValue(), ref, true);
   }
 
   Pointer ptr() {
@@ -42,6 +51,10 @@ final class Image implements AutoCloseable {
 
   @Override
   public void close() {
-    RBD.rbd_close(ptr);
+    try {
+      RBD.rbd_close(ptr);
+    } finally {
+      if (writable) StaleLocks.closed(ref);
+    }
   }
 }

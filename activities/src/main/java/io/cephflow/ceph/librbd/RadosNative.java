@@ -35,4 +35,20 @@ interface RadosNative extends Library {
   int rados_getxattr(Pointer ioctx, String oid, String name, byte[] buf, long len);
 
   void rados_ioctx_set_namespace(Pointer ioctx, String namespace);
+
+  /** The rados_t an ioctx belongs to. */
+  Pointer rados_ioctx_get_cluster(Pointer ioctx);
+
+  /** This client's global id: the N of {@code client.N}, its name in locks and watches. */
+  long rados_get_instance_id(Pointer cluster);
+
+  /** The holders of an advisory (cls) lock: the count, or a negative errno (-ERANGE: buffers too small). */
+  long rados_list_lockers(Pointer ioctx, String oid, String name, com.sun.jna.ptr.IntByReference exclusive,
+                          byte[] tag, com.sun.jna.ptr.LongByReference tagLen, byte[] clients,
+                          com.sun.jna.ptr.LongByReference clientsLen, byte[] cookies,
+                          com.sun.jna.ptr.LongByReference cookiesLen, byte[] addrs,
+                          com.sun.jna.ptr.LongByReference addrsLen);
+
+  /** Releases a lock this client holds under {@code cookie}; -ENOENT if it holds none. */
+  int rados_unlock(Pointer ioctx, String oid, String name, String cookie);
 }

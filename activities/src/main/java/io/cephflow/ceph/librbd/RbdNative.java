@@ -42,6 +42,9 @@ interface RbdNative extends Library {
 
   int rbd_flush(Pointer image);
 
+  /** The image's id (its header object is {@code rbd_header.<id>}); -ERANGE if {@code len} is too small. */
+  int rbd_get_id(Pointer image, byte[] id, long len);
+
   int rbd_get_features(Pointer image, LongByReference features);
 
   int rbd_get_size(Pointer image, LongByReference size);

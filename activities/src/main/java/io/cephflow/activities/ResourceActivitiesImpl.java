@@ -74,6 +74,18 @@ public class ResourceActivitiesImpl implements ResourceActivities, CephflowActiv
     });
   }
 
+  @Override
+  public ResourceRecord reopenCreate(String kind, String id, String operation, String usedBy) {
+    return change(kind, id, r -> {
+      if (!operation.equals(r.createdBy())) throw conflict(r.name() + " was not created by " + operation);
+      if (r.state() == State.CREATING) return r;
+      boolean settled = usedBy == null ? r.state() == State.AVAILABLE && r.usedBy() == null
+          : r.state() == State.IN_USE && usedBy.equals(r.usedBy());
+      if (!settled) throw conflict(r.name() + " is " + state(r) + " since it was created");
+      return with(r, State.CREATING, operation, null);
+    });
+  }
+
   /**
    * A create that never completed and was fully undone gives its claim back (the record goes, as
    * ceph-csi undoes a reservation: the id never named a resource, and a request that failed may

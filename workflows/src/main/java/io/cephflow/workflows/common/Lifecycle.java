@@ -1,7 +1,9 @@
 package io.cephflow.workflows.common;
 
 import io.cephflow.workflows.storage.ResourceActivities;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 
 /**
@@ -14,6 +16,8 @@ import io.temporal.workflow.Workflow;
  */
 public final class Lifecycle {
   static final String CHANGE = "resource-records";
+  /** A cancel that lands while the create settles gives the claim back (before: a tombstone). */
+  static final String REOPEN_ON_CANCEL = "reopen-on-cancel";
   private final ResourceActivities records = Workflow.newActivityStub(ResourceActivities.class);
   private final boolean on;
 
@@ -64,7 +68,21 @@ public final class Lifecycle {
 
   /** The create is complete: the resource is available (or in use by {@code usedBy}). */
   public void created(String kind, String id, String usedBy) {
-    if (on) records.settleCreate(kind, id, operation(), usedBy);
+    if (!on) return;
+    boolean reopen = Workflow.getVersion(REOPEN_ON_CANCEL, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION;
+    if (reopen) Compensations.throwIfCanceled(); // canceled before: undone while still CREATING
+    records.settleCreate(kind, id, operation(), usedBy);
+    if (reopen && CancellationScope.current().isCancelRequested()) {
+      // the cancel came while the settle ran, so the flow undoes a create nobody was told of: back
+      // to CREATING, and the release at the end of the undo gives the id back instead of using it up
+      Workflow.newDetachedCancellationScope(() -> {
+        try {
+          records.reopenCreate(kind, id, operation(), usedBy);
+        } catch (ActivityFailure e) {
+          // someone uses or deletes it already: it stays, and the release leaves the tombstone
+        }
+      }).run();
+    }
   }
 
   /**

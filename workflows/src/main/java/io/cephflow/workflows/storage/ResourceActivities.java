@@ -25,6 +25,15 @@ public interface ResourceActivities {
   ResourceRecord settleCreate(String kind, String id, String operation, String usedBy);
 
   /**
+   * The create settled while its cancel arrived (the flow is undoing it): AVAILABLE (or IN_USE by
+   * {@code usedBy}) created by {@code operation} goes back to CREATING held by it, so that its
+   * release gives the claim back instead of leaving a tombstone; nobody was told it completed.
+   * Conflict when another operation began to use or delete it meanwhile (then it stays, and the
+   * release makes it DELETED as before).
+   */
+  ResourceRecord reopenCreate(String kind, String id, String operation, String usedBy);
+
+  /**
    * The creator takes its resource back (the undo of a create, after its data was removed): a
    * record created by {@code creator} becomes DELETED, or ERROR when {@code clean} is false
    * (some undo failed: something may be left). A record of anyone else is never touched.

@@ -54,6 +54,17 @@ public final class InMemoryRecords implements ResourceActivities {
   }
 
   @Override
+  public synchronized ResourceRecord reopenCreate(String kind, String id, String operation, String usedBy) {
+    ResourceRecord r = get(kind, id);
+    if (r == null || !r.createdBy().equals(operation)) throw fail(Failures.CONFLICT, "not ours");
+    if (r.state() == State.CREATING) return r;
+    boolean settled = usedBy == null ? r.state() == State.AVAILABLE
+        : r.state() == State.IN_USE && usedBy.equals(r.usedBy());
+    if (!settled) throw fail(Failures.CONFLICT, r.name() + " is " + r.state());
+    return save(with(r, State.CREATING, operation, null));
+  }
+
+  @Override
   public synchronized void releaseCreate(String kind, String id, String creator, boolean clean) {
     ResourceRecord r = get(kind, id);
     if (r == null || !r.createdBy().equals(creator) || r.state() == State.DELETED) return;

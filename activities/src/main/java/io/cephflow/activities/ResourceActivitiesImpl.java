@@ -86,6 +86,17 @@ public class ResourceActivitiesImpl implements ResourceActivities, CephflowActiv
     });
   }
 
+  @Override
+  public ResourceRecord reclaimFailed(String kind, String id, String operation) {
+    return change(kind, id, r -> {
+      if (r.state() == State.CREATING && operation.equals(r.createdBy())) return r; // retried
+      if (r.state() != State.ERROR) throw conflict(r.name() + " is " + state(r) + ", not failed");
+      String now = now();
+      return new ResourceRecord(r.kind(), r.id(), State.CREATING, operation, operation, r.requestSha256(),
+          r.madeFrom(), null, now, now);
+    });
+  }
+
   /**
    * A create that never completed and was fully undone gives its claim back (the record goes, as
    * ceph-csi undoes a reservation: the id never named a resource, and a request that failed may

@@ -34,6 +34,14 @@ public interface ResourceActivities {
   ResourceRecord reopenCreate(String kind, String id, String operation, String usedBy);
 
   /**
+   * Takes over a record left in ERROR by a create whose undo failed (its operation's undo has
+   * ended): it becomes CREATING by {@code operation}, its creator, which removes what was left and
+   * makes the resource again. Only for what is derived and remade on demand (an image's raw copy);
+   * the same operation again gets its record; any other state is a Conflict.
+   */
+  ResourceRecord reclaimFailed(String kind, String id, String operation);
+
+  /**
    * The creator takes its resource back (the undo of a create, after its data was removed): a
    * record created by {@code creator} becomes DELETED, or ERROR when {@code clean} is false
    * (some undo failed: something may be left). A record of anyone else is never touched.

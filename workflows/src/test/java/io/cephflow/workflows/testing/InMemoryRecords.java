@@ -65,6 +65,14 @@ public final class InMemoryRecords implements ResourceActivities {
   }
 
   @Override
+  public synchronized ResourceRecord reclaimFailed(String kind, String id, String operation) {
+    ResourceRecord r = get(kind, id);
+    if (r != null && r.state() == State.CREATING && operation.equals(r.createdBy())) return r;
+    if (r == null || r.state() != State.ERROR) throw fail(Failures.CONFLICT, kind + ":" + id + " is not failed");
+    return save(new ResourceRecord(kind, id, State.CREATING, operation, operation, null, r.madeFrom(), null, "t", "t"));
+  }
+
+  @Override
   public synchronized void releaseCreate(String kind, String id, String creator, boolean clean) {
     ResourceRecord r = get(kind, id);
     if (r == null || !r.createdBy().equals(creator) || r.state() == State.DELETED) return;

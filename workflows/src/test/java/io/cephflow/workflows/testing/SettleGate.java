@@ -43,6 +43,11 @@ public final class SettleGate implements ResourceActivities {
   }
 
   @Override
+  public ResourceRecord reclaimFailed(String kind, String id, String operation) {
+    return records.reclaimFailed(kind, id, operation);
+  }
+
+  @Override
   public void releaseCreate(String kind, String id, String creator, boolean clean) {
     records.releaseCreate(kind, id, creator, clean);
   }

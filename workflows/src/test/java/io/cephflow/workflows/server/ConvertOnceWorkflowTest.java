@@ -198,6 +198,26 @@ class ConvertOnceWorkflowTest {
   }
 
   @Test
+  void aBootThatForbidsTheSlowPathMakesTheFirstCopyAndClonesIt() {
+    bed.stub(BootFromImageWorkflow.class, BootFromImageWorkflow.workflowId(S1))
+        .boot(new BootFromImageRequest(S1, ServerTestBed.HOST, IMAGE, 0, 0, 0, true));
+    verify(convert).convertImageInto(RbdRef.image(IMAGE), "qcow2", RAW);
+    assertThat(parentOf(RbdRef.serverDisk(S1))).isEqualTo(RAW_SNAP);
+  }
+
+  @Test
+  void aBootThatForbidsTheSlowPathIsRefusedWhenTheCopyCannotBeHad() {
+    // another operation holds the conversion for longer than it should take (terminated, say)
+    bed.records().put(ResourceRecord.RAW_COPY_KIND, IMAGE, State.CREATING, "server-boot-other@run",
+        "image:" + IMAGE, null);
+    assertThatThrownBy(() -> bed.stub(BootFromImageWorkflow.class, BootFromImageWorkflow.workflowId(S1))
+        .boot(new BootFromImageRequest(S1, ServerTestBed.HOST, IMAGE, 0, 0, 0, true)))
+        .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.POLICY));
+    verify(convert, never()).convertImageInto(any(), any(), any());
+    assertThat(ceph.world()).containsExactly("images/" + IMAGE, "images/" + IMAGE + "@snap");
+  }
+
+  @Test
   void aBootThatFailsAfterTheConversionKeepsTheCopyForTheNextOne() {
     // instance-S1 exists with another disk: the define fails after the clone
     hv.domains.put(S1, new FakeHypervisor.Domain(List.of(RbdRef.volume(VOL)), false));

@@ -49,6 +49,7 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
       ImageStat stat = storage.statImage(image);
       // with records: the one reader every copying flow shares; before: as these flows read it then
       ImageSource source = life.recorded() ? ImageSource.of(request.imageId(), stat) : unrecordedSource(request, stat);
+      life.hold("image", request.imageId(), true, undo);
       String format = source.format();
       long virtualSize = source.virtualSizeBytes();
       long rootBytes = request.rootDiskGb() * GiB;

@@ -50,6 +50,7 @@ public class CreateImageFromServerWorkflowImpl implements CreateImageFromServerW
         throw ApplicationFailure.newNonRetryableFailure("server " + request.serverId() + " has no disk " + disk,
             Failures.NOT_FOUND);
       }
+      life.hold("server", request.serverId(), true, undo);
 
       progress = OperationProgress.at("snapshot-disk");
       undo.add("remove snapshot " + temp, () -> storage.removeSnapshot(temp));

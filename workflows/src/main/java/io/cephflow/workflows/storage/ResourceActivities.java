@@ -68,6 +68,18 @@ public interface ResourceActivities {
    */
   ResourceRecord attach(String kind, String id, String user, boolean existsUnrecorded);
 
+  /**
+   * A create that makes something from this resource (a clone of an image or a snapshot, a
+   * snapshot of a volume, an image of a server) holds it until it ends: {@code operation} is added
+   * to its holders, and a delete is refused (Conflict) while a holder runs. NotFound when it does
+   * not exist (never created, deleted); Conflict while it is being created or deleted, or failed.
+   * {@code existsUnrecorded}: Ceph holds it (one made before records is adopted).
+   */
+  ResourceRecord hold(String kind, String id, String operation, boolean existsUnrecorded);
+
+  /** Undoes {@link #hold}: {@code operation} is no longer a holder (nothing to do when it is not). */
+  void letGo(String kind, String id, String operation);
+
   /** Undoes {@link #attach}: IN_USE by {@code user} becomes AVAILABLE; anything else is left as is. */
   void detach(String kind, String id, String user);
 

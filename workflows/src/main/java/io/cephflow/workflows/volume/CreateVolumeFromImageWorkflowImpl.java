@@ -43,6 +43,7 @@ public class CreateVolumeFromImageWorkflowImpl implements CreateVolumeFromImageW
       progress = OperationProgress.at("inspect-image");
       ImageStat stat = storage.statImage(image);
       ImageSource source = ImageSource.of(request.imageId(), stat);
+      life.hold("image", request.imageId(), true, undo);
       String format = source.format();
       long virtualSize = source.virtualSizeBytes();
       long size = VolumeSteps.targetSize(request.sizeBytes(), virtualSize, "image " + request.imageId());

@@ -73,6 +73,16 @@ public final class SettleGate implements ResourceActivities {
   }
 
   @Override
+  public ResourceRecord hold(String kind, String id, String operation, boolean existsUnrecorded) {
+    return records.hold(kind, id, operation, existsUnrecorded);
+  }
+
+  @Override
+  public void letGo(String kind, String id, String operation) {
+    records.letGo(kind, id, operation);
+  }
+
+  @Override
   public void detach(String kind, String id, String user) {
     records.detach(kind, id, user);
   }

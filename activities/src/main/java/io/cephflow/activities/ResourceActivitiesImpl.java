@@ -74,6 +74,29 @@ public class ResourceActivitiesImpl implements ResourceActivities, CephflowActiv
     });
   }
 
+  @Override
+  public ResourceRecord reopenCreate(String kind, String id, String operation, String usedBy) {
+    return change(kind, id, r -> {
+      if (!operation.equals(r.createdBy())) throw conflict(r.name() + " was not created by " + operation);
+      if (r.state() == State.CREATING) return r;
+      boolean settled = usedBy == null ? r.state() == State.AVAILABLE && r.usedBy() == null
+          : r.state() == State.IN_USE && usedBy.equals(r.usedBy());
+      if (!settled) throw conflict(r.name() + " is " + state(r) + " since it was created");
+      return with(r, State.CREATING, operation, null);
+    });
+  }
+
+  @Override
+  public ResourceRecord reclaimFailed(String kind, String id, String operation) {
+    return change(kind, id, r -> {
+      if (r.state() == State.CREATING && operation.equals(r.createdBy())) return r; // retried
+      if (r.state() != State.ERROR) throw conflict(r.name() + " is " + state(r) + ", not failed");
+      String now = now();
+      return new ResourceRecord(r.kind(), r.id(), State.CREATING, operation, operation, r.requestSha256(),
+          r.madeFrom(), null, now, now);
+    });
+  }
+
   /**
    * A create that never completed and was fully undone gives its claim back (the record goes, as
    * ceph-csi undoes a reservation: the id never named a resource, and a request that failed may
@@ -104,7 +127,14 @@ public class ResourceActivitiesImpl implements ResourceActivities, CephflowActiv
   public ResourceRecord beginDelete(String kind, String id, String operation, boolean existsUnrecorded) {
     ResourceRecord before = recordOrAdopt(kind, id, existsUnrecorded);
     change(kind, id, r -> switch (r.state()) {
-      case AVAILABLE, ERROR -> with(r, State.DELETING, operation, r.usedBy());
+      case AVAILABLE, ERROR -> {
+        List<String> live = r.holders().stream().filter(running).toList();
+        if (!live.isEmpty()) {
+          throw conflict(r.name() + " is in use by operation " + ResourceRecord.workflowIdOf(live.get(0))
+              + ", which makes something from it; try again once it ended");
+        }
+        yield held(with(r, State.DELETING, operation, r.usedBy()), List.of()); // the ended holders go
+      }
       case DELETING -> {
         if (operation.equals(r.operation())) yield r;
         // one run per workflow id at a time: an earlier run of this same delete has ended
@@ -149,6 +179,33 @@ public class ResourceActivitiesImpl implements ResourceActivities, CephflowActiv
   }
 
   @Override
+  public ResourceRecord hold(String kind, String id, String operation, boolean existsUnrecorded) {
+    recordOrAdopt(kind, id, existsUnrecorded);
+    return change(kind, id, r -> switch (r.state()) {
+      case AVAILABLE, IN_USE -> {
+        if (r.holders().contains(operation)) yield r;
+        List<String> holders = new java.util.ArrayList<>(r.holders().stream().filter(running).toList());
+        holders.add(operation);
+        yield held(r, holders);
+      }
+      case DELETED -> throw notFound(r.name() + " was deleted");
+      case CREATING, DELETING, ERROR -> throw conflict(r.name() + " is " + state(r)
+          + (r.operation() == null ? "" : " (operation " + ResourceRecord.workflowIdOf(r.operation()) + ")"));
+    });
+  }
+
+  @Override
+  public void letGo(String kind, String id, String operation) {
+    changeIfPresent(kind, id, r -> !r.holders().contains(operation) ? r
+        : held(r, r.holders().stream().filter(h -> !h.equals(operation)).toList()));
+  }
+
+  private ResourceRecord held(ResourceRecord r, List<String> holders) {
+    return new ResourceRecord(r.kind(), r.id(), r.state(), r.createdBy(), r.operation(), r.requestSha256(),
+        r.madeFrom(), r.usedBy(), r.createdAt(), now(), holders.isEmpty() ? null : List.copyOf(holders));
+  }
+
+  @Override
   public void detach(String kind, String id, String user) {
     changeIfPresent(kind, id, r -> r.state() == State.IN_USE && user.equals(r.usedBy()) ? with(r, State.AVAILABLE, null, null) : r);
   }
@@ -186,7 +243,7 @@ public class ResourceActivitiesImpl implements ResourceActivities, CephflowActiv
 
   private ResourceRecord with(ResourceRecord r, State state, String operation, String usedBy) {
     return new ResourceRecord(r.kind(), r.id(), state, r.createdBy(), operation, r.requestSha256(), r.madeFrom(),
-        usedBy, r.createdAt(), now());
+        usedBy, r.createdAt(), now(), r.heldBy());
   }
 
   private static boolean sameWorkflow(String a, String b) {

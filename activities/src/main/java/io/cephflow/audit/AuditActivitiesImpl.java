@@ -12,6 +12,7 @@ import io.cephflow.ceph.SnapshotRef;
 import io.cephflow.workflows.audit.AuditActivities;
 import io.cephflow.workflows.audit.Category;
 import io.cephflow.workflows.audit.ClusterListing;
+import io.cephflow.workflows.audit.ClusterPage;
 import io.cephflow.workflows.audit.Finding;
 import io.cephflow.workflows.audit.Observed;
 import io.cephflow.workflows.common.RbdRef;
@@ -80,6 +81,46 @@ public class AuditActivitiesImpl implements AuditActivities, CephflowActivities 
           clock.instant().getEpochSecond());
     } catch (RbdException e) {
       throw ActivityErrors.of(e);
+    }
+  }
+
+  /**
+   * Lists the names of every pool (cheap: one call per pool and kind), sorts them into one order
+   * and reads only the page's entries (an image's ages and snapshots, a record's value).
+   */
+  @Override
+  public ClusterPage listClusterPage(String after, int limit) {
+    try {
+      java.util.TreeMap<String, Runnable> entries = new java.util.TreeMap<>();
+      List<Observed> objects = new ArrayList<>();
+      List<ResourceRecord> recs = new ArrayList<>();
+      for (String pool : POOLS) {
+        for (String name : rbd.images().list(pool)) entries.put(pool + "/1/" + name, () -> images(pool, name, objects));
+        for (RbdAges.TrashEntry t : ages.trash(pool)) {
+          entries.put(pool + "/2/" + t.id(), () -> objects.add(
+              new Observed(Observed.TRASH, pool + "/" + t.id(), null, t.deletedAtEpochSecond(), t.name())));
+        }
+        for (String key : records.keys(pool)) entries.put(pool + "/3/" + key, () -> record(pool, key, recs));
+      }
+      var page = (after == null ? entries : entries.tailMap(after, false)).entrySet().iterator();
+      String last = null;
+      for (int n = 0; n < limit && page.hasNext(); n++) {
+        var e = page.next();
+        e.getValue().run();
+        last = e.getKey();
+      }
+      return new ClusterPage(objects, recs, page.hasNext() ? last : null, settings.minimumAge().toSeconds(),
+          settings.hosts(), clock.instant().getEpochSecond());
+    } catch (RbdException e) {
+      throw ActivityErrors.of(e);
+    }
+  }
+
+  private void record(String pool, String key, List<ResourceRecord> out) {
+    try {
+      records.read(pool, key).map(RecordJson::parse).filter(AuditActivitiesImpl::wellFormed).ifPresent(out::add);
+    } catch (IllegalArgumentException e) {
+      log.warn("audit: unreadable record {}/{}: {}", pool, key, e.getMessage());
     }
   }
 

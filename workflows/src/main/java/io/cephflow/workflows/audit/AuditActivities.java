@@ -9,6 +9,12 @@ public interface AuditActivities {
   /** Every RBD image, snapshot and trash entry of the three pools, and every resource record. */
   ClusterListing listCluster();
 
+  /**
+   * {@link #listCluster} one page at a time: at most {@code limit} entries (an image with its
+   * snapshots, a trash entry, a record) after {@code after} (null: from the start).
+   */
+  ClusterPage listClusterPage(String after, int limit);
+
   /** Those of {@code operations} ({@code <workflow id>@<run id>}) that Temporal says still run. */
   List<String> runningOperations(List<String> operations);
 

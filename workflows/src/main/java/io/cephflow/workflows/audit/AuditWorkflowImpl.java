@@ -22,12 +22,16 @@ public class AuditWorkflowImpl implements AuditWorkflow {
   /** Reap order: what uses an object goes before it (a domain before its disk, snapshots before images). */
   private static final List<String> REAP_ORDER = List.of(Observed.DOMAIN, Observed.CONSOLE_LOG, Observed.SCRATCH_FILE,
       Observed.SNAPSHOT, Observed.IMAGE, Observed.TRASH, Observed.RECORD);
+  /** The listing comes in pages (before: one result, which capped it near 10,000 objects). */
+  static final String PAGED = "audit-paged";
+  /** Entries per page: far below the 2 MB payload limit even for images with many snapshots. */
+  static final int PAGE_SIZE = 1000;
   private final AuditActivities cluster = Workflow.newActivityStub(AuditActivities.class);
   private OperationProgress progress = OperationProgress.at("list");
 
   @Override
   public AuditResult audit(AuditRequest request) {
-    ClusterListing listing = cluster.listCluster();
+    ClusterListing listing = list();
     List<Observed> objects = new ArrayList<>(listing.objects());
     List<String> hosts = request.hosts().isEmpty() ? listing.hosts() : request.hosts();
     List<String> unreachable = new ArrayList<>();
@@ -64,6 +68,24 @@ public class AuditWorkflowImpl implements AuditWorkflow {
     Map<String, Integer> counts = new LinkedHashMap<>(classified.counts());
     log.info("audit: {} (grace {} s{})", counts, grace, request.reap() ? ", reaped" : ", dry run");
     return new AuditResult(request.reap(), grace, counts, unreachable, findings);
+  }
+
+  private ClusterListing list() {
+    if (Workflow.getVersion(PAGED, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) return cluster.listCluster();
+    List<Observed> objects = new ArrayList<>();
+    List<ResourceRecord> records = new ArrayList<>();
+    ClusterPage first = null;
+    String after = null;
+    int pages = 0;
+    do {
+      ClusterPage page = cluster.listClusterPage(after, PAGE_SIZE);
+      if (first == null) first = page;
+      objects.addAll(page.objects());
+      records.addAll(page.records());
+      after = page.next();
+      progress = OperationProgress.at("list page " + ++pages);
+    } while (after != null);
+    return new ClusterListing(objects, records, first.minimumAgeSeconds(), first.hosts(), first.nowEpochSecond());
   }
 
   /** Reaps every leak old enough whose operation is not running, in {@link #REAP_ORDER}; the rest is kept. */

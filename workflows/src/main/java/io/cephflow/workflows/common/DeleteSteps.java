@@ -6,6 +6,7 @@ import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.storage.StorageActivities.SnapshotStat;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +19,15 @@ import java.util.function.Consumer;
  * copy) or irreversible, so a failed delete stops and may be run again.
  */
 public final class DeleteSteps {
+  /**
+   * A volume's delete begins all its snapshots' records before it removes anything, so a snapshot
+   * held by another operation (Conflict) refuses the whole delete, which leaves the volume
+   * AVAILABLE (before: the volume stayed DELETING, some snapshots already removed).
+   */
+  static final String SNAPSHOTS_FIRST = "snapshot-records-first";
   private final StorageActivities storage;
+  /** Whether a Conflict can only have come before anything was removed (so it is a refusal). */
+  private boolean conflictRefuses;
   private final Consumer<OperationProgress> progress;
 
   public DeleteSteps(StorageActivities storage, Consumer<OperationProgress> progress) {
@@ -72,7 +81,8 @@ public final class DeleteSteps {
       return result;
     }, e -> {
       String type = typeOf(e);
-      boolean refused = Failures.IN_USE.equals(type) || (derived != null && Failures.CONFLICT.equals(type));
+      boolean refused = Failures.IN_USE.equals(type)
+          || ((derived != null || steps.conflictRefuses) && Failures.CONFLICT.equals(type));
       if (refused) {
         if (derivedBegun[0]) derived.deleteStopped(life.operation());
         life.deleteStopped(kind, id);
@@ -165,16 +175,40 @@ public final class DeleteSteps {
     List<SnapRef> snaps = new ArrayList<>();
     for (SnapshotStat s : storage.listSnapshots(ref)) snaps.add(new SnapRef(ref, s.name()));
     List<String> flattened = refuseOrFlatten(ref.toString(), dependents(snaps), flattenDependents);
+    boolean first = life.recorded()
+        && Workflow.getVersion(SNAPSHOTS_FIRST, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION;
+    if (first) beginSnapshotDeletes(life, snaps);
     for (SnapRef s : snaps) {
       // a volume's snapshots go with it; their records say so (a failed delete, repeated, finishes them)
       String snapshotId = volumeSnapshotId(s);
-      if (snapshotId != null) life.beginDelete("snapshot", snapshotId, true);
+      if (snapshotId != null && !first) life.beginDelete("snapshot", snapshotId, true);
       removeSnapshot(s);
       if (snapshotId != null) life.deleted("snapshot", snapshotId);
     }
     progress.accept(OperationProgress.at("remove-image"));
     storage.deleteImage(ref);
     return new DeleteResult(ref.toString(), true, flattened);
+  }
+
+  /**
+   * Begins the delete of every snapshot record of the volume; on a refusal (another operation
+   * creates or deletes one) gives back those it began and throws it, nothing removed yet.
+   */
+  private void beginSnapshotDeletes(Lifecycle life, List<SnapRef> snaps) {
+    List<String> begun = new ArrayList<>();
+    conflictRefuses = true;
+    try {
+      for (SnapRef s : snaps) {
+        String snapshotId = volumeSnapshotId(s);
+        if (snapshotId == null) continue;
+        life.beginDelete("snapshot", snapshotId, true);
+        begun.add(snapshotId);
+      }
+    } catch (TemporalFailure e) {
+      for (String id : begun) life.deleteStopped("snapshot", id);
+      throw e; // with conflictRefuses still set: the flow gives the volume back too
+    }
+    conflictRefuses = false;
   }
 
   /** The id of a volume snapshot cephflow names {@code snapshot-<id>}, else null. */

@@ -1,7 +1,9 @@
 package io.cephflow.workflows.common;
 
 import io.cephflow.workflows.storage.ResourceActivities;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 
 /**
@@ -14,8 +16,14 @@ import io.temporal.workflow.Workflow;
  */
 public final class Lifecycle {
   static final String CHANGE = "resource-records";
+  /** A cancel that lands while the create settles gives the claim back (before: a tombstone). */
+  static final String REOPEN_ON_CANCEL = "reopen-on-cancel";
+  /** A create holds the resource it makes something from, so that its delete waits (before: only Ceph stopped it). */
+  static final String HOLD_SOURCE = "hold-source";
   private final ResourceActivities records = Workflow.newActivityStub(ResourceActivities.class);
   private final boolean on;
+  /** What this create holds ({@code kind:id}), let go once it settled. */
+  private final java.util.List<String[]> held = new java.util.ArrayList<>();
 
   private Lifecycle(boolean on) {
     this.on = on;
@@ -64,7 +72,24 @@ public final class Lifecycle {
 
   /** The create is complete: the resource is available (or in use by {@code usedBy}). */
   public void created(String kind, String id, String usedBy) {
-    if (on) records.settleCreate(kind, id, operation(), usedBy);
+    if (!on) return;
+    boolean reopen = Workflow.getVersion(REOPEN_ON_CANCEL, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION;
+    if (reopen) Compensations.throwIfCanceled(); // canceled before: undone while still CREATING
+    records.settleCreate(kind, id, operation(), usedBy);
+    if (!reopen || !CancellationScope.current().isCancelRequested()) {
+      for (String[] h : held) records.letGo(h[0], h[1], operation()); // canceled: the undo lets go
+    }
+    if (reopen && CancellationScope.current().isCancelRequested()) {
+      // the cancel came while the settle ran, so the flow undoes a create nobody was told of: back
+      // to CREATING, and the release at the end of the undo gives the id back instead of using it up
+      Workflow.newDetachedCancellationScope(() -> {
+        try {
+          records.reopenCreate(kind, id, operation(), usedBy);
+        } catch (ActivityFailure e) {
+          // someone uses or deletes it already: it stays, and the release leaves the tombstone
+        }
+      }).run();
+    }
   }
 
   /**
@@ -75,6 +100,20 @@ public final class Lifecycle {
     if (!on) return;
     undo.add("detach " + kind + ":" + id, () -> records.detach(kind, id, user));
     records.attach(kind, id, user, exists);
+  }
+
+  /**
+   * Holds {@code kind:id}, the resource this create makes something from, until the create
+   * settles (or is undone): a delete of it is refused, Conflict, meanwhile; a source being
+   * deleted refuses the create (NotFound or Conflict) before anything is made. {@code exists}:
+   * Ceph holds it (one made before records is adopted).
+   */
+  public void hold(String kind, String id, boolean exists, Compensations undo) {
+    if (!on || Workflow.getVersion(HOLD_SOURCE, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) return;
+    String op = operation();
+    undo.add("let go of " + kind + ":" + id, () -> records.letGo(kind, id, op));
+    records.hold(kind, id, op, exists);
+    held.add(new String[] {kind, id});
   }
 
   public void detach(String kind, String id, String user) {

@@ -13,10 +13,23 @@ package io.cephflow.workflows.common;
  * @param requestSha256 SHA-256 of the creating request, so a repeated request is told from another
  * @param madeFrom what it was made from ({@code image:<id>}, {@code snapshot:<id>}, {@code server:<id>}), or null
  * @param usedBy who uses it ({@code server:<id>} for a volume a server boots from), or null
+ * @param heldBy the creates making something from it now (their operations; null or empty for
+ *     none): a delete is refused, Conflict, while one of them still runs
  */
 public record ResourceRecord(String kind, String id, State state, String createdBy, String operation,
                              String requestSha256, String madeFrom, String usedBy, String createdAt,
-                             String updatedAt) {
+                             String updatedAt, java.util.List<String> heldBy) {
+  /** A record nobody holds. */
+  public ResourceRecord(String kind, String id, State state, String createdBy, String operation,
+                        String requestSha256, String madeFrom, String usedBy, String createdAt, String updatedAt) {
+    this(kind, id, state, createdBy, operation, requestSha256, madeFrom, usedBy, createdAt, updatedAt, null);
+  }
+
+  /** The operations holding it (never null). */
+  public java.util.List<String> holders() {
+    return heldBy == null ? java.util.List.of() : heldBy;
+  }
+
   /** The creator of a resource found in Ceph without a record (made before records existed). */
   public static final String UNRECORDED = "unrecorded";
   /**

@@ -36,6 +36,8 @@ import java.util.function.Consumer;
 public final class RawCopy implements DeleteSteps.Derived {
   public static final String CHANGE = "convert-once";
   public static final String KIND = ResourceRecord.RAW_COPY_KIND;
+  /** A copy left in ERROR (its conversion's undo failed) is removed and converted again. */
+  static final String RECLAIM = "rawcopy-reclaim";
   static final long GiB = 1L << 30;
   /** What a conversion may take here (~3 s per GiB measured; ten times that) before waiters stop waiting. */
   static final Duration WAIT_BASE = Duration.ofMinutes(2);
@@ -48,6 +50,8 @@ public final class RawCopy implements DeleteSteps.Derived {
   private final String imageId;
   private final RbdRef copy;
   private final SnapRef snap;
+  /** Whether this conversion took over a record left in ERROR (so it removes what was left first). */
+  private boolean reclaimed;
   /** Whether this delete began the copy's record (so it finishes or aborts it). */
   private boolean deleting;
 
@@ -108,6 +112,12 @@ public final class RawCopy implements DeleteSteps.Derived {
       ResourceRecord mine = claim(operation);
       if (mine == null) return false;
       claimed = true;
+      boolean reclaim = Workflow.getVersion(RECLAIM, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION;
+      if (reclaimed && !removeLeftovers()) {
+        // clones use the failed copy (it was complete): left to the auditor; this boot takes the slow path
+        records.releaseCreate(KIND, imageId, operation, false);
+        return false;
+      }
       progress.accept(OperationProgress.at("create-raw-copy"));
       undo.add("remove raw copy " + copy, () -> storage.removeImage(copy, operation));
       storage.createImage(copy, source.virtualSizeBytes(), operation);
@@ -115,7 +125,10 @@ public final class RawCopy implements DeleteSteps.Derived {
       ConvertActivities.ConvertResult converted = convert.convertImageInto(RbdRef.image(imageId), source.format(),
           copy);
       progress.accept(OperationProgress.at("snapshot-raw-copy"));
+      if (reclaim) undo.add("remove snapshot " + snap, () -> storage.removeSnapshot(snap));
       storage.createSnapshot(snap);
+      // before: no unprotect, so a failure after the protect failed the copy's removal (record ERROR)
+      if (reclaim) undo.add("unprotect snapshot " + snap, () -> storage.unprotectSnapshot(snap));
       storage.protectSnapshot(snap);
       storage.setMetadata(copy, Map.of(
           Provenance.FORMAT, ImageSource.RAW,
@@ -134,15 +147,46 @@ public final class RawCopy implements DeleteSteps.Derived {
     }
   }
 
-  /** This operation's claim, or null when another operation holds (or held) it. */
+  /**
+   * This operation's claim, or null when another operation holds (or held) it. A record in ERROR
+   * (a conversion whose undo failed: it has ended) is taken over, so its leftovers are removed and
+   * the copy made again; before, every later boot took the slow path until the image was deleted.
+   */
   private ResourceRecord claim(String operation) {
     try {
       return records.claimCreate(new ResourceActivities.Claim(KIND, imageId, operation, "convert " + imageId,
           "image:" + imageId));
     } catch (TemporalFailure e) {
-      if (Failures.CONFLICT.equals(DeleteSteps.typeOf(e))) return null;
+      if (!Failures.CONFLICT.equals(DeleteSteps.typeOf(e))) throw e;
+    }
+    if (Workflow.getVersion(RECLAIM, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) return null;
+    ResourceRecord r = records.readRecord(KIND, imageId);
+    if (r == null || r.state() != State.ERROR) return null;
+    try {
+      ResourceRecord mine = records.reclaimFailed(KIND, imageId, operation);
+      reclaimed = true;
+      return mine;
+    } catch (TemporalFailure e) {
+      if (Failures.CONFLICT.equals(DeleteSteps.typeOf(e))) return null; // another boot took it over first
       throw e;
     }
+  }
+
+  /**
+   * Removes by name what a failed conversion left ({@code _raw}, its snapshots, protected or not):
+   * this operation holds the record, so nobody else makes it now. False, removing nothing, when
+   * clones use it (it settled, was cloned, and only then did its flow fail).
+   */
+  private boolean removeLeftovers() {
+    if (!storage.statImage(copy).exists()) return true;
+    List<SnapRef> leftovers = storage.listSnapshots(copy).stream().map(s -> new SnapRef(copy, s.name())).toList();
+    for (SnapRef s : leftovers) if (!storage.listChildren(s).isEmpty()) return false;
+    for (SnapRef s : leftovers) {
+      storage.unprotectSnapshot(s);
+      storage.removeSnapshot(s);
+    }
+    storage.deleteImage(copy);
+    return true;
   }
 
   /**

@@ -27,6 +27,8 @@ import java.util.Map;
 public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
   static final long GiB = 1L << 30;
   static final String RAW = "raw";
+  /** forbidSlowPath makes the first raw copy (convert once) and refuses only a conversion into the disk. */
+  static final String FORBID_MAKES_COPY = "forbid-slow-path-makes-copy";
 
   private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
   private final ConvertActivities convert = Workflow.newActivityStub(ConvertActivities.class);
@@ -47,6 +49,7 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
           request.imageId(), life.recorded() ? ImageSource::of : (imageId, read) -> unrecordedSource(request, read));
       ImageStat stat = copy.stat();
       ImageSource source = copy.source();
+      life.hold("image", request.imageId(), true, undo);
       String format = source.format();
       long virtualSize = source.virtualSizeBytes();
       long rootBytes = request.rootDiskGb() * GiB;
@@ -65,14 +68,13 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
         // convert once into the image's raw copy, then clone it (before the change: every boot converted)
         boolean once = life.recorded() && RawCopy.enabled();
         SnapRef rawCopy = once ? RawCopy.ready(request.imageId(), stat) : null;
-        if (rawCopy == null && request.forbidSlowPath()) {
-          throw ApplicationFailure.newNonRetryableFailure("image " + request.imageId() + " is " + format
-              + ", not raw: converting it is forbidden by policy (never download an image that is on RBD)",
-              Failures.POLICY);
-        }
+        // before: refused whenever the copy was not made yet, so with the policy on it never was
+        boolean copyFirst = once && Workflow.getVersion(FORBID_MAKES_COPY, Workflow.DEFAULT_VERSION, 1) == 1;
+        if (rawCopy == null && request.forbidSlowPath() && !copyFirst) throw slowPathForbidden(request, format);
         if (once && rawCopy == null) {
           rawCopy = new RawCopy(request.imageId()).ensure(stat, source, owner, flow::report);
         }
+        if (rawCopy == null && request.forbidSlowPath()) throw slowPathForbidden(request, format);
         if (rawCopy != null) {
           flow.at("clone");
           undo.add("remove disk " + disk, () -> storage.removeImage(disk, owner));
@@ -109,6 +111,13 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
       return new ServerResult(request.serverId(), hypervisor, "instance-" + request.serverId(), disk.toString(), state,
           null);
     });
+  }
+
+  /** The slow path (a conversion into this server's own disk) refused by the request's policy. */
+  private static ApplicationFailure slowPathForbidden(BootFromImageRequest request, String format) {
+    return ApplicationFailure.newNonRetryableFailure("image " + request.imageId() + " is " + format
+        + ", not raw, and its raw copy cannot be had now: converting it for this server is forbidden by policy"
+        + " (never download an image that is on RBD)", Failures.POLICY);
   }
 
   /** How histories from before resource records read the image: no format means raw. */

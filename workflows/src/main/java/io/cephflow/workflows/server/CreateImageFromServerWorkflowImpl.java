@@ -51,6 +51,7 @@ public class CreateImageFromServerWorkflowImpl implements CreateImageFromServerW
         throw ApplicationFailure.newNonRetryableFailure("server " + request.serverId() + " has no disk " + disk,
             Failures.NOT_FOUND);
       }
+      life.hold("server", request.serverId(), true, undo);
 
       flow.at("snapshot-disk");
       undo.add("remove snapshot " + temp, () -> storage.removeSnapshot(temp));

@@ -38,6 +38,7 @@ public class CreateVolumeFromImageWorkflowImpl implements CreateVolumeFromImageW
       CopySource copy = CopySource.claimAndRead(flow, storage, "volume", request.volumeId(), request,
           request.imageId());
       ImageSource source = copy.source();
+      life.hold("image", request.imageId(), true, undo);
       String format = source.format();
       long virtualSize = source.virtualSizeBytes();
       long size = VolumeSteps.targetSize(request.sizeBytes(), virtualSize, "image " + request.imageId());

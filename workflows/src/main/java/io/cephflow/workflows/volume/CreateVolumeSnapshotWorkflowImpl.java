@@ -30,6 +30,7 @@ public class CreateVolumeSnapshotWorkflowImpl implements CreateVolumeSnapshotWor
       if (!stat.exists()) {
         throw ApplicationFailure.newNonRetryableFailure("volume " + volume + " does not exist", Failures.NOT_FOUND);
       }
+      flow.life().hold("volume", request.volumeId(), true, undo);
       // checked before creating, so the undo below can only ever remove the snapshot this flow made
       boolean taken = storage.listSnapshots(volume).stream().anyMatch(s -> s.name().equals(snap.snapshot()));
       if (taken) {

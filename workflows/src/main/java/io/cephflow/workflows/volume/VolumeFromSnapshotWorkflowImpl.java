@@ -45,6 +45,7 @@ public class VolumeFromSnapshotWorkflowImpl implements VolumeFromSnapshotWorkflo
       if (snap == null) {
         throw ApplicationFailure.newNonRetryableFailure("snapshot " + parent + " does not exist", Failures.NOT_FOUND);
       }
+      life.hold("snapshot", request.snapshotId(), true, undo);
       long size = VolumeSteps.targetSize(request.sizeBytes(), snap.sizeBytes(), "snapshot " + parent);
       // the clone sits one level below the snapshot's image
       // no maximum asked: the pool's soft/hard policy, flattened after the clone (before it: inline above 5)

@@ -29,6 +29,7 @@ class AuditWorkflowTest {
   final List<ResourceRecord> records = new ArrayList<>();
   final List<String> reaped = Collections.synchronizedList(new ArrayList<>());
   long longestRunning = 0;
+  final List<String> pagesAsked = Collections.synchronizedList(new ArrayList<>());
   long minimumAge = 3600;
   WorkflowTestBed bed;
 
@@ -36,6 +37,22 @@ class AuditWorkflowTest {
     @Override
     public ClusterListing listCluster() {
       return new ClusterListing(cephObjects, records, minimumAge, List.of("h1"), NOW);
+    }
+
+    /** Two entries a page, whatever the limit: every test here lists across several pages. */
+    @Override
+    public ClusterPage listClusterPage(String after, int limit) {
+      pagesAsked.add(after);
+      int from = after == null ? 0 : Integer.parseInt(after);
+      int total = cephObjects.size() + records.size();
+      int to = Math.min(total, from + 2);
+      List<Observed> objects = new ArrayList<>();
+      List<ResourceRecord> recs = new ArrayList<>();
+      for (int i = from; i < to; i++) {
+        if (i < cephObjects.size()) objects.add(cephObjects.get(i));
+        else recs.add(records.get(i - cephObjects.size()));
+      }
+      return new ClusterPage(objects, recs, to < total ? Integer.toString(to) : null, minimumAge, List.of("h1"), NOW);
     }
 
     @Override
@@ -190,6 +207,20 @@ class AuditWorkflowTest {
     assertThat(t.ageSeconds()).isEqualTo(7200);
     assertThat(r.findings()).allMatch(f -> f.reaped() == null);
     assertThat(reaped).isEmpty();
+  }
+
+  @Test
+  void aListingLargerThanOnePageIsReadPageByPageAndJudgedWhole() {
+    leftoversAndOwned();
+    AuditResult paged = audit(AuditRequest.dryRun());
+    int entries = cephObjects.size() + records.size();
+    assertThat(pagesAsked).as("two entries a page").hasSize((entries + 1) / 2).startsWith((String) null)
+        .doesNotHaveDuplicates();
+    // the same findings as one listing would give: each page's objects and records judged together
+    pagesAsked.clear();
+    assertThat(paged.findings()).isNotEmpty();
+    assertThat(paged.counts().values().stream().mapToInt(Integer::intValue).sum())
+        .isGreaterThanOrEqualTo(cephObjects.size());
   }
 
   @Test

@@ -176,6 +176,48 @@ class ConvertOnceWorkflowTest {
   }
 
   @Test
+  void aCopyLeftInErrorByAFailedCleanupIsRemovedAndConvertedAgainByTheNextBoot() {
+    // a conversion whose undo failed: its record is ERROR, its copy (protected snapshot) still there
+    String failed = "server-boot-old@run";
+    bed.records().put(ResourceRecord.RAW_COPY_KIND, IMAGE, State.ERROR, failed, "image:" + IMAGE, null);
+    ceph.createImage(RAW, 10 * MiB, failed);
+    ceph.createSnapshot(RAW_SNAP);
+    ceph.protectSnapshot(RAW_SNAP);
+
+    boot(S1);
+    verify(convert).convertImageInto(RbdRef.image(IMAGE), "qcow2", RAW);
+    assertThat(parentOf(RbdRef.serverDisk(S1))).as("cloned from the copy, not the slow path").isEqualTo(RAW_SNAP);
+    ResourceRecord r = bed.records().get(ResourceRecord.RAW_COPY_KIND, IMAGE);
+    assertThat(r.state()).isEqualTo(State.AVAILABLE);
+    assertThat(r.createdBy()).isEqualTo(bed.operation(BootFromImageWorkflow.workflowId(S1)));
+    assertThat(ceph.owner(RAW.toString())).isEqualTo(r.createdBy());
+
+    boot(S2);
+    verify(convert, times(1)).convertImageInto(any(), any(), any());
+    assertThat(parentOf(RbdRef.serverDisk(S2))).isEqualTo(RAW_SNAP);
+  }
+
+  @Test
+  void aBootThatForbidsTheSlowPathMakesTheFirstCopyAndClonesIt() {
+    bed.start(BootFromImageWorkflow.class, BootFromImageWorkflow.workflowId(S1))
+        .boot(new BootFromImageRequest(S1, WorkflowTestBed.HOST, IMAGE, 0, 0, 0, true));
+    verify(convert).convertImageInto(RbdRef.image(IMAGE), "qcow2", RAW);
+    assertThat(parentOf(RbdRef.serverDisk(S1))).isEqualTo(RAW_SNAP);
+  }
+
+  @Test
+  void aBootThatForbidsTheSlowPathIsRefusedWhenTheCopyCannotBeHad() {
+    // another operation holds the conversion for longer than it should take (terminated, say)
+    bed.records().put(ResourceRecord.RAW_COPY_KIND, IMAGE, State.CREATING, "server-boot-other@run",
+        "image:" + IMAGE, null);
+    assertThatThrownBy(() -> bed.start(BootFromImageWorkflow.class, BootFromImageWorkflow.workflowId(S1))
+        .boot(new BootFromImageRequest(S1, WorkflowTestBed.HOST, IMAGE, 0, 0, 0, true)))
+        .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.POLICY));
+    verify(convert, never()).convertImageInto(any(), any(), any());
+    assertThat(ceph.world()).containsExactly("images/" + IMAGE, "images/" + IMAGE + "@snap");
+  }
+
+  @Test
   void aBootThatFailsAfterTheConversionKeepsTheCopyForTheNextOne() {
     // instance-S1 exists with another disk: the define fails after the clone
     hv.domains.put(S1, new FakeHypervisor.Domain(List.of(RbdRef.volume(VOL)), false));

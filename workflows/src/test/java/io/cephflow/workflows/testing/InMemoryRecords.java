@@ -54,6 +54,25 @@ public final class InMemoryRecords implements ResourceActivities {
   }
 
   @Override
+  public synchronized ResourceRecord reopenCreate(String kind, String id, String operation, String usedBy) {
+    ResourceRecord r = get(kind, id);
+    if (r == null || !r.createdBy().equals(operation)) throw fail(Failures.CONFLICT, "not ours");
+    if (r.state() == State.CREATING) return r;
+    boolean settled = usedBy == null ? r.state() == State.AVAILABLE
+        : r.state() == State.IN_USE && usedBy.equals(r.usedBy());
+    if (!settled) throw fail(Failures.CONFLICT, r.name() + " is " + r.state());
+    return save(with(r, State.CREATING, operation, null));
+  }
+
+  @Override
+  public synchronized ResourceRecord reclaimFailed(String kind, String id, String operation) {
+    ResourceRecord r = get(kind, id);
+    if (r != null && r.state() == State.CREATING && operation.equals(r.createdBy())) return r;
+    if (r == null || r.state() != State.ERROR) throw fail(Failures.CONFLICT, kind + ":" + id + " is not failed");
+    return save(new ResourceRecord(kind, id, State.CREATING, operation, operation, null, r.madeFrom(), null, "t", "t"));
+  }
+
+  @Override
   public synchronized void releaseCreate(String kind, String id, String creator, boolean clean) {
     ResourceRecord r = get(kind, id);
     if (r == null || !r.createdBy().equals(creator) || r.state() == State.DELETED) return;
@@ -68,7 +87,10 @@ public final class InMemoryRecords implements ResourceActivities {
   public synchronized ResourceRecord beginDelete(String kind, String id, String operation, boolean existsUnrecorded) {
     ResourceRecord r = adopt(kind, id, existsUnrecorded);
     switch (r.state()) {
-      case AVAILABLE, ERROR -> save(with(r, State.DELETING, operation, r.usedBy()));
+      case AVAILABLE, ERROR -> {
+        if (!r.holders().isEmpty()) throw fail(Failures.CONFLICT, r.name() + " is held by " + r.holders());
+        save(with(r, State.DELETING, operation, r.usedBy()));
+      }
       case DELETING -> {
         if (!ResourceRecord.workflowIdOf(operation).equals(ResourceRecord.workflowIdOf(r.operation()))) {
           throw fail(Failures.CONFLICT, r.name() + " is being deleted");
@@ -111,6 +133,30 @@ public final class InMemoryRecords implements ResourceActivities {
   }
 
   @Override
+  public synchronized ResourceRecord hold(String kind, String id, String operation, boolean existsUnrecorded) {
+    ResourceRecord r = adopt(kind, id, existsUnrecorded);
+    if (r.state() == State.DELETED) throw fail(Failures.NOT_FOUND, r.name() + " was deleted");
+    if (r.state() != State.AVAILABLE && r.state() != State.IN_USE) throw fail(Failures.CONFLICT, r.name() + " is busy");
+    if (r.holders().contains(operation)) return r;
+    List<String> holders = new java.util.ArrayList<>(r.holders());
+    holders.add(operation);
+    return save(held(r, holders));
+  }
+
+  @Override
+  public synchronized void letGo(String kind, String id, String operation) {
+    ResourceRecord r = get(kind, id);
+    if (r != null && r.holders().contains(operation)) {
+      save(held(r, r.holders().stream().filter(h -> !h.equals(operation)).toList()));
+    }
+  }
+
+  private static ResourceRecord held(ResourceRecord r, List<String> holders) {
+    return new ResourceRecord(r.kind(), r.id(), r.state(), r.createdBy(), r.operation(), r.requestSha256(),
+        r.madeFrom(), r.usedBy(), r.createdAt(), "t", holders.isEmpty() ? null : List.copyOf(holders));
+  }
+
+  @Override
   public synchronized void detach(String kind, String id, String user) {
     ResourceRecord r = get(kind, id);
     if (r != null && r.state() == State.IN_USE && user.equals(r.usedBy())) save(with(r, State.AVAILABLE, null, null));
@@ -130,7 +176,7 @@ public final class InMemoryRecords implements ResourceActivities {
 
   private static ResourceRecord with(ResourceRecord r, State s, String op, String usedBy) {
     return new ResourceRecord(r.kind(), r.id(), s, r.createdBy(), op, r.requestSha256(), r.madeFrom(), usedBy,
-        r.createdAt(), "t");
+        r.createdAt(), "t", r.heldBy());
   }
 
   private static ApplicationFailure fail(String type, String message) {

@@ -15,6 +15,7 @@ import static org.mockito.Mockito.withSettings;
 import io.cephflow.workflows.common.DeleteResult;
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.ResourceRecord.State;
 import io.cephflow.workflows.common.SnapRef;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.storage.StorageActivities.ImageStat;
@@ -66,6 +67,29 @@ class DeleteVolumeWorkflowTest {
   void withClones() {
     when(storage.listChildren(S1)).thenReturn(List.of(CLONE_A));
     when(storage.listChildren(S2)).thenReturn(List.of(CLONE_B));
+  }
+
+  @Test
+  void aSnapshotBeingCreatedRefusesTheDeleteBeforeAnythingIsRemovedAndLeavesTheVolumeAvailable() {
+    String first = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+    String busy = "1b2c3d4e-5f60-4b7c-9d8e-0f1a2b3c4d5e";
+    SnapRef s1 = new SnapRef(VOL, "snapshot-" + first);
+    SnapRef s2 = new SnapRef(VOL, "snapshot-" + busy);
+    when(storage.listSnapshots(VOL)).thenReturn(List.of(new SnapshotStat(s1.snapshot(), 1000, true),
+        new SnapshotStat(s2.snapshot(), 1000, true)));
+    when(storage.listChildren(any())).thenReturn(List.of());
+    bed.records().put("volume", VOLUME_ID, State.AVAILABLE, "volume-create-x@r", null, null);
+    bed.records().put("snapshot", first, State.AVAILABLE, "snapshot-create-a@r", null, null);
+    bed.records().put("snapshot", busy, State.CREATING, "snapshot-create-b@r", null, null);
+
+    assertThatThrownBy(() -> run(false))
+        .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.CONFLICT));
+    verify(storage, never()).unprotectSnapshot(any());
+    verify(storage, never()).removeSnapshot(any());
+    verify(storage, never()).deleteImage(any());
+    assertThat(bed.records().get("volume", VOLUME_ID).state()).as("deletable again").isEqualTo(State.AVAILABLE);
+    assertThat(bed.records().get("snapshot", first).state()).isEqualTo(State.AVAILABLE);
+    assertThat(bed.records().get("snapshot", busy).state()).isEqualTo(State.CREATING);
   }
 
   @Test

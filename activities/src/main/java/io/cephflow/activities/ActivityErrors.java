@@ -16,10 +16,14 @@ public final class ActivityErrors {
   public static ApplicationFailure of(RbdException e) {
     return switch (e.kind()) {
       case EXISTS -> ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.CONFLICT);
-      case NOT_FOUND -> ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.NOT_FOUND);
-      case PERMISSION_DENIED -> ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.PERMISSION_DENIED);
-      case INVALID -> ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INVALID_REQUEST);
-      case HAS_SNAPSHOTS -> ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.IN_USE, e.holders());
+      case NOT_FOUND ->
+          ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.NOT_FOUND);
+      case PERMISSION_DENIED ->
+          ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.PERMISSION_DENIED);
+      case INVALID ->
+          ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INVALID_REQUEST);
+      case HAS_SNAPSHOTS ->
+          ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.IN_USE, e.holders());
       // BUSY: a watcher may go away (retry); clones never do, and callers ask for IN_USE explicitly
       case BUSY -> ApplicationFailure.newFailure(e.getMessage(), "Busy", e.holders());
       case NO_SPACE -> ApplicationFailure.newFailure(e.getMessage(), Failures.NO_SPACE);
@@ -48,7 +52,8 @@ public final class ActivityErrors {
 
   /** The inspector's reason leads the message ("BACKING_FILE: ...") and is the failure's detail. */
   public static ApplicationFailure of(UnsafeImageException e) {
-    return ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.UNSAFE_IMAGE, e.reason().name());
+    return ApplicationFailure.newNonRetryableFailure(
+        e.getMessage(), Failures.UNSAFE_IMAGE, e.reason().name());
   }
 
   /**
@@ -56,14 +61,17 @@ public final class ActivityErrors {
    * file fails the same way again), so it is UnsafeImage, not retried.
    */
   public static ApplicationFailure ofVetting(QemuProcessException e) {
-    return ApplicationFailure.newNonRetryableFailure("qemu-img refused the image: " + e.getMessage(),
-        Failures.UNSAFE_IMAGE, e.kind().name());
+    return ApplicationFailure.newNonRetryableFailure(
+        "qemu-img refused the image: " + e.getMessage(), Failures.UNSAFE_IMAGE, e.kind().name());
   }
 
-  /** Decoding a file that passed vetting: a limit is still the image's fault; a crash may not be. */
+  /**
+   * Decoding a file that passed vetting: a limit is still the image's fault; a crash may not be.
+   */
   public static ApplicationFailure ofDecoding(QemuProcessException e) {
     return e.kind() == QemuProcessException.Kind.FAILED
-        ? ApplicationFailure.newFailureWithCause("qemu failed: " + e.getMessage(), Failures.QEMU_FAILED, e)
+        ? ApplicationFailure.newFailureWithCause(
+            "qemu failed: " + e.getMessage(), Failures.QEMU_FAILED, e)
         : ofVetting(e);
   }
 

@@ -18,7 +18,9 @@ import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** {@link ConvertActivities} over {@link ImageConverter}: heartbeats, resume point, error mapping. */
+/**
+ * {@link ConvertActivities} over {@link ImageConverter}: heartbeats, resume point, error mapping.
+ */
 public class ConvertActivitiesImpl implements ConvertActivities, CephflowActivities {
   private final ImageConverter converter;
   private final RbdMetadata metadata;
@@ -35,7 +37,8 @@ public class ConvertActivitiesImpl implements ConvertActivities, CephflowActivit
     DiskFormat format = ImportActivitiesImpl.format(diskFormat);
     ImageRef into = StorageActivitiesImpl.ref(target);
     try (LiveHeartbeat progress = LiveHeartbeat.start(ctx, resumeFrom)) {
-      ImageConverter.Result r = converter.convert(StorageActivitiesImpl.ref(source), format, into, resumeFrom, progress);
+      ImageConverter.Result r =
+          converter.convert(StorageActivitiesImpl.ref(source), format, into, resumeFrom, progress);
       // provenance of what was written: the digest of the raw image, checkable with rbd export
       metadata.set(into, Provenance.SHA256, r.sha256());
       metadata.set(into, Provenance.VIRTUAL_SIZE, Long.toString(r.virtualSizeBytes()));
@@ -55,8 +58,9 @@ public class ConvertActivitiesImpl implements ConvertActivities, CephflowActivit
 
   private static ApplicationFailure ioFailure(RbdRef source, RbdRef target, IOException e) {
     if (e instanceof QemuProcessException q) return ActivityErrors.ofDecoding(q);
-    if (e instanceof ScratchFullException full) return ActivityErrors.of(full); // the export to scratch
-    return ApplicationFailure.newFailureWithCause("converting " + source + " into " + target + ": "
-        + e.getMessage(), Failures.CONVERT_IO, e);
+    if (e instanceof ScratchFullException full)
+      return ActivityErrors.of(full); // the export to scratch
+    return ApplicationFailure.newFailureWithCause(
+        "converting " + source + " into " + target + ": " + e.getMessage(), Failures.CONVERT_IO, e);
   }
 }

@@ -31,9 +31,9 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * {@link HypervisorActivities} over the {@link Hypervisor} port, on the hypervisor's own
- * worker: that worker knows the domain type, the monitors, the cephx key and where consoles
- * are logged; the workflow decides the rest. Errors are mapped once, by type.
+ * {@link HypervisorActivities} over the {@link Hypervisor} port, on the hypervisor's own worker:
+ * that worker knows the domain type, the monitors, the cephx key and where consoles are logged; the
+ * workflow decides the rest. Errors are mapped once, by type.
  */
 public class HypervisorActivitiesImpl implements HypervisorActivities {
   private static final Duration POLL = Duration.ofMillis(200);
@@ -44,14 +44,21 @@ public class HypervisorActivitiesImpl implements HypervisorActivities {
   /**
    * What the hypervisor's worker adds to every domain.
    *
-   * @param consoleDir    each domain's serial console goes to {@code <consoleDir>/instance-<id>.log}
-   * @param bootTimeout   how long {@link #waitRunning} waits for a started domain to run
+   * @param consoleDir each domain's serial console goes to {@code <consoleDir>/instance-<id>.log}
+   * @param bootTimeout how long {@link #waitRunning} waits for a started domain to run
    */
-  public record HostSettings(DomainType type, int vcpus, int memoryMiB, Path consoleDir, List<CephMonitor> monitors,
-                             CephKey key, Duration bootTimeout) {
+  public record HostSettings(
+      DomainType type,
+      int vcpus,
+      int memoryMiB,
+      Path consoleDir,
+      List<CephMonitor> monitors,
+      CephKey key,
+      Duration bootTimeout) {
     public HostSettings {
       monitors = List.copyOf(monitors);
-      if (monitors.isEmpty()) throw new IllegalArgumentException("at least one Ceph monitor is needed");
+      if (monitors.isEmpty())
+        throw new IllegalArgumentException("at least one Ceph monitor is needed");
       consoleDir = consoleDir.toAbsolutePath().normalize();
     }
   }
@@ -73,16 +80,24 @@ public class HypervisorActivitiesImpl implements HypervisorActivities {
 
   DomainSpec spec(ServerDomain d) {
     CephAuth auth = new CephAuth(host.key().user(), d.secretUuid());
-    List<RbdDisk> disks = d.disks().stream()
-        .map(r -> new RbdDisk(r.pool(), r.image(), host.monitors(), auth)).toList();
+    List<RbdDisk> disks =
+        d.disks().stream()
+            .map(r -> new RbdDisk(r.pool(), r.image(), host.monitors(), auth))
+            .toList();
     try {
       Files.createDirectories(host.consoleDir());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the console log directory " + host.consoleDir(), e);
+      throw new UncheckedIOException(
+          "cannot create the console log directory " + host.consoleDir(), e);
     }
-    return new DomainSpec(d.serverId(), host.type(), d.vcpus() > 0 ? d.vcpus() : host.vcpus(),
-        d.memoryMiB() > 0 ? d.memoryMiB() : host.memoryMiB(), disks,
-        host.consoleDir().resolve("instance-" + d.serverId() + ".log"), d.tags());
+    return new DomainSpec(
+        d.serverId(),
+        host.type(),
+        d.vcpus() > 0 ? d.vcpus() : host.vcpus(),
+        d.memoryMiB() > 0 ? d.memoryMiB() : host.memoryMiB(),
+        disks,
+        host.consoleDir().resolve("instance-" + d.serverId() + ".log"),
+        d.tags());
   }
 
   @Override
@@ -97,17 +112,19 @@ public class HypervisorActivitiesImpl implements HypervisorActivities {
     while (true) {
       Optional<DomainState> state = call(() -> hypervisor.state(name));
       if (state.isEmpty()) {
-        throw ApplicationFailure.newNonRetryableFailure(name + " is not defined", Failures.NOT_FOUND);
+        throw ApplicationFailure.newNonRetryableFailure(
+            name + " is not defined", Failures.NOT_FOUND);
       }
       if (state.get() == DomainState.RUNNING) return state.get();
       if (!state.get().active()) {
         // it stopped by itself (crash, qemu exit): waiting or retrying will not make it run
-        throw ApplicationFailure.newNonRetryableFailure(name + " stopped while booting: " + state.get(),
-            Failures.HYPERVISOR);
+        throw ApplicationFailure.newNonRetryableFailure(
+            name + " stopped while booting: " + state.get(), Failures.HYPERVISOR);
       }
       if (System.nanoTime() > deadline) {
-        throw ApplicationFailure.newFailure(name + " is " + state.get() + ", not running, after "
-            + host.bootTimeout(), Failures.HYPERVISOR);
+        throw ApplicationFailure.newFailure(
+            name + " is " + state.get() + ", not running, after " + host.bootTimeout(),
+            Failures.HYPERVISOR);
       }
       Activity.getExecutionContext().heartbeat(state.get().name());
       sleep();
@@ -117,26 +134,30 @@ public class HypervisorActivitiesImpl implements HypervisorActivities {
   @Override
   public boolean suspendDomain(String serverId) {
     DomainName name = name(serverId);
-    return call(() -> {
-      DomainState state = hypervisor.state(name)
-          .orElseThrow(() -> new DomainNotFoundException(name + " is not defined", null));
-      // a shut-off VM needs no pause for a consistent snapshot
-      return state.active() && hypervisor.suspend(name);
-    });
+    return call(
+        () -> {
+          DomainState state =
+              hypervisor
+                  .state(name)
+                  .orElseThrow(() -> new DomainNotFoundException(name + " is not defined", null));
+          // a shut-off VM needs no pause for a consistent snapshot
+          return state.active() && hypervisor.suspend(name);
+        });
   }
 
   @Override
   public boolean resumeDomain(String serverId) {
     DomainName name = name(serverId);
-    return call(() -> {
-      // the resume of an undo or a finally: a VM that is not paused (or is gone) is done
-      if (hypervisor.state(name).filter(s -> s == DomainState.PAUSED).isEmpty()) return false;
-      try {
-        return hypervisor.resume(name);
-      } catch (DomainConflictException | DomainNotFoundException e) {
-        return false; // stopped or undefined meanwhile
-      }
-    });
+    return call(
+        () -> {
+          // the resume of an undo or a finally: a VM that is not paused (or is gone) is done
+          if (hypervisor.state(name).filter(s -> s == DomainState.PAUSED).isEmpty()) return false;
+          try {
+            return hypervisor.resume(name);
+          } catch (DomainConflictException | DomainNotFoundException e) {
+            return false; // stopped or undefined meanwhile
+          }
+        });
   }
 
   @Override
@@ -183,7 +204,8 @@ public class HypervisorActivitiesImpl implements HypervisorActivities {
       return ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.CONFLICT);
     }
     if (e instanceof HypervisorUnreachableException) {
-      return ApplicationFailure.newFailureWithCause(e.getMessage(), Failures.HYPERVISOR_UNREACHABLE, e);
+      return ApplicationFailure.newFailureWithCause(
+          e.getMessage(), Failures.HYPERVISOR_UNREACHABLE, e);
     }
     // libvirt or qemu tried and failed (e.g. a monitor did not answer): worth a retry
     return ApplicationFailure.newFailureWithCause(e.getMessage(), Failures.HYPERVISOR, e);
@@ -194,7 +216,8 @@ public class HypervisorActivitiesImpl implements HypervisorActivities {
       Thread.sleep(POLL.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw ApplicationFailure.newFailure("interrupted while waiting for the domain", Failures.HYPERVISOR);
+      throw ApplicationFailure.newFailure(
+          "interrupted while waiting for the domain", Failures.HYPERVISOR);
     }
   }
 }

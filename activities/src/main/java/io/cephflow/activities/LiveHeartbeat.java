@@ -15,25 +15,28 @@ import org.slf4j.LoggerFactory;
 /**
  * The progress heartbeat of a long activity ({@code long[]{done, total}}, total -1 while unknown;
  * {@code {done, total, passDone, passTotal}} during a preparatory pass), repeated on a timer so
- * that a call which makes no progress for a while still tells Temporal this worker lives. After
- * a worker is killed, the next attempt's first RBD write or flatten waits for the exclusive lock
- * the dead client held (until its watch expires, ~30 s) without any progress callback; with
- * heartbeats only on progress, a shorter heartbeat timeout failed attempt after attempt meanwhile
- * (and stacked flattens librbd cannot interrupt). A call to a stuck OSD waits for it (no OSD op
- * timeout by default: a flatten cut by one lost data), bounded by the activity's start-to-close.
+ * that a call which makes no progress for a while still tells Temporal this worker lives. After a
+ * worker is killed, the next attempt's first RBD write or flatten waits for the exclusive lock the
+ * dead client held (until its watch expires, ~30 s) without any progress callback; with heartbeats
+ * only on progress, a shorter heartbeat timeout failed attempt after attempt meanwhile (and stacked
+ * flattens librbd cannot interrupt). A call to a stuck OSD waits for it (no OSD op timeout by
+ * default: a flatten cut by one lost data), bounded by the activity's start-to-close.
  *
- * <p>{@link #update} heartbeats at once and throws the cancellation or timeout Temporal reports,
- * as {@code heartbeat} does; one met by the timer is kept and thrown at the next update or by
- * {@link #throwIfEnded()}.
+ * <p>{@link #update} heartbeats at once and throws the cancellation or timeout Temporal reports, as
+ * {@code heartbeat} does; one met by the timer is kept and thrown at the next update or by {@link
+ * #throwIfEnded()}.
  */
 final class LiveHeartbeat implements Progress, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LiveHeartbeat.class);
   private static final Duration NO_TIMEOUT_PERIOD = Duration.ofSeconds(10);
-  private static final ScheduledExecutorService TIMER = Executors.newScheduledThreadPool(2, r -> {
-    Thread t = new Thread(r, "cephflow-heartbeat");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ScheduledExecutorService TIMER =
+      Executors.newScheduledThreadPool(
+          2,
+          r -> {
+            Thread t = new Thread(r, "cephflow-heartbeat");
+            t.setDaemon(true);
+            return t;
+          });
   private final ActivityExecutionContext ctx;
   private final AtomicReference<long[]> latest;
   private final AtomicReference<ActivityCompletionException> ended = new AtomicReference<>();
@@ -43,8 +46,10 @@ final class LiveHeartbeat implements Progress, AutoCloseable {
     this.ctx = ctx;
     this.latest = new AtomicReference<>(initial);
     Duration timeout = ctx.getInfo().getHeartbeatTimeout();
-    long period = timeout == null || timeout.isZero() ? NO_TIMEOUT_PERIOD.toMillis()
-        : Math.max(200, timeout.toMillis() / 3);
+    long period =
+        timeout == null || timeout.isZero()
+            ? NO_TIMEOUT_PERIOD.toMillis()
+            : Math.max(200, timeout.toMillis() / 3);
     this.timer = TIMER.scheduleAtFixedRate(this::repeat, period, period, TimeUnit.MILLISECONDS);
   }
 

@@ -17,10 +17,10 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
- * {@link ResourceActivities} over a {@link RecordStore}: the lifecycle's state machine. Each
- * change reads the record, decides, and writes it back only if nobody changed it meanwhile; a
- * lost race is a retryable failure (Temporal retries, then the decision is made again on what
- * won), never a second winner.
+ * {@link ResourceActivities} over a {@link RecordStore}: the lifecycle's state machine. Each change
+ * reads the record, decides, and writes it back only if nobody changed it meanwhile; a lost race is
+ * a retryable failure (Temporal retries, then the decision is made again on what won), never a
+ * second winner.
  */
 public class ResourceActivitiesImpl implements ResourceActivities, CephflowActivities {
   static final String RECORD_CHANGED = "RecordChanged";
@@ -30,9 +30,9 @@ public class ResourceActivitiesImpl implements ResourceActivities, CephflowActiv
   private final Predicate<String> running;
 
   /**
-   * @param running whether an operation ({@code <workflow id>@<run id>}) still runs: a create
-   *     that was terminated (from the Temporal UI or CLI, which skips its compensation) holds its
-   *     record CREATING for ever, and a delete may then take it over and remove what it left
+   * @param running whether an operation ({@code <workflow id>@<run id>}) still runs: a create that
+   *     was terminated (from the Temporal UI or CLI, which skips its compensation) holds its record
+   *     CREATING for ever, and a delete may then take it over and remove what it left
    */
   public ResourceActivitiesImpl(RecordStore store, Clock clock, Predicate<String> running) {
     this.store = store;
@@ -46,62 +46,111 @@ public class ResourceActivitiesImpl implements ResourceActivities, CephflowActiv
 
   @Override
   public ResourceRecord readRecord(String kind, String id) {
-    return StorageActivitiesImpl.call(() -> store.read(ResourceRecord.pool(kind), key(kind, id)).map(ResourceActivitiesImpl::parse)
-        .orElse(null));
+    return StorageActivitiesImpl.call(
+        () ->
+            store
+                .read(ResourceRecord.pool(kind), key(kind, id))
+                .map(ResourceActivitiesImpl::parse)
+                .orElse(null));
   }
 
   @Override
   public ResourceRecord claimCreate(Claim c) {
     String now = now();
-    ResourceRecord fresh = new ResourceRecord(c.kind(), c.id(), State.CREATING, c.operation(), c.operation(),
-        sha256(c.request()), c.madeFrom(), null, now, now);
-    boolean created = StorageActivitiesImpl.call(() -> store.create(ResourceRecord.pool(c.kind()), key(c.kind(), c.id()), json(fresh)));
+    ResourceRecord fresh =
+        new ResourceRecord(
+            c.kind(),
+            c.id(),
+            State.CREATING,
+            c.operation(),
+            c.operation(),
+            sha256(c.request()),
+            c.madeFrom(),
+            null,
+            now,
+            now);
+    boolean created =
+        StorageActivitiesImpl.call(
+            () -> store.create(ResourceRecord.pool(c.kind()), key(c.kind(), c.id()), json(fresh)));
     if (created) return fresh;
     ResourceRecord existing = readRecord(c.kind(), c.id());
     if (c.operation().equals(existing.createdBy())) return existing; // our own claim, retried
-    throw conflict(existing.name() + " " + (existing.live()
-        ? "already exists (" + state(existing) + ", created by operation " + creator(existing) + ")"
-        : "existed and was deleted; ids are never reused (created by operation " + creator(existing) + ")"));
+    throw conflict(
+        existing.name()
+            + " "
+            + (existing.live()
+                ? "already exists ("
+                    + state(existing)
+                    + ", created by operation "
+                    + creator(existing)
+                    + ")"
+                : "existed and was deleted; ids are never reused (created by operation "
+                    + creator(existing)
+                    + ")"));
   }
 
   @Override
   public ResourceRecord settleCreate(String kind, String id, String operation, String usedBy) {
-    return change(kind, id, r -> {
-      if (!operation.equals(r.createdBy())) throw conflict(r.name() + " was not created by " + operation);
-      if (r.state() == State.AVAILABLE || r.state() == State.IN_USE) return r;
-      if (r.state() != State.CREATING) throw conflict(r.name() + " is " + state(r) + ", not being created");
-      return with(r, usedBy == null ? State.AVAILABLE : State.IN_USE, null, usedBy);
-    });
+    return change(
+        kind,
+        id,
+        r -> {
+          if (!operation.equals(r.createdBy()))
+            throw conflict(r.name() + " was not created by " + operation);
+          if (r.state() == State.AVAILABLE || r.state() == State.IN_USE) return r;
+          if (r.state() != State.CREATING)
+            throw conflict(r.name() + " is " + state(r) + ", not being created");
+          return with(r, usedBy == null ? State.AVAILABLE : State.IN_USE, null, usedBy);
+        });
   }
 
   @Override
   public ResourceRecord reopenCreate(String kind, String id, String operation, String usedBy) {
-    return change(kind, id, r -> {
-      if (!operation.equals(r.createdBy())) throw conflict(r.name() + " was not created by " + operation);
-      if (r.state() == State.CREATING) return r;
-      boolean settled = usedBy == null ? r.state() == State.AVAILABLE && r.usedBy() == null
-          : r.state() == State.IN_USE && usedBy.equals(r.usedBy());
-      if (!settled) throw conflict(r.name() + " is " + state(r) + " since it was created");
-      return with(r, State.CREATING, operation, null);
-    });
+    return change(
+        kind,
+        id,
+        r -> {
+          if (!operation.equals(r.createdBy()))
+            throw conflict(r.name() + " was not created by " + operation);
+          if (r.state() == State.CREATING) return r;
+          boolean settled =
+              usedBy == null
+                  ? r.state() == State.AVAILABLE && r.usedBy() == null
+                  : r.state() == State.IN_USE && usedBy.equals(r.usedBy());
+          if (!settled) throw conflict(r.name() + " is " + state(r) + " since it was created");
+          return with(r, State.CREATING, operation, null);
+        });
   }
 
   @Override
   public ResourceRecord reclaimFailed(String kind, String id, String operation) {
-    return change(kind, id, r -> {
-      if (r.state() == State.CREATING && operation.equals(r.createdBy())) return r; // retried
-      if (r.state() != State.ERROR) throw conflict(r.name() + " is " + state(r) + ", not failed");
-      String now = now();
-      return new ResourceRecord(r.kind(), r.id(), State.CREATING, operation, operation, r.requestSha256(),
-          r.madeFrom(), null, now, now);
-    });
+    return change(
+        kind,
+        id,
+        r -> {
+          if (r.state() == State.CREATING && operation.equals(r.createdBy())) return r; // retried
+          if (r.state() != State.ERROR)
+            throw conflict(r.name() + " is " + state(r) + ", not failed");
+          String now = now();
+          return new ResourceRecord(
+              r.kind(),
+              r.id(),
+              State.CREATING,
+              operation,
+              operation,
+              r.requestSha256(),
+              r.madeFrom(),
+              null,
+              now,
+              now);
+        });
   }
 
   /**
    * A create that never completed and was fully undone gives its claim back (the record goes, as
-   * ceph-csi undoes a reservation: the id never named a resource, and a request that failed may
-   * be fixed and sent again); one that completed and is undone afterwards (by a parent flow)
-   * existed, so it stays as a DELETED tombstone.
+   * ceph-csi undoes a reservation: the id never named a resource, and a request that failed may be
+   * fixed and sent again); one that completed and is undone afterwards (by a parent flow) existed,
+   * so it stays as a DELETED tombstone.
    */
   @Override
   public void releaseCreate(String kind, String id, String creator, boolean clean) {
@@ -109,105 +158,183 @@ public class ResourceActivitiesImpl implements ResourceActivities, CephflowActiv
     String raw = StorageActivitiesImpl.call(() -> store.read(pool, key(kind, id))).orElse(null);
     if (raw == null) return;
     ResourceRecord r = parse(raw);
-    if (!creator.equals(r.createdBy()) || r.state() == State.DELETED) return; // not ours: never touched
+    if (!creator.equals(r.createdBy()) || r.state() == State.DELETED)
+      return; // not ours: never touched
     if (clean && r.state() == State.CREATING) {
-      if (!StorageActivitiesImpl.call(() -> store.remove(pool, key(kind, id), raw))) throw changed(r);
+      if (!StorageActivitiesImpl.call(() -> store.remove(pool, key(kind, id), raw)))
+        throw changed(r);
       return;
     }
-    change(kind, id, cur -> !creator.equals(cur.createdBy()) || cur.state() == State.DELETED ? cur
-        : with(cur, clean ? State.DELETED : State.ERROR, null, null));
+    change(
+        kind,
+        id,
+        cur ->
+            !creator.equals(cur.createdBy()) || cur.state() == State.DELETED
+                ? cur
+                : with(cur, clean ? State.DELETED : State.ERROR, null, null));
   }
 
   private static ApplicationFailure changed(ResourceRecord r) {
-    return ApplicationFailure.newFailure(r.name() + " changed while this operation updated it; retrying",
-        RECORD_CHANGED);
+    return ApplicationFailure.newFailure(
+        r.name() + " changed while this operation updated it; retrying", RECORD_CHANGED);
   }
 
   @Override
-  public ResourceRecord beginDelete(String kind, String id, String operation, boolean existsUnrecorded) {
+  public ResourceRecord beginDelete(
+      String kind, String id, String operation, boolean existsUnrecorded) {
     ResourceRecord before = recordOrAdopt(kind, id, existsUnrecorded);
-    change(kind, id, r -> switch (r.state()) {
-      case AVAILABLE, ERROR -> {
-        List<String> live = r.holders().stream().filter(running).toList();
-        if (!live.isEmpty()) {
-          throw conflict(r.name() + " is in use by operation " + ResourceRecord.workflowIdOf(live.get(0))
-              + ", which makes something from it; try again once it ended");
-        }
-        yield held(with(r, State.DELETING, operation, r.usedBy()), List.of()); // the ended holders go
-      }
-      case DELETING -> {
-        if (operation.equals(r.operation())) yield r;
-        // one run per workflow id at a time: an earlier run of this same delete has ended
-        if (sameWorkflow(operation, r.operation())) yield with(r, State.DELETING, operation, r.usedBy());
-        throw conflict(r.name() + " is being deleted by operation " + ResourceRecord.workflowIdOf(r.operation()));
-      }
-      case IN_USE -> throw inUse(r);
-      case CREATING -> {
-        if (running.test(r.operation())) throw conflict(r.name() + " is being created by operation " + creator(r));
-        yield with(r, State.DELETING, operation, r.usedBy()); // its create was terminated: clean up what it left
-      }
-      case DELETED -> throw notFound(r.name() + " was deleted");
-    });
+    change(
+        kind,
+        id,
+        r ->
+            switch (r.state()) {
+              case AVAILABLE, ERROR -> {
+                List<String> live = r.holders().stream().filter(running).toList();
+                if (!live.isEmpty()) {
+                  throw conflict(
+                      r.name()
+                          + " is in use by operation "
+                          + ResourceRecord.workflowIdOf(live.get(0))
+                          + ", which makes something from it; try again once it ended");
+                }
+                yield held(
+                    with(r, State.DELETING, operation, r.usedBy()),
+                    List.of()); // the ended holders go
+              }
+              case DELETING -> {
+                if (operation.equals(r.operation())) yield r;
+                // one run per workflow id at a time: an earlier run of this same delete has ended
+                if (sameWorkflow(operation, r.operation()))
+                  yield with(r, State.DELETING, operation, r.usedBy());
+                throw conflict(
+                    r.name()
+                        + " is being deleted by operation "
+                        + ResourceRecord.workflowIdOf(r.operation()));
+              }
+              case IN_USE -> throw inUse(r);
+              case CREATING -> {
+                if (running.test(r.operation()))
+                  throw conflict(r.name() + " is being created by operation " + creator(r));
+                yield with(
+                    r,
+                    State.DELETING,
+                    operation,
+                    r.usedBy()); // its create was terminated: clean up what it left
+              }
+              case DELETED -> throw notFound(r.name() + " was deleted");
+            });
     return before;
   }
 
   @Override
   public void finishDelete(String kind, String id, String operation) {
-    change(kind, id, r -> r.state() == State.DELETING && operation.equals(r.operation())
-        ? with(r, State.DELETED, null, null) : r);
+    change(
+        kind,
+        id,
+        r ->
+            r.state() == State.DELETING && operation.equals(r.operation())
+                ? with(r, State.DELETED, null, null)
+                : r);
   }
 
   @Override
   public void abortDelete(String kind, String id, String operation) {
-    changeIfPresent(kind, id, r -> r.state() == State.DELETING && operation.equals(r.operation())
-        ? with(r, State.AVAILABLE, null, r.usedBy()) : r);
+    changeIfPresent(
+        kind,
+        id,
+        r ->
+            r.state() == State.DELETING && operation.equals(r.operation())
+                ? with(r, State.AVAILABLE, null, r.usedBy())
+                : r);
   }
 
   @Override
   public ResourceRecord attach(String kind, String id, String user, boolean existsUnrecorded) {
     recordOrAdopt(kind, id, existsUnrecorded);
-    return change(kind, id, r -> switch (r.state()) {
-      case AVAILABLE -> with(r, State.IN_USE, null, user);
-      case IN_USE -> {
-        if (user.equals(r.usedBy())) yield r;
-        throw inUse(r);
-      }
-      case DELETED -> throw notFound(r.name() + " was deleted");
-      case CREATING, DELETING, ERROR -> throw conflict(r.name() + " is " + state(r)
-          + (r.operation() == null ? "" : " (operation " + ResourceRecord.workflowIdOf(r.operation()) + ")"));
-    });
+    return change(
+        kind,
+        id,
+        r ->
+            switch (r.state()) {
+              case AVAILABLE -> with(r, State.IN_USE, null, user);
+              case IN_USE -> {
+                if (user.equals(r.usedBy())) yield r;
+                throw inUse(r);
+              }
+              case DELETED -> throw notFound(r.name() + " was deleted");
+              case CREATING, DELETING, ERROR ->
+                  throw conflict(
+                      r.name()
+                          + " is "
+                          + state(r)
+                          + (r.operation() == null
+                              ? ""
+                              : " (operation " + ResourceRecord.workflowIdOf(r.operation()) + ")"));
+            });
   }
 
   @Override
   public ResourceRecord hold(String kind, String id, String operation, boolean existsUnrecorded) {
     recordOrAdopt(kind, id, existsUnrecorded);
-    return change(kind, id, r -> switch (r.state()) {
-      case AVAILABLE, IN_USE -> {
-        if (r.holders().contains(operation)) yield r;
-        List<String> holders = new java.util.ArrayList<>(r.holders().stream().filter(running).toList());
-        holders.add(operation);
-        yield held(r, holders);
-      }
-      case DELETED -> throw notFound(r.name() + " was deleted");
-      case CREATING, DELETING, ERROR -> throw conflict(r.name() + " is " + state(r)
-          + (r.operation() == null ? "" : " (operation " + ResourceRecord.workflowIdOf(r.operation()) + ")"));
-    });
+    return change(
+        kind,
+        id,
+        r ->
+            switch (r.state()) {
+              case AVAILABLE, IN_USE -> {
+                if (r.holders().contains(operation)) yield r;
+                List<String> holders =
+                    new java.util.ArrayList<>(r.holders().stream().filter(running).toList());
+                holders.add(operation);
+                yield held(r, holders);
+              }
+              case DELETED -> throw notFound(r.name() + " was deleted");
+              case CREATING, DELETING, ERROR ->
+                  throw conflict(
+                      r.name()
+                          + " is "
+                          + state(r)
+                          + (r.operation() == null
+                              ? ""
+                              : " (operation " + ResourceRecord.workflowIdOf(r.operation()) + ")"));
+            });
   }
 
   @Override
   public void letGo(String kind, String id, String operation) {
-    changeIfPresent(kind, id, r -> !r.holders().contains(operation) ? r
-        : held(r, r.holders().stream().filter(h -> !h.equals(operation)).toList()));
+    changeIfPresent(
+        kind,
+        id,
+        r ->
+            !r.holders().contains(operation)
+                ? r
+                : held(r, r.holders().stream().filter(h -> !h.equals(operation)).toList()));
   }
 
   private ResourceRecord held(ResourceRecord r, List<String> holders) {
-    return new ResourceRecord(r.kind(), r.id(), r.state(), r.createdBy(), r.operation(), r.requestSha256(),
-        r.madeFrom(), r.usedBy(), r.createdAt(), now(), holders.isEmpty() ? null : List.copyOf(holders));
+    return new ResourceRecord(
+        r.kind(),
+        r.id(),
+        r.state(),
+        r.createdBy(),
+        r.operation(),
+        r.requestSha256(),
+        r.madeFrom(),
+        r.usedBy(),
+        r.createdAt(),
+        now(),
+        holders.isEmpty() ? null : List.copyOf(holders));
   }
 
   @Override
   public void detach(String kind, String id, String user) {
-    changeIfPresent(kind, id, r -> r.state() == State.IN_USE && user.equals(r.usedBy()) ? with(r, State.AVAILABLE, null, null) : r);
+    changeIfPresent(
+        kind,
+        id,
+        r ->
+            r.state() == State.IN_USE && user.equals(r.usedBy())
+                ? with(r, State.AVAILABLE, null, null)
+                : r);
   }
 
   /** The record; for a resource found in Ceph without one, a new AVAILABLE record adopting it. */
@@ -216,9 +343,11 @@ public class ResourceActivitiesImpl implements ResourceActivities, CephflowActiv
     if (r != null) return r;
     if (!existsUnrecorded) throw notFound(kind + ":" + id + " does not exist");
     String now = now();
-    ResourceRecord adopted = new ResourceRecord(kind, id, State.AVAILABLE, ResourceRecord.UNRECORDED, null, null,
-        null, null, now, now);
-    StorageActivitiesImpl.call(() -> store.create(ResourceRecord.pool(kind), key(kind, id), json(adopted)));
+    ResourceRecord adopted =
+        new ResourceRecord(
+            kind, id, State.AVAILABLE, ResourceRecord.UNRECORDED, null, null, null, null, now, now);
+    StorageActivitiesImpl.call(
+        () -> store.create(ResourceRecord.pool(kind), key(kind, id), json(adopted)));
     return readRecord(kind, id);
   }
 
@@ -230,24 +359,38 @@ public class ResourceActivitiesImpl implements ResourceActivities, CephflowActiv
   }
 
   /** {@link #change}, or nothing (null) when there is no record: one read either way. */
-  private ResourceRecord changeIfPresent(String kind, String id, UnaryOperator<ResourceRecord> decide) {
+  private ResourceRecord changeIfPresent(
+      String kind, String id, UnaryOperator<ResourceRecord> decide) {
     String pool = ResourceRecord.pool(kind);
     String raw = StorageActivitiesImpl.call(() -> store.read(pool, key(kind, id))).orElse(null);
     if (raw == null) return null;
     ResourceRecord current = parse(raw);
     ResourceRecord next = decide.apply(current);
     if (next.equals(current)) return current;
-    if (!StorageActivitiesImpl.call(() -> store.replace(pool, key(kind, id), raw, json(next)))) throw changed(current);
+    if (!StorageActivitiesImpl.call(() -> store.replace(pool, key(kind, id), raw, json(next))))
+      throw changed(current);
     return next;
   }
 
   private ResourceRecord with(ResourceRecord r, State state, String operation, String usedBy) {
-    return new ResourceRecord(r.kind(), r.id(), state, r.createdBy(), operation, r.requestSha256(), r.madeFrom(),
-        usedBy, r.createdAt(), now(), r.heldBy());
+    return new ResourceRecord(
+        r.kind(),
+        r.id(),
+        state,
+        r.createdBy(),
+        operation,
+        r.requestSha256(),
+        r.madeFrom(),
+        usedBy,
+        r.createdAt(),
+        now(),
+        r.heldBy());
   }
 
   private static boolean sameWorkflow(String a, String b) {
-    return a != null && b != null && ResourceRecord.workflowIdOf(a).equals(ResourceRecord.workflowIdOf(b));
+    return a != null
+        && b != null
+        && ResourceRecord.workflowIdOf(a).equals(ResourceRecord.workflowIdOf(b));
   }
 
   private static String creator(ResourceRecord r) {
@@ -289,7 +432,9 @@ public class ResourceActivitiesImpl implements ResourceActivities, CephflowActiv
   static String sha256(String s) {
     if (s == null) return null;
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -58,23 +58,25 @@ public class StorageActivitiesImpl implements StorageActivities, CephflowActivit
   }
 
   static void run(Runnable op) {
-    call(() -> {
-      op.run();
-      return null;
-    });
+    call(
+        () -> {
+          op.run();
+          return null;
+        });
   }
 
   @Override
   public void createImage(RbdRef r, long sizeBytes, String owner) {
     ImageRef ref = ref(r);
-    run(() -> {
-      if (rbd.images().exists(ref)) {
-        adoptOrConflict(ref, sizeBytes, owner);
-        return;
-      }
-      rbd.images().create(ref, new ImageSpec(sizeBytes, features));
-      rbd.metadata().set(ref, Provenance.OWNER, owner);
-    });
+    run(
+        () -> {
+          if (rbd.images().exists(ref)) {
+            adoptOrConflict(ref, sizeBytes, owner);
+            return;
+          }
+          rbd.images().create(ref, new ImageSpec(sizeBytes, features));
+          rbd.metadata().set(ref, Provenance.OWNER, owner);
+        });
   }
 
   /**
@@ -89,7 +91,9 @@ public class StorageActivitiesImpl implements StorageActivities, CephflowActivit
       throw conflict(ref + " already exists (created by " + existingOwner.get() + ")");
     }
     ImageInfo info = rbd.images().stat(ref);
-    if (info.sizeBytes() == sizeBytes && info.parent().isEmpty() && rbd.snapshots().list(ref).isEmpty()) {
+    if (info.sizeBytes() == sizeBytes
+        && info.parent().isEmpty()
+        && rbd.snapshots().list(ref).isEmpty()) {
       rbd.metadata().set(ref, Provenance.OWNER, owner);
       return;
     }
@@ -103,21 +107,25 @@ public class StorageActivitiesImpl implements StorageActivities, CephflowActivit
   @Override
   public void removeImage(RbdRef r, String owner) {
     ImageRef ref = ref(r);
-    run(() -> {
-      if (!rbd.images().exists(ref)) return;
-      Optional<String> existingOwner = rbd.metadata().get(ref, Provenance.OWNER);
-      if (existingOwner.isEmpty() || !existingOwner.get().equals(owner)) return; // not ours: never touch it
-      for (SnapshotInfo s : rbd.snapshots().list(ref)) {
-        SnapshotRef snap = ref.snapshot(s.name());
-        List<ImageRef> children = rbd.clones().children(snap);
-        if (!children.isEmpty()) {
-          throw ActivityErrors.inUse(snap + " has clones " + children, children.stream().map(Object::toString).toList());
-        }
-        rbd.snapshots().unprotect(snap);
-        rbd.snapshots().remove(snap);
-      }
-      rbd.images().remove(ref);
-    });
+    run(
+        () -> {
+          if (!rbd.images().exists(ref)) return;
+          Optional<String> existingOwner = rbd.metadata().get(ref, Provenance.OWNER);
+          if (existingOwner.isEmpty() || !existingOwner.get().equals(owner))
+            return; // not ours: never touch it
+          for (SnapshotInfo s : rbd.snapshots().list(ref)) {
+            SnapshotRef snap = ref.snapshot(s.name());
+            List<ImageRef> children = rbd.clones().children(snap);
+            if (!children.isEmpty()) {
+              throw ActivityErrors.inUse(
+                  snap + " has clones " + children,
+                  children.stream().map(Object::toString).toList());
+            }
+            rbd.snapshots().unprotect(snap);
+            rbd.snapshots().remove(snap);
+          }
+          rbd.images().remove(ref);
+        });
   }
 
   @Override
@@ -138,17 +146,18 @@ public class StorageActivitiesImpl implements StorageActivities, CephflowActivit
   @Override
   public void unprotectSnapshot(SnapRef s) {
     SnapshotRef snap = snap(s);
-    run(() -> {
-      if (!rbd.images().exists(snap.image()) || !rbd.snapshots().exists(snap)) return;
-      try {
-        rbd.snapshots().unprotect(snap);
-      } catch (RbdException e) {
-        if (e.kind() == RbdException.Kind.BUSY && !e.holders().isEmpty()) {
-          throw ActivityErrors.inUse(e.getMessage(), e.holders());
-        }
-        throw e;
-      }
-    });
+    run(
+        () -> {
+          if (!rbd.images().exists(snap.image()) || !rbd.snapshots().exists(snap)) return;
+          try {
+            rbd.snapshots().unprotect(snap);
+          } catch (RbdException e) {
+            if (e.kind() == RbdException.Kind.BUSY && !e.holders().isEmpty()) {
+              throw ActivityErrors.inUse(e.getMessage(), e.holders());
+            }
+            throw e;
+          }
+        });
   }
 
   @Override
@@ -159,14 +168,18 @@ public class StorageActivitiesImpl implements StorageActivities, CephflowActivit
   @Override
   public void replaceProvenance(RbdRef r, Map<String, String> entries, List<String> keep) {
     ImageRef ref = ref(r);
-    run(() -> {
-      for (String key : rbd.metadata().list(ref).keySet()) {
-        boolean stale = key.startsWith(Provenance.PREFIX) && !key.equals(Provenance.OWNER) && !entries.containsKey(key)
-            && !keep.contains(key);
-        if (stale) rbd.metadata().remove(ref, key);
-      }
-      rbd.metadata().setAll(ref, entries);
-    });
+    run(
+        () -> {
+          for (String key : rbd.metadata().list(ref).keySet()) {
+            boolean stale =
+                key.startsWith(Provenance.PREFIX)
+                    && !key.equals(Provenance.OWNER)
+                    && !entries.containsKey(key)
+                    && !keep.contains(key);
+            if (stale) rbd.metadata().remove(ref, key);
+          }
+          rbd.metadata().setAll(ref, entries);
+        });
   }
 
   @Override
@@ -179,29 +192,36 @@ public class StorageActivitiesImpl implements StorageActivities, CephflowActivit
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     SnapshotRef p = snap(parent);
     ImageRef c = ref(child);
-    run(() -> {
-      long size = rbd.images().stat(p.image()).sizeBytes();
-      rbd.clones().clone(p, c, new ImageSpec(size, features));
-      rbd.metadata().set(c, Provenance.OWNER, owner);
-      StepMeters.cloneDepth(ctx, child.pool(), rbd.clones().depth(c));
-    });
+    run(
+        () -> {
+          long size = rbd.images().stat(p.image()).sizeBytes();
+          rbd.clones().clone(p, c, new ImageSpec(size, features));
+          rbd.metadata().set(c, Provenance.OWNER, owner);
+          StepMeters.cloneDepth(ctx, child.pool(), rbd.clones().depth(c));
+        });
   }
 
   @Override
   public void flattenImage(RbdRef r) {
-    // taken here: librbd may report progress from its own threads, where the context's thread-local is unset
+    // taken here: librbd may report progress from its own threads, where the context's thread-local
+    // is unset
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     ImageRef ref = ref(r);
     // an exception thrown inside librbd's callback is swallowed by JNA: the heartbeat keeps the
     // cancellation (or timeout) it meets, and it is rethrown once librbd returns
     try (LiveHeartbeat progress = LiveHeartbeat.start(ctx, 0)) {
-      run(() -> rbd.clones().flatten(ref, (done, total) -> {
-        try {
-          progress.update(done, total);
-        } catch (ActivityCompletionException e) {
-          // kept by progress
-        }
-      }));
+      run(
+          () ->
+              rbd.clones()
+                  .flatten(
+                      ref,
+                      (done, total) -> {
+                        try {
+                          progress.update(done, total);
+                        } catch (ActivityCompletionException e) {
+                          // kept by progress
+                        }
+                      }));
       progress.throwIfEnded();
     }
     StepMeters.flattened(ctx, r.pool(), call(() -> rbd.images().stat(ref).sizeBytes()));
@@ -210,39 +230,54 @@ public class StorageActivitiesImpl implements StorageActivities, CephflowActivit
   @Override
   public List<SnapshotStat> listSnapshots(RbdRef r) {
     ImageRef ref = ref(r);
-    return call(() -> {
-      if (!rbd.images().exists(ref)) return List.of();
-      return rbd.snapshots().list(ref).stream()
-          .map(s -> new SnapshotStat(s.name(), s.sizeBytes(), s.isProtected())).toList();
-    });
+    return call(
+        () -> {
+          if (!rbd.images().exists(ref)) return List.of();
+          return rbd.snapshots().list(ref).stream()
+              .map(s -> new SnapshotStat(s.name(), s.sizeBytes(), s.isProtected()))
+              .toList();
+        });
   }
 
   @Override
   public void deleteImage(RbdRef r) {
     ImageRef ref = ref(r);
-    run(() -> {
-      if (!rbd.images().exists(ref)) return;
-      // snapshots are the workflow's to remove, one by one, after it dealt with their clones
-      List<String> snaps = rbd.snapshots().list(ref).stream().map(s -> ref.snapshot(s.name()).toString()).toList();
-      if (!snaps.isEmpty()) throw ActivityErrors.inUse(ref + " still has snapshots " + snaps, snaps);
-      rbd.images().remove(ref);
-    });
+    run(
+        () -> {
+          if (!rbd.images().exists(ref)) return;
+          // snapshots are the workflow's to remove, one by one, after it dealt with their clones
+          List<String> snaps =
+              rbd.snapshots().list(ref).stream()
+                  .map(s -> ref.snapshot(s.name()).toString())
+                  .toList();
+          if (!snaps.isEmpty())
+            throw ActivityErrors.inUse(ref + " still has snapshots " + snaps, snaps);
+          rbd.images().remove(ref);
+        });
   }
 
   @Override
   public ImageStat statImage(RbdRef r) {
     ImageRef ref = ref(r);
-    return call(() -> {
-      if (!rbd.images().exists(ref)) return new ImageStat(false, 0, null, 0, Map.of());
-      ImageInfo info = rbd.images().stat(ref);
-      SnapRef parent = info.parent()
-          .map(p -> new SnapRef(new RbdRef(p.image().pool(), p.image().name()), p.name())).orElse(null);
-      return new ImageStat(true, info.sizeBytes(), parent, rbd.clones().depth(ref), rbd.metadata().list(ref));
-    });
+    return call(
+        () -> {
+          if (!rbd.images().exists(ref)) return new ImageStat(false, 0, null, 0, Map.of());
+          ImageInfo info = rbd.images().stat(ref);
+          SnapRef parent =
+              info.parent()
+                  .map(p -> new SnapRef(new RbdRef(p.image().pool(), p.image().name()), p.name()))
+                  .orElse(null);
+          return new ImageStat(
+              true, info.sizeBytes(), parent, rbd.clones().depth(ref), rbd.metadata().list(ref));
+        });
   }
 
   @Override
   public List<RbdRef> listChildren(SnapRef s) {
-    return call(() -> rbd.clones().children(snap(s)).stream().map(i -> new RbdRef(i.pool(), i.name())).toList());
+    return call(
+        () ->
+            rbd.clones().children(snap(s)).stream()
+                .map(i -> new RbdRef(i.pool(), i.name()))
+                .toList());
   }
 }

@@ -28,7 +28,10 @@ import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@link AuditActivities} over librbd, the record store and Temporal (through the two functions given). */
+/**
+ * {@link AuditActivities} over librbd, the record store and Temporal (through the two functions
+ * given).
+ */
 public class AuditActivitiesImpl implements AuditActivities, CephflowActivities {
   private static final Logger log = LoggerFactory.getLogger(AuditActivitiesImpl.class);
   static final List<String> POOLS = List.of(RbdRef.IMAGES, RbdRef.VMS, RbdRef.VOLUMES);
@@ -47,8 +50,14 @@ public class AuditActivitiesImpl implements AuditActivities, CephflowActivities 
    * @param running whether an operation ({@code <workflow id>@<run id>}) still runs
    * @param longestRunning the age in seconds of the oldest running operation, audits excluded
    */
-  public AuditActivitiesImpl(Rbd rbd, RbdAges ages, RecordStore records, Predicate<String> running,
-                             LongSupplier longestRunning, AuditSettings settings, Clock clock) {
+  public AuditActivitiesImpl(
+      Rbd rbd,
+      RbdAges ages,
+      RecordStore records,
+      Predicate<String> running,
+      LongSupplier longestRunning,
+      AuditSettings settings,
+      Clock clock) {
     this.rbd = rbd;
     this.ages = ages;
     this.records = records;
@@ -67,17 +76,27 @@ public class AuditActivitiesImpl implements AuditActivities, CephflowActivities 
       for (String pool : POOLS) {
         for (String name : rbd.images().list(pool)) images(pool, name, objects);
         for (RbdAges.TrashEntry t : ages.trash(pool)) {
-          objects.add(new Observed(Observed.TRASH, pool + "/" + t.id(), null, t.deletedAtEpochSecond(), t.name()));
+          objects.add(
+              new Observed(
+                  Observed.TRASH, pool + "/" + t.id(), null, t.deletedAtEpochSecond(), t.name()));
         }
         for (String key : records.keys(pool)) {
           try {
-            records.read(pool, key).map(RecordJson::parse).filter(AuditActivitiesImpl::wellFormed).ifPresent(recs::add);
+            records
+                .read(pool, key)
+                .map(RecordJson::parse)
+                .filter(AuditActivitiesImpl::wellFormed)
+                .ifPresent(recs::add);
           } catch (IllegalArgumentException e) {
             log.warn("audit: unreadable record {}/{}: {}", pool, key, e.getMessage());
           }
         }
       }
-      return new ClusterListing(objects, recs, settings.minimumAge().toSeconds(), settings.hosts(),
+      return new ClusterListing(
+          objects,
+          recs,
+          settings.minimumAge().toSeconds(),
+          settings.hosts(),
           clock.instant().getEpochSecond());
     } catch (RbdException e) {
       throw ActivityErrors.of(e);
@@ -95,12 +114,22 @@ public class AuditActivitiesImpl implements AuditActivities, CephflowActivities 
       List<Observed> objects = new ArrayList<>();
       List<ResourceRecord> recs = new ArrayList<>();
       for (String pool : POOLS) {
-        for (String name : rbd.images().list(pool)) entries.put(pool + "/1/" + name, () -> images(pool, name, objects));
+        for (String name : rbd.images().list(pool))
+          entries.put(pool + "/1/" + name, () -> images(pool, name, objects));
         for (RbdAges.TrashEntry t : ages.trash(pool)) {
-          entries.put(pool + "/2/" + t.id(), () -> objects.add(
-              new Observed(Observed.TRASH, pool + "/" + t.id(), null, t.deletedAtEpochSecond(), t.name())));
+          entries.put(
+              pool + "/2/" + t.id(),
+              () ->
+                  objects.add(
+                      new Observed(
+                          Observed.TRASH,
+                          pool + "/" + t.id(),
+                          null,
+                          t.deletedAtEpochSecond(),
+                          t.name())));
         }
-        for (String key : records.keys(pool)) entries.put(pool + "/3/" + key, () -> record(pool, key, recs));
+        for (String key : records.keys(pool))
+          entries.put(pool + "/3/" + key, () -> record(pool, key, recs));
       }
       var page = (after == null ? entries : entries.tailMap(after, false)).entrySet().iterator();
       String last = null;
@@ -109,8 +138,13 @@ public class AuditActivitiesImpl implements AuditActivities, CephflowActivities 
         e.getValue().run();
         last = e.getKey();
       }
-      return new ClusterPage(objects, recs, page.hasNext() ? last : null, settings.minimumAge().toSeconds(),
-          settings.hosts(), clock.instant().getEpochSecond());
+      return new ClusterPage(
+          objects,
+          recs,
+          page.hasNext() ? last : null,
+          settings.minimumAge().toSeconds(),
+          settings.hosts(),
+          clock.instant().getEpochSecond());
     } catch (RbdException e) {
       throw ActivityErrors.of(e);
     }
@@ -118,15 +152,23 @@ public class AuditActivitiesImpl implements AuditActivities, CephflowActivities 
 
   private void record(String pool, String key, List<ResourceRecord> out) {
     try {
-      records.read(pool, key).map(RecordJson::parse).filter(AuditActivitiesImpl::wellFormed).ifPresent(out::add);
+      records
+          .read(pool, key)
+          .map(RecordJson::parse)
+          .filter(AuditActivitiesImpl::wellFormed)
+          .ifPresent(out::add);
     } catch (IllegalArgumentException e) {
       log.warn("audit: unreadable record {}/{}: {}", pool, key, e.getMessage());
     }
   }
 
-  /** A record of a kind cephflow keeps, with an id (not another program's object in the namespace). */
+  /**
+   * A record of a kind cephflow keeps, with an id (not another program's object in the namespace).
+   */
   static boolean wellFormed(ResourceRecord r) {
-    return r.id() != null && r.state() != null && r.kind() != null
+    return r.id() != null
+        && r.state() != null
+        && r.kind() != null
         && List.of("image", "volume", "snapshot", "server").contains(r.kind());
   }
 
@@ -135,13 +177,18 @@ public class AuditActivitiesImpl implements AuditActivities, CephflowActivities 
     try {
       a = ages.ages(new ImageRef(pool, name));
     } catch (IllegalArgumentException e) {
-      out.add(new Observed(Observed.IMAGE, pool + "/" + name, null, null, null)); // not a name cephflow makes
+      out.add(
+          new Observed(
+              Observed.IMAGE, pool + "/" + name, null, null, null)); // not a name cephflow makes
       return;
     }
     if (a.isEmpty()) return; // removed since the listing
-    out.add(new Observed(Observed.IMAGE, pool + "/" + name, null, a.get().createdEpochSecond(), null));
+    out.add(
+        new Observed(Observed.IMAGE, pool + "/" + name, null, a.get().createdEpochSecond(), null));
     for (Map.Entry<String, Long> s : a.get().snapshots().entrySet()) {
-      out.add(new Observed(Observed.SNAPSHOT, pool + "/" + name + "@" + s.getKey(), null, s.getValue(), null));
+      out.add(
+          new Observed(
+              Observed.SNAPSHOT, pool + "/" + name + "@" + s.getKey(), null, s.getValue(), null));
     }
   }
 
@@ -166,10 +213,14 @@ public class AuditActivitiesImpl implements AuditActivities, CephflowActivities 
       String rest = name.substring(pool.length() + 1);
       return switch (f.object().type()) {
         case Observed.IMAGE -> removeImage(new ImageRef(pool, rest));
-        case Observed.SNAPSHOT -> removeSnapshot(new ImageRef(pool, rest.substring(0, rest.indexOf('@')))
-            .snapshot(rest.substring(rest.indexOf('@') + 1)));
+        case Observed.SNAPSHOT ->
+            removeSnapshot(
+                new ImageRef(pool, rest.substring(0, rest.indexOf('@')))
+                    .snapshot(rest.substring(rest.indexOf('@') + 1)));
         case Observed.TRASH -> ages.removeFromTrash(pool, rest) ? "removed" : "already gone";
-        default -> throw ApplicationFailure.newNonRetryableFailure("not a Ceph object: " + f.object().type(), REAP_FAILED);
+        default ->
+            throw ApplicationFailure.newNonRetryableFailure(
+                "not a Ceph object: " + f.object().type(), REAP_FAILED);
       };
     } catch (RbdException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), REAP_FAILED);
@@ -203,11 +254,30 @@ public class AuditActivitiesImpl implements AuditActivities, CephflowActivities 
     ResourceRecord r = RecordJson.parse(raw);
     if (!r.updatedAt().equals(f.recordVersion())) return ReapGuard.CHANGED;
     String at = clock.instant().toString();
-    ResourceRecord next = f.category() == Category.STALE_IN_USE
-        ? new ResourceRecord(r.kind(), r.id(), ResourceRecord.State.AVAILABLE, r.createdBy(), null, r.requestSha256(),
-            r.madeFrom(), null, r.createdAt(), at)
-        : new ResourceRecord(r.kind(), r.id(), ResourceRecord.State.DELETED, r.createdBy(), null, r.requestSha256(),
-            r.madeFrom(), r.usedBy(), r.createdAt(), at);
+    ResourceRecord next =
+        f.category() == Category.STALE_IN_USE
+            ? new ResourceRecord(
+                r.kind(),
+                r.id(),
+                ResourceRecord.State.AVAILABLE,
+                r.createdBy(),
+                null,
+                r.requestSha256(),
+                r.madeFrom(),
+                null,
+                r.createdAt(),
+                at)
+            : new ResourceRecord(
+                r.kind(),
+                r.id(),
+                ResourceRecord.State.DELETED,
+                r.createdBy(),
+                null,
+                r.requestSha256(),
+                r.madeFrom(),
+                r.usedBy(),
+                r.createdAt(),
+                at);
     if (!records.replace(pool, key, raw, RecordJson.write(next))) return ReapGuard.CHANGED;
     return f.category() == Category.STALE_IN_USE ? "detached (available)" : "marked deleted";
   }

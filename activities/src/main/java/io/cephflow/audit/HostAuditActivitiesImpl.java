@@ -1,15 +1,15 @@
 package io.cephflow.audit;
 
+import io.cephflow.ceph.RecordStore;
 import io.cephflow.libvirt.DomainName;
 import io.cephflow.libvirt.HostInventory;
 import io.cephflow.libvirt.Hypervisor;
 import io.cephflow.libvirt.HypervisorException;
 import io.cephflow.workflows.audit.Finding;
-import io.cephflow.workflows.audit.HostListing;
 import io.cephflow.workflows.audit.HostAuditActivities;
+import io.cephflow.workflows.audit.HostListing;
 import io.cephflow.workflows.audit.Observed;
 import io.cephflow.workflows.audit.OwnerRules;
-import io.cephflow.ceph.RecordStore;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,9 +34,17 @@ public class HostAuditActivitiesImpl implements HostAuditActivities {
   private final Path scratchDir;
   private final ReapGuard guard;
 
-  /** {@code hypervisor} and {@code inventory} are null on a worker without libvirt: only files are listed. */
-  public HostAuditActivitiesImpl(String host, Hypervisor hypervisor, HostInventory inventory, Path consoleDir,
-                                 Path scratchDir, RecordStore records) {
+  /**
+   * {@code hypervisor} and {@code inventory} are null on a worker without libvirt: only files are
+   * listed.
+   */
+  public HostAuditActivitiesImpl(
+      String host,
+      Hypervisor hypervisor,
+      HostInventory inventory,
+      Path consoleDir,
+      Path scratchDir,
+      RecordStore records) {
     this.host = host;
     this.hypervisor = hypervisor;
     this.inventory = inventory;
@@ -51,13 +59,20 @@ public class HostAuditActivitiesImpl implements HostAuditActivities {
     try {
       if (inventory != null) {
         for (HostInventory.DomainEntry d : inventory.domains()) {
-          out.add(new Observed(Observed.DOMAIN, d.name(), host, modified(consoleDir.resolve(d.name() + ".log")),
-              d.active() ? "running" : "shut off"));
+          out.add(
+              new Observed(
+                  Observed.DOMAIN,
+                  d.name(),
+                  host,
+                  modified(consoleDir.resolve(d.name() + ".log")),
+                  d.active() ? "running" : "shut off"));
         }
-        for (String usage : inventory.cephSecrets()) out.add(new Observed(Observed.SECRET, usage, host, null, null));
+        for (String usage : inventory.cephSecrets())
+          out.add(new Observed(Observed.SECRET, usage, host, null, null));
       }
     } catch (HypervisorException e) {
-      throw ApplicationFailure.newFailure("listing libvirt on " + host + ": " + e.getMessage(), "HypervisorError");
+      throw ApplicationFailure.newFailure(
+          "listing libvirt on " + host + ": " + e.getMessage(), "HypervisorError");
     }
     files(consoleDir, Observed.CONSOLE_LOG, out);
     files(scratchDir, Observed.SCRATCH_FILE, out);
@@ -92,33 +107,42 @@ public class HostAuditActivitiesImpl implements HostAuditActivities {
     if (refused != null) return refused;
     Observed o = f.object();
     if (OwnerRules.ownerOf(o).isEmpty() && !OwnerRules.temporary(o)) {
-      throw ApplicationFailure.newNonRetryableFailure("not cephflow's: " + o.name(), AuditActivitiesImpl.REAP_FAILED);
+      throw ApplicationFailure.newNonRetryableFailure(
+          "not cephflow's: " + o.name(), AuditActivitiesImpl.REAP_FAILED);
     }
     return switch (o.type()) {
       case Observed.DOMAIN -> removeDomain(DomainName.parse(o.name()));
       case Observed.CONSOLE_LOG -> removeFile(consoleDir, o.name());
       case Observed.SCRATCH_FILE -> removeFile(scratchDir, o.name());
-      default -> throw ApplicationFailure.newNonRetryableFailure("not removed by the auditor: " + o.type(),
-          AuditActivitiesImpl.REAP_FAILED);
+      default ->
+          throw ApplicationFailure.newNonRetryableFailure(
+              "not removed by the auditor: " + o.type(), AuditActivitiesImpl.REAP_FAILED);
     };
   }
 
   private String removeDomain(DomainName name) {
-    if (hypervisor == null) throw ApplicationFailure.newNonRetryableFailure("no libvirt on " + host, "HypervisorError");
+    if (hypervisor == null)
+      throw ApplicationFailure.newNonRetryableFailure("no libvirt on " + host, "HypervisorError");
     try {
       boolean destroyed = hypervisor.destroy(name);
       boolean undefined = hypervisor.undefine(name);
-      return destroyed || undefined ? "removed" + (destroyed ? " (was running)" : "") : "already gone";
+      return destroyed || undefined
+          ? "removed" + (destroyed ? " (was running)" : "")
+          : "already gone";
     } catch (HypervisorException e) {
-      throw ApplicationFailure.newFailure("removing " + name + " on " + host + ": " + e.getMessage(), "HypervisorError");
+      throw ApplicationFailure.newFailure(
+          "removing " + name + " on " + host + ": " + e.getMessage(), "HypervisorError");
     }
   }
 
-  /** The name comes from this host's own listing; it must still name a plain file in {@code dir}. */
+  /**
+   * The name comes from this host's own listing; it must still name a plain file in {@code dir}.
+   */
   private static String removeFile(Path dir, String name) {
     Path f = dir.resolve(name).normalize();
     if (!f.getParent().equals(dir.normalize()) || name.contains("/")) {
-      throw ApplicationFailure.newNonRetryableFailure("not a file of " + dir + ": " + name, AuditActivitiesImpl.REAP_FAILED);
+      throw ApplicationFailure.newNonRetryableFailure(
+          "not a file of " + dir + ": " + name, AuditActivitiesImpl.REAP_FAILED);
     }
     try {
       Files.delete(f);
@@ -126,7 +150,8 @@ public class HostAuditActivitiesImpl implements HostAuditActivities {
     } catch (NoSuchFileException e) {
       return "already gone";
     } catch (IOException e) {
-      throw ApplicationFailure.newFailure("removing " + f + ": " + e.getMessage(), AuditActivitiesImpl.REAP_FAILED);
+      throw ApplicationFailure.newFailure(
+          "removing " + f + ": " + e.getMessage(), AuditActivitiesImpl.REAP_FAILED);
     }
   }
 }

@@ -13,9 +13,9 @@ import java.util.Map;
 
 /**
  * A Ceph keyring file as Ceph writes it ({@code ceph auth get-or-create}, {@code ceph-authtool}):
- * INI sections named by entity ({@code [client.cephflow]}), each with its {@code key = AQ…}
- * and its caps. librados reads the keyring itself; this is for the one place cephflow needs the
- * secret as text, the libvirt secret qemu authenticates with. The key is never logged.
+ * INI sections named by entity ({@code [client.cephflow]}), each with its {@code key = AQ…} and its
+ * caps. librados reads the keyring itself; this is for the one place cephflow needs the secret as
+ * text, the libvirt secret qemu authenticates with. The key is never logged.
  */
 public final class Keyring {
   private final Map<String, String> keys;
@@ -60,13 +60,15 @@ public final class Keyring {
   /**
    * The key of {@code client} ({@code cephflow} or {@code client.cephflow}).
    *
-   * @throws IllegalStateException naming the entities the keyring has when it has none for this client
+   * @throws IllegalStateException naming the entities the keyring has when it has none for this
+   *     client
    */
   public String keyOf(String client) {
     String entity = client.contains(".") ? client : "client." + client;
     String key = keys.get(entity);
     if (key == null || key.isEmpty()) {
-      throw new IllegalStateException("the keyring has no key for " + entity + " (it has " + entities() + ")");
+      throw new IllegalStateException(
+          "the keyring has no key for " + entity + " (it has " + entities() + ")");
     }
     return key;
   }

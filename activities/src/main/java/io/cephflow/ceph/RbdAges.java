@@ -18,6 +18,8 @@ public interface RbdAges {
   /** When the image was created, with its snapshots' creation times; empty when it is gone. */
   java.util.Optional<Ages> ages(ImageRef ref);
 
-  /** @param snapshots snapshot name to creation time (epoch seconds) */
+  /**
+   * @param snapshots snapshot name to creation time (epoch seconds)
+   */
   record Ages(long createdEpochSecond, java.util.Map<String, Long> snapshots) {}
 }

@@ -3,12 +3,22 @@ package io.cephflow.ceph;
 import java.util.List;
 
 /**
- * A librbd/librados failure, translated once from errno at the boundary into a small set of
- * named kinds. The workflow layer maps kinds to retryable or non-retryable failures.
+ * A librbd/librados failure, translated once from errno at the boundary into a small set of named
+ * kinds. The workflow layer maps kinds to retryable or non-retryable failures.
  */
 public class RbdException extends RuntimeException {
   /** Named failure kinds; {@link #OTHER} keeps the errno for the log. */
-  public enum Kind { NOT_FOUND, EXISTS, BUSY, HAS_SNAPSHOTS, PERMISSION_DENIED, NO_SPACE, TIMED_OUT, INVALID, OTHER }
+  public enum Kind {
+    NOT_FOUND,
+    EXISTS,
+    BUSY,
+    HAS_SNAPSHOTS,
+    PERMISSION_DENIED,
+    NO_SPACE,
+    TIMED_OUT,
+    INVALID,
+    OTHER
+  }
 
   private final Kind kind;
   private final int errno;
@@ -41,17 +51,18 @@ public class RbdException extends RuntimeException {
   /** Translates a negative librbd return code; {@code what} says which call on which object. */
   public static RbdException fromErrno(int rc, String what) {
     int errno = Math.abs(rc);
-    Kind kind = switch (errno) {
-      case 2 -> Kind.NOT_FOUND;          // ENOENT
-      case 17 -> Kind.EXISTS;            // EEXIST
-      case 16 -> Kind.BUSY;              // EBUSY
-      case 39 -> Kind.HAS_SNAPSHOTS;     // ENOTEMPTY: rbd_remove on an image with snapshots
-      case 1, 13 -> Kind.PERMISSION_DENIED; // EPERM, EACCES
-      case 28, 122 -> Kind.NO_SPACE;     // ENOSPC, EDQUOT
-      case 110, 108 -> Kind.TIMED_OUT;   // ETIMEDOUT, ESHUTDOWN
-      case 22, 34, 95 -> Kind.INVALID;   // EINVAL, ERANGE, EOPNOTSUPP
-      default -> Kind.OTHER;
-    };
+    Kind kind =
+        switch (errno) {
+          case 2 -> Kind.NOT_FOUND; // ENOENT
+          case 17 -> Kind.EXISTS; // EEXIST
+          case 16 -> Kind.BUSY; // EBUSY
+          case 39 -> Kind.HAS_SNAPSHOTS; // ENOTEMPTY: rbd_remove on an image with snapshots
+          case 1, 13 -> Kind.PERMISSION_DENIED; // EPERM, EACCES
+          case 28, 122 -> Kind.NO_SPACE; // ENOSPC, EDQUOT
+          case 110, 108 -> Kind.TIMED_OUT; // ETIMEDOUT, ESHUTDOWN
+          case 22, 34, 95 -> Kind.INVALID; // EINVAL, ERANGE, EOPNOTSUPP
+          default -> Kind.OTHER;
+        };
     return new RbdException(kind, errno, what + ": " + describe(errno), List.of());
   }
 

@@ -8,7 +8,10 @@ import java.util.List;
  * conflict.
  */
 public interface RbdImages {
-  /** Creates the image; an existing image with the same size and features is success, another is EXISTS. */
+  /**
+   * Creates the image; an existing image with the same size and features is success, another is
+   * EXISTS.
+   */
   void create(ImageRef ref, ImageSpec spec);
 
   boolean exists(ImageRef ref);

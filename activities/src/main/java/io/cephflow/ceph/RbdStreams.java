@@ -5,9 +5,9 @@ import java.io.OutputStream;
 /** Bulk data in and out of images. */
 public interface RbdStreams {
   /**
-   * Writes the source into an existing image with several writes in flight, from one image
-   * handle, skipping all-zero chunks (thin, like {@code rbd import}). Regions that end before
-   * {@code resumeFrom} are read but not written again (resume after a retry).
+   * Writes the source into an existing image with several writes in flight, from one image handle,
+   * skipping all-zero chunks (thin, like {@code rbd import}). Regions that end before {@code
+   * resumeFrom} are read but not written again (resume after a retry).
    */
   ImportResult write(ImageRef target, DataSource source, long resumeFrom, Progress progress);
 

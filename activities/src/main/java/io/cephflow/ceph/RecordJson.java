@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cephflow.workflows.common.ResourceRecord;
 
-/** How a {@link ResourceRecord} is stored in a {@link RecordStore}: JSON, unknown fields ignored (newer writers). */
+/**
+ * How a {@link ResourceRecord} is stored in a {@link RecordStore}: JSON, unknown fields ignored
+ * (newer writers).
+ */
 public final class RecordJson {
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private RecordJson() {}
 
@@ -30,7 +33,8 @@ public final class RecordJson {
     try {
       return JSON.readValue(raw, ResourceRecord.class);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("unreadable resource record: " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          "unreadable resource record: " + e.getOriginalMessage(), e);
     }
   }
 }

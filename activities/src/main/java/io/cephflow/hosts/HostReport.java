@@ -10,18 +10,28 @@ import java.util.List;
  * report older than a few intervals as a host that is gone.
  *
  * @param observedAt when the worker listed its domains (ISO-8601, the worker's clock)
- * @param capacity   what the operator lets this host run
+ * @param capacity what the operator lets this host run
  * @param defaultMemoryMiB the memory of a domain whose request names none, on this host
- * @param accepting  false once its worker is shutting down (it drains, and takes no new servers)
- * @param domains    cephflow's domains on the host, running or only defined
+ * @param accepting false once its worker is shutting down (it drains, and takes no new servers)
+ * @param domains cephflow's domains on the host, running or only defined
  */
-public record HostReport(String host, String observedAt, long reportEverySeconds, Capacity capacity,
-                         long defaultMemoryMiB, boolean accepting, List<Domain> domains) {
+public record HostReport(
+    String host,
+    String observedAt,
+    long reportEverySeconds,
+    Capacity capacity,
+    long defaultMemoryMiB,
+    boolean accepting,
+    List<Domain> domains) {
 
-  /** @param memoryMiB memory for guests; {@code domains} how many may run at once */
+  /**
+   * @param memoryMiB memory for guests; {@code domains} how many may run at once
+   */
   public record Capacity(long memoryMiB, int domains) {}
 
-  /** @param state libvirt's, lower case ({@code running}, {@code paused}, {@code shut-off}, …) */
+  /**
+   * @param state libvirt's, lower case ({@code running}, {@code paused}, {@code shut-off}, …)
+   */
   public record Domain(String serverId, String state, long memoryMiB, int vcpus) {
     public boolean active() {
       return !state.equals("shut-off") && !state.equals("crashed") && !state.equals("no-state");
@@ -33,8 +43,8 @@ public record HostReport(String host, String observedAt, long reportEverySeconds
   }
 
   /**
-   * Written within the last three report intervals (and at least the last interval plus 5 s, so
-   * one slow write does not drop a host reporting every second): its worker is alive.
+   * Written within the last three report intervals (and at least the last interval plus 5 s, so one
+   * slow write does not drop a host reporting every second): its worker is alive.
    */
   public boolean fresh(Instant now) {
     Duration window = Duration.ofSeconds(Math.max(3 * reportEverySeconds, reportEverySeconds + 5));
@@ -52,7 +62,8 @@ public record HostReport(String host, String observedAt, long reportEverySeconds
 
   /** Whether one more domain of {@code memoryMiB} fits. */
   public boolean fits(long memoryMiB) {
-    return activeDomains() < capacity.domains() && usedMemoryMiB() + memoryMiB <= capacity.memoryMiB();
+    return activeDomains() < capacity.domains()
+        && usedMemoryMiB() + memoryMiB <= capacity.memoryMiB();
   }
 
   public java.util.Optional<Domain> domain(String serverId) {

@@ -12,20 +12,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The hypervisors' reports, kept in Ceph (pool {@code vms}, namespace {@value #NAMESPACE}, one
- * object {@code host.<name>} each) so that any API replica reads the same fleet without asking
- * each host. Only the host writes its own report; a report that cannot be read is skipped (and
- * logged), never fatal to a listing.
+ * object {@code host.<name>} each) so that any API replica reads the same fleet without asking each
+ * host. Only the host writes its own report; a report that cannot be read is skipped (and logged),
+ * never fatal to a listing.
  */
 public final class HostReports {
   /** Apart from the resource records, which an audit or a listing reads as resources. */
   public static final String NAMESPACE = "cephflow-hosts";
+
   private static final String PREFIX = "host.";
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private final RecordStore store;
 
-  /** @param store a record store over {@link #NAMESPACE} */
+  /**
+   * @param store a record store over {@link #NAMESPACE}
+   */
   public HostReports(RecordStore store) {
     this.store = store;
   }
@@ -36,12 +39,17 @@ public final class HostReports {
     String value = write(report);
     for (int attempt = 0; attempt < 3; attempt++) {
       Optional<String> old = store.read(RbdRef.VMS, key);
-      boolean done = old.isPresent() ? store.replace(RbdRef.VMS, key, old.get(), value)
-          : store.create(RbdRef.VMS, key, value);
+      boolean done =
+          old.isPresent()
+              ? store.replace(RbdRef.VMS, key, old.get(), value)
+              : store.create(RbdRef.VMS, key, value);
       if (done) return;
     }
-    throw new IllegalStateException("report of host " + report.host() + " changed under its writer three times "
-        + "(two workers configured with one host name?)");
+    throw new IllegalStateException(
+        "report of host "
+            + report.host()
+            + " changed under its writer three times "
+            + "(two workers configured with one host name?)");
   }
 
   public Optional<HostReport> read(String host) {
@@ -62,7 +70,8 @@ public final class HostReports {
     try {
       return Optional.of(JSON.readValue(raw, HostReport.class));
     } catch (JsonProcessingException e) {
-      LoggerFactory.getLogger(HostReports.class).warn("unreadable host report {}: {}", what, e.getOriginalMessage());
+      LoggerFactory.getLogger(HostReports.class)
+          .warn("unreadable host report {}: {}", what, e.getOriginalMessage());
       return Optional.empty();
     }
   }

@@ -18,9 +18,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Decodes an image stored in its own format into an existing RBD image: the stored (compact)
- * file is exported to the scratch area, vetted again (the pool is not a place we trust more
- * than the upload), and its raw view streamed into the target (see QemuImg#openRawData). No full-size raw
+ * Decodes an image stored in its own format into an existing RBD image: the stored (compact) file
+ * is exported to the scratch area, vetted again (the pool is not a place we trust more than the
+ * upload), and its raw view streamed into the target (see QemuImg#openRawData). No full-size raw
  * copy ever touches the local disk, and the scratch file is removed whatever happens.
  */
 public final class ImageConverter {
@@ -52,35 +52,47 @@ public final class ImageConverter {
 
   /**
    * @param resumeFrom bytes of the target known to be written by an earlier attempt
-   * @param progress receives (bytes durable in the target, virtual size); the export of a
-   *     non-raw source to scratch is reported as a preparatory pass, so a heartbeat never loses
-   *     the resume point
+   * @param progress receives (bytes durable in the target, virtual size); the export of a non-raw
+   *     source to scratch is reported as a preparatory pass, so a heartbeat never loses the resume
+   *     point
    */
-  public Result convert(ImageRef source, DiskFormat format, ImageRef target, long resumeFrom, Progress progress)
+  public Result convert(
+      ImageRef source, DiskFormat format, ImageRef target, long resumeFrom, Progress progress)
       throws IOException, UnsafeImageException, TargetTooSmallException {
     long targetSize = rbd.images().stat(target).sizeBytes();
     if (format == DiskFormat.RAW || format == DiskFormat.ISO) {
       long size = rbd.images().stat(source).sizeBytes();
       requireFits(size, targetSize, target);
-      return write(new RbdReadSource(rbd.streams(), source, size), size, target, resumeFrom, progress);
+      return write(
+          new RbdReadSource(rbd.streams(), source, size), size, target, resumeFrom, progress);
     }
     Path file = scratch.newFile("convert");
     try {
-      try (OutputStream out = ScratchFullException.watch(
-          Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), scratch.dir())) {
+      try (OutputStream out =
+          ScratchFullException.watch(
+              Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+              scratch.dir())) {
         rbd.streams().export(source, out, progress::preparing);
       }
       VettedImage vetted = intake.vet(file, format);
       requireFits(vetted.virtualSize(), targetSize, target);
-      return write(qemu.openRawData(file, format, vetted.virtualSize()), vetted.virtualSize(), target, resumeFrom,
+      return write(
+          qemu.openRawData(file, format, vetted.virtualSize()),
+          vetted.virtualSize(),
+          target,
+          resumeFrom,
           progress);
     } finally {
       ScratchArea.delete(file);
     }
   }
 
-  /** Writes the raw view ({@code size} bytes) into the target, hashing it on the way; closes {@code raw}. */
-  private Result write(DataSource raw, long size, ImageRef target, long resumeFrom, Progress progress)
+  /**
+   * Writes the raw view ({@code size} bytes) into the target, hashing it on the way; closes {@code
+   * raw}.
+   */
+  private Result write(
+      DataSource raw, long size, ImageRef target, long resumeFrom, Progress progress)
       throws IOException {
     try (RawDigest data = new RawDigest(raw)) {
       ImportResult r = rbd.streams().write(target, data, resumeFrom, progress);
@@ -88,10 +100,17 @@ public final class ImageConverter {
     }
   }
 
-  private static void requireFits(long size, long targetSize, ImageRef target) throws TargetTooSmallException {
+  private static void requireFits(long size, long targetSize, ImageRef target)
+      throws TargetTooSmallException {
     if (size > targetSize) {
-      throw new TargetTooSmallException("the image's virtual size " + size + " does not fit " + target
-          + " (" + targetSize + " bytes)");
+      throw new TargetTooSmallException(
+          "the image's virtual size "
+              + size
+              + " does not fit "
+              + target
+              + " ("
+              + targetSize
+              + " bytes)");
     }
   }
 }

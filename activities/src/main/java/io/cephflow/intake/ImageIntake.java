@@ -29,10 +29,11 @@ public final class ImageIntake {
 
   /**
    * Checks only the first bytes of a stream that is declared raw (or iso) and is written as it
-   * arrives: enough to see every container signature (the furthest is ISO's at 0x8001), so a
-   * qcow2 or vmdk posing as raw never lands in the pool as "raw".
+   * arrives: enough to see every container signature (the furthest is ISO's at 0x8001), so a qcow2
+   * or vmdk posing as raw never lands in the pool as "raw".
    */
-  public InspectedImage inspectHead(byte[] head, DiskFormat declared) throws IOException, UnsafeImageException {
+  public InspectedImage inspectHead(byte[] head, DiskFormat declared)
+      throws IOException, UnsafeImageException {
     try (HeadChannel ch = new HeadChannel(head)) {
       return inspector.inspect(ch, declared);
     }
@@ -49,7 +50,8 @@ public final class ImageIntake {
   }
 
   /** The raw view of a file this gate vetted (qemu decodes it; the map covers its virtual size). */
-  public io.cephflow.ceph.DataSource openRaw(VettedImage vetted, DiskFormat format) throws IOException {
+  public io.cephflow.ceph.DataSource openRaw(VettedImage vetted, DiskFormat format)
+      throws IOException {
     return qemu.openRawData(vetted.file(), format, vetted.virtualSize());
   }
 }

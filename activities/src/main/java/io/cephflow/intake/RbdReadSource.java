@@ -6,8 +6,8 @@ import io.cephflow.ceph.RbdStreams;
 import java.nio.ByteBuffer;
 
 /**
- * An RBD image read in order as a {@link DataSource} (raw to raw copies). The writer drops
- * all-zero chunks, so the copy stays thin. Callers normally clone raw images instead.
+ * An RBD image read in order as a {@link DataSource} (raw to raw copies). The writer drops all-zero
+ * chunks, so the copy stays thin. Callers normally clone raw images instead.
  */
 final class RbdReadSource implements DataSource {
   private final RbdStreams streams;

@@ -8,12 +8,12 @@ import io.cephflow.ceph.RecordJson;
 import io.cephflow.ceph.RecordStore;
 import io.cephflow.ceph.SnapshotInfo;
 import io.cephflow.ceph.SnapshotRef;
+import io.cephflow.hosts.HostReport;
+import io.cephflow.hosts.Placement;
 import io.cephflow.workflows.common.Ids;
 import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceRecord;
-import io.cephflow.hosts.HostReport;
-import io.cephflow.hosts.Placement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,11 +24,11 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * What exists, read from Ceph each time (never from Temporal): the RBD images, snapshots and
- * clones in the three pools, the provenance stored with them, and the resource records beside
- * them. A resource is listed when Ceph holds its data or a live record of it; one with data but
- * no record (made before records existed) is {@code available}. Listings are sorted by id and
- * paged by id; each page costs a few librbd calls per item.
+ * What exists, read from Ceph each time (never from Temporal): the RBD images, snapshots and clones
+ * in the three pools, the provenance stored with them, and the resource records beside them. A
+ * resource is listed when Ceph holds its data or a live record of it; one with data but no record
+ * (made before records existed) is {@code available}. Listings are sorted by id and paged by id;
+ * each page costs a few librbd calls per item.
  */
 public final class Inventory {
   private static final String IMAGE_SNAP = "snap";
@@ -46,7 +46,9 @@ public final class Inventory {
     this(rbd, records, List::of, Clock.systemUTC());
   }
 
-  /** @param hosts the hypervisors' latest reports (read once per server read or listing page) */
+  /**
+   * @param hosts the hypervisors' latest reports (read once per server read or listing page)
+   */
   public Inventory(Rbd rbd, RecordStore records, Supplier<List<HostReport>> hosts, Clock clock) {
     this.rbd = rbd;
     this.records = records;
@@ -63,29 +65,67 @@ public final class Inventory {
     Ids.require("imageId", id);
     ResourceRecord rec = record("image", id);
     ImageRef ref = new ImageRef(RbdRef.IMAGES, id);
-    return read(ref, rec, () -> {
-      ImageInfo info = rbd.images().stat(ref);
-      Map<String, String> meta = rbd.metadata().list(ref);
-      SnapshotInfo snap = snapshot(ref, IMAGE_SNAP);
-      List<String> children = new java.util.ArrayList<>(snap == null ? List.of()
-          : names(rbd.clones().children(ref.snapshot(IMAGE_SNAP))));
-      // a non-raw image's boots and volumes are clones of its raw copy: they depend on it as much
-      ImageRef copy = new ImageRef(RbdRef.IMAGES, RbdRef.rawCopy(id).image());
-      if (meta.containsKey(Provenance.RAW_COPY) && rbd.images().exists(copy) && snapshot(copy, IMAGE_SNAP) != null) {
-        children.addAll(names(rbd.clones().children(copy.snapshot(IMAGE_SNAP))));
-      }
-      return new ImageView(id, meta.get(Provenance.NAME), state(rec, true), info.sizeBytes(),
-          number(meta.get(Provenance.VIRTUAL_SIZE)), meta.get(Provenance.FORMAT), meta.get(Provenance.SHA256),
-          meta.get(Provenance.SOURCE), snap != null && snap.isProtected(), children, creator(rec), madeFrom(rec),
-          createdAt(rec, meta), meta.get(Provenance.CHUNKED_SHA256));
-    }, () -> new ImageView(id, null, state(rec, false), 0, null, null, null, null, false, List.of(), creator(rec),
-        madeFrom(rec), createdAt(rec, Map.of()), null));
+    return read(
+        ref,
+        rec,
+        () -> {
+          ImageInfo info = rbd.images().stat(ref);
+          Map<String, String> meta = rbd.metadata().list(ref);
+          SnapshotInfo snap = snapshot(ref, IMAGE_SNAP);
+          List<String> children =
+              new java.util.ArrayList<>(
+                  snap == null
+                      ? List.of()
+                      : names(rbd.clones().children(ref.snapshot(IMAGE_SNAP))));
+          // a non-raw image's boots and volumes are clones of its raw copy: they depend on it as
+          // much
+          ImageRef copy = new ImageRef(RbdRef.IMAGES, RbdRef.rawCopy(id).image());
+          if (meta.containsKey(Provenance.RAW_COPY)
+              && rbd.images().exists(copy)
+              && snapshot(copy, IMAGE_SNAP) != null) {
+            children.addAll(names(rbd.clones().children(copy.snapshot(IMAGE_SNAP))));
+          }
+          return new ImageView(
+              id,
+              meta.get(Provenance.NAME),
+              state(rec, true),
+              info.sizeBytes(),
+              number(meta.get(Provenance.VIRTUAL_SIZE)),
+              meta.get(Provenance.FORMAT),
+              meta.get(Provenance.SHA256),
+              meta.get(Provenance.SOURCE),
+              snap != null && snap.isProtected(),
+              children,
+              creator(rec),
+              madeFrom(rec),
+              createdAt(rec, meta),
+              meta.get(Provenance.CHUNKED_SHA256));
+        },
+        () ->
+            new ImageView(
+                id,
+                null,
+                state(rec, false),
+                0,
+                null,
+                null,
+                null,
+                null,
+                false,
+                List.of(),
+                creator(rec),
+                madeFrom(rec),
+                createdAt(rec, Map.of()),
+                null));
   }
 
   public Page<VolumeView> volumes(Query q) {
     requireNoName(q);
-    TreeSet<String> ids = idsOf(RbdRef.VOLUMES, "volume", name -> name.startsWith(VOLUME_PREFIX)
-        ? name.substring(VOLUME_PREFIX.length()) : null);
+    TreeSet<String> ids =
+        idsOf(
+            RbdRef.VOLUMES,
+            "volume",
+            name -> name.startsWith(VOLUME_PREFIX) ? name.substring(VOLUME_PREFIX.length()) : null);
     return page(ids, q, this::volume, VolumeView::state, v -> null);
   }
 
@@ -93,22 +133,50 @@ public final class Inventory {
     Ids.require("volumeId", id);
     ResourceRecord rec = record("volume", id);
     ImageRef ref = new ImageRef(RbdRef.VOLUMES, VOLUME_PREFIX + id);
-    return read(ref, rec, () -> {
-      ImageInfo info = rbd.images().stat(ref);
-      Map<String, String> meta = rbd.metadata().list(ref);
-      List<String> snapshots = new ArrayList<>();
-      for (SnapshotInfo s : rbd.snapshots().list(ref)) {
-        String sid = s.name().startsWith(SNAPSHOT_PREFIX) ? s.name().substring(SNAPSHOT_PREFIX.length()) : null;
-        if (Ids.isValid(sid)) snapshots.add(sid);
-      }
-      return new VolumeView(id, state(rec, true), info.sizeBytes(), info.parent().map(Object::toString).orElse(null),
-          rbd.clones().depth(ref), snapshots, rec == null ? null : rec.usedBy(), creator(rec), madeFrom(rec),
-          createdAt(rec, meta));
-    }, () -> new VolumeView(id, state(rec, false), 0, null, 0, List.of(), null, creator(rec), madeFrom(rec),
-        createdAt(rec, Map.of())));
+    return read(
+        ref,
+        rec,
+        () -> {
+          ImageInfo info = rbd.images().stat(ref);
+          Map<String, String> meta = rbd.metadata().list(ref);
+          List<String> snapshots = new ArrayList<>();
+          for (SnapshotInfo s : rbd.snapshots().list(ref)) {
+            String sid =
+                s.name().startsWith(SNAPSHOT_PREFIX)
+                    ? s.name().substring(SNAPSHOT_PREFIX.length())
+                    : null;
+            if (Ids.isValid(sid)) snapshots.add(sid);
+          }
+          return new VolumeView(
+              id,
+              state(rec, true),
+              info.sizeBytes(),
+              info.parent().map(Object::toString).orElse(null),
+              rbd.clones().depth(ref),
+              snapshots,
+              rec == null ? null : rec.usedBy(),
+              creator(rec),
+              madeFrom(rec),
+              createdAt(rec, meta));
+        },
+        () ->
+            new VolumeView(
+                id,
+                state(rec, false),
+                0,
+                null,
+                0,
+                List.of(),
+                null,
+                creator(rec),
+                madeFrom(rec),
+                createdAt(rec, Map.of())));
   }
 
-  /** The snapshots of one volume (NotFound-free: a volume without snapshots, or none, lists nothing). */
+  /**
+   * The snapshots of one volume (NotFound-free: a volume without snapshots, or none, lists
+   * nothing).
+   */
   public Page<SnapshotView> snapshots(String volumeId, Query q) {
     requireNoName(q);
     Ids.require("volumeId", volumeId);
@@ -116,7 +184,10 @@ public final class Inventory {
     TreeSet<String> ids = new TreeSet<>();
     try {
       for (SnapshotInfo s : rbd.snapshots().list(ref)) {
-        String sid = s.name().startsWith(SNAPSHOT_PREFIX) ? s.name().substring(SNAPSHOT_PREFIX.length()) : null;
+        String sid =
+            s.name().startsWith(SNAPSHOT_PREFIX)
+                ? s.name().substring(SNAPSHOT_PREFIX.length())
+                : null;
         if (Ids.isValid(sid)) ids.add(sid);
       }
     } catch (RbdException e) {
@@ -136,7 +207,8 @@ public final class Inventory {
     Ids.require("volumeId", volumeId);
     Ids.require("snapshotId", snapshotId);
     ResourceRecord rec = record("snapshot", snapshotId);
-    if (rec != null && rec.madeFrom() != null && !rec.madeFrom().equals("volume:" + volumeId)) return Optional.empty();
+    if (rec != null && rec.madeFrom() != null && !rec.madeFrom().equals("volume:" + volumeId))
+      return Optional.empty();
     ImageRef ref = new ImageRef(RbdRef.VOLUMES, VOLUME_PREFIX + volumeId);
     SnapshotInfo snap;
     try {
@@ -147,18 +219,40 @@ public final class Inventory {
     }
     if (snap == null) {
       if (rec == null || !rec.live()) return Optional.empty();
-      return Optional.of(new SnapshotView(snapshotId, volumeId, state(rec, false), 0, false, List.of(), creator(rec),
-          rec.createdAt()));
+      return Optional.of(
+          new SnapshotView(
+              snapshotId,
+              volumeId,
+              state(rec, false),
+              0,
+              false,
+              List.of(),
+              creator(rec),
+              rec.createdAt()));
     }
     SnapshotRef sref = ref.snapshot(snap.name());
-    return Optional.of(new SnapshotView(snapshotId, volumeId, state(rec, true), snap.sizeBytes(), snap.isProtected(),
-        names(rbd.clones().children(sref)), creator(rec), rec == null ? null : rec.createdAt()));
+    return Optional.of(
+        new SnapshotView(
+            snapshotId,
+            volumeId,
+            state(rec, true),
+            snap.sizeBytes(),
+            snap.isProtected(),
+            names(rbd.clones().children(sref)),
+            creator(rec),
+            rec == null ? null : rec.createdAt()));
   }
 
   public Page<ServerView> servers(Query q) {
     requireNoName(q);
-    TreeSet<String> ids = idsOf(RbdRef.VMS, "server", name -> name.endsWith(DISK_SUFFIX)
-        ? name.substring(0, name.length() - DISK_SUFFIX.length()) : null);
+    TreeSet<String> ids =
+        idsOf(
+            RbdRef.VMS,
+            "server",
+            name ->
+                name.endsWith(DISK_SUFFIX)
+                    ? name.substring(0, name.length() - DISK_SUFFIX.length())
+                    : null);
     List<HostReport> reports = hosts.get();
     return page(ids, q, id -> server(id, reports), ServerView::state, v -> null);
   }
@@ -175,20 +269,50 @@ public final class Inventory {
     Ids.require("serverId", id);
     ResourceRecord rec = record("server", id);
     ImageRef disk = new ImageRef(RbdRef.VMS, id + DISK_SUFFIX);
-    String volume = rec != null && rec.madeFrom() != null && rec.madeFrom().startsWith("volume:")
-        ? rec.madeFrom().substring("volume:".length()) : null;
-    return read(disk, rec, () -> {
-      ImageInfo info = rbd.images().stat(disk);
-      return new ServerView(id, state(rec, true), disk.toString(), info.parent().map(Object::toString).orElse(null),
-          info.sizeBytes(), volume, madeFrom(rec), creator(rec), createdAt(rec, rbd.metadata().list(disk)), null, null,
-          null);
-    }, () -> new ServerView(id, state(rec, false), null, null, null, volume, madeFrom(rec), creator(rec),
-        createdAt(rec, Map.of()), null, null, null));
+    String volume =
+        rec != null && rec.madeFrom() != null && rec.madeFrom().startsWith("volume:")
+            ? rec.madeFrom().substring("volume:".length())
+            : null;
+    return read(
+        disk,
+        rec,
+        () -> {
+          ImageInfo info = rbd.images().stat(disk);
+          return new ServerView(
+              id,
+              state(rec, true),
+              disk.toString(),
+              info.parent().map(Object::toString).orElse(null),
+              info.sizeBytes(),
+              volume,
+              madeFrom(rec),
+              creator(rec),
+              createdAt(rec, rbd.metadata().list(disk)),
+              null,
+              null,
+              null);
+        },
+        () ->
+            new ServerView(
+                id,
+                state(rec, false),
+                null,
+                null,
+                null,
+                volume,
+                madeFrom(rec),
+                creator(rec),
+                createdAt(rec, Map.of()),
+                null,
+                null,
+                null));
   }
 
   // --- shared
 
-  /** Ids named by the pool's images (through {@code idOfName}) and by its records of {@code kind}. */
+  /**
+   * Ids named by the pool's images (through {@code idOfName}) and by its records of {@code kind}.
+   */
   private TreeSet<String> idsOf(String pool, String kind, Function<String, String> idOfName) {
     TreeSet<String> ids = new TreeSet<>();
     for (String name : rbd.images().list(pool)) {
@@ -209,8 +333,12 @@ public final class Inventory {
     return Ids.isValid(id) ? id : null;
   }
 
-  private static <T> Page<T> page(TreeSet<String> ids, Query q, Function<String, Optional<T>> view,
-                                  Function<T, String> stateOf, Function<T, String> nameOf) {
+  private static <T> Page<T> page(
+      TreeSet<String> ids,
+      Query q,
+      Function<String, Optional<T>> view,
+      Function<T, String> stateOf,
+      Function<T, String> nameOf) {
     List<T> items = new ArrayList<>();
     String after = q.after();
     String last = null;
@@ -232,10 +360,11 @@ public final class Inventory {
   }
 
   /**
-   * The view of a resource whose data is {@code ref}: from Ceph while the data is there; from
-   * the record alone while it is not (being created, or a tombstone); empty when neither is.
+   * The view of a resource whose data is {@code ref}: from Ceph while the data is there; from the
+   * record alone while it is not (being created, or a tombstone); empty when neither is.
    */
-  private static <T> Optional<T> read(ImageRef ref, ResourceRecord rec, Reader<T> withData, Reader<T> recordOnly) {
+  private static <T> Optional<T> read(
+      ImageRef ref, ResourceRecord rec, Reader<T> withData, Reader<T> recordOnly) {
     try {
       return Optional.of(withData.read());
     } catch (RbdException e) {
@@ -245,18 +374,27 @@ public final class Inventory {
   }
 
   private ResourceRecord record(String kind, String id) {
-    return records.read(ResourceRecord.pool(kind), RecordJson.key(kind, id)).map(RecordJson::parse).orElse(null);
+    return records
+        .read(ResourceRecord.pool(kind), RecordJson.key(kind, id))
+        .map(RecordJson::parse)
+        .orElse(null);
   }
 
   private SnapshotInfo snapshot(ImageRef ref, String name) {
-    return rbd.snapshots().list(ref).stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
+    return rbd.snapshots().list(ref).stream()
+        .filter(s -> s.name().equals(name))
+        .findFirst()
+        .orElse(null);
   }
 
   private static List<String> names(List<ImageRef> refs) {
     return refs.stream().map(Object::toString).sorted().toList();
   }
 
-  /** The record's state in the API's words; data without a record is available (made before records). */
+  /**
+   * The record's state in the API's words; data without a record is available (made before
+   * records).
+   */
   private static String state(ResourceRecord rec, boolean hasData) {
     if (rec == null) return hasData ? "available" : "deleted";
     return rec.state().name().toLowerCase().replace('_', '-');
@@ -280,6 +418,7 @@ public final class Inventory {
   }
 
   private static void requireNoName(Query q) {
-    if (q.name() != null) throw new IllegalArgumentException("only images have names: the name filter lists images");
+    if (q.name() != null)
+      throw new IllegalArgumentException("only images have names: the name filter lists images");
   }
 }

@@ -5,23 +5,26 @@ import java.util.Base64;
 import java.util.Set;
 
 /**
- * A listing's page and filters. {@code pageToken} is opaque to callers (the last id of the
- * previous page); {@code name} filters images by exact name; {@code state} by lifecycle state
- * ({@code creating}, {@code available}, {@code in-use}, {@code deleting}, {@code error}, and
- * {@code deleted}, the tombstones, listed only when asked for).
+ * A listing's page and filters. {@code pageToken} is opaque to callers (the last id of the previous
+ * page); {@code name} filters images by exact name; {@code state} by lifecycle state ({@code
+ * creating}, {@code available}, {@code in-use}, {@code deleting}, {@code error}, and {@code
+ * deleted}, the tombstones, listed only when asked for).
  */
 public record Query(int limit, String pageToken, String name, String state) {
   public static final int DEFAULT_LIMIT = 100;
   public static final int MAX_LIMIT = 1000;
-  public static final Set<String> STATES = Set.of("creating", "available", "in-use", "deleting", "error", "deleted");
+  public static final Set<String> STATES =
+      Set.of("creating", "available", "in-use", "deleting", "error", "deleted");
 
   public Query {
     if (limit == 0) limit = DEFAULT_LIMIT;
     if (limit < 1 || limit > MAX_LIMIT) {
-      throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT + ", got " + limit);
+      throw new IllegalArgumentException(
+          "limit must be between 1 and " + MAX_LIMIT + ", got " + limit);
     }
     if (state != null && !STATES.contains(state)) {
-      throw new IllegalArgumentException("state must be one of " + STATES + ", got '" + state + "'");
+      throw new IllegalArgumentException(
+          "state must be one of " + STATES + ", got '" + state + "'");
     }
     if (pageToken != null && pageToken.isBlank()) pageToken = null;
     if (pageToken != null) after(pageToken); // validates
@@ -47,6 +50,8 @@ public record Query(int limit, String pageToken, String name, String state) {
   }
 
   static String tokenAfter(String id) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(id.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(id.getBytes(StandardCharsets.UTF_8));
   }
 }

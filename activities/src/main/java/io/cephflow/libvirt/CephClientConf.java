@@ -9,13 +9,13 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
 /**
- * The ceph.conf qemu's rbd driver reads (via {@code <source><config file=…>}). It holds
- * timeouts only: monitors come from the disk's {@code <host>} elements and the key from
- * the libvirt secret. Without {@code client_mount_timeout} a monitor that does not
- * answer makes qemu, and so domain start, hang for librados' default 300 s.
+ * The ceph.conf qemu's rbd driver reads (via {@code <source><config file=…>}). It holds timeouts
+ * only: monitors come from the disk's {@code <host>} elements and the key from the libvirt secret.
+ * Without {@code client_mount_timeout} a monitor that does not answer makes qemu, and so domain
+ * start, hang for librados' default 300 s.
  *
- * <p>The file must exist on the hypervisor host; cephflow runs a worker on each
- * hypervisor, which writes it locally.
+ * <p>The file must exist on the hypervisor host; cephflow runs a worker on each hypervisor, which
+ * writes it locally.
  */
 public final class CephClientConf {
   private CephClientConf() {}
@@ -24,8 +24,12 @@ public final class CephClientConf {
     long s = Math.max(1, mountTimeout.toSeconds());
     return "# written by cephflow for qemu's rbd driver: timeouts only\n"
         + "[global]\n"
-        + "client_mount_timeout = " + s + "\n"
-        + "rados_mon_op_timeout = " + s + "\n"
+        + "client_mount_timeout = "
+        + s
+        + "\n"
+        + "rados_mon_op_timeout = "
+        + s
+        + "\n"
         + "# no admin socket or log files from inside qemu\n"
         + "admin_socket =\n"
         + "log_file =\n";
@@ -36,7 +40,8 @@ public final class CephClientConf {
     Names.absolutePath("ceph conf", file);
     String wanted = content(mountTimeout);
     try {
-      if (Files.isRegularFile(file) && Files.readString(file, StandardCharsets.UTF_8).equals(wanted)) {
+      if (Files.isRegularFile(file)
+          && Files.readString(file, StandardCharsets.UTF_8).equals(wanted)) {
         return file;
       }
       Files.createDirectories(file.getParent());

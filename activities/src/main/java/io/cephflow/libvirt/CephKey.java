@@ -3,8 +3,8 @@ package io.cephflow.libvirt;
 import java.util.Base64;
 
 /**
- * A cephx user and its key as a keyring prints it (base64). libvirt must be given the
- * decoded bytes: the base64 text stored as the value makes qemu fail "Invalid argument".
+ * A cephx user and its key as a keyring prints it (base64). libvirt must be given the decoded
+ * bytes: the base64 text stored as the value makes qemu fail "Invalid argument".
  */
 public record CephKey(String user, String base64Key) {
   public CephKey {

@@ -9,10 +9,10 @@ import org.libvirt.Secret;
 import org.libvirt.SecretUsageType;
 
 /**
- * Libvirt secrets of usage type {@code ceph}, one per cephx user, found again by usage
- * name ({@code client.<user> secret}) so that ensuring is idempotent: same usage → same
- * UUID, value rewritten only when it differs. Non-private, as Nova defines them, so the
- * value can be compared; reading it needs a read-write (root) connection anyway.
+ * Libvirt secrets of usage type {@code ceph}, one per cephx user, found again by usage name ({@code
+ * client.<user> secret}) so that ensuring is idempotent: same usage → same UUID, value rewritten
+ * only when it differs. Non-private, as Nova defines them, so the value can be compared; reading it
+ * needs a read-write (root) connection anyway.
  */
 final class CephSecrets {
   private CephSecrets() {}

@@ -1,8 +1,8 @@
 package io.cephflow.libvirt;
 
 /**
- * A libvirt domain name cephflow owns: {@code instance-<serverId>} as in Nova. Built
- * only from a validated server id, so every name that reaches libvirt is safe.
+ * A libvirt domain name cephflow owns: {@code instance-<serverId>} as in Nova. Built only from a
+ * validated server id, so every name that reaches libvirt is safe.
  */
 public record DomainName(String serverId) {
   static final String PREFIX = "instance-";
@@ -18,7 +18,8 @@ public record DomainName(String serverId) {
   /** Parses {@code instance-<uuid>}; anything else is an invalid spec. */
   public static DomainName parse(String name) {
     if (name == null || !name.startsWith(PREFIX)) {
-      throw new InvalidDomainSpecException("domain name must be instance-<uuid>, got " + Names.quote(name));
+      throw new InvalidDomainSpecException(
+          "domain name must be instance-<uuid>, got " + Names.quote(name));
     }
     return new DomainName(name.substring(PREFIX.length()));
   }

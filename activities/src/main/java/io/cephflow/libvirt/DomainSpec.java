@@ -6,15 +6,15 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Everything cephflow decides about a VM, as typed fields: the XML is derived from it by
- * {@link DomainXml} and read back from libvirt into an equal record, which is how
- * {@link Hypervisor#define} tells "same spec" from "different spec".
+ * Everything cephflow decides about a VM, as typed fields: the XML is derived from it by {@link
+ * DomainXml} and read back from libvirt into an equal record, which is how {@link
+ * Hypervisor#define} tells "same spec" from "different spec".
  *
- * @param serverId   UUID; also the domain's libvirt UUID (as Nova does) and its name
- *                   {@code instance-<serverId>}
+ * @param serverId UUID; also the domain's libvirt UUID (as Nova does) and its name {@code
+ *     instance-<serverId>}
  * @param consoleLog file on the hypervisor host where the serial console is written
- * @param tags       extra cephflow ids stored in the domain's {@code <metadata>}
- *                   (e.g. {@code image-id}, {@code workflow-id})
+ * @param tags extra cephflow ids stored in the domain's {@code <metadata>} (e.g. {@code image-id},
+ *     {@code workflow-id})
  */
 public record DomainSpec(
     String serverId,

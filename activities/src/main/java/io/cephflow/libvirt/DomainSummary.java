@@ -1,6 +1,7 @@
 package io.cephflow.libvirt;
 
 import io.cephflow.workflows.hypervisor.DomainState;
+
 /**
  * One of this host's domains as libvirt reports it: only cephflow's ({@code instance-<uuid>});
  * others on the host are not listed.

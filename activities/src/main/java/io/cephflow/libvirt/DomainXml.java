@@ -24,10 +24,10 @@ import org.w3c.dom.NodeList;
 import org.xml.sax.InputSource;
 
 /**
- * {@link DomainSpec} to libvirt domain XML and back. Built with DOM so every value is
- * escaped by the XML library, never by string concatenation. {@link #parse} reads back
- * only the fields cephflow sets, so "the defined domain equals the spec" survives
- * libvirt's normalisation (units, added defaults, PCI addresses).
+ * {@link DomainSpec} to libvirt domain XML and back. Built with DOM so every value is escaped by
+ * the XML library, never by string concatenation. {@link #parse} reads back only the fields
+ * cephflow sets, so "the defined domain equals the spec" survives libvirt's normalisation (units,
+ * added defaults, PCI addresses).
  */
 public final class DomainXml {
   public static final String METADATA_NS = "https://cephflow.io/xmlns/domain/1";
@@ -36,9 +36,9 @@ public final class DomainXml {
   private DomainXml() {}
 
   /**
-   * @param cephConf a small ceph.conf on the hypervisor host; qemu reads it for
-   *                 {@code client_mount_timeout}, without which a dead monitor makes
-   *                 start hang 300 s (see {@link CephClientConf})
+   * @param cephConf a small ceph.conf on the hypervisor host; qemu reads it for {@code
+   *     client_mount_timeout}, without which a dead monitor makes start hang 300 s (see {@link
+   *     CephClientConf})
    */
   public static String render(DomainSpec spec, Path cephConf) {
     Names.absolutePath("ceph conf", cephConf);
@@ -94,12 +94,14 @@ public final class DomainXml {
     Element server = doc.createElementNS(METADATA_NS, METADATA_PREFIX + ":server-id");
     server.setTextContent(spec.serverId());
     instance.appendChild(server);
-    spec.tags().forEach((k, v) -> {
-      Element tag = doc.createElementNS(METADATA_NS, METADATA_PREFIX + ":tag");
-      tag.setAttribute("key", k);
-      tag.setTextContent(v);
-      instance.appendChild(tag);
-    });
+    spec.tags()
+        .forEach(
+            (k, v) -> {
+              Element tag = doc.createElementNS(METADATA_NS, METADATA_PREFIX + ":tag");
+              tag.setAttribute("key", k);
+              tag.setTextContent(v);
+              instance.appendChild(tag);
+            });
   }
 
   private static void disk(Element devices, RbdDisk d, int index, Path cephConf) {
@@ -148,8 +150,14 @@ public final class DomainXml {
         console = Path.of(first(serial, "source").getAttribute("path"));
       }
     }
-    return new DomainSpec(uuid, DomainType.fromXml(domain.getAttribute("type")), vcpus,
-        (int) mib, disks(devices), console, tags(domain));
+    return new DomainSpec(
+        uuid,
+        DomainType.fromXml(domain.getAttribute("type")),
+        vcpus,
+        (int) mib,
+        disks(devices),
+        console,
+        tags(domain));
   }
 
   /** The RBD network disks of a domain, in target order (vda, vdb, …). */
@@ -161,24 +169,33 @@ public final class DomainXml {
     List<Map.Entry<String, RbdDisk>> found = new ArrayList<>();
     for (Element disk : children(devices, "disk")) {
       Element source = first(disk, "source");
-      if (!"network".equals(disk.getAttribute("type")) || source == null
+      if (!"network".equals(disk.getAttribute("type"))
+          || source == null
           || !"rbd".equals(source.getAttribute("protocol"))) {
         continue;
       }
       String[] poolImage = source.getAttribute("name").split("/", 2);
       if (poolImage.length != 2) {
-        throw new InvalidDomainSpecException("rbd source name without pool: " + Names.quote(source.getAttribute("name")));
+        throw new InvalidDomainSpecException(
+            "rbd source name without pool: " + Names.quote(source.getAttribute("name")));
       }
       List<CephMonitor> monitors = new ArrayList<>();
       for (Element host : children(source, "host")) {
         String port = host.getAttribute("port");
-        monitors.add(new CephMonitor(host.getAttribute("name"), port.isEmpty() ? 6789 : Integer.parseInt(port)));
+        monitors.add(
+            new CephMonitor(
+                host.getAttribute("name"), port.isEmpty() ? 6789 : Integer.parseInt(port)));
       }
       Element auth = first(disk, "auth");
-      CephAuth cephAuth = auth == null ? null
-          : new CephAuth(auth.getAttribute("username"), first(auth, "secret").getAttribute("uuid"));
-      found.add(Map.entry(first(disk, "target").getAttribute("dev"),
-          new RbdDisk(poolImage[0], poolImage[1], monitors, cephAuth)));
+      CephAuth cephAuth =
+          auth == null
+              ? null
+              : new CephAuth(
+                  auth.getAttribute("username"), first(auth, "secret").getAttribute("uuid"));
+      found.add(
+          Map.entry(
+              first(disk, "target").getAttribute("dev"),
+              new RbdDisk(poolImage[0], poolImage[1], monitors, cephAuth)));
     }
     found.sort(Map.Entry.comparingByKey());
     return found.stream().map(Map.Entry::getValue).toList();
@@ -208,7 +225,8 @@ public final class DomainXml {
       case "KiB", "k" -> value / 1024;
       case "MiB", "M" -> value;
       case "GiB", "G" -> value * 1024;
-      default -> throw new InvalidDomainSpecException("unexpected memory unit " + Names.quote(unit));
+      default ->
+          throw new InvalidDomainSpecException("unexpected memory unit " + Names.quote(unit));
     };
   }
 
@@ -232,7 +250,8 @@ public final class DomainXml {
       return result;
     }
     for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-      if (n instanceof Element e && name.equals(e.getLocalName() == null ? e.getTagName() : e.getLocalName())
+      if (n instanceof Element e
+          && name.equals(e.getLocalName() == null ? e.getTagName() : e.getLocalName())
           && e.getNamespaceURI() == null) {
         result.add(e);
       }

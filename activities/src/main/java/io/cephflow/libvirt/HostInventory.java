@@ -2,7 +2,9 @@ package io.cephflow.libvirt;
 
 import java.util.List;
 
-/** What the leak auditor lists on a hypervisor (apart from {@link Hypervisor}: only it needs this). */
+/**
+ * What the leak auditor lists on a hypervisor (apart from {@link Hypervisor}: only it needs this).
+ */
 public interface HostInventory {
   /** One defined domain: its name and whether it runs (has a qemu process). */
   record DomainEntry(String name, boolean active) {}

@@ -8,15 +8,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The hypervisor port: what cephflow's workflows need from libvirt, nothing more. Every
- * operation is idempotent so a retried activity finds what the last attempt left and
- * finishes it. Failures are {@link HypervisorException} subtypes only.
+ * The hypervisor port: what cephflow's workflows need from libvirt, nothing more. Every operation
+ * is idempotent so a retried activity finds what the last attempt left and finishes it. Failures
+ * are {@link HypervisorException} subtypes only.
  */
 public interface Hypervisor {
 
   /**
-   * Ensures a libvirt secret of usage {@code ceph} holding {@code key}; returns its UUID
-   * (the same UUID every time for the same user).
+   * Ensures a libvirt secret of usage {@code ceph} holding {@code key}; returns its UUID (the same
+   * UUID every time for the same user).
    */
   String ensureCephSecret(CephKey key);
 
@@ -24,8 +24,8 @@ public interface Hypervisor {
   boolean removeCephSecret(CephKey key);
 
   /**
-   * Defines the domain persistently. Same spec → {@link DefineOutcome#UNCHANGED};
-   * another spec → redefined if not running, else {@link DomainConflictException}.
+   * Defines the domain persistently. Same spec → {@link DefineOutcome#UNCHANGED}; another spec →
+   * redefined if not running, else {@link DomainConflictException}.
    */
   DefineOutcome define(DomainSpec spec);
 
@@ -39,8 +39,8 @@ public interface Hypervisor {
   boolean resume(DomainName name);
 
   /**
-   * ACPI power-off, waiting up to {@code timeout}, then destroy. Not running or not
-   * defined → {@link ShutdownOutcome#ALREADY_OFF}.
+   * ACPI power-off, waiting up to {@code timeout}, then destroy. Not running or not defined →
+   * {@link ShutdownOutcome#ALREADY_OFF}.
    */
   ShutdownOutcome shutdown(DomainName name, Duration timeout);
 
@@ -56,6 +56,9 @@ public interface Hypervisor {
   /** The RBD network disks of a defined domain, vda first. */
   List<RbdDisk> disks(DomainName name);
 
-  /** cephflow's domains on this host ({@code instance-<uuid>}), running or defined; others are skipped. */
+  /**
+   * cephflow's domains on this host ({@code instance-<uuid>}), running or defined; others are
+   * skipped.
+   */
   List<DomainSummary> cephflowDomains();
 }

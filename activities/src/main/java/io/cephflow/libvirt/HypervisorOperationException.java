@@ -1,9 +1,9 @@
 package io.cephflow.libvirt;
 
 /**
- * libvirt or qemu tried and failed (for instance qemu could not open an RBD disk because
- * the Ceph monitor did not answer). {@link #libvirtCode()} is libvirt's error number
- * name, for logs and for policies that need it.
+ * libvirt or qemu tried and failed (for instance qemu could not open an RBD disk because the Ceph
+ * monitor did not answer). {@link #libvirtCode()} is libvirt's error number name, for logs and for
+ * policies that need it.
  */
 public final class HypervisorOperationException extends HypervisorException {
   private final String libvirtCode;

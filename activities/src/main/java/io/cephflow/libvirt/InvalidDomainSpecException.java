@@ -1,8 +1,8 @@
 package io.cephflow.libvirt;
 
 /**
- * The request is malformed: refused by our own validation before libvirt saw it, or
- * rejected by libvirt as invalid XML/configuration. Never worth retrying.
+ * The request is malformed: refused by our own validation before libvirt saw it, or rejected by
+ * libvirt as invalid XML/configuration. Never worth retrying.
  */
 public final class InvalidDomainSpecException extends HypervisorException {
   public InvalidDomainSpecException(String message) {

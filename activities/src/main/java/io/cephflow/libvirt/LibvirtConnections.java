@@ -7,14 +7,14 @@ import org.libvirt.LibvirtException;
 import org.libvirt.jna.Libvirt;
 
 /**
- * One shared {@link Connect} per URI for the whole process (a virConnect is thread-safe
- * and opening one costs a round trip plus, for ssh, a process). A connection found dead
- * is replaced on the next use; retrying the failed call is Temporal's job, not ours.
+ * One shared {@link Connect} per URI for the whole process (a virConnect is thread-safe and opening
+ * one costs a round trip plus, for ssh, a process). A connection found dead is replaced on the next
+ * use; retrying the failed call is Temporal's job, not ours.
  */
 final class LibvirtConnections {
   // libvirt prints every error to stderr unless a handler is installed. The callback
   // must stay strongly reachable: JNA would otherwise free the native stub under libvirt.
-  private static final Libvirt.VirErrorCallback QUIET = (userData, error) -> { };
+  private static final Libvirt.VirErrorCallback QUIET = (userData, error) -> {};
   private static final Map<String, Connect> OPEN = new ConcurrentHashMap<>();
 
   static {
@@ -44,8 +44,12 @@ final class LibvirtConnections {
       try {
         c = new Connect(uri, false);
       } catch (LibvirtException e) {
-        throw new HypervisorUnreachableException("cannot connect to " + uri + ": "
-            + (e.getError() != null ? e.getError().getMessage() : e.getMessage()), e);
+        throw new HypervisorUnreachableException(
+            "cannot connect to "
+                + uri
+                + ": "
+                + (e.getError() != null ? e.getError().getMessage() : e.getMessage()),
+            e);
       }
       OPEN.put(uri, c);
       return c;

@@ -15,9 +15,8 @@ import org.libvirt.Error.ErrorNumber;
 import org.libvirt.LibvirtException;
 
 /**
- * {@link Hypervisor} over libvirt-java. Checks state, then acts: no retries here
- * (Temporal retries activities), and every libvirt error is translated once by
- * {@link LibvirtErrors}.
+ * {@link Hypervisor} over libvirt-java. Checks state, then acts: no retries here (Temporal retries
+ * activities), and every libvirt error is translated once by {@link LibvirtErrors}.
  */
 public final class LibvirtHypervisor implements Hypervisor, HostInventory {
   // undefine also drops managed-save, snapshot/checkpoint metadata and NVRAM: the
@@ -29,9 +28,9 @@ public final class LibvirtHypervisor implements Hypervisor, HostInventory {
   private final Path cephConf;
 
   /**
-   * @param uri      libvirt URI, e.g. {@code qemu:///system}, {@code qemu+ssh://host/system}
-   * @param cephConf the ceph.conf qemu reads for timeouts; must exist on the hypervisor
-   *                 host (see {@link CephClientConf#ensure})
+   * @param uri libvirt URI, e.g. {@code qemu:///system}, {@code qemu+ssh://host/system}
+   * @param cephConf the ceph.conf qemu reads for timeouts; must exist on the hypervisor host (see
+   *     {@link CephClientConf#ensure})
    */
   public LibvirtHypervisor(String uri, Path cephConf) {
     this.uri = LibvirtSettings.requireUri(uri);
@@ -50,7 +49,8 @@ public final class LibvirtHypervisor implements Hypervisor, HostInventory {
 
   @Override
   public String ensureCephSecret(CephKey key) {
-    return call("ensure ceph secret for client." + key.user(), c -> CephSecrets.ensure(c, key).uuid());
+    return call(
+        "ensure ceph secret for client." + key.user(), c -> CephSecrets.ensure(c, key).uuid());
   }
 
   @Override
@@ -61,87 +61,107 @@ public final class LibvirtHypervisor implements Hypervisor, HostInventory {
   @Override
   public DefineOutcome define(DomainSpec spec) {
     String xml = DomainXml.render(spec, cephConf);
-    return call("define " + spec.name(), c -> {
-      Optional<Domain> existing = lookup(c, spec.name());
-      if (existing.isEmpty()) {
-        c.domainDefineXML(xml).free();
-        return DefineOutcome.CREATED;
-      }
-      Domain d = existing.get();
-      try {
-        if (spec.equals(definedSpec(d))) {
-          return DefineOutcome.UNCHANGED;
-        }
-        if (state(d).active()) {
-          throw new DomainConflictException(spec.name() + " runs with another spec; stop it before redefining");
-        }
-        c.domainDefineXML(xml).free();
-        return DefineOutcome.REDEFINED;
-      } finally {
-        d.free();
-      }
-    });
+    return call(
+        "define " + spec.name(),
+        c -> {
+          Optional<Domain> existing = lookup(c, spec.name());
+          if (existing.isEmpty()) {
+            c.domainDefineXML(xml).free();
+            return DefineOutcome.CREATED;
+          }
+          Domain d = existing.get();
+          try {
+            if (spec.equals(definedSpec(d))) {
+              return DefineOutcome.UNCHANGED;
+            }
+            if (state(d).active()) {
+              throw new DomainConflictException(
+                  spec.name() + " runs with another spec; stop it before redefining");
+            }
+            c.domainDefineXML(xml).free();
+            return DefineOutcome.REDEFINED;
+          } finally {
+            d.free();
+          }
+        });
   }
 
   @Override
   public boolean start(DomainName name) {
-    return onDomain("start", name, d -> {
-      if (state(d).active()) {
-        return false;
-      }
-      d.create();
-      return true;
-    });
+    return onDomain(
+        "start",
+        name,
+        d -> {
+          if (state(d).active()) {
+            return false;
+          }
+          d.create();
+          return true;
+        });
   }
 
   @Override
   public boolean suspend(DomainName name) {
-    return onDomain("suspend", name, d -> switch (state(d)) {
-      case PAUSED -> false;
-      case RUNNING -> {
-        d.suspend();
-        yield true;
-      }
-      default -> throw new DomainConflictException(name + " is " + state(d) + ", cannot suspend");
-    });
+    return onDomain(
+        "suspend",
+        name,
+        d ->
+            switch (state(d)) {
+              case PAUSED -> false;
+              case RUNNING -> {
+                d.suspend();
+                yield true;
+              }
+              default ->
+                  throw new DomainConflictException(name + " is " + state(d) + ", cannot suspend");
+            });
   }
 
   @Override
   public boolean resume(DomainName name) {
-    return onDomain("resume", name, d -> switch (state(d)) {
-      case RUNNING -> false;
-      case PAUSED -> {
-        d.resume();
-        yield true;
-      }
-      default -> throw new DomainConflictException(name + " is " + state(d) + ", cannot resume");
-    });
+    return onDomain(
+        "resume",
+        name,
+        d ->
+            switch (state(d)) {
+              case RUNNING -> false;
+              case PAUSED -> {
+                d.resume();
+                yield true;
+              }
+              default ->
+                  throw new DomainConflictException(name + " is " + state(d) + ", cannot resume");
+            });
   }
 
   @Override
   public ShutdownOutcome shutdown(DomainName name, Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
-    return onDomainIfExists("shut down", name, ShutdownOutcome.ALREADY_OFF, d -> {
-      if (!state(d).active()) {
-        return ShutdownOutcome.ALREADY_OFF;
-      }
-      try {
-        d.shutdown();
-      } catch (LibvirtException e) {
-        if (!state(d).active()) {
-          return ShutdownOutcome.GRACEFUL; // it went down on its own meanwhile
-        }
-        throw e;
-      }
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (System.nanoTime() < deadline) {
-        if (!state(d).active()) {
-          return ShutdownOutcome.GRACEFUL;
-        }
-        sleep(POLL);
-      }
-      return destroy(d) ? ShutdownOutcome.DESTROYED : ShutdownOutcome.GRACEFUL;
-    });
+    return onDomainIfExists(
+        "shut down",
+        name,
+        ShutdownOutcome.ALREADY_OFF,
+        d -> {
+          if (!state(d).active()) {
+            return ShutdownOutcome.ALREADY_OFF;
+          }
+          try {
+            d.shutdown();
+          } catch (LibvirtException e) {
+            if (!state(d).active()) {
+              return ShutdownOutcome.GRACEFUL; // it went down on its own meanwhile
+            }
+            throw e;
+          }
+          long deadline = System.nanoTime() + timeout.toNanos();
+          while (System.nanoTime() < deadline) {
+            if (!state(d).active()) {
+              return ShutdownOutcome.GRACEFUL;
+            }
+            sleep(POLL);
+          }
+          return destroy(d) ? ShutdownOutcome.DESTROYED : ShutdownOutcome.GRACEFUL;
+        });
   }
 
   @Override
@@ -166,47 +186,51 @@ public final class LibvirtHypervisor implements Hypervisor, HostInventory {
 
   @Override
   public boolean undefine(DomainName name) {
-    return call("undefine " + name, c -> {
-      Optional<Domain> existing = lookup(c, name);
-      if (existing.isEmpty()) {
-        return false;
-      }
-      Domain d = existing.get();
-      try {
-        if (state(d).active()) {
-          throw new DomainConflictException(name + " is running; destroy it before undefining");
-        }
-        d.undefine(UNDEFINE_FLAGS);
-        return true;
-      } catch (LibvirtException e) {
-        if (LibvirtErrors.is(e, ErrorNumber.VIR_ERR_NO_DOMAIN)) {
-          return false;
-        }
-        throw e;
-      } finally {
-        d.free();
-      }
-    });
+    return call(
+        "undefine " + name,
+        c -> {
+          Optional<Domain> existing = lookup(c, name);
+          if (existing.isEmpty()) {
+            return false;
+          }
+          Domain d = existing.get();
+          try {
+            if (state(d).active()) {
+              throw new DomainConflictException(name + " is running; destroy it before undefining");
+            }
+            d.undefine(UNDEFINE_FLAGS);
+            return true;
+          } catch (LibvirtException e) {
+            if (LibvirtErrors.is(e, ErrorNumber.VIR_ERR_NO_DOMAIN)) {
+              return false;
+            }
+            throw e;
+          } finally {
+            d.free();
+          }
+        });
   }
 
   @Override
   public Optional<DomainState> state(DomainName name) {
-    return call("state of " + name, c -> {
-      Optional<Domain> d = lookup(c, name);
-      if (d.isEmpty()) {
-        return Optional.empty();
-      }
-      try {
-        return Optional.of(state(d.get()));
-      } catch (LibvirtException e) {
-        if (LibvirtErrors.is(e, ErrorNumber.VIR_ERR_NO_DOMAIN)) {
-          return Optional.empty();
-        }
-        throw e;
-      } finally {
-        d.get().free();
-      }
-    });
+    return call(
+        "state of " + name,
+        c -> {
+          Optional<Domain> d = lookup(c, name);
+          if (d.isEmpty()) {
+            return Optional.empty();
+          }
+          try {
+            return Optional.of(state(d.get()));
+          } catch (LibvirtException e) {
+            if (LibvirtErrors.is(e, ErrorNumber.VIR_ERR_NO_DOMAIN)) {
+              return Optional.empty();
+            }
+            throw e;
+          } finally {
+            d.get().free();
+          }
+        });
   }
 
   @Override
@@ -216,80 +240,87 @@ public final class LibvirtHypervisor implements Hypervisor, HostInventory {
 
   @Override
   public List<DomainSummary> cephflowDomains() {
-    return call("list domains", c -> {
-      List<String> names = new java.util.ArrayList<>(List.of(c.listDefinedDomains()));
-      for (int id : c.listDomains()) {
-        try {
-          Domain d = c.domainLookupByID(id);
-          try {
-            names.add(d.getName());
-          } finally {
-            d.free();
+    return call(
+        "list domains",
+        c -> {
+          List<String> names = new java.util.ArrayList<>(List.of(c.listDefinedDomains()));
+          for (int id : c.listDomains()) {
+            try {
+              Domain d = c.domainLookupByID(id);
+              try {
+                names.add(d.getName());
+              } finally {
+                d.free();
+              }
+            } catch (LibvirtException e) {
+              if (!LibvirtErrors.is(e, ErrorNumber.VIR_ERR_NO_DOMAIN)) throw e; // stopped meanwhile
+            }
           }
-        } catch (LibvirtException e) {
-          if (!LibvirtErrors.is(e, ErrorNumber.VIR_ERR_NO_DOMAIN)) throw e; // stopped meanwhile
-        }
-      }
-      List<DomainSummary> out = new java.util.ArrayList<>();
-      for (String n : new java.util.TreeSet<>(names)) {
-        DomainName name;
-        try {
-          name = DomainName.parse(n);
-        } catch (InvalidDomainSpecException notOurs) {
-          continue;
-        }
-        Optional<Domain> d = lookup(c, name);
-        if (d.isEmpty()) continue; // undefined meanwhile
-        try {
-          DomainInfo info = d.get().getInfo();
-          out.add(new DomainSummary(name, state(d.get()), info.maxMem / 1024, info.nrVirtCpu));
-        } catch (LibvirtException e) {
-          if (!LibvirtErrors.is(e, ErrorNumber.VIR_ERR_NO_DOMAIN)) throw e;
-        } finally {
-          d.get().free();
-        }
-      }
-      return out;
-    });
+          List<DomainSummary> out = new java.util.ArrayList<>();
+          for (String n : new java.util.TreeSet<>(names)) {
+            DomainName name;
+            try {
+              name = DomainName.parse(n);
+            } catch (InvalidDomainSpecException notOurs) {
+              continue;
+            }
+            Optional<Domain> d = lookup(c, name);
+            if (d.isEmpty()) continue; // undefined meanwhile
+            try {
+              DomainInfo info = d.get().getInfo();
+              out.add(new DomainSummary(name, state(d.get()), info.maxMem / 1024, info.nrVirtCpu));
+            } catch (LibvirtException e) {
+              if (!LibvirtErrors.is(e, ErrorNumber.VIR_ERR_NO_DOMAIN)) throw e;
+            } finally {
+              d.get().free();
+            }
+          }
+          return out;
+        });
   }
 
   @Override
   public List<DomainEntry> domains() {
-    return call("list domains", c -> {
-      List<DomainEntry> out = new java.util.ArrayList<>();
-      for (org.libvirt.Domain d : c.listAllDomains(0)) {
-        try {
-          out.add(new DomainEntry(d.getName(), d.isActive() == 1));
-        } catch (LibvirtException e) {
-          if (!LibvirtErrors.is(e, ErrorNumber.VIR_ERR_NO_DOMAIN)) throw e; // undefined meanwhile
-        } finally {
-          d.free();
-        }
-      }
-      return out;
-    });
+    return call(
+        "list domains",
+        c -> {
+          List<DomainEntry> out = new java.util.ArrayList<>();
+          for (org.libvirt.Domain d : c.listAllDomains(0)) {
+            try {
+              out.add(new DomainEntry(d.getName(), d.isActive() == 1));
+            } catch (LibvirtException e) {
+              if (!LibvirtErrors.is(e, ErrorNumber.VIR_ERR_NO_DOMAIN))
+                throw e; // undefined meanwhile
+            } finally {
+              d.free();
+            }
+          }
+          return out;
+        });
   }
 
   @Override
   public List<String> cephSecrets() {
-    return call("list secrets", c -> {
-      List<String> out = new java.util.ArrayList<>();
-      for (String uuid : c.listSecrets()) {
-        org.libvirt.Secret s;
-        try {
-          s = c.secretLookupByUUIDString(uuid);
-        } catch (LibvirtException e) {
-          if (LibvirtErrors.is(e, ErrorNumber.VIR_ERR_NO_SECRET)) continue; // removed meanwhile
-          throw e;
-        }
-        try {
-          if (s.getUsageType() == org.libvirt.SecretUsageType.CEPH) out.add(s.getUsageID());
-        } finally {
-          s.free();
-        }
-      }
-      return out;
-    });
+    return call(
+        "list secrets",
+        c -> {
+          List<String> out = new java.util.ArrayList<>();
+          for (String uuid : c.listSecrets()) {
+            org.libvirt.Secret s;
+            try {
+              s = c.secretLookupByUUIDString(uuid);
+            } catch (LibvirtException e) {
+              if (LibvirtErrors.is(e, ErrorNumber.VIR_ERR_NO_SECRET)) continue; // removed meanwhile
+              throw e;
+            }
+            try {
+              if (s.getUsageType() == org.libvirt.SecretUsageType.CEPH) out.add(s.getUsageID());
+            } finally {
+              s.free();
+            }
+          }
+          return out;
+        });
   }
 
   // --- helpers ---
@@ -329,35 +360,43 @@ public final class LibvirtHypervisor implements Hypervisor, HostInventory {
   }
 
   private <T> T onDomain(String what, DomainName name, DomainCall<T> body) {
-    return call(what + " " + name, c -> {
-      Domain d = lookup(c, name).orElseThrow(
-          () -> new DomainNotFoundException(what + " " + name + ": no such domain", null));
-      try {
-        return body.apply(d);
-      } finally {
-        d.free();
-      }
-    });
+    return call(
+        what + " " + name,
+        c -> {
+          Domain d =
+              lookup(c, name)
+                  .orElseThrow(
+                      () ->
+                          new DomainNotFoundException(
+                              what + " " + name + ": no such domain", null));
+          try {
+            return body.apply(d);
+          } finally {
+            d.free();
+          }
+        });
   }
 
   /** For stops, which compensations call: a domain that is gone is already stopped. */
   private <T> T onDomainIfExists(String what, DomainName name, T ifMissing, DomainCall<T> body) {
-    return call(what + " " + name, c -> {
-      Optional<Domain> d = lookup(c, name);
-      if (d.isEmpty()) {
-        return ifMissing;
-      }
-      try {
-        return body.apply(d.get());
-      } catch (LibvirtException e) {
-        if (LibvirtErrors.is(e, ErrorNumber.VIR_ERR_NO_DOMAIN)) {
-          return ifMissing; // undefined between lookup and call
-        }
-        throw e;
-      } finally {
-        d.get().free();
-      }
-    });
+    return call(
+        what + " " + name,
+        c -> {
+          Optional<Domain> d = lookup(c, name);
+          if (d.isEmpty()) {
+            return ifMissing;
+          }
+          try {
+            return body.apply(d.get());
+          } catch (LibvirtException e) {
+            if (LibvirtErrors.is(e, ErrorNumber.VIR_ERR_NO_DOMAIN)) {
+              return ifMissing; // undefined between lookup and call
+            }
+            throw e;
+          } finally {
+            d.get().free();
+          }
+        });
   }
 
   private <T> T call(String what, ConnectCall<T> body) {
@@ -369,8 +408,13 @@ public final class LibvirtHypervisor implements Hypervisor, HostInventory {
       // whatever the code, a dead connection means unreachable, and the next call reconnects
       if (!LibvirtConnections.alive(c)) {
         LibvirtConnections.invalidate(uri, c);
-        throw new HypervisorUnreachableException(what + ": connection to " + uri + " lost: "
-            + (e.getError() != null ? e.getError().getMessage() : e.getMessage()), e);
+        throw new HypervisorUnreachableException(
+            what
+                + ": connection to "
+                + uri
+                + " lost: "
+                + (e.getError() != null ? e.getError().getMessage() : e.getMessage()),
+            e);
       }
       HypervisorException translated = LibvirtErrors.translate(what, e);
       if (translated instanceof HypervisorUnreachableException) {
@@ -385,7 +429,8 @@ public final class LibvirtHypervisor implements Hypervisor, HostInventory {
       Thread.sleep(d.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new HypervisorOperationException("interrupted while waiting for shutdown", "INTERRUPTED", e);
+      throw new HypervisorOperationException(
+          "interrupted while waiting for shutdown", "INTERRUPTED", e);
     }
   }
 

@@ -3,9 +3,8 @@ package io.cephflow.libvirt;
 import java.util.List;
 
 /**
- * An RBD image attached as a virtio network disk; qemu talks to Ceph itself (librbd),
- * authenticated as {@code auth}. Disks get targets vda, vdb… in list order; the first
- * is the boot disk.
+ * An RBD image attached as a virtio network disk; qemu talks to Ceph itself (librbd), authenticated
+ * as {@code auth}. Disks get targets vda, vdb… in list order; the first is the boot disk.
  */
 public record RbdDisk(String pool, String image, List<CephMonitor> monitors, CephAuth auth) {
   public RbdDisk {

@@ -18,12 +18,16 @@ final class AddressPolicy {
   String forbidden(InetAddress a) {
     byte[] b = a.getAddress();
     if (a.isLinkLocalAddress()) return "a link-local address (cloud metadata lives there)";
-    if (a instanceof Inet6Address && (b[0] & 0xff) == 0xfd && (b[1] & 0xff) == 0x00 && (b[2] & 0xff) == 0x0e
+    if (a instanceof Inet6Address
+        && (b[0] & 0xff) == 0xfd
+        && (b[1] & 0xff) == 0x00
+        && (b[2] & 0xff) == 0x0e
         && (b[3] & 0xff) == 0xc2) {
       return "a cloud metadata address";
     }
     if (a.isAnyLocalAddress() || a.isMulticastAddress()) return "not a host address";
-    if (a.isLoopbackAddress()) return policy.allowLoopback() ? null : "loopback, which is not allowed";
+    if (a.isLoopbackAddress())
+      return policy.allowLoopback() ? null : "loopback, which is not allowed";
     boolean uniqueLocal6 = a instanceof Inet6Address && (b[0] & 0xfe) == 0xfc;
     boolean cgnat = b.length == 4 && (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64;
     if (a.isSiteLocalAddress() || uniqueLocal6 || cgnat) {

@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * A body that fails as soon as it passes {@code max} bytes: an endless body (chunked, or
- * without a length) must not run until the disk or the image is full.
+ * A body that fails as soon as it passes {@code max} bytes: an endless body (chunked, or without a
+ * length) must not run until the disk or the image is full.
  */
 final class Capped extends FilterInputStream {
   private final long max;
@@ -41,7 +41,8 @@ final class Capped extends FilterInputStream {
   public long skip(long n) throws IOException {
     byte[] buf = new byte[(int) Math.min(Math.max(n, 0), 8192)];
     long skipped = 0;
-    for (int r; skipped < n && (r = read(buf, 0, (int) Math.min(buf.length, n - skipped))) > 0; ) skipped += r;
+    for (int r; skipped < n && (r = read(buf, 0, (int) Math.min(buf.length, n - skipped))) > 0; )
+      skipped += r;
     return skipped;
   }
 }

@@ -6,30 +6,36 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * The provenance digest of an image: SHA-256 over the concatenated SHA-256 digests of each
- * {@value #CHUNK}-byte chunk of its bytes (the last chunk short). Unlike one chained SHA-256, an
- * all-zero chunk costs no hashing: its digest is a constant, so a hole or a run of zeros costs a
- * zero check (or nothing, when passed as a length to {@link #zeros}). Anyone can verify it with
- * coreutils and xxd:
+ * The provenance digest of an image: SHA-256 over the concatenated SHA-256 digests of each {@value
+ * #CHUNK}-byte chunk of its bytes (the last chunk short). Unlike one chained SHA-256, an all-zero
+ * chunk costs no hashing: its digest is a constant, so a hole or a run of zeros costs a zero check
+ * (or nothing, when passed as a length to {@link #zeros}). Anyone can verify it with coreutils and
+ * xxd:
  *
  * <pre>split -b 4194304 --filter='sha256sum | cut -c1-64 | xxd -r -p' FILE | sha256sum</pre>
  *
- * A chunk's bytes are hashed only from its first non-zero byte on, with the zeros before it
- * hashed then (at most one chunk's worth), so a digest is the same however the bytes arrive.
+ * A chunk's bytes are hashed only from its first non-zero byte on, with the zeros before it hashed
+ * then (at most one chunk's worth), so a digest is the same however the bytes arrive.
  */
 public final class ChunkedSha256 extends MessageDigest {
   public static final String ALGORITHM = "CHUNKED-SHA-256";
   public static final int CHUNK = 4 << 20;
+
   /** SHA-256 of {@value #CHUNK} zero bytes ({@code head -c 4194304 /dev/zero | sha256sum}). */
   static final byte[] ZERO_CHUNK =
       HexFormat.of().parseHex("bb9f8df61474d25e71fa00722318cd387396ca1736605e1248821cc0de3d3af8");
+
   private static final byte[] ZEROS = new byte[1 << 16];
 
   private final MessageDigest outer = sha256();
   private final MessageDigest chunk = sha256();
+
   /** Bytes of the current chunk so far. */
   private int inChunk;
-  /** Whether the current chunk's bytes go into {@link #chunk} (else all of them so far were zeros). */
+
+  /**
+   * Whether the current chunk's bytes go into {@link #chunk} (else all of them so far were zeros).
+   */
   private boolean hashing;
 
   public ChunkedSha256() {
@@ -48,7 +54,8 @@ public final class ChunkedSha256 extends MessageDigest {
       }
       int take = (int) Math.min(room, n);
       if (hashing) {
-        for (int left = take; left > 0; left -= ZEROS.length) chunk.update(ZEROS, 0, Math.min(ZEROS.length, left));
+        for (int left = take; left > 0; left -= ZEROS.length)
+          chunk.update(ZEROS, 0, Math.min(ZEROS.length, left));
       }
       advance(take);
       n -= take;
@@ -95,7 +102,8 @@ public final class ChunkedSha256 extends MessageDigest {
       outer.update(ZERO_CHUNK);
     } else {
       // a short last chunk of zeros: hashed once here, at most one chunk's worth
-      for (int left = inChunk; left > 0; left -= ZEROS.length) chunk.update(ZEROS, 0, Math.min(ZEROS.length, left));
+      for (int left = inChunk; left > 0; left -= ZEROS.length)
+        chunk.update(ZEROS, 0, Math.min(ZEROS.length, left));
       outer.update(chunk.digest());
     }
     inChunk = 0;

@@ -9,10 +9,10 @@ import org.apache.hc.core5.http.NotImplementedException;
 import org.apache.hc.core5.http.ProtocolException;
 
 /**
- * How the client frames a response body: chunked when the server says so, otherwise read to
- * the connection's end (we ask for {@code Connection: close}). A Content-Length is checked
- * here and enforced by {@link HttpBody}, which, unlike the client's own framing, notices a body
- * that goes on after it.
+ * How the client frames a response body: chunked when the server says so, otherwise read to the
+ * connection's end (we ask for {@code Connection: close}). A Content-Length is checked here and
+ * enforced by {@link HttpBody}, which, unlike the client's own framing, notices a body that goes on
+ * after it.
  */
 final class DeclaredLength implements ContentLengthStrategy {
   private static final Pattern DIGITS = Pattern.compile("[0-9]{1,18}");
@@ -22,8 +22,10 @@ final class DeclaredLength implements ContentLengthStrategy {
     Header[] te = message.getHeaders(HttpHeaders.TRANSFER_ENCODING);
     if (te.length > 0) {
       if (te.length == 1 && "chunked".equalsIgnoreCase(te[0].getValue().trim())) return CHUNKED;
-      throw new NotImplementedException("unsupported Transfer-Encoding '" + shown(te[0].getValue())
-          + "' (only chunked is understood)");
+      throw new NotImplementedException(
+          "unsupported Transfer-Encoding '"
+              + shown(te[0].getValue())
+              + "' (only chunked is understood)");
     }
     of(message);
     return UNDEFINED;
@@ -36,9 +38,11 @@ final class DeclaredLength implements ContentLengthStrategy {
     if (values.length == 0) return -1;
     String v = values[0].getValue().trim();
     for (Header h : values) {
-      if (!h.getValue().trim().equals(v)) throw new ProtocolException("conflicting Content-Length headers");
+      if (!h.getValue().trim().equals(v))
+        throw new ProtocolException("conflicting Content-Length headers");
     }
-    if (!DIGITS.matcher(v).matches()) throw new ProtocolException("malformed Content-Length '" + shown(v) + "'");
+    if (!DIGITS.matcher(v).matches())
+      throw new ProtocolException("malformed Content-Length '" + shown(v) + "'");
     return Long.parseLong(v);
   }
 

@@ -11,16 +11,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Digests computed on threads of their own (one per digest), so that hashing overlaps the reads
- * and the RBD writes instead of taking turns with them in the writer's thread. Bytes pass in
- * heap arrays lent by the pipe ({@link #buffer}) and handed over with {@link #hash}; a run of
- * zeros passes as a length only ({@link #zeros}). At most {@value #BUFFERS} arrays exist, so a
- * writer faster than the hash waits for it (memory stays bounded) and a slower one never does.
+ * Digests computed on threads of their own (one per digest), so that hashing overlaps the reads and
+ * the RBD writes instead of taking turns with them in the writer's thread. Bytes pass in heap
+ * arrays lent by the pipe ({@link #buffer}) and handed over with {@link #hash}; a run of zeros
+ * passes as a length only ({@link #zeros}). At most {@value #BUFFERS} arrays exist, so a writer
+ * faster than the hash waits for it (memory stays bounded) and a slower one never does.
  *
- * <p>SHA-256 is a chain (every block needs the state after the one before): one digest cannot
- * use more than one thread, and its pace (~1.8 GB/s here with the CPU's SHA instructions) bounds
- * what a whole-image checksum costs on a sparse image; {@link ChunkedSha256} (the provenance
- * digest) passes zeros at the cost of a zero check. Measured in docs/benchmarks.md.
+ * <p>SHA-256 is a chain (every block needs the state after the one before): one digest cannot use
+ * more than one thread, and its pace (~1.8 GB/s here with the CPU's SHA instructions) bounds what a
+ * whole-image checksum costs on a sparse image; {@link ChunkedSha256} (the provenance digest)
+ * passes zeros at the cost of a zero check. Measured in docs/benchmarks.md.
  */
 final class DigestPipe implements AutoCloseable {
   static final int BUFFERS = 4;
@@ -31,7 +31,9 @@ final class DigestPipe implements AutoCloseable {
   private int lent;
   private String[] hex;
 
-  /** @param algorithms JCA names; null entries are skipped (the result keeps their place as null) */
+  /**
+   * @param algorithms JCA names; null entries are skipped (the result keeps their place as null)
+   */
   DigestPipe(String... algorithms) {
     for (String a : algorithms) {
       MessageDigest d = a == null ? null : digest(a);
@@ -48,7 +50,9 @@ final class DigestPipe implements AutoCloseable {
     }
   }
 
-  /** An array of at least {@code size} bytes to fill and pass to {@link #hash}; may wait for one. */
+  /**
+   * An array of at least {@code size} bytes to fill and pass to {@link #hash}; may wait for one.
+   */
   byte[] buffer(int size) {
     byte[] b = free.poll();
     if (b == null && lent < BUFFERS) {
@@ -75,12 +79,15 @@ final class DigestPipe implements AutoCloseable {
     for (Lane l : lanes) if (l != null) l.put(c);
   }
 
-  /** Waits for everything passed so far; the hex digests in the order of the constructor's names. */
+  /**
+   * Waits for everything passed so far; the hex digests in the order of the constructor's names.
+   */
   String[] finish() {
     if (hex == null) {
       String[] out = new String[lanes.size()];
       for (Lane l : lanes) if (l != null) l.put(Chunk.END);
-      for (int i = 0; i < out.length; i++) out[i] = lanes.get(i) == null ? null : lanes.get(i).finish();
+      for (int i = 0; i < out.length; i++)
+        out[i] = lanes.get(i) == null ? null : lanes.get(i).finish();
       hex = out;
     }
     return hex.clone();
@@ -101,7 +108,8 @@ final class DigestPipe implements AutoCloseable {
   private void check() {
     if (hex != null) throw new IllegalStateException("the digests are finished");
     for (Lane l : lanes) {
-      if (l != null && l.failure != null) throw new IllegalStateException("hashing failed: " + l.failure, l.failure);
+      if (l != null && l.failure != null)
+        throw new IllegalStateException("hashing failed: " + l.failure, l.failure);
     }
   }
 
@@ -154,10 +162,11 @@ final class DigestPipe implements AutoCloseable {
     }
 
     String finish() {
-      waitFor(() -> {
-        thread.join();
-        return null;
-      });
+      waitFor(
+          () -> {
+            thread.join();
+            return null;
+          });
       if (failure != null) throw new IllegalStateException("hashing failed: " + failure, failure);
       return HexFormat.of().formatHex(digest.digest());
     }

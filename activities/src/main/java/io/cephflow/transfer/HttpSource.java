@@ -38,15 +38,15 @@ import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * One GET with Apache HttpClient to addresses {@link Sources} already vetted. A client per
- * request: its resolver knows only that request's host, and its one connection is never
- * reused. Redirects, retries, decompression, cookies and authentication are off: redirects are
- * ours to vet, retries are Temporal's, and the rest has no business with an image download.
+ * One GET with Apache HttpClient to addresses {@link Sources} already vetted. A client per request:
+ * its resolver knows only that request's host, and its one connection is never reused. Redirects,
+ * retries, decompression, cookies and authentication are off: redirects are ours to vet, retries
+ * are Temporal's, and the rest has no business with an image download.
  */
 final class HttpSource {
   /** Bounds what a server can make us buffer before the body (the stock limits are none). */
-  private static final Http1Config HTTP1 = Http1Config.custom().setMaxLineLength(8 << 10).setMaxHeaderCount(100)
-      .build();
+  private static final Http1Config HTTP1 =
+      Http1Config.custom().setMaxLineLength(8 << 10).setMaxHeaderCount(100).build();
 
   /** A response; closing it closes its connection at once, without reading the rest. */
   record Response(int status, String location, long length, InputStream body) implements Closeable {
@@ -71,11 +71,15 @@ final class HttpSource {
       InputStream content = entity == null ? InputStream.nullInputStream() : entity.getContent();
       Header location = r.getFirstHeader(HttpHeaders.LOCATION);
       long length = DeclaredLength.of(r);
-      return new Response(r.getCode(), location == null ? null : location.getValue(), length,
+      return new Response(
+          r.getCode(),
+          location == null ? null : location.getValue(),
+          length,
           new HttpBody(content, length, connections.last, policy.readTimeout(), release));
     } catch (ProtocolException e) {
       closeQuietly(release);
-      throw new SourceException(Failures.SOURCE_PROTOCOL, uri + " broke HTTP: " + e.getMessage(), false, e);
+      throw new SourceException(
+          Failures.SOURCE_PROTOCOL, uri + " broke HTTP: " + e.getMessage(), false, e);
     } catch (IOException e) {
       closeQuietly(release);
       throw failure(uri, e, policy);
@@ -85,19 +89,30 @@ final class HttpSource {
     }
   }
 
-  private static CloseableHttpClient client(PinnedDns dns, Connections connections, SourcePolicy policy) {
+  private static CloseableHttpClient client(
+      PinnedDns dns, Connections connections, SourcePolicy policy) {
     Timeout connect = Timeout.of(policy.connectTimeout());
     Timeout read = Timeout.of(policy.readTimeout());
-    BasicHttpClientConnectionManager manager = BasicHttpClientConnectionManager.create(null, dns,
-        RegistryBuilder.<TlsSocketStrategy>create().register("https", Tls.STRATEGY).build(), connections);
-    manager.setConnectionConfig(ConnectionConfig.custom().setConnectTimeout(connect).setSocketTimeout(read).build());
+    BasicHttpClientConnectionManager manager =
+        BasicHttpClientConnectionManager.create(
+            null,
+            dns,
+            RegistryBuilder.<TlsSocketStrategy>create().register("https", Tls.STRATEGY).build(),
+            connections);
+    manager.setConnectionConfig(
+        ConnectionConfig.custom().setConnectTimeout(connect).setSocketTimeout(read).build());
     manager.setSocketConfig(SocketConfig.custom().setSoTimeout(read).build());
     manager.setTlsConfig(TlsConfig.custom().setHandshakeTimeout(connect).build());
     return HttpClients.custom()
         .setConnectionManager(manager)
-        .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(read).setRedirectsEnabled(false)
-            .setAuthenticationEnabled(false).setContentCompressionEnabled(false).setProtocolUpgradeEnabled(false)
-            .build())
+        .setDefaultRequestConfig(
+            RequestConfig.custom()
+                .setResponseTimeout(read)
+                .setRedirectsEnabled(false)
+                .setAuthenticationEnabled(false)
+                .setContentCompressionEnabled(false)
+                .setProtocolUpgradeEnabled(false)
+                .build())
         .disableRedirectHandling()
         .disableAutomaticRetries()
         .disableContentCompression()
@@ -110,23 +125,34 @@ final class HttpSource {
 
   private static SourceException failure(URI uri, IOException e, SourcePolicy policy) {
     if (e instanceof ConnectTimeoutException) {
-      return new SourceException(Failures.SOURCE_TIMEOUT, uri + " did not accept a connection within "
-          + policy.connectTimeout().toSeconds() + " s", true, e);
+      return new SourceException(
+          Failures.SOURCE_TIMEOUT,
+          uri + " did not accept a connection within " + policy.connectTimeout().toSeconds() + " s",
+          true,
+          e);
     }
     if (e instanceof SocketTimeoutException) {
-      return new SourceException(Failures.SOURCE_TIMEOUT, uri + " stalled: no response within the read timeout ("
-          + policy.readTimeout().toSeconds() + " s)", true, e);
+      return new SourceException(
+          Failures.SOURCE_TIMEOUT,
+          uri
+              + " stalled: no response within the read timeout ("
+              + policy.readTimeout().toSeconds()
+              + " s)",
+          true,
+          e);
     }
     if (e instanceof ClientProtocolException || e instanceof MessageConstraintException) {
-      Throwable reason = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause() : e;
+      Throwable reason =
+          e.getCause() != null && e.getCause().getMessage() != null ? e.getCause() : e;
       String why = reason.getMessage();
       return new SourceException(Failures.SOURCE_PROTOCOL, uri + " broke HTTP: " + why, false, e);
     }
     if (e instanceof NoHttpResponseException) {
-      return new SourceException(Failures.SOURCE_UNAVAILABLE, uri + " closed the connection without answering",
-          true, e);
+      return new SourceException(
+          Failures.SOURCE_UNAVAILABLE, uri + " closed the connection without answering", true, e);
     }
-    return new SourceException(Failures.SOURCE_NOT_FOUND, uri + " is unreachable: " + e.getMessage(), false, e);
+    return new SourceException(
+        Failures.SOURCE_NOT_FOUND, uri + " is unreachable: " + e.getMessage(), false, e);
   }
 
   private static void closeQuietly(Closeable c) {
@@ -138,12 +164,14 @@ final class HttpSource {
   }
 
   /** The client's connection factory, keeping the connection so the body can probe past its end. */
-  private static final class Connections implements HttpConnectionFactory<ManagedHttpClientConnection> {
-    private final ManagedHttpClientConnectionFactory factory = ManagedHttpClientConnectionFactory.builder()
-        .http1Config(HTTP1)
-        .responseParserFactory(StrictResponseParser::new)
-        .incomingContentLengthStrategy(new DeclaredLength())
-        .build();
+  private static final class Connections
+      implements HttpConnectionFactory<ManagedHttpClientConnection> {
+    private final ManagedHttpClientConnectionFactory factory =
+        ManagedHttpClientConnectionFactory.builder()
+            .http1Config(HTTP1)
+            .responseParserFactory(StrictResponseParser::new)
+            .incomingContentLengthStrategy(new DeclaredLength())
+            .build();
     private volatile ManagedHttpClientConnection last;
 
     @Override

@@ -8,9 +8,9 @@ import java.util.Locale;
 import org.apache.hc.client5.http.DnsResolver;
 
 /**
- * The HTTP client's resolver: it answers only for the host we vetted, with the addresses we
- * vetted. A second lookup could get another answer (DNS rebinding: public when checked,
- * 169.254.169.254 when connected), so there is none.
+ * The HTTP client's resolver: it answers only for the host we vetted, with the addresses we vetted.
+ * A second lookup could get another answer (DNS rebinding: public when checked, 169.254.169.254
+ * when connected), so there is none.
  */
 final class PinnedDns implements DnsResolver {
   private final String host;
@@ -23,7 +23,8 @@ final class PinnedDns implements DnsResolver {
 
   @Override
   public InetAddress[] resolve(String name) throws UnknownHostException {
-    if (!bare(name).equals(host)) throw new UnknownHostException(name + " was not vetted (only " + host + " was)");
+    if (!bare(name).equals(host))
+      throw new UnknownHostException(name + " was not vetted (only " + host + " was)");
     return addresses.toArray(InetAddress[]::new);
   }
 

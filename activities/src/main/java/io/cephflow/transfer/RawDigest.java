@@ -5,15 +5,15 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * Digests (SHA-256 and others, e.g. {@link ChunkedSha256}) of the whole raw view a source describes, as the RBD
- * writer reads it: the regions it yields, and zeros for every gap between them and after the
- * last one up to {@link #size()}. The result equals {@code sha256sum} of the raw image (of a
- * sparse file, or {@code rbd export} cut to a decoded image's virtual size) without a second
- * pass and without reading holes. Hashing runs on threads of its own ({@link DigestPipe}), so it
- * overlaps the reads and the writes; for a plain SHA-256 the holes still cost the hash of their
- * zeros (it has no shortcut for them), which bounds a sparse image's import by the digest's pace;
- * a {@link ChunkedSha256} passes them as a length. Regions must
- * come in ascending order without overlap (every source here does).
+ * Digests (SHA-256 and others, e.g. {@link ChunkedSha256}) of the whole raw view a source
+ * describes, as the RBD writer reads it: the regions it yields, and zeros for every gap between
+ * them and after the last one up to {@link #size()}. The result equals {@code sha256sum} of the raw
+ * image (of a sparse file, or {@code rbd export} cut to a decoded image's virtual size) without a
+ * second pass and without reading holes. Hashing runs on threads of its own ({@link DigestPipe}),
+ * so it overlaps the reads and the writes; for a plain SHA-256 the holes still cost the hash of
+ * their zeros (it has no shortcut for them), which bounds a sparse image's import by the digest's
+ * pace; a {@link ChunkedSha256} passes them as a length. Regions must come in ascending order
+ * without overlap (every source here does).
  */
 public final class RawDigest implements DataSource {
   private final DataSource source;
@@ -26,12 +26,17 @@ public final class RawDigest implements DataSource {
     this(source, "SHA-256", null);
   }
 
-  /** SHA-256 and {@code extraAlgorithm}, a second digest over the same bytes (e.g. a caller's SHA-512), or null. */
+  /**
+   * SHA-256 and {@code extraAlgorithm}, a second digest over the same bytes (e.g. a caller's
+   * SHA-512), or null.
+   */
   public RawDigest(DataSource source, String extraAlgorithm) {
     this(source, "SHA-256", extraAlgorithm);
   }
 
-  /** @param algorithms JCA names or {@link ChunkedSha256#ALGORITHM}; null entries are skipped */
+  /**
+   * @param algorithms JCA names or {@link ChunkedSha256#ALGORITHM}; null entries are skipped
+   */
   public RawDigest(DataSource source, String... algorithms) {
     if (source.size() < 0) throw new IllegalArgumentException("the raw view's size must be known");
     this.algorithms = algorithms.clone();
@@ -57,8 +62,16 @@ public final class RawDigest implements DataSource {
     }
     int len = dst.position() - start;
     if (offset < hashedTo || offset + len > size()) {
-      throw new IOException("the decoder yielded [" + offset + ", +" + len + ") after " + hashedTo
-          + " of " + size() + " bytes: out of order or past the end");
+      throw new IOException(
+          "the decoder yielded ["
+              + offset
+              + ", +"
+              + len
+              + ") after "
+              + hashedTo
+              + " of "
+              + size()
+              + " bytes: out of order or past the end");
     }
     zerosTo(offset);
     byte[] copy = pipe.buffer(len); // dst goes to the writer, and may be reused before it is hashed

@@ -17,28 +17,30 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The worker's private scratch directory (0700, only cephflow writes it): what intake inspects
- * must be what qemu reads, so no one else may swap the bytes in between. Files are named by
- * validated keys, never by a caller's path. Staging keeps a reserve of its file system free
- * ({@link #stagingLimit}), so a large or endless source fails before the disk is full.
+ * The worker's private scratch directory (0700, only cephflow writes it): what intake inspects must
+ * be what qemu reads, so no one else may swap the bytes in between. Files are named by validated
+ * keys, never by a caller's path. Staging keeps a reserve of its file system free ({@link
+ * #stagingLimit}), so a large or endless source fails before the disk is full.
  */
 public final class ScratchArea {
   private static final Pattern KEY = Pattern.compile("[a-z0-9][a-z0-9-]{0,120}");
-  private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> PRIVATE =
+      PosixFilePermissions.fromString("rwx------");
   private final Path dir;
   private final Reserve reserve;
   private final Space space;
 
   /**
-   * What staging leaves free on the scratch file system: the larger of {@code bytes} and
-   * {@code percent} of its size.
+   * What staging leaves free on the scratch file system: the larger of {@code bytes} and {@code
+   * percent} of its size.
    */
   public record Reserve(long bytes, int percent) {
     public static final Reserve DEFAULT = new Reserve(1L << 30, 5);
 
     public Reserve {
       if (bytes < 0 || percent < 0 || percent > 100) {
-        throw new IllegalArgumentException("reserve must be >= 0 bytes and 0..100 %, not " + bytes + ", " + percent);
+        throw new IllegalArgumentException(
+            "reserve must be >= 0 bytes and 0..100 %, not " + bytes + ", " + percent);
       }
     }
 
@@ -65,7 +67,8 @@ public final class ScratchArea {
   ScratchArea(Path dir, Reserve reserve, Space space) {
     try {
       Files.createDirectories(dir);
-      if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) throw new IOException(dir + " is not a directory");
+      if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS))
+        throw new IOException(dir + " is not a directory");
       Files.setPosixFilePermissions(dir, PRIVATE);
       this.dir = dir.toRealPath();
     } catch (IOException e) {
@@ -93,7 +96,9 @@ public final class ScratchArea {
     return dir;
   }
 
-  /** What the metrics show: the files' apparent sizes, and the file system's usable and total bytes. */
+  /**
+   * What the metrics show: the files' apparent sizes, and the file system's usable and total bytes.
+   */
   public record Usage(long filesBytes, long usableBytes, long totalBytes) {}
 
   public Usage usage() {
@@ -113,8 +118,8 @@ public final class ScratchArea {
   }
 
   /**
-   * The bound on one staging that starts now: at most {@code cap} bytes, and never into the
-   * reserve of the scratch file system (re-read as the staging goes, as others stage too).
+   * The bound on one staging that starts now: at most {@code cap} bytes, and never into the reserve
+   * of the scratch file system (re-read as the staging goes, as others stage too).
    */
   public StagingLimit stagingLimit(long cap) {
     return new StagingLimit(cap, this);
@@ -132,7 +137,8 @@ public final class ScratchArea {
   /** The file for {@code key} (it need not exist); IllegalArgumentException for a bad key. */
   public Path file(String key) {
     if (key == null || !KEY.matcher(key).matches()) {
-      throw new IllegalArgumentException("invalid scratch key '" + key + "': expected " + KEY.pattern());
+      throw new IllegalArgumentException(
+          "invalid scratch key '" + key + "': expected " + KEY.pattern());
     }
     return dir.resolve(key);
   }
@@ -148,9 +154,9 @@ public final class ScratchArea {
   }
 
   /**
-   * Removes files not modified for {@code maxAge}: what a worker that died mid-flow left behind
-   * (a staged upload, an exported image being converted). A live flow touches its file within
-   * one activity; one that finds its file swept fails cleanly with "source not found".
+   * Removes files not modified for {@code maxAge}: what a worker that died mid-flow left behind (a
+   * staged upload, an exported image being converted). A live flow touches its file within one
+   * activity; one that finds its file swept fails cleanly with "source not found".
    *
    * @return the names removed
    */
@@ -161,7 +167,9 @@ public final class ScratchArea {
       for (Path f : (Iterable<Path>) files::iterator) {
         try {
           if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)
-              && Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(cutoff)
+              && Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS)
+                  .toInstant()
+                  .isBefore(cutoff)
               && Files.deleteIfExists(f)) {
             removed.add(f.getFileName().toString());
           }

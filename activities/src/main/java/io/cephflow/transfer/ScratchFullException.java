@@ -7,8 +7,8 @@ import java.nio.file.Path;
 
 /**
  * The scratch file system ran out of space (ENOSPC) or quota (EDQUOT) while a file was written
- * there: the scratch area's fault, not the source's. Not retried: the same source on the same
- * host needs the same room again.
+ * there: the scratch area's fault, not the source's. Not retried: the same source on the same host
+ * needs the same room again.
  */
 public final class ScratchFullException extends IOException {
   public ScratchFullException(String message, IOException cause) {
@@ -16,8 +16,8 @@ public final class ScratchFullException extends IOException {
   }
 
   /**
-   * {@code out} (a file in the scratch area {@code dir}), with its write failures for want of
-   * space turned into this exception, naming the area and the bytes written before.
+   * {@code out} (a file in the scratch area {@code dir}), with its write failures for want of space
+   * turned into this exception, naming the area and the bytes written before.
    */
   public static OutputStream watch(OutputStream out, Path dir) {
     return new FilterOutputStream(out) {
@@ -53,8 +53,15 @@ public final class ScratchFullException extends IOException {
   static IOException translate(IOException e, Path dir, long written) {
     String m = String.valueOf(e.getMessage());
     if (!m.contains("No space left on device") && !m.contains("Disk quota exceeded")) return e;
-    return new ScratchFullException("the scratch area " + dir + " is full (" + m + ") after " + written
-        + " bytes were written there; free space on it or give this host a larger one"
-        + " (cephflow.intake.scratch-dir)", e);
+    return new ScratchFullException(
+        "the scratch area "
+            + dir
+            + " is full ("
+            + m
+            + ") after "
+            + written
+            + " bytes were written there; free space on it or give this host a larger one"
+            + " (cephflow.intake.scratch-dir)",
+        e);
   }
 }

@@ -15,8 +15,8 @@ import java.util.List;
 
 /**
  * Image sources (local files, http(s) URLs) under a {@link SourcePolicy}. {@link #vet} checks
- * everything that can be known without reading data; {@link #open} vets again (the answer may
- * have changed since) and connects only to the addresses it vetted, every redirect vetted anew.
+ * everything that can be known without reading data; {@link #open} vets again (the answer may have
+ * changed since) and connects only to the addresses it vetted, every redirect vetted anew.
  */
 public final class Sources {
   /** How host names become addresses: the JDK's resolver, or a test's. */
@@ -44,9 +44,9 @@ public final class Sources {
   }
 
   /**
-   * An open source: its body, its length (-1 when the server does not say) and, for a local
-   * file, the checked real path (null for URLs), so a reader may seek over its holes. The body
-   * fails with {@link SourceTooLargeException} as soon as it passes the policy's maxBytes.
+   * An open source: its body, its length (-1 when the server does not say) and, for a local file,
+   * the checked real path (null for URLs), so a reader may seek over its holes. The body fails with
+   * {@link SourceTooLargeException} as soon as it passes the policy's maxBytes.
    */
   public record Opened(InputStream body, long length, Path file) implements AutoCloseable {
     @Override
@@ -98,7 +98,8 @@ public final class Sources {
     } catch (NoSuchFileException e) {
       throw new SourceException(Failures.SOURCE_NOT_FOUND, "no such file: " + requested);
     } catch (IOException e) {
-      throw new SourceException(Failures.SOURCE_NOT_FOUND, "cannot read " + requested + ": " + e.getMessage());
+      throw new SourceException(
+          Failures.SOURCE_NOT_FOUND, "cannot read " + requested + ": " + e.getMessage());
     }
     if (!underRoots(real)) throw outside(requested, real);
     if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
@@ -108,7 +109,8 @@ public final class Sources {
     try {
       size = Files.size(real);
     } catch (IOException e) {
-      throw new SourceException(Failures.SOURCE_NOT_FOUND, "cannot read " + requested + ": " + e.getMessage());
+      throw new SourceException(
+          Failures.SOURCE_NOT_FOUND, "cannot read " + requested + ": " + e.getMessage());
     }
     if (size > policy.maxBytes()) throw tooLarge(size);
     if (size == 0) throw new SourceException(Failures.SOURCE_EMPTY, requested + " is empty");
@@ -117,12 +119,18 @@ public final class Sources {
 
   private boolean underRoots(Path p) {
     return policy.localRoots().stream()
-        .anyMatch(root -> p.startsWith(root.toAbsolutePath().normalize()) || p.startsWith(realOrSelf(root)));
+        .anyMatch(
+            root ->
+                p.startsWith(root.toAbsolutePath().normalize()) || p.startsWith(realOrSelf(root)));
   }
 
   private SourceException outside(Path requested, Path real) {
-    return new SourceException(Failures.SOURCE_FORBIDDEN, requested + " is outside the allowed directories "
-        + policy.localRoots() + (real == null ? "" : " (it leads to " + real + ")"));
+    return new SourceException(
+        Failures.SOURCE_FORBIDDEN,
+        requested
+            + " is outside the allowed directories "
+            + policy.localRoots()
+            + (real == null ? "" : " (it leads to " + real + ")"));
   }
 
   private static Path realOrSelf(Path root) {
@@ -141,11 +149,13 @@ public final class Sources {
     } catch (UnknownHostException e) {
       throw new SourceException(Failures.SOURCE_NOT_FOUND, "unknown host " + host);
     }
-    if (found == null || found.length == 0) throw new SourceException(Failures.SOURCE_NOT_FOUND, "unknown host " + host);
+    if (found == null || found.length == 0)
+      throw new SourceException(Failures.SOURCE_NOT_FOUND, "unknown host " + host);
     for (InetAddress a : found) {
       String why = addresses.forbidden(a);
       if (why != null) {
-        throw new SourceException(Failures.SOURCE_FORBIDDEN, host + " resolves to " + a.getHostAddress() + ", " + why);
+        throw new SourceException(
+            Failures.SOURCE_FORBIDDEN, host + " resolves to " + a.getHostAddress() + ", " + why);
       }
     }
     return new Url(uri, host, List.of(found));
@@ -153,9 +163,11 @@ public final class Sources {
 
   private Opened openFile(LocalFile f) {
     try {
-      return new Opened(new Capped(Files.newInputStream(f.real()), policy.maxBytes()), f.size(), f.real());
+      return new Opened(
+          new Capped(Files.newInputStream(f.real()), policy.maxBytes()), f.size(), f.real());
     } catch (IOException e) {
-      throw new SourceException(Failures.SOURCE_NOT_FOUND, "cannot read " + f.requested() + ": " + e.getMessage());
+      throw new SourceException(
+          Failures.SOURCE_NOT_FOUND, "cannot read " + f.requested() + ": " + e.getMessage());
     }
   }
 
@@ -167,8 +179,9 @@ public final class Sources {
       if (status >= 300 && status < 400 && r.location() != null) {
         closeQuietly(r);
         if (redirects == policy.maxRedirects()) {
-          throw new SourceException(Failures.SOURCE_FORBIDDEN, "too many redirects (more than "
-              + policy.maxRedirects() + ") from " + first.uri());
+          throw new SourceException(
+              Failures.SOURCE_FORBIDDEN,
+              "too many redirects (more than " + policy.maxRedirects() + ") from " + first.uri());
         }
         hop = redirect(hop.uri(), r.location());
         continue;
@@ -191,22 +204,26 @@ public final class Sources {
     try {
       target = from.resolve(new URI(location.trim())).toString();
     } catch (URISyntaxException | IllegalArgumentException e) {
-      throw new SourceException(Failures.SOURCE_PROTOCOL, from + " redirects to a malformed location");
+      throw new SourceException(
+          Failures.SOURCE_PROTOCOL, from + " redirects to a malformed location");
     }
     SourceSyntax.Parsed p;
     try {
       p = SourceSyntax.parse(target, policy.schemes());
     } catch (SourceException e) {
-      throw new SourceException(Failures.SOURCE_FORBIDDEN, from + " redirects to " + redact(target)
-          + ", which is refused: " + e.getMessage());
+      throw new SourceException(
+          Failures.SOURCE_FORBIDDEN,
+          from + " redirects to " + redact(target) + ", which is refused: " + e.getMessage());
     }
     if (!(p instanceof SourceSyntax.Url u)) {
-      throw new SourceException(Failures.SOURCE_FORBIDDEN, from + " redirects to a local file, which is refused");
+      throw new SourceException(
+          Failures.SOURCE_FORBIDDEN, from + " redirects to a local file, which is refused");
     }
     try {
       return vetUrl(u.uri(), u.host());
     } catch (SourceException e) {
-      throw new SourceException(e.type(), from + " redirects to " + u.uri() + ": " + e.getMessage());
+      throw new SourceException(
+          e.type(), from + " redirects to " + u.uri() + ": " + e.getMessage());
     }
   }
 
@@ -215,8 +232,11 @@ public final class Sources {
       return new SourceException(Failures.SOURCE_NOT_FOUND, uri + " answered HTTP " + status);
     }
     boolean transientError = status >= 500 || status == 429;
-    return new SourceException(transientError ? Failures.SOURCE_UNAVAILABLE : Failures.SOURCE_NOT_FOUND,
-        uri + " answered HTTP " + status, transientError, null);
+    return new SourceException(
+        transientError ? Failures.SOURCE_UNAVAILABLE : Failures.SOURCE_NOT_FOUND,
+        uri + " answered HTTP " + status,
+        transientError,
+        null);
   }
 
   private static void closeQuietly(HttpSource.Response r) {
@@ -228,7 +248,8 @@ public final class Sources {
   }
 
   private SourceException tooLarge(long size) {
-    return new SourceException(Failures.SOURCE_TOO_LARGE, "the source is " + size + " bytes, over the limit of "
-        + policy.maxBytes());
+    return new SourceException(
+        Failures.SOURCE_TOO_LARGE,
+        "the source is " + size + " bytes, over the limit of " + policy.maxBytes());
   }
 }

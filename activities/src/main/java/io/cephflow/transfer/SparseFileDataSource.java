@@ -10,15 +10,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * A local raw file as a {@link DataSource} that skips holes without reading them
- * (lseek SEEK_DATA/SEEK_HOLE, as qemu-img does); data is read straight into the caller's
- * native buffer. For a digest of every byte, wrap it in {@link RawDigest} (holes hash as the
- * zeros they read as). A file that shrinks while it is read fails with an IOException.
+ * A local raw file as a {@link DataSource} that skips holes without reading them (lseek
+ * SEEK_DATA/SEEK_HOLE, as qemu-img does); data is read straight into the caller's native buffer.
+ * For a digest of every byte, wrap it in {@link RawDigest} (holes hash as the zeros they read as).
+ * A file that shrinks while it is read fails with an IOException.
  *
  * <p>A region stops at the next multiple of the buffer's capacity (as {@code MappedRawSource}
  * does), so that a data extent starting anywhere (file systems report data in 4 KiB blocks) does
- * not shift every later write across the image's object boundaries: one misaligned 2 MiB write
- * is two RADOS writes, on two objects.
+ * not shift every later write across the image's object boundaries: one misaligned 2 MiB write is
+ * two RADOS writes, on two objects.
  */
 public final class SparseFileDataSource implements DataSource {
   private static final int SEEK_DATA = 3, SEEK_HOLE = 4, ENXIO = 6;
@@ -75,8 +75,13 @@ public final class SparseFileDataSource implements DataSource {
 
   /** The file is shorter than when it was opened: someone changed it while it was read. */
   private IOException changed() throws IOException {
-    return new IOException(file + " is " + channel.size() + " bytes now, " + size
-        + " when opened: it changed while being read");
+    return new IOException(
+        file
+            + " is "
+            + channel.size()
+            + " bytes now, "
+            + size
+            + " when opened: it changed while being read");
   }
 
   private boolean seekData() throws IOException {

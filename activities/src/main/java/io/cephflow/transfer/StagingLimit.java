@@ -5,9 +5,8 @@ import java.io.UncheckedIOException;
 
 /**
  * How much one staging may write: the smaller of the source size cap and what the scratch file
- * system can take without touching its reserve. Free space is read again every
- * {@link #RECHECK_EVERY} bytes, so stagings running side by side cannot fill the disk between
- * them either.
+ * system can take without touching its reserve. Free space is read again every {@link
+ * #RECHECK_EVERY} bytes, so stagings running side by side cannot fill the disk between them either.
  */
 public final class StagingLimit {
   static final long RECHECK_EVERY = 64L << 20;
@@ -55,9 +54,19 @@ public final class StagingLimit {
   }
 
   private SourceTooLargeException tooLarge(String what) {
-    return new SourceTooLargeException(what + ", more than may be staged: the limit is " + limit
-        + " bytes, the smaller of the source size limit (" + cap + " bytes) and what the scratch file system "
-        + "can take (" + usable + " bytes usable" + (checkedAt > 0 ? " after " + checkedAt + " staged" : "")
-        + ", of which " + reserve + " are kept free)");
+    return new SourceTooLargeException(
+        what
+            + ", more than may be staged: the limit is "
+            + limit
+            + " bytes, the smaller of the source size limit ("
+            + cap
+            + " bytes) and what the scratch file system "
+            + "can take ("
+            + usable
+            + " bytes usable"
+            + (checkedAt > 0 ? " after " + checkedAt + " staged" : "")
+            + ", of which "
+            + reserve
+            + " are kept free)");
   }
 }

@@ -6,9 +6,9 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 
 /**
- * A sequential stream (an HTTP body, a pipe) as a {@link DataSource}, hashing every byte
- * that passes on threads of its own ({@link DigestPipe}), overlapped with the reads and writes.
- * Memory stays bounded: at most {@value DigestPipe#BUFFERS} heap arrays of the caller's chunk size.
+ * A sequential stream (an HTTP body, a pipe) as a {@link DataSource}, hashing every byte that
+ * passes on threads of its own ({@link DigestPipe}), overlapped with the reads and writes. Memory
+ * stays bounded: at most {@value DigestPipe#BUFFERS} heap arrays of the caller's chunk size.
  */
 public final class StreamDataSource implements DataSource {
   private final InputStream in;
@@ -30,12 +30,17 @@ public final class StreamDataSource implements DataSource {
     this(in, size, digestAlgorithm, null, maxBytes);
   }
 
-  /** @param extraAlgorithm a second digest (e.g. the caller's SHA-512), or null */
-  public StreamDataSource(InputStream in, long size, String digestAlgorithm, String extraAlgorithm, long maxBytes) {
+  /**
+   * @param extraAlgorithm a second digest (e.g. the caller's SHA-512), or null
+   */
+  public StreamDataSource(
+      InputStream in, long size, String digestAlgorithm, String extraAlgorithm, long maxBytes) {
     this(in, size, maxBytes, digestAlgorithm, extraAlgorithm);
   }
 
-  /** @param algorithms JCA names or {@link ChunkedSha256#ALGORITHM}; null entries are skipped */
+  /**
+   * @param algorithms JCA names or {@link ChunkedSha256#ALGORITHM}; null entries are skipped
+   */
   public StreamDataSource(InputStream in, long size, long maxBytes, String... algorithms) {
     this.in = in;
     this.size = size;
@@ -68,7 +73,8 @@ public final class StreamDataSource implements DataSource {
     }
     if (filled == 0) return -1;
     if (position + filled > maxBytes) {
-      throw new SourceTooLargeException("the source is larger than the limit of " + maxBytes + " bytes");
+      throw new SourceTooLargeException(
+          "the source is larger than the limit of " + maxBytes + " bytes");
     }
     dst.put(staging, 0, filled);
     if (pipe != null) pipe.hash(staging, filled); // the pipe's now: the next call takes another
@@ -96,7 +102,8 @@ public final class StreamDataSource implements DataSource {
   /** Hex of {@code algorithm} (null when it was not computed); call after the end. */
   public String hex(String algorithm) {
     if (pipe == null) return null;
-    for (int i = 0; i < algorithms.length; i++) if (algorithm.equals(algorithms[i])) return digests()[i];
+    for (int i = 0; i < algorithms.length; i++)
+      if (algorithm.equals(algorithms[i])) return digests()[i];
     return null;
   }
 

@@ -12,8 +12,8 @@ import org.apache.hc.core5.http.io.SessionInputBuffer;
 
 /**
  * The strict status-line parser (the client's default one skips garbage before a status line),
- * refusing headers the connection's end cut off: the stock parser takes the end of the stream
- * for the blank line that ends the headers.
+ * refusing headers the connection's end cut off: the stock parser takes the end of the stream for
+ * the blank line that ends the headers.
  */
 final class StrictResponseParser implements HttpMessageParser<ClassicHttpResponse> {
   private final DefaultHttpResponseParser parser;
@@ -23,7 +23,8 @@ final class StrictResponseParser implements HttpMessageParser<ClassicHttpRespons
   }
 
   @Override
-  public ClassicHttpResponse parse(SessionInputBuffer buffer, InputStream in) throws IOException, ProtocolException {
+  public ClassicHttpResponse parse(SessionInputBuffer buffer, InputStream in)
+      throws IOException, ProtocolException {
     EndWatch watched = new EndWatch(in);
     ClassicHttpResponse response;
     try {
@@ -35,8 +36,9 @@ final class StrictResponseParser implements HttpMessageParser<ClassicHttpRespons
     }
     // the parser reads only while it lacks a complete line, so an end seen here cut the headers
     if (response != null && watched.ended) {
-      throw new ProtocolException("the response headers were cut off: the server closed before the blank line "
-          + "ending them");
+      throw new ProtocolException(
+          "the response headers were cut off: the server closed before the blank line "
+              + "ending them");
     }
     return response;
   }

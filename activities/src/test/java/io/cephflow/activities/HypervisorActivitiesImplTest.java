@@ -5,20 +5,20 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.cephflow.libvirt.CephKey;
 import io.cephflow.libvirt.CephMonitor;
-import io.cephflow.workflows.hypervisor.DefineOutcome;
 import io.cephflow.libvirt.DomainConflictException;
 import io.cephflow.libvirt.DomainName;
 import io.cephflow.libvirt.DomainSpec;
-import io.cephflow.workflows.hypervisor.DomainState;
 import io.cephflow.libvirt.DomainType;
 import io.cephflow.libvirt.Hypervisor;
 import io.cephflow.libvirt.HypervisorUnreachableException;
 import io.cephflow.libvirt.RbdDisk;
-import io.cephflow.workflows.hypervisor.ShutdownOutcome;
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.hypervisor.DefineOutcome;
+import io.cephflow.workflows.hypervisor.DomainState;
 import io.cephflow.workflows.hypervisor.HypervisorActivities;
 import io.cephflow.workflows.hypervisor.ServerDomain;
+import io.cephflow.workflows.hypervisor.ShutdownOutcome;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.nio.file.Path;
@@ -35,28 +35,39 @@ import org.junit.jupiter.api.io.TempDir;
 class HypervisorActivitiesImplTest {
   static final String SERVER = "5d0c2c1e-0e55-4b8f-9a3c-1f7a1c1f0a01";
   static final String SECRET = "7f1c3a52-7a55-4c8e-9d55-3c1c4f0d1e22";
-  static final CephKey KEY = new CephKey("cephflow", Base64.getEncoder().encodeToString(new byte[16]));
+  static final CephKey KEY =
+      new CephKey("cephflow", Base64.getEncoder().encodeToString(new byte[16]));
   static final List<CephMonitor> MONS = List.of(new CephMonitor("127.0.0.1", 3300));
 
   @TempDir Path dir;
   final FakeHypervisor fake = new FakeHypervisor();
 
   HypervisorActivitiesImpl activities() {
-    return new HypervisorActivitiesImpl(fake, new HypervisorActivitiesImpl.HostSettings(DomainType.QEMU, 1, 64,
-        dir.resolve("console"), MONS, KEY, Duration.ofSeconds(2)));
+    return new HypervisorActivitiesImpl(
+        fake,
+        new HypervisorActivitiesImpl.HostSettings(
+            DomainType.QEMU, 1, 64, dir.resolve("console"), MONS, KEY, Duration.ofSeconds(2)));
   }
 
   @Test
   void theHostAddsTypeMonitorsUserConsoleAndDefaults() {
-    activities().defineDomain(new ServerDomain(SERVER, 0, 0, List.of(RbdRef.serverDisk(SERVER)), SECRET,
-        Map.of("image-id", "x")));
+    activities()
+        .defineDomain(
+            new ServerDomain(
+                SERVER, 0, 0, List.of(RbdRef.serverDisk(SERVER)), SECRET, Map.of("image-id", "x")));
     DomainSpec spec = fake.defined.get(0);
     assertThat(spec.type()).isEqualTo(DomainType.QEMU);
     assertThat(spec.vcpus()).isEqualTo(1);
     assertThat(spec.memoryMiB()).isEqualTo(64);
-    assertThat(spec.disks()).containsExactly(new RbdDisk("vms", SERVER + "_disk", MONS,
-        new io.cephflow.libvirt.CephAuth("cephflow", SECRET)));
-    assertThat(spec.consoleLog()).isEqualTo(dir.resolve("console").resolve("instance-" + SERVER + ".log"));
+    assertThat(spec.disks())
+        .containsExactly(
+            new RbdDisk(
+                "vms",
+                SERVER + "_disk",
+                MONS,
+                new io.cephflow.libvirt.CephAuth("cephflow", SECRET)));
+    assertThat(spec.consoleLog())
+        .isEqualTo(dir.resolve("console").resolve("instance-" + SERVER + ".log"));
   }
 
   @Test
@@ -75,19 +86,23 @@ class HypervisorActivitiesImplTest {
     fake.state = Optional.of(DomainState.SHUT_OFF);
     assertThat(activities().suspendDomain(SERVER)).isFalse();
     fake.state = Optional.empty();
-    assertThat(type(catchThrowable(() -> activities().suspendDomain(SERVER)))).isEqualTo(Failures.NOT_FOUND);
+    assertThat(type(catchThrowable(() -> activities().suspendDomain(SERVER))))
+        .isEqualTo(Failures.NOT_FOUND);
   }
 
   @Test
   void portFailuresAreTypedRetryableOrNot() {
     fake.failure = new DomainConflictException("running");
-    ApplicationFailure conflict = (ApplicationFailure) catchThrowable(() -> activities().startDomain(SERVER));
+    ApplicationFailure conflict =
+        (ApplicationFailure) catchThrowable(() -> activities().startDomain(SERVER));
     assertThat(conflict.getType()).isEqualTo(Failures.CONFLICT);
     assertThat(conflict.isNonRetryable()).isTrue();
     fake.failure = new HypervisorUnreachableException("down", null);
-    ApplicationFailure down = (ApplicationFailure) catchThrowable(() -> activities().startDomain(SERVER));
+    ApplicationFailure down =
+        (ApplicationFailure) catchThrowable(() -> activities().startDomain(SERVER));
     assertThat(down.isNonRetryable()).isFalse();
-    assertThat(type(catchThrowable(() -> activities().startDomain("not-a-uuid")))).isEqualTo(Failures.INVALID_REQUEST);
+    assertThat(type(catchThrowable(() -> activities().startDomain("not-a-uuid"))))
+        .isEqualTo(Failures.INVALID_REQUEST);
   }
 
   @Test
@@ -95,13 +110,19 @@ class HypervisorActivitiesImplTest {
     TestActivityEnvironment env = TestActivityEnvironment.newInstance();
     try {
       env.registerActivitiesImplementations(activities());
-      HypervisorActivities stub = env.newActivityStub(HypervisorActivities.class,
-          io.temporal.activity.ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(10))
-              .setRetryOptions(io.temporal.common.RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
+      HypervisorActivities stub =
+          env.newActivityStub(
+              HypervisorActivities.class,
+              io.temporal.activity.ActivityOptions.newBuilder()
+                  .setStartToCloseTimeout(Duration.ofSeconds(10))
+                  .setRetryOptions(
+                      io.temporal.common.RetryOptions.newBuilder().setMaximumAttempts(1).build())
+                  .build());
       fake.state = Optional.of(DomainState.RUNNING);
       assertThat(stub.waitRunning(SERVER)).isEqualTo(DomainState.RUNNING);
       fake.state = Optional.of(DomainState.CRASHED);
-      assertThat(type(catchThrowable(() -> stub.waitRunning(SERVER)))).isEqualTo(Failures.HYPERVISOR);
+      assertThat(type(catchThrowable(() -> stub.waitRunning(SERVER))))
+          .isEqualTo(Failures.HYPERVISOR);
     } finally {
       env.close();
     }
@@ -125,17 +146,74 @@ class HypervisorActivitiesImplTest {
       if (failure != null) throw failure;
     }
 
-    @Override public String ensureCephSecret(CephKey key) { check(); return SECRET; }
-    @Override public boolean removeCephSecret(CephKey key) { return false; }
-    @Override public List<io.cephflow.libvirt.DomainSummary> cephflowDomains() { return List.of(); }
-    @Override public DefineOutcome define(DomainSpec spec) { check(); defined.add(spec); return DefineOutcome.CREATED; }
-    @Override public boolean start(DomainName name) { check(); calls.add("start"); return true; }
-    @Override public boolean suspend(DomainName name) { check(); calls.add("suspend"); return true; }
-    @Override public boolean resume(DomainName name) { check(); calls.add("resume"); return true; }
-    @Override public ShutdownOutcome shutdown(DomainName name, Duration timeout) { return ShutdownOutcome.ALREADY_OFF; }
-    @Override public boolean destroy(DomainName name) { return false; }
-    @Override public boolean undefine(DomainName name) { return false; }
-    @Override public Optional<DomainState> state(DomainName name) { check(); return state; }
-    @Override public List<RbdDisk> disks(DomainName name) { return List.of(); }
+    @Override
+    public String ensureCephSecret(CephKey key) {
+      check();
+      return SECRET;
+    }
+
+    @Override
+    public boolean removeCephSecret(CephKey key) {
+      return false;
+    }
+
+    @Override
+    public List<io.cephflow.libvirt.DomainSummary> cephflowDomains() {
+      return List.of();
+    }
+
+    @Override
+    public DefineOutcome define(DomainSpec spec) {
+      check();
+      defined.add(spec);
+      return DefineOutcome.CREATED;
+    }
+
+    @Override
+    public boolean start(DomainName name) {
+      check();
+      calls.add("start");
+      return true;
+    }
+
+    @Override
+    public boolean suspend(DomainName name) {
+      check();
+      calls.add("suspend");
+      return true;
+    }
+
+    @Override
+    public boolean resume(DomainName name) {
+      check();
+      calls.add("resume");
+      return true;
+    }
+
+    @Override
+    public ShutdownOutcome shutdown(DomainName name, Duration timeout) {
+      return ShutdownOutcome.ALREADY_OFF;
+    }
+
+    @Override
+    public boolean destroy(DomainName name) {
+      return false;
+    }
+
+    @Override
+    public boolean undefine(DomainName name) {
+      return false;
+    }
+
+    @Override
+    public Optional<DomainState> state(DomainName name) {
+      check();
+      return state;
+    }
+
+    @Override
+    public List<RbdDisk> disks(DomainName name) {
+      return List.of();
+    }
   }
 }

@@ -22,7 +22,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A long call without progress (e.g. waiting for a dead client's exclusive lock) keeps its activity alive. */
+/**
+ * A long call without progress (e.g. waiting for a dead client's exclusive lock) keeps its activity
+ * alive.
+ */
 class LiveHeartbeatTest {
   @ActivityInterface
   public interface Quiet {
@@ -63,11 +66,14 @@ class LiveHeartbeatTest {
   }
 
   public static class CallerImpl implements Caller {
-    private final Quiet quiet = Workflow.newActivityStub(Quiet.class, ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(Duration.ofSeconds(30))
-        .setHeartbeatTimeout(Duration.ofSeconds(1))
-        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-        .build());
+    private final Quiet quiet =
+        Workflow.newActivityStub(
+            Quiet.class,
+            ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofSeconds(30))
+                .setHeartbeatTimeout(Duration.ofSeconds(1))
+                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+                .build());
 
     @Override
     public long[] call(boolean live) {
@@ -92,7 +98,8 @@ class LiveHeartbeatTest {
   }
 
   private Caller caller() {
-    return env.getWorkflowClient().newWorkflowStub(Caller.class, WorkflowOptions.newBuilder().setTaskQueue("q").build());
+    return env.getWorkflowClient()
+        .newWorkflowStub(Caller.class, WorkflowOptions.newBuilder().setTaskQueue("q").build());
   }
 
   @Test
@@ -101,26 +108,34 @@ class LiveHeartbeatTest {
   }
 
   /**
-   * Updates come fast from one thread while the timer repeats the latest from another: the
-   * details handed to the SDK, in the order it got them (it sends the last), never go backwards.
+   * Updates come fast from one thread while the timer repeats the latest from another: the details
+   * handed to the SDK, in the order it got them (it sends the last), never go backwards.
    */
   @Test
   void theTimersRepeatNeverHandsTheSdkAnOlderFigureThanAnUpdateDid() throws Exception {
     long[] handed = {0, 0, 0}; // calls, last done handed, calls handing less than an earlier one
-    var info = proxy(io.temporal.activity.ActivityInfo.class, (m, args) ->
-        m.getName().equals("getHeartbeatTimeout") ? Duration.ofMillis(600) : null); // a tick every 200 ms
-    var ctx = proxy(io.temporal.activity.ActivityExecutionContext.class, (m, args) -> {
-      if (m.getName().equals("getInfo")) return info;
-      if (m.getName().equals("heartbeat")) {
-        synchronized (handed) {
-          long done = ((long[]) args[0])[0];
-          handed[0]++;
-          if (done < handed[1]) handed[2]++;
-          handed[1] = Math.max(handed[1], done);
-        }
-      }
-      return null;
-    });
+    var info =
+        proxy(
+            io.temporal.activity.ActivityInfo.class,
+            (m, args) ->
+                m.getName().equals("getHeartbeatTimeout")
+                    ? Duration.ofMillis(600)
+                    : null); // a tick every 200 ms
+    var ctx =
+        proxy(
+            io.temporal.activity.ActivityExecutionContext.class,
+            (m, args) -> {
+              if (m.getName().equals("getInfo")) return info;
+              if (m.getName().equals("heartbeat")) {
+                synchronized (handed) {
+                  long done = ((long[]) args[0])[0];
+                  handed[0]++;
+                  if (done < handed[1]) handed[2]++;
+                  handed[1] = Math.max(handed[1], done);
+                }
+              }
+              return null;
+            });
     long end = System.nanoTime() + Duration.ofMillis(1500).toNanos();
     try (LiveHeartbeat progress = LiveHeartbeat.start(ctx, 0)) {
       for (long done = 1; System.nanoTime() < end; done++) progress.update(done, Long.MAX_VALUE);
@@ -131,9 +146,12 @@ class LiveHeartbeatTest {
   }
 
   /** An interface whose calls {@code answer} answers (a context without a worker around it). */
-  private static <T> T proxy(Class<T> type, java.util.function.BiFunction<java.lang.reflect.Method, Object[], Object> answer) {
-    return type.cast(java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-        (p, m, args) -> answer.apply(m, args)));
+  private static <T> T proxy(
+      Class<T> type,
+      java.util.function.BiFunction<java.lang.reflect.Method, Object[], Object> answer) {
+    return type.cast(
+        java.lang.reflect.Proxy.newProxyInstance(
+            type.getClassLoader(), new Class<?>[] {type}, (p, m, args) -> answer.apply(m, args)));
   }
 
   @Test
@@ -141,7 +159,9 @@ class LiveHeartbeatTest {
     Throwable t = catchThrowable(() -> caller().call(false));
     assertThat(t).isInstanceOf(WorkflowFailedException.class);
     assertThat(t.getCause()).isInstanceOf(ActivityFailure.class);
-    assertThat(t.getCause().getCause()).isInstanceOfSatisfying(TimeoutFailure.class,
-        f -> assertThat(f.getTimeoutType()).isEqualTo(TimeoutType.TIMEOUT_TYPE_HEARTBEAT));
+    assertThat(t.getCause().getCause())
+        .isInstanceOfSatisfying(
+            TimeoutFailure.class,
+            f -> assertThat(f.getTimeoutType()).isEqualTo(TimeoutType.TIMEOUT_TYPE_HEARTBEAT));
   }
 }

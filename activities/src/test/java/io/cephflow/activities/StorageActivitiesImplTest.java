@@ -30,9 +30,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The storage activities' error mapping, one port call away: what librbd's errors become as
- * typed activity failures (type, retryability, details). The port answers from a table here;
- * what librbd itself returns is covered by RbdLayerIT against the dev cluster.
+ * The storage activities' error mapping, one port call away: what librbd's errors become as typed
+ * activity failures (type, retryability, details). The port answers from a table here; what librbd
+ * itself returns is covered by RbdLayerIT against the dev cluster.
  */
 class StorageActivitiesImplTest {
   private static final RbdRef IMAGE = RbdRef.image("4a3d1f6e-0000-4000-8000-000000000001");
@@ -40,6 +40,7 @@ class StorageActivitiesImplTest {
 
   /** Port method name → its answer (a value, or an exception to throw). */
   private final Map<String, Function<Object[], Object>> answers = new HashMap<>();
+
   private final StorageActivitiesImpl activities = new StorageActivitiesImpl(rbd(), Set.of());
 
   private void answer(String method, Function<Object[], Object> answer) {
@@ -55,18 +56,20 @@ class StorageActivitiesImplTest {
   @ParameterizedTest
   @EnumSource(RbdException.Kind.class)
   void everyKindOfCephErrorIsATypedFailure(RbdException.Kind kind) {
-    answer("resize", fails(new RbdException(kind, 1, "resize images/x: boom", List.of("vms/a_disk"))));
+    answer(
+        "resize", fails(new RbdException(kind, 1, "resize images/x: boom", List.of("vms/a_disk"))));
     ApplicationFailure f = failure(() -> activities.resizeImage(IMAGE, 1 << 20, false));
-    Object[] expected = switch (kind) {
-      case EXISTS -> new Object[] {Failures.CONFLICT, true};
-      case NOT_FOUND -> new Object[] {Failures.NOT_FOUND, true};
-      case PERMISSION_DENIED -> new Object[] {Failures.PERMISSION_DENIED, true};
-      case INVALID -> new Object[] {Failures.INVALID_REQUEST, true};
-      case HAS_SNAPSHOTS -> new Object[] {Failures.IN_USE, true};
-      case BUSY -> new Object[] {"Busy", false};
-      case NO_SPACE -> new Object[] {Failures.NO_SPACE, false};
-      case TIMED_OUT, OTHER -> new Object[] {Failures.CEPH_ERROR, false};
-    };
+    Object[] expected =
+        switch (kind) {
+          case EXISTS -> new Object[] {Failures.CONFLICT, true};
+          case NOT_FOUND -> new Object[] {Failures.NOT_FOUND, true};
+          case PERMISSION_DENIED -> new Object[] {Failures.PERMISSION_DENIED, true};
+          case INVALID -> new Object[] {Failures.INVALID_REQUEST, true};
+          case HAS_SNAPSHOTS -> new Object[] {Failures.IN_USE, true};
+          case BUSY -> new Object[] {"Busy", false};
+          case NO_SPACE -> new Object[] {Failures.NO_SPACE, false};
+          case TIMED_OUT, OTHER -> new Object[] {Failures.CEPH_ERROR, false};
+        };
     assertThat(f.getType()).isEqualTo(expected[0]);
     assertThat(f.isNonRetryable()).isEqualTo(expected[1]);
     assertThat(f.getOriginalMessage()).isEqualTo("resize images/x: boom");
@@ -81,7 +84,8 @@ class StorageActivitiesImplTest {
 
   @Test
   void anInvalidNameIsRefusedBeforeCephIsAsked() {
-    ApplicationFailure f = failure(() -> activities.resizeImage(new RbdRef("images", "x:conf=/etc/passwd"), 1, false));
+    ApplicationFailure f =
+        failure(() -> activities.resizeImage(new RbdRef("images", "x:conf=/etc/passwd"), 1, false));
     assertThat(f.getType()).isEqualTo(Failures.INVALID_REQUEST);
     assertThat(f.isNonRetryable()).isTrue();
     ApplicationFailure snap = failure(() -> activities.createSnapshot(new SnapRef(IMAGE, "a@b")));
@@ -92,7 +96,8 @@ class StorageActivitiesImplTest {
   void anImageOfAnotherOwnerIsAConflictNotAnAdoption() {
     answer("exists", args -> true);
     answer("get", args -> Optional.of("image-upload-other"));
-    ApplicationFailure f = failure(() -> activities.createImage(IMAGE, 1 << 20, "image-upload-mine"));
+    ApplicationFailure f =
+        failure(() -> activities.createImage(IMAGE, 1 << 20, "image-upload-mine"));
     assertThat(f.getType()).isEqualTo(Failures.CONFLICT);
     assertThat(f.isNonRetryable()).isTrue();
     assertThat(f.getOriginalMessage()).contains("image-upload-other");
@@ -102,8 +107,10 @@ class StorageActivitiesImplTest {
   void anUnownedImageOfAnotherShapeIsAConflict() {
     answer("exists", args -> true);
     answer("get", args -> Optional.empty());
-    answer("stat", args -> new ImageInfo((ImageRef) args[0], 2 << 20, 22, Set.of(), Optional.empty()));
-    ApplicationFailure f = failure(() -> activities.createImage(IMAGE, 1 << 20, "image-upload-mine"));
+    answer(
+        "stat", args -> new ImageInfo((ImageRef) args[0], 2 << 20, 22, Set.of(), Optional.empty()));
+    ApplicationFailure f =
+        failure(() -> activities.createImage(IMAGE, 1 << 20, "image-upload-mine"));
     assertThat(f.getType()).isEqualTo(Failures.CONFLICT);
     assertThat(f.getOriginalMessage()).contains("not created by cephflow");
   }
@@ -126,7 +133,8 @@ class StorageActivitiesImplTest {
     answer("list", args -> List.of(new SnapshotInfo("snapshot-1", 1, 1 << 20, false)));
     ApplicationFailure f = failure(() -> activities.deleteImage(IMAGE));
     assertThat(f.getType()).isEqualTo(Failures.IN_USE);
-    assertThat(f.getDetails().get(0, List.class)).containsExactly(IMAGE.pool() + "/" + IMAGE.image() + "@snapshot-1");
+    assertThat(f.getDetails().get(0, List.class))
+        .containsExactly(IMAGE.pool() + "/" + IMAGE.image() + "@snapshot-1");
   }
 
   @Test
@@ -156,8 +164,11 @@ class StorageActivitiesImplTest {
   @Test
   void anImageOfAnotherOwnerIsNeverRemoved() {
     answer("exists", args -> true);
-    answer("get", args -> args[1].equals(Provenance.OWNER) ? Optional.of("someone-else") : Optional.empty());
-    activities.removeImage(IMAGE, "owner"); // "remove" has no answer: calling it would fail the test
+    answer(
+        "get",
+        args -> args[1].equals(Provenance.OWNER) ? Optional.of("someone-else") : Optional.empty());
+    activities.removeImage(
+        IMAGE, "owner"); // "remove" has no answer: calling it would fail the test
   }
 
   private static ApplicationFailure failure(Runnable call) {
@@ -167,16 +178,26 @@ class StorageActivitiesImplTest {
   }
 
   private Rbd rbd() {
-    return new Rbd(port(RbdImages.class), port(RbdSnapshots.class), port(RbdClones.class),
-        port(RbdMetadata.class), port(RbdStreams.class));
+    return new Rbd(
+        port(RbdImages.class),
+        port(RbdSnapshots.class),
+        port(RbdClones.class),
+        port(RbdMetadata.class),
+        port(RbdStreams.class));
   }
 
   private <T> T port(Class<T> type) {
-    return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, m, args) -> {
-      if (m.getDeclaringClass() == Object.class) return m.invoke(this, args);
-      Function<Object[], Object> a = answers.get(m.getName());
-      if (a == null) throw new AssertionError("unexpected port call " + type.getSimpleName() + "." + m.getName());
-      return a.apply(args == null ? new Object[0] : args);
-    }));
+    return type.cast(
+        Proxy.newProxyInstance(
+            type.getClassLoader(),
+            new Class<?>[] {type},
+            (proxy, m, args) -> {
+              if (m.getDeclaringClass() == Object.class) return m.invoke(this, args);
+              Function<Object[], Object> a = answers.get(m.getName());
+              if (a == null)
+                throw new AssertionError(
+                    "unexpected port call " + type.getSimpleName() + "." + m.getName());
+              return a.apply(args == null ? new Object[0] : args);
+            }));
   }
 }

@@ -19,24 +19,29 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A memory-safety stress of our librbd/librados binding (not a benchmark, not in CI): threads
- * that open/stat/list snapshots and children/read metadata of one shared parent and its clone,
- * clone and remove, run record-store write ops, and stream small images through the aio ring,
- * all at once, while another thread forces GCs so that any native memory whose Java owner died
- * early is freed early. Run it with glibc's heap checks ({@code bench/jna-stress.sh} sets
- * MALLOC_CHECK_=3 MALLOC_PERTURB_=165): a corruption aborts or crashes the JVM, a clean run
- * prints the op counts and exits 0.
+ * A memory-safety stress of our librbd/librados binding (not a benchmark, not in CI): threads that
+ * open/stat/list snapshots and children/read metadata of one shared parent and its clone, clone and
+ * remove, run record-store write ops, and stream small images through the aio ring, all at once,
+ * while another thread forces GCs so that any native memory whose Java owner died early is freed
+ * early. Run it with glibc's heap checks ({@code bench/jna-stress.sh} sets MALLOC_CHECK_=3
+ * MALLOC_PERTURB_=165): a corruption aborts or crashes the JVM, a clean run prints the op counts
+ * and exits 0.
  *
  * <pre>NativeStressMain POOL SECONDS THREADS [close]</pre>
  *
- * <p>With {@code close}, the cluster handle is closed halfway through while the threads still
- * run, as a worker's shutdown does to activities that outlive the drain (or the API's close to a
- * read in flight): every later call must fail with an RbdException, none may crash.
+ * <p>With {@code close}, the cluster handle is closed halfway through while the threads still run,
+ * as a worker's shutdown does to activities that outlive the drain (or the API's close to a read in
+ * flight): every later call must fail with an RbdException, none may crash.
  */
 public final class NativeStressMain {
   /** STRESS_CASES=9,10 runs only those kinds of step (to find which one breaks). */
-  private static final int[] CASES = System.getenv("STRESS_CASES") == null ? null
-      : java.util.Arrays.stream(System.getenv("STRESS_CASES").split(",")).mapToInt(Integer::parseInt).toArray();
+  private static final int[] CASES =
+      System.getenv("STRESS_CASES") == null
+          ? null
+          : java.util.Arrays.stream(System.getenv("STRESS_CASES").split(","))
+              .mapToInt(Integer::parseInt)
+              .toArray();
+
   private static final AtomicLong OPS = new AtomicLong(), REFUSED = new AtomicLong();
 
   public static void main(String[] args) throws Exception {
@@ -64,30 +69,36 @@ public final class NativeStressMain {
     List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
     for (int t = 0; t < threads; t++) {
       int id = t;
-      ts.add(new Thread(() -> {
-        ImageRef own = new ImageRef(pool, run + "-w" + id);
-        synchronized (made) {
-          made.add(0, own);
-          made.add(0, new ImageRef(pool, own.name() + "-c"));
-          made.add(0, new ImageRef(pool, own.name() + "-f"));
-        }
-        try {
-          while (System.nanoTime() < end) {
-            step(rbd, records, pool, parent, base, child, own, id);
-            OPS.incrementAndGet();
-          }
-        } catch (Throwable e) {
-          failures.add(e);
-        }
-      }, "stress-" + t));
+      ts.add(
+          new Thread(
+              () -> {
+                ImageRef own = new ImageRef(pool, run + "-w" + id);
+                synchronized (made) {
+                  made.add(0, own);
+                  made.add(0, new ImageRef(pool, own.name() + "-c"));
+                  made.add(0, new ImageRef(pool, own.name() + "-f"));
+                }
+                try {
+                  while (System.nanoTime() < end) {
+                    step(rbd, records, pool, parent, base, child, own, id);
+                    OPS.incrementAndGet();
+                  }
+                } catch (Throwable e) {
+                  failures.add(e);
+                }
+              },
+              "stress-" + t));
     }
-    Thread gc = new Thread(() -> {
-      while (System.nanoTime() < end) {
-        System.gc();
-        System.runFinalization();
-        sleep(20);
-      }
-    }, "stress-gc");
+    Thread gc =
+        new Thread(
+            () -> {
+              while (System.nanoTime() < end) {
+                System.gc();
+                System.runFinalization();
+                sleep(20);
+              }
+            },
+            "stress-gc");
     boolean closeEarly = args.length > 3 && args[3].equals("close");
     ts.forEach(Thread::start);
     gc.start();
@@ -105,22 +116,32 @@ public final class NativeStressMain {
       Rbd rbd2 = Librbd.over(again, 8);
       for (ImageRef r : made) purge(rbd2, r);
       RadosRecordStore records2 = new RadosRecordStore(again, "jn-stress");
-      for (String k : records2.keys(pool)) records2.read(pool, k).ifPresent(v -> records2.remove(pool, k, v));
+      for (String k : records2.keys(pool))
+        records2.read(pool, k).ifPresent(v -> records2.remove(pool, k, v));
       again.close();
     } else {
       for (Thread t : ts) t.join();
       gc.join();
       for (ImageRef r : made) purge(rbd, r);
-      for (String k : records.keys(pool)) records.read(pool, k).ifPresent(v -> records.remove(pool, k, v));
+      for (String k : records.keys(pool))
+        records.read(pool, k).ifPresent(v -> records.remove(pool, k, v));
       cluster.close();
     }
-    System.out.println("ops=" + OPS.get() + " refused=" + REFUSED.get() + " failures=" + failures.size());
+    System.out.println(
+        "ops=" + OPS.get() + " refused=" + REFUSED.get() + " failures=" + failures.size());
     for (Throwable f : failures) f.printStackTrace();
     System.exit(failures.isEmpty() ? 0 : 1);
   }
 
-  private static void step(Rbd rbd, RadosRecordStore records, String pool, ImageRef parent,
-                           SnapshotRef base, ImageRef child, ImageRef own, int id) {
+  private static void step(
+      Rbd rbd,
+      RadosRecordStore records,
+      String pool,
+      ImageRef parent,
+      SnapshotRef base,
+      ImageRef child,
+      ImageRef own,
+      int id) {
     ThreadLocalRandom r = ThreadLocalRandom.current();
     switch (CASES == null ? r.nextInt(11) : CASES[r.nextInt(CASES.length)]) {
       case 0 -> rbd.images().stat(r.nextBoolean() ? parent : child);
@@ -133,8 +154,12 @@ public final class NativeStressMain {
       case 4 -> {
         String key = "jn-" + id + "-" + r.nextInt(4);
         String v = records.read(pool, key).orElse(null);
-        boolean ok = v == null ? records.create(pool, key, "x".repeat(r.nextInt(1, 2000)))
-            : r.nextBoolean() ? records.replace(pool, key, v, v + "y") : records.remove(pool, key, v);
+        boolean ok =
+            v == null
+                ? records.create(pool, key, "x".repeat(r.nextInt(1, 2000)))
+                : r.nextBoolean()
+                    ? records.replace(pool, key, v, v + "y")
+                    : records.remove(pool, key, v);
         if (!ok) REFUSED.incrementAndGet();
         records.keys(pool);
       }

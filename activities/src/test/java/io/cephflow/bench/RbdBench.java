@@ -25,8 +25,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One RBD operation per invocation, timed in process, for bench/rbd-bench.sh. Prints one line
- * of {@code key=value} pairs on stdout. Test scope: it ships nothing.
+ * One RBD operation per invocation, timed in process, for bench/rbd-bench.sh. Prints one line of
+ * {@code key=value} pairs on stdout. Test scope: it ships nothing.
  *
  * <pre>
  *   RbdBench [--depth=N] [--warmup=FILE] import-sparse FILE POOL/IMAGE  create + write through SparseFileDataSource
@@ -38,14 +38,14 @@ import java.util.Map;
  *   RbdBench flatten POOL/IMAGE
  * </pre>
  *
- * {@code seconds} is the operation alone (image create included for imports, as rbd import
- * creates its image); {@code connect_seconds} is the cluster connection before it. Peak heap is
- * the sum of the heap pools' peak usage since JVM start: an upper bound of the real peak.
+ * {@code seconds} is the operation alone (image create included for imports, as rbd import creates
+ * its image); {@code connect_seconds} is the cluster connection before it. Peak heap is the sum of
+ * the heap pools' peak usage since JVM start: an upper bound of the real peak.
  *
  * <p>{@code --warmup=FILE} (imports only): the same import of FILE into POOL/IMAGE-warmup first,
  * untimed, and that image removed again, so the timed import runs in a warm JVM as in the
- * long-lived worker ({@code warmup_seconds} says how long it took). Without it the figure
- * includes class loading and JIT compilation.
+ * long-lived worker ({@code warmup_seconds} says how long it took). Without it the figure includes
+ * class loading and JIT compilation.
  */
 public final class RbdBench {
   private RbdBench() {}
@@ -71,7 +71,11 @@ public final class RbdBench {
       out.put("connect_seconds", secs(System.nanoTime() - c0));
       long t0;
       switch (op) {
-        case "import-sparse", "import-upload", "import-upload-sha256", "import-stream", "import-stream-nodigest" -> {
+        case "import-sparse",
+            "import-upload",
+            "import-upload-sha256",
+            "import-stream",
+            "import-stream-nodigest" -> {
           need(args, 3);
           Path file = Path.of(args.get(1));
           ImageRef target = ref(args.get(2));
@@ -116,13 +120,17 @@ public final class RbdBench {
     out.put("max_heap_mib", Runtime.getRuntime().maxMemory() >> 20);
     out.put("peak_rss_mib", peakRssMib());
     StringBuilder line = new StringBuilder();
-    out.forEach((k, v) -> line.append(line.length() == 0 ? "" : " ").append(k).append('=').append(v));
+    out.forEach(
+        (k, v) -> line.append(line.length() == 0 ? "" : " ").append(k).append('=').append(v));
     System.out.println(line);
   }
 
-  /** Create + write, timed into {@code out} ({@code seconds}, {@code create_seconds}, counts, digest). */
-  private static void importFile(Rbd rbd, String op, Path file, ImageRef target, Map<String, Object> out)
-      throws IOException {
+  /**
+   * Create + write, timed into {@code out} ({@code seconds}, {@code create_seconds}, counts,
+   * digest).
+   */
+  private static void importFile(
+      Rbd rbd, String op, Path file, ImageRef target, Map<String, Object> out) throws IOException {
     long size = Files.size(file);
     long t0 = System.nanoTime();
     rbd.images().create(target, ImageSpec.ofSize(size));
@@ -136,8 +144,10 @@ public final class RbdBench {
     } else if (op.equals("import-upload") || op.equals("import-upload-sha256")) {
       // the upload activity's digests: the chunked SHA-256 always, the full one when asked for
       boolean full = op.equals("import-upload-sha256");
-      try (var src = new RawDigest(new SparseFileDataSource(file),
-          io.cephflow.activities.ImportActivitiesImpl.algorithms(!full, null))) {
+      try (var src =
+          new RawDigest(
+              new SparseFileDataSource(file),
+              io.cephflow.activities.ImportActivitiesImpl.algorithms(!full, null))) {
         r = rbd.streams().write(target, src, 0, Progress.NONE);
         digest = src.hex("SHA-256");
         out.put("chunked_sha256", src.hex(io.cephflow.transfer.ChunkedSha256.ALGORITHM));
@@ -145,8 +155,9 @@ public final class RbdBench {
     } else {
       boolean withDigest = op.equals("import-stream");
       // an HTTP body arrives as a stream: every byte read, hashed and zero-checked
-      try (var src = new StreamDataSource(Files.newInputStream(file), size,
-          withDigest ? "SHA-256" : null, Long.MAX_VALUE)) {
+      try (var src =
+          new StreamDataSource(
+              Files.newInputStream(file), size, withDigest ? "SHA-256" : null, Long.MAX_VALUE)) {
         r = rbd.streams().write(target, src, 0, Progress.NONE);
         if (withDigest) digest = src.hexDigest();
       }
@@ -175,7 +186,8 @@ public final class RbdBench {
   static long peakHeapBytes() {
     long sum = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) sum += pool.getPeakUsage().getUsed();
+      if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null)
+        sum += pool.getPeakUsage().getUsed();
     }
     return sum;
   }
@@ -193,8 +205,11 @@ public final class RbdBench {
   }
 
   private static void usage(String why) {
-    System.err.println("RbdBench: " + why + "\nusage: RbdBench [--depth=N] [--warmup=FILE] import-sparse|import-upload|import-upload-sha256|import-stream|"
-        + "import-stream-nodigest FILE POOL/IMAGE | snap-protect-clone POOL/IMAGE SNAP POOL/CHILD | flatten POOL/IMAGE");
+    System.err.println(
+        "RbdBench: "
+            + why
+            + "\nusage: RbdBench [--depth=N] [--warmup=FILE] import-sparse|import-upload|import-upload-sha256|import-stream|"
+            + "import-stream-nodigest FILE POOL/IMAGE | snap-protect-clone POOL/IMAGE SNAP POOL/CHILD | flatten POOL/IMAGE");
     System.exit(2);
   }
 }

@@ -4,12 +4,14 @@ import io.cephflow.ceph.librbd.CephCluster;
 import io.cephflow.ceph.librbd.Librbd;
 import io.cephflow.fixture.Commands;
 import io.cephflow.fixture.TestBackends;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** The tests' cluster ({@link TestBackends}: the dev cluster or a container), shared by the ITs of one JVM. */
+/**
+ * The tests' cluster ({@link TestBackends}: the dev cluster or a container), shared by the ITs of
+ * one JVM.
+ */
 public final class CephTestCluster {
   private static CephCluster cluster;
   private static Rbd rbd;
@@ -36,8 +38,16 @@ public final class CephTestCluster {
   /** Runs the `rbd` CLI as client.admin (the reference tool, for checks); returns stdout. */
   public static String rbdCli(String... args) {
     var ceph = TestBackends.get().ceph();
-    List<String> cmd = new ArrayList<>(List.of("rbd", "-c", ceph.conf().toString(),
-        "-n", "client.admin", "--keyring", ceph.adminKeyring().toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "rbd",
+                "-c",
+                ceph.conf().toString(),
+                "-n",
+                "client.admin",
+                "--keyring",
+                ceph.adminKeyring().toString()));
     cmd.addAll(List.of(args));
     return run(cmd);
   }

@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 
 class KeyringTest {
   /** As `ceph auth get client.x` prints it: two entities, caps, a comment. */
-  private static final String TWO = """
+  private static final String TWO =
+      """
       # exported keyring
       [client.admin]
       \tkey = AQAdminKeyAdminKeyAdminKeyAdminKeyAd==
@@ -29,7 +30,8 @@ class KeyringTest {
   @Test
   void aMissingClientNamesWhatTheKeyringHasAndNeverAKey() {
     assertThatThrownBy(() -> Keyring.parse(TWO).keyOf("glance"))
-        .hasMessageContaining("client.glance").hasMessageContaining("[client.admin, client.cephflow]")
+        .hasMessageContaining("client.glance")
+        .hasMessageContaining("[client.admin, client.cephflow]")
         .hasMessageNotContaining("AQ");
     assertThatThrownBy(() -> Keyring.parse("key = AQNoSection==\n").keyOf("cephflow"))
         .hasMessageContaining("client.cephflow");
@@ -38,7 +40,8 @@ class KeyringTest {
   @Test
   void spacingAndLineEndingsAsCephAuthtoolWritesThem() {
     assertThat(Keyring.parse("[client.x]\r\nkey=AQx==\r\n").keyOf("x")).isEqualTo("AQx==");
-    assertThat(Keyring.parse("  [ client.x ]\n  key   =   AQy==  \n; old: key = AQold==\n").keyOf("x"))
+    assertThat(
+            Keyring.parse("  [ client.x ]\n  key   =   AQy==  \n; old: key = AQold==\n").keyOf("x"))
         .isEqualTo("AQy==");
   }
 }

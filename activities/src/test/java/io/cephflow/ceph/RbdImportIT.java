@@ -48,7 +48,9 @@ class RbdImportIT {
     writeRandom(src, 64 * MiB + 12345, 1);
     ImageRef ref = newImage(Files.size(src));
     ImportResult r;
-    try (var in = new StreamDataSource(Files.newInputStream(src), Files.size(src), "SHA-256", Long.MAX_VALUE)) {
+    try (var in =
+        new StreamDataSource(
+            Files.newInputStream(src), Files.size(src), "SHA-256", Long.MAX_VALUE)) {
       r = rbd.streams().write(ref, in, 0, Progress.NONE);
       assertThat(in.hexDigest()).isEqualTo(sha256(src));
     }
@@ -69,7 +71,8 @@ class RbdImportIT {
     try (var in = new SparseFileDataSource(src)) {
       r = rbd.streams().write(ref, in, 0, (done, total) -> progress.add(done));
     }
-    assertThat(r.bytesWritten()).isBetween(data, data + 50 * 8192); // file-system blocks at extent edges
+    assertThat(r.bytesWritten())
+        .isBetween(data, data + 50 * 8192); // file-system blocks at extent edges
     assertThat(progress).isNotEmpty().isSorted();
     long used = usedBytes(ref);
     assertThat(used).isBetween(data, data + 64 * MiB);
@@ -110,19 +113,36 @@ class RbdImportIT {
   void aClientWithoutCapsOnAPoolIsDenied() {
     String user = "client.it-noimages";
     var ceph = io.cephflow.fixture.TestBackends.get().ceph();
-    CephTestCluster.run(List.of("ceph", "-c", ceph.conf().toString(), "-n", "client.admin",
-        "--keyring", ceph.adminKeyring().toString(), "auth", "get-or-create", user,
-        "mon", "profile rbd", "osd", "profile rbd pool=volumes", "-o", tmp.resolve("kr").toString()));
+    CephTestCluster.run(
+        List.of(
+            "ceph",
+            "-c",
+            ceph.conf().toString(),
+            "-n",
+            "client.admin",
+            "--keyring",
+            ceph.adminKeyring().toString(),
+            "auth",
+            "get-or-create",
+            user,
+            "mon",
+            "profile rbd",
+            "osd",
+            "profile rbd pool=volumes",
+            "-o",
+            tmp.resolve("kr").toString()));
     // not closed: a JVM abort (std::system_error, "Invalid argument") was seen once right after
     // this test on a loaded CI run; rados_shutdown racing librbd's background threads is the
     // suspected cause. The worker shuts its one cluster handle down only at exit.
-    var cluster = CephCluster.connect(new CephConfig(ceph.conf(),
-        "it-noimages", tmp.resolve("kr"), null, null));
+    var cluster =
+        CephCluster.connect(
+            new CephConfig(ceph.conf(), "it-noimages", tmp.resolve("kr"), null, null));
     Rbd limited = Librbd.over(cluster, 4);
     ImageRef ref = new ImageRef("images", CephTestCluster.uniqueName("denied"));
     created.add(ref);
     assertThatThrownBy(() -> limited.images().create(ref, ImageSpec.ofSize(MiB)))
-        .isInstanceOfSatisfying(RbdException.class,
+        .isInstanceOfSatisfying(
+            RbdException.class,
             e -> assertThat(e.kind()).isEqualTo(RbdException.Kind.PERMISSION_DENIED));
   }
 
@@ -137,7 +157,9 @@ class RbdImportIT {
     }
   }
 
-  /** A sparse file of {@code size} with {@code n} random extents of {@code len}; returns data bytes. */
+  /**
+   * A sparse file of {@code size} with {@code n} random extents of {@code len}; returns data bytes.
+   */
   static long scatter(Path p, long size, int n, long len) throws IOException {
     Random random = new Random(n);
     byte[] buf = new byte[(int) len];
@@ -163,7 +185,8 @@ class RbdImportIT {
 
   private String exportedSha256(ImageRef ref) throws Exception {
     MessageDigest md = MessageDigest.getInstance("SHA-256");
-    rbd.streams().export(ref, new DigestOutputStream(OutputStream.nullOutputStream(), md), Progress.NONE);
+    rbd.streams()
+        .export(ref, new DigestOutputStream(OutputStream.nullOutputStream(), md), Progress.NONE);
     return HexFormat.of().formatHex(md.digest());
   }
 

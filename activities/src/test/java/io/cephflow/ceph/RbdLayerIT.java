@@ -39,7 +39,8 @@ class RbdLayerIT {
     assertThat(info.parent()).isEmpty();
     assertThat(rbd.images().list("images")).contains(ref.name());
     assertThatThrownBy(() -> rbd.images().create(ref, ImageSpec.ofSize(16 * MiB)))
-        .isInstanceOfSatisfying(RbdException.class, e -> assertThat(e.kind()).isEqualTo(RbdException.Kind.EXISTS));
+        .isInstanceOfSatisfying(
+            RbdException.class, e -> assertThat(e.kind()).isEqualTo(RbdException.Kind.EXISTS));
   }
 
   @Test
@@ -55,7 +56,8 @@ class RbdLayerIT {
     rbd.images().remove(ref);
     assertThat(rbd.images().exists(ref)).isFalse();
     assertThatThrownBy(() -> rbd.images().stat(ref))
-        .isInstanceOfSatisfying(RbdException.class, e -> assertThat(e.kind()).isEqualTo(RbdException.Kind.NOT_FOUND));
+        .isInstanceOfSatisfying(
+            RbdException.class, e -> assertThat(e.kind()).isEqualTo(RbdException.Kind.NOT_FOUND));
   }
 
   @Test
@@ -65,7 +67,8 @@ class RbdLayerIT {
     rbd.images().resize(ref, 16 * MiB, false);
     assertThat(rbd.images().stat(ref).sizeBytes()).isEqualTo(16 * MiB);
     assertThatThrownBy(() -> rbd.images().resize(ref, 4 * MiB, false))
-        .isInstanceOfSatisfying(RbdException.class, e -> assertThat(e.kind()).isEqualTo(RbdException.Kind.INVALID));
+        .isInstanceOfSatisfying(
+            RbdException.class, e -> assertThat(e.kind()).isEqualTo(RbdException.Kind.INVALID));
     rbd.images().resize(ref, 4 * MiB, true);
     assertThat(rbd.images().stat(ref).sizeBytes()).isEqualTo(4 * MiB);
   }
@@ -82,18 +85,22 @@ class RbdLayerIT {
     rbd.snapshots().protect(snap);
     rbd.snapshots().protect(snap);
     assertThat(rbd.snapshots().isProtected(snap)).isTrue();
-    assertThat(rbd.snapshots().list(ref)).singleElement()
+    assertThat(rbd.snapshots().list(ref))
+        .singleElement()
         .satisfies(s -> assertThat(s.isProtected()).isTrue());
     assertThatThrownBy(() -> rbd.snapshots().remove(snap))
-        .isInstanceOfSatisfying(RbdException.class, e -> assertThat(e.kind()).isEqualTo(RbdException.Kind.BUSY));
+        .isInstanceOfSatisfying(
+            RbdException.class, e -> assertThat(e.kind()).isEqualTo(RbdException.Kind.BUSY));
     assertThatThrownBy(() -> rbd.images().remove(ref))
-        .isInstanceOfSatisfying(RbdException.class,
+        .isInstanceOfSatisfying(
+            RbdException.class,
             e -> assertThat(e.kind()).isEqualTo(RbdException.Kind.HAS_SNAPSHOTS));
     rbd.snapshots().unprotect(snap);
     rbd.snapshots().unprotect(snap);
     rbd.streams().writeAt(ref, 0, "after!".getBytes(StandardCharsets.UTF_8));
     rbd.snapshots().rollback(snap);
-    assertThat(new String(rbd.streams().readAt(ref, 0, 6), StandardCharsets.UTF_8)).isEqualTo("before");
+    assertThat(new String(rbd.streams().readAt(ref, 0, 6), StandardCharsets.UTF_8))
+        .isEqualTo("before");
     rbd.snapshots().remove(snap);
     rbd.snapshots().remove(snap);
     assertThat(rbd.snapshots().list(ref)).isEmpty();
@@ -123,14 +130,17 @@ class RbdLayerIT {
     assertThat(rbd.clones().depth(grandChild)).isEqualTo(2);
 
     assertThatThrownBy(() -> rbd.snapshots().unprotect(snap))
-        .isInstanceOfSatisfying(RbdException.class, e -> {
-          assertThat(e.kind()).isEqualTo(RbdException.Kind.BUSY);
-          assertThat(e.holders()).containsExactly(child.toString());
-        });
+        .isInstanceOfSatisfying(
+            RbdException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(RbdException.Kind.BUSY);
+              assertThat(e.holders()).containsExactly(child.toString());
+            });
     ImageRef other = newRef("vms");
     rbd.images().create(other, ImageSpec.ofSize(8 * MiB));
     assertThatThrownBy(() -> rbd.clones().clone(snap, other, ImageSpec.ofSize(8 * MiB)))
-        .isInstanceOfSatisfying(RbdException.class, e -> assertThat(e.kind()).isEqualTo(RbdException.Kind.EXISTS));
+        .isInstanceOfSatisfying(
+            RbdException.class, e -> assertThat(e.kind()).isEqualTo(RbdException.Kind.EXISTS));
 
     List<Long> progress = new ArrayList<>();
     rbd.clones().flatten(grandChild, (done, total) -> progress.add(done));
@@ -153,21 +163,24 @@ class RbdLayerIT {
     ImageRef stays = new ImageRef("vms", CephTestCluster.uniqueName("jn-stays"));
     created.add(0, stays);
     rbd.clones().clone(snap, stays, ImageSpec.ofSize(8 * MiB));
-    java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger(3);
+    java.util.concurrent.atomic.AtomicInteger running =
+        new java.util.concurrent.atomic.AtomicInteger(3);
     List<Thread> churners = new ArrayList<>();
     for (int t = 0; t < 3; t++) {
       ImageRef churn = new ImageRef("vms", CephTestCluster.uniqueName("jn-churn"));
       created.add(0, churn);
-      churners.add(new Thread(() -> {
-        try {
-          for (int i = 0; i < 10; i++) {
-            rbd.clones().clone(snap, churn, ImageSpec.ofSize(8 * MiB));
-            rbd.images().remove(churn);
-          }
-        } finally {
-          running.decrementAndGet();
-        }
-      }));
+      churners.add(
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; i < 10; i++) {
+                    rbd.clones().clone(snap, churn, ImageSpec.ofSize(8 * MiB));
+                    rbd.images().remove(churn);
+                  }
+                } finally {
+                  running.decrementAndGet();
+                }
+              }));
     }
     churners.forEach(Thread::start);
     try {
@@ -187,8 +200,10 @@ class RbdLayerIT {
     assertThat(rbd.metadata().get(ref, "cephflow.name")).contains("cirros");
     assertThat(rbd.metadata().get(ref, "cephflow.long")).contains("x".repeat(5000));
     assertThat(rbd.metadata().get(ref, "missing")).isEmpty();
-    assertThat(rbd.metadata().list(ref)).containsEntry("cephflow.name", "cirros")
-        .containsEntry("cephflow.empty", "").hasSize(3);
+    assertThat(rbd.metadata().list(ref))
+        .containsEntry("cephflow.name", "cirros")
+        .containsEntry("cephflow.empty", "")
+        .hasSize(3);
     rbd.metadata().remove(ref, "cephflow.name");
     rbd.metadata().remove(ref, "cephflow.name");
     assertThat(rbd.metadata().get(ref, "cephflow.name")).isEmpty();
@@ -203,17 +218,22 @@ class RbdLayerIT {
     assertThat(rbd.images().exists(ref)).isFalse();
     String trash = CephTestCluster.rbdCli("trash", "ls", "--format", "json", "vms");
     assertThat(trash).contains(ref.name());
-    String id = trash.replaceAll("(?s).*\"id\":\"([^\"]+)\",\"name\":\"" + ref.name() + "\".*", "$1");
+    String id =
+        trash.replaceAll("(?s).*\"id\":\"([^\"]+)\",\"name\":\"" + ref.name() + "\".*", "$1");
     CephTestCluster.rbdCli("trash", "rm", "vms/" + id);
 
     assertThatThrownBy(() -> rbd.images().exists(new ImageRef("no-such-pool", "x")))
-        .isInstanceOfSatisfying(RbdException.class, e -> assertThat(e.kind()).isEqualTo(RbdException.Kind.NOT_FOUND));
+        .isInstanceOfSatisfying(
+            RbdException.class, e -> assertThat(e.kind()).isEqualTo(RbdException.Kind.NOT_FOUND));
   }
 
   @Test
   void invalidNamesAreRefusedBeforeLibrbd() {
-    assertThatThrownBy(() -> new ImageRef("images", "a:b@c")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ImageRef("images", "../x")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ImageRef("images", "x").snapshot("s=1")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ImageRef("images", "a:b@c"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ImageRef("images", "../x"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ImageRef("images", "x").snapshot("s=1"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -72,7 +72,9 @@ class RecordStoreIT {
     assertThat(store.remove("volumes", key, "v1")).isTrue();
     assertThat(store.read("volumes", key)).isEmpty();
     assertThat(store.keys("volumes")).doesNotContain(key);
-    assertThat(store.create("volumes", key, "again")).as("a removed key may be created anew").isTrue();
+    assertThat(store.create("volumes", key, "again"))
+        .as("a removed key may be created anew")
+        .isTrue();
   }
 
   @Test

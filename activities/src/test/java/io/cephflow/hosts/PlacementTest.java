@@ -9,8 +9,16 @@ import org.junit.jupiter.api.Test;
 class PlacementTest {
   static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
 
-  static HostReport host(String name, Instant at, long memory, int slots, HostReport.Domain... domains) {
-    return new HostReport(name, at.toString(), 10, new HostReport.Capacity(memory, slots), 64, true, List.of(domains));
+  static HostReport host(
+      String name, Instant at, long memory, int slots, HostReport.Domain... domains) {
+    return new HostReport(
+        name,
+        at.toString(),
+        10,
+        new HostReport.Capacity(memory, slots),
+        64,
+        true,
+        List.of(domains));
   }
 
   static HostReport.Domain running(String server, long memory) {
@@ -31,20 +39,41 @@ class PlacementTest {
     assertThat(Placement.choose(List.of(gone, busy), NOW, 64)).contains("busy");
     assertThat(Placement.choose(List.of(gone), NOW, 64)).isEmpty();
     // three report intervals is the window when the interval is long
-    HostReport slow = new HostReport("slow", NOW.minusSeconds(100).toString(), 60,
-        new HostReport.Capacity(1024, 8), 64, true, List.of());
+    HostReport slow =
+        new HostReport(
+            "slow",
+            NOW.minusSeconds(100).toString(),
+            60,
+            new HostReport.Capacity(1024, 8),
+            64,
+            true,
+            List.of());
     assertThat(Placement.choose(List.of(slow), NOW, 64)).contains("slow");
     // one report every second: alive for 6 s
-    HostReport quick = new HostReport("quick", NOW.minusSeconds(5).toString(), 1,
-        new HostReport.Capacity(1024, 8), 64, true, List.of());
+    HostReport quick =
+        new HostReport(
+            "quick",
+            NOW.minusSeconds(5).toString(),
+            1,
+            new HostReport.Capacity(1024, 8),
+            64,
+            true,
+            List.of());
     assertThat(quick.fresh(NOW)).isTrue();
     assertThat(quick.fresh(NOW.plusSeconds(2))).isFalse();
   }
 
   @Test
   void aHostWhoseWorkerShutsDownReceivesNothing() {
-    HostReport draining = new HostReport("draining", NOW.toString(), 10, new HostReport.Capacity(1 << 20, 64), 64,
-        false, List.of());
+    HostReport draining =
+        new HostReport(
+            "draining",
+            NOW.toString(),
+            10,
+            new HostReport.Capacity(1 << 20, 64),
+            64,
+            false,
+            List.of());
     HostReport small = host("small", NOW, 256, 8);
     assertThat(Placement.choose(List.of(draining, small), NOW, 64)).contains("small");
   }

@@ -21,6 +21,7 @@ public final class Corpus {
 
   /** Where the sparse source image has random data: offset, length. */
   public static final long[][] DATA = {{0, 1 << 20}, {5L << 20, 512 << 10}, {20L << 20, 2 << 20}};
+
   public static final long SOURCE_SIZE = 32L << 20;
 
   private final Path dir;
@@ -82,9 +83,9 @@ public final class Corpus {
   /**
    * A LUKS1 container of {@code size} bytes: a well-formed phdr (aes/xts-plain64/sha256, 64-byte
    * key, payload at sector 4096, key slot 0 active) followed by random bytes. Written here rather
-   * than by {@code qemu-img create -f luks}: qemu's PBKDF2 benchmark measures a few milliseconds
-   * of thread CPU time, which the tick-sampled clock of these VMs often reads as 0, and it then
-   * fails with "Unable to get accurate CPU usage" — five tries in a row on one CI machine.
+   * than by {@code qemu-img create -f luks}: qemu's PBKDF2 benchmark measures a few milliseconds of
+   * thread CPU time, which the tick-sampled clock of these VMs often reads as 0, and it then fails
+   * with "Unable to get accurate CPU usage" — five tries in a row on one CI machine.
    */
   public Path luks1(String name, long size) throws IOException {
     ByteBuffer h = ByteBuffer.allocate(4096).order(ByteOrder.BIG_ENDIAN);
@@ -125,7 +126,6 @@ public final class Corpus {
   public static void run(List<String> cmd) {
     Commands.run(cmd);
   }
-
 
   public static void patch(Path file, long offset, byte[] bytes) throws IOException {
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
@@ -207,10 +207,15 @@ public final class Corpus {
     List<String> found = new ArrayList<>();
     try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
       String pid = "-" + ProcessHandle.current().pid() + "-";
-      s.filter(p -> p.getFileName().toString().startsWith("cephflow-nbd" + pid)
-          || p.getFileName().toString().startsWith("cephflow-map" + pid)).forEach(p -> found.add(p.toString()));
+      s.filter(
+              p ->
+                  p.getFileName().toString().startsWith("cephflow-nbd" + pid)
+                      || p.getFileName().toString().startsWith("cephflow-map" + pid))
+          .forEach(p -> found.add(p.toString()));
     }
-    ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+    ProcessHandle.current()
+        .descendants()
+        .filter(ProcessHandle::isAlive)
         .forEach(ph -> found.add("pid " + ph.pid() + " " + ph.info().command().orElse("?")));
     return found;
   }

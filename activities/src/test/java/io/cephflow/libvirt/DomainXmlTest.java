@@ -20,14 +20,22 @@ class DomainXmlTest {
   private static final Path CONF = Path.of("/var/lib/cephflow/qemu-ceph.conf");
 
   private static RbdDisk disk(String image) {
-    return new RbdDisk("vms", image,
+    return new RbdDisk(
+        "vms",
+        image,
         List.of(new CephMonitor("10.0.0.1", 3300), new CephMonitor("10.0.0.2", 6789)),
         new CephAuth("cephflow", SECRET));
   }
 
   private static DomainSpec spec(Map<String, String> tags) {
-    return new DomainSpec(SERVER, DomainType.QEMU, 2, 64,
-        List.of(disk(SERVER + "_disk"), disk("volume-1")), Path.of("/var/log/cephflow/console.log"), tags);
+    return new DomainSpec(
+        SERVER,
+        DomainType.QEMU,
+        2,
+        64,
+        List.of(disk(SERVER + "_disk"), disk("volume-1")),
+        Path.of("/var/log/cephflow/console.log"),
+        tags);
   }
 
   private static Document dom(String xml) throws Exception {
@@ -66,15 +74,18 @@ class DomainXmlTest {
     assertThat(x(doc, d + "/target/@bus")).isEqualTo("virtio");
     assertThat(x(doc, "/domain/devices/disk[2]/target/@dev")).isEqualTo("vdb");
     assertThat(x(doc, "/domain/devices/serial/@type")).isEqualTo("file");
-    assertThat(x(doc, "/domain/devices/serial/source/@path")).isEqualTo("/var/log/cephflow/console.log");
-    assertThat(doc.getElementsByTagNameNS(DomainXml.METADATA_NS, "server-id").item(0).getTextContent())
+    assertThat(x(doc, "/domain/devices/serial/source/@path"))
+        .isEqualTo("/var/log/cephflow/console.log");
+    assertThat(
+            doc.getElementsByTagNameNS(DomainXml.METADATA_NS, "server-id").item(0).getTextContent())
         .isEqualTo(SERVER);
   }
 
   @Test
   void kvmIsTheOtherDomainType() throws Exception {
-    DomainSpec kvm = new DomainSpec(SERVER, DomainType.KVM, 1, 32, List.of(disk("a")),
-        Path.of("/tmp/c.log"), Map.of());
+    DomainSpec kvm =
+        new DomainSpec(
+            SERVER, DomainType.KVM, 1, 32, List.of(disk("a")), Path.of("/tmp/c.log"), Map.of());
     assertThat(x(dom(DomainXml.render(kvm, CONF)), "/domain/@type")).isEqualTo("kvm");
   }
 
@@ -98,7 +109,8 @@ class DomainXmlTest {
   @Test
   void parseUnderstandsLibvirtsNormalisedForm() {
     // what libvirt returns: KiB, extra elements, addresses, a foreign metadata namespace
-    String xml = """
+    String xml =
+        """
         <domain type='qemu'>
           <name>instance-%1$s</name>
           <uuid>%1$s</uuid>
@@ -133,7 +145,8 @@ class DomainXmlTest {
             <serial type='file'><source path='/var/log/c.log'/><target type='isa-serial' port='0'/></serial>
           </devices>
         </domain>
-        """.formatted(SERVER, SECRET);
+        """
+            .formatted(SERVER, SECRET);
     DomainSpec spec = DomainXml.parse(xml);
     assertThat(spec.memoryMiB()).isEqualTo(32);
     assertThat(spec.vcpus()).isEqualTo(1);
@@ -146,7 +159,8 @@ class DomainXmlTest {
 
   @Test
   void parseRefusesADoctype() {
-    String xxe = "<?xml version='1.0'?><!DOCTYPE d [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><domain>&e;</domain>";
+    String xxe =
+        "<?xml version='1.0'?><!DOCTYPE d [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><domain>&e;</domain>";
     assertThatThrownBy(() -> DomainXml.parse(xxe)).isInstanceOf(InvalidDomainSpecException.class);
   }
 

@@ -22,9 +22,9 @@ import org.libvirt.Connect;
 import org.libvirt.Secret;
 
 /**
- * Real libvirtd, real qemu (TCG), real Ceph: a VM boots from an RBD network disk that
- * the test put in Ceph, with cephx auth through a libvirt secret, and prints a random
- * tag read from its own disk. Needs dev/ceph.sh and dev/libvirt.sh up.
+ * Real libvirtd, real qemu (TCG), real Ceph: a VM boots from an RBD network disk that the test put
+ * in Ceph, with cephx auth through a libvirt secret, and prints a random tag read from its own
+ * disk. Needs dev/ceph.sh and dev/libvirt.sh up.
  */
 class LibvirtHypervisorIT {
   private static final String POOL = "vms";
@@ -40,7 +40,8 @@ class LibvirtHypervisorIT {
   @BeforeAll
   static void setUp() throws Exception {
     env = new LibvirtTestEnv();
-    Path qemuCephConf = CephClientConf.ensure(env.work.resolve("qemu-ceph.conf"), Duration.ofSeconds(5));
+    Path qemuCephConf =
+        CephClientConf.ensure(env.work.resolve("qemu-ceph.conf"), Duration.ofSeconds(5));
     hypervisor = new LibvirtHypervisor(env.uri, qemuCephConf);
     key = env.cephKey();
     secretUuid = hypervisor.ensureCephSecret(key);
@@ -60,14 +61,20 @@ class LibvirtHypervisorIT {
     }
   }
 
-  private static DomainSpec spec(String serverId, int memoryMiB, List<CephMonitor> monitors) throws IOException {
+  private static DomainSpec spec(String serverId, int memoryMiB, List<CephMonitor> monitors)
+      throws IOException {
     return spec(serverId, memoryMiB, monitors, image);
   }
 
-  private static DomainSpec spec(String serverId, int memoryMiB, List<CephMonitor> monitors, String image)
-      throws IOException {
+  private static DomainSpec spec(
+      String serverId, int memoryMiB, List<CephMonitor> monitors, String image) throws IOException {
     RbdDisk disk = new RbdDisk(POOL, image, monitors, new CephAuth(key.user(), secretUuid));
-    return new DomainSpec(serverId, DomainType.QEMU, 1, memoryMiB, List.of(disk),
+    return new DomainSpec(
+        serverId,
+        DomainType.QEMU,
+        1,
+        memoryMiB,
+        List.of(disk),
         env.work.resolve("console-" + serverId + ".log"),
         Map.of("image-id", image, "workflow-id", "server-boot-" + serverId));
   }
@@ -92,14 +99,18 @@ class LibvirtHypervisorIT {
       long t0 = System.nanoTime();
       assertThat(hypervisor.start(name)).isTrue();
       long started = System.nanoTime();
-      String line = awaitConsole(spec.consoleLog(), "BOOT-OK " + LibvirtTestEnv.hex(tag), Duration.ofSeconds(30));
+      String line =
+          awaitConsole(
+              spec.consoleLog(), "BOOT-OK " + LibvirtTestEnv.hex(tag), Duration.ofSeconds(30));
       long booted = System.nanoTime();
-      System.out.printf("libvirt IT: start() %d ms, serial shows the tag %d ms after start() returned: %s%n",
+      System.out.printf(
+          "libvirt IT: start() %d ms, serial shows the tag %d ms after start() returned: %s%n",
           (started - t0) / 1_000_000, (booted - started) / 1_000_000, line.strip());
       assertThat(hypervisor.state(name)).contains(DomainState.RUNNING);
       assertThat(hypervisor.start(name)).isFalse();
       // the host's listing (its report to the fleet) shows it, running, with its size
-      assertThat(hypervisor.cephflowDomains()).contains(new DomainSummary(name, DomainState.RUNNING, 32, 1));
+      assertThat(hypervisor.cephflowDomains())
+          .contains(new DomainSummary(name, DomainState.RUNNING, 32, 1));
 
       // same spec while running: no-op; another spec while running: typed conflict
       assertThat(hypervisor.define(spec)).isEqualTo(DefineOutcome.UNCHANGED);
@@ -116,12 +127,17 @@ class LibvirtHypervisorIT {
 
       // the boot sector halts with interrupts off and ignores ACPI: shutdown must destroy
       long s0 = System.nanoTime();
-      assertThat(hypervisor.shutdown(name, Duration.ofSeconds(2))).isEqualTo(ShutdownOutcome.DESTROYED);
-      System.out.printf("libvirt IT: shutdown (2 s grace) then destroy took %d ms%n", (System.nanoTime() - s0) / 1_000_000);
+      assertThat(hypervisor.shutdown(name, Duration.ofSeconds(2)))
+          .isEqualTo(ShutdownOutcome.DESTROYED);
+      System.out.printf(
+          "libvirt IT: shutdown (2 s grace) then destroy took %d ms%n",
+          (System.nanoTime() - s0) / 1_000_000);
       assertThat(hypervisor.state(name)).contains(DomainState.SHUT_OFF);
-      assertThat(hypervisor.shutdown(name, Duration.ofSeconds(2))).isEqualTo(ShutdownOutcome.ALREADY_OFF);
+      assertThat(hypervisor.shutdown(name, Duration.ofSeconds(2)))
+          .isEqualTo(ShutdownOutcome.ALREADY_OFF);
       assertThat(hypervisor.destroy(name)).isFalse();
-      assertThatThrownBy(() -> hypervisor.suspend(name)).isInstanceOf(DomainConflictException.class);
+      assertThatThrownBy(() -> hypervisor.suspend(name))
+          .isInstanceOf(DomainConflictException.class);
       assertThatThrownBy(() -> hypervisor.resume(name)).isInstanceOf(DomainConflictException.class);
 
       // another spec while shut off: redefined, and read back as the new spec
@@ -131,7 +147,8 @@ class LibvirtHypervisorIT {
 
       // start again, then destroy directly; undefine refuses a running domain
       assertThat(hypervisor.start(name)).isTrue();
-      assertThatThrownBy(() -> hypervisor.undefine(name)).isInstanceOf(DomainConflictException.class);
+      assertThatThrownBy(() -> hypervisor.undefine(name))
+          .isInstanceOf(DomainConflictException.class);
       long d0 = System.nanoTime();
       assertThat(hypervisor.destroy(name)).isTrue();
       System.out.printf("libvirt IT: destroy took %d ms%n", (System.nanoTime() - d0) / 1_000_000);
@@ -144,7 +161,8 @@ class LibvirtHypervisorIT {
       assertThat(hypervisor.state(name)).isEmpty();
       assertThatThrownBy(() -> hypervisor.start(name)).isInstanceOf(DomainNotFoundException.class);
       assertThat(hypervisor.destroy(name)).isFalse();
-      assertThat(hypervisor.shutdown(name, Duration.ofSeconds(1))).isEqualTo(ShutdownOutcome.ALREADY_OFF);
+      assertThat(hypervisor.shutdown(name, Duration.ofSeconds(1)))
+          .isEqualTo(ShutdownOutcome.ALREADY_OFF);
       assertThatThrownBy(() -> hypervisor.disks(name)).isInstanceOf(DomainNotFoundException.class);
     } finally {
       cleanup(name);
@@ -162,8 +180,10 @@ class LibvirtHypervisorIT {
       assertThat(Files.readString(spec.consoleLog(), StandardCharsets.ISO_8859_1))
           .contains("BOOT-OK " + LibvirtTestEnv.hex(acpiTag));
       long t0 = System.nanoTime();
-      assertThat(hypervisor.shutdown(spec.name(), Duration.ofSeconds(20))).isEqualTo(ShutdownOutcome.GRACEFUL);
-      System.out.printf("libvirt IT: graceful ACPI shutdown took %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+      assertThat(hypervisor.shutdown(spec.name(), Duration.ofSeconds(20)))
+          .isEqualTo(ShutdownOutcome.GRACEFUL);
+      System.out.printf(
+          "libvirt IT: graceful ACPI shutdown took %d ms%n", (System.nanoTime() - t0) / 1_000_000);
       assertThat(hypervisor.state(spec.name())).contains(DomainState.SHUT_OFF);
     } finally {
       cleanup(spec.name());
@@ -177,10 +197,13 @@ class LibvirtHypervisorIT {
     try {
       assertThat(hypervisor.define(spec)).isEqualTo(DefineOutcome.CREATED);
       long t0 = System.nanoTime();
-      Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> hypervisor.start(spec.name()));
+      Throwable failure =
+          org.assertj.core.api.Assertions.catchThrowable(() -> hypervisor.start(spec.name()));
       long ms = (System.nanoTime() - t0) / 1_000_000;
-      System.out.printf("libvirt IT: start against a dead monitor failed after %d ms: %s%n", ms, failure);
-      assertThat(failure).isInstanceOf(HypervisorOperationException.class)
+      System.out.printf(
+          "libvirt IT: start against a dead monitor failed after %d ms: %s%n", ms, failure);
+      assertThat(failure)
+          .isInstanceOf(HypervisorOperationException.class)
           .hasMessageContaining(spec.name().value());
       assertThat(ms).isLessThan(30_000);
       assertThat(hypervisor.state(spec.name())).contains(DomainState.SHUT_OFF);
@@ -196,8 +219,12 @@ class LibvirtHypervisorIT {
     assertThat(secretBytes(secretUuid)).isEqualTo(Base64.getDecoder().decode(key.base64Key()));
 
     // a throwaway user: a changed key keeps the UUID and replaces the value
-    CephKey first = new CephKey("lvtest-" + UUID.randomUUID(), Base64.getEncoder().encodeToString(LibvirtTestEnv.randomTag()));
-    CephKey rotated = new CephKey(first.user(), Base64.getEncoder().encodeToString(LibvirtTestEnv.randomTag()));
+    CephKey first =
+        new CephKey(
+            "lvtest-" + UUID.randomUUID(),
+            Base64.getEncoder().encodeToString(LibvirtTestEnv.randomTag()));
+    CephKey rotated =
+        new CephKey(first.user(), Base64.getEncoder().encodeToString(LibvirtTestEnv.randomTag()));
     try {
       String uuid = hypervisor.ensureCephSecret(first);
       assertThat(uuid).isNotEqualTo(secretUuid);
@@ -212,8 +239,9 @@ class LibvirtHypervisorIT {
   @Test
   void unreachableDaemonIsATypedError() {
     Path conf = env.work.resolve("qemu-ceph.conf");
-    LibvirtHypervisor nowhere = new LibvirtHypervisor(
-        "qemu+unix:///system?socket=" + env.work.resolve("no-such-libvirt-sock"), conf);
+    LibvirtHypervisor nowhere =
+        new LibvirtHypervisor(
+            "qemu+unix:///system?socket=" + env.work.resolve("no-such-libvirt-sock"), conf);
     assertThatThrownBy(() -> nowhere.state(DomainName.forServer(UUID.randomUUID().toString())))
         .isInstanceOf(HypervisorUnreachableException.class);
   }
@@ -226,8 +254,14 @@ class LibvirtHypervisorIT {
         .isInstanceOf(InvalidDomainSpecException.class);
     assertThatThrownBy(() -> hypervisor.start(DomainName.parse("some-other-vm")))
         .isInstanceOf(InvalidDomainSpecException.class);
-    assertThatThrownBy(() -> new RbdDisk(POOL, "img/../x", List.of(new CephMonitor("127.0.0.1", 6789)),
-        new CephAuth(key.user(), secretUuid))).isInstanceOf(InvalidDomainSpecException.class);
+    assertThatThrownBy(
+            () ->
+                new RbdDisk(
+                    POOL,
+                    "img/../x",
+                    List.of(new CephMonitor("127.0.0.1", 6789)),
+                    new CephAuth(key.user(), secretUuid)))
+        .isInstanceOf(InvalidDomainSpecException.class);
   }
 
   /** Reads a secret's value straight through libvirt-java, bypassing the port. */
@@ -255,7 +289,14 @@ class LibvirtHypervisorIT {
       }
       Thread.sleep(50);
     }
-    throw new AssertionError("serial console " + log + " never showed '" + expected + "' within "
-        + timeout + "; it shows: " + content);
+    throw new AssertionError(
+        "serial console "
+            + log
+            + " never showed '"
+            + expected
+            + "' within "
+            + timeout
+            + "; it shows: "
+            + content);
   }
 }

@@ -16,9 +16,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What the libvirt ITs need from the environment: the dev libvirtd (dev/libvirt.sh) and
- * the tests' Ceph ({@link TestBackends}). Missing variables fail the test with the command
- * that sets them: a skipped IT would hide a broken setup.
+ * What the libvirt ITs need from the environment: the dev libvirtd (dev/libvirt.sh) and the tests'
+ * Ceph ({@link TestBackends}). Missing variables fail the test with the command that sets them: a
+ * skipped IT would hide a broken setup.
  */
 final class LibvirtTestEnv {
   final String uri = require("CEPHFLOW_LIBVIRT_URI", "eval \"$(dev/libvirt.sh env)\"");
@@ -43,8 +43,9 @@ final class LibvirtTestEnv {
 
   /** The cephx key from the keyring file ({@code key = AQ…==}). */
   CephKey cephKey() throws IOException {
-    Matcher m = Pattern.compile("(?m)^\\s*key\\s*=\\s*(\\S+)\\s*$")
-        .matcher(Files.readString(keyring, StandardCharsets.UTF_8));
+    Matcher m =
+        Pattern.compile("(?m)^\\s*key\\s*=\\s*(\\S+)\\s*$")
+            .matcher(Files.readString(keyring, StandardCharsets.UTF_8));
     if (!m.find()) {
       throw new IllegalStateException("no key in " + keyring);
     }
@@ -67,11 +68,12 @@ final class LibvirtTestEnv {
   }
 
   /**
-   * A 1 MiB raw disk: sector 0 is the boot sector assembled by nasm from
-   * boot-sector.asm, sector 1 starts with {@code tag}, which the guest prints, then a
-   * flag: 'A' makes the guest power off on the ACPI power button.
+   * A 1 MiB raw disk: sector 0 is the boot sector assembled by nasm from boot-sector.asm, sector 1
+   * starts with {@code tag}, which the guest prints, then a flag: 'A' makes the guest power off on
+   * the ACPI power button.
    */
-  Path bootDisk(String name, byte[] tag, boolean honourAcpi) throws IOException, InterruptedException {
+  Path bootDisk(String name, byte[] tag, boolean honourAcpi)
+      throws IOException, InterruptedException {
     Path asm = work.resolve("boot-sector.asm");
     try (InputStream in = getClass().getResourceAsStream("boot-sector.asm")) {
       Files.write(asm, in.readAllBytes());
@@ -104,8 +106,16 @@ final class LibvirtTestEnv {
   }
 
   private String[] rbd(String... args) {
-    List<String> cmd = new ArrayList<>(List.of("rbd", "-c", cephConf.toString(), "--id", cephUser,
-        "--keyring", keyring.toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "rbd",
+                "-c",
+                cephConf.toString(),
+                "--id",
+                cephUser,
+                "--keyring",
+                keyring.toString()));
     cmd.addAll(List.of(args));
     return cmd.toArray(String[]::new);
   }
@@ -123,5 +133,4 @@ final class LibvirtTestEnv {
   static void run(Duration timeout, String... cmd) {
     Commands.run(timeout, List.of(cmd));
   }
-
 }

@@ -11,23 +11,23 @@ import io.temporal.common.interceptors.WorkerInterceptorBase;
 import java.util.function.Supplier;
 
 /**
- * Cancels a flow from inside its n-th activity, the way a user's cancel meets a running step:
- * the activity asks the client to cancel the flow, waits until the flow has asked to cancel
- * this very activity (its cancel request is in the history), and then ends canceled — before its
- * work ({@code afterWork=false}) or after it ({@code afterWork=true}: the step happened, but the
- * flow hears "canceled" and must undo it anyway).
+ * Cancels a flow from inside its n-th activity, the way a user's cancel meets a running step: the
+ * activity asks the client to cancel the flow, waits until the flow has asked to cancel this very
+ * activity (its cancel request is in the history), and then ends canceled — before its work ({@code
+ * afterWork=false}) or after it ({@code afterWork=true}: the step happened, but the flow hears
+ * "canceled" and must undo it anyway).
  *
  * <p>Why not {@code stub.cancel()} right after the start: when the cancel reaches a flow in the
- * same workflow task in which its activity completes, Java's time-skipping test server refuses
- * the flow's RequestCancelActivityTask ({@code ACTIVITY_UNKNOWN}) and the flow never gets another
- * task (temporalio/sdk-java#2391; the real server takes it). Cancelling from inside a running
- * activity keeps that race out of the model while testing what matters: the undo.
+ * same workflow task in which its activity completes, Java's time-skipping test server refuses the
+ * flow's RequestCancelActivityTask ({@code ACTIVITY_UNKNOWN}) and the flow never gets another task
+ * (temporalio/sdk-java#2391; the real server takes it). Cancelling from inside a running activity
+ * keeps that race out of the model while testing what matters: the undo.
  */
 final class CancelAtStep extends WorkerInterceptorBase {
   /**
-   * The plan: cancel {@code workflowId} in its {@code step}-th activity (1-based); or, with
-   * {@code terminate}, terminate it there (as from Temporal's UI: no undo runs, the step's work,
-   * if done, stays).
+   * The plan: cancel {@code workflowId} in its {@code step}-th activity (1-based); or, with {@code
+   * terminate}, terminate it there (as from Temporal's UI: no undo runs, the step's work, if done,
+   * stays).
    */
   record Plan(String workflowId, int step, boolean afterWork, boolean terminate) {
     Plan(String workflowId, int step, boolean afterWork) {
@@ -86,8 +86,13 @@ final class CancelAtStep extends WorkerInterceptorBase {
         if (!due(info)) return super.execute(input);
         ActivityOutput done = plan.afterWork() ? super.execute(input) : null;
         if (plan.terminate()) {
-          client.get().newUntypedWorkflowStub(info.getWorkflowId()).terminate("model: terminated in a step");
-          return done != null ? done : new ActivityOutput(null); // Temporal refuses it: the flow is gone
+          client
+              .get()
+              .newUntypedWorkflowStub(info.getWorkflowId())
+              .terminate("model: terminated in a step");
+          return done != null
+              ? done
+              : new ActivityOutput(null); // Temporal refuses it: the flow is gone
         }
         client.get().newUntypedWorkflowStub(info.getWorkflowId()).cancel();
         if (awaitCancelRequest(info)) throw new ActivityCanceledException(info);
@@ -110,13 +115,17 @@ final class CancelAtStep extends WorkerInterceptorBase {
       long scheduled = -1;
       boolean cancelSeen = false;
       boolean taskAfterCancel = false;
-      for (HistoryEvent e : client.get().fetchHistory(info.getWorkflowId(), info.getRunId()).getEvents()) {
+      for (HistoryEvent e :
+          client.get().fetchHistory(info.getWorkflowId(), info.getRunId()).getEvents()) {
         if (e.hasActivityTaskScheduledEventAttributes()
-            && e.getActivityTaskScheduledEventAttributes().getActivityId().equals(info.getActivityId())) {
+            && e.getActivityTaskScheduledEventAttributes()
+                .getActivityId()
+                .equals(info.getActivityId())) {
           scheduled = e.getEventId();
         }
         if (e.hasActivityTaskCancelRequestedEventAttributes()
-            && e.getActivityTaskCancelRequestedEventAttributes().getScheduledEventId() == scheduled) {
+            && e.getActivityTaskCancelRequestedEventAttributes().getScheduledEventId()
+                == scheduled) {
           return true;
         }
         if (e.hasWorkflowExecutionCancelRequestedEventAttributes()) cancelSeen = true;

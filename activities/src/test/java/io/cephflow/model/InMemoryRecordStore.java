@@ -7,7 +7,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** A {@link RecordStore} in memory with the same atomic create, replace and remove (workflow-logic tests only). */
+/**
+ * A {@link RecordStore} in memory with the same atomic create, replace and remove (workflow-logic
+ * tests only).
+ */
 final class InMemoryRecordStore implements RecordStore {
   private final Map<String, String> values = new ConcurrentHashMap<>();
 
@@ -33,9 +36,12 @@ final class InMemoryRecordStore implements RecordStore {
   @Override
   public List<String> keys(String pool) {
     List<String> out = new ArrayList<>();
-    values.keySet().forEach(k -> {
-      if (k.startsWith(pool + "/")) out.add(k.substring(pool.length() + 1));
-    });
+    values
+        .keySet()
+        .forEach(
+            k -> {
+              if (k.startsWith(pool + "/")) out.add(k.substring(pool.length() + 1));
+            });
     return out;
   }
 

@@ -11,13 +11,13 @@ import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceRecord;
 import io.cephflow.workflows.common.ResourceRecord.State;
 import io.cephflow.workflows.common.TaskQueues;
+import io.cephflow.workflows.flatten.FlattenWorkflow;
 import io.cephflow.workflows.image.DeleteImageRequest;
 import io.cephflow.workflows.image.UploadImageRequest;
 import io.cephflow.workflows.server.BootFromImageRequest;
 import io.cephflow.workflows.server.BootFromVolumeRequest;
 import io.cephflow.workflows.server.BootFromVolumeSnapshotRequest;
 import io.cephflow.workflows.server.CreateImageFromServerRequest;
-import io.cephflow.workflows.flatten.FlattenWorkflow;
 import io.cephflow.workflows.server.DeleteServerRequest;
 import io.cephflow.workflows.storage.ImportActivities;
 import io.cephflow.workflows.testing.FakeCeph;
@@ -50,13 +50,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The lifecycle, model-based: random sequences of creates, snapshots, boots and deletes over a
- * few ids per kind (so ids are reused and operations cross: a volume id given to a boot as its
- * new volume, a snapshot id on another volume, a delete before the create), run through the real
- * workflows with the id rules the client uses, and the real state machine of the records
- * ({@link ResourceActivitiesImpl}, over a store in memory), over RBD and libvirt in memory. After every step
- * the state must keep the rules: nothing removed but by its own successful delete, a refused or
- * failed step changes nothing, no owner ever changes, every image has a live record and every
+ * The lifecycle, model-based: random sequences of creates, snapshots, boots and deletes over a few
+ * ids per kind (so ids are reused and operations cross: a volume id given to a boot as its new
+ * volume, a snapshot id on another volume, a delete before the create), run through the real
+ * workflows with the id rules the client uses, and the real state machine of the records ({@link
+ * ResourceActivitiesImpl}, over a store in memory), over RBD and libvirt in memory. After every
+ * step the state must keep the rules: nothing removed but by its own successful delete, a refused
+ * or failed step changes nothing, no owner ever changes, every image has a live record and every
  * available record its data, a volume is the disk of one server at most, ids are never reused.
  * {@code -Dcephflow.model.sequences=N} runs more (default 250 of 12 steps).
  */
@@ -64,15 +64,22 @@ class LifecycleModelTest {
   static final String HV = "hv1";
   static final int SEQUENCES = Integer.getInteger("cephflow.model.sequences", 250);
   static final int STEPS = 12;
-  /** {@code -Dcephflow.model.explain=<step name prefix>} prints why such steps failed (tuning the generator). */
+
+  /**
+   * {@code -Dcephflow.model.explain=<step name prefix>} prints why such steps failed (tuning the
+   * generator).
+   */
   static final String EXPLAIN = System.getProperty("cephflow.model.explain");
 
   static TestWorkflowEnvironment env;
   static final FakeCeph ceph = new FakeCeph();
   static final FakeHypervisor hv = new FakeHypervisor();
+
   /** The real state machine of the records, over a store in memory. */
-  static final ResourceActivitiesImpl records = new ResourceActivitiesImpl(new InMemoryRecordStore(),
-      java.time.Clock.systemUTC(), LifecycleModelTest::running);
+  static final ResourceActivitiesImpl records =
+      new ResourceActivitiesImpl(
+          new InMemoryRecordStore(), java.time.Clock.systemUTC(), LifecycleModelTest::running);
+
   static final Map<String, Integer> succeeded = new TreeMap<>();
   static final Map<String, Integer> outcomes = new TreeMap<>();
   static final Map<String, Integer> canceled = new TreeMap<>();
@@ -82,8 +89,11 @@ class LifecycleModelTest {
   static boolean running(String operation) {
     if (operation == null || !operation.contains("@")) return false;
     String[] parts = operation.split("@", 2);
-    return env.getWorkflowClient().newUntypedWorkflowStub(parts[0], java.util.Optional.of(parts[1]),
-        java.util.Optional.empty()).describe().getStatus()
+    return env.getWorkflowClient()
+            .newUntypedWorkflowStub(
+                parts[0], java.util.Optional.of(parts[1]), java.util.Optional.empty())
+            .describe()
+            .getStatus()
         == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
   }
 
@@ -91,8 +101,8 @@ class LifecycleModelTest {
   static void start() {
     env = WorkflowTestBed.newEnvironment(false, canceller);
     Worker w = env.newWorker(WorkflowTestBed.QUEUE);
-    w.registerWorkflowImplementationTypes(WorkflowTestBed.OPTIONS,
-        WorkflowCatalog.IMPLEMENTATIONS.toArray(new Class<?>[0]));
+    w.registerWorkflowImplementationTypes(
+        WorkflowTestBed.OPTIONS, WorkflowCatalog.IMPLEMENTATIONS.toArray(new Class<?>[0]));
     w.registerActivitiesImplementations(ceph, records, new RawSources());
     env.newWorker(TaskQueues.host(HV)).registerActivitiesImplementations(hv);
     env.start();
@@ -104,8 +114,14 @@ class LifecycleModelTest {
   }
 
   /** One step: what it is (for the failure message), its workflow, id, reuse rule and request. */
-  record Step(String name, String type, String workflowId, boolean delete, Object request, Set<String> mayRemove,
-              String creates) {}
+  record Step(
+      String name,
+      String type,
+      String workflowId,
+      boolean delete,
+      Object request,
+      Set<String> mayRemove,
+      String creates) {}
 
   @Test
   void noSequenceOfRequestsLosesAdoptsOrDoubleAttachesAResource() {
@@ -115,18 +131,37 @@ class LifecycleModelTest {
       runSequence(seed, 0);
     }
     // the sequences did real work, not only refusals
-    System.out.println("lifecycle model: " + SEQUENCES + " sequences of " + STEPS + " steps; outcomes: " + outcomes);
-    for (String kind : List.of("upload", "volume-from-image", "snapshot", "volume-from-snapshot", "boot-from-image",
-        "boot-from-volume", "boot-from-volume-snapshot", "image-from-server", "delete-image", "delete-volume",
-        "delete-snapshot", "delete-server")) {
-      assertThat(succeeded.getOrDefault(kind, 0)).as(kind + " succeeded in some sequence").isPositive();
+    System.out.println(
+        "lifecycle model: "
+            + SEQUENCES
+            + " sequences of "
+            + STEPS
+            + " steps; outcomes: "
+            + outcomes);
+    for (String kind :
+        List.of(
+            "upload",
+            "volume-from-image",
+            "snapshot",
+            "volume-from-snapshot",
+            "boot-from-image",
+            "boot-from-volume",
+            "boot-from-volume-snapshot",
+            "image-from-server",
+            "delete-image",
+            "delete-volume",
+            "delete-snapshot",
+            "delete-server")) {
+      assertThat(succeeded.getOrDefault(kind, 0))
+          .as(kind + " succeeded in some sequence")
+          .isPositive();
     }
   }
 
   /**
-   * The same rules while users cancel: one create in three is canceled from inside one of its
-   * first four steps ({@link CancelAtStep}), before or after that step did its work. A canceled
-   * flow must leave nothing, touch nothing it did not make, and free its id as the rules say.
+   * The same rules while users cancel: one create in three is canceled from inside one of its first
+   * four steps ({@link CancelAtStep}), before or after that step did its work. A canceled flow must
+   * leave nothing, touch nothing it did not make, and free its id as the rules say.
    */
   @Test
   void aFlowCanceledInAnyOfItsStepsLeavesNothingAndTakesNothing() {
@@ -134,10 +169,20 @@ class LifecycleModelTest {
     for (int seq = 0; seq < SEQUENCES / 2; seq++) {
       runSequence(seeds.nextLong(), 3);
     }
-    System.out.println("lifecycle model with cancels: " + SEQUENCES / 2 + " sequences; cancels: " + canceled);
-    for (String kind : List.of("upload", "volume-from-image", "snapshot", "volume-from-snapshot", "boot-from-image",
-        "boot-from-volume", "boot-from-volume-snapshot", "image-from-server")) {
-      assertThat(canceled.getOrDefault(kind + " canceled in a step", 0)).as(kind + " canceled inside a step")
+    System.out.println(
+        "lifecycle model with cancels: " + SEQUENCES / 2 + " sequences; cancels: " + canceled);
+    for (String kind :
+        List.of(
+            "upload",
+            "volume-from-image",
+            "snapshot",
+            "volume-from-snapshot",
+            "boot-from-image",
+            "boot-from-volume",
+            "boot-from-volume-snapshot",
+            "image-from-server")) {
+      assertThat(canceled.getOrDefault(kind + " canceled in a step", 0))
+          .as(kind + " canceled inside a step")
           .isPositive();
     }
   }
@@ -145,8 +190,8 @@ class LifecycleModelTest {
   /**
    * Terminated creates (as from Temporal's UI, in one of their first four steps, before or after
    * that step's work): no undo runs, so what the step made stays, named by the record the create
-   * claimed; the delete of that id, run next, must remove exactly that and touch nothing else.
-   * The pair is checked as one step that did not complete (nothing left, nothing taken).
+   * claimed; the delete of that id, run next, must remove exactly that and touch nothing else. The
+   * pair is checked as one step that did not complete (nothing left, nothing taken).
    */
   @Test
   void whatATerminatedCreateLeftIsRemovedByItsDeleteAndNothingElseIs() {
@@ -154,39 +199,81 @@ class LifecycleModelTest {
     for (int seq = 0; seq < SEQUENCES / 2; seq++) {
       runSequence(seeds.nextLong(), -3);
     }
-    System.out.println("lifecycle model with terminations: " + SEQUENCES / 2 + " sequences; " + terminated);
+    System.out.println(
+        "lifecycle model with terminations: " + SEQUENCES / 2 + " sequences; " + terminated);
     for (String kind : TERMINABLE.values()) {
-      assertThat(terminated.getOrDefault(kind, 0)).as(kind + " terminated in a step and cleaned up").isPositive();
+      assertThat(terminated.getOrDefault(kind, 0))
+          .as(kind + " terminated in a step and cleaned up")
+          .isPositive();
     }
   }
 
   /** The creates a terminate test covers, and the delete that removes what each left. */
-  static final Map<String, String> TERMINABLE = Map.of("UploadImageWorkflow", "upload",
-      "CreateVolumeFromImageWorkflow", "volume-from-image", "VolumeFromSnapshotWorkflow", "volume-from-snapshot",
-      "CreateVolumeSnapshotWorkflow", "snapshot", "BootFromImageWorkflow", "boot-from-image",
-      "BootFromVolumeWorkflow", "boot-from-volume");
+  static final Map<String, String> TERMINABLE =
+      Map.of(
+          "UploadImageWorkflow",
+          "upload",
+          "CreateVolumeFromImageWorkflow",
+          "volume-from-image",
+          "VolumeFromSnapshotWorkflow",
+          "volume-from-snapshot",
+          "CreateVolumeSnapshotWorkflow",
+          "snapshot",
+          "BootFromImageWorkflow",
+          "boot-from-image",
+          "BootFromVolumeWorkflow",
+          "boot-from-volume");
+
   static final Map<String, Integer> terminated = new TreeMap<>();
 
   private static Step deleteOf(Step create) {
     String id = create.creates().substring(create.creates().indexOf(':') + 1);
     return switch (create.type()) {
-      case "UploadImageWorkflow" -> new Step("delete-image " + id, "DeleteImageWorkflow", "image-delete-" + id, true,
-          new DeleteImageRequest(id, false), Set.of("images/" + id), null);
+      case "UploadImageWorkflow" ->
+          new Step(
+              "delete-image " + id,
+              "DeleteImageWorkflow",
+              "image-delete-" + id,
+              true,
+              new DeleteImageRequest(id, false),
+              Set.of("images/" + id),
+              null);
       case "CreateVolumeSnapshotWorkflow" -> {
         String vol = ((CreateVolumeSnapshotRequest) create.request()).volumeId();
-        yield new Step("delete-snapshot " + vol + "@" + id, "DeleteVolumeSnapshotWorkflow",
-            "volume-snapshot-delete-" + id, true, new DeleteVolumeSnapshotRequest(vol, id, false),
-            Set.of("volumes/volume-" + vol + "@snapshot-" + id), null);
+        yield new Step(
+            "delete-snapshot " + vol + "@" + id,
+            "DeleteVolumeSnapshotWorkflow",
+            "volume-snapshot-delete-" + id,
+            true,
+            new DeleteVolumeSnapshotRequest(vol, id, false),
+            Set.of("volumes/volume-" + vol + "@snapshot-" + id),
+            null);
       }
-      case "BootFromImageWorkflow", "BootFromVolumeWorkflow" -> new Step("delete-server " + id, "DeleteServerWorkflow",
-          "server-delete-" + id, true, new DeleteServerRequest(id, HV, 5),
-          Set.of(RbdRef.serverDisk(id).toString(), "domain:" + id), null);
-      default -> new Step("delete-volume " + id, "DeleteVolumeWorkflow", "volume-delete-" + id, true,
-          new DeleteVolumeRequest(id, false), Set.of("volumes/volume-" + id), null);
+      case "BootFromImageWorkflow", "BootFromVolumeWorkflow" ->
+          new Step(
+              "delete-server " + id,
+              "DeleteServerWorkflow",
+              "server-delete-" + id,
+              true,
+              new DeleteServerRequest(id, HV, 5),
+              Set.of(RbdRef.serverDisk(id).toString(), "domain:" + id),
+              null);
+      default ->
+          new Step(
+              "delete-volume " + id,
+              "DeleteVolumeWorkflow",
+              "volume-delete-" + id,
+              true,
+              new DeleteVolumeRequest(id, false),
+              Set.of("volumes/volume-" + id),
+              null);
     };
   }
 
-  /** @param cancelOneIn one create in n is canceled in a step (n > 0), or terminated (n < 0); 0: none */
+  /**
+   * @param cancelOneIn one create in n is canceled in a step (n > 0), or terminated (n < 0); 0:
+   *     none
+   */
   private void runSequence(long seed, int cancelOneIn) {
     Random r = new Random(seed);
     List<String> images = ids(2);
@@ -203,10 +290,13 @@ class LifecycleModelTest {
       Map<String, State> recordsBefore = recordStates(images, volumes, snapshots, servers);
       // with cancels: one create in cancelOneIn is canceled by the user in one of its first steps,
       // before or after that step's work
-      boolean terminate = cancelOneIn < 0 && TERMINABLE.containsKey(step.type()) && r.nextInt(-cancelOneIn) == 0;
-      boolean cancel = terminate || cancelOneIn > 0 && !step.delete() && r.nextInt(cancelOneIn) == 0;
+      boolean terminate =
+          cancelOneIn < 0 && TERMINABLE.containsKey(step.type()) && r.nextInt(-cancelOneIn) == 0;
+      boolean cancel =
+          terminate || cancelOneIn > 0 && !step.delete() && r.nextInt(cancelOneIn) == 0;
       if (cancel) {
-        canceller.arm(new CancelAtStep.Plan(step.workflowId(), 1 + r.nextInt(4), r.nextBoolean(), terminate));
+        canceller.arm(
+            new CancelAtStep.Plan(step.workflowId(), 1 + r.nextInt(4), r.nextBoolean(), terminate));
       }
       String outcome = run(step);
       boolean fired = canceller.fired();
@@ -219,14 +309,31 @@ class LifecycleModelTest {
         outcome = "TERMINATED, then " + cleanup.name().split(" ")[0] + " " + cleaned;
         assertThat(cleaned).as(outcome + "; seed " + seed).matches("COMPLETED|FAILED NotFound");
         terminated.merge(TERMINABLE.get(step.type()), 1, Integer::sum);
-        step = new Step(step.name() + " (terminated, then deleted)", step.type(), step.workflowId(), false,
-            step.request(), Set.of(), step.creates());
+        step =
+            new Step(
+                step.name() + " (terminated, then deleted)",
+                step.type(),
+                step.workflowId(),
+                false,
+                step.request(),
+                Set.of(),
+                step.creates());
       }
       if (cancel && fired && !terminate) {
-        canceled.merge(step.name().split(" ")[0] + (uncancellable ? " reached an uncancellable step"
-            : " canceled in a step"), 1, Integer::sum);
-        step = new Step(step.name() + " (canceled)", step.type(), step.workflowId(), false, step.request(),
-            step.mayRemove(), step.creates());
+        canceled.merge(
+            step.name().split(" ")[0]
+                + (uncancellable ? " reached an uncancellable step" : " canceled in a step"),
+            1,
+            Integer::sum);
+        step =
+            new Step(
+                step.name() + " (canceled)",
+                step.type(),
+                step.workflowId(),
+                false,
+                step.request(),
+                step.mayRemove(),
+                step.creates());
       }
       log.add(step.name() + " -> " + outcome);
       String where = "seed " + seed + ", steps:\n  " + String.join("\n  ", log);
@@ -243,29 +350,39 @@ class LifecycleModelTest {
       }
       for (String server : domainsBefore.keySet()) {
         boolean allowed = ok && step.mayRemove().contains("domain:" + server);
-        if (!hv.domains.containsKey(server)) assertThat(allowed).as("domain " + server + " removed; " + where).isTrue();
+        if (!hv.domains.containsKey(server))
+          assertThat(allowed).as("domain " + server + " removed; " + where).isTrue();
       }
       if (!ok) {
         TreeSet<String> added = new TreeSet<>(after);
         added.removeAll(before);
         assertThat(added).as("a step that did not complete left " + added + "; " + where).isEmpty();
-        assertThat(hv.domains.keySet()).as("domains after a step that did not complete; " + where)
+        assertThat(hv.domains.keySet())
+            .as("domains after a step that did not complete; " + where)
             .isEqualTo(domainsBefore.keySet());
       }
-      ownersBefore.forEach((name, owner) -> {
-        if (after.contains(name)) assertThat(ceph.owner(name)).as("owner of " + name + "; " + where).isEqualTo(owner);
-      });
+      ownersBefore.forEach(
+          (name, owner) -> {
+            if (after.contains(name))
+              assertThat(ceph.owner(name)).as("owner of " + name + "; " + where).isEqualTo(owner);
+          });
       Map<String, State> recordsAfter = recordStates(images, volumes, snapshots, servers);
-      recordsBefore.forEach((key, state) -> {
-        if (state == State.DELETED) assertThat(recordsAfter.get(key)).as(key + " stays deleted; " + where)
-            .isEqualTo(State.DELETED);
-      });
+      recordsBefore.forEach(
+          (key, state) -> {
+            if (state == State.DELETED)
+              assertThat(recordsAfter.get(key))
+                  .as(key + " stays deleted; " + where)
+                  .isEqualTo(State.DELETED);
+          });
       if (step.creates() != null && everDeleted.contains(step.creates())) {
-        assertThat(ok).as("a create reused the deleted id " + step.creates() + "; " + where).isFalse();
+        assertThat(ok)
+            .as("a create reused the deleted id " + step.creates() + "; " + where)
+            .isFalse();
       }
-      recordsAfter.forEach((key, state) -> {
-        if (state == State.DELETED) everDeleted.add(key);
-      });
+      recordsAfter.forEach(
+          (key, state) -> {
+            if (state == State.DELETED) everDeleted.add(key);
+          });
       checkRecordsAgreeWithCeph(images, volumes, snapshots, servers, where);
       checkOneServerPerVolume(volumes, where);
     }
@@ -273,8 +390,12 @@ class LifecycleModelTest {
 
   // --- the steps
 
-  private Step next(Random r, List<String> images, List<String> volumes, List<String> snapshots,
-                    List<String> servers) {
+  private Step next(
+      Random r,
+      List<String> images,
+      List<String> volumes,
+      List<String> snapshots,
+      List<String> servers) {
     // mostly what exists (so flows get far), sometimes anything (so ids collide and cross)
     String img = r.nextInt(3) == 0 ? pickOrNew(r, images) : pickLive(r, "image", images);
     String vol = pickOrNew(r, volumes);
@@ -296,51 +417,135 @@ class LifecycleModelTest {
     int kind = 0;
     while (pickStep >= weights[kind]) pickStep -= weights[kind++];
     return switch (kind) {
-      case 0, 1 -> new Step("upload " + img, "UploadImageWorkflow", "image-upload-" + img, false,
-          new UploadImageRequest(img, "n" + r.nextInt(2), "/src/" + r.nextInt(2), "raw", null), Set.of(), "image:" + img);
-      case 2 -> new Step("volume-from-image " + vol + " " + img, "CreateVolumeFromImageWorkflow", "volume-create-" + vol,
-          false, new CreateVolumeFromImageRequest(vol, img, 0), Set.of(), "volume:" + vol);
-      case 3 -> new Step("snapshot " + snap + " of " + liveVol, "CreateVolumeSnapshotWorkflow", "volume-snapshot-" + snap,
-          false, new CreateVolumeSnapshotRequest(liveVol, snap), Set.of(), "snapshot:" + snap);
-      case 4 -> new Step("volume-from-snapshot " + vol + " " + vol2 + "@" + snap, "VolumeFromSnapshotWorkflow",
-          "volume-create-" + vol, false, new VolumeFromSnapshotRequest(vol, vol2, snap, 0, null, 0), Set.of(),
-          "volume:" + vol);
-      case 5 -> new Step("boot-from-image " + srv + " " + img, "BootFromImageWorkflow", "server-boot-" + srv, false,
-          new BootFromImageRequest(srv, HV, img, 0, 0, 0, false), Set.of(), "server:" + srv);
-      case 6 -> new Step("boot-from-volume " + srv + " " + liveVol, "BootFromVolumeWorkflow", "server-boot-" + srv,
-          false, new BootFromVolumeRequest(srv, HV, liveVol, 0, 0), Set.of(), "server:" + srv);
-      case 7 -> new Step("boot-from-volume-snapshot " + srv + " " + vol2 + "@" + snap + " new " + vol,
-          "BootFromVolumeSnapshotWorkflow", "server-boot-" + srv, false,
-          new BootFromVolumeSnapshotRequest(srv, HV, vol2, snap, vol, 0, 0, 0), Set.of(), "server:" + srv);
+      case 0, 1 ->
+          new Step(
+              "upload " + img,
+              "UploadImageWorkflow",
+              "image-upload-" + img,
+              false,
+              new UploadImageRequest(img, "n" + r.nextInt(2), "/src/" + r.nextInt(2), "raw", null),
+              Set.of(),
+              "image:" + img);
+      case 2 ->
+          new Step(
+              "volume-from-image " + vol + " " + img,
+              "CreateVolumeFromImageWorkflow",
+              "volume-create-" + vol,
+              false,
+              new CreateVolumeFromImageRequest(vol, img, 0),
+              Set.of(),
+              "volume:" + vol);
+      case 3 ->
+          new Step(
+              "snapshot " + snap + " of " + liveVol,
+              "CreateVolumeSnapshotWorkflow",
+              "volume-snapshot-" + snap,
+              false,
+              new CreateVolumeSnapshotRequest(liveVol, snap),
+              Set.of(),
+              "snapshot:" + snap);
+      case 4 ->
+          new Step(
+              "volume-from-snapshot " + vol + " " + vol2 + "@" + snap,
+              "VolumeFromSnapshotWorkflow",
+              "volume-create-" + vol,
+              false,
+              new VolumeFromSnapshotRequest(vol, vol2, snap, 0, null, 0),
+              Set.of(),
+              "volume:" + vol);
+      case 5 ->
+          new Step(
+              "boot-from-image " + srv + " " + img,
+              "BootFromImageWorkflow",
+              "server-boot-" + srv,
+              false,
+              new BootFromImageRequest(srv, HV, img, 0, 0, 0, false),
+              Set.of(),
+              "server:" + srv);
+      case 6 ->
+          new Step(
+              "boot-from-volume " + srv + " " + liveVol,
+              "BootFromVolumeWorkflow",
+              "server-boot-" + srv,
+              false,
+              new BootFromVolumeRequest(srv, HV, liveVol, 0, 0),
+              Set.of(),
+              "server:" + srv);
+      case 7 ->
+          new Step(
+              "boot-from-volume-snapshot " + srv + " " + vol2 + "@" + snap + " new " + vol,
+              "BootFromVolumeSnapshotWorkflow",
+              "server-boot-" + srv,
+              false,
+              new BootFromVolumeSnapshotRequest(srv, HV, vol2, snap, vol, 0, 0, 0),
+              Set.of(),
+              "server:" + srv);
       case 8 -> {
         String target = r.nextBoolean() ? pickOrNew(r, images) : img; // new ids too: most are taken
-        yield new Step("image-from-server " + target + " " + liveSrv, "CreateImageFromServerWorkflow",
-            "image-from-server-" + target, false,
-            new CreateImageFromServerRequest(liveSrv, HV, target, "snap-of-" + liveSrv), Set.of(), "image:" + target);
+        yield new Step(
+            "image-from-server " + target + " " + liveSrv,
+            "CreateImageFromServerWorkflow",
+            "image-from-server-" + target,
+            false,
+            new CreateImageFromServerRequest(liveSrv, HV, target, "snap-of-" + liveSrv),
+            Set.of(),
+            "image:" + target);
       }
-      case 9 -> new Step("delete-image " + img, "DeleteImageWorkflow", "image-delete-" + img, true,
-          new DeleteImageRequest(img, flatten), Set.of("images/" + img), null);
-      case 10 -> r.nextBoolean()
-          ? new Step("delete-volume " + liveVol, "DeleteVolumeWorkflow", "volume-delete-" + liveVol, true,
-              new DeleteVolumeRequest(liveVol, flatten), Set.of("volumes/volume-" + liveVol), null)
-          : new Step("delete-snapshot " + vol2 + "@" + snap, "DeleteVolumeSnapshotWorkflow",
-              "volume-snapshot-delete-" + snap, true, new DeleteVolumeSnapshotRequest(vol2, snap, flatten),
-              Set.of("volumes/volume-" + vol2 + "@snapshot-" + snap), null);
-      default -> new Step("delete-server " + liveSrv, "DeleteServerWorkflow", "server-delete-" + liveSrv, true,
-          new DeleteServerRequest(liveSrv, HV, 5), Set.of(RbdRef.serverDisk(liveSrv).toString(), "domain:" + liveSrv),
-          null);
+      case 9 ->
+          new Step(
+              "delete-image " + img,
+              "DeleteImageWorkflow",
+              "image-delete-" + img,
+              true,
+              new DeleteImageRequest(img, flatten),
+              Set.of("images/" + img),
+              null);
+      case 10 ->
+          r.nextBoolean()
+              ? new Step(
+                  "delete-volume " + liveVol,
+                  "DeleteVolumeWorkflow",
+                  "volume-delete-" + liveVol,
+                  true,
+                  new DeleteVolumeRequest(liveVol, flatten),
+                  Set.of("volumes/volume-" + liveVol),
+                  null)
+              : new Step(
+                  "delete-snapshot " + vol2 + "@" + snap,
+                  "DeleteVolumeSnapshotWorkflow",
+                  "volume-snapshot-delete-" + snap,
+                  true,
+                  new DeleteVolumeSnapshotRequest(vol2, snap, flatten),
+                  Set.of("volumes/volume-" + vol2 + "@snapshot-" + snap),
+                  null);
+      default ->
+          new Step(
+              "delete-server " + liveSrv,
+              "DeleteServerWorkflow",
+              "server-delete-" + liveSrv,
+              true,
+              new DeleteServerRequest(liveSrv, HV, 5),
+              Set.of(RbdRef.serverDisk(liveSrv).toString(), "domain:" + liveSrv),
+              null);
     };
   }
 
-  /** Starts the step as the client does (creates: the id once; deletes: again after they end) and waits. */
+  /**
+   * Starts the step as the client does (creates: the id once; deletes: again after they end) and
+   * waits.
+   */
   private static String run(Step s) {
-    WorkflowOptions options = WorkflowOptions.newBuilder()
-        .setWorkflowId(s.workflowId())
-        .setTaskQueue(WorkflowTestBed.QUEUE)
-        .setWorkflowIdReusePolicy(s.delete() ? WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE
-            : WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
-        .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
-        .build();
+    WorkflowOptions options =
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(s.workflowId())
+            .setTaskQueue(WorkflowTestBed.QUEUE)
+            .setWorkflowIdReusePolicy(
+                s.delete()
+                    ? WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE
+                    : WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+            .setWorkflowIdConflictPolicy(
+                WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+            .build();
     WorkflowStub stub = env.getWorkflowClient().newUntypedWorkflowStub(s.type(), options);
     try {
       stub.start(s.request());
@@ -349,7 +554,8 @@ class LifecycleModelTest {
     }
     try {
       stub.getResult(120, java.util.concurrent.TimeUnit.SECONDS, Object.class);
-      if (s.request() instanceof CreateImageFromServerRequest c) awaitBackgroundFlatten(c.imageId());
+      if (s.request() instanceof CreateImageFromServerRequest c)
+        awaitBackgroundFlatten(c.imageId());
       return "COMPLETED";
     } catch (WorkflowFailedException e) {
       if (EXPLAIN != null && s.name().startsWith(EXPLAIN)) {
@@ -357,19 +563,22 @@ class LifecycleModelTest {
       }
       return "FAILED " + WorkflowTestBed.failureType(e);
     } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("step never ended: " + s.name() + " " + s.workflowId() + "\n"
-          + history(s.workflowId()), e);
+      throw new AssertionError(
+          "step never ended: " + s.name() + " " + s.workflowId() + "\n" + history(s.workflowId()),
+          e);
     }
   }
 
   /**
-   * The flatten an image from a server hands to the flatten manager removes the server's
-   * temporary snapshot when it ends: part of the step that started it, so the next step's
-   * before/after comparison sees only its own work.
+   * The flatten an image from a server hands to the flatten manager removes the server's temporary
+   * snapshot when it ends: part of the step that started it, so the next step's before/after
+   * comparison sees only its own work.
    */
-  private static void awaitBackgroundFlatten(String imageId) throws java.util.concurrent.TimeoutException {
+  private static void awaitBackgroundFlatten(String imageId)
+      throws java.util.concurrent.TimeoutException {
     try {
-      env.getWorkflowClient().newUntypedWorkflowStub(FlattenWorkflow.workflowId(RbdRef.image(imageId)))
+      env.getWorkflowClient()
+          .newUntypedWorkflowStub(FlattenWorkflow.workflowId(RbdRef.image(imageId)))
           .getResult(120, java.util.concurrent.TimeUnit.SECONDS, Object.class);
     } catch (WorkflowFailedException e) {
       // a failed flatten leaves the image a clone and the snapshot in place: nothing removed
@@ -378,27 +587,46 @@ class LifecycleModelTest {
 
   private static String history(String workflowId) {
     StringBuilder b = new StringBuilder();
-    env.getWorkflowClient().fetchHistory(workflowId).getHistory().getEventsList()
-        .forEach(e -> {
-          b.append("  ").append(e.getEventId()).append(' ').append(e.getEventType()).append('\n');
-          if (e.hasWorkflowTaskFailedEventAttributes()) {
-            for (var f = e.getWorkflowTaskFailedEventAttributes().getFailure(); f != null;
-                 f = f.hasCause() ? f.getCause() : null) {
-              b.append("    ").append(f.getMessage()).append('\n').append(f.getStackTrace()).append('\n');
-            }
-          }
-        });
+    env.getWorkflowClient()
+        .fetchHistory(workflowId)
+        .getHistory()
+        .getEventsList()
+        .forEach(
+            e -> {
+              b.append("  ")
+                  .append(e.getEventId())
+                  .append(' ')
+                  .append(e.getEventType())
+                  .append('\n');
+              if (e.hasWorkflowTaskFailedEventAttributes()) {
+                for (var f = e.getWorkflowTaskFailedEventAttributes().getFailure();
+                    f != null;
+                    f = f.hasCause() ? f.getCause() : null) {
+                  b.append("    ")
+                      .append(f.getMessage())
+                      .append('\n')
+                      .append(f.getStackTrace())
+                      .append('\n');
+                }
+              }
+            });
     return b.toString();
   }
 
   // --- the rules
 
-  private static void checkRecordsAgreeWithCeph(List<String> images, List<String> volumes, List<String> snapshots,
-                                                List<String> servers, String where) {
+  private static void checkRecordsAgreeWithCeph(
+      List<String> images,
+      List<String> volumes,
+      List<String> snapshots,
+      List<String> servers,
+      String where) {
     for (String id : images) agree("image", id, ceph.images.containsKey("images/" + id), where);
-    for (String id : volumes) agree("volume", id, ceph.images.containsKey("volumes/volume-" + id), where);
+    for (String id : volumes)
+      agree("volume", id, ceph.images.containsKey("volumes/volume-" + id), where);
     for (String id : servers) {
-      boolean exists = hv.domains.containsKey(id) || ceph.images.containsKey(RbdRef.serverDisk(id).toString());
+      boolean exists =
+          hv.domains.containsKey(id) || ceph.images.containsKey(RbdRef.serverDisk(id).toString());
       agree("server", id, exists, where);
     }
     for (String id : snapshots) {
@@ -407,7 +635,8 @@ class LifecycleModelTest {
       agree("snapshot", id, exists, where);
       if (exists && r != null && r.madeFrom() != null) {
         String vol = r.madeFrom().substring("volume:".length());
-        assertThat(ceph.world()).as("snapshot " + id + " is on its own volume; " + where)
+        assertThat(ceph.world())
+            .as("snapshot " + id + " is on its own volume; " + where)
             .contains("volumes/volume-" + vol + "@snapshot-" + id);
       }
     }
@@ -416,20 +645,33 @@ class LifecycleModelTest {
   private static void agree(String kind, String id, boolean exists, String where) {
     ResourceRecord r = records.readRecord(kind, id);
     boolean live = r != null && (r.state() == State.AVAILABLE || r.state() == State.IN_USE);
-    assertThat(exists).as(kind + ":" + id + " exists in Ceph/libvirt iff its record is live (" + r + "); " + where)
+    assertThat(exists)
+        .as(
+            kind
+                + ":"
+                + id
+                + " exists in Ceph/libvirt iff its record is live ("
+                + r
+                + "); "
+                + where)
         .isEqualTo(live);
   }
 
   private static void checkOneServerPerVolume(List<String> volumes, String where) {
     for (String v : volumes) {
       RbdRef ref = RbdRef.volume(v);
-      List<String> users = hv.domains.entrySet().stream().filter(e -> e.getValue().disks().contains(ref))
-          .map(Map.Entry::getKey).toList();
+      List<String> users =
+          hv.domains.entrySet().stream()
+              .filter(e -> e.getValue().disks().contains(ref))
+              .map(Map.Entry::getKey)
+              .toList();
       assertThat(users).as("servers on volume " + v + "; " + where).hasSizeLessThanOrEqualTo(1);
       ResourceRecord r = records.readRecord("volume", v);
       if (!users.isEmpty()) {
         assertThat(r).as("record of volume " + v + " used by " + users + "; " + where).isNotNull();
-        assertThat(r.usedBy()).as("volume " + v + " in use; " + where).isEqualTo("server:" + users.get(0));
+        assertThat(r.usedBy())
+            .as("volume " + v + " in use; " + where)
+            .isEqualTo("server:" + users.get(0));
       }
     }
   }
@@ -440,29 +682,34 @@ class LifecycleModelTest {
     return out;
   }
 
-  private static Map<String, State> recordStates(List<String> images, List<String> volumes, List<String> snapshots,
-                                                 List<String> servers) {
+  private static Map<String, State> recordStates(
+      List<String> images, List<String> volumes, List<String> snapshots, List<String> servers) {
     Map<String, State> out = new HashMap<>();
-    Map<String, List<String>> kinds = Map.of("image", images, "volume", volumes, "snapshot", snapshots,
-        "server", servers);
-    kinds.forEach((kind, ids) -> ids.forEach(id -> {
-      ResourceRecord r = records.readRecord(kind, id);
-      if (r != null) out.put(kind + ":" + id, r.state());
-    }));
+    Map<String, List<String>> kinds =
+        Map.of("image", images, "volume", volumes, "snapshot", snapshots, "server", servers);
+    kinds.forEach(
+        (kind, ids) ->
+            ids.forEach(
+                id -> {
+                  ResourceRecord r = records.readRecord(kind, id);
+                  if (r != null) out.put(kind + ":" + id, r.state());
+                }));
     return out;
   }
 
-
-
   /** Three times in four an id whose record is live, when there is one; else any. */
   private static String pickLive(Random r, String kind, List<String> ids) {
-    List<String> live = ids.stream().filter(id -> {
-      ResourceRecord rec = records.readRecord(kind, id);
-      return rec != null && (rec.state() == State.AVAILABLE || rec.state() == State.IN_USE);
-    }).toList();
+    List<String> live =
+        ids.stream()
+            .filter(
+                id -> {
+                  ResourceRecord rec = records.readRecord(kind, id);
+                  return rec != null
+                      && (rec.state() == State.AVAILABLE || rec.state() == State.IN_USE);
+                })
+            .toList();
     return !live.isEmpty() && r.nextInt(4) != 0 ? pick(r, live) : pick(r, ids);
   }
-
 
   /** Raw sources only: a 1 MiB source that streams into the image (the bytes are not modelled). */
   static final class RawSources implements ImportActivities {
@@ -497,7 +744,8 @@ class LifecycleModelTest {
     }
 
     @Override
-    public WriteResult convertStaged(String scratchKey, String diskFormat, RbdRef target, boolean skipSha256) {
+    public WriteResult convertStaged(
+        String scratchKey, String diskFormat, RbdRef target, boolean skipSha256) {
       throw new UnsupportedOperationException("raw sources only");
     }
 

@@ -32,7 +32,8 @@ class DigestPipeTest {
       int zeroRuns = 0;
       for (int off = 0; off < image.length; off += chunk) {
         int n = Math.min(chunk, image.length - off);
-        if (java.util.Arrays.equals(image, off, off + n, new byte[n], 0, n)) { // zeros: the length only
+        if (java.util.Arrays.equals(
+            image, off, off + n, new byte[n], 0, n)) { // zeros: the length only
           pipe.zeros(n);
           zeroRuns++;
           continue;
@@ -69,11 +70,14 @@ class DigestPipeTest {
   }
 
   private static long threads() {
-    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("digest-")).count();
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("digest-"))
+        .count();
   }
 
   @Test
   void anUnknownAlgorithmIsRefused() {
-    assertThatThrownBy(() -> new DigestPipe("SHA-256", "NOPE-1")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new DigestPipe("SHA-256", "NOPE-1"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

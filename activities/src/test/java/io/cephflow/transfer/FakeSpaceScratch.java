@@ -7,17 +7,21 @@ import java.util.function.LongSupplier;
 public final class FakeSpaceScratch {
   private FakeSpaceScratch() {}
 
-  public static ScratchArea of(Path dir, ScratchArea.Reserve reserve, LongSupplier usable, long total) {
-    return new ScratchArea(dir, reserve, new ScratchArea.Space() {
-      @Override
-      public long usable() {
-        return usable.getAsLong();
-      }
+  public static ScratchArea of(
+      Path dir, ScratchArea.Reserve reserve, LongSupplier usable, long total) {
+    return new ScratchArea(
+        dir,
+        reserve,
+        new ScratchArea.Space() {
+          @Override
+          public long usable() {
+            return usable.getAsLong();
+          }
 
-      @Override
-      public long total() {
-        return total;
-      }
-    });
+          @Override
+          public long total() {
+            return total;
+          }
+        });
   }
 }

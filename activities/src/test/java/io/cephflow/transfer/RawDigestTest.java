@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 
 class RawDigestTest {
 
-  /** Yields the given regions of {@code image} (offset, length pairs), at most dst's room at a time. */
+  /**
+   * Yields the given regions of {@code image} (offset, length pairs), at most dst's room at a time.
+   */
   static DataSource regions(byte[] image, long... pairs) {
     return regions(image.length, image, pairs);
   }
@@ -66,12 +68,14 @@ class RawDigestTest {
 
     // data regions only (holes before, between and after), and with a stored zero region
     assertThat(drain(new RawDigest(regions(image, 100, 5000, 2 << 20, 70000)))).isEqualTo(want);
-    assertThat(drain(new RawDigest(regions(image, 0, 6000, 1 << 20, 4096, 2 << 20, 70000)))).isEqualTo(want);
+    assertThat(drain(new RawDigest(regions(image, 0, 6000, 1 << 20, 4096, 2 << 20, 70000))))
+        .isEqualTo(want);
     assertThat(drain(new RawDigest(regions(image)))).isNotEqualTo(want);
 
     RawDigest both = new RawDigest(regions(image, 100, 5000, 2 << 20, 70000), "SHA-512");
     assertThat(drain(both)).isEqualTo(want);
-    assertThat(both.extraHexDigest()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512").digest(image)));
+    assertThat(both.extraHexDigest())
+        .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512").digest(image)));
   }
 
   @Test
@@ -83,6 +87,7 @@ class RawDigestTest {
     assertThatThrownBy(() -> backwards.next(buf.clear())).hasMessageContaining("out of order");
     assertThatThrownBy(backwards::hexDigest).isInstanceOf(IllegalStateException.class);
     RawDigest past = new RawDigest(regions(9000, image, 8950, 100));
-    assertThatThrownBy(() -> past.next(ByteBuffer.allocate(1000))).isInstanceOf(java.io.IOException.class);
+    assertThatThrownBy(() -> past.next(ByteBuffer.allocate(1000)))
+        .isInstanceOf(java.io.IOException.class);
   }
 }

@@ -14,8 +14,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A loopback HTTP server that writes exactly the bytes a test gives it, broken or endless:
- * one thread per connection, the request head recorded, then the handler's bytes.
+ * A loopback HTTP server that writes exactly the bytes a test gives it, broken or endless: one
+ * thread per connection, the request head recorded, then the handler's bytes.
  */
 public final class RawHttpServer implements AutoCloseable {
   public interface Handler {
@@ -96,7 +96,10 @@ public final class RawHttpServer implements AutoCloseable {
     int state = 0;
     for (int c; state < 4 && (c = in.read()) >= 0; ) {
       b.write(c);
-      state = (c == '\r' && state % 2 == 0) || (c == '\n' && state % 2 == 1) ? state + 1 : c == '\r' ? 1 : 0;
+      state =
+          (c == '\r' && state % 2 == 0) || (c == '\n' && state % 2 == 1)
+              ? state + 1
+              : c == '\r' ? 1 : 0;
     }
     return b.toString(StandardCharsets.ISO_8859_1);
   }

@@ -11,7 +11,10 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** A full scratch file system is named as such, typed NoSpace and not retried; other write errors pass. */
+/**
+ * A full scratch file system is named as such, typed NoSpace and not retried; other write errors
+ * pass.
+ */
 class ScratchFullExceptionTest {
   private static final Path DIR = Path.of("/var/lib/cephflow/scratch");
 
@@ -50,13 +53,16 @@ class ScratchFullExceptionTest {
     OutputStream quota = ScratchFullException.watch(disk(0, "Disk quota exceeded"), DIR);
     assertThatThrownBy(() -> quota.write(1)).isInstanceOf(ScratchFullException.class);
     OutputStream broken = ScratchFullException.watch(disk(0, "Input/output error"), DIR);
-    assertThatThrownBy(() -> broken.write(new byte[8])).isExactlyInstanceOf(IOException.class)
+    assertThatThrownBy(() -> broken.write(new byte[8]))
+        .isExactlyInstanceOf(IOException.class)
         .hasMessage("Input/output error");
   }
 
   @Test
   void itIsANonRetryableNoSpaceFailure() {
-    var failure = ActivityErrors.of(new ScratchFullException("the scratch area x is full", new IOException("ENOSPC")));
+    var failure =
+        ActivityErrors.of(
+            new ScratchFullException("the scratch area x is full", new IOException("ENOSPC")));
     assertThat(failure.getType()).isEqualTo(Failures.NO_SPACE);
     assertThat(failure.isNonRetryable()).isTrue();
     assertThat(failure.getOriginalMessage()).isEqualTo("the scratch area x is full");

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link Sources#vet}: refusals at the door, typed, with a reason, and without a connection
- * (the server below must never see one) or a read.
+ * {@link Sources#vet}: refusals at the door, typed, with a reason, and without a connection (the
+ * server below must never see one) or a read.
  */
 class SourcesVetTest {
   @TempDir Path dir;
@@ -28,7 +28,8 @@ class SourcesVetTest {
   void setUp() throws Exception {
     root = Files.createDirectory(dir.resolve("incoming"));
     server = new RawHttpServer(sends("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
-    sources = new Sources(SourcePolicy.defaults(List.of(root)).withLoopback(true).withMaxBytes(1000));
+    sources =
+        new Sources(SourcePolicy.defaults(List.of(root)).withLoopback(true).withMaxBytes(1000));
   }
 
   @AfterEach
@@ -40,7 +41,8 @@ class SourcesVetTest {
   private SourceException refusal(String source) {
     Throwable t = catchThrowable(() -> sources.vet(source));
     assertThat(t).as(source).isInstanceOf(SourceException.class);
-    Throwable again = catchThrowable(() -> sources.open(source)); // open refuses the same way, first
+    Throwable again =
+        catchThrowable(() -> sources.open(source)); // open refuses the same way, first
     assertThat(again).as(source).isInstanceOf(SourceException.class);
     assertThat(((SourceException) again).type()).isEqualTo(((SourceException) t).type());
     return (SourceException) t;
@@ -55,8 +57,12 @@ class SourcesVetTest {
 
   @Test
   void credentialsInAUrlAreRefusedAndNeverRepeated() {
-    for (String url : new String[] {server.url("/x").replace("//", "//alice:s3cr%2Fet@"),
-        server.url("/x").replace("//", "//alice@"), server.url("/x").replace("//", "//alice:s3cr/et@")}) {
+    for (String url :
+        new String[] {
+          server.url("/x").replace("//", "//alice:s3cr%2Fet@"),
+          server.url("/x").replace("//", "//alice@"),
+          server.url("/x").replace("//", "//alice:s3cr/et@")
+        }) {
       SourceException e = refusal(url);
       assertThat(e.type()).as(url).isEqualTo(Failures.INVALID_REQUEST);
       assertThat(e.getMessage()).as(url).doesNotContain("s3cr").doesNotContain("alice");
@@ -87,9 +93,11 @@ class SourcesVetTest {
 
   @Test
   void schemesAndAddressesOutsideThePolicyAreForbidden() {
-    assertRefused(server.url("/x").replace("http:", "gopher:"), Failures.SOURCE_FORBIDDEN, "scheme 'gopher'");
+    assertRefused(
+        server.url("/x").replace("http:", "gopher:"), Failures.SOURCE_FORBIDDEN, "scheme 'gopher'");
     assertRefused("ftp://127.0.0.1/x", Failures.SOURCE_FORBIDDEN, "scheme 'ftp'");
-    assertRefused("http://169.254.169.254/latest/meta-data/", Failures.SOURCE_FORBIDDEN, "link-local");
+    assertRefused(
+        "http://169.254.169.254/latest/meta-data/", Failures.SOURCE_FORBIDDEN, "link-local");
     assertRefused("http://[fd00:ec2::254]/", Failures.SOURCE_FORBIDDEN, "metadata");
     assertRefused("http://10.1.2.3/x.raw", Failures.SOURCE_FORBIDDEN, "private");
     Sources strict = new Sources(SourcePolicy.defaults(List.of(root)));
@@ -102,8 +110,10 @@ class SourcesVetTest {
   void filesMustBeRegularNonEmptyUnderTheRootsAndWithinTheCap() throws Exception {
     assertRefused("/etc/passwd", Failures.SOURCE_FORBIDDEN, "outside the allowed directories");
     // outside the roots, a missing file is refused the same way: no probing of what exists
-    assertRefused("/etc/no-such-file-here", Failures.SOURCE_FORBIDDEN, "outside the allowed directories");
-    assertRefused(root + "/../../etc/passwd", Failures.SOURCE_FORBIDDEN, "outside the allowed directories");
+    assertRefused(
+        "/etc/no-such-file-here", Failures.SOURCE_FORBIDDEN, "outside the allowed directories");
+    assertRefused(
+        root + "/../../etc/passwd", Failures.SOURCE_FORBIDDEN, "outside the allowed directories");
     Files.createSymbolicLink(root.resolve("escape.raw"), Path.of("/etc/passwd"));
     assertRefused(root + "/escape.raw", Failures.SOURCE_FORBIDDEN, "it leads to /etc/passwd");
     assertRefused(root + "/missing.raw", Failures.SOURCE_NOT_FOUND, "no such file");
@@ -112,7 +122,8 @@ class SourcesVetTest {
     Files.createFile(root.resolve("empty.raw"));
     assertRefused(root + "/empty.raw", Failures.SOURCE_EMPTY, "empty");
     Files.write(root.resolve("big.raw"), new byte[1001]);
-    assertRefused(root + "/big.raw", Failures.SOURCE_TOO_LARGE, "1001 bytes, over the limit of 1000");
+    assertRefused(
+        root + "/big.raw", Failures.SOURCE_TOO_LARGE, "1001 bytes, over the limit of 1000");
 
     Path ok = Files.write(root.resolve("ok raw.img"), new byte[1000]);
     assertThatCode(() -> sources.vet(ok.toString())).doesNotThrowAnyException();
@@ -125,13 +136,16 @@ class SourcesVetTest {
 
   @Test
   void aUrlThatPassesIsVettedWithoutAConnection() {
-    assertThatCode(() -> sources.vet(server.url("/image.raw?sig=abc#frag"))).doesNotThrowAnyException();
-    assertThatCode(() -> sources.vet("HTTP://127.0.0.1:" + server.port() + "/x")).doesNotThrowAnyException();
+    assertThatCode(() -> sources.vet(server.url("/image.raw?sig=abc#frag")))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> sources.vet("HTTP://127.0.0.1:" + server.port() + "/x"))
+        .doesNotThrowAnyException();
   }
 
   @Test
   void redactHidesCredentialsOnly() {
-    assertThat(Sources.redact("https://u:p@h.example/x?y=1")).isEqualTo("https://***@h.example/x?y=1");
+    assertThat(Sources.redact("https://u:p@h.example/x?y=1"))
+        .isEqualTo("https://***@h.example/x?y=1");
     assertThat(Sources.redact("https://u@h.example/x")).isEqualTo("https://***@h.example/x");
     assertThat(Sources.redact("http://u:pa/ss@h.example/x")).isEqualTo("http://***@h.example/x");
     assertThat(Sources.redact("http://u:p ss@h.example/x")).isEqualTo("http://***@h.example/x");

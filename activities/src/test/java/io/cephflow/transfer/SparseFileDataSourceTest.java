@@ -12,8 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SparseFileDataSourceTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void yieldsOnlyTheDataRegions() throws Exception {
@@ -59,11 +58,14 @@ class SparseFileDataSourceTest {
     }
     long total = 0;
     for (long[] r : regions) {
-      assertThat(r[0] / (1 << 20)).as("region at %d + %d", r[0], r[1]).isEqualTo((r[0] + r[1] - 1) / (1 << 20));
+      assertThat(r[0] / (1 << 20))
+          .as("region at %d + %d", r[0], r[1])
+          .isEqualTo((r[0] + r[1] - 1) / (1 << 20));
       total += r[1];
     }
     assertThat(total).isGreaterThanOrEqualTo(3 << 20);
-    assertThat(regions).hasSizeGreaterThanOrEqualTo(4); // 1 MiB - 8 KiB, 1 MiB, 1 MiB, 8 KiB at least
+    assertThat(regions)
+        .hasSizeGreaterThanOrEqualTo(4); // 1 MiB - 8 KiB, 1 MiB, 1 MiB, 8 KiB at least
   }
 
   @Test
@@ -80,11 +82,13 @@ class SparseFileDataSourceTest {
       try (RandomAccessFile r = new RandomAccessFile(f.toFile(), "rw")) {
         r.setLength(2 << 20);
       }
-      assertThatThrownBy(() -> {
-        while (src.next(buf.clear()) >= 0) {
-          // read on
-        }
-      }).hasMessageContaining("changed while being read");
+      assertThatThrownBy(
+              () -> {
+                while (src.next(buf.clear()) >= 0) {
+                  // read on
+                }
+              })
+          .hasMessageContaining("changed while being read");
     }
   }
 }

@@ -19,12 +19,16 @@ class StagedDownloadTest {
   private static final long MIB = 1 << 20;
   @TempDir Path dir;
 
-  private final Sources sources = new Sources(SourcePolicy.defaults(List.of(Path.of("/nonexistent")))
-      .withLoopback(true).withReadTimeout(Duration.ofSeconds(2)));
+  private final Sources sources =
+      new Sources(
+          SourcePolicy.defaults(List.of(Path.of("/nonexistent")))
+              .withLoopback(true)
+              .withReadTimeout(Duration.ofSeconds(2)));
 
   /** The default reserve on a 10 GiB file system with 1 GiB + 4 MiB usable: 4 MiB may be staged. */
   private ScratchArea scratch(AtomicLong usable) {
-    return FakeSpaceScratch.of(dir.resolve("scratch"), ScratchArea.Reserve.DEFAULT, usable::get, 10L << 30);
+    return FakeSpaceScratch.of(
+        dir.resolve("scratch"), ScratchArea.Reserve.DEFAULT, usable::get, 10L << 30);
   }
 
   @Test
@@ -32,21 +36,38 @@ class StagedDownloadTest {
     AtomicLong usable = new AtomicLong((1L << 30) + 4 * MIB);
     ScratchArea scratch = scratch(usable);
     Path file = scratch.file("upload-endless");
-    try (RawHttpServer server = new RawHttpServer((request, out, s) -> {
-      out.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      byte[] block = new byte[64 << 10];
-      while (true) {
-        out.write("10000\r\n".getBytes(StandardCharsets.US_ASCII));
-        out.write(block);
-        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-      }
-    })) {
-      assertThatThrownBy(() -> StagedDownload.fetch(sources, scratch, server.url("/disk.qcow2"), file, true, null,
-          1 << 20, Progress.NONE))
-          .isInstanceOfSatisfying(SourceTooLargeException.class, e -> assertThat(e)
-              .hasMessageContaining("the limit is " + 4 * MIB + " bytes")
-              .hasMessageContaining(String.valueOf(1L << 40)) // the policy's cap, the other bound
-              .hasMessageContaining(String.valueOf(1L << 30))); // what is kept free
+    try (RawHttpServer server =
+        new RawHttpServer(
+            (request, out, s) -> {
+              out.write(
+                  "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                      .getBytes(StandardCharsets.US_ASCII));
+              byte[] block = new byte[64 << 10];
+              while (true) {
+                out.write("10000\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.write(block);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+              }
+            })) {
+      assertThatThrownBy(
+              () ->
+                  StagedDownload.fetch(
+                      sources,
+                      scratch,
+                      server.url("/disk.qcow2"),
+                      file,
+                      true,
+                      null,
+                      1 << 20,
+                      Progress.NONE))
+          .isInstanceOfSatisfying(
+              SourceTooLargeException.class,
+              e ->
+                  assertThat(e)
+                      .hasMessageContaining("the limit is " + 4 * MIB + " bytes")
+                      .hasMessageContaining(
+                          String.valueOf(1L << 40)) // the policy's cap, the other bound
+                      .hasMessageContaining(String.valueOf(1L << 30))); // what is kept free
     }
     assertThat(file).doesNotExist();
   }
@@ -55,15 +76,29 @@ class StagedDownloadTest {
   void anAnnouncedLengthOverTheLimitFailsBeforeAByteIsStaged() throws Exception {
     ScratchArea scratch = scratch(new AtomicLong((1L << 30) + 4 * MIB));
     Path file = scratch.file("upload-big");
-    try (RawHttpServer server = new RawHttpServer((request, out, s) -> {
-      out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + 100 * MIB + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      s.hold(); // sends nothing: a refusal that waited for the body would time out instead
-    })) {
+    try (RawHttpServer server =
+        new RawHttpServer(
+            (request, out, s) -> {
+              out.write(
+                  ("HTTP/1.1 200 OK\r\nContent-Length: " + 100 * MIB + "\r\n\r\n")
+                      .getBytes(StandardCharsets.US_ASCII));
+              out.flush();
+              s.hold(); // sends nothing: a refusal that waited for the body would time out instead
+            })) {
       long start = System.nanoTime();
-      assertThatThrownBy(() -> StagedDownload.fetch(sources, scratch, server.url("/disk.qcow2"), file, true, null,
-          1 << 20, Progress.NONE))
-          .isInstanceOf(SourceTooLargeException.class).hasMessageContaining("the source is " + 100 * MIB + " bytes");
+      assertThatThrownBy(
+              () ->
+                  StagedDownload.fetch(
+                      sources,
+                      scratch,
+                      server.url("/disk.qcow2"),
+                      file,
+                      true,
+                      null,
+                      1 << 20,
+                      Progress.NONE))
+          .isInstanceOf(SourceTooLargeException.class)
+          .hasMessageContaining("the source is " + 100 * MIB + " bytes");
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
     }
     assertThat(file).doesNotExist();
@@ -75,8 +110,16 @@ class StagedDownloadTest {
     Path file = scratch.file("upload-ok");
     String response = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
     try (RawHttpServer server = new RawHttpServer(RawHttpServer.sends(response))) {
-      StagedDownload.Result r = StagedDownload.fetch(sources, scratch, server.url("/disk.qcow2"), file, true, "SHA-512",
-          1 << 20, Progress.NONE);
+      StagedDownload.Result r =
+          StagedDownload.fetch(
+              sources,
+              scratch,
+              server.url("/disk.qcow2"),
+              file,
+              true,
+              "SHA-512",
+              1 << 20,
+              Progress.NONE);
       assertThat(r.bytes()).isEqualTo(5);
       assertThat(file).hasContent("hello");
       assertThat(r.sha256()).isEqualTo(hex("SHA-256", "hello"));
@@ -86,6 +129,8 @@ class StagedDownloadTest {
 
   private static String hex(String algorithm, String text) throws Exception {
     return java.util.HexFormat.of()
-        .formatHex(java.security.MessageDigest.getInstance(algorithm).digest(text.getBytes(StandardCharsets.US_ASCII)));
+        .formatHex(
+            java.security.MessageDigest.getInstance(algorithm)
+                .digest(text.getBytes(StandardCharsets.US_ASCII)));
   }
 }

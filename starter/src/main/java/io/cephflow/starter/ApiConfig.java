@@ -24,19 +24,32 @@ import org.springframework.context.annotation.Configuration;
 
 /** The Temporal client the API starts and watches flows with. */
 @Configuration(proxyBeanMethods = false)
-@org.springframework.boot.context.properties.EnableConfigurationProperties({io.cephflow.starter.api.ApiLimits.class,
-    SourceGate.Settings.class, ApiTemporalProperties.class})
+@org.springframework.boot.context.properties.EnableConfigurationProperties({
+  io.cephflow.starter.api.ApiLimits.class,
+  SourceGate.Settings.class,
+  ApiTemporalProperties.class
+})
 public class ApiConfig {
   @Bean(destroyMethod = "shutdown")
-  WorkflowServiceStubs apiServiceStubs(ApiTemporalProperties props, io.micrometer.core.instrument.MeterRegistry registry,
+  WorkflowServiceStubs apiServiceStubs(
+      ApiTemporalProperties props,
+      io.micrometer.core.instrument.MeterRegistry registry,
       @Value("${cephflow.metrics.report-every:10s}") Duration every) {
     TemporalConnection connection = props.connection();
-    LoggerFactory.getLogger(ApiConfig.class).info("cephflow API talks to Temporal at {}", connection.describe());
-    // a caller waits at most this long for an unreachable Temporal before its 503 (repeat the request)
-    RpcRetryOptions retry = RpcRetryOptions.newBuilder().setExpiration(props.rpcRetryExpiration())
-        .validateBuildWithDefaults();
-    return WorkflowServiceStubs.newServiceStubs(connection.applyTo(WorkflowServiceStubsOptions.newBuilder())
-        .setRpcRetryOptions(retry).setMetricsScope(TemporalMetrics.scope(registry, every)).build());
+    LoggerFactory.getLogger(ApiConfig.class)
+        .info("cephflow API talks to Temporal at {}", connection.describe());
+    // a caller waits at most this long for an unreachable Temporal before its 503 (repeat the
+    // request)
+    RpcRetryOptions retry =
+        RpcRetryOptions.newBuilder()
+            .setExpiration(props.rpcRetryExpiration())
+            .validateBuildWithDefaults();
+    return WorkflowServiceStubs.newServiceStubs(
+        connection
+            .applyTo(WorkflowServiceStubsOptions.newBuilder())
+            .setRpcRetryOptions(retry)
+            .setMetricsScope(TemporalMetrics.scope(registry, every))
+            .build());
   }
 
   /** The client's Temporal series (requests, latencies), trimmed as the worker's are. */
@@ -45,25 +58,38 @@ public class ApiConfig {
     return TemporalMetrics.filter();
   }
 
-  /** The reads' Ceph client: the same settings (and environment) as the worker's; connects on first read. */
+  /**
+   * The reads' Ceph client: the same settings (and environment) as the worker's; connects on first
+   * read.
+   */
   @Bean(destroyMethod = "close")
-  ResourceReader resourceReader(@Value("${cephflow.ceph.conf:/etc/ceph/ceph.conf}") Path conf,
-                                @Value("${cephflow.ceph.client:cephflow}") String client,
-                                @Value("${cephflow.ceph.keyring:}") String keyring,
-                                @Value("${cephflow.ceph.mount-timeout:10s}") Duration mountTimeout) {
-    return new ResourceReader(new CephConfig(conf, client, keyring.isBlank() ? null : Path.of(keyring), mountTimeout,
-        Duration.ofSeconds(30)));
+  ResourceReader resourceReader(
+      @Value("${cephflow.ceph.conf:/etc/ceph/ceph.conf}") Path conf,
+      @Value("${cephflow.ceph.client:cephflow}") String client,
+      @Value("${cephflow.ceph.keyring:}") String keyring,
+      @Value("${cephflow.ceph.mount-timeout:10s}") Duration mountTimeout) {
+    return new ResourceReader(
+        new CephConfig(
+            conf,
+            client,
+            keyring.isBlank() ? null : Path.of(keyring),
+            mountTimeout,
+            Duration.ofSeconds(30)));
   }
 
   /** Readiness: one GetSystemInfo round trip through the frontend, with the API's TLS and key. */
   @Bean
-  AbstractHealthIndicator temporalHealthIndicator(WorkflowServiceStubs stubs, ApiTemporalProperties props) {
+  AbstractHealthIndicator temporalHealthIndicator(
+      WorkflowServiceStubs stubs, ApiTemporalProperties props) {
     return new AbstractHealthIndicator("Temporal health check failed") {
       @Override
       protected void doHealthCheck(Health.Builder builder) {
         var temporal = TemporalConnection.reach(stubs, Duration.ofSeconds(5));
         if (temporal.up()) {
-          builder.up().withDetail("namespace", props.namespace()).withDetail("serverVersion", temporal.detail());
+          builder
+              .up()
+              .withDetail("namespace", props.namespace())
+              .withDetail("serverVersion", temporal.detail());
         } else {
           builder.down().withDetail("error", temporal.detail());
         }
@@ -73,7 +99,8 @@ public class ApiConfig {
 
   @Bean
   WorkflowClient apiWorkflowClient(WorkflowServiceStubs stubs, ApiTemporalProperties props) {
-    return WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().setNamespace(props.namespace()).build());
+    return WorkflowClient.newInstance(
+        stubs, WorkflowClientOptions.newBuilder().setNamespace(props.namespace()).build());
   }
 
   @Bean
@@ -92,8 +119,8 @@ public class ApiConfig {
   }
 
   @Bean
-  io.cephflow.starter.client.ServerHosts serverHosts(WorkflowClient temporal,
-                                                     io.cephflow.starter.client.ResourceReader reader) {
+  io.cephflow.starter.client.ServerHosts serverHosts(
+      WorkflowClient temporal, io.cephflow.starter.client.ResourceReader reader) {
     return new io.cephflow.starter.client.ServerHosts(temporal, reader, Clock.systemUTC());
   }
 }

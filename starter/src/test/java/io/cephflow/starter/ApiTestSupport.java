@@ -1,7 +1,5 @@
 package io.cephflow.starter;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
@@ -17,22 +15,13 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.web.bind.annotation.RequestMethod;
-import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
  * The auth matrix on every endpoint the API has (read from Spring's own handler mapping, so a new
@@ -41,11 +30,13 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * actuator. "Allowed" means anything but 401/403: Temporal and Ceph are absent here on purpose.
  */
 /**
- * A real API (Tomcat on a free port) with a reader, an operator (from a tokens file) and an
- * admin token, and a JWT signer; Temporal and Ceph are absent on purpose, so a request that gets
- * past the door ends 503. One Spring context for every test class that extends this.
+ * A real API (Tomcat on a free port) with a reader, an operator (from a tokens file) and an admin
+ * token, and a JWT signer; Temporal and Ceph are absent on purpose, so a request that gets past the
+ * door ends 503. One Spring context for every test class that extends this.
  */
-@SpringBootTest(classes = StarterApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+    classes = StarterApplication.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability
 public abstract class ApiTestSupport {
   protected static final String READER = "reader-token-0123456789abcdef";
@@ -65,11 +56,15 @@ public abstract class ApiTestSupport {
     signer = g.generateKeyPair();
     stranger = g.generateKeyPair();
     Path pem = Files.createTempFile("jwt-", ".pem");
-    Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n"
-        + Base64.getMimeEncoder().encodeToString(signer.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+    Files.writeString(
+        pem,
+        "-----BEGIN PUBLIC KEY-----\n"
+            + Base64.getMimeEncoder().encodeToString(signer.getPublic().getEncoded())
+            + "\n-----END PUBLIC KEY-----\n");
     pem.toFile().deleteOnExit();
     Path tokens = Files.createTempFile("tokens-", ".txt");
-    Files.writeString(tokens, "# test tokens\nops operator sha256:" + ApiTokens.sha256Hex(OPERATOR) + "\n");
+    Files.writeString(
+        tokens, "# test tokens\nops operator sha256:" + ApiTokens.sha256Hex(OPERATOR) + "\n");
     tokens.toFile().deleteOnExit();
     r.add("cephflow.api.auth.tokens-file", tokens::toString);
     r.add("cephflow.api.auth.tokens[0].name", () -> "ro");
@@ -80,14 +75,22 @@ public abstract class ApiTestSupport {
     r.add("cephflow.api.auth.tokens[1].sha256", () -> "sha256:" + ApiTokens.sha256Hex(ADMIN));
     r.add("cephflow.api.auth.jwt.public-key", pem::toString);
     r.add("cephflow.api.auth.jwt.audience", () -> "cephflow");
-    r.add("cephflow.temporal.target", () -> "127.0.0.1:1"); // nothing listens: allowed calls end 503
+    r.add(
+        "cephflow.temporal.target", () -> "127.0.0.1:1"); // nothing listens: allowed calls end 503
     r.add("cephflow.temporal.rpc-retry-expiration", () -> "500ms");
     r.add("cephflow.ceph.conf", () -> "/nonexistent/ceph.conf");
   }
 
-  protected static String jwt(KeyPair key, List<String> roles, String audience, Instant expires) throws Exception {
-    var claims = new JWTClaimsSet.Builder().subject("alice").audience(audience).claim("roles", roles)
-        .issueTime(Date.from(expires.minusSeconds(900))).expirationTime(Date.from(expires)).build();
+  protected static String jwt(KeyPair key, List<String> roles, String audience, Instant expires)
+      throws Exception {
+    var claims =
+        new JWTClaimsSet.Builder()
+            .subject("alice")
+            .audience(audience)
+            .claim("roles", roles)
+            .issueTime(Date.from(expires.minusSeconds(900)))
+            .expirationTime(Date.from(expires))
+            .build();
     SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims);
     jwt.sign(new RSASSASigner(key.getPrivate()));
     return jwt.serialize();
@@ -101,8 +104,9 @@ public abstract class ApiTestSupport {
   }
 
   protected HttpResponse<String> call(Endpoint e, String token, String json) throws Exception {
-    var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + e.path()))
-        .timeout(java.time.Duration.ofSeconds(30));
+    var b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + e.path()))
+            .timeout(java.time.Duration.ofSeconds(30));
     if (token != null) b.header("Authorization", "Bearer " + token);
     if (e.method().equals("POST")) {
       b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
@@ -111,5 +115,4 @@ public abstract class ApiTestSupport {
     }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
-
 }

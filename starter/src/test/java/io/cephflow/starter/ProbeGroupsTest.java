@@ -15,8 +15,8 @@ import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The API's probes: readiness follows Temporal (a GetSystemInfo round trip), liveness does not,
- * so a Temporal outage takes the API out of the Service without restarting it.
+ * The API's probes: readiness follows Temporal (a GetSystemInfo round trip), liveness does not, so
+ * a Temporal outage takes the API out of the Service without restarting it.
  */
 class ProbeGroupsTest {
   private final HttpClient http = HttpClient.newHttpClient();
@@ -28,9 +28,12 @@ class ProbeGroupsTest {
       temporalPort = s.getLocalPort();
     }
     TestServer.PortBoundTestServer temporal = TestServer.createPortBoundServer(temporalPort, true);
-    ConfigurableApplicationContext api = new SpringApplicationBuilder(StarterApplication.class).run(
-        "--server.port=0", "--cephflow.temporal.target=127.0.0.1:" + temporalPort,
-        "--cephflow.ceph.conf=/nonexistent/ceph.conf");
+    ConfigurableApplicationContext api =
+        new SpringApplicationBuilder(StarterApplication.class)
+            .run(
+                "--server.port=0",
+                "--cephflow.temporal.target=127.0.0.1:" + temporalPort,
+                "--cephflow.ceph.conf=/nonexistent/ceph.conf");
     try {
       int port = ((WebServerApplicationContext) api).getWebServer().getPort();
       assertThat(status(port, "readiness")).isEqualTo(200);
@@ -45,7 +48,12 @@ class ProbeGroupsTest {
   }
 
   private int status(int port, String probe) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/" + probe))
-        .timeout(java.time.Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    return http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/actuator/health/" + probe))
+                .timeout(java.time.Duration.ofSeconds(20))
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 }

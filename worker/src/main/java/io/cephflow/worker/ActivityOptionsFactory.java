@@ -16,36 +16,41 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Activity options per activity type, from configuration, outside workflow code. Long
- * activities get long start-to-close timeouts and a heartbeat timeout (they heartbeat
- * progress); the typed bad-input failures are declared non-retryable by type.
+ * Activity options per activity type, from configuration, outside workflow code. Long activities
+ * get long start-to-close timeouts and a heartbeat timeout (they heartbeat progress); the typed
+ * bad-input failures are declared non-retryable by type.
  */
 public final class ActivityOptionsFactory {
 
   /** Built-in settings for the long activities; configuration overrides them. */
-  static final Map<String, WorkerProperties.ActivitySettings> LONG = Map.of(
-      "WriteFromSource", longRunning(),
-      "StageSource", longRunning(),
-      "WriteStaged", longRunning(),
-      "ConvertStaged", longRunning(),
-      "ConvertImageInto", longRunning(),
-      "FlattenImage", longRunning());
+  static final Map<String, WorkerProperties.ActivitySettings> LONG =
+      Map.of(
+          "WriteFromSource", longRunning(),
+          "StageSource", longRunning(),
+          "WriteStaged", longRunning(),
+          "ConvertStaged", longRunning(),
+          "ConvertImageInto", longRunning(),
+          "FlattenImage", longRunning());
 
   private static WorkerProperties.ActivitySettings longRunning() {
     // the SDK sends a heartbeat at most every 0.8 x this: how late progress and a cancel arrive
-    return new WorkerProperties.ActivitySettings(Duration.ofHours(12), Duration.ofSeconds(20), 5, null, null);
+    return new WorkerProperties.ActivitySettings(
+        Duration.ofHours(12), Duration.ofSeconds(20), 5, null, null);
   }
 
   /**
    * The activity types flows call only through a host's own queue (HostRouting): their
-   * schedule-to-start timeout is {@code cephflow.activities.host-schedule-to-start}. (In
-   * histories from before host affinity the staged import steps ran on the storage queue, which
-   * every worker polls: the bound holds there too, as long as the workers take tasks.)
+   * schedule-to-start timeout is {@code cephflow.activities.host-schedule-to-start}. (In histories
+   * from before host affinity the staged import steps ran on the storage queue, which every worker
+   * polls: the bound holds there too, as long as the workers take tasks.)
    */
   static Set<String> hostTypes() {
-    Set<String> out = new TreeSet<>(List.of("StageSource", "VetStaged", "WriteStaged", "ConvertStaged", "RemoveStaged"));
+    Set<String> out =
+        new TreeSet<>(
+            List.of("StageSource", "VetStaged", "WriteStaged", "ConvertStaged", "RemoveStaged"));
     for (Class<?> i : List.of(HypervisorActivities.class, HostAuditActivities.class)) {
-      POJOActivityInterfaceMetadata.newInstance(i).getMethodsMetadata()
+      POJOActivityInterfaceMetadata.newInstance(i)
+          .getMethodsMetadata()
           .forEach(m -> out.add(m.getActivityTypeName()));
     }
     return out;
@@ -58,18 +63,22 @@ public final class ActivityOptionsFactory {
   }
 
   /**
-   * Every activity type's options; an unknown type, built in or configured, fails the start.
-   * Every type is listed, not only the configured ones: a stub made with options of its own (a
-   * step routed to one host's queue, {@code HostRouting}) does not inherit the defaults, but the
-   * SDK applies these per-type options on top of any stub's, so each step runs with the
-   * configured timeouts and retries wherever it is routed.
+   * Every activity type's options; an unknown type, built in or configured, fails the start. Every
+   * type is listed, not only the configured ones: a stub made with options of its own (a step
+   * routed to one host's queue, {@code HostRouting}) does not inherit the defaults, but the SDK
+   * applies these per-type options on top of any stub's, so each step runs with the configured
+   * timeouts and retries wherever it is routed.
    */
   public static Map<String, ActivityOptions> perType(WorkerProperties.Activities config) {
     ActivityTypes.requireKnown("the built-in long activities", LONG.keySet());
     ActivityTypes.requireKnown("cephflow.activities.types", config.types().keySet());
     Map<String, WorkerProperties.ActivitySettings> merged = new HashMap<>(LONG);
     // field by field: overriding a long activity's heartbeat keeps its long start-to-close
-    config.types().forEach((type, s) -> merged.merge(type, s, (builtIn, configured) -> configured.orElse(builtIn)));
+    config
+        .types()
+        .forEach(
+            (type, s) ->
+                merged.merge(type, s, (builtIn, configured) -> configured.orElse(builtIn)));
     Map<String, ActivityOptions> out = new HashMap<>();
     for (String type : ActivityTypes.names()) {
       out.put(type, build(merged.getOrDefault(type, NOTHING), config.defaults()));
@@ -78,7 +87,11 @@ public final class ActivityOptionsFactory {
     ActivityTypes.requireKnown("the host-routed activity types", host);
     // steps routed to one host's queue: how long they wait for its worker before HostUnavailable
     for (String type : host) {
-      out.put(type, out.get(type).toBuilder().setScheduleToStartTimeout(config.hostScheduleToStart()).build());
+      out.put(
+          type,
+          out.get(type).toBuilder()
+              .setScheduleToStartTimeout(config.hostScheduleToStart())
+              .build());
     }
     return out;
   }
@@ -86,22 +99,34 @@ public final class ActivityOptionsFactory {
   private static final WorkerProperties.ActivitySettings NOTHING =
       new WorkerProperties.ActivitySettings(null, null, null, null, null);
 
-  private static ActivityOptions build(WorkerProperties.ActivitySettings s, WorkerProperties.ActivitySettings d) {
-    Duration startToClose = first(s.startToClose(), d == null ? null : d.startToClose(), Duration.ofMinutes(5));
+  private static ActivityOptions build(
+      WorkerProperties.ActivitySettings s, WorkerProperties.ActivitySettings d) {
+    Duration startToClose =
+        first(s.startToClose(), d == null ? null : d.startToClose(), Duration.ofMinutes(5));
     Duration heartbeat = first(s.heartbeat(), null, null);
     int attempts = first(s.maxAttempts(), d == null ? null : d.maxAttempts(), 10);
-    ActivityOptions.Builder b = ActivityOptions.newBuilder()
-        // a canceled flow compensates only once the step has stopped (its heartbeat learns of
-        // the cancel): else removing an image races the write into it, or a staged file the
-        // download that is still writing it
-        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
-        .setStartToCloseTimeout(startToClose)
-        .setRetryOptions(RetryOptions.newBuilder()
-            .setInitialInterval(first(s.initialInterval(), d == null ? null : d.initialInterval(), Duration.ofSeconds(1)))
-            .setMaximumInterval(first(s.maxInterval(), d == null ? null : d.maxInterval(), Duration.ofMinutes(1)))
-            .setMaximumAttempts(attempts)
-            .setDoNotRetry(Failures.NON_RETRYABLE)
-            .build());
+    ActivityOptions.Builder b =
+        ActivityOptions.newBuilder()
+            // a canceled flow compensates only once the step has stopped (its heartbeat learns of
+            // the cancel): else removing an image races the write into it, or a staged file the
+            // download that is still writing it
+            .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+            .setStartToCloseTimeout(startToClose)
+            .setRetryOptions(
+                RetryOptions.newBuilder()
+                    .setInitialInterval(
+                        first(
+                            s.initialInterval(),
+                            d == null ? null : d.initialInterval(),
+                            Duration.ofSeconds(1)))
+                    .setMaximumInterval(
+                        first(
+                            s.maxInterval(),
+                            d == null ? null : d.maxInterval(),
+                            Duration.ofMinutes(1)))
+                    .setMaximumAttempts(attempts)
+                    .setDoNotRetry(Failures.NON_RETRYABLE)
+                    .build());
     if (heartbeat != null) b.setHeartbeatTimeout(heartbeat);
     return b.build();
   }

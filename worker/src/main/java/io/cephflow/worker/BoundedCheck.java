@@ -9,10 +9,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs a health check on a thread of its own and gives up waiting after {@code timeout}: a Ceph
- * or libvirt call to a hung daemon blocks in native code until the library's own timeout (the
- * OSD op timeout is a minute), and a readiness probe must answer before the kubelet's. A check
- * still running from an earlier probe is not started again (no pile of stuck threads).
+ * Runs a health check on a thread of its own and gives up waiting after {@code timeout}: a Ceph or
+ * libvirt call to a hung daemon blocks in native code until the library's own timeout (the OSD op
+ * timeout is a minute), and a readiness probe must answer before the kubelet's. A check still
+ * running from an earlier probe is not started again (no pile of stuck threads).
  */
 final class BoundedCheck implements AutoCloseable {
   private final String name;
@@ -23,11 +23,13 @@ final class BoundedCheck implements AutoCloseable {
   BoundedCheck(String name, Duration timeout) {
     this.name = name;
     this.timeout = timeout;
-    this.thread = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, name + "-health");
-      t.setDaemon(true);
-      return t;
-    });
+    this.thread =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, name + "-health");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   synchronized void run(Runnable check) throws Exception {

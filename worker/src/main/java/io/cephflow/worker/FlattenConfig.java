@@ -21,24 +21,38 @@ public class FlattenConfig {
   FlattenSettings flattenSettings(FlattenProperties props) {
     FlattenSettings settings = settings(props);
     FlattenSettings.install(settings);
-    log.info("flattens: at most {} at once in the cluster; clone depth per pool {} (others {})",
-        settings.maxConcurrent(), settings.depth(), DepthLimits.DEFAULTS);
+    log.info(
+        "flattens: at most {} at once in the cluster; clone depth per pool {} (others {})",
+        settings.maxConcurrent(),
+        settings.depth(),
+        DepthLimits.DEFAULTS);
     return settings;
   }
 
-  /** Refuses a pool cephflow does not use and limits that are not 1 <= soft <= hard, naming the setting. */
+  /**
+   * Refuses a pool cephflow does not use and limits that are not 1 <= soft <= hard, naming the
+   * setting.
+   */
   static FlattenSettings settings(FlattenProperties props) {
     Map<String, DepthLimits> depth = new HashMap<>();
-    props.cloneDepth().forEach((pool, d) -> {
-      if (!POOLS.contains(pool)) {
-        throw new IllegalStateException("cephflow.flatten.clone-depth." + pool + ": no such pool; the pools are " + POOLS);
-      }
-      try {
-        depth.put(pool, new DepthLimits(d.soft(), d.hard()));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalStateException("cephflow.flatten.clone-depth." + pool + ": " + e.getMessage());
-      }
-    });
+    props
+        .cloneDepth()
+        .forEach(
+            (pool, d) -> {
+              if (!POOLS.contains(pool)) {
+                throw new IllegalStateException(
+                    "cephflow.flatten.clone-depth."
+                        + pool
+                        + ": no such pool; the pools are "
+                        + POOLS);
+              }
+              try {
+                depth.put(pool, new DepthLimits(d.soft(), d.hard()));
+              } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(
+                    "cephflow.flatten.clone-depth." + pool + ": " + e.getMessage());
+              }
+            });
     return new FlattenSettings(props.maxConcurrent(), depth);
   }
 }

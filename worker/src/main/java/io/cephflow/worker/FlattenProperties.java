@@ -12,16 +12,17 @@ import org.springframework.validation.annotation.Validated;
  * flow records the values its worker had when it decided.
  *
  * @param maxConcurrent flattens that run at once in the whole cluster (all workers; Cinder's
- *     default is 3); the others wait in arrival order in the coordinator workflow
- *     {@code cephflow-flatten-coordinator}
- * @param cloneDepth {@code cephflow.flatten.clone-depth.<pool>.soft} and {@code .hard} for the pools
- *     {@code images}, {@code vms}, {@code volumes}: a new clone deeper than {@code soft} is flattened in
- *     the background, one deeper than {@code hard} before its operation returns (1 is a clone of an
- *     image that is no clone); a pool not named gets ceph-csi's 4 and 8
+ *     default is 3); the others wait in arrival order in the coordinator workflow {@code
+ *     cephflow-flatten-coordinator}
+ * @param cloneDepth {@code cephflow.flatten.clone-depth.<pool>.soft} and {@code .hard} for the
+ *     pools {@code images}, {@code vms}, {@code volumes}: a new clone deeper than {@code soft} is
+ *     flattened in the background, one deeper than {@code hard} before its operation returns (1 is
+ *     a clone of an image that is no clone); a pool not named gets ceph-csi's 4 and 8
  */
 @Validated
 @ConfigurationProperties("cephflow.flatten")
-public record FlattenProperties(@DefaultValue("3") @Min(1) int maxConcurrent, Map<String, Depth> cloneDepth) {
+public record FlattenProperties(
+    @DefaultValue("3") @Min(1) int maxConcurrent, Map<String, Depth> cloneDepth) {
   public FlattenProperties {
     cloneDepth = cloneDepth == null ? Map.of() : Map.copyOf(cloneDepth);
   }

@@ -15,11 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells the fleet what this hypervisor holds: every {@code every}, it lists cephflow's domains
- * in libvirt and writes them, with the host's capacity, as its {@link HostReport} in Ceph.
- * Placement picks hosts from these reports and the API shows a server's host and domain state
- * from them; a host whose reports stop (worker gone, libvirt or Ceph unreachable) ages out of
- * both. A failed round is logged and tried again at the next tick, never fatal.
+ * Tells the fleet what this hypervisor holds: every {@code every}, it lists cephflow's domains in
+ * libvirt and writes them, with the host's capacity, as its {@link HostReport} in Ceph. Placement
+ * picks hosts from these reports and the API shows a server's host and domain state from them; a
+ * host whose reports stop (worker gone, libvirt or Ceph unreachable) ages out of both. A failed
+ * round is logged and tried again at the next tick, never fatal.
  */
 public final class HostReporter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HostReporter.class);
@@ -30,16 +30,24 @@ public final class HostReporter implements AutoCloseable {
   private final long defaultMemoryMiB;
   private final Duration every;
   private final Clock clock;
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "cephflow-host-reporter");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "cephflow-host-reporter");
+            t.setDaemon(true);
+            return t;
+          });
   private volatile boolean failing;
   private volatile boolean accepting = true;
 
-  public HostReporter(String host, Hypervisor hypervisor, HostReports reports, HostReport.Capacity capacity,
-                      long defaultMemoryMiB, Duration every, Clock clock) {
+  public HostReporter(
+      String host,
+      Hypervisor hypervisor,
+      HostReports reports,
+      HostReport.Capacity capacity,
+      long defaultMemoryMiB,
+      Duration every,
+      Clock clock) {
     this.defaultMemoryMiB = defaultMemoryMiB;
     this.host = host;
     this.hypervisor = hypervisor;
@@ -56,9 +64,17 @@ public final class HostReporter implements AutoCloseable {
 
   /** One round: list, write. */
   public HostReport report() {
-    List<HostReport.Domain> domains = hypervisor.cephflowDomains().stream().map(HostReporter::domain).toList();
-    HostReport r = new HostReport(host, clock.instant().toString(), Math.max(1, every.toSeconds()), capacity,
-        defaultMemoryMiB, accepting, domains);
+    List<HostReport.Domain> domains =
+        hypervisor.cephflowDomains().stream().map(HostReporter::domain).toList();
+    HostReport r =
+        new HostReport(
+            host,
+            clock.instant().toString(),
+            Math.max(1, every.toSeconds()),
+            capacity,
+            defaultMemoryMiB,
+            accepting,
+            domains);
     reports.publish(r);
     return r;
   }
@@ -69,15 +85,21 @@ public final class HostReporter implements AutoCloseable {
       if (failing) LOG.info("host report of {} written again", host);
       failing = false;
     } catch (RuntimeException e) {
-      if (!failing) LOG.warn("cannot write the host report of {} (placement will skip this host while it lasts): {}",
-          host, e.toString());
+      if (!failing)
+        LOG.warn(
+            "cannot write the host report of {} (placement will skip this host while it lasts): {}",
+            host,
+            e.toString());
       failing = true;
     }
   }
 
   static HostReport.Domain domain(DomainSummary d) {
-    return new HostReport.Domain(d.name().serverId(), d.state().name().toLowerCase(Locale.ROOT).replace('_', '-'),
-        d.memoryMiB(), d.vcpus());
+    return new HostReport.Domain(
+        d.name().serverId(),
+        d.state().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+        d.memoryMiB(),
+        d.vcpus());
   }
 
   /** Memory for guests when none is configured: 90 % of the host's memory. */
@@ -90,7 +112,8 @@ public final class HostReporter implements AutoCloseable {
         }
       }
     } catch (java.io.IOException | NumberFormatException e) {
-      LOG.warn("cannot read /proc/meminfo ({}); set cephflow.libvirt.capacity.memory-mib", e.toString());
+      LOG.warn(
+          "cannot read /proc/meminfo ({}); set cephflow.libvirt.capacity.memory-mib", e.toString());
     }
     return 4096;
   }

@@ -1,7 +1,7 @@
 package io.cephflow.worker;
 
-import io.cephflow.ceph.Keyring;
 import io.cephflow.activities.HypervisorActivitiesImpl;
+import io.cephflow.ceph.Keyring;
 import io.cephflow.ceph.librbd.CephCluster;
 import io.cephflow.ceph.librbd.RadosRecordStore;
 import io.cephflow.hosts.HostReport;
@@ -30,7 +30,11 @@ import org.springframework.context.annotation.DependsOn;
  * own task queue (TemporalConfig registers them there; the storage queue's worker never runs them).
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty(prefix = "cephflow.libvirt", name = "enabled", havingValue = "true", matchIfMissing = true)
+@ConditionalOnProperty(
+    prefix = "cephflow.libvirt",
+    name = "enabled",
+    havingValue = "true",
+    matchIfMissing = true)
 public class HypervisorConfig {
   private static final java.util.regex.Pattern ADDRESS =
       java.util.regex.Pattern.compile("(?:v[12]:)?([0-9A-Za-z.-]+):(\\d+)");
@@ -45,38 +49,59 @@ public class HypervisorConfig {
   @Bean
   @DependsOn("cephCluster")
   LibvirtHypervisor hypervisor(LibvirtProperties props) {
-    return LibvirtHypervisor.create(new LibvirtSettings(props.uri(), props.cephConf(), props.cephMountTimeout()));
+    return LibvirtHypervisor.create(
+        new LibvirtSettings(props.uri(), props.cephConf(), props.cephMountTimeout()));
   }
 
   @Bean
-  HypervisorActivitiesImpl hypervisorActivities(LibvirtHypervisor hypervisor, LibvirtProperties props,
-                                                WorkerProperties worker, CephCluster cluster) {
+  HypervisorActivitiesImpl hypervisorActivities(
+      LibvirtHypervisor hypervisor,
+      LibvirtProperties props,
+      WorkerProperties worker,
+      CephCluster cluster) {
     var d = props.domain();
-    return new HypervisorActivitiesImpl(hypervisor, new HypervisorActivitiesImpl.HostSettings(
-        DomainType.valueOf(d.type().toUpperCase(Locale.ROOT)), d.vcpus(), d.memoryMiB(), d.consoleDir(),
-        monitors(props.monitors(), cluster.conf("mon_host")), cephKey(worker.ceph().client(), worker.ceph().keyring()),
-        d.bootTimeout()));
+    return new HypervisorActivitiesImpl(
+        hypervisor,
+        new HypervisorActivitiesImpl.HostSettings(
+            DomainType.valueOf(d.type().toUpperCase(Locale.ROOT)),
+            d.vcpus(),
+            d.memoryMiB(),
+            d.consoleDir(),
+            monitors(props.monitors(), cluster.conf("mon_host")),
+            cephKey(worker.ceph().client(), worker.ceph().keyring()),
+            d.bootTimeout()));
   }
 
   @Bean(destroyMethod = "close")
-  HostReporter hostReporter(LibvirtHypervisor hypervisor, LibvirtProperties props, CephCluster cluster) {
-    long memory = props.capacity().memoryMiB() > 0 ? props.capacity().memoryMiB()
-        : HostReporter.defaultGuestMemoryMiB();
-    return new HostReporter(props.host(), hypervisor, new HostReports(new RadosRecordStore(cluster, HostReports.NAMESPACE)),
-        new HostReport.Capacity(memory, props.capacity().domains()), props.domain().memoryMiB(), props.reportEvery(), java.time.Clock.systemUTC())
+  HostReporter hostReporter(
+      LibvirtHypervisor hypervisor, LibvirtProperties props, CephCluster cluster) {
+    long memory =
+        props.capacity().memoryMiB() > 0
+            ? props.capacity().memoryMiB()
+            : HostReporter.defaultGuestMemoryMiB();
+    return new HostReporter(
+            props.host(),
+            hypervisor,
+            new HostReports(new RadosRecordStore(cluster, HostReports.NAMESPACE)),
+            new HostReport.Capacity(memory, props.capacity().domains()),
+            props.domain().memoryMiB(),
+            props.reportEvery(),
+            java.time.Clock.systemUTC())
         .start();
   }
 
   /** At the very start of shutdown (before the drain), so no new server is placed here. */
   @Bean
-  org.springframework.context.ApplicationListener<org.springframework.context.event.ContextClosedEvent>
+  org.springframework.context.ApplicationListener<
+          org.springframework.context.event.ContextClosedEvent>
       hostReporterShutdown(HostReporter reporter) {
     return e -> reporter.stopAccepting();
   }
 
   /** A real libvirt round trip: the state of a domain that does not exist. */
   @Bean
-  AbstractHealthIndicator libvirtHealthIndicator(LibvirtHypervisor hypervisor, LibvirtProperties props) {
+  AbstractHealthIndicator libvirtHealthIndicator(
+      LibvirtHypervisor hypervisor, LibvirtProperties props) {
     BoundedCheck bounded = new BoundedCheck("libvirt", java.time.Duration.ofSeconds(5));
     return new AbstractHealthIndicator("libvirt health check failed") {
       @Override
@@ -89,7 +114,8 @@ public class HypervisorConfig {
 
   /** The cephx key qemu uses: the client's section of the keyring file; never logged. */
   static CephKey cephKey(String client, Path keyring) {
-    if (keyring == null) throw new IllegalStateException("cephflow.ceph.keyring is required for the libvirt secret");
+    if (keyring == null)
+      throw new IllegalStateException("cephflow.ceph.keyring is required for the libvirt secret");
     try {
       return new CephKey(client, Keyring.read(keyring).keyOf(client));
     } catch (IllegalStateException e) {
@@ -98,8 +124,8 @@ public class HypervisorConfig {
   }
 
   /**
-   * The monitors qemu is given: the configured ones, else librados' {@code mon_host} (read from
-   * the connected cluster with {@code rados_conf_get}, not by parsing ceph.conf).
+   * The monitors qemu is given: the configured ones, else librados' {@code mon_host} (read from the
+   * connected cluster with {@code rados_conf_get}, not by parsing ceph.conf).
    */
   static List<CephMonitor> monitors(List<String> configured, String monHost) {
     List<CephMonitor> out = new ArrayList<>();
@@ -107,7 +133,8 @@ public class HypervisorConfig {
       Matcher a = ADDRESS.matcher(monHost == null ? "" : monHost);
       while (a.find()) out.add(new CephMonitor(a.group(1), Integer.parseInt(a.group(2))));
       if (out.isEmpty()) {
-        throw new IllegalStateException("librados has no mon_host ('" + monHost + "'); set cephflow.libvirt.monitors");
+        throw new IllegalStateException(
+            "librados has no mon_host ('" + monHost + "'); set cephflow.libvirt.monitors");
       }
     } else {
       for (String m : configured) {

@@ -17,7 +17,8 @@ public class IntakeConfig {
   @Bean
   ScratchArea scratchArea(WorkerProperties props) {
     var intake = props.intake();
-    return new ScratchArea(intake.scratch(),
+    return new ScratchArea(
+        intake.scratch(),
         new ScratchArea.Reserve(intake.scratchReserve().toBytes(), intake.scratchReservePercent()));
   }
 
@@ -38,12 +39,15 @@ public class IntakeConfig {
 
   @Bean
   ImageIntake imageIntake(WorkerProperties props, QemuImg qemu) {
-    return new ImageIntake(InspectionPolicy.defaults().withMaxVirtualSize(props.intake().maxVirtualSize().toBytes()),
+    return new ImageIntake(
+        InspectionPolicy.defaults().withMaxVirtualSize(props.intake().maxVirtualSize().toBytes()),
         qemu);
   }
 
   @Bean
-  ConvertActivitiesImpl convertActivities(Rbd rbd, ImageIntake intake, QemuImg qemu, ScratchArea scratch) {
-    return new ConvertActivitiesImpl(new ImageConverter(rbd, intake, qemu, scratch), rbd.metadata());
+  ConvertActivitiesImpl convertActivities(
+      Rbd rbd, ImageIntake intake, QemuImg qemu, ScratchArea scratch) {
+    return new ConvertActivitiesImpl(
+        new ImageConverter(rbd, intake, qemu, scratch), rbd.metadata());
   }
 }

@@ -5,7 +5,10 @@ import io.temporal.common.interceptors.ActivityInboundCallsInterceptorBase;
 import io.temporal.common.interceptors.WorkerInterceptorBase;
 import java.time.Duration;
 
-/** Counts the activities this worker process is running, for the drain on shutdown ({@link WorkerDrain}). */
+/**
+ * Counts the activities this worker process is running, for the drain on shutdown ({@link
+ * WorkerDrain}).
+ */
 public final class RunningActivities extends WorkerInterceptorBase {
   private int running;
 

@@ -12,19 +12,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Removes what a worker killed mid-flow leaves on the host: scratch files older than the
- * configured age (at start and every hour) and the qemu runners' temporary files of JVMs that
- * no longer run (at start). Flows clean up after themselves on every path they survive.
+ * Removes what a worker killed mid-flow leaves on the host: scratch files older than the configured
+ * age (at start and every hour) and the qemu runners' temporary files of JVMs that no longer run
+ * (at start). Flows clean up after themselves on every path they survive.
  */
 public final class ScratchSweeper implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ScratchSweeper.class);
   private final ScratchArea scratch;
   private final Duration maxAge;
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "cephflow-scratch-sweeper");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "cephflow-scratch-sweeper");
+            t.setDaemon(true);
+            return t;
+          });
 
   public ScratchSweeper(ScratchArea scratch, Duration maxAge) {
     this.scratch = scratch;
@@ -34,8 +36,10 @@ public final class ScratchSweeper implements AutoCloseable {
   /** Sweeps now (qemu temporary files too), then the scratch area every hour. */
   public ScratchSweeper start() {
     try {
-      List<String> orphans = QemuTempFiles.removeOrphans(Path.of(System.getProperty("java.io.tmpdir")));
-      if (!orphans.isEmpty()) LOG.info("removed temporary files of workers that are gone: {}", orphans);
+      List<String> orphans =
+          QemuTempFiles.removeOrphans(Path.of(System.getProperty("java.io.tmpdir")));
+      if (!orphans.isEmpty())
+        LOG.info("removed temporary files of workers that are gone: {}", orphans);
     } catch (Exception e) {
       LOG.warn("could not sweep the temporary directory: {}", e.toString());
     }

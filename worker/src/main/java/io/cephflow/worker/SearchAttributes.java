@@ -25,24 +25,56 @@ final class SearchAttributes {
 
   static void ensureRegistered(TemporalConnection connection) {
     String namespace = connection.namespace();
-    // its own channel, with the same TLS and API key (the workflow stubs' raw channel carries no key)
-    OperatorServiceStubs ops = OperatorServiceStubs.newServiceStubs(
-        connection.applyTo(OperatorServiceStubsOptions.newBuilder()).validateAndBuildWithDefaults());
+    // its own channel, with the same TLS and API key (the workflow stubs' raw channel carries no
+    // key)
+    OperatorServiceStubs ops =
+        OperatorServiceStubs.newServiceStubs(
+            connection
+                .applyTo(OperatorServiceStubsOptions.newBuilder())
+                .validateAndBuildWithDefaults());
     try {
       IndexedValueType existing = existing(ops, namespace);
       if (existing == TYPE) return;
       if (existing != null) {
-        throw new IllegalStateException("search attribute " + ResourceTags.NAME + " exists on namespace " + namespace
-            + " with type " + existing + "; cephflow needs " + TYPE);
+        throw new IllegalStateException(
+            "search attribute "
+                + ResourceTags.NAME
+                + " exists on namespace "
+                + namespace
+                + " with type "
+                + existing
+                + "; cephflow needs "
+                + TYPE);
       }
-      ops.blockingStub().addSearchAttributes(AddSearchAttributesRequest.newBuilder().setNamespace(namespace)
-          .putSearchAttributes(ResourceTags.NAME, TYPE).build());
-      log.info("registered search attribute {} ({}) on namespace {}", ResourceTags.NAME, TYPE, namespace);
+      ops.blockingStub()
+          .addSearchAttributes(
+              AddSearchAttributesRequest.newBuilder()
+                  .setNamespace(namespace)
+                  .putSearchAttributes(ResourceTags.NAME, TYPE)
+                  .build());
+      log.info(
+          "registered search attribute {} ({}) on namespace {}",
+          ResourceTags.NAME,
+          TYPE,
+          namespace);
     } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.ALREADY_EXISTS) return; // another worker was faster
-      throw new IllegalStateException("cannot register search attribute " + ResourceTags.NAME + " (KeywordList) on "
-          + "namespace " + namespace + ": " + e.getStatus() + "; register it yourself: temporal operator "
-          + "search-attribute create --namespace " + namespace + " --name " + ResourceTags.NAME + " --type KeywordList", e);
+      if (e.getStatus().getCode() == Status.Code.ALREADY_EXISTS)
+        return; // another worker was faster
+      throw new IllegalStateException(
+          "cannot register search attribute "
+              + ResourceTags.NAME
+              + " (KeywordList) on "
+              + "namespace "
+              + namespace
+              + ": "
+              + e.getStatus()
+              + "; register it yourself: temporal operator "
+              + "search-attribute create --namespace "
+              + namespace
+              + " --name "
+              + ResourceTags.NAME
+              + " --type KeywordList",
+          e);
     } finally {
       ops.shutdown();
     }
@@ -51,8 +83,11 @@ final class SearchAttributes {
   /** The attribute's type on the namespace, or null; the embedded Java test server cannot list. */
   private static IndexedValueType existing(OperatorServiceStubs ops, String namespace) {
     try {
-      return ops.blockingStub().listSearchAttributes(ListSearchAttributesRequest.newBuilder()
-          .setNamespace(namespace).build()).getCustomAttributesMap().get(ResourceTags.NAME);
+      return ops.blockingStub()
+          .listSearchAttributes(
+              ListSearchAttributesRequest.newBuilder().setNamespace(namespace).build())
+          .getCustomAttributesMap()
+          .get(ResourceTags.NAME);
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) return null;
       throw e;

@@ -32,7 +32,8 @@ public class StorageConfig {
   CephCluster cephCluster(WorkerProperties props) {
     var c = props.ceph();
     // lazy: a monitor down at start leaves the worker up and not ready (readiness), not dead
-    return CephCluster.lazy(new CephConfig(c.conf(), c.client(), c.keyring(), c.mountTimeout(), c.osdOpTimeout()));
+    return CephCluster.lazy(
+        new CephConfig(c.conf(), c.client(), c.keyring(), c.mountTimeout(), c.osdOpTimeout()));
   }
 
   @Bean
@@ -53,8 +54,16 @@ public class StorageConfig {
   @Bean
   Sources sources(WorkerProperties props) {
     var s = props.sources();
-    return new Sources(new SourcePolicy(s.localRoots(), Set.of("http", "https"), s.allowPrivateNetworks(),
-        s.allowLoopback(), s.maxSize().toBytes(), s.connectTimeout(), s.readTimeout(), s.maxRedirects()));
+    return new Sources(
+        new SourcePolicy(
+            s.localRoots(),
+            Set.of("http", "https"),
+            s.allowPrivateNetworks(),
+            s.allowLoopback(),
+            s.maxSize().toBytes(),
+            s.connectTimeout(),
+            s.readTimeout(),
+            s.maxRedirects()));
   }
 
   @Bean
@@ -63,14 +72,14 @@ public class StorageConfig {
   }
 
   @Bean
-  ImportActivitiesImpl importActivities(Sources sources, Rbd rbd, ScratchArea scratch, ImageIntake intake,
-                                        LibvirtProperties host) {
+  ImportActivitiesImpl importActivities(
+      Sources sources, Rbd rbd, ScratchArea scratch, ImageIntake intake, LibvirtProperties host) {
     return new ImportActivitiesImpl(sources, rbd, scratch, intake, TaskQueues.host(host.host()));
   }
 
   /**
-   * Readiness: one OSD round trip without a listing, the read of a record that never exists
-   * (a getxattr in the {@code images} pool's {@code cephflow} namespace, answered ENOENT): the
+   * Readiness: one OSD round trip without a listing, the read of a record that never exists (a
+   * getxattr in the {@code images} pool's {@code cephflow} namespace, answered ENOENT): the
    * cluster, the pool and this client's caps on it all answered.
    */
   @Bean

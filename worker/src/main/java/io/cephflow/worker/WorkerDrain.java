@@ -14,14 +14,14 @@ import org.springframework.context.SmartLifecycle;
  * interrupted (it fails, or times out on its heartbeat, and Temporal retries it on another worker,
  * from its last heartbeat). Workflow tasks are short and need no drain: the history has them.
  *
- * <p>Polling is suspended rather than the factory shut down first: after {@code shutdown()} the
- * SDK refuses every heartbeat ({@code ActivityWorkerShutdownException}) and sends none, so a
- * long step would fail at its next heartbeat, or, ignoring that, run on unseen until Temporal
- * timed it out and started it again elsewhere while it still ran (WorkerDrainIT saw the first).
+ * <p>Polling is suspended rather than the factory shut down first: after {@code shutdown()} the SDK
+ * refuses every heartbeat ({@code ActivityWorkerShutdownException}) and sends none, so a long step
+ * would fail at its next heartbeat, or, ignoring that, run on unseen until Temporal timed it out
+ * and started it again elsewhere while it still ran (WorkerDrainIT saw the first).
  *
- * <p>A lifecycle bean in the last phase to start, so the first to stop: the Ceph handle,
- * libvirt, the web server (health, metrics) and the Temporal stubs stay up until the drain ends.
- * Readiness already answers REFUSING_TRAFFIC meanwhile (Spring sets it on context close).
+ * <p>A lifecycle bean in the last phase to start, so the first to stop: the Ceph handle, libvirt,
+ * the web server (health, metrics) and the Temporal stubs stay up until the drain ends. Readiness
+ * already answers REFUSING_TRAFFIC meanwhile (Spring sets it on context close).
  */
 public final class WorkerDrain implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(WorkerDrain.class);
@@ -58,7 +58,10 @@ public final class WorkerDrain implements SmartLifecycle {
   public void stop() {
     long started = System.nanoTime();
     factory.suspendPolling();
-    log.info("draining: workers stop polling; {} running activities get {} to finish", running.count(), grace);
+    log.info(
+        "draining: workers stop polling; {} running activities get {} to finish",
+        running.count(),
+        grace);
     boolean drained;
     try {
       drained = running.awaitNone(grace);
@@ -68,11 +71,16 @@ public final class WorkerDrain implements SmartLifecycle {
     }
     factory.shutdown();
     if (!drained) {
-      log.warn("drain: {} activities still running after {}: interrupting them (Temporal retries them elsewhere)",
-          running.count(), grace);
+      log.warn(
+          "drain: {} activities still running after {}: interrupting them (Temporal retries them elsewhere)",
+          running.count(),
+          grace);
       factory.shutdownNow();
     }
     factory.awaitTermination(5, TimeUnit.SECONDS);
-    log.info("drain: {} after {} ms", drained ? "done" : "cut short", (System.nanoTime() - started) / 1_000_000);
+    log.info(
+        "drain: {} after {} ms",
+        drained ? "done" : "cut short",
+        (System.nanoTime() - started) / 1_000_000);
   }
 }

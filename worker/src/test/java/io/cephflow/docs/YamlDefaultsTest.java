@@ -17,16 +17,19 @@ import org.springframework.core.io.ClassPathResource;
 
 /**
  * One place for each default: the settings' {@code @DefaultValue}s (what docs/configuration.md is
- * generated from). application.yml maps the dev stack's environment variables onto settings
- * ({@code ${CEPHFLOW_CEPH_CLIENT:cephflow}}), and the fallback it writes must be that same
- * default, or the documented default is not what runs. Bound here with no environment at all.
+ * generated from). application.yml maps the dev stack's environment variables onto settings ({@code
+ * ${CEPHFLOW_CEPH_CLIENT:cephflow}}), and the fallback it writes must be that same default, or the
+ * documented default is not what runs. Bound here with no environment at all.
  */
 class YamlDefaultsTest {
   @Test
   void applicationYmlsFallbacksAreTheDocumentedDefaults() throws Exception {
-    List<PropertySource<?>> yml = new YamlPropertySourceLoader()
-        .load("application.yml", new ClassPathResource("application.yml"));
-    Binder fromYml = new Binder(ConfigurationPropertySources.from(yml), new PropertySourcesPlaceholdersResolver(yml));
+    List<PropertySource<?>> yml =
+        new YamlPropertySourceLoader()
+            .load("application.yml", new ClassPathResource("application.yml"));
+    Binder fromYml =
+        new Binder(
+            ConfigurationPropertySources.from(yml), new PropertySourcesPlaceholdersResolver(yml));
     Binder none = new Binder(new MapConfigurationPropertySource(Map.of()));
 
     WorkerProperties y = fromYml.bindOrCreate("cephflow", WorkerProperties.class);

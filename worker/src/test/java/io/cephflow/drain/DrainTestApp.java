@@ -45,10 +45,15 @@ public class DrainTestApp {
   public static class SlowFlowImpl implements SlowFlow {
     @Override
     public int run(int seconds) {
-      return Workflow.newActivityStub(SlowStep.class, ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofMinutes(5)).setHeartbeatTimeout(Duration.ofSeconds(5))
-          .setRetryOptions(io.temporal.common.RetryOptions.newBuilder().setMaximumAttempts(1).build())
-          .build()).sleep(seconds);
+      return Workflow.newActivityStub(
+              SlowStep.class,
+              ActivityOptions.newBuilder()
+                  .setStartToCloseTimeout(Duration.ofMinutes(5))
+                  .setHeartbeatTimeout(Duration.ofSeconds(5))
+                  .setRetryOptions(
+                      io.temporal.common.RetryOptions.newBuilder().setMaximumAttempts(1).build())
+                  .build())
+          .sleep(seconds);
     }
   }
 
@@ -75,8 +80,10 @@ public class DrainTestApp {
 
   @Bean(destroyMethod = "shutdown")
   WorkflowServiceStubs stubs(org.springframework.core.env.Environment env) {
-    return WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
-        .setTarget(env.getRequiredProperty("target")).build());
+    return WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder()
+            .setTarget(env.getRequiredProperty("target"))
+            .build());
   }
 
   @Bean
@@ -86,8 +93,10 @@ public class DrainTestApp {
 
   @Bean(destroyMethod = "shutdown")
   WorkerFactory factory(WorkflowServiceStubs stubs, RunningActivities running) {
-    WorkerFactory factory = WorkerFactory.newInstance(WorkflowClient.newInstance(stubs),
-        WorkerFactoryOptions.newBuilder().setWorkerInterceptors(running).build());
+    WorkerFactory factory =
+        WorkerFactory.newInstance(
+            WorkflowClient.newInstance(stubs),
+            WorkerFactoryOptions.newBuilder().setWorkerInterceptors(running).build());
     var worker = factory.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(SlowFlowImpl.class);
     worker.registerActivitiesImplementations(new SlowStepImpl());
@@ -95,7 +104,10 @@ public class DrainTestApp {
   }
 
   @Bean
-  WorkerDrain drain(WorkerFactory factory, RunningActivities running, org.springframework.core.env.Environment env) {
+  WorkerDrain drain(
+      WorkerFactory factory,
+      RunningActivities running,
+      org.springframework.core.env.Environment env) {
     return new WorkerDrain(factory, running, Duration.parse(env.getRequiredProperty("grace")));
   }
 

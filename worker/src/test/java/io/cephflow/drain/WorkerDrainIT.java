@@ -43,7 +43,9 @@ class WorkerDrainIT {
     }
     server = TestServer.createPortBoundServer(port, true);
     target = "127.0.0.1:" + port;
-    stubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
+    stubs =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
     client = WorkflowClient.newInstance(stubs);
   }
 
@@ -54,7 +56,8 @@ class WorkerDrainIT {
   }
 
   @Test
-  void sigtermWaitsForTheRunningActivityWhichKeepsHeartbeatingAndReportsItsResult() throws Exception {
+  void sigtermWaitsForTheRunningActivityWhichKeepsHeartbeatingAndReportsItsResult()
+      throws Exception {
     Worker w = Worker.start(target, Duration.ofSeconds(30));
     try {
       // 9 s of work, SIGTERM after 1: the drain outlasts the 5 s heartbeat timeout, so the
@@ -68,10 +71,14 @@ class WorkerDrainIT {
       long tookMs = (System.nanoTime() - signalled) / 1_000_000;
       // it waited for the activity (about 8 s were left), not the whole grace
       assertThat(tookMs).isBetween(6_500L, 25_000L);
-      assertThat(w.output()).contains("draining: workers stop polling", "activity: finished after", "drain: done");
+      assertThat(w.output())
+          .contains("draining: workers stop polling", "activity: finished after", "drain: done");
       List<EventType> events = events(id);
-      assertThat(events).contains(EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED)
-          .doesNotContain(EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED, EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT);
+      assertThat(events)
+          .contains(EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED)
+          .doesNotContain(
+              EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED,
+              EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT);
     } finally {
       w.kill();
     }
@@ -87,7 +94,8 @@ class WorkerDrainIT {
       w.process.destroy();
       assertThat(w.process.waitFor(30, TimeUnit.SECONDS)).as("exited").isTrue();
       assertThat((System.nanoTime() - signalled) / 1_000_000).isBetween(1_500L, 15_000L);
-      // stopped at its next heartbeat (the SDK refuses heartbeats once shut down) or by the interrupt
+      // stopped at its next heartbeat (the SDK refuses heartbeats once shut down) or by the
+      // interrupt
       assertThat(w.output()).contains("drain: cut short").doesNotContain("activity: finished");
       assertThat(events(id)).doesNotContain(EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED);
     } finally {
@@ -97,8 +105,15 @@ class WorkerDrainIT {
 
   private String startFlow(int seconds) {
     String id = "drain-" + UUID.randomUUID();
-    WorkflowClient.start(client.newWorkflowStub(DrainTestApp.SlowFlow.class, WorkflowOptions.newBuilder()
-        .setTaskQueue(DrainTestApp.QUEUE).setWorkflowId(id).build())::run, seconds);
+    WorkflowClient.start(
+        client.newWorkflowStub(
+                DrainTestApp.SlowFlow.class,
+                WorkflowOptions.newBuilder()
+                    .setTaskQueue(DrainTestApp.QUEUE)
+                    .setWorkflowId(id)
+                    .build())
+            ::run,
+        seconds);
     return id;
   }
 
@@ -114,9 +129,18 @@ class WorkerDrainIT {
       Path log = Files.createTempFile("drain-worker-", ".log");
       log.toFile().deleteOnExit();
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), DrainTestApp.class.getName(),
-          "--target=" + target, "--grace=" + grace, "--logging.level.io.cephflow=INFO")
-          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      Process p =
+          new ProcessBuilder(
+                  java,
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  DrainTestApp.class.getName(),
+                  "--target=" + target,
+                  "--grace=" + grace,
+                  "--logging.level.io.cephflow=INFO")
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
       return new Worker(p, log);
     }
 
@@ -128,7 +152,8 @@ class WorkerDrainIT {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (!output().contains(line)) {
         if (!process.isAlive()) throw new AssertionError("worker exited: " + output());
-        if (System.nanoTime() > deadline) throw new AssertionError("no '" + line + "' within " + timeout + ": " + output());
+        if (System.nanoTime() > deadline)
+          throw new AssertionError("no '" + line + "' within " + timeout + ": " + output());
         Thread.sleep(100);
       }
     }

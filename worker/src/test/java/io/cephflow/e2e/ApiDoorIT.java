@@ -42,20 +42,27 @@ class ApiDoorIT {
   /** Refused at the door: 400 with the type, and no workflow with that id exists at all. */
   void refusedWithoutAnOperation(String source, String type, String secret) {
     String id = UUID.randomUUID().toString();
-    HttpResponse<String> r = stack.post("/api/v1/images", "{\"imageId\":\"" + id + "\",\"name\":\"door\",\"source\":\""
-        + source + "\"}");
+    HttpResponse<String> r =
+        stack.post(
+            "/api/v1/images",
+            "{\"imageId\":\"" + id + "\",\"name\":\"door\",\"source\":\"" + source + "\"}");
     assertThat(r.statusCode()).as(source + " " + r.body()).isEqualTo(400);
     assertThat(r.body()).contains("\"error\":\"" + type + "\"");
     if (secret != null) assertThat(r.body()).doesNotContain(secret);
-    assertThatThrownBy(() -> temporal.newUntypedWorkflowStub(UploadImageWorkflow.workflowId(id)).describe())
-        .as("no history for " + source).isInstanceOf(WorkflowNotFoundException.class);
-    assertThat(stack.get("/api/v1/operations/" + UploadImageWorkflow.workflowId(id)).statusCode()).isEqualTo(404);
+    assertThatThrownBy(
+            () -> temporal.newUntypedWorkflowStub(UploadImageWorkflow.workflowId(id)).describe())
+        .as("no history for " + source)
+        .isInstanceOf(WorkflowNotFoundException.class);
+    assertThat(stack.get("/api/v1/operations/" + UploadImageWorkflow.workflowId(id)).statusCode())
+        .isEqualTo(404);
   }
 
   @Test
   void aUrlWithCredentialsNeverReachesTemporalsHistory() {
-    refusedWithoutAnOperation("http://alice:door-secret-1@127.0.0.1:1/x.raw", "InvalidRequest", "door-secret-1");
-    refusedWithoutAnOperation("https://tok-door-secret-2@example.org/x.raw", "InvalidRequest", "door-secret-2");
+    refusedWithoutAnOperation(
+        "http://alice:door-secret-1@127.0.0.1:1/x.raw", "InvalidRequest", "door-secret-1");
+    refusedWithoutAnOperation(
+        "https://tok-door-secret-2@example.org/x.raw", "InvalidRequest", "door-secret-2");
   }
 
   @Test
@@ -71,10 +78,18 @@ class ApiDoorIT {
   @Test
   void anAcceptedUploadStillWorksAfterTheRefusals() throws Exception {
     String id = UUID.randomUUID().toString();
-    var r = stack.post("/api/v1/images", "{\"imageId\":\"" + id + "\",\"name\":\"door ok\",\"source\":\""
-        + dir.resolve("ok.raw") + "\"}");
+    var r =
+        stack.post(
+            "/api/v1/images",
+            "{\"imageId\":\""
+                + id
+                + "\",\"name\":\"door ok\",\"source\":\""
+                + dir.resolve("ok.raw")
+                + "\"}");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-    String done = stack.await("/api/v1/operations/" + UploadImageWorkflow.workflowId(id), Duration.ofMinutes(2));
+    String done =
+        stack.await(
+            "/api/v1/operations/" + UploadImageWorkflow.workflowId(id), Duration.ofMinutes(2));
     assertThat(done).contains("\"status\":\"COMPLETED\"");
     var delete = stack.delete("/api/v1/images/" + id);
     assertThat(delete.statusCode()).isEqualTo(202);
@@ -83,11 +98,19 @@ class ApiDoorIT {
 
   @Test
   void aBootOnAHostNobodyServesIsA404AgainstARealTemporal() {
-    org.junit.jupiter.api.Assumptions.assumeTrue(io.cephflow.fixture.TestBackends.get().temporal().isPresent(),
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        io.cephflow.fixture.TestBackends.get().temporal().isPresent(),
         "the embedded Java test server cannot describe task queues; run in dev/test's real-Temporal pass");
-    var r = stack.post("/api/v1/servers", "{\"imageId\":\"" + UUID.randomUUID() + "\",\"hypervisor\":\"nobody-"
-        + "serves-this\"}");
+    var r =
+        stack.post(
+            "/api/v1/servers",
+            "{\"imageId\":\""
+                + UUID.randomUUID()
+                + "\",\"hypervisor\":\"nobody-"
+                + "serves-this\"}");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
-    assertThat(r.body()).contains("\"error\":\"HypervisorNotFound\"").contains("cephflow-host-nobody-serves-this");
+    assertThat(r.body())
+        .contains("\"error\":\"HypervisorNotFound\"")
+        .contains("cephflow-host-nobody-serves-this");
   }
 }

@@ -38,9 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The leak auditor on the real stack: leftovers made for real (an upload terminated mid-write, an
  * RBD image nobody recorded, a record whose volume is gone, a volume in use by a server that never
  * existed, a libvirt domain and a scratch file no server or upload owns) beside an image and a
- * running server made by the flows. The audit names exactly the leftovers, the reap removes
- * exactly those, and a second audit is clean. Audits are scoped to this test's ids: the cluster
- * and libvirtd are shared.
+ * running server made by the flows. The audit names exactly the leftovers, the reap removes exactly
+ * those, and a second audit is clean. Audits are scoped to this test's ids: the cluster and
+ * libvirtd are shared.
  */
 class AuditIT {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -72,7 +72,8 @@ class AuditIT {
     try {
       for (String line : CephTestCluster.rbdCli("trash", "ls", "volumes").split("\n")) {
         String[] f = line.strip().split("\\s+");
-        if (f.length == 2 && ids.stream().anyMatch(f[1]::contains)) CephTestCluster.rbdCli("trash", "rm", "volumes/" + f[0]);
+        if (f.length == 2 && ids.stream().anyMatch(f[1]::contains))
+          CephTestCluster.rbdCli("trash", "rm", "volumes/" + f[0]);
       }
     } catch (RuntimeException e) {
       System.err.println("audit IT: trash cleanup: " + e.getMessage());
@@ -81,7 +82,9 @@ class AuditIT {
       ServerIts.purgeQuietly(new ImageRef("images", id));
       for (String kind : List.of("image", "volume", "server")) {
         String pool = ResourceRecord.pool(kind);
-        records.read(pool, kind + "." + id).ifPresent(v -> records.remove(pool, kind + "." + id, v));
+        records
+            .read(pool, kind + "." + id)
+            .ifPresent(v -> records.remove(pool, kind + "." + id, v));
       }
     }
     if (stack != null) stack.close();
@@ -99,7 +102,11 @@ class AuditIT {
     String image = newId();
     ServerIts.uploadBootDisk(stack, dir, ServerIts.newTag(), image);
     String server = newId();
-    String boot = started(stack.post("/api/v1/servers", "{\"serverId\":\"" + server + "\",\"imageId\":\"" + image + "\"}"));
+    String boot =
+        started(
+            stack.post(
+                "/api/v1/servers",
+                "{\"serverId\":\"" + server + "\",\"imageId\":\"" + image + "\"}"));
     assertThat(stack.await(boot, Duration.ofMinutes(3))).contains("\"status\":\"COMPLETED\"");
 
     // leftovers, made for real
@@ -108,16 +115,25 @@ class AuditIT {
     String unrecorded = newId();
     CephTestCluster.rbdCli("create", "--size", "1M", "images/" + unrecorded);
     String dangling = newId();
-    records.create("volumes", "volume." + dangling, RecordJson.write(record("volume", dangling,
-        ResourceRecord.State.AVAILABLE, null)));
+    records.create(
+        "volumes",
+        "volume." + dangling,
+        RecordJson.write(record("volume", dangling, ResourceRecord.State.AVAILABLE, null)));
     String stale = newId();
     CephTestCluster.rbdCli("create", "--size", "1M", "volumes/volume-" + stale);
-    records.create("volumes", "volume." + stale, RecordJson.write(record("volume", stale,
-        ResourceRecord.State.IN_USE, "server:" + UUID.randomUUID())));
+    records.create(
+        "volumes",
+        "volume." + stale,
+        RecordJson.write(
+            record("volume", stale, ResourceRecord.State.IN_USE, "server:" + UUID.randomUUID())));
     String ghost = newId();
     Path xml = dir.resolve("ghost.xml");
-    Files.writeString(xml, "<domain type='qemu'><name>instance-" + ghost + "</name><memory unit='MiB'>32</memory>"
-        + "<os><type arch='x86_64'>hvm</type></os></domain>");
+    Files.writeString(
+        xml,
+        "<domain type='qemu'><name>instance-"
+            + ghost
+            + "</name><memory unit='MiB'>32</memory>"
+            + "<os><type arch='x86_64'>hvm</type></os></domain>");
     ServerIts.virsh(libvirtUri, "define", xml.toString());
     String trashed = newId();
     CephTestCluster.rbdCli("create", "--size", "1M", "volumes/volume-" + trashed);
@@ -126,17 +142,20 @@ class AuditIT {
     String staged = newId();
     Files.write(stack.scratchDir.resolve("upload-" + staged), new byte[4096]);
 
-    Map<String, String> leaks = new HashMap<>(Map.of(
-        "images/" + terminated, "ORPHAN",
-        "images/image." + terminated, "DANGLING_RECORD",
-        "images/" + unrecorded, "ORPHAN",
-        "volumes/volume." + dangling, "DANGLING_RECORD",
-        "volumes/volume." + stale, "STALE_IN_USE",
-        "instance-" + ghost, "ORPHAN",
-        "upload-" + staged, "ORPHAN",
-        "volumes/" + trashId, "ORPHAN"));
+    Map<String, String> leaks =
+        new HashMap<>(
+            Map.of(
+                "images/" + terminated, "ORPHAN",
+                "images/image." + terminated, "DANGLING_RECORD",
+                "images/" + unrecorded, "ORPHAN",
+                "volumes/volume." + dangling, "DANGLING_RECORD",
+                "volumes/volume." + stale, "STALE_IN_USE",
+                "instance-" + ghost, "ORPHAN",
+                "upload-" + staged, "ORPHAN",
+                "volumes/" + trashId, "ORPHAN"));
     // a raw upload over HTTP streams into RBD; were it staged, its scratch file is a leftover too
-    if (Files.exists(stack.scratchDir.resolve("upload-" + terminated))) leaks.put("upload-" + terminated, "ORPHAN");
+    if (Files.exists(stack.scratchDir.resolve("upload-" + terminated)))
+      leaks.put("upload-" + terminated, "ORPHAN");
 
     JsonNode first = audit(false);
     assertThat(leaksOf(first)).isEqualTo(leaks);
@@ -150,10 +169,14 @@ class AuditIT {
     assertThat(t.path("operation").asText()).startsWith("image-upload-" + terminated + "@");
     assertThat(t.path("ageSeconds").isNumber()).isTrue();
     JsonNode trash = finding(first, "volumes/" + trashId);
-    assertThat(trash.path("object").path("detail").asText()).as("the trashed image's name").isEqualTo("volume-" + trashed);
+    assertThat(trash.path("object").path("detail").asText())
+        .as("the trashed image's name")
+        .isEqualTo("volume-" + trashed);
     assertThat(trash.path("ageSeconds").asLong()).isBetween(0L, 600L);
     assertThat(first.path("findings").findValues("reaped")).allMatch(JsonNode::isNull);
-    assertThat(CephTestCluster.rbd().images().exists(new ImageRef("images", unrecorded))).as("a dry run").isTrue();
+    assertThat(CephTestCluster.rbd().images().exists(new ImageRef("images", unrecorded)))
+        .as("a dry run")
+        .isTrue();
     awaitMetric("orphan", v -> v > 0);
 
     JsonNode reap = audit(true);
@@ -163,23 +186,31 @@ class AuditIT {
       if (f.path("category").asText().equals("OWNED")) {
         assertThat(f.path("reaped").isNull()).as(name).isTrue();
       } else {
-        assertThat(f.path("reaped").asText()).as(name).isIn("removed", "marked deleted", "detached (available)");
+        assertThat(f.path("reaped").asText())
+            .as(name)
+            .isIn("removed", "marked deleted", "detached (available)");
       }
     }
     assertThat(CephTestCluster.rbd().images().exists(new ImageRef("images", terminated))).isFalse();
     assertThat(CephTestCluster.rbd().images().exists(new ImageRef("images", unrecorded))).isFalse();
-    assertThat(records.read("images", "image." + terminated).orElseThrow()).contains("\"state\":\"DELETED\"");
-    assertThat(records.read("volumes", "volume." + dangling).orElseThrow()).contains("\"state\":\"DELETED\"");
-    assertThat(records.read("volumes", "volume." + stale).orElseThrow()).contains("\"state\":\"AVAILABLE\"")
+    assertThat(records.read("images", "image." + terminated).orElseThrow())
+        .contains("\"state\":\"DELETED\"");
+    assertThat(records.read("volumes", "volume." + dangling).orElseThrow())
+        .contains("\"state\":\"DELETED\"");
+    assertThat(records.read("volumes", "volume." + stale).orElseThrow())
+        .contains("\"state\":\"AVAILABLE\"")
         .doesNotContain("\"usedBy\":\"server:");
-    assertThat(ServerIts.virsh(libvirtUri, "list", "--all", "--name")).doesNotContain("instance-" + ghost)
+    assertThat(ServerIts.virsh(libvirtUri, "list", "--all", "--name"))
+        .doesNotContain("instance-" + ghost)
         .contains("instance-" + server);
     assertThat(stack.scratchFiles()).doesNotContain("upload-" + staged);
     assertThat(CephTestCluster.rbdCli("trash", "ls", "volumes")).doesNotContain(trashId);
     // owned things untouched
     assertThat(CephTestCluster.rbd().images().exists(new ImageRef("images", image))).isTrue();
-    assertThat(CephTestCluster.rbd().images().exists(new ImageRef("vms", server + "_disk"))).isTrue();
-    assertThat(CephTestCluster.rbd().images().exists(new ImageRef("volumes", "volume-" + stale))).isTrue();
+    assertThat(CephTestCluster.rbd().images().exists(new ImageRef("vms", server + "_disk")))
+        .isTrue();
+    assertThat(CephTestCluster.rbd().images().exists(new ImageRef("volumes", "volume-" + stale)))
+        .isTrue();
     assertThat(ServerIts.virsh(libvirtUri, "domstate", "instance-" + server)).contains("running");
 
     JsonNode again = audit(false);
@@ -190,13 +221,19 @@ class AuditIT {
 
   @Test
   void theScheduleIsMadeAtWorkerStartWhereTemporalHasSchedules() {
-    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("CEPHFLOW_E2E_TEMPORAL") != null,
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        System.getenv("CEPHFLOW_E2E_TEMPORAL") != null,
         "the embedded test server has no schedules");
     WorkflowClient temporal = stack.worker.getBean(WorkflowClient.class);
-    var schedules = ScheduleClient.newInstance(temporal.getWorkflowServiceStubs(),
-        ScheduleClientOptions.newBuilder().setNamespace(temporal.getOptions().getNamespace()).build());
+    var schedules =
+        ScheduleClient.newInstance(
+            temporal.getWorkflowServiceStubs(),
+            ScheduleClientOptions.newBuilder()
+                .setNamespace(temporal.getOptions().getNamespace())
+                .build());
     var d = schedules.getHandle(AuditWorkflow.SCHEDULE_ID).describe();
-    assertThat(d.getSchedule().getSpec().getIntervals()).singleElement()
+    assertThat(d.getSchedule().getSpec().getIntervals())
+        .singleElement()
         .satisfies(i -> assertThat(i.getEvery()).isEqualTo(Duration.ofHours(6)));
   }
 
@@ -217,7 +254,10 @@ class AuditIT {
     return op.path("result");
   }
 
-  /** The trash id of the image {@code name} moved to the pool's trash ({@code rbd trash ls}: "id name" lines). */
+  /**
+   * The trash id of the image {@code name} moved to the pool's trash ({@code rbd trash ls}: "id
+   * name" lines).
+   */
   static String trashId(String pool, String name) {
     for (String line : CephTestCluster.rbdCli("trash", "ls", pool).split("\n")) {
       String[] f = line.strip().split("\\s+");
@@ -249,29 +289,47 @@ class AuditIT {
 
   static ResourceRecord record(String kind, String id, ResourceRecord.State state, String usedBy) {
     String at = Instant.now().minusSeconds(60).toString();
-    return new ResourceRecord(kind, id, state, "audit-it@" + UUID.randomUUID(), null, "sha", null, usedBy, at, at);
+    return new ResourceRecord(
+        kind, id, state, "audit-it@" + UUID.randomUUID(), null, "sha", null, usedBy, at, at);
   }
 
-  /** An upload of a source that stalls, terminated (no compensation) once it writes; its write let go. */
+  /**
+   * An upload of a source that stalls, terminated (no compensation) once it writes; its write let
+   * go.
+   */
   static void terminateUploadMidWrite(String id) throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    http.createContext("/slow.raw", ex -> {
-      ex.sendResponseHeaders(200, 64L << 20);
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(new byte[4 << 20]);
-        out.flush();
-        release.await(2, TimeUnit.MINUTES);
-      } catch (InterruptedException | java.io.IOException e) {
-        // the client went away
-      }
-    });
+    http.createContext(
+        "/slow.raw",
+        ex -> {
+          ex.sendResponseHeaders(200, 64L << 20);
+          try (OutputStream out = ex.getResponseBody()) {
+            out.write(new byte[4 << 20]);
+            out.flush();
+            release.await(2, TimeUnit.MINUTES);
+          } catch (InterruptedException | java.io.IOException e) {
+            // the client went away
+          }
+        });
     http.start();
     try {
-      String op = started(stack.post("/api/v1/images", "{\"imageId\":\"" + id + "\",\"name\":\"slow\",\"source\":\""
-          + "http://127.0.0.1:" + http.getAddress().getPort() + "/slow.raw\"}"));
+      String op =
+          started(
+              stack.post(
+                  "/api/v1/images",
+                  "{\"imageId\":\""
+                      + id
+                      + "\",\"name\":\"slow\",\"source\":\""
+                      + "http://127.0.0.1:"
+                      + http.getAddress().getPort()
+                      + "/slow.raw\"}"));
       stack.awaitStep(op, "write");
-      stack.worker.getBean(WorkflowClient.class).newUntypedWorkflowStub("image-upload-" + id).terminate("audit test");
+      stack
+          .worker
+          .getBean(WorkflowClient.class)
+          .newUntypedWorkflowStub("image-upload-" + id)
+          .terminate("audit test");
       assertThat(stack.await(op, Duration.ofMinutes(1))).contains("\"status\":\"TERMINATED\"");
     } finally {
       release.countDown();
@@ -280,10 +338,9 @@ class AuditIT {
     CephflowStack.awaitNoWatchers("images/" + id);
   }
 
-
-
   /** The gauge reaches the registry every 500 ms here: waits up to 10 s for it to say so. */
-  static void awaitMetric(String category, java.util.function.DoublePredicate ok) throws InterruptedException {
+  static void awaitMetric(String category, java.util.function.DoublePredicate ok)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     double v = Double.NaN;
     while (System.nanoTime() < deadline) {

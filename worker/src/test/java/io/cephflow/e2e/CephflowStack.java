@@ -3,11 +3,11 @@ package io.cephflow.e2e;
 import io.cephflow.fixture.TemporalEndpoint;
 import io.cephflow.fixture.TestBackends;
 import io.cephflow.starter.StarterApplication;
+import io.cephflow.starter.security.ApiTokens;
 import io.cephflow.worker.WorkerApplication;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import io.cephflow.starter.security.ApiTokens;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -28,8 +28,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 final class CephflowStack implements AutoCloseable {
   /** The admin token the API is given here (the API refuses every call without one). */
   /**
-   * A worker started from the tests' classpath (here, and CrashHarness's processes) has the
-   * API's Spring Security on it too, which the worker's own jar has not: kept off the worker.
+   * A worker started from the tests' classpath (here, and CrashHarness's processes) has the API's
+   * Spring Security on it too, which the worker's own jar has not: kept off the worker.
    */
   static final String NO_API_SECURITY =
       "--spring.autoconfigure.exclude=org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration,"
@@ -42,7 +42,9 @@ final class CephflowStack implements AutoCloseable {
   final String baseUrl;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  /** The worker's private scratch area (staged uploads, conversions): must be empty between flows. */
+  /**
+   * The worker's private scratch area (staged uploads, conversions): must be empty between flows.
+   */
   final Path scratchDir;
 
   CephflowStack(Path sourceRoot, String... extraWorkerArgs) {
@@ -50,8 +52,8 @@ final class CephflowStack implements AutoCloseable {
   }
 
   /**
-   * A stack with a Temporal of its own (embedded, empty) whatever the environment says: as
-   * after Temporal's retention dropped every history, over the same Ceph cluster.
+   * A stack with a Temporal of its own (embedded, empty) whatever the environment says: as after
+   * Temporal's retention dropped every history, over the same Ceph cluster.
    */
   static CephflowStack withEmptyTemporal(Path sourceRoot, String... extraWorkerArgs) {
     return new CephflowStack(true, sourceRoot, extraWorkerArgs);
@@ -59,11 +61,16 @@ final class CephflowStack implements AutoCloseable {
 
   private CephflowStack(boolean ownTemporal, Path sourceRoot, String... extraWorkerArgs) {
     try {
-      String given = java.util.Arrays.stream(extraWorkerArgs)
-          .filter(a -> key(a).equals("--cephflow.intake.scratch-dir"))
-          .map(a -> a.substring(a.indexOf('=') + 1)).findFirst().orElse(null);
-      scratchDir = given != null ? Files.createDirectories(Path.of(given))
-          : Files.createTempDirectory("cephflow-scratch-");
+      String given =
+          java.util.Arrays.stream(extraWorkerArgs)
+              .filter(a -> key(a).equals("--cephflow.intake.scratch-dir"))
+              .map(a -> a.substring(a.indexOf('=') + 1))
+              .findFirst()
+              .orElse(null);
+      scratchDir =
+          given != null
+              ? Files.createDirectories(Path.of(given))
+              : Files.createTempDirectory("cephflow-scratch-");
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -72,21 +79,23 @@ final class CephflowStack implements AutoCloseable {
     int port = freePort();
     String target = external != null ? external.target() : "127.0.0.1:" + port;
     // command-line arguments: builder properties are defaults that application.yml would override
-    List<String> args = new ArrayList<>(List.of(
-        "--server.port=0",
-        "--cephflow.temporal.embedded=" + (external == null),
-        "--cephflow.temporal.embedded-port=" + port,
-        "--cephflow.temporal.target=" + target,
-        "--cephflow.temporal.namespace=" + namespace,
-        "--cephflow.sources.local-roots=" + sourceRoot,
-        "--cephflow.sources.allow-loopback=true",
-        "--cephflow.sources.read-timeout=3s",
-        "--cephflow.activities.defaults.initial-interval=200ms",
-        "--cephflow.activities.defaults.max-attempts=3",
-        "--cephflow.intake.scratch-dir=" + scratchDir,
-        "--cephflow.metrics.report-every=500ms",
-        "--cephflow.libvirt.report-every=1s",
-        NO_API_SECURITY));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--server.port=0",
+                "--cephflow.temporal.embedded=" + (external == null),
+                "--cephflow.temporal.embedded-port=" + port,
+                "--cephflow.temporal.target=" + target,
+                "--cephflow.temporal.namespace=" + namespace,
+                "--cephflow.sources.local-roots=" + sourceRoot,
+                "--cephflow.sources.allow-loopback=true",
+                "--cephflow.sources.read-timeout=3s",
+                "--cephflow.activities.defaults.initial-interval=200ms",
+                "--cephflow.activities.defaults.max-attempts=3",
+                "--cephflow.intake.scratch-dir=" + scratchDir,
+                "--cephflow.metrics.report-every=500ms",
+                "--cephflow.libvirt.report-every=1s",
+                NO_API_SECURITY));
     List<String> ceph = TestBackends.get().ceph().appArgs();
     args.addAll(ceph);
     // an extra argument replaces the default of the same key (Spring would join both with a comma)
@@ -94,31 +103,46 @@ final class CephflowStack implements AutoCloseable {
     args.removeIf(a -> extra.stream().anyMatch(x -> key(x).equals(key(a))));
     args.addAll(extra);
     worker = new SpringApplicationBuilder(WorkerApplication.class).run(args.toArray(new String[0]));
-    List<String> apiArgs = new ArrayList<>(List.of(
-        "--server.port=0", "--cephflow.temporal.target=" + target,
-        "--cephflow.temporal.namespace=" + namespace,
-        "--cephflow.sources.local-roots=" + sourceRoot, "--cephflow.sources.allow-loopback=true",
-        "--cephflow.api.auth.tokens[0].name=e2e", "--cephflow.api.auth.tokens[0].role=admin",
-        "--cephflow.api.auth.tokens[0].sha256=" + ApiTokens.sha256Hex(TOKEN)));
+    List<String> apiArgs =
+        new ArrayList<>(
+            List.of(
+                "--server.port=0",
+                "--cephflow.temporal.target=" + target,
+                "--cephflow.temporal.namespace=" + namespace,
+                "--cephflow.sources.local-roots=" + sourceRoot,
+                "--cephflow.sources.allow-loopback=true",
+                "--cephflow.api.auth.tokens[0].name=e2e",
+                "--cephflow.api.auth.tokens[0].role=admin",
+                "--cephflow.api.auth.tokens[0].sha256=" + ApiTokens.sha256Hex(TOKEN)));
     apiArgs.addAll(ceph);
-    api = new SpringApplicationBuilder(StarterApplication.class).run(apiArgs.toArray(new String[0]));
+    api =
+        new SpringApplicationBuilder(StarterApplication.class).run(apiArgs.toArray(new String[0]));
     baseUrl = "http://127.0.0.1:" + ((WebServerApplicationContext) api).getWebServer().getPort();
   }
 
   HttpResponse<String> post(String path, String json) {
-    return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", "application/json")
-        .header("Authorization", "Bearer " + TOKEN)
-        .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    return send(
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + TOKEN)
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build());
   }
 
   HttpResponse<String> delete(String path) {
-    return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Authorization", "Bearer " + TOKEN)
-        .DELETE().build());
+    return send(
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .header("Authorization", "Bearer " + TOKEN)
+            .DELETE()
+            .build());
   }
 
   HttpResponse<String> get(String path) {
-    return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Authorization", "Bearer " + TOKEN)
-        .GET().build());
+    return send(
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .header("Authorization", "Bearer " + TOKEN)
+            .GET()
+            .build());
   }
 
   private HttpResponse<String> send(HttpRequest r) {
@@ -135,12 +159,20 @@ final class CephflowStack implements AutoCloseable {
   /** The worker's Prometheus scrape (its port has no auth). */
   String workerMetrics() {
     int port = ((WebServerApplicationContext) worker).getWebServer().getPort();
-    var r = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).GET().build());
-    if (r.statusCode() != 200) throw new AssertionError("worker scrape: HTTP " + r.statusCode() + " " + r.body());
+    var r =
+        send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+                .GET()
+                .build());
+    if (r.statusCode() != 200)
+      throw new AssertionError("worker scrape: HTTP " + r.statusCode() + " " + r.body());
     return r.body();
   }
 
-  /** The sum of every sample of {@code metric} whose labels include all of {@code labels} ({@code k="v"}). */
+  /**
+   * The sum of every sample of {@code metric} whose labels include all of {@code labels} ({@code
+   * k="v"}).
+   */
   double metric(String metric, String... labels) {
     double sum = 0;
     for (String line : workerMetrics().split("\n")) {
@@ -159,7 +191,8 @@ final class CephflowStack implements AutoCloseable {
     while (true) {
       String body = get(operationPath).body();
       if (!body.contains("\"status\":\"RUNNING\"")) return body;
-      if (System.nanoTime() > deadline) throw new AssertionError("still running after " + timeout + ": " + body);
+      if (System.nanoTime() > deadline)
+        throw new AssertionError("still running after " + timeout + ": " + body);
       Thread.sleep(250);
     }
   }
@@ -210,7 +243,9 @@ final class CephflowStack implements AutoCloseable {
     throw new AssertionError(op + " never reached step " + step + ": " + body);
   }
 
-  /** Waits (a minute at most) until no client has {@code image} open (rbd status lists no watcher). */
+  /**
+   * Waits (a minute at most) until no client has {@code image} open (rbd status lists no watcher).
+   */
   static void awaitNoWatchers(String image) throws InterruptedException {
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
     String status = "";

@@ -17,12 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Benchmark, not a test (no *IT name: CI never runs it; bench/convert-once-bench.sh does): the
- * boot flow (POST to COMPLETED: claim, clone, provenance, define, start, running) from a raw
- * image and, for the same disk uploaded as qcow2, the first boot (converts into the image's raw
- * copy) and the later ones (clones of that copy). Prints each round and the medians; the ratio
- * "second qcow2 boot / raw boot" is the goal (≤ 1.2, issue 16). Sizes: -Dbench.mib (256),
- * -Dbench.rounds (3).
+ * Benchmark, not a test (no *IT name: CI never runs it; bench/convert-once-bench.sh does): the boot
+ * flow (POST to COMPLETED: claim, clone, provenance, define, start, running) from a raw image and,
+ * for the same disk uploaded as qcow2, the first boot (converts into the image's raw copy) and the
+ * later ones (clones of that copy). Prints each round and the medians; the ratio "second qcow2 boot
+ * / raw boot" is the goal (≤ 1.2, issue 16). Sizes: -Dbench.mib (256), -Dbench.rounds (3).
  */
 class ConvertOnceBench {
   @TempDir static Path dir;
@@ -36,7 +35,8 @@ class ConvertOnceBench {
   @BeforeAll
   static void start() throws Exception {
     libvirtUri = ServerIts.requireDevServices();
-    stack = ServerIts.stack(dir, Path.of("target", "convert-once-bench").toAbsolutePath(), libvirtUri);
+    stack =
+        ServerIts.stack(dir, Path.of("target", "convert-once-bench").toAbsolutePath(), libvirtUri);
   }
 
   @AfterAll
@@ -56,9 +56,17 @@ class ConvertOnceBench {
   void secondBootFromQcow2AgainstBootFromRaw() throws Exception {
     Path raw = ServerIts.bootDisk(dir, ServerIts.newTag(), MIB << 20);
     Path qcow2 = dir.resolve("disk.qcow2");
-    CephTestCluster.run(List.of("qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString()));
-    System.out.printf(Locale.ROOT, "bench: %d MiB disk (random data after the first MiB), qcow2 file %d MiB, "
-        + "%d rounds, load %s%n", MIB, qcow2.toFile().length() >> 20, ROUNDS, load());
+    CephTestCluster.run(
+        List.of(
+            "qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString()));
+    System.out.printf(
+        Locale.ROOT,
+        "bench: %d MiB disk (random data after the first MiB), qcow2 file %d MiB, "
+            + "%d rounds, load %s%n",
+        MIB,
+        qcow2.toFile().length() >> 20,
+        ROUNDS,
+        load());
     warmUp(raw);
 
     double[] rawBoot = new double[ROUNDS];
@@ -77,16 +85,28 @@ class ConvertOnceBench {
         secondQcow2[r] = bootAndDelete(qcowImage);
         rawBoot[r] = bootAndDelete(rawImage);
       }
-      System.out.printf(Locale.ROOT, "bench round %d: raw boot %.3f s, qcow2 first boot (converts) %.3f s, "
-          + "qcow2 second boot (clone of images/<id>_raw) %.3f s%n", r + 1, rawBoot[r], firstQcow2[r], secondQcow2[r]);
+      System.out.printf(
+          Locale.ROOT,
+          "bench round %d: raw boot %.3f s, qcow2 first boot (converts) %.3f s, "
+              + "qcow2 second boot (clone of images/<id>_raw) %.3f s%n",
+          r + 1,
+          rawBoot[r],
+          firstQcow2[r],
+          secondQcow2[r]);
       deleteImage(rawImage);
       deleteImage(qcowImage);
     }
     double raw50 = median(rawBoot);
     double second50 = median(secondQcow2);
-    System.out.printf(Locale.ROOT, "bench median: raw boot %.3f s, qcow2 first boot %.3f s, qcow2 second boot %.3f s; "
-        + "ratio second qcow2 / raw = %.2f (goal <= 1.2); load %s%n", raw50, median(firstQcow2), second50,
-        second50 / raw50, load());
+    System.out.printf(
+        Locale.ROOT,
+        "bench median: raw boot %.3f s, qcow2 first boot %.3f s, qcow2 second boot %.3f s; "
+            + "ratio second qcow2 / raw = %.2f (goal <= 1.2); load %s%n",
+        raw50,
+        median(firstQcow2),
+        second50,
+        second50 / raw50,
+        load());
   }
 
   /** One untimed boot: the JIT, libvirt's qemu probe and the pools' first use are not measured. */
@@ -99,17 +119,30 @@ class ConvertOnceBench {
   private String upload(Path file, String format) throws Exception {
     String id = UUID.randomUUID().toString();
     images.add(id);
-    completed(stack.post("/api/v1/images", "{\"imageId\":\"" + id + "\",\"name\":\"bench\",\"source\":\"" + file
-        + "\",\"diskFormat\":\"" + format + "\"}"));
+    completed(
+        stack.post(
+            "/api/v1/images",
+            "{\"imageId\":\""
+                + id
+                + "\",\"name\":\"bench\",\"source\":\""
+                + file
+                + "\",\"diskFormat\":\""
+                + format
+                + "\"}"));
     return id;
   }
 
-  /** Seconds from the POST to the operation's COMPLETED (polled every 20 ms); then deletes the server. */
+  /**
+   * Seconds from the POST to the operation's COMPLETED (polled every 20 ms); then deletes the
+   * server.
+   */
   private double bootAndDelete(String image) throws Exception {
     String server = UUID.randomUUID().toString();
     servers.add(server);
     long t0 = System.nanoTime();
-    completed(stack.post("/api/v1/servers", "{\"serverId\":\"" + server + "\",\"imageId\":\"" + image + "\"}"));
+    completed(
+        stack.post(
+            "/api/v1/servers", "{\"serverId\":\"" + server + "\",\"imageId\":\"" + image + "\"}"));
     double seconds = (System.nanoTime() - t0) / 1e9;
     completed(stack.delete("/api/v1/servers/" + server + "?shutdownTimeoutSeconds=1"));
     return seconds;

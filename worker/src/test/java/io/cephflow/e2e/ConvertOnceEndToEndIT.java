@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Convert once, then clone, on the real stack (REST, worker, Temporal, the dev Ceph cluster and
  * libvirtd): a qcow2 image's first boot converts it into {@code images/<id>_raw} (a guest boots
  * from it and prints its tag), a second boot and a volume are clones of that copy ({@code rbd
- * info}'s parent), the image's delete is refused InUse while they exist, and once they are gone
- * the delete removes the copy too. An upload with {@code "convert":"raw"} lands raw and boots as a
+ * info}'s parent), the image's delete is refused InUse while they exist, and once they are gone the
+ * delete removes the copy too. An upload with {@code "convert":"raw"} lands raw and boots as a
  * clone of the image itself. Needs dev/ceph.sh and dev/libvirt.sh up.
  */
 class ConvertOnceEndToEndIT {
@@ -40,7 +40,8 @@ class ConvertOnceEndToEndIT {
 
   @AfterAll
   static void stop() {
-    // whatever a failed assertion left: domains first (they hold the disks), then clones, then images
+    // whatever a failed assertion left: domains first (they hold the disks), then clones, then
+    // images
     for (String id : ids) {
       ServerIts.removeDomainQuietly(libvirtUri, id);
       ServerIts.purgeQuietly(new ImageRef("vms", id + "_disk"));
@@ -58,35 +59,56 @@ class ConvertOnceEndToEndIT {
     byte[] tag = ServerIts.newTag();
     String image = newId();
     Path qcow2 = qcow2BootDisk(tag);
-    done(stack.post("/api/v1/images", "{\"imageId\":\"" + image + "\",\"name\":\"q\",\"source\":\"" + qcow2
-        + "\",\"diskFormat\":\"qcow2\"}"));
-    assertThat(CephTestCluster.rbd().images().exists(rawCopy(image))).as("no copy before the first boot").isFalse();
+    done(
+        stack.post(
+            "/api/v1/images",
+            "{\"imageId\":\""
+                + image
+                + "\",\"name\":\"q\",\"source\":\""
+                + qcow2
+                + "\",\"diskFormat\":\"qcow2\"}"));
+    assertThat(CephTestCluster.rbd().images().exists(rawCopy(image)))
+        .as("no copy before the first boot")
+        .isFalse();
 
-    // 1. first boot: converts into images/<id>_raw, then clones it; the guest reads the converted bytes
+    // 1. first boot: converts into images/<id>_raw, then clones it; the guest reads the converted
+    // bytes
     String first = newId();
-    done(stack.post("/api/v1/servers", "{\"serverId\":\"" + first + "\",\"imageId\":\"" + image + "\"}"));
+    done(
+        stack.post(
+            "/api/v1/servers", "{\"serverId\":\"" + first + "\",\"imageId\":\"" + image + "\"}"));
     assertThat(CephTestCluster.rbdCli("snap", "ls", "--format", "json", "images/" + image + "_raw"))
-        .contains("\"name\":\"snap\"").contains("\"protected\":\"true\"");
+        .contains("\"name\":\"snap\"")
+        .contains("\"protected\":\"true\"");
     assertThat(parent("vms/" + first + "_disk")).isEqualTo("images/" + image + "_raw@snap");
-    assertThat(CephTestCluster.rbdCli("image-meta", "get", "images/" + image, "cephflow.raw-copy").strip())
+    assertThat(
+            CephTestCluster.rbdCli("image-meta", "get", "images/" + image, "cephflow.raw-copy")
+                .strip())
         .isEqualTo("images/" + image + "_raw@snap");
     ServerIts.awaitConsole(consoleDir, first, ServerIts.bootOk(tag));
 
     // 2. second boot and a volume: copy-on-write clones of the copy, no conversion
     String second = newId();
     long t0 = System.nanoTime();
-    done(stack.post("/api/v1/servers", "{\"serverId\":\"" + second + "\",\"imageId\":\"" + image + "\"}"));
-    System.out.printf("convert-once IT: second boot from qcow2 %d ms (POST to COMPLETED)%n",
+    done(
+        stack.post(
+            "/api/v1/servers", "{\"serverId\":\"" + second + "\",\"imageId\":\"" + image + "\"}"));
+    System.out.printf(
+        "convert-once IT: second boot from qcow2 %d ms (POST to COMPLETED)%n",
         (System.nanoTime() - t0) / 1_000_000);
     assertThat(parent("vms/" + second + "_disk")).isEqualTo("images/" + image + "_raw@snap");
     ServerIts.awaitConsole(consoleDir, second, ServerIts.bootOk(tag));
     String volume = newId();
-    done(stack.post("/api/v1/volumes", "{\"volumeId\":\"" + volume + "\",\"imageId\":\"" + image + "\"}"));
+    done(
+        stack.post(
+            "/api/v1/volumes", "{\"volumeId\":\"" + volume + "\",\"imageId\":\"" + image + "\"}"));
     assertThat(parent("volumes/volume-" + volume)).isEqualTo("images/" + image + "_raw@snap");
 
     // the image's reading lists the clones of its copy as its children
-    assertThat(stack.get("/api/v1/images/" + image).body()).contains("vms/" + first + "_disk")
-        .contains("vms/" + second + "_disk").contains("volumes/volume-" + volume);
+    assertThat(stack.get("/api/v1/images/" + image).body())
+        .contains("vms/" + first + "_disk")
+        .contains("vms/" + second + "_disk")
+        .contains("volumes/volume-" + volume);
 
     // 3. the image is in use while clones of its copy exist; nothing is removed
     String refused = ServerIts.failedWith(stack, stack.delete("/api/v1/images/" + image), "InUse");
@@ -101,7 +123,9 @@ class ConvertOnceEndToEndIT {
     done(stack.delete("/api/v1/volumes/" + volume));
     done(stack.delete("/api/v1/images/" + image));
     assertThat(CephTestCluster.rbdCli("ls", "images")).doesNotContain(image);
-    assertThat(ServerIts.leftovers(ids, libvirtUri)).as("rbd ls and virsh list of this test's ids").isEmpty();
+    assertThat(ServerIts.leftovers(ids, libvirtUri))
+        .as("rbd ls and virsh list of this test's ids")
+        .isEmpty();
   }
 
   @Test
@@ -109,23 +133,44 @@ class ConvertOnceEndToEndIT {
     byte[] tag = ServerIts.newTag();
     String image = newId();
     Path qcow2 = qcow2BootDisk(tag);
-    HttpResponse<String> bad = stack.post("/api/v1/images", "{\"imageId\":\"" + image + "\",\"name\":\"q\","
-        + "\"source\":\"" + qcow2 + "\",\"diskFormat\":\"qcow2\",\"convert\":\"vmdk\"}");
+    HttpResponse<String> bad =
+        stack.post(
+            "/api/v1/images",
+            "{\"imageId\":\""
+                + image
+                + "\",\"name\":\"q\","
+                + "\"source\":\""
+                + qcow2
+                + "\",\"diskFormat\":\"qcow2\",\"convert\":\"vmdk\"}");
     assertThat(bad.statusCode()).as(bad.body()).isEqualTo(400);
     assertThat(bad.body()).contains("convert must be one of [raw]");
 
-    done(stack.post("/api/v1/images", "{\"imageId\":\"" + image + "\",\"name\":\"q\",\"source\":\"" + qcow2
-        + "\",\"diskFormat\":\"qcow2\",\"convert\":\"raw\"}"));
-    String meta = CephTestCluster.rbdCli("image-meta", "list", "--format", "json", "images/" + image);
-    assertThat(meta).contains("\"cephflow.disk-format\":\"raw\"").contains("\"cephflow.source-format\":\"qcow2\"")
+    done(
+        stack.post(
+            "/api/v1/images",
+            "{\"imageId\":\""
+                + image
+                + "\",\"name\":\"q\",\"source\":\""
+                + qcow2
+                + "\",\"diskFormat\":\"qcow2\",\"convert\":\"raw\"}"));
+    String meta =
+        CephTestCluster.rbdCli("image-meta", "list", "--format", "json", "images/" + image);
+    assertThat(meta)
+        .contains("\"cephflow.disk-format\":\"raw\"")
+        .contains("\"cephflow.source-format\":\"qcow2\"")
         .contains("\"cephflow.virtual-size\":\"" + DISK_BYTES + "\"");
-    assertThat(CephTestCluster.rbd().images().stat(new ImageRef("images", image)).sizeBytes()).isEqualTo(DISK_BYTES);
+    assertThat(CephTestCluster.rbd().images().stat(new ImageRef("images", image)).sizeBytes())
+        .isEqualTo(DISK_BYTES);
 
     String server = newId();
-    done(stack.post("/api/v1/servers", "{\"serverId\":\"" + server + "\",\"imageId\":\"" + image + "\"}"));
+    done(
+        stack.post(
+            "/api/v1/servers", "{\"serverId\":\"" + server + "\",\"imageId\":\"" + image + "\"}"));
     assertThat(parent("vms/" + server + "_disk")).isEqualTo("images/" + image + "@snap");
     ServerIts.awaitConsole(consoleDir, server, ServerIts.bootOk(tag));
-    assertThat(CephTestCluster.rbd().images().exists(rawCopy(image))).as("a raw image needs no copy").isFalse();
+    assertThat(CephTestCluster.rbd().images().exists(rawCopy(image)))
+        .as("a raw image needs no copy")
+        .isFalse();
 
     done(stack.delete("/api/v1/servers/" + server + "?shutdownTimeoutSeconds=1"));
     done(stack.delete("/api/v1/images/" + image));
@@ -134,11 +179,15 @@ class ConvertOnceEndToEndIT {
 
   static final int DISK_BYTES = 4 << 20;
 
-  /** The boot-sector disk (4 MiB, random data after the first MiB) converted to qcow2 with qemu-img. */
+  /**
+   * The boot-sector disk (4 MiB, random data after the first MiB) converted to qcow2 with qemu-img.
+   */
   static Path qcow2BootDisk(byte[] tag) throws Exception {
     Path raw = ServerIts.bootDisk(dir, tag, DISK_BYTES);
     Path qcow2 = dir.resolve(raw.getFileName().toString().replace(".raw", ".qcow2"));
-    CephTestCluster.run(List.of("qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString()));
+    CephTestCluster.run(
+        List.of(
+            "qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString()));
     return qcow2;
   }
 
@@ -149,8 +198,11 @@ class ConvertOnceEndToEndIT {
   /** {@code rbd info}'s parent of the image, as pool/image@snap. */
   static String parent(String image) {
     String info = CephTestCluster.rbdCli("info", "--format", "json", image);
-    var m = java.util.regex.Pattern.compile("\"parent\":\\{\"pool\":\"([^\"]+)\",\"pool_namespace\":\"[^\"]*\","
-        + "\"image\":\"([^\"]+)\",\"id\":\"[^\"]*\",\"snapshot\":\"([^\"]+)\"").matcher(info);
+    var m =
+        java.util.regex.Pattern.compile(
+                "\"parent\":\\{\"pool\":\"([^\"]+)\",\"pool_namespace\":\"[^\"]*\","
+                    + "\"image\":\"([^\"]+)\",\"id\":\"[^\"]*\",\"snapshot\":\"([^\"]+)\"")
+            .matcher(info);
     assertThat(m.find()).as("rbd info of " + image + ": " + info).isTrue();
     return m.group(1) + "/" + m.group(2) + "@" + m.group(3);
   }

@@ -26,18 +26,29 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Runs the worker as its own process (from the tests' classpath) with fault rules that make it SIGKILL
- * itself at chosen points of a flow (see {@code KillSwitch}), replaces it, and lists what the
- * flows leave behind. Needs a real Temporal server: CEPHFLOW_E2E_TEMPORAL (dev/test runs
+ * Runs the worker as its own process (from the tests' classpath) with fault rules that make it
+ * SIGKILL itself at chosen points of a flow (see {@code KillSwitch}), replaces it, and lists what
+ * the flows leave behind. Needs a real Temporal server: CEPHFLOW_E2E_TEMPORAL (dev/test runs
  * `temporal server start-dev`), and the dev Ceph cluster and libvirtd.
  */
 final class CrashHarness implements AutoCloseable {
   /** Long activities heartbeat; a dead worker's attempt is retried once a heartbeat is missed. */
-  private static final List<String> LONG = List.of("WriteFromSource", "StageSource", "WriteStaged",
-      "ConvertImageInto", "FlattenImage");
+  private static final List<String> LONG =
+      List.of("WriteFromSource", "StageSource", "WriteStaged", "ConvertImageInto", "FlattenImage");
+
   /** Hypervisor steps carry their own options (routing); their start-to-close is set by type. */
-  private static final List<String> HOST = List.of("EnsureSecret", "DefineDomain", "StartDomain", "WaitRunning",
-      "SuspendDomain", "ResumeDomain", "ShutdownDomain", "DestroyDomain", "UndefineDomain", "DomainState");
+  private static final List<String> HOST =
+      List.of(
+          "EnsureSecret",
+          "DefineDomain",
+          "StartDomain",
+          "WaitRunning",
+          "SuspendDomain",
+          "ResumeDomain",
+          "ShutdownDomain",
+          "DestroyDomain",
+          "UndefineDomain",
+          "DomainState");
 
   private final Path sources;
   private final Path work;
@@ -50,11 +61,19 @@ final class CrashHarness implements AutoCloseable {
   private int started;
 
   CrashHarness(Path sources, Path work) throws Exception {
-    this(sources, work, TestBackends.get().temporal().orElseThrow(() -> new IllegalStateException(
-        "set CEPHFLOW_E2E_TEMPORAL to a real Temporal server (dev/test does), or run with -Pcontainers")));
+    this(
+        sources,
+        work,
+        TestBackends.get()
+            .temporal()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "set CEPHFLOW_E2E_TEMPORAL to a real Temporal server (dev/test does), or run with -Pcontainers")));
   }
 
-  private CrashHarness(Path sources, Path work, io.cephflow.fixture.TemporalEndpoint temporal) throws Exception {
+  private CrashHarness(Path sources, Path work, io.cephflow.fixture.TemporalEndpoint temporal)
+      throws Exception {
     this(sources, work, temporal.target(), temporal.namespace());
   }
 
@@ -65,23 +84,39 @@ final class CrashHarness implements AutoCloseable {
     this.libvirtUri = ServerIts.requireDevServices();
     this.target = target;
     this.namespace = namespace;
-    stubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
-    client = new CephflowClient(WorkflowClient.newInstance(stubs,
-        WorkflowClientOptions.newBuilder().setNamespace(namespace).build()));
+    stubs =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
+    client =
+        new CephflowClient(
+            WorkflowClient.newInstance(
+                stubs, WorkflowClientOptions.newBuilder().setNamespace(namespace).build()));
     terminateOpenFlows("left running by an earlier crash test");
   }
 
   /**
-   * The test namespace is the crash test's alone: a flow an interrupted earlier run left open
-   * would otherwise be picked up by this run's armed workers.
+   * The test namespace is the crash test's alone: a flow an interrupted earlier run left open would
+   * otherwise be picked up by this run's armed workers.
    */
   private void terminateOpenFlows(String reason) {
-    var open = stubs.blockingStub().listOpenWorkflowExecutions(ListOpenWorkflowExecutionsRequest.newBuilder()
-        .setNamespace(namespace).setMaximumPageSize(1000).build());
+    var open =
+        stubs
+            .blockingStub()
+            .listOpenWorkflowExecutions(
+                ListOpenWorkflowExecutionsRequest.newBuilder()
+                    .setNamespace(namespace)
+                    .setMaximumPageSize(1000)
+                    .build());
     for (var e : open.getExecutionsList()) {
       try {
-        stubs.blockingStub().terminateWorkflowExecution(TerminateWorkflowExecutionRequest.newBuilder()
-            .setNamespace(namespace).setWorkflowExecution(e.getExecution()).setReason(reason).build());
+        stubs
+            .blockingStub()
+            .terminateWorkflowExecution(
+                TerminateWorkflowExecutionRequest.newBuilder()
+                    .setNamespace(namespace)
+                    .setWorkflowExecution(e.getExecution())
+                    .setReason(reason)
+                    .build());
       } catch (RuntimeException ex) {
         // closed meanwhile
       }
@@ -118,14 +153,17 @@ final class CrashHarness implements AutoCloseable {
       Process w = startWorker(kill);
       if (op == null) op = startFlow.get();
       awaitSuicide(w, op, kill);
-      assertThat(describe(op)).as("%s after the kill at %s", op, kill)
+      assertThat(describe(op))
+          .as("%s after the kill at %s", op, kill)
           .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
     }
     Process clean = startWorker(null);
     if (op == null) op = startFlow.get();
     OperationStatus done = client.await(op, 5, TimeUnit.MINUTES);
     stop(clean);
-    assertThat(done.status()).as("%s after kills at %s: %s", op, Arrays.toString(kills), done).isEqualTo("COMPLETED");
+    assertThat(done.status())
+        .as("%s after kills at %s: %s", op, Arrays.toString(kills), done)
+        .isEqualTo("COMPLETED");
     return done;
   }
 
@@ -133,18 +171,29 @@ final class CrashHarness implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
     while (!w.waitFor(500, TimeUnit.MILLISECONDS)) {
       WorkflowExecutionStatus s = describe(op);
-      assertThat(s).as("%s ended before the worker reached %s; log %s", op, kill, log(w))
+      assertThat(s)
+          .as("%s ended before the worker reached %s; log %s", op, kill, log(w))
           .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
-      assertThat(System.nanoTime()).as("the worker never reached %s; log %s", kill, log(w)).isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as("the worker never reached %s; log %s", kill, log(w))
+          .isLessThan(deadline);
     }
-    assertThat(w.exitValue()).as("exit status of the worker armed with %s (137 = SIGKILL)", kill).isEqualTo(137);
+    assertThat(w.exitValue())
+        .as("exit status of the worker armed with %s (137 = SIGKILL)", kill)
+        .isEqualTo(137);
     assertThat(Files.readString(log(w))).contains("fault injection: SIGKILL");
   }
 
   private WorkflowExecutionStatus describe(String op) {
-    return stubs.blockingStub().describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
-        .setNamespace(namespace).setExecution(WorkflowExecution.newBuilder().setWorkflowId(op)).build())
-        .getWorkflowExecutionInfo().getStatus();
+    return stubs
+        .blockingStub()
+        .describeWorkflowExecution(
+            DescribeWorkflowExecutionRequest.newBuilder()
+                .setNamespace(namespace)
+                .setExecution(WorkflowExecution.newBuilder().setWorkflowId(op))
+                .build())
+        .getWorkflowExecutionInfo()
+        .getStatus();
   }
 
   /** A worker process (storage and host-queue workers), armed with {@code kill} unless null. */
@@ -153,26 +202,39 @@ final class CrashHarness implements AutoCloseable {
   }
 
   /**
-   * @param host null: the default host, with libvirt; else a storage-only worker of that host
-   *             name with its own state (and so scratch) directory, {@link #stateDir}
+   * @param host null: the default host, with libvirt; else a storage-only worker of that host name
+   *     with its own state (and so scratch) directory, {@link #stateDir}
    */
   Process startWorker(String kill, String host) throws Exception {
     return startWorker(kill, host, List.of());
   }
 
-  /** As {@link #startWorker(String, String)}, with {@code --name=value} arguments replacing or adding settings. */
+  /**
+   * As {@link #startWorker(String, String)}, with {@code --name=value} arguments replacing or
+   * adding settings.
+   */
   Process startWorker(String kill, String host, List<String> extra) throws Exception {
     // the tests' classpath, not the exec jar: the kill switch is test code, never in the
     // production jar (FaultsAutoConfiguration); the same classes and dependencies otherwise
-    List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-Xmx384m",
-        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-        io.cephflow.worker.WorkerApplication.class.getName(), "--server.port=0", CephflowStack.NO_API_SECURITY,
-        "--cephflow.temporal.target=" + target, "--cephflow.temporal.namespace=" + namespace,
-        "--cephflow.sources.local-roots=" + sources, "--cephflow.sources.allow-loopback=true",
-        "--cephflow.intake.state-dir=" + stateDir(host),
-        // a killed short activity is retried once its start-to-close passes
-        "--cephflow.activities.defaults.start-to-close=15s",
-        "--cephflow.activities.defaults.initial-interval=500ms"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                System.getProperty("java.home") + "/bin/java",
+                "-Xmx384m",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                io.cephflow.worker.WorkerApplication.class.getName(),
+                "--server.port=0",
+                CephflowStack.NO_API_SECURITY,
+                "--cephflow.temporal.target=" + target,
+                "--cephflow.temporal.namespace=" + namespace,
+                "--cephflow.sources.local-roots=" + sources,
+                "--cephflow.sources.allow-loopback=true",
+                "--cephflow.intake.state-dir=" + stateDir(host),
+                // a killed short activity is retried once its start-to-close passes
+                "--cephflow.activities.defaults.start-to-close=15s",
+                "--cephflow.activities.defaults.initial-interval=500ms"));
     if (host == null) {
       cmd.addAll(ServerIts.hypervisorArgs(work, libvirtUri));
     } else {
@@ -190,13 +252,20 @@ final class CrashHarness implements AutoCloseable {
       cmd.add(arg);
     }
     Path log = work.resolve("worker-" + (++started) + ".log");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(new File(log.toString())).start();
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(new File(log.toString()))
+            .start();
     workers.add(p);
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     while (!Files.readString(log).contains("workers polling")) {
-      if (!p.isAlive() && kill != null && Files.readString(log).contains("fault injection")) break; // died at once
+      if (!p.isAlive() && kill != null && Files.readString(log).contains("fault injection"))
+        break; // died at once
       assertThat(p.isAlive()).as("worker exited: " + Files.readString(log)).isTrue();
-      assertThat(System.nanoTime()).as("worker did not start: " + Files.readString(log)).isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as("worker did not start: " + Files.readString(log))
+          .isLessThan(deadline);
       Thread.sleep(100);
     }
     return p;
@@ -209,7 +278,9 @@ final class CrashHarness implements AutoCloseable {
 
   /** The HTTP port (health, metrics) of a started worker, from its log. */
   int httpPort(Process p) throws Exception {
-    var m = java.util.regex.Pattern.compile("Tomcat started on port (\\d+)").matcher(Files.readString(log(p)));
+    var m =
+        java.util.regex.Pattern.compile("Tomcat started on port (\\d+)")
+            .matcher(Files.readString(log(p)));
     assertThat(m.find()).as("the worker's log names its port").isTrue();
     return Integer.parseInt(m.group(1));
   }

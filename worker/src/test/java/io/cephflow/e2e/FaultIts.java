@@ -1,7 +1,5 @@
 package io.cephflow.e2e;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.cephflow.ceph.CephTestCluster;
 import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.RecordStore;
@@ -19,15 +17,15 @@ import java.util.TreeSet;
 import java.util.UUID;
 
 /**
- * What the fault tests (Temporal restarted, a host's worker lost, the monitor unreachable at
- * start) share: ids of their own, the part of the world those ids name, records, health probes.
+ * What the fault tests (Temporal restarted, a host's worker lost, the monitor unreachable at start)
+ * share: ids of their own, the part of the world those ids name, records, health probes.
  */
 final class FaultIts {
   private FaultIts() {}
 
   /**
-   * A UUID whose first group is {@code prefix} (8 hex digits): a run's resources are found by
-   * it, whatever else the shared dev cluster holds.
+   * A UUID whose first group is {@code prefix} (8 hex digits): a run's resources are found by it,
+   * whatever else the shared dev cluster holds.
    */
   static String id(String prefix) {
     return prefix + UUID.randomUUID().toString().substring(8);
@@ -40,11 +38,11 @@ final class FaultIts {
 
   /**
    * What {@link ServerIts#world} lists (images with their snapshots and protection, each pool's
-   * trash, domains with their state), for the names of this run only: everything a flow of it
-   * can make carries one of its ids ({@code images/<id>}, {@code <id>_raw}, {@code
-   * vms/<id>_disk}, {@code volumes/volume-<id>}, {@code instance-<id>}; the trash lists the same
-   * names). Filtered before each look, since other people's images and domains on the shared
-   * cluster and libvirtd come and go meanwhile.
+   * trash, domains with their state), for the names of this run only: everything a flow of it can
+   * make carries one of its ids ({@code images/<id>}, {@code <id>_raw}, {@code vms/<id>_disk},
+   * {@code volumes/volume-<id>}, {@code instance-<id>}; the trash lists the same names). Filtered
+   * before each look, since other people's images and domains on the shared cluster and libvirtd
+   * come and go meanwhile.
    */
   static TreeSet<String> world(String libvirtUri, String prefix) {
     TreeSet<String> out = new TreeSet<>();
@@ -62,7 +60,11 @@ final class FaultIts {
     }
     for (String domain : ServerIts.virsh(libvirtUri, "list", "--all", "--name").split("\n")) {
       if (!domain.contains(prefix)) continue;
-      out.add("domain " + domain.strip() + " " + ServerIts.virsh(libvirtUri, "domstate", domain.strip()).strip());
+      out.add(
+          "domain "
+              + domain.strip()
+              + " "
+              + ServerIts.virsh(libvirtUri, "domstate", domain.strip()).strip());
     }
     return out;
   }
@@ -104,11 +106,15 @@ final class FaultIts {
     }
   }
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /** {@code GET /actuator/health/<group>} of a worker: the status code and body. */
   static HttpResponse<String> health(int port, String group) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/" + group))
-        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/" + group))
+            .timeout(Duration.ofSeconds(10))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -23,15 +23,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Benchmark, not a test (no *IT name: CI never runs it; bench/flow-overhead.sh does): each flow
- * a few times through REST on the dev stack, and per flow the wall time from the POST to the
- * moment the API says COMPLETED, less the time its activities spent working, split event by
- * event from the workflow's history: the API's start (POST to WorkflowExecutionStarted), the
- * activities' schedule-to-start, the workflow tasks' schedule-to-start and run, timers, and
- * the API's detection of the end (WorkflowExecutionCompleted to our poll seeing it).
- * -Dbench.rounds (3), -Dbench.poll-ms (20: our poll of GET /operations/{id}), -Dbench.wait-seconds (0;
- * N: read with the API's long poll ?waitSeconds=N instead), -Dbench.worker-args
- * (extra worker settings, space-separated).
+ * Benchmark, not a test (no *IT name: CI never runs it; bench/flow-overhead.sh does): each flow a
+ * few times through REST on the dev stack, and per flow the wall time from the POST to the moment
+ * the API says COMPLETED, less the time its activities spent working, split event by event from the
+ * workflow's history: the API's start (POST to WorkflowExecutionStarted), the activities'
+ * schedule-to-start, the workflow tasks' schedule-to-start and run, timers, and the API's detection
+ * of the end (WorkflowExecutionCompleted to our poll seeing it). -Dbench.rounds (3),
+ * -Dbench.poll-ms (20: our poll of GET /operations/{id}), -Dbench.wait-seconds (0; N: read with the
+ * API's long poll ?waitSeconds=N instead), -Dbench.worker-args (extra worker settings,
+ * space-separated).
  */
 class FlowOverheadBench {
   @TempDir static Path dir;
@@ -39,21 +39,38 @@ class FlowOverheadBench {
   static String libvirtUri;
   static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
   static final int POLL_MS = Integer.getInteger("bench.poll-ms", 20);
-  /** Above 0: each read is GET /operations/{id}?waitSeconds=N (the API's long poll) instead of a sleep between reads. */
+
+  /**
+   * Above 0: each read is GET /operations/{id}?waitSeconds=N (the API's long poll) instead of a
+   * sleep between reads.
+   */
   static final int WAIT_SECONDS = Integer.getInteger("bench.wait-seconds", 0);
+
   static final Map<String, List<Sample>> samples = new LinkedHashMap<>();
   static final List<String> images = new ArrayList<>();
   static final List<String> servers = new ArrayList<>();
   static final List<String> volumes = new ArrayList<>();
 
   /** One run of one flow; every figure in seconds. */
-  record Sample(double wall, double work, double apiStart, double activityQueue, double taskQueue, double taskRun,
-                double timers, double detect, int activities, int tasks) {
+  record Sample(
+      double wall,
+      double work,
+      double apiStart,
+      double activityQueue,
+      double taskQueue,
+      double taskRun,
+      double timers,
+      double detect,
+      int activities,
+      int tasks) {
     double overhead() {
       return wall - work;
     }
 
-    /** What the history does not account for: worker-side gaps between a task's end and the next event. */
+    /**
+     * What the history does not account for: worker-side gaps between a task's end and the next
+     * event.
+     */
     double other() {
       return overhead() - apiStart - activityQueue - taskQueue - taskRun - timers - detect;
     }
@@ -62,8 +79,10 @@ class FlowOverheadBench {
   @BeforeAll
   static void start() throws Exception {
     libvirtUri = ServerIts.requireDevServices();
-    List<String> args = new ArrayList<>(ServerIts.hypervisorArgs(Path.of("target", "flow-overhead-bench")
-        .toAbsolutePath(), libvirtUri));
+    List<String> args =
+        new ArrayList<>(
+            ServerIts.hypervisorArgs(
+                Path.of("target", "flow-overhead-bench").toAbsolutePath(), libvirtUri));
     // -Dbench.worker-args="--cephflow.worker.sticky-schedule=5s ...": the tuning under test
     String extra = System.getProperty("bench.worker-args", "").trim();
     if (!extra.isEmpty()) args.addAll(Arrays.asList(extra.split("\\s+")));
@@ -85,42 +104,109 @@ class FlowOverheadBench {
   @Test
   void overheadPerFlow() throws Exception {
     Path disk = ServerIts.bootDisk(dir, ServerIts.newTag(), 64 << 20);
-    System.out.printf(Locale.ROOT, "bench: %d rounds, %s, Temporal %s, load %s%n", ROUNDS,
-        WAIT_SECONDS > 0 ? "long poll (waitSeconds=" + WAIT_SECONDS + ")" : "poll every " + POLL_MS + " ms",
-        io.cephflow.fixture.TestBackends.get().temporal().map(Object::toString).orElse("embedded test server"), load());
+    System.out.printf(
+        Locale.ROOT,
+        "bench: %d rounds, %s, Temporal %s, load %s%n",
+        ROUNDS,
+        WAIT_SECONDS > 0
+            ? "long poll (waitSeconds=" + WAIT_SECONDS + ")"
+            : "poll every " + POLL_MS + " ms",
+        io.cephflow.fixture.TestBackends.get()
+            .temporal()
+            .map(Object::toString)
+            .orElse("embedded test server"),
+        load());
     round(disk, false); // untimed: JIT, libvirt's first qemu probe, the pools' first use
     for (int r = 0; r < ROUNDS; r++) round(disk, true);
-    System.out.println("bench | flow | n | wall s | activities' work s | overhead s | api start | activity "
-        + "sched->start | wf task sched->start | wf task run | timers | detect end | other | activities | wf tasks |");
-    samples.forEach((flow, list) -> System.out.printf(Locale.ROOT,
-        "bench | %s | %d | %.3f | %.3f | **%.3f** | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %d | %d |%n",
-        flow, list.size(), med(list, Sample::wall), med(list, Sample::work), med(list, Sample::overhead),
-        med(list, Sample::apiStart), med(list, Sample::activityQueue), med(list, Sample::taskQueue),
-        med(list, Sample::taskRun), med(list, Sample::timers), med(list, Sample::detect), med(list, Sample::other),
-        list.get(0).activities(), list.get(0).tasks()));
+    System.out.println(
+        "bench | flow | n | wall s | activities' work s | overhead s | api start | activity "
+            + "sched->start | wf task sched->start | wf task run | timers | detect end | other | activities | wf tasks |");
+    samples.forEach(
+        (flow, list) ->
+            System.out.printf(
+                Locale.ROOT,
+                "bench | %s | %d | %.3f | %.3f | **%.3f** | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %d | %d |%n",
+                flow,
+                list.size(),
+                med(list, Sample::wall),
+                med(list, Sample::work),
+                med(list, Sample::overhead),
+                med(list, Sample::apiStart),
+                med(list, Sample::activityQueue),
+                med(list, Sample::taskQueue),
+                med(list, Sample::taskRun),
+                med(list, Sample::timers),
+                med(list, Sample::detect),
+                med(list, Sample::other),
+                list.get(0).activities(),
+                list.get(0).tasks()));
     System.out.printf(Locale.ROOT, "bench: load at the end %s%n", load());
   }
 
   /** Every flow once, in dependency order, each removed again by its own delete flow. */
   private void round(Path disk, boolean timed) throws Exception {
     String image = id(images);
-    run(timed, "UploadImage (raw 64 MiB, by path)", () -> stack.post("/api/v1/images", "{\"imageId\":\"" + image
-        + "\",\"name\":\"bench\",\"source\":\"" + disk + "\",\"diskFormat\":\"raw\"}"));
+    run(
+        timed,
+        "UploadImage (raw 64 MiB, by path)",
+        () ->
+            stack.post(
+                "/api/v1/images",
+                "{\"imageId\":\""
+                    + image
+                    + "\",\"name\":\"bench\",\"source\":\""
+                    + disk
+                    + "\",\"diskFormat\":\"raw\"}"));
     String server = id(servers);
-    run(timed, "BootFromImage (clone)", () -> stack.post("/api/v1/servers", "{\"serverId\":\"" + server
-        + "\",\"imageId\":\"" + image + "\"}"));
+    run(
+        timed,
+        "BootFromImage (clone)",
+        () ->
+            stack.post(
+                "/api/v1/servers",
+                "{\"serverId\":\"" + server + "\",\"imageId\":\"" + image + "\"}"));
     String volume = id(volumes);
-    run(timed, "CreateVolumeFromImage (clone)", () -> stack.post("/api/v1/volumes", "{\"volumeId\":\"" + volume
-        + "\",\"imageId\":\"" + image + "\"}"));
+    run(
+        timed,
+        "CreateVolumeFromImage (clone)",
+        () ->
+            stack.post(
+                "/api/v1/volumes",
+                "{\"volumeId\":\"" + volume + "\",\"imageId\":\"" + image + "\"}"));
     String snapshot = UUID.randomUUID().toString();
-    run(timed, "CreateVolumeSnapshot", () -> stack.post("/api/v1/volumes/" + volume + "/snapshots",
-        "{\"snapshotId\":\"" + snapshot + "\"}"));
+    run(
+        timed,
+        "CreateVolumeSnapshot",
+        () ->
+            stack.post(
+                "/api/v1/volumes/" + volume + "/snapshots",
+                "{\"snapshotId\":\"" + snapshot + "\"}"));
     String fromSnap = id(volumes);
-    run(timed, "VolumeFromSnapshot (flatten never)", () -> stack.post("/api/v1/volumes", "{\"volumeId\":\"" + fromSnap
-        + "\",\"sourceVolumeId\":\"" + volume + "\",\"snapshotId\":\"" + snapshot + "\",\"flatten\":\"never\"}"));
-    run(timed, "DeleteServer", () -> stack.delete("/api/v1/servers/" + server + "?shutdownTimeoutSeconds=1"));
-    run(timed, "DeleteVolume (clone of a snapshot)", () -> stack.delete("/api/v1/volumes/" + fromSnap));
-    run(timed, "DeleteVolumeSnapshot", () -> stack.delete("/api/v1/volumes/" + volume + "/snapshots/" + snapshot));
+    run(
+        timed,
+        "VolumeFromSnapshot (flatten never)",
+        () ->
+            stack.post(
+                "/api/v1/volumes",
+                "{\"volumeId\":\""
+                    + fromSnap
+                    + "\",\"sourceVolumeId\":\""
+                    + volume
+                    + "\",\"snapshotId\":\""
+                    + snapshot
+                    + "\",\"flatten\":\"never\"}"));
+    run(
+        timed,
+        "DeleteServer",
+        () -> stack.delete("/api/v1/servers/" + server + "?shutdownTimeoutSeconds=1"));
+    run(
+        timed,
+        "DeleteVolume (clone of a snapshot)",
+        () -> stack.delete("/api/v1/volumes/" + fromSnap));
+    run(
+        timed,
+        "DeleteVolumeSnapshot",
+        () -> stack.delete("/api/v1/volumes/" + volume + "/snapshots/" + snapshot));
     run(timed, "DeleteVolume", () -> stack.delete("/api/v1/volumes/" + volume));
     run(timed, "DeleteImage", () -> stack.delete("/api/v1/images/" + image));
   }
@@ -132,7 +218,8 @@ class FlowOverheadBench {
   }
 
   /** Sends the request, polls its operation to the end, and (when timed) analyses its history. */
-  private void run(boolean timed, String flow, java.util.function.Supplier<HttpResponse<String>> post)
+  private void run(
+      boolean timed, String flow, java.util.function.Supplier<HttpResponse<String>> post)
       throws InterruptedException {
     long t0 = System.currentTimeMillis();
     String op = ServerIts.started(post.get());
@@ -147,17 +234,23 @@ class FlowOverheadBench {
     assertThat(body).as(flow + ": " + body).contains("\"status\":\"COMPLETED\"");
     if (!timed) return;
     String workflowId = op.substring(op.lastIndexOf('/') + 1);
-    List<HistoryEvent> events = stack.worker.getBean(WorkflowClient.class).fetchHistory(workflowId).getEvents();
+    List<HistoryEvent> events =
+        stack.worker.getBean(WorkflowClient.class).fetchHistory(workflowId).getEvents();
     Sample s = analyse(events, t0, t1);
     samples.computeIfAbsent(flow, k -> new ArrayList<>()).add(s);
-    System.out.printf(Locale.ROOT, "bench %s: wall %.3f s, activities %.3f s, overhead %.3f s%n", flow, s.wall(),
-        s.work(), s.overhead());
+    System.out.printf(
+        Locale.ROOT,
+        "bench %s: wall %.3f s, activities %.3f s, overhead %.3f s%n",
+        flow,
+        s.wall(),
+        s.work(),
+        s.overhead());
   }
 
   /**
-   * Adds up the history: each activity's scheduled -> started (queue) and started -> closed
-   * (work), each workflow task's scheduled -> started and started -> completed, each timer's
-   * started -> fired. Flows run their steps one after another, so the sums are the path's.
+   * Adds up the history: each activity's scheduled -> started (queue) and started -> closed (work),
+   * each workflow task's scheduled -> started and started -> completed, each timer's started ->
+   * fired. Flows run their steps one after another, so the sums are the path's.
    */
   static Sample analyse(List<HistoryEvent> events, long postMillis, long seenMillis) {
     Map<Long, Long> scheduled = new HashMap<>();
@@ -170,34 +263,55 @@ class FlowOverheadBench {
       long at = millis(e);
       EventType t = e.getEventType();
       switch (t) {
-        case EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, EVENT_TYPE_TIMER_STARTED ->
+        case EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
+            EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+            EVENT_TYPE_TIMER_STARTED ->
             scheduled.put(e.getEventId(), at);
         case EVENT_TYPE_ACTIVITY_TASK_STARTED -> {
-          long from = scheduled.get(e.getActivityTaskStartedEventAttributes().getScheduledEventId());
+          long from =
+              scheduled.get(e.getActivityTaskStartedEventAttributes().getScheduledEventId());
           activityQueue += (at - from) / 1e3;
           started.put(e.getEventId(), at);
         }
         case EVENT_TYPE_ACTIVITY_TASK_COMPLETED -> {
-          work += (at - started.get(e.getActivityTaskCompletedEventAttributes().getStartedEventId())) / 1e3;
+          work +=
+              (at - started.get(e.getActivityTaskCompletedEventAttributes().getStartedEventId()))
+                  / 1e3;
           activities++;
         }
         case EVENT_TYPE_ACTIVITY_TASK_FAILED ->
-            work += (at - started.get(e.getActivityTaskFailedEventAttributes().getStartedEventId())) / 1e3;
+            work +=
+                (at - started.get(e.getActivityTaskFailedEventAttributes().getStartedEventId()))
+                    / 1e3;
         case EVENT_TYPE_WORKFLOW_TASK_STARTED -> {
-          taskQueue += (at - scheduled.get(e.getWorkflowTaskStartedEventAttributes().getScheduledEventId())) / 1e3;
+          taskQueue +=
+              (at - scheduled.get(e.getWorkflowTaskStartedEventAttributes().getScheduledEventId()))
+                  / 1e3;
           started.put(e.getEventId(), at);
         }
         case EVENT_TYPE_WORKFLOW_TASK_COMPLETED -> {
-          taskRun += (at - started.get(e.getWorkflowTaskCompletedEventAttributes().getStartedEventId())) / 1e3;
+          taskRun +=
+              (at - started.get(e.getWorkflowTaskCompletedEventAttributes().getStartedEventId()))
+                  / 1e3;
           tasks++;
         }
-        case EVENT_TYPE_TIMER_FIRED -> timers += (at - scheduled.get(e.getTimerFiredEventAttributes()
-            .getStartedEventId())) / 1e3;
-        default -> { }
+        case EVENT_TYPE_TIMER_FIRED ->
+            timers +=
+                (at - scheduled.get(e.getTimerFiredEventAttributes().getStartedEventId())) / 1e3;
+        default -> {}
       }
     }
-    return new Sample((seenMillis - postMillis) / 1e3, work, (first - postMillis) / 1e3, activityQueue, taskQueue,
-        taskRun, timers, (seenMillis - last) / 1e3, activities, tasks);
+    return new Sample(
+        (seenMillis - postMillis) / 1e3,
+        work,
+        (first - postMillis) / 1e3,
+        activityQueue,
+        taskQueue,
+        taskRun,
+        timers,
+        (seenMillis - last) / 1e3,
+        activities,
+        tasks);
   }
 
   private static long millis(HistoryEvent e) {

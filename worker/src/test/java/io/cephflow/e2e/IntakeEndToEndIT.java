@@ -34,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Untrusted images through the whole flow (REST, worker, Temporal, Ceph, qemu): every bad input
- * fails with its typed reason and leaves no scratch file, RBD image or snapshot; a vetted qcow2
- * is stored as it is and converts to exactly the raw data it holds.
+ * fails with its typed reason and leaves no scratch file, RBD image or snapshot; a vetted qcow2 is
+ * stored as it is and converts to exactly the raw data it holds.
  */
 class IntakeEndToEndIT {
   private static final long QCOW2_INCOMPAT_LSB = 79;
@@ -59,7 +59,8 @@ class IntakeEndToEndIT {
 
   @Test
   void everyBadInputFailsTypedAndLeavesNothingBehind() throws Exception {
-    Path backing = corpus.create("qcow2", "backing.qcow2", "1M", "-u", "-b", "/etc/passwd", "-F", "raw");
+    Path backing =
+        corpus.create("qcow2", "backing.qcow2", "1M", "-u", "-b", "/etc/passwd", "-F", "raw");
     expectFailure(backing, "qcow2", "UnsafeImage", "BACKING_FILE");
 
     Path dataFile = corpus.create("qcow2", "datafile.qcow2", "1M");
@@ -90,17 +91,32 @@ class IntakeEndToEndIT {
     Path raw = corpus.sparseRaw("plain.raw");
     expectFailure(raw, "qcow2", "UnsafeImage", "FORMAT_MISMATCH");
 
-    expectFailureBody(source(qcow2, "qcow2", "sha512:" + "0".repeat(128)), "ChecksumMismatch", "sha512");
+    expectFailureBody(
+        source(qcow2, "qcow2", "sha512:" + "0".repeat(128)), "ChecksumMismatch", "sha512");
     expectFailureBody(source(raw, "raw", "sha256:" + "0".repeat(64)), "ChecksumMismatch", "sha256");
 
     // Content-Length shorter than the body, and longer (the server closes early), on both paths
-    expectFailureUrl(server.url("lie/-1000/plain.raw"), "raw", "SourceLengthMismatch", "more than its Content-Length");
-    expectFailureUrl(server.url("lie/1000/plain.raw"), "raw", "SourceLengthMismatch", "closed after");
-    expectFailureUrl(server.url("lie/-1000/plain.qcow2"), "qcow2", "SourceLengthMismatch", "more than its Content-Length");
-    expectFailureUrl(server.url("lie/1000/plain.qcow2"), "qcow2", "SourceLengthMismatch", "closed after");
+    expectFailureUrl(
+        server.url("lie/-1000/plain.raw"),
+        "raw",
+        "SourceLengthMismatch",
+        "more than its Content-Length");
+    expectFailureUrl(
+        server.url("lie/1000/plain.raw"), "raw", "SourceLengthMismatch", "closed after");
+    expectFailureUrl(
+        server.url("lie/-1000/plain.qcow2"),
+        "qcow2",
+        "SourceLengthMismatch",
+        "more than its Content-Length");
+    expectFailureUrl(
+        server.url("lie/1000/plain.qcow2"), "qcow2", "SourceLengthMismatch", "closed after");
     expectFailureUrl(server.url("loop/0"), "qcow2", "SourceForbidden", "too many redirects");
     expectFailureUrl(server.url("stall/plain.raw"), "qcow2", "SourceTimeout", "stalled");
-    expectFailureUrl("http://169.254.169.254/latest/meta-data/image.qcow2", "qcow2", "SourceForbidden", "link-local");
+    expectFailureUrl(
+        "http://169.254.169.254/latest/meta-data/image.qcow2",
+        "qcow2",
+        "SourceForbidden",
+        "link-local");
     expectFailureUrl("http://[fe80::1]/image.qcow2", "qcow2", "SourceForbidden", "link-local");
   }
 
@@ -114,18 +130,31 @@ class IntakeEndToEndIT {
     ImageRef stored = new ImageRef("vms", UUID.randomUUID() + "_disk");
     try {
       String sha512 = ServerIts.digest(qcow2, "SHA-512");
-      HttpResponse<String> r = stack.post("/api/v1/images", "{\"imageId\":\"" + id + "\",\"name\":\"random\","
-          + "\"source\":\"" + server.url("files/random.qcow2") + "\",\"diskFormat\":\"qcow2\","
-          + "\"checksum\":\"sha512:" + sha512 + "\"}");
+      HttpResponse<String> r =
+          stack.post(
+              "/api/v1/images",
+              "{\"imageId\":\""
+                  + id
+                  + "\",\"name\":\"random\","
+                  + "\"source\":\""
+                  + server.url("files/random.qcow2")
+                  + "\",\"diskFormat\":\"qcow2\","
+                  + "\"checksum\":\"sha512:"
+                  + sha512
+                  + "\"}");
       assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-      String done = stack.await(r.headers().firstValue("Location").orElseThrow(), Duration.ofMinutes(3));
+      String done =
+          stack.await(r.headers().firstValue("Location").orElseThrow(), Duration.ofMinutes(3));
       assertThat(done).contains("\"status\":\"COMPLETED\"");
       assertThat(stack.scratchFiles()).isEmpty();
-      String meta = CephTestCluster.rbdCli("image-meta", "list", "--format", "json", "images/" + id);
-      assertThat(meta).contains("\"cephflow.disk-format\":\"qcow2\"")
+      String meta =
+          CephTestCluster.rbdCli("image-meta", "list", "--format", "json", "images/" + id);
+      assertThat(meta)
+          .contains("\"cephflow.disk-format\":\"qcow2\"")
           .contains("\"cephflow.virtual-size\":\"" + (32L << 20) + "\"")
           .contains("\"cephflow.size\":\"" + Files.size(qcow2) + "\"");
-      assertThat(ServerIts.exportSha256(dir, "images/" + id)).isEqualTo(ServerIts.digest(qcow2, "SHA-256"));
+      assertThat(ServerIts.exportSha256(dir, "images/" + id))
+          .isEqualTo(ServerIts.digest(qcow2, "SHA-256"));
       assertThat(CephTestCluster.rbdCli("snap", "ls", "--format", "json", "images/" + id))
           .contains("\"protected\":\"true\"");
 
@@ -133,22 +162,33 @@ class IntakeEndToEndIT {
       TestActivityEnvironment env = TestActivityEnvironment.newInstance();
       try {
         env.registerActivitiesImplementations(stack.worker.getBean(ConvertActivitiesImpl.class));
-        ConvertActivities convert = env.newActivityStub(ConvertActivities.class, ActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofMinutes(5))
-            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
-        ConvertActivities.ConvertResult result = convert.convertImageInto(RbdRef.image(id), "qcow2",
-            new RbdRef(stored.pool(), stored.name()));
+        ConvertActivities convert =
+            env.newActivityStub(
+                ConvertActivities.class,
+                ActivityOptions.newBuilder()
+                    .setStartToCloseTimeout(Duration.ofMinutes(5))
+                    .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+                    .build());
+        ConvertActivities.ConvertResult result =
+            convert.convertImageInto(
+                RbdRef.image(id), "qcow2", new RbdRef(stored.pool(), stored.name()));
         assertThat(result.virtualSizeBytes()).isEqualTo(32L << 20);
         assertThat(result.bytesWritten()).isEqualTo(24L << 20);
         assertThat(result.sha256()).isEqualTo(ServerIts.digest(raw, "SHA-256"));
       } finally {
         env.close();
       }
-      assertThat(ServerIts.exportSha256(dir, stored.toString())).isEqualTo(ServerIts.digest(raw, "SHA-256"));
-      // provenance of the converted image: the raw digest, checkable with rbd export
-      assertThat(CephTestCluster.rbdCli("image-meta", "get", stored.toString(), "cephflow.sha256").strip())
+      assertThat(ServerIts.exportSha256(dir, stored.toString()))
           .isEqualTo(ServerIts.digest(raw, "SHA-256"));
-      assertThat(CephTestCluster.rbdCli("image-meta", "get", stored.toString(), "cephflow.virtual-size").strip())
+      // provenance of the converted image: the raw digest, checkable with rbd export
+      assertThat(
+              CephTestCluster.rbdCli("image-meta", "get", stored.toString(), "cephflow.sha256")
+                  .strip())
+          .isEqualTo(ServerIts.digest(raw, "SHA-256"));
+      assertThat(
+              CephTestCluster.rbdCli(
+                      "image-meta", "get", stored.toString(), "cephflow.virtual-size")
+                  .strip())
           .isEqualTo(Long.toString(32L << 20));
       assertThat(stack.scratchFiles()).isEmpty();
     } finally {
@@ -158,16 +198,26 @@ class IntakeEndToEndIT {
   }
 
   private static String source(Path file, String format, String checksum) {
-    return "{\"name\":\"bad\",\"source\":\"" + file + "\",\"diskFormat\":\"" + format + "\""
-        + (checksum == null ? "" : ",\"checksum\":\"" + checksum + "\"") + "}";
+    return "{\"name\":\"bad\",\"source\":\""
+        + file
+        + "\",\"diskFormat\":\""
+        + format
+        + "\""
+        + (checksum == null ? "" : ",\"checksum\":\"" + checksum + "\"")
+        + "}";
   }
 
-  private void expectFailure(Path file, String format, String type, String reason) throws Exception {
+  private void expectFailure(Path file, String format, String type, String reason)
+      throws Exception {
     expectFailureBody(source(file, format, null), type, reason);
   }
 
-  private void expectFailureUrl(String url, String format, String type, String reason) throws Exception {
-    expectFailureBody("{\"name\":\"bad\",\"source\":\"" + url + "\",\"diskFormat\":\"" + format + "\"}", type, reason);
+  private void expectFailureUrl(String url, String format, String type, String reason)
+      throws Exception {
+    expectFailureBody(
+        "{\"name\":\"bad\",\"source\":\"" + url + "\",\"diskFormat\":\"" + format + "\"}",
+        type,
+        reason);
   }
 
   private void expectFailureBody(String body, String type, String reason) throws Exception {
@@ -176,40 +226,48 @@ class IntakeEndToEndIT {
     assertThat(done).as(body).contains(reason);
     assertThat(stack.scratchFiles()).as("scratch after " + body).isEmpty();
     if (ServerIts.refusedAtTheDoor(r)) return; // no operation, no image id
-    // the pool is shared with other engineers' runs: check our image by name, not the pool's listing
-    ImageRef image = new ImageRef("images",
-        r.body().replaceAll("(?s).*?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}).*", "$1"));
+    // the pool is shared with other engineers' runs: check our image by name, not the pool's
+    // listing
+    ImageRef image =
+        new ImageRef(
+            "images",
+            r.body()
+                .replaceAll(
+                    "(?s).*?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}).*",
+                    "$1"));
     assertThat(CephTestCluster.rbd().images().exists(image)).as(image + " after " + body).isFalse();
   }
 
   /**
-   * An HTTP server that misbehaves on purpose, written on a raw socket (a real HTTP server
-   * would not send a wrong Content-Length): {@code files/F} serves F correctly,
-   * {@code lie/D/F} announces size+D, {@code stall/F} stops after 64 KiB, {@code loop/N}
-   * redirects forever.
+   * An HTTP server that misbehaves on purpose, written on a raw socket (a real HTTP server would
+   * not send a wrong Content-Length): {@code files/F} serves F correctly, {@code lie/D/F} announces
+   * size+D, {@code stall/F} stops after 64 KiB, {@code loop/N} redirects forever.
    */
   static final class LyingServer implements AutoCloseable {
     private final ServerSocket socket;
-    private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "lying-http");
-      t.setDaemon(true);
-      return t;
-    });
+    private final ExecutorService pool =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "lying-http");
+              t.setDaemon(true);
+              return t;
+            });
     private final Path root;
 
     LyingServer(Path root) throws IOException {
       this.root = root;
       this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-      pool.submit(() -> {
-        while (!socket.isClosed()) {
-          try {
-            Socket c = socket.accept();
-            pool.submit(() -> serve(c));
-          } catch (IOException e) {
-            return;
-          }
-        }
-      });
+      pool.submit(
+          () -> {
+            while (!socket.isClosed()) {
+              try {
+                Socket c = socket.accept();
+                pool.submit(() -> serve(c));
+              } catch (IOException e) {
+                return;
+              }
+            }
+          });
     }
 
     String url(String path) {
@@ -218,7 +276,9 @@ class IntakeEndToEndIT {
 
     private void serve(Socket c) {
       try (c) {
-        var in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.ISO_8859_1));
+        var in =
+            new BufferedReader(
+                new InputStreamReader(c.getInputStream(), StandardCharsets.ISO_8859_1));
         String path = in.readLine().split(" ")[1].substring(1);
         while (!in.readLine().isEmpty()) {
           // headers are not needed
@@ -226,7 +286,11 @@ class IntakeEndToEndIT {
         OutputStream out = c.getOutputStream();
         String[] p = path.split("/");
         switch (p[0]) {
-          case "loop" -> head(out, "302 Found", "Location: /loop/" + (Integer.parseInt(p[1]) + 1) + "\r\nContent-Length: 0");
+          case "loop" ->
+              head(
+                  out,
+                  "302 Found",
+                  "Location: /loop/" + (Integer.parseInt(p[1]) + 1) + "\r\nContent-Length: 0");
           case "files" -> {
             byte[] data = Files.readAllBytes(root.resolve(p[1]));
             head(out, "200 OK", "Content-Length: " + data.length);
@@ -255,8 +319,9 @@ class IntakeEndToEndIT {
     }
 
     private static void head(OutputStream out, String status, String headers) throws IOException {
-      out.write(("HTTP/1.1 " + status + "\r\n" + headers + "\r\nConnection: close\r\n\r\n")
-          .getBytes(StandardCharsets.ISO_8859_1));
+      out.write(
+          ("HTTP/1.1 " + status + "\r\n" + headers + "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
     }
 
     @Override

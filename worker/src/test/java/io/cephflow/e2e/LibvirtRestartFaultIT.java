@@ -40,7 +40,9 @@ class LibvirtRestartFaultIT {
 
   private static final List<String> ids = new java.util.ArrayList<>();
 
-  /** A failed run must not leave its guest or images for the next one: removed, whatever happened. */
+  /**
+   * A failed run must not leave its guest or images for the next one: removed, whatever happened.
+   */
   @AfterAll
   static void stop() {
     for (String id : ids) ServerIts.removeDomainQuietly(uri, id);
@@ -60,8 +62,15 @@ class LibvirtRestartFaultIT {
     ServerIts.uploadBootDisk(stack, dir, tag, image);
     String server = ServerIts.newId(ids);
 
-    String boot = ServerIts.started(stack.post("/api/v1/servers", "{\"serverId\":\"" + server + "\",\"imageId\":\""
-        + image + "\",\"hypervisor\":\"local\"}"));
+    String boot =
+        ServerIts.started(
+            stack.post(
+                "/api/v1/servers",
+                "{\"serverId\":\""
+                    + server
+                    + "\",\"imageId\":\""
+                    + image
+                    + "\",\"hypervisor\":\"local\"}"));
     awaitStep(boot, "ensure-secret"); // the first libvirt step
     restartLibvirtd();
     String booted = stack.await(boot, Duration.ofMinutes(3));
@@ -69,11 +78,16 @@ class LibvirtRestartFaultIT {
     ServerIts.awaitConsole(ServerIts.consoleDir(work), server, ServerIts.bootOk(tag));
     assertThat(qemuProcesses(server)).as("qemu processes of instance-%s", server).isEqualTo(1);
     TreeSet<String> expected = new TreeSet<>(before);
-    expected.addAll(List.of("images/" + image, "images/" + image + "@snap (protected)", "vms/" + server + "_disk",
-        "domain instance-" + server + " running"));
+    expected.addAll(
+        List.of(
+            "images/" + image,
+            "images/" + image + "@snap (protected)",
+            "vms/" + server + "_disk",
+            "domain instance-" + server + " running"));
     assertThat(ServerIts.world(uri)).as("pools and domains after the boot").isEqualTo(expected);
 
-    String delete = ServerIts.started(stack.delete("/api/v1/servers/" + server + "?shutdownTimeoutSeconds=5"));
+    String delete =
+        ServerIts.started(stack.delete("/api/v1/servers/" + server + "?shutdownTimeoutSeconds=5"));
     // the boot-sector guest ignores the ACPI request: the delete waits in its shutdown step
     awaitStep(delete, "shutdown");
     restartLibvirtd();
@@ -88,7 +102,8 @@ class LibvirtRestartFaultIT {
     assertThat(ServerIts.world(uri)).as("pools and domains after the delete").isEqualTo(expected);
 
     HttpResponse<String> r = stack.delete("/api/v1/images/" + image);
-    assertThat(stack.await(ServerIts.started(r), Duration.ofMinutes(2))).contains("\"status\":\"COMPLETED\"");
+    assertThat(stack.await(ServerIts.started(r), Duration.ofMinutes(2)))
+        .contains("\"status\":\"COMPLETED\"");
     assertThat(ServerIts.world(uri)).isEqualTo(before);
   }
 
@@ -111,9 +126,17 @@ class LibvirtRestartFaultIT {
     throw new AssertionError(op + " never reached step " + step + ": " + body);
   }
 
-  /** qemu processes running the server's domain (libvirt names the guest on qemu's command line). */
+  /**
+   * qemu processes running the server's domain (libvirt names the guest on qemu's command line).
+   */
   private static long qemuProcesses(String server) {
-    return ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
-        .map(c -> c.contains("qemu-system") && c.contains("guest=instance-" + server)).orElse(false)).count();
+    return ProcessHandle.allProcesses()
+        .filter(
+            p ->
+                p.info()
+                    .commandLine()
+                    .map(c -> c.contains("qemu-system") && c.contains("guest=instance-" + server))
+                    .orElse(false))
+        .count();
   }
 }

@@ -95,16 +95,21 @@ class LifecycleIT {
     assertThat(imageExists(id)).isFalse();
   }
 
-  /** Finding 3: a different request naming an id in use is a 409 naming the operation; the same one attaches. */
+  /**
+   * Finding 3: a different request naming an id in use is a 409 naming the operation; the same one
+   * attaches.
+   */
   @Test
   void aDifferentRequestUnderAnIdInUseIsAConflictAndTheSameOneAttaches() throws Exception {
     String id = newId();
     String body = upload(id, "one-name");
     HttpResponse<String> same = stack.post("/api/v1/images", body);
     assertThat(same.statusCode()).as(same.body()).isEqualTo(202);
-    assertThat(same.headers().firstValue("Location")).contains("/api/v1/operations/image-upload-" + id);
+    assertThat(same.headers().firstValue("Location"))
+        .contains("/api/v1/operations/image-upload-" + id);
     String other = body.replace("one-name", "another-name");
-    assertThat(refused(stack.post("/api/v1/images", other), 409, "Conflict")).contains("image-upload-" + id);
+    assertThat(refused(stack.post("/api/v1/images", other), 409, "Conflict"))
+        .contains("image-upload-" + id);
     assertThat(CephTestCluster.rbdCli("image-meta", "get", "images/" + id, "cephflow.name").strip())
         .isEqualTo("one-name");
 
@@ -113,11 +118,15 @@ class LifecycleIT {
     String v2 = volumeFromImage(id);
     String snap = newId();
     done(stack.post("/api/v1/volumes/" + v1 + "/snapshots", "{\"snapshotId\":\"" + snap + "\"}"));
-    refused(stack.post("/api/v1/volumes/" + v2 + "/snapshots", "{\"snapshotId\":\"" + snap + "\"}"), 409, "Conflict");
+    refused(
+        stack.post("/api/v1/volumes/" + v2 + "/snapshots", "{\"snapshotId\":\"" + snap + "\"}"),
+        409,
+        "Conflict");
     assertThat(CephTestCluster.rbdCli("snap", "ls", "volumes/volume-" + v2)).doesNotContain(snap);
     // deleting it through the wrong volume finds nothing there, and leaves it
     refused(stack.delete("/api/v1/volumes/" + v2 + "/snapshots/" + snap), 404, "NotFound");
-    assertThat(CephTestCluster.rbdCli("snap", "ls", "volumes/volume-" + v1)).contains("snapshot-" + snap);
+    assertThat(CephTestCluster.rbdCli("snap", "ls", "volumes/volume-" + v1))
+        .contains("snapshot-" + snap);
 
     done(stack.delete("/api/v1/volumes/" + v1 + "/snapshots/" + snap));
     done(stack.delete("/api/v1/volumes/" + v1));
@@ -140,35 +149,86 @@ class LifecycleIT {
     String unrelated = volumeFromImage(image);
     String sha = ServerIts.exportSha256(dir, "volumes/volume-" + unrelated);
     String server = newServer();
-    refused(stack.post("/api/v1/servers", "{\"serverId\":\"" + server + "\",\"volumeId\":\"" + a
-        + "\",\"snapshotId\":\"" + snap + "\",\"newVolumeId\":\"" + unrelated + "\"}"), 409, "Conflict");
+    refused(
+        stack.post(
+            "/api/v1/servers",
+            "{\"serverId\":\""
+                + server
+                + "\",\"volumeId\":\""
+                + a
+                + "\",\"snapshotId\":\""
+                + snap
+                + "\",\"newVolumeId\":\""
+                + unrelated
+                + "\"}"),
+        409,
+        "Conflict");
     assertThat(ServerIts.exportSha256(dir, "volumes/volume-" + unrelated)).isEqualTo(sha);
-    assertThat(stack.get("/api/v1/operations/volume-create-" + unrelated).body()).contains("\"status\":\"COMPLETED\"");
+    assertThat(stack.get("/api/v1/operations/volume-create-" + unrelated).body())
+        .contains("\"status\":\"COMPLETED\"");
     assertThat(record("volume", unrelated)).contains("\"state\":\"AVAILABLE\"");
-    assertThat(ServerIts.virsh(libvirtUri, "list", "--all", "--name")).doesNotContain("instance-" + server);
+    assertThat(ServerIts.virsh(libvirtUri, "list", "--all", "--name"))
+        .doesNotContain("instance-" + server);
 
     // V: a clone of the same snapshot that is already the disk of a running server
     String first = newServer();
     String v = newId();
-    assertThat(stack.await(started(stack.post("/api/v1/servers", "{\"serverId\":\"" + first + "\",\"volumeId\":\""
-        + a + "\",\"snapshotId\":\"" + snap + "\",\"newVolumeId\":\"" + v + "\"}")), Duration.ofMinutes(3)))
-        .contains("\"status\":\"COMPLETED\"").contains("\"volumeId\":\"" + v + "\"");
-    assertThat(record("volume", v)).contains("\"state\":\"IN_USE\"").contains("\"usedBy\":\"server:" + first + "\"");
+    assertThat(
+            stack.await(
+                started(
+                    stack.post(
+                        "/api/v1/servers",
+                        "{\"serverId\":\""
+                            + first
+                            + "\",\"volumeId\":\""
+                            + a
+                            + "\",\"snapshotId\":\""
+                            + snap
+                            + "\",\"newVolumeId\":\""
+                            + v
+                            + "\"}")),
+                Duration.ofMinutes(3)))
+        .contains("\"status\":\"COMPLETED\"")
+        .contains("\"volumeId\":\"" + v + "\"");
+    assertThat(record("volume", v))
+        .contains("\"state\":\"IN_USE\"")
+        .contains("\"usedBy\":\"server:" + first + "\"");
     String second = newServer();
-    HttpResponse<String> r = stack.post("/api/v1/servers", "{\"serverId\":\"" + second + "\",\"volumeId\":\"" + a
-        + "\",\"snapshotId\":\"" + snap + "\",\"newVolumeId\":\"" + v + "\"}");
+    HttpResponse<String> r =
+        stack.post(
+            "/api/v1/servers",
+            "{\"serverId\":\""
+                + second
+                + "\",\"volumeId\":\""
+                + a
+                + "\",\"snapshotId\":\""
+                + snap
+                + "\",\"newVolumeId\":\""
+                + v
+                + "\"}");
     refused(r, 409, "Conflict");
-    assertThat(ServerIts.virsh(libvirtUri, "list", "--all", "--name")).doesNotContain("instance-" + second);
-    assertThat(CephTestCluster.rbdCli("status", "volumes/volume-" + v)).containsOnlyOnce("watcher=");
+    assertThat(ServerIts.virsh(libvirtUri, "list", "--all", "--name"))
+        .doesNotContain("instance-" + second);
+    assertThat(CephTestCluster.rbdCli("status", "volumes/volume-" + v))
+        .containsOnlyOnce("watcher=");
 
     // and booting another server straight from V is refused at once, naming the server that has it
     String third = newServer();
-    assertThat(refused(stack.post("/api/v1/servers", "{\"serverId\":\"" + third + "\",\"volumeId\":\"" + v + "\"}"),
-        409, "InUse")).contains("server:" + first);
-    assertThat(ServerIts.virsh(libvirtUri, "list", "--all", "--name")).doesNotContain("instance-" + third);
+    assertThat(
+            refused(
+                stack.post(
+                    "/api/v1/servers",
+                    "{\"serverId\":\"" + third + "\",\"volumeId\":\"" + v + "\"}"),
+                409,
+                "InUse"))
+        .contains("server:" + first);
+    assertThat(ServerIts.virsh(libvirtUri, "list", "--all", "--name"))
+        .doesNotContain("instance-" + third);
 
-    // Finding 5: deleting the volume a running server boots from is refused at once, naming the server
-    assertThat(refused(stack.delete("/api/v1/volumes/" + v), 409, "InUse")).contains("server:" + first);
+    // Finding 5: deleting the volume a running server boots from is refused at once, naming the
+    // server
+    assertThat(refused(stack.delete("/api/v1/volumes/" + v), 409, "InUse"))
+        .contains("server:" + first);
     assertThat(CephTestCluster.rbdCli("ls", "volumes")).contains("volume-" + v);
 
     // deleting the server frees the volume, which may then be deleted
@@ -182,7 +242,10 @@ class LifecycleIT {
     assertThat(ServerIts.leftovers(ids.subList(firstId, ids.size()), libvirtUri)).isEmpty();
   }
 
-  /** Finding 6: the answers do not depend on what Temporal still holds (a stack with an empty Temporal, same Ceph). */
+  /**
+   * Finding 6: the answers do not depend on what Temporal still holds (a stack with an empty
+   * Temporal, same Ceph).
+   */
   @Test
   void theRulesHoldWhenTemporalHasForgottenEverything() throws Exception {
     String kept = newId();
@@ -193,13 +256,16 @@ class LifecycleIT {
 
     try (CephflowStack amnesiac = CephflowStack.withEmptyTemporal(dir)) {
       // the same request again cannot run a second time: the id is taken
-      assertThat(refused(amnesiac.post("/api/v1/images", keptBody), 409, "Conflict")).contains("already exists");
-      assertThat(refused(amnesiac.post("/api/v1/images", deletedBody), 409, "Conflict")).contains("never reused");
+      assertThat(refused(amnesiac.post("/api/v1/images", keptBody), 409, "Conflict"))
+          .contains("already exists");
+      assertThat(refused(amnesiac.post("/api/v1/images", deletedBody), 409, "Conflict"))
+          .contains("never reused");
       refused(amnesiac.delete("/api/v1/images/" + deleted), 404, "NotFound");
       refused(amnesiac.delete("/api/v1/images/" + newId()), 404, "NotFound");
       // what exists can still be deleted
       HttpResponse<String> d = amnesiac.delete("/api/v1/images/" + kept);
-      assertThat(amnesiac.await(started(d), Duration.ofMinutes(2))).contains("\"status\":\"COMPLETED\"");
+      assertThat(amnesiac.await(started(d), Duration.ofMinutes(2)))
+          .contains("\"status\":\"COMPLETED\"");
     }
     assertThat(imageExists(kept)).isFalse();
   }
@@ -212,27 +278,39 @@ class LifecycleIT {
   void whatATerminatedUploadLeftIsRecordedAndADeleteRemovesIt() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    http.createContext("/slow.raw", ex -> {
-      ex.sendResponseHeaders(200, 64L << 20);
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(new byte[4 << 20]);
-        out.flush();
-        release.await(2, TimeUnit.MINUTES); // stalls until the test has terminated the flow
-      } catch (InterruptedException | java.io.IOException e) {
-        // the client went away
-      }
-    });
+    http.createContext(
+        "/slow.raw",
+        ex -> {
+          ex.sendResponseHeaders(200, 64L << 20);
+          try (OutputStream out = ex.getResponseBody()) {
+            out.write(new byte[4 << 20]);
+            out.flush();
+            release.await(2, TimeUnit.MINUTES); // stalls until the test has terminated the flow
+          } catch (InterruptedException | java.io.IOException e) {
+            // the client went away
+          }
+        });
     http.start();
     try {
       String id = newId();
-      String op = started(stack.post("/api/v1/images", "{\"imageId\":\"" + id + "\",\"name\":\"slow\",\"source\":\""
-          + "http://127.0.0.1:" + http.getAddress().getPort() + "/slow.raw\"}"));
+      String op =
+          started(
+              stack.post(
+                  "/api/v1/images",
+                  "{\"imageId\":\""
+                      + id
+                      + "\",\"name\":\"slow\",\"source\":\""
+                      + "http://127.0.0.1:"
+                      + http.getAddress().getPort()
+                      + "/slow.raw\"}"));
       stack.awaitStep(op, "write");
       WorkflowClient temporal = stack.worker.getBean(WorkflowClient.class);
       temporal.newUntypedWorkflowStub("image-upload-" + id).terminate("lifecycle test");
       assertThat(stack.await(op, Duration.ofMinutes(1))).contains("\"status\":\"TERMINATED\"");
       assertThat(imageExists(id)).as("a terminated flow runs no compensation").isTrue();
-      assertThat(record("image", id)).contains("\"state\":\"CREATING\"").contains("image-upload-" + id + "@");
+      assertThat(record("image", id))
+          .contains("\"state\":\"CREATING\"")
+          .contains("image-upload-" + id + "@");
       assertThat(CephTestCluster.rbdCli("image-meta", "get", "images/" + id, "cephflow.owner"))
           .startsWith("image-upload-" + id + "@");
       // the terminated write lets go of the image once its source read times out
@@ -256,26 +334,41 @@ class LifecycleIT {
     String snap = ivs[2];
     String server = newServer();
     // no hypervisor named: placed on the host that reports room (this stack's worker, "local")
-    HttpResponse<String> boot = stack.post("/api/v1/servers", "{\"serverId\":\"" + server + "\",\"volumeId\":\""
-        + volume + "\"}");
+    HttpResponse<String> boot =
+        stack.post(
+            "/api/v1/servers", "{\"serverId\":\"" + server + "\",\"volumeId\":\"" + volume + "\"}");
     assertThat(boot.body()).contains("\"hypervisor\":\"local\"");
     done(boot);
 
     String img = ok(stack.get("/api/v1/images/" + image));
-    assertThat(img).contains("\"name\":\"boot-sector\"").contains("\"state\":\"available\"")
-        .contains("\"diskFormat\":\"raw\"").contains("\"snapshotProtected\":true")
-        .contains("\"children\":[\"volumes/volume-" + volume + "\"]").contains("\"createdBy\":\"image-upload-" + image);
-    assertThat(ok(stack.get("/api/v1/volumes/" + volume))).contains("\"state\":\"in-use\"")
-        .contains("\"usedBy\":\"server:" + server + "\"").contains("\"parent\":\"images/" + image + "@snap\"")
-        .contains("\"snapshots\":[\"" + snap + "\"]").contains("\"madeFrom\":\"image:" + image + "\"");
-    assertThat(ok(stack.get("/api/v1/volumes/" + volume + "/snapshots"))).contains("\"id\":\"" + snap + "\"")
+    assertThat(img)
+        .contains("\"name\":\"boot-sector\"")
+        .contains("\"state\":\"available\"")
+        .contains("\"diskFormat\":\"raw\"")
+        .contains("\"snapshotProtected\":true")
+        .contains("\"children\":[\"volumes/volume-" + volume + "\"]")
+        .contains("\"createdBy\":\"image-upload-" + image);
+    assertThat(ok(stack.get("/api/v1/volumes/" + volume)))
+        .contains("\"state\":\"in-use\"")
+        .contains("\"usedBy\":\"server:" + server + "\"")
+        .contains("\"parent\":\"images/" + image + "@snap\"")
+        .contains("\"snapshots\":[\"" + snap + "\"]")
+        .contains("\"madeFrom\":\"image:" + image + "\"");
+    assertThat(ok(stack.get("/api/v1/volumes/" + volume + "/snapshots")))
+        .contains("\"id\":\"" + snap + "\"")
         .contains("\"isProtected\":true");
-    assertThat(ok(stack.get("/api/v1/volumes/" + volume + "/snapshots/" + snap))).contains("\"volumeId\":\"" + volume);
-    assertThat(ok(stack.get("/api/v1/servers/" + server))).contains("\"volumeId\":\"" + volume + "\"")
+    assertThat(ok(stack.get("/api/v1/volumes/" + volume + "/snapshots/" + snap)))
+        .contains("\"volumeId\":\"" + volume);
+    assertThat(ok(stack.get("/api/v1/servers/" + server)))
+        .contains("\"volumeId\":\"" + volume + "\"")
         .contains("\"state\":\"available\"");
     // the host and the domain's state, from the host's report (written every second here)
-    assertThat(eventually(() -> ok(stack.get("/api/v1/servers/" + server)), b -> b.contains("\"domainState\":\"running\"")))
-        .contains("\"host\":\"local\"").contains("\"hostReportedAt\":\"");
+    assertThat(
+            eventually(
+                () -> ok(stack.get("/api/v1/servers/" + server)),
+                b -> b.contains("\"domainState\":\"running\"")))
+        .contains("\"host\":\"local\"")
+        .contains("\"hostReportedAt\":\"");
     assertThat(ok(stack.get("/api/v1/hypervisors"))).contains("\"host\":\"local\",\"alive\":true");
     assertThat(ok(stack.get("/api/v1/images?name=boot-sector&limit=1000"))).contains(image);
     assertThat(ok(stack.get("/api/v1/volumes?state=in-use&limit=1000"))).contains(volume);
@@ -294,7 +387,8 @@ class LifecycleIT {
     done(stack.delete("/api/v1/images/" + image));
     assertThat(stack.get("/api/v1/images/" + image).statusCode()).isEqualTo(404);
     assertThat(stack.get("/api/v1/volumes/" + volume).statusCode()).isEqualTo(404);
-    assertThat(stack.get("/api/v1/volumes/" + volume + "/snapshots/" + snap).statusCode()).isEqualTo(404);
+    assertThat(stack.get("/api/v1/volumes/" + volume + "/snapshots/" + snap).statusCode())
+        .isEqualTo(404);
     assertThat(ok(stack.get("/api/v1/images?state=deleted&limit=1000"))).contains(image);
     assertThat(listedIds("/api/v1/images")).doesNotContain(image);
     // bad paging input is a 400
@@ -307,9 +401,13 @@ class LifecycleIT {
 
   // --- helpers
 
-  /** The first answer that satisfies {@code done}, read every 250 ms for up to 20 s (then the last one). */
-  private static String eventually(java.util.function.Supplier<String> read,
-                                   java.util.function.Predicate<String> done) throws InterruptedException {
+  /**
+   * The first answer that satisfies {@code done}, read every 250 ms for up to 20 s (then the last
+   * one).
+   */
+  private static String eventually(
+      java.util.function.Supplier<String> read, java.util.function.Predicate<String> done)
+      throws InterruptedException {
     String last = read.get();
     for (int i = 0; i < 80 && !done.test(last); i++) {
       Thread.sleep(250);
@@ -329,9 +427,11 @@ class LifecycleIT {
     String token = null;
     for (int pages = 0; pages < 10_000; pages++) {
       String body = ok(stack.get(path + "?limit=7" + (token == null ? "" : "&pageToken=" + token)));
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"id\":\"([0-9a-f-]{36})\"").matcher(body);
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("\"id\":\"([0-9a-f-]{36})\"").matcher(body);
       while (m.find()) out.add(m.group(1));
-      java.util.regex.Matcher t = java.util.regex.Pattern.compile("\"nextPageToken\":\"([^\"]+)\"").matcher(body);
+      java.util.regex.Matcher t =
+          java.util.regex.Pattern.compile("\"nextPageToken\":\"([^\"]+)\"").matcher(body);
       if (!t.find()) return out;
       token = t.group(1);
     }
@@ -368,8 +468,14 @@ class LifecycleIT {
     byte[] data = new byte[1 << 20];
     new Random(id.hashCode()).nextBytes(data);
     Files.write(src, data);
-    String body = "{\"imageId\":\"" + id + "\",\"name\":\"" + name + "\",\"source\":\"" + src
-        + "\",\"diskFormat\":\"raw\"}";
+    String body =
+        "{\"imageId\":\""
+            + id
+            + "\",\"name\":\""
+            + name
+            + "\",\"source\":\""
+            + src
+            + "\",\"diskFormat\":\"raw\"}";
     done(stack.post("/api/v1/images", body));
     return body;
   }
@@ -380,13 +486,17 @@ class LifecycleIT {
     ServerIts.uploadBootDisk(stack, dir, ServerIts.newTag(), image);
     String volume = volumeFromImage(image);
     String snap = newId();
-    done(stack.post("/api/v1/volumes/" + volume + "/snapshots", "{\"snapshotId\":\"" + snap + "\"}"));
+    done(
+        stack.post(
+            "/api/v1/volumes/" + volume + "/snapshots", "{\"snapshotId\":\"" + snap + "\"}"));
     return new String[] {image, volume, snap};
   }
 
   private static String volumeFromImage(String imageId) throws Exception {
     String v = newId();
-    done(stack.post("/api/v1/volumes", "{\"volumeId\":\"" + v + "\",\"imageId\":\"" + imageId + "\"}"));
+    done(
+        stack.post(
+            "/api/v1/volumes", "{\"volumeId\":\"" + v + "\",\"imageId\":\"" + imageId + "\"}"));
     return v;
   }
 
@@ -403,18 +513,17 @@ class LifecycleIT {
     return r.body();
   }
 
-
-
   private static boolean imageExists(String id) {
     return CephTestCluster.rbd().images().exists(new ImageRef("images", id));
   }
 
   private static String record(String kind, String id) {
-    String pool = switch (kind) {
-      case "image" -> "images";
-      case "server" -> "vms";
-      default -> "volumes";
-    };
+    String pool =
+        switch (kind) {
+          case "image" -> "images";
+          case "server" -> "vms";
+          default -> "volumes";
+        };
     return records.read(pool, kind + "." + id).orElse("(no record)");
   }
 }

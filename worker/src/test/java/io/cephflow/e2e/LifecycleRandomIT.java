@@ -22,10 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The lifecycle on the real stack, at random: short sequences of REST requests (uploads, volumes,
- * snapshots, boots, deletes) over a few ids per kind that are reused and crossed, the same rules
- * as the model test checked after every request against what Ceph and libvirt really hold and
- * against the API's own reads. Each sequence then deletes what it made and must leave nothing.
- * {@code -Dcephflow.lifecycle.sequences=N} runs more (default 30 of 8 requests).
+ * snapshots, boots, deletes) over a few ids per kind that are reused and crossed, the same rules as
+ * the model test checked after every request against what Ceph and libvirt really hold and against
+ * the API's own reads. Each sequence then deletes what it made and must leave nothing. {@code
+ * -Dcephflow.lifecycle.sequences=N} runs more (default 30 of 8 requests).
  */
 class LifecycleRandomIT {
   static final int SEQUENCES = Integer.getInteger("cephflow.lifecycle.sequences", 30);
@@ -39,7 +39,8 @@ class LifecycleRandomIT {
   @BeforeAll
   static void start() throws Exception {
     libvirtUri = ServerIts.requireDevServices();
-    stack = ServerIts.stack(dir, Path.of("target", "lifecycle-random-it").toAbsolutePath(), libvirtUri);
+    stack =
+        ServerIts.stack(dir, Path.of("target", "lifecycle-random-it").toAbsolutePath(), libvirtUri);
     bootDisk = ServerIts.bootDisk(dir, ServerIts.newTag(), 1 << 20);
   }
 
@@ -48,19 +49,27 @@ class LifecycleRandomIT {
     if (stack != null) stack.close();
   }
 
-  /** A request, what a completed one may remove (name prefixes; {@code instance-<id>} for a domain). */
+  /**
+   * A request, what a completed one may remove (name prefixes; {@code instance-<id>} for a domain).
+   */
   record Step(String name, Supplier<HttpResponse<String>> send, Set<String> mayRemove) {}
 
   @Test
   void randomRequestsOverReusedIdsKeepTheRulesOnCephAndLibvirt() throws Exception {
     Random seeds = new Random(20261201L);
     for (int s = 0; s < SEQUENCES; s++) runSequence(seeds.nextLong());
-    System.out.println("lifecycle random IT: " + SEQUENCES + " sequences of " + STEPS + "; outcomes: " + outcomes);
+    System.out.println(
+        "lifecycle random IT: " + SEQUENCES + " sequences of " + STEPS + "; outcomes: " + outcomes);
     // real work was done, not only refusals: creates, boots and deletes completed
     for (String kind : List.of("upload", "volume", "snapshot", "boot", "delete")) {
-      assertThat(outcomes.entrySet().stream().filter(e -> e.getKey().startsWith(kind + " ")
-          && e.getKey().endsWith("COMPLETED")).mapToInt(java.util.Map.Entry::getValue).sum())
-          .as(kind + " completed in some sequence").isPositive();
+      assertThat(
+              outcomes.entrySet().stream()
+                  .filter(
+                      e -> e.getKey().startsWith(kind + " ") && e.getKey().endsWith("COMPLETED"))
+                  .mapToInt(java.util.Map.Entry::getValue)
+                  .sum())
+          .as(kind + " completed in some sequence")
+          .isPositive();
     }
   }
 
@@ -81,7 +90,8 @@ class LifecycleRandomIT {
         String outcome = outcome(step.send().get());
         log.add(step.name() + " -> " + outcome);
         outcomes.merge(step.name().split(" ")[0] + " " + outcome.split(" ")[0], 1, Integer::sum);
-        if (Boolean.getBoolean("cephflow.lifecycle.explain")) System.out.println("lifecycle step: " + log.get(log.size() - 1));
+        if (Boolean.getBoolean("cephflow.lifecycle.explain"))
+          System.out.println("lifecycle step: " + log.get(log.size() - 1));
         String where = "seed " + seed + ":\n  " + String.join("\n  ", log);
         all.clear();
         for (List<String> l : List.of(images, volumes, snapshots, servers)) all.addAll(l);
@@ -89,13 +99,16 @@ class LifecycleRandomIT {
         boolean ok = outcome.equals("COMPLETED");
         for (String gone : before) {
           if (after.contains(gone)) continue;
-          assertThat(ok && step.mayRemove().stream().anyMatch(gone::startsWith)).as(gone + " removed; " + where)
+          assertThat(ok && step.mayRemove().stream().anyMatch(gone::startsWith))
+              .as(gone + " removed; " + where)
               .isTrue();
         }
         if (!ok) {
           TreeSet<String> added = new TreeSet<>(after);
           added.removeAll(before);
-          assertThat(added).as("a request that did not complete left " + added + "; " + where).isEmpty();
+          assertThat(added)
+              .as("a request that did not complete left " + added + "; " + where)
+              .isEmpty();
         }
         readsAgree(images, volumes, servers, after, where);
         oneServerPerVolume(volumes, servers, after, where);
@@ -105,11 +118,17 @@ class LifecycleRandomIT {
     }
     all.clear();
     for (List<String> l : List.of(images, volumes, snapshots, servers)) all.addAll(l);
-    assertThat(ServerIts.leftovers(all, libvirtUri)).as("after cleaning up sequence " + seed).isEmpty();
+    assertThat(ServerIts.leftovers(all, libvirtUri))
+        .as("after cleaning up sequence " + seed)
+        .isEmpty();
   }
 
-  private Step next(Random r, List<String> images, List<String> volumes, List<String> snapshots,
-                    List<String> servers) {
+  private Step next(
+      Random r,
+      List<String> images,
+      List<String> volumes,
+      List<String> snapshots,
+      List<String> servers) {
     // mostly what exists (so requests get far), sometimes anything (so ids collide and cross)
     String img = r.nextInt(4) == 0 ? pickOrNew(r, images) : pickLive(r, "images", images);
     String vol = pickOrNew(r, volumes);
@@ -124,37 +143,112 @@ class LifecycleRandomIT {
     int kind = 0;
     while (pickStep >= weights[kind]) pickStep -= weights[kind++];
     return switch (kind) {
-      case 0, 1 -> new Step("upload " + img, () -> stack.post("/api/v1/images", "{\"imageId\":\"" + img
-          + "\",\"name\":\"rnd\",\"source\":\"" + bootDisk + "\",\"diskFormat\":\"raw\"}"), Set.of());
-      case 2 -> new Step("volume " + vol + " from image " + img, () -> stack.post("/api/v1/volumes",
-          "{\"volumeId\":\"" + vol + "\",\"imageId\":\"" + img + "\"}"), Set.of());
-      case 3 -> new Step("snapshot " + snap + " of " + vol2, () -> stack.post("/api/v1/volumes/" + vol2 + "/snapshots",
-          "{\"snapshotId\":\"" + snap + "\"}"), Set.of());
-      case 4 -> new Step("volume " + vol + " from " + vol2 + "@" + snap, () -> stack.post("/api/v1/volumes",
-          "{\"volumeId\":\"" + vol + "\",\"sourceVolumeId\":\"" + vol2 + "\",\"snapshotId\":\"" + snap + "\"}"),
-          Set.of());
-      case 5 -> new Step("boot " + srv + " from image " + img, () -> stack.post("/api/v1/servers",
-          "{\"serverId\":\"" + srv + "\",\"imageId\":\"" + img + "\"}"), Set.of());
-      case 6 -> new Step("boot " + srv + " from volume " + vol2, () -> stack.post("/api/v1/servers",
-          "{\"serverId\":\"" + srv + "\",\"volumeId\":\"" + vol2 + "\"}"), Set.of());
-      case 7 -> new Step("boot " + srv + " from " + vol2 + "@" + snap + " new " + vol, () -> stack.post("/api/v1/servers",
-          "{\"serverId\":\"" + srv + "\",\"volumeId\":\"" + vol2 + "\",\"snapshotId\":\"" + snap
-              + "\",\"newVolumeId\":\"" + vol + "\"}"), Set.of());
-      case 8 -> new Step("delete image " + img, () -> stack.delete("/api/v1/images/" + img), Set.of("images/" + img));
-      case 9 -> r.nextBoolean()
-          ? new Step("delete volume " + vol2, () -> stack.delete("/api/v1/volumes/" + vol2),
-              Set.of("volumes/volume-" + vol2))
-          : new Step("delete snapshot " + vol2 + "@" + snap,
-              () -> stack.delete("/api/v1/volumes/" + vol2 + "/snapshots/" + snap),
-              Set.of("volumes/volume-" + vol2 + "@snapshot-" + snap));
-      default -> new Step("delete server " + srv, () -> stack.delete("/api/v1/servers/" + srv
-          + "?shutdownTimeoutSeconds=1"), Set.of("vms/" + srv + "_disk", "instance-" + srv));
+      case 0, 1 ->
+          new Step(
+              "upload " + img,
+              () ->
+                  stack.post(
+                      "/api/v1/images",
+                      "{\"imageId\":\""
+                          + img
+                          + "\",\"name\":\"rnd\",\"source\":\""
+                          + bootDisk
+                          + "\",\"diskFormat\":\"raw\"}"),
+              Set.of());
+      case 2 ->
+          new Step(
+              "volume " + vol + " from image " + img,
+              () ->
+                  stack.post(
+                      "/api/v1/volumes",
+                      "{\"volumeId\":\"" + vol + "\",\"imageId\":\"" + img + "\"}"),
+              Set.of());
+      case 3 ->
+          new Step(
+              "snapshot " + snap + " of " + vol2,
+              () ->
+                  stack.post(
+                      "/api/v1/volumes/" + vol2 + "/snapshots",
+                      "{\"snapshotId\":\"" + snap + "\"}"),
+              Set.of());
+      case 4 ->
+          new Step(
+              "volume " + vol + " from " + vol2 + "@" + snap,
+              () ->
+                  stack.post(
+                      "/api/v1/volumes",
+                      "{\"volumeId\":\""
+                          + vol
+                          + "\",\"sourceVolumeId\":\""
+                          + vol2
+                          + "\",\"snapshotId\":\""
+                          + snap
+                          + "\"}"),
+              Set.of());
+      case 5 ->
+          new Step(
+              "boot " + srv + " from image " + img,
+              () ->
+                  stack.post(
+                      "/api/v1/servers",
+                      "{\"serverId\":\"" + srv + "\",\"imageId\":\"" + img + "\"}"),
+              Set.of());
+      case 6 ->
+          new Step(
+              "boot " + srv + " from volume " + vol2,
+              () ->
+                  stack.post(
+                      "/api/v1/servers",
+                      "{\"serverId\":\"" + srv + "\",\"volumeId\":\"" + vol2 + "\"}"),
+              Set.of());
+      case 7 ->
+          new Step(
+              "boot " + srv + " from " + vol2 + "@" + snap + " new " + vol,
+              () ->
+                  stack.post(
+                      "/api/v1/servers",
+                      "{\"serverId\":\""
+                          + srv
+                          + "\",\"volumeId\":\""
+                          + vol2
+                          + "\",\"snapshotId\":\""
+                          + snap
+                          + "\",\"newVolumeId\":\""
+                          + vol
+                          + "\"}"),
+              Set.of());
+      case 8 ->
+          new Step(
+              "delete image " + img,
+              () -> stack.delete("/api/v1/images/" + img),
+              Set.of("images/" + img));
+      case 9 ->
+          r.nextBoolean()
+              ? new Step(
+                  "delete volume " + vol2,
+                  () -> stack.delete("/api/v1/volumes/" + vol2),
+                  Set.of("volumes/volume-" + vol2))
+              : new Step(
+                  "delete snapshot " + vol2 + "@" + snap,
+                  () -> stack.delete("/api/v1/volumes/" + vol2 + "/snapshots/" + snap),
+                  Set.of("volumes/volume-" + vol2 + "@snapshot-" + snap));
+      default ->
+          new Step(
+              "delete server " + srv,
+              () -> stack.delete("/api/v1/servers/" + srv + "?shutdownTimeoutSeconds=1"),
+              Set.of("vms/" + srv + "_disk", "instance-" + srv));
     };
   }
 
-  /** Three times in four an id the API reads as existing ({@code kinds} is its path), when there is one. */
+  /**
+   * Three times in four an id the API reads as existing ({@code kinds} is its path), when there is
+   * one.
+   */
   private static String pickLive(Random r, String kinds, List<String> ids) {
-    List<String> live = ids.stream().filter(id -> stack.get("/api/v1/" + kinds + "/" + id).statusCode() == 200).toList();
+    List<String> live =
+        ids.stream()
+            .filter(id -> stack.get("/api/v1/" + kinds + "/" + id).statusCode() == 200)
+            .toList();
     return !live.isEmpty() && r.nextInt(4) != 0 ? pick(r, live) : pick(r, ids);
   }
 
@@ -164,7 +258,8 @@ class LifecycleRandomIT {
     for (String v : volumes) {
       HttpResponse<String> got = stack.get("/api/v1/volumes/" + v + "/snapshots");
       if (got.statusCode() != 200) continue;
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"id\":\"([0-9a-f-]{36})\"").matcher(got.body());
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("\"id\":\"([0-9a-f-]{36})\"").matcher(got.body());
       while (m.find()) found.add(new String[] {v, m.group(1)});
     }
     return found.isEmpty() ? null : found.get(r.nextInt(found.size()));
@@ -174,52 +269,72 @@ class LifecycleRandomIT {
   private static String outcome(HttpResponse<String> r) throws InterruptedException {
     if (r.statusCode() != 202) {
       assertThat(r.statusCode()).as(r.body()).isIn(400, 404, 409);
-      return "REFUSED " + r.statusCode() + " " + r.body().replaceAll("(?s).*\"error\":\"([A-Za-z]+)\".*", "$1");
+      return "REFUSED "
+          + r.statusCode()
+          + " "
+          + r.body().replaceAll("(?s).*\"error\":\"([A-Za-z]+)\".*", "$1");
     }
-    String body = stack.await(r.headers().firstValue("Location").orElseThrow(), Duration.ofMinutes(3));
+    String body =
+        stack.await(r.headers().firstValue("Location").orElseThrow(), Duration.ofMinutes(3));
     if (body.contains("\"status\":\"COMPLETED\"")) return "COMPLETED";
     return "FAILED " + body.replaceAll("(?s).*\"failure\":\\{\"type\":\"([A-Za-z]+)\".*", "$1");
   }
 
   /** What the API reads by id is what Ceph and libvirt hold. */
-  private static void readsAgree(List<String> images, List<String> volumes, List<String> servers, Set<String> world,
-                                 String where) {
+  private static void readsAgree(
+      List<String> images,
+      List<String> volumes,
+      List<String> servers,
+      Set<String> world,
+      String where) {
     for (String id : images) {
       int status = stack.get("/api/v1/images/" + id).statusCode();
-      assertThat(status).as("GET image " + id + "; " + where).isEqualTo(world.contains("images/" + id) ? 200 : 404);
+      assertThat(status)
+          .as("GET image " + id + "; " + where)
+          .isEqualTo(world.contains("images/" + id) ? 200 : 404);
     }
     for (String id : volumes) {
       int status = stack.get("/api/v1/volumes/" + id).statusCode();
-      assertThat(status).as("GET volume " + id + "; " + where)
+      assertThat(status)
+          .as("GET volume " + id + "; " + where)
           .isEqualTo(world.contains("volumes/volume-" + id) ? 200 : 404);
     }
     for (String id : servers) {
       boolean exists = world.contains("instance-" + id) || world.contains("vms/" + id + "_disk");
-      assertThat(stack.get("/api/v1/servers/" + id).statusCode()).as("GET server " + id + "; " + where)
+      assertThat(stack.get("/api/v1/servers/" + id).statusCode())
+          .as("GET server " + id + "; " + where)
           .isEqualTo(exists ? 200 : 404);
     }
   }
 
-  private static void oneServerPerVolume(List<String> volumes, List<String> servers, Set<String> world, String where) {
+  private static void oneServerPerVolume(
+      List<String> volumes, List<String> servers, Set<String> world, String where) {
     for (String v : volumes) {
       List<String> on = new ArrayList<>();
       for (String s : servers) {
-        if (world.contains("instance-" + s) && ServerIts.virsh(libvirtUri, "dumpxml", "instance-" + s)
-            .contains("volumes/volume-" + v)) {
+        if (world.contains("instance-" + s)
+            && ServerIts.virsh(libvirtUri, "dumpxml", "instance-" + s)
+                .contains("volumes/volume-" + v)) {
           on.add(s);
         }
       }
-      assertThat(on).as("servers with volume " + v + " as their disk; " + where).hasSizeLessThanOrEqualTo(1);
+      assertThat(on)
+          .as("servers with volume " + v + " as their disk; " + where)
+          .hasSizeLessThanOrEqualTo(1);
     }
   }
 
   /** Through the API: servers, then volumes and images (flattening what depends on them). */
-  private static void cleanUp(List<String> images, List<String> volumes, List<String> servers, long seed)
+  private static void cleanUp(
+      List<String> images, List<String> volumes, List<String> servers, long seed)
       throws InterruptedException {
-    for (String s : servers) settle(stack.delete("/api/v1/servers/" + s + "?shutdownTimeoutSeconds=1"));
+    for (String s : servers)
+      settle(stack.delete("/api/v1/servers/" + s + "?shutdownTimeoutSeconds=1"));
     for (int round = 0; round < 2; round++) {
-      for (String v : volumes) settle(stack.delete("/api/v1/volumes/" + v + "?flattenDependents=true"));
-      for (String i : images) settle(stack.delete("/api/v1/images/" + i + "?flattenDependents=true"));
+      for (String v : volumes)
+        settle(stack.delete("/api/v1/volumes/" + v + "?flattenDependents=true"));
+      for (String i : images)
+        settle(stack.delete("/api/v1/images/" + i + "?flattenDependents=true"));
     }
     for (String s : servers) ServerIts.removeDomainQuietly(libvirtUri, s);
     for (String v : volumes) ServerIts.purgeQuietly(new ImageRef("volumes", "volume-" + v));
@@ -228,9 +343,7 @@ class LifecycleRandomIT {
   }
 
   private static void settle(HttpResponse<String> r) throws InterruptedException {
-    if (r.statusCode() == 202) stack.await(r.headers().firstValue("Location").orElseThrow(), Duration.ofMinutes(3));
+    if (r.statusCode() == 202)
+      stack.await(r.headers().firstValue("Location").orElseThrow(), Duration.ofMinutes(3));
   }
-
-
-
 }

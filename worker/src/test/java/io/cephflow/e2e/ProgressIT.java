@@ -24,19 +24,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Progress read through the REST API every ~100 ms while the long steps of real flows move
- * 512 MiB of random data on the dev Ceph cluster: a qcow2 upload (fetch, write), a boot from it
- * (the export to scratch and the conversion), an image from that server (flatten), a volume
- * from a snapshot with flatten=always, and a delete that flattens two dependent clones. Every
- * sample must hold {@link ProgressSampler}'s invariants; where a step's total is known, every
- * total it shows is that size. Whether a value in flight (0 &lt; done &lt; total) was seen is
- * printed, not asserted: on a fast machine a step can end between two heartbeats.
- * Needs dev/ceph.sh and dev/libvirt.sh up.
+ * Progress read through the REST API every ~100 ms while the long steps of real flows move 512 MiB
+ * of random data on the dev Ceph cluster: a qcow2 upload (fetch, write), a boot from it (the export
+ * to scratch and the conversion), an image from that server (flatten), a volume from a snapshot
+ * with flatten=always, and a delete that flattens two dependent clones. Every sample must hold
+ * {@link ProgressSampler}'s invariants; where a step's total is known, every total it shows is that
+ * size. Whether a value in flight (0 &lt; done &lt; total) was seen is printed, not asserted: on a
+ * fast machine a step can end between two heartbeats. Needs dev/ceph.sh and dev/libvirt.sh up.
  */
 class ProgressIT {
   private static final long MiB = 1 << 20;
+
   /** The boot sector and its tag (1 MiB), then 512 MiB of random bytes. */
   private static final long VIRTUAL_SIZE = 513 * MiB;
+
   private static final Duration FLOW = Duration.ofMinutes(3);
 
   @TempDir static Path dir;
@@ -73,16 +74,29 @@ class ProgressIT {
 
     // 1. upload: staged (fetch), inspected, written as it is stored
     String imageA = ServerIts.newId(ids);
-    Run upload = run(stack.post("/api/v1/images", "{\"imageId\":\"" + imageA + "\",\"name\":\"progress\","
-        + "\"source\":\"" + qcow2 + "\",\"diskFormat\":\"qcow2\"}"), stored);
+    Run upload =
+        run(
+            stack.post(
+                "/api/v1/images",
+                "{\"imageId\":\""
+                    + imageA
+                    + "\",\"name\":\"progress\","
+                    + "\"source\":\""
+                    + qcow2
+                    + "\",\"diskFormat\":\"qcow2\"}"),
+            stored);
     totalsAre(upload, "fetch", stored);
     totalsAre(upload, "write", stored);
     Files.delete(qcow2);
 
     // 2. boot from the qcow2 image: export to scratch, then decode into the server's disk
     String server = ServerIts.newId(ids);
-    Run boot = run(stack.post("/api/v1/servers", "{\"serverId\":\"" + server + "\",\"imageId\":\"" + imageA + "\"}"),
-        VIRTUAL_SIZE);
+    Run boot =
+        run(
+            stack.post(
+                "/api/v1/servers",
+                "{\"serverId\":\"" + server + "\",\"imageId\":\"" + imageA + "\"}"),
+            VIRTUAL_SIZE);
     totalsAre(boot, "convert (export)", stored);
     totalsAre(boot, "convert", VIRTUAL_SIZE);
     // the conversion of 512 MiB takes seconds: sampled every 100 ms, it is always seen
@@ -90,33 +104,58 @@ class ProgressIT {
 
     // 3. an image from the server: a clone of its disk, flattened
     String imageB = ServerIts.newId(ids);
-    Run fromServer = run(stack.post("/api/v1/servers/" + server + "/images", "{\"imageId\":\"" + imageB
-        + "\",\"name\":\"progress-from-vm\"}"), VIRTUAL_SIZE);
+    Run fromServer =
+        run(
+            stack.post(
+                "/api/v1/servers/" + server + "/images",
+                "{\"imageId\":\"" + imageB + "\",\"name\":\"progress-from-vm\"}"),
+            VIRTUAL_SIZE);
     totalsAre(fromServer, "flatten", VIRTUAL_SIZE);
 
     // 4. a volume from a snapshot, flattened: its data comes through two parents
     String v1 = ServerIts.newId(ids);
-    Run clone = run(stack.post("/api/v1/volumes", "{\"volumeId\":\"" + v1 + "\",\"imageId\":\"" + imageB + "\"}"),
-        VIRTUAL_SIZE);
+    Run clone =
+        run(
+            stack.post(
+                "/api/v1/volumes", "{\"volumeId\":\"" + v1 + "\",\"imageId\":\"" + imageB + "\"}"),
+            VIRTUAL_SIZE);
     // a clone takes ~0.15 s: it may end between two samples, so its presence is not asserted (the
     // invariants hold for every sample that was taken: a clone never reports the full size done)
     String snap = UUID.randomUUID().toString();
-    run(stack.post("/api/v1/volumes/" + v1 + "/snapshots", "{\"snapshotId\":\"" + snap + "\"}"), VIRTUAL_SIZE);
+    run(
+        stack.post("/api/v1/volumes/" + v1 + "/snapshots", "{\"snapshotId\":\"" + snap + "\"}"),
+        VIRTUAL_SIZE);
     String v2 = ServerIts.newId(ids);
-    Run flattened = run(stack.post("/api/v1/volumes", "{\"volumeId\":\"" + v2 + "\",\"sourceVolumeId\":\"" + v1
-        + "\",\"snapshotId\":\"" + snap + "\",\"flatten\":\"always\"}"), VIRTUAL_SIZE);
+    Run flattened =
+        run(
+            stack.post(
+                "/api/v1/volumes",
+                "{\"volumeId\":\""
+                    + v2
+                    + "\",\"sourceVolumeId\":\""
+                    + v1
+                    + "\",\"snapshotId\":\""
+                    + snap
+                    + "\",\"flatten\":\"always\"}"),
+            VIRTUAL_SIZE);
     totalsAre(flattened, "flatten", VIRTUAL_SIZE);
 
     // 5. deleting the image flattens each clone of it, one after another
     String v3 = ServerIts.newId(ids);
-    run(stack.post("/api/v1/volumes", "{\"volumeId\":\"" + v3 + "\",\"imageId\":\"" + imageB + "\"}"), VIRTUAL_SIZE);
+    run(
+        stack.post(
+            "/api/v1/volumes", "{\"volumeId\":\"" + v3 + "\",\"imageId\":\"" + imageB + "\"}"),
+        VIRTUAL_SIZE);
     run(stack.delete("/api/v1/servers/" + server + "?shutdownTimeoutSeconds=1"), VIRTUAL_SIZE);
-    Run delete = run(stack.delete("/api/v1/images/" + imageB + "?flattenDependents=true"), VIRTUAL_SIZE);
+    Run delete =
+        run(stack.delete("/api/v1/images/" + imageB + "?flattenDependents=true"), VIRTUAL_SIZE);
     for (String v : List.of(v1, v3)) totalsAre(delete, "flatten volumes/volume-" + v, VIRTUAL_SIZE);
 
     for (String v : List.of(v2, v1, v3)) run(stack.delete("/api/v1/volumes/" + v), VIRTUAL_SIZE);
     run(stack.delete("/api/v1/images/" + imageA), VIRTUAL_SIZE);
-    assertThat(ServerIts.leftovers(ids, libvirtUri)).as("images, snapshots and domains of this test").isEmpty();
+    assertThat(ServerIts.leftovers(ids, libvirtUri))
+        .as("images, snapshots and domains of this test")
+        .isEmpty();
     System.out.println("progress IT: in flight (0 < done < total) seen per long step: " + seen);
   }
 
@@ -128,10 +167,16 @@ class ProgressIT {
     return r;
   }
 
-  /** Every total the step showed is {@code size} (or -1 before its first figure); notes whether it was seen in flight. */
+  /**
+   * Every total the step showed is {@code size} (or -1 before its first figure); notes whether it
+   * was seen in flight.
+   */
   private static void totalsAre(Run r, String step, long size) {
     StepFigures f = r.step(step);
-    String key = r.operation().replaceAll("-[0-9a-f]{8}-.*", "") + " / " + step.replaceAll("volume-[0-9a-f-]+", "V");
+    String key =
+        r.operation().replaceAll("-[0-9a-f]{8}-.*", "")
+            + " / "
+            + step.replaceAll("volume-[0-9a-f-]+", "V");
     if (f == null) {
       seen.merge(key, "not sampled", (a, b) -> a + ", " + b);
       return;
@@ -155,7 +200,9 @@ class ProgressIT {
       }
     }
     Path qcow2 = dir.resolve("progress.qcow2");
-    CephTestCluster.run(List.of("qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString()));
+    CephTestCluster.run(
+        List.of(
+            "qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString()));
     Files.delete(raw);
     return qcow2;
   }

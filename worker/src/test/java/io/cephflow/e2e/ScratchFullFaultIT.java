@@ -23,12 +23,11 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The scratch area fills up while an upload stages its source (another tenant of the file
- * system takes the space): the flow fails at once with a typed, non-retried reason, and leaves
- * no scratch file, no RBD image and no record. The scratch area is a small tmpfs that
- * dev/faults-test.sh mounts ({@link FaultStack}); the fill is deterministic: the
- * test's HTTP source sends half the file, waits while the test fills the file system, then
- * sends the rest.
+ * The scratch area fills up while an upload stages its source (another tenant of the file system
+ * takes the space): the flow fails at once with a typed, non-retried reason, and leaves no scratch
+ * file, no RBD image and no record. The scratch area is a small tmpfs that dev/faults-test.sh
+ * mounts ({@link FaultStack}); the fill is deterministic: the test's HTTP source sends half the
+ * file, waits while the test fills the file system, then sends the rest.
  */
 @EnabledIfEnvironmentVariable(named = FaultCluster.STATE, matches = ".+")
 class ScratchFullFaultIT {
@@ -41,7 +40,8 @@ class ScratchFullFaultIT {
   static void start() throws Exception {
     FaultStack faults = FaultStack.get();
     fs = faults.smallFs;
-    assertThat(Files.getFileStore(fs).getTotalSpace()).as("%s must be a small file system of its own", fs)
+    assertThat(Files.getFileStore(fs).getTotalSpace())
+        .as("%s must be a small file system of its own", fs)
         .isLessThan(256L << 20);
     stack = faults.stack;
   }
@@ -51,22 +51,43 @@ class ScratchFullFaultIT {
     Path raw = dir.resolve("random.raw");
     Path qcow2 = dir.resolve("random.qcow2");
     CephTestCluster.run(List.of("sh", "-c", "head -c " + SOURCE_BYTES + " /dev/urandom > " + raw));
-    CephTestCluster.run(List.of("qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString()));
+    CephTestCluster.run(
+        List.of(
+            "qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString()));
     String id = UUID.randomUUID().toString();
     Path filler = fs.resolve("filler-" + id);
     try (GatedServer source = new GatedServer(qcow2, 16 << 20)) {
-      String op = ServerIts.started(stack.post("/api/v1/images", "{\"imageId\":\"" + id + "\",\"name\":\"full\","
-          + "\"source\":\"" + source.url() + "\",\"diskFormat\":\"qcow2\"}"));
-      assertThat(source.halfway.await(2, TimeUnit.MINUTES)).as("the upload never read its source").isTrue();
+      String op =
+          ServerIts.started(
+              stack.post(
+                  "/api/v1/images",
+                  "{\"imageId\":\""
+                      + id
+                      + "\",\"name\":\"full\","
+                      + "\"source\":\""
+                      + source.url()
+                      + "\",\"diskFormat\":\"qcow2\"}"));
+      assertThat(source.halfway.await(2, TimeUnit.MINUTES))
+          .as("the upload never read its source")
+          .isTrue();
       fill(filler);
       source.rest.countDown();
       String done = stack.await(op, Duration.ofMinutes(2));
-      assertThat(done).contains("\"status\":\"FAILED\"").contains("\"type\":\"NoSpace\"")
-          .contains("scratch area").doesNotContain("reading http");
-      // typed non-retryable: one attempt of the staging, not ten (the flow has ended, so the count is
+      assertThat(done)
+          .contains("\"status\":\"FAILED\"")
+          .contains("\"type\":\"NoSpace\"")
+          .contains("scratch area")
+          .doesNotContain("reading http");
+      // typed non-retryable: one attempt of the staging, not ten (the flow has ended, so the count
+      // is
       // final once the worker has published it)
-      assertThat(FaultStack.awaitMetric(stack, "cephflow_activity_failures_total", "activity_type=\"StageSource\"",
-          "failure=\"NoSpace\"")).isEqualTo(1.0);
+      assertThat(
+              FaultStack.awaitMetric(
+                  stack,
+                  "cephflow_activity_failures_total",
+                  "activity_type=\"StageSource\"",
+                  "failure=\"NoSpace\""))
+          .isEqualTo(1.0);
       assertThat(source.requests).as("requests for the source").isEqualTo(1);
     } finally {
       Files.deleteIfExists(filler);
@@ -82,16 +103,28 @@ class ScratchFullFaultIT {
     Path raw = dir.resolve("small.raw");
     Path qcow2 = dir.resolve("small.qcow2");
     CephTestCluster.run(List.of("sh", "-c", "head -c 4M /dev/urandom > " + raw));
-    CephTestCluster.run(List.of("qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString()));
+    CephTestCluster.run(
+        List.of(
+            "qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString()));
     String id = UUID.randomUUID().toString();
     Path filler = fs.resolve("filler-" + id);
     try (GatedServer source = new GatedServer(qcow2, 0)) {
       fill(filler);
-      String op = ServerIts.started(stack.post("/api/v1/images", "{\"imageId\":\"" + id + "\",\"name\":\"full\","
-          + "\"source\":\"" + source.url() + "\",\"diskFormat\":\"qcow2\"}"));
+      String op =
+          ServerIts.started(
+              stack.post(
+                  "/api/v1/images",
+                  "{\"imageId\":\""
+                      + id
+                      + "\",\"name\":\"full\","
+                      + "\"source\":\""
+                      + source.url()
+                      + "\",\"diskFormat\":\"qcow2\"}"));
       source.rest.countDown();
       String done = stack.await(op, Duration.ofMinutes(2));
-      assertThat(done).contains("\"status\":\"FAILED\"").contains("\"type\":\"SourceTooLarge\"")
+      assertThat(done)
+          .contains("\"status\":\"FAILED\"")
+          .contains("\"type\":\"SourceTooLarge\"")
           .contains("more than may be staged");
     } finally {
       Files.deleteIfExists(filler);
@@ -125,25 +158,32 @@ class ScratchFullFaultIT {
 
     GatedServer(Path file, int pauseAt) throws IOException {
       socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-      thread = new Thread(() -> {
-        while (!socket.isClosed()) {
-          try (Socket c = socket.accept()) {
-            serve(c, Files.readAllBytes(file), pauseAt);
-          } catch (IOException | InterruptedException e) {
-            // the client hung up, or closed
-          }
-        }
-      }, "gated-http");
+      thread =
+          new Thread(
+              () -> {
+                while (!socket.isClosed()) {
+                  try (Socket c = socket.accept()) {
+                    serve(c, Files.readAllBytes(file), pauseAt);
+                  } catch (IOException | InterruptedException e) {
+                    // the client hung up, or closed
+                  }
+                }
+              },
+              "gated-http");
       thread.setDaemon(true);
       thread.start();
     }
 
-    private void serve(Socket c, byte[] data, int pauseAt) throws IOException, InterruptedException {
+    private void serve(Socket c, byte[] data, int pauseAt)
+        throws IOException, InterruptedException {
       InputStream in = c.getInputStream();
       String request = readHead(in);
       OutputStream out = c.getOutputStream();
-      out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + data.length
-          + "\r\nConnection: close\r\n\r\n").getBytes());
+      out.write(
+          ("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: "
+                  + data.length
+                  + "\r\nConnection: close\r\n\r\n")
+              .getBytes());
       if (request.startsWith("HEAD")) return;
       requests++;
       out.write(data, 0, pauseAt);

@@ -26,9 +26,9 @@ import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
- * What the server end-to-end tests share: the stack with a hypervisor worker over the dev
- * libvirtd, the boot-sector disk whose guest prints {@code BOOT-OK <tag>} on its serial
- * console, virsh, and the leak listing by the test's ids.
+ * What the server end-to-end tests share: the stack with a hypervisor worker over the dev libvirtd,
+ * the boot-sector disk whose guest prints {@code BOOT-OK <tag>} on its serial console, virsh, and
+ * the leak listing by the test's ids.
  */
 final class ServerIts {
   private ServerIts() {}
@@ -41,15 +41,18 @@ final class ServerIts {
   }
 
   /**
-   * The worker (with its host-queue worker on {@code libvirtUri}, 32 MiB guests, consoles in
-   * {@code work/console}) and the REST API. {@code work} must be under target/, not /tmp: qemu
-   * runs in the dev daemon's mount namespace and writes there.
+   * The worker (with its host-queue worker on {@code libvirtUri}, 32 MiB guests, consoles in {@code
+   * work/console}) and the REST API. {@code work} must be under target/, not /tmp: qemu runs in the
+   * dev daemon's mount namespace and writes there.
    */
   static CephflowStack stack(Path sourceRoot, Path work, String libvirtUri) throws Exception {
     return new CephflowStack(sourceRoot, hypervisorArgs(work, libvirtUri).toArray(new String[0]));
   }
 
-  /** The worker's hypervisor settings for tests: the dev libvirtd, 32 MiB guests, consoles in {@code work/console}. */
+  /**
+   * The worker's hypervisor settings for tests: the dev libvirtd, 32 MiB guests, consoles in {@code
+   * work/console}.
+   */
   static List<String> hypervisorArgs(Path work, String libvirtUri) throws Exception {
     Files.createDirectories(consoleDir(work));
     return List.of(
@@ -75,11 +78,23 @@ final class ServerIts {
     return "BOOT-OK " + HexFormat.of().formatHex(tag);
   }
 
-  /** Uploads the 1 MiB boot-sector disk (sector 1 holds the tag) as raw image {@code imageId} through REST. */
-  static void uploadBootDisk(CephflowStack stack, Path dir, byte[] tag, String imageId) throws Exception {
+  /**
+   * Uploads the 1 MiB boot-sector disk (sector 1 holds the tag) as raw image {@code imageId}
+   * through REST.
+   */
+  static void uploadBootDisk(CephflowStack stack, Path dir, byte[] tag, String imageId)
+      throws Exception {
     Path raw = bootDisk(dir, tag, 1 << 20);
-    String op = started(stack.post("/api/v1/images", "{\"imageId\":\"" + imageId + "\",\"name\":\"boot-sector\","
-        + "\"source\":\"" + raw + "\",\"diskFormat\":\"raw\"}"));
+    String op =
+        started(
+            stack.post(
+                "/api/v1/images",
+                "{\"imageId\":\""
+                    + imageId
+                    + "\",\"name\":\"boot-sector\","
+                    + "\"source\":\""
+                    + raw
+                    + "\",\"diskFormat\":\"raw\"}"));
     assertThat(stack.await(op, Duration.ofMinutes(2))).contains("\"status\":\"COMPLETED\"");
   }
 
@@ -90,7 +105,8 @@ final class ServerIts {
   static Path bootDisk(Path dir, byte[] tag, int size) throws Exception {
     Files.createDirectories(dir);
     Path asm = dir.resolve("boot-sector.asm");
-    try (InputStream in = ServerIts.class.getResourceAsStream("/io/cephflow/libvirt/boot-sector.asm")) {
+    try (InputStream in =
+        ServerIts.class.getResourceAsStream("/io/cephflow/libvirt/boot-sector.asm")) {
       assertThat(in).as("boot-sector.asm from the activities test jar").isNotNull();
       Files.write(asm, in.readAllBytes());
     }
@@ -118,18 +134,24 @@ final class ServerIts {
       }
       Thread.sleep(50);
     }
-    throw new AssertionError("console " + log + " never showed '" + expected + "'; it shows: " + content);
+    throw new AssertionError(
+        "console " + log + " never showed '" + expected + "'; it shows: " + content);
   }
 
-  /** The failure types a flow decides in its first steps, which the API answers at once (not with a 202). */
-  static final java.util.Set<String> REFUSALS = java.util.Set.of("Conflict", "NotFound", "InUse", "InvalidRequest");
+  /**
+   * The failure types a flow decides in its first steps, which the API answers at once (not with a
+   * 202).
+   */
+  static final java.util.Set<String> REFUSALS =
+      java.util.Set.of("Conflict", "NotFound", "InUse", "InvalidRequest");
 
   /**
    * A request that must fail with {@code type}: refused at the door (404 NotFound, 400
    * InvalidRequest, 409 Conflict or InUse, with the typed reason), or a 202 whose operation ends
    * FAILED with it. Returns the body that says so. Tests of the door itself assert the status.
    */
-  static String failedWith(CephflowStack stack, HttpResponse<String> r, String type) throws InterruptedException {
+  static String failedWith(CephflowStack stack, HttpResponse<String> r, String type)
+      throws InterruptedException {
     // a source the API can judge (the policy, a missing or empty file): refused at the door
     if (refusedAtTheDoor(r)) {
       assertThat(r.body()).contains("\"error\":\"" + type + "\"").contains("\"field\":\"source\"");
@@ -138,17 +160,21 @@ final class ServerIts {
     // decided in the flow's first steps: answered at once; decided later (a clone whose source
     // snapshot is missing): a 202 whose operation fails with the same type
     if (REFUSALS.contains(type) && r.statusCode() != 202) {
-      int status = switch (type) {
-        case "NotFound" -> 404;
-        case "InvalidRequest" -> 400;
-        default -> 409;
-      };
+      int status =
+          switch (type) {
+            case "NotFound" -> 404;
+            case "InvalidRequest" -> 400;
+            default -> 409;
+          };
       assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
       assertThat(r.body()).contains("\"error\":\"" + type + "\"").contains("\"operationId\"");
       return r.body();
     }
     String done = stack.await(started(r), java.time.Duration.ofMinutes(3));
-    assertThat(done).as(done).contains("\"status\":\"FAILED\"").contains("\"type\":\"" + type + "\"");
+    assertThat(done)
+        .as(done)
+        .contains("\"status\":\"FAILED\"")
+        .contains("\"type\":\"" + type + "\"");
     return done;
   }
 
@@ -192,9 +218,9 @@ final class ServerIts {
   }
 
   /**
-   * Everything whose name carries one of {@code ids}: RBD images in images/vms/volumes with
-   * their snapshots, and libvirt domains; sorted. The cluster and daemon are shared with other
-   * engineers' tests, so only names carrying the test's ids count.
+   * Everything whose name carries one of {@code ids}: RBD images in images/vms/volumes with their
+   * snapshots, and libvirt domains; sorted. The cluster and daemon are shared with other engineers'
+   * tests, so only names carrying the test's ids count.
    */
   static List<String> leftovers(Collection<String> ids, String libvirtUri) {
     List<String> out = new ArrayList<>();
@@ -203,7 +229,9 @@ final class ServerIts {
         if (ids.stream().noneMatch(name::contains)) continue;
         out.add(pool + "/" + name);
         // the flows only ever snapshot images of ours, so their snapshots are all there is to list
-        CephTestCluster.rbd().snapshots().list(new ImageRef(pool, name))
+        CephTestCluster.rbd()
+            .snapshots()
+            .list(new ImageRef(pool, name))
             .forEach(s -> out.add(pool + "/" + name + "@" + s.name()));
       }
     }
@@ -216,13 +244,14 @@ final class ServerIts {
 
   /**
    * The whole state a flow can touch, sorted: every image of the three pools with each snapshot
-   * (and whether it is protected), each pool's trash, every libvirt domain with its state. On a
-   * dev cluster shared with other work (never on CI), CEPHFLOW_WORLD_IGNORE is a pattern of
-   * image names to leave out. Without {@code libvirtUri}, no domains.
+   * (and whether it is protected), each pool's trash, every libvirt domain with its state. On a dev
+   * cluster shared with other work (never on CI), CEPHFLOW_WORLD_IGNORE is a pattern of image names
+   * to leave out. Without {@code libvirtUri}, no domains.
    */
   static TreeSet<String> world(String libvirtUri) {
     String ignore = System.getenv().getOrDefault("CEPHFLOW_WORLD_IGNORE", "");
-    Predicate<String> ours = ignore.isBlank() ? n -> true : Pattern.compile(ignore).asPredicate().negate();
+    Predicate<String> ours =
+        ignore.isBlank() ? n -> true : Pattern.compile(ignore).asPredicate().negate();
     TreeSet<String> out = new TreeSet<>();
     for (String pool : List.of("images", "vms", "volumes")) {
       for (String name : CephTestCluster.rbd().images().list(pool)) {
@@ -236,9 +265,13 @@ final class ServerIts {
         if (!line.isBlank()) out.add("trash " + pool + ": " + line.strip());
       }
     }
-    for (String domain : libvirtUri == null ? new String[0] : virsh(libvirtUri, "list", "--all", "--name").split("\n")) {
+    for (String domain :
+        libvirtUri == null
+            ? new String[0]
+            : virsh(libvirtUri, "list", "--all", "--name").split("\n")) {
       if (domain.isBlank()) continue;
-      out.add("domain " + domain.strip() + " " + virsh(libvirtUri, "domstate", domain.strip()).strip());
+      out.add(
+          "domain " + domain.strip() + " " + virsh(libvirtUri, "domstate", domain.strip()).strip());
     }
     return out;
   }
@@ -257,7 +290,9 @@ final class ServerIts {
     return digest(file, "SHA-256");
   }
 
-  /** SHA-256 of {@code rbd export} of {@code pool/image}, through a temporary file in {@code dir}. */
+  /**
+   * SHA-256 of {@code rbd export} of {@code pool/image}, through a temporary file in {@code dir}.
+   */
   static String exportSha256(Path dir, String image) throws Exception {
     Path out = dir.resolve("export-" + UUID.randomUUID());
     CephTestCluster.rbdCli("export", "--no-progress", image, out.toString());
@@ -268,24 +303,40 @@ final class ServerIts {
     }
   }
 
-  /** The chunked SHA-256 as docs/intake.md tells users to verify it: coreutils and xxd, nothing of ours. */
-  static final String CHUNKED_SHA256_PIPE = "split -b 4194304 --filter='sha256sum | cut -c1-64 | xxd -r -p'";
+  /**
+   * The chunked SHA-256 as docs/intake.md tells users to verify it: coreutils and xxd, nothing of
+   * ours.
+   */
+  static final String CHUNKED_SHA256_PIPE =
+      "split -b 4194304 --filter='sha256sum | cut -c1-64 | xxd -r -p'";
 
   /** The chunked SHA-256 of {@code file}, by {@link #CHUNKED_SHA256_PIPE}. */
   static String chunkedSha256(Path file) {
     return shellDigest(CHUNKED_SHA256_PIPE + " '" + file + "' | sha256sum");
   }
 
-  /** The chunked SHA-256 of what {@code rbd export pool/image -} prints, by {@link #CHUNKED_SHA256_PIPE}. */
+  /**
+   * The chunked SHA-256 of what {@code rbd export pool/image -} prints, by {@link
+   * #CHUNKED_SHA256_PIPE}.
+   */
   static String exportChunkedSha256(String image) {
     var ceph = io.cephflow.fixture.TestBackends.get().ceph();
-    return shellDigest("set -o pipefail; rbd -c '" + ceph.conf() + "' -n client.admin --keyring '" + ceph.adminKeyring()
-        + "' export --no-progress " + image + " - | " + CHUNKED_SHA256_PIPE + " - | sha256sum");
+    return shellDigest(
+        "set -o pipefail; rbd -c '"
+            + ceph.conf()
+            + "' -n client.admin --keyring '"
+            + ceph.adminKeyring()
+            + "' export --no-progress "
+            + image
+            + " - | "
+            + CHUNKED_SHA256_PIPE
+            + " - | sha256sum");
   }
 
   private static String shellDigest(String script) {
     String out = CephTestCluster.run(java.util.List.of("bash", "-c", script)).strip();
-    if (!out.matches("[0-9a-f]{64}  -")) throw new IllegalStateException(script + " printed " + out);
+    if (!out.matches("[0-9a-f]{64}  -"))
+      throw new IllegalStateException(script + " printed " + out);
     return out.substring(0, 64);
   }
 

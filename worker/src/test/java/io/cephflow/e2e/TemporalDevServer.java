@@ -29,22 +29,51 @@ final class TemporalDevServer implements AutoCloseable {
 
   /** Starts the server and waits until its frontend answers for the default namespace. */
   TemporalDevServer start() throws Exception {
-    process = new ProcessBuilder(List.of("temporal", "server", "start-dev", "--ip", "127.0.0.1",
-        "--port", String.valueOf(port), "--ui-port", String.valueOf(FaultIts.freePort()), "--headless",
-        "--db-filename", db.toString(), "--log-level", "warn"))
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(new File(log.toString()))).start();
+    process =
+        new ProcessBuilder(
+                List.of(
+                    "temporal",
+                    "server",
+                    "start-dev",
+                    "--ip",
+                    "127.0.0.1",
+                    "--port",
+                    String.valueOf(port),
+                    "--ui-port",
+                    String.valueOf(FaultIts.freePort()),
+                    "--headless",
+                    "--db-filename",
+                    db.toString(),
+                    "--log-level",
+                    "warn"))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(log.toString())))
+            .start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!answers()) {
       assertThat(process.isAlive()).as("temporal server exited; see %s", log).isTrue();
-      assertThat(System.nanoTime()).as("temporal server did not answer; see %s", log).isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as("temporal server did not answer; see %s", log)
+          .isLessThan(deadline);
       Thread.sleep(300);
     }
     return this;
   }
 
   private boolean answers() throws Exception {
-    Process p = new ProcessBuilder("temporal", "operator", "namespace", "describe", "--address", target(),
-        "--namespace", "default").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Process p =
+        new ProcessBuilder(
+                "temporal",
+                "operator",
+                "namespace",
+                "describe",
+                "--address",
+                target(),
+                "--namespace",
+                "default")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
   }
 

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The Temporal server (start-dev, SQLite state) killed in the middle of an upload's write and
  * started again on the same file ten seconds later: the worker, never restarted, reconnects by
- * itself, and the upload completes exactly once (one closed execution, one image with the
- * file's bytes and its one protected snapshot, its record AVAILABLE, nothing else named by the
- * run). The server is the test's own, on a port of its own; the dev Ceph cluster and libvirtd
- * are the shared ones; the `temporal` CLI must be installed (dev/setup.sh does).
+ * itself, and the upload completes exactly once (one closed execution, one image with the file's
+ * bytes and its one protected snapshot, its record AVAILABLE, nothing else named by the run). The
+ * server is the test's own, on a port of its own; the dev Ceph cluster and libvirtd are the shared
+ * ones; the `temporal` CLI must be installed (dev/setup.sh does).
  */
 class TemporalRestartIT {
   static final String RUN = FaultIts.runPrefix();
@@ -52,29 +52,40 @@ class TemporalRestartIT {
     int size = 32 << 20;
     Path raw = ServerIts.bootDisk(dir, ServerIts.newTag(), size);
     try (SlowSource source = new SlowSource(raw, 2 << 20)) { // 16 s of writing
-      String op = harness.client().uploadImage(new UploadImageRequest(IMAGE, "temporal-restart",
-          source.url("disk.raw"), "raw", null));
+      String op =
+          harness
+              .client()
+              .uploadImage(
+                  new UploadImageRequest(
+                      IMAGE, "temporal-restart", source.url("disk.raw"), "raw", null));
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
       while (source.sent() < size / 4) {
-        assertThat(System.nanoTime()).as("the upload never started reading; log %s", harness.log(worker))
+        assertThat(System.nanoTime())
+            .as("the upload never started reading; log %s", harness.log(worker))
             .isLessThan(deadline);
         Thread.sleep(100);
       }
       temporal.kill();
       long sentAtKill = source.sent();
       Thread.sleep(10_000);
-      assertThat(source.sent()).as("the write goes on while Temporal is down").isGreaterThan(sentAtKill);
+      assertThat(source.sent())
+          .as("the write goes on while Temporal is down")
+          .isGreaterThan(sentAtKill);
       temporal.start();
 
       OperationStatus done = harness.client().await(op, 4, TimeUnit.MINUTES);
       assertThat(done.status()).as("%s", done).isEqualTo("COMPLETED");
       assertThat(worker.isAlive()).as("the same worker, never restarted").isTrue();
-      System.out.printf("temporal restart: %d MiB sent at the kill, %d GET(s) of the source%n", sentAtKill >> 20,
-          source.gets());
+      System.out.printf(
+          "temporal restart: %d MiB sent at the kill, %d GET(s) of the source%n",
+          sentAtKill >> 20, source.gets());
     }
-    assertThat(closedRuns("image-upload-" + IMAGE)).as("closed executions of the upload").isEqualTo(1);
+    assertThat(closedRuns("image-upload-" + IMAGE))
+        .as("closed executions of the upload")
+        .isEqualTo(1);
     assertThat(FaultIts.world(harness.libvirtUri(), RUN))
-        .isEqualTo(new TreeSet<>(List.of("images/" + IMAGE, "images/" + IMAGE + "@snap (protected)")));
+        .isEqualTo(
+            new TreeSet<>(List.of("images/" + IMAGE, "images/" + IMAGE + "@snap (protected)")));
     assertThat(ServerIts.exportSha256(dir, "images/" + IMAGE)).isEqualTo(ServerIts.sha256(raw));
     assertThat(FaultIts.records(RUN)).containsExactly("images/image." + IMAGE);
     assertThat(FaultIts.record("images", "image." + IMAGE)).contains("\"state\":\"AVAILABLE\"");
@@ -87,12 +98,19 @@ class TemporalRestartIT {
   }
 
   private static int closedRuns(String workflowId) {
-    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.target()).build());
+    WorkflowServiceStubs stubs =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.target()).build());
     try {
-      return stubs.blockingStub().listClosedWorkflowExecutions(ListClosedWorkflowExecutionsRequest.newBuilder()
-          .setNamespace("default").setMaximumPageSize(100)
-          .setExecutionFilter(WorkflowExecutionFilter.newBuilder().setWorkflowId(workflowId)).build())
+      return stubs
+          .blockingStub()
+          .listClosedWorkflowExecutions(
+              ListClosedWorkflowExecutionsRequest.newBuilder()
+                  .setNamespace("default")
+                  .setMaximumPageSize(100)
+                  .setExecutionFilter(
+                      WorkflowExecutionFilter.newBuilder().setWorkflowId(workflowId))
+                  .build())
           .getExecutionsCount();
     } finally {
       stubs.shutdown();

@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two worker processes of two hosts, each with its own scratch area, polling one storage
- * queue, as a DaemonSet over two nodes runs them: a non-raw upload is staged on one host, and
- * vetting and writing the staged file must happen there, whichever worker takes the flow's
- * other steps; when that host's worker dies, the steps wait for it instead of failing
- * elsewhere. Worker processes need a real Temporal server, like the crash test.
+ * Two worker processes of two hosts, each with its own scratch area, polling one storage queue, as
+ * a DaemonSet over two nodes runs them: a non-raw upload is staged on one host, and vetting and
+ * writing the staged file must happen there, whichever worker takes the flow's other steps; when
+ * that host's worker dies, the steps wait for it instead of failing elsewhere. Worker processes
+ * need a real Temporal server, like the crash test.
  */
 class TwoHostsCrashIT {
   @TempDir static Path dir;
@@ -42,7 +42,9 @@ class TwoHostsCrashIT {
     client = harness.client();
     Path raw = ServerIts.bootDisk(dir.resolve("disk"), ServerIts.newTag(), 24 << 20);
     qcow2 = dir.resolve("disk.qcow2");
-    CephTestCluster.run(List.of("qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString()));
+    CephTestCluster.run(
+        List.of(
+            "qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString()));
     before = harness.world();
   }
 
@@ -66,7 +68,8 @@ class TwoHostsCrashIT {
   private String upload() {
     String id = UUID.randomUUID().toString();
     images.add(id);
-    return client.uploadImage(new UploadImageRequest(id, "two-hosts", qcow2.toString(), "qcow2", null));
+    return client.uploadImage(
+        new UploadImageRequest(id, "two-hosts", qcow2.toString(), "qcow2", null));
   }
 
   /** Every upload completed with the file's exact bytes; no scratch file is left on either host. */
@@ -76,7 +79,8 @@ class TwoHostsCrashIT {
       assertThat(s.status()).as("%s: %s", op, s).isEqualTo("COMPLETED");
     }
     String expected = ServerIts.sha256(qcow2);
-    for (String id : images) assertThat(ServerIts.exportSha256(dir, "images/" + id)).as(id).isEqualTo(expected);
+    for (String id : images)
+      assertThat(ServerIts.exportSha256(dir, "images/" + id)).as(id).isEqualTo(expected);
     for (String host : List.of("node-a", "node-b")) {
       assertThat(scratchFiles(host)).as("scratch area of %s", host).isEmpty();
     }

@@ -30,50 +30,56 @@ class UploadImageEndToEndIT {
   static void start() throws Exception {
     stack = new CephflowStack(dir);
     http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    http.createContext("/files/", ex -> {
-      Path f = dir.resolve(ex.getRequestURI().getPath().substring("/files/".length()));
-      if (!Files.isRegularFile(f)) {
-        ex.sendResponseHeaders(404, -1);
-      } else {
-        ex.sendResponseHeaders(200, Files.size(f));
-        try (OutputStream out = ex.getResponseBody()) {
-          Files.copy(f, out);
-        }
-      }
-      ex.close();
-    });
+    http.createContext(
+        "/files/",
+        ex -> {
+          Path f = dir.resolve(ex.getRequestURI().getPath().substring("/files/".length()));
+          if (!Files.isRegularFile(f)) {
+            ex.sendResponseHeaders(404, -1);
+          } else {
+            ex.sendResponseHeaders(200, Files.size(f));
+            try (OutputStream out = ex.getResponseBody()) {
+              Files.copy(f, out);
+            }
+          }
+          ex.close();
+        });
     // /slow/<file>: announces the whole length, then sends 1 MiB every 200 ms
-    http.createContext("/slow/", ex -> {
-      Path f = dir.resolve(ex.getRequestURI().getPath().substring("/slow/".length()));
-      byte[] data = Files.readAllBytes(f);
-      ex.sendResponseHeaders(200, data.length);
-      try (OutputStream out = ex.getResponseBody()) {
-        for (int off = 0; off < data.length; off += (int) MiB) {
-          out.write(data, off, (int) Math.min(MiB, data.length - off));
-          out.flush();
-          Thread.sleep(200);
-        }
-      } catch (IOException | InterruptedException e) {
-        // the reader went away: the upload was canceled
-      }
-      ex.close();
-    });
+    http.createContext(
+        "/slow/",
+        ex -> {
+          Path f = dir.resolve(ex.getRequestURI().getPath().substring("/slow/".length()));
+          byte[] data = Files.readAllBytes(f);
+          ex.sendResponseHeaders(200, data.length);
+          try (OutputStream out = ex.getResponseBody()) {
+            for (int off = 0; off < data.length; off += (int) MiB) {
+              out.write(data, off, (int) Math.min(MiB, data.length - off));
+              out.flush();
+              Thread.sleep(200);
+            }
+          } catch (IOException | InterruptedException e) {
+            // the reader went away: the upload was canceled
+          }
+          ex.close();
+        });
     // /unsized/<file>: the same pace, chunked, no length announced
-    http.createContext("/unsized/", ex -> {
-      Path f = dir.resolve(ex.getRequestURI().getPath().substring("/unsized/".length()));
-      byte[] data = Files.readAllBytes(f);
-      ex.sendResponseHeaders(200, 0);
-      try (OutputStream out = ex.getResponseBody()) {
-        for (int off = 0; off < data.length; off += (int) MiB) {
-          out.write(data, off, (int) Math.min(MiB, data.length - off));
-          out.flush();
-          Thread.sleep(200);
-        }
-      } catch (IOException | InterruptedException e) {
-        // the reader went away
-      }
-      ex.close();
-    });
+    http.createContext(
+        "/unsized/",
+        ex -> {
+          Path f = dir.resolve(ex.getRequestURI().getPath().substring("/unsized/".length()));
+          byte[] data = Files.readAllBytes(f);
+          ex.sendResponseHeaders(200, 0);
+          try (OutputStream out = ex.getResponseBody()) {
+            for (int off = 0; off < data.length; off += (int) MiB) {
+              out.write(data, off, (int) Math.min(MiB, data.length - off));
+              out.flush();
+              Thread.sleep(200);
+            }
+          } catch (IOException | InterruptedException e) {
+            // the reader went away
+          }
+          ex.close();
+        });
     http.start();
   }
 
@@ -91,15 +97,25 @@ class UploadImageEndToEndIT {
     Files.write(src, data);
     String sha = ServerIts.sha256(src);
     String id = UUID.randomUUID().toString();
-    String body = "{\"imageId\":\"" + id + "\",\"name\":\"random\",\"source\":\"" + src + "\",\"diskFormat\":\"raw\","
-        + "\"checksum\":\"sha256:" + sha + "\"}";
+    String body =
+        "{\"imageId\":\""
+            + id
+            + "\",\"name\":\"random\",\"source\":\""
+            + src
+            + "\",\"diskFormat\":\"raw\","
+            + "\"checksum\":\"sha256:"
+            + sha
+            + "\"}";
     HttpResponse<String> r = stack.post("/api/v1/images", body);
     assertThat(r.statusCode()).isEqualTo(202);
     String location = r.headers().firstValue("Location").orElseThrow();
     assertThat(location).isEqualTo("/api/v1/operations/image-upload-" + id);
 
     String done = stack.await(location, Duration.ofMinutes(3));
-    assertThat(done).contains("\"status\":\"COMPLETED\"").contains(sha).contains("\"step\":\"done\"");
+    assertThat(done)
+        .contains("\"status\":\"COMPLETED\"")
+        .contains(sha)
+        .contains("\"step\":\"done\"");
 
     HttpResponse<String> again = stack.post("/api/v1/images", body);
     assertThat(again.statusCode()).isEqualTo(202);
@@ -114,11 +130,14 @@ class UploadImageEndToEndIT {
       assertThat(listing.body()).contains("cannot list workflows");
     } else {
       for (long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-           !listing.body().contains("image-upload-" + id) && System.nanoTime() < end; Thread.sleep(200)) {
+          !listing.body().contains("image-upload-" + id) && System.nanoTime() < end;
+          Thread.sleep(200)) {
         listing = stack.get("/api/v1/operations?resource=image:" + id);
       }
-      assertThat(listing.body()).contains("\"id\":\"image-upload-" + id + "\"")
-          .contains("\"type\":\"UploadImageWorkflow\"").contains("\"status\":\"COMPLETED\"");
+      assertThat(listing.body())
+          .contains("\"id\":\"image-upload-" + id + "\"")
+          .contains("\"type\":\"UploadImageWorkflow\"")
+          .contains("\"status\":\"COMPLETED\"");
     }
 
     String image = "images/" + id;
@@ -126,7 +145,9 @@ class UploadImageEndToEndIT {
     String snaps = CephTestCluster.rbdCli("snap", "ls", "--format", "json", image);
     assertThat(snaps).contains("\"name\":\"snap\"").contains("\"protected\":\"true\"");
     String meta = CephTestCluster.rbdCli("image-meta", "list", "--format", "json", image);
-    assertThat(meta).contains("\"cephflow.sha256\":\"" + sha + "\"").contains("\"cephflow.name\":\"random\"")
+    assertThat(meta)
+        .contains("\"cephflow.sha256\":\"" + sha + "\"")
+        .contains("\"cephflow.name\":\"random\"")
         .contains("\"cephflow.owner\":\"image-upload-" + id + "@");
     purge(id);
   }
@@ -145,10 +166,18 @@ class UploadImageEndToEndIT {
       }
     }
     String id = UUID.randomUUID().toString();
-    HttpResponse<String> r = stack.post("/api/v1/images", "{\"imageId\":\"" + id + "\",\"name\":\"sparse\","
-        + "\"source\":\"" + http(src) + "\",\"diskFormat\":\"raw\"}");
+    HttpResponse<String> r =
+        stack.post(
+            "/api/v1/images",
+            "{\"imageId\":\""
+                + id
+                + "\",\"name\":\"sparse\","
+                + "\"source\":\""
+                + http(src)
+                + "\",\"diskFormat\":\"raw\"}");
     assertThat(r.statusCode()).isEqualTo(202);
-    String done = stack.await(r.headers().firstValue("Location").orElseThrow(), Duration.ofMinutes(5));
+    String done =
+        stack.await(r.headers().firstValue("Location").orElseThrow(), Duration.ofMinutes(5));
     assertThat(done).contains("\"status\":\"COMPLETED\"");
     String du = CephTestCluster.rbdCli("du", "--format", "json", "images/" + id);
     long used = Long.parseLong(du.replaceAll("(?s).*\"used_size\":(\\d+).*", "$1"));
@@ -159,15 +188,26 @@ class UploadImageEndToEndIT {
     // the same file by path: holes skipped, not read, and hashed as zeros (SHA-256 and SHA-512)
     String sha512 = ServerIts.digest(src, "SHA-512");
     String local = UUID.randomUUID().toString();
-    r = stack.post("/api/v1/images", "{\"imageId\":\"" + local + "\",\"name\":\"sparse\",\"source\":\"" + src
-        + "\",\"diskFormat\":\"raw\",\"checksum\":\"sha512:" + sha512 + "\"}");
+    r =
+        stack.post(
+            "/api/v1/images",
+            "{\"imageId\":\""
+                + local
+                + "\",\"name\":\"sparse\",\"source\":\""
+                + src
+                + "\",\"diskFormat\":\"raw\",\"checksum\":\"sha512:"
+                + sha512
+                + "\"}");
     assertThat(r.statusCode()).isEqualTo(202);
     done = stack.await(r.headers().firstValue("Location").orElseThrow(), Duration.ofMinutes(5));
     // a sha512 expected: the full SHA-256 is not computed, the chunked one (the provenance) is
-    assertThat(done).contains("\"status\":\"COMPLETED\"").doesNotContain(ServerIts.sha256(src))
+    assertThat(done)
+        .contains("\"status\":\"COMPLETED\"")
+        .doesNotContain(ServerIts.sha256(src))
         .contains("\"chunkedSha256\":\"" + ServerIts.chunkedSha256(src) + "\"");
     du = CephTestCluster.rbdCli("du", "--format", "json", "images/" + local);
-    assertThat(Long.parseLong(du.replaceAll("(?s).*\"used_size\":(\\d+).*", "$1"))).isLessThanOrEqualTo(8 * 4 * MiB);
+    assertThat(Long.parseLong(du.replaceAll("(?s).*\"used_size\":(\\d+).*", "$1")))
+        .isLessThanOrEqualTo(8 * 4 * MiB);
     assertThat(ServerIts.exportSha256(dir, "images/" + local)).isEqualTo(ServerIts.sha256(src));
     purge(local);
   }
@@ -175,8 +215,8 @@ class UploadImageEndToEndIT {
   /**
    * The provenance digest is what coreutils print for the file and for {@code rbd export} of the
    * image (docs/intake.md): a sparse file whose size is not a multiple of the 4 MiB chunk, with
-   * data across a chunk edge, a stored run of zeros and a hole, over HTTP (every zero arrives)
-   * and by path (holes skipped); the full SHA-256 only when asked for.
+   * data across a chunk edge, a stored run of zeros and a hole, over HTTP (every zero arrives) and
+   * by path (holes skipped); the full SHA-256 only when asked for.
    */
   @Test
   void theChunkedDigestIsWhatCoreutilsPrintForTheFileAndForTheImage() throws Exception {
@@ -198,26 +238,48 @@ class UploadImageEndToEndIT {
     assertThat(want).isNotEqualTo(sha);
 
     String byHttp = "0f180000" + UUID.randomUUID().toString().substring(8);
-    HttpResponse<String> r = stack.post("/api/v1/images", "{\"imageId\":\"" + byHttp + "\",\"name\":\"chunked\","
-        + "\"source\":\"" + http(src) + "\",\"diskFormat\":\"raw\"}");
+    HttpResponse<String> r =
+        stack.post(
+            "/api/v1/images",
+            "{\"imageId\":\""
+                + byHttp
+                + "\",\"name\":\"chunked\","
+                + "\"source\":\""
+                + http(src)
+                + "\",\"diskFormat\":\"raw\"}");
     assertThat(r.statusCode()).isEqualTo(202);
-    String done = stack.await(r.headers().firstValue("Location").orElseThrow(), Duration.ofMinutes(3));
-    assertThat(done).contains("\"status\":\"COMPLETED\"").contains("\"chunkedSha256\":\"" + want + "\"")
+    String done =
+        stack.await(r.headers().firstValue("Location").orElseThrow(), Duration.ofMinutes(3));
+    assertThat(done)
+        .contains("\"status\":\"COMPLETED\"")
+        .contains("\"chunkedSha256\":\"" + want + "\"")
         .doesNotContain(sha);
-    String meta = CephTestCluster.rbdCli("image-meta", "list", "--format", "json", "images/" + byHttp);
-    assertThat(meta).contains("\"cephflow.chunked-sha256\":\"" + want + "\"").doesNotContain("cephflow.sha256\"");
+    String meta =
+        CephTestCluster.rbdCli("image-meta", "list", "--format", "json", "images/" + byHttp);
+    assertThat(meta)
+        .contains("\"cephflow.chunked-sha256\":\"" + want + "\"")
+        .doesNotContain("cephflow.sha256\"");
     assertThat(ServerIts.exportChunkedSha256("images/" + byHttp)).isEqualTo(want);
     purge(byHttp);
 
     String byPath = "0f180000" + UUID.randomUUID().toString().substring(8);
-    r = stack.post("/api/v1/images", "{\"imageId\":\"" + byPath + "\",\"name\":\"chunked\",\"source\":\"" + src
-        + "\",\"diskFormat\":\"raw\",\"checksum\":\"sha256\"}");
+    r =
+        stack.post(
+            "/api/v1/images",
+            "{\"imageId\":\""
+                + byPath
+                + "\",\"name\":\"chunked\",\"source\":\""
+                + src
+                + "\",\"diskFormat\":\"raw\",\"checksum\":\"sha256\"}");
     assertThat(r.statusCode()).isEqualTo(202);
     done = stack.await(r.headers().firstValue("Location").orElseThrow(), Duration.ofMinutes(3));
-    assertThat(done).contains("\"status\":\"COMPLETED\"").contains("\"chunkedSha256\":\"" + want + "\"")
+    assertThat(done)
+        .contains("\"status\":\"COMPLETED\"")
+        .contains("\"chunkedSha256\":\"" + want + "\"")
         .contains("\"sha256\":\"" + sha + "\"");
     meta = CephTestCluster.rbdCli("image-meta", "list", "--format", "json", "images/" + byPath);
-    assertThat(meta).contains("\"cephflow.chunked-sha256\":\"" + want + "\"")
+    assertThat(meta)
+        .contains("\"cephflow.chunked-sha256\":\"" + want + "\"")
         .contains("\"cephflow.sha256\":\"" + sha + "\"");
     assertThat(ServerIts.exportChunkedSha256("images/" + byPath)).isEqualTo(want);
     assertThat(ServerIts.exportSha256(dir, "images/" + byPath)).isEqualTo(sha);
@@ -229,20 +291,29 @@ class UploadImageEndToEndIT {
     Path empty = Files.createFile(dir.resolve("empty.raw"));
     Path small = dir.resolve("small.raw");
     Files.write(small, new byte[] {1, 2, 3, 4, 5});
-    expectFailure("{\"name\":\"x\",\"source\":\"" + dir.resolve("missing.raw") + "\"}", "SourceNotFound");
+    expectFailure(
+        "{\"name\":\"x\",\"source\":\"" + dir.resolve("missing.raw") + "\"}", "SourceNotFound");
     expectFailure("{\"name\":\"x\",\"source\":\"" + empty + "\"}", "SourceEmpty");
-    expectFailure("{\"name\":\"x\",\"source\":\"" + small + "\",\"checksum\":\"" + "0".repeat(64) + "\"}",
+    expectFailure(
+        "{\"name\":\"x\",\"source\":\"" + small + "\",\"checksum\":\"" + "0".repeat(64) + "\"}",
         "ChecksumMismatch");
-    expectFailure("{\"name\":\"x\",\"source\":\"http://127.0.0.1:1/nothing.raw\"}", "SourceNotFound");
-    expectFailure("{\"name\":\"x\",\"source\":\"" + http(dir.resolve("missing.raw")) + "\"}", "SourceNotFound");
+    expectFailure(
+        "{\"name\":\"x\",\"source\":\"http://127.0.0.1:1/nothing.raw\"}", "SourceNotFound");
+    expectFailure(
+        "{\"name\":\"x\",\"source\":\"" + http(dir.resolve("missing.raw")) + "\"}",
+        "SourceNotFound");
     expectFailure("{\"name\":\"x\",\"source\":\"/etc/passwd\"}", "SourceForbidden");
-    expectFailure("{\"name\":\"x\",\"source\":\"http://169.254.169.254/latest/meta-data\"}", "SourceForbidden");
+    expectFailure(
+        "{\"name\":\"x\",\"source\":\"http://169.254.169.254/latest/meta-data\"}",
+        "SourceForbidden");
 
     // an image that exists with other content is not ours: refused, and left untouched
     String taken = UUID.randomUUID().toString();
     CephTestCluster.rbdCli("create", "--size", "1M", "images/" + taken);
     try {
-      expectFailure("{\"imageId\":\"" + taken + "\",\"name\":\"x\",\"source\":\"" + small + "\"}", "Conflict");
+      expectFailure(
+          "{\"imageId\":\"" + taken + "\",\"name\":\"x\",\"source\":\"" + small + "\"}",
+          "Conflict");
       assertThat(CephTestCluster.rbdCli("info", "images/" + taken)).contains("size 1 MiB");
     } finally {
       CephTestCluster.rbdCli("rm", "--no-progress", "images/" + taken);
@@ -256,20 +327,33 @@ class UploadImageEndToEndIT {
     byte[] data = new byte[(int) (48 * MiB)];
     new Random(11).nextBytes(data);
     Files.write(raw, data);
-    CephTestCluster.run(java.util.List.of("qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(), src.toString()));
+    CephTestCluster.run(
+        java.util.List.of(
+            "qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(), src.toString()));
     for (String format : new String[] {"raw", "qcow2"}) {
       Path file = format.equals("raw") ? raw : src;
       String id = UUID.randomUUID().toString();
-      HttpResponse<String> r = stack.post("/api/v1/images", "{\"imageId\":\"" + id + "\",\"name\":\"c\","
-          + "\"source\":\"http://127.0.0.1:" + http.getAddress().getPort() + "/slow/" + file.getFileName()
-          + "\",\"diskFormat\":\"" + format + "\"}");
+      HttpResponse<String> r =
+          stack.post(
+              "/api/v1/images",
+              "{\"imageId\":\""
+                  + id
+                  + "\",\"name\":\"c\","
+                  + "\"source\":\"http://127.0.0.1:"
+                  + http.getAddress().getPort()
+                  + "/slow/"
+                  + file.getFileName()
+                  + "\",\"diskFormat\":\""
+                  + format
+                  + "\"}");
       String op = r.headers().firstValue("Location").orElseThrow();
       String opId = op.substring(op.lastIndexOf('/') + 1);
       // cancel while bytes flow: raw streams into the image, qcow2 is staged in the scratch area
       String writing = format.equals("raw") ? "\"step\":\"write\"" : "\"step\":\"fetch\"";
       String status = stack.get(op).body();
       for (long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-           !status.contains(writing) && System.nanoTime() < end; Thread.sleep(50)) {
+          !status.contains(writing) && System.nanoTime() < end;
+          Thread.sleep(50)) {
         status = stack.get(op).body();
       }
       assertThat(status).as(format).contains("\"status\":\"RUNNING\"").contains(writing);
@@ -278,23 +362,31 @@ class UploadImageEndToEndIT {
       HttpResponse<String> cancel = stack.post("/api/v1/operations/" + opId + "/cancel", "");
       assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
       String done = stack.await(op, Duration.ofMinutes(2));
-      assertThat(done).as(format).contains("\"status\":\"CANCELED\"").contains("\"type\":\"Canceled\"");
-      assertThat(CephTestCluster.rbd().images().exists(new io.cephflow.ceph.ImageRef("images", id))).as(id).isFalse();
+      assertThat(done)
+          .as(format)
+          .contains("\"status\":\"CANCELED\"")
+          .contains("\"type\":\"Canceled\"");
+      assertThat(CephTestCluster.rbd().images().exists(new io.cephflow.ceph.ImageRef("images", id)))
+          .as(id)
+          .isFalse();
       assertThat(stack.scratchFiles()).isEmpty();
 
       HttpResponse<String> again = stack.post("/api/v1/operations/" + opId + "/cancel", "");
       assertThat(again.statusCode()).isEqualTo(409);
       assertThat(again.body()).contains("NotCancelable").contains("has ended (CANCELED)");
     }
-    assertThat(stack.post("/api/v1/operations/image-upload-" + UUID.randomUUID() + "/cancel", "").statusCode())
+    assertThat(
+            stack
+                .post("/api/v1/operations/image-upload-" + UUID.randomUUID() + "/cancel", "")
+                .statusCode())
         .isEqualTo(404);
     assertThat(stack.post("/api/v1/operations/nope/cancel", "").statusCode()).isEqualTo(400);
   }
 
   /**
-   * Progress read while bytes flow (1 MiB every 200 ms): fresh (several distinct values within
-   * the step), monotonic, bounded by the total, the total known when the source announces it
-   * and -1 when it does not; the last status agrees with the end.
+   * Progress read while bytes flow (1 MiB every 200 ms): fresh (several distinct values within the
+   * step), monotonic, bounded by the total, the total known when the source announces it and -1
+   * when it does not; the last status agrees with the end.
    */
   @Test
   void progressTellsTheTruthWhileBytesFlow() throws Exception {
@@ -303,8 +395,9 @@ class UploadImageEndToEndIT {
     new Random(5).nextBytes(data);
     Files.write(raw, data);
     Path qcow2 = dir.resolve("progress.qcow2");
-    CephTestCluster.run(java.util.List.of("qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(),
-        qcow2.toString()));
+    CephTestCluster.run(
+        java.util.List.of(
+            "qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString()));
     long qcow2Size = Files.size(qcow2);
     watchProgress("slow/progress.raw", "raw", "write", 16 * MiB);
     watchProgress("slow/progress.qcow2", "qcow2", "fetch", qcow2Size);
@@ -312,23 +405,41 @@ class UploadImageEndToEndIT {
     watchProgress("unsized/progress.raw", "raw", "write", -1);
   }
 
-  private void watchProgress(String path, String format, String step, long expectedTotal) throws Exception {
+  private void watchProgress(String path, String format, String step, long expectedTotal)
+      throws Exception {
     var json = new com.fasterxml.jackson.databind.ObjectMapper();
     String id = UUID.randomUUID().toString();
-    HttpResponse<String> r = stack.post("/api/v1/images", "{\"imageId\":\"" + id + "\",\"name\":\"p\","
-        + "\"source\":\"http://127.0.0.1:" + http.getAddress().getPort() + "/" + path + "\",\"diskFormat\":\""
-        + format + "\"}");
+    HttpResponse<String> r =
+        stack.post(
+            "/api/v1/images",
+            "{\"imageId\":\""
+                + id
+                + "\",\"name\":\"p\","
+                + "\"source\":\"http://127.0.0.1:"
+                + http.getAddress().getPort()
+                + "/"
+                + path
+                + "\",\"diskFormat\":\""
+                + format
+                + "\"}");
     String op = ServerIts.started(r);
     java.util.List<Long> seen = new java.util.ArrayList<>();
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     var status = json.readTree(stack.get(op).body());
     while (status.path("status").asText().equals("RUNNING") && System.nanoTime() < deadline) {
-      assertThat(status.path("step").asText()).as(path).doesNotStartWith("failed").isNotEqualTo("done");
+      assertThat(status.path("step").asText())
+          .as(path)
+          .doesNotStartWith("failed")
+          .isNotEqualTo("done");
       if (status.path("step").asText().equals(step) && status.path("progress").isObject()) {
-        long done = status.at("/progress/bytesDone").asLong(), total = status.at("/progress/bytesTotal").asLong();
+        long done = status.at("/progress/bytesDone").asLong(),
+            total = status.at("/progress/bytesTotal").asLong();
         assertThat(total).as(path + " total in " + status).isEqualTo(expectedTotal);
         if (total >= 0) assertThat(done).as(path).isBetween(0L, total);
-        if (!seen.isEmpty()) assertThat(done).as(path + " monotonic").isGreaterThanOrEqualTo(seen.get(seen.size() - 1));
+        if (!seen.isEmpty())
+          assertThat(done)
+              .as(path + " monotonic")
+              .isGreaterThanOrEqualTo(seen.get(seen.size() - 1));
         seen.add(done);
       }
       Thread.sleep(100);
@@ -336,12 +447,16 @@ class UploadImageEndToEndIT {
     }
     assertThat(status.path("status").asText()).as(path + " " + status).isEqualTo("COMPLETED");
     assertThat(status.path("step").asText()).isEqualTo("done");
-    assertThat(seen.stream().distinct().count()).as(path + " fresh values during " + step + ": " + seen)
+    assertThat(seen.stream().distinct().count())
+        .as(path + " fresh values during " + step + ": " + seen)
         .isGreaterThanOrEqualTo(3);
     purge(id);
   }
 
-  /** cephflow's own metrics count what the flows did: bytes equal to what was written, one flow per outcome. */
+  /**
+   * cephflow's own metrics count what the flows did: bytes equal to what was written, one flow per
+   * outcome.
+   */
   @Test
   void metricsCountWhatTheFlowsDid() throws Exception {
     Path src = dir.resolve("metrics.raw");
@@ -350,44 +465,84 @@ class UploadImageEndToEndIT {
     Files.write(src, data);
     String read = "direction=\"read\"", write = "activity_type=\"WriteFromSource\"";
     String upload = "workflow_type=\"UploadImageWorkflow\"";
-    settled(read, write); // what earlier tests' flows moved has reached the registry (every 500 ms here)
+    settled(
+        read,
+        write); // what earlier tests' flows moved has reached the registry (every 500 ms here)
     double readBefore = stack.metric("cephflow_bytes_total", read, write);
-    double httpBefore = stack.metric("cephflow_bytes_total", read, write, "pool=\"images\"", "source=\"http\"");
+    double httpBefore =
+        stack.metric("cephflow_bytes_total", read, write, "pool=\"images\"", "source=\"http\"");
     double okBefore = stack.metric("cephflow_flows_total", upload, "outcome=\"completed\"");
-    double failedBefore = stack.metric("cephflow_flows_total", upload, "outcome=\"failed\"",
-        "failure=\"ChecksumMismatch\"");
+    double failedBefore =
+        stack.metric(
+            "cephflow_flows_total", upload, "outcome=\"failed\"", "failure=\"ChecksumMismatch\"");
     String id = UUID.randomUUID().toString();
-    var ok = stack.post("/api/v1/images", "{\"imageId\":\"" + id + "\",\"name\":\"m\",\"source\":\"" + http(src)
-        + "\"}");
-    assertThat(stack.await(ServerIts.started(ok), Duration.ofMinutes(2))).contains("\"status\":\"COMPLETED\"");
-    var bad = stack.post("/api/v1/images", "{\"name\":\"m\",\"source\":\"" + http(src) + "\",\"checksum\":\""
-        + "0".repeat(64) + "\"}");
-    assertThat(stack.await(ServerIts.started(bad), Duration.ofMinutes(2))).contains("ChecksumMismatch");
+    var ok =
+        stack.post(
+            "/api/v1/images",
+            "{\"imageId\":\"" + id + "\",\"name\":\"m\",\"source\":\"" + http(src) + "\"}");
+    assertThat(stack.await(ServerIts.started(ok), Duration.ofMinutes(2)))
+        .contains("\"status\":\"COMPLETED\"");
+    var bad =
+        stack.post(
+            "/api/v1/images",
+            "{\"name\":\"m\",\"source\":\""
+                + http(src)
+                + "\",\"checksum\":\""
+                + "0".repeat(64)
+                + "\"}");
+    assertThat(stack.await(ServerIts.started(bad), Duration.ofMinutes(2)))
+        .contains("ChecksumMismatch");
     // the SDK's scope reports every 10 s
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while ((stack.metric("cephflow_flows_total", upload, "outcome=\"failed\"", "failure=\"ChecksumMismatch\"")
-        < failedBefore + 1 || stack.metric("cephflow_bytes_total", read, write) < readBefore + 2.0 * data.length)
+    while ((stack.metric(
+                    "cephflow_flows_total",
+                    upload,
+                    "outcome=\"failed\"",
+                    "failure=\"ChecksumMismatch\"")
+                < failedBefore + 1
+            || stack.metric("cephflow_bytes_total", read, write) < readBefore + 2.0 * data.length)
         && System.nanoTime() < deadline) {
       Thread.sleep(500);
     }
-    String scrape = java.util.Arrays.stream(stack.workerMetrics().split("\n")).filter(l -> l.contains("cephflow"))
-        .collect(java.util.stream.Collectors.joining("\n"));
-    assertThat(stack.metric("cephflow_bytes_total", read, write) - readBefore).as(scrape).isEqualTo(2.0 * data.length);
-    assertThat(stack.metric("cephflow_flows_total", upload, "outcome=\"completed\"") - okBefore).isEqualTo(1.0);
-    assertThat(stack.metric("cephflow_flows_total", upload, "outcome=\"failed\"", "failure=\"ChecksumMismatch\"")
-        - failedBefore).isEqualTo(1.0);
+    String scrape =
+        java.util.Arrays.stream(stack.workerMetrics().split("\n"))
+            .filter(l -> l.contains("cephflow"))
+            .collect(java.util.stream.Collectors.joining("\n"));
+    assertThat(stack.metric("cephflow_bytes_total", read, write) - readBefore)
+        .as(scrape)
+        .isEqualTo(2.0 * data.length);
+    assertThat(stack.metric("cephflow_flows_total", upload, "outcome=\"completed\"") - okBefore)
+        .isEqualTo(1.0);
+    assertThat(
+            stack.metric(
+                    "cephflow_flows_total",
+                    upload,
+                    "outcome=\"failed\"",
+                    "failure=\"ChecksumMismatch\"")
+                - failedBefore)
+        .isEqualTo(1.0);
     assertThat(stack.metric("cephflow_compensations_total", "result=\"undone\"")).isGreaterThan(0);
     assertThat(stack.workerMetrics()).contains("cephflow_flow_duration_seconds");
     // by pool and source kind; no filler labels, no exception class names, buckets only where read
-    assertThat(stack.metric("cephflow_bytes_total", read, write, "pool=\"images\"", "source=\"http\"") - httpBefore)
+    assertThat(
+            stack.metric("cephflow_bytes_total", read, write, "pool=\"images\"", "source=\"http\"")
+                - httpBefore)
         .isEqualTo(2.0 * data.length);
     String all = stack.workerMetrics();
-    String ours = all.lines().filter(l -> l.startsWith("temporal_") || l.startsWith("cephflow_"))
-        .collect(java.util.stream.Collectors.joining("\n"));
+    String ours =
+        all.lines()
+            .filter(l -> l.startsWith("temporal_") || l.startsWith("cephflow_"))
+            .collect(java.util.stream.Collectors.joining("\n"));
     assertThat(ours).doesNotContain("signal_name=", "query_type=", "exception=");
     assertThat(all)
-        .contains("cephflow_scratch_usable_bytes", "cephflow_scratch_capacity_bytes", "cephflow_scratch_bytes");
-    assertThat(all.lines().filter(l -> l.startsWith("temporal_activity_execution_latency_seconds_bucket"))).isEmpty();
+        .contains(
+            "cephflow_scratch_usable_bytes",
+            "cephflow_scratch_capacity_bytes",
+            "cephflow_scratch_bytes");
+    assertThat(
+            all.lines()
+                .filter(l -> l.startsWith("temporal_activity_execution_latency_seconds_bucket")))
+        .isEmpty();
     assertThat(all.lines().count()).isLessThan(3000);
     purge(id);
   }
@@ -405,19 +560,30 @@ class UploadImageEndToEndIT {
 
   @Test
   void malformedRequestsAreRejectedWithA400AndAReason() {
-    HttpResponse<String> r = stack.post("/api/v1/images", "{\"imageId\":\"nope\",\"name\":\"x\",\"source\":\"/a\"}");
+    HttpResponse<String> r =
+        stack.post("/api/v1/images", "{\"imageId\":\"nope\",\"name\":\"x\",\"source\":\"/a\"}");
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.body()).contains("imageId must be a lower-case UUID");
-    assertThat(stack.post("/api/v1/images", "{\"name\":\"x\"}").body()).contains("source is required");
-    assertThat(stack.post("/api/v1/images", "{\"name\":\"x\",\"source\":\"/a\",\"diskFormat\":\"exe\"}").body())
+    assertThat(stack.post("/api/v1/images", "{\"name\":\"x\"}").body())
+        .contains("source is required");
+    assertThat(
+            stack
+                .post("/api/v1/images", "{\"name\":\"x\",\"source\":\"/a\",\"diskFormat\":\"exe\"}")
+                .body())
         .contains("diskFormat must be one of");
     assertThat(stack.post("/api/v1/images", "not json").statusCode()).isEqualTo(400);
-    assertThat(stack.get("/api/v1/operations/image-upload-" + UUID.randomUUID()).statusCode()).isEqualTo(404);
+    assertThat(stack.get("/api/v1/operations/image-upload-" + UUID.randomUUID()).statusCode())
+        .isEqualTo(404);
     HttpResponse<String> list = stack.get("/api/v1/operations?resource=disk:" + UUID.randomUUID());
     assertThat(list.statusCode()).isEqualTo(400);
     assertThat(list.body()).contains("kind one of");
-    assertThat(stack.get("/api/v1/operations?resource=image:x'%20OR%20'1'='1").statusCode()).isEqualTo(400);
-    assertThat(stack.get("/api/v1/operations?resource=image:" + UUID.randomUUID() + "&limit=0").statusCode()).isEqualTo(400);
+    assertThat(stack.get("/api/v1/operations?resource=image:x'%20OR%20'1'='1").statusCode())
+        .isEqualTo(400);
+    assertThat(
+            stack
+                .get("/api/v1/operations?resource=image:" + UUID.randomUUID() + "&limit=0")
+                .statusCode())
+        .isEqualTo(400);
     assertThat(stack.get("/api/v1/operations").body()).contains("'resource' is required");
   }
 
@@ -427,9 +593,14 @@ class UploadImageEndToEndIT {
     assertThat(stack.scratchFiles()).isEmpty();
     if (ServerIts.refusedAtTheDoor(r)) return; // no operation, no image id
     // the pool is shared with other runs: check the image this request named, not the listing
-    String id = r.body().replaceAll("(?s).*?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}).*", "$1");
+    String id =
+        r.body()
+            .replaceAll(
+                "(?s).*?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}).*", "$1");
     if (!type.equals("Conflict")) {
-      assertThat(CephTestCluster.rbd().images().exists(new io.cephflow.ceph.ImageRef("images", id))).as(id).isFalse();
+      assertThat(CephTestCluster.rbd().images().exists(new io.cephflow.ceph.ImageRef("images", id)))
+          .as(id)
+          .isFalse();
     }
     assertThat(stack.scratchFiles()).isEmpty();
   }
@@ -441,5 +612,4 @@ class UploadImageEndToEndIT {
   private static void purge(String id) {
     CephTestCluster.purge(new io.cephflow.ceph.ImageRef("images", id));
   }
-
 }

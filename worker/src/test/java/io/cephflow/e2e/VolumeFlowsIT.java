@@ -25,10 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The volume flows through the REST API, the worker and Temporal, into the dev Ceph cluster:
- * image → volume (clone) → snapshot → volumes from it by flatten policy → the deletes, InUse and
- * flattenDependents included. Other engineers share the cluster, so the leak check looks at
- * every name carrying an id this class made (pools and snapshots), after every test.
+ * The volume flows through the REST API, the worker and Temporal, into the dev Ceph cluster: image
+ * → volume (clone) → snapshot → volumes from it by flatten policy → the deletes, InUse and
+ * flattenDependents included. Other engineers share the cluster, so the leak check looks at every
+ * name carrying an id this class made (pools and snapshots), after every test.
  */
 class VolumeFlowsIT {
   private static final long MiB = 1 << 20;
@@ -79,23 +79,37 @@ class VolumeFlowsIT {
 
     // volume from a raw image: a copy-on-write clone of images/<id>@snap, grown to 16 MiB
     String v1 = newId();
-    done(stack.post("/api/v1/volumes", "{\"volumeId\":\"" + v1 + "\",\"imageId\":\"" + imageId
-        + "\",\"sizeBytes\":" + 16 * MiB + "}"));
+    done(
+        stack.post(
+            "/api/v1/volumes",
+            "{\"volumeId\":\""
+                + v1
+                + "\",\"imageId\":\""
+                + imageId
+                + "\",\"sizeBytes\":"
+                + 16 * MiB
+                + "}"));
     ImageInfo v1Info = rbd.images().stat(volume(v1));
     assertThat(v1Info.parent()).map(Object::toString).contains("images/" + imageId + "@snap");
     assertThat(v1Info.sizeBytes()).isEqualTo(16 * MiB);
 
     String s1 = newId();
-    HttpResponse<String> snap = stack.post("/api/v1/volumes/" + v1 + "/snapshots", "{\"snapshotId\":\"" + s1 + "\"}");
-    assertThat(snap.headers().firstValue("Location")).contains("/api/v1/operations/volume-snapshot-" + s1);
+    HttpResponse<String> snap =
+        stack.post("/api/v1/volumes/" + v1 + "/snapshots", "{\"snapshotId\":\"" + s1 + "\"}");
+    assertThat(snap.headers().firstValue("Location"))
+        .contains("/api/v1/operations/volume-snapshot-" + s1);
     done(snap);
     String snapName = "snapshot-" + s1;
-    assertThat(rbd.snapshots().list(volume(v1))).filteredOn(s -> s.name().equals(snapName))
-        .singleElement().extracting(SnapshotInfo::isProtected).isEqualTo(true);
+    assertThat(rbd.snapshots().list(volume(v1)))
+        .filteredOn(s -> s.name().equals(snapName))
+        .singleElement()
+        .extracting(SnapshotInfo::isProtected)
+        .isEqualTo(true);
     String snapSha = ServerIts.exportSha256(dir, "volumes/volume-" + v1 + "@" + snapName);
 
     String never = fromSnapshot(v1, s1, ",\"flatten\":\"never\"");
-    assertThat(rbd.images().stat(volume(never)).parent()).map(Object::toString)
+    assertThat(rbd.images().stat(volume(never)).parent())
+        .map(Object::toString)
         .contains("volumes/volume-" + v1 + "@" + snapName);
     assertThat(rbd.clones().depth(volume(never))).isEqualTo(2);
 
@@ -113,18 +127,22 @@ class VolumeFlowsIT {
 
     // the snapshot has clones: refused, naming them; nothing removed
     String refused = failed(stack.delete("/api/v1/volumes/" + v1 + "/snapshots/" + s1), "InUse");
-    assertThat(refused).contains("volumes/volume-" + never).contains("volumes/volume-" + depthDefault)
+    assertThat(refused)
+        .contains("volumes/volume-" + never)
+        .contains("volumes/volume-" + depthDefault)
         .contains("volumes/volume-" + larger);
     assertThat(rbd.snapshots().exists(volume(v1).snapshot(snapName))).isTrue();
 
-    // asked again with flattenDependents (the failed delete may run again): clones become independent
+    // asked again with flattenDependents (the failed delete may run again): clones become
+    // independent
     done(stack.delete("/api/v1/volumes/" + v1 + "/snapshots/" + s1 + "?flattenDependents=true"));
     assertThat(rbd.snapshots().list(volume(v1))).isEmpty();
     assertThat(rbd.images().stat(volume(never)).parent()).isEmpty();
     assertThat(ServerIts.exportSha256(dir, "volumes/volume-" + never)).isEqualTo(snapSha);
 
     // the image still has v1 cloned from it
-    assertThat(failed(stack.delete("/api/v1/images/" + imageId), "InUse")).contains("volumes/volume-" + v1);
+    assertThat(failed(stack.delete("/api/v1/images/" + imageId), "InUse"))
+        .contains("volumes/volume-" + v1);
 
     for (String v : List.of(never, always, depth1, depthDefault, larger, v1)) {
       done(stack.delete("/api/v1/volumes/" + v));
@@ -140,13 +158,16 @@ class VolumeFlowsIT {
   void deletingAVolumeWithFlattenDependentsFreesItsClones() throws Exception {
     String imageId = uploadImage(4 * MiB);
     String v1 = newId();
-    done(stack.post("/api/v1/volumes", "{\"volumeId\":\"" + v1 + "\",\"imageId\":\"" + imageId + "\"}"));
+    done(
+        stack.post(
+            "/api/v1/volumes", "{\"volumeId\":\"" + v1 + "\",\"imageId\":\"" + imageId + "\"}"));
     String s1 = newId();
     done(stack.post("/api/v1/volumes/" + v1 + "/snapshots", "{\"snapshotId\":\"" + s1 + "\"}"));
     String clone = fromSnapshot(v1, s1, ",\"flatten\":\"never\"");
     String sha = ServerIts.exportSha256(dir, "volumes/volume-" + clone);
 
-    assertThat(failed(stack.delete("/api/v1/volumes/" + v1), "InUse")).contains("volumes/volume-" + clone);
+    assertThat(failed(stack.delete("/api/v1/volumes/" + v1), "InUse"))
+        .contains("volumes/volume-" + clone);
     done(stack.delete("/api/v1/volumes/" + v1 + "?flattenDependents=true"));
     assertThat(rbd.images().exists(volume(v1))).isFalse();
     assertThat(rbd.images().stat(volume(clone)).parent()).isEmpty();
@@ -154,7 +175,9 @@ class VolumeFlowsIT {
 
     // an image whose snap has clones, deleted with flattenDependents
     String v2 = newId();
-    done(stack.post("/api/v1/volumes", "{\"volumeId\":\"" + v2 + "\",\"imageId\":\"" + imageId + "\"}"));
+    done(
+        stack.post(
+            "/api/v1/volumes", "{\"volumeId\":\"" + v2 + "\",\"imageId\":\"" + imageId + "\"}"));
     done(stack.delete("/api/v1/images/" + imageId + "?flattenDependents=true"));
     assertThat(rbd.images().stat(volume(v2)).parent()).isEmpty();
     done(stack.delete("/api/v1/volumes/" + clone));
@@ -166,25 +189,66 @@ class VolumeFlowsIT {
     String imageId = uploadImage(4 * MiB);
     Set<String> before = ours();
     String v = newId();
-    assertBadRequest(stack.post("/api/v1/volumes", "{\"imageId\":\"" + imageId + "\",\"sourceVolumeId\":\"" + v
-        + "\",\"snapshotId\":\"" + v + "\"}"), "exactly one source");
-    assertBadRequest(stack.post("/api/v1/volumes", "{\"imageId\":\"" + imageId + "\",\"sizeGb\":1,\"sizeBytes\":1}"),
+    assertBadRequest(
+        stack.post(
+            "/api/v1/volumes",
+            "{\"imageId\":\""
+                + imageId
+                + "\",\"sourceVolumeId\":\""
+                + v
+                + "\",\"snapshotId\":\""
+                + v
+                + "\"}"),
+        "exactly one source");
+    assertBadRequest(
+        stack.post(
+            "/api/v1/volumes", "{\"imageId\":\"" + imageId + "\",\"sizeGb\":1,\"sizeBytes\":1}"),
         "not both");
-    assertBadRequest(stack.post("/api/v1/volumes", "{\"volumeId\":\"nope\",\"imageId\":\"" + imageId + "\"}"),
+    assertBadRequest(
+        stack.post("/api/v1/volumes", "{\"volumeId\":\"nope\",\"imageId\":\"" + imageId + "\"}"),
         "volumeId must be a lower-case UUID");
-    assertBadRequest(stack.post("/api/v1/volumes", "{\"sourceVolumeId\":\"" + v + "\",\"snapshotId\":\"" + v
-        + "\",\"flatten\":\"sometimes\"}"), "flatten must be");
+    assertBadRequest(
+        stack.post(
+            "/api/v1/volumes",
+            "{\"sourceVolumeId\":\""
+                + v
+                + "\",\"snapshotId\":\""
+                + v
+                + "\",\"flatten\":\"sometimes\"}"),
+        "flatten must be");
     assertBadRequest(stack.delete("/api/v1/volumes/nope"), "volumeId must be a lower-case UUID");
     assertBadRequest(stack.delete("/api/v1/images/nope"), "imageId must be a lower-case UUID");
-    assertBadRequest(stack.post("/api/v1/volumes/nope/snapshots", "{}"), "volumeId must be a lower-case UUID");
+    assertBadRequest(
+        stack.post("/api/v1/volumes/nope/snapshots", "{}"), "volumeId must be a lower-case UUID");
 
     // smaller than the image: refused before anything is created
-    failed(stack.post("/api/v1/volumes", "{\"volumeId\":\"" + newId() + "\",\"imageId\":\"" + imageId
-        + "\",\"sizeBytes\":" + MiB + "}"), "InvalidRequest");
-    failed(stack.post("/api/v1/volumes", "{\"volumeId\":\"" + newId() + "\",\"imageId\":\"" + newId() + "\"}"),
+    failed(
+        stack.post(
+            "/api/v1/volumes",
+            "{\"volumeId\":\""
+                + newId()
+                + "\",\"imageId\":\""
+                + imageId
+                + "\",\"sizeBytes\":"
+                + MiB
+                + "}"),
+        "InvalidRequest");
+    failed(
+        stack.post(
+            "/api/v1/volumes",
+            "{\"volumeId\":\"" + newId() + "\",\"imageId\":\"" + newId() + "\"}"),
         "NotFound");
-    failed(stack.post("/api/v1/volumes", "{\"volumeId\":\"" + newId() + "\",\"sourceVolumeId\":\"" + newId()
-        + "\",\"snapshotId\":\"" + newId() + "\"}"), "NotFound");
+    failed(
+        stack.post(
+            "/api/v1/volumes",
+            "{\"volumeId\":\""
+                + newId()
+                + "\",\"sourceVolumeId\":\""
+                + newId()
+                + "\",\"snapshotId\":\""
+                + newId()
+                + "\"}"),
+        "NotFound");
     failed(stack.post("/api/v1/volumes/" + newId() + "/snapshots", "{}"), "NotFound");
     assertThat(ours()).isEqualTo(before);
     done(stack.delete("/api/v1/images/" + imageId));
@@ -202,10 +266,21 @@ class VolumeFlowsIT {
     return new ImageRef("volumes", "volume-" + volumeId);
   }
 
-  private String fromSnapshot(String sourceVolumeId, String snapshotId, String extra) throws InterruptedException {
+  private String fromSnapshot(String sourceVolumeId, String snapshotId, String extra)
+      throws InterruptedException {
     String id = newId();
-    done(stack.post("/api/v1/volumes", "{\"volumeId\":\"" + id + "\",\"sourceVolumeId\":\"" + sourceVolumeId
-        + "\",\"snapshotId\":\"" + snapshotId + "\"" + extra + "}"));
+    done(
+        stack.post(
+            "/api/v1/volumes",
+            "{\"volumeId\":\""
+                + id
+                + "\",\"sourceVolumeId\":\""
+                + sourceVolumeId
+                + "\",\"snapshotId\":\""
+                + snapshotId
+                + "\""
+                + extra
+                + "}"));
     return id;
   }
 
@@ -215,19 +290,27 @@ class VolumeFlowsIT {
     byte[] data = new byte[(int) size];
     new Random(size).nextBytes(data);
     Files.write(src, data);
-    done(stack.post("/api/v1/images", "{\"imageId\":\"" + id + "\",\"name\":\"vol-it\",\"source\":\"" + src
-        + "\",\"diskFormat\":\"raw\"}"));
+    done(
+        stack.post(
+            "/api/v1/images",
+            "{\"imageId\":\""
+                + id
+                + "\",\"name\":\"vol-it\",\"source\":\""
+                + src
+                + "\",\"diskFormat\":\"raw\"}"));
     return id;
   }
 
   private static String done(HttpResponse<String> started) throws InterruptedException {
     assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
-    String body = stack.await(started.headers().firstValue("Location").orElseThrow(), Duration.ofMinutes(3));
+    String body =
+        stack.await(started.headers().firstValue("Location").orElseThrow(), Duration.ofMinutes(3));
     assertThat(body).as(body).contains("\"status\":\"COMPLETED\"");
     return body;
   }
 
-  private static String failed(HttpResponse<String> started, String type) throws InterruptedException {
+  private static String failed(HttpResponse<String> started, String type)
+      throws InterruptedException {
     return ServerIts.failedWith(stack, started, type);
   }
 
@@ -251,5 +334,4 @@ class VolumeFlowsIT {
     }
     return out;
   }
-
 }

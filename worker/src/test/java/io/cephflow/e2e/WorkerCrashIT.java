@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cephflow.ceph.CephTestCluster;
 import io.cephflow.ceph.ImageRef;
 import io.cephflow.starter.client.CephflowClient;
+import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.flatten.FlattenWorkflow;
 import io.cephflow.workflows.image.DeleteImageRequest;
 import io.cephflow.workflows.image.UploadImageRequest;
 import io.cephflow.workflows.server.BootFromImageRequest;
 import io.cephflow.workflows.server.BootFromVolumeRequest;
 import io.cephflow.workflows.server.BootFromVolumeSnapshotRequest;
-import io.cephflow.workflows.common.RbdRef;
-import io.cephflow.workflows.flatten.FlattenWorkflow;
 import io.cephflow.workflows.server.CreateImageFromServerRequest;
 import io.cephflow.workflows.server.DeleteServerRequest;
 import io.cephflow.workflows.volume.CreateVolumeFromImageRequest;
@@ -36,16 +36,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every flow, with the worker (its own process) killed by SIGKILL inside long activities, right
- * after side effects that Temporal has not recorded yet, and between steps; each time a new
- * worker takes over. After each flow the whole listing of the three pools (images, snapshots
- * with their protection, trash) and of libvirt's domains (with their state) must equal the
- * expected end state: the flow completed exactly once, nothing leaked, nothing doubled. The
- * flows build on each other (upload → boot → image from server → volumes → deletes), and the
- * deletes bring the world back to what it was before the first test.
+ * after side effects that Temporal has not recorded yet, and between steps; each time a new worker
+ * takes over. After each flow the whole listing of the three pools (images, snapshots with their
+ * protection, trash) and of libvirt's domains (with their state) must equal the expected end state:
+ * the flow completed exactly once, nothing leaked, nothing doubled. The flows build on each other
+ * (upload → boot → image from server → volumes → deletes), and the deletes bring the world back to
+ * what it was before the first test.
  *
- * <p>Needs a real Temporal server (CEPHFLOW_E2E_TEMPORAL; dev/test runs it against `temporal
- * server start-dev`), the dev Ceph cluster and libvirtd; nothing else may use the cluster
- * meanwhile, since the whole pools are compared.
+ * <p>Needs a real Temporal server (CEPHFLOW_E2E_TEMPORAL; dev/test runs it against `temporal server
+ * start-dev`), the dev Ceph cluster and libvirtd; nothing else may use the cluster meanwhile, since
+ * the whole pools are compared.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WorkerCrashIT {
@@ -77,7 +77,8 @@ class WorkerCrashIT {
     for (String s : List.of(S1, S2, S3, S4)) refs.add(new ImageRef("vms", s + "_disk"));
     for (String v : List.of(V3, V2, V1)) refs.add(new ImageRef("volumes", "volume-" + v));
     refs.add(new ImageRef("images", QCOW2_IMAGE + "_raw"));
-    for (String i : List.of(SNAP_IMAGE, QCOW2_IMAGE, RAW_IMAGE)) refs.add(new ImageRef("images", i));
+    for (String i : List.of(SNAP_IMAGE, QCOW2_IMAGE, RAW_IMAGE))
+      refs.add(new ImageRef("images", i));
     refs.forEach(ServerIts::purgeQuietly);
     harness.close();
   }
@@ -88,7 +89,8 @@ class WorkerCrashIT {
   }
 
   private static void expectGone(String... removed) {
-    Set.of(removed).forEach(r -> assertThat(expected.remove(r)).as("expected %s before", r).isTrue());
+    Set.of(removed)
+        .forEach(r -> assertThat(expected.remove(r)).as("expected %s before", r).isTrue());
     assertThat(harness.world()).isEqualTo(expected);
   }
 
@@ -108,8 +110,13 @@ class WorkerCrashIT {
   @Order(1)
   void uploadRaw() throws Exception {
     Path raw = ServerIts.bootDisk(dir, TAG, 16 << 20);
-    harness.crashThrough(() -> client.uploadImage(new UploadImageRequest(RAW_IMAGE, "crash-raw", raw.toString(), "raw", null)),
-        "after:CreateImage", "heartbeat:WriteFromSource", "before:ProtectSnapshot");
+    harness.crashThrough(
+        () ->
+            client.uploadImage(
+                new UploadImageRequest(RAW_IMAGE, "crash-raw", raw.toString(), "raw", null)),
+        "after:CreateImage",
+        "heartbeat:WriteFromSource",
+        "before:ProtectSnapshot");
     expect(image(RAW_IMAGE), image(RAW_IMAGE) + "@snap (protected)");
   }
 
@@ -118,17 +125,29 @@ class WorkerCrashIT {
   void uploadQcow2() throws Exception {
     Path raw = ServerIts.bootDisk(dir.resolve("big"), TAG, 48 << 20);
     Path qcow2 = dir.resolve("boot.qcow2");
-    CephTestCluster.run(List.of("qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString()));
-    harness.crashThrough(() -> client.uploadImage(new UploadImageRequest(QCOW2_IMAGE, "crash-qcow2", qcow2.toString(), "qcow2", null)),
-        "heartbeat:StageSource", "after:StageSource", "heartbeat:WriteStaged", "after:SetMetadata");
+    CephTestCluster.run(
+        List.of(
+            "qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString()));
+    harness.crashThrough(
+        () ->
+            client.uploadImage(
+                new UploadImageRequest(
+                    QCOW2_IMAGE, "crash-qcow2", qcow2.toString(), "qcow2", null)),
+        "heartbeat:StageSource",
+        "after:StageSource",
+        "heartbeat:WriteStaged",
+        "after:SetMetadata");
     expect(image(QCOW2_IMAGE), image(QCOW2_IMAGE) + "@snap (protected)");
   }
 
   @Test
   @Order(3)
   void bootFromARawImageByClone() throws Exception {
-    harness.crashThrough(() -> client.bootFromImage(new BootFromImageRequest(S1, null, RAW_IMAGE, 0, 0, 0, false)),
-        "after:CloneImage", "after:DefineDomain", "before:StartDomain");
+    harness.crashThrough(
+        () -> client.bootFromImage(new BootFromImageRequest(S1, null, RAW_IMAGE, 0, 0, 0, false)),
+        "after:CloneImage",
+        "after:DefineDomain",
+        "before:StartDomain");
     expect("vms/" + S1 + "_disk", running(S1));
   }
 
@@ -136,18 +155,30 @@ class WorkerCrashIT {
   @Order(4)
   void bootFromAQcow2ImageByConversion() throws Exception {
     // the first boot converts the image once into its raw copy (images/<id>_raw), then clones it
-    harness.crashThrough(() -> client.bootFromImage(new BootFromImageRequest(S2, null, QCOW2_IMAGE, 0, 0, 0, false)),
-        "after:ClaimCreate", "after:CreateImage", "heartbeat:ConvertImageInto", "after:ProtectSnapshot",
+    harness.crashThrough(
+        () -> client.bootFromImage(new BootFromImageRequest(S2, null, QCOW2_IMAGE, 0, 0, 0, false)),
+        "after:ClaimCreate",
+        "after:CreateImage",
+        "heartbeat:ConvertImageInto",
+        "after:ProtectSnapshot",
         "after:CloneImage");
-    expect(image(QCOW2_IMAGE) + "_raw", image(QCOW2_IMAGE) + "_raw@snap (protected)", "vms/" + S2 + "_disk",
+    expect(
+        image(QCOW2_IMAGE) + "_raw",
+        image(QCOW2_IMAGE) + "_raw@snap (protected)",
+        "vms/" + S2 + "_disk",
         running(S2));
   }
 
   @Test
   @Order(5)
   void imageFromServerResumesTheServer() throws Exception {
-    harness.crashThrough(() -> client.createImageFromServer(new CreateImageFromServerRequest(S2, null, SNAP_IMAGE, "crash-snap")),
-        "after:SuspendDomain", "after:CloneImage", "before:ReplaceProvenance");
+    harness.crashThrough(
+        () ->
+            client.createImageFromServer(
+                new CreateImageFromServerRequest(S2, null, SNAP_IMAGE, "crash-snap")),
+        "after:SuspendDomain",
+        "after:CloneImage",
+        "before:ReplaceProvenance");
     // its flatten runs in the background (the flatten manager): awaited with a clean worker, after
     // which the temporary snapshot is gone (a kill inside a flatten: the snapshot delete below)
     harness.crashThrough(() -> FlattenWorkflow.workflowId(RbdRef.image(SNAP_IMAGE)));
@@ -158,52 +189,68 @@ class WorkerCrashIT {
   @Order(6)
   void volumeFromImage() throws Exception {
     // a clone of the raw copy the boot made: no conversion
-    harness.crashThrough(() -> client.createVolumeFromImage(new CreateVolumeFromImageRequest(V1, QCOW2_IMAGE, 0)),
-        "after:CloneImage", "after:ReplaceProvenance");
+    harness.crashThrough(
+        () -> client.createVolumeFromImage(new CreateVolumeFromImageRequest(V1, QCOW2_IMAGE, 0)),
+        "after:CloneImage",
+        "after:ReplaceProvenance");
     expect(volume(V1));
   }
 
   @Test
   @Order(7)
   void volumeSnapshot() throws Exception {
-    harness.crashThrough(() -> client.createVolumeSnapshot(new CreateVolumeSnapshotRequest(V1, VSNAP)),
-        "after:CreateSnapshot", "after:ProtectSnapshot");
+    harness.crashThrough(
+        () -> client.createVolumeSnapshot(new CreateVolumeSnapshotRequest(V1, VSNAP)),
+        "after:CreateSnapshot",
+        "after:ProtectSnapshot");
     expect(volume(V1) + "@snapshot-" + VSNAP + " (protected)");
   }
 
   @Test
   @Order(8)
   void volumeFromSnapshotFlattened() throws Exception {
-    harness.crashThrough(() -> client.createVolumeFromSnapshot(
-            new VolumeFromSnapshotRequest(V2, V1, VSNAP, 0, FlattenPolicy.ALWAYS, 0)),
-        "after:CloneImage", "heartbeat:FlattenImage");
+    harness.crashThrough(
+        () ->
+            client.createVolumeFromSnapshot(
+                new VolumeFromSnapshotRequest(V2, V1, VSNAP, 0, FlattenPolicy.ALWAYS, 0)),
+        "after:CloneImage",
+        "heartbeat:FlattenImage");
     expect(volume(V2));
   }
 
   @Test
   @Order(9)
   void bootFromVolume() throws Exception {
-    harness.crashThrough(() -> client.bootFromVolume(new BootFromVolumeRequest(S3, null, V2, 0, 0)),
-        "after:StatImage", "after:DefineDomain");
+    harness.crashThrough(
+        () -> client.bootFromVolume(new BootFromVolumeRequest(S3, null, V2, 0, 0)),
+        "after:StatImage",
+        "after:DefineDomain");
     expect(running(S3));
   }
 
   @Test
   @Order(10)
   void bootFromVolumeSnapshotThroughItsChildWorkflow() throws Exception {
-    harness.crashThrough(() -> client.bootFromVolumeSnapshot(
-            new BootFromVolumeSnapshotRequest(S4, null, V1, VSNAP, V3, 0, 0, 0)),
-        "after:CloneImage", "before:StartDomain");
+    harness.crashThrough(
+        () ->
+            client.bootFromVolumeSnapshot(
+                new BootFromVolumeSnapshotRequest(S4, null, V1, VSNAP, V3, 0, 0, 0)),
+        "after:CloneImage",
+        "before:StartDomain");
     expect(volume(V3), running(S4));
   }
 
   @Test
   @Order(11)
   void deleteServers() throws Exception {
-    harness.crashThrough(() -> client.deleteServer(new DeleteServerRequest(S1, null, 1)),
-        "after:DestroyDomain", "before:UndefineDomain", "after:RemoveImage");
+    harness.crashThrough(
+        () -> client.deleteServer(new DeleteServerRequest(S1, null, 1)),
+        "after:DestroyDomain",
+        "before:UndefineDomain",
+        "after:RemoveImage");
     expectGone("vms/" + S1 + "_disk", running(S1));
-    harness.crashThrough(() -> client.deleteServer(new DeleteServerRequest(S2, null, 1)), "after:UndefineDomain");
+    harness.crashThrough(
+        () -> client.deleteServer(new DeleteServerRequest(S2, null, 1)), "after:UndefineDomain");
     expectGone("vms/" + S2 + "_disk", running(S2));
     harness.crashThrough(() -> client.deleteServer(new DeleteServerRequest(S3, null, 1)));
     harness.crashThrough(() -> client.deleteServer(new DeleteServerRequest(S4, null, 1)));
@@ -213,24 +260,35 @@ class WorkerCrashIT {
   @Test
   @Order(12)
   void deleteTheVolumeSnapshotFlatteningItsClone() throws Exception {
-    harness.crashThrough(() -> client.deleteVolumeSnapshot(new DeleteVolumeSnapshotRequest(V1, VSNAP, true)),
-        "heartbeat:FlattenImage", "after:UnprotectSnapshot");
+    harness.crashThrough(
+        () -> client.deleteVolumeSnapshot(new DeleteVolumeSnapshotRequest(V1, VSNAP, true)),
+        "heartbeat:FlattenImage",
+        "after:UnprotectSnapshot");
     expectGone(volume(V1) + "@snapshot-" + VSNAP + " (protected)");
   }
 
   @Test
   @Order(13)
   void deleteVolumesAndImages() throws Exception {
-    harness.crashThrough(() -> client.deleteVolume(new DeleteVolumeRequest(V3, false)), "after:DeleteImage");
+    harness.crashThrough(
+        () -> client.deleteVolume(new DeleteVolumeRequest(V3, false)), "after:DeleteImage");
     harness.crashThrough(() -> client.deleteVolume(new DeleteVolumeRequest(V2, false)));
     harness.crashThrough(() -> client.deleteVolume(new DeleteVolumeRequest(V1, false)));
     expectGone(volume(V3), volume(V2), volume(V1));
-    harness.crashThrough(() -> client.deleteImage(new DeleteImageRequest(SNAP_IMAGE, false)),
-        "after:UnprotectSnapshot", "after:RemoveSnapshot");
+    harness.crashThrough(
+        () -> client.deleteImage(new DeleteImageRequest(SNAP_IMAGE, false)),
+        "after:UnprotectSnapshot",
+        "after:RemoveSnapshot");
     harness.crashThrough(() -> client.deleteImage(new DeleteImageRequest(QCOW2_IMAGE, false)));
     harness.crashThrough(() -> client.deleteImage(new DeleteImageRequest(RAW_IMAGE, false)));
-    expectGone(image(SNAP_IMAGE), image(SNAP_IMAGE) + "@snap (protected)", image(QCOW2_IMAGE),
-        image(QCOW2_IMAGE) + "@snap (protected)", image(QCOW2_IMAGE) + "_raw",
-        image(QCOW2_IMAGE) + "_raw@snap (protected)", image(RAW_IMAGE), image(RAW_IMAGE) + "@snap (protected)");
+    expectGone(
+        image(SNAP_IMAGE),
+        image(SNAP_IMAGE) + "@snap (protected)",
+        image(QCOW2_IMAGE),
+        image(QCOW2_IMAGE) + "@snap (protected)",
+        image(QCOW2_IMAGE) + "_raw",
+        image(QCOW2_IMAGE) + "_raw@snap (protected)",
+        image(RAW_IMAGE),
+        image(RAW_IMAGE) + "@snap (protected)");
   }
 }

@@ -15,8 +15,11 @@ class ActivityOptionsFactoryTest {
 
   @Test
   void overridingALongActivitysHeartbeatKeepsItsLongStartToClose() {
-    var config = new WorkerProperties.Activities(only(Duration.ofSeconds(15), null),
-        Map.of("WriteFromSource", only(null, Duration.ofSeconds(5))), Duration.ofMinutes(2));
+    var config =
+        new WorkerProperties.Activities(
+            only(Duration.ofSeconds(15), null),
+            Map.of("WriteFromSource", only(null, Duration.ofSeconds(5))),
+            Duration.ofMinutes(2));
     ActivityOptions write = ActivityOptionsFactory.perType(config).get("WriteFromSource");
     assertThat(write.getHeartbeatTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(write.getStartToCloseTimeout()).isEqualTo(Duration.ofHours(12));
@@ -24,46 +27,64 @@ class ActivityOptionsFactoryTest {
 
   @Test
   void shortActivitiesTakeTheConfiguredDefaultsAndLongOnesKeepTheirs() {
-    var config = new WorkerProperties.Activities(only(Duration.ofSeconds(15), null), Map.of(),
-        Duration.ofMinutes(2));
-    assertThat(ActivityOptionsFactory.defaults(config).getStartToCloseTimeout()).isEqualTo(Duration.ofSeconds(15));
+    var config =
+        new WorkerProperties.Activities(
+            only(Duration.ofSeconds(15), null), Map.of(), Duration.ofMinutes(2));
+    assertThat(ActivityOptionsFactory.defaults(config).getStartToCloseTimeout())
+        .isEqualTo(Duration.ofSeconds(15));
     ActivityOptions flatten = ActivityOptionsFactory.perType(config).get("FlattenImage");
     assertThat(flatten.getStartToCloseTimeout()).isEqualTo(Duration.ofHours(12));
     assertThat(flatten.getHeartbeatTimeout()).isEqualTo(Duration.ofSeconds(20));
     assertThat(flatten.getRetryOptions().getDoNotRetry()).contains("UnsafeImage", "InUse");
     // a canceled flow compensates only after the running step stopped
-    assertThat(flatten.getCancellationType()).isEqualTo(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED);
+    assertThat(flatten.getCancellationType())
+        .isEqualTo(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED);
     assertThat(ActivityOptionsFactory.defaults(config).getCancellationType())
         .isEqualTo(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED);
   }
 
   @Test
   void anUnknownActivityTypeFailsTheStartNamingIt() {
-    var config = new WorkerProperties.Activities(only(Duration.ofSeconds(15), null),
-        Map.of("WriteFromSorce", only(null, Duration.ofSeconds(5))), Duration.ofMinutes(2));
+    var config =
+        new WorkerProperties.Activities(
+            only(Duration.ofSeconds(15), null),
+            Map.of("WriteFromSorce", only(null, Duration.ofSeconds(5))),
+            Duration.ofMinutes(2));
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> ActivityOptionsFactory.perType(config))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("cephflow.activities.types")
-        .hasMessageContaining("WriteFromSorce").hasMessageContaining("WriteFromSource");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("cephflow.activities.types")
+        .hasMessageContaining("WriteFromSorce")
+        .hasMessageContaining("WriteFromSource");
   }
 
   @Test
   void everyBuiltInKeyIsAnActivityTypeOfTheFlows() {
-    assertThat(io.cephflow.workflows.ActivityTypes.names()).containsAll(ActivityOptionsFactory.LONG.keySet())
-        .contains("WriteFromSource", "ConvertImageInto", "FlattenImage", "ClaimCreate", "StartDomain");
+    assertThat(io.cephflow.workflows.ActivityTypes.names())
+        .containsAll(ActivityOptionsFactory.LONG.keySet())
+        .contains(
+            "WriteFromSource", "ConvertImageInto", "FlattenImage", "ClaimCreate", "StartDomain");
   }
 
   @Test
   void stepsOnAHostQueueWaitForTheirHostOnlyAsLongAsConfiguredAndKeepTheirOtherSettings() {
-    var config = new WorkerProperties.Activities(only(Duration.ofSeconds(15), null),
-        Map.of("StartDomain", only(Duration.ofSeconds(40), null)), Duration.ofSeconds(20));
+    var config =
+        new WorkerProperties.Activities(
+            only(Duration.ofSeconds(15), null),
+            Map.of("StartDomain", only(Duration.ofSeconds(40), null)),
+            Duration.ofSeconds(20));
     Map<String, ActivityOptions> types = ActivityOptionsFactory.perType(config);
     // a hypervisor step with nothing else configured: the timeout, and the defaults like every type
-    assertThat(types.get("DefineDomain").getScheduleToStartTimeout()).isEqualTo(Duration.ofSeconds(20));
-    assertThat(types.get("DefineDomain").getStartToCloseTimeout()).isEqualTo(Duration.ofSeconds(15));
-    assertThat(types.get("StartDomain").getScheduleToStartTimeout()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(types.get("DefineDomain").getScheduleToStartTimeout())
+        .isEqualTo(Duration.ofSeconds(20));
+    assertThat(types.get("DefineDomain").getStartToCloseTimeout())
+        .isEqualTo(Duration.ofSeconds(15));
+    assertThat(types.get("StartDomain").getScheduleToStartTimeout())
+        .isEqualTo(Duration.ofSeconds(20));
     assertThat(types.get("StartDomain").getStartToCloseTimeout()).isEqualTo(Duration.ofSeconds(40));
-    // the staged import steps run on the staging host's queue; the streaming write and the storage steps do not
-    assertThat(types.get("WriteStaged").getScheduleToStartTimeout()).isEqualTo(Duration.ofSeconds(20));
+    // the staged import steps run on the staging host's queue; the streaming write and the storage
+    // steps do not
+    assertThat(types.get("WriteStaged").getScheduleToStartTimeout())
+        .isEqualTo(Duration.ofSeconds(20));
     assertThat(types.get("WriteStaged").getStartToCloseTimeout()).isEqualTo(Duration.ofHours(12));
     assertThat(types.get("WriteFromSource").getScheduleToStartTimeout()).isNull();
     assertThat(types.get("CloneImage").getScheduleToStartTimeout()).isNull();
@@ -71,29 +92,49 @@ class ActivityOptionsFactoryTest {
 
   @Test
   void everyActivityTypeHasOptionsSoRoutedStepsGetThemToo() {
-    var config = new WorkerProperties.Activities(only(Duration.ofSeconds(15), null), Map.of(), Duration.ofMinutes(2));
-    assertThat(ActivityOptionsFactory.perType(config).keySet()).isEqualTo(io.cephflow.workflows.ActivityTypes.names());
+    var config =
+        new WorkerProperties.Activities(
+            only(Duration.ofSeconds(15), null), Map.of(), Duration.ofMinutes(2));
+    assertThat(ActivityOptionsFactory.perType(config).keySet())
+        .isEqualTo(io.cephflow.workflows.ActivityTypes.names());
   }
 
-  /** A step routed to a host's queue runs with the worker's options for its type, not HostRouting's. */
+  /**
+   * A step routed to a host's queue runs with the worker's options for its type, not HostRouting's.
+   */
   @Test
   void aRoutedStepRunsWithTheConfiguredOptionsOfItsType() {
     // the defaults only (cephflow.activities.defaults): the type is not configured by itself
-    var config = new WorkerProperties.Activities(new WorkerProperties.ActivitySettings(Duration.ofMinutes(7), null, 3,
-        Duration.ofMillis(50), Duration.ofMillis(50)), Map.of(), Duration.ofMinutes(2));
+    var config =
+        new WorkerProperties.Activities(
+            new WorkerProperties.ActivitySettings(
+                Duration.ofMinutes(7), null, 3, Duration.ofMillis(50), Duration.ofMillis(50)),
+            Map.of(),
+            Duration.ofMinutes(2));
     ATTEMPTS.set(0);
     try (var env = io.temporal.testing.TestWorkflowEnvironment.newInstance()) {
       var worker = env.newWorker("storage");
-      worker.registerWorkflowImplementationTypes(io.temporal.worker.WorkflowImplementationOptions.newBuilder()
-          .setDefaultActivityOptions(ActivityOptionsFactory.defaults(config))
-          .setActivityOptions(ActivityOptionsFactory.perType(config)).build(), RoutedStep.class);
-      env.newWorker("host-q").registerActivitiesImplementations(org.mockito.Mockito.mock(
-          io.cephflow.workflows.hypervisor.HypervisorActivities.class,
-          org.mockito.Mockito.withSettings().withoutAnnotations().defaultAnswer(i -> echo())));
+      worker.registerWorkflowImplementationTypes(
+          io.temporal.worker.WorkflowImplementationOptions.newBuilder()
+              .setDefaultActivityOptions(ActivityOptionsFactory.defaults(config))
+              .setActivityOptions(ActivityOptionsFactory.perType(config))
+              .build(),
+          RoutedStep.class);
+      env.newWorker("host-q")
+          .registerActivitiesImplementations(
+              org.mockito.Mockito.mock(
+                  io.cephflow.workflows.hypervisor.HypervisorActivities.class,
+                  org.mockito.Mockito.withSettings()
+                      .withoutAnnotations()
+                      .defaultAnswer(i -> echo())));
       env.start();
-      var flow = env.getWorkflowClient().newWorkflowStub(Routed.class,
-          io.temporal.client.WorkflowOptions.newBuilder().setTaskQueue("storage").build());
-      // start-to-close and attempts from cephflow.activities.defaults (HostRouting's own: 5 min, 10)
+      var flow =
+          env.getWorkflowClient()
+              .newWorkflowStub(
+                  Routed.class,
+                  io.temporal.client.WorkflowOptions.newBuilder().setTaskQueue("storage").build());
+      // start-to-close and attempts from cephflow.activities.defaults (HostRouting's own: 5 min,
+      // 10)
       assertThat(flow.run()).isEqualTo("failed");
       assertThat(ATTEMPTS.get()).isEqualTo(3);
       assertThat(START_TO_CLOSE.get()).isEqualTo(Duration.ofMinutes(7));
@@ -110,22 +151,25 @@ class ActivityOptionsFactoryTest {
     @Override
     public String run() {
       try {
-        return io.cephflow.workflows.common.HostRouting.on(io.cephflow.workflows.hypervisor.HypervisorActivities.class,
-            "host-q").ensureSecret();
+        return io.cephflow.workflows.common.HostRouting.on(
+                io.cephflow.workflows.hypervisor.HypervisorActivities.class, "host-q")
+            .ensureSecret();
       } catch (io.temporal.failure.ActivityFailure e) {
         return "failed";
       }
     }
   }
 
-  private static final java.util.concurrent.atomic.AtomicInteger ATTEMPTS = new java.util.concurrent.atomic.AtomicInteger();
+  private static final java.util.concurrent.atomic.AtomicInteger ATTEMPTS =
+      new java.util.concurrent.atomic.AtomicInteger();
   private static final java.util.concurrent.atomic.AtomicReference<Duration> START_TO_CLOSE =
       new java.util.concurrent.atomic.AtomicReference<>();
 
   /** Notes the options the running attempt was given, and fails it (retryably). */
   private static String echo() {
     ATTEMPTS.incrementAndGet();
-    START_TO_CLOSE.set(io.temporal.activity.Activity.getExecutionContext().getInfo().getStartToCloseTimeout());
+    START_TO_CLOSE.set(
+        io.temporal.activity.Activity.getExecutionContext().getInfo().getStartToCloseTimeout());
     throw new IllegalStateException("fails every time");
   }
 }

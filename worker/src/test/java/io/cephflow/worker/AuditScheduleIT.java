@@ -31,11 +31,17 @@ class AuditScheduleIT {
   void connect() {
     String target = System.getenv("CEPHFLOW_E2E_TEMPORAL");
     assumeTrue(target != null, "needs a real Temporal server (CEPHFLOW_E2E_TEMPORAL)");
-    stubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
+    stubs =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
     String namespace = System.getenv().getOrDefault("CEPHFLOW_E2E_NAMESPACE", "default");
-    client = WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
-    handle = ScheduleClient.newInstance(stubs, ScheduleClientOptions.newBuilder().setNamespace(namespace).build())
-        .getHandle(AuditWorkflow.SCHEDULE_ID);
+    client =
+        WorkflowClient.newInstance(
+            stubs, WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
+    handle =
+        ScheduleClient.newInstance(
+                stubs, ScheduleClientOptions.newBuilder().setNamespace(namespace).build())
+            .getHandle(AuditWorkflow.SCHEDULE_ID);
     try {
       handle.delete();
     } catch (RuntimeException absent) {
@@ -50,7 +56,8 @@ class AuditScheduleIT {
   }
 
   List<Duration> intervals() {
-    return handle.describe().getSchedule().getSpec().getIntervals().stream().map(ScheduleIntervalSpec::getEvery)
+    return handle.describe().getSchedule().getSpec().getIntervals().stream()
+        .map(ScheduleIntervalSpec::getEvery)
         .toList();
   }
 
@@ -64,15 +71,21 @@ class AuditScheduleIT {
     assertThat(intervals()).containsExactly(Duration.ofHours(6));
 
     AuditSchedule.ensure(client, every(Duration.ofHours(2)));
-    assertThat(intervals()).as("a changed interval updates it").containsExactly(Duration.ofHours(2));
+    assertThat(intervals())
+        .as("a changed interval updates it")
+        .containsExactly(Duration.ofHours(2));
 
     handle.pause("paused by hand");
     AuditSchedule.ensure(client, every(Duration.ofHours(2)));
     assertThat(intervals()).containsExactly(Duration.ofHours(2));
-    assertThat(handle.describe().getSchedule().getState().isPaused()).as("the same interval: untouched").isTrue();
+    assertThat(handle.describe().getSchedule().getState().isPaused())
+        .as("the same interval: untouched")
+        .isTrue();
 
     AuditSchedule.ensure(client, every(Duration.ofMinutes(30)));
     assertThat(intervals()).containsExactly(Duration.ofMinutes(30));
-    assertThat(handle.describe().getSchedule().getState().isPaused()).as("an update keeps its state").isTrue();
+    assertThat(handle.describe().getSchedule().getState().isPaused())
+        .as("an update keeps its state")
+        .isTrue();
   }
 }

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 class FlattenConfigTest {
   @Test
   void poolsGetTheirOwnLimitsAndTheOthersCephCsisDefaults() {
-    var s = FlattenConfig.settings(new FlattenProperties(5, Map.of("vms", new FlattenProperties.Depth(2, 3))));
+    var s =
+        FlattenConfig.settings(
+            new FlattenProperties(5, Map.of("vms", new FlattenProperties.Depth(2, 3))));
     assertThat(s.maxConcurrent()).isEqualTo(5);
     assertThat(s.limitsFor("vms")).isEqualTo(new DepthLimits(2, 3));
     assertThat(s.limitsFor("volumes")).isEqualTo(DepthLimits.DEFAULTS);
@@ -18,9 +20,17 @@ class FlattenConfigTest {
 
   @Test
   void anUnknownPoolOrLimitsThatCannotHoldAreRefusedNamingTheSetting() {
-    assertThatThrownBy(() -> FlattenConfig.settings(new FlattenProperties(3, Map.of("rbd", new FlattenProperties.Depth(4, 8)))))
-        .hasMessageContaining("cephflow.flatten.clone-depth.rbd").hasMessageContaining("no such pool");
-    assertThatThrownBy(() -> FlattenConfig.settings(new FlattenProperties(3, Map.of("images", new FlattenProperties.Depth(8, 4)))))
-        .hasMessageContaining("cephflow.flatten.clone-depth.images").hasMessageContaining("soft <= hard");
+    assertThatThrownBy(
+            () ->
+                FlattenConfig.settings(
+                    new FlattenProperties(3, Map.of("rbd", new FlattenProperties.Depth(4, 8)))))
+        .hasMessageContaining("cephflow.flatten.clone-depth.rbd")
+        .hasMessageContaining("no such pool");
+    assertThatThrownBy(
+            () ->
+                FlattenConfig.settings(
+                    new FlattenProperties(3, Map.of("images", new FlattenProperties.Depth(8, 4)))))
+        .hasMessageContaining("cephflow.flatten.clone-depth.images")
+        .hasMessageContaining("soft <= hard");
   }
 }

@@ -17,9 +17,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Replays recorded histories (src/test/resources/histories, recorded by the workflow tests
- * with -Dcephflow.recordHistories=true) against today's workflow code: a change that is not
- * replay-safe fails here and needs Workflow.getVersion.
+ * Replays recorded histories (src/test/resources/histories, recorded by the workflow tests with
+ * -Dcephflow.recordHistories=true) against today's workflow code: a change that is not replay-safe
+ * fails here and needs Workflow.getVersion.
  */
 class ReplayHistoriesTest {
   static Stream<Path> histories() throws IOException {
@@ -40,18 +40,22 @@ class ReplayHistoriesTest {
   void everyWorkflowInTheCatalogHasARecordedHistory() throws IOException {
     StringBuilder all = new StringBuilder();
     // recorded by today's code (not only the old runs under v0-untagged/)
-    for (Path p : histories().filter(p -> p.getParent().endsWith("histories")).toList()) all.append(Files.readString(p));
+    for (Path p : histories().filter(p -> p.getParent().endsWith("histories")).toList())
+      all.append(Files.readString(p));
     for (Class<?> impl : WorkflowCatalog.IMPLEMENTATIONS) {
-      String type = java.util.Arrays.stream(impl.getInterfaces())
-          .filter(i -> i.isAnnotationPresent(io.temporal.workflow.WorkflowInterface.class))
-          .findFirst().orElseThrow().getSimpleName();
+      String type =
+          java.util.Arrays.stream(impl.getInterfaces())
+              .filter(i -> i.isAnnotationPresent(io.temporal.workflow.WorkflowInterface.class))
+              .findFirst()
+              .orElseThrow()
+              .getSimpleName();
       assertThat(all).as("a recorded history of " + type).contains("\"name\": \"" + type + "\"");
     }
   }
 
   /**
-   * Moving or renaming an activity interface must keep its activity type names (Temporal takes
-   * them from the method names): every type a recorded history scheduled still exists.
+   * Moving or renaming an activity interface must keep its activity type names (Temporal takes them
+   * from the method names): every type a recorded history scheduled still exists.
    */
   @Test
   void everyActivityTypeTheHistoriesScheduledStillExists() throws IOException {
@@ -72,9 +76,10 @@ class ReplayHistoriesTest {
   void replaysDeterministically(Path history) throws Exception {
     try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
       Worker worker = env.newWorker(WorkflowTestBed.QUEUE);
-      worker.registerWorkflowImplementationTypes(WorkflowTestBed.OPTIONS,
-          WorkflowCatalog.IMPLEMENTATIONS.toArray(new Class<?>[0]));
-      WorkflowReplayer.replayWorkflowExecution(WorkflowExecutionHistory.fromJson(Files.readString(history)), worker);
+      worker.registerWorkflowImplementationTypes(
+          WorkflowTestBed.OPTIONS, WorkflowCatalog.IMPLEMENTATIONS.toArray(new Class<?>[0]));
+      WorkflowReplayer.replayWorkflowExecution(
+          WorkflowExecutionHistory.fromJson(Files.readString(history)), worker);
     }
   }
 }

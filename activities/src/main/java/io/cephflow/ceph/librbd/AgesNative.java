@@ -7,8 +7,8 @@ import com.sun.jna.Structure;
 import com.sun.jna.ptr.LongByReference;
 
 /**
- * librbd's creation timestamps and trash listing (include/rbd/librbd.h, Pacific), kept apart
- * from {@link RbdNative} since only the auditor uses them. struct timespec is two longs (LP64).
+ * librbd's creation timestamps and trash listing (include/rbd/librbd.h, Pacific), kept apart from
+ * {@link RbdNative} since only the auditor uses them. struct timespec is two longs (LP64).
  */
 interface AgesNative extends Library {
   AgesNative INSTANCE = Native.load("rbd", AgesNative.class);
@@ -25,9 +25,9 @@ interface AgesNative extends Library {
   int rbd_trash_remove(Pointer ioctx, String id, int force);
 
   /**
-   * rbd_trash_image_info_t. The names are Pointers, not Strings: JNA reads a structure back
-   * after every call it is passed to, so String fields were read (strlen, copy) from the
-   * strings rbd_trash_list_cleanup had just freed.
+   * rbd_trash_image_info_t. The names are Pointers, not Strings: JNA reads a structure back after
+   * every call it is passed to, so String fields were read (strlen, copy) from the strings
+   * rbd_trash_list_cleanup had just freed.
    */
   @Structure.FieldOrder({"id", "name", "source", "deletionTime", "defermentEndTime"})
   class TrashInfo extends Structure {

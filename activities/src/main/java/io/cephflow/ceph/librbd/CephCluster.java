@@ -9,18 +9,17 @@ import java.time.Duration;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one long-lived cluster handle of a process (librados is thread-safe); pool handles are
- * opened per operation through {@link #pool}.
+ * The one long-lived cluster handle of a process (librados is thread-safe); pool handles are opened
+ * per operation through {@link #pool}.
  *
- * <p>librbd runs without its client cache and with zero-copy aio writes: we stream whole images
- * and never serve a guest, so the cache buys nothing, and with it on (or with zero-copy off, the
- * default) librbd copies every buffer we write. {@link LibrbdStreams} never touches a buffer
- * before its write has completed, which is what zero-copy requires. Measured in
- * docs/benchmarks.md.
+ * <p>librbd runs without its client cache and with zero-copy aio writes: we stream whole images and
+ * never serve a guest, so the cache buys nothing, and with it on (or with zero-copy off, the
+ * default) librbd copies every buffer we write. {@link LibrbdStreams} never touches a buffer before
+ * its write has completed, which is what zero-copy requires. Measured in docs/benchmarks.md.
  *
  * <p>{@link #close} never shuts librados down under a call in flight: rados_shutdown frees the
- * client that every open ioctx and image points into, so a pool context or image still in use
- * then reads freed memory (the JVM dies in librbd, or on an Objecter assert). That happened to
+ * client that every open ioctx and image points into, so a pool context or image still in use then
+ * reads freed memory (the JVM dies in librbd, or on an Objecter assert). That happened to
  * activities still running when a worker's drain ended (native calls ignore the interrupt) and to
  * an API read racing the API's close. So close refuses new pool contexts at once, waits up to
  * {@link #CLOSE_WAIT} for the open ones, and if some are still open leaks the handle instead.
@@ -31,14 +30,19 @@ public final class CephCluster implements AutoCloseable {
   private final CephConfig config;
   private final String clientId;
   private final Duration closeWait;
+
   /** The connected handle; null until a connect succeeded. */
   private volatile Rados rados;
+
   /** Guards connecting; when the last failed attempt ended and how. */
   private final Object connectLock = new Object();
+
   private long lastFailureAt;
   private RbdException lastFailure;
+
   /** Pool contexts open now and whether close has begun; guarded by {@code this}. */
   private int inUse;
+
   private boolean closing;
   private boolean gaveUp;
   private volatile boolean shutDown;
@@ -89,18 +93,21 @@ public final class CephCluster implements AutoCloseable {
     synchronized (connectLock) {
       if (rados != null) return rados;
       if (lastFailure != null && lastFailureAt - asked > 0) {
-        throw new RbdException(lastFailure.kind(), lastFailure.errno(), lastFailure.getMessage(), java.util.List.of());
+        throw new RbdException(
+            lastFailure.kind(), lastFailure.errno(), lastFailure.getMessage(), java.util.List.of());
       }
       Rados fresh = configured(config);
       try {
         fresh.connect();
         rados = fresh;
         lastFailure = null;
-        LoggerFactory.getLogger(CephCluster.class).info("client.{} connected to the cluster", clientId);
+        LoggerFactory.getLogger(CephCluster.class)
+            .info("client.{} connected to the cluster", clientId);
         return fresh;
       } catch (RadosException e) {
         fresh.shutDown();
-        lastFailure = translate(e, "connect to ceph as client." + clientId + " using " + config.confFile());
+        lastFailure =
+            translate(e, "connect to ceph as client." + clientId + " using " + config.confFile());
         lastFailureAt = System.nanoTime();
         throw lastFailure;
       }
@@ -120,7 +127,9 @@ public final class CephCluster implements AutoCloseable {
       return rados;
     } catch (RadosException e) {
       rados.shutDown();
-      throw translate(e, "read the ceph configuration " + config.confFile() + " for client." + config.clientId());
+      throw translate(
+          e,
+          "read the ceph configuration " + config.confFile() + " for client." + config.clientId());
     }
   }
 
@@ -129,8 +138,8 @@ public final class CephCluster implements AutoCloseable {
   }
 
   /**
-   * Opens a pool context; the caller closes it (try-with-resources). Refused with an
-   * {@link RbdException} of kind TIMED_OUT (ESHUTDOWN) once {@link #close} has begun.
+   * Opens a pool context; the caller closes it (try-with-resources). Refused with an {@link
+   * RbdException} of kind TIMED_OUT (ESHUTDOWN) once {@link #close} has begun.
    */
   public Pool pool(String name) {
     enter("open pool " + name);
@@ -146,8 +155,8 @@ public final class CephCluster implements AutoCloseable {
   }
 
   /**
-   * A configuration value as librados has it (ceph.conf, the environment, what the monitors
-   * handed over): {@code mon_host}, say, without parsing ceph.conf ourselves.
+   * A configuration value as librados has it (ceph.conf, the environment, what the monitors handed
+   * over): {@code mon_host}, say, without parsing ceph.conf ourselves.
    */
   public String conf(String option) {
     Rados r = rados;
@@ -184,8 +193,8 @@ public final class CephCluster implements AutoCloseable {
   }
 
   static RbdException translate(RadosException e, String what) {
-    return RbdException.fromErrno(e.getReturnValue() == 0 ? -5 : e.getReturnValue(),
-        what + " (" + e.getMessage() + ")");
+    return RbdException.fromErrno(
+        e.getReturnValue() == 0 ? -5 : e.getReturnValue(), what + " (" + e.getMessage() + ")");
   }
 
   /**
@@ -199,7 +208,9 @@ public final class CephCluster implements AutoCloseable {
     closing = true;
     long deadline = System.nanoTime() + closeWait.toNanos();
     try {
-      for (long left = closeWait.toNanos(); inUse > 0 && left > 0; left = deadline - System.nanoTime()) {
+      for (long left = closeWait.toNanos();
+          inUse > 0 && left > 0;
+          left = deadline - System.nanoTime()) {
         wait(Math.max(1, left / 1_000_000));
       }
     } catch (InterruptedException e) {
@@ -207,9 +218,13 @@ public final class CephCluster implements AutoCloseable {
     }
     if (inUse > 0) {
       gaveUp = true;
-      LoggerFactory.getLogger(CephCluster.class).warn("client.{}: {} pool contexts still in use after {} (calls "
-          + "still running in librados/librbd): librados is shut down when the last one closes", clientId, inUse,
-          closeWait);
+      LoggerFactory.getLogger(CephCluster.class)
+          .warn(
+              "client.{}: {} pool contexts still in use after {} (calls "
+                  + "still running in librados/librbd): librados is shut down when the last one closes",
+              clientId,
+              inUse,
+              closeWait);
       return;
     }
     shutDown();
@@ -252,7 +267,10 @@ public final class CephCluster implements AutoCloseable {
       return name;
     }
 
-    /** The names of the objects in {@code namespace} of this pool (the context stays in that namespace). */
+    /**
+     * The names of the objects in {@code namespace} of this pool (the context stays in that
+     * namespace).
+     */
     public String[] objects(String namespace) {
       ioctx.setNamespace(namespace);
       try {

@@ -24,7 +24,8 @@ final class Check {
     int start = 0;
     for (int i = 0; i < len; i++) {
       if (buf[i] == 0) {
-        if (i > start) out.add(new String(buf, start, i - start, java.nio.charset.StandardCharsets.UTF_8));
+        if (i > start)
+          out.add(new String(buf, start, i - start, java.nio.charset.StandardCharsets.UTF_8));
         start = i + 1;
       }
     }

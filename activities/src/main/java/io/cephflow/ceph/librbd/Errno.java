@@ -1,11 +1,19 @@
 package io.cephflow.ceph.librbd;
 
 /**
- * The errno values the adapter branches on, named once: librbd and librados return
- * {@code -errno}. Anything else is {@link #OTHER} (and a non-negative return is {@link #OK}).
+ * The errno values the adapter branches on, named once: librbd and librados return {@code -errno}.
+ * Anything else is {@link #OTHER} (and a non-negative return is {@link #OK}).
  */
 enum Errno {
-  OK(0), ENOENT(2), EBUSY(16), EEXIST(17), EINVAL(22), ERANGE(34), ENODATA(61), ECANCELED(125), OTHER(-1);
+  OK(0),
+  ENOENT(2),
+  EBUSY(16),
+  EEXIST(17),
+  EINVAL(22),
+  ERANGE(34),
+  ENODATA(61),
+  ECANCELED(125),
+  OTHER(-1);
 
   private final int value;
 

@@ -5,9 +5,9 @@ import com.sun.jna.ptr.PointerByReference;
 import io.cephflow.ceph.ImageRef;
 
 /**
- * An open librbd image handle, always closed. Opened through our own binding, not
- * rados-java's Rbd: we need snapshots and read-only opens, and its struct-based calls
- * (stat, snap list) crash the JVM with JNA 5.14.
+ * An open librbd image handle, always closed. Opened through our own binding, not rados-java's Rbd:
+ * we need snapshots and read-only opens, and its struct-based calls (stat, snap list) crash the JVM
+ * with JNA 5.14.
  */
 final class Image implements AutoCloseable {
   private static final RbdNative RBD = RbdNative.INSTANCE;
@@ -27,9 +27,10 @@ final class Image implements AutoCloseable {
 
   static Image open(CephCluster.Pool pool, ImageRef ref, String snap, boolean readOnly) {
     PointerByReference out = new PointerByReference();
-    int rc = readOnly
-        ? RBD.rbd_open_read_only(pool.ptr(), ref.name(), out, snap)
-        : RBD.rbd_open(pool.ptr(), ref.name(), out, snap);
+    int rc =
+        readOnly
+            ? RBD.rbd_open_read_only(pool.ptr(), ref.name(), out, snap)
+            : RBD.rbd_open(pool.ptr(), ref.name(), out, snap);
     Check.rc(rc, "open image " + ref + (snap == null ? "" : "@" + snap));
     if (readOnly) return new Image(out.getValue(), ref, false);
     try {

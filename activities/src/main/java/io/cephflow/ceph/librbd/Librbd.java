@@ -7,7 +7,11 @@ public final class Librbd {
   private Librbd() {}
 
   public static Rbd over(CephCluster cluster, int aioDepth) {
-    return new Rbd(new LibrbdImages(cluster), new LibrbdSnapshots(cluster), new LibrbdClones(cluster),
-        new LibrbdMetadata(cluster), new LibrbdStreams(cluster, aioDepth));
+    return new Rbd(
+        new LibrbdImages(cluster),
+        new LibrbdSnapshots(cluster),
+        new LibrbdClones(cluster),
+        new LibrbdMetadata(cluster),
+        new LibrbdStreams(cluster, aioDepth));
   }
 }

@@ -37,7 +37,9 @@ public final class LibrbdAges implements RbdAges {
         try {
           for (int i = 0; i < n; i++) {
             array[i].read();
-            out.add(new TrashEntry(array[i].id.getString(0), array[i].name.getString(0), array[i].deletionTime));
+            out.add(
+                new TrashEntry(
+                    array[i].id.getString(0), array[i].name.getString(0), array[i].deletionTime));
           }
         } finally {
           if (n > 0) NATIVE.rbd_trash_list_cleanup(first, n);
@@ -50,13 +52,15 @@ public final class LibrbdAges implements RbdAges {
   @Override
   public boolean removeFromTrash(String pool, String id) {
     try (var p = cluster.pool(pool)) {
-      return Check.rcOrMissing(NATIVE.rbd_trash_remove(p.ptr(), id, 0), "remove " + pool + "/" + id + " from the trash");
+      return Check.rcOrMissing(
+          NATIVE.rbd_trash_remove(p.ptr(), id, 0), "remove " + pool + "/" + id + " from the trash");
     }
   }
 
   @Override
   public Optional<Ages> ages(ImageRef ref) {
-    try (var pool = cluster.pool(ref.pool()); var image = Image.open(pool, ref, null, true)) {
+    try (var pool = cluster.pool(ref.pool());
+        var image = Image.open(pool, ref, null, true)) {
       long[] ts = new long[2];
       Check.rc(NATIVE.rbd_get_create_timestamp(image.ptr(), ts), "creation time of " + ref);
       Map<String, Long> snaps = new LinkedHashMap<>();

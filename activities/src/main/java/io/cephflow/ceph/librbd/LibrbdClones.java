@@ -27,19 +27,41 @@ public final class LibrbdClones implements RbdClones {
   public void clone(SnapshotRef parent, ImageRef child, ImageSpec childSpec) {
     int rc;
     try (var parentPool = cluster.pool(parent.image().pool());
-         var childPool = cluster.pool(child.pool())) {
-      rc = RBD.rbd_clone2(parentPool.ptr(), parent.image().name(), parent.name(), childPool.ptr(),
-          child.name(), ImageFeature.mask(childSpec.features()), new int[] {0}, 0, 0);
+        var childPool = cluster.pool(child.pool())) {
+      rc =
+          RBD.rbd_clone2(
+              parentPool.ptr(),
+              parent.image().name(),
+              parent.name(),
+              childPool.ptr(),
+              child.name(),
+              ImageFeature.mask(childSpec.features()),
+              new int[] {0},
+              0,
+              0);
     }
     if (Errno.of(rc) == Errno.EEXIST) {
       Optional<SnapshotRef> existing = parent(child);
       if (existing.isPresent() && existing.get().equals(parent)) return;
-      throw RbdException.conflict("image " + child + " exists and is not a clone of " + parent
-          + " (its parent: " + existing.map(Object::toString).orElse("none") + ")");
+      throw RbdException.conflict(
+          "image "
+              + child
+              + " exists and is not a clone of "
+              + parent
+              + " (its parent: "
+              + existing.map(Object::toString).orElse("none")
+              + ")");
     }
     if (Errno.of(rc) == Errno.EINVAL) {
-      throw new RbdException(RbdException.Kind.INVALID, 22, "clone " + parent + " -> " + child
-          + ": invalid argument (is the snapshot protected? clone v1 needs protection)", List.of());
+      throw new RbdException(
+          RbdException.Kind.INVALID,
+          22,
+          "clone "
+              + parent
+              + " -> "
+              + child
+              + ": invalid argument (is the snapshot protected? clone v1 needs protection)",
+          List.of());
     }
     Check.rc(rc, "clone " + parent + " -> " + child);
   }
@@ -48,7 +70,7 @@ public final class LibrbdClones implements RbdClones {
   public List<ImageRef> children(SnapshotRef snap) {
     // a separate read-only handle: listing children sets the handle's snapshot
     try (var pool = cluster.pool(snap.image().pool());
-         var image = Image.open(pool, snap.image(), snap.name(), true)) {
+        var image = Image.open(pool, snap.image(), snap.name(), true)) {
       for (int attempt = 1; ; attempt++) {
         try {
           return children(image, snap);
@@ -63,10 +85,12 @@ public final class LibrbdClones implements RbdClones {
 
   private static List<ImageRef> children(Image image, SnapshotRef snap) {
     byte[] pools = new byte[1024], images = new byte[4096];
-    LongByReference poolsLen = new LongByReference(pools.length), imagesLen = new LongByReference(images.length);
+    LongByReference poolsLen = new LongByReference(pools.length),
+        imagesLen = new LongByReference(images.length);
     long rc;
     // ERANGE: librbd set both lengths to what it needs (more again if a clone came meanwhile)
-    while (Errno.of(rc = RBD.rbd_list_children(image.ptr(), pools, poolsLen, images, imagesLen)) == Errno.ERANGE) {
+    while (Errno.of(rc = RBD.rbd_list_children(image.ptr(), pools, poolsLen, images, imagesLen))
+        == Errno.ERANGE) {
       pools = new byte[(int) poolsLen.getValue()];
       images = new byte[(int) imagesLen.getValue()];
     }
@@ -74,13 +98,15 @@ public final class LibrbdClones implements RbdClones {
     List<String> p = Check.strings(pools, poolsLen.getValue());
     List<String> i = Check.strings(images, imagesLen.getValue());
     List<ImageRef> out = new ArrayList<>();
-    for (int k = 0; k < Math.min(p.size(), i.size()); k++) out.add(new ImageRef(p.get(k), i.get(k)));
+    for (int k = 0; k < Math.min(p.size(), i.size()); k++)
+      out.add(new ImageRef(p.get(k), i.get(k)));
     return out;
   }
 
   @Override
   public Optional<SnapshotRef> parent(ImageRef ref) {
-    try (var pool = cluster.pool(ref.pool()); var image = Image.open(pool, ref, null, true)) {
+    try (var pool = cluster.pool(ref.pool());
+        var image = Image.open(pool, ref, null, true)) {
       return LibrbdImages.parentOf(image);
     }
   }
@@ -91,7 +117,8 @@ public final class LibrbdClones implements RbdClones {
     Optional<SnapshotRef> p = parent(ref);
     while (p.isPresent()) {
       if (++depth > MAX_DEPTH) {
-        throw new RbdException(RbdException.Kind.INVALID, "clone chain of " + ref + " is deeper than " + MAX_DEPTH);
+        throw new RbdException(
+            RbdException.Kind.INVALID, "clone chain of " + ref + " is deeper than " + MAX_DEPTH);
       }
       p = parent(p.get().image());
     }
@@ -100,17 +127,20 @@ public final class LibrbdClones implements RbdClones {
 
   @Override
   public void flatten(ImageRef ref, Progress progress) {
-    try (var pool = cluster.pool(ref.pool()); var image = Image.open(pool, ref)) {
+    try (var pool = cluster.pool(ref.pool());
+        var image = Image.open(pool, ref)) {
       if (LibrbdImages.parentOf(image).isEmpty()) return;
       // librbd counts objects; progress is in bytes of the image, as for every other step
       var stat = LibrbdImages.stat(image);
       long objectSize = stat.objectSize(), size = stat.sizeBytes();
-      RbdNative.ProgressFn cb = (offset, total, arg) -> {
-        progress.update(Math.min(size, offset * objectSize), size);
-        return 0;
-      };
+      RbdNative.ProgressFn cb =
+          (offset, total, arg) -> {
+            progress.update(Math.min(size, offset * objectSize), size);
+            return 0;
+          };
       int rc = RBD.rbd_flatten_with_progress(image.ptr(), cb, null);
-      if (Errno.of(rc) == Errno.EINVAL && LibrbdImages.parentOf(image).isEmpty()) return; // flattened meanwhile
+      if (Errno.of(rc) == Errno.EINVAL && LibrbdImages.parentOf(image).isEmpty())
+        return; // flattened meanwhile
       Check.rc(rc, "flatten " + ref);
     }
   }

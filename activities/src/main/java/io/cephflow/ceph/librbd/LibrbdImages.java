@@ -22,8 +22,13 @@ public final class LibrbdImages implements RbdImages {
   @Override
   public void create(ImageRef ref, ImageSpec spec) {
     try (var pool = cluster.pool(ref.pool())) {
-      int rc = RBD.rbd_create2(pool.ptr(), ref.name(), spec.sizeBytes(), ImageFeature.mask(spec.features()),
-          new int[] {0});
+      int rc =
+          RBD.rbd_create2(
+              pool.ptr(),
+              ref.name(),
+              spec.sizeBytes(),
+              ImageFeature.mask(spec.features()),
+              new int[] {0});
       if (Errno.of(rc) != Errno.EEXIST) {
         Check.rc(rc, "create image " + ref);
         return;
@@ -31,11 +36,19 @@ public final class LibrbdImages implements RbdImages {
     }
     ImageInfo existing = stat(ref);
     // object-map and fast-diff may be added by the cluster's defaults; compare what we asked for
-    if (existing.sizeBytes() != spec.sizeBytes() || !existing.features().containsAll(spec.features())
+    if (existing.sizeBytes() != spec.sizeBytes()
+        || !existing.features().containsAll(spec.features())
         || existing.parent().isPresent()) {
-      throw io.cephflow.ceph.RbdException.conflict("image " + ref + " exists with another spec (size "
-          + existing.sizeBytes() + ", features " + existing.features() + ", parent "
-          + existing.parent().map(Object::toString).orElse("none") + ")");
+      throw io.cephflow.ceph.RbdException.conflict(
+          "image "
+              + ref
+              + " exists with another spec (size "
+              + existing.sizeBytes()
+              + ", features "
+              + existing.features()
+              + ", parent "
+              + existing.parent().map(Object::toString).orElse("none")
+              + ")");
     }
   }
 
@@ -53,7 +66,8 @@ public final class LibrbdImages implements RbdImages {
 
   @Override
   public ImageInfo stat(ImageRef ref) {
-    try (var pool = cluster.pool(ref.pool()); var image = Image.open(pool, ref, null, true)) {
+    try (var pool = cluster.pool(ref.pool());
+        var image = Image.open(pool, ref, null, true)) {
       return stat(image);
     }
   }
@@ -64,29 +78,42 @@ public final class LibrbdImages implements RbdImages {
     Check.rc(RBD.rbd_stat(image.ptr(), info, info.size()), "stat image " + image.ref());
     LongByReference features = new LongByReference();
     Check.rc(RBD.rbd_get_features(image.ptr(), features), "get features of " + image.ref());
-    return new ImageInfo(image.ref(), info.size, info.order, ImageFeature.of(features.getValue()), parentOf(image));
+    return new ImageInfo(
+        image.ref(), info.size, info.order, ImageFeature.of(features.getValue()), parentOf(image));
   }
 
   static Optional<SnapshotRef> parentOf(Image image) {
     byte[] pool = new byte[128], name = new byte[256], id = new byte[128], snap = new byte[256];
-    int rc = RBD.rbd_get_parent_info2(image.ptr(), pool, pool.length, name, name.length, id, id.length,
-        snap, snap.length);
+    int rc =
+        RBD.rbd_get_parent_info2(
+            image.ptr(), pool, pool.length, name, name.length, id, id.length, snap, snap.length);
     if (Errno.of(rc) == Errno.ENOENT) return Optional.empty();
     Check.rc(rc, "get parent of " + image.ref());
-    return Optional.of(new ImageRef(Check.cString(pool), Check.cString(name)).snapshot(Check.cString(snap)));
+    return Optional.of(
+        new ImageRef(Check.cString(pool), Check.cString(name)).snapshot(Check.cString(snap)));
   }
 
   @Override
   public void resize(ImageRef ref, long newSizeBytes, boolean allowShrink) {
-    try (var pool = cluster.pool(ref.pool()); var image = Image.open(pool, ref)) {
+    try (var pool = cluster.pool(ref.pool());
+        var image = Image.open(pool, ref)) {
       LongByReference size = new LongByReference();
       Check.rc(RBD.rbd_get_size(image.ptr(), size), "get size of " + ref);
       if (size.getValue() == newSizeBytes) return;
       if (newSizeBytes < size.getValue() && !allowShrink) {
-        throw new io.cephflow.ceph.RbdException(io.cephflow.ceph.RbdException.Kind.INVALID,
-            "refusing to shrink " + ref + " from " + size.getValue() + " to " + newSizeBytes + " bytes");
+        throw new io.cephflow.ceph.RbdException(
+            io.cephflow.ceph.RbdException.Kind.INVALID,
+            "refusing to shrink "
+                + ref
+                + " from "
+                + size.getValue()
+                + " to "
+                + newSizeBytes
+                + " bytes");
       }
-      Check.rc(RBD.rbd_resize2(image.ptr(), newSizeBytes, (byte) (allowShrink ? 1 : 0), RbdNative.NO_PROGRESS, null),
+      Check.rc(
+          RBD.rbd_resize2(
+              image.ptr(), newSizeBytes, (byte) (allowShrink ? 1 : 0), RbdNative.NO_PROGRESS, null),
           "resize " + ref);
     }
   }
@@ -96,8 +123,8 @@ public final class LibrbdImages implements RbdImages {
     try (var pool = cluster.pool(ref.pool())) {
       int rc = RBD.rbd_remove(pool.ptr(), ref.name());
       if (Errno.of(rc) == Errno.EBUSY) {
-        throw io.cephflow.ceph.RbdException.busy("image " + ref
-            + " is busy: it has clones or is open (watched) by a client", List.of());
+        throw io.cephflow.ceph.RbdException.busy(
+            "image " + ref + " is busy: it has clones or is open (watched) by a client", List.of());
       }
       Check.rcOrMissing(rc, "remove image " + ref);
     }
@@ -106,7 +133,8 @@ public final class LibrbdImages implements RbdImages {
   @Override
   public void moveToTrash(ImageRef ref) {
     try (var pool = cluster.pool(ref.pool())) {
-      Check.rcOrMissing(RBD.rbd_trash_move(pool.ptr(), ref.name(), 0), "move image " + ref + " to trash");
+      Check.rcOrMissing(
+          RBD.rbd_trash_move(pool.ptr(), ref.name(), 0), "move image " + ref + " to trash");
     }
   }
 
@@ -117,7 +145,8 @@ public final class LibrbdImages implements RbdImages {
       LongByReference len = new LongByReference(buf.length);
       int rc;
       // ERANGE: librbd told us the size it needs (more again if an image came meanwhile)
-      while (Errno.of(rc = RBD.rbd_list(pool.ptr(), buf, len)) == Errno.ERANGE) buf = new byte[(int) len.getValue()];
+      while (Errno.of(rc = RBD.rbd_list(pool.ptr(), buf, len)) == Errno.ERANGE)
+        buf = new byte[(int) len.getValue()];
       Check.rc(rc, "list images in " + poolName);
       return Check.strings(buf, len.getValue());
     }

@@ -20,7 +20,8 @@ public final class LibrbdMetadata implements RbdMetadata {
 
   @Override
   public Optional<String> get(ImageRef ref, String key) {
-    try (var pool = cluster.pool(ref.pool()); var image = Image.open(pool, ref, null, true)) {
+    try (var pool = cluster.pool(ref.pool());
+        var image = Image.open(pool, ref, null, true)) {
       byte[] buf = new byte[1024];
       LongByReference len = new LongByReference(buf.length);
       int rc = RBD.rbd_metadata_get(image.ptr(), key, buf, len);
@@ -36,21 +37,27 @@ public final class LibrbdMetadata implements RbdMetadata {
 
   @Override
   public void set(ImageRef ref, String key, String value) {
-    try (var pool = cluster.pool(ref.pool()); var image = Image.open(pool, ref)) {
+    try (var pool = cluster.pool(ref.pool());
+        var image = Image.open(pool, ref)) {
       Check.rc(RBD.rbd_metadata_set(image.ptr(), key, value), "set metadata " + key + " of " + ref);
     }
   }
 
   @Override
   public void setAll(ImageRef ref, Map<String, String> entries) {
-    try (var pool = cluster.pool(ref.pool()); var image = Image.open(pool, ref)) {
-      entries.forEach((k, v) -> Check.rc(RBD.rbd_metadata_set(image.ptr(), k, v), "set metadata " + k + " of " + ref));
+    try (var pool = cluster.pool(ref.pool());
+        var image = Image.open(pool, ref)) {
+      entries.forEach(
+          (k, v) ->
+              Check.rc(
+                  RBD.rbd_metadata_set(image.ptr(), k, v), "set metadata " + k + " of " + ref));
     }
   }
 
   @Override
   public Map<String, String> list(ImageRef ref) {
-    try (var pool = cluster.pool(ref.pool()); var image = Image.open(pool, ref, null, true)) {
+    try (var pool = cluster.pool(ref.pool());
+        var image = Image.open(pool, ref, null, true)) {
       int size = 4096;
       while (true) {
         byte[] keys = new byte[size], values = new byte[size];
@@ -84,8 +91,10 @@ public final class LibrbdMetadata implements RbdMetadata {
 
   @Override
   public void remove(ImageRef ref, String key) {
-    try (var pool = cluster.pool(ref.pool()); var image = Image.open(pool, ref)) {
-      Check.rcOrMissing(RBD.rbd_metadata_remove(image.ptr(), key), "remove metadata " + key + " of " + ref);
+    try (var pool = cluster.pool(ref.pool());
+        var image = Image.open(pool, ref)) {
+      Check.rcOrMissing(
+          RBD.rbd_metadata_remove(image.ptr(), key), "remove metadata " + key + " of " + ref);
     }
   }
 }

@@ -20,7 +20,8 @@ public final class LibrbdSnapshots implements RbdSnapshots {
 
   @Override
   public void create(SnapshotRef snap) {
-    try (var pool = cluster.pool(snap.image().pool()); var image = Image.open(pool, snap.image())) {
+    try (var pool = cluster.pool(snap.image().pool());
+        var image = Image.open(pool, snap.image())) {
       int rc = RBD.rbd_snap_create(image.ptr(), snap.name());
       if (Errno.of(rc) != Errno.EEXIST) Check.rc(rc, "create snapshot " + snap);
     }
@@ -28,7 +29,8 @@ public final class LibrbdSnapshots implements RbdSnapshots {
 
   @Override
   public List<SnapshotInfo> list(ImageRef ref) {
-    try (var pool = cluster.pool(ref.pool()); var image = Image.open(pool, ref, null, true)) {
+    try (var pool = cluster.pool(ref.pool());
+        var image = Image.open(pool, ref, null, true)) {
       return list(image);
     }
   }
@@ -64,37 +66,45 @@ public final class LibrbdSnapshots implements RbdSnapshots {
 
   @Override
   public void protect(SnapshotRef snap) {
-    try (var pool = cluster.pool(snap.image().pool()); var image = Image.open(pool, snap.image())) {
+    try (var pool = cluster.pool(snap.image().pool());
+        var image = Image.open(pool, snap.image())) {
       if (isProtected(image, snap.name())) return;
       int rc = RBD.rbd_snap_protect(image.ptr(), snap.name());
-      if (Errno.of(rc) != Errno.EBUSY) Check.rc(rc, "protect snapshot " + snap); // EBUSY: protected meanwhile
+      if (Errno.of(rc) != Errno.EBUSY)
+        Check.rc(rc, "protect snapshot " + snap); // EBUSY: protected meanwhile
     }
   }
 
   @Override
   public void unprotect(SnapshotRef snap) {
-    try (var pool = cluster.pool(snap.image().pool()); var image = Image.open(pool, snap.image())) {
+    try (var pool = cluster.pool(snap.image().pool());
+        var image = Image.open(pool, snap.image())) {
       if (!isProtected(image, snap.name())) return;
       int rc = RBD.rbd_snap_unprotect(image.ptr(), snap.name());
       if (Errno.of(rc) == Errno.EBUSY) {
         var children = clones.children(snap).stream().map(Object::toString).toList();
-        throw io.cephflow.ceph.RbdException.busy("snapshot " + snap + " has clones: " + children, children);
+        throw io.cephflow.ceph.RbdException.busy(
+            "snapshot " + snap + " has clones: " + children, children);
       }
-      if (Errno.of(rc) == Errno.EINVAL && !isProtected(image, snap.name())) return; // unprotected meanwhile
+      if (Errno.of(rc) == Errno.EINVAL && !isProtected(image, snap.name()))
+        return; // unprotected meanwhile
       Check.rc(rc, "unprotect snapshot " + snap);
     }
   }
 
   @Override
   public boolean isProtected(SnapshotRef snap) {
-    try (var pool = cluster.pool(snap.image().pool()); var image = Image.open(pool, snap.image(), null, true)) {
+    try (var pool = cluster.pool(snap.image().pool());
+        var image = Image.open(pool, snap.image(), null, true)) {
       return isProtected(image, snap.name());
     }
   }
 
   static boolean isProtected(Image image, String snap) {
     int[] out = new int[1];
-    Check.rc(RBD.rbd_snap_is_protected(image.ptr(), snap, out), "read protection of " + image.ref() + "@" + snap);
+    Check.rc(
+        RBD.rbd_snap_is_protected(image.ptr(), snap, out),
+        "read protection of " + image.ref() + "@" + snap);
     return out[0] != 0;
   }
 
@@ -105,7 +115,8 @@ public final class LibrbdSnapshots implements RbdSnapshots {
       try {
         image = Image.open(pool, snap.image());
       } catch (io.cephflow.ceph.RbdException e) {
-        if (e.kind() == io.cephflow.ceph.RbdException.Kind.NOT_FOUND) return; // image gone: so is its snapshot
+        if (e.kind() == io.cephflow.ceph.RbdException.Kind.NOT_FOUND)
+          return; // image gone: so is its snapshot
         throw e;
       }
       try (image) {
@@ -120,7 +131,8 @@ public final class LibrbdSnapshots implements RbdSnapshots {
 
   @Override
   public void rollback(SnapshotRef snap) {
-    try (var pool = cluster.pool(snap.image().pool()); var image = Image.open(pool, snap.image())) {
+    try (var pool = cluster.pool(snap.image().pool());
+        var image = Image.open(pool, snap.image())) {
       Check.rc(RBD.rbd_snap_rollback(image.ptr(), snap.name()), "roll back to " + snap);
     }
   }

@@ -15,21 +15,24 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 
 /**
- * Streaming I/O over one image handle with {@code depth} aio writes in flight from native
- * buffers. One handle matters: several handles on an exclusive-lock image fight over the lock.
+ * Streaming I/O over one image handle with {@code depth} aio writes in flight from native buffers.
+ * One handle matters: several handles on an exclusive-lock image fight over the lock.
  */
 public final class LibrbdStreams implements RbdStreams {
   private static final RbdNative RBD = RbdNative.INSTANCE;
+
   /**
-   * The largest aio write (or the object size, if smaller). 2 MiB writes (qemu-img's request
-   * size) kept this OSD's disk busier than whole 4 MiB objects: see docs/benchmarks.md.
+   * The largest aio write (or the object size, if smaller). 2 MiB writes (qemu-img's request size)
+   * kept this OSD's disk busier than whole 4 MiB objects: see docs/benchmarks.md.
    */
   static final int MAX_WRITE = 2 << 20;
+
   private final CephCluster cluster;
   private final int depth;
 
   public LibrbdStreams(CephCluster cluster, int depth) {
-    if (depth < 1 || depth > 256) throw new IllegalArgumentException("aio depth must be 1..256, got " + depth);
+    if (depth < 1 || depth > 256)
+      throw new IllegalArgumentException("aio depth must be 1..256, got " + depth);
     this.cluster = cluster;
     this.depth = depth;
   }
@@ -39,9 +42,11 @@ public final class LibrbdStreams implements RbdStreams {
   }
 
   @Override
-  public ImportResult write(ImageRef target, DataSource source, long resumeFrom, Progress progress) {
-    try (var pool = cluster.pool(target.pool()); var image = Image.open(pool, target);
-         var ring = new AioRing(image, depth, writeSize(LibrbdImages.stat(image).objectSize()))) {
+  public ImportResult write(
+      ImageRef target, DataSource source, long resumeFrom, Progress progress) {
+    try (var pool = cluster.pool(target.pool());
+        var image = Image.open(pool, target);
+        var ring = new AioRing(image, depth, writeSize(LibrbdImages.stat(image).objectSize()))) {
       long read = 0, written = 0, zeros = 0, total = source.size();
       while (true) {
         ByteBuffer buf = ring.nextFree();
@@ -74,7 +79,8 @@ public final class LibrbdStreams implements RbdStreams {
 
   @Override
   public long export(ImageRef ref, OutputStream out, Progress progress) {
-    try (var pool = cluster.pool(ref.pool()); var image = Image.open(pool, ref, null, true)) {
+    try (var pool = cluster.pool(ref.pool());
+        var image = Image.open(pool, ref, null, true)) {
       long size = LibrbdImages.stat(image).sizeBytes();
       int chunk = 4 << 20;
       Memory mem = new Memory(chunk);
@@ -94,19 +100,23 @@ public final class LibrbdStreams implements RbdStreams {
 
   @Override
   public void writeAt(ImageRef ref, long offset, byte[] data) {
-    try (var pool = cluster.pool(ref.pool()); var image = Image.open(pool, ref)) {
+    try (var pool = cluster.pool(ref.pool());
+        var image = Image.open(pool, ref)) {
       Memory mem = new Memory(Math.max(1, data.length));
       mem.write(0, data, 0, data.length);
-      Check.rc(RBD.rbd_write(image.ptr(), offset, data.length, mem), "write " + ref + " at " + offset);
+      Check.rc(
+          RBD.rbd_write(image.ptr(), offset, data.length, mem), "write " + ref + " at " + offset);
       Check.rc(RBD.rbd_flush(image.ptr()), "flush " + ref);
     }
   }
 
   @Override
   public byte[] readAt(ImageRef ref, long offset, int length) {
-    try (var pool = cluster.pool(ref.pool()); var image = Image.open(pool, ref, null, true)) {
+    try (var pool = cluster.pool(ref.pool());
+        var image = Image.open(pool, ref, null, true)) {
       Memory mem = new Memory(Math.max(1, length));
-      long n = Check.rc(RBD.rbd_read(image.ptr(), offset, length, mem), "read " + ref + " at " + offset);
+      long n =
+          Check.rc(RBD.rbd_read(image.ptr(), offset, length, mem), "read " + ref + " at " + offset);
       return mem.getByteArray(0, (int) n);
     }
   }
@@ -176,7 +186,8 @@ public final class LibrbdStreams implements RbdStreams {
       RBD.rbd_aio_wait_for_complete(c);
       long rc = RBD.rbd_aio_get_return_value(c);
       RBD.rbd_aio_release(c);
-      if (rc < 0) throw RbdException.fromErrno((int) rc, "write " + image.ref() + " ending at " + ends[i]);
+      if (rc < 0)
+        throw RbdException.fromErrno((int) rc, "write " + image.ref() + " ending at " + ends[i]);
       completed = Math.max(completed, ends[i]);
     }
 
@@ -188,7 +199,8 @@ public final class LibrbdStreams implements RbdStreams {
       ByteBuffer data = buf.duplicate().position(0).limit(len);
       for (int off = 0; off < len; off += ZEROS.capacity()) {
         int n = Math.min(ZEROS.capacity(), len - off);
-        if (data.duplicate().position(off).limit(off + n).mismatch(ZEROS.duplicate().limit(n)) != -1) return false;
+        if (data.duplicate().position(off).limit(off + n).mismatch(ZEROS.duplicate().limit(n))
+            != -1) return false;
       }
       return true;
     }

@@ -5,9 +5,9 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
 /**
- * The librados calls rados-java 0.6.0 does not bind: compound write operations (exclusive
- * create, compare-and-set on an xattr) and namespaces. Signatures from include/rados/librados.h
- * (Pacific); size_t is long (LP64 only).
+ * The librados calls rados-java 0.6.0 does not bind: compound write operations (exclusive create,
+ * compare-and-set on an xattr) and namespaces. Signatures from include/rados/librados.h (Pacific);
+ * size_t is long (LP64 only).
  */
 interface RadosNative extends Library {
   RadosNative INSTANCE = Native.load("rados", RadosNative.class);
@@ -24,7 +24,8 @@ interface RadosNative extends Library {
 
   void rados_write_op_assert_exists(Pointer op);
 
-  void rados_write_op_cmpxattr(Pointer op, String name, byte comparison, byte[] value, long valueLen);
+  void rados_write_op_cmpxattr(
+      Pointer op, String name, byte comparison, byte[] value, long valueLen);
 
   void rados_write_op_remove(Pointer op);
 
@@ -42,12 +43,23 @@ interface RadosNative extends Library {
   /** This client's global id: the N of {@code client.N}, its name in locks and watches. */
   long rados_get_instance_id(Pointer cluster);
 
-  /** The holders of an advisory (cls) lock: the count, or a negative errno (-ERANGE: buffers too small). */
-  long rados_list_lockers(Pointer ioctx, String oid, String name, com.sun.jna.ptr.IntByReference exclusive,
-                          byte[] tag, com.sun.jna.ptr.LongByReference tagLen, byte[] clients,
-                          com.sun.jna.ptr.LongByReference clientsLen, byte[] cookies,
-                          com.sun.jna.ptr.LongByReference cookiesLen, byte[] addrs,
-                          com.sun.jna.ptr.LongByReference addrsLen);
+  /**
+   * The holders of an advisory (cls) lock: the count, or a negative errno (-ERANGE: buffers too
+   * small).
+   */
+  long rados_list_lockers(
+      Pointer ioctx,
+      String oid,
+      String name,
+      com.sun.jna.ptr.IntByReference exclusive,
+      byte[] tag,
+      com.sun.jna.ptr.LongByReference tagLen,
+      byte[] clients,
+      com.sun.jna.ptr.LongByReference clientsLen,
+      byte[] cookies,
+      com.sun.jna.ptr.LongByReference cookiesLen,
+      byte[] addrs,
+      com.sun.jna.ptr.LongByReference addrsLen);
 
   /** Releases a lock this client holds under {@code cookie}; -ENOENT if it holds none. */
   int rados_unlock(Pointer ioctx, String oid, String name, String cookie);

@@ -8,9 +8,9 @@ import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 
 /**
- * The librbd calls rados-java 0.6.0 does not bind (or binds with surprises): aio, flush,
- * features, parent info, metadata, trash, flatten with progress, children, open at a
- * snapshot. Signatures from include/rbd/librbd.h (Pacific); size_t is long (LP64 only).
+ * The librbd calls rados-java 0.6.0 does not bind (or binds with surprises): aio, flush, features,
+ * parent info, metadata, trash, flatten with progress, children, open at a snapshot. Signatures
+ * from include/rbd/librbd.h (Pacific); size_t is long (LP64 only).
  */
 interface RbdNative extends Library {
   RbdNative INSTANCE = Native.load("rbd", RbdNative.class);
@@ -42,18 +42,33 @@ interface RbdNative extends Library {
 
   int rbd_flush(Pointer image);
 
-  /** The image's id (its header object is {@code rbd_header.<id>}); -ERANGE if {@code len} is too small. */
+  /**
+   * The image's id (its header object is {@code rbd_header.<id>}); -ERANGE if {@code len} is too
+   * small.
+   */
   int rbd_get_id(Pointer image, byte[] id, long len);
 
   int rbd_get_features(Pointer image, LongByReference features);
 
   int rbd_get_size(Pointer image, LongByReference size);
 
-  int rbd_get_parent_info2(Pointer image, byte[] parentPool, long poolLen, byte[] parentName,
-                           long nameLen, byte[] parentId, long idLen, byte[] parentSnap, long snapLen);
+  int rbd_get_parent_info2(
+      Pointer image,
+      byte[] parentPool,
+      long poolLen,
+      byte[] parentName,
+      long nameLen,
+      byte[] parentId,
+      long idLen,
+      byte[] parentSnap,
+      long snapLen);
 
-  long rbd_list_children(Pointer image, byte[] pools, LongByReference poolsLen, byte[] images,
-                         LongByReference imagesLen);
+  long rbd_list_children(
+      Pointer image,
+      byte[] pools,
+      LongByReference poolsLen,
+      byte[] images,
+      LongByReference imagesLen);
 
   int rbd_flatten_with_progress(Pointer image, ProgressFn cb, Pointer arg);
 
@@ -65,8 +80,14 @@ interface RbdNative extends Library {
 
   int rbd_metadata_remove(Pointer image, String key);
 
-  int rbd_metadata_list(Pointer image, String start, long max, byte[] keys, LongByReference keysLen,
-                        byte[] values, LongByReference valuesLen);
+  int rbd_metadata_list(
+      Pointer image,
+      String start,
+      long max,
+      byte[] keys,
+      LongByReference keysLen,
+      byte[] values,
+      LongByReference valuesLen);
 
   int rbd_trash_move(Pointer ioctx, String name, long delaySeconds);
 
@@ -80,14 +101,24 @@ interface RbdNative extends Library {
 
   int rbd_create2(Pointer ioctx, String name, long size, long features, int[] order);
 
-  int rbd_clone2(Pointer parentIoctx, String parentName, String parentSnap, Pointer childIoctx,
-                 String childName, long features, int[] order, long stripeUnit, int stripeCount);
+  int rbd_clone2(
+      Pointer parentIoctx,
+      String parentName,
+      String parentSnap,
+      Pointer childIoctx,
+      String childName,
+      long features,
+      int[] order,
+      long stripeUnit,
+      int stripeCount);
 
   int rbd_list(Pointer ioctx, byte[] names, LongByReference size);
 
   int rbd_stat(Pointer image, RbdStructs.ImageInfo info, long infoSize);
 
-  /** Fills {@code snaps}, an array of {@code maxSnaps} {@link RbdStructs.SnapInfo} (+1 terminator). */
+  /**
+   * Fills {@code snaps}, an array of {@code maxSnaps} {@link RbdStructs.SnapInfo} (+1 terminator).
+   */
   int rbd_snap_list(Pointer image, RbdStructs.SnapInfo snaps, int[] maxSnaps);
 
   void rbd_snap_list_end(RbdStructs.SnapInfo snaps);

@@ -10,8 +10,18 @@ import com.sun.jna.Structure;
 final class RbdStructs {
   private RbdStructs() {}
 
-  /** {@code rbd_image_info_t}; the last three fields are deprecated but still part of the layout. */
-  @Structure.FieldOrder({"size", "obj_size", "num_objs", "order", "block_name_prefix", "parent_pool", "parent_name"})
+  /**
+   * {@code rbd_image_info_t}; the last three fields are deprecated but still part of the layout.
+   */
+  @Structure.FieldOrder({
+    "size",
+    "obj_size",
+    "num_objs",
+    "order",
+    "block_name_prefix",
+    "parent_pool",
+    "parent_name"
+  })
   public static final class ImageInfo extends Structure {
     public long size;
     public long obj_size;
@@ -26,7 +36,10 @@ final class RbdStructs {
     }
   }
 
-  /** {@code rbd_snap_info_t}: an element of the array rbd_snap_list fills (names freed by rbd_snap_list_end). */
+  /**
+   * {@code rbd_snap_info_t}: an element of the array rbd_snap_list fills (names freed by
+   * rbd_snap_list_end).
+   */
   @Structure.FieldOrder({"id", "size", "name"})
   public static final class SnapInfo extends Structure {
     public long id;

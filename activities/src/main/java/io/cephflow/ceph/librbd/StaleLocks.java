@@ -10,24 +10,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Exclusive locks this process holds on an image header although none of its handles has the
- * image open. rbd_close releases the handle's exclusive lock with one OSD call; when that call
- * meets a dead OSD it times out ({@code rados_osd_op_timeout}) and the lock stays, owned by
- * this still-living client. librbd never breaks a lock whose owner is alive, so every later
- * write of the image from this process (a retry of the same step) waited for it for ever,
- * heartbeating: found by OsdOutageFaultIT. So the first writable handle of an image in this
- * process releases such locks first (check, then repair): with no handle of ours open, a lock
- * of ours can only be stale. Locks of other clients are librbd's business (it breaks a dead
- * client's lock once its watch has expired).
+ * Exclusive locks this process holds on an image header although none of its handles has the image
+ * open. rbd_close releases the handle's exclusive lock with one OSD call; when that call meets a
+ * dead OSD it times out ({@code rados_osd_op_timeout}) and the lock stays, owned by this
+ * still-living client. librbd never breaks a lock whose owner is alive, so every later write of the
+ * image from this process (a retry of the same step) waited for it for ever, heartbeating: found by
+ * OsdOutageFaultIT. So the first writable handle of an image in this process releases such locks
+ * first (check, then repair): with no handle of ours open, a lock of ours can only be stale. Locks
+ * of other clients are librbd's business (it breaks a dead client's lock once its watch has
+ * expired).
  */
 final class StaleLocks {
   private static final Logger LOG = LoggerFactory.getLogger(StaleLocks.class);
   private static final RadosNative RADOS = RadosNative.INSTANCE;
   private static final RbdNative RBD = RbdNative.INSTANCE;
+
   /** librbd's exclusive lock on {@code rbd_header.<id>} (ManagedLock's name). */
   static final String LOCK_NAME = "rbd_lock";
-  /** Openers of one image take turns, so that the check never races a handle of ours taking the lock. */
+
+  /**
+   * Openers of one image take turns, so that the check never races a handle of ours taking the
+   * lock.
+   */
   private static final Object[] STRIPES = new Object[64];
+
   /** Writable handles of this process per image. */
   private static final ConcurrentHashMap<ImageRef, Integer> OPEN = new ConcurrentHashMap<>();
 
@@ -37,7 +43,10 @@ final class StaleLocks {
 
   private StaleLocks() {}
 
-  /** Call right after a writable open: releases this client's stale locks when it is the only handle. */
+  /**
+   * Call right after a writable open: releases this client's stale locks when it is the only
+   * handle.
+   */
   static void opened(Pointer ioctx, Pointer image, ImageRef ref) {
     synchronized (stripe(ref)) {
       if (!OPEN.containsKey(ref)) release(ioctx, image, ref);
@@ -59,9 +68,14 @@ final class StaleLocks {
     for (String[] locker : lockers(ioctx, header)) {
       if (!locker[0].equals(self)) continue;
       int rc = RADOS.rados_unlock(ioctx, header, LOCK_NAME, locker[1]);
-      if (rc < 0 && Errno.of(rc) != Errno.ENOENT) Check.rc(rc, "release the stale exclusive lock of " + ref);
-      LOG.warn("released a stale exclusive lock on {} ({} cookie '{}'): a close of an earlier handle of this "
-          + "process could not release it (an OSD was unreachable)", ref, self, locker[1]);
+      if (rc < 0 && Errno.of(rc) != Errno.ENOENT)
+        Check.rc(rc, "release the stale exclusive lock of " + ref);
+      LOG.warn(
+          "released a stale exclusive lock on {} ({} cookie '{}'): a close of an earlier handle of this "
+              + "process could not release it (an OSD was unreachable)",
+          ref,
+          self,
+          locker[1]);
     }
   }
 
@@ -69,11 +83,26 @@ final class StaleLocks {
   private static List<String[]> lockers(Pointer ioctx, String header) {
     int size = 256;
     while (true) {
-      byte[] tag = new byte[size], clients = new byte[size], cookies = new byte[size], addrs = new byte[size];
+      byte[] tag = new byte[size],
+          clients = new byte[size],
+          cookies = new byte[size],
+          addrs = new byte[size];
       LongByReference tagLen = new LongByReference(size), clientsLen = new LongByReference(size);
       LongByReference cookiesLen = new LongByReference(size), addrsLen = new LongByReference(size);
-      long n = RADOS.rados_list_lockers(ioctx, header, LOCK_NAME, new IntByReference(), tag, tagLen, clients,
-          clientsLen, cookies, cookiesLen, addrs, addrsLen);
+      long n =
+          RADOS.rados_list_lockers(
+              ioctx,
+              header,
+              LOCK_NAME,
+              new IntByReference(),
+              tag,
+              tagLen,
+              clients,
+              clientsLen,
+              cookies,
+              cookiesLen,
+              addrs,
+              addrsLen);
       if (Errno.of(n) == Errno.ERANGE && size < (1 << 20)) {
         size *= 4;
         continue;
@@ -83,7 +112,8 @@ final class StaleLocks {
       List<String> c = Check.strings(clients, clientsLen.getValue());
       List<String> k = Check.strings(cookies, cookiesLen.getValue());
       return java.util.stream.IntStream.range(0, Math.min(c.size(), k.size()))
-          .mapToObj(i -> new String[] {c.get(i), k.get(i)}).toList();
+          .mapToObj(i -> new String[] {c.get(i), k.get(i)})
+          .toList();
     }
   }
 

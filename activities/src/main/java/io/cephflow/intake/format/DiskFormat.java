@@ -3,8 +3,8 @@ package io.cephflow.intake.format;
 import java.util.Locale;
 
 /**
- * Disk image formats cephflow can recognise, each with the qemu block driver that reads it.
- * The driver is always passed explicitly to qemu so qemu never guesses a format itself.
+ * Disk image formats cephflow can recognise, each with the qemu block driver that reads it. The
+ * driver is always passed explicitly to qemu so qemu never guesses a format itself.
  */
 public enum DiskFormat {
   RAW("raw"),
@@ -15,7 +15,10 @@ public enum DiskFormat {
   VHDX("vhdx"),
   VDI("vdi"),
   LUKS("luks"),
-  /** An ISO 9660 image is a raw byte stream; it keeps its own name so a declared "iso" can be checked. */
+  /**
+   * An ISO 9660 image is a raw byte stream; it keeps its own name so a declared "iso" can be
+   * checked.
+   */
   ISO("raw");
 
   private final String qemuDriver;

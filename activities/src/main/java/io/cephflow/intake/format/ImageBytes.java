@@ -21,7 +21,9 @@ final class ImageBytes {
     return size;
   }
 
-  /** Up to {@code length} bytes at {@code offset}; fewer at end of file. Position 0, given order. */
+  /**
+   * Up to {@code length} bytes at {@code offset}; fewer at end of file. Position 0, given order.
+   */
   ByteBuffer read(long offset, int length, ByteOrder order) throws IOException {
     if (offset < 0 || offset >= size) {
       return ByteBuffer.allocate(0).order(order);
@@ -36,11 +38,19 @@ final class ImageBytes {
   }
 
   /** Exactly {@code length} bytes or a corrupt-header refusal naming {@code what}. */
-  ByteBuffer readFully(long offset, int length, ByteOrder order, String what) throws IOException, UnsafeImageException {
+  ByteBuffer readFully(long offset, int length, ByteOrder order, String what)
+      throws IOException, UnsafeImageException {
     ByteBuffer buf = read(offset, length, order);
     if (buf.remaining() < length) {
-      throw new UnsafeImageException(UnsafeImageException.Reason.CORRUPT_HEADER,
-          what + " truncated: need " + length + " bytes at offset " + offset + ", file has " + size);
+      throw new UnsafeImageException(
+          UnsafeImageException.Reason.CORRUPT_HEADER,
+          what
+              + " truncated: need "
+              + length
+              + " bytes at offset "
+              + offset
+              + ", file has "
+              + size);
     }
     return buf;
   }

@@ -32,11 +32,13 @@ public final class ImageInspector {
     this.policy = policy;
   }
 
-  public InspectedImage inspect(Path file, DiskFormat declared) throws IOException, UnsafeImageException {
+  public InspectedImage inspect(Path file, DiskFormat declared)
+      throws IOException, UnsafeImageException {
     if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
       throw new IOException("not a regular file (symlinks refused): " + file);
     }
-    try (SeekableByteChannel ch = Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+    try (SeekableByteChannel ch =
+        Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       return inspect(ch, declared);
     }
   }
@@ -49,15 +51,17 @@ public final class ImageInspector {
       throw new UnsafeImageException(AMBIGUOUS_FORMAT, "signatures of " + found + " in one file");
     }
     Signature sig = found.isEmpty() ? null : found.iterator().next();
-    boolean vhdFooterAtEnd = sig == null && declared == DiskFormat.VHD && VhdCheck.hasFooterAtEnd(img);
+    boolean vhdFooterAtEnd =
+        sig == null && declared == DiskFormat.VHD && VhdCheck.hasFooterAtEnd(img);
     DiskFormat actual = vhdFooterAtEnd ? DiskFormat.VHD : sig == null ? DiskFormat.RAW : sig.format;
 
     if (actual != declared) {
-      throw new UnsafeImageException(FORMAT_MISMATCH, "declared " + name(declared) + " but the bytes are "
-          + name(actual));
+      throw new UnsafeImageException(
+          FORMAT_MISMATCH, "declared " + name(declared) + " but the bytes are " + name(actual));
     }
     if (sig == Signature.VMDK_DESCRIPTOR) {
-      throw new UnsafeImageException(VMDK_SUBFORMAT, "vmdk descriptor file (it can only point at other files)");
+      throw new UnsafeImageException(
+          VMDK_SUBFORMAT, "vmdk descriptor file (it can only point at other files)");
     }
     if (sig == Signature.VMDK3) {
       throw new UnsafeImageException(UNSUPPORTED_FORMAT, "VMDK3 (COWD) images are not accepted");
@@ -68,20 +72,31 @@ public final class ImageInspector {
     if (!policy.allows(actual)) {
       throw new UnsafeImageException(UNSUPPORTED_FORMAT, name(actual) + " images are not accepted");
     }
-    InspectedImage result = switch (actual) {
-      case QCOW2 -> Qcow2Check.check(img, policy);
-      case VMDK -> VmdkCheck.check(img, policy);
-      case VHD -> VhdCheck.check(img, policy, vhdFooterAtEnd);
-      case VHDX -> VhdxCheck.check(img, policy);
-      case VDI -> VdiCheck.check(img, policy);
-      case LUKS -> new InspectedImage(actual, img.size(), img.size(),
-          List.of("luks payload size unknown without the key; file size used"));
-      case RAW, ISO -> new InspectedImage(actual, img.size(), img.size(), partitionNotes(img));
-      case QED -> throw new UnsafeImageException(UNSUPPORTED_FORMAT, "qed images are never accepted");
-    };
+    InspectedImage result =
+        switch (actual) {
+          case QCOW2 -> Qcow2Check.check(img, policy);
+          case VMDK -> VmdkCheck.check(img, policy);
+          case VHD -> VhdCheck.check(img, policy, vhdFooterAtEnd);
+          case VHDX -> VhdxCheck.check(img, policy);
+          case VDI -> VdiCheck.check(img, policy);
+          case LUKS ->
+              new InspectedImage(
+                  actual,
+                  img.size(),
+                  img.size(),
+                  List.of("luks payload size unknown without the key; file size used"));
+          case RAW, ISO -> new InspectedImage(actual, img.size(), img.size(), partitionNotes(img));
+          case QED ->
+              throw new UnsafeImageException(UNSUPPORTED_FORMAT, "qed images are never accepted");
+        };
     if (result.virtualSize() > policy.maxVirtualSize()) {
-      throw new UnsafeImageException(TOO_LARGE, name(actual) + " virtual size " + result.virtualSize()
-          + " above limit " + policy.maxVirtualSize());
+      throw new UnsafeImageException(
+          TOO_LARGE,
+          name(actual)
+              + " virtual size "
+              + result.virtualSize()
+              + " above limit "
+              + policy.maxVirtualSize());
     }
     return result;
   }

@@ -24,8 +24,14 @@ public record InspectionPolicy(Set<DiskFormat> allowedFormats, long maxVirtualSi
   /** LUKS stays off by default: intake has no key to check it with. */
   public static InspectionPolicy defaults() {
     return new InspectionPolicy(
-        EnumSet.of(DiskFormat.RAW, DiskFormat.QCOW2, DiskFormat.VMDK, DiskFormat.VHD,
-            DiskFormat.VHDX, DiskFormat.VDI, DiskFormat.ISO),
+        EnumSet.of(
+            DiskFormat.RAW,
+            DiskFormat.QCOW2,
+            DiskFormat.VMDK,
+            DiskFormat.VHD,
+            DiskFormat.VHDX,
+            DiskFormat.VDI,
+            DiskFormat.ISO),
         DEFAULT_MAX_VIRTUAL_SIZE);
   }
 
@@ -34,7 +40,10 @@ public record InspectionPolicy(Set<DiskFormat> allowedFormats, long maxVirtualSi
   }
 
   public InspectionPolicy allowing(DiskFormat format) {
-    EnumSet<DiskFormat> s = allowedFormats.isEmpty() ? EnumSet.noneOf(DiskFormat.class) : EnumSet.copyOf(allowedFormats);
+    EnumSet<DiskFormat> s =
+        allowedFormats.isEmpty()
+            ? EnumSet.noneOf(DiskFormat.class)
+            : EnumSet.copyOf(allowedFormats);
     s.add(format);
     return new InspectionPolicy(s, maxVirtualSize);
   }

@@ -24,17 +24,22 @@ final class Qcow2Check {
   private static final long INCOMPAT_DATA_FILE = 1L << 2;
   private static final long INCOMPAT_COMPRESSION = 1L << 3;
   private static final long INCOMPAT_EXTENDED_L2 = 1L << 4;
-  private static final long KNOWN_INCOMPAT = INCOMPAT_DIRTY | INCOMPAT_CORRUPT | INCOMPAT_DATA_FILE
-      | INCOMPAT_COMPRESSION | INCOMPAT_EXTENDED_L2;
+  private static final long KNOWN_INCOMPAT =
+      INCOMPAT_DIRTY
+          | INCOMPAT_CORRUPT
+          | INCOMPAT_DATA_FILE
+          | INCOMPAT_COMPRESSION
+          | INCOMPAT_EXTENDED_L2;
   private static final int EXT_END = 0;
   private static final int EXT_DATA_FILE = 0x44415441;
+
   /** Extensions are walked only inside the first cluster, as qemu does; this caps the walk. */
   private static final int MAX_EXTENSIONS = 1024;
 
-  private Qcow2Check() {
-  }
+  private Qcow2Check() {}
 
-  static InspectedImage check(ImageBytes img, InspectionPolicy policy) throws IOException, UnsafeImageException {
+  static InspectedImage check(ImageBytes img, InspectionPolicy policy)
+      throws IOException, UnsafeImageException {
     ByteBuffer h = img.readFully(0, V2_HEADER_LENGTH, ByteOrder.BIG_ENDIAN, "qcow2 header");
     int version = h.getInt(4);
     long backingOffset = h.getLong(8);
@@ -48,18 +53,25 @@ final class Qcow2Check {
     long refcountClusters = Integer.toUnsignedLong(h.getInt(56));
 
     if (version != 2 && version != 3) {
-      throw new UnsafeImageException(UNSUPPORTED_FEATURE, "qcow2 version " + version + " (only 2 and 3)");
+      throw new UnsafeImageException(
+          UNSUPPORTED_FEATURE, "qcow2 version " + version + " (only 2 and 3)");
     }
     if (backingOffset != 0 || backingSize != 0) {
-      throw new UnsafeImageException(BACKING_FILE, "qcow2 names a backing file (offset " + backingOffset
-          + ", length " + backingSize + ")");
+      throw new UnsafeImageException(
+          BACKING_FILE,
+          "qcow2 names a backing file (offset " + backingOffset + ", length " + backingSize + ")");
     }
     if (clusterBits < 9 || clusterBits > 21) {
-      throw new UnsafeImageException(CORRUPT_HEADER, "qcow2 cluster_bits " + clusterBits + " outside 9..21");
+      throw new UnsafeImageException(
+          CORRUPT_HEADER, "qcow2 cluster_bits " + clusterBits + " outside 9..21");
     }
     if (size < 0 || Long.compareUnsigned(size, policy.maxVirtualSize()) > 0) {
-      throw new UnsafeImageException(TOO_LARGE, "qcow2 virtual size " + Long.toUnsignedString(size)
-          + " above limit " + policy.maxVirtualSize());
+      throw new UnsafeImageException(
+          TOO_LARGE,
+          "qcow2 virtual size "
+              + Long.toUnsignedString(size)
+              + " above limit "
+              + policy.maxVirtualSize());
     }
     if (cryptMethod == 1) {
       throw new UnsafeImageException(UNSUPPORTED_FEATURE, "qcow2 legacy AES encryption");
@@ -73,7 +85,8 @@ final class Qcow2Check {
 
     int headerLength = V2_HEADER_LENGTH;
     if (version == 3) {
-      ByteBuffer v3 = img.readFully(0, V3_MIN_HEADER_LENGTH, ByteOrder.BIG_ENDIAN, "qcow2 v3 header");
+      ByteBuffer v3 =
+          img.readFully(0, V3_MIN_HEADER_LENGTH, ByteOrder.BIG_ENDIAN, "qcow2 v3 header");
       long incompat = v3.getLong(72);
       headerLength = v3.getInt(100);
       if ((incompat & INCOMPAT_DATA_FILE) != 0) {
@@ -83,10 +96,14 @@ final class Qcow2Check {
         throw new UnsafeImageException(CORRUPT_HEADER, "qcow2 marked corrupt");
       }
       if ((incompat & ~KNOWN_INCOMPAT) != 0) {
-        throw new UnsafeImageException(UNSUPPORTED_FEATURE, "qcow2 unknown incompatible features 0x"
-            + Long.toHexString(incompat & ~KNOWN_INCOMPAT));
+        throw new UnsafeImageException(
+            UNSUPPORTED_FEATURE,
+            "qcow2 unknown incompatible features 0x"
+                + Long.toHexString(incompat & ~KNOWN_INCOMPAT));
       }
-      if (headerLength < V3_MIN_HEADER_LENGTH || headerLength % 8 != 0 || headerLength > clusterSize) {
+      if (headerLength < V3_MIN_HEADER_LENGTH
+          || headerLength % 8 != 0
+          || headerLength > clusterSize) {
         throw new UnsafeImageException(CORRUPT_HEADER, "qcow2 header_length " + headerLength);
       }
     }
@@ -107,11 +124,13 @@ final class Qcow2Check {
         return;
       }
       if (type == EXT_DATA_FILE) {
-        throw new UnsafeImageException(DATA_FILE, "qcow2 external data file name extension present");
+        throw new UnsafeImageException(
+            DATA_FILE, "qcow2 external data file name extension present");
       }
       pos += 8 + ((length + 7) & ~7L);
       if (pos > end) {
-        throw new UnsafeImageException(CORRUPT_HEADER, "qcow2 header extension runs past the first cluster");
+        throw new UnsafeImageException(
+            CORRUPT_HEADER, "qcow2 header extension runs past the first cluster");
       }
     }
   }
@@ -119,8 +138,17 @@ final class Qcow2Check {
   private static void requireInside(ImageBytes img, String what, long offset, long length)
       throws UnsafeImageException {
     if (offset < 0 || length < 0 || offset > img.size() || length > img.size() - offset) {
-      throw new UnsafeImageException(CORRUPT_HEADER, "qcow2 " + what + " at " + offset + " (+" + length
-          + ") lies outside the " + img.size() + "-byte file");
+      throw new UnsafeImageException(
+          CORRUPT_HEADER,
+          "qcow2 "
+              + what
+              + " at "
+              + offset
+              + " (+"
+              + length
+              + ") lies outside the "
+              + img.size()
+              + "-byte file");
     }
   }
 }

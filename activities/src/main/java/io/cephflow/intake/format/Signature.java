@@ -20,7 +20,11 @@ enum Signature {
   private static final byte[] QED_MAGIC = {'Q', 'E', 'D', 0};
   private static final byte[] LUKS_MAGIC = {'L', 'U', 'K', 'S', (byte) 0xba, (byte) 0xbe};
   private static final byte[] ISO_MAGIC = ImageBytes.ascii("CD001");
-  /** ISO 9660 system area is 16 sectors of 2 KiB; the first volume descriptor's id follows its type byte. */
+
+  /**
+   * ISO 9660 system area is 16 sectors of 2 KiB; the first volume descriptor's id follows its type
+   * byte.
+   */
   private static final long ISO_OFFSET = 0x8001;
 
   final DiskFormat format;

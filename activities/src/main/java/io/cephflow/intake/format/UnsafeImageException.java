@@ -1,8 +1,8 @@
 package io.cephflow.intake.format;
 
 /**
- * An image that cephflow refuses to hand to qemu or to store. Never retryable: the bytes will
- * not change on a second attempt, so callers should declare this type non-retryable.
+ * An image that cephflow refuses to hand to qemu or to store. Never retryable: the bytes will not
+ * change on a second attempt, so callers should declare this type non-retryable.
  */
 public class UnsafeImageException extends Exception {
 

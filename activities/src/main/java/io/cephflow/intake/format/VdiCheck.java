@@ -19,23 +19,28 @@ final class VdiCheck {
   private static final int VERSION_1_1 = 0x00010001;
   private static final int TYPE_DIFF = 4;
 
-  private VdiCheck() {
-  }
+  private VdiCheck() {}
 
-  static InspectedImage check(ImageBytes img, InspectionPolicy policy) throws IOException, UnsafeImageException {
+  static InspectedImage check(ImageBytes img, InspectionPolicy policy)
+      throws IOException, UnsafeImageException {
     ByteBuffer h = img.readFully(0, HEADER, ByteOrder.LITTLE_ENDIAN, "vdi header");
     int version = h.getInt(0x44);
     int imageType = h.getInt(0x4c);
     long diskSize = h.getLong(0x170);
     if (version != VERSION_1_1) {
-      throw new UnsafeImageException(CORRUPT_HEADER, "vdi version 0x" + Integer.toHexString(version));
+      throw new UnsafeImageException(
+          CORRUPT_HEADER, "vdi version 0x" + Integer.toHexString(version));
     }
     if (imageType == TYPE_DIFF) {
       throw new UnsafeImageException(BACKING_FILE, "vdi differencing image (has a parent)");
     }
     if (diskSize < 0 || diskSize > policy.maxVirtualSize()) {
-      throw new UnsafeImageException(TOO_LARGE, "vdi size " + Long.toUnsignedString(diskSize)
-          + " above limit " + policy.maxVirtualSize());
+      throw new UnsafeImageException(
+          TOO_LARGE,
+          "vdi size "
+              + Long.toUnsignedString(diskSize)
+              + " above limit "
+              + policy.maxVirtualSize());
     }
     return new InspectedImage(DiskFormat.VDI, diskSize, img.size(), List.of());
   }

@@ -9,7 +9,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 
-/** VHD (qemu "vpc"): the footer is copied to offset 0 for dynamic disks and sits at the end for fixed ones. */
+/**
+ * VHD (qemu "vpc"): the footer is copied to offset 0 for dynamic disks and sits at the end for
+ * fixed ones.
+ */
 final class VhdCheck {
 
   static final byte[] MAGIC = ImageBytes.ascii("conectix");
@@ -19,8 +22,7 @@ final class VhdCheck {
   private static final int TYPE_DYNAMIC = 3;
   private static final int TYPE_DIFFERENCING = 4;
 
-  private VhdCheck() {
-  }
+  private VhdCheck() {}
 
   static boolean hasFooterAtEnd(ImageBytes img) throws IOException {
     return img.size() >= FOOTER && img.matches(img.size() - FOOTER, MAGIC);
@@ -39,10 +41,17 @@ final class VhdCheck {
       throw new UnsafeImageException(CORRUPT_HEADER, "vhd disk type " + diskType);
     }
     if (currentSize < 0 || currentSize > policy.maxVirtualSize()) {
-      throw new UnsafeImageException(TOO_LARGE, "vhd size " + Long.toUnsignedString(currentSize)
-          + " above limit " + policy.maxVirtualSize());
+      throw new UnsafeImageException(
+          TOO_LARGE,
+          "vhd size "
+              + Long.toUnsignedString(currentSize)
+              + " above limit "
+              + policy.maxVirtualSize());
     }
-    return new InspectedImage(DiskFormat.VHD, currentSize, img.size(),
+    return new InspectedImage(
+        DiskFormat.VHD,
+        currentSize,
+        img.size(),
         footerAtEnd ? List.of("vhd footer at end of file only") : List.of());
   }
 }

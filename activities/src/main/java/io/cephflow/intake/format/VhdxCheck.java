@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * VHDX: the virtual size and the parent flag live in the metadata region, found through the
- * region table at 192 KiB. Layout from MS-VHDX; GUIDs are stored mixed-endian.
+ * VHDX: the virtual size and the parent flag live in the metadata region, found through the region
+ * table at 192 KiB. Layout from MS-VHDX; GUIDs are stored mixed-endian.
  */
 final class VhdxCheck {
 
@@ -37,12 +37,14 @@ final class VhdxCheck {
   private static final byte[] PARENT_LOCATOR = guid("A8D35F2D-B30B-454D-ABF7-D3D84834AB0C");
   private static final int HAS_PARENT = 1 << 1;
 
-  private VhdxCheck() {
-  }
+  private VhdxCheck() {}
 
-  static InspectedImage check(ImageBytes img, InspectionPolicy policy) throws IOException, UnsafeImageException {
+  static InspectedImage check(ImageBytes img, InspectionPolicy policy)
+      throws IOException, UnsafeImageException {
     long metadataOffset = metadataRegion(img);
-    ByteBuffer table = img.readFully(metadataOffset, METADATA_TABLE_SIZE, ByteOrder.LITTLE_ENDIAN, "vhdx metadata table");
+    ByteBuffer table =
+        img.readFully(
+            metadataOffset, METADATA_TABLE_SIZE, ByteOrder.LITTLE_ENDIAN, "vhdx metadata table");
     if (!startsWith(table, METADATA_SIGNATURE)) {
       throw new UnsafeImageException(CORRUPT_HEADER, "vhdx metadata table signature missing");
     }
@@ -60,12 +62,19 @@ final class VhdxCheck {
         throw new UnsafeImageException(BACKING_FILE, "vhdx has a parent locator");
       }
       if (Arrays.equals(id, VIRTUAL_DISK_SIZE) && itemLength >= 8) {
-        virtualSize = img.readFully(metadataOffset + itemOffset, 8, ByteOrder.LITTLE_ENDIAN,
-            "vhdx virtual disk size").getLong(0);
+        virtualSize =
+            img.readFully(
+                    metadataOffset + itemOffset,
+                    8,
+                    ByteOrder.LITTLE_ENDIAN,
+                    "vhdx virtual disk size")
+                .getLong(0);
       }
       if (Arrays.equals(id, FILE_PARAMETERS) && itemLength >= 8) {
-        int flags = img.readFully(metadataOffset + itemOffset, 8, ByteOrder.LITTLE_ENDIAN,
-            "vhdx file parameters").getInt(4);
+        int flags =
+            img.readFully(
+                    metadataOffset + itemOffset, 8, ByteOrder.LITTLE_ENDIAN, "vhdx file parameters")
+                .getInt(4);
         if ((flags & HAS_PARENT) != 0) {
           throw new UnsafeImageException(BACKING_FILE, "vhdx differencing disk (HasParent)");
         }
@@ -75,14 +84,20 @@ final class VhdxCheck {
       throw new UnsafeImageException(CORRUPT_HEADER, "vhdx metadata has no virtual disk size");
     }
     if (virtualSize < 0 || virtualSize > policy.maxVirtualSize()) {
-      throw new UnsafeImageException(TOO_LARGE, "vhdx size " + Long.toUnsignedString(virtualSize)
-          + " above limit " + policy.maxVirtualSize());
+      throw new UnsafeImageException(
+          TOO_LARGE,
+          "vhdx size "
+              + Long.toUnsignedString(virtualSize)
+              + " above limit "
+              + policy.maxVirtualSize());
     }
     return new InspectedImage(DiskFormat.VHDX, virtualSize, img.size(), List.of());
   }
 
   private static long metadataRegion(ImageBytes img) throws IOException, UnsafeImageException {
-    ByteBuffer rt = img.readFully(REGION_TABLE, REGION_TABLE_SIZE, ByteOrder.LITTLE_ENDIAN, "vhdx region table");
+    ByteBuffer rt =
+        img.readFully(
+            REGION_TABLE, REGION_TABLE_SIZE, ByteOrder.LITTLE_ENDIAN, "vhdx region table");
     if (!startsWith(rt, REGION_SIGNATURE)) {
       throw new UnsafeImageException(CORRUPT_HEADER, "vhdx region table signature missing");
     }
@@ -103,7 +118,8 @@ final class VhdxCheck {
       }
     }
     if (metadata == null || metadata < 0 || metadata >= img.size()) {
-      throw new UnsafeImageException(CORRUPT_HEADER, "vhdx metadata region missing or outside the file");
+      throw new UnsafeImageException(
+          CORRUPT_HEADER, "vhdx metadata region missing or outside the file");
     }
     return metadata;
   }
@@ -121,12 +137,20 @@ final class VhdxCheck {
   /** First three GUID fields little-endian, the last eight bytes as written. */
   static byte[] guid(String text) {
     UUID u = UUID.fromString(text);
-    ByteBuffer be = ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+    ByteBuffer be =
+        ByteBuffer.allocate(16)
+            .putLong(u.getMostSignificantBits())
+            .putLong(u.getLeastSignificantBits());
     byte[] b = be.array();
     byte[] out = b.clone();
-    out[0] = b[3]; out[1] = b[2]; out[2] = b[1]; out[3] = b[0];
-    out[4] = b[5]; out[5] = b[4];
-    out[6] = b[7]; out[7] = b[6];
+    out[0] = b[3];
+    out[1] = b[2];
+    out[2] = b[1];
+    out[3] = b[0];
+    out[4] = b[5];
+    out[5] = b[4];
+    out[6] = b[7];
+    out[7] = b[6];
     return out;
   }
 }

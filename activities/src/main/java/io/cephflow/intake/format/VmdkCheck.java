@@ -18,8 +18,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * VMDK: only a single self-contained sparse file is accepted. Descriptor files and extents
- * naming other files are how CVE-2022-47951 reads host files.
+ * VMDK: only a single self-contained sparse file is accepted. Descriptor files and extents naming
+ * other files are how CVE-2022-47951 reads host files.
  */
 final class VmdkCheck {
 
@@ -30,12 +30,12 @@ final class VmdkCheck {
   private static final long SECTOR = 512;
   private static final long MAX_DESCRIPTOR = 1L << 20;
   private static final Set<String> ALLOWED_TYPES = Set.of("monolithicsparse", "streamoptimized");
-  private static final Pattern CREATE_TYPE = Pattern.compile("^\\s*createType\\s*=\\s*\"?([^\"\\s]*)\"?\\s*$");
-  private static final Pattern EXTENT = Pattern.compile(
-      "^\\s*(RW|RDONLY|NOACCESS)\\s+(\\d+)\\s+(\\S+)(?:\\s+\"([^\"]*)\")?.*$");
+  private static final Pattern CREATE_TYPE =
+      Pattern.compile("^\\s*createType\\s*=\\s*\"?([^\"\\s]*)\"?\\s*$");
+  private static final Pattern EXTENT =
+      Pattern.compile("^\\s*(RW|RDONLY|NOACCESS)\\s+(\\d+)\\s+(\\S+)(?:\\s+\"([^\"]*)\")?.*$");
 
-  private VmdkCheck() {
-  }
+  private VmdkCheck() {}
 
   /** A text descriptor is never an acceptable upload: it exists only to point at other files. */
   static boolean looksLikeDescriptorFile(ImageBytes img) throws IOException {
@@ -47,28 +47,41 @@ final class VmdkCheck {
         || createType >= 0 && text.substring(0, createType).indexOf('\0') < 0;
   }
 
-  static InspectedImage check(ImageBytes img, InspectionPolicy policy) throws IOException, UnsafeImageException {
+  static InspectedImage check(ImageBytes img, InspectionPolicy policy)
+      throws IOException, UnsafeImageException {
     ByteBuffer h = img.readFully(0, HEADER_LENGTH, ByteOrder.LITTLE_ENDIAN, "vmdk header");
     long capacitySectors = h.getLong(12);
     long descriptorOffset = h.getLong(28);
     long descriptorSectors = h.getLong(36);
 
     if (capacitySectors < 0 || capacitySectors > policy.maxVirtualSize() / SECTOR) {
-      throw new UnsafeImageException(TOO_LARGE, "vmdk capacity " + Long.toUnsignedString(capacitySectors)
-          + " sectors above limit " + policy.maxVirtualSize());
+      throw new UnsafeImageException(
+          TOO_LARGE,
+          "vmdk capacity "
+              + Long.toUnsignedString(capacitySectors)
+              + " sectors above limit "
+              + policy.maxVirtualSize());
     }
     if (descriptorOffset == 0 || descriptorSectors == 0) {
-      throw new UnsafeImageException(VMDK_SUBFORMAT, "vmdk sparse extent without an embedded descriptor");
+      throw new UnsafeImageException(
+          VMDK_SUBFORMAT, "vmdk sparse extent without an embedded descriptor");
     }
     if (descriptorSectors < 0 || descriptorSectors * SECTOR >= MAX_DESCRIPTOR) {
-      throw new UnsafeImageException(CORRUPT_HEADER, "vmdk embedded descriptor of "
-          + Long.toUnsignedString(descriptorSectors) + " sectors (limit 1 MiB)");
+      throw new UnsafeImageException(
+          CORRUPT_HEADER,
+          "vmdk embedded descriptor of "
+              + Long.toUnsignedString(descriptorSectors)
+              + " sectors (limit 1 MiB)");
     }
     if (descriptorOffset < 0 || descriptorOffset > img.size() / SECTOR) {
       throw new UnsafeImageException(CORRUPT_HEADER, "vmdk descriptor offset beyond end of file");
     }
-    ByteBuffer d = img.readFully(descriptorOffset * SECTOR, (int) (descriptorSectors * SECTOR),
-        ByteOrder.LITTLE_ENDIAN, "vmdk embedded descriptor");
+    ByteBuffer d =
+        img.readFully(
+            descriptorOffset * SECTOR,
+            (int) (descriptorSectors * SECTOR),
+            ByteOrder.LITTLE_ENDIAN,
+            "vmdk embedded descriptor");
     String descriptor = StandardCharsets.ISO_8859_1.decode(d).toString();
     int nul = descriptor.indexOf('\0');
     checkDescriptor(nul >= 0 ? descriptor.substring(0, nul) : descriptor);
@@ -105,11 +118,13 @@ final class VmdkCheck {
       }
     }
     if (createType == null || !ALLOWED_TYPES.contains(createType.toLowerCase(Locale.ROOT))) {
-      throw new UnsafeImageException(VMDK_SUBFORMAT, "vmdk createType " + createType
-          + " (only monolithicSparse and streamOptimized)");
+      throw new UnsafeImageException(
+          VMDK_SUBFORMAT,
+          "vmdk createType " + createType + " (only monolithicSparse and streamOptimized)");
     }
     if (extentNames.size() != 1) {
-      throw new UnsafeImageException(VMDK_EXTENT, "vmdk has " + extentNames.size() + " extents (exactly 1 allowed)");
+      throw new UnsafeImageException(
+          VMDK_EXTENT, "vmdk has " + extentNames.size() + " extents (exactly 1 allowed)");
     }
   }
 }

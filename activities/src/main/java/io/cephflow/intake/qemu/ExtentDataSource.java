@@ -5,13 +5,14 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * The decoded raw view of an image as a {@link DataSource} for the RBD writer. Extents larger
- * than the writer's buffer are handed out in pieces; what the source skips reads back as zeros
- * from the freshly created target, so it is never written.
+ * The decoded raw view of an image as a {@link DataSource} for the RBD writer. Extents larger than
+ * the writer's buffer are handed out in pieces; what the source skips reads back as zeros from the
+ * freshly created target, so it is never written.
  */
 public final class ExtentDataSource implements DataSource {
   private final RawExtentSource extents;
   private RawExtent current;
+
   /** The image offset of position 0 of the current extent's buffer. */
   private long base;
 

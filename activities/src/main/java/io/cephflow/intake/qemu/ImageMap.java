@@ -7,20 +7,20 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Reads the output of {@code qemu-img map --output=json} one extent at a time (a fragmented
- * image can have millions; none is kept). Every extent is checked before it is handed out: they
- * must be contiguous from 0, lie within the virtual size, come from the image itself (depth 0:
- * there is no backing file), and a host offset must lie within the file. {@link #next()} fails
- * when the extents end short of the virtual size.
+ * Reads the output of {@code qemu-img map --output=json} one extent at a time (a fragmented image
+ * can have millions; none is kept). Every extent is checked before it is handed out: they must be
+ * contiguous from 0, lie within the virtual size, come from the image itself (depth 0: there is no
+ * backing file), and a host offset must lie within the file. {@link #next()} fails when the extents
+ * end short of the virtual size.
  */
 final class ImageMap implements AutoCloseable {
 
   /**
    * One extent of the guest view.
    *
-   * @param hostOffset where the bytes lie in the image file, stored as they read (qemu reports
-   *                   an offset only then: never for compressed or encrypted clusters), or -1
-   *                   when qemu must decode them
+   * @param hostOffset where the bytes lie in the image file, stored as they read (qemu reports an
+   *     offset only then: never for compressed or encrypted clusters), or -1 when qemu must decode
+   *     them
    */
   record Extent(long start, long length, boolean readsAsZero, long hostOffset) {
     boolean direct() {
@@ -41,7 +41,9 @@ final class ImageMap implements AutoCloseable {
     this.fileSize = fileSize;
   }
 
-  /** @param fileSize the size of the image file the offsets point into */
+  /**
+   * @param fileSize the size of the image file the offsets point into
+   */
   static ImageMap open(Path mapJson, long virtualSize, long fileSize) throws IOException {
     JsonParser p = JSON.createParser(mapJson.toFile());
     try {
@@ -85,13 +87,23 @@ final class ImageMap implements AutoCloseable {
     return check(start, length, depth, zero || !data, offset);
   }
 
-  private Extent check(long start, long length, long depth, boolean readsAsZero, long offset) throws IOException {
+  private Extent check(long start, long length, long depth, boolean readsAsZero, long offset)
+      throws IOException {
     if (start != covered || length <= 0 || length > virtualSize - start) {
-      throw bad("qemu-img map: extent [" + start + ", +" + length + ") does not follow " + covered
-          + " within " + virtualSize + " bytes");
+      throw bad(
+          "qemu-img map: extent ["
+              + start
+              + ", +"
+              + length
+              + ") does not follow "
+              + covered
+              + " within "
+              + virtualSize
+              + " bytes");
     }
     if (depth != 0) {
-      throw bad("qemu-img map: extent at " + start + " comes from a backing file (depth " + depth + ")");
+      throw bad(
+          "qemu-img map: extent at " + start + " comes from a backing file (depth " + depth + ")");
     }
     if (!readsAsZero && offset >= 0 && (offset > fileSize || length > fileSize - offset)) {
       throw bad("qemu-img map: extent at " + start + " points past the end of the file");

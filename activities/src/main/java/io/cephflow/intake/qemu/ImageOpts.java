@@ -10,14 +10,16 @@ import java.nio.file.Path;
  */
 final class ImageOpts {
 
-  private ImageOpts() {
-  }
+  private ImageOpts() {}
 
   static String of(Path image, DiskFormat format) {
     String path = image.toAbsolutePath().normalize().toString();
     if (path.indexOf('\0') >= 0 || path.indexOf('\n') >= 0) {
       throw new IllegalArgumentException("unsupported character in image path");
     }
-    return "driver=" + format.qemuDriver() + ",backing=,file.driver=file,file.filename=" + path.replace(",", ",,");
+    return "driver="
+        + format.qemuDriver()
+        + ",backing=,file.driver=file,file.filename="
+        + path.replace(",", ",,");
   }
 }

@@ -16,25 +16,30 @@ final class LimitedProcess {
   private static final int SIGKILL_EXIT = 128 + 9;
   private static final int SIGXCPU_EXIT = 128 + 24;
 
-  record Result(String stdout, String stderr) {
-  }
+  record Result(String stdout, String stderr) {}
 
-  private LimitedProcess() {
-  }
+  private LimitedProcess() {}
 
   /** prlimit sets the limits on itself and then execs the command, so the pid we hold is qemu's. */
   static List<String> wrap(QemuLimits limits, List<String> command) {
-    List<String> argv = new ArrayList<>(List.of("prlimit",
-        "--as=" + limits.addressSpaceBytes(),
-        "--cpu=" + limits.cpuSeconds(),
-        "--core=0",
-        "--"));
+    List<String> argv =
+        new ArrayList<>(
+            List.of(
+                "prlimit",
+                "--as=" + limits.addressSpaceBytes(),
+                "--cpu=" + limits.cpuSeconds(),
+                "--core=0",
+                "--"));
     argv.addAll(command);
     return argv;
   }
 
-  static Result run(List<String> command, QemuLimits limits, Consumer<String> stdoutListener) throws IOException {
-    Process p = new ProcessBuilder(wrap(limits, command)).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+  static Result run(List<String> command, QemuLimits limits, Consumer<String> stdoutListener)
+      throws IOException {
+    Process p =
+        new ProcessBuilder(wrap(limits, command))
+            .redirectInput(ProcessBuilder.Redirect.PIPE)
+            .start();
     Drain out = Drain.start(p.getInputStream(), stdoutListener);
     return finish(p, command, limits, out);
   }
@@ -47,19 +52,28 @@ final class LimitedProcess {
       throws IOException {
     List<String> argv = wrap(limits, command);
     argv.add(1, "--fsize=" + maxBytes);
-    Process p = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.PIPE)
-        .redirectOutput(stdoutFile.toFile()).start();
+    Process p =
+        new ProcessBuilder(argv)
+            .redirectInput(ProcessBuilder.Redirect.PIPE)
+            .redirectOutput(stdoutFile.toFile())
+            .start();
     finish(p, command, limits, null);
   }
 
-  private static Result finish(Process p, List<String> command, QemuLimits limits, Drain out) throws IOException {
+  private static Result finish(Process p, List<String> command, QemuLimits limits, Drain out)
+      throws IOException {
     p.getOutputStream().close();
     Drain err = Drain.start(p.getErrorStream(), null);
     try {
       if (!p.waitFor(limits.wallTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly().waitFor();
-        throw new QemuProcessException(QemuProcessException.Kind.TIMED_OUT,
-            command.get(0) + " exceeded " + limits.wallTimeout() + ": " + String.join(" ", command));
+        throw new QemuProcessException(
+            QemuProcessException.Kind.TIMED_OUT,
+            command.get(0)
+                + " exceeded "
+                + limits.wallTimeout()
+                + ": "
+                + String.join(" ", command));
       }
     } catch (InterruptedException e) {
       p.destroyForcibly();
@@ -78,10 +92,14 @@ final class LimitedProcess {
   static QemuProcessException failure(String tool, int exit, String stderr) {
     String err = stderr.toLowerCase(java.util.Locale.ROOT);
     // RLIMIT_AS shows up as failed mallocs, mmaps or thread creations, often followed by abort()
-    boolean limit = exit == SIGXCPU_EXIT || exit == SIGKILL_EXIT
-        || err.contains("cannot allocate memory") || err.contains("failed to allocate")
-        || err.contains("resource temporarily unavailable");
-    return new QemuProcessException(limit ? QemuProcessException.Kind.LIMIT_EXCEEDED : QemuProcessException.Kind.FAILED,
+    boolean limit =
+        exit == SIGXCPU_EXIT
+            || exit == SIGKILL_EXIT
+            || err.contains("cannot allocate memory")
+            || err.contains("failed to allocate")
+            || err.contains("resource temporarily unavailable");
+    return new QemuProcessException(
+        limit ? QemuProcessException.Kind.LIMIT_EXCEEDED : QemuProcessException.Kind.FAILED,
         tool + " exited " + exit + ": " + stderr.strip());
   }
 
@@ -91,24 +109,27 @@ final class LimitedProcess {
     private final StringBuilder text = new StringBuilder();
 
     private Drain(InputStream in, Consumer<String> listener) {
-      thread = new Thread(() -> {
-        byte[] buf = new byte[8192];
-        try (in) {
-          for (int n; (n = in.read(buf)) > 0; ) {
-            String s = new String(buf, 0, n, StandardCharsets.UTF_8);
-            synchronized (text) {
-              if (text.length() < MAX_CAPTURE) {
-                text.append(s);
-              }
-            }
-            if (listener != null) {
-              listener.accept(s);
-            }
-          }
-        } catch (IOException ignored) {
-          // the process went away; whatever was read is all there is
-        }
-      }, "qemu-output");
+      thread =
+          new Thread(
+              () -> {
+                byte[] buf = new byte[8192];
+                try (in) {
+                  for (int n; (n = in.read(buf)) > 0; ) {
+                    String s = new String(buf, 0, n, StandardCharsets.UTF_8);
+                    synchronized (text) {
+                      if (text.length() < MAX_CAPTURE) {
+                        text.append(s);
+                      }
+                    }
+                    if (listener != null) {
+                      listener.accept(s);
+                    }
+                  }
+                } catch (IOException ignored) {
+                  // the process went away; whatever was read is all there is
+                }
+              },
+              "qemu-output");
       thread.setDaemon(true);
     }
 

@@ -10,12 +10,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The decoded raw view of an image, driven by {@code qemu-img map}: extents whose bytes lie in
- * the file as they read (qemu gives their offset) are read from the file straight into the
- * writer's buffer, with no decoder process and no copy in between; the others (compressed
- * clusters, formats such as VHDX that report no offsets) are read through qemu-nbd, started only
- * when the first of them comes. Ranges that read as zero are skipped (the target is fresh).
- * Closing deletes the map file and stops qemu-nbd.
+ * The decoded raw view of an image, driven by {@code qemu-img map}: extents whose bytes lie in the
+ * file as they read (qemu gives their offset) are read from the file straight into the writer's
+ * buffer, with no decoder process and no copy in between; the others (compressed clusters, formats
+ * such as VHDX that report no offsets) are read through qemu-nbd, started only when the first of
+ * them comes. Ranges that read as zero are skipped (the target is fresh). Closing deletes the map
+ * file and stops qemu-nbd.
  */
 final class MappedRawSource implements DataSource {
 
@@ -34,8 +34,14 @@ final class MappedRawSource implements DataSource {
   private QemuNbdServer nbdServer;
   private NbdClient nbd;
 
-  private MappedRawSource(Path image, DiskFormat format, QemuLimits limits, long virtualSize, Path mapFile,
-              ImageMap map, FileChannel file) {
+  private MappedRawSource(
+      Path image,
+      DiskFormat format,
+      QemuLimits limits,
+      long virtualSize,
+      Path mapFile,
+      ImageMap map,
+      FileChannel file) {
     this.image = image;
     this.format = format;
     this.limits = limits;
@@ -46,7 +52,8 @@ final class MappedRawSource implements DataSource {
   }
 
   /** Takes ownership of {@code mapFile} (deleted on close, also when opening fails). */
-  static MappedRawSource open(Path image, DiskFormat format, QemuLimits limits, long virtualSize, Path mapFile)
+  static MappedRawSource open(
+      Path image, DiskFormat format, QemuLimits limits, long virtualSize, Path mapFile)
       throws IOException {
     FileChannel file = null;
     try {
@@ -119,7 +126,8 @@ final class MappedRawSource implements DataSource {
       nbdServer = QemuNbdServer.start(image, format, limits);
       nbd = nbdServer.client();
       if (nbd.size() != virtualSize) {
-        throw new IOException("qemu-nbd exports " + nbd.size() + " bytes, qemu-img map " + virtualSize);
+        throw new IOException(
+            "qemu-nbd exports " + nbd.size() + " bytes, qemu-img map " + virtualSize);
       }
     }
     return nbd;
@@ -127,7 +135,8 @@ final class MappedRawSource implements DataSource {
 
   @Override
   public void close() throws IOException {
-    try (file; map) {
+    try (file;
+        map) {
       if (nbd != null) {
         nbd.close();
       }

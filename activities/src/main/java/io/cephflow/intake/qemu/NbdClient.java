@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Minimal NBD client (fixed newstyle, structured replies, base:allocation) - just enough to
- * read an export that qemu-nbd serves on a unix socket. Not thread-safe; one request at a time.
- * Protocol: https://github.com/NetworkBlockDevice/nbd/blob/master/doc/proto.md
+ * Minimal NBD client (fixed newstyle, structured replies, base:allocation) - just enough to read an
+ * export that qemu-nbd serves on a unix socket. Not thread-safe; one request at a time. Protocol:
+ * https://github.com/NetworkBlockDevice/nbd/blob/master/doc/proto.md
  */
 final class NbdClient implements AutoCloseable {
 
@@ -72,16 +72,25 @@ final class NbdClient implements AutoCloseable {
     if ((serverFlags & FLAG_FIXED_NEWSTYLE) == 0) {
       throw new IOException("NBD server lacks fixed newstyle");
     }
-    writeAll(ch, ByteBuffer.allocate(4).putInt(FLAG_FIXED_NEWSTYLE | (serverFlags & FLAG_NO_ZEROES)).flip());
+    writeAll(
+        ch,
+        ByteBuffer.allocate(4).putInt(FLAG_FIXED_NEWSTYLE | (serverFlags & FLAG_NO_ZEROES)).flip());
 
     sendOption(ch, OPT_STRUCTURED_REPLY, new byte[0]);
     expectAck(ch, OPT_STRUCTURED_REPLY);
 
     byte[] query = BASE_ALLOCATION.getBytes(StandardCharsets.US_ASCII);
-    ByteBuffer meta = ByteBuffer.allocate(4 + 4 + 4 + query.length).putInt(0).putInt(1).putInt(query.length).put(query);
+    ByteBuffer meta =
+        ByteBuffer.allocate(4 + 4 + 4 + query.length)
+            .putInt(0)
+            .putInt(1)
+            .putInt(query.length)
+            .put(query);
     sendOption(ch, OPT_SET_META_CONTEXT, meta.array());
     int context = -1;
-    for (OptionReply r = readOptionReply(ch, OPT_SET_META_CONTEXT); r.type != REP_ACK; r = readOptionReply(ch, OPT_SET_META_CONTEXT)) {
+    for (OptionReply r = readOptionReply(ch, OPT_SET_META_CONTEXT);
+        r.type != REP_ACK;
+        r = readOptionReply(ch, OPT_SET_META_CONTEXT)) {
       if (r.type == REP_META_CONTEXT) {
         context = r.data.getInt(0);
       }
@@ -92,7 +101,9 @@ final class NbdClient implements AutoCloseable {
 
     sendOption(ch, OPT_GO, ByteBuffer.allocate(6).putInt(0).putShort((short) 0).array());
     long exportSize = -1;
-    for (OptionReply r = readOptionReply(ch, OPT_GO); r.type != REP_ACK; r = readOptionReply(ch, OPT_GO)) {
+    for (OptionReply r = readOptionReply(ch, OPT_GO);
+        r.type != REP_ACK;
+        r = readOptionReply(ch, OPT_GO)) {
       if (r.type == REP_INFO && r.data.getShort(0) == INFO_EXPORT) {
         exportSize = r.data.getLong(2);
       }
@@ -171,14 +182,20 @@ final class NbdClient implements AutoCloseable {
 
   private long send(int type, long offset, int length) throws IOException {
     long cookie = nextCookie++;
-    ByteBuffer req = ByteBuffer.allocate(28).putInt(REQUEST_MAGIC).putShort((short) 0).putShort((short) type)
-        .putLong(cookie).putLong(offset).putInt(length).flip();
+    ByteBuffer req =
+        ByteBuffer.allocate(28)
+            .putInt(REQUEST_MAGIC)
+            .putShort((short) 0)
+            .putShort((short) type)
+            .putLong(cookie)
+            .putLong(offset)
+            .putInt(length)
+            .flip();
     writeAll(channel, req);
     return cookie;
   }
 
-  private record Chunk(boolean done, int type, int length, int simpleError) {
-  }
+  private record Chunk(boolean done, int type, int length, int simpleError) {}
 
   private Chunk readChunk(long cookie) throws IOException {
     ByteBuffer head = readExactly(channel, 16);
@@ -234,12 +251,17 @@ final class NbdClient implements AutoCloseable {
     }
   }
 
-  private record OptionReply(int type, ByteBuffer data) {
-  }
+  private record OptionReply(int type, ByteBuffer data) {}
 
   private static void sendOption(SocketChannel ch, int option, byte[] data) throws IOException {
-    writeAll(ch, ByteBuffer.allocate(16 + data.length).putLong(IHAVEOPT).putInt(option).putInt(data.length)
-        .put(data).flip());
+    writeAll(
+        ch,
+        ByteBuffer.allocate(16 + data.length)
+            .putLong(IHAVEOPT)
+            .putInt(option)
+            .putInt(data.length)
+            .put(data)
+            .flip());
   }
 
   private static void expectAck(SocketChannel ch, int option) throws IOException {
@@ -261,8 +283,13 @@ final class NbdClient implements AutoCloseable {
     }
     ByteBuffer data = readExactly(ch, length);
     if (type < 0) {
-      throw new IOException("NBD option " + option + " refused (0x" + Integer.toHexString(type) + "): "
-          + StandardCharsets.UTF_8.decode(data));
+      throw new IOException(
+          "NBD option "
+              + option
+              + " refused (0x"
+              + Integer.toHexString(type)
+              + "): "
+              + StandardCharsets.UTF_8.decode(data));
     }
     return new OptionReply(type, data);
   }

@@ -6,10 +6,10 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * Walks the export with NBD block status, skipping ranges qemu reports as zero, reads the rest
- * in chunks and drops all-zero blocks inside them (qemu reports written zeros as data). Chunks
- * are read into one reused direct buffer (no heap copy, no garbage per chunk): the extents
- * yielded are views of it, valid until the next call of {@link #next()}.
+ * Walks the export with NBD block status, skipping ranges qemu reports as zero, reads the rest in
+ * chunks and drops all-zero blocks inside them (qemu reports written zeros as data). Chunks are
+ * read into one reused direct buffer (no heap copy, no garbage per chunk): the extents yielded are
+ * views of it, valid until the next call of {@link #next()}.
  */
 final class NbdExtentSource implements RawExtentSource {
 
@@ -24,13 +24,16 @@ final class NbdExtentSource implements RawExtentSource {
   private final ByteBuffer buffer;
   private final Deque<NbdClient.Extent> status = new ArrayDeque<>();
   private final Deque<RawExtent> ready = new ArrayDeque<>();
+
   /** Where this walk stops: the end of the export. */
   private final long end;
+
   private long cursor;
   private long dataPos;
   private long dataEnd;
 
-  private NbdExtentSource(QemuNbdServer server, NbdClient client, ByteBuffer buffer, long start, long end) {
+  private NbdExtentSource(
+      QemuNbdServer server, NbdClient client, ByteBuffer buffer, long start, long end) {
     this.server = server;
     this.client = client;
     this.chunk = buffer.capacity();
@@ -42,7 +45,8 @@ final class NbdExtentSource implements RawExtentSource {
   static NbdExtentSource open(QemuNbdServer server, int chunk) throws IOException {
     try {
       NbdClient client = server.client();
-      return new NbdExtentSource(server, client, ByteBuffer.allocateDirect(chunk), 0, client.size());
+      return new NbdExtentSource(
+          server, client, ByteBuffer.allocateDirect(chunk), 0, client.size());
     } catch (IOException | RuntimeException e) {
       server.close();
       throw e;

@@ -15,8 +15,11 @@ import org.slf4j.LoggerFactory;
 /** {@link QemuImg} over the qemu-img and qemu-nbd binaries, each run under prlimit. */
 public final class ProcessQemuImg implements QemuImg {
 
-  /** ~100 bytes per extent: about 600 000 extents; beyond, the image is decoded through qemu-nbd. */
+  /**
+   * ~100 bytes per extent: about 600 000 extents; beyond, the image is decoded through qemu-nbd.
+   */
   static final long MAX_MAP_BYTES = 64L << 20;
+
   static final String MAP_FILE_PREFIX = "cephflow-map-" + ProcessHandle.current().pid() + "-";
   private static final Logger LOG = LoggerFactory.getLogger(ProcessQemuImg.class);
 
@@ -28,7 +31,9 @@ public final class ProcessQemuImg implements QemuImg {
     this(QemuLimits.forInfo(), QemuLimits.forConvert(), NbdExtentSource.DEFAULT_CHUNK);
   }
 
-  /** @param chunkSize largest extent {@link RawExtentSource} yields (qemu-nbd caps reads at 32 MiB) */
+  /**
+   * @param chunkSize largest extent {@link RawExtentSource} yields (qemu-nbd caps reads at 32 MiB)
+   */
   public ProcessQemuImg(QemuLimits infoLimits, QemuLimits convertLimits, int chunkSize) {
     if (chunkSize < (64 << 10) || chunkSize > (32 << 20)) {
       throw new IllegalArgumentException("chunkSize must be within 64 KiB..32 MiB");
@@ -40,8 +45,12 @@ public final class ProcessQemuImg implements QemuImg {
 
   @Override
   public QemuImageInfo info(Path image, DiskFormat format) throws IOException {
-    LimitedProcess.Result r = LimitedProcess.run(List.of("qemu-img", "info", "--output=json",
-        "--image-opts", ImageOpts.of(image, format)), infoLimits, null);
+    LimitedProcess.Result r =
+        LimitedProcess.run(
+            List.of(
+                "qemu-img", "info", "--output=json", "--image-opts", ImageOpts.of(image, format)),
+            infoLimits,
+            null);
     return QemuImageInfo.parse(r.stdout());
   }
 
@@ -55,8 +64,18 @@ public final class ProcessQemuImg implements QemuImg {
     Path out = target.normalize();
     Files.deleteIfExists(out);
     try {
-      LimitedProcess.run(List.of("qemu-img", "convert", "-p", "--image-opts", ImageOpts.of(image, format),
-          "-O", "raw", out.toString()), convertLimits, new PercentParser(progress));
+      LimitedProcess.run(
+          List.of(
+              "qemu-img",
+              "convert",
+              "-p",
+              "--image-opts",
+              ImageOpts.of(image, format),
+              "-O",
+              "raw",
+              out.toString()),
+          convertLimits,
+          new PercentParser(progress));
       progress.onProgress(100.0);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(out);
@@ -70,18 +89,25 @@ public final class ProcessQemuImg implements QemuImg {
   }
 
   @Override
-  public DataSource openRawData(Path image, DiskFormat format, long virtualSize) throws IOException {
+  public DataSource openRawData(Path image, DiskFormat format, long virtualSize)
+      throws IOException {
     if (format == DiskFormat.LUKS) {
       return new ExtentDataSource(openRaw(image, format));
     }
     Path map = Files.createTempFile(MAP_FILE_PREFIX, ".json");
     try {
-      LimitedProcess.runWritingTo(List.of("qemu-img", "map", "--output=json", "--image-opts",
-          ImageOpts.of(image, format)), infoLimits, map, MAX_MAP_BYTES);
+      LimitedProcess.runWritingTo(
+          List.of("qemu-img", "map", "--output=json", "--image-opts", ImageOpts.of(image, format)),
+          infoLimits,
+          map,
+          MAX_MAP_BYTES);
     } catch (QemuProcessException e) {
       // most likely too fragmented to map within the limits; qemu-nbd needs no map
       Files.deleteIfExists(map);
-      LOG.info("qemu-img map of {} failed ({}); decoding all of it through qemu-nbd", image, e.getMessage());
+      LOG.info(
+          "qemu-img map of {} failed ({}); decoding all of it through qemu-nbd",
+          image,
+          e.getMessage());
       return new ExtentDataSource(openRaw(image, format));
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(map);
@@ -90,7 +116,7 @@ public final class ProcessQemuImg implements QemuImg {
     return MappedRawSource.open(image, format, convertLimits, virtualSize, map);
   }
 
-  /** qemu-img -p writes "    (12.34/100%)\r" to stdout even without a terminal. */
+  /** qemu-img -p writes " (12.34/100%)\r" to stdout even without a terminal. */
   private static final class PercentParser implements Consumer<String> {
     private static final Pattern PERCENT = Pattern.compile("\\((\\d+(?:\\.\\d+)?)/100%\\)");
     private final ProgressListener listener;

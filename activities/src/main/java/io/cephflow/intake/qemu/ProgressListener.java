@@ -4,8 +4,10 @@ package io.cephflow.intake.qemu;
 @FunctionalInterface
 public interface ProgressListener {
 
-  ProgressListener NONE = percent -> { };
+  ProgressListener NONE = percent -> {};
 
-  /** @param percent 0.0 to 100.0, non-decreasing */
+  /**
+   * @param percent 0.0 to 100.0, non-decreasing
+   */
   void onProgress(double percent);
 }

@@ -3,17 +3,20 @@ package io.cephflow.intake.qemu;
 import java.time.Duration;
 
 /**
- * Resource ceilings for one qemu process run on an untrusted image (CVE-2015-5162: a crafted
- * image can make qemu-img info allocate gigabytes or spin for minutes).
+ * Resource ceilings for one qemu process run on an untrusted image (CVE-2015-5162: a crafted image
+ * can make qemu-img info allocate gigabytes or spin for minutes).
  *
  * @param addressSpaceBytes RLIMIT_AS, enforced by prlimit
- * @param cpuSeconds        RLIMIT_CPU, enforced by prlimit (the kernel sends SIGXCPU)
- * @param wallTimeout       killed after this long even when idle
+ * @param cpuSeconds RLIMIT_CPU, enforced by prlimit (the kernel sends SIGXCPU)
+ * @param wallTimeout killed after this long even when idle
  */
 public record QemuLimits(long addressSpaceBytes, long cpuSeconds, Duration wallTimeout) {
 
   public QemuLimits {
-    if (addressSpaceBytes <= 0 || cpuSeconds <= 0 || wallTimeout.isNegative() || wallTimeout.isZero()) {
+    if (addressSpaceBytes <= 0
+        || cpuSeconds <= 0
+        || wallTimeout.isNegative()
+        || wallTimeout.isZero()) {
       throw new IllegalArgumentException("limits must be positive");
     }
   }

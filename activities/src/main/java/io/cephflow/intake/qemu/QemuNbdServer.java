@@ -14,19 +14,22 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A read-only qemu-nbd child serving one image on a unix socket in a private directory. The
- * child is ours (no --fork), lives under prlimit, and dies with {@link #close()} or its deadline.
+ * A read-only qemu-nbd child serving one image on a unix socket in a private directory. The child
+ * is ours (no --fork), lives under prlimit, and dies with {@link #close()} or its deadline.
  */
 final class QemuNbdServer implements AutoCloseable {
 
   private static final long SOCKET_WAIT_MS = 10_000;
-  private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "qemu-nbd-deadline");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ScheduledExecutorService DEADLINES =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "qemu-nbd-deadline");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final Process process;
+
   /** Per process, so a leak check looks at this process's directories only. */
   static final String SOCKET_DIR_PREFIX = "cephflow-nbd-" + ProcessHandle.current().pid() + "-";
 
@@ -36,30 +39,44 @@ final class QemuNbdServer implements AutoCloseable {
   private final ScheduledFuture<?> deadline;
   private volatile boolean timedOut;
 
-  private QemuNbdServer(Process process, Path dir, Path socket, LimitedProcess.Drain stderr, QemuLimits limits) {
+  private QemuNbdServer(
+      Process process, Path dir, Path socket, LimitedProcess.Drain stderr, QemuLimits limits) {
     this.process = process;
     this.dir = dir;
     this.socket = socket;
     this.stderr = stderr;
-    this.deadline = DEADLINES.schedule(this::expire, limits.wallTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    this.deadline =
+        DEADLINES.schedule(this::expire, limits.wallTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   static QemuNbdServer start(Path image, DiskFormat format, QemuLimits limits) throws IOException {
-    Path dir = Files.createTempDirectory(SOCKET_DIR_PREFIX, PosixFilePermissions.asFileAttribute(
-        PosixFilePermissions.fromString("rwx------")));
+    Path dir =
+        Files.createTempDirectory(
+            SOCKET_DIR_PREFIX,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     Path socket = dir.resolve("s");
     Process p;
     try {
-      p = new ProcessBuilder(LimitedProcess.wrap(limits, List.of("qemu-nbd", "--read-only", "--shared=1",
-          "--socket=" + socket, "--image-opts", ImageOpts.of(image, format))))
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .start();
+      p =
+          new ProcessBuilder(
+                  LimitedProcess.wrap(
+                      limits,
+                      List.of(
+                          "qemu-nbd",
+                          "--read-only",
+                          "--shared=1",
+                          "--socket=" + socket,
+                          "--image-opts",
+                          ImageOpts.of(image, format))))
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
     } catch (IOException e) {
       deleteQuietly(dir);
       throw e;
     }
-    QemuNbdServer server = new QemuNbdServer(p, dir, socket, LimitedProcess.Drain.start(p.getErrorStream(), null),
-        limits);
+    QemuNbdServer server =
+        new QemuNbdServer(
+            p, dir, socket, LimitedProcess.Drain.start(p.getErrorStream(), null), limits);
     try {
       p.getOutputStream().close();
     } catch (IOException e) {
@@ -70,8 +87,8 @@ final class QemuNbdServer implements AutoCloseable {
   }
 
   /**
-   * Waits until qemu-nbd accepts, then connects; fails fast if it exits instead. The socket
-   * file appears at bind(), before listen(): a refused connect in between is retried.
+   * Waits until qemu-nbd accepts, then connects; fails fast if it exits instead. The socket file
+   * appears at bind(), before listen(): a refused connect in between is retried.
    */
   SocketChannel connect() throws IOException {
     long until = System.currentTimeMillis() + SOCKET_WAIT_MS;
@@ -87,7 +104,8 @@ final class QemuNbdServer implements AutoCloseable {
         throw failure();
       }
       if (System.currentTimeMillis() > until) {
-        throw new QemuProcessException(QemuProcessException.Kind.TIMED_OUT, "qemu-nbd never opened its socket");
+        throw new QemuProcessException(
+            QemuProcessException.Kind.TIMED_OUT, "qemu-nbd never opened its socket");
       }
       try {
         Thread.sleep(5);
@@ -143,7 +161,8 @@ final class QemuNbdServer implements AutoCloseable {
 
   private IOException failure() {
     if (timedOut) {
-      return new QemuProcessException(QemuProcessException.Kind.TIMED_OUT, "qemu-nbd killed at its deadline");
+      return new QemuProcessException(
+          QemuProcessException.Kind.TIMED_OUT, "qemu-nbd killed at its deadline");
     }
     int exit = process.isAlive() ? -1 : process.exitValue();
     return LimitedProcess.failure("qemu-nbd", exit, stderr.join());

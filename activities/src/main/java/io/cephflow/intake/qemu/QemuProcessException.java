@@ -3,8 +3,8 @@ package io.cephflow.intake.qemu;
 import java.io.IOException;
 
 /**
- * A qemu process that did not finish normally. A limit hit while reading an untrusted image is
- * a property of the image, so callers should not retry LIMIT_EXCEEDED or TIMED_OUT.
+ * A qemu process that did not finish normally. A limit hit while reading an untrusted image is a
+ * property of the image, so callers should not retry LIMIT_EXCEEDED or TIMED_OUT.
  */
 public class QemuProcessException extends IOException {
 

@@ -12,16 +12,15 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The temporary files of the qemu runners ({@code cephflow-map-<pid>-*} extent maps,
- * {@code cephflow-nbd-<pid>-*} socket directories) carry the pid of the JVM that made them. A
- * JVM removes its own on every path it survives; what a killed one left is removed here, once
- * its pid no longer runs.
+ * The temporary files of the qemu runners ({@code cephflow-map-<pid>-*} extent maps, {@code
+ * cephflow-nbd-<pid>-*} socket directories) carry the pid of the JVM that made them. A JVM removes
+ * its own on every path it survives; what a killed one left is removed here, once its pid no longer
+ * runs.
  */
 public final class QemuTempFiles {
   private static final Pattern OURS = Pattern.compile("cephflow-(?:map|nbd)-(\\d+)-.*");
 
-  private QemuTempFiles() {
-  }
+  private QemuTempFiles() {}
 
   /** Removes, in {@code tmpDir}, the map files and socket directories of JVMs that are gone. */
   public static List<String> removeOrphans(Path tmpDir) throws IOException {

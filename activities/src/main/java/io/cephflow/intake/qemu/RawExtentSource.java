@@ -4,9 +4,9 @@ import java.io.IOException;
 
 /**
  * The raw (decoded) content of an image as a sequence of non-zero extents in ascending offset
- * order. Everything not yielded reads as zero, so a writer onto a fresh, zero-filled RBD image
- * can skip it. Closing always stops the decoder and removes its files. One consumer thread calls
- * {@link #next()}; an extent's data is valid until the following call (see {@link RawExtent}).
+ * order. Everything not yielded reads as zero, so a writer onto a fresh, zero-filled RBD image can
+ * skip it. Closing always stops the decoder and removes its files. One consumer thread calls {@link
+ * #next()}; an extent's data is valid until the following call (see {@link RawExtent}).
  */
 public interface RawExtentSource extends AutoCloseable {
 

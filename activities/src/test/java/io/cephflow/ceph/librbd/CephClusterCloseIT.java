@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * Closing the cluster handle while calls are in flight: before, close shut librados down under
- * them and the JVM died (Objecter assert, or SIGSEGV in librbd reading the freed client), as a
- * worker's activities that outlived the drain did. Each test connects a handle of its own.
+ * Closing the cluster handle while calls are in flight: before, close shut librados down under them
+ * and the JVM died (Objecter assert, or SIGSEGV in librbd reading the freed client), as a worker's
+ * activities that outlived the drain did. Each test connects a handle of its own.
  */
 class CephClusterCloseIT {
   private static CephCluster connect(Duration closeWait) {
@@ -34,8 +34,9 @@ class CephClusterCloseIT {
     assertThat(cluster.isShutDown()).isFalse();
     // the open context still works (it read freed memory before)
     assertThat(pool.objects("jn-empty")).isNotNull();
-    assertThatThrownBy(() -> cluster.pool("volumes")).isInstanceOfSatisfying(RbdException.class,
-        e -> assertThat(e.kind()).isEqualTo(RbdException.Kind.TIMED_OUT));
+    assertThatThrownBy(() -> cluster.pool("volumes"))
+        .isInstanceOfSatisfying(
+            RbdException.class, e -> assertThat(e.kind()).isEqualTo(RbdException.Kind.TIMED_OUT));
     pool.close();
     assertThat(cluster.isShutDown()).isTrue();
     pool.close(); // a second close destroys nothing twice
@@ -48,17 +49,19 @@ class CephClusterCloseIT {
     CephCluster.Pool pool = cluster.pool("volumes");
     AtomicBoolean released = new AtomicBoolean();
     CountDownLatch closing = new CountDownLatch(1);
-    Thread user = new Thread(() -> {
-      try {
-        closing.await();
-        Thread.sleep(300);
-        pool.objects("jn-empty"); // still usable while close waits
-        released.set(true);
-        pool.close();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    Thread user =
+        new Thread(
+            () -> {
+              try {
+                closing.await();
+                Thread.sleep(300);
+                pool.objects("jn-empty"); // still usable while close waits
+                released.set(true);
+                pool.close();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     user.start();
     closing.countDown();
     cluster.close();
@@ -77,20 +80,22 @@ class CephClusterCloseIT {
     CountDownLatch started = new CountDownLatch(4);
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
-      threads.add(new Thread(() -> {
-        started.countDown();
-        try {
-          while (true) {
-            rbd.images().exists(missing);
-            rbd.images().list("volumes");
-            calls.incrementAndGet();
-          }
-        } catch (RbdException e) {
-          if (e.kind() != RbdException.Kind.TIMED_OUT) unexpected.set(e);
-        } catch (Throwable e) {
-          unexpected.set(e);
-        }
-      }));
+      threads.add(
+          new Thread(
+              () -> {
+                started.countDown();
+                try {
+                  while (true) {
+                    rbd.images().exists(missing);
+                    rbd.images().list("volumes");
+                    calls.incrementAndGet();
+                  }
+                } catch (RbdException e) {
+                  if (e.kind() != RbdException.Kind.TIMED_OUT) unexpected.set(e);
+                } catch (Throwable e) {
+                  unexpected.set(e);
+                }
+              }));
     }
     threads.forEach(Thread::start);
     started.await();

@@ -11,9 +11,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The trash listing reads each entry's names before rbd_trash_list_cleanup frees them (the
- * names are Pointer fields now; as String fields JNA read them again, freed, after the cleanup
- * call: invisible here without glibc's MALLOC_PERTURB_, so this guards the listing itself).
+ * The trash listing reads each entry's names before rbd_trash_list_cleanup frees them (the names
+ * are Pointer fields now; as String fields JNA read them again, freed, after the cleanup call:
+ * invisible here without glibc's MALLOC_PERTURB_, so this guards the listing itself).
  */
 class LibrbdAgesIT {
   @Test
@@ -23,8 +23,8 @@ class LibrbdAgesIT {
     ImageRef ref = new ImageRef("volumes", CephTestCluster.uniqueName("jn-trash"));
     rbd.images().create(ref, ImageSpec.ofSize(4 << 20));
     rbd.images().moveToTrash(ref);
-    List<RbdAges.TrashEntry> mine = ages.trash("volumes").stream()
-        .filter(e -> e.name().equals(ref.name())).toList();
+    List<RbdAges.TrashEntry> mine =
+        ages.trash("volumes").stream().filter(e -> e.name().equals(ref.name())).toList();
     try {
       assertThat(mine).hasSize(1);
       assertThat(mine.get(0).id()).isNotBlank();

@@ -6,8 +6,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The structs' layouts are librbd's (x86_64): the sizes and offsets gcc gives for Pacific's
- * librbd.h (sizeof, offsetof: rbd_image_info_t 160, order at 24, parent_pool at 56;
- * rbd_snap_info_t 24, name at 16; rbd_trash_image_info_t 40).
+ * librbd.h (sizeof, offsetof: rbd_image_info_t 160, order at 24, parent_pool at 56; rbd_snap_info_t
+ * 24, name at 16; rbd_trash_image_info_t 40).
  */
 class RbdStructsTest {
   @Test

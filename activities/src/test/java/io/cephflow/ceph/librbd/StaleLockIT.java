@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An exclusive lock this client holds on an image that none of its handles has open (what a
- * close that met a dead OSD leaves, see {@link StaleLocks}): the next writable handle releases it
- * and writes; before, the write waited for ever. A lock of another client is left alone.
+ * An exclusive lock this client holds on an image that none of its handles has open (what a close
+ * that met a dead OSD leaves, see {@link StaleLocks}): the next writable handle releases it and
+ * writes; before, the write waited for ever. A lock of another client is left alone.
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class StaleLockIT {
@@ -30,8 +30,14 @@ class StaleLockIT {
   interface Locks extends Library {
     Locks INSTANCE = Native.load("rados", Locks.class);
 
-    int rados_lock_exclusive(Pointer ioctx, String oid, String name, String cookie, String desc, Pointer duration,
-                             byte flags);
+    int rados_lock_exclusive(
+        Pointer ioctx,
+        String oid,
+        String name,
+        String cookie,
+        String desc,
+        Pointer duration,
+        byte flags);
   }
 
   @Test
@@ -41,8 +47,10 @@ class StaleLockIT {
     try {
       CephCluster cluster = CephTestCluster.cluster();
       try (var pool = cluster.pool(ref.pool())) {
-        assertThat(Locks.INSTANCE.rados_lock_exclusive(pool.ptr(), header(ref), StaleLocks.LOCK_NAME, "auto 42", "",
-            null, (byte) 0)).isZero();
+        assertThat(
+                Locks.INSTANCE.rados_lock_exclusive(
+                    pool.ptr(), header(ref), StaleLocks.LOCK_NAME, "auto 42", "", null, (byte) 0))
+            .isZero();
       }
       assertThat(CephTestCluster.rbdCli("lock", "ls", ref.toString())).contains("auto 42");
       byte[] data = new byte[4 << 20];
@@ -68,14 +76,16 @@ class StaleLockIT {
     CephTestCluster.rbdCli("create", "--size", "8M", ref.toString());
     try {
       CephTestCluster.rbdCli("lock", "add", ref.toString(), "someone-else"); // as client.admin
-      try (var pool = CephTestCluster.cluster().pool(ref.pool()); var image = Image.open(pool, ref)) {
+      try (var pool = CephTestCluster.cluster().pool(ref.pool());
+          var image = Image.open(pool, ref)) {
         assertThat(image.ref()).isEqualTo(ref);
       }
       assertThat(CephTestCluster.rbdCli("lock", "ls", ref.toString())).contains("someone-else");
     } finally {
       String locks = CephTestCluster.rbdCli("lock", "ls", "--format", "json", ref.toString());
       String locker = locks.replaceAll("(?s).*\"locker\":\"([^\"]+)\".*", "$1");
-      if (!locker.equals(locks)) CephTestCluster.rbdCli("lock", "rm", ref.toString(), "someone-else", locker);
+      if (!locker.equals(locks))
+        CephTestCluster.rbdCli("lock", "rm", ref.toString(), "someone-else", locker);
       CephTestCluster.purge(ref);
     }
   }

@@ -17,7 +17,8 @@ class DiskFormatTest {
 
   @Test
   void qedIsNeverAllowed() {
-    assertThat(InspectionPolicy.defaults().allowing(DiskFormat.QED).allows(DiskFormat.QED)).isFalse();
+    assertThat(InspectionPolicy.defaults().allowing(DiskFormat.QED).allows(DiskFormat.QED))
+        .isFalse();
     assertThat(InspectionPolicy.defaults().allows(DiskFormat.LUKS)).isFalse();
     assertThat(InspectionPolicy.defaults().allows(DiskFormat.VHDX)).isTrue();
   }

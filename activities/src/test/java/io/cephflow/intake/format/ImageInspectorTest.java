@@ -26,8 +26,7 @@ class ImageInspectorTest {
 
   private static final long QCOW2_INCOMPAT_LSB = 79;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   Corpus corpus;
   ImageInspector inspector = new ImageInspector(InspectionPolicy.defaults());
 
@@ -37,7 +36,8 @@ class ImageInspectorTest {
   }
 
   private UnsafeImageException.Reason refusal(Path file, DiskFormat declared) {
-    UnsafeImageException e = catchThrowableOfType(() -> inspector.inspect(file, declared), UnsafeImageException.class);
+    UnsafeImageException e =
+        catchThrowableOfType(() -> inspector.inspect(file, declared), UnsafeImageException.class);
     assertThat(e).as("refusal of %s declared %s", file.getFileName(), declared).isNotNull();
     assertThat(e.getMessage()).startsWith(e.reason().name() + ": ");
     return e.reason();
@@ -51,8 +51,16 @@ class ImageInspectorTest {
 
   @Test
   void qcow2JsonBackingStringIsRefused() throws Exception {
-    Path img = corpus.create("qcow2", "j.qcow2", "1M", "-u", "-F", "raw", "-b",
-        "json:{\"driver\":\"raw\",\"file\":{\"driver\":\"file\",\"filename\":\"/etc/passwd\"}}");
+    Path img =
+        corpus.create(
+            "qcow2",
+            "j.qcow2",
+            "1M",
+            "-u",
+            "-F",
+            "raw",
+            "-b",
+            "json:{\"driver\":\"raw\",\"file\":{\"driver\":\"file\",\"filename\":\"/etc/passwd\"}}");
     assertThat(refusal(img, DiskFormat.QCOW2)).isEqualTo(BACKING_FILE);
   }
 
@@ -116,8 +124,11 @@ class ImageInspectorTest {
 
     Path real = corpus.create("qcow2", "r.qcow2", "2T");
     assertThat(refusal(real, DiskFormat.QCOW2)).isEqualTo(TOO_LARGE);
-    assertThat(new ImageInspector(InspectionPolicy.defaults().withMaxVirtualSize(4L << 40)).inspect(real, DiskFormat.QCOW2)
-        .virtualSize()).isEqualTo(2L << 40);
+    assertThat(
+            new ImageInspector(InspectionPolicy.defaults().withMaxVirtualSize(4L << 40))
+                .inspect(real, DiskFormat.QCOW2)
+                .virtualSize())
+        .isEqualTo(2L << 40);
   }
 
   @Test
@@ -138,14 +149,19 @@ class ImageInspectorTest {
     assertThat(refusal(img, DiskFormat.QED)).isEqualTo(UNSUPPORTED_FORMAT);
     assertThat(refusal(img, DiskFormat.RAW)).isEqualTo(FORMAT_MISMATCH);
     InspectionPolicy evenIfListed = InspectionPolicy.defaults().allowing(DiskFormat.QED);
-    assertThat(catchThrowableOfType(() -> new ImageInspector(evenIfListed).inspect(img, DiskFormat.QED),
-        UnsafeImageException.class).reason()).isEqualTo(UNSUPPORTED_FORMAT);
+    assertThat(
+            catchThrowableOfType(
+                    () -> new ImageInspector(evenIfListed).inspect(img, DiskFormat.QED),
+                    UnsafeImageException.class)
+                .reason())
+        .isEqualTo(UNSUPPORTED_FORMAT);
   }
 
   @Test
   void vmdkDescriptorFileIsRefused() throws Exception {
     Path img = corpus.create("vmdk", "flat.vmdk", "1M", "-o", "subformat=monolithicFlat");
-    assertThat(Files.readString(img, StandardCharsets.ISO_8859_1)).contains("# Disk DescriptorFile");
+    assertThat(Files.readString(img, StandardCharsets.ISO_8859_1))
+        .contains("# Disk DescriptorFile");
     assertThat(refusal(img, DiskFormat.VMDK)).isEqualTo(VMDK_SUBFORMAT);
     assertThat(refusal(img, DiskFormat.RAW)).isEqualTo(FORMAT_MISMATCH);
   }
@@ -153,8 +169,10 @@ class ImageInspectorTest {
   @Test
   void handWrittenDescriptorNamingAHostFileIsRefused() throws Exception {
     Path img = dir.resolve("host.vmdk");
-    Files.writeString(img, "# Disk DescriptorFile\nversion=1\nCID=fffffffe\nparentCID=ffffffff\n"
-        + "createType=\"monolithicFlat\"\nRW 8 FLAT \"/etc/passwd\" 0\n");
+    Files.writeString(
+        img,
+        "# Disk DescriptorFile\nversion=1\nCID=fffffffe\nparentCID=ffffffff\n"
+            + "createType=\"monolithicFlat\"\nRW 8 FLAT \"/etc/passwd\" 0\n");
     assertThat(refusal(img, DiskFormat.VMDK)).isEqualTo(VMDK_SUBFORMAT);
   }
 
@@ -182,7 +200,8 @@ class ImageInspectorTest {
   @Test
   void vmdkParentHintIsRefused() throws Exception {
     Path img = corpus.create("vmdk", "p.vmdk", "1M");
-    Corpus.editVmdkDescriptor(img, "parentCID=ffffffff", "parentCID=12345678\nparentFileNameHint=\"/etc/passwd\"");
+    Corpus.editVmdkDescriptor(
+        img, "parentCID=ffffffff", "parentCID=12345678\nparentFileNameHint=\"/etc/passwd\"");
     assertThat(refusal(img, DiskFormat.VMDK)).isEqualTo(BACKING_FILE);
   }
 
@@ -191,8 +210,9 @@ class ImageInspectorTest {
     Path img = corpus.luks1("x.luks", 4L << 20);
     assertThat(refusal(img, DiskFormat.LUKS)).isEqualTo(LUKS_NOT_ALLOWED);
     assertThat(refusal(img, DiskFormat.RAW)).isEqualTo(FORMAT_MISMATCH);
-    InspectedImage allowed = new ImageInspector(InspectionPolicy.defaults().allowing(DiskFormat.LUKS))
-        .inspect(img, DiskFormat.LUKS);
+    InspectedImage allowed =
+        new ImageInspector(InspectionPolicy.defaults().allowing(DiskFormat.LUKS))
+            .inspect(img, DiskFormat.LUKS);
     assertThat(allowed.format()).isEqualTo(DiskFormat.LUKS);
   }
 
@@ -207,16 +227,25 @@ class ImageInspectorTest {
   @Test
   void formatsOutsideThePolicyAreRefused() throws Exception {
     Path img = corpus.convert(corpus.sparseRaw("s.raw"), "vdi", "s.vdi");
-    InspectionPolicy noVdi = new InspectionPolicy(java.util.Set.of(DiskFormat.RAW, DiskFormat.QCOW2), 1L << 40);
-    assertThat(catchThrowableOfType(() -> new ImageInspector(noVdi).inspect(img, DiskFormat.VDI),
-        UnsafeImageException.class).reason()).isEqualTo(UNSUPPORTED_FORMAT);
+    InspectionPolicy noVdi =
+        new InspectionPolicy(java.util.Set.of(DiskFormat.RAW, DiskFormat.QCOW2), 1L << 40);
+    assertThat(
+            catchThrowableOfType(
+                    () -> new ImageInspector(noVdi).inspect(img, DiskFormat.VDI),
+                    UnsafeImageException.class)
+                .reason())
+        .isEqualTo(UNSUPPORTED_FORMAT);
   }
 
   @Test
   void rawLargerThanTheLimitIsRefused() throws Exception {
     Path img = corpus.sparseRaw("big.raw");
-    ImageInspector small = new ImageInspector(InspectionPolicy.defaults().withMaxVirtualSize(1 << 20));
-    assertThat(catchThrowableOfType(() -> small.inspect(img, DiskFormat.RAW), UnsafeImageException.class).reason())
+    ImageInspector small =
+        new ImageInspector(InspectionPolicy.defaults().withMaxVirtualSize(1 << 20));
+    assertThat(
+            catchThrowableOfType(
+                    () -> small.inspect(img, DiskFormat.RAW), UnsafeImageException.class)
+                .reason())
         .isEqualTo(TOO_LARGE);
   }
 
@@ -224,20 +253,43 @@ class ImageInspectorTest {
   void acceptedFormatsReportTheirVirtualSize() throws Exception {
     Path raw = corpus.sparseRaw("s.raw");
     long size = Corpus.SOURCE_SIZE;
-    assertThat(inspector.inspect(raw, DiskFormat.RAW)).isEqualTo(
-        new InspectedImage(DiskFormat.RAW, size, size, java.util.List.of()));
-    assertThat(inspector.inspect(corpus.convert(raw, "qcow2", "s.qcow2"), DiskFormat.QCOW2).virtualSize()).isEqualTo(size);
-    assertThat(inspector.inspect(corpus.convert(raw, "qcow2", "v2.qcow2", "-o", "compat=0.10"), DiskFormat.QCOW2)
-        .virtualSize()).isEqualTo(size);
-    assertThat(inspector.inspect(corpus.convert(raw, "vmdk", "s.vmdk"), DiskFormat.VMDK).virtualSize()).isEqualTo(size);
-    assertThat(inspector.inspect(corpus.convert(raw, "vmdk", "so.vmdk", "-o", "subformat=streamOptimized"),
-        DiskFormat.VMDK).virtualSize()).isEqualTo(size);
-    assertThat(inspector.inspect(corpus.convert(raw, "vhdx", "s.vhdx"), DiskFormat.VHDX).virtualSize()).isEqualTo(size);
-    assertThat(inspector.inspect(corpus.convert(raw, "vdi", "s.vdi"), DiskFormat.VDI).virtualSize()).isEqualTo(size);
-    assertThat(inspector.inspect(corpus.convert(raw, "vpc", "s.vhd", "-o", "force_size=on"), DiskFormat.VHD)
-        .virtualSize()).isEqualTo(size);
-    InspectedImage fixed = inspector.inspect(corpus.convert(raw, "vpc", "f.vhd", "-o", "subformat=fixed,force_size=on"),
-        DiskFormat.VHD);
+    assertThat(inspector.inspect(raw, DiskFormat.RAW))
+        .isEqualTo(new InspectedImage(DiskFormat.RAW, size, size, java.util.List.of()));
+    assertThat(
+            inspector
+                .inspect(corpus.convert(raw, "qcow2", "s.qcow2"), DiskFormat.QCOW2)
+                .virtualSize())
+        .isEqualTo(size);
+    assertThat(
+            inspector
+                .inspect(
+                    corpus.convert(raw, "qcow2", "v2.qcow2", "-o", "compat=0.10"), DiskFormat.QCOW2)
+                .virtualSize())
+        .isEqualTo(size);
+    assertThat(
+            inspector.inspect(corpus.convert(raw, "vmdk", "s.vmdk"), DiskFormat.VMDK).virtualSize())
+        .isEqualTo(size);
+    assertThat(
+            inspector
+                .inspect(
+                    corpus.convert(raw, "vmdk", "so.vmdk", "-o", "subformat=streamOptimized"),
+                    DiskFormat.VMDK)
+                .virtualSize())
+        .isEqualTo(size);
+    assertThat(
+            inspector.inspect(corpus.convert(raw, "vhdx", "s.vhdx"), DiskFormat.VHDX).virtualSize())
+        .isEqualTo(size);
+    assertThat(inspector.inspect(corpus.convert(raw, "vdi", "s.vdi"), DiskFormat.VDI).virtualSize())
+        .isEqualTo(size);
+    assertThat(
+            inspector
+                .inspect(corpus.convert(raw, "vpc", "s.vhd", "-o", "force_size=on"), DiskFormat.VHD)
+                .virtualSize())
+        .isEqualTo(size);
+    InspectedImage fixed =
+        inspector.inspect(
+            corpus.convert(raw, "vpc", "f.vhd", "-o", "subformat=fixed,force_size=on"),
+            DiskFormat.VHD);
     assertThat(fixed.virtualSize()).isEqualTo(size);
     assertThat(fixed.notes()).isNotEmpty();
   }

@@ -10,13 +10,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Not a unit test: it writes a GiB and takes tens of seconds, so it runs only when asked:
- * mvn -pl activities test -Dtest=IntakeThroughputBench -Dbench.mib=1024 [-Dbench.chunk.mib=4]
+ * Not a unit test: it writes a GiB and takes tens of seconds, so it runs only when asked: mvn -pl
+ * activities test -Dtest=IntakeThroughputBench -Dbench.mib=1024 [-Dbench.chunk.mib=4]
  */
 class IntakeThroughputBench {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void streamVersusConvert() throws Exception {
@@ -26,8 +25,11 @@ class IntakeThroughputBench {
     Corpus.run(List.of("sh", "-c", "head -c " + mib + "M /dev/urandom > " + raw));
     Path qcow2 = new Corpus(dir).convert(raw, "qcow2", "dense.qcow2");
     Files.delete(raw);
-    ProcessQemuImg qemu = new ProcessQemuImg(QemuLimits.forInfo(), QemuLimits.forConvert(),
-        Integer.getInteger("bench.chunk.mib", 4) << 20);
+    ProcessQemuImg qemu =
+        new ProcessQemuImg(
+            QemuLimits.forInfo(),
+            QemuLimits.forConvert(),
+            Integer.getInteger("bench.chunk.mib", 4) << 20);
 
     for (int round = 0; round < 2; round++) {
       long t0 = System.nanoTime();
@@ -42,7 +44,8 @@ class IntakeThroughputBench {
       qemu.convertToRaw(qcow2, DiskFormat.QCOW2, out, ProgressListener.NONE);
       long t2 = System.nanoTime();
       Files.delete(out);
-      System.out.printf("round %d: %d MiB qcow2: extent source %.2f s (%d MiB yielded), convert to file %.2f s%n",
+      System.out.printf(
+          "round %d: %d MiB qcow2: extent source %.2f s (%d MiB yielded), convert to file %.2f s%n",
           round, mib, (t1 - t0) / 1e9, bytes >> 20, (t2 - t1) / 1e9);
     }
   }
@@ -51,8 +54,16 @@ class IntakeThroughputBench {
   void sparseImage() throws Exception {
     Assumptions.assumeTrue(System.getProperty("bench.mib") != null, "set -Dbench.mib to run");
     Path qcow2 = new Corpus(dir).create("qcow2", "sparse.qcow2", "16G");
-    Corpus.run(List.of("qemu-io", "-f", "qcow2", "-c", "write -P 0x5a 1G 32M", "-c", "write -P 0xa5 9G 32M",
-        qcow2.toString()));
+    Corpus.run(
+        List.of(
+            "qemu-io",
+            "-f",
+            "qcow2",
+            "-c",
+            "write -P 0x5a 1G 32M",
+            "-c",
+            "write -P 0xa5 9G 32M",
+            qcow2.toString()));
     ProcessQemuImg qemu = new ProcessQemuImg();
     long t0 = System.nanoTime();
     long bytes = 0;
@@ -65,7 +76,8 @@ class IntakeThroughputBench {
     Path out = dir.resolve("out.raw");
     qemu.convertToRaw(qcow2, DiskFormat.QCOW2, out, ProgressListener.NONE);
     long t2 = System.nanoTime();
-    System.out.printf("16 GiB qcow2 with 64 MiB data: extent source %.2f s (%d MiB yielded), convert to file %.2f s%n",
+    System.out.printf(
+        "16 GiB qcow2 with 64 MiB data: extent source %.2f s (%d MiB yielded), convert to file %.2f s%n",
         (t1 - t0) / 1e9, bytes >> 20, (t2 - t1) / 1e9);
   }
 }

@@ -35,8 +35,9 @@ class NbdClientTest {
     Path image = dir.resolve("disk.qcow2");
     Commands.run(List.of("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "4M"));
     Commands.run(List.of("qemu-io", "-f", "qcow2", "-c", "write -P 0x5a 1M 64k", image.toString()));
-    try (QemuNbdServer server = QemuNbdServer.start(image, DiskFormat.QCOW2, QemuLimits.forConvert());
-         NbdClient nbd = server.client()) {
+    try (QemuNbdServer server =
+            QemuNbdServer.start(image, DiskFormat.QCOW2, QemuLimits.forConvert());
+        NbdClient nbd = server.client()) {
       assertThat(nbd.size()).isEqualTo(4 * MIB);
 
       List<NbdClient.Extent> extents = nbd.blockStatus(0, (int) (4 * MIB));
@@ -61,53 +62,86 @@ class NbdClientTest {
 
   @Test
   void aServerThatIsNotNbdIsRefused() throws Exception {
-    try (FakeServer s = new FakeServer(dir, ch -> write(ch, ByteBuffer.wrap("HTTP/1.1 400 Bad\r\n\r\n".getBytes())))) {
-      assertThatThrownBy(s::handshake).isInstanceOf(IOException.class).hasMessageContaining("not an NBD newstyle server");
+    try (FakeServer s =
+        new FakeServer(
+            dir, ch -> write(ch, ByteBuffer.wrap("HTTP/1.1 400 Bad\r\n\r\n".getBytes())))) {
+      assertThatThrownBy(s::handshake)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("not an NBD newstyle server");
     }
   }
 
   @Test
   void aServerWithoutFixedNewstyleIsRefused() throws Exception {
     try (FakeServer s = new FakeServer(dir, ch -> greet(ch, 0))) {
-      assertThatThrownBy(s::handshake).isInstanceOf(IOException.class).hasMessageContaining("lacks fixed newstyle");
+      assertThatThrownBy(s::handshake)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("lacks fixed newstyle");
     }
   }
 
   @Test
   void aServerThatRefusesStructuredRepliesSaysWhy() throws Exception {
-    try (FakeServer s = new FakeServer(dir, ch -> {
-      greet(ch, 3);
-      read(ch, 4);
-      readOption(ch);
-      optionReply(ch, OPT_STRUCTURED_REPLY, 0x80000001, "structured replies unsupported".getBytes());
-    })) {
-      assertThatThrownBy(s::handshake).isInstanceOf(IOException.class)
-          .hasMessageContaining("refused (0x80000001)").hasMessageContaining("structured replies unsupported");
+    try (FakeServer s =
+        new FakeServer(
+            dir,
+            ch -> {
+              greet(ch, 3);
+              read(ch, 4);
+              readOption(ch);
+              optionReply(
+                  ch,
+                  OPT_STRUCTURED_REPLY,
+                  0x80000001,
+                  "structured replies unsupported".getBytes());
+            })) {
+      assertThatThrownBy(s::handshake)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("refused (0x80000001)")
+          .hasMessageContaining("structured replies unsupported");
     }
   }
 
   @Test
   void aServerWithoutBaseAllocationIsRefused() throws Exception {
-    try (FakeServer s = new FakeServer(dir, ch -> {
-      greet(ch, 3);
-      read(ch, 4);
-      readOption(ch);
-      optionReply(ch, OPT_STRUCTURED_REPLY, REP_ACK, new byte[0]);
-      readOption(ch);
-      optionReply(ch, OPT_SET_META_CONTEXT, REP_ACK, new byte[0]); // no context offered
-    })) {
-      assertThatThrownBy(s::handshake).isInstanceOf(IOException.class).hasMessageContaining("base:allocation");
+    try (FakeServer s =
+        new FakeServer(
+            dir,
+            ch -> {
+              greet(ch, 3);
+              read(ch, 4);
+              readOption(ch);
+              optionReply(ch, OPT_STRUCTURED_REPLY, REP_ACK, new byte[0]);
+              readOption(ch);
+              optionReply(ch, OPT_SET_META_CONTEXT, REP_ACK, new byte[0]); // no context offered
+            })) {
+      assertThatThrownBy(s::handshake)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("base:allocation");
     }
   }
 
   @Test
   void dataAndHoleChunksLandWhereTheySay() throws Exception {
-    try (FakeServer s = new FakeServer(dir, ch -> {
-      handshake(ch, 8);
-      long cookie = readRequest(ch).getLong(8);
-      chunk(ch, 0, CHUNK_OFFSET_DATA, cookie, ByteBuffer.allocate(12).putLong(4).put("abcd".getBytes()).array());
-      chunk(ch, CHUNK_DONE, CHUNK_OFFSET_HOLE, cookie, ByteBuffer.allocate(12).putLong(0).putInt(4).array());
-    })) {
+    try (FakeServer s =
+        new FakeServer(
+            dir,
+            ch -> {
+              handshake(ch, 8);
+              long cookie = readRequest(ch).getLong(8);
+              chunk(
+                  ch,
+                  0,
+                  CHUNK_OFFSET_DATA,
+                  cookie,
+                  ByteBuffer.allocate(12).putLong(4).put("abcd".getBytes()).array());
+              chunk(
+                  ch,
+                  CHUNK_DONE,
+                  CHUNK_OFFSET_HOLE,
+                  cookie,
+                  ByteBuffer.allocate(12).putLong(0).putInt(4).array());
+            })) {
       NbdClient nbd = s.handshake();
       ByteBuffer dst = ByteBuffer.allocate(8);
       dst.put(0, new byte[] {9, 9, 9, 9, 9, 9, 9, 9});
@@ -119,82 +153,135 @@ class NbdClientTest {
 
   @Test
   void blockStatusKeepsOnlyTheAllocationContext() throws Exception {
-    try (FakeServer s = new FakeServer(dir, ch -> {
-      handshake(ch, 8 * MIB);
-      long cookie = readRequest(ch).getLong(8);
-      chunk(ch, 0, CHUNK_BLOCK_STATUS, cookie, ByteBuffer.allocate(12).putInt(99).putInt(4096).putInt(0).array());
-      chunk(ch, CHUNK_DONE, CHUNK_BLOCK_STATUS, cookie,
-          ByteBuffer.allocate(20).putInt(CONTEXT).putInt(4096).putInt(0).putInt(8192).putInt(3).array());
-    })) {
+    try (FakeServer s =
+        new FakeServer(
+            dir,
+            ch -> {
+              handshake(ch, 8 * MIB);
+              long cookie = readRequest(ch).getLong(8);
+              chunk(
+                  ch,
+                  0,
+                  CHUNK_BLOCK_STATUS,
+                  cookie,
+                  ByteBuffer.allocate(12).putInt(99).putInt(4096).putInt(0).array());
+              chunk(
+                  ch,
+                  CHUNK_DONE,
+                  CHUNK_BLOCK_STATUS,
+                  cookie,
+                  ByteBuffer.allocate(20)
+                      .putInt(CONTEXT)
+                      .putInt(4096)
+                      .putInt(0)
+                      .putInt(8192)
+                      .putInt(3)
+                      .array());
+            })) {
       List<NbdClient.Extent> extents = s.handshake().blockStatus(0, 12288);
-      assertThat(extents).containsExactly(new NbdClient.Extent(4096, 0), new NbdClient.Extent(8192, 3));
+      assertThat(extents)
+          .containsExactly(new NbdClient.Extent(4096, 0), new NbdClient.Extent(8192, 3));
       assertThat(extents.get(1).readsAsZero()).isTrue();
     }
   }
 
   @Test
   void anErrorChunkFailsTheReadWithTheServersMessage() throws Exception {
-    try (FakeServer s = new FakeServer(dir, ch -> {
-      handshake(ch, 8);
-      long cookie = readRequest(ch).getLong(8);
-      byte[] msg = "Input/output error".getBytes(StandardCharsets.UTF_8);
-      chunk(ch, CHUNK_DONE, (1 << 15) | 1, cookie,
-          ByteBuffer.allocate(6 + msg.length).putInt(5).putShort((short) msg.length).put(msg).array());
-    })) {
+    try (FakeServer s =
+        new FakeServer(
+            dir,
+            ch -> {
+              handshake(ch, 8);
+              long cookie = readRequest(ch).getLong(8);
+              byte[] msg = "Input/output error".getBytes(StandardCharsets.UTF_8);
+              chunk(
+                  ch,
+                  CHUNK_DONE,
+                  (1 << 15) | 1,
+                  cookie,
+                  ByteBuffer.allocate(6 + msg.length)
+                      .putInt(5)
+                      .putShort((short) msg.length)
+                      .put(msg)
+                      .array());
+            })) {
       NbdClient nbd = s.handshake();
-      assertThatThrownBy(() -> nbd.read(0, ByteBuffer.allocate(8))).isInstanceOf(IOException.class)
+      assertThatThrownBy(() -> nbd.read(0, ByteBuffer.allocate(8)))
+          .isInstanceOf(IOException.class)
           .hasMessage("NBD error 5: Input/output error");
     }
   }
 
   @Test
   void aChunkOutsideTheRequestIsRefused() throws Exception {
-    try (FakeServer s = new FakeServer(dir, ch -> {
-      handshake(ch, 64);
-      long cookie = readRequest(ch).getLong(8);
-      chunk(ch, CHUNK_DONE, CHUNK_OFFSET_DATA, cookie, ByteBuffer.allocate(12).putLong(6).put("abcd".getBytes()).array());
-    })) {
+    try (FakeServer s =
+        new FakeServer(
+            dir,
+            ch -> {
+              handshake(ch, 64);
+              long cookie = readRequest(ch).getLong(8);
+              chunk(
+                  ch,
+                  CHUNK_DONE,
+                  CHUNK_OFFSET_DATA,
+                  cookie,
+                  ByteBuffer.allocate(12).putLong(6).put("abcd".getBytes()).array());
+            })) {
       NbdClient nbd = s.handshake();
-      assertThatThrownBy(() -> nbd.read(0, ByteBuffer.allocate(8))).isInstanceOf(IOException.class)
+      assertThatThrownBy(() -> nbd.read(0, ByteBuffer.allocate(8)))
+          .isInstanceOf(IOException.class)
           .hasMessageContaining("outside the requested range");
     }
   }
 
   @Test
   void aReplyForAnotherRequestIsRefused() throws Exception {
-    try (FakeServer s = new FakeServer(dir, ch -> {
-      handshake(ch, 8);
-      long cookie = readRequest(ch).getLong(8);
-      chunk(ch, CHUNK_DONE, 0, cookie + 7, new byte[0]);
-    })) {
+    try (FakeServer s =
+        new FakeServer(
+            dir,
+            ch -> {
+              handshake(ch, 8);
+              long cookie = readRequest(ch).getLong(8);
+              chunk(ch, CHUNK_DONE, 0, cookie + 7, new byte[0]);
+            })) {
       NbdClient nbd = s.handshake();
-      assertThatThrownBy(() -> nbd.read(0, ByteBuffer.allocate(8))).isInstanceOf(IOException.class)
+      assertThatThrownBy(() -> nbd.read(0, ByteBuffer.allocate(8)))
+          .isInstanceOf(IOException.class)
           .hasMessageContaining("expected");
     }
   }
 
   @Test
   void aSimpleErrorReplyFailsTheRead() throws Exception {
-    try (FakeServer s = new FakeServer(dir, ch -> {
-      handshake(ch, 8);
-      long cookie = readRequest(ch).getLong(8);
-      write(ch, ByteBuffer.allocate(16).putInt(0x67446698).putInt(22).putLong(cookie).flip());
-    })) {
+    try (FakeServer s =
+        new FakeServer(
+            dir,
+            ch -> {
+              handshake(ch, 8);
+              long cookie = readRequest(ch).getLong(8);
+              write(
+                  ch, ByteBuffer.allocate(16).putInt(0x67446698).putInt(22).putLong(cookie).flip());
+            })) {
       NbdClient nbd = s.handshake();
-      assertThatThrownBy(() -> nbd.read(0, ByteBuffer.allocate(8))).isInstanceOf(IOException.class)
+      assertThatThrownBy(() -> nbd.read(0, ByteBuffer.allocate(8)))
+          .isInstanceOf(IOException.class)
           .hasMessage("NBD error 22");
     }
   }
 
   @Test
   void aConnectionCutMidReplyIsAnEof() throws Exception {
-    try (FakeServer s = new FakeServer(dir, ch -> {
-      handshake(ch, 8);
-      readRequest(ch);
-      write(ch, ByteBuffer.allocate(6).putInt(0x668e33ef).putShort((short) 0).flip());
-    })) {
+    try (FakeServer s =
+        new FakeServer(
+            dir,
+            ch -> {
+              handshake(ch, 8);
+              readRequest(ch);
+              write(ch, ByteBuffer.allocate(6).putInt(0x668e33ef).putShort((short) 0).flip());
+            })) {
       NbdClient nbd = s.handshake();
-      assertThatThrownBy(() -> nbd.read(0, ByteBuffer.allocate(8))).isInstanceOf(EOFException.class);
+      assertThatThrownBy(() -> nbd.read(0, ByteBuffer.allocate(8)))
+          .isInstanceOf(EOFException.class);
     }
   }
 
@@ -229,16 +316,21 @@ class NbdClientTest {
 
     FakeServer(Path dir, Script script) throws IOException {
       socket = dir.resolve("nbd.sock");
-      listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(UnixDomainSocketAddress.of(socket));
-      thread = new Thread(() -> {
-        try (SocketChannel ch = listener.accept()) {
-          script.run(ch);
-          ch.shutdownOutput();
-          ch.read(ByteBuffer.allocate(1 << 16)); // until the client hangs up
-        } catch (IOException | RuntimeException e) {
-          failure.set(e);
-        }
-      }, "fake-nbd");
+      listener =
+          ServerSocketChannel.open(StandardProtocolFamily.UNIX)
+              .bind(UnixDomainSocketAddress.of(socket));
+      thread =
+          new Thread(
+              () -> {
+                try (SocketChannel ch = listener.accept()) {
+                  script.run(ch);
+                  ch.shutdownOutput();
+                  ch.read(ByteBuffer.allocate(1 << 16)); // until the client hangs up
+                } catch (IOException | RuntimeException e) {
+                  failure.set(e);
+                }
+              },
+              "fake-nbd");
       thread.setDaemon(true);
       thread.start();
     }
@@ -257,10 +349,14 @@ class NbdClientTest {
   }
 
   private static void greet(SocketChannel ch, int flags) throws IOException {
-    write(ch, ByteBuffer.allocate(18).putLong(NBDMAGIC).putLong(IHAVEOPT).putShort((short) flags).flip());
+    write(
+        ch,
+        ByteBuffer.allocate(18).putLong(NBDMAGIC).putLong(IHAVEOPT).putShort((short) flags).flip());
   }
 
-  /** The whole option phase qemu-nbd plays: fixed newstyle, structured replies, base:allocation, go. */
+  /**
+   * The whole option phase qemu-nbd plays: fixed newstyle, structured replies, base:allocation, go.
+   */
   private static void handshake(SocketChannel ch, long size) throws IOException {
     greet(ch, 3);
     read(ch, 4); // the client's flags
@@ -268,10 +364,18 @@ class NbdClientTest {
     optionReply(ch, OPT_STRUCTURED_REPLY, REP_ACK, new byte[0]);
     readOption(ch);
     byte[] name = "base:allocation".getBytes(StandardCharsets.US_ASCII);
-    optionReply(ch, OPT_SET_META_CONTEXT, REP_META_CONTEXT, ByteBuffer.allocate(4 + name.length).putInt(CONTEXT).put(name).array());
+    optionReply(
+        ch,
+        OPT_SET_META_CONTEXT,
+        REP_META_CONTEXT,
+        ByteBuffer.allocate(4 + name.length).putInt(CONTEXT).put(name).array());
     optionReply(ch, OPT_SET_META_CONTEXT, REP_ACK, new byte[0]);
     readOption(ch);
-    optionReply(ch, OPT_GO, REP_INFO, ByteBuffer.allocate(12).putShort((short) 0).putLong(size).putShort((short) 1).array());
+    optionReply(
+        ch,
+        OPT_GO,
+        REP_INFO,
+        ByteBuffer.allocate(12).putShort((short) 0).putLong(size).putShort((short) 1).array());
     optionReply(ch, OPT_GO, REP_ACK, new byte[0]);
   }
 
@@ -283,18 +387,35 @@ class NbdClientTest {
     return option;
   }
 
-  private static void optionReply(SocketChannel ch, int option, int type, byte[] data) throws IOException {
-    write(ch, ByteBuffer.allocate(20 + data.length).putLong(OPT_REPLY_MAGIC).putInt(option).putInt(type)
-        .putInt(data.length).put(data).flip());
+  private static void optionReply(SocketChannel ch, int option, int type, byte[] data)
+      throws IOException {
+    write(
+        ch,
+        ByteBuffer.allocate(20 + data.length)
+            .putLong(OPT_REPLY_MAGIC)
+            .putInt(option)
+            .putInt(type)
+            .putInt(data.length)
+            .put(data)
+            .flip());
   }
 
   private static ByteBuffer readRequest(SocketChannel ch) throws IOException {
     return read(ch, 28);
   }
 
-  private static void chunk(SocketChannel ch, int flags, int type, long cookie, byte[] payload) throws IOException {
-    write(ch, ByteBuffer.allocate(20 + payload.length).putInt(0x668e33ef).putShort((short) flags)
-        .putShort((short) type).putLong(cookie).putInt(payload.length).put(payload).flip());
+  private static void chunk(SocketChannel ch, int flags, int type, long cookie, byte[] payload)
+      throws IOException {
+    write(
+        ch,
+        ByteBuffer.allocate(20 + payload.length)
+            .putInt(0x668e33ef)
+            .putShort((short) flags)
+            .putShort((short) type)
+            .putLong(cookie)
+            .putInt(payload.length)
+            .put(payload)
+            .flip());
   }
 
   private static ByteBuffer read(SocketChannel ch, int n) throws IOException {

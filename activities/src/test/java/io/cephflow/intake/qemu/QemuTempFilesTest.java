@@ -8,8 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class QemuTempFilesTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void removesOnlyWhatJvmsThatAreGoneLeft() throws Exception {
@@ -26,8 +25,9 @@ class QemuTempFilesTest {
     Path outside = Files.writeString(tmp.resolve("keep-me"), "");
     Files.createSymbolicLink(tmp.resolve("cephflow-map-" + dead + "-link"), outside);
 
-    assertThat(QemuTempFiles.removeOrphans(tmp)).containsExactlyInAnyOrder(deadMap.getFileName().toString(),
-        deadNbd.getFileName().toString());
+    assertThat(QemuTempFiles.removeOrphans(tmp))
+        .containsExactlyInAnyOrder(
+            deadMap.getFileName().toString(), deadNbd.getFileName().toString());
     assertThat(deadMap).doesNotExist();
     assertThat(deadNbd).doesNotExist();
     assertThat(liveMap).exists();

@@ -1,10 +1,10 @@
 package io.cephflow.starter.api;
 
+import io.cephflow.starter.security.AuditLog;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import io.cephflow.starter.security.AuditLog;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
@@ -13,12 +13,16 @@ import org.springframework.web.context.request.RequestContextHolder;
 final class Accepted {
   private Accepted() {}
 
-  static ResponseEntity<Map<String, String>> operation(String operationId, String idField, String id) {
+  static ResponseEntity<Map<String, String>> operation(
+      String operationId, String idField, String id) {
     return operation(operationId, Map.of(idField, id));
   }
 
-  /** 202 with {@code Location}; the body: the operation, the ids the request names, the location. */
-  static ResponseEntity<Map<String, String>> operation(String operationId, Map<String, String> ids) {
+  /**
+   * 202 with {@code Location}; the body: the operation, the ids the request names, the location.
+   */
+  static ResponseEntity<Map<String, String>> operation(
+      String operationId, Map<String, String> ids) {
     URI location = URI.create("/api/v1/operations/" + operationId);
     Map<String, String> body = new LinkedHashMap<>();
     body.put("operationId", operationId);
@@ -30,7 +34,8 @@ final class Accepted {
   /** The ids an accepted request names, for its audit line. */
   static Map<String, String> audited(Map<String, String> ids) {
     var attributes = RequestContextHolder.getRequestAttributes();
-    if (attributes != null) attributes.setAttribute(AuditLog.IDS, Map.copyOf(ids), RequestAttributes.SCOPE_REQUEST);
+    if (attributes != null)
+      attributes.setAttribute(AuditLog.IDS, Map.copyOf(ids), RequestAttributes.SCOPE_REQUEST);
     return ids;
   }
 

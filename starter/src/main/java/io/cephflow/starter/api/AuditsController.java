@@ -28,7 +28,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/audits")
 public class AuditsController {
   private static final Pattern ID =
-      Pattern.compile("audit-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|cephflow-audit-[0-9A-Za-z:.-]{1,40}");
+      Pattern.compile(
+          "audit-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|cephflow-audit-[0-9A-Za-z:.-]{1,40}");
   private static final Pattern UUID =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
   private final CephflowClient client;
@@ -41,19 +42,29 @@ public class AuditsController {
 
   /** The body of POST /api/v1/audits; every field is optional. */
   public record AuditBody(
-      @Schema(description = "remove the leaks found (admin only); false: a dry run", defaultValue = "false") Boolean reap,
-      @Schema(description = "nothing younger is reaped: lengthens the worker's cephflow.audit.minimum-age, never shortens it",
-          example = "3600") Long minimumAgeSeconds,
-      @Schema(description = "hypervisors to list; default: the worker's cephflow.audit.hosts") List<String> hosts,
-      @Schema(description = "only the objects and records of these resource ids") List<String> resourceIds) {}
+      @Schema(
+              description = "remove the leaks found (admin only); false: a dry run",
+              defaultValue = "false")
+          Boolean reap,
+      @Schema(
+              description =
+                  "nothing younger is reaped: lengthens the worker's cephflow.audit.minimum-age, never shortens it",
+              example = "3600")
+          Long minimumAgeSeconds,
+      @Schema(description = "hypervisors to list; default: the worker's cephflow.audit.hosts")
+          List<String> hosts,
+      @Schema(description = "only the objects and records of these resource ids")
+          List<String> resourceIds) {}
 
   @PostMapping
   @ResponseStatus(HttpStatus.ACCEPTED)
-  public ResponseEntity<Map<String, String>> start(@RequestBody(required = false) AuditBody body, Authentication who) {
+  public ResponseEntity<Map<String, String>> start(
+      @RequestBody(required = false) AuditBody body, Authentication who) {
     AuditBody b = body == null ? new AuditBody(null, null, null, null) : body;
     boolean reap = Boolean.TRUE.equals(b.reap());
     if (reap && !isAdmin(who)) {
-      throw new RequestRefusedException(HttpStatus.FORBIDDEN, "Forbidden", "reap", "only an admin may reap");
+      throw new RequestRefusedException(
+          HttpStatus.FORBIDDEN, "Forbidden", "reap", "only an admin may reap");
     }
     if (b.minimumAgeSeconds() != null && b.minimumAgeSeconds() < 0) {
       throw RequestRefusedException.invalid("minimumAgeSeconds", "minimumAgeSeconds must be >= 0");
@@ -67,7 +78,8 @@ public class AuditsController {
     List<String> ids = b.resourceIds() == null ? List.of() : b.resourceIds();
     for (String id : ids) {
       if (id == null || !UUID.matcher(id).matches()) {
-        throw RequestRefusedException.invalid("resourceIds", "resource ids are UUIDs, got '" + id + "'");
+        throw RequestRefusedException.invalid(
+            "resourceIds", "resource ids are UUIDs, got '" + id + "'");
       }
     }
     String op = client.startAudit(new AuditRequest(reap, b.minimumAgeSeconds(), hosts, ids));
@@ -77,12 +89,14 @@ public class AuditsController {
   /** The audit's status; its result (counts, findings, what a reap did) once it completed. */
   @GetMapping("/{id}")
   public OperationStatus get(@PathVariable String id) {
-    if (!ID.matcher(id).matches()) throw new IllegalArgumentException("malformed audit id '" + id + "'");
+    if (!ID.matcher(id).matches())
+      throw new IllegalArgumentException("malformed audit id '" + id + "'");
     return client.audit(id);
   }
 
   private boolean isAdmin(Authentication who) {
-    return who != null && roles.getReachableGrantedAuthorities(who.getAuthorities()).stream()
-        .anyMatch(a -> "ROLE_ADMIN".equals(a.getAuthority()));
+    return who != null
+        && roles.getReachableGrantedAuthorities(who.getAuthorities()).stream()
+            .anyMatch(a -> "ROLE_ADMIN".equals(a.getAuthority()));
   }
 }

@@ -16,9 +16,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * What exists, read from Ceph on every request: images, volumes, volume snapshots, servers and the hypervisors,
- * by id and listed ({@code limit}, opaque {@code pageToken}, {@code state}; images also by
- * {@code name}).
+ * What exists, read from Ceph on every request: images, volumes, volume snapshots, servers and the
+ * hypervisors, by id and listed ({@code limit}, opaque {@code pageToken}, {@code state}; images
+ * also by {@code name}).
  */
 @RestController
 @RequestMapping("/api/v1")
@@ -30,18 +30,21 @@ public class ListingsController {
   }
 
   /**
-   * A listing's query parameters, bound by name; absent ones take the listing's defaults. Each
-   * is its own optional query parameter in the document (as one object it was a required 'p'
-   * that Swagger UI filled with placeholders, a 400).
+   * A listing's query parameters, bound by name; absent ones take the listing's defaults. Each is
+   * its own optional query parameter in the document (as one object it was a required 'p' that
+   * Swagger UI filled with placeholders, a 400).
    */
   @ParameterObject
   public record ListParams(
       @Parameter(description = "page size (default " + Query.DEFAULT_LIMIT + ")")
-      @Schema(minimum = "1", maximum = "" + Query.MAX_LIMIT, example = "100") Integer limit,
+          @Schema(minimum = "1", maximum = "" + Query.MAX_LIMIT, example = "100")
+          Integer limit,
       @Parameter(description = "the nextPageToken of the previous page") String pageToken,
       @Parameter(description = "images only: exact name") String name,
       @Parameter(description = "lifecycle state; deleted lists the tombstones")
-      @Schema(allowableValues = {"creating", "available", "in-use", "deleting", "error", "deleted"}) String state) {
+          @Schema(
+              allowableValues = {"creating", "available", "in-use", "deleting", "error", "deleted"})
+          String state) {
     Query query() {
       return new Query(limit == null ? 0 : limit, pageToken, name, state);
     }

@@ -15,7 +15,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Operations: the status, progress, result or typed failure of one flow, its cancellation; the flows that touched a resource. */
+/**
+ * Operations: the status, progress, result or typed failure of one flow, its cancellation; the
+ * flows that touched a resource.
+ */
 @RestController
 @RequestMapping("/api/v1/operations")
 public class OperationsController {
@@ -25,10 +28,15 @@ public class OperationsController {
     this.client = client;
   }
 
-  /** {@code GET /api/v1/operations?resource=image:<id>}: every operation on one resource, newest first. */
+  /**
+   * {@code GET /api/v1/operations?resource=image:<id>}: every operation on one resource, newest
+   * first.
+   */
   @GetMapping
-  public Map<String, Object> list(@RequestParam String resource, @RequestParam(defaultValue = "100") int limit) {
-    if (limit < 1 || limit > 1000) throw new IllegalArgumentException("limit must be 1..1000, got " + limit);
+  public Map<String, Object> list(
+      @RequestParam String resource, @RequestParam(defaultValue = "100") int limit) {
+    if (limit < 1 || limit > 1000)
+      throw new IllegalArgumentException("limit must be 1..1000, got " + limit);
     List<OperationSummary> ops = client.list(resource, limit);
     return Map.of("resource", resource, "operations", ops);
   }
@@ -42,9 +50,11 @@ public class OperationsController {
    * caller that waits learns of the end at once instead of at its next poll.
    */
   @GetMapping("/{id}")
-  public OperationStatus get(@PathVariable String id, @RequestParam(defaultValue = "0") int waitSeconds) {
+  public OperationStatus get(
+      @PathVariable String id, @RequestParam(defaultValue = "0") int waitSeconds) {
     if (waitSeconds < 0 || waitSeconds > MAX_WAIT_SECONDS) {
-      throw new IllegalArgumentException("waitSeconds must be 0.." + MAX_WAIT_SECONDS + ", got " + waitSeconds);
+      throw new IllegalArgumentException(
+          "waitSeconds must be 0.." + MAX_WAIT_SECONDS + ", got " + waitSeconds);
     }
     OperationStatus now = client.status(checked(id));
     if (waitSeconds == 0 || !now.status().equals("RUNNING")) return now;
@@ -52,8 +62,8 @@ public class OperationsController {
   }
 
   /**
-   * {@code POST /api/v1/operations/{id}/cancel}: 202 with the status once the request is
-   * recorded; the flow then compensates and ends CANCELED. 409 for a delete or an ended one.
+   * {@code POST /api/v1/operations/{id}/cancel}: 202 with the status once the request is recorded;
+   * the flow then compensates and ends CANCELED. 409 for a delete or an ended one.
    */
   @PostMapping("/{id}/cancel")
   @ResponseStatus(HttpStatus.ACCEPTED)
@@ -62,7 +72,8 @@ public class OperationsController {
   }
 
   private static String checked(String id) {
-    if (!id.matches("[a-z-]{1,40}-[0-9a-f-]{36}")) throw new IllegalArgumentException("malformed operation id '" + id + "'");
+    if (!id.matches("[a-z-]{1,40}-[0-9a-f-]{36}"))
+      throw new IllegalArgumentException("malformed operation id '" + id + "'");
     return id;
   }
 }

@@ -23,8 +23,10 @@ public class ProblemErrorController implements ErrorController {
     Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
     int status = code instanceof Integer i ? i : HttpStatus.NOT_FOUND.value();
     Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
-    String detail = status >= 500 ? "the API failed to answer; the error is in its log"
-        : code == null ? "no such endpoint" : HttpStatus.valueOf(status).getReasonPhrase();
+    String detail =
+        status >= 500
+            ? "the API failed to answer; the error is in its log"
+            : code == null ? "no such endpoint" : HttpStatus.valueOf(status).getReasonPhrase();
     ProblemDetail p = Problems.of(HttpStatusCode.valueOf(status), Problems.codeFor(status), detail);
     p.setInstance(URI.create(uri instanceof String s ? s : request.getRequestURI()));
     return Problems.response(p);

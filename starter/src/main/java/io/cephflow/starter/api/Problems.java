@@ -10,9 +10,9 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 
 /**
- * The one error shape of the API: RFC 9457 {@code application/problem+json}. {@code type} is
- * {@code /problems/<code>} (documented in docs/api.md), {@code error} repeats the code for
- * scripts, {@code detail} says what to do, {@code errors} lists the fields at fault.
+ * The one error shape of the API: RFC 9457 {@code application/problem+json}. {@code type} is {@code
+ * /problems/<code>} (documented in docs/api.md), {@code error} repeats the code for scripts, {@code
+ * detail} says what to do, {@code errors} lists the fields at fault.
  */
 public final class Problems {
   private Problems() {}
@@ -36,17 +36,37 @@ public final class Problems {
   }
 
   public static ResponseEntity<ProblemDetail> response(ProblemDetail p) {
-    return ResponseEntity.status(p.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(p);
+    return ResponseEntity.status(p.getStatus())
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .body(p);
   }
 
-  public static ResponseEntity<ProblemDetail> response(HttpStatusCode status, String code, String detail) {
+  public static ResponseEntity<ProblemDetail> response(
+      HttpStatusCode status, String code, String detail) {
     return response(of(status, code, detail));
   }
 
   /** The code a status means when nothing more specific is known (Spring's own errors). */
   public static String codeFor(int status) {
-    return Map.of(400, "InvalidRequest", 401, "Unauthorized", 403, "Forbidden", 404, "NotFound",
-        405, "MethodNotAllowed", 406, "NotAcceptable", 413, "RequestTooLarge", 415, "UnsupportedMediaType",
-        431, "RequestTooLarge").getOrDefault(status, status >= 500 ? "InternalError" : "InvalidRequest");
+    return Map.of(
+            400,
+            "InvalidRequest",
+            401,
+            "Unauthorized",
+            403,
+            "Forbidden",
+            404,
+            "NotFound",
+            405,
+            "MethodNotAllowed",
+            406,
+            "NotAcceptable",
+            413,
+            "RequestTooLarge",
+            415,
+            "UnsupportedMediaType",
+            431,
+            "RequestTooLarge")
+        .getOrDefault(status, status >= 500 ? "InternalError" : "InvalidRequest");
   }
 }

@@ -3,9 +3,9 @@ package io.cephflow.starter.api;
 import org.springframework.http.HttpStatus;
 
 /**
- * A request the API refuses before any flow starts, with the status, the problem code and, when
- * one field is at fault, its name: an unknown hypervisor (404), a forbidden source (400), a size
- * over the configured maximum (400).
+ * A request the API refuses before any flow starts, with the status, the problem code and, when one
+ * field is at fault, its name: an unknown hypervisor (404), a forbidden source (400), a size over
+ * the configured maximum (400).
  */
 public class RequestRefusedException extends RuntimeException {
   private final HttpStatus status;

@@ -18,10 +18,10 @@ import java.util.Map;
 import java.util.StringJoiner;
 
 /**
- * The REST API, JSON in and out (Jackson). A refusal becomes a {@link CliException} whose
- * message is the problem body's {@code detail} and fields, and whose exit code follows the
- * status; an unreachable API is {@link ExitCodes#UNAVAILABLE}. HttpURLConnection rather than
- * java.net.http: a CLI makes a request or two, and it starts faster.
+ * The REST API, JSON in and out (Jackson). A refusal becomes a {@link CliException} whose message
+ * is the problem body's {@code detail} and fields, and whose exit code follows the status; an
+ * unreachable API is {@link ExitCodes#UNAVAILABLE}. HttpURLConnection rather than java.net.http: a
+ * CLI makes a request or two, and it starts faster.
  */
 final class Api {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -53,16 +53,19 @@ final class Api {
   /** {@code ?a=1&b=x}, absent values left out, every value URL-encoded. */
   static String query(Map<String, ?> params) {
     StringJoiner q = new StringJoiner("&", "?", "").setEmptyValue("");
-    params.forEach((k, v) -> {
-      if (v != null) q.add(k + "=" + URLEncoder.encode(String.valueOf(v), StandardCharsets.UTF_8));
-    });
+    params.forEach(
+        (k, v) -> {
+          if (v != null)
+            q.add(k + "=" + URLEncoder.encode(String.valueOf(v), StandardCharsets.UTF_8));
+        });
     return q.toString();
   }
 
   /** A map that keeps the order of the parameters as given (Map.of does not, and refuses nulls). */
   static Map<String, Object> params(Object... keysAndValues) {
     Map<String, Object> m = new LinkedHashMap<>();
-    for (int i = 0; i < keysAndValues.length; i += 2) m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    for (int i = 0; i < keysAndValues.length; i += 2)
+      m.put((String) keysAndValues[i], keysAndValues[i + 1]);
     return m;
   }
 
@@ -92,10 +95,16 @@ final class Api {
       if (status >= 200 && status < 300) return parse(answer, method, uri);
       throw refused(status, answer, method, uri);
     } catch (ConnectException | UnknownHostException | SocketTimeoutException e) {
-      throw new CliException(ExitCodes.UNAVAILABLE, "cannot reach the API at " + config.api() + " ("
-          + reason(e) + "); is it running? (--api, $CEPHFLOW_API)");
+      throw new CliException(
+          ExitCodes.UNAVAILABLE,
+          "cannot reach the API at "
+              + config.api()
+              + " ("
+              + reason(e)
+              + "); is it running? (--api, $CEPHFLOW_API)");
     } catch (IOException e) {
-      throw new CliException(ExitCodes.UNAVAILABLE, "the API at " + config.api() + " failed: " + reason(e));
+      throw new CliException(
+          ExitCodes.UNAVAILABLE, "the API at " + config.api() + " failed: " + reason(e));
     } finally {
       if (c != null) c.disconnect();
     }
@@ -106,7 +115,8 @@ final class Api {
     try {
       return JSON.readTree(answer);
     } catch (IOException e) {
-      throw new CliException(ExitCodes.UNAVAILABLE, method + " " + uri.getPath() + ": the API's answer is not JSON");
+      throw new CliException(
+          ExitCodes.UNAVAILABLE, method + " " + uri.getPath() + ": the API's answer is not JSON");
     }
   }
 
@@ -123,24 +133,37 @@ final class Api {
     StringBuilder m = new StringBuilder();
     String code = p == null ? null : text(p, "error");
     String detail = p == null ? null : text(p, "detail");
-    m.append(detail != null ? detail : (p != null && text(p, "title") != null ? text(p, "title")
-        : method + " " + uri.getPath() + " answered HTTP " + status));
-    m.append(" (").append(code != null ? code + ", " : "").append("HTTP ").append(status).append(")");
+    m.append(
+        detail != null
+            ? detail
+            : (p != null && text(p, "title") != null
+                ? text(p, "title")
+                : method + " " + uri.getPath() + " answered HTTP " + status));
+    m.append(" (")
+        .append(code != null ? code + ", " : "")
+        .append("HTTP ")
+        .append(status)
+        .append(")");
     if (p != null && p.path("errors").isArray()) {
       for (JsonNode e : p.path("errors")) {
         String field = text(e, "field");
         String message = text(e, "message");
-        if (message != null) m.append("\n  ").append(field == null ? "" : field + ": ").append(message);
+        if (message != null)
+          m.append("\n  ").append(field == null ? "" : field + ": ").append(message);
       }
     }
     if (p != null && text(p, "operationId") != null) {
-      m.append("\n  decided by operation ").append(text(p, "operationId"))
-          .append(" (cephflow operation show ").append(text(p, "operationId")).append(")");
+      m.append("\n  decided by operation ")
+          .append(text(p, "operationId"))
+          .append(" (cephflow operation show ")
+          .append(text(p, "operationId"))
+          .append(")");
     }
     if (status == 401) {
-      m.append(config.token() == null
-          ? "\n  no token is configured: set CEPHFLOW_TOKEN or CEPHFLOW_TOKEN_FILE, or 'token-file' in ~/.config/cephflow/config"
-          : "\n  the token came from " + config.tokenFrom());
+      m.append(
+          config.token() == null
+              ? "\n  no token is configured: set CEPHFLOW_TOKEN or CEPHFLOW_TOKEN_FILE, or 'token-file' in ~/.config/cephflow/config"
+              : "\n  the token came from " + config.tokenFrom());
     }
     return new CliException(ExitCodes.forHttpStatus(status), m.toString());
   }
@@ -152,7 +175,12 @@ final class Api {
 
   private static String reason(IOException e) {
     String m = e.getMessage();
-    String kind = e.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase();
+    String kind =
+        e.getClass()
+            .getSimpleName()
+            .replace("Exception", "")
+            .replaceAll("([a-z])([A-Z])", "$1 $2")
+            .toLowerCase();
     return m == null || m.isBlank() ? kind : kind + ": " + m;
   }
 }

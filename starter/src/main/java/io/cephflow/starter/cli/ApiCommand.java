@@ -11,18 +11,23 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** What every leaf command shares: the output options, the API, the context; the exit code it returns. */
+/**
+ * What every leaf command shares: the output options, the API, the context; the exit code it
+ * returns.
+ */
 abstract class ApiCommand implements Callable<Integer> {
   /** An operation's fields (GET /api/v1/operations/{id}). */
-  static final List<String> OPERATION = List.of("id", "type", "status", "step", "progress", "result", "failure");
-  /** What an accepted start adds once waited for: the operation's fields but its id (= operationId). */
+  static final List<String> OPERATION =
+      List.of("id", "type", "status", "step", "progress", "result", "failure");
+
+  /**
+   * What an accepted start adds once waited for: the operation's fields but its id (= operationId).
+   */
   static final List<String> WAITED = OPERATION.subList(1, OPERATION.size());
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  Output output;
+  @Mixin Output output;
 
   Cli root() {
     return (Cli) spec.root().userObject();
@@ -41,8 +46,8 @@ abstract class ApiCommand implements Callable<Integer> {
   }
 
   /**
-   * Starts a flow: checks -c (and --timeout) before anything is sent, sends, prints the 202's
-   * ids, or with --wait follows the operation and prints its end; the exit code follows it.
+   * Starts a flow: checks -c (and --timeout) before anything is sent, sends, prints the 202's ids,
+   * or with --wait follows the operation and prints its end; the exit code follows it.
    */
   int start(Waiter.Options wait, List<String> ids, java.util.function.Supplier<JsonNode> send) {
     wait.check(spec);
@@ -60,9 +65,11 @@ abstract class ApiCommand implements Callable<Integer> {
     JsonNode op = new Waiter(api(), ctx()).await(id, wait.timeout);
     ObjectNode both = Api.JSON.createObjectNode();
     both.setAll((ObjectNode) accepted);
-    op.fields().forEachRemaining(e -> {
-      if (!e.getKey().equals("id")) both.set(e.getKey(), e.getValue());
-    });
+    op.fields()
+        .forEachRemaining(
+            e -> {
+              if (!e.getKey().equals("id")) both.set(e.getKey(), e.getValue());
+            });
     output.one(ctx(), both, cols);
     return Waiter.report(ctx(), op);
   }
@@ -71,21 +78,29 @@ abstract class ApiCommand implements Callable<Integer> {
    * A list command: every item at {@code path} (with {@code filters}), in the columns asked for
    * (else {@code usual}); the columns are checked before anything is sent.
    */
-  int list(Listing listing, String path, java.util.Map<String, Object> filters, List<String> known,
-           List<String> usual) {
+  int list(
+      Listing listing,
+      String path,
+      java.util.Map<String, Object> filters,
+      List<String> known,
+      List<String> usual) {
     List<String> cols = listing.columns(output, known, usual);
     output.many(ctx(), listing.fetch(api(), ctx(), path, filters), cols);
     return ExitCodes.OK;
   }
 
-  /** A show command: the one record at {@code path}, every known column unless some are asked for. */
+  /**
+   * A show command: the one record at {@code path}, every known column unless some are asked for.
+   */
   int show(String path, List<String> known) {
     List<String> cols = output.select(known, known);
     output.one(ctx(), api().get(path), cols);
     return ExitCodes.OK;
   }
 
-  /** {@code value} read by {@code parse}, or the converters' error for what is not a whole number. */
+  /**
+   * {@code value} read by {@code parse}, or the converters' error for what is not a whole number.
+   */
   static <T> T whole(String value, java.util.function.Function<String, T> parse) {
     try {
       return parse.apply(value);
@@ -96,13 +111,15 @@ abstract class ApiCommand implements Callable<Integer> {
 
   /** Resource ids are lower-case UUIDs; upper case is taken and lowered. */
   static final class Uuid implements CommandLine.ITypeConverter<String> {
-    private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final Pattern UUID =
+        Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     @Override
     public String convert(String value) {
       String v = value.toLowerCase(java.util.Locale.ROOT);
       if (!UUID.matcher(v).matches()) {
-        throw new CommandLine.TypeConversionException("'" + value + "' is not a UUID (like 3f2a3e9e-6a53-4c1e-9d4f-2f0b8d7c1a10)");
+        throw new CommandLine.TypeConversionException(
+            "'" + value + "' is not a UUID (like 3f2a3e9e-6a53-4c1e-9d4f-2f0b8d7c1a10)");
       }
       return v;
     }

@@ -15,43 +15,75 @@ import picocli.CommandLine.Parameters;
  * auditor (docs/audit.md). Waited for or shown once ended, an audit prints its findings, one row
  * each (leaks only unless {@code --all}); exit 0 whatever it found.
  */
-@Command(name = "audit", description = {"Audits Ceph and the hypervisors against the resource records: orphans, "
-    + "dangling records, stale in-use; --reap (admin) removes them.",
-    "Example: cephflow audit --wait    then, to remove what it found: cephflow audit --reap --wait"},
+@Command(
+    name = "audit",
+    description = {
+      "Audits Ceph and the hypervisors against the resource records: orphans, "
+          + "dangling records, stale in-use; --reap (admin) removes them.",
+      "Example: cephflow audit --wait    then, to remove what it found: cephflow audit --reap --wait"
+    },
     subcommands = {AuditCommands.Show.class})
 final class AuditCommands extends ApiCommand {
-  static final List<String> FIELDS = List.of("category", "type", "object", "host", "resource", "operation",
-      "ageSeconds", "reason", "reaped");
+  static final List<String> FIELDS =
+      List.of(
+          "category",
+          "type",
+          "object",
+          "host",
+          "resource",
+          "operation",
+          "ageSeconds",
+          "reason",
+          "reaped");
+
   /** What a start without --wait prints. */
   static final List<String> ACCEPTED = List.of("operationId", "auditId", "location");
-  static final List<String> USUAL = List.of("category", "type", "object", "host", "ageSeconds", "reason", "reaped");
 
-  @Option(names = "--reap", description = "remove the leaks older than the grace whose operation is not running "
-      + "(admin only); without it the audit is a dry run")
+  static final List<String> USUAL =
+      List.of("category", "type", "object", "host", "ageSeconds", "reason", "reaped");
+
+  @Option(
+      names = "--reap",
+      description =
+          "remove the leaks older than the grace whose operation is not running "
+              + "(admin only); without it the audit is a dry run")
   boolean reap;
 
-  @Option(names = "--min-age", paramLabel = "SECONDS", converter = ApiCommand.NonNegative.class,
-      description = "reap nothing younger than this (it can lengthen the worker's cephflow.audit.minimum-age, not shorten it)")
+  @Option(
+      names = "--min-age",
+      paramLabel = "SECONDS",
+      converter = ApiCommand.NonNegative.class,
+      description =
+          "reap nothing younger than this (it can lengthen the worker's cephflow.audit.minimum-age, not shorten it)")
   Integer minAge;
 
-  @Option(names = "--host", paramLabel = "HOST", description = "a hypervisor to list (repeat it; default: the "
-      + "worker's cephflow.audit.hosts)")
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
+      description =
+          "a hypervisor to list (repeat it; default: the " + "worker's cephflow.audit.hosts)")
   List<String> hosts = new ArrayList<>();
 
-  @Option(names = "--resource", paramLabel = "ID", converter = ApiCommand.Uuid.class,
+  @Option(
+      names = "--resource",
+      paramLabel = "ID",
+      converter = ApiCommand.Uuid.class,
       description = "only the objects and records of this resource id (repeat it)")
   List<String> resources = new ArrayList<>();
 
-  @Option(names = "--all", description = "with --wait: list the owned objects too, not only the leaks (an audit scoped with --resource has them)")
+  @Option(
+      names = "--all",
+      description =
+          "with --wait: list the owned objects too, not only the leaks (an audit scoped with --resource has them)")
   boolean all;
 
-  @Mixin
-  Waiter.Options wait;
+  @Mixin Waiter.Options wait;
 
   @Override
   public Integer call() {
     wait.check(spec);
-    List<String> cols = wait.wait ? output.select(FIELDS, USUAL) : output.select(ACCEPTED, ACCEPTED);
+    List<String> cols =
+        wait.wait ? output.select(FIELDS, USUAL) : output.select(ACCEPTED, ACCEPTED);
     ObjectNode body = Api.JSON.createObjectNode();
     body.put("reap", reap);
     if (minAge != null) body.put("minimumAgeSeconds", minAge.longValue());
@@ -67,7 +99,10 @@ final class AuditCommands extends ApiCommand {
     return findings(this, op, cols, all);
   }
 
-  /** The findings of an ended audit as rows, and its counts on stderr; the exit code follows the operation. */
+  /**
+   * The findings of an ended audit as rows, and its counts on stderr; the exit code follows the
+   * operation.
+   */
   static int findings(ApiCommand cmd, JsonNode op, List<String> cols, boolean all) {
     JsonNode result = op.path("result");
     if (!result.isObject()) {
@@ -82,13 +117,23 @@ final class AuditCommands extends ApiCommand {
       row.set("type", f.path("object").path("type"));
       row.set("object", f.path("object").path("name"));
       row.set("host", f.path("object").path("host"));
-      for (String c : List.of("resource", "operation", "ageSeconds", "reason", "reaped")) row.set(c, f.path(c));
+      for (String c : List.of("resource", "operation", "ageSeconds", "reason", "reaped"))
+        row.set(c, f.path(c));
       rows.add(row);
     }
     cmd.output.many(cmd.ctx(), rows, cols);
-    cmd.ctx().err().println("cephflow: " + op.path("id").asText() + ": " + result.path("counts")
-        + (result.path("reaped").asBoolean() ? ", reaped" : ", dry run") + ", grace "
-        + result.path("graceSeconds").asLong() + " s" + unreachable(result.path("unreachableHosts")));
+    cmd.ctx()
+        .err()
+        .println(
+            "cephflow: "
+                + op.path("id").asText()
+                + ": "
+                + result.path("counts")
+                + (result.path("reaped").asBoolean() ? ", reaped" : ", dry run")
+                + ", grace "
+                + result.path("graceSeconds").asLong()
+                + " s"
+                + unreachable(result.path("unreachableHosts")));
     return Waiter.report(cmd.ctx(), op);
   }
 
@@ -99,9 +144,13 @@ final class AuditCommands extends ApiCommand {
     return "; not listed (unreachable): " + String.join(", ", names);
   }
 
-  @Command(name = "show", description = "Shows an audit: its findings once it ended, else its status.")
+  @Command(
+      name = "show",
+      description = "Shows an audit: its findings once it ended, else its status.")
   static final class Show extends ApiCommand {
-    @Parameters(paramLabel = "AUDIT_ID", description = "the audit (audit-<uuid>, or a scheduled one)")
+    @Parameters(
+        paramLabel = "AUDIT_ID",
+        description = "the audit (audit-<uuid>, or a scheduled one)")
     String id;
 
     @Option(names = "--all", description = "list the owned objects too, not only the leaks")

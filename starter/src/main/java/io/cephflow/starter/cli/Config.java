@@ -11,13 +11,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where the API is and how to authenticate: flags first, then the environment, then the config
- * file ({@code key = value} lines: {@code api}, {@code token-file}; {@code #} comments). The
- * token itself is never an argument or a config value (other users see arguments in ps);
- * bin/cephflow names the dev stack's token file last, as {@code CEPHFLOW_DEV_TOKEN_FILE}.
+ * Where the API is and how to authenticate: flags first, then the environment, then the config file
+ * ({@code key = value} lines: {@code api}, {@code token-file}; {@code #} comments). The token
+ * itself is never an argument or a config value (other users see arguments in ps); bin/cephflow
+ * names the dev stack's token file last, as {@code CEPHFLOW_DEV_TOKEN_FILE}.
  *
- * @param token      the bearer token, or null when none is configured
- * @param tokenFrom  where it came from, for the message of a 401
+ * @param token the bearer token, or null when none is configured
+ * @param tokenFrom where it came from, for the message of a 401
  */
 record Config(URI api, String token, String tokenFrom) {
   static final String DEFAULT_API = "http://127.0.0.1:8080";
@@ -25,8 +25,10 @@ record Config(URI api, String token, String tokenFrom) {
 
   static Config resolve(Cli flags, Map<String, String> env) {
     Path configFile = configFile(flags.config, env);
-    Map<String, String> file = configFile == null ? Map.of() : read(configFile, flags.config != null
-        || present(env.get("CEPHFLOW_CONFIG")));
+    Map<String, String> file =
+        configFile == null
+            ? Map.of()
+            : read(configFile, flags.config != null || present(env.get("CEPHFLOW_CONFIG")));
     String api = first(flags.api, env.get("CEPHFLOW_API"), file.get("api"), DEFAULT_API);
     String token = null;
     String from = null;
@@ -44,7 +46,8 @@ record Config(URI api, String token, String tokenFrom) {
       if (!p.isAbsolute()) p = configFile.getParent().resolve(p);
       token = readToken(p, configFile + ": token-file");
       from = "token-file " + p + " (" + configFile + ")";
-    } else if (present(env.get("CEPHFLOW_DEV_TOKEN_FILE")) && Files.isReadable(Path.of(env.get("CEPHFLOW_DEV_TOKEN_FILE")))) {
+    } else if (present(env.get("CEPHFLOW_DEV_TOKEN_FILE"))
+        && Files.isReadable(Path.of(env.get("CEPHFLOW_DEV_TOKEN_FILE")))) {
       token = readToken(Path.of(env.get("CEPHFLOW_DEV_TOKEN_FILE")), "the dev stack's token file");
       from = "the dev stack's token file " + env.get("CEPHFLOW_DEV_TOKEN_FILE");
     }
@@ -70,7 +73,8 @@ record Config(URI api, String token, String tokenFrom) {
       if (named) throw new CliException(ExitCodes.USAGE, "config file " + file + " does not exist");
       return Map.of();
     } catch (IOException e) {
-      throw new CliException(ExitCodes.USAGE, "cannot read config file " + file + ": " + e.getMessage());
+      throw new CliException(
+          ExitCodes.USAGE, "cannot read config file " + file + ": " + e.getMessage());
     }
     Map<String, String> out = new LinkedHashMap<>();
     for (int i = 0; i < lines.size(); i++) {
@@ -82,11 +86,16 @@ record Config(URI api, String token, String tokenFrom) {
       String key = line.substring(0, eq).strip();
       String value = line.substring(eq + 1).strip();
       if (key.equals("token")) {
-        throw new CliException(ExitCodes.USAGE, where + "the token itself does not go here: put it in a file "
-            + "only you can read and name that file with 'token-file = PATH'");
+        throw new CliException(
+            ExitCodes.USAGE,
+            where
+                + "the token itself does not go here: put it in a file "
+                + "only you can read and name that file with 'token-file = PATH'");
       }
       if (!KEYS.contains(key)) {
-        throw new CliException(ExitCodes.USAGE, where + "unknown key '" + key + "' (keys: " + String.join(", ", KEYS) + ")");
+        throw new CliException(
+            ExitCodes.USAGE,
+            where + "unknown key '" + key + "' (keys: " + String.join(", ", KEYS) + ")");
       }
       out.put(key, value);
     }
@@ -99,15 +108,22 @@ record Config(URI api, String token, String tokenFrom) {
       if (token.isEmpty()) throw new CliException(ExitCodes.AUTH, what + ": " + file + " is empty");
       return token;
     } catch (IOException e) {
-      throw new CliException(ExitCodes.AUTH, what + ": cannot read " + file + " (" + e.getClass().getSimpleName()
-          .replace("Exception", "") + ")");
+      throw new CliException(
+          ExitCodes.AUTH,
+          what
+              + ": cannot read "
+              + file
+              + " ("
+              + e.getClass().getSimpleName().replace("Exception", "")
+              + ")");
     }
   }
 
   private static URI apiUri(String api) {
     try {
       URI uri = new URI(api.endsWith("/") ? api.substring(0, api.length() - 1) : api);
-      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          || uri.getHost() == null) {
         throw new URISyntaxException(api, "expected http(s)://HOST[:PORT]");
       }
       return uri;

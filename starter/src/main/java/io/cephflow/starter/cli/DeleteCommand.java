@@ -5,16 +5,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * A delete of an image, a volume or a snapshot: {@code --flatten-dependents}, the wait options,
- * and {@code DELETE path}; the subclass names the resource (its id parameters, its path, the id
- * field of the answer).
+ * A delete of an image, a volume or a snapshot: {@code --flatten-dependents}, the wait options, and
+ * {@code DELETE path}; the subclass names the resource (its id parameters, its path, the id field
+ * of the answer).
  */
 abstract class DeleteCommand extends ApiCommand {
-  @Option(names = "--flatten-dependents", description = "flatten the clones of it first, then delete it")
+  @Option(
+      names = "--flatten-dependents",
+      description = "flatten the clones of it first, then delete it")
   boolean flattenDependents;
 
-  @Mixin
-  Waiter.Options wait;
+  @Mixin Waiter.Options wait;
 
   abstract String path();
 
@@ -22,7 +23,10 @@ abstract class DeleteCommand extends ApiCommand {
 
   @Override
   public Integer call() {
-    return start(wait, List.of(idField()), () ->
-        api().delete(path(), Api.params("flattenDependents", flattenDependents ? true : null)));
+    return start(
+        wait,
+        List.of(idField()),
+        () ->
+            api().delete(path(), Api.params("flattenDependents", flattenDependents ? true : null)));
   }
 }

@@ -27,8 +27,8 @@ final class ExitCodes {
   }
 
   /**
-   * An operation's status as an exit code: what {@code operation show} and every wait return.
-   * A RUNNING operation is not a failure (show).
+   * An operation's status as an exit code: what {@code operation show} and every wait return. A
+   * RUNNING operation is not a failure (show).
    */
   static int forOperationStatus(String status) {
     if (status == null) return UNAVAILABLE;

@@ -6,17 +6,34 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The hypervisors, as their workers last reported them (see docs/servers.md, "Host reports and placement"). */
-@Command(name = "hypervisor", description = "Hypervisors: the hosts whose workers report to Ceph, with their room.",
+/**
+ * The hypervisors, as their workers last reported them (see docs/servers.md, "Host reports and
+ * placement").
+ */
+@Command(
+    name = "hypervisor",
+    description = "Hypervisors: the hosts whose workers report to Ceph, with their room.",
     subcommands = {HypervisorCommands.List_.class})
 final class HypervisorCommands {
-  static final List<String> FIELDS = List.of("host", "alive", "reportedAt", "domains", "activeDomains",
-      "capacityDomains", "memoryUsedMiB", "memoryMiB");
-  static final List<String> USUAL = List.of("host", "alive", "activeDomains", "capacityDomains", "memoryUsedMiB",
-      "memoryMiB");
+  static final List<String> FIELDS =
+      List.of(
+          "host",
+          "alive",
+          "reportedAt",
+          "domains",
+          "activeDomains",
+          "capacityDomains",
+          "memoryUsedMiB",
+          "memoryMiB");
+  static final List<String> USUAL =
+      List.of("host", "alive", "activeDomains", "capacityDomains", "memoryUsedMiB", "memoryMiB");
 
-  @Command(name = "list", description = {"Lists the hosts that reported; placement uses the alive ones with room.",
-      "Example: cephflow hypervisor list -o json"})
+  @Command(
+      name = "list",
+      description = {
+        "Lists the hosts that reported; placement uses the alive ones with room.",
+        "Example: cephflow hypervisor list -o json"
+      })
   static final class List_ extends ApiCommand {
     @Option(names = "--long", description = "every column, not only the usual few")
     boolean all;

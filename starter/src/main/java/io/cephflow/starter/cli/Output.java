@@ -16,23 +16,36 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code -f table|json|yaml|value} and {@code -c COLUMN}, the same on every command (a mixin).
- * A record prints as Field/Value rows (table), an object (json, yaml) or one value per line
- * (value); a listing as rows, an array, or one line per row, values separated by a space.
- * Columns are the API's field names; {@code -c} is checked before anything is sent.
+ * {@code -f table|json|yaml|value} and {@code -c COLUMN}, the same on every command (a mixin). A
+ * record prints as Field/Value rows (table), an object (json, yaml) or one value per line (value);
+ * a listing as rows, an array, or one line per row, values separated by a space. Columns are the
+ * API's field names; {@code -c} is checked before anything is sent.
  */
 final class Output {
-  enum Format { table, json, yaml, value }
+  enum Format {
+    table,
+    json,
+    yaml,
+    value
+  }
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec mixee;
 
-  @Option(names = {"-f", "--format"}, paramLabel = "OUTPUT", order = 1,
-      description = "output format: ${COMPLETION-CANDIDATES} (default: table on a terminal, json when stdout is not one)")
+  @Option(
+      names = {"-f", "--format"},
+      paramLabel = "OUTPUT",
+      order = 1,
+      description =
+          "output format: ${COMPLETION-CANDIDATES} (default: table on a terminal, json when stdout is not one)")
   Format format;
 
-  @Option(names = {"-c", "--column"}, paramLabel = "COLUMN", order = 2,
-      description = "show only this column (repeat it for more); names are the API's fields, as in -f json")
+  @Option(
+      names = {"-c", "--column"},
+      paramLabel = "COLUMN",
+      order = 2,
+      description =
+          "show only this column (repeat it for more); names are the API's fields, as in -f json")
   List<String> columns = new ArrayList<>();
 
   Format format(Cli.Context ctx) {
@@ -40,17 +53,24 @@ final class Output {
   }
 
   /**
-   * The columns to show, checked against those the command knows: {@code -c} as given, else
-   * {@code defaults}. A column nobody knows is a usage error naming the ones there are.
+   * The columns to show, checked against those the command knows: {@code -c} as given, else {@code
+   * defaults}. A column nobody knows is a usage error naming the ones there are.
    */
   List<String> select(List<String> known, List<String> defaults) {
     for (String c : columns) {
       if (!known.contains(c)) {
-        String near = known.stream().filter(k -> Suggestions.distance(k.toLowerCase(), c.toLowerCase()) <= 2
-                || k.toLowerCase().startsWith(c.toLowerCase()))
-            .findFirst().map(k -> "; did you mean '" + k + "'?").orElse("");
-        throw new ParameterException(mixee.commandLine(), "unknown column '" + c + "'" + near + " (columns: "
-            + String.join(", ", known) + ")");
+        String near =
+            known.stream()
+                .filter(
+                    k ->
+                        Suggestions.distance(k.toLowerCase(), c.toLowerCase()) <= 2
+                            || k.toLowerCase().startsWith(c.toLowerCase()))
+                .findFirst()
+                .map(k -> "; did you mean '" + k + "'?")
+                .orElse("");
+        throw new ParameterException(
+            mixee.commandLine(),
+            "unknown column '" + c + "'" + near + " (columns: " + String.join(", ", known) + ")");
       }
     }
     return columns.isEmpty() ? defaults : List.copyOf(new LinkedHashSet<>(columns));
@@ -118,9 +138,12 @@ final class Output {
 
   private static final com.fasterxml.jackson.core.util.DefaultPrettyPrinter PRETTY =
       new com.fasterxml.jackson.core.util.DefaultPrettyPrinter()
-          .withArrayIndenter(com.fasterxml.jackson.core.util.DefaultIndenter.SYSTEM_LINEFEED_INSTANCE)
-          .withSeparators(com.fasterxml.jackson.core.util.Separators.createDefaultInstance()
-              .withObjectFieldValueSpacing(com.fasterxml.jackson.core.util.Separators.Spacing.AFTER));
+          .withArrayIndenter(
+              com.fasterxml.jackson.core.util.DefaultIndenter.SYSTEM_LINEFEED_INSTANCE)
+          .withSeparators(
+              com.fasterxml.jackson.core.util.Separators.createDefaultInstance()
+                  .withObjectFieldValueSpacing(
+                      com.fasterxml.jackson.core.util.Separators.Spacing.AFTER));
 
   static String pretty(JsonNode node) {
     try {
@@ -130,7 +153,9 @@ final class Output {
     }
   }
 
-  /** {@code -f value}: a scalar as it is, null as an empty string, anything else as compact JSON. */
+  /**
+   * {@code -f value}: a scalar as it is, null as an empty string, anything else as compact JSON.
+   */
   static String value(JsonNode v) {
     if (v == null || v.isNull() || v.isMissingNode()) return "";
     return v.isValueNode() ? v.asText() : v.toString();
@@ -143,7 +168,8 @@ final class Output {
     if (column.equals("failure") && v.isObject()) {
       StringBuilder b = new StringBuilder(v.path("type").asText("?"));
       if (v.hasNonNull("message")) b.append(": ").append(v.get("message").asText());
-      for (JsonNode c : v.path("compensationFailures")) b.append("\nnot undone: ").append(c.asText());
+      for (JsonNode c : v.path("compensationFailures"))
+        b.append("\nnot undone: ").append(c.asText());
       return b.toString();
     }
     if (v.isArray()) {
@@ -153,8 +179,15 @@ final class Output {
     }
     if (v.isObject()) { // a result: one field a line
       List<String> lines = new ArrayList<>();
-      v.fields().forEachRemaining(e -> lines.add(e.getKey() + ": " + (e.getValue().isValueNode() ? e.getValue().asText()
-          : e.getValue().toString())));
+      v.fields()
+          .forEachRemaining(
+              e ->
+                  lines.add(
+                      e.getKey()
+                          + ": "
+                          + (e.getValue().isValueNode()
+                              ? e.getValue().asText()
+                              : e.getValue().toString())));
       return String.join("\n", lines);
     }
     return v.asText();
@@ -166,7 +199,8 @@ final class Output {
     int[] width = new int[n];
     for (int i = 0; i < n; i++) width[i] = header.get(i).length();
     for (List<String> row : rows) {
-      for (int i = 0; i < n; i++) for (String line : row.get(i).split("\n", -1)) width[i] = Math.max(width[i], line.length());
+      for (int i = 0; i < n; i++)
+        for (String line : row.get(i).split("\n", -1)) width[i] = Math.max(width[i], line.length());
     }
     StringBuilder rule = new StringBuilder("+");
     for (int w : width) rule.append("-".repeat(w + 2)).append('+');
@@ -204,14 +238,16 @@ final class Output {
   /** YAML through Jackson's YAML module, loaded only for -f yaml. */
   static final class Yaml {
     /**
-     * Plain where that is safe; quoted where a YAML 1.1 reader would take a string for
-     * something else: numbers and booleans (Jackson's rules), and timestamps such as
-     * createdAt, which PyYAML's safe_load turns into datetimes.
+     * Plain where that is safe; quoted where a YAML 1.1 reader would take a string for something
+     * else: numbers and booleans (Jackson's rules), and timestamps such as createdAt, which
+     * PyYAML's safe_load turns into datetimes.
      */
-    static final class Quoting extends com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker.Default {
+    static final class Quoting
+        extends com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker.Default {
       @Override
       public boolean needToQuoteValue(String value) {
-        return super.needToQuoteValue(value) || (!value.isEmpty() && Character.isDigit(value.charAt(0)));
+        return super.needToQuoteValue(value)
+            || (!value.isEmpty() && Character.isDigit(value.charAt(0)));
       }
     }
 
@@ -220,11 +256,19 @@ final class Output {
     static String write(JsonNode node) {
       try {
         if (mapper == null) {
-          mapper = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper(com.fasterxml.jackson.dataformat.yaml.YAMLFactory
-              .builder().stringQuotingChecker(new Quoting()).build())
-              .disable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-              .enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.MINIMIZE_QUOTES)
-              .enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS);
+          mapper =
+              new com.fasterxml.jackson.dataformat.yaml.YAMLMapper(
+                      com.fasterxml.jackson.dataformat.yaml.YAMLFactory.builder()
+                          .stringQuotingChecker(new Quoting())
+                          .build())
+                  .disable(
+                      com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature
+                          .WRITE_DOC_START_MARKER)
+                  .enable(
+                      com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                  .enable(
+                      com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature
+                          .ALWAYS_QUOTE_NUMBERS_AS_STRINGS);
         }
         return mapper.writeValueAsString(node);
       } catch (JsonProcessingException e) {

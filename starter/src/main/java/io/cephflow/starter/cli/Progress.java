@@ -6,9 +6,9 @@ import java.util.Deque;
 import java.util.Locale;
 
 /**
- * An operation's progress as a person reads it: the step, bytes done of total, the rate over
- * the last seconds and the time left. A total the API does not know ({@code -1}, or {@code 0}
- * for a step that moves no counted bytes) is "unknown", never a 0 % or a 100 %.
+ * An operation's progress as a person reads it: the step, bytes done of total, the rate over the
+ * last seconds and the time left. A total the API does not know ({@code -1}, or {@code 0} for a
+ * step that moves no counted bytes) is "unknown", never a 0 % or a 100 %.
  */
 final class Progress {
   private static final long WINDOW_NANOS = 10_000_000_000L;
@@ -37,7 +37,8 @@ final class Progress {
     done = d;
     total = t;
     samples.addLast(new long[] {nanos, d});
-    while (samples.size() > 2 && nanos - samples.peekFirst()[0] > WINDOW_NANOS) samples.removeFirst();
+    while (samples.size() > 2 && nanos - samples.peekFirst()[0] > WINDOW_NANOS)
+      samples.removeFirst();
     tick++;
   }
 
@@ -74,25 +75,38 @@ final class Progress {
     return b.toString();
   }
 
-  /** The live bar: {@code write [#########...........]  34%  348.0 MiB / 1.0 GiB  12.3 MiB/s  ETA 0:53}. */
+  /**
+   * The live bar: {@code write [#########...........] 34% 348.0 MiB / 1.0 GiB 12.3 MiB/s ETA 0:53}.
+   */
   String bar(long nanos, int columns) {
     StringBuilder b = new StringBuilder(step()).append(" [");
     if (!counted) { // a step that moves no counted bytes: it says so, and how long it has run
-      String s = b.append(" ".repeat(BAR)).append("]  (no byte count)  ").append(clock((nanos - stepStarted) / 1_000_000_000L))
-          .toString();
+      String s =
+          b.append(" ".repeat(BAR))
+              .append("]  (no byte count)  ")
+              .append(clock((nanos - stepStarted) / 1_000_000_000L))
+              .toString();
       return s.length() >= columns ? s.substring(0, Math.max(0, columns - 1)) : s;
     }
     if (totalKnown()) {
       int fill = (int) Math.min(BAR, BAR * done / total);
-      b.append("#".repeat(fill)).append(".".repeat(BAR - fill)).append("] ")
+      b.append("#".repeat(fill))
+          .append(".".repeat(BAR - fill))
+          .append("] ")
           .append(String.format(Locale.ROOT, "%3d%%", percent()));
     } else { // no total: a marker that moves, so the bar is seen to be alive, and no percentage
       int at = tick % (2 * (BAR - 3));
       at = at < BAR - 3 ? at : 2 * (BAR - 3) - at;
       b.append(" ".repeat(at)).append("<=>").append(" ".repeat(BAR - 3 - at)).append(']');
     }
-    b.append("  ").append(bytes()).append("  ").append(rateText()).append("  ETA ").append(eta())
-        .append("  ").append(clock((nanos - stepStarted) / 1_000_000_000L));
+    b.append("  ")
+        .append(bytes())
+        .append("  ")
+        .append(rateText())
+        .append("  ETA ")
+        .append(eta())
+        .append("  ")
+        .append(clock((nanos - stepStarted) / 1_000_000_000L));
     String s = b.toString();
     return s.length() >= columns ? s.substring(0, Math.max(0, columns - 1)) : s;
   }
@@ -119,7 +133,9 @@ final class Progress {
     long h = seconds / 3600;
     long m = seconds / 60 % 60;
     long s = seconds % 60;
-    return h > 0 ? String.format(Locale.ROOT, "%d:%02d:%02d", h, m, s) : String.format(Locale.ROOT, "%d:%02d", m, s);
+    return h > 0
+        ? String.format(Locale.ROOT, "%d:%02d:%02d", h, m, s)
+        : String.format(Locale.ROOT, "%d:%02d", m, s);
   }
 
   static String size(long bytes) {

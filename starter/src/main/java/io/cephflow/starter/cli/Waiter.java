@@ -5,10 +5,10 @@ import java.io.PrintStream;
 import picocli.CommandLine.Option;
 
 /**
- * Follows an operation to its end (GET /api/v1/operations/{id} every second): a live bar on
- * stderr when it is a terminal, a plain line on each change of step and every 10 s when it
- * is not. Ctrl-C detaches (exit 130) and says how to watch or cancel; the operation goes on.
- * An API that stops answering for a while (a restart) is waited for, up to 30 s.
+ * Follows an operation to its end (GET /api/v1/operations/{id} every second): a live bar on stderr
+ * when it is a terminal, a plain line on each change of step and every 10 s when it is not. Ctrl-C
+ * detaches (exit 130) and says how to watch or cancel; the operation goes on. An API that stops
+ * answering for a while (a restart) is waited for, up to 30 s.
  */
 final class Waiter {
   private static final long LINE_EVERY_NANOS = 10_000_000_000L;
@@ -16,18 +16,26 @@ final class Waiter {
 
   /** {@code --wait} and {@code --timeout}, on every command that starts a flow (a mixin). */
   static final class Options {
-    @Option(names = "--wait", order = 50,
-        description = "follow the operation to its end: a progress bar on a terminal, a line per step otherwise; "
-            + "Ctrl-C detaches (exit 130) and the operation goes on")
+    @Option(
+        names = "--wait",
+        order = 50,
+        description =
+            "follow the operation to its end: a progress bar on a terminal, a line per step otherwise; "
+                + "Ctrl-C detaches (exit 130) and the operation goes on")
     boolean wait;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", order = 51,
-        description = "with --wait: give up waiting after this long (exit 8; the operation goes on)")
+    @Option(
+        names = "--timeout",
+        paramLabel = "SECONDS",
+        order = 51,
+        description =
+            "with --wait: give up waiting after this long (exit 8; the operation goes on)")
     Long timeout;
 
     void check(picocli.CommandLine.Model.CommandSpec spec) {
       if (timeout != null && !wait) {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--timeout goes with --wait");
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "--timeout goes with --wait");
       }
       checkTimeout(spec, timeout);
     }
@@ -35,8 +43,8 @@ final class Waiter {
 
   static void checkTimeout(picocli.CommandLine.Model.CommandSpec spec, Long timeout) {
     if (timeout != null && timeout < 1) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "--timeout must be at least 1 second, got " + timeout);
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--timeout must be at least 1 second, got " + timeout);
     }
   }
 
@@ -48,22 +56,29 @@ final class Waiter {
     this.ctx = ctx;
   }
 
-  /** The operation once it has ended; a {@link CliException} (exit 8) when {@code timeoutSeconds} pass first. */
+  /**
+   * The operation once it has ended; a {@link CliException} (exit 8) when {@code timeoutSeconds}
+   * pass first.
+   */
   JsonNode await(String id, Long timeoutSeconds) {
     PrintStream err = ctx.err();
     long start = System.nanoTime();
-    long deadline = timeoutSeconds == null ? Long.MAX_VALUE : start + timeoutSeconds * 1_000_000_000L;
+    long deadline =
+        timeoutSeconds == null ? Long.MAX_VALUE : start + timeoutSeconds * 1_000_000_000L;
     Progress progress = new Progress();
-    java.util.concurrent.atomic.AtomicBoolean detaching = new java.util.concurrent.atomic.AtomicBoolean();
-    Thread detach = new Thread(() -> {
-      detaching.set(true);
-      if (ctx.ttyErr()) err.print("\r\033[K");
-      err.println();
-      err.println("cephflow: detached from " + id + "; it goes on.");
-      err.println("  watch it:  cephflow operation wait " + id);
-      err.println("  cancel it: cephflow operation cancel " + id);
-      err.flush();
-    });
+    java.util.concurrent.atomic.AtomicBoolean detaching =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Thread detach =
+        new Thread(
+            () -> {
+              detaching.set(true);
+              if (ctx.ttyErr()) err.print("\r\033[K");
+              err.println();
+              err.println("cephflow: detached from " + id + "; it goes on.");
+              err.println("  watch it:  cephflow operation wait " + id);
+              err.println("  cancel it: cephflow operation cancel " + id);
+              err.flush();
+            });
     Runtime.getRuntime().addShutdownHook(detach);
     boolean barShown = false;
     try {
@@ -78,7 +93,13 @@ final class Waiter {
           lastAnswer = now;
         } catch (CliException e) {
           if (e.exitCode != ExitCodes.UNAVAILABLE || now - lastAnswer > OUTAGE_NANOS) throw e;
-          if (!ctx.ttyErr()) err.println("cephflow: " + id + ": the API does not answer; trying again (" + e.getMessage() + ")");
+          if (!ctx.ttyErr())
+            err.println(
+                "cephflow: "
+                    + id
+                    + ": the API does not answer; trying again ("
+                    + e.getMessage()
+                    + ")");
           sleep();
           continue;
         }
@@ -86,8 +107,14 @@ final class Waiter {
         progress.update(op, now);
         if (!status.equals("RUNNING")) {
           if (barShown) err.print("\r\033[K");
-          err.println("cephflow: " + id + " " + status + " after " + Progress.clock((now - start) / 1_000_000_000L)
-              + (op.hasNonNull("step") ? " (step " + op.get("step").asText() + ")" : ""));
+          err.println(
+              "cephflow: "
+                  + id
+                  + " "
+                  + status
+                  + " after "
+                  + Progress.clock((now - start) / 1_000_000_000L)
+                  + (op.hasNonNull("step") ? " (step " + op.get("step").asText() + ")" : ""));
           return op;
         }
         if (detaching.get()) {
@@ -105,8 +132,16 @@ final class Waiter {
         }
         if (now >= deadline) {
           if (barShown) err.println();
-          throw new CliException(ExitCodes.TIMED_OUT, id + " is still RUNNING after " + timeoutSeconds + " s; it goes on."
-              + "\n  watch it:  cephflow operation wait " + id + "\n  cancel it: cephflow operation cancel " + id);
+          throw new CliException(
+              ExitCodes.TIMED_OUT,
+              id
+                  + " is still RUNNING after "
+                  + timeoutSeconds
+                  + " s; it goes on."
+                  + "\n  watch it:  cephflow operation wait "
+                  + id
+                  + "\n  cancel it: cephflow operation cancel "
+                  + id);
         }
         sleep();
       }
@@ -141,12 +176,19 @@ final class Waiter {
       if (f.isObject()) {
         b.append(": ").append(f.path("type").asText("?"));
         if (f.hasNonNull("message")) b.append(": ").append(f.get("message").asText());
-        for (JsonNode c : f.path("compensationFailures")) b.append("\n  not undone: ").append(c.asText());
+        for (JsonNode c : f.path("compensationFailures"))
+          b.append("\n  not undone: ").append(c.asText());
       }
       ctx.err().println(b);
     } else if ("CANCELED".equals(status)) {
-      ctx.err().println("cephflow: " + id + " was CANCELED" + (f.isObject() && f.hasNonNull("message")
-          ? ": " + f.get("message").asText() : ""));
+      ctx.err()
+          .println(
+              "cephflow: "
+                  + id
+                  + " was CANCELED"
+                  + (f.isObject() && f.hasNonNull("message")
+                      ? ": " + f.get("message").asText()
+                      : ""));
     }
     return ExitCodes.forOperationStatus(status);
   }

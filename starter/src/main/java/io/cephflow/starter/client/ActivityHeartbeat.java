@@ -15,10 +15,12 @@ record ActivityHeartbeat(long done, long total, boolean preparing) {
     for (PendingActivityInfo a : pending) {
       if (!a.hasHeartbeatDetails()) continue;
       try {
-        long[] v = DataConverter.getDefaultInstance().fromPayloads(0, Optional.of(a.getHeartbeatDetails()),
-            long[].class, long[].class);
+        long[] v =
+            DataConverter.getDefaultInstance()
+                .fromPayloads(0, Optional.of(a.getHeartbeatDetails()), long[].class, long[].class);
         if (v != null && v.length == 4) return Optional.of(new ActivityHeartbeat(v[2], v[3], true));
-        if (v != null && v.length == 2) return Optional.of(new ActivityHeartbeat(v[0], v[1], false));
+        if (v != null && v.length == 2)
+          return Optional.of(new ActivityHeartbeat(v[0], v[1], false));
       } catch (RuntimeException ignored) {
         // details of another shape (a hypervisor call's state): no byte progress
       }

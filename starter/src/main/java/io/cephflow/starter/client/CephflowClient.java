@@ -1,6 +1,9 @@
 package io.cephflow.starter.client;
 
+import io.cephflow.workflows.audit.AuditRequest;
+import io.cephflow.workflows.audit.AuditWorkflow;
 import io.cephflow.workflows.common.Compensations;
+import io.cephflow.workflows.common.FailureType;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.ResourceTags;
 import io.cephflow.workflows.common.TaskQueues;
@@ -38,26 +41,21 @@ import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
-import io.temporal.workflow.Functions;
-import java.util.function.Function;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
-import io.cephflow.workflows.audit.AuditRequest;
-import io.cephflow.workflows.audit.AuditWorkflow;
-import java.util.UUID;
 import io.temporal.client.WorkflowStub;
-import io.temporal.common.converter.DataConverter;
-import io.cephflow.workflows.common.FailureType;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Functions;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * The typed client: starts flows (one workflow id per resource operation, so a repeated request
@@ -72,81 +70,141 @@ public class CephflowClient {
 
   /** Starts (or finds) the upload of this image; returns the operation id. */
   public String uploadImage(UploadImageRequest r) {
-    return create(r.validate(), UploadImageWorkflow.class, w -> w::upload, UploadImageWorkflow.workflowId(r.imageId()),
-        "image", r.imageId(), DeleteImageWorkflow.workflowId(r.imageId()));
+    return create(
+        r.validate(),
+        UploadImageWorkflow.class,
+        w -> w::upload,
+        UploadImageWorkflow.workflowId(r.imageId()),
+        "image",
+        r.imageId(),
+        DeleteImageWorkflow.workflowId(r.imageId()));
   }
 
   /** Starts (or finds) the creation of this volume from an image; returns the operation id. */
   public String createVolumeFromImage(CreateVolumeFromImageRequest r) {
-    return create(r.validate(), CreateVolumeFromImageWorkflow.class, w -> w::create,
-        CreateVolumeFromImageWorkflow.workflowId(r.volumeId()), "volume", r.volumeId(),
+    return create(
+        r.validate(),
+        CreateVolumeFromImageWorkflow.class,
+        w -> w::create,
+        CreateVolumeFromImageWorkflow.workflowId(r.volumeId()),
+        "volume",
+        r.volumeId(),
         DeleteVolumeWorkflow.workflowId(r.volumeId()));
   }
 
-  /** Starts (or finds) the creation of this volume from a volume snapshot; returns the operation id. */
+  /**
+   * Starts (or finds) the creation of this volume from a volume snapshot; returns the operation id.
+   */
   public String createVolumeFromSnapshot(VolumeFromSnapshotRequest r) {
     VolumeFromSnapshotRequests.validate(r);
-    return create(r, VolumeFromSnapshotWorkflow.class, w -> w::create, VolumeFromSnapshotWorkflow.workflowId(r.volumeId()),
-        "volume", r.volumeId(), DeleteVolumeWorkflow.workflowId(r.volumeId()));
+    return create(
+        r,
+        VolumeFromSnapshotWorkflow.class,
+        w -> w::create,
+        VolumeFromSnapshotWorkflow.workflowId(r.volumeId()),
+        "volume",
+        r.volumeId(),
+        DeleteVolumeWorkflow.workflowId(r.volumeId()));
   }
 
   public String createVolumeSnapshot(CreateVolumeSnapshotRequest r) {
     r.validate();
-    return create(r, CreateVolumeSnapshotWorkflow.class, w -> w::snapshot,
-        CreateVolumeSnapshotWorkflow.workflowId(r.snapshotId()), "snapshot", r.snapshotId(),
+    return create(
+        r,
+        CreateVolumeSnapshotWorkflow.class,
+        w -> w::snapshot,
+        CreateVolumeSnapshotWorkflow.workflowId(r.snapshotId()),
+        "snapshot",
+        r.snapshotId(),
         DeleteVolumeSnapshotWorkflow.workflowId(r.snapshotId()));
   }
 
   /** Starts (or finds) the boot of this server from an image; returns the operation id. */
   public String bootFromImage(BootFromImageRequest r) {
     r.validate();
-    return create(r, BootFromImageWorkflow.class, w -> w::boot, BootFromImageWorkflow.workflowId(r.serverId()),
-        "server", r.serverId(), DeleteServerWorkflow.workflowId(r.serverId()));
+    return create(
+        r,
+        BootFromImageWorkflow.class,
+        w -> w::boot,
+        BootFromImageWorkflow.workflowId(r.serverId()),
+        "server",
+        r.serverId(),
+        DeleteServerWorkflow.workflowId(r.serverId()));
   }
 
-  /** Starts (or finds) the boot of this server from an existing volume; returns the operation id. */
+  /**
+   * Starts (or finds) the boot of this server from an existing volume; returns the operation id.
+   */
   public String bootFromVolume(BootFromVolumeRequest r) {
     r.validate();
-    return create(r, BootFromVolumeWorkflow.class, w -> w::boot, BootFromVolumeWorkflow.workflowId(r.serverId()),
-        "server", r.serverId(), DeleteServerWorkflow.workflowId(r.serverId()));
+    return create(
+        r,
+        BootFromVolumeWorkflow.class,
+        w -> w::boot,
+        BootFromVolumeWorkflow.workflowId(r.serverId()),
+        "server",
+        r.serverId(),
+        DeleteServerWorkflow.workflowId(r.serverId()));
   }
 
   /** Starts (or finds) the boot of this server from a new volume made from a volume snapshot. */
   public String bootFromVolumeSnapshot(BootFromVolumeSnapshotRequest r) {
     r.validate();
-    return create(r, BootFromVolumeSnapshotWorkflow.class, w -> w::boot,
-        BootFromVolumeSnapshotWorkflow.workflowId(r.serverId()), "server", r.serverId(),
+    return create(
+        r,
+        BootFromVolumeSnapshotWorkflow.class,
+        w -> w::boot,
+        BootFromVolumeSnapshotWorkflow.workflowId(r.serverId()),
+        "server",
+        r.serverId(),
         DeleteServerWorkflow.workflowId(r.serverId()));
   }
 
   /** Starts (or finds) the creation of an image from a server's disk; returns the operation id. */
   public String createImageFromServer(CreateImageFromServerRequest r) {
     r.validate();
-    return create(r, CreateImageFromServerWorkflow.class, w -> w::createImage,
-        CreateImageFromServerWorkflow.workflowId(r.imageId()), "image", r.imageId(),
+    return create(
+        r,
+        CreateImageFromServerWorkflow.class,
+        w -> w::createImage,
+        CreateImageFromServerWorkflow.workflowId(r.imageId()),
+        "image",
+        r.imageId(),
         DeleteImageWorkflow.workflowId(r.imageId()));
   }
 
   public String deleteImage(DeleteImageRequest r) {
     r.validate();
-    return delete(r, DeleteImageWorkflow.class, w -> w::delete, DeleteImageWorkflow.workflowId(r.imageId()));
+    return delete(
+        r, DeleteImageWorkflow.class, w -> w::delete, DeleteImageWorkflow.workflowId(r.imageId()));
   }
 
   public String deleteVolume(DeleteVolumeRequest r) {
     r.validate();
-    return delete(r, DeleteVolumeWorkflow.class, w -> w::delete, DeleteVolumeWorkflow.workflowId(r.volumeId()));
+    return delete(
+        r,
+        DeleteVolumeWorkflow.class,
+        w -> w::delete,
+        DeleteVolumeWorkflow.workflowId(r.volumeId()));
   }
 
   public String deleteVolumeSnapshot(DeleteVolumeSnapshotRequest r) {
     r.validate();
-    return delete(r, DeleteVolumeSnapshotWorkflow.class, w -> w::delete,
+    return delete(
+        r,
+        DeleteVolumeSnapshotWorkflow.class,
+        w -> w::delete,
         DeleteVolumeSnapshotWorkflow.workflowId(r.snapshotId()));
   }
 
   /** Starts (or finds) the deletion of this server; returns the operation id. */
   public String deleteServer(DeleteServerRequest r) {
     r.validate();
-    return delete(r, DeleteServerWorkflow.class, w -> w::delete, DeleteServerWorkflow.workflowId(r.serverId()));
+    return delete(
+        r,
+        DeleteServerWorkflow.class,
+        w -> w::delete,
+        DeleteServerWorkflow.workflowId(r.serverId()));
   }
 
   /**
@@ -166,16 +224,23 @@ public class CephflowClient {
       throw new OperationNotFoundException(id);
     }
     OperationStatus s = status(id);
-    if (!AuditWorkflow.class.getSimpleName().equals(s.type())) throw new OperationNotFoundException(id);
+    if (!AuditWorkflow.class.getSimpleName().equals(s.type()))
+      throw new OperationNotFoundException(id);
     return s;
   }
 
   /**
-   * The one way a create starts: refused if the id's resource was deleted (ids are never
-   * reused), started or attached to under {@code id}, then admitted (or refused) at the door.
+   * The one way a create starts: refused if the id's resource was deleted (ids are never reused),
+   * started or attached to under {@code id}, then admitted (or refused) at the door.
    */
-  private <W, Q> String create(Q request, Class<W> type, Function<W, Functions.Func1<Q, ?>> method, String id,
-                               String kind, String resourceId, String deleteOperation) {
+  private <W, Q> String create(
+      Q request,
+      Class<W> type,
+      Function<W, Functions.Func1<Q, ?>> method,
+      String id,
+      String kind,
+      String resourceId,
+      String deleteOperation) {
     W stub = client.newWorkflowStub(type, options(id));
     refuseIfDeleted(kind, resourceId, deleteOperation);
     start(id, () -> WorkflowClient.start(method.apply(stub), request), request);
@@ -183,7 +248,8 @@ public class CephflowClient {
   }
 
   /** The one way a delete starts: a running delete is attached to, an ended one may run again. */
-  private <W, Q> String delete(Q request, Class<W> type, Function<W, Functions.Func1<Q, ?>> method, String id) {
+  private <W, Q> String delete(
+      Q request, Class<W> type, Function<W, Functions.Func1<Q, ?>> method, String id) {
     W stub = client.newWorkflowStub(type, deleteOptions(id));
     start(id, () -> WorkflowClient.start(method.apply(stub), request), request);
     return id;
@@ -195,9 +261,9 @@ public class CephflowClient {
   }
 
   /**
-   * A running delete is attached to; an ended one may run again: the resource's record decides
-   * (a deleted resource is NotFound, one refused before may be deleted now), never Temporal's
-   * memory of an earlier delete.
+   * A running delete is attached to; an ended one may run again: the resource's record decides (a
+   * deleted resource is NotFound, one refused before may be deleted now), never Temporal's memory
+   * of an earlier delete.
    */
   private static WorkflowOptions deleteOptions(String id) {
     return options(id, WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE);
@@ -208,15 +274,16 @@ public class CephflowClient {
         .setWorkflowId(id)
         .setTaskQueue(TaskQueues.STORAGE)
         .setWorkflowIdReusePolicy(reuse)
-        .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+        .setWorkflowIdConflictPolicy(
+            WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
         .build();
   }
 
   /**
-   * Starts the operation, or finds the one under this id (running, or ended and kept), and
-   * admits it: the operation under the id must have been started by this same request (else
-   * Conflict), and a refusal its first steps decide at once (the id is taken, the resource is
-   * missing or in use) is thrown as {@link OperationRefusedException}, not accepted.
+   * Starts the operation, or finds the one under this id (running, or ended and kept), and admits
+   * it: the operation under the id must have been started by this same request (else Conflict), and
+   * a refusal its first steps decide at once (the id is taken, the resource is missing or in use)
+   * is thrown as {@link OperationRefusedException}, not accepted.
    */
   private void start(String id, Runnable start, Object request) {
     try {
@@ -228,16 +295,23 @@ public class CephflowClient {
   }
 
   /**
-   * Ids are never reused: a create naming an id whose delete completed is a Conflict at once.
-   * (Once Temporal has dropped that delete, the create's own claim on the record in Ceph
-   * refuses it the same way.)
+   * Ids are never reused: a create naming an id whose delete completed is a Conflict at once. (Once
+   * Temporal has dropped that delete, the create's own claim on the record in Ceph refuses it the
+   * same way.)
    */
   private void refuseIfDeleted(String kind, String id, String deleteOperation) {
     try {
       var info = describe(deleteOperation).getWorkflowExecutionInfo();
       if (info.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
-        throw new OperationRefusedException("Conflict", deleteOperation, kind + ":" + id
-            + " existed and was deleted (operation " + deleteOperation + "); ids are never reused");
+        throw new OperationRefusedException(
+            "Conflict",
+            deleteOperation,
+            kind
+                + ":"
+                + id
+                + " existed and was deleted (operation "
+                + deleteOperation
+                + "); ids are never reused");
       }
     } catch (OperationNotFoundException e) {
       // never deleted
@@ -248,13 +322,16 @@ public class CephflowClient {
     DescribeWorkflowExecutionResponse d = describe(id);
     WorkflowStub stub = client.newUntypedWorkflowStub(id);
     OperationProgress progress = queryProgress(stub);
-    if (progress != null && d.getWorkflowExecutionInfo().getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
+    if (progress != null
+        && d.getWorkflowExecutionInfo().getStatus()
+            == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
         && StepView.ended(progress.step())) {
       d = describe(id); // the flow has ended its last step: its close is being recorded
     }
     var info = d.getWorkflowExecutionInfo();
     String status = statusName(info.getStatus());
-    StepView view = StepView.of(status, progress, ActivityHeartbeat.of(d.getPendingActivitiesList()));
+    StepView view =
+        StepView.of(status, progress, ActivityHeartbeat.of(d.getPendingActivitiesList()));
     Object result = null;
     OperationStatus.Failure failure = null;
     if (info.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
@@ -262,7 +339,8 @@ public class CephflowClient {
     } else if (info.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
       failure = outcome(stub).failure;
     }
-    return new OperationStatus(id, info.getType().getName(), status, view.step(), view.progress(), result, failure);
+    return new OperationStatus(
+        id, info.getType().getName(), status, view.step(), view.progress(), result, failure);
   }
 
   /** {@code RUNNING}, {@code COMPLETED}, {@code FAILED}, {@code CANCELED}, ... */
@@ -276,11 +354,17 @@ public class CephflowClient {
 
   static DescribeWorkflowExecutionResponse describe(WorkflowClient client, String id) {
     try {
-      return client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
-          DescribeWorkflowExecutionRequest.newBuilder().setNamespace(client.getOptions().getNamespace())
-              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(id)).build());
+      return client
+          .getWorkflowServiceStubs()
+          .blockingStub()
+          .describeWorkflowExecution(
+              DescribeWorkflowExecutionRequest.newBuilder()
+                  .setNamespace(client.getOptions().getNamespace())
+                  .setExecution(WorkflowExecution.newBuilder().setWorkflowId(id))
+                  .build());
     } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) throw new OperationNotFoundException(id);
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND)
+        throw new OperationNotFoundException(id);
       throw e;
     }
   }
@@ -313,12 +397,17 @@ public class CephflowClient {
       } catch (RuntimeException ignored) {
         // no details
       }
-      return new OperationStatus.Failure(FailureType.of(app.getType()).code(), app.getOriginalMessage(), undone);
+      return new OperationStatus.Failure(
+          FailureType.of(app.getType()).code(), app.getOriginalMessage(), undone);
     }
     if (cause instanceof CanceledFailure) {
-      return new OperationStatus.Failure(FailureType.CANCELED.code(), "the operation was canceled", List.of());
+      return new OperationStatus.Failure(
+          FailureType.CANCELED.code(), "the operation was canceled", List.of());
     }
-    String msg = cause instanceof TemporalFailure t ? t.getOriginalMessage() : "the operation ended without a reason";
+    String msg =
+        cause instanceof TemporalFailure t
+            ? t.getOriginalMessage()
+            : "the operation ended without a reason";
     return new OperationStatus.Failure(FailureType.of(cause).code(), msg, List.of());
   }
 
@@ -327,32 +416,43 @@ public class CephflowClient {
    * newest first, at most {@code limit}: the flows tag themselves with {@link ResourceTags}.
    */
   public List<OperationSummary> list(String resource, int limit) {
-    String query = ResourceTags.NAME + " = '" + ResourceTags.parse(resource) + "'"; // parse allows no quotes
+    String query =
+        ResourceTags.NAME + " = '" + ResourceTags.parse(resource) + "'"; // parse allows no quotes
     try {
-      return client.listExecutions(query).limit(limit)
-          .map(m -> new OperationSummary(m.getExecution().getWorkflowId(), m.getWorkflowType(),
-              statusName(m.getStatus()), m.getStartTime(), m.getCloseTime()))
+      return client
+          .listExecutions(query)
+          .limit(limit)
+          .map(
+              m ->
+                  new OperationSummary(
+                      m.getExecution().getWorkflowId(),
+                      m.getWorkflowType(),
+                      statusName(m.getStatus()),
+                      m.getStartTime(),
+                      m.getCloseTime()))
           .toList();
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) throw e;
-      throw new UnsupportedOperationException("this Temporal server cannot list workflows (the embedded Java test "
-          + "server has no visibility store); run a real one, e.g. temporal server start-dev");
+      throw new UnsupportedOperationException(
+          "this Temporal server cannot list workflows (the embedded Java test "
+              + "server has no visibility store); run a real one, e.g. temporal server start-dev");
     }
   }
 
   /**
    * Asks a running operation to stop: the flow undoes what it did, newest first (an
-   * image-from-server resumes its VM first), and ends CANCELED. Deletes are refused (nothing
-   * can undo a half-done delete; repeating it finishes it), as are operations that ended.
+   * image-from-server resumes its VM first), and ends CANCELED. Deletes are refused (nothing can
+   * undo a half-done delete; repeating it finishes it), as are operations that ended.
    */
   public OperationStatus cancel(String id) {
     var info = describe(id).getWorkflowExecutionInfo();
     if (info.getType().getName().startsWith("Delete")) {
-      throw new OperationNotCancelableException(id + " is a delete: it runs to its end (repeat it if it failed)");
+      throw new OperationNotCancelableException(
+          id + " is a delete: it runs to its end (repeat it if it failed)");
     }
     if (info.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-      throw new OperationNotCancelableException(id + " has ended ("
-          + statusName(info.getStatus()) + ")");
+      throw new OperationNotCancelableException(
+          id + " has ended (" + statusName(info.getStatus()) + ")");
     }
     try {
       client.newUntypedWorkflowStub(id).cancel();

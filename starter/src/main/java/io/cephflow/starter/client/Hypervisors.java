@@ -36,18 +36,27 @@ public final class Hypervisors {
     Instant last = seen.get(host);
     if (last != null && last.plus(KEEP).isAfter(clock.instant())) return true;
     try {
-      var pollers = temporal.getWorkflowServiceStubs().blockingStub().describeTaskQueue(
-          DescribeTaskQueueRequest.newBuilder().setNamespace(temporal.getOptions().getNamespace())
-              .setTaskQueue(TaskQueue.newBuilder().setName(TaskQueues.host(host)).build())
-              .setTaskQueueType(TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY).build()).getPollersCount();
+      var pollers =
+          temporal
+              .getWorkflowServiceStubs()
+              .blockingStub()
+              .describeTaskQueue(
+                  DescribeTaskQueueRequest.newBuilder()
+                      .setNamespace(temporal.getOptions().getNamespace())
+                      .setTaskQueue(TaskQueue.newBuilder().setName(TaskQueues.host(host)).build())
+                      .setTaskQueueType(TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)
+                      .build())
+              .getPollersCount();
       if (pollers == 0) return false;
       seen.put(host, clock.instant());
       return true;
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) throw e;
       // the embedded Java test server cannot describe queues: the flow's own timeout still applies
-      LoggerFactory.getLogger(Hypervisors.class).warn("this Temporal server cannot describe task queues: "
-          + "hypervisor names are not checked at the door");
+      LoggerFactory.getLogger(Hypervisors.class)
+          .warn(
+              "this Temporal server cannot describe task queues: "
+                  + "hypervisor names are not checked at the door");
       unsupported = true;
       return true;
     }

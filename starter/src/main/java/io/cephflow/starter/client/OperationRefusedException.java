@@ -1,10 +1,10 @@
 package io.cephflow.starter.client;
 
 /**
- * A request refused at the door, before any work: the id is taken by another request or was
- * used before ({@code Conflict}), the resource does not exist ({@code NotFound}), something uses
- * it ({@code InUse}), or the request is malformed ({@code InvalidRequest}). {@link #type()} is
- * the flow's typed failure reason; {@link #operationId()} names the operation that decided it.
+ * A request refused at the door, before any work: the id is taken by another request or was used
+ * before ({@code Conflict}), the resource does not exist ({@code NotFound}), something uses it
+ * ({@code InUse}), or the request is malformed ({@code InvalidRequest}). {@link #type()} is the
+ * flow's typed failure reason; {@link #operationId()} names the operation that decided it.
  */
 public class OperationRefusedException extends RuntimeException {
   private final String type;

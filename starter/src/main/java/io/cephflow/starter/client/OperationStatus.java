@@ -7,8 +7,14 @@ import java.util.List;
  *
  * @param status RUNNING, COMPLETED, FAILED, CANCELED, TERMINATED, TIMED_OUT
  */
-public record OperationStatus(String id, String type, String status, String step, Progress progress,
-                              Object result, Failure failure) {
+public record OperationStatus(
+    String id,
+    String type,
+    String status,
+    String step,
+    Progress progress,
+    Object result,
+    Failure failure) {
   /** Bytes done of total for the current step, when the step moves data. */
   public record Progress(long bytesDone, long bytesTotal) {}
 

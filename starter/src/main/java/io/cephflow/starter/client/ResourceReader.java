@@ -5,6 +5,8 @@ import io.cephflow.ceph.RbdException;
 import io.cephflow.ceph.librbd.CephCluster;
 import io.cephflow.ceph.librbd.Librbd;
 import io.cephflow.ceph.librbd.RadosRecordStore;
+import io.cephflow.hosts.HostReport;
+import io.cephflow.hosts.HostReports;
 import io.cephflow.inventory.ImageView;
 import io.cephflow.inventory.Inventory;
 import io.cephflow.inventory.Page;
@@ -12,20 +14,19 @@ import io.cephflow.inventory.Query;
 import io.cephflow.inventory.ServerView;
 import io.cephflow.inventory.SnapshotView;
 import io.cephflow.inventory.VolumeView;
-import io.cephflow.hosts.HostReport;
-import io.cephflow.hosts.HostReports;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The typed reads: what exists, from Ceph (see {@link Inventory}). Connects on first use, and
- * again on the next read after a failed connection, so the API starts (and starts flows) while
- * Ceph is away; a read then fails with {@link CephUnavailableException}.
+ * The typed reads: what exists, from Ceph (see {@link Inventory}). Connects on first use, and again
+ * on the next read after a failed connection, so the API starts (and starts flows) while Ceph is
+ * away; a read then fails with {@link CephUnavailableException}.
  */
 public final class ResourceReader implements AutoCloseable {
   /** A tombstone: the id was used and the resource deleted; by id it is not found. */
   private static final String DELETED = "deleted";
+
   private final CephConfig config;
   private CephCluster cluster;
   private Inventory inventory;
@@ -56,8 +57,10 @@ public final class ResourceReader implements AutoCloseable {
   }
 
   public SnapshotView snapshot(String volumeId, String snapshotId) {
-    return found("snapshot", snapshotId, call(i -> i.snapshot(volumeId, snapshotId))
-        .filter(v -> !DELETED.equals(v.state())));
+    return found(
+        "snapshot",
+        snapshotId,
+        call(i -> i.snapshot(volumeId, snapshotId)).filter(v -> !DELETED.equals(v.state())));
   }
 
   public Page<ServerView> servers(Query q) {
@@ -74,7 +77,8 @@ public final class ResourceReader implements AutoCloseable {
     try {
       return hosts.all();
     } catch (RbdException e) {
-      if (e.kind() == RbdException.Kind.TIMED_OUT) throw new CephUnavailableException(e.getMessage());
+      if (e.kind() == RbdException.Kind.TIMED_OUT)
+        throw new CephUnavailableException(e.getMessage());
       throw e;
     }
   }
@@ -86,14 +90,16 @@ public final class ResourceReader implements AutoCloseable {
   }
 
   private static <T> T found(String kind, String id, Optional<T> view) {
-    return view.orElseThrow(() -> new ResourceNotFoundException(kind + ":" + id + " does not exist"));
+    return view.orElseThrow(
+        () -> new ResourceNotFoundException(kind + ":" + id + " does not exist"));
   }
 
   private <T> T call(java.util.function.Function<Inventory, T> read) {
     try {
       return read.apply(inventory());
     } catch (RbdException e) {
-      if (e.kind() == RbdException.Kind.TIMED_OUT) throw new CephUnavailableException(e.getMessage());
+      if (e.kind() == RbdException.Kind.TIMED_OUT)
+        throw new CephUnavailableException(e.getMessage());
       throw e;
     }
   }
@@ -103,31 +109,42 @@ public final class ResourceReader implements AutoCloseable {
       try {
         cluster = connectOnABigStack();
       } catch (RbdException e) {
-        throw new CephUnavailableException("cannot reach Ceph to read what exists: " + e.getMessage());
+        throw new CephUnavailableException(
+            "cannot reach Ceph to read what exists: " + e.getMessage());
       }
       hosts = new HostReports(new RadosRecordStore(cluster, HostReports.NAMESPACE));
-      inventory = new Inventory(Librbd.over(cluster, 1), new RadosRecordStore(cluster), hosts::all, Clock.systemUTC());
+      inventory =
+          new Inventory(
+              Librbd.over(cluster, 1),
+              new RadosRecordStore(cluster),
+              hosts::all,
+              Clock.systemUTC());
     }
     return inventory;
   }
 
   /**
-   * The first connect loads librados, and libceph-common's static initialiser
-   * ({@code get_global_options}) takes about 1 MB of native stack: on a request thread (1 MB,
-   * Java's default) with Spring Security's filters above it, that overflowed and the JVM died
-   * with a bare SIGSEGV (seen in gdb, in ApiAuthTest's JVM, once an access-log filter made the
-   * chain one filter deeper). So the connect runs on a thread of its own with room to spare.
+   * The first connect loads librados, and libceph-common's static initialiser ({@code
+   * get_global_options}) takes about 1 MB of native stack: on a request thread (1 MB, Java's
+   * default) with Spring Security's filters above it, that overflowed and the JVM died with a bare
+   * SIGSEGV (seen in gdb, in ApiAuthTest's JVM, once an access-log filter made the chain one filter
+   * deeper). So the connect runs on a thread of its own with room to spare.
    */
   private CephCluster connectOnABigStack() {
     CephCluster[] connected = new CephCluster[1];
     RuntimeException[] failed = new RuntimeException[1];
-    Thread t = new Thread(null, () -> {
-      try {
-        connected[0] = CephCluster.connect(config);
-      } catch (RuntimeException e) {
-        failed[0] = e;
-      }
-    }, "ceph-connect", 16L << 20);
+    Thread t =
+        new Thread(
+            null,
+            () -> {
+              try {
+                connected[0] = CephCluster.connect(config);
+              } catch (RuntimeException e) {
+                failed[0] = e;
+              }
+            },
+            "ceph-connect",
+            16L << 20);
     t.start();
     try {
       t.join();
@@ -157,5 +174,4 @@ public final class ResourceReader implements AutoCloseable {
       super(message);
     }
   }
-
 }

@@ -4,14 +4,15 @@ import io.cephflow.workflows.common.OperationProgress;
 import java.util.Optional;
 
 /**
- * The step and bytes an operation shows, made to agree with its status: a running step's bytes
- * are its activity's latest heartbeat (total -1 while unknown, never 0 for "unknown"); a step
- * that moves no data shows none; an ended operation shows where it ended; a running one never
- * shows a final step.
+ * The step and bytes an operation shows, made to agree with its status: a running step's bytes are
+ * its activity's latest heartbeat (total -1 while unknown, never 0 for "unknown"); a step that
+ * moves no data shows none; an ended operation shows where it ended; a running one never shows a
+ * final step.
  */
 record StepView(String step, OperationStatus.Progress progress) {
   static boolean ended(String step) {
-    return step != null && (step.equals("done") || step.startsWith("failed") || step.startsWith("canceled"));
+    return step != null
+        && (step.equals("done") || step.startsWith("failed") || step.startsWith("canceled"));
   }
 
   static StepView of(String status, OperationProgress flow, Optional<ActivityHeartbeat> beat) {
@@ -32,11 +33,12 @@ record StepView(String step, OperationStatus.Progress progress) {
     if (!status.equals("RUNNING") && !ended(step)) {
       // terminated, timed out, or ended without a last query answer: say where it was
       String where = step == null ? "" : " at " + step;
-      step = switch (status) {
-        case "COMPLETED" -> "done";
-        case "CANCELED" -> "canceled" + where;
-        default -> status.toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + where;
-      };
+      step =
+          switch (status) {
+            case "COMPLETED" -> "done";
+            case "CANCELED" -> "canceled" + where;
+            default -> status.toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + where;
+          };
     }
     return new StepView(step, bytes);
   }

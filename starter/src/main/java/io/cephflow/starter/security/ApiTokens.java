@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * The static bearer tokens: only their SHA-256 is known here. A presented token is hashed and
- * compared with every entry in constant time. The tokens file is re-read when its modification
- * time changes, so a token is added or revoked without a restart.
+ * compared with every entry in constant time. The tokens file is re-read when its modification time
+ * changes, so a token is added or revoked without a restart.
  */
 public final class ApiTokens {
   private static final Pattern HEX = Pattern.compile("[0-9a-f]{64}");
@@ -35,7 +35,8 @@ public final class ApiTokens {
   public ApiTokens(Path file, List<AuthProperties.TokenEntry> inline) {
     this.file = file;
     List<Entry> entries = new ArrayList<>();
-    for (var t : inline) entries.add(entry(t.name(), t.role(), t.sha256(), "cephflow.api.auth.tokens"));
+    for (var t : inline)
+      entries.add(entry(t.name(), t.role(), t.sha256(), "cephflow.api.auth.tokens"));
     this.inline = List.copyOf(entries);
     if (file != null) reloadIfChanged();
   }
@@ -57,7 +58,8 @@ public final class ApiTokens {
     for (List<Entry> list : List.of(inline, fromFile)) {
       for (Entry e : list) {
         // every entry is compared, so the time taken says nothing about which one matched
-        if (MessageDigest.isEqual(presented, e.sha256()) && found == null) found = new Caller(e.name(), e.role());
+        if (MessageDigest.isEqual(presented, e.sha256()) && found == null)
+          found = new Caller(e.name(), e.role());
       }
     }
     return Optional.ofNullable(found);
@@ -86,7 +88,8 @@ public final class ApiTokens {
       if (line.isEmpty() || line.startsWith("#")) continue;
       String[] f = line.split("\\s+");
       String where = file + ":" + (i + 1);
-      if (f.length != 3) throw new IllegalArgumentException(where + ": want '<name> <role> sha256:<hex>'");
+      if (f.length != 3)
+        throw new IllegalArgumentException(where + ": want '<name> <role> sha256:<hex>'");
       entries.add(entry(f[0], f[1], f[2], where));
     }
     return List.copyOf(entries);
@@ -96,9 +99,11 @@ public final class ApiTokens {
     String hex = hash == null ? "" : hash.strip().toLowerCase(java.util.Locale.ROOT);
     if (hex.startsWith("sha256:")) hex = hex.substring("sha256:".length());
     if (!HEX.matcher(hex).matches()) {
-      throw new IllegalArgumentException(where + ": the token hash must be sha256:<64 hex digits> (never the token)");
+      throw new IllegalArgumentException(
+          where + ": the token hash must be sha256:<64 hex digits> (never the token)");
     }
-    if (name == null || name.isBlank()) throw new IllegalArgumentException(where + ": a token needs a name");
+    if (name == null || name.isBlank())
+      throw new IllegalArgumentException(where + ": a token needs a name");
     return new Entry(name, Role.parse(role), HexFormat.of().parseHex(hex));
   }
 

@@ -21,14 +21,18 @@ import org.springframework.web.filter.OncePerRequestFilter;
 public final class AuditLog extends OncePerRequestFilter {
   /** Request attribute the controllers fill with the ids an accepted request names. */
   public static final String IDS = "cephflow.audit.ids";
+
   private static final Logger log = LoggerFactory.getLogger("cephflow.audit");
 
   static boolean mutating(HttpServletRequest r) {
-    return !("GET".equals(r.getMethod()) || "HEAD".equals(r.getMethod()) || "OPTIONS".equals(r.getMethod()));
+    return !("GET".equals(r.getMethod())
+        || "HEAD".equals(r.getMethod())
+        || "OPTIONS".equals(r.getMethod()));
   }
 
   @Override
-  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     if (!mutating(request)) {
       chain.doFilter(request, response);
@@ -44,17 +48,31 @@ public final class AuditLog extends OncePerRequestFilter {
 
   static void line(HttpServletRequest request, Authentication who, int status, String ids) {
     String name = who == null || !who.isAuthenticated() ? "-" : who.getName();
-    String roles = who == null ? "-" : who.getAuthorities().stream().map(GrantedAuthority::getAuthority)
-        .map(a -> a.replace("ROLE_", "").toLowerCase(java.util.Locale.ROOT)).collect(Collectors.joining(","));
-    log.info("audit caller={} roles={} remote={} method={} path={} status={} {}", name, roles.isEmpty() ? "-" : roles,
-        request.getRemoteAddr(), request.getMethod(), request.getRequestURI(), status, ids);
+    String roles =
+        who == null
+            ? "-"
+            : who.getAuthorities().stream()
+                .map(GrantedAuthority::getAuthority)
+                .map(a -> a.replace("ROLE_", "").toLowerCase(java.util.Locale.ROOT))
+                .collect(Collectors.joining(","));
+    log.info(
+        "audit caller={} roles={} remote={} method={} path={} status={} {}",
+        name,
+        roles.isEmpty() ? "-" : roles,
+        request.getRemoteAddr(),
+        request.getMethod(),
+        request.getRequestURI(),
+        status,
+        ids);
   }
 
   @SuppressWarnings("unchecked")
   private static String ids(HttpServletRequest request) {
     Object ids = request.getAttribute(IDS);
     if (!(ids instanceof Map<?, ?> m) || m.isEmpty()) return "";
-    return ((Map<String, String>) m).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-        .collect(Collectors.joining(" "));
+    return ((Map<String, String>) m)
+        .entrySet().stream()
+            .map(e -> e.getKey() + "=" + e.getValue())
+            .collect(Collectors.joining(" "));
   }
 }

@@ -8,16 +8,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * How callers prove who they are ({@code cephflow.api.auth}).
  *
- * @param tokensFile static bearer tokens, one per line: {@code <name> <role> sha256:<hex>}
- *     (only the SHA-256 of each token is stored; the file is re-read when it changes)
+ * @param tokensFile static bearer tokens, one per line: {@code <name> <role> sha256:<hex>} (only
+ *     the SHA-256 of each token is stored; the file is re-read when it changes)
  * @param tokens the same entries inline (e.g. from a Kubernetes secret rendered into config)
  * @param jwt JWT/OIDC bearer tokens, for deployments with an identity provider
- * @param publicDocs whether the OpenAPI document and Swagger UI load without a token (they
- *     describe the API, hold no data; Swagger UI must load before one can authorize in it)
+ * @param publicDocs whether the OpenAPI document and Swagger UI load without a token (they describe
+ *     the API, hold no data; Swagger UI must load before one can authorize in it)
  */
 @ConfigurationProperties("cephflow.api.auth")
-public record AuthProperties(Path tokensFile, List<TokenEntry> tokens, Jwt jwt,
-                             @DefaultValue("true") boolean publicDocs) {
+public record AuthProperties(
+    Path tokensFile, List<TokenEntry> tokens, Jwt jwt, @DefaultValue("true") boolean publicDocs) {
   public AuthProperties {
     tokensFile = tokensFile == null || tokensFile.toString().isBlank() ? null : tokensFile;
     tokens = tokens == null ? List.of() : List.copyOf(tokens);
@@ -33,9 +33,16 @@ public record AuthProperties(Path tokensFile, List<TokenEntry> tokens, Jwt jwt,
    * @param audience when set, a token must name it in {@code aud}
    * @param rolesClaim the claim holding the roles (a list, or a space-separated string)
    */
-  public record Jwt(String issuerUri, String jwkSetUri, Path publicKey, String audience,
-                    @DefaultValue("roles") String rolesClaim) {
-    /** An empty environment variable (application.yml's {@code ${CEPHFLOW_API_JWT_ISSUER:}}) is unset. */
+  public record Jwt(
+      String issuerUri,
+      String jwkSetUri,
+      Path publicKey,
+      String audience,
+      @DefaultValue("roles") String rolesClaim) {
+    /**
+     * An empty environment variable (application.yml's {@code ${CEPHFLOW_API_JWT_ISSUER:}}) is
+     * unset.
+     */
     public Jwt {
       issuerUri = present(issuerUri) ? issuerUri : null;
       jwkSetUri = present(jwkSetUri) ? jwkSetUri : null;

@@ -10,7 +10,10 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 
-/** A JWT's roles (reader, operator, admin) from the configured claim; names it does not know are ignored. */
+/**
+ * A JWT's roles (reader, operator, admin) from the configured claim; names it does not know are
+ * ignored.
+ */
 final class JwtRoles implements Converter<Jwt, AbstractAuthenticationToken> {
   private final String claim;
 
@@ -22,8 +25,10 @@ final class JwtRoles implements Converter<Jwt, AbstractAuthenticationToken> {
   public AbstractAuthenticationToken convert(Jwt jwt) {
     List<GrantedAuthority> roles = new ArrayList<>();
     Object value = jwt.getClaims().get(claim);
-    Collection<?> names = value instanceof Collection<?> c ? c
-        : value instanceof String s ? List.of(s.split("\\s+")) : List.of();
+    Collection<?> names =
+        value instanceof Collection<?> c
+            ? c
+            : value instanceof String s ? List.of(s.split("\\s+")) : List.of();
     for (Object n : names) {
       try {
         roles.add(new SimpleGrantedAuthority(Role.parse(String.valueOf(n)).authority()));

@@ -2,9 +2,13 @@ package io.cephflow.starter.security;
 
 import java.util.Locale;
 
-/** What a caller may do: read (GET), operate (also create, delete, cancel), administer (everything). */
+/**
+ * What a caller may do: read (GET), operate (also create, delete, cancel), administer (everything).
+ */
 public enum Role {
-  READER, OPERATOR, ADMIN;
+  READER,
+  OPERATOR,
+  ADMIN;
 
   public String authority() {
     return "ROLE_" + name();

@@ -45,54 +45,74 @@ public class SecurityConfig {
   ApiTokens apiTokens(AuthProperties props) {
     ApiTokens tokens = new ApiTokens(props.tokensFile(), props.tokens());
     if (tokens.count() == 0 && !props.jwt().configured()) {
-      LoggerFactory.getLogger(SecurityConfig.class).warn("no API token and no JWT issuer is configured: every "
-          + "request but the health probes will be refused (set cephflow.api.auth.tokens-file, see docs/api.md)");
+      LoggerFactory.getLogger(SecurityConfig.class)
+          .warn(
+              "no API token and no JWT issuer is configured: every "
+                  + "request but the health probes will be refused (set cephflow.api.auth.tokens-file, see docs/api.md)");
     }
     return tokens;
   }
 
   @Bean
   RoleHierarchy roleHierarchy() {
-    return RoleHierarchyImpl.fromHierarchy("ROLE_ADMIN > ROLE_OPERATOR\nROLE_OPERATOR > ROLE_READER");
+    return RoleHierarchyImpl.fromHierarchy(
+        "ROLE_ADMIN > ROLE_OPERATOR\nROLE_OPERATOR > ROLE_READER");
   }
 
   @Bean
-  SecurityFilterChain apiSecurity(HttpSecurity http, AuthProperties props, ApiTokens tokens, ProblemWriter problems)
+  SecurityFilterChain apiSecurity(
+      HttpSecurity http, AuthProperties props, ApiTokens tokens, ProblemWriter problems)
       throws Exception {
     var handlers = new ProblemAuthHandlers(problems);
     AuthenticationManager manager = authenticationManager(props, tokens);
     http.csrf(c -> c.disable()) // bearer tokens only: no cookie a browser would send on its own
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-        .httpBasic(b -> b.disable()).formLogin(f -> f.disable()).logout(l -> l.disable())
+        .httpBasic(b -> b.disable())
+        .formLogin(f -> f.disable())
+        .logout(l -> l.disable())
         .requestCache(r -> r.disable())
         .exceptionHandling(e -> e.authenticationEntryPoint(handlers).accessDeniedHandler(handlers))
-        .oauth2ResourceServer(o -> o.authenticationManagerResolver(request -> manager)
-            .authenticationEntryPoint(handlers).accessDeniedHandler(handlers))
+        .oauth2ResourceServer(
+            o ->
+                o.authenticationManagerResolver(request -> manager)
+                    .authenticationEntryPoint(handlers)
+                    .accessDeniedHandler(handlers))
         .addFilterAfter(new AccessLog(), SecurityContextHolderFilter.class)
         .addFilterAfter(new AuditLog(), AuthorizationFilter.class)
-        .authorizeHttpRequests(a -> {
-          a.requestMatchers("/actuator/health/liveness", "/actuator/health/readiness", "/error").permitAll();
-          if (props.publicDocs()) {
-            a.requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**").permitAll();
-          }
-          a.requestMatchers(HttpMethod.GET, "/api/**").hasRole("READER")
-              .requestMatchers(HttpMethod.POST, "/api/**").hasRole("OPERATOR")
-              .requestMatchers(HttpMethod.DELETE, "/api/**").hasRole("OPERATOR")
-              .requestMatchers("/actuator/prometheus").hasRole("READER")
-              .anyRequest().hasRole("ADMIN");
-        });
+        .authorizeHttpRequests(
+            a -> {
+              a.requestMatchers("/actuator/health/liveness", "/actuator/health/readiness", "/error")
+                  .permitAll();
+              if (props.publicDocs()) {
+                a.requestMatchers(
+                        "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
+                    .permitAll();
+              }
+              a.requestMatchers(HttpMethod.GET, "/api/**")
+                  .hasRole("READER")
+                  .requestMatchers(HttpMethod.POST, "/api/**")
+                  .hasRole("OPERATOR")
+                  .requestMatchers(HttpMethod.DELETE, "/api/**")
+                  .hasRole("OPERATOR")
+                  .requestMatchers("/actuator/prometheus")
+                  .hasRole("READER")
+                  .anyRequest()
+                  .hasRole("ADMIN");
+            });
     return http.build();
   }
 
   /**
-   * What Spring Security's firewall refuses before any filter runs (a parameter or header name
-   * with control or unassigned characters, an encoded slash, ...) is a 400 problem, not a 500.
+   * What Spring Security's firewall refuses before any filter runs (a parameter or header name with
+   * control or unassigned characters, an encoded slash, ...) is a 400 problem, not a 500.
    */
   @Bean
   RequestRejectedHandler requestRejected(ProblemWriter problems) {
     return (request, response, e) -> {
-      problems.write(request, response, 400, "InvalidRequest", "the request was refused: " + e.getMessage());
-      AccessLog.line(request, 400, 0, null); // refused before the security chain (and its access line) ran
+      problems.write(
+          request, response, 400, "InvalidRequest", "the request was refused: " + e.getMessage());
+      AccessLog.line(
+          request, 400, 0, null); // refused before the security chain (and its access line) ran
     };
   }
 
@@ -115,13 +135,18 @@ public class SecurityConfig {
     } else if (c.jwkSetUri() != null && !c.jwkSetUri().isBlank()) {
       decoder = NimbusJwtDecoder.withJwkSetUri(c.jwkSetUri()).build();
     } else {
-      decoder = NimbusJwtDecoder.withIssuerLocation(c.issuerUri()).build(); // discovery on first use
+      decoder =
+          NimbusJwtDecoder.withIssuerLocation(c.issuerUri()).build(); // discovery on first use
     }
     List<OAuth2TokenValidator<Jwt>> checks = new ArrayList<>();
-    checks.add(c.issuerUri() == null || c.issuerUri().isBlank() ? JwtValidators.createDefault()
-        : JwtValidators.createDefaultWithIssuer(c.issuerUri()));
+    checks.add(
+        c.issuerUri() == null || c.issuerUri().isBlank()
+            ? JwtValidators.createDefault()
+            : JwtValidators.createDefaultWithIssuer(c.issuerUri()));
     if (c.audience() != null && !c.audience().isBlank()) {
-      checks.add(new JwtClaimValidator<List<String>>("aud", aud -> aud != null && aud.contains(c.audience())));
+      checks.add(
+          new JwtClaimValidator<List<String>>(
+              "aud", aud -> aud != null && aud.contains(c.audience())));
     }
     decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(checks));
     return decoder;
@@ -130,10 +155,12 @@ public class SecurityConfig {
   private static RSAPublicKey rsaKey(String pem) {
     String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
     try {
-      return (RSAPublicKey) KeyFactory.getInstance("RSA")
-          .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
+      return (RSAPublicKey)
+          KeyFactory.getInstance("RSA")
+              .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
     } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("cephflow.api.auth.jwt.public-key is not a PEM RSA public key", e);
+      throw new IllegalArgumentException(
+          "cephflow.api.auth.jwt.public-key is not a PEM RSA public key", e);
     }
   }
 }

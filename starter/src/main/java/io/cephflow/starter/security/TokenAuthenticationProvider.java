@@ -47,8 +47,10 @@ final class TokenAuthenticationProvider implements AuthenticationProvider {
     String token = ((BearerTokenAuthenticationToken) authentication).getToken();
     var caller = tokens.lookup(token);
     if (caller.isPresent()) return new Caller(caller.get().name(), caller.get().role());
-    if (jwtConfigured && token.chars().filter(c -> c == '.').count() == 2) return null; // the JWT provider's
-    throw new InvalidBearerTokenException("the bearer token is not known (revoked, mistyped or from another stack)");
+    if (jwtConfigured && token.chars().filter(c -> c == '.').count() == 2)
+      return null; // the JWT provider's
+    throw new InvalidBearerTokenException(
+        "the bearer token is not known (revoked, mistyped or from another stack)");
   }
 
   @Override

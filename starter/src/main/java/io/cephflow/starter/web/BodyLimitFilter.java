@@ -12,8 +12,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Caps every request body: a declared length over the cap is refused before a byte is read, a
- * chunked body is cut off at the cap ({@link BodyTooLargeException}, answered 413). No request
- * can make the API hold more than the cap in memory.
+ * chunked body is cut off at the cap ({@link BodyTooLargeException}, answered 413). No request can
+ * make the API hold more than the cap in memory.
  */
 public class BodyLimitFilter extends OncePerRequestFilter {
   private final long maxBytes;
@@ -39,12 +39,17 @@ public class BodyLimitFilter extends OncePerRequestFilter {
   }
 
   @Override
-  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     long declared = request.getContentLengthLong();
     if (declared > maxBytes) {
       response.setHeader("Connection", "close"); // do not read (or swallow) what we refuse
-      problems.write(request, response, 413, "RequestTooLarge",
+      problems.write(
+          request,
+          response,
+          413,
+          "RequestTooLarge",
           "the request body is " + declared + " bytes; the limit is " + maxBytes);
       return;
     }
@@ -68,8 +73,9 @@ public class BodyLimitFilter extends OncePerRequestFilter {
 
     @Override
     public java.io.BufferedReader getReader() throws IOException {
-      return new java.io.BufferedReader(new java.io.InputStreamReader(getInputStream(),
-          getCharacterEncoding() == null ? "UTF-8" : getCharacterEncoding()));
+      return new java.io.BufferedReader(
+          new java.io.InputStreamReader(
+              getInputStream(), getCharacterEncoding() == null ? "UTF-8" : getCharacterEncoding()));
     }
   }
 

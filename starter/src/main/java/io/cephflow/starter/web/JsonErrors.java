@@ -22,15 +22,24 @@ public final class JsonErrors {
   /** One sentence for the whole body. */
   public static String detail(Throwable cause) {
     if (cause instanceof UnrecognizedPropertyException u) {
-      return "unknown field '" + path(u) + "'; known fields: " + u.getKnownPropertyIds().stream()
-          .map(String::valueOf).sorted().collect(Collectors.joining(", "));
+      return "unknown field '"
+          + path(u)
+          + "'; known fields: "
+          + u.getKnownPropertyIds().stream()
+              .map(String::valueOf)
+              .sorted()
+              .collect(Collectors.joining(", "));
     }
     if (cause instanceof JsonMappingException m && !m.getPath().isEmpty()) {
       return "'" + path(m) + "' " + message(m);
     }
     if (cause instanceof JsonParseException p) {
       var where = p.getLocation();
-      return "the request body is not valid JSON (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")";
+      return "the request body is not valid JSON (line "
+          + where.getLineNr()
+          + ", column "
+          + where.getColumnNr()
+          + ")";
     }
     if (cause instanceof MismatchedInputException) {
       return "the request body must be one JSON object with the documented fields, and nothing after it";
@@ -42,12 +51,14 @@ public final class JsonErrors {
     if (m instanceof UnrecognizedPropertyException) return "is not a field of this request";
     Class<?> target = m instanceof MismatchedInputException mi ? mi.getTargetType() : null;
     String wanted = target == null ? "a value of another type" : describe(target);
-    if (m instanceof InvalidFormatException f) return "must be " + wanted + ", got " + shown(f.getValue());
+    if (m instanceof InvalidFormatException f)
+      return "must be " + wanted + ", got " + shown(f.getValue());
     return "must be " + wanted;
   }
 
   private static String describe(Class<?> t) {
-    if (t == Integer.class || t == int.class || t == Long.class || t == long.class) return "an integer (a JSON number)";
+    if (t == Integer.class || t == int.class || t == Long.class || t == long.class)
+      return "an integer (a JSON number)";
     if (t == Boolean.class || t == boolean.class) return "true or false";
     if (t == String.class) return "a string";
     return "a JSON value of the documented type";

@@ -18,12 +18,18 @@ public final class ProblemWriter {
     this.json = json;
   }
 
-  public void write(HttpServletRequest request, HttpServletResponse response, int status, String code, String detail)
+  public void write(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      int status,
+      String code,
+      String detail)
       throws IOException {
     write(request, response, Problems.of(HttpStatusCode.valueOf(status), code, detail));
   }
 
-  public void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail p) throws IOException {
+  public void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail p)
+      throws IOException {
     if (response.isCommitted()) return;
     try {
       p.setInstance(URI.create(request.getRequestURI()));

@@ -17,7 +17,8 @@ public class WebConfig {
 
   @Bean
   FilterRegistrationBean<BodyLimitFilter> bodyLimit(ApiLimits limits, ProblemWriter problems) {
-    var r = new FilterRegistrationBean<>(new BodyLimitFilter(limits.maxBodySize().toBytes(), problems));
+    var r =
+        new FilterRegistrationBean<>(new BodyLimitFilter(limits.maxBodySize().toBytes(), problems));
     r.setOrder(Ordered.HIGHEST_PRECEDENCE);
     return r;
   }

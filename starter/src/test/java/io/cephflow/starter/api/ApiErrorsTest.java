@@ -13,14 +13,21 @@ class ApiErrorsTest {
 
   @Test
   void temporalDownIsA503ThatSaysRepeatingIsSafe() {
-    var r = errors.temporal(Status.UNAVAILABLE.withDescription("io exception").asRuntimeException());
+    var r =
+        errors.temporal(Status.UNAVAILABLE.withDescription("io exception").asRuntimeException());
     assertThat(r.getStatusCode().value()).isEqualTo(503);
     assertThat(r.getBody().getProperties()).containsEntry("error", "TemporalUnavailable");
     assertThat(r.getBody().getDetail()).contains("repeat the request").contains("same id");
-    var start = errors.temporalStart(new WorkflowServiceException(WorkflowExecution.getDefaultInstance(), "T",
-        Status.DEADLINE_EXCEEDED.asRuntimeException()));
+    var start =
+        errors.temporalStart(
+            new WorkflowServiceException(
+                WorkflowExecution.getDefaultInstance(),
+                "T",
+                Status.DEADLINE_EXCEEDED.asRuntimeException()));
     assertThat(start.getStatusCode().value()).isEqualTo(503);
-    assertThat(errors.temporal(Status.PERMISSION_DENIED.asRuntimeException()).getStatusCode().value()).isEqualTo(502);
+    assertThat(
+            errors.temporal(Status.PERMISSION_DENIED.asRuntimeException()).getStatusCode().value())
+        .isEqualTo(502);
   }
 
   @Test
@@ -34,13 +41,17 @@ class ApiErrorsTest {
 
   @Test
   void noHypervisorWithRoomIsAConflictThatSaysWhetherWaitingHelps() {
-    var later = errors.noHypervisor(new io.cephflow.starter.client.ServerHosts.NoHypervisorAvailableException(
-        "no hypervisor has room now", true));
+    var later =
+        errors.noHypervisor(
+            new io.cephflow.starter.client.ServerHosts.NoHypervisorAvailableException(
+                "no hypervisor has room now", true));
     assertThat(later.getStatusCode().value()).isEqualTo(409);
     assertThat(later.getBody().getProperties()).containsEntry("error", "NoHypervisorAvailable");
     assertThat(later.getHeaders().getFirst("Retry-After")).isEqualTo("30");
-    var never = errors.noHypervisor(new io.cephflow.starter.client.ServerHosts.NoHypervisorAvailableException(
-        "no hypervisor can hold", false));
+    var never =
+        errors.noHypervisor(
+            new io.cephflow.starter.client.ServerHosts.NoHypervisorAvailableException(
+                "no hypervisor can hold", false));
     assertThat(never.getStatusCode().value()).isEqualTo(409);
     assertThat(never.getHeaders().containsKey("Retry-After")).isFalse();
   }

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cephflow.starter.ApiTestSupport;
 import org.junit.jupiter.api.Test;
 
-/** {@code GET /api/v1/operations/{id}?waitSeconds=N}: the long poll's bound is checked before Temporal is asked. */
+/**
+ * {@code GET /api/v1/operations/{id}?waitSeconds=N}: the long poll's bound is checked before
+ * Temporal is asked.
+ */
 class OperationWaitTest extends ApiTestSupport {
   static final String OP = "/api/v1/operations/image-upload-" + ID;
 
@@ -23,6 +26,7 @@ class OperationWaitTest extends ApiTestSupport {
   @Test
   void aWaitWithinItsBoundReachesTemporal() throws Exception {
     // nothing listens where Temporal should be: the read itself answers 503, not the bound
-    assertThat(call(new Endpoint("GET", OP + "?waitSeconds=1"), READER).statusCode()).isEqualTo(503);
+    assertThat(call(new Endpoint("GET", OP + "?waitSeconds=1"), READER).statusCode())
+        .isEqualTo(503);
   }
 }

@@ -22,8 +22,11 @@ class SourceGateTest extends ApiTestSupport {
 
   @Test
   void forbiddenSourcesAreRefusedAtTheDoor() throws Exception {
-    assertThat(upload("/etc/passwd")).contains("\"error\":\"SourceForbidden\"").contains("\"field\":\"source\"");
-    assertThat(upload("/var/lib/cephflow/incoming/../../../etc/passwd")).contains("SourceForbidden");
+    assertThat(upload("/etc/passwd"))
+        .contains("\"error\":\"SourceForbidden\"")
+        .contains("\"field\":\"source\"");
+    assertThat(upload("/var/lib/cephflow/incoming/../../../etc/passwd"))
+        .contains("SourceForbidden");
     assertThat(upload("http://169.254.169.254/latest/meta-data")).contains("SourceForbidden");
     assertThat(upload("gopher://example.org/x")).contains("SourceForbidden");
     assertThat(upload("relative/path.img")).contains("InvalidRequest");
@@ -32,7 +35,8 @@ class SourceGateTest extends ApiTestSupport {
   @Test
   void malformedUrlsAreInvalidAtOnce() throws Exception {
     assertThat(upload("http://exa mple.org/x.img")).contains("InvalidRequest");
-    assertThat(upload("file://127.0.0.1/etc/passwd")).containsAnyOf("InvalidRequest", "SourceForbidden");
+    assertThat(upload("file://127.0.0.1/etc/passwd"))
+        .containsAnyOf("InvalidRequest", "SourceForbidden");
   }
 
   @Test
@@ -45,7 +49,8 @@ class SourceGateTest extends ApiTestSupport {
   void aLoopbackSourceIsRefusedWithoutAConnection() throws Exception {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       s.setSoTimeout(300);
-      assertThat(upload("http://127.0.0.1:" + s.getLocalPort() + "/x.img")).contains("SourceForbidden")
+      assertThat(upload("http://127.0.0.1:" + s.getLocalPort() + "/x.img"))
+          .contains("SourceForbidden")
           .contains("loopback");
       try {
         s.accept().close();

@@ -17,19 +17,41 @@ class CliAuditTest {
     api.close();
   }
 
-  static final String ENDED = "{\"id\":\"" + AUDIT + "\",\"type\":\"AuditWorkflow\",\"status\":\"COMPLETED\","
-      + "\"result\":{\"reaped\":true,\"graceSeconds\":3600,\"counts\":{\"owned\":1,\"orphan\":1},"
-      + "\"unreachableHosts\":[\"h2\"],\"findings\":["
-      + "{\"category\":\"ORPHAN\",\"object\":{\"type\":\"rbd-image\",\"name\":\"images/" + ID + "\"},"
-      + "\"resource\":\"image:" + ID + "\",\"ageSeconds\":7200,\"reason\":\"no record\",\"reaped\":\"removed\"},"
-      + "{\"category\":\"OWNED\",\"object\":{\"type\":\"domain\",\"name\":\"instance-x\",\"host\":\"h1\"},"
-      + "\"reason\":\"available\"}]}}";
+  static final String ENDED =
+      "{\"id\":\""
+          + AUDIT
+          + "\",\"type\":\"AuditWorkflow\",\"status\":\"COMPLETED\","
+          + "\"result\":{\"reaped\":true,\"graceSeconds\":3600,\"counts\":{\"owned\":1,\"orphan\":1},"
+          + "\"unreachableHosts\":[\"h2\"],\"findings\":["
+          + "{\"category\":\"ORPHAN\",\"object\":{\"type\":\"rbd-image\",\"name\":\"images/"
+          + ID
+          + "\"},"
+          + "\"resource\":\"image:"
+          + ID
+          + "\",\"ageSeconds\":7200,\"reason\":\"no record\",\"reaped\":\"removed\"},"
+          + "{\"category\":\"OWNED\",\"object\":{\"type\":\"domain\",\"name\":\"instance-x\",\"host\":\"h1\"},"
+          + "\"reason\":\"available\"}]}}";
 
   @Test
   void aReapSendsItsOptionsAndWaitingPrintsTheLeaks() throws Exception {
-    api.on("POST /api/v1/audits", 202, "{\"operationId\":\"" + AUDIT + "\",\"auditId\":\"" + AUDIT + "\"}");
+    api.on(
+        "POST /api/v1/audits",
+        202,
+        "{\"operationId\":\"" + AUDIT + "\",\"auditId\":\"" + AUDIT + "\"}");
     api.on("GET /api/v1/operations/" + AUDIT, 200, ENDED);
-    var r = api.run("audit", "--reap", "--min-age", "60", "--host", "h1", "--resource", ID, "--wait", "-f", "json");
+    var r =
+        api.run(
+            "audit",
+            "--reap",
+            "--min-age",
+            "60",
+            "--host",
+            "h1",
+            "--resource",
+            ID,
+            "--wait",
+            "-f",
+            "json");
     assertThat(r.code()).isZero();
     JsonNode b = CliRequestsTest.body(api.seen.get(0));
     assertThat(b.get("reap").asBoolean()).isTrue();
@@ -46,7 +68,10 @@ class CliAuditTest {
 
   @Test
   void aDryRunByDefaultAndShowListsOwnedWithAll() throws Exception {
-    api.on("POST /api/v1/audits", 202, "{\"operationId\":\"" + AUDIT + "\",\"auditId\":\"" + AUDIT + "\"}");
+    api.on(
+        "POST /api/v1/audits",
+        202,
+        "{\"operationId\":\"" + AUDIT + "\",\"auditId\":\"" + AUDIT + "\"}");
     api.on("GET /api/v1/audits/" + AUDIT, 200, ENDED);
     var accepted = api.run("audit", "-f", "value", "-c", "auditId");
     assertThat(accepted.code()).isZero();

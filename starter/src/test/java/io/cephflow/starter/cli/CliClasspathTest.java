@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
  * nothing of Spring, Temporal or the rest of cephflow, which would fail there (and slow it).
  */
 class CliClasspathTest {
-  private static final Pattern FOREIGN = Pattern.compile("org\\.springframework|io\\.temporal|io\\.swagger"
-      + "|io\\.cephflow\\.(?!starter\\.cli\\b)");
+  private static final Pattern FOREIGN =
+      Pattern.compile(
+          "org\\.springframework|io\\.temporal|io\\.swagger"
+              + "|io\\.cephflow\\.(?!starter\\.cli\\b)");
 
   @Test
   void theCliPackageUsesOnlyTheJdkPicocliAndJackson() throws Exception {

@@ -8,12 +8,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The API and token from flags, then the environment, then ~/.config/cephflow/config; the token never from argv. */
+/**
+ * The API and token from flags, then the environment, then ~/.config/cephflow/config; the token
+ * never from argv.
+ */
 class CliConfigTest {
   static final String ID = CliParsingTest.ID;
   final StubApi api = CliParsingTest.newApi();
-  @TempDir
-  Path home;
+  @TempDir Path home;
 
   @AfterEach
   void stop() {
@@ -42,15 +44,18 @@ class CliConfigTest {
     api.env.put("CEPHFLOW_TOKEN", "from-env");
     api.run("image", "show", ID);
     api.run("image", "show", ID, "--token-file", write("flag-token", "from-flag").toString());
-    assertThat(api.authorizations).containsExactly("Bearer from-file", "Bearer from-env-file", "Bearer from-env",
-        "Bearer from-flag");
+    assertThat(api.authorizations)
+        .containsExactly(
+            "Bearer from-file", "Bearer from-env-file", "Bearer from-env", "Bearer from-flag");
     write(".config/cephflow/config", "api = http://127.0.0.1:1\n");
     api.env.remove("CEPHFLOW_TOKEN");
     api.env.remove("CEPHFLOW_TOKEN_FILE");
     assertThat(api.run("image", "show", ID).code()).isEqualTo(7); // the file's api
-    assertThat(api.run("--api", api.url(), "image", "show", ID).code()).isZero(); // the flag wins, before the command
+    assertThat(api.run("--api", api.url(), "image", "show", ID).code())
+        .isZero(); // the flag wins, before the command
     assertThat(api.run("image", "show", ID, "--api", api.url()).code()).isZero(); // or after it
-    assertThat(api.authorizations.get(api.authorizations.size() - 1)).isEqualTo("Bearer dev"); // the last resort
+    assertThat(api.authorizations.get(api.authorizations.size() - 1))
+        .isEqualTo("Bearer dev"); // the last resort
   }
 
   @Test
@@ -62,7 +67,8 @@ class CliConfigTest {
     write("c", "token = secret\n");
     r = api.run("image", "list", "--config", config.toString());
     assertThat(r.err()).contains(":1: the token itself does not go here").doesNotContain("secret");
-    assertThat(api.run("image", "list", "--config", home.resolve("none").toString()).err()).contains("does not exist");
+    assertThat(api.run("image", "list", "--config", home.resolve("none").toString()).err())
+        .contains("does not exist");
     api.env.put("CEPHFLOW_API", "ftp://x");
     assertThat(api.run("image", "list").err()).contains("not an http(s) URL");
     assertThat(api.seen).isEmpty();

@@ -60,29 +60,46 @@ class CliParsingTest {
 
   @Test
   void badValuesAreRefusedBeforeAnythingIsSent() {
-    assertThat(api.run("volume", "create", "--image", ID, "--size-gb", "abc").err()).contains("--size-gb").contains("'abc'");
-    assertThat(api.run("volume", "create", "--image", ID, "--size-gb", "0").err()).contains("at least 1");
+    assertThat(api.run("volume", "create", "--image", ID, "--size-gb", "abc").err())
+        .contains("--size-gb")
+        .contains("'abc'");
+    assertThat(api.run("volume", "create", "--image", ID, "--size-gb", "0").err())
+        .contains("at least 1");
     assertThat(api.run("volume", "create", "--image", "not-a-uuid").err()).contains("not a UUID");
-    assertThat(api.run("image", "upload", "--name", "n", "--source", "/x", "--disk-format", "qcow3").err())
+    assertThat(
+            api.run("image", "upload", "--name", "n", "--source", "/x", "--disk-format", "qcow3")
+                .err())
         .contains("qcow2");
     assertThat(api.run("image", "list", "--state", "gone").err()).contains("in-use");
     assertThat(api.run("image", "list", "--limit", "0").err()).contains("1..1000");
-    assertThat(api.run("server", "delete", ID, "--shutdown-timeout", "-1").err()).contains("--shutdown-timeout");
-    assertThat(api.run("server", "delete", ID, "--shutdown-timeout", "4000").err()).contains("1..3600");
+    assertThat(api.run("server", "delete", ID, "--shutdown-timeout", "-1").err())
+        .contains("--shutdown-timeout");
+    assertThat(api.run("server", "delete", ID, "--shutdown-timeout", "4000").err())
+        .contains("1..3600");
     assertThat(api.run("operation", "show", "nope").err()).contains("not an operation id");
-    assertThat(api.run("operation", "list", "--resource", "disk:" + ID).err()).contains("KIND:UUID");
-    assertThat(api.run("volume", "create", "--image", ID, "--source-volume", ID, "--snapshot", ID).err())
+    assertThat(api.run("operation", "list", "--resource", "disk:" + ID).err())
+        .contains("KIND:UUID");
+    assertThat(
+            api.run("volume", "create", "--image", ID, "--source-volume", ID, "--snapshot", ID)
+                .err())
         .contains("mutually exclusive");
     assertThat(api.run("volume", "create", "--size-gb", "1").err()).contains("Missing required");
-    assertThat(api.run("server", "boot", "--volume", ID, "--new-volume-id", ID).err()).contains("--snapshot");
-    assertThat(api.run("image", "delete", ID, "--timeout", "5").err()).contains("--timeout goes with --wait");
-    assertThat(api.run("image", "show", ID, "-c", "nmae").err()).contains("unknown column 'nmae'; did you mean 'name'?");
+    assertThat(api.run("server", "boot", "--volume", ID, "--new-volume-id", ID).err())
+        .contains("--snapshot");
+    assertThat(api.run("image", "delete", ID, "--timeout", "5").err())
+        .contains("--timeout goes with --wait");
+    assertThat(api.run("image", "show", ID, "-c", "nmae").err())
+        .contains("unknown column 'nmae'; did you mean 'name'?");
     assertThat(api.run("image", "upload", "--name", "n", "--source", "/x", "-c", "status").err())
         .contains("unknown column 'status'");
-    assertThat(api.run("image", "show", ID, "-f", "xml").err()).contains("table, json, yaml, value");
-    assertThat(api.run("image", "upload", "--name", "--wait", "--source", "/x").code()).isEqualTo(2);
-    for (String[] args : List.of(new String[] {"volume", "create", "--image", ID, "--size-gb", "x"},
-        new String[] {"image", "list", "--limit", "x"})) {
+    assertThat(api.run("image", "show", ID, "-f", "xml").err())
+        .contains("table, json, yaml, value");
+    assertThat(api.run("image", "upload", "--name", "--wait", "--source", "/x").code())
+        .isEqualTo(2);
+    for (String[] args :
+        List.of(
+            new String[] {"volume", "create", "--image", ID, "--size-gb", "x"},
+            new String[] {"image", "list", "--limit", "x"})) {
       assertThat(api.run(args).code()).isEqualTo(2);
     }
     assertThat(api.seen).isEmpty();
@@ -92,11 +109,16 @@ class CliParsingTest {
   void helpAndVersion() {
     var r = api.run("image", "upload", "--help");
     assertThat(r.code()).isZero();
-    assertThat(r.out()).contains("Usage: cephflow image upload").contains("--disk-format").contains("Exit codes:")
+    assertThat(r.out())
+        .contains("Usage: cephflow image upload")
+        .contains("--disk-format")
+        .contains("Exit codes:")
         .contains("130");
     assertThat(api.run("image", "upload", "-h").code()).isZero();
     assertThat(api.run("help", "server", "delete").out()).contains("--shutdown-timeout");
-    assertThat(api.run("help", "image", "upload").out()).contains("Usage: cephflow image upload").contains("--disk-format");
+    assertThat(api.run("help", "image", "upload").out())
+        .contains("Usage: cephflow image upload")
+        .contains("--disk-format");
     assertThat(api.run("help", "image").out()).contains("Usage: cephflow image ");
     assertThat(api.run("help", "image", "uplod").code()).isEqualTo(2);
     assertThat(api.run("--version").out()).startsWith("cephflow ");
@@ -111,30 +133,55 @@ class CliParsingTest {
   /** Every command has --help, -f and -c; every option and parameter has a description. */
   @Test
   void everyCommandHasHelpOutputOptionsAndDescriptions() {
-    CommandLine root = Cli.commandLine(new Cli.Context(api.env, System.out, System.err, false, false, 80, 1));
+    CommandLine root =
+        Cli.commandLine(new Cli.Context(api.env, System.out, System.err, false, false, 80, 1));
     List<CommandSpec> leaves = new ArrayList<>();
     collect(root.getCommandSpec(), leaves);
-    assertThat(leaves).extracting(s -> s.qualifiedName(" ")).contains("cephflow image upload", "cephflow image list",
-        "cephflow image show", "cephflow image delete", "cephflow volume create", "cephflow volume list",
-        "cephflow volume show", "cephflow volume snapshot", "cephflow volume delete", "cephflow snapshot list",
-        "cephflow snapshot show", "cephflow snapshot delete", "cephflow server boot", "cephflow server list",
-        "cephflow server show", "cephflow server snapshot", "cephflow server delete", "cephflow operation list",
-        "cephflow operation show", "cephflow operation wait", "cephflow operation cancel");
+    assertThat(leaves)
+        .extracting(s -> s.qualifiedName(" "))
+        .contains(
+            "cephflow image upload",
+            "cephflow image list",
+            "cephflow image show",
+            "cephflow image delete",
+            "cephflow volume create",
+            "cephflow volume list",
+            "cephflow volume show",
+            "cephflow volume snapshot",
+            "cephflow volume delete",
+            "cephflow snapshot list",
+            "cephflow snapshot show",
+            "cephflow snapshot delete",
+            "cephflow server boot",
+            "cephflow server list",
+            "cephflow server show",
+            "cephflow server snapshot",
+            "cephflow server delete",
+            "cephflow operation list",
+            "cephflow operation show",
+            "cephflow operation wait",
+            "cephflow operation cancel");
     for (CommandSpec leaf : leaves) {
       if (leaf.name().equals("help") || leaf.name().equals("completion")) continue;
       String name = leaf.qualifiedName(" ");
       assertThat(leaf.findOption("--help")).as(name).isNotNull();
       assertThat(leaf.findOption("-f")).as(name).isNotNull();
       assertThat(leaf.findOption("-c")).as(name).isNotNull();
-      for (OptionSpec o : leaf.options()) assertThat(o.description()).as(name + " " + o.longestName()).isNotEmpty();
-      leaf.positionalParameters().forEach(p -> assertThat(p.description()).as(name + " " + p.paramLabel()).isNotEmpty());
+      for (OptionSpec o : leaf.options())
+        assertThat(o.description()).as(name + " " + o.longestName()).isNotEmpty();
+      leaf.positionalParameters()
+          .forEach(p -> assertThat(p.description()).as(name + " " + p.paramLabel()).isNotEmpty());
       assertThat(leaf.usageMessage().description()).as(name).isNotEmpty();
       var r = api.run((name.substring("cephflow ".length()) + " --help").split(" "));
       assertThat(r.code()).as(name).isZero();
       assertThat(r.out()).as(name).contains("Usage: " + name);
     }
     if (leaves.stream().anyMatch(l -> l.findOption("--wait") != null)) {
-      leaves.stream().filter(l -> List.of("upload", "create", "delete", "boot", "snapshot", "cancel").contains(l.name()))
+      leaves.stream()
+          .filter(
+              l ->
+                  List.of("upload", "create", "delete", "boot", "snapshot", "cancel")
+                      .contains(l.name()))
           .forEach(l -> assertThat(l.findOption("--wait")).as(l.qualifiedName(" ")).isNotNull());
     }
   }
@@ -148,7 +195,10 @@ class CliParsingTest {
   void completionScriptsForBashAndZsh() {
     var bash = api.run("completion", "bash");
     assertThat(bash.code()).isZero();
-    assertThat(bash.out()).contains("complete -F").contains("upload").contains("--shutdown-timeout");
+    assertThat(bash.out())
+        .contains("complete -F")
+        .contains("upload")
+        .contains("--shutdown-timeout");
     var zsh = api.run("completion", "zsh");
     assertThat(zsh.out()).contains("compinit").contains("bashcompinit");
     assertThat(api.run("completion", "fish").code()).isEqualTo(2);

@@ -16,8 +16,8 @@ import java.util.Map;
 
 /**
  * A loopback stand-in for the REST API: answers are queued per "METHOD path" (the last one
- * repeats), every request is recorded as "METHOD uri body", and the CLI runs in-process
- * against it with its own stdout, stderr and environment.
+ * repeats), every request is recorded as "METHOD uri body", and the CLI runs in-process against it
+ * with its own stdout, stderr and environment.
  */
 final class StubApi implements AutoCloseable {
   record Answer(int status, String body) {}
@@ -47,7 +47,9 @@ final class StubApi implements AutoCloseable {
 
   /** Queues an answer to "METHOD /path" (the query is not part of the key). */
   StubApi on(String methodAndPath, int status, String body) {
-    answers.computeIfAbsent(methodAndPath, k -> new ArrayDeque<>()).addLast(new Answer(status, body));
+    answers
+        .computeIfAbsent(methodAndPath, k -> new ArrayDeque<>())
+        .addLast(new Answer(status, body));
     return this;
   }
 
@@ -56,10 +58,16 @@ final class StubApi implements AutoCloseable {
     seen.add(ex.getRequestMethod() + " " + ex.getRequestURI() + (body.isEmpty() ? "" : " " + body));
     authorizations.add(ex.getRequestHeaders().getFirst("Authorization"));
     Deque<Answer> q = answers.get(ex.getRequestMethod() + " " + ex.getRequestURI().getPath());
-    Answer a = q == null || q.isEmpty() ? new Answer(404, "{\"type\":\"/problems/NotFound\",\"title\":\"Not Found\","
-        + "\"status\":404,\"detail\":\"no route in the stub\",\"error\":\"NotFound\"}") : q.size() > 1 ? q.removeFirst() : q.peekFirst();
+    Answer a =
+        q == null || q.isEmpty()
+            ? new Answer(
+                404,
+                "{\"type\":\"/problems/NotFound\",\"title\":\"Not Found\","
+                    + "\"status\":404,\"detail\":\"no route in the stub\",\"error\":\"NotFound\"}")
+            : q.size() > 1 ? q.removeFirst() : q.peekFirst();
     byte[] bytes = a.body().getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().add("Content-Type", a.status() >= 400 ? "application/problem+json" : "application/json");
+    ex.getResponseHeaders()
+        .add("Content-Type", a.status() >= 400 ? "application/problem+json" : "application/json");
     ex.sendResponseHeaders(a.status(), bytes.length == 0 ? -1 : bytes.length);
     if (bytes.length > 0) ex.getResponseBody().write(bytes);
     ex.close();
@@ -68,10 +76,18 @@ final class StubApi implements AutoCloseable {
   Run run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Cli.Context ctx = new Cli.Context(Map.copyOf(env), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), ttyOut, ttyErr, 120, 5);
+    Cli.Context ctx =
+        new Cli.Context(
+            Map.copyOf(env),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            ttyOut,
+            ttyErr,
+            120,
+            5);
     int code = Cli.run(ctx, args);
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   @Override

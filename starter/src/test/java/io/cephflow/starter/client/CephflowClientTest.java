@@ -24,16 +24,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The typed client against Temporal's in-process test server, with stand-in flows whose outcome
- * the request's name chooses: what a start answers (the id, attach, refusals at the door), what
- * status reports of a flow that completed, failed or was canceled, and what cancel refuses.
+ * The typed client against Temporal's in-process test server, with stand-in flows whose outcome the
+ * request's name chooses: what a start answers (the id, attach, refusals at the door), what status
+ * reports of a flow that completed, failed or was canceled, and what cancel refuses.
  */
 @Timeout(120)
 class CephflowClientTest {
   private TestWorkflowEnvironment env;
   private CephflowClient client;
 
-  /** "ok" completes; "refused" fails at its claim (Conflict); "broken" fails at write; "slow" waits. */
+  /**
+   * "ok" completes; "refused" fails at its claim (Conflict); "broken" fails at write; "slow" waits.
+   */
   public static class StandInUpload implements UploadImageWorkflow {
     private OperationProgress progress = OperationProgress.at("validate");
 
@@ -41,8 +43,9 @@ class CephflowClientTest {
     public UploadImageResult upload(UploadImageRequest r) {
       progress = OperationProgress.at("claim");
       switch (r.name()) {
-        case "refused" -> throw ApplicationFailure.newNonRetryableFailure("image:" + r.imageId() + " is taken",
-            "Conflict");
+        case "refused" ->
+            throw ApplicationFailure.newNonRetryableFailure(
+                "image:" + r.imageId() + " is taken", "Conflict");
         case "broken" -> {
           progress = new OperationProgress("write", 5, 10);
           throw ApplicationFailure.newNonRetryableFailure("sha256 differs", "ChecksumMismatch");
@@ -77,7 +80,8 @@ class CephflowClientTest {
   @BeforeEach
   void start() {
     env = TestWorkflowEnvironment.newInstance();
-    env.newWorker(TaskQueues.STORAGE).registerWorkflowImplementationTypes(StandInUpload.class, StandInDelete.class);
+    env.newWorker(TaskQueues.STORAGE)
+        .registerWorkflowImplementationTypes(StandInUpload.class, StandInDelete.class);
     env.start();
     client = new CephflowClient(env.getWorkflowClient());
   }
@@ -116,21 +120,25 @@ class CephflowClientTest {
     String id = newId();
     client.uploadImage(upload(id, "ok"));
     assertThatThrownBy(() -> client.uploadImage(upload(id, "other")))
-        .isInstanceOfSatisfying(OperationRefusedException.class, e -> {
-          assertThat(e.type()).isEqualTo("Conflict");
-          assertThat(e.operationId()).isEqualTo("image-upload-" + id);
-          assertThat(e.getMessage()).contains("different request");
-        });
+        .isInstanceOfSatisfying(
+            OperationRefusedException.class,
+            e -> {
+              assertThat(e.type()).isEqualTo("Conflict");
+              assertThat(e.operationId()).isEqualTo("image-upload-" + id);
+              assertThat(e.getMessage()).contains("different request");
+            });
   }
 
   @Test
   void aRefusalTheFlowDecidesAtOnceIsThrownNotAccepted() {
     String id = newId();
     assertThatThrownBy(() -> client.uploadImage(upload(id, "refused")))
-        .isInstanceOfSatisfying(OperationRefusedException.class, e -> {
-          assertThat(e.type()).isEqualTo("Conflict");
-          assertThat(e.getMessage()).isEqualTo("image:" + id + " is taken");
-        });
+        .isInstanceOfSatisfying(
+            OperationRefusedException.class,
+            e -> {
+              assertThat(e.type()).isEqualTo("Conflict");
+              assertThat(e.getMessage()).isEqualTo("image:" + id + " is taken");
+            });
   }
 
   @Test
@@ -151,11 +159,13 @@ class CephflowClientTest {
     assertThat(del).isEqualTo("image-delete-" + id);
     assertThat(client.await(del, 30, TimeUnit.SECONDS).status()).isEqualTo("COMPLETED");
     assertThatThrownBy(() -> client.uploadImage(upload(id, "ok")))
-        .isInstanceOfSatisfying(OperationRefusedException.class, e -> {
-          assertThat(e.type()).isEqualTo("Conflict");
-          assertThat(e.operationId()).isEqualTo(del);
-          assertThat(e.getMessage()).contains("never reused");
-        });
+        .isInstanceOfSatisfying(
+            OperationRefusedException.class,
+            e -> {
+              assertThat(e.type()).isEqualTo("Conflict");
+              assertThat(e.operationId()).isEqualTo(del);
+              assertThat(e.getMessage()).contains("never reused");
+            });
   }
 
   @Test
@@ -166,31 +176,39 @@ class CephflowClientTest {
     OperationStatus s = client.await(op, 30, TimeUnit.SECONDS);
     assertThat(s.status()).isEqualTo("CANCELED");
     assertThat(s.failure().type()).isEqualTo("Canceled");
-    assertThatThrownBy(() -> client.cancel(op)).isInstanceOf(OperationNotCancelableException.class)
+    assertThatThrownBy(() -> client.cancel(op))
+        .isInstanceOf(OperationNotCancelableException.class)
         .hasMessageContaining("has ended (CANCELED)");
 
     String del = client.deleteImage(new DeleteImageRequest(newId(), false));
-    assertThatThrownBy(() -> client.cancel(del)).isInstanceOf(OperationNotCancelableException.class)
+    assertThatThrownBy(() -> client.cancel(del))
+        .isInstanceOf(OperationNotCancelableException.class)
         .hasMessageContaining("is a delete");
   }
 
   @Test
   void anUnknownOperationIsNotFound() {
-    assertThatThrownBy(() -> client.status("image-upload-" + newId())).isInstanceOf(OperationNotFoundException.class);
-    assertThatThrownBy(() -> client.audit("image-upload-" + newId())).isInstanceOf(OperationNotFoundException.class);
+    assertThatThrownBy(() -> client.status("image-upload-" + newId()))
+        .isInstanceOf(OperationNotFoundException.class);
+    assertThatThrownBy(() -> client.audit("image-upload-" + newId()))
+        .isInstanceOf(OperationNotFoundException.class);
   }
 
   @Test
   void anInvalidRequestIsRefusedBeforeAnythingStarts() {
-    assertThatThrownBy(() -> client.uploadImage(upload("not-a-uuid", "ok"))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> client.uploadImage(
-        new UploadImageRequest(newId(), "ok", "http://user:pw@host/x", "raw", null)))
+    assertThatThrownBy(() -> client.uploadImage(upload("not-a-uuid", "ok")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                client.uploadImage(
+                    new UploadImageRequest(newId(), "ok", "http://user:pw@host/x", "raw", null)))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void listingOnAServerWithoutVisibilitySaysSo() {
-    assertThatThrownBy(() -> client.list("image:" + newId(), 10)).isInstanceOf(UnsupportedOperationException.class)
+    assertThatThrownBy(() -> client.list("image:" + newId(), 10))
+        .isInstanceOf(UnsupportedOperationException.class)
         .hasMessageContaining("cannot list workflows");
   }
 }

@@ -17,13 +17,19 @@ import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.ClassPathResource;
 
-/** The API's application.yml falls back to the settings' documented defaults (as the worker's, YamlDefaultsTest). */
+/**
+ * The API's application.yml falls back to the settings' documented defaults (as the worker's,
+ * YamlDefaultsTest).
+ */
 class YamlDefaultsTest {
   @Test
   void applicationYmlsFallbacksAreTheDocumentedDefaults() throws Exception {
-    List<PropertySource<?>> yml = new YamlPropertySourceLoader()
-        .load("application.yml", new ClassPathResource("application.yml"));
-    Binder fromYml = new Binder(ConfigurationPropertySources.from(yml), new PropertySourcesPlaceholdersResolver(yml));
+    List<PropertySource<?>> yml =
+        new YamlPropertySourceLoader()
+            .load("application.yml", new ClassPathResource("application.yml"));
+    Binder fromYml =
+        new Binder(
+            ConfigurationPropertySources.from(yml), new PropertySourcesPlaceholdersResolver(yml));
     Binder none = new Binder(new MapConfigurationPropertySource(Map.of()));
     same(fromYml, none, "cephflow.api.limits", ApiLimits.class);
     same(fromYml, none, "cephflow.sources", SourceGate.Settings.class);
@@ -32,6 +38,8 @@ class YamlDefaultsTest {
   }
 
   private static <T> void same(Binder yml, Binder none, String prefix, Class<T> type) {
-    assertThat(yml.bindOrCreate(prefix, type)).as(prefix).isEqualTo(none.bindOrCreate(prefix, type));
+    assertThat(yml.bindOrCreate(prefix, type))
+        .as(prefix)
+        .isEqualTo(none.bindOrCreate(prefix, type));
   }
 }

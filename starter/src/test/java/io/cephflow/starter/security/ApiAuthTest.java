@@ -2,35 +2,17 @@ package io.cephflow.starter.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import io.cephflow.starter.ApiTestSupport;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Date;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
@@ -41,10 +23,12 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * actuator. "Allowed" means anything but 401/403: Temporal and Ceph are absent here on purpose.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+@org.junit.jupiter.api.extension.ExtendWith(
+    org.springframework.boot.test.system.OutputCaptureExtension.class)
 class ApiAuthTest extends ApiTestSupport {
 
-  @Autowired @org.springframework.beans.factory.annotation.Qualifier("requestMappingHandlerMapping")
+  @Autowired
+  @org.springframework.beans.factory.annotation.Qualifier("requestMappingHandlerMapping")
   RequestMappingHandlerMapping mappings;
 
   List<Endpoint> endpoints;
@@ -52,13 +36,17 @@ class ApiAuthTest extends ApiTestSupport {
   @BeforeAll
   void endpoints() {
     endpoints = new ArrayList<>();
-    mappings.getHandlerMethods().forEach((info, method) -> {
-      for (String pattern : info.getPatternValues()) {
-        if (!pattern.startsWith("/api/")) continue;
-        Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
-        for (RequestMethod m : methods) endpoints.add(new Endpoint(m.name(), pattern.replaceAll("\\{[^}]+}", ID)));
-      }
-    });
+    mappings
+        .getHandlerMethods()
+        .forEach(
+            (info, method) -> {
+              for (String pattern : info.getPatternValues()) {
+                if (!pattern.startsWith("/api/")) continue;
+                Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
+                for (RequestMethod m : methods)
+                  endpoints.add(new Endpoint(m.name(), pattern.replaceAll("\\{[^}]+}", ID)));
+              }
+            });
     assertThat(endpoints).hasSizeGreaterThan(12);
   }
 
@@ -67,8 +55,9 @@ class ApiAuthTest extends ApiTestSupport {
     for (Endpoint e : endpoints) {
       var r = call(e, null);
       assertThat(r.statusCode()).as(e.toString()).isEqualTo(401);
-      assertThat(r.headers().firstValue("WWW-Authenticate")).as(e.toString()).hasValueSatisfying(
-          v -> assertThat(v).startsWith("Bearer"));
+      assertThat(r.headers().firstValue("WWW-Authenticate"))
+          .as(e.toString())
+          .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
       assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
       assertThat(r.body()).contains("\"error\":\"Unauthorized\"").contains("\"status\":401");
     }
@@ -107,7 +96,9 @@ class ApiAuthTest extends ApiTestSupport {
     Endpoint audits = new Endpoint("POST", "/api/v1/audits");
     var operator = call(audits, OPERATOR, "{\"reap\":true}");
     assertThat(operator.statusCode()).isEqualTo(403);
-    assertThat(operator.body()).contains("\"error\":\"Forbidden\"").contains("only an admin may reap");
+    assertThat(operator.body())
+        .contains("\"error\":\"Forbidden\"")
+        .contains("only an admin may reap");
     assertThat(call(audits, OPERATOR, "{\"reap\":false}").statusCode()).isNotIn(401, 403);
     assertThat(call(audits, ADMIN, "{\"reap\":true}").statusCode()).isNotIn(401, 403);
     assertThat(call(audits, READER, "{}").statusCode()).isEqualTo(403);
@@ -120,48 +111,68 @@ class ApiAuthTest extends ApiTestSupport {
     String reader = jwt(signer, List.of("reader"), "cephflow", Instant.now().plusSeconds(300));
     assertThat(call(list, reader).statusCode()).isNotIn(401, 403);
     assertThat(call(create, reader).statusCode()).isEqualTo(403);
-    String operator = jwt(signer, List.of("operator", "someone-elses-role"), "cephflow", Instant.now().plusSeconds(300));
+    String operator =
+        jwt(
+            signer,
+            List.of("operator", "someone-elses-role"),
+            "cephflow",
+            Instant.now().plusSeconds(300));
     assertThat(call(create, operator).statusCode()).isNotIn(401, 403);
   }
 
   @Test
   void expiredForeignOrMisaddressedJwtsAre401() throws Exception {
     Endpoint list = new Endpoint("GET", "/api/v1/images");
-    var expired = call(list, jwt(signer, List.of("admin"), "cephflow", Instant.now().minusSeconds(600)));
+    var expired =
+        call(list, jwt(signer, List.of("admin"), "cephflow", Instant.now().minusSeconds(600)));
     assertThat(expired.statusCode()).isEqualTo(401);
     assertThat(expired.body()).contains("expired");
-    assertThat(call(list, jwt(stranger, List.of("admin"), "cephflow", Instant.now().plusSeconds(300))).statusCode())
+    assertThat(
+            call(list, jwt(stranger, List.of("admin"), "cephflow", Instant.now().plusSeconds(300)))
+                .statusCode())
         .isEqualTo(401);
-    assertThat(call(list, jwt(signer, List.of("admin"), "another-api", Instant.now().plusSeconds(300))).statusCode())
+    assertThat(
+            call(list, jwt(signer, List.of("admin"), "another-api", Instant.now().plusSeconds(300)))
+                .statusCode())
         .isEqualTo(401);
   }
 
   @Test
   void probesAreOpenTheRestOfTheActuatorIsNot() throws Exception {
-    assertThat(call(new Endpoint("GET", "/actuator/health/liveness"), null).statusCode()).isEqualTo(200);
+    assertThat(call(new Endpoint("GET", "/actuator/health/liveness"), null).statusCode())
+        .isEqualTo(200);
     // open without a token; Temporal is absent here, so not ready (ProbeGroupsTest: with Temporal)
-    assertThat(call(new Endpoint("GET", "/actuator/health/readiness"), null).statusCode()).isEqualTo(503);
+    assertThat(call(new Endpoint("GET", "/actuator/health/readiness"), null).statusCode())
+        .isEqualTo(503);
     for (String p : List.of("/actuator/health", "/actuator/prometheus", "/actuator/info")) {
       assertThat(call(new Endpoint("GET", p), null).statusCode()).as(p).isEqualTo(401);
     }
-    assertThat(call(new Endpoint("GET", "/actuator/prometheus"), READER).statusCode()).isEqualTo(200);
+    assertThat(call(new Endpoint("GET", "/actuator/prometheus"), READER).statusCode())
+        .isEqualTo(200);
     assertThat(call(new Endpoint("GET", "/actuator/health"), READER).statusCode()).isEqualTo(403);
     var health = call(new Endpoint("GET", "/actuator/health"), ADMIN);
     assertThat(health.statusCode()).isIn(200, 503);
   }
 
   @Test
-  void everyMutatingRequestLeavesOneAuditLineReadsNone(org.springframework.boot.test.system.CapturedOutput out)
-      throws Exception {
+  void everyMutatingRequestLeavesOneAuditLineReadsNone(
+      org.springframework.boot.test.system.CapturedOutput out) throws Exception {
     String marker = "/api/v1/volumes/" + java.util.UUID.randomUUID();
     call(new Endpoint("DELETE", marker), OPERATOR);
     call(new Endpoint("DELETE", marker), READER);
     call(new Endpoint("DELETE", marker), null);
     call(new Endpoint("GET", marker), READER);
-    List<String> lines = out.getAll().lines().filter(l -> l.contains("cephflow.audit") || l.contains(" audit "))
-        .filter(l -> l.contains(marker)).toList();
+    List<String> lines =
+        out.getAll()
+            .lines()
+            .filter(l -> l.contains("cephflow.audit") || l.contains(" audit "))
+            .filter(l -> l.contains(marker))
+            .toList();
     assertThat(lines).hasSize(3);
-    assertThat(lines.get(0)).contains("caller=ops").contains("roles=operator").contains("method=DELETE")
+    assertThat(lines.get(0))
+        .contains("caller=ops")
+        .contains("roles=operator")
+        .contains("method=DELETE")
         .contains("status=503");
     assertThat(lines.get(1)).contains("caller=ro").contains("status=403");
     assertThat(lines.get(2)).contains("caller=-").contains("status=401");
@@ -169,8 +180,8 @@ class ApiAuthTest extends ApiTestSupport {
   }
 
   @Test
-  void everyRequestLeavesOneAccessLineTheProbesNone(org.springframework.boot.test.system.CapturedOutput out)
-      throws Exception {
+  void everyRequestLeavesOneAccessLineTheProbesNone(
+      org.springframework.boot.test.system.CapturedOutput out) throws Exception {
     String marker = "/api/v1/volumes/" + java.util.UUID.randomUUID();
     call(new Endpoint("GET", marker), READER);
     call(new Endpoint("DELETE", marker), READER);
@@ -194,7 +205,8 @@ class ApiAuthTest extends ApiTestSupport {
       ApiTokens tokens = new ApiTokens(file, List.of());
       assertThat(tokens.lookup("one")).hasValue(new ApiTokens.Caller("a", Role.READER));
       Files.writeString(file, "b admin sha256:" + ApiTokens.sha256Hex("two") + "\n");
-      Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(Instant.now().plusSeconds(5)));
+      Files.setLastModifiedTime(
+          file, java.nio.file.attribute.FileTime.from(Instant.now().plusSeconds(5)));
       assertThat(tokens.lookup("one")).isEmpty();
       assertThat(tokens.lookup("two")).hasValue(new ApiTokens.Caller("b", Role.ADMIN));
     } finally {
@@ -208,10 +220,11 @@ class ApiAuthTest extends ApiTestSupport {
     try {
       Files.writeString(file, "a reader my-secret-token\n");
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ApiTokens(file, List.of()))
-          .hasMessageContaining(":1").hasMessageContaining("sha256:").hasMessageNotContaining("my-secret-token");
+          .hasMessageContaining(":1")
+          .hasMessageContaining("sha256:")
+          .hasMessageNotContaining("my-secret-token");
     } finally {
       Files.delete(file);
     }
   }
-
 }

@@ -17,8 +17,8 @@ import java.util.concurrent.Flow;
 import org.junit.jupiter.api.Test;
 
 /**
- * The limits at the door: a huge body cannot take the API down, bodies are read strictly, and
- * every error (Spring's own too) is one problem shape.
+ * The limits at the door: a huge body cannot take the API down, bodies are read strictly, and every
+ * error (Spring's own too) is one problem shape.
  */
 class ApiLimitsTest extends ApiTestSupport {
   static final Endpoint IMAGES = new Endpoint("POST", "/api/v1/images");
@@ -41,19 +41,24 @@ class ApiLimitsTest extends ApiTestSupport {
     // a raw socket: the answer comes while the client still sends, which java.net.http cannot read
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout(20_000);
-      Thread writer = new Thread(() -> {
-        try {
-          OutputStream out = s.getOutputStream();
-          out.write(("POST /api/v1/images HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + OPERATOR
-              + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
-              .getBytes(StandardCharsets.ISO_8859_1));
-          byte[] chunk = ("\"a\",".repeat(4096)).getBytes(StandardCharsets.ISO_8859_1);
-          out.write(chunk(head.getBytes(StandardCharsets.UTF_8)));
-          for (int i = 0; i < 3_000; i++) out.write(chunk(chunk)); // 48 MB, never ending in time
-        } catch (java.io.IOException expected) {
-          // the server stopped reading: what it answered is read below
-        }
-      });
+      Thread writer =
+          new Thread(
+              () -> {
+                try {
+                  OutputStream out = s.getOutputStream();
+                  out.write(
+                      ("POST /api/v1/images HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                              + OPERATOR
+                              + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+                          .getBytes(StandardCharsets.ISO_8859_1));
+                  byte[] chunk = ("\"a\",".repeat(4096)).getBytes(StandardCharsets.ISO_8859_1);
+                  out.write(chunk(head.getBytes(StandardCharsets.UTF_8)));
+                  for (int i = 0; i < 3_000; i++)
+                    out.write(chunk(chunk)); // 48 MB, never ending in time
+                } catch (java.io.IOException expected) {
+                  // the server stopped reading: what it answered is read below
+                }
+              });
       writer.setDaemon(true);
       writer.start();
       String reply = new String(s.getInputStream().readNBytes(2048), StandardCharsets.ISO_8859_1);
@@ -67,26 +72,42 @@ class ApiLimitsTest extends ApiTestSupport {
   void aParameterNameTheFirewallRefusesIsA400Problem() throws Exception {
     var r = call(new Endpoint("GET", "/api/v1/images?%0F=x"), READER);
     assertThat(r.statusCode()).isEqualTo(400);
-    assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+    assertThat(r.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("application/problem+json");
     assertThat(r.body()).contains("\"error\":\"InvalidRequest\"");
     // refused before any filter (an encoded dot in the path): the same problem, not a 500
     var dot = call(new Endpoint("GET", "/api/v1/images/%2e%2e"), READER);
     assertThat(dot.statusCode()).isEqualTo(400);
-    assertThat(dot.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+    assertThat(dot.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("application/problem+json");
   }
 
-  /** Schemathesis: `Content-Type: multipart/form-data` without a boundary was a 500 on every endpoint. */
+  /**
+   * Schemathesis: `Content-Type: multipart/form-data` without a boundary was a 500 on every
+   * endpoint.
+   */
   @Test
   void aMultipartContentTypeIsNeverParsed() throws Exception {
-    var get = http.send(HttpRequest.newBuilder(URI.create(base() + "/api/v1/operations/0"))
-        .header("Authorization", "Bearer " + READER).header("Content-Type", "multipart/form-data").GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    var get =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base() + "/api/v1/operations/0"))
+                .header("Authorization", "Bearer " + READER)
+                .header("Content-Type", "multipart/form-data")
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(get.statusCode()).isEqualTo(400); // the malformed id, as without the header
-    var post = http.send(HttpRequest.newBuilder(URI.create(base() + "/api/v1/images"))
-        .header("Authorization", "Bearer " + OPERATOR).header("Content-Type", "multipart/form-data")
-        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+    var post =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base() + "/api/v1/images"))
+                .header("Authorization", "Bearer " + OPERATOR)
+                .header("Content-Type", "multipart/form-data")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(post.statusCode()).isEqualTo(415);
-    assertThat(post.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+    assertThat(post.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("application/problem+json");
   }
 
   @Test
@@ -119,12 +140,16 @@ class ApiLimitsTest extends ApiTestSupport {
     assertThat(trailing.body()).contains("InvalidRequest");
     var notJson = call(IMAGES, OPERATOR, "{\"name\":");
     assertThat(notJson.statusCode()).isEqualTo(400);
-    assertThat(notJson.body()).contains("not valid JSON").doesNotContain("Exception").doesNotContain("jackson");
+    assertThat(notJson.body())
+        .contains("not valid JSON")
+        .doesNotContain("Exception")
+        .doesNotContain("jackson");
   }
 
   @Test
   void sizesMemoryAndCpusAreBoundedByConfigurationBeforeAnyFlow() throws Exception {
-    var bytes = call(VOLUMES, OPERATOR, "{\"imageId\":\"" + ID + "\",\"sizeBytes\":1000000000000000000}");
+    var bytes =
+        call(VOLUMES, OPERATOR, "{\"imageId\":\"" + ID + "\",\"sizeBytes\":1000000000000000000}");
     assertThat(bytes.statusCode()).isEqualTo(400);
     assertThat(bytes.body()).contains("\"field\":\"sizeBytes\"").contains("max-volume-size");
     var gb = call(VOLUMES, OPERATOR, "{\"imageId\":\"" + ID + "\",\"sizeGb\":17000}");
@@ -144,7 +169,8 @@ class ApiLimitsTest extends ApiTestSupport {
 
   @Test
   void namesMustBePrintable() throws Exception {
-    for (String name : new String[] {"evil\\u202Egpj", "nul\\u0000cut", "bell\\u0007", "x".repeat(256)}) {
+    for (String name :
+        new String[] {"evil\\u202Egpj", "nul\\u0000cut", "bell\\u0007", "x".repeat(256)}) {
       var r = call(IMAGES, OPERATOR, "{\"name\":\"" + name + "\",\"source\":\"/x\"}");
       assertThat(r.statusCode()).as(name).isEqualTo(400);
       assertThat(r.body()).as(name).contains("name");
@@ -153,16 +179,22 @@ class ApiLimitsTest extends ApiTestSupport {
 
   @Test
   void aNegativeContentLengthIsRefused() throws Exception {
-    String reply = raw("POST /api/v1/images HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + OPERATOR
-        + "\r\nContent-Type: application/json\r\nContent-Length: -5\r\nConnection: close\r\n\r\n{}");
+    String reply =
+        raw(
+            "POST /api/v1/images HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                + OPERATOR
+                + "\r\nContent-Type: application/json\r\nContent-Length: -5\r\nConnection: close\r\n\r\n{}");
     assertThat(reply).startsWith("HTTP/1.1 400");
     assertThat(served()).isTrue();
   }
 
   @Test
   void hugeHeadersAreRefused() throws Exception {
-    String reply = raw("GET /actuator/health/liveness HTTP/1.1\r\nHost: x\r\nX-Junk: " + "a".repeat(40_000)
-        + "\r\nConnection: close\r\n\r\n");
+    String reply =
+        raw(
+            "GET /actuator/health/liveness HTTP/1.1\r\nHost: x\r\nX-Junk: "
+                + "a".repeat(40_000)
+                + "\r\nConnection: close\r\n\r\n");
     assertThat(reply).matches("(?s)HTTP/1.1 (400|431).*");
     assertThat(served()).isTrue();
   }
@@ -175,9 +207,14 @@ class ApiLimitsTest extends ApiTestSupport {
     var method = call(new Endpoint("PUT", "/api/v1/images"), ADMIN);
     assertThat(method.statusCode()).isEqualTo(405);
     assertProblem(method, "MethodNotAllowed");
-    var type = http.send(HttpRequest.newBuilder(URI.create(base() + "/api/v1/images"))
-        .header("Authorization", "Bearer " + OPERATOR).header("Content-Type", "text/plain")
-        .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+    var type =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base() + "/api/v1/images"))
+                .header("Authorization", "Bearer " + OPERATOR)
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("x"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(type.statusCode()).isEqualTo(415);
     assertProblem(type, "UnsupportedMediaType");
     var error = call(new Endpoint("GET", "/error"), null);
@@ -190,13 +227,21 @@ class ApiLimitsTest extends ApiTestSupport {
 
   static void assertProblem(HttpResponse<String> r, String code) {
     assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-    assertThat(r.body()).contains("\"type\":\"/problems/" + code + "\"").contains("\"error\":\"" + code + "\"")
-        .contains("\"status\":" + r.statusCode()).doesNotContain("Exception").doesNotContain("timestamp");
+    assertThat(r.body())
+        .contains("\"type\":\"/problems/" + code + "\"")
+        .contains("\"error\":\"" + code + "\"")
+        .contains("\"status\":" + r.statusCode())
+        .doesNotContain("Exception")
+        .doesNotContain("timestamp");
   }
 
   boolean served() throws Exception {
-    var r = http.send(HttpRequest.newBuilder(URI.create(base() + "/actuator/health/liveness"))
-        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    var r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base() + "/actuator/health/liveness"))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     var authorized = call(new Endpoint("POST", "/api/v1/images"), OPERATOR, "{\"name\":\"\"}");
     return r.statusCode() == 200 && authorized.statusCode() == 400;
   }
@@ -211,26 +256,34 @@ class ApiLimitsTest extends ApiTestSupport {
     byte[] item = "\"a\",".getBytes(StandardCharsets.UTF_8);
     byte[] end = "\"a\"]}".getBytes(StandardCharsets.UTF_8);
     long length = start.length + (long) item.length * (items - 1) + end.length;
-    Iterator<byte[]> parts = new Iterator<>() {
-      int sent = -1;
-      public boolean hasNext() {
-        return sent < items;
-      }
-      public byte[] next() {
-        sent++;
-        if (sent == 0) return start;
-        if (sent == items) return end;
-        ByteArrayOutputStream b = new ByteArrayOutputStream(item.length * 1000);
-        for (int i = 0; i < 1000 && sent < items - 1; i++, sent++) b.writeBytes(item);
-        sent--;
-        return b.toByteArray();
-      }
-    };
-    Flow.Publisher<java.nio.ByteBuffer> publisher = HttpRequest.BodyPublishers.ofByteArrays(() -> parts);
+    Iterator<byte[]> parts =
+        new Iterator<>() {
+          int sent = -1;
+
+          public boolean hasNext() {
+            return sent < items;
+          }
+
+          public byte[] next() {
+            sent++;
+            if (sent == 0) return start;
+            if (sent == items) return end;
+            ByteArrayOutputStream b = new ByteArrayOutputStream(item.length * 1000);
+            for (int i = 0; i < 1000 && sent < items - 1; i++, sent++) b.writeBytes(item);
+            sent--;
+            return b.toByteArray();
+          }
+        };
+    Flow.Publisher<java.nio.ByteBuffer> publisher =
+        HttpRequest.BodyPublishers.ofByteArrays(() -> parts);
     HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(publisher, length);
-    HttpRequest r = HttpRequest.newBuilder(URI.create(base() + "/api/v1/images"))
-        .header("Authorization", "Bearer " + OPERATOR).header("Content-Type", "application/json")
-        .timeout(Duration.ofSeconds(60)).POST(body).build();
+    HttpRequest r =
+        HttpRequest.newBuilder(URI.create(base() + "/api/v1/images"))
+            .header("Authorization", "Bearer " + OPERATOR)
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(60))
+            .POST(body)
+            .build();
     try {
       return http.send(r, HttpResponse.BodyHandlers.ofString());
     } catch (java.io.IOException e) {

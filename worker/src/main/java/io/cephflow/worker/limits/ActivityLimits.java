@@ -10,28 +10,32 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Per-class concurrency bounds on this worker's activities. An activity of a bounded type waits
- * for a slot of its class before it runs, and heartbeats while it waits: a queued conversion is
- * neither timed out by its heartbeat timeout nor deaf to cancellation (a cancel or timeout
- * reported on a heartbeat ends the wait with the SDK's exception, holding no slot). The wait
- * re-sends the previous attempt's progress ({@code long[]}, as {@code LiveHeartbeat} reports it),
- * so an attempt that waits and then dies still leaves its successor the offset to resume from.
- * The wait counts against the activity's start-to-close timeout.
+ * Per-class concurrency bounds on this worker's activities. An activity of a bounded type waits for
+ * a slot of its class before it runs, and heartbeats while it waits: a queued conversion is neither
+ * timed out by its heartbeat timeout nor deaf to cancellation (a cancel or timeout reported on a
+ * heartbeat ends the wait with the SDK's exception, holding no slot). The wait re-sends the
+ * previous attempt's progress ({@code long[]}, as {@code LiveHeartbeat} reports it), so an attempt
+ * that waits and then dies still leaves its successor the offset to resume from. The wait counts
+ * against the activity's start-to-close timeout.
  *
- * <p>Why here and not Temporal's {@code maxConcurrentActivityExecutionSize}: that bounds a
- * whole worker (every type on a task queue), and a queue per class would move every workflow's
- * activity routing; this keeps the workflows and their histories as they are.
+ * <p>Why here and not Temporal's {@code maxConcurrentActivityExecutionSize}: that bounds a whole
+ * worker (every type on a task queue), and a queue per class would move every workflow's activity
+ * routing; this keeps the workflows and their histories as they are.
  */
 public final class ActivityLimits extends WorkerInterceptorBase {
   static final Duration MAX_WAIT_BEAT = Duration.ofSeconds(5);
   private final Map<String, ActivitySlots> byType;
   private final Collection<ActivitySlots> classes;
 
-  /** An activity type no flow has, in any class, fails the start (a typo would silently lift its bound). */
+  /**
+   * An activity type no flow has, in any class, fails the start (a typo would silently lift its
+   * bound).
+   */
   public ActivityLimits(Collection<ActivitySlots> classes) {
     this.classes = java.util.List.copyOf(classes);
     this.byType = ActivitySlots.byType(classes);
-    io.cephflow.workflows.ActivityTypes.requireKnown("cephflow.limits.<class>.types", byType.keySet());
+    io.cephflow.workflows.ActivityTypes.requireKnown(
+        "cephflow.limits.<class>.types", byType.keySet());
   }
 
   public Collection<ActivitySlots> classes() {
@@ -73,7 +77,8 @@ public final class ActivityLimits extends WorkerInterceptorBase {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for a " + slots.name() + " slot", e);
+      throw new IllegalStateException(
+          "interrupted while waiting for a " + slots.name() + " slot", e);
     } finally {
       slots.waitingChanged(-1);
     }

@@ -19,7 +19,9 @@ public final class ActivitySlots {
   private final AtomicInteger waiting = new AtomicInteger();
 
   public ActivitySlots(String name, int permits, Set<String> types) {
-    if (permits < 1) throw new IllegalArgumentException("cephflow.limits." + name + ".permits must be >= 1, got " + permits);
+    if (permits < 1)
+      throw new IllegalArgumentException(
+          "cephflow.limits." + name + ".permits must be >= 1, got " + permits);
     this.name = name;
     this.permits = permits;
     this.types = Set.copyOf(types);
@@ -33,15 +35,23 @@ public final class ActivitySlots {
       for (String t : c.types) {
         ActivitySlots before = out.putIfAbsent(t, c);
         if (before != null) {
-          throw new IllegalArgumentException("activity type " + t + " is in both cephflow.limits." + before.name
-              + " and cephflow.limits." + c.name);
+          throw new IllegalArgumentException(
+              "activity type "
+                  + t
+                  + " is in both cephflow.limits."
+                  + before.name
+                  + " and cephflow.limits."
+                  + c.name);
         }
       }
     }
     return Map.copyOf(out);
   }
 
-  /** Takes a slot within {@code millis}; false when none freed meanwhile (the caller heartbeats and asks again). */
+  /**
+   * Takes a slot within {@code millis}; false when none freed meanwhile (the caller heartbeats and
+   * asks again).
+   */
   boolean tryAcquire(long millis) throws InterruptedException {
     return semaphore.tryAcquire(millis, TimeUnit.MILLISECONDS);
   }

@@ -32,20 +32,20 @@ import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * One log line when a flow starts, one when it ends and one per activity execution with its
- * outcome, on logger {@code cephflow.flow}; and the MDC that every line logged inside a flow or
- * an activity carries: {@code WorkflowId}, {@code RunId}, {@code WorkflowType}, {@code TaskQueue},
- * for activities {@code ActivityType}, {@code ActivityId}, {@code Attempt}, and the request's
- * resource ids ({@code imageId}, {@code serverId}, ...: {@link ResourceIds}). Temporal's own
- * names for its keys, which its SDK also sets on some of its lines. The end lines carry
- * {@code outcome} (completed, failed, canceled; a step also stopped), {@code durationMs} and, on
- * failure, {@code failureType} (and for a step {@code retryable}) as key-value pairs: fields of
- * their own in JSON logs (none collides with an ECS field).
+ * outcome, on logger {@code cephflow.flow}; and the MDC that every line logged inside a flow or an
+ * activity carries: {@code WorkflowId}, {@code RunId}, {@code WorkflowType}, {@code TaskQueue}, for
+ * activities {@code ActivityType}, {@code ActivityId}, {@code Attempt}, and the request's resource
+ * ids ({@code imageId}, {@code serverId}, ...: {@link ResourceIds}). Temporal's own names for its
+ * keys, which its SDK also sets on some of its lines. The end lines carry {@code outcome}
+ * (completed, failed, canceled; a step also stopped), {@code durationMs} and, on failure, {@code
+ * failureType} (and for a step {@code retryable}) as key-value pairs: fields of their own in JSON
+ * logs (none collides with an ECS field).
  *
  * <p>Workflow code stays deterministic: the flow lines are not logged while a history replays
- * ({@link Workflow#isReplaying}, as {@code Workflow.getLogger} does), the MDC of the workflow thread is set from the workflow's
- * input only and removed when the method returns, and the ids reach the activities in a header
- * of each scheduled activity (derived from the input, so a replay computes the same one; headers
- * are not compared on replay).
+ * ({@link Workflow#isReplaying}, as {@code Workflow.getLogger} does), the MDC of the workflow
+ * thread is set from the workflow's input only and removed when the method returns, and the ids
+ * reach the activities in a header of each scheduled activity (derived from the input, so a replay
+ * computes the same one; headers are not compared on replay).
  */
 public final class FlowLog extends WorkerInterceptorBase {
   static final String LOGGER = "cephflow.flow";
@@ -80,12 +80,13 @@ public final class FlowLog extends WorkerInterceptorBase {
 
     @Override
     public void init(WorkflowOutboundCallsInterceptor outbound) {
-      super.init(new WorkflowOutboundCallsInterceptorBase(outbound) {
-        @Override
-        public <R> ActivityOutput<R> executeActivity(ActivityInput<R> input) {
-          return super.executeActivity(withIds(input));
-        }
-      });
+      super.init(
+          new WorkflowOutboundCallsInterceptorBase(outbound) {
+            @Override
+            public <R> ActivityOutput<R> executeActivity(ActivityInput<R> input) {
+              return super.executeActivity(withIds(input));
+            }
+          });
     }
 
     private <R> WorkflowOutboundCallsInterceptor.ActivityInput<R> withIds(
@@ -93,8 +94,13 @@ public final class FlowLog extends WorkerInterceptorBase {
       if (ids.isEmpty()) return input;
       Map<String, Payload> header = new HashMap<>(input.getHeader().getValues());
       CONVERTER.toPayload(ids).ifPresent(p -> header.put(HEADER, p));
-      return new WorkflowOutboundCallsInterceptor.ActivityInput<>(input.getActivityName(), input.getResultClass(),
-          input.getResultType(), input.getArgs(), input.getOptions(), new Header(header));
+      return new WorkflowOutboundCallsInterceptor.ActivityInput<>(
+          input.getActivityName(),
+          input.getResultClass(),
+          input.getResultType(),
+          input.getArgs(),
+          input.getOptions(),
+          new Header(header));
     }
 
     @Override
@@ -114,22 +120,28 @@ public final class FlowLog extends WorkerInterceptorBase {
         }
         WorkflowOutput out = super.execute(input);
         if (!Workflow.isReplaying()) {
-          outcome(flowLog.atInfo(), "completed", info).log("flow {} completed in {} ms", info.getWorkflowType(),
-              elapsed(info));
+          outcome(flowLog.atInfo(), "completed", info)
+              .log("flow {} completed in {} ms", info.getWorkflowType(), elapsed(info));
         }
         return out;
       } catch (CanceledFailure e) {
         if (!Workflow.isReplaying()) {
-          outcome(flowLog.atInfo(), "canceled", info).log("flow {} canceled after {} ms", info.getWorkflowType(),
-              elapsed(info));
+          outcome(flowLog.atInfo(), "canceled", info)
+              .log("flow {} canceled after {} ms", info.getWorkflowType(), elapsed(info));
         }
         throw e;
       } catch (RuntimeException e) {
-        // Errors (the SDK's DestroyWorkflowThreadError when a cached flow is evicted) are no outcome
+        // Errors (the SDK's DestroyWorkflowThreadError when a cached flow is evicted) are no
+        // outcome
         if (!Workflow.isReplaying()) {
           FailureType type = FailureType.of(e);
-          outcome(flowLog.atWarn(), "failed", info).addKeyValue("failureType", type.code())
-              .log("flow {} failed: {} after {} ms", info.getWorkflowType(), type.code(), elapsed(info));
+          outcome(flowLog.atWarn(), "failed", info)
+              .addKeyValue("failureType", type.code())
+              .log(
+                  "flow {} failed: {} after {} ms",
+                  info.getWorkflowType(),
+                  type.code(),
+                  elapsed(info));
         }
         throw e;
       } finally {
@@ -137,7 +149,8 @@ public final class FlowLog extends WorkerInterceptorBase {
       }
     }
 
-    private static LoggingEventBuilder outcome(LoggingEventBuilder line, String outcome, WorkflowInfo info) {
+    private static LoggingEventBuilder outcome(
+        LoggingEventBuilder line, String outcome, WorkflowInfo info) {
       return line.addKeyValue("outcome", outcome).addKeyValue("durationMs", elapsed(info));
     }
 
@@ -175,34 +188,57 @@ public final class FlowLog extends WorkerInterceptorBase {
       long started = System.nanoTime();
       try {
         ActivityOutput out = super.execute(input);
-        line(activityLog.atInfo(), "completed", started).log("step {} completed in {} ms (attempt {})",
-            info.getActivityType(), ms(started), info.getAttempt());
+        line(activityLog.atInfo(), "completed", started)
+            .log(
+                "step {} completed in {} ms (attempt {})",
+                info.getActivityType(),
+                ms(started),
+                info.getAttempt());
         return out;
       } catch (ActivityCanceledException e) {
-        line(activityLog.atInfo(), "canceled", started).log("step {} canceled after {} ms (attempt {})",
-            info.getActivityType(), ms(started), info.getAttempt());
+        line(activityLog.atInfo(), "canceled", started)
+            .log(
+                "step {} canceled after {} ms (attempt {})",
+                info.getActivityType(),
+                ms(started),
+                info.getAttempt());
         throw e;
       } catch (ActivityCompletionException e) {
         // the worker shuts down, or the activity timed out or was reset: not a failure of the step
-        line(activityLog.atInfo(), "stopped", started).log("step {} stopped after {} ms (attempt {}): {}",
-            info.getActivityType(), ms(started), info.getAttempt(), e.getClass().getSimpleName());
+        line(activityLog.atInfo(), "stopped", started)
+            .log(
+                "step {} stopped after {} ms (attempt {}): {}",
+                info.getActivityType(),
+                ms(started),
+                info.getAttempt(),
+                e.getClass().getSimpleName());
         throw e;
       } catch (RuntimeException | Error e) {
         FailureType type = FailureType.of(e);
-        boolean retryable = type.retryable() && !(e instanceof ApplicationFailure a && a.isNonRetryable());
-        LoggingEventBuilder line = line(activityLog.atWarn(), "failed", started).addKeyValue("failureType", type.code())
-            .addKeyValue("retryable", retryable);
+        boolean retryable =
+            type.retryable() && !(e instanceof ApplicationFailure a && a.isNonRetryable());
+        LoggingEventBuilder line =
+            line(activityLog.atWarn(), "failed", started)
+                .addKeyValue("failureType", type.code())
+                .addKeyValue("retryable", retryable);
         // an unmapped failure (a bug) keeps its stack trace; a typed one is its type and message
         if (type == FailureType.INTERNAL) line = line.setCause(e);
-        line.log("step {} failed: {} ({}) after {} ms (attempt {}): {}", info.getActivityType(), type.code(),
-            retryable ? "retryable" : "not retryable", ms(started), info.getAttempt(), e.getMessage());
+        line.log(
+            "step {} failed: {} ({}) after {} ms (attempt {}): {}",
+            info.getActivityType(),
+            type.code(),
+            retryable ? "retryable" : "not retryable",
+            ms(started),
+            info.getAttempt(),
+            e.getMessage());
         throw e;
       } finally {
         mdc.keySet().forEach(MDC::remove);
       }
     }
 
-    private static LoggingEventBuilder line(LoggingEventBuilder line, String outcome, long started) {
+    private static LoggingEventBuilder line(
+        LoggingEventBuilder line, String outcome, long started) {
       return line.addKeyValue("outcome", outcome).addKeyValue("durationMs", ms(started));
     }
 
@@ -225,6 +261,7 @@ public final class FlowLog extends WorkerInterceptorBase {
 
   /** The MDC keys this interceptor sets, for tests and docs. */
   static List<String> keys() {
-    return List.of(WORKFLOW_ID, RUN_ID, WORKFLOW_TYPE, TASK_QUEUE, ACTIVITY_TYPE, ACTIVITY_ID, ATTEMPT);
+    return List.of(
+        WORKFLOW_ID, RUN_ID, WORKFLOW_TYPE, TASK_QUEUE, ACTIVITY_TYPE, ACTIVITY_ID, ATTEMPT);
   }
 }

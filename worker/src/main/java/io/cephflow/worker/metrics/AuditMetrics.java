@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * {@code cephflow_audit_findings{category}}: what the last audit this worker ran found, per
- * category ({@code orphan}, {@code dangling_record}, {@code stale_in_use}, {@code owned},
- * {@code foreign}); a gauge, set when an audit ends. Alert on {@code orphan > 0} (docs/audit.md).
+ * category ({@code orphan}, {@code dangling_record}, {@code stale_in_use}, {@code owned}, {@code
+ * foreign}); a gauge, set when an audit ends. Alert on {@code orphan > 0} (docs/audit.md).
  */
 public final class AuditMetrics extends WorkerInterceptorBase {
   @Override
@@ -27,7 +27,9 @@ public final class AuditMetrics extends WorkerInterceptorBase {
 
   static void record(AuditResult r) {
     for (Map.Entry<String, Integer> c : r.counts().entrySet()) {
-      Workflow.getMetricsScope().tagged(Map.of("category", c.getKey())).gauge("cephflow_audit_findings")
+      Workflow.getMetricsScope()
+          .tagged(Map.of("category", c.getKey()))
+          .gauge("cephflow_audit_findings")
           .update(c.getValue());
     }
   }

@@ -2,8 +2,8 @@ package io.cephflow.worker.metrics;
 
 import com.uber.m3.tally.Scope;
 import io.cephflow.workflows.common.FailureType;
-import io.cephflow.workflows.storage.ConvertActivities.ConvertResult;
 import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.storage.ConvertActivities.ConvertResult;
 import io.cephflow.workflows.storage.ImportActivities.StageRequest;
 import io.cephflow.workflows.storage.ImportActivities.StagedSource;
 import io.cephflow.workflows.storage.ImportActivities.WriteRequest;
@@ -19,16 +19,18 @@ import io.temporal.workflow.Workflow;
 import java.util.Map;
 
 /**
- * cephflow's own metrics, through the SDK's metrics scope (so they carry its namespace, task
- * queue and workflow or activity type tags, and a workflow's are not counted again on replay):
+ * cephflow's own metrics, through the SDK's metrics scope (so they carry its namespace, task queue
+ * and workflow or activity type tags, and a workflow's are not counted again on replay):
+ *
  * <ul>
  *   <li>{@code cephflow_flows_total{outcome, failure}} and {@code cephflow_flow_duration_seconds}:
  *       every flow that ends, completed, failed (by failure type) or canceled;
  *   <li>{@code cephflow_bytes_total{direction, pool, source}}: bytes read from sources, staged,
- *       written into RBD (and flattened, counted by the flatten itself), by the activity that
- *       moved them, the pool written into and the source's kind;
+ *       written into RBD (and flattened, counted by the flatten itself), by the activity that moved
+ *       them, the pool written into and the source's kind;
  *   <li>{@code cephflow_activity_failures_total{failure}}: activity attempts that failed, by type.
  * </ul>
+ *
  * Compensations are counted by the flows themselves ({@code cephflow_compensations_total}).
  */
 public final class FlowMetrics extends WorkerInterceptorBase {
@@ -56,8 +58,9 @@ public final class FlowMetrics extends WorkerInterceptorBase {
   private static void ended(String outcome, String failure, long start) {
     Scope scope = Workflow.getMetricsScope().tagged(Map.of("outcome", outcome, "failure", failure));
     scope.counter("cephflow_flows").inc(1);
-    scope.timer("cephflow_flow_duration").record(
-        com.uber.m3.util.Duration.ofMillis(Workflow.currentTimeMillis() - start));
+    scope
+        .timer("cephflow_flow_duration")
+        .record(com.uber.m3.util.Duration.ofMillis(Workflow.currentTimeMillis() - start));
   }
 
   @Override
@@ -80,8 +83,11 @@ public final class FlowMetrics extends WorkerInterceptorBase {
         } catch (io.temporal.client.ActivityCompletionException e) {
           throw e; // canceled or timed out from Temporal's side: the flow counts how it ended
         } catch (RuntimeException e) {
-          context.getMetricsScope().tagged(Map.of("failure", FailureType.of(e).code()))
-              .counter("cephflow_activity_failures").inc(1);
+          context
+              .getMetricsScope()
+              .tagged(Map.of("failure", FailureType.of(e).code()))
+              .counter("cephflow_activity_failures")
+              .inc(1);
           throw e;
         }
       }
@@ -89,9 +95,9 @@ public final class FlowMetrics extends WorkerInterceptorBase {
   }
 
   /**
-   * Bytes a step moved, tagged with the pool it wrote into and the kind of its source
-   * ({@code http}, {@code https}, {@code file}, {@code staged} for a staged file, {@code rbd}
-   * for an RBD image); flattens count themselves in the storage activities.
+   * Bytes a step moved, tagged with the pool it wrote into and the kind of its source ({@code
+   * http}, {@code https}, {@code file}, {@code staged} for a staged file, {@code rbd} for an RBD
+   * image); flattens count themselves in the storage activities.
    */
   static void bytes(Scope scope, Object[] args, Object result) {
     if (result instanceof WriteResult w) {
@@ -99,11 +105,15 @@ public final class FlowMetrics extends WorkerInterceptorBase {
       s.tagged(Map.of("direction", "read")).counter("cephflow_bytes").inc(w.bytesRead());
       s.tagged(Map.of("direction", "written")).counter("cephflow_bytes").inc(w.bytesWritten());
     } else if (result instanceof ConvertResult c) {
-      scope.tagged(Map.of("direction", "written", "pool", pool(args), "source", "rbd"))
-          .counter("cephflow_bytes").inc(c.bytesWritten());
+      scope
+          .tagged(Map.of("direction", "written", "pool", pool(args), "source", "rbd"))
+          .counter("cephflow_bytes")
+          .inc(c.bytesWritten());
     } else if (result instanceof StagedSource s) {
-      scope.tagged(Map.of("direction", "staged", "pool", "none", "source", source(args)))
-          .counter("cephflow_bytes").inc(s.sizeBytes());
+      scope
+          .tagged(Map.of("direction", "staged", "pool", "none", "source", source(args)))
+          .counter("cephflow_bytes")
+          .inc(s.sizeBytes());
     }
   }
 

@@ -10,12 +10,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Test-only parts of a worker, on the test classpath only (never in the production jar): they
- * reach a worker started from the tests' classpath, in process ({@code CephflowStack}) or as a
- * process ({@code CrashHarness}), through {@code META-INF/spring/...AutoConfiguration.imports}
- * in the test resources.
+ * Test-only parts of a worker, on the test classpath only (never in the production jar): they reach
+ * a worker started from the tests' classpath, in process ({@code CephflowStack}) or as a process
+ * ({@code CrashHarness}), through {@code META-INF/spring/...AutoConfiguration.imports} in the test
+ * resources.
+ *
  * <ul>
- *   <li>{@code cephflow.faults.kill}: the {@link KillSwitch} rules at which the worker SIGKILLs itself;
+ *   <li>{@code cephflow.faults.kill}: the {@link KillSwitch} rules at which the worker SIGKILLs
+ *       itself;
  *   <li>{@code cephflow.temporal.embedded=true}: Temporal's Java test server in the worker's
  *       process, on {@code cephflow.temporal.embedded-port} (no persistence).
  * </ul>
@@ -24,18 +26,24 @@ import org.springframework.context.annotation.Bean;
 public class FaultsAutoConfiguration {
   @Bean
   @ConditionalOnProperty(prefix = "cephflow.faults", name = "kill")
-  KillSwitchInterceptor killSwitchInterceptor(@Value("${cephflow.faults.kill}") List<String> rules) {
+  KillSwitchInterceptor killSwitchInterceptor(
+      @Value("${cephflow.faults.kill}") List<String> rules) {
     KillSwitch kill = KillSwitch.parse(rules);
     LoggerFactory.getLogger(FaultsAutoConfiguration.class)
-        .warn("FAULT INJECTION ARMED: this worker kills itself at {} (crash tests only)", kill.rules());
+        .warn(
+            "FAULT INJECTION ARMED: this worker kills itself at {} (crash tests only)",
+            kill.rules());
     return new KillSwitchInterceptor(kill);
   }
 
   @Bean(destroyMethod = "close")
   @ConditionalOnProperty(prefix = "cephflow.temporal", name = "embedded", havingValue = "true")
-  TestServer.PortBoundTestServer embeddedTemporal(@Value("${cephflow.temporal.embedded-port:7233}") int port) {
+  TestServer.PortBoundTestServer embeddedTemporal(
+      @Value("${cephflow.temporal.embedded-port:7233}") int port) {
     LoggerFactory.getLogger(FaultsAutoConfiguration.class)
-        .warn("starting the embedded Temporal test server on port {}: state is lost when this process stops", port);
+        .warn(
+            "starting the embedded Temporal test server on port {}: state is lost when this process stops",
+            port);
     return TestServer.createPortBoundServer(port, true /* real time, no skipping */);
   }
 
@@ -43,7 +51,8 @@ public class FaultsAutoConfiguration {
   @Bean
   @org.springframework.context.annotation.Primary
   @ConditionalOnProperty(prefix = "cephflow.temporal", name = "embedded", havingValue = "true")
-  TemporalConnection embeddedTemporalConnection(TestServer.PortBoundTestServer server,
+  TemporalConnection embeddedTemporalConnection(
+      TestServer.PortBoundTestServer server,
       @Value("${cephflow.temporal.embedded-port:7233}") int port,
       @Value("${cephflow.temporal.namespace:default}") String namespace) {
     return TemporalConnection.plain("127.0.0.1:" + port, namespace);

@@ -18,19 +18,78 @@ class ForwardingActivityContext implements ActivityExecutionContext {
     this.delegate = delegate;
   }
 
-  @Override public ActivityInfo getInfo() { return delegate.getInfo(); }
-  @Override public <V> void heartbeat(V details) { delegate.heartbeat(details); }
-  @Override public <V> Optional<V> getHeartbeatDetails(Class<V> c) { return delegate.getHeartbeatDetails(c); }
-  @Override public <V> Optional<V> getHeartbeatDetails(Class<V> c, Type t) { return delegate.getHeartbeatDetails(c, t); }
-  @Override public <V> Optional<V> getLastHeartbeatDetails(Class<V> c) { return delegate.getLastHeartbeatDetails(c); }
-  @Override public <V> Optional<V> getLastHeartbeatDetails(Class<V> c, Type t) { return delegate.getLastHeartbeatDetails(c, t); }
-  @Override public byte[] getTaskToken() { return delegate.getTaskToken(); }
-  @Override public CancellationToken<ActivityCanceledException> getCancellationToken() { return delegate.getCancellationToken(); }
-  @Override public void doNotCompleteOnReturn() { delegate.doNotCompleteOnReturn(); }
-  @Override public boolean isDoNotCompleteOnReturn() { return delegate.isDoNotCompleteOnReturn(); }
-  @Override public boolean isUseLocalManualCompletion() { return delegate.isUseLocalManualCompletion(); }
-  @Override public ManualActivityCompletionClient useLocalManualCompletion() { return delegate.useLocalManualCompletion(); }
-  @Override public Scope getMetricsScope() { return delegate.getMetricsScope(); }
-  @Override public WorkflowClient getWorkflowClient() { return delegate.getWorkflowClient(); }
-  @Override public Object getInstance() { return delegate.getInstance(); }
+  @Override
+  public ActivityInfo getInfo() {
+    return delegate.getInfo();
+  }
+
+  @Override
+  public <V> void heartbeat(V details) {
+    delegate.heartbeat(details);
+  }
+
+  @Override
+  public <V> Optional<V> getHeartbeatDetails(Class<V> c) {
+    return delegate.getHeartbeatDetails(c);
+  }
+
+  @Override
+  public <V> Optional<V> getHeartbeatDetails(Class<V> c, Type t) {
+    return delegate.getHeartbeatDetails(c, t);
+  }
+
+  @Override
+  public <V> Optional<V> getLastHeartbeatDetails(Class<V> c) {
+    return delegate.getLastHeartbeatDetails(c);
+  }
+
+  @Override
+  public <V> Optional<V> getLastHeartbeatDetails(Class<V> c, Type t) {
+    return delegate.getLastHeartbeatDetails(c, t);
+  }
+
+  @Override
+  public byte[] getTaskToken() {
+    return delegate.getTaskToken();
+  }
+
+  @Override
+  public CancellationToken<ActivityCanceledException> getCancellationToken() {
+    return delegate.getCancellationToken();
+  }
+
+  @Override
+  public void doNotCompleteOnReturn() {
+    delegate.doNotCompleteOnReturn();
+  }
+
+  @Override
+  public boolean isDoNotCompleteOnReturn() {
+    return delegate.isDoNotCompleteOnReturn();
+  }
+
+  @Override
+  public boolean isUseLocalManualCompletion() {
+    return delegate.isUseLocalManualCompletion();
+  }
+
+  @Override
+  public ManualActivityCompletionClient useLocalManualCompletion() {
+    return delegate.useLocalManualCompletion();
+  }
+
+  @Override
+  public Scope getMetricsScope() {
+    return delegate.getMetricsScope();
+  }
+
+  @Override
+  public WorkflowClient getWorkflowClient() {
+    return delegate.getWorkflowClient();
+  }
+
+  @Override
+  public Object getInstance() {
+    return delegate.getInstance();
+  }
 }

@@ -22,7 +22,10 @@ public final class KillSwitchInterceptor extends WorkerInterceptorBase {
       @Override
       public void init(ActivityExecutionContext context) {
         type = context.getInfo().getActivityType();
-        super.init(kill.matches(KillSwitch.When.HEARTBEAT, type) ? new KillOnHeartbeat(context, type) : context);
+        super.init(
+            kill.matches(KillSwitch.When.HEARTBEAT, type)
+                ? new KillOnHeartbeat(context, type)
+                : context);
       }
 
       @Override

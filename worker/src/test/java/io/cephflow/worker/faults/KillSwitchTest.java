@@ -21,7 +21,9 @@ class KillSwitchTest {
   void isDisarmedByDefaultAndRefusesMalformedRules() {
     assertThat(KillSwitch.parse(null).armed()).isFalse();
     assertThat(KillSwitch.parse(List.of()).armed()).isFalse();
-    assertThatThrownBy(() -> KillSwitch.parse(List.of("CreateImage"))).hasMessageContaining("before|after|heartbeat");
-    assertThatThrownBy(() -> KillSwitch.parse(List.of("during:CreateImage"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> KillSwitch.parse(List.of("CreateImage")))
+        .hasMessageContaining("before|after|heartbeat");
+    assertThatThrownBy(() -> KillSwitch.parse(List.of("during:CreateImage")))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * N+2 conversions at once on a worker limited to N: never more than N inside the activity, the
- * two others queue (heartbeating past their heartbeat timeout) and then run; each attempt is the
- * only one (no retries allowed), so a queued activity that timed out would fail the flow.
+ * N+2 conversions at once on a worker limited to N: never more than N inside the activity, the two
+ * others queue (heartbeating past their heartbeat timeout) and then run; each attempt is the only
+ * one (no retries allowed), so a queued activity that timed out would fail the flow.
  */
 class ActivityLimitsTest {
   static final int LIMIT = 2;
@@ -57,9 +57,14 @@ class ActivityLimitsTest {
   }
 
   public static class FanoutImpl implements Fanout {
-    private final Conversions acts = Workflow.newActivityStub(Conversions.class, ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(Duration.ofMinutes(2)).setHeartbeatTimeout(Duration.ofSeconds(3))
-        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
+    private final Conversions acts =
+        Workflow.newActivityStub(
+            Conversions.class,
+            ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofMinutes(2))
+                .setHeartbeatTimeout(Duration.ofSeconds(3))
+                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+                .build());
 
     @Override
     public int run(int conversions) {
@@ -112,21 +117,32 @@ class ActivityLimitsTest {
   }
 
   private Fanout start(ActivitySlots slots, String id, int conversions) {
-    env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
-        .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder()
-            .setWorkerInterceptors(new ActivityLimits(List.of(slots))).build()).build());
-    Worker worker = env.newWorker(QUEUE, WorkerOptions.newBuilder().setMaxConcurrentActivityExecutionSize(16).build());
+    env =
+        TestWorkflowEnvironment.newInstance(
+            TestEnvironmentOptions.newBuilder()
+                .setWorkerFactoryOptions(
+                    WorkerFactoryOptions.newBuilder()
+                        .setWorkerInterceptors(new ActivityLimits(List.of(slots)))
+                        .build())
+                .build());
+    Worker worker =
+        env.newWorker(
+            QUEUE, WorkerOptions.newBuilder().setMaxConcurrentActivityExecutionSize(16).build());
     worker.registerWorkflowImplementationTypes(FanoutImpl.class);
     worker.registerActivitiesImplementations(new ConversionsImpl());
     env.start();
-    Fanout flow = env.getWorkflowClient().newWorkflowStub(Fanout.class,
-        WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(id).build());
+    Fanout flow =
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                Fanout.class,
+                WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(id).build());
     io.temporal.client.WorkflowClient.start(flow::run, conversions);
     return flow;
   }
 
   /** Polls until {@code condition} holds (however slowly the machine runs), at most a minute. */
-  private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+  private static void await(java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
     while (!condition.getAsBoolean() && System.nanoTime() < deadline) Thread.sleep(50);
   }
@@ -152,19 +168,32 @@ class ActivityLimitsTest {
   void queuesWhatIsOverTheLimitAndRunsItLater() throws Exception {
     ActivitySlots conversions = new ActivitySlots("conversions", LIMIT, Set.of("ConvertImageInto"));
     ActivityLimits limits = new ActivityLimits(List.of(conversions));
-    env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
-        .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder().setWorkerInterceptors(limits).build()).build());
-    Worker worker = env.newWorker(QUEUE, WorkerOptions.newBuilder().setMaxConcurrentActivityExecutionSize(16).build());
+    env =
+        TestWorkflowEnvironment.newInstance(
+            TestEnvironmentOptions.newBuilder()
+                .setWorkerFactoryOptions(
+                    WorkerFactoryOptions.newBuilder().setWorkerInterceptors(limits).build())
+                .build());
+    Worker worker =
+        env.newWorker(
+            QUEUE, WorkerOptions.newBuilder().setMaxConcurrentActivityExecutionSize(16).build());
     worker.registerWorkflowImplementationTypes(FanoutImpl.class);
     worker.registerActivitiesImplementations(new ConversionsImpl());
     env.start();
-    Fanout flow = env.getWorkflowClient().newWorkflowStub(Fanout.class,
-        WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId("limits-fanout").build());
+    Fanout flow =
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                Fanout.class,
+                WorkflowOptions.newBuilder()
+                    .setTaskQueue(QUEUE)
+                    .setWorkflowId("limits-fanout")
+                    .build());
     var result = io.temporal.client.WorkflowClient.execute(flow::run, FLOWS);
 
     // LIMIT inside, the rest queued: reached however slowly the machine runs
     long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-    while (!(inside.get() == LIMIT && conversions.waiting() == FLOWS - LIMIT) && System.nanoTime() < deadline) {
+    while (!(inside.get() == LIMIT && conversions.waiting() == FLOWS - LIMIT)
+        && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
     assertThat(inside.get()).isEqualTo(LIMIT);
@@ -184,12 +213,20 @@ class ActivityLimitsTest {
 
   @Test
   void refusesATypeInTwoClassesAndNoSlots() {
-    assertThatThrownBy(() -> new ActivityLimits(List.of(new ActivitySlots("a", 1, Set.of("FlattenImage")),
-        new ActivitySlots("b", 1, Set.of("FlattenImage"))))).hasMessageContaining("FlattenImage is in both");
+    assertThatThrownBy(
+            () ->
+                new ActivityLimits(
+                    List.of(
+                        new ActivitySlots("a", 1, Set.of("FlattenImage")),
+                        new ActivitySlots("b", 1, Set.of("FlattenImage")))))
+        .hasMessageContaining("FlattenImage is in both");
     // a misspelt type would lift the bound of the real one without a word: refused at start
-    assertThatThrownBy(() -> new ActivityLimits(List.of(new ActivitySlots("a", 1, Set.of("FlatenImage")))))
-        .hasMessageContaining("FlatenImage").hasMessageContaining("FlattenImage");
-    assertThatThrownBy(() -> new ActivitySlots("a", 0, Set.of("X"))).hasMessageContaining("permits must be >= 1");
+    assertThatThrownBy(
+            () -> new ActivityLimits(List.of(new ActivitySlots("a", 1, Set.of("FlatenImage")))))
+        .hasMessageContaining("FlatenImage")
+        .hasMessageContaining("FlattenImage");
+    assertThatThrownBy(() -> new ActivitySlots("a", 0, Set.of("X")))
+        .hasMessageContaining("permits must be >= 1");
   }
 
   @Test

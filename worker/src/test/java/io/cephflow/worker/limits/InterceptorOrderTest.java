@@ -42,8 +42,10 @@ class InterceptorOrderTest {
   public static class OnceImpl implements Once {
     @Override
     public void run() {
-      Workflow.newActivityStub(Step.class, ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofMinutes(1)).build()).step();
+      Workflow.newActivityStub(
+              Step.class,
+              ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(1)).build())
+          .step();
     }
   }
 
@@ -68,15 +70,22 @@ class InterceptorOrderTest {
 
   @Test
   void theLastInterceptorIsOutermost() {
-    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
-        .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder()
-            .setWorkerInterceptors(new Recording("first"), new Recording("last")).build()).build())) {
+    try (TestWorkflowEnvironment env =
+        TestWorkflowEnvironment.newInstance(
+            TestEnvironmentOptions.newBuilder()
+                .setWorkerFactoryOptions(
+                    WorkerFactoryOptions.newBuilder()
+                        .setWorkerInterceptors(new Recording("first"), new Recording("last"))
+                        .build())
+                .build())) {
       Worker worker = env.newWorker("order-test");
       worker.registerWorkflowImplementationTypes(OnceImpl.class);
       worker.registerActivitiesImplementations((Step) () -> entered.add("activity"));
       env.start();
-      env.getWorkflowClient().newWorkflowStub(Once.class,
-          WorkflowOptions.newBuilder().setTaskQueue("order-test").build()).run();
+      env.getWorkflowClient()
+          .newWorkflowStub(
+              Once.class, WorkflowOptions.newBuilder().setTaskQueue("order-test").build())
+          .run();
     }
     assertThat(entered).containsExactly("last", "first", "activity");
   }

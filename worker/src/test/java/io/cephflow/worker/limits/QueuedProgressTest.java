@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
- * A retried long step queued behind a busy slot keeps its predecessor's progress on Temporal:
- * what the wait heartbeats is the previous attempt's {@code long[]} details, never null, so an
- * attempt that dies while queued still leaves the next one the offset to resume from.
+ * A retried long step queued behind a busy slot keeps its predecessor's progress on Temporal: what
+ * the wait heartbeats is the previous attempt's {@code long[]} details, never null, so an attempt
+ * that dies while queued still leaves the next one the offset to resume from.
  */
 class QueuedProgressTest {
   @Test
@@ -27,10 +27,13 @@ class QueuedProgressTest {
     List<Object> beats = new CopyOnWriteArrayList<>();
     AtomicBoolean ran = new AtomicBoolean();
     ActivityExecutionContext ctx = context(beats, new long[] {500, 1000});
-    ActivityInboundCallsInterceptor next = proxy(ActivityInboundCallsInterceptor.class, (m, a) -> {
-      if (m.equals("execute")) ran.set(true);
-      return null;
-    });
+    ActivityInboundCallsInterceptor next =
+        proxy(
+            ActivityInboundCallsInterceptor.class,
+            (m, a) -> {
+              if (m.equals("execute")) ran.set(true);
+              return null;
+            });
     ActivityInboundCallsInterceptor chain = limits.interceptActivity(next);
     chain.init(ctx);
 
@@ -44,27 +47,35 @@ class QueuedProgressTest {
     queued.join(60_000);
 
     assertThat(ran).isTrue();
-    assertThat(beats).hasSizeGreaterThanOrEqualTo(2)
+    assertThat(beats)
+        .hasSizeGreaterThanOrEqualTo(2)
         .allSatisfy(b -> assertThat((long[]) b).containsExactly(500, 1000));
     assertThat(slots.inUse()).isZero();
   }
 
   /** A context whose previous attempt reported {@code progress}; heartbeats are recorded. */
   private static ActivityExecutionContext context(List<Object> beats, long[] progress) {
-    ActivityInfo info = proxy(ActivityInfo.class, (m, a) -> switch (m) {
-      case "getActivityType" -> "ConvertImageInto";
-      case "getHeartbeatTimeout" -> Duration.ofMillis(600); // a beat every 200 ms
-      default -> null;
-    });
-    return proxy(ActivityExecutionContext.class, (m, a) -> switch (m) {
-      case "getInfo" -> info;
-      case "getHeartbeatDetails" -> Optional.of(progress);
-      case "heartbeat" -> {
-        beats.add(a[0]);
-        yield null;
-      }
-      default -> null;
-    });
+    ActivityInfo info =
+        proxy(
+            ActivityInfo.class,
+            (m, a) ->
+                switch (m) {
+                  case "getActivityType" -> "ConvertImageInto";
+                  case "getHeartbeatTimeout" -> Duration.ofMillis(600); // a beat every 200 ms
+                  default -> null;
+                });
+    return proxy(
+        ActivityExecutionContext.class,
+        (m, a) ->
+            switch (m) {
+              case "getInfo" -> info;
+              case "getHeartbeatDetails" -> Optional.of(progress);
+              case "heartbeat" -> {
+                beats.add(a[0]);
+                yield null;
+              }
+              default -> null;
+            });
   }
 
   interface Answer {
@@ -73,7 +84,10 @@ class QueuedProgressTest {
 
   @SuppressWarnings("unchecked")
   private static <T> T proxy(Class<T> type, Answer answer) {
-    return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-        (p, m, a) -> answer.answer(m.getName(), a));
+    return (T)
+        Proxy.newProxyInstance(
+            type.getClassLoader(),
+            new Class<?>[] {type},
+            (p, m, a) -> answer.answer(m.getName(), a));
   }
 }

@@ -19,9 +19,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The recorded histories (workflows' ReplayHistoriesTest, there without interceptors) replay
- * with {@link FlowLog} in the worker: its MDC, its lines and the header it adds to every
- * scheduled activity change nothing a replay compares.
+ * The recorded histories (workflows' ReplayHistoriesTest, there without interceptors) replay with
+ * {@link FlowLog} in the worker: its MDC, its lines and the header it adds to every scheduled
+ * activity change nothing a replay compares.
  */
 class FlowLogReplayTest {
   static Stream<Path> histories() throws IOException {
@@ -36,13 +36,17 @@ class FlowLogReplayTest {
   @ParameterizedTest
   @MethodSource("histories")
   void replaysDeterministicallyWithTheInterceptor(Path history) throws Exception {
-    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
-        .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder().setWorkerInterceptors(new FlowLog()).build())
-        .build())) {
+    try (TestWorkflowEnvironment env =
+        TestWorkflowEnvironment.newInstance(
+            TestEnvironmentOptions.newBuilder()
+                .setWorkerFactoryOptions(
+                    WorkerFactoryOptions.newBuilder().setWorkerInterceptors(new FlowLog()).build())
+                .build())) {
       Worker worker = env.newWorker(WorkflowTestBed.QUEUE);
-      worker.registerWorkflowImplementationTypes(WorkflowTestBed.OPTIONS,
-          WorkflowCatalog.IMPLEMENTATIONS.toArray(new Class<?>[0]));
-      WorkflowReplayer.replayWorkflowExecution(WorkflowExecutionHistory.fromJson(Files.readString(history)), worker);
+      worker.registerWorkflowImplementationTypes(
+          WorkflowTestBed.OPTIONS, WorkflowCatalog.IMPLEMENTATIONS.toArray(new Class<?>[0]));
+      WorkflowReplayer.replayWorkflowExecution(
+          WorkflowExecutionHistory.fromJson(Files.readString(history)), worker);
     }
   }
 }

@@ -61,10 +61,18 @@ class FlowLogTest {
   public static class FlowImpl implements Flow {
     @Override
     public String run(Request request) {
-      Steps steps = Workflow.newActivityStub(Steps.class, ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofSeconds(10))
-          .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(2).setInitialInterval(Duration.ofMillis(10))
-              .setDoNotRetry(Failures.NON_RETRYABLE).build()).build());
+      Steps steps =
+          Workflow.newActivityStub(
+              Steps.class,
+              ActivityOptions.newBuilder()
+                  .setStartToCloseTimeout(Duration.ofSeconds(10))
+                  .setRetryOptions(
+                      RetryOptions.newBuilder()
+                          .setMaximumAttempts(2)
+                          .setInitialInterval(Duration.ofMillis(10))
+                          .setDoNotRetry(Failures.NON_RETRYABLE)
+                          .build())
+                  .build());
       String seen = steps.look(request.imageId());
       if ("refuse".equals(request.source())) steps.refuse();
       return seen;
@@ -90,8 +98,12 @@ class FlowLogTest {
     flow.setLevel(ch.qos.logback.classic.Level.INFO); // logback-test.xml: root WARN
     flow.addAppender(lines);
     step.addAppender(lines);
-    env = TestWorkflowEnvironment.newInstance(io.temporal.testing.TestEnvironmentOptions.newBuilder()
-        .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder().setWorkerInterceptors(new FlowLog()).build()).build());
+    env =
+        TestWorkflowEnvironment.newInstance(
+            io.temporal.testing.TestEnvironmentOptions.newBuilder()
+                .setWorkerFactoryOptions(
+                    WorkerFactoryOptions.newBuilder().setWorkerInterceptors(new FlowLog()).build())
+                .build());
     var worker = env.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(FlowImpl.class);
     worker.registerActivitiesImplementations(new StepsImpl());
@@ -107,8 +119,9 @@ class FlowLogTest {
   }
 
   private Flow stub(String id) {
-    return env.getWorkflowClient().newWorkflowStub(Flow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(id).build());
+    return env.getWorkflowClient()
+        .newWorkflowStub(
+            Flow.class, WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(id).build());
   }
 
   @Test
@@ -118,18 +131,34 @@ class FlowLogTest {
     String id = "flow-" + image;
     stub(id).run(new Request(image, server, "/secret/path?token=x"));
 
-    assertThat(messages()).containsExactly("flow FlowLogTest$Flow started".replace("FlowLogTest$Flow", "Flow"),
-        "looking at " + image, "step Look completed in", "flow Flow completed in");
+    assertThat(messages())
+        .containsExactly(
+            "flow FlowLogTest$Flow started".replace("FlowLogTest$Flow", "Flow"),
+            "looking at " + image,
+            "step Look completed in",
+            "flow Flow completed in");
     ILoggingEvent inside = event("looking at");
-    assertThat(inside.getMDCPropertyMap()).containsEntry("WorkflowId", id).containsEntry("WorkflowType", "Flow")
-        .containsEntry("ActivityType", "Look").containsEntry("Attempt", "1").containsEntry("imageId", image)
-        .containsEntry("serverId", server).containsKey("RunId").containsKey("ActivityId")
+    assertThat(inside.getMDCPropertyMap())
+        .containsEntry("WorkflowId", id)
+        .containsEntry("WorkflowType", "Flow")
+        .containsEntry("ActivityType", "Look")
+        .containsEntry("Attempt", "1")
+        .containsEntry("imageId", image)
+        .containsEntry("serverId", server)
+        .containsKey("RunId")
+        .containsKey("ActivityId")
         .doesNotContainKey("source");
-    assertThat(event("flow Flow started").getMDCPropertyMap()).containsEntry("WorkflowId", id)
-        .containsEntry("imageId", image).containsEntry("TaskQueue", QUEUE);
-    assertThat(keyValues(event("flow Flow completed"))).containsEntry("outcome", "completed").containsKey("durationMs");
+    assertThat(event("flow Flow started").getMDCPropertyMap())
+        .containsEntry("WorkflowId", id)
+        .containsEntry("imageId", image)
+        .containsEntry("TaskQueue", QUEUE);
+    assertThat(keyValues(event("flow Flow completed")))
+        .containsEntry("outcome", "completed")
+        .containsKey("durationMs");
     assertThat(keyValues(event("step Look completed"))).containsEntry("outcome", "completed");
-    assertThat(org.slf4j.MDC.getCopyOfContextMap()).as("nothing left on the test thread").isNullOrEmpty();
+    assertThat(org.slf4j.MDC.getCopyOfContextMap())
+        .as("nothing left on the test thread")
+        .isNullOrEmpty();
   }
 
   @Test
@@ -139,9 +168,15 @@ class FlowLogTest {
         .isInstanceOf(WorkflowFailedException.class);
     ILoggingEvent failed = event("step Refuse failed");
     assertThat(failed.getFormattedMessage()).contains("NotFound (not retryable)", "no such image");
-    assertThat(keyValues(failed)).containsEntry("failureType", "NotFound").containsEntry("retryable", "false");
-    assertThat(failed.getMDCPropertyMap()).containsEntry("imageId", image).containsEntry("ActivityType", "Refuse");
-    assertThat(keyValues(event("flow Flow failed"))).containsEntry("outcome", "failed").containsEntry("failureType", "NotFound");
+    assertThat(keyValues(failed))
+        .containsEntry("failureType", "NotFound")
+        .containsEntry("retryable", "false");
+    assertThat(failed.getMDCPropertyMap())
+        .containsEntry("imageId", image)
+        .containsEntry("ActivityType", "Refuse");
+    assertThat(keyValues(event("flow Flow failed")))
+        .containsEntry("outcome", "failed")
+        .containsEntry("failureType", "NotFound");
   }
 
   @Test
@@ -155,26 +190,38 @@ class FlowLogTest {
     ecs.setFormat("ecs");
     ecs.start();
     String json = new String(ecs.encode(event("step Look completed")), StandardCharsets.UTF_8);
-    assertThat(json).contains("\"imageId\":\"" + image + "\"", "\"WorkflowId\":\"flow-" + image + "\"",
-        "\"ActivityType\":\"Look\"", "\"outcome\":\"completed\"", "\"log\":{\"level\":\"INFO\",\"logger\":\"cephflow.flow\"}");
+    assertThat(json)
+        .contains(
+            "\"imageId\":\"" + image + "\"",
+            "\"WorkflowId\":\"flow-" + image + "\"",
+            "\"ActivityType\":\"Look\"",
+            "\"outcome\":\"completed\"",
+            "\"log\":{\"level\":\"INFO\",\"logger\":\"cephflow.flow\"}");
   }
 
   private List<String> messages() {
-    return lines.list.stream().map(e -> {
-      String m = e.getFormattedMessage();
-      int in = m.indexOf(" in ");
-      return in > 0 ? m.substring(0, in + 3) : m;
-    }).toList();
+    return lines.list.stream()
+        .map(
+            e -> {
+              String m = e.getFormattedMessage();
+              int in = m.indexOf(" in ");
+              return in > 0 ? m.substring(0, in + 3) : m;
+            })
+        .toList();
   }
 
   private ILoggingEvent event(String prefix) {
-    return lines.list.stream().filter(e -> e.getFormattedMessage().startsWith(prefix)).findFirst()
-        .orElseThrow(() -> new AssertionError("no line starting '" + prefix + "' in " + messages()));
+    return lines.list.stream()
+        .filter(e -> e.getFormattedMessage().startsWith(prefix))
+        .findFirst()
+        .orElseThrow(
+            () -> new AssertionError("no line starting '" + prefix + "' in " + messages()));
   }
 
   private static Map<String, String> keyValues(ILoggingEvent e) {
     Map<String, String> kv = new java.util.HashMap<>();
-    if (e.getKeyValuePairs() != null) e.getKeyValuePairs().forEach(p -> kv.put(p.key, String.valueOf(p.value)));
+    if (e.getKeyValuePairs() != null)
+      e.getKeyValuePairs().forEach(p -> kv.put(p.key, String.valueOf(p.value)));
     return kv;
   }
 }

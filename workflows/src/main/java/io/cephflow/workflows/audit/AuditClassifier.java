@@ -17,8 +17,14 @@ import java.util.Set;
  */
 public final class AuditClassifier {
   /** The input of one classification. */
-  public record Input(List<Observed> objects, List<ResourceRecord> records, Set<String> running, long now,
-                      long graceSeconds, boolean everyHostListed, Set<String> resourceIds) {}
+  public record Input(
+      List<Observed> objects,
+      List<ResourceRecord> records,
+      Set<String> running,
+      long now,
+      long graceSeconds,
+      boolean everyHostListed,
+      Set<String> resourceIds) {}
 
   private final Input in;
   private final Map<String, ResourceRecord> records = new HashMap<>();
@@ -69,47 +75,102 @@ public final class AuditClassifier {
   private Finding object(Observed o, OwnerRules.Owner owner) {
     Long age = age(o.createdAtEpochSecond());
     if (owner.kind().equals(OwnerRules.SHARED)) {
-      return new Finding(Category.OWNED, o, null, null, age, "shared by the servers of the host", null, null);
+      return new Finding(
+          Category.OWNED, o, null, null, age, "shared by the servers of the host", null, null);
     }
     ResourceRecord r = records.get(owner.resource());
-    if (r == null) return new Finding(Category.ORPHAN, o, owner.resource(), null, age, "no record", null, null);
+    if (r == null)
+      return new Finding(Category.ORPHAN, o, owner.resource(), null, age, "no record", null, null);
     String holder = holder(r);
     return switch (r.state()) {
       case DELETED -> leak(Category.ORPHAN, o, r, age, "its resource was deleted (tombstone)");
-      case CREATING, DELETING -> in.running().contains(holder)
-          ? new Finding(Category.OWNED, o, r.name(), holder, age, "operation running", r.updatedAt(), null)
-          : leak(Category.ORPHAN, o, r, age, "operation " + holder + " ended while " + r.state().name().toLowerCase());
-      default -> new Finding(Category.OWNED, o, r.name(), r.createdBy(), age, r.state().name().toLowerCase(),
-          r.updatedAt(), null);
+      case CREATING, DELETING ->
+          in.running().contains(holder)
+              ? new Finding(
+                  Category.OWNED,
+                  o,
+                  r.name(),
+                  holder,
+                  age,
+                  "operation running",
+                  r.updatedAt(),
+                  null)
+              : leak(
+                  Category.ORPHAN,
+                  o,
+                  r,
+                  age,
+                  "operation " + holder + " ended while " + r.state().name().toLowerCase());
+      default ->
+          new Finding(
+              Category.OWNED,
+              o,
+              r.name(),
+              r.createdBy(),
+              age,
+              r.state().name().toLowerCase(),
+              r.updatedAt(),
+              null);
     };
   }
 
   private Finding temporaryFile(Observed o) {
     Long age = age(o.createdAtEpochSecond());
     boolean fresh = age == null || age < in.graceSeconds();
-    return new Finding(fresh ? Category.OWNED : Category.ORPHAN, o, null, null, age,
-        fresh ? "a running step's temporary file (younger than the grace)" : "a temporary file no step uses",
-        null, null);
+    return new Finding(
+        fresh ? Category.OWNED : Category.ORPHAN,
+        o,
+        null,
+        null,
+        age,
+        fresh
+            ? "a running step's temporary file (younger than the grace)"
+            : "a temporary file no step uses",
+        null,
+        null);
   }
 
   private Finding record(ResourceRecord r, boolean present) {
     if (r.state() == State.DELETED) return null;
-    Observed rec = new Observed(Observed.RECORD, ResourceRecord.pool(r.kind()) + "/" + r.kind() + "." + r.id(), null,
-        epoch(r.createdAt()), r.state().name());
+    Observed rec =
+        new Observed(
+            Observed.RECORD,
+            ResourceRecord.pool(r.kind()) + "/" + r.kind() + "." + r.id(),
+            null,
+            epoch(r.createdAt()),
+            r.state().name());
     Long age = age(rec.createdAtEpochSecond());
     String holder = holder(r);
     if (r.state() == State.CREATING || r.state() == State.DELETING) {
       if (in.running().contains(holder)) return null;
-      return leak(Category.DANGLING_RECORD, rec, r, age, "operation " + holder + " ended while "
-          + r.state().name().toLowerCase() + (present ? " (its objects are orphans)" : ""));
+      return leak(
+          Category.DANGLING_RECORD,
+          rec,
+          r,
+          age,
+          "operation "
+              + holder
+              + " ended while "
+              + r.state().name().toLowerCase()
+              + (present ? " (its objects are orphans)" : ""));
     }
     if (!present && (!r.kind().equals("server") || in.everyHostListed())) {
-      return leak(Category.DANGLING_RECORD, rec, r, age, r.state().name().toLowerCase() + " but none of its objects exist");
+      return leak(
+          Category.DANGLING_RECORD,
+          rec,
+          r,
+          age,
+          r.state().name().toLowerCase() + " but none of its objects exist");
     }
     if (r.state() == State.IN_USE && r.usedBy() != null && r.usedBy().startsWith("server:")) {
       ResourceRecord user = records.get(r.usedBy());
       if (user == null || !user.live()) {
-        return leak(Category.STALE_IN_USE, rec, r, age, "in use by " + r.usedBy() + ", which no longer exists");
+        return leak(
+            Category.STALE_IN_USE,
+            rec,
+            r,
+            age,
+            "in use by " + r.usedBy() + ", which no longer exists");
       }
     }
     return null;
@@ -119,7 +180,9 @@ public final class AuditClassifier {
     return new Finding(c, o, r.name(), holder(r), age, reason, r.updatedAt(), null);
   }
 
-  /** The operation that holds the record now (creating or deleting it), else the one that made it. */
+  /**
+   * The operation that holds the record now (creating or deleting it), else the one that made it.
+   */
   static String holder(ResourceRecord r) {
     return r.operation() != null ? r.operation() : r.createdBy();
   }

@@ -13,8 +13,12 @@ import java.util.Map;
  * @param findings the leaks; the owned objects too when the audit was scoped to resource ids (a
  *     whole-cluster result counts them only, so that it fits in one Temporal payload)
  */
-public record AuditResult(boolean reaped, long graceSeconds, Map<String, Integer> counts,
-                          List<String> unreachableHosts, List<Finding> findings) {
+public record AuditResult(
+    boolean reaped,
+    long graceSeconds,
+    Map<String, Integer> counts,
+    List<String> unreachableHosts,
+    List<Finding> findings) {
   public List<Finding> leaks() {
     return findings.stream().filter(f -> f.category().leak()).toList();
   }

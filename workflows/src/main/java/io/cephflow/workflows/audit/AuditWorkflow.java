@@ -6,10 +6,10 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
 /**
- * The leak auditor: lists what Ceph and each host hold, classifies it against the resource
- * records, and with {@code reap} removes the leaks older than the grace whose operation is not
- * running. Workflow id {@code audit-<uuid>} (on demand) or the schedule's
- * {@value #SCHEDULE_ID}. See docs/audit.md.
+ * The leak auditor: lists what Ceph and each host hold, classifies it against the resource records,
+ * and with {@code reap} removes the leaks older than the grace whose operation is not running.
+ * Workflow id {@code audit-<uuid>} (on demand) or the schedule's {@value #SCHEDULE_ID}. See
+ * docs/audit.md.
  */
 @WorkflowInterface
 public interface AuditWorkflow {

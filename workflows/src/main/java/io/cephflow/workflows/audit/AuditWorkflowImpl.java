@@ -19,13 +19,27 @@ import org.slf4j.Logger;
 /** See {@link AuditWorkflow}. */
 public class AuditWorkflowImpl implements AuditWorkflow {
   private static final Logger log = Workflow.getLogger(AuditWorkflowImpl.class);
-  /** Reap order: what uses an object goes before it (a domain before its disk, snapshots before images). */
-  private static final List<String> REAP_ORDER = List.of(Observed.DOMAIN, Observed.CONSOLE_LOG, Observed.SCRATCH_FILE,
-      Observed.SNAPSHOT, Observed.IMAGE, Observed.TRASH, Observed.RECORD);
+
+  /**
+   * Reap order: what uses an object goes before it (a domain before its disk, snapshots before
+   * images).
+   */
+  private static final List<String> REAP_ORDER =
+      List.of(
+          Observed.DOMAIN,
+          Observed.CONSOLE_LOG,
+          Observed.SCRATCH_FILE,
+          Observed.SNAPSHOT,
+          Observed.IMAGE,
+          Observed.TRASH,
+          Observed.RECORD);
+
   /** The listing comes in pages (before: one result, which capped it near 10,000 objects). */
   static final String PAGED = "audit-paged";
+
   /** Entries per page: far below the 2 MB payload limit even for images with many snapshots. */
   static final int PAGE_SIZE = 1000;
+
   private final AuditActivities cluster = Workflow.newActivityStub(AuditActivities.class);
   private OperationProgress progress = OperationProgress.at("list");
 
@@ -39,7 +53,10 @@ public class AuditWorkflowImpl implements AuditWorkflow {
       try {
         objects.addAll(host(host).listHost().objects());
       } catch (ActivityFailure e) {
-        log.warn("audit: host {} not listed: {}", host, e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+        log.warn(
+            "audit: host {} not listed: {}",
+            host,
+            e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
         unreachable.add(host);
       }
     }
@@ -47,21 +64,34 @@ public class AuditWorkflowImpl implements AuditWorkflow {
     Set<String> operations = new TreeSet<>();
     for (ResourceRecord r : listing.records()) {
       if (r.operation() != null) operations.add(r.operation());
-      if (r.createdBy() != null && !ResourceRecord.UNRECORDED.equals(r.createdBy())) operations.add(r.createdBy());
+      if (r.createdBy() != null && !ResourceRecord.UNRECORDED.equals(r.createdBy()))
+        operations.add(r.createdBy());
     }
     Set<String> running = new HashSet<>(cluster.runningOperations(new ArrayList<>(operations)));
     // a request may lengthen the grace, never shorten it below the worker's configured minimum
-    long minimum = Math.max(listing.minimumAgeSeconds(), request.minimumAgeSeconds() == null ? 0 : request.minimumAgeSeconds());
+    long minimum =
+        Math.max(
+            listing.minimumAgeSeconds(),
+            request.minimumAgeSeconds() == null ? 0 : request.minimumAgeSeconds());
     long grace = Math.max(minimum, cluster.longestRunningSeconds());
-    var classified = AuditClassifier.classify(new AuditClassifier.Input(objects, listing.records(), running,
-        listing.nowEpochSecond(), grace, unreachable.isEmpty(), Set.copyOf(request.resourceIds())));
+    var classified =
+        AuditClassifier.classify(
+            new AuditClassifier.Input(
+                objects,
+                listing.records(),
+                running,
+                listing.nowEpochSecond(),
+                grace,
+                unreachable.isEmpty(),
+                Set.copyOf(request.resourceIds())));
     List<Finding> findings = classified.findings();
     if (request.reap()) {
       progress = OperationProgress.at("reap");
       findings = reap(findings, running, grace);
     }
     if (request.resourceIds().isEmpty()) {
-      // a whole-cluster result lists the leaks only (owned ones are counted): it must fit in one payload
+      // a whole-cluster result lists the leaks only (owned ones are counted): it must fit in one
+      // payload
       findings = findings.stream().filter(f -> f.category().leak()).toList();
     }
     progress = OperationProgress.at("done");
@@ -71,7 +101,8 @@ public class AuditWorkflowImpl implements AuditWorkflow {
   }
 
   private ClusterListing list() {
-    if (Workflow.getVersion(PAGED, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) return cluster.listCluster();
+    if (Workflow.getVersion(PAGED, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION)
+      return cluster.listCluster();
     List<Observed> objects = new ArrayList<>();
     List<ResourceRecord> records = new ArrayList<>();
     ClusterPage first = null;
@@ -85,10 +116,14 @@ public class AuditWorkflowImpl implements AuditWorkflow {
       after = page.next();
       progress = OperationProgress.at("list page " + ++pages);
     } while (after != null);
-    return new ClusterListing(objects, records, first.minimumAgeSeconds(), first.hosts(), first.nowEpochSecond());
+    return new ClusterListing(
+        objects, records, first.minimumAgeSeconds(), first.hosts(), first.nowEpochSecond());
   }
 
-  /** Reaps every leak old enough whose operation is not running, in {@link #REAP_ORDER}; the rest is kept. */
+  /**
+   * Reaps every leak old enough whose operation is not running, in {@link #REAP_ORDER}; the rest is
+   * kept.
+   */
   private List<Finding> reap(List<Finding> findings, Set<String> running, long grace) {
     List<Integer> order = new ArrayList<>();
     for (int i = 0; i < findings.size(); i++) order.add(i);
@@ -103,21 +138,33 @@ public class AuditWorkflowImpl implements AuditWorkflow {
         outcome = "skipped: " + refusal;
       } else {
         try {
-          outcome = f.object().host() != null ? host(f.object().host()).reapOnHost(f) : cluster.reapInCluster(f);
+          outcome =
+              f.object().host() != null
+                  ? host(f.object().host()).reapOnHost(f)
+                  : cluster.reapInCluster(f);
         } catch (ActivityFailure e) {
-          outcome = "failed: " + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+          outcome =
+              "failed: " + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
         }
       }
-      log.info("audit reap: {} {} ({}, {}): {}", f.object().type(), f.object().name(), f.category(), f.resource(), outcome);
+      log.info(
+          "audit reap: {} {} ({}, {}): {}",
+          f.object().type(),
+          f.object().name(),
+          f.category(),
+          f.resource(),
+          outcome);
       out.set(i, f.withReaped(outcome));
     }
     return out;
   }
 
   static String refusal(Finding f, Set<String> running, long grace) {
-    if (f.operation() != null && running.contains(f.operation())) return "operation " + f.operation() + " is running";
+    if (f.operation() != null && running.contains(f.operation()))
+      return "operation " + f.operation() + " is running";
     if (grace > 0 && f.ageSeconds() == null) return "age unknown";
-    if (f.ageSeconds() != null && f.ageSeconds() < grace) return "younger than the grace (" + grace + " s)";
+    if (f.ageSeconds() != null && f.ageSeconds() < grace)
+      return "younger than the grace (" + grace + " s)";
     return null;
   }
 

@@ -8,6 +8,9 @@ public interface HostAuditActivities {
   /** Its libvirt domains and ceph secrets, console logs and scratch files. */
   HostListing listHost();
 
-  /** Removes one leaked domain (destroy, undefine) or file, if its record is still as seen; idempotent. */
+  /**
+   * Removes one leaked domain (destroy, undefine) or file, if its record is still as seen;
+   * idempotent.
+   */
   String reapOnHost(Finding finding);
 }

@@ -11,7 +11,8 @@ package io.cephflow.workflows.audit;
  * @param createdAtEpochSecond when it was made (file: last modified), or null when unknown
  * @param detail what else the listing knew (a trash entry's image name, a domain's state)
  */
-public record Observed(String type, String name, String host, Long createdAtEpochSecond, String detail) {
+public record Observed(
+    String type, String name, String host, Long createdAtEpochSecond, String detail) {
   public static final String IMAGE = "rbd-image";
   public static final String SNAPSHOT = "rbd-snapshot";
   public static final String TRASH = "rbd-trash";
@@ -19,6 +20,7 @@ public record Observed(String type, String name, String host, Long createdAtEpoc
   public static final String SECRET = "secret";
   public static final String CONSOLE_LOG = "console-log";
   public static final String SCRATCH_FILE = "scratch-file";
+
   /** Not an object: a resource record (a finding about the record itself). */
   public static final String RECORD = "record";
 

@@ -1,7 +1,6 @@
 package io.cephflow.workflows.audit;
 
 import io.cephflow.workflows.common.ResourceRecord;
-
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -10,14 +9,15 @@ import java.util.regex.Pattern;
 
 /**
  * Which resource an object belongs to, by its name: one line per kind of object cephflow makes.
- * First match wins; an object no rule matches is not cephflow's (foreign) and is never touched.
- * A {@code primary} object is what the resource is (its record without one is dangling); a
- * derived object (a cached copy, a temporary snapshot, a console log) belongs to the resource
- * but its absence says nothing. A new kind of object cephflow makes gets a line here, nothing else.
+ * First match wins; an object no rule matches is not cephflow's (foreign) and is never touched. A
+ * {@code primary} object is what the resource is (its record without one is dangling); a derived
+ * object (a cached copy, a temporary snapshot, a console log) belongs to the resource but its
+ * absence says nothing. A new kind of object cephflow makes gets a line here, nothing else.
  */
 public final class OwnerRules {
   /** Secrets are shared by every server of a host: owned while cephflow runs there. */
   public static final String SHARED = "shared";
+
   private static final String U = "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})";
   private static final Set<String> RBD = Set.of(Observed.IMAGE, Observed.TRASH);
   private static final Set<String> SNAP = Set.of(Observed.SNAPSHOT);
@@ -36,23 +36,24 @@ public final class OwnerRules {
     }
   }
 
-  public static final List<Rule> RULES = List.of(
-      Rule.of(SNAP, "volumes/volume-" + U + "@snapshot-" + U, "snapshot", true),
-      Rule.of(RBD, "volumes/volume-" + U, "volume", true),
-      Rule.of(SNAP, "volumes/volume-" + U + "@.+", "volume", false),
-      Rule.of(RBD, "images/" + U, "image", true),
-      Rule.of(SNAP, "images/" + U + "@snap", "image", true),
-      // convert once, then clone: the raw copy of a non-raw image has its own record
-      // (rawcopy.<imageId>, settled by the conversion and deleted with the image)
-      Rule.of(RBD, "images/" + U + "_raw", ResourceRecord.RAW_COPY_KIND, true),
-      Rule.of(SNAP, "images/" + U + "_raw@.+", ResourceRecord.RAW_COPY_KIND, false),
-      Rule.of(SNAP, "images/" + U + "@.+", "image", false),
-      Rule.of(RBD, "vms/" + U + "_disk", "server", true),
-      Rule.of(SNAP, "vms/" + U + "_disk@.+", "server", false),
-      Rule.of(Set.of(Observed.DOMAIN), "instance-" + U, "server", true),
-      Rule.of(Set.of(Observed.CONSOLE_LOG), "instance-" + U + "\\.log", "server", false),
-      Rule.of(Set.of(Observed.SCRATCH_FILE), "upload-" + U, "image", false),
-      Rule.of(Set.of(Observed.SECRET), "client\\.([A-Za-z0-9_.-]+) secret", SHARED, false));
+  public static final List<Rule> RULES =
+      List.of(
+          Rule.of(SNAP, "volumes/volume-" + U + "@snapshot-" + U, "snapshot", true),
+          Rule.of(RBD, "volumes/volume-" + U, "volume", true),
+          Rule.of(SNAP, "volumes/volume-" + U + "@.+", "volume", false),
+          Rule.of(RBD, "images/" + U, "image", true),
+          Rule.of(SNAP, "images/" + U + "@snap", "image", true),
+          // convert once, then clone: the raw copy of a non-raw image has its own record
+          // (rawcopy.<imageId>, settled by the conversion and deleted with the image)
+          Rule.of(RBD, "images/" + U + "_raw", ResourceRecord.RAW_COPY_KIND, true),
+          Rule.of(SNAP, "images/" + U + "_raw@.+", ResourceRecord.RAW_COPY_KIND, false),
+          Rule.of(SNAP, "images/" + U + "@.+", "image", false),
+          Rule.of(RBD, "vms/" + U + "_disk", "server", true),
+          Rule.of(SNAP, "vms/" + U + "_disk@.+", "server", false),
+          Rule.of(Set.of(Observed.DOMAIN), "instance-" + U, "server", true),
+          Rule.of(Set.of(Observed.CONSOLE_LOG), "instance-" + U + "\\.log", "server", false),
+          Rule.of(Set.of(Observed.SCRATCH_FILE), "upload-" + U, "image", false),
+          Rule.of(Set.of(Observed.SECRET), "client\\.([A-Za-z0-9_.-]+) secret", SHARED, false));
 
   private OwnerRules() {}
 
@@ -60,7 +61,8 @@ public final class OwnerRules {
     for (Rule r : RULES) {
       if (!r.types().contains(o.type())) continue;
       Matcher m = r.name().matcher(o.matchName());
-      if (m.matches()) return Optional.of(new Owner(r.kind(), m.group(m.groupCount()), r.primary()));
+      if (m.matches())
+        return Optional.of(new Owner(r.kind(), m.group(m.groupCount()), r.primary()));
     }
     return Optional.empty();
   }

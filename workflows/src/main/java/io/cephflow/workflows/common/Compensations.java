@@ -15,18 +15,20 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 
 /**
- * A saga's undo list. Undos are registered before the step they undo (the step may succeed on
- * the cluster and still time out here) and run newest first, one at a time (RBD parent/child
- * order matters), in a detached scope so that cancellation of the workflow cannot skip them.
- * Unlike Temporal's Saga with continue-with-error, failures are kept and reported.
+ * A saga's undo list. Undos are registered before the step they undo (the step may succeed on the
+ * cluster and still time out here) and run newest first, one at a time (RBD parent/child order
+ * matters), in a detached scope so that cancellation of the workflow cannot skip them. Unlike
+ * Temporal's Saga with continue-with-error, failures are kept and reported.
  */
 public final class Compensations {
   private record Undo(String name, Functions.Proc proc) {}
 
   private static final Logger LOG = Workflow.getLogger(Compensations.class);
   private final Deque<Undo> undos = new ArrayDeque<>();
+
   /** Runs after every other undo, told whether they all succeeded (a record's release). */
   private Undo last;
+
   private Functions.Proc1<Boolean> lastProc;
 
   public void add(String name, Functions.Proc undo) {
@@ -45,11 +47,11 @@ public final class Compensations {
 
   /**
    * Throws CanceledFailure when the flow was canceled: steps are canceled with
-   * WAIT_CANCELLATION_COMPLETED (an undo never races its step), so a step that does not
-   * heartbeat finishes normally after the cancel, and the flow must not go on (or report
-   * success: Temporal would record the execution CANCELED with everything left in place).
-   * Called before each step registers its undo, and by every flow before it returns. Inside
-   * a detached scope (the pause/snap/resume of an image from a server) it never throws.
+   * WAIT_CANCELLATION_COMPLETED (an undo never races its step), so a step that does not heartbeat
+   * finishes normally after the cancel, and the flow must not go on (or report success: Temporal
+   * would record the execution CANCELED with everything left in place). Called before each step
+   * registers its undo, and by every flow before it returns. Inside a detached scope (the
+   * pause/snap/resume of an image from a server) it never throws.
    */
   public static void throwIfCanceled() {
     if (CancellationScope.current().isCancelRequested()) {
@@ -58,8 +60,8 @@ public final class Compensations {
   }
 
   /**
-   * Registers the undo that runs after all others, with {@code true} when each of them
-   * succeeded: the release of a resource record, which says whether anything may be left.
+   * Registers the undo that runs after all others, with {@code true} when each of them succeeded:
+   * the release of a resource record, which says whether anything may be left.
    */
   public void addLast(String name, Functions.Proc1<Boolean> undo) {
     throwIfCanceled();
@@ -70,32 +72,34 @@ public final class Compensations {
   /** Runs every undo; returns "name: reason" for each that failed (after its retries). */
   public List<String> run() {
     List<String> failures = new ArrayList<>();
-    Workflow.newDetachedCancellationScope(() -> {
-      while (!undos.isEmpty()) {
-        Undo u = undos.pop();
-        try {
-          u.proc().apply();
-          counted("undone");
-        } catch (TemporalFailure e) {
-          failures.add(u.name() + ": " + rootMessage(e));
-          counted("failed");
-        }
-      }
-      if (last != null) {
-        try {
-          lastProc.apply(failures.isEmpty());
-        } catch (TemporalFailure e) {
-          failures.add(last.name() + ": " + rootMessage(e));
-        }
-        last = null;
-      }
-    }).run();
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              while (!undos.isEmpty()) {
+                Undo u = undos.pop();
+                try {
+                  u.proc().apply();
+                  counted("undone");
+                } catch (TemporalFailure e) {
+                  failures.add(u.name() + ": " + rootMessage(e));
+                  counted("failed");
+                }
+              }
+              if (last != null) {
+                try {
+                  lastProc.apply(failures.isEmpty());
+                } catch (TemporalFailure e) {
+                  failures.add(last.name() + ": " + rootMessage(e));
+                }
+                last = null;
+              }
+            })
+        .run();
     return failures;
   }
 
   /**
-   * Compensates and turns {@code cause} into the workflow's failure: the same typed reason as
-   * the activity that failed, non-retryable, with the compensation failures as details.
+   * Compensates and turns {@code cause} into the workflow's failure: the same typed reason as the
+   * activity that failed, non-retryable, with the compensation failures as details.
    */
   public RuntimeException failWith(TemporalFailure cause) {
     List<String> compensationFailures = run();
@@ -110,18 +114,20 @@ public final class Compensations {
     ApplicationFailure app = applicationCause(cause);
     // one of our types, never a Java exception's name (an activity that failed unmapped: a bug)
     String type = FailureType.of(cause).code();
-    if (app != null && !type.equals(app.getType())) LOG.error("unmapped failure {}: {}", app.getType(), cause.toString());
+    if (app != null && !type.equals(app.getType()))
+      LOG.error("unmapped failure {}: {}", app.getType(), cause.toString());
     String message = rootMessage(cause);
     if (!compensationFailures.isEmpty()) {
       message += " (compensation incomplete: " + String.join("; ", compensationFailures) + ")";
     }
-    return ApplicationFailure.newNonRetryableFailureWithCause(message, type, cause,
-        new FailureDetails(type, rootMessage(cause), compensationFailures));
+    return ApplicationFailure.newNonRetryableFailureWithCause(
+        message, type, cause, new FailureDetails(type, rootMessage(cause), compensationFailures));
   }
 
   /**
    * {@link #failWith(TemporalFailure)}, telling {@code step} "compensating" before the undos and
-   * "failed" (or "canceled") after them, so a progress query shows where the flow is while it cleans up.
+   * "failed" (or "canceled") after them, so a progress query shows where the flow is while it
+   * cleans up.
    */
   public RuntimeException failWith(TemporalFailure cause, Consumer<String> step) {
     step.accept("compensating");
@@ -130,9 +136,15 @@ public final class Compensations {
     return failure;
   }
 
-  /** {@code cephflow_compensations_total{result}}: replay-safe, through the workflow's metrics scope. */
+  /**
+   * {@code cephflow_compensations_total{result}}: replay-safe, through the workflow's metrics
+   * scope.
+   */
   private static void counted(String result) {
-    Workflow.getMetricsScope().tagged(java.util.Map.of("result", result)).counter("cephflow_compensations").inc(1);
+    Workflow.getMetricsScope()
+        .tagged(java.util.Map.of("result", result))
+        .counter("cephflow_compensations")
+        .inc(1);
   }
 
   static ApplicationFailure applicationCause(Throwable t) {
@@ -148,12 +160,16 @@ public final class Compensations {
     if (app != null) return app.getOriginalMessage();
     Throwable c = t;
     while (c.getCause() != null && c instanceof ActivityFailure) c = c.getCause();
-    if (c instanceof io.temporal.failure.TimeoutFailure timeout && FailureType.hostUnavailable(timeout)) {
+    if (c instanceof io.temporal.failure.TimeoutFailure timeout
+        && FailureType.hostUnavailable(timeout)) {
       String step = t instanceof ActivityFailure a ? a.getActivityType() : "a step";
-      return step + " was not taken by a worker of its host within the schedule-to-start timeout: that host's "
+      return step
+          + " was not taken by a worker of its host within the schedule-to-start timeout: that host's "
           + "worker is down, or no such host";
     }
-    return c instanceof TemporalFailure tf ? tf.getOriginalMessage() : String.valueOf(c.getMessage());
+    return c instanceof TemporalFailure tf
+        ? tf.getOriginalMessage()
+        : String.valueOf(c.getMessage());
   }
 
   /** Carried as the failure's details: the reason, and what could not be undone. */

@@ -13,21 +13,27 @@ public final class DisplayNames {
 
   /** Throws IllegalArgumentException naming the field and the first offending character. */
   public static String require(String field, String name) {
-    if (name == null || name.isEmpty()) throw new IllegalArgumentException(field + " is required (1.." + MAX_LENGTH
-        + " characters)");
+    if (name == null || name.isEmpty())
+      throw new IllegalArgumentException(field + " is required (1.." + MAX_LENGTH + " characters)");
     int length = name.codePointCount(0, name.length());
     if (length > MAX_LENGTH) {
-      throw new IllegalArgumentException(field + " is " + length + " characters long; the limit is " + MAX_LENGTH);
+      throw new IllegalArgumentException(
+          field + " is " + length + " characters long; the limit is " + MAX_LENGTH);
     }
-    if (name.isBlank() || Character.isWhitespace(name.codePointAt(0))
+    if (name.isBlank()
+        || Character.isWhitespace(name.codePointAt(0))
         || Character.isWhitespace(name.codePointBefore(name.length()))) {
-      throw new IllegalArgumentException(field + " must not be blank or start or end with white space");
+      throw new IllegalArgumentException(
+          field + " must not be blank or start or end with white space");
     }
     for (int i = 0, position = 1; i < name.length(); position++) {
       int c = name.codePointAt(i);
       if (!printable(c)) {
-        throw new IllegalArgumentException(String.format("%s has a character that cannot be shown (U+%04X at "
-            + "position %d); use printable characters only", field, c, position));
+        throw new IllegalArgumentException(
+            String.format(
+                "%s has a character that cannot be shown (U+%04X at "
+                    + "position %d); use printable characters only",
+                field, c, position));
       }
       i += Character.charCount(c);
     }
@@ -37,8 +43,15 @@ public final class DisplayNames {
   static boolean printable(int c) {
     if (c == ' ') return true;
     return switch (Character.getType(c)) {
-      case Character.CONTROL, Character.FORMAT, Character.SURROGATE, Character.UNASSIGNED, Character.PRIVATE_USE,
-           Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR, Character.SPACE_SEPARATOR -> false;
+      case Character.CONTROL,
+          Character.FORMAT,
+          Character.SURROGATE,
+          Character.UNASSIGNED,
+          Character.PRIVATE_USE,
+          Character.LINE_SEPARATOR,
+          Character.PARAGRAPH_SEPARATOR,
+          Character.SPACE_SEPARATOR ->
+          false;
       default -> true;
     };
   }

@@ -43,8 +43,8 @@ public enum FailureType {
   TERMINATED(Failures.TERMINATED, false),
   INTERNAL(Failures.INTERNAL, true);
 
-  private static final Map<String, FailureType> BY_CODE = Arrays.stream(values())
-      .collect(Collectors.toMap(FailureType::code, Function.identity()));
+  private static final Map<String, FailureType> BY_CODE =
+      Arrays.stream(values()).collect(Collectors.toMap(FailureType::code, Function.identity()));
 
   private final String code;
   private final boolean retryable;
@@ -62,11 +62,15 @@ public enum FailureType {
     return retryable;
   }
 
-  /** The type of a Temporal failure: its application type, or what ended it (a timeout, a termination). */
+  /**
+   * The type of a Temporal failure: its application type, or what ended it (a timeout, a
+   * termination).
+   */
   public static FailureType of(Throwable failure) {
     for (Throwable c = failure; c != null; c = c.getCause()) {
       if (c instanceof io.temporal.failure.ApplicationFailure a) return of(a.getType());
-      if (c instanceof io.temporal.failure.TimeoutFailure t) return hostUnavailable(t) ? HOST_UNAVAILABLE : TIMED_OUT;
+      if (c instanceof io.temporal.failure.TimeoutFailure t)
+        return hostUnavailable(t) ? HOST_UNAVAILABLE : TIMED_OUT;
       if (c instanceof io.temporal.failure.TerminatedFailure) return TERMINATED;
       if (c instanceof io.temporal.failure.CanceledFailure) return CANCELED;
     }
@@ -78,15 +82,22 @@ public enum FailureType {
    * fires, no worker of that host was polling.
    */
   static boolean hostUnavailable(io.temporal.failure.TimeoutFailure t) {
-    return t.getTimeoutType() == io.temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START;
+    return t.getTimeoutType()
+        == io.temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START;
   }
 
-  /** The type of {@code code}; a code that is not one of ours (a Java exception name) is {@link #INTERNAL}. */
+  /**
+   * The type of {@code code}; a code that is not one of ours (a Java exception name) is {@link
+   * #INTERNAL}.
+   */
   public static FailureType of(String code) {
     return code == null ? INTERNAL : BY_CODE.getOrDefault(code, INTERNAL);
   }
 
   static String[] nonRetryableCodes() {
-    return Arrays.stream(values()).filter(t -> !t.retryable).map(FailureType::code).toArray(String[]::new);
+    return Arrays.stream(values())
+        .filter(t -> !t.retryable)
+        .map(FailureType::code)
+        .toArray(String[]::new);
   }
 }

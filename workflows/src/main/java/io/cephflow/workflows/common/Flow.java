@@ -13,16 +13,16 @@ import java.util.function.UnaryOperator;
  *   <li>{@link #admit}: validate the request (InvalidRequest, before any command), tag the flow
  *       with its resources, begin its use of the resource records;
  *   <li>{@link #saga}: the steps of a create, each undo registered (on {@link #undo()}) before its
- *       step; on failure everything is undone and the failure typed; before success the cancel
- *       is checked (a step that does not heartbeat finishes after a cancel, and the flow must not
+ *       step; on failure everything is undone and the failure typed; before success the cancel is
+ *       checked (a step that does not heartbeat finishes after a cancel, and the flow must not
  *       report success then);
  *   <li>{@link #forward}: the steps of a delete, which has nothing to undo: a failure stops it
  *       typed, and a repeat finishes what it left;
  *   <li>the progress the workflow's query returns ({@link #at}, {@link #report}).
  * </ul>
  *
- * It adds no command of its own: the validation, tags, version markers and activities run in
- * the order the flows always ran them, so recorded histories replay.
+ * It adds no command of its own: the validation, tags, version markers and activities run in the
+ * order the flows always ran them, so recorded histories replay.
  */
 public final class Flow {
   private final Compensations undo = new Compensations();
@@ -31,9 +31,9 @@ public final class Flow {
   private final java.util.List<Runnable> afterSuccess = new java.util.ArrayList<>();
 
   /**
-   * Validates ({@code validation} throws IllegalArgumentException: InvalidRequest), tags the
-   * flow with {@code resources} ({@code kind:id} each) and begins its resource records; returns
-   * what {@code validation} returned.
+   * Validates ({@code validation} throws IllegalArgumentException: InvalidRequest), tags the flow
+   * with {@code resources} ({@code kind:id} each) and begins its resource records; returns what
+   * {@code validation} returned.
    */
   public <V> V admit(Supplier<V> validation, String... resources) {
     V valid = Failures.validated(validation);
@@ -80,8 +80,8 @@ public final class Flow {
 
   /**
    * Runs {@code action} once a {@link #saga}'s steps all ran and no cancel is pending, before it
-   * reports "done": work the result does not wait for (a background flatten) and that a
-   * canceled or failed flow must not start.
+   * reports "done": work the result does not wait for (a background flatten) and that a canceled or
+   * failed flow must not start.
    */
   public void afterSuccess(Runnable action) {
     afterSuccess.add(action);
@@ -93,10 +93,10 @@ public final class Flow {
   }
 
   /**
-   * Runs {@code steps}; the cancel is checked before success, which shows "done" with the bytes
-   * of the last step. A failure (or the cancel) is undone, newest undo first, and thrown typed,
-   * after {@code typing} (which may give a failure a better type), the progress showing
-   * "compensating after" the step it stopped at, then "failed at" (or "canceled at") it.
+   * Runs {@code steps}; the cancel is checked before success, which shows "done" with the bytes of
+   * the last step. A failure (or the cancel) is undone, newest undo first, and thrown typed, after
+   * {@code typing} (which may give a failure a better type), the progress showing "compensating
+   * after" the step it stopped at, then "failed at" (or "canceled at") it.
    */
   public <R> R saga(Supplier<R> steps, UnaryOperator<TemporalFailure> typing) {
     try {
@@ -112,9 +112,9 @@ public final class Flow {
   }
 
   /**
-   * Runs the steps of a delete; "done" on success. A failure runs {@code stopped} (a refusal
-   * gives the resource back, say), shows "failed" and is thrown typed. No cancel check: the API
-   * does not cancel deletes, and a delete whose steps all ran has done what it was asked.
+   * Runs the steps of a delete; "done" on success. A failure runs {@code stopped} (a refusal gives
+   * the resource back, say), shows "failed" and is thrown typed. No cancel check: the API does not
+   * cancel deletes, and a delete whose steps all ran has done what it was asked.
    */
   public <R> R forward(Supplier<R> steps, Consumer<TemporalFailure> stopped) {
     try {

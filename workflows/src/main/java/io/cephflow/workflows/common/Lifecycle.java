@@ -7,21 +7,28 @@ import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 
 /**
- * Workflow code: one flow's use of the resource records ({@link ResourceRecord}). A create
- * claims its id before anything else and registers the release as its last undo; a delete
- * starts by marking the record DELETING (refused at once, typed, when the resource is missing,
- * in use or busy) and ends it DELETED. Flows started before records existed replay without
- * them (change id {@value #CHANGE}); for them {@link #operation()} is the bare workflow id, the
- * owner they recorded on their images.
+ * Workflow code: one flow's use of the resource records ({@link ResourceRecord}). A create claims
+ * its id before anything else and registers the release as its last undo; a delete starts by
+ * marking the record DELETING (refused at once, typed, when the resource is missing, in use or
+ * busy) and ends it DELETED. Flows started before records existed replay without them (change id
+ * {@value #CHANGE}); for them {@link #operation()} is the bare workflow id, the owner they recorded
+ * on their images.
  */
 public final class Lifecycle {
   static final String CHANGE = "resource-records";
+
   /** A cancel that lands while the create settles gives the claim back (before: a tombstone). */
   static final String REOPEN_ON_CANCEL = "reopen-on-cancel";
-  /** A create holds the resource it makes something from, so that its delete waits (before: only Ceph stopped it). */
+
+  /**
+   * A create holds the resource it makes something from, so that its delete waits (before: only
+   * Ceph stopped it).
+   */
   static final String HOLD_SOURCE = "hold-source";
+
   private final ResourceActivities records = Workflow.newActivityStub(ResourceActivities.class);
   private final boolean on;
+
   /** What this create holds ({@code kind:id}), let go once it settled. */
   private final java.util.List<String[]> held = new java.util.ArrayList<>();
 
@@ -31,7 +38,8 @@ public final class Lifecycle {
 
   /** Called once per flow, before its first activity. */
   public static Lifecycle begin() {
-    return new Lifecycle(Workflow.getVersion(CHANGE, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION);
+    return new Lifecycle(
+        Workflow.getVersion(CHANGE, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION);
   }
 
   public boolean recorded() {
@@ -39,21 +47,25 @@ public final class Lifecycle {
   }
 
   /**
-   * This operation's name, the owner it records on what it creates: its workflow id and run, so
-   * a later run under the same workflow id (a child started again, a request repeated after
-   * Temporal dropped the history) is another operation and can never adopt or remove it.
+   * This operation's name, the owner it records on what it creates: its workflow id and run, so a
+   * later run under the same workflow id (a child started again, a request repeated after Temporal
+   * dropped the history) is another operation and can never adopt or remove it.
    */
   public String operation() {
     var info = Workflow.getInfo();
     return on ? info.getWorkflowId() + "@" + info.getRunId() : info.getWorkflowId();
   }
 
-  /** Claims {@code kind:id} for this create (Conflict when ever claimed by another); undone last. */
+  /**
+   * Claims {@code kind:id} for this create (Conflict when ever claimed by another); undone last.
+   */
   public void create(String kind, String id, Object request, String madeFrom, Compensations undo) {
     if (!on) return;
     String op = operation();
-    undo.addLast("release record " + kind + ":" + id, clean -> records.releaseCreate(kind, id, op, clean));
-    records.claimCreate(new ResourceActivities.Claim(kind, id, op, String.valueOf(request), madeFrom));
+    undo.addLast(
+        "release record " + kind + ":" + id, clean -> records.releaseCreate(kind, id, op, clean));
+    records.claimCreate(
+        new ResourceActivities.Claim(kind, id, op, String.valueOf(request), madeFrom));
   }
 
   /**
@@ -64,8 +76,13 @@ public final class Lifecycle {
     if (!on) return;
     ResourceRecord r = records.readRecord(kind, id);
     if (r != null) {
-      throw ApplicationFailure.newNonRetryableFailure(r.name() + (r.live() ? " already exists (created by operation "
-          + ResourceRecord.workflowIdOf(r.createdBy()) + ")" : " existed and was deleted; ids are never reused"),
+      throw ApplicationFailure.newNonRetryableFailure(
+          r.name()
+              + (r.live()
+                  ? " already exists (created by operation "
+                      + ResourceRecord.workflowIdOf(r.createdBy())
+                      + ")"
+                  : " existed and was deleted; ids are never reused"),
           Failures.CONFLICT);
     }
   }
@@ -73,7 +90,9 @@ public final class Lifecycle {
   /** The create is complete: the resource is available (or in use by {@code usedBy}). */
   public void created(String kind, String id, String usedBy) {
     if (!on) return;
-    boolean reopen = Workflow.getVersion(REOPEN_ON_CANCEL, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION;
+    boolean reopen =
+        Workflow.getVersion(REOPEN_ON_CANCEL, Workflow.DEFAULT_VERSION, 1)
+            != Workflow.DEFAULT_VERSION;
     if (reopen) Compensations.throwIfCanceled(); // canceled before: undone while still CREATING
     records.settleCreate(kind, id, operation(), usedBy);
     if (!reopen || !CancellationScope.current().isCancelRequested()) {
@@ -81,14 +100,18 @@ public final class Lifecycle {
     }
     if (reopen && CancellationScope.current().isCancelRequested()) {
       // the cancel came while the settle ran, so the flow undoes a create nobody was told of: back
-      // to CREATING, and the release at the end of the undo gives the id back instead of using it up
-      Workflow.newDetachedCancellationScope(() -> {
-        try {
-          records.reopenCreate(kind, id, operation(), usedBy);
-        } catch (ActivityFailure e) {
-          // someone uses or deletes it already: it stays, and the release leaves the tombstone
-        }
-      }).run();
+      // to CREATING, and the release at the end of the undo gives the id back instead of using it
+      // up
+      Workflow.newDetachedCancellationScope(
+              () -> {
+                try {
+                  records.reopenCreate(kind, id, operation(), usedBy);
+                } catch (ActivityFailure e) {
+                  // someone uses or deletes it already: it stays, and the release leaves the
+                  // tombstone
+                }
+              })
+          .run();
     }
   }
 
@@ -103,13 +126,15 @@ public final class Lifecycle {
   }
 
   /**
-   * Holds {@code kind:id}, the resource this create makes something from, until the create
-   * settles (or is undone): a delete of it is refused, Conflict, meanwhile; a source being
-   * deleted refuses the create (NotFound or Conflict) before anything is made. {@code exists}:
-   * Ceph holds it (one made before records is adopted).
+   * Holds {@code kind:id}, the resource this create makes something from, until the create settles
+   * (or is undone): a delete of it is refused, Conflict, meanwhile; a source being deleted refuses
+   * the create (NotFound or Conflict) before anything is made. {@code exists}: Ceph holds it (one
+   * made before records is adopted).
    */
   public void hold(String kind, String id, boolean exists, Compensations undo) {
-    if (!on || Workflow.getVersion(HOLD_SOURCE, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) return;
+    if (!on
+        || Workflow.getVersion(HOLD_SOURCE, Workflow.DEFAULT_VERSION, 1)
+            == Workflow.DEFAULT_VERSION) return;
     String op = operation();
     undo.add("let go of " + kind + ":" + id, () -> records.letGo(kind, id, op));
     records.hold(kind, id, op, exists);
@@ -121,8 +146,8 @@ public final class Lifecycle {
   }
 
   /**
-   * Starts a delete; returns the record (null for a flow without records). {@code exists}: Ceph
-   * or libvirt holds the resource, so one without a record (made before records) is adopted.
+   * Starts a delete; returns the record (null for a flow without records). {@code exists}: Ceph or
+   * libvirt holds the resource, so one without a record (made before records) is adopted.
    */
   public ResourceRecord beginDelete(String kind, String id, boolean exists) {
     return on ? records.beginDelete(kind, id, operation(), exists) : null;

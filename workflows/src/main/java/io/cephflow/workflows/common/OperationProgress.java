@@ -1,11 +1,11 @@
 package io.cephflow.workflows.common;
 
 /**
- * What a workflow reports through its progress query: the step and, when the step moves data,
- * bytes done of total ({@code 0, 0}: a step that moves none; a running step's own bytes come
- * from its activity's heartbeat). An operation that fails or is canceled keeps where it stopped:
- * {@code compensating after write}, then {@code failed at write}, with the bytes it had reached
- * ({@code -1}: a step that moved data and stopped part way, how far unknown to the flow).
+ * What a workflow reports through its progress query: the step and, when the step moves data, bytes
+ * done of total ({@code 0, 0}: a step that moves none; a running step's own bytes come from its
+ * activity's heartbeat). An operation that fails or is canceled keeps where it stopped: {@code
+ * compensating after write}, then {@code failed at write}, with the bytes it had reached ({@code
+ * -1}: a step that moved data and stopped part way, how far unknown to the flow).
  */
 public record OperationProgress(String step, long bytesDone, long bytesTotal) {
   private static final String COMPENSATING = "compensating after ";

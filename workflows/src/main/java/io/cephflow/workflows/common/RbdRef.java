@@ -15,9 +15,9 @@ public record RbdRef(String pool, String image) {
   }
 
   /**
-   * The raw copy a non-raw image is converted into once, on its first boot or volume (or
-   * {@code convert: raw} at upload makes the image raw itself): owned by the image, cloned by
-   * every later boot and volume, removed with the image.
+   * The raw copy a non-raw image is converted into once, on its first boot or volume (or {@code
+   * convert: raw} at upload makes the image raw itself): owned by the image, cloned by every later
+   * boot and volume, removed with the image.
    */
   public static RbdRef rawCopy(String imageId) {
     return new RbdRef(IMAGES, imageId + "_raw");

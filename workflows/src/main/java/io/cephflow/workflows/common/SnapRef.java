@@ -9,7 +9,10 @@ public record SnapRef(RbdRef image, String snapshot) {
     return new SnapRef(RbdRef.image(imageId), IMAGE_SNAP);
   }
 
-  /** The protected snapshot of an image's raw copy ({@link RbdRef#rawCopy}), which its clones hang from. */
+  /**
+   * The protected snapshot of an image's raw copy ({@link RbdRef#rawCopy}), which its clones hang
+   * from.
+   */
   public static SnapRef rawCopySnap(String imageId) {
     return new SnapRef(RbdRef.rawCopy(imageId), IMAGE_SNAP);
   }

@@ -18,26 +18,29 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /**
- * How a process reaches Temporal: the frontend's address, the namespace, TLS (the server's CA,
- * a client certificate and key for mTLS, the name the server's certificate carries) and an API
- * key. The worker and the API build their service stubs through {@link #applyTo}, so both speak
- * to a secured cluster (or Temporal Cloud) the same way.
+ * How a process reaches Temporal: the frontend's address, the namespace, TLS (the server's CA, a
+ * client certificate and key for mTLS, the name the server's certificate carries) and an API key.
+ * The worker and the API build their service stubs through {@link #applyTo}, so both speak to a
+ * secured cluster (or Temporal Cloud) the same way.
  *
- * @param apiKey     sent as {@code authorization: Bearer <key>} on every call (needs TLS)
- * @param apiKeyFile the same, read from a file and read again whenever the file changes (a
- *                   rotated Kubernetes Secret reaches a running process)
+ * @param apiKey sent as {@code authorization: Bearer <key>} on every call (needs TLS)
+ * @param apiKeyFile the same, read from a file and read again whenever the file changes (a rotated
+ *     Kubernetes Secret reaches a running process)
  */
-public record TemporalConnection(String target, String namespace, Tls tls, String apiKey, Path apiKeyFile) {
+public record TemporalConnection(
+    String target, String namespace, Tls tls, String apiKey, Path apiKeyFile) {
   /** Temporal Cloud routes an API-key call by this header (its API-key samples set it). */
-  static final Metadata.Key<String> NAMESPACE_HEADER = Metadata.Key.of("temporal-namespace", Metadata.ASCII_STRING_MARSHALLER);
+  static final Metadata.Key<String> NAMESPACE_HEADER =
+      Metadata.Key.of("temporal-namespace", Metadata.ASCII_STRING_MARSHALLER);
 
   /**
-   * @param enabled    TLS to the frontend; without {@code caFile} the JVM's trusted CAs (Temporal Cloud)
-   * @param caFile     PEM: the only CA(s) the server's certificate may chain to
-   * @param certFile   PEM: this client's certificate (chain), for mTLS; needs {@code keyFile}
-   * @param keyFile    PEM, PKCS#8: its private key
+   * @param enabled TLS to the frontend; without {@code caFile} the JVM's trusted CAs (Temporal
+   *     Cloud)
+   * @param caFile PEM: the only CA(s) the server's certificate may chain to
+   * @param certFile PEM: this client's certificate (chain), for mTLS; needs {@code keyFile}
+   * @param keyFile PEM, PKCS#8: its private key
    * @param serverName the name checked in the server's certificate (and sent as SNI) when it
-   *                   differs from the target's host, e.g. a target given as an IP address
+   *     differs from the target's host, e.g. a target given as an IP address
    */
   public record Tls(boolean enabled, Path caFile, Path certFile, Path keyFile, String serverName) {
     public static Tls off() {
@@ -50,24 +53,33 @@ public record TemporalConnection(String target, String namespace, Tls tls, Strin
   }
 
   public TemporalConnection {
-    if (target == null || target.isBlank()) throw new IllegalArgumentException("cephflow.temporal.target is required");
-    if (namespace == null || namespace.isBlank()) throw new IllegalArgumentException("cephflow.temporal.namespace is required");
+    if (target == null || target.isBlank())
+      throw new IllegalArgumentException("cephflow.temporal.target is required");
+    if (namespace == null || namespace.isBlank())
+      throw new IllegalArgumentException("cephflow.temporal.namespace is required");
     tls = tls == null ? Tls.off() : tls;
     apiKey = blankToNull(apiKey);
-    boolean tlsSettings = tls.caFile() != null || tls.certFile() != null || tls.keyFile() != null
-        || blankToNull(tls.serverName()) != null;
+    boolean tlsSettings =
+        tls.caFile() != null
+            || tls.certFile() != null
+            || tls.keyFile() != null
+            || blankToNull(tls.serverName()) != null;
     if (tlsSettings && !tls.enabled()) {
-      throw new IllegalArgumentException("cephflow.temporal.tls.* is set but cephflow.temporal.tls.enabled is false");
+      throw new IllegalArgumentException(
+          "cephflow.temporal.tls.* is set but cephflow.temporal.tls.enabled is false");
     }
     if ((tls.certFile() == null) != (tls.keyFile() == null)) {
-      throw new IllegalArgumentException("mTLS needs both cephflow.temporal.tls.cert-file and cephflow.temporal.tls.key-file");
+      throw new IllegalArgumentException(
+          "mTLS needs both cephflow.temporal.tls.cert-file and cephflow.temporal.tls.key-file");
     }
     if (apiKey != null && apiKeyFile != null) {
-      throw new IllegalArgumentException("set cephflow.temporal.api-key or cephflow.temporal.api-key-file, not both");
+      throw new IllegalArgumentException(
+          "set cephflow.temporal.api-key or cephflow.temporal.api-key-file, not both");
     }
     if ((apiKey != null || apiKeyFile != null) && !tls.enabled()) {
       // a bearer key over plain text is readable by anyone on the path
-      throw new IllegalArgumentException("an API key is only sent over TLS: set cephflow.temporal.tls.enabled=true");
+      throw new IllegalArgumentException(
+          "an API key is only sent over TLS: set cephflow.temporal.tls.enabled=true");
     }
   }
 
@@ -108,13 +120,18 @@ public record TemporalConnection(String target, String namespace, Tls tls, Strin
     SslContextBuilder ssl = GrpcSslContexts.forClient();
     if (tls.caFile() != null) ssl.trustManager(readable(tls.caFile(), "tls.ca-file").toFile());
     if (tls.mutual()) {
-      ssl.keyManager(readable(tls.certFile(), "tls.cert-file").toFile(), readable(tls.keyFile(), "tls.key-file").toFile());
+      ssl.keyManager(
+          readable(tls.certFile(), "tls.cert-file").toFile(),
+          readable(tls.keyFile(), "tls.key-file").toFile());
     }
     try {
       return ssl.build();
     } catch (SSLException | IllegalArgumentException e) {
-      throw new IllegalStateException("cannot set up TLS to Temporal from cephflow.temporal.tls.* ("
-          + e.getMessage() + "); the files must be PEM, the key PKCS#8", e);
+      throw new IllegalStateException(
+          "cannot set up TLS to Temporal from cephflow.temporal.tls.* ("
+              + e.getMessage()
+              + "); the files must be PEM, the key PKCS#8",
+          e);
     }
   }
 
@@ -124,24 +141,32 @@ public record TemporalConnection(String target, String namespace, Tls tls, Strin
    * unreachable, refuses our credentials or does not answer within {@code timeout}.
    */
   public static String ping(WorkflowServiceStubs stubs, Duration timeout) {
-    return stubs.blockingStub().withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .getSystemInfo(GetSystemInfoRequest.getDefaultInstance()).getServerVersion();
+    return stubs
+        .blockingStub()
+        .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .getSystemInfo(GetSystemInfoRequest.getDefaultInstance())
+        .getServerVersion();
   }
 
   /** What one {@link #ping} found: the server's version, or the gRPC status that refused it. */
   public record Reachability(boolean up, String detail) {}
 
-  /** {@link #ping}, its failure told as a status (a readiness check logs no stack at every probe). */
+  /**
+   * {@link #ping}, its failure told as a status (a readiness check logs no stack at every probe).
+   */
   public static Reachability reach(WorkflowServiceStubs stubs, Duration timeout) {
     try {
       return new Reachability(true, ping(stubs, timeout));
     } catch (io.grpc.StatusRuntimeException e) {
-      return new Reachability(false, e.getStatus().getCode() + ": " + e.getStatus().getDescription());
+      return new Reachability(
+          false, e.getStatus().getCode() + ": " + e.getStatus().getDescription());
     }
   }
 
   private static Path readable(Path file, String property) {
-    if (!Files.isReadable(file)) throw new IllegalStateException("cephflow.temporal." + property + " " + file + " cannot be read");
+    if (!Files.isReadable(file))
+      throw new IllegalStateException(
+          "cephflow.temporal." + property + " " + file + " cannot be read");
     return file;
   }
 
@@ -175,14 +200,16 @@ public record TemporalConnection(String target, String namespace, Tls tls, Strin
         long size = Files.size(file);
         if (value == null || !modified.equals(readAt) || size != readSize) {
           String read = Files.readString(file, StandardCharsets.UTF_8).trim();
-          if (read.isEmpty()) throw new IllegalStateException("cephflow.temporal.api-key-file " + file + " is empty");
+          if (read.isEmpty())
+            throw new IllegalStateException("cephflow.temporal.api-key-file " + file + " is empty");
           value = read;
           readAt = modified;
           readSize = size;
         }
         return value;
       } catch (IOException e) {
-        if (value != null) return value; // mid-rotation: the key we had until the new one is readable
+        if (value != null)
+          return value; // mid-rotation: the key we had until the new one is readable
         throw new UncheckedIOException("cannot read cephflow.temporal.api-key-file " + file, e);
       }
     }

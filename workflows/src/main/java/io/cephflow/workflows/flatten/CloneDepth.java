@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 public final class CloneDepth {
   /** Flows started before the policy replay without it (change id). */
   public static final String CHANGE = "clone-depth";
+
   private final FlattenRequest flatten;
   private final CloneFlatten need;
 
@@ -22,10 +23,15 @@ public final class CloneDepth {
     this.need = need;
   }
 
-  /** The policy of the clone's pool for a clone at {@code depth} (1: a clone of an image that is no clone). */
+  /**
+   * The policy of the clone's pool for a clone at {@code depth} (1: a clone of an image that is no
+   * clone).
+   */
   public static CloneDepth of(RbdRef clone, int depth) {
     if (!enabled()) return new CloneDepth(new FlattenRequest(clone), CloneFlatten.NONE);
-    return new CloneDepth(new FlattenRequest(clone), FlattenSettings.recorded().limitsFor(clone.pool()).decide(depth));
+    return new CloneDepth(
+        new FlattenRequest(clone),
+        FlattenSettings.recorded().limitsFor(clone.pool()).decide(depth));
   }
 
   /**
@@ -34,7 +40,9 @@ public final class CloneDepth {
    */
   public static CloneDepth atLeastInBackground(RbdRef clone, int depth, SnapRef temporary) {
     CloneFlatten need = FlattenSettings.recorded().limitsFor(clone.pool()).decide(depth);
-    return new CloneDepth(new FlattenRequest(clone, temporary), need == CloneFlatten.NONE ? CloneFlatten.IN_BACKGROUND : need);
+    return new CloneDepth(
+        new FlattenRequest(clone, temporary),
+        need == CloneFlatten.NONE ? CloneFlatten.IN_BACKGROUND : need);
   }
 
   /** Whether this run applies the policy (a marker in the history). */

@@ -1,9 +1,9 @@
 package io.cephflow.workflows.flatten;
 
 /**
- * How deep a clone chain may grow in one pool (ceph-csi's {@code rbdSoftMaxCloneDepth} and
- * {@code rbdHardMaxCloneDepth}): a new clone deeper than {@code soft} is flattened in the
- * background; one deeper than {@code hard} is flattened before its operation returns.
+ * How deep a clone chain may grow in one pool (ceph-csi's {@code rbdSoftMaxCloneDepth} and {@code
+ * rbdHardMaxCloneDepth}): a new clone deeper than {@code soft} is flattened in the background; one
+ * deeper than {@code hard} is flattened before its operation returns.
  */
 public record DepthLimits(int soft, int hard) {
   /** ceph-csi's defaults. */
@@ -11,7 +11,8 @@ public record DepthLimits(int soft, int hard) {
 
   public DepthLimits {
     if (soft < 1 || hard < soft) {
-      throw new IllegalArgumentException("clone depth limits need 1 <= soft <= hard, not soft " + soft + ", hard " + hard);
+      throw new IllegalArgumentException(
+          "clone depth limits need 1 <= soft <= hard, not soft " + soft + ", hard " + hard);
     }
   }
 

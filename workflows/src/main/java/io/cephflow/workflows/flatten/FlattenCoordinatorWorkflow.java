@@ -10,8 +10,8 @@ import io.temporal.workflow.WorkflowMethod;
  * semaphore in the shape of Temporal's mutex sample. Flattens signal {@link #acquire}; it grants
  * slots in arrival order by signalling {@link FlattenWorkflow#granted} and takes them back on
  * {@link #release}. A holder that ended without releasing (terminated) is found when the grant it
- * is sent again every {@link FlattenCoordinatorWorkflowImpl#LEASE_CHECK} fails, and its slot
- * freed. Started by the first flatten that finds it missing; continues as new to keep its history short.
+ * is sent again every {@link FlattenCoordinatorWorkflowImpl#LEASE_CHECK} fails, and its slot freed.
+ * Started by the first flatten that finds it missing; continues as new to keep its history short.
  */
 @WorkflowInterface
 public interface FlattenCoordinatorWorkflow {

@@ -10,6 +10,7 @@ import java.util.List;
 public class FlattenCoordinatorWorkflowImpl implements FlattenCoordinatorWorkflow {
   /** How often the holders' grants are sent again: a holder that is gone frees its slot. */
   static final Duration LEASE_CHECK = Duration.ofSeconds(30);
+
   /** Continue as new past this many events (Temporal warns at 10,240). */
   static final int HISTORY_LIMIT = 2_000;
 
@@ -43,15 +44,24 @@ public class FlattenCoordinatorWorkflowImpl implements FlattenCoordinatorWorkflo
         }
       }
       report();
-      if (!changed && Workflow.getInfo().getHistoryLength() > HISTORY_LIMIT && Workflow.isEveryHandlerFinished()) {
+      if (!changed
+          && Workflow.getInfo().getHistoryLength() > HISTORY_LIMIT
+          && Workflow.isEveryHandlerFinished()) {
         Workflow.continueAsNew(permits.state());
       }
     }
   }
 
   private static boolean signalGranted(Permits.Holder h) {
-    return Signals.delivered(() -> Workflow.newExternalWorkflowStub(FlattenWorkflow.class,
-        WorkflowExecution.newBuilder().setWorkflowId(h.workflowId()).setRunId(h.runId()).build()).granted());
+    return Signals.delivered(
+        () ->
+            Workflow.newExternalWorkflowStub(
+                    FlattenWorkflow.class,
+                    WorkflowExecution.newBuilder()
+                        .setWorkflowId(h.workflowId())
+                        .setRunId(h.runId())
+                        .build())
+                .granted());
   }
 
   private void report() {

@@ -13,9 +13,9 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 
 /**
- * A flatten's side of the coordinator's protocol (workflow code): ask, wait for the grant, give
- * it back. The request is repeated every {@link #ASK_AGAIN} until granted, so a coordinator that
- * was terminated (and started again by this run) or a lost grant never leaves it waiting for ever.
+ * A flatten's side of the coordinator's protocol (workflow code): ask, wait for the grant, give it
+ * back. The request is repeated every {@link #ASK_AGAIN} until granted, so a coordinator that was
+ * terminated (and started again by this run) or a lost grant never leaves it waiting for ever.
  */
 final class FlattenPermit {
   static final Duration ASK_AGAIN = Duration.ofSeconds(60);
@@ -44,7 +44,8 @@ final class FlattenPermit {
   /** Gives the slot (or the place in the queue) back, even while the flatten is being canceled. */
   void release() {
     // no coordinator: nothing is held
-    Workflow.newDetachedCancellationScope(() -> Signals.delivered(() -> coordinator().release(me))).run();
+    Workflow.newDetachedCancellationScope(() -> Signals.delivered(() -> coordinator().release(me)))
+        .run();
   }
 
   private boolean ask(int limit) {
@@ -52,17 +53,21 @@ final class FlattenPermit {
   }
 
   private static FlattenCoordinatorWorkflow coordinator() {
-    return Workflow.newExternalWorkflowStub(FlattenCoordinatorWorkflow.class, FlattenCoordinatorWorkflow.WORKFLOW_ID);
+    return Workflow.newExternalWorkflowStub(
+        FlattenCoordinatorWorkflow.class, FlattenCoordinatorWorkflow.WORKFLOW_ID);
   }
 
   private static void startCoordinator() {
-    FlattenCoordinatorWorkflow child = Workflow.newChildWorkflowStub(FlattenCoordinatorWorkflow.class,
-        ChildWorkflowOptions.newBuilder()
-            .setWorkflowId(FlattenCoordinatorWorkflow.WORKFLOW_ID)
-            .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
-            .setCancellationType(ChildWorkflowCancellationType.ABANDON)
-            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-            .build());
+    FlattenCoordinatorWorkflow child =
+        Workflow.newChildWorkflowStub(
+            FlattenCoordinatorWorkflow.class,
+            ChildWorkflowOptions.newBuilder()
+                .setWorkflowId(FlattenCoordinatorWorkflow.WORKFLOW_ID)
+                .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
+                .setCancellationType(ChildWorkflowCancellationType.ABANDON)
+                .setWorkflowIdReusePolicy(
+                    WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+                .build());
     Promise<Void> run = Async.procedure(child::coordinate, (Permits.State) null);
     try {
       Workflow.getWorkflowExecution(child).get();

@@ -16,7 +16,10 @@ import java.util.Map;
 
 /** See {@link FlattenWorkflow}. */
 public class FlattenWorkflowImpl implements FlattenWorkflow {
-  /** CreateImageFromServer's temporary snapshot of the server's disk, {@code vms/<sid>_disk@cephflow-image-<imageId>}. */
+  /**
+   * CreateImageFromServer's temporary snapshot of the server's disk, {@code
+   * vms/<sid>_disk@cephflow-image-<imageId>}.
+   */
   static final String TEMP_SNAPSHOT_PREFIX = "cephflow-image-";
 
   private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
@@ -41,7 +44,8 @@ public class FlattenWorkflowImpl implements FlattenWorkflow {
       SnapRef parent = request.releaseParent();
       SnapRef removed = null;
       if (parent != null && !"gone".equals(outcome) && isTemporaryFor(parent, image)) {
-        // nothing else clones a snapshot made for this image alone: it goes once the image is detached
+        // nothing else clones a snapshot made for this image alone: it goes once the image is
+        // detached
         progress = OperationProgress.at("remove-temporary-snapshot");
         storage.unprotectSnapshot(parent);
         storage.removeSnapshot(parent);
@@ -71,35 +75,46 @@ public class FlattenWorkflowImpl implements FlattenWorkflow {
   private FlattenResult done(RbdRef image, String outcome, SnapRef removed) {
     progress = OperationProgress.at("done");
     count(outcome);
-    return new FlattenResult(image.toString(), outcome, removed == null ? null : removed.toString());
+    return new FlattenResult(
+        image.toString(), outcome, removed == null ? null : removed.toString());
   }
 
   private static void count(String outcome) {
-    Workflow.getMetricsScope().tagged(Map.of("outcome", outcome)).counter("cephflow_flattens").inc(1);
+    Workflow.getMetricsScope()
+        .tagged(Map.of("outcome", outcome))
+        .counter("cephflow_flattens")
+        .inc(1);
   }
 
   /** Whether {@code parent} is the temporary snapshot an image from a server was cloned from. */
   static boolean isTemporaryFor(SnapRef parent, RbdRef image) {
-    return RbdRef.IMAGES.equals(image.pool()) && RbdRef.VMS.equals(parent.image().pool())
+    return RbdRef.IMAGES.equals(image.pool())
+        && RbdRef.VMS.equals(parent.image().pool())
         && parent.snapshot().equals(TEMP_SNAPSHOT_PREFIX + image.image());
   }
 
   private static boolean canceled(Throwable e) {
-    for (Throwable c = e; c != null; c = c.getCause()) if (c instanceof CanceledFailure) return true;
+    for (Throwable c = e; c != null; c = c.getCause())
+      if (c instanceof CanceledFailure) return true;
     return false;
   }
 
   /** The resource whose image this is, by cephflow's names, so the operation lists under it. */
   private static void tag(RbdRef image) {
     String name = image.image();
-    String tag = switch (image.pool()) {
-      case RbdRef.IMAGES -> Ids.isValid(name) ? ResourceTags.image(name) : null;
-      case RbdRef.VMS -> name.endsWith("_disk") && Ids.isValid(name.substring(0, name.length() - 5))
-          ? ResourceTags.server(name.substring(0, name.length() - 5)) : null;
-      case RbdRef.VOLUMES -> name.startsWith("volume-") && Ids.isValid(name.substring(7))
-          ? ResourceTags.volume(name.substring(7)) : null;
-      default -> null;
-    };
+    String tag =
+        switch (image.pool()) {
+          case RbdRef.IMAGES -> Ids.isValid(name) ? ResourceTags.image(name) : null;
+          case RbdRef.VMS ->
+              name.endsWith("_disk") && Ids.isValid(name.substring(0, name.length() - 5))
+                  ? ResourceTags.server(name.substring(0, name.length() - 5))
+                  : null;
+          case RbdRef.VOLUMES ->
+              name.startsWith("volume-") && Ids.isValid(name.substring(7))
+                  ? ResourceTags.volume(name.substring(7))
+                  : null;
+          default -> null;
+        };
     if (tag != null) ResourceTags.tag(tag);
   }
 

@@ -17,13 +17,20 @@ import java.time.Duration;
  * request for an image whose flatten runs joins that one.
  */
 public final class Flattens {
-  /** How often a waiter tries again to start a flatten that another flow started (then at most {@link #POLL_MAX}). */
+  /**
+   * How often a waiter tries again to start a flatten that another flow started (then at most
+   * {@link #POLL_MAX}).
+   */
   static final Duration POLL_FIRST = Duration.ofSeconds(1);
+
   static final Duration POLL_MAX = Duration.ofSeconds(10);
 
   private Flattens() {}
 
-  /** Starts the flatten of {@code image} in the background, or finds it running; returns once it runs. */
+  /**
+   * Starts the flatten of {@code image} in the background, or finds it running; returns once it
+   * runs.
+   */
   public static void start(FlattenRequest request) {
     tryStart(request);
   }
@@ -45,18 +52,23 @@ public final class Flattens {
 
   /** The started flatten's result, or null when a run of it was already running. */
   private static Promise<FlattenResult> tryStart(FlattenRequest request) {
-    FlattenWorkflow child = Workflow.newChildWorkflowStub(FlattenWorkflow.class, ChildWorkflowOptions.newBuilder()
-        .setWorkflowId(FlattenWorkflow.workflowId(request.image()))
-        .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
-        .setCancellationType(ChildWorkflowCancellationType.ABANDON)
-        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-        .build());
+    FlattenWorkflow child =
+        Workflow.newChildWorkflowStub(
+            FlattenWorkflow.class,
+            ChildWorkflowOptions.newBuilder()
+                .setWorkflowId(FlattenWorkflow.workflowId(request.image()))
+                .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
+                .setCancellationType(ChildWorkflowCancellationType.ABANDON)
+                .setWorkflowIdReusePolicy(
+                    WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+                .build());
     Promise<FlattenResult> result = Async.function(child::flatten, request);
     try {
       Workflow.getWorkflowExecution(child).get();
       return result;
     } catch (ChildWorkflowFailure e) {
-      result.exceptionally(f -> null); // the same failure: seen here (else the SDK warns it was ignored)
+      result.exceptionally(
+          f -> null); // the same failure: seen here (else the SDK warns it was ignored)
       if (e.getCause() instanceof WorkflowExecutionAlreadyStarted) return null;
       throw e;
     }

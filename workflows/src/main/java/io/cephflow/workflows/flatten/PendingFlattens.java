@@ -25,7 +25,10 @@ public final class PendingFlattens {
     this.progress = progress;
   }
 
-  /** Flattens every clone through the manager (each its own workflow, the cluster-wide limit applies) and waits for all. */
+  /**
+   * Flattens every clone through the manager (each its own workflow, the cluster-wide limit
+   * applies) and waits for all.
+   */
   public void flattenAll(List<RbdRef> clones) {
     flattenEach(clones.stream().map(FlattenRequest::new).toList());
   }
@@ -51,16 +54,22 @@ public final class PendingFlattens {
       if (!s.name().startsWith(FlattenWorkflowImpl.TEMP_SNAPSHOT_PREFIX)) continue;
       SnapRef snap = new SnapRef(disk, s.name());
       for (RbdRef child : storage.listChildren(snap)) {
-        if (FlattenWorkflowImpl.isTemporaryFor(snap, child)) clones.add(new FlattenRequest(child, snap));
+        if (FlattenWorkflowImpl.isTemporaryFor(snap, child))
+          clones.add(new FlattenRequest(child, snap));
       }
     }
     flattenEach(clones);
   }
 
-  /** An image from a server whose flatten is pending: waits for it, so its temporary snapshot goes too. */
+  /**
+   * An image from a server whose flatten is pending: waits for it, so its temporary snapshot goes
+   * too.
+   */
   public void awaitOwn(RbdRef image) {
     ImageStat stat = storage.statImage(image);
-    if (stat.exists() && stat.parent() != null && FlattenWorkflowImpl.isTemporaryFor(stat.parent(), image)) {
+    if (stat.exists()
+        && stat.parent() != null
+        && FlattenWorkflowImpl.isTemporaryFor(stat.parent(), image)) {
       flattenEach(List.of(new FlattenRequest(image, stat.parent())));
     }
   }

@@ -5,11 +5,14 @@ import java.util.List;
 
 /**
  * The coordinator's state: who holds a slot, who waits (in arrival order), the limit. Pure and
- * deterministic (workflow code); every operation is idempotent, since a flatten repeats its
- * request until granted.
+ * deterministic (workflow code); every operation is idempotent, since a flatten repeats its request
+ * until granted.
  */
 public final class Permits {
-  /** One flatten run: a slot belongs to the run, so a later run of the same workflow id is another holder. */
+  /**
+   * One flatten run: a slot belongs to the run, so a later run of the same workflow id is another
+   * holder.
+   */
   public record Holder(String workflowId, String runId) {}
 
   /** What a query shows and what continue-as-new carries. */
@@ -25,7 +28,8 @@ public final class Permits {
   private final List<Holder> waiting = new ArrayList<>();
 
   public Permits(State state) {
-    this.limit = state == null ? FlattenSettings.DEFAULT_MAX_CONCURRENT : Math.max(1, state.limit());
+    this.limit =
+        state == null ? FlattenSettings.DEFAULT_MAX_CONCURRENT : Math.max(1, state.limit());
     if (state != null) {
       holders.addAll(state.holders());
       waiting.addAll(state.waiting());

@@ -6,7 +6,8 @@ import io.temporal.workflow.SignalExternalWorkflowException;
 /** Signals to other workflows (workflow code), whose target may have ended. */
 final class Signals {
   /** The SDK reports a signal to a closed or unknown execution as a failure of this type. */
-  static final String NOT_FOUND = "SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND";
+  static final String NOT_FOUND =
+      "SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND";
 
   private Signals() {}
 

@@ -3,10 +3,10 @@ package io.cephflow.workflows.hypervisor;
 import io.temporal.activity.ActivityInterface;
 
 /**
- * libvirt operations as activities. They run on the hypervisor's own task queue
- * ({@code TaskQueues.host(name)}): the worker there talks to its local libvirtd. Each is
- * idempotent: a retry finds what the last attempt left and finishes it, and the undos
- * (destroy, undefine, resume) treat a missing domain as done.
+ * libvirt operations as activities. They run on the hypervisor's own task queue ({@code
+ * TaskQueues.host(name)}): the worker there talks to its local libvirtd. Each is idempotent: a
+ * retry finds what the last attempt left and finishes it, and the undos (destroy, undefine, resume)
+ * treat a missing domain as done.
  */
 @ActivityInterface
 public interface HypervisorActivities {

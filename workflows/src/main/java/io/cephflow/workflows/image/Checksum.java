@@ -4,13 +4,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * An expected checksum as callers write it: {@code sha256:<hex>}, {@code sha512:<hex>}, or bare
- * hex of SHA-256 (what the API accepted first); or {@code sha256} alone: no expectation, but the
- * full SHA-256 is computed and recorded (else only the chunked one is). {@code algorithm} is the
- * JCA name; {@code hex} is null when nothing is expected.
+ * An expected checksum as callers write it: {@code sha256:<hex>}, {@code sha512:<hex>}, or bare hex
+ * of SHA-256 (what the API accepted first); or {@code sha256} alone: no expectation, but the full
+ * SHA-256 is computed and recorded (else only the chunked one is). {@code algorithm} is the JCA
+ * name; {@code hex} is null when nothing is expected.
  */
 public record Checksum(String algorithm, String hex) {
-  private static final Map<String, String> ALGORITHMS = Map.of("sha256", "SHA-256", "sha512", "SHA-512");
+  private static final Map<String, String> ALGORITHMS =
+      Map.of("sha256", "SHA-256", "sha512", "SHA-512");
   private static final Map<String, Integer> HEX_DIGITS = Map.of("sha256", 64, "sha512", 128);
 
   /** Null for null or blank; IllegalArgumentException with an actionable reason when malformed. */
@@ -23,8 +24,11 @@ public record Checksum(String algorithm, String hex) {
     String hex = colon < 0 ? t : t.substring(colon + 1);
     Integer digits = HEX_DIGITS.get(name);
     if (digits == null) {
-      throw new IllegalArgumentException("checksum must be sha256:<hex>, sha512:<hex> or sha256 (compute it), got "
-          + "algorithm '" + name + "'");
+      throw new IllegalArgumentException(
+          "checksum must be sha256:<hex>, sha512:<hex> or sha256 (compute it), got "
+              + "algorithm '"
+              + name
+              + "'");
     }
     if (!hex.matches("[0-9a-f]{" + digits + "}")) {
       throw new IllegalArgumentException("checksum " + name + " must be " + digits + " hex digits");

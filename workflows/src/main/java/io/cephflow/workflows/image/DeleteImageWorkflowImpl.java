@@ -19,14 +19,23 @@ public class DeleteImageWorkflowImpl implements DeleteImageWorkflow {
   @Override
   public DeleteResult delete(DeleteImageRequest request) {
     flow.admit(request::validate, ResourceTags.image(request.imageId()));
-    // the image's raw copy goes with it, and its clones are the image's dependents (before: no copies)
-    RawCopy rawCopy = flow.life().recorded() && RawCopy.enabled() ? new RawCopy(request.imageId()) : null;
+    // the image's raw copy goes with it, and its clones are the image's dependents (before: no
+    // copies)
+    RawCopy rawCopy =
+        flow.life().recorded() && RawCopy.enabled() ? new RawCopy(request.imageId()) : null;
     if (flow.life().recorded() && BackgroundFlatten.enabled()) {
-      // made from a server and not yet detached: its flatten ends first (and removes the server's snapshot)
+      // made from a server and not yet detached: its flatten ends first (and removes the server's
+      // snapshot)
       new PendingFlattens(storage, flow::report).awaitOwn(RbdRef.image(request.imageId()));
     }
-    return DeleteSteps.deleteFlow(flow, storage, "image", request.imageId(), RbdRef.image(request.imageId()),
-        request.flattenDependents(), rawCopy);
+    return DeleteSteps.deleteFlow(
+        flow,
+        storage,
+        "image",
+        request.imageId(),
+        RbdRef.image(request.imageId()),
+        request.flattenDependents(),
+        rawCopy);
   }
 
   @Override

@@ -25,22 +25,29 @@ import java.util.function.Consumer;
 /**
  * Workflow code: convert a non-raw image once, then clone. The first boot or volume from it
  * converts it into its raw copy {@code images/<id>_raw} (snapshot {@code snap}, protected), and
- * every later one clones that copy. Who converts is decided by one conditional write in Ceph:
- * the exclusive create of the copy's record ({@code rawcopy.<id>}); the others wait for it (a
- * timer, then a read of the record) and clone what it made. A failed conversion removes the copy
- * and gives the record back, so the next one converts again. A waiter that has waited longer than
- * a conversion of that size should take (the converter was terminated, say) converts into its own
+ * every later one clones that copy. Who converts is decided by one conditional write in Ceph: the
+ * exclusive create of the copy's record ({@code rawcopy.<id>}); the others wait for it (a timer,
+ * then a read of the record) and clone what it made. A failed conversion removes the copy and gives
+ * the record back, so the next one converts again. A waiter that has waited longer than a
+ * conversion of that size should take (the converter was terminated, say) converts into its own
  * disk as before ({@link #ensure} returns null). Flows before this change converted every time
  * (change id {@value #CHANGE}).
  */
 public final class RawCopy implements DeleteSteps.Derived {
   public static final String CHANGE = "convert-once";
   public static final String KIND = ResourceRecord.RAW_COPY_KIND;
+
   /** A copy left in ERROR (its conversion's undo failed) is removed and converted again. */
   static final String RECLAIM = "rawcopy-reclaim";
+
   static final long GiB = 1L << 30;
-  /** What a conversion may take here (~3 s per GiB measured; ten times that) before waiters stop waiting. */
+
+  /**
+   * What a conversion may take here (~3 s per GiB measured; ten times that) before waiters stop
+   * waiting.
+   */
   static final Duration WAIT_BASE = Duration.ofMinutes(2);
+
   static final Duration WAIT_PER_GIB = Duration.ofSeconds(30);
   static final Duration POLL_MAX = Duration.ofSeconds(5);
 
@@ -50,8 +57,12 @@ public final class RawCopy implements DeleteSteps.Derived {
   private final String imageId;
   private final RbdRef copy;
   private final SnapRef snap;
-  /** Whether this conversion took over a record left in ERROR (so it removes what was left first). */
+
+  /**
+   * Whether this conversion took over a record left in ERROR (so it removes what was left first).
+   */
   private boolean reclaimed;
+
   /** Whether this delete began the copy's record (so it finishes or aborts it). */
   private boolean deleting;
 
@@ -76,7 +87,8 @@ public final class RawCopy implements DeleteSteps.Derived {
    * The raw copy's snapshot to clone, converting it first when nobody has (as {@code operation});
    * null when another operation holds the conversion for longer than it should take.
    */
-  public SnapRef ensure(ImageStat stat, ImageSource source, String operation, Consumer<OperationProgress> progress) {
+  public SnapRef ensure(
+      ImageStat stat, ImageSource source, String operation, Consumer<OperationProgress> progress) {
     SnapRef done = ready(imageId, stat);
     if (done != null) return done;
     long deadline = Workflow.currentTimeMillis() + waitLimit(source.virtualSizeBytes()).toMillis();
@@ -98,23 +110,27 @@ public final class RawCopy implements DeleteSteps.Derived {
   }
 
   /**
-   * claim [release] → create the copy [remove] → convert → snap, protect → provenance → settle
-   * → the image points at it. False when another operation holds the claim. Undone here, not
-   * by the calling flow: once complete the copy belongs to the image and outlives the flow.
+   * claim [release] → create the copy [remove] → convert → snap, protect → provenance → settle →
+   * the image points at it. False when another operation holds the claim. Undone here, not by the
+   * calling flow: once complete the copy belongs to the image and outlives the flow.
    */
-  private boolean convertOnce(ImageSource source, String operation, Consumer<OperationProgress> progress) {
+  private boolean convertOnce(
+      ImageSource source, String operation, Consumer<OperationProgress> progress) {
     Compensations undo = new Compensations();
     boolean claimed = false;
     try {
       progress.accept(OperationProgress.at("claim-conversion"));
-      undo.addLast("release record " + KIND + ":" + imageId,
+      undo.addLast(
+          "release record " + KIND + ":" + imageId,
           clean -> records.releaseCreate(KIND, imageId, operation, clean));
       ResourceRecord mine = claim(operation);
       if (mine == null) return false;
       claimed = true;
-      boolean reclaim = Workflow.getVersion(RECLAIM, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION;
+      boolean reclaim =
+          Workflow.getVersion(RECLAIM, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION;
       if (reclaimed && !removeLeftovers()) {
-        // clones use the failed copy (it was complete): left to the auditor; this boot takes the slow path
+        // clones use the failed copy (it was complete): left to the auditor; this boot takes the
+        // slow path
         records.releaseCreate(KIND, imageId, operation, false);
         return false;
       }
@@ -122,21 +138,25 @@ public final class RawCopy implements DeleteSteps.Derived {
       undo.add("remove raw copy " + copy, () -> storage.removeImage(copy, operation));
       storage.createImage(copy, source.virtualSizeBytes(), operation);
       progress.accept(new OperationProgress("convert", 0, source.virtualSizeBytes()));
-      ConvertActivities.ConvertResult converted = convert.convertImageInto(RbdRef.image(imageId), source.format(),
-          copy);
+      ConvertActivities.ConvertResult converted =
+          convert.convertImageInto(RbdRef.image(imageId), source.format(), copy);
       progress.accept(OperationProgress.at("snapshot-raw-copy"));
       if (reclaim) undo.add("remove snapshot " + snap, () -> storage.removeSnapshot(snap));
       storage.createSnapshot(snap);
-      // before: no unprotect, so a failure after the protect failed the copy's removal (record ERROR)
+      // before: no unprotect, so a failure after the protect failed the copy's removal (record
+      // ERROR)
       if (reclaim) undo.add("unprotect snapshot " + snap, () -> storage.unprotectSnapshot(snap));
       storage.protectSnapshot(snap);
-      storage.setMetadata(copy, Map.of(
-          Provenance.FORMAT, ImageSource.RAW,
-          Provenance.SIZE, Long.toString(source.virtualSizeBytes()),
-          Provenance.VIRTUAL_SIZE, Long.toString(source.virtualSizeBytes()),
-          Provenance.SOURCE, "image:" + imageId,
-          Provenance.SOURCE_FORMAT, source.format(),
-          Provenance.CREATED_AT, Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()));
+      storage.setMetadata(
+          copy,
+          Map.of(
+              Provenance.FORMAT, ImageSource.RAW,
+              Provenance.SIZE, Long.toString(source.virtualSizeBytes()),
+              Provenance.VIRTUAL_SIZE, Long.toString(source.virtualSizeBytes()),
+              Provenance.SOURCE, "image:" + imageId,
+              Provenance.SOURCE_FORMAT, source.format(),
+              Provenance.CREATED_AT,
+                  Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()));
       records.settleCreate(KIND, imageId, operation, null);
       // last: a boot that reads it clones at once, without waiting on the record
       storage.setMetadata(RbdRef.image(imageId), Map.of(Provenance.RAW_COPY, snap.toString()));
@@ -148,18 +168,20 @@ public final class RawCopy implements DeleteSteps.Derived {
   }
 
   /**
-   * This operation's claim, or null when another operation holds (or held) it. A record in ERROR
-   * (a conversion whose undo failed: it has ended) is taken over, so its leftovers are removed and
-   * the copy made again; before, every later boot took the slow path until the image was deleted.
+   * This operation's claim, or null when another operation holds (or held) it. A record in ERROR (a
+   * conversion whose undo failed: it has ended) is taken over, so its leftovers are removed and the
+   * copy made again; before, every later boot took the slow path until the image was deleted.
    */
   private ResourceRecord claim(String operation) {
     try {
-      return records.claimCreate(new ResourceActivities.Claim(KIND, imageId, operation, "convert " + imageId,
-          "image:" + imageId));
+      return records.claimCreate(
+          new ResourceActivities.Claim(
+              KIND, imageId, operation, "convert " + imageId, "image:" + imageId));
     } catch (TemporalFailure e) {
       if (!Failures.CONFLICT.equals(DeleteSteps.typeOf(e))) throw e;
     }
-    if (Workflow.getVersion(RECLAIM, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) return null;
+    if (Workflow.getVersion(RECLAIM, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION)
+      return null;
     ResourceRecord r = records.readRecord(KIND, imageId);
     if (r == null || r.state() != State.ERROR) return null;
     try {
@@ -167,7 +189,8 @@ public final class RawCopy implements DeleteSteps.Derived {
       reclaimed = true;
       return mine;
     } catch (TemporalFailure e) {
-      if (Failures.CONFLICT.equals(DeleteSteps.typeOf(e))) return null; // another boot took it over first
+      if (Failures.CONFLICT.equals(DeleteSteps.typeOf(e)))
+        return null; // another boot took it over first
       throw e;
     }
   }
@@ -179,7 +202,8 @@ public final class RawCopy implements DeleteSteps.Derived {
    */
   private boolean removeLeftovers() {
     if (!storage.statImage(copy).exists()) return true;
-    List<SnapRef> leftovers = storage.listSnapshots(copy).stream().map(s -> new SnapRef(copy, s.name())).toList();
+    List<SnapRef> leftovers =
+        storage.listSnapshots(copy).stream().map(s -> new SnapRef(copy, s.name())).toList();
     for (SnapRef s : leftovers) if (!storage.listChildren(s).isEmpty()) return false;
     for (SnapRef s : leftovers) {
       storage.unprotectSnapshot(s);
@@ -190,8 +214,8 @@ public final class RawCopy implements DeleteSteps.Derived {
   }
 
   /**
-   * The delete of the image begins the copy's too: Conflict while an operation still converts
-   * it. Returns the images to remove with the image (the copy, whether or not it exists).
+   * The delete of the image begins the copy's too: Conflict while an operation still converts it.
+   * Returns the images to remove with the image (the copy, whether or not it exists).
    */
   @Override
   public List<RbdRef> beginDelete(String operation) {

@@ -8,10 +8,16 @@ package io.cephflow.workflows.image;
  * @param chunkedSha256 the provenance digest (SHA-256 over each 4 MiB chunk's SHA-256); null in
  *     results from before it
  */
-public record UploadImageResult(String imageId, String pool, String image, String snapshot, long sizeBytes,
-                                String sha256, String chunkedSha256) {
-  public UploadImageResult(String imageId, String pool, String image, String snapshot, long sizeBytes,
-                           String sha256) {
+public record UploadImageResult(
+    String imageId,
+    String pool,
+    String image,
+    String snapshot,
+    long sizeBytes,
+    String sha256,
+    String chunkedSha256) {
+  public UploadImageResult(
+      String imageId, String pool, String image, String snapshot, long sizeBytes, String sha256) {
     this(imageId, pool, image, snapshot, sizeBytes, sha256, null);
   }
 }

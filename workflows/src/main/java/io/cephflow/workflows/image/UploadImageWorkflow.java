@@ -6,8 +6,8 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
 /**
- * Upload image: create {@code images/<imageId>}, write the data, snapshot {@code snap},
- * protect it, record provenance. Workflow id: {@link #workflowId}.
+ * Upload image: create {@code images/<imageId>}, write the data, snapshot {@code snap}, protect it,
+ * record provenance. Workflow id: {@link #workflowId}.
  */
 @WorkflowInterface
 public interface UploadImageWorkflow {

@@ -6,8 +6,9 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
 /**
- * Boot from image: clone a raw image's {@code snap} into {@code vms/<serverId>_disk} (or convert another format into it), grow it to the root disk size, then define and start {@code instance-<serverId>} on the hypervisor.
- * Workflow id: {@link #workflowId}.
+ * Boot from image: clone a raw image's {@code snap} into {@code vms/<serverId>_disk} (or convert
+ * another format into it), grow it to the root disk size, then define and start {@code
+ * instance-<serverId>} on the hypervisor. Workflow id: {@link #workflowId}.
  */
 @WorkflowInterface
 public interface BootFromImageWorkflow {

@@ -6,8 +6,8 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
 /**
- * Boot from volume snapshot: a new volume from the snapshot (VolumeFromSnapshot as a child workflow), then boot from it.
- * Workflow id: {@link #workflowId}.
+ * Boot from volume snapshot: a new volume from the snapshot (VolumeFromSnapshot as a child
+ * workflow), then boot from it. Workflow id: {@link #workflowId}.
  */
 @WorkflowInterface
 public interface BootFromVolumeSnapshotWorkflow {

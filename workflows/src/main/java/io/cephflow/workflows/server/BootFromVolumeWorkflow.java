@@ -6,8 +6,8 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
 /**
- * Boot from volume: define and start {@code instance-<serverId>} over an existing {@code volumes/volume-<volumeId>}; no storage steps.
- * Workflow id: {@link #workflowId}.
+ * Boot from volume: define and start {@code instance-<serverId>} over an existing {@code
+ * volumes/volume-<volumeId>}; no storage steps. Workflow id: {@link #workflowId}.
  */
 @WorkflowInterface
 public interface BootFromVolumeWorkflow {

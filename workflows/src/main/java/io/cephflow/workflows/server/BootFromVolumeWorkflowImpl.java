@@ -20,31 +20,53 @@ public class BootFromVolumeWorkflowImpl implements BootFromVolumeWorkflow {
 
   @Override
   public ServerResult boot(BootFromVolumeRequest request) {
-    flow.admit(request::validate, ResourceTags.server(request.serverId()), ResourceTags.volume(request.volumeId()));
+    flow.admit(
+        request::validate,
+        ResourceTags.server(request.serverId()),
+        ResourceTags.volume(request.volumeId()));
     String hypervisor = request.hypervisorOrDefault();
     Lifecycle life = flow.life();
     String server = ResourceTags.server(request.serverId());
     Compensations undo = flow.undo();
-    return flow.saga(() -> {
-      flow.claim("server", request.serverId(), request, ResourceTags.volume(request.volumeId()));
-      flow.at("check-volume");
-      RbdRef volume = requireVolume(storage, request.volumeId());
-      // a volume is the disk of one server at a time: refused at once, naming the other
-      life.attach("volume", request.volumeId(), server, true, undo);
-      String state = DomainSteps.reported(DomainSteps.boot(DomainSteps.on(hypervisor), undo, request.serverId(), request.vcpus(),
-          request.memoryMiB(), List.of(volume),
-          Map.of("volume-id", request.volumeId(), "workflow-id", Workflow.getInfo().getWorkflowId()),
-          flow::at));
-      life.created("server", request.serverId(), null);
-      return new ServerResult(request.serverId(), hypervisor, "instance-" + request.serverId(), volume.toString(),
-          state, request.volumeId());
-    });
+    return flow.saga(
+        () -> {
+          flow.claim(
+              "server", request.serverId(), request, ResourceTags.volume(request.volumeId()));
+          flow.at("check-volume");
+          RbdRef volume = requireVolume(storage, request.volumeId());
+          // a volume is the disk of one server at a time: refused at once, naming the other
+          life.attach("volume", request.volumeId(), server, true, undo);
+          String state =
+              DomainSteps.reported(
+                  DomainSteps.boot(
+                      DomainSteps.on(hypervisor),
+                      undo,
+                      request.serverId(),
+                      request.vcpus(),
+                      request.memoryMiB(),
+                      List.of(volume),
+                      Map.of(
+                          "volume-id",
+                          request.volumeId(),
+                          "workflow-id",
+                          Workflow.getInfo().getWorkflowId()),
+                      flow::at));
+          life.created("server", request.serverId(), null);
+          return new ServerResult(
+              request.serverId(),
+              hypervisor,
+              "instance-" + request.serverId(),
+              volume.toString(),
+              state,
+              request.volumeId());
+        });
   }
 
   static RbdRef requireVolume(StorageActivities storage, String volumeId) {
     RbdRef volume = RbdRef.volume(volumeId);
     if (!storage.statImage(volume).exists()) {
-      throw ApplicationFailure.newNonRetryableFailure("volume " + volumeId + " does not exist", Failures.NOT_FOUND);
+      throw ApplicationFailure.newNonRetryableFailure(
+          "volume " + volumeId + " does not exist", Failures.NOT_FOUND);
     }
     return volume;
   }

@@ -2,8 +2,6 @@ package io.cephflow.workflows.server;
 
 import io.cephflow.workflows.common.Compensations;
 import io.cephflow.workflows.common.CopySource;
-import io.cephflow.workflows.flatten.BackgroundFlatten;
-import io.cephflow.workflows.flatten.CloneDepth;
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.Flow;
 import io.cephflow.workflows.common.Lifecycle;
@@ -12,6 +10,8 @@ import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceTags;
 import io.cephflow.workflows.common.SnapRef;
+import io.cephflow.workflows.flatten.BackgroundFlatten;
+import io.cephflow.workflows.flatten.CloneDepth;
 import io.cephflow.workflows.hypervisor.HypervisorActivities;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.storage.StorageActivities.ImageStat;
@@ -35,7 +35,10 @@ public class CreateImageFromServerWorkflowImpl implements CreateImageFromServerW
 
   @Override
   public CreateImageFromServerResult createImage(CreateImageFromServerRequest request) {
-    flow.admit(request::validate, ResourceTags.server(request.serverId()), ResourceTags.image(request.imageId()));
+    flow.admit(
+        request::validate,
+        ResourceTags.server(request.serverId()),
+        ResourceTags.image(request.imageId()));
     Lifecycle life = flow.life();
     String owner = life.operation();
     HypervisorActivities hv = DomainSteps.on(request.hypervisorOrDefault());
@@ -44,89 +47,113 @@ public class CreateImageFromServerWorkflowImpl implements CreateImageFromServerW
     RbdRef image = RbdRef.image(request.imageId());
     SnapRef snap = SnapRef.imageSnap(request.imageId());
     Compensations undo = flow.undo();
-    return flow.saga(() -> {
-      ImageStat stat = CopySource.claimAndStat(flow, storage, "image", request.imageId(), request,
-          ResourceTags.server(request.serverId()), "inspect-disk", disk);
-      if (!stat.exists()) {
-        throw ApplicationFailure.newNonRetryableFailure("server " + request.serverId() + " has no disk " + disk,
-            Failures.NOT_FOUND);
-      }
-      life.hold("server", request.serverId(), true, undo);
+    return flow.saga(
+        () -> {
+          ImageStat stat =
+              CopySource.claimAndStat(
+                  flow,
+                  storage,
+                  "image",
+                  request.imageId(),
+                  request,
+                  ResourceTags.server(request.serverId()),
+                  "inspect-disk",
+                  disk);
+          if (!stat.exists()) {
+            throw ApplicationFailure.newNonRetryableFailure(
+                "server " + request.serverId() + " has no disk " + disk, Failures.NOT_FOUND);
+          }
+          life.hold("server", request.serverId(), true, undo);
 
-      flow.at("snapshot-disk");
-      undo.add("remove snapshot " + temp, () -> storage.removeSnapshot(temp));
-      snapshotWhilePaused(hv, request.serverId(), temp);
+          flow.at("snapshot-disk");
+          undo.add("remove snapshot " + temp, () -> storage.removeSnapshot(temp));
+          snapshotWhilePaused(hv, request.serverId(), temp);
 
-      flow.at("protect-snapshot");
-      undo.add("unprotect snapshot " + temp, () -> storage.unprotectSnapshot(temp));
-      storage.protectSnapshot(temp);
+          flow.at("protect-snapshot");
+          undo.add("unprotect snapshot " + temp, () -> storage.unprotectSnapshot(temp));
+          storage.protectSnapshot(temp);
 
-      flow.at("clone");
-      undo.add("remove image " + image, () -> storage.removeImage(image, owner));
-      storage.cloneImage(temp, image, owner);
+          flow.at("clone");
+          undo.add("remove image " + image, () -> storage.removeImage(image, owner));
+          storage.cloneImage(temp, image, owner);
 
-      // usable once cloned: the flatten that detaches it (and removes the temporary snapshot) runs
-      // in the background, through the flatten manager (before the change: inline, here)
-      CloneDepth depth = BackgroundFlatten.enabled() ? CloneDepth.atLeastInBackground(image, stat.depth() + 1, temp) : null;
-      if (depth == null) {
-        flow.at("flatten", 0, stat.sizeBytes());
-        storage.flattenImage(image);
-      } else {
-        depth.flattenIfAboveHard(flow::report);
-      }
+          // usable once cloned: the flatten that detaches it (and removes the temporary snapshot)
+          // runs
+          // in the background, through the flatten manager (before the change: inline, here)
+          CloneDepth depth =
+              BackgroundFlatten.enabled()
+                  ? CloneDepth.atLeastInBackground(image, stat.depth() + 1, temp)
+                  : null;
+          if (depth == null) {
+            flow.at("flatten", 0, stat.sizeBytes());
+            storage.flattenImage(image);
+          } else {
+            depth.flattenIfAboveHard(flow::report);
+          }
 
-      flow.at("snapshot-image");
-      undo.add("remove snapshot " + snap, () -> storage.removeSnapshot(snap));
-      storage.createSnapshot(snap);
-      undo.add("unprotect snapshot " + snap, () -> storage.unprotectSnapshot(snap));
-      storage.protectSnapshot(snap);
+          flow.at("snapshot-image");
+          undo.add("remove snapshot " + snap, () -> storage.removeSnapshot(snap));
+          storage.createSnapshot(snap);
+          undo.add("unprotect snapshot " + snap, () -> storage.unprotectSnapshot(snap));
+          storage.protectSnapshot(snap);
 
-      flow.at("metadata");
-      String size = Long.toString(stat.sizeBytes());
-      Map<String, String> provenance = Map.of(
-          Provenance.NAME, request.name(),
-          Provenance.SOURCE, "server:" + request.serverId(),
-          Provenance.FORMAT, "raw",
-          Provenance.SIZE, size,
-          Provenance.VIRTUAL_SIZE, size,
-          Provenance.CREATED_AT, Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString());
-      // the clone inherited the disk's provenance (its image's checksum, long since untrue): replaced
-      if (life.recorded()) {
-        storage.replaceProvenance(image, provenance, List.of());
-      } else {
-        storage.setMetadata(image, provenance);
-      }
+          flow.at("metadata");
+          String size = Long.toString(stat.sizeBytes());
+          Map<String, String> provenance =
+              Map.of(
+                  Provenance.NAME,
+                  request.name(),
+                  Provenance.SOURCE,
+                  "server:" + request.serverId(),
+                  Provenance.FORMAT,
+                  "raw",
+                  Provenance.SIZE,
+                  size,
+                  Provenance.VIRTUAL_SIZE,
+                  size,
+                  Provenance.CREATED_AT,
+                  Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString());
+          // the clone inherited the disk's provenance (its image's checksum, long since untrue):
+          // replaced
+          if (life.recorded()) {
+            storage.replaceProvenance(image, provenance, List.of());
+          } else {
+            storage.setMetadata(image, provenance);
+          }
 
-      if (depth == null) {
-        // the flattened image no longer needs the server's snapshot
-        flow.at("remove-temporary-snapshot");
-        storage.unprotectSnapshot(temp);
-        storage.removeSnapshot(temp);
-      }
-      life.created("image", request.imageId(), null);
-      if (depth != null) flow.afterSuccess(() -> depth.flattenInBackgroundIfAboveSoft(flow::report));
-      return new CreateImageFromServerResult(request.imageId(), image.pool(), image.image(), snap.snapshot(),
-          stat.sizeBytes());
-    });
+          if (depth == null) {
+            // the flattened image no longer needs the server's snapshot
+            flow.at("remove-temporary-snapshot");
+            storage.unprotectSnapshot(temp);
+            storage.removeSnapshot(temp);
+          }
+          life.created("image", request.imageId(), null);
+          if (depth != null)
+            flow.afterSuccess(() -> depth.flattenInBackgroundIfAboveSoft(flow::report));
+          return new CreateImageFromServerResult(
+              request.imageId(), image.pool(), image.image(), snap.snapshot(), stat.sizeBytes());
+        });
   }
 
   /**
-   * Pause → snap create → resume, as one step that cancellation cannot cut: a detached scope,
-   * so a cancel that arrives while the VM is paused still lets the snapshot finish and, above
-   * all, the resume run (the next cancellable step then notices the cancel). Resume is in a
-   * finally: a failed or timed-out suspend may still have paused the VM, and resume of a
-   * running VM is a no-op.
+   * Pause → snap create → resume, as one step that cancellation cannot cut: a detached scope, so a
+   * cancel that arrives while the VM is paused still lets the snapshot finish and, above all, the
+   * resume run (the next cancellable step then notices the cancel). Resume is in a finally: a
+   * failed or timed-out suspend may still have paused the VM, and resume of a running VM is a
+   * no-op.
    */
   private void snapshotWhilePaused(HypervisorActivities hv, String serverId, SnapRef temp) {
-    Workflow.newDetachedCancellationScope(() -> {
-      try {
-        hv.suspendDomain(serverId);
-        storage.createSnapshot(temp);
-      } finally {
-        flow.at("resume");
-        hv.resumeDomain(serverId);
-      }
-    }).run();
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              try {
+                hv.suspendDomain(serverId);
+                storage.createSnapshot(temp);
+              } finally {
+                flow.at("resume");
+                hv.resumeDomain(serverId);
+              }
+            })
+        .run();
   }
 
   @Override

@@ -1,6 +1,9 @@
 package io.cephflow.workflows.server;
 
-/** @param shutdownTimeoutSeconds how long the guest gets to power off on ACPI; 0 means the default (30 s) */
+/**
+ * @param shutdownTimeoutSeconds how long the guest gets to power off on ACPI; 0 means the default
+ *     (30 s)
+ */
 public record DeleteServerRequest(String serverId, String hypervisor, int shutdownTimeoutSeconds) {
   static final int DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 30;
 

@@ -6,8 +6,9 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
 /**
- * Delete server: shut down (ACPI, then destroy after a timeout), undefine, and remove {@code vms/<serverId>_disk} if cephflow created it. Volumes are never deleted here.
- * Workflow id: {@link #workflowId}.
+ * Delete server: shut down (ACPI, then destroy after a timeout), undefine, and remove {@code
+ * vms/<serverId>_disk} if cephflow created it. Volumes are never deleted here. Workflow id: {@link
+ * #workflowId}.
  */
 @WorkflowInterface
 public interface DeleteServerWorkflow {

@@ -14,10 +14,10 @@ import io.cephflow.workflows.storage.StorageActivities;
 import io.temporal.workflow.Workflow;
 
 /**
- * See {@link DeleteServerWorkflow}. Forward only: every step is idempotent, so nothing is
- * undone and a repeated delete finishes what an earlier one left. The disk is removed as the
- * operation that created it (from the server's record): a disk cephflow did not create (or a
- * volume) is never touched. The volume a server booted from is detached, never removed.
+ * See {@link DeleteServerWorkflow}. Forward only: every step is idempotent, so nothing is undone
+ * and a repeated delete finishes what an earlier one left. The disk is removed as the operation
+ * that created it (from the server's record): a disk cephflow did not create (or a volume) is never
+ * touched. The volume a server booted from is detached, never removed.
  */
 public class DeleteServerWorkflowImpl implements DeleteServerWorkflow {
   private static final String VOLUME = "volume:";
@@ -31,36 +31,42 @@ public class DeleteServerWorkflowImpl implements DeleteServerWorkflow {
     String serverId = request.serverId();
     HypervisorActivities hv = DomainSteps.on(request.hypervisorOrDefault());
     RbdRef disk = RbdRef.serverDisk(serverId);
-    return flow.forward(() -> {
-      ResourceRecord record = null;
-      if (life.recorded()) {
-        flow.at("claim");
-        boolean exists = storage.statImage(disk).exists() || hv.domainState(serverId) != null;
-        record = life.beginDelete("server", serverId, exists);
-      }
-      flow.at("shutdown");
-      ShutdownOutcome shutdown = hv.shutdownDomain(serverId, request.shutdownTimeoutOrDefault());
-      flow.at("destroy");
-      hv.destroyDomain(serverId);
-      flow.at("undefine");
-      hv.undefineDomain(serverId);
-      if (BackgroundFlatten.enabled()) {
-        // images made from this disk whose flatten is pending: it ends first, never broken
-        new PendingFlattens(storage, flow::report).awaitImagesFromDisk(disk);
-      }
-      flow.at("remove-disk");
-      boolean existed = storage.statImage(disk).exists();
-      storage.removeImage(disk, diskOwner(record, serverId));
-      boolean removed = existed && !storage.statImage(disk).exists();
-      String volume = record != null && record.madeFrom() != null && record.madeFrom().startsWith(VOLUME)
-          ? record.madeFrom().substring(VOLUME.length()) : null;
-      if (volume != null) {
-        flow.at("detach-volume");
-        life.detach("volume", volume, ResourceTags.server(serverId));
-      }
-      life.deleted("server", serverId);
-      return new DeleteServerResult(serverId, shutdown == null ? null : shutdown.name(), removed, volume);
-    }, e -> {});
+    return flow.forward(
+        () -> {
+          ResourceRecord record = null;
+          if (life.recorded()) {
+            flow.at("claim");
+            boolean exists = storage.statImage(disk).exists() || hv.domainState(serverId) != null;
+            record = life.beginDelete("server", serverId, exists);
+          }
+          flow.at("shutdown");
+          ShutdownOutcome shutdown =
+              hv.shutdownDomain(serverId, request.shutdownTimeoutOrDefault());
+          flow.at("destroy");
+          hv.destroyDomain(serverId);
+          flow.at("undefine");
+          hv.undefineDomain(serverId);
+          if (BackgroundFlatten.enabled()) {
+            // images made from this disk whose flatten is pending: it ends first, never broken
+            new PendingFlattens(storage, flow::report).awaitImagesFromDisk(disk);
+          }
+          flow.at("remove-disk");
+          boolean existed = storage.statImage(disk).exists();
+          storage.removeImage(disk, diskOwner(record, serverId));
+          boolean removed = existed && !storage.statImage(disk).exists();
+          String volume =
+              record != null && record.madeFrom() != null && record.madeFrom().startsWith(VOLUME)
+                  ? record.madeFrom().substring(VOLUME.length())
+                  : null;
+          if (volume != null) {
+            flow.at("detach-volume");
+            life.detach("volume", volume, ResourceTags.server(serverId));
+          }
+          life.deleted("server", serverId);
+          return new DeleteServerResult(
+              serverId, shutdown == null ? null : shutdown.name(), removed, volume);
+        },
+        e -> {});
   }
 
   /** The boot that created the disk; servers from before records recorded the bare workflow id. */

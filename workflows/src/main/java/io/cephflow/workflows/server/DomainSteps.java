@@ -25,9 +25,18 @@ final class DomainSteps {
     return HostRouting.on(HypervisorActivities.class, TaskQueues.host(hypervisor));
   }
 
-  /** ensure secret → define [undefine] → start [destroy] → wait until running; returns the state. */
-  static DomainState boot(HypervisorActivities hv, Compensations undo, String serverId, int vcpus, int memoryMiB,
-                     List<RbdRef> disks, Map<String, String> tags, Consumer<String> step) {
+  /**
+   * ensure secret → define [undefine] → start [destroy] → wait until running; returns the state.
+   */
+  static DomainState boot(
+      HypervisorActivities hv,
+      Compensations undo,
+      String serverId,
+      int vcpus,
+      int memoryMiB,
+      List<RbdRef> disks,
+      Map<String, String> tags,
+      Consumer<String> step) {
     step.accept("ensure-secret");
     String secret = hv.ensureSecret();
     step.accept("define");

@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 public final class ServerRequests {
   /** The hypervisor a request names when it names none: the single-host default. */
   public static final String DEFAULT_HYPERVISOR = "local";
+
   private static final Pattern HYPERVISOR = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,62}");
   static final int MAX_VCPUS = 64;
   static final int MAX_MEMORY_MIB = 1024 * 1024;
@@ -21,11 +22,14 @@ public final class ServerRequests {
   static void validate(String serverId, String hypervisor, int vcpus, int memoryMiB) {
     Ids.require("serverId", serverId);
     if (!HYPERVISOR.matcher(hypervisor(hypervisor)).matches()) {
-      throw new IllegalArgumentException("hypervisor must match " + HYPERVISOR + ", got '" + hypervisor + "'");
+      throw new IllegalArgumentException(
+          "hypervisor must match " + HYPERVISOR + ", got '" + hypervisor + "'");
     }
-    if (vcpus < 0 || vcpus > MAX_VCPUS) throw new IllegalArgumentException("vcpus must be 1.." + MAX_VCPUS + " (0: default)");
+    if (vcpus < 0 || vcpus > MAX_VCPUS)
+      throw new IllegalArgumentException("vcpus must be 1.." + MAX_VCPUS + " (0: default)");
     if (memoryMiB != 0 && (memoryMiB < 16 || memoryMiB > MAX_MEMORY_MIB)) {
-      throw new IllegalArgumentException("memoryMiB must be 16.." + MAX_MEMORY_MIB + " (0: default)");
+      throw new IllegalArgumentException(
+          "memoryMiB must be 16.." + MAX_MEMORY_MIB + " (0: default)");
     }
   }
 }

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * RBD operations as activities. Each is idempotent (retries are safe) and treats "already
- * done" as success; undos treat "not found" as success.
+ * RBD operations as activities. Each is idempotent (retries are safe) and treats "already done" as
+ * success; undos treat "not found" as success.
  */
 @ActivityInterface
 public interface StorageActivities {
@@ -49,14 +49,15 @@ public interface StorageActivities {
   List<SnapshotStat> listSnapshots(RbdRef ref);
 
   /**
-   * Removes the image by name, whoever created it (deletes go by id, as in Cinder; callers
-   * derive the name from a validated id, so only names in cephflow's scheme reach here). A
-   * missing image is success; one that still has snapshots is InUse naming them.
+   * Removes the image by name, whoever created it (deletes go by id, as in Cinder; callers derive
+   * the name from a validated id, so only names in cephflow's scheme reach here). A missing image
+   * is success; one that still has snapshots is InUse naming them.
    */
   void deleteImage(RbdRef ref);
 
   record SnapshotStat(String name, long sizeBytes, boolean isProtected) {}
 
   /** Size, parent (null unless a clone), clone depth and whether it exists. */
-  record ImageStat(boolean exists, long sizeBytes, SnapRef parent, int depth, Map<String, String> metadata) {}
+  record ImageStat(
+      boolean exists, long sizeBytes, SnapRef parent, int depth, Map<String, String> metadata) {}
 }

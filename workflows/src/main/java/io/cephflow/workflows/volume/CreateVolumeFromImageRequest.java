@@ -12,7 +12,8 @@ public record CreateVolumeFromImageRequest(String volumeId, String imageId, long
   public CreateVolumeFromImageRequest validate() {
     Ids.require("volumeId", volumeId);
     Ids.require("imageId", imageId);
-    if (sizeBytes < 0) throw new IllegalArgumentException("sizeBytes must be >= 0, got " + sizeBytes);
+    if (sizeBytes < 0)
+      throw new IllegalArgumentException("sizeBytes must be >= 0, got " + sizeBytes);
     return this;
   }
 }

@@ -5,7 +5,10 @@ import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
-/** Volume snapshot: snapshot {@code snapshot-<id>} [remove] → protect [unprotect], so it can be cloned. */
+/**
+ * Volume snapshot: snapshot {@code snapshot-<id>} [remove] → protect [unprotect], so it can be
+ * cloned.
+ */
 @WorkflowInterface
 public interface CreateVolumeSnapshotWorkflow {
   @WorkflowMethod

@@ -7,7 +7,8 @@ import io.cephflow.workflows.common.Ids;
  *
  * @param flattenDependents flatten its clones first instead of refusing (InUse)
  */
-public record DeleteVolumeSnapshotRequest(String volumeId, String snapshotId, boolean flattenDependents) {
+public record DeleteVolumeSnapshotRequest(
+    String volumeId, String snapshotId, boolean flattenDependents) {
   public DeleteVolumeSnapshotRequest validate() {
     Ids.require("volumeId", volumeId);
     Ids.require("snapshotId", snapshotId);

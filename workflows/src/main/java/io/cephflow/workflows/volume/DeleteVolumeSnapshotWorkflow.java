@@ -7,8 +7,8 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
 /**
- * Delete volume snapshot: refuse (InUse, naming them) or flatten its clones → unprotect →
- * remove. A missing snapshot (or volume) is success.
+ * Delete volume snapshot: refuse (InUse, naming them) or flatten its clones → unprotect → remove. A
+ * missing snapshot (or volume) is success.
  */
 @WorkflowInterface
 public interface DeleteVolumeSnapshotWorkflow {

@@ -15,9 +15,12 @@ public class DeleteVolumeSnapshotWorkflowImpl implements DeleteVolumeSnapshotWor
 
   @Override
   public DeleteResult delete(DeleteVolumeSnapshotRequest request) {
-    flow.admit(request::validate, ResourceTags.volume(request.volumeId()), ResourceTags.snapshot(request.snapshotId()));
-    return DeleteSteps.deleteSnapshotFlow(flow, storage, request.volumeId(), request.snapshotId(),
-        request.flattenDependents());
+    flow.admit(
+        request::validate,
+        ResourceTags.volume(request.volumeId()),
+        ResourceTags.snapshot(request.snapshotId()));
+    return DeleteSteps.deleteSnapshotFlow(
+        flow, storage, request.volumeId(), request.snapshotId(), request.flattenDependents());
   }
 
   @Override

@@ -17,7 +17,12 @@ public class DeleteVolumeWorkflowImpl implements DeleteVolumeWorkflow {
   @Override
   public DeleteResult delete(DeleteVolumeRequest request) {
     flow.admit(request::validate, ResourceTags.volume(request.volumeId()));
-    return DeleteSteps.deleteFlow(flow, storage, "volume", request.volumeId(), RbdRef.volume(request.volumeId()),
+    return DeleteSteps.deleteFlow(
+        flow,
+        storage,
+        "volume",
+        request.volumeId(),
+        RbdRef.volume(request.volumeId()),
         request.flattenDependents());
   }
 

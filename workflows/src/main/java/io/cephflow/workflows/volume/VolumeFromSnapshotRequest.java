@@ -1,7 +1,8 @@
 package io.cephflow.workflows.volume;
 
 /**
- * A new volume {@code volumes/volume-<volumeId>} cloned from {@code volumes/volume-<sourceVolumeId>@snapshot-<snapshotId>}.
+ * A new volume {@code volumes/volume-<volumeId>} cloned from {@code
+ * volumes/volume-<sourceVolumeId>@snapshot-<snapshotId>}.
  *
  * @param sizeBytes the new volume's size; 0 keeps the snapshot's size; smaller is refused
  * @param flatten null means {@link FlattenPolicy#DEPTH}
@@ -9,5 +10,10 @@ package io.cephflow.workflows.volume;
  *     pool's policy ({@code cephflow.clone-depth.volumes}: above soft in the background, above hard
  *     before returning; flows from before the policy: 5, as Cinder's rbd_max_clone_depth)
  */
-public record VolumeFromSnapshotRequest(String volumeId, String sourceVolumeId, String snapshotId, long sizeBytes,
-                                        FlattenPolicy flatten, int maxCloneDepth) {}
+public record VolumeFromSnapshotRequest(
+    String volumeId,
+    String sourceVolumeId,
+    String snapshotId,
+    long sizeBytes,
+    FlattenPolicy flatten,
+    int maxCloneDepth) {}

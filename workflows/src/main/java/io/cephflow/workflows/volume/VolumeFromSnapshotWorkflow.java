@@ -5,7 +5,10 @@ import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
-/** Volume from snapshot: clone, flatten by policy, resize when larger. Also a child of BootFromVolumeSnapshot. */
+/**
+ * Volume from snapshot: clone, flatten by policy, resize when larger. Also a child of
+ * BootFromVolumeSnapshot.
+ */
 @WorkflowInterface
 public interface VolumeFromSnapshotWorkflow {
   @WorkflowMethod

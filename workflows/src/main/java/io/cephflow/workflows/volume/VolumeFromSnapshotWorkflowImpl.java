@@ -1,7 +1,6 @@
 package io.cephflow.workflows.volume;
 
 import io.cephflow.workflows.common.Compensations;
-import io.cephflow.workflows.flatten.CloneDepth;
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.Flow;
 import io.cephflow.workflows.common.Lifecycle;
@@ -10,6 +9,7 @@ import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceTags;
 import io.cephflow.workflows.common.SnapRef;
+import io.cephflow.workflows.flatten.CloneDepth;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.storage.StorageActivities.ImageStat;
 import io.cephflow.workflows.storage.StorageActivities.SnapshotStat;
@@ -29,49 +29,79 @@ public class VolumeFromSnapshotWorkflowImpl implements VolumeFromSnapshotWorkflo
 
   @Override
   public VolumeResult create(VolumeFromSnapshotRequest request) {
-    flow.admit(() -> VolumeFromSnapshotRequests.validate(request), ResourceTags.volume(request.volumeId()),
-        ResourceTags.volume(request.sourceVolumeId()), ResourceTags.snapshot(request.snapshotId()));
+    flow.admit(
+        () -> VolumeFromSnapshotRequests.validate(request),
+        ResourceTags.volume(request.volumeId()),
+        ResourceTags.volume(request.sourceVolumeId()),
+        ResourceTags.snapshot(request.snapshotId()));
     Lifecycle life = flow.life();
     String owner = life.operation();
     SnapRef parent = SnapRef.volumeSnapshot(request.sourceVolumeId(), request.snapshotId());
     RbdRef volume = RbdRef.volume(request.volumeId());
     Compensations undo = flow.undo();
-    return flow.saga(() -> {
-      flow.claim("volume", request.volumeId(), request, ResourceTags.snapshot(request.snapshotId()));
-      flow.at("inspect-snapshot");
-      ImageStat source = storage.statImage(parent.image());
-      SnapshotStat snap = source.exists() ? storage.listSnapshots(parent.image()).stream()
-          .filter(s -> s.name().equals(parent.snapshot())).findFirst().orElse(null) : null;
-      if (snap == null) {
-        throw ApplicationFailure.newNonRetryableFailure("snapshot " + parent + " does not exist", Failures.NOT_FOUND);
-      }
-      life.hold("snapshot", request.snapshotId(), true, undo);
-      long size = VolumeSteps.targetSize(request.sizeBytes(), snap.sizeBytes(), "snapshot " + parent);
-      // the clone sits one level below the snapshot's image
-      // no maximum asked: the pool's soft/hard policy, flattened after the clone (before it: inline above 5)
-      CloneDepth depth = usesPoolPolicy(request) && CloneDepth.enabled() ? CloneDepth.of(volume, source.depth() + 1) : null;
-      boolean flatten = depth == null && mustFlatten(request, source.depth() + 1);
+    return flow.saga(
+        () -> {
+          flow.claim(
+              "volume", request.volumeId(), request, ResourceTags.snapshot(request.snapshotId()));
+          flow.at("inspect-snapshot");
+          ImageStat source = storage.statImage(parent.image());
+          SnapshotStat snap =
+              source.exists()
+                  ? storage.listSnapshots(parent.image()).stream()
+                      .filter(s -> s.name().equals(parent.snapshot()))
+                      .findFirst()
+                      .orElse(null)
+                  : null;
+          if (snap == null) {
+            throw ApplicationFailure.newNonRetryableFailure(
+                "snapshot " + parent + " does not exist", Failures.NOT_FOUND);
+          }
+          life.hold("snapshot", request.snapshotId(), true, undo);
+          long size =
+              VolumeSteps.targetSize(request.sizeBytes(), snap.sizeBytes(), "snapshot " + parent);
+          // the clone sits one level below the snapshot's image
+          // no maximum asked: the pool's soft/hard policy, flattened after the clone (before it:
+          // inline above 5)
+          CloneDepth depth =
+              usesPoolPolicy(request) && CloneDepth.enabled()
+                  ? CloneDepth.of(volume, source.depth() + 1)
+                  : null;
+          boolean flatten = depth == null && mustFlatten(request, source.depth() + 1);
 
-      flow.at("clone");
-      undo.add("remove volume " + volume, () -> storage.removeImage(volume, owner));
-      storage.cloneImage(parent, volume, owner);
-      if (flatten) {
-        flow.at("flatten", 0, snap.sizeBytes());
-        storage.flattenImage(volume);
-      }
-      // a clone inherits its parent's provenance; the volume records its own
-      Map<String, String> own = life.recorded() ? Map.of(
-          Provenance.FORMAT, "raw",
-          Provenance.SIZE, Long.toString(size),
-          Provenance.VIRTUAL_SIZE, Long.toString(size),
-          Provenance.CREATED_AT, Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString()) : null;
-      return VolumeSteps.finish(storage, flow, request.volumeId(), volume, size, snap.sizeBytes(), parent.toString(),
-          own, List.of(), depth);
-    });
+          flow.at("clone");
+          undo.add("remove volume " + volume, () -> storage.removeImage(volume, owner));
+          storage.cloneImage(parent, volume, owner);
+          if (flatten) {
+            flow.at("flatten", 0, snap.sizeBytes());
+            storage.flattenImage(volume);
+          }
+          // a clone inherits its parent's provenance; the volume records its own
+          Map<String, String> own =
+              life.recorded()
+                  ? Map.of(
+                      Provenance.FORMAT, "raw",
+                      Provenance.SIZE, Long.toString(size),
+                      Provenance.VIRTUAL_SIZE, Long.toString(size),
+                      Provenance.CREATED_AT,
+                          Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString())
+                  : null;
+          return VolumeSteps.finish(
+              storage,
+              flow,
+              request.volumeId(),
+              volume,
+              size,
+              snap.sizeBytes(),
+              parent.toString(),
+              own,
+              List.of(),
+              depth);
+        });
   }
 
   static boolean usesPoolPolicy(VolumeFromSnapshotRequest request) {
-    return (request.flatten() == null || request.flatten() == FlattenPolicy.DEPTH) && request.maxCloneDepth() == 0;
+    return (request.flatten() == null || request.flatten() == FlattenPolicy.DEPTH)
+        && request.maxCloneDepth() == 0;
   }
 
   static boolean mustFlatten(VolumeFromSnapshotRequest request, int cloneDepth) {

@@ -11,7 +11,10 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** The owner rules and the classifier alone (no workflow): derived objects, trash, volume snapshots, foreign names. */
+/**
+ * The owner rules and the classifier alone (no workflow): derived objects, trash, volume snapshots,
+ * foreign names.
+ */
 class AuditClassifierTest {
   static final long NOW = 1_800_000_000L;
   final String image = UUID.randomUUID().toString();
@@ -19,7 +22,16 @@ class AuditClassifierTest {
   final String snap = UUID.randomUUID().toString();
 
   static ResourceRecord record(String kind, String id, State state, String madeFrom) {
-    return new ResourceRecord(kind, id, state, "op@run", null, "sha", madeFrom, null, "2026-01-01T00:00:00Z",
+    return new ResourceRecord(
+        kind,
+        id,
+        state,
+        "op@run",
+        null,
+        "sha",
+        madeFrom,
+        null,
+        "2026-01-01T00:00:00Z",
         "2026-01-01T00:00:00Z");
   }
 
@@ -28,51 +40,80 @@ class AuditClassifierTest {
   }
 
   static Map<String, Category> classify(List<Observed> objects, List<ResourceRecord> records) {
-    var c = AuditClassifier.classify(new AuditClassifier.Input(objects, records, Set.of(), NOW, 0, true, Set.of()));
-    return c.findings().stream().collect(Collectors.toMap(f -> f.object().name(), Finding::category));
+    var c =
+        AuditClassifier.classify(
+            new AuditClassifier.Input(objects, records, Set.of(), NOW, 0, true, Set.of()));
+    return c.findings().stream()
+        .collect(Collectors.toMap(f -> f.object().name(), Finding::category));
   }
 
   @Test
   void aCachedRawCopyIsOwnedByItsOwnRecordAndIsAnOrphanWithoutIt() {
-    List<Observed> objects = List.of(ceph(Observed.IMAGE, "images/" + image + "_raw", null),
-        ceph(Observed.SNAPSHOT, "images/" + image + "_raw@snap", null),
-        ceph(Observed.IMAGE, "images/" + image, null), ceph(Observed.SNAPSHOT, "images/" + image + "@snap", null));
-    // a settled copy and its record: nothing to report (the record is not dangling, the copy not an orphan)
-    assertThat(classify(objects, List.of(record("image", image, State.AVAILABLE, null),
-        record(ResourceRecord.RAW_COPY_KIND, image, State.AVAILABLE, null))).values())
+    List<Observed> objects =
+        List.of(
+            ceph(Observed.IMAGE, "images/" + image + "_raw", null),
+            ceph(Observed.SNAPSHOT, "images/" + image + "_raw@snap", null),
+            ceph(Observed.IMAGE, "images/" + image, null),
+            ceph(Observed.SNAPSHOT, "images/" + image + "@snap", null));
+    // a settled copy and its record: nothing to report (the record is not dangling, the copy not an
+    // orphan)
+    assertThat(
+            classify(
+                    objects,
+                    List.of(
+                        record("image", image, State.AVAILABLE, null),
+                        record(ResourceRecord.RAW_COPY_KIND, image, State.AVAILABLE, null)))
+                .values())
         .containsOnly(Category.OWNED);
     // the copy's record tombstoned (its image deleted): the copy and its snapshot are orphans
-    assertThat(classify(objects.subList(0, 2), List.of(record("image", image, State.DELETED, null),
-        record(ResourceRecord.RAW_COPY_KIND, image, State.DELETED, null))))
+    assertThat(
+            classify(
+                objects.subList(0, 2),
+                List.of(
+                    record("image", image, State.DELETED, null),
+                    record(ResourceRecord.RAW_COPY_KIND, image, State.DELETED, null))))
         .containsEntry("images/" + image + "_raw", Category.ORPHAN)
         .containsEntry("images/" + image + "_raw@snap", Category.ORPHAN)
         .hasSize(2);
     // no record at all: an orphan; the copy's record without the copy: dangling
-    assertThat(classify(objects.subList(0, 1), List.of())).containsEntry("images/" + image + "_raw", Category.ORPHAN);
-    assertThat(classify(List.of(), List.of(record(ResourceRecord.RAW_COPY_KIND, image, State.AVAILABLE, null))))
+    assertThat(classify(objects.subList(0, 1), List.of()))
+        .containsEntry("images/" + image + "_raw", Category.ORPHAN);
+    assertThat(
+            classify(
+                List.of(),
+                List.of(record(ResourceRecord.RAW_COPY_KIND, image, State.AVAILABLE, null))))
         .containsValue(Category.DANGLING_RECORD);
     assertThat(OwnerRules.ownerOf(objects.get(0)).orElseThrow().primary()).isTrue();
   }
 
   @Test
   void volumeSnapshotsTrashEntriesAndForeignNames() {
-    List<Observed> objects = List.of(
-        ceph(Observed.IMAGE, "volumes/volume-" + volume, null),
-        ceph(Observed.SNAPSHOT, "volumes/volume-" + volume + "@snapshot-" + snap, null),
-        ceph(Observed.TRASH, "volumes/1234abcd", "volume-" + UUID.randomUUID()),
-        ceph(Observed.IMAGE, "volumes/volume-not-a-uuid", null),
-        ceph(Observed.IMAGE, "vms/someone_disk", null));
-    var records = List.of(record("volume", volume, State.AVAILABLE, null),
-        record("snapshot", snap, State.AVAILABLE, "volume:" + volume));
-    var c = AuditClassifier.classify(new AuditClassifier.Input(objects, records, Set.of(), NOW, 0, true, Set.of()));
-    Map<String, Category> byName = c.findings().stream()
-        .collect(Collectors.toMap(f -> f.object().name(), Finding::category));
-    assertThat(byName).containsEntry("volumes/volume-" + volume, Category.OWNED)
+    List<Observed> objects =
+        List.of(
+            ceph(Observed.IMAGE, "volumes/volume-" + volume, null),
+            ceph(Observed.SNAPSHOT, "volumes/volume-" + volume + "@snapshot-" + snap, null),
+            ceph(Observed.TRASH, "volumes/1234abcd", "volume-" + UUID.randomUUID()),
+            ceph(Observed.IMAGE, "volumes/volume-not-a-uuid", null),
+            ceph(Observed.IMAGE, "vms/someone_disk", null));
+    var records =
+        List.of(
+            record("volume", volume, State.AVAILABLE, null),
+            record("snapshot", snap, State.AVAILABLE, "volume:" + volume));
+    var c =
+        AuditClassifier.classify(
+            new AuditClassifier.Input(objects, records, Set.of(), NOW, 0, true, Set.of()));
+    Map<String, Category> byName =
+        c.findings().stream().collect(Collectors.toMap(f -> f.object().name(), Finding::category));
+    assertThat(byName)
+        .containsEntry("volumes/volume-" + volume, Category.OWNED)
         .containsEntry("volumes/volume-" + volume + "@snapshot-" + snap, Category.OWNED)
         .containsEntry("volumes/1234abcd", Category.ORPHAN)
         .hasSize(3);
     assertThat(c.counts()).containsEntry("foreign", 2);
-    assertThat(c.findings()).filteredOn(f -> f.object().name().equals("volumes/volume-" + volume + "@snapshot-" + snap))
-        .singleElement().extracting(Finding::resource).isEqualTo("snapshot:" + snap);
+    assertThat(c.findings())
+        .filteredOn(f -> f.object().name().equals("volumes/volume-" + volume + "@snapshot-" + snap))
+        .singleElement()
+        .extracting(Finding::resource)
+        .isEqualTo("snapshot:" + snap);
   }
 }

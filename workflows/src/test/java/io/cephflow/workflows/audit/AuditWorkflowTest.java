@@ -33,70 +33,80 @@ class AuditWorkflowTest {
   long minimumAge = 3600;
   WorkflowTestBed bed;
 
-  final AuditActivities cluster = new AuditActivities() {
-    @Override
-    public ClusterListing listCluster() {
-      return new ClusterListing(cephObjects, records, minimumAge, List.of("h1"), NOW);
-    }
+  final AuditActivities cluster =
+      new AuditActivities() {
+        @Override
+        public ClusterListing listCluster() {
+          return new ClusterListing(cephObjects, records, minimumAge, List.of("h1"), NOW);
+        }
 
-    /** Two entries a page, whatever the limit: every test here lists across several pages. */
-    @Override
-    public ClusterPage listClusterPage(String after, int limit) {
-      pagesAsked.add(after);
-      int from = after == null ? 0 : Integer.parseInt(after);
-      int total = cephObjects.size() + records.size();
-      int to = Math.min(total, from + 2);
-      List<Observed> objects = new ArrayList<>();
-      List<ResourceRecord> recs = new ArrayList<>();
-      for (int i = from; i < to; i++) {
-        if (i < cephObjects.size()) objects.add(cephObjects.get(i));
-        else recs.add(records.get(i - cephObjects.size()));
-      }
-      return new ClusterPage(objects, recs, to < total ? Integer.toString(to) : null, minimumAge, List.of("h1"), NOW);
-    }
+        /** Two entries a page, whatever the limit: every test here lists across several pages. */
+        @Override
+        public ClusterPage listClusterPage(String after, int limit) {
+          pagesAsked.add(after);
+          int from = after == null ? 0 : Integer.parseInt(after);
+          int total = cephObjects.size() + records.size();
+          int to = Math.min(total, from + 2);
+          List<Observed> objects = new ArrayList<>();
+          List<ResourceRecord> recs = new ArrayList<>();
+          for (int i = from; i < to; i++) {
+            if (i < cephObjects.size()) objects.add(cephObjects.get(i));
+            else recs.add(records.get(i - cephObjects.size()));
+          }
+          return new ClusterPage(
+              objects,
+              recs,
+              to < total ? Integer.toString(to) : null,
+              minimumAge,
+              List.of("h1"),
+              NOW);
+        }
 
-    @Override
-    public List<String> runningOperations(List<String> operations) {
-      return operations.stream().filter(RUNNING::equals).toList();
-    }
+        @Override
+        public List<String> runningOperations(List<String> operations) {
+          return operations.stream().filter(RUNNING::equals).toList();
+        }
 
-    @Override
-    public long longestRunningSeconds() {
-      return longestRunning;
-    }
+        @Override
+        public long longestRunningSeconds() {
+          return longestRunning;
+        }
 
-    @Override
-    public String reapInCluster(Finding f) {
-      reaped.add(f.object().name());
-      return "removed";
-    }
-  };
+        @Override
+        public String reapInCluster(Finding f) {
+          reaped.add(f.object().name());
+          return "removed";
+        }
+      };
 
-  final HostAuditActivities host = new HostAuditActivities() {
-    @Override
-    public HostListing listHost() {
-      return new HostListing("h1", hostObjects);
-    }
+  final HostAuditActivities host =
+      new HostAuditActivities() {
+        @Override
+        public HostListing listHost() {
+          return new HostListing("h1", hostObjects);
+        }
 
-    @Override
-    public String reapOnHost(Finding f) {
-      reaped.add(f.object().name());
-      return "removed";
-    }
-  };
+        @Override
+        public String reapOnHost(Finding f) {
+          reaped.add(f.object().name());
+          return "removed";
+        }
+      };
 
   /** A host whose libvirt does not answer. */
-  final HostAuditActivities broken = new HostAuditActivities() {
-    @Override
-    public HostListing listHost() {
-      throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure("libvirt is down", "HypervisorError");
-    }
+  final HostAuditActivities broken =
+      new HostAuditActivities() {
+        @Override
+        public HostListing listHost() {
+          throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+              "libvirt is down", "HypervisorError");
+        }
 
-    @Override
-    public String reapOnHost(Finding f) {
-      throw new AssertionError("nothing is reaped on a host that was not listed");
-    }
-  };
+        @Override
+        public String reapOnHost(Finding f) {
+          throw new AssertionError("nothing is reaped on a host that was not listed");
+        }
+      };
 
   @AfterEach
   void close() {
@@ -117,29 +127,44 @@ class AuditWorkflowTest {
     return new Observed(type, name, "h1", at, null);
   }
 
-  static ResourceRecord record(String kind, String id, State state, String operation, String usedBy) {
+  static ResourceRecord record(
+      String kind, String id, State state, String operation, String usedBy) {
     String at = Instant.ofEpochSecond(OLD).toString();
-    return new ResourceRecord(kind, id, state, operation == null ? "made@run" : operation, operation, "sha",
-        null, usedBy, at, at);
+    return new ResourceRecord(
+        kind,
+        id,
+        state,
+        operation == null ? "made@run" : operation,
+        operation,
+        "sha",
+        null,
+        usedBy,
+        at,
+        at);
   }
 
   String lastId;
 
   AuditResult audit(AuditRequest request) {
     if (bed == null) {
-      bed = new WorkflowTestBed(AuditWorkflowImpl.class, Map.of(TaskQueues.host("h1"), host,
-          TaskQueues.host("h2"), broken), cluster);
+      bed =
+          new WorkflowTestBed(
+              AuditWorkflowImpl.class,
+              Map.of(TaskQueues.host("h1"), host, TaskQueues.host("h2"), broken),
+              cluster);
     }
     lastId = "audit-" + id();
     return bed.start(AuditWorkflow.class, lastId).audit(request);
   }
 
   static Map<String, Category> byName(AuditResult r) {
-    return r.findings().stream().collect(Collectors.toMap(f -> f.object().name(), Finding::category));
+    return r.findings().stream()
+        .collect(Collectors.toMap(f -> f.object().name(), Finding::category));
   }
 
   /** One of each case, side by side: what is owned stays owned, each leak is named once. */
   String owned, unrecorded, dangling, stale, terminated, running, ghost;
+
   final List<String> made = new ArrayList<>();
 
   void leftoversAndOwned() {
@@ -148,7 +173,8 @@ class AuditWorkflowTest {
     cephObjects.add(ceph(Observed.IMAGE, "images/" + owned, OLD));
     cephObjects.add(ceph(Observed.SNAPSHOT, "images/" + owned + "@snap", OLD));
     cephObjects.add(ceph(Observed.IMAGE, "images/" + owned + "_raw", OLD));
-    records.add(record(ResourceRecord.RAW_COPY_KIND, owned, State.AVAILABLE, null, null)); // the copy's own
+    records.add(
+        record(ResourceRecord.RAW_COPY_KIND, owned, State.AVAILABLE, null, null)); // the copy's own
     unrecorded = id();
     cephObjects.add(ceph(Observed.IMAGE, "images/" + unrecorded, OLD));
     cephObjects.add(ceph(Observed.SNAPSHOT, "images/" + unrecorded + "@snap", OLD));
@@ -177,13 +203,18 @@ class AuditWorkflowTest {
   void aDryRunNamesEachLeakOnceAndRemovesNothing() {
     leftoversAndOwned();
     AuditResult whole = audit(AuditRequest.dryRun());
-    assertThat(whole.findings()).as("a whole-cluster result lists leaks only").allMatch(f -> f.category().leak());
-    assertThat(whole.counts()).as("the secret is owned (shared), the other one's image foreign")
-        .containsEntry("owned", 6).containsEntry("foreign", 1);
+    assertThat(whole.findings())
+        .as("a whole-cluster result lists leaks only")
+        .allMatch(f -> f.category().leak());
+    assertThat(whole.counts())
+        .as("the secret is owned (shared), the other one's image foreign")
+        .containsEntry("owned", 6)
+        .containsEntry("foreign", 1);
     AuditResult r = audit(new AuditRequest(false, null, List.of(), made));
 
     Map<String, Category> c = byName(r);
-    assertThat(c).containsEntry("images/" + owned, Category.OWNED)
+    assertThat(c)
+        .containsEntry("images/" + owned, Category.OWNED)
         .containsEntry("images/" + owned + "@snap", Category.OWNED)
         .containsEntry("images/" + owned + "_raw", Category.OWNED)
         .containsEntry("images/" + unrecorded, Category.ORPHAN)
@@ -200,9 +231,16 @@ class AuditWorkflowTest {
         .doesNotContainKey("images/someone-elses")
         .doesNotContainKey("images/image." + running)
         .doesNotContainKey("images/image." + owned);
-    assertThat(r.counts()).containsEntry("orphan", 6).containsEntry("dangling_record", 2)
-        .containsEntry("stale_in_use", 1).containsEntry("foreign", 1);
-    Finding t = r.findings().stream().filter(f -> f.object().name().equals("images/" + terminated)).findFirst().get();
+    assertThat(r.counts())
+        .containsEntry("orphan", 6)
+        .containsEntry("dangling_record", 2)
+        .containsEntry("stale_in_use", 1)
+        .containsEntry("foreign", 1);
+    Finding t =
+        r.findings().stream()
+            .filter(f -> f.object().name().equals("images/" + terminated))
+            .findFirst()
+            .get();
     assertThat(t.operation()).isEqualTo(ENDED);
     assertThat(t.ageSeconds()).isEqualTo(7200);
     assertThat(r.findings()).allMatch(f -> f.reaped() == null);
@@ -214,7 +252,10 @@ class AuditWorkflowTest {
     leftoversAndOwned();
     AuditResult paged = audit(AuditRequest.dryRun());
     int entries = cephObjects.size() + records.size();
-    assertThat(pagesAsked).as("two entries a page").hasSize((entries + 1) / 2).startsWith((String) null)
+    assertThat(pagesAsked)
+        .as("two entries a page")
+        .hasSize((entries + 1) / 2)
+        .startsWith((String) null)
         .doesNotHaveDuplicates();
     // the same findings as one listing would give: each page's objects and records judged together
     pagesAsked.clear();
@@ -228,14 +269,26 @@ class AuditWorkflowTest {
     leftoversAndOwned();
     AuditResult r = audit(new AuditRequest(true, null, List.of(), made));
 
-    assertThat(reaped).containsExactlyInAnyOrder("images/" + unrecorded, "images/" + unrecorded + "@snap",
-        "volumes/volume." + dangling, "volumes/volume." + stale, "images/" + terminated, "upload-" + terminated,
-        "images/image." + terminated, "instance-" + ghost, "instance-" + ghost + ".log");
-    assertThat(reaped.indexOf("instance-" + ghost)).isLessThan(reaped.indexOf("images/" + unrecorded));
-    assertThat(reaped.indexOf("images/" + unrecorded + "@snap")).isLessThan(reaped.indexOf("images/" + unrecorded));
-    assertThat(reaped.indexOf("images/" + terminated)).isLessThan(reaped.indexOf("images/image." + terminated));
+    assertThat(reaped)
+        .containsExactlyInAnyOrder(
+            "images/" + unrecorded,
+            "images/" + unrecorded + "@snap",
+            "volumes/volume." + dangling,
+            "volumes/volume." + stale,
+            "images/" + terminated,
+            "upload-" + terminated,
+            "images/image." + terminated,
+            "instance-" + ghost,
+            "instance-" + ghost + ".log");
+    assertThat(reaped.indexOf("instance-" + ghost))
+        .isLessThan(reaped.indexOf("images/" + unrecorded));
+    assertThat(reaped.indexOf("images/" + unrecorded + "@snap"))
+        .isLessThan(reaped.indexOf("images/" + unrecorded));
+    assertThat(reaped.indexOf("images/" + terminated))
+        .isLessThan(reaped.indexOf("images/image." + terminated));
     assertThat(r.leaks()).allMatch(f -> "removed".equals(f.reaped()));
-    assertThat(r.findings().stream().filter(f -> f.category() == Category.OWNED)).allMatch(f -> f.reaped() == null);
+    assertThat(r.findings().stream().filter(f -> f.category() == Category.OWNED))
+        .allMatch(f -> f.reaped() == null);
     bed.recordHistory(lastId, "audit-reap");
   }
 
@@ -252,10 +305,17 @@ class AuditWorkflowTest {
 
     assertThat(r.graceSeconds()).isEqualTo(4000);
     assertThat(reaped).containsExactly("images/" + old);
-    assertThat(r.leaks()).filteredOn(f -> f.object().name().equals("images/" + young))
-        .singleElement().extracting(Finding::reaped).asString().startsWith("skipped: younger than the grace");
-    assertThat(r.leaks()).filteredOn(f -> f.object().type().equals(Observed.DOMAIN))
-        .singleElement().extracting(Finding::reaped).isEqualTo("skipped: age unknown");
+    assertThat(r.leaks())
+        .filteredOn(f -> f.object().name().equals("images/" + young))
+        .singleElement()
+        .extracting(Finding::reaped)
+        .asString()
+        .startsWith("skipped: younger than the grace");
+    assertThat(r.leaks())
+        .filteredOn(f -> f.object().type().equals(Observed.DOMAIN))
+        .singleElement()
+        .extracting(Finding::reaped)
+        .isEqualTo("skipped: age unknown");
   }
 
   @Test
@@ -264,11 +324,15 @@ class AuditWorkflowTest {
     String server = id();
     records.add(record("server", server, State.AVAILABLE, null, null));
 
-    AuditResult r = audit(new AuditRequest(false, 0L, List.of("h1", "h2"), List.of(unrecorded, server)));
+    AuditResult r =
+        audit(new AuditRequest(false, 0L, List.of("h1", "h2"), List.of(unrecorded, server)));
 
     assertThat(r.unreachableHosts()).containsExactly("h2");
-    assertThat(byName(r).keySet()).containsExactlyInAnyOrder("images/" + unrecorded, "images/" + unrecorded + "@snap");
-    assertThat(r.graceSeconds()).as("a request never shortens the configured minimum").isEqualTo(3600);
+    assertThat(byName(r).keySet())
+        .containsExactlyInAnyOrder("images/" + unrecorded, "images/" + unrecorded + "@snap");
+    assertThat(r.graceSeconds())
+        .as("a request never shortens the configured minimum")
+        .isEqualTo(3600);
   }
 
   @Test

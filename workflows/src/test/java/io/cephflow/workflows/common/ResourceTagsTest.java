@@ -18,7 +18,8 @@ class ResourceTagsTest {
   void refusesAnythingElseWithAReason() {
     assertThatThrownBy(() -> ResourceTags.parse(ID)).hasMessageContaining("<kind>:<id>");
     assertThatThrownBy(() -> ResourceTags.parse("disk:" + ID)).hasMessageContaining("kind one of");
-    assertThatThrownBy(() -> ResourceTags.parse("image:x' OR 'a'='a")).hasMessageContaining("lower-case UUID");
+    assertThatThrownBy(() -> ResourceTags.parse("image:x' OR 'a'='a"))
+        .hasMessageContaining("lower-case UUID");
     assertThatThrownBy(() -> ResourceTags.parse(null)).isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -9,31 +9,51 @@ import java.nio.file.attribute.FileTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The settings a start refuses, and the key file read again on change (TemporalTlsIT connects for real). */
+/**
+ * The settings a start refuses, and the key file read again on change (TemporalTlsIT connects for
+ * real).
+ */
 class TemporalConnectionTest {
-  private static final TemporalConnection.Tls TLS = new TemporalConnection.Tls(true, null, null, null, null);
+  private static final TemporalConnection.Tls TLS =
+      new TemporalConnection.Tls(true, null, null, null, null);
 
   @Test
   void refusesHalfAClientCertificateAKeyOverPlainTextAndTwoKeys() {
     Path p = Path.of("/x");
-    assertThatThrownBy(() -> new TemporalConnection("t:1", "ns", new TemporalConnection.Tls(true, null, p, null, null), null, null))
-        .hasMessageContaining("both cephflow.temporal.tls.cert-file and cephflow.temporal.tls.key-file");
-    assertThatThrownBy(() -> new TemporalConnection("t:1", "ns", TemporalConnection.Tls.off(), "k", null))
+    assertThatThrownBy(
+            () ->
+                new TemporalConnection(
+                    "t:1", "ns", new TemporalConnection.Tls(true, null, p, null, null), null, null))
+        .hasMessageContaining(
+            "both cephflow.temporal.tls.cert-file and cephflow.temporal.tls.key-file");
+    assertThatThrownBy(
+            () -> new TemporalConnection("t:1", "ns", TemporalConnection.Tls.off(), "k", null))
         .hasMessageContaining("only sent over TLS");
-    assertThatThrownBy(() -> new TemporalConnection("t:1", "ns", TLS, "k", p)).hasMessageContaining("not both");
-    assertThatThrownBy(() -> new TemporalConnection("t:1", "ns", new TemporalConnection.Tls(false, p, null, null, null), null, null))
+    assertThatThrownBy(() -> new TemporalConnection("t:1", "ns", TLS, "k", p))
+        .hasMessageContaining("not both");
+    assertThatThrownBy(
+            () ->
+                new TemporalConnection(
+                    "t:1",
+                    "ns",
+                    new TemporalConnection.Tls(false, p, null, null, null),
+                    null,
+                    null))
         .hasMessageContaining("tls.enabled is false");
   }
 
   @Test
   void describesTheSecurityNeverTheKey() {
-    assertThat(TemporalConnection.plain("t:1", "ns").describe()).isEqualTo("t:1 (namespace ns, plain text)");
+    assertThat(TemporalConnection.plain("t:1", "ns").describe())
+        .isEqualTo("t:1 (namespace ns, plain text)");
     assertThat(new TemporalConnection("t:1", "ns", TLS, "secret-key", null).describe())
-        .isEqualTo("t:1 (namespace ns, TLS + API key)").doesNotContain("secret");
+        .isEqualTo("t:1 (namespace ns, TLS + API key)")
+        .doesNotContain("secret");
   }
 
   @Test
-  void aKeyFileIsReadAgainWhenItChangesAndAnEmptyOneFailsTheStart(@TempDir Path dir) throws Exception {
+  void aKeyFileIsReadAgainWhenItChangesAndAnEmptyOneFailsTheStart(@TempDir Path dir)
+      throws Exception {
     Path file = dir.resolve("key");
     Files.writeString(file, "");
     assertThatThrownBy(() -> new TemporalConnection.ApiKey(file)).hasMessageContaining("is empty");

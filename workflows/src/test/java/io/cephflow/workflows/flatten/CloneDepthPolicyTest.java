@@ -9,16 +9,19 @@ import io.cephflow.workflows.volume.VolumeFromSnapshotRequest;
 import io.cephflow.workflows.volume.VolumeFromSnapshotWorkflow;
 import io.cephflow.workflows.volume.VolumeFromSnapshotWorkflowImpl;
 import io.cephflow.workflows.volume.VolumeResult;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
-import io.temporal.api.common.v1.WorkflowExecution;
-import io.grpc.StatusRuntimeException;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The per-pool soft/hard policy, on the flow that had the only depth check before (volume from snapshot). */
+/**
+ * The per-pool soft/hard policy, on the flow that had the only depth check before (volume from
+ * snapshot).
+ */
 class CloneDepthPolicyTest {
   static final String BASE = "0b6f6c1e-5a1d-4c1e-9d51-0c7f1a2b3c4d";
   static final String SOURCE = "1c7a7d2f-6b2e-4d2f-8e62-1d8f2b3c4d5e";
@@ -56,16 +59,27 @@ class CloneDepthPolicyTest {
   }
 
   VolumeResult volumeFromSnapshot(String volumeId) {
-    return bed.stub(VolumeFromSnapshotWorkflow.class, VolumeFromSnapshotWorkflow.workflowId(volumeId))
+    return bed.stub(
+            VolumeFromSnapshotWorkflow.class, VolumeFromSnapshotWorkflow.workflowId(volumeId))
         .create(new VolumeFromSnapshotRequest(volumeId, SOURCE, SNAP, 0, null, 0));
   }
 
   boolean flattenStarted(RbdRef ref) {
     try {
-      var status = bed.env().getWorkflowClient().getWorkflowServiceStubs().blockingStub()
-          .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder().setNamespace("default")
-              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(FlattenWorkflow.workflowId(ref))).build())
-          .getWorkflowExecutionInfo().getStatus();
+      var status =
+          bed.env()
+              .getWorkflowClient()
+              .getWorkflowServiceStubs()
+              .blockingStub()
+              .describeWorkflowExecution(
+                  DescribeWorkflowExecutionRequest.newBuilder()
+                      .setNamespace("default")
+                      .setExecution(
+                          WorkflowExecution.newBuilder()
+                              .setWorkflowId(FlattenWorkflow.workflowId(ref)))
+                      .build())
+              .getWorkflowExecutionInfo()
+              .getStatus();
       return status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_UNSPECIFIED;
     } catch (StatusRuntimeException e) {
       return false;
@@ -91,11 +105,15 @@ class CloneDepthPolicyTest {
     // returned as a clone (depth 5 > soft 4): its flatten runs after the flow
     assertThat(r.cloneDepth()).isEqualTo(5);
     assertThat(r.parent()).isEqualTo(volume("volume-" + SOURCE) + "@snapshot-" + SNAP);
-    FlattenResult f = bed.env().getWorkflowClient().newUntypedWorkflowStub(FlattenWorkflow.workflowId(volume))
-        .getResult(FlattenResult.class);
+    FlattenResult f =
+        bed.env()
+            .getWorkflowClient()
+            .newUntypedWorkflowStub(FlattenWorkflow.workflowId(volume))
+            .getResult(FlattenResult.class);
     assertThat(f.outcome()).isEqualTo("flattened");
     assertThat(bed.hasParent(volume)).isFalse();
-    bed.recordHistory(VolumeFromSnapshotWorkflow.workflowId(v), "volume-from-snapshot-depth-policy");
+    bed.recordHistory(
+        VolumeFromSnapshotWorkflow.workflowId(v), "volume-from-snapshot-depth-policy");
   }
 
   @Test

@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The flatten manager's workflows (and the flows under test) over {@link FakeCeph}, in real time,
- * with the flatten activity instrumented: it counts how many run at once, takes {@link #FLATTEN_TIME}
- * heartbeating (when there is something to flatten), and blocks (still heartbeating, so a cancel reaches it) while its image is held.
+ * with the flatten activity instrumented: it counts how many run at once, takes {@link
+ * #FLATTEN_TIME} heartbeating (when there is something to flatten), and blocks (still heartbeating,
+ * so a cancel reaches it) while its image is held.
  */
 final class FlattenBed implements AutoCloseable {
   static final String HOST = "hv1";
@@ -42,13 +43,19 @@ final class FlattenBed implements AutoCloseable {
   FlattenBed(HypervisorActivities hv, Class<?>... flows) {
     FlattenSettings.install(new FlattenSettings(2, Map.of()));
     // the flatten heartbeats: a cancel reaches it within a second, as on the worker
-    WorkflowImplementationOptions options = WorkflowImplementationOptions.newBuilder()
-        .setDefaultActivityOptions(WorkflowTestBed.OPTIONS.getDefaultActivityOptions())
-        .setActivityOptions(Map.of("FlattenImage", ActivityOptions.newBuilder(
-            WorkflowTestBed.OPTIONS.getDefaultActivityOptions()).setHeartbeatTimeout(Duration.ofSeconds(1)).build()))
-        .build();
+    WorkflowImplementationOptions options =
+        WorkflowImplementationOptions.newBuilder()
+            .setDefaultActivityOptions(WorkflowTestBed.OPTIONS.getDefaultActivityOptions())
+            .setActivityOptions(
+                Map.of(
+                    "FlattenImage",
+                    ActivityOptions.newBuilder(WorkflowTestBed.OPTIONS.getDefaultActivityOptions())
+                        .setHeartbeatTimeout(Duration.ofSeconds(1))
+                        .build()))
+            .build();
     Worker worker = env.newWorker(WorkflowTestBed.QUEUE);
-    worker.registerWorkflowImplementationTypes(options, FlattenWorkflowImpl.class, FlattenCoordinatorWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(
+        options, FlattenWorkflowImpl.class, FlattenCoordinatorWorkflowImpl.class);
     if (flows.length > 0) worker.registerWorkflowImplementationTypes(options, flows);
     worker.registerActivitiesImplementations(instrumented(), records);
     if (hv != null) env.newWorker(TaskQueues.host(HOST)).registerActivitiesImplementations(hv);
@@ -56,19 +63,23 @@ final class FlattenBed implements AutoCloseable {
   }
 
   private StorageActivities instrumented() {
-    return (StorageActivities) Proxy.newProxyInstance(getClass().getClassLoader(),
-        new Class<?>[] {StorageActivities.class}, (proxy, method, args) -> {
-          if (method.getName().equals("flattenImage")) flatten((RbdRef) args[0]);
-          try {
-            return method.invoke(ceph, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    return (StorageActivities)
+        Proxy.newProxyInstance(
+            getClass().getClassLoader(),
+            new Class<?>[] {StorageActivities.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("flattenImage")) flatten((RbdRef) args[0]);
+              try {
+                return method.invoke(ceph, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 
   private void flatten(RbdRef ref) throws InterruptedException {
-    // librbd returns at once for an image that is no clone (or is gone): only real work counts and takes time
+    // librbd returns at once for an image that is no clone (or is gone): only real work counts and
+    // takes time
     if (ceph.statImage(ref).parent() == null) return;
     flattenCalls.computeIfAbsent(ref.toString(), k -> new AtomicInteger()).incrementAndGet();
     int now = running.incrementAndGet();
@@ -98,7 +109,10 @@ final class FlattenBed implements AutoCloseable {
     return ref;
   }
 
-  /** A chain of {@code depth} clones below {@code images/<id>@snap}, each with a protected snapshot {@code s}; returns the last. */
+  /**
+   * A chain of {@code depth} clones below {@code images/<id>@snap}, each with a protected snapshot
+   * {@code s}; returns the last.
+   */
   SnapRef chain(String id, int depth) {
     SnapRef parent = SnapRef.imageSnap(id);
     for (int i = 1; i <= depth; i++) {
@@ -116,13 +130,19 @@ final class FlattenBed implements AutoCloseable {
   }
 
   Permits.State coordinator() {
-    return env.getWorkflowClient().newWorkflowStub(FlattenCoordinatorWorkflow.class,
-        FlattenCoordinatorWorkflow.WORKFLOW_ID).state();
+    return env.getWorkflowClient()
+        .newWorkflowStub(FlattenCoordinatorWorkflow.class, FlattenCoordinatorWorkflow.WORKFLOW_ID)
+        .state();
   }
 
   <T> T stub(Class<T> workflow, String workflowId) {
-    return env.getWorkflowClient().newWorkflowStub(workflow,
-        WorkflowOptions.newBuilder().setTaskQueue(WorkflowTestBed.QUEUE).setWorkflowId(workflowId).build());
+    return env.getWorkflowClient()
+        .newWorkflowStub(
+            workflow,
+            WorkflowOptions.newBuilder()
+                .setTaskQueue(WorkflowTestBed.QUEUE)
+                .setWorkflowId(workflowId)
+                .build());
   }
 
   TestWorkflowEnvironment env() {

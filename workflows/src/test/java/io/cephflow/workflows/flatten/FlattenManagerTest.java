@@ -9,12 +9,10 @@ import io.cephflow.workflows.common.SnapRef;
 import io.cephflow.workflows.image.DeleteImageRequest;
 import io.cephflow.workflows.image.DeleteImageWorkflow;
 import io.cephflow.workflows.image.DeleteImageWorkflowImpl;
-import io.cephflow.workflows.testing.WorkflowTestBed;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.CanceledFailure;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -95,9 +93,11 @@ class FlattenManagerTest {
 
     WorkflowStub.fromTyped(a).cancel();
     assertThatThrownBy(() -> WorkflowStub.fromTyped(a).getResult(FlattenResult.class))
-        .isInstanceOf(WorkflowFailedException.class).hasCauseInstanceOf(CanceledFailure.class);
+        .isInstanceOf(WorkflowFailedException.class)
+        .hasCauseInstanceOf(CanceledFailure.class);
     // the slot went to the one waiting; the canceled image is still a whole clone of its parent
-    assertThat(WorkflowStub.fromTyped(b).getResult(FlattenResult.class).outcome()).isEqualTo("flattened");
+    assertThat(WorkflowStub.fromTyped(b).getResult(FlattenResult.class).outcome())
+        .isEqualTo("flattened");
     assertThat(bed.hasParent(first)).isTrue();
     assertThat(bed.hasParent(second)).isFalse();
     assertThat(bed.coordinator().holders()).isEmpty();
@@ -111,7 +111,8 @@ class FlattenManagerTest {
   }
 
   @Test
-  void aDeleteWithFlattenDependentsJoinsTheRunningFlattenAndFlattensEachCloneOnce() throws InterruptedException {
+  void aDeleteWithFlattenDependentsJoinsTheRunningFlattenAndFlattensEachCloneOnce()
+      throws InterruptedException {
     List<RbdRef> clones = clonesOfBase(3);
     RbdRef busy = clones.get(0);
     bed.held.add(busy.toString());
@@ -119,7 +120,8 @@ class FlattenManagerTest {
     WorkflowClient.start(running::flatten, new FlattenRequest(busy));
     eventually(() -> bed.running.get() == 1);
 
-    DeleteImageWorkflow delete = bed.stub(DeleteImageWorkflow.class, DeleteImageWorkflow.workflowId(BASE));
+    DeleteImageWorkflow delete =
+        bed.stub(DeleteImageWorkflow.class, DeleteImageWorkflow.workflowId(BASE));
     var result = WorkflowClient.execute(delete::delete, new DeleteImageRequest(BASE, true));
     // the two others are flattened through the manager; the image stays while one is pending
     eventually(() -> !bed.hasParent(clones.get(1)) && !bed.hasParent(clones.get(2)));

@@ -8,6 +8,7 @@ import static org.mockito.Mockito.withSettings;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceRecord.State;
 import io.cephflow.workflows.common.SnapRef;
+import io.cephflow.workflows.hypervisor.HypervisorActivities;
 import io.cephflow.workflows.image.DeleteImageRequest;
 import io.cephflow.workflows.image.DeleteImageWorkflow;
 import io.cephflow.workflows.image.DeleteImageWorkflowImpl;
@@ -17,13 +18,14 @@ import io.cephflow.workflows.server.CreateImageFromServerWorkflowImpl;
 import io.cephflow.workflows.server.DeleteServerRequest;
 import io.cephflow.workflows.server.DeleteServerWorkflow;
 import io.cephflow.workflows.server.DeleteServerWorkflowImpl;
-import io.cephflow.workflows.hypervisor.HypervisorActivities;
 import io.temporal.client.WorkflowClient;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Image from server in constant time: usable once cloned, flattened by the manager, the server deletable meanwhile. */
+/**
+ * Image from server in constant time: usable once cloned, flattened by the manager, the server
+ * deletable meanwhile.
+ */
 class ImageFromServerFlattenTest {
   static final String BASE = "0b6f6c1e-5a1d-4c1e-9d51-0c7f1a2b3c4d";
   static final String SERVER = "5d0c2c1e-0e55-4b8f-9a3c-1f7a1c1f0a01";
@@ -33,9 +35,14 @@ class ImageFromServerFlattenTest {
   static final RbdRef NEW = RbdRef.image(IMAGE);
   static final SnapRef TEMP = CreateImageFromServerWorkflowImpl.tempSnapshot(SERVER, IMAGE);
 
-  final HypervisorActivities hv = mock(HypervisorActivities.class, withSettings().withoutAnnotations());
-  final FlattenBed bed = new FlattenBed(hv, CreateImageFromServerWorkflowImpl.class, DeleteServerWorkflowImpl.class,
-      DeleteImageWorkflowImpl.class);
+  final HypervisorActivities hv =
+      mock(HypervisorActivities.class, withSettings().withoutAnnotations());
+  final FlattenBed bed =
+      new FlattenBed(
+          hv,
+          CreateImageFromServerWorkflowImpl.class,
+          DeleteServerWorkflowImpl.class,
+          DeleteImageWorkflowImpl.class);
 
   @AfterEach
   void close() {
@@ -51,24 +58,34 @@ class ImageFromServerFlattenTest {
   }
 
   void imageFromServer() throws InterruptedException {
-    var r = bed.stub(CreateImageFromServerWorkflow.class, CreateImageFromServerWorkflow.workflowId(IMAGE))
-        .createImage(new CreateImageFromServerRequest(SERVER, FlattenBed.HOST, IMAGE, "backup"));
+    var r =
+        bed.stub(
+                CreateImageFromServerWorkflow.class,
+                CreateImageFromServerWorkflow.workflowId(IMAGE))
+            .createImage(
+                new CreateImageFromServerRequest(SERVER, FlattenBed.HOST, IMAGE, "backup"));
     assertThat(r.snapshot()).isEqualTo("snap");
-    // returned before its flatten: a clone of the server's snapshot, with its own protected snap, available
+    // returned before its flatten: a clone of the server's snapshot, with its own protected snap,
+    // available
     assertThat(bed.ceph.statImage(NEW).parent()).isEqualTo(TEMP);
-    assertThat(bed.ceph.listSnapshots(NEW)).singleElement().satisfies(s -> assertThat(s.isProtected()).isTrue());
+    assertThat(bed.ceph.listSnapshots(NEW))
+        .singleElement()
+        .satisfies(s -> assertThat(s.isProtected()).isTrue());
     assertThat(bed.records.get("image", IMAGE).state()).isEqualTo(State.AVAILABLE);
     FlattenManagerTest.eventually(() -> bed.running.get() == 1);
   }
 
   @Test
-  void theServerIsDeletedWhileTheImagesFlattenIsPendingAndTheImageIsNeverBroken() throws InterruptedException {
+  void theServerIsDeletedWhileTheImagesFlattenIsPendingAndTheImageIsNeverBroken()
+      throws InterruptedException {
     runningServer();
     bed.held.add(NEW.toString());
     imageFromServer();
 
-    DeleteServerWorkflow delete = bed.stub(DeleteServerWorkflow.class, DeleteServerWorkflow.workflowId(SERVER));
-    var deleted = WorkflowClient.execute(delete::delete, new DeleteServerRequest(SERVER, FlattenBed.HOST, 1));
+    DeleteServerWorkflow delete =
+        bed.stub(DeleteServerWorkflow.class, DeleteServerWorkflow.workflowId(SERVER));
+    var deleted =
+        WorkflowClient.execute(delete::delete, new DeleteServerRequest(SERVER, FlattenBed.HOST, 1));
     FlattenManagerTest.eventually(() -> delete.progress().step().equals("flatten-dependents"));
     Thread.sleep(300);
     // waits for the flatten: the disk and its snapshot stay under the image meanwhile
@@ -79,10 +96,13 @@ class ImageFromServerFlattenTest {
     deleted.join();
     assertThat(bed.hasParent(NEW)).isFalse();
     assertThat(bed.flattenCalls(NEW)).isEqualTo(1);
-    assertThat(bed.world()).containsExactlyInAnyOrder("images/" + BASE, "images/" + BASE + "@snap", NEW.toString(),
-        NEW + "@snap");
+    assertThat(bed.world())
+        .containsExactlyInAnyOrder(
+            "images/" + BASE, "images/" + BASE + "@snap", NEW.toString(), NEW + "@snap");
     assertThat(bed.records.get("server", SERVER).state()).isEqualTo(State.DELETED);
-    bed.recordHistory(CreateImageFromServerWorkflow.workflowId(IMAGE), "create-image-from-server-background-flatten");
+    bed.recordHistory(
+        CreateImageFromServerWorkflow.workflowId(IMAGE),
+        "create-image-from-server-background-flatten");
     bed.recordHistory(DeleteServerWorkflow.workflowId(SERVER), "delete-server-pending-flatten");
   }
 
@@ -90,24 +110,30 @@ class ImageFromServerFlattenTest {
   void theBackgroundFlattenRemovesTheServersSnapshotWhenItEnds() throws InterruptedException {
     runningServer();
     imageFromServer();
-    var flatten = bed.env().getWorkflowClient().newUntypedWorkflowStub(FlattenWorkflow.workflowId(NEW));
+    var flatten =
+        bed.env().getWorkflowClient().newUntypedWorkflowStub(FlattenWorkflow.workflowId(NEW));
     FlattenResult r = flatten.getResult(FlattenResult.class);
     assertThat(r.outcome()).isEqualTo("flattened");
     assertThat(r.removedSnapshot()).isEqualTo(TEMP.toString());
-    assertThat(bed.world()).doesNotContain(TEMP.toString()).contains(DISK.toString(), NEW.toString(), NEW + "@snap");
+    assertThat(bed.world())
+        .doesNotContain(TEMP.toString())
+        .contains(DISK.toString(), NEW.toString(), NEW + "@snap");
   }
 
   @Test
-  void deletingTheImageWhileItsFlattenIsPendingWaitsAndLeavesNothingOnTheServer() throws InterruptedException {
+  void deletingTheImageWhileItsFlattenIsPendingWaitsAndLeavesNothingOnTheServer()
+      throws InterruptedException {
     runningServer();
     bed.held.add(NEW.toString());
     imageFromServer();
-    DeleteImageWorkflow delete = bed.stub(DeleteImageWorkflow.class, DeleteImageWorkflow.workflowId(IMAGE));
+    DeleteImageWorkflow delete =
+        bed.stub(DeleteImageWorkflow.class, DeleteImageWorkflow.workflowId(IMAGE));
     var deleted = WorkflowClient.execute(delete::delete, new DeleteImageRequest(IMAGE, false));
     Thread.sleep(300);
     assertThat(deleted.isDone()).isFalse();
     bed.held.clear();
     assertThat(deleted.join().existed()).isTrue();
-    assertThat(bed.world()).containsExactlyInAnyOrder("images/" + BASE, "images/" + BASE + "@snap", DISK.toString());
+    assertThat(bed.world())
+        .containsExactlyInAnyOrder("images/" + BASE, "images/" + BASE + "@snap", DISK.toString());
   }
 }

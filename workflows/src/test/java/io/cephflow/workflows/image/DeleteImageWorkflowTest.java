@@ -30,12 +30,14 @@ class DeleteImageWorkflowTest {
   static final SnapRef SNAP = SnapRef.imageSnap(ID);
   static final RbdRef VOLUME = RbdRef.volume("40516273-8495-4a1b-82c3-e4f506172839");
 
-  final StorageActivities storage = mock(StorageActivities.class, withSettings().withoutAnnotations());
+  final StorageActivities storage =
+      mock(StorageActivities.class, withSettings().withoutAnnotations());
   final WorkflowTestBed bed = new WorkflowTestBed(DeleteImageWorkflowImpl.class, storage);
 
   @BeforeEach
   void cluster() {
-    when(storage.statImage(any())).thenReturn(new ImageStat(false, 0, null, 0, Map.of())); // the raw copy, say
+    when(storage.statImage(any()))
+        .thenReturn(new ImageStat(false, 0, null, 0, Map.of())); // the raw copy, say
     when(storage.statImage(IMAGE)).thenReturn(new ImageStat(true, 1000, null, 0, Map.of()));
     when(storage.listSnapshots(IMAGE)).thenReturn(List.of(new SnapshotStat("snap", 1000, true)));
     when(storage.listChildren(SNAP)).thenReturn(List.of(VOLUME));
@@ -48,11 +50,14 @@ class DeleteImageWorkflowTest {
 
   @Test
   void anImageWithClonedVolumesIsInUseUnlessTheyAreFlattened() {
-    assertThatThrownBy(() -> bed.start(DeleteImageWorkflow.class, "a").delete(new DeleteImageRequest(ID, false)))
-        .satisfies(e -> {
-          assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.IN_USE);
-          assertThat(WorkflowTestBed.failureMessage(e)).contains(VOLUME.toString());
-        });
+    assertThatThrownBy(
+            () ->
+                bed.start(DeleteImageWorkflow.class, "a").delete(new DeleteImageRequest(ID, false)))
+        .satisfies(
+            e -> {
+              assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.IN_USE);
+              assertThat(WorkflowTestBed.failureMessage(e)).contains(VOLUME.toString());
+            });
     verify(storage, never()).deleteImage(any());
     bed.start(DeleteImageWorkflow.class, "b").delete(new DeleteImageRequest(ID, true));
     InOrder order = inOrder(storage);
@@ -65,8 +70,12 @@ class DeleteImageWorkflowTest {
 
   @Test
   void aBadIdIsInvalid() {
-    assertThatThrownBy(() -> bed.start(DeleteImageWorkflow.class, "c").delete(new DeleteImageRequest("../x", false)))
-        .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.INVALID_REQUEST));
+    assertThatThrownBy(
+            () ->
+                bed.start(DeleteImageWorkflow.class, "c")
+                    .delete(new DeleteImageRequest("../x", false)))
+        .satisfies(
+            e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.INVALID_REQUEST));
     verify(storage, never()).statImage(any());
   }
 }

@@ -33,7 +33,6 @@ import io.cephflow.workflows.testing.WorkflowTestBed;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import java.util.List;
 import java.util.Map;
@@ -54,11 +53,15 @@ class BootFromImageWorkflowTest {
   static final RbdRef DISK = RbdRef.serverDisk(SERVER);
   static final long MiB = 1 << 20;
 
-  final StorageActivities storage = mock(StorageActivities.class, withSettings().withoutAnnotations());
-  final ConvertActivities convert = mock(ConvertActivities.class, withSettings().withoutAnnotations());
-  final HypervisorActivities hv = mock(HypervisorActivities.class, withSettings().withoutAnnotations());
-  final WorkflowTestBed bed = WorkflowTestBed.withHypervisor(List.of(BootFromImageWorkflowImpl.class), hv, storage,
-      convert);
+  final StorageActivities storage =
+      mock(StorageActivities.class, withSettings().withoutAnnotations());
+  final ConvertActivities convert =
+      mock(ConvertActivities.class, withSettings().withoutAnnotations());
+  final HypervisorActivities hv =
+      mock(HypervisorActivities.class, withSettings().withoutAnnotations());
+  final WorkflowTestBed bed =
+      WorkflowTestBed.withHypervisor(
+          List.of(BootFromImageWorkflowImpl.class), hv, storage, convert);
 
   @AfterEach
   void close() {
@@ -66,33 +69,54 @@ class BootFromImageWorkflowTest {
   }
 
   void imageOf(String format, long size) {
-    when(storage.statImage(RbdRef.image(IMAGE))).thenReturn(new ImageStat(true, size, null, 0,
-        Map.of(Provenance.FORMAT, format, Provenance.VIRTUAL_SIZE, Long.toString(10 * MiB))));
+    when(storage.statImage(RbdRef.image(IMAGE)))
+        .thenReturn(
+            new ImageStat(
+                true,
+                size,
+                null,
+                0,
+                Map.of(
+                    Provenance.FORMAT, format, Provenance.VIRTUAL_SIZE, Long.toString(10 * MiB))));
     when(hv.ensureSecret()).thenReturn(SECRET);
     when(hv.waitRunning(SERVER)).thenReturn(DomainState.RUNNING);
   }
 
   ServerResult run(int rootDiskGb, boolean forbidSlowPath) {
-    return bed.start(BootFromImageWorkflow.class, OWNER).boot(
-        new BootFromImageRequest(SERVER, WorkflowTestBed.HOST, IMAGE, rootDiskGb, 0, 0, forbidSlowPath));
+    return bed.start(BootFromImageWorkflow.class, OWNER)
+        .boot(
+            new BootFromImageRequest(
+                SERVER, WorkflowTestBed.HOST, IMAGE, rootDiskGb, 0, 0, forbidSlowPath));
   }
 
   @Test
   void rawImageIsClonedGrownAndBootedOnTheHypervisorsQueue() {
     imageOf("raw", 10 * MiB);
     ServerResult r = run(1, false);
-    assertThat(r).isEqualTo(new ServerResult(SERVER, "hv1", "instance-" + SERVER, "vms/" + SERVER + "_disk", "RUNNING", null));
+    assertThat(r)
+        .isEqualTo(
+            new ServerResult(
+                SERVER, "hv1", "instance-" + SERVER, "vms/" + SERVER + "_disk", "RUNNING", null));
     InOrder order = inOrder(storage, hv);
     order.verify(storage).cloneImage(SnapRef.imageSnap(IMAGE), DISK, bed.operation(OWNER));
     order.verify(storage).resizeImage(DISK, 1L << 30, false);
     order.verify(hv).ensureSecret();
-    order.verify(hv).defineDomain(new ServerDomain(SERVER, 0, 0, List.of(DISK), SECRET,
-        Map.of("image-id", IMAGE, "workflow-id", OWNER)));
+    order
+        .verify(hv)
+        .defineDomain(
+            new ServerDomain(
+                SERVER,
+                0,
+                0,
+                List.of(DISK),
+                SECRET,
+                Map.of("image-id", IMAGE, "workflow-id", OWNER)));
     order.verify(hv).startDomain(SERVER);
     order.verify(hv).waitRunning(SERVER);
     verify(storage, never()).removeImage(any(), any());
     verifyNoInteractions(convert);
-    assertThat(WorkflowTestBed.resourceTags(bed.env(), OWNER)).containsExactly("server:" + SERVER, "image:" + IMAGE);
+    assertThat(WorkflowTestBed.resourceTags(bed.env(), OWNER))
+        .containsExactly("server:" + SERVER, "image:" + IMAGE);
     bed.recordHistory(OWNER, "boot-from-image-clone");
   }
 
@@ -119,9 +143,20 @@ class BootFromImageWorkflowTest {
 
   @Test
   void anImageWhoseRawCopyIsReadyIsClonedWithoutConverting() {
-    when(storage.statImage(RbdRef.image(IMAGE))).thenReturn(new ImageStat(true, 3 * MiB, null, 0,
-        Map.of(Provenance.FORMAT, "qcow2", Provenance.VIRTUAL_SIZE, Long.toString(10 * MiB),
-            Provenance.RAW_COPY, SnapRef.rawCopySnap(IMAGE).toString())));
+    when(storage.statImage(RbdRef.image(IMAGE)))
+        .thenReturn(
+            new ImageStat(
+                true,
+                3 * MiB,
+                null,
+                0,
+                Map.of(
+                    Provenance.FORMAT,
+                    "qcow2",
+                    Provenance.VIRTUAL_SIZE,
+                    Long.toString(10 * MiB),
+                    Provenance.RAW_COPY,
+                    SnapRef.rawCopySnap(IMAGE).toString())));
     when(hv.ensureSecret()).thenReturn(SECRET);
     when(hv.waitRunning(SERVER)).thenReturn(DomainState.RUNNING);
     run(0, true); // not the slow path: the policy allows it
@@ -132,9 +167,16 @@ class BootFromImageWorkflowTest {
   @Test
   void policyCanForbidTheSlowPathBeforeAnythingIsCreated() {
     imageOf("qcow2", 3 * MiB);
-    // the raw copy cannot be had: another operation holds its conversion for longer than it should take
-    bed.records().put(ResourceRecord.RAW_COPY_KIND, IMAGE, ResourceRecord.State.CREATING, "server-boot-other@run",
-        "image:" + IMAGE, null);
+    // the raw copy cannot be had: another operation holds its conversion for longer than it should
+    // take
+    bed.records()
+        .put(
+            ResourceRecord.RAW_COPY_KIND,
+            IMAGE,
+            ResourceRecord.State.CREATING,
+            "server-boot-other@run",
+            "image:" + IMAGE,
+            null);
     assertThatThrownBy(() -> run(0, true))
         .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.POLICY));
     verify(storage, never()).createImage(any(), anyLong(), any());
@@ -153,31 +195,51 @@ class BootFromImageWorkflowTest {
 
   @Test
   void aRootDiskSmallerThanTheImageIsRefused() {
-    when(storage.statImage(any())).thenReturn(new ImageStat(true, 2L << 30, null, 0, Map.of(Provenance.FORMAT, "raw")));
+    when(storage.statImage(any()))
+        .thenReturn(new ImageStat(true, 2L << 30, null, 0, Map.of(Provenance.FORMAT, "raw")));
     assertThatThrownBy(() -> run(1, false))
-        .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.INVALID_REQUEST));
+        .satisfies(
+            e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.INVALID_REQUEST));
     verify(storage, never()).cloneImage(any(), any(), any());
   }
 
   @Test
   void invalidRequestFailsBeforeAnyActivity() {
-    assertThatThrownBy(() -> bed.start(BootFromImageWorkflow.class, "server-boot-bad")
-        .boot(new BootFromImageRequest("nope", null, IMAGE, 0, 0, 0, false)))
-        .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.INVALID_REQUEST));
+    assertThatThrownBy(
+            () ->
+                bed.start(BootFromImageWorkflow.class, "server-boot-bad")
+                    .boot(new BootFromImageRequest("nope", null, IMAGE, 0, 0, 0, false)))
+        .satisfies(
+            e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.INVALID_REQUEST));
     verifyNoInteractions(storage, hv);
   }
 
   enum Step {
     STAT(t -> when(t.storage.statImage(any())).thenThrow(bad(Failures.PERMISSION_DENIED))),
-    CLONE(t -> doThrow(bad(Failures.INVALID_REQUEST)).when(t.storage).cloneImage(any(), any(), any()), "removeDisk"),
-    RESIZE(t -> doThrow(bad(Failures.NO_SPACE)).when(t.storage).resizeImage(any(), anyLong(), anyBoolean()),
+    CLONE(
+        t -> doThrow(bad(Failures.INVALID_REQUEST)).when(t.storage).cloneImage(any(), any(), any()),
+        "removeDisk"),
+    RESIZE(
+        t ->
+            doThrow(bad(Failures.NO_SPACE))
+                .when(t.storage)
+                .resizeImage(any(), anyLong(), anyBoolean()),
         "removeDisk"),
     SECRET(t -> when(t.hv.ensureSecret()).thenThrow(bad(Failures.HYPERVISOR)), "removeDisk"),
-    DEFINE(t -> when(t.hv.defineDomain(any())).thenThrow(bad(Failures.INVALID_REQUEST)), "undefine", "removeDisk"),
-    START(t -> when(t.hv.startDomain(anyString())).thenThrow(bad(Failures.HYPERVISOR)),
-        "destroy", "undefine", "removeDisk"),
-    WAIT(t -> when(t.hv.waitRunning(anyString())).thenThrow(bad(Failures.HYPERVISOR)),
-        "destroy", "undefine", "removeDisk");
+    DEFINE(
+        t -> when(t.hv.defineDomain(any())).thenThrow(bad(Failures.INVALID_REQUEST)),
+        "undefine",
+        "removeDisk"),
+    START(
+        t -> when(t.hv.startDomain(anyString())).thenThrow(bad(Failures.HYPERVISOR)),
+        "destroy",
+        "undefine",
+        "removeDisk"),
+    WAIT(
+        t -> when(t.hv.waitRunning(anyString())).thenThrow(bad(Failures.HYPERVISOR)),
+        "destroy",
+        "undefine",
+        "removeDisk");
 
     final Consumer<BootFromImageWorkflowTest> inject;
     final List<String> undos;
@@ -188,24 +250,30 @@ class BootFromImageWorkflowTest {
     }
   }
 
-
   @ParameterizedTest
   @EnumSource(Step.class)
   void aFailureAtEachStepUndoesExactlyWhatWasDoneInReverseOrder(Step step) {
     imageOf("raw", 10 * MiB);
     step.inject.accept(this);
-    assertThatThrownBy(() -> run(1, false)).isInstanceOf(WorkflowFailedException.class)
-        .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(WorkflowTestBed.injectedType(e)));
+    assertThatThrownBy(() -> run(1, false))
+        .isInstanceOf(WorkflowFailedException.class)
+        .satisfies(
+            e ->
+                assertThat(WorkflowTestBed.failureType(e))
+                    .isEqualTo(WorkflowTestBed.injectedType(e)));
     verifyUndos(step.undos);
   }
 
-  /** Convert path: the raw copy it created is removed when the conversion fails; no disk was made. */
+  /**
+   * Convert path: the raw copy it created is removed when the conversion fails; no disk was made.
+   */
   @Test
   void aFailedConversionRemovesTheRawCopy() {
     imageOf("vmdk", 3 * MiB);
     when(convert.convertImageInto(any(), any(), any())).thenThrow(bad(Failures.UNSAFE_IMAGE));
     assertThatThrownBy(() -> run(0, false))
-        .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.UNSAFE_IMAGE));
+        .satisfies(
+            e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.UNSAFE_IMAGE));
     verify(storage).removeImage(RbdRef.rawCopy(IMAGE), bed.operation(OWNER));
     verify(storage, never()).removeImage(eq(DISK), any());
     verify(storage, never()).cloneImage(any(), any(), any());
@@ -216,25 +284,37 @@ class BootFromImageWorkflowTest {
   void cancellationWhileWaitingForTheGuestUndoesEverything() throws Exception {
     imageOf("raw", 10 * MiB);
     CountDownLatch waiting = new CountDownLatch(1);
-    when(hv.waitRunning(SERVER)).thenAnswer(inv -> {
-      waiting.countDown();
-      Thread.sleep(2000);
-      return DomainState.RUNNING;
-    });
+    when(hv.waitRunning(SERVER))
+        .thenAnswer(
+            inv -> {
+              waiting.countDown();
+              Thread.sleep(2000);
+              return DomainState.RUNNING;
+            });
     BootFromImageWorkflow wf = bed.start(BootFromImageWorkflow.class, OWNER);
-    WorkflowClient.start(wf::boot, new BootFromImageRequest(SERVER, WorkflowTestBed.HOST, IMAGE, 0, 0, 0, false));
+    WorkflowClient.start(
+        wf::boot, new BootFromImageRequest(SERVER, WorkflowTestBed.HOST, IMAGE, 0, 0, 0, false));
     assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
     WorkflowStub.fromTyped(wf).cancel();
     assertThatThrownBy(() -> WorkflowStub.fromTyped(wf).getResult(ServerResult.class))
-        .isInstanceOf(WorkflowFailedException.class).hasCauseInstanceOf(CanceledFailure.class);
+        .isInstanceOf(WorkflowFailedException.class)
+        .hasCauseInstanceOf(CanceledFailure.class);
     verifyUndos(List.of("destroy", "undefine", "removeDisk"));
   }
 
   void verifyUndos(List<String> undos) {
     new UndoCheck(storage, hv)
-        .undo("destroy", o -> o.verify(hv).destroyDomain(SERVER), () -> verify(hv, never()).destroyDomain(any()))
-        .undo("undefine", o -> o.verify(hv).undefineDomain(SERVER), () -> verify(hv, never()).undefineDomain(any()))
-        .undo("removeDisk", o -> o.verify(storage).removeImage(DISK, bed.operation(OWNER)),
+        .undo(
+            "destroy",
+            o -> o.verify(hv).destroyDomain(SERVER),
+            () -> verify(hv, never()).destroyDomain(any()))
+        .undo(
+            "undefine",
+            o -> o.verify(hv).undefineDomain(SERVER),
+            () -> verify(hv, never()).undefineDomain(any()))
+        .undo(
+            "removeDisk",
+            o -> o.verify(storage).removeImage(DISK, bed.operation(OWNER)),
             () -> verify(storage, never()).removeImage(any(), any()))
         .verify(undos);
   }

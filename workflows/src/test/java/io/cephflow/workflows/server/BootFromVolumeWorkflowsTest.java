@@ -45,17 +45,26 @@ class BootFromVolumeWorkflowsTest {
   static final String SECRET = "7f1c3a52-7a55-4c8e-9d55-3c1c4f0d1e22";
   static final RbdRef NEW = RbdRef.volume(NEW_VOLUME);
   static final String CHILD_ID = VolumeFromSnapshotWorkflow.workflowId(NEW_VOLUME);
+
   /** What the fake child saw, and whether it should fail. */
-  static final List<VolumeFromSnapshotRequest> childRequests = Collections.synchronizedList(new ArrayList<>());
+  static final List<VolumeFromSnapshotRequest> childRequests =
+      Collections.synchronizedList(new ArrayList<>());
+
   static volatile boolean childFails;
 
   public static class FakeVolumeFromSnapshot implements VolumeFromSnapshotWorkflow {
     @Override
     public VolumeResult create(VolumeFromSnapshotRequest request) {
       childRequests.add(request);
-      if (childFails) throw ApplicationFailure.newNonRetryableFailure("injected", Failures.NOT_FOUND);
-      return new VolumeResult(request.volumeId(), "volumes", "volume-" + request.volumeId(), 1 << 20,
-          "volumes/volume-" + request.sourceVolumeId() + "@snapshot-" + request.snapshotId(), 1);
+      if (childFails)
+        throw ApplicationFailure.newNonRetryableFailure("injected", Failures.NOT_FOUND);
+      return new VolumeResult(
+          request.volumeId(),
+          "volumes",
+          "volume-" + request.volumeId(),
+          1 << 20,
+          "volumes/volume-" + request.sourceVolumeId() + "@snapshot-" + request.snapshotId(),
+          1);
     }
 
     @Override
@@ -64,15 +73,24 @@ class BootFromVolumeWorkflowsTest {
     }
   }
 
-  final StorageActivities storage = mock(StorageActivities.class, withSettings().withoutAnnotations());
-  final HypervisorActivities hv = mock(HypervisorActivities.class, withSettings().withoutAnnotations());
-  final WorkflowTestBed bed = WorkflowTestBed.withHypervisor(List.of(BootFromVolumeWorkflowImpl.class,
-      BootFromVolumeSnapshotWorkflowImpl.class, FakeVolumeFromSnapshot.class), hv, storage);
+  final StorageActivities storage =
+      mock(StorageActivities.class, withSettings().withoutAnnotations());
+  final HypervisorActivities hv =
+      mock(HypervisorActivities.class, withSettings().withoutAnnotations());
+  final WorkflowTestBed bed =
+      WorkflowTestBed.withHypervisor(
+          List.of(
+              BootFromVolumeWorkflowImpl.class,
+              BootFromVolumeSnapshotWorkflowImpl.class,
+              FakeVolumeFromSnapshot.class),
+          hv,
+          storage);
 
   @org.junit.jupiter.api.BeforeEach
   void theSourceSnapshotExists() {
-    when(storage.listSnapshots(RbdRef.volume(VOLUME))).thenReturn(List.of(
-        new StorageActivities.SnapshotStat("snapshot-" + SNAPSHOT, 1 << 20, true)));
+    when(storage.listSnapshots(RbdRef.volume(VOLUME)))
+        .thenReturn(
+            List.of(new StorageActivities.SnapshotStat("snapshot-" + SNAPSHOT, 1 << 20, true)));
   }
 
   @Test
@@ -102,17 +120,32 @@ class BootFromVolumeWorkflowsTest {
   }
 
   ServerResult bootFromSnapshot() {
-    return bed.start(BootFromVolumeSnapshotWorkflow.class, BootFromVolumeSnapshotWorkflow.workflowId(SERVER))
-        .boot(new BootFromVolumeSnapshotRequest(SERVER, WorkflowTestBed.HOST, VOLUME, SNAPSHOT, NEW_VOLUME, 2, 0, 0));
+    return bed.start(
+            BootFromVolumeSnapshotWorkflow.class, BootFromVolumeSnapshotWorkflow.workflowId(SERVER))
+        .boot(
+            new BootFromVolumeSnapshotRequest(
+                SERVER, WorkflowTestBed.HOST, VOLUME, SNAPSHOT, NEW_VOLUME, 2, 0, 0));
   }
 
   @Test
   void bootsOverTheExistingVolumeWithoutStorageSteps() {
     hypervisorWorks();
-    when(storage.statImage(RbdRef.volume(VOLUME))).thenReturn(new ImageStat(true, 1 << 20, null, 0, Map.of()));
+    when(storage.statImage(RbdRef.volume(VOLUME)))
+        .thenReturn(new ImageStat(true, 1 << 20, null, 0, Map.of()));
     assertThat(bootFromVolume().bootDisk()).isEqualTo("volumes/volume-" + VOLUME);
-    verify(hv).defineDomain(new ServerDomain(SERVER, 2, 128, List.of(RbdRef.volume(VOLUME)), SECRET,
-        Map.of("volume-id", VOLUME, "workflow-id", BootFromVolumeWorkflow.workflowId(SERVER))));
+    verify(hv)
+        .defineDomain(
+            new ServerDomain(
+                SERVER,
+                2,
+                128,
+                List.of(RbdRef.volume(VOLUME)),
+                SECRET,
+                Map.of(
+                    "volume-id",
+                    VOLUME,
+                    "workflow-id",
+                    BootFromVolumeWorkflow.workflowId(SERVER))));
     verify(storage, never()).removeImage(any(), any());
     verify(storage, never()).cloneImage(any(), any(), any());
     bed.recordHistory(BootFromVolumeWorkflow.workflowId(SERVER), "boot-from-volume");
@@ -149,14 +182,24 @@ class BootFromVolumeWorkflowsTest {
   /** The undos of both boots: the domain's, then the new volume (BootFromVolumeSnapshot only). */
   UndoCheck undos() {
     return new UndoCheck(hv, storage)
-        .undo("destroy", o -> o.verify(hv).destroyDomain(SERVER), () -> verify(hv, never()).destroyDomain(any()))
-        .undo("undefine", o -> o.verify(hv).undefineDomain(SERVER), () -> verify(hv, never()).undefineDomain(any()))
-        .undo("removeNewVolume", o -> o.verify(storage).removeImage(NEW, bed.operation(CHILD_ID)),
+        .undo(
+            "destroy",
+            o -> o.verify(hv).destroyDomain(SERVER),
+            () -> verify(hv, never()).destroyDomain(any()))
+        .undo(
+            "undefine",
+            o -> o.verify(hv).undefineDomain(SERVER),
+            () -> verify(hv, never()).undefineDomain(any()))
+        .undo(
+            "removeNewVolume",
+            o -> o.verify(storage).removeImage(NEW, bed.operation(CHILD_ID)),
             () -> verify(storage, never()).removeImage(any(), any()));
   }
 
   @ParameterizedTest
-  @EnumSource(value = DomainStep.class, names = {"DEFINE", "START", "WAIT"})
+  @EnumSource(
+      value = DomainStep.class,
+      names = {"DEFINE", "START", "WAIT"})
   void aFailedDomainStepNeverTouchesTheVolume(DomainStep step) {
     hypervisorWorks();
     when(storage.statImage(any())).thenReturn(new ImageStat(true, 1 << 20, null, 0, Map.of()));
@@ -170,15 +213,35 @@ class BootFromVolumeWorkflowsTest {
     hypervisorWorks();
     ServerResult r = bootFromSnapshot();
     assertThat(r.bootDisk()).isEqualTo("volumes/volume-" + NEW_VOLUME);
-    assertThat(r.volumeId()).as("the result names the volume the boot created").isEqualTo(NEW_VOLUME);
-    assertThat(childRequests).containsExactly(
-        new VolumeFromSnapshotRequest(NEW_VOLUME, VOLUME, SNAPSHOT, 2L << 30, null, 0));
-    assertThat(bed.env().getWorkflowClient().newUntypedWorkflowStub(CHILD_ID).getResult(VolumeResult.class).volumeId())
+    assertThat(r.volumeId())
+        .as("the result names the volume the boot created")
         .isEqualTo(NEW_VOLUME);
-    verify(hv).defineDomain(new ServerDomain(SERVER, 0, 0, List.of(NEW), SECRET,
-        Map.of("volume-id", NEW_VOLUME, "workflow-id", BootFromVolumeSnapshotWorkflow.workflowId(SERVER))));
+    assertThat(childRequests)
+        .containsExactly(
+            new VolumeFromSnapshotRequest(NEW_VOLUME, VOLUME, SNAPSHOT, 2L << 30, null, 0));
+    assertThat(
+            bed.env()
+                .getWorkflowClient()
+                .newUntypedWorkflowStub(CHILD_ID)
+                .getResult(VolumeResult.class)
+                .volumeId())
+        .isEqualTo(NEW_VOLUME);
+    verify(hv)
+        .defineDomain(
+            new ServerDomain(
+                SERVER,
+                0,
+                0,
+                List.of(NEW),
+                SECRET,
+                Map.of(
+                    "volume-id",
+                    NEW_VOLUME,
+                    "workflow-id",
+                    BootFromVolumeSnapshotWorkflow.workflowId(SERVER))));
     verify(storage, never()).removeImage(any(), any());
-    bed.recordHistory(BootFromVolumeSnapshotWorkflow.workflowId(SERVER), "boot-from-volume-snapshot");
+    bed.recordHistory(
+        BootFromVolumeSnapshotWorkflow.workflowId(SERVER), "boot-from-volume-snapshot");
   }
 
   @Test
@@ -186,7 +249,8 @@ class BootFromVolumeWorkflowsTest {
     childFails = true;
     assertThatThrownBy(this::bootFromSnapshot)
         .satisfies(e -> assertThat(WorkflowTestBed.injectedType(e)).isEqualTo(Failures.NOT_FOUND));
-    // the child's own compensation owns its undo: the parent never removes a volume it did not see made
+    // the child's own compensation owns its undo: the parent never removes a volume it did not see
+    // made
     verify(storage, never()).removeImage(any(), any());
     verifyNoInteractions(hv);
   }

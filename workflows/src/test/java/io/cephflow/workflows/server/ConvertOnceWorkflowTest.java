@@ -40,9 +40,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Convert once, then clone: the first boot (or volume) from a qcow2 image converts it into
- * {@code images/<id>_raw@snap}, later ones clone that, concurrent first boots convert once, a
- * failed conversion leaves nothing, and the copy goes with its image (its clones keep the image in use).
+ * Convert once, then clone: the first boot (or volume) from a qcow2 image converts it into {@code
+ * images/<id>_raw@snap}, later ones clone that, concurrent first boots convert once, a failed
+ * conversion leaves nothing, and the copy goes with its image (its clones keep the image in use).
  */
 class ConvertOnceWorkflowTest {
   static final String IMAGE = "0b6ee3d6-6c1b-4b5e-9a61-3d1f1a7d2b10";
@@ -56,19 +56,35 @@ class ConvertOnceWorkflowTest {
 
   final FakeCeph ceph = new FakeCeph();
   final FakeHypervisor hv = new FakeHypervisor();
-  final ConvertActivities convert = mock(ConvertActivities.class, withSettings().withoutAnnotations());
-  final WorkflowTestBed bed = WorkflowTestBed.withHypervisor(List.of(BootFromImageWorkflowImpl.class,
-      CreateVolumeFromImageWorkflowImpl.class, DeleteImageWorkflowImpl.class), hv, ceph, convert);
+  final ConvertActivities convert =
+      mock(ConvertActivities.class, withSettings().withoutAnnotations());
+  final WorkflowTestBed bed =
+      WorkflowTestBed.withHypervisor(
+          List.of(
+              BootFromImageWorkflowImpl.class,
+              CreateVolumeFromImageWorkflowImpl.class,
+              DeleteImageWorkflowImpl.class),
+          hv,
+          ceph,
+          convert);
 
   @BeforeEach
   void qcow2Image() {
     ceph.createImage(RbdRef.image(IMAGE), 3 * MiB, "image-upload-" + IMAGE);
     ceph.createSnapshot(SnapRef.imageSnap(IMAGE));
     ceph.protectSnapshot(SnapRef.imageSnap(IMAGE));
-    ceph.setMetadata(RbdRef.image(IMAGE), java.util.Map.of(Provenance.FORMAT, "qcow2",
-        Provenance.VIRTUAL_SIZE, Long.toString(10 * MiB), Provenance.NAME, "q"));
+    ceph.setMetadata(
+        RbdRef.image(IMAGE),
+        java.util.Map.of(
+            Provenance.FORMAT,
+            "qcow2",
+            Provenance.VIRTUAL_SIZE,
+            Long.toString(10 * MiB),
+            Provenance.NAME,
+            "q"));
     bed.records().put("image", IMAGE, State.AVAILABLE, "image-upload-" + IMAGE, null, null);
-    when(convert.convertImageInto(any(), any(), any())).thenReturn(new ConvertResult(10 * MiB, 10 * MiB, "ab"));
+    when(convert.convertImageInto(any(), any(), any()))
+        .thenReturn(new ConvertResult(10 * MiB, 10 * MiB, "ab"));
   }
 
   @AfterEach
@@ -90,10 +106,15 @@ class ConvertOnceWorkflowTest {
     boot(S1);
     verify(convert).convertImageInto(RbdRef.image(IMAGE), "qcow2", RAW);
     assertThat(parentOf(RbdRef.serverDisk(S1))).isEqualTo(RAW_SNAP);
-    assertThat(ceph.listSnapshots(RAW)).singleElement().satisfies(s -> assertThat(s.isProtected()).isTrue());
-    assertThat(ceph.statImage(RbdRef.image(IMAGE)).metadata()).containsEntry(Provenance.RAW_COPY, RAW_SNAP.toString());
-    assertThat(ceph.statImage(RAW).metadata()).containsEntry(Provenance.FORMAT, "raw")
-        .containsEntry(Provenance.SOURCE_FORMAT, "qcow2").containsEntry(Provenance.SOURCE, "image:" + IMAGE);
+    assertThat(ceph.listSnapshots(RAW))
+        .singleElement()
+        .satisfies(s -> assertThat(s.isProtected()).isTrue());
+    assertThat(ceph.statImage(RbdRef.image(IMAGE)).metadata())
+        .containsEntry(Provenance.RAW_COPY, RAW_SNAP.toString());
+    assertThat(ceph.statImage(RAW).metadata())
+        .containsEntry(Provenance.FORMAT, "raw")
+        .containsEntry(Provenance.SOURCE_FORMAT, "qcow2")
+        .containsEntry(Provenance.SOURCE, "image:" + IMAGE);
     ResourceRecord r = bed.records().get(ResourceRecord.RAW_COPY_KIND, IMAGE);
     assertThat(r.state()).isEqualTo(State.AVAILABLE);
     assertThat(r.createdBy()).isEqualTo(bed.operation(BootFromImageWorkflow.workflowId(S1)));
@@ -102,8 +123,10 @@ class ConvertOnceWorkflowTest {
     verify(convert, times(1)).convertImageInto(any(), any(), any());
     assertThat(parentOf(RbdRef.serverDisk(S2))).isEqualTo(RAW_SNAP);
     // a disk records its own provenance: raw, from the image, not the copy's conversion marker
-    assertThat(ceph.statImage(RbdRef.serverDisk(S2)).metadata()).containsEntry(Provenance.FORMAT, "raw")
-        .containsEntry(Provenance.SOURCE, "image:" + IMAGE).doesNotContainKey(Provenance.RAW_COPY);
+    assertThat(ceph.statImage(RbdRef.serverDisk(S2)).metadata())
+        .containsEntry(Provenance.FORMAT, "raw")
+        .containsEntry(Provenance.SOURCE, "image:" + IMAGE)
+        .doesNotContainKey(Provenance.RAW_COPY);
     bed.recordHistory(BootFromImageWorkflow.workflowId(S2), "boot-from-image-raw-copy");
   }
 
@@ -130,25 +153,35 @@ class ConvertOnceWorkflowTest {
   void concurrentFirstBootsConvertOnceAndTheOthersWaitForIt() throws Exception {
     CountDownLatch converting = new CountDownLatch(1);
     CountDownLatch finish = new CountDownLatch(1);
-    when(convert.convertImageInto(any(), any(), any())).thenAnswer(inv -> {
-      converting.countDown();
-      assertThat(finish.await(30, TimeUnit.SECONDS)).isTrue();
-      return new ConvertResult(10 * MiB, 10 * MiB, "ab");
-    });
-    BootFromImageWorkflow first = bed.start(BootFromImageWorkflow.class, BootFromImageWorkflow.workflowId(S1));
-    WorkflowClient.start(first::boot, new BootFromImageRequest(S1, WorkflowTestBed.HOST, IMAGE, 0, 0, 0, false));
+    when(convert.convertImageInto(any(), any(), any()))
+        .thenAnswer(
+            inv -> {
+              converting.countDown();
+              assertThat(finish.await(30, TimeUnit.SECONDS)).isTrue();
+              return new ConvertResult(10 * MiB, 10 * MiB, "ab");
+            });
+    BootFromImageWorkflow first =
+        bed.start(BootFromImageWorkflow.class, BootFromImageWorkflow.workflowId(S1));
+    WorkflowClient.start(
+        first::boot, new BootFromImageRequest(S1, WorkflowTestBed.HOST, IMAGE, 0, 0, 0, false));
     assertThat(converting.await(10, TimeUnit.SECONDS)).isTrue();
-    BootFromImageWorkflow second = bed.start(BootFromImageWorkflow.class, BootFromImageWorkflow.workflowId(S2));
-    BootFromImageWorkflow third = bed.start(BootFromImageWorkflow.class, BootFromImageWorkflow.workflowId(S3));
-    WorkflowClient.start(second::boot, new BootFromImageRequest(S2, WorkflowTestBed.HOST, IMAGE, 0, 0, 0, false));
-    WorkflowClient.start(third::boot, new BootFromImageRequest(S3, WorkflowTestBed.HOST, IMAGE, 0, 0, 0, false));
+    BootFromImageWorkflow second =
+        bed.start(BootFromImageWorkflow.class, BootFromImageWorkflow.workflowId(S2));
+    BootFromImageWorkflow third =
+        bed.start(BootFromImageWorkflow.class, BootFromImageWorkflow.workflowId(S3));
+    WorkflowClient.start(
+        second::boot, new BootFromImageRequest(S2, WorkflowTestBed.HOST, IMAGE, 0, 0, 0, false));
+    WorkflowClient.start(
+        third::boot, new BootFromImageRequest(S3, WorkflowTestBed.HOST, IMAGE, 0, 0, 0, false));
     // both have tried to claim the conversion and are waiting for it: their progress says so
     waitForStep(second, "wait-conversion");
     waitForStep(third, "wait-conversion");
     finish.countDown();
-    for (var wf : List.of(first, second, third)) WorkflowStub.fromTyped(wf).getResult(ServerResult.class);
+    for (var wf : List.of(first, second, third))
+      WorkflowStub.fromTyped(wf).getResult(ServerResult.class);
     verify(convert, times(1)).convertImageInto(any(), any(), any());
-    for (String s : List.of(S1, S2, S3)) assertThat(parentOf(RbdRef.serverDisk(s))).isEqualTo(RAW_SNAP);
+    for (String s : List.of(S1, S2, S3))
+      assertThat(parentOf(RbdRef.serverDisk(s))).isEqualTo(RAW_SNAP);
   }
 
   void waitForStep(BootFromImageWorkflow wf, String step) throws InterruptedException {
@@ -161,13 +194,18 @@ class ConvertOnceWorkflowTest {
 
   @Test
   void aFailedConversionLeavesNothingAndTheNextBootConvertsAgain() {
-    when(convert.convertImageInto(any(), any(), any())).thenThrow(bad(Failures.UNSAFE_IMAGE))
+    when(convert.convertImageInto(any(), any(), any()))
+        .thenThrow(bad(Failures.UNSAFE_IMAGE))
         .thenReturn(new ConvertResult(10 * MiB, 10 * MiB, "ab"));
     assertThatThrownBy(() -> boot(S1))
-        .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.UNSAFE_IMAGE));
+        .satisfies(
+            e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.UNSAFE_IMAGE));
     assertThat(ceph.world()).containsExactly("images/" + IMAGE, "images/" + IMAGE + "@snap");
-    assertThat(bed.records().get(ResourceRecord.RAW_COPY_KIND, IMAGE)).as("the claim was given back").isNull();
-    assertThat(ceph.statImage(RbdRef.image(IMAGE)).metadata()).doesNotContainKey(Provenance.RAW_COPY);
+    assertThat(bed.records().get(ResourceRecord.RAW_COPY_KIND, IMAGE))
+        .as("the claim was given back")
+        .isNull();
+    assertThat(ceph.statImage(RbdRef.image(IMAGE)).metadata())
+        .doesNotContainKey(Provenance.RAW_COPY);
     assertThat(hv.domains).isEmpty();
 
     boot(S2);
@@ -177,16 +215,20 @@ class ConvertOnceWorkflowTest {
 
   @Test
   void aCopyLeftInErrorByAFailedCleanupIsRemovedAndConvertedAgainByTheNextBoot() {
-    // a conversion whose undo failed: its record is ERROR, its copy (protected snapshot) still there
+    // a conversion whose undo failed: its record is ERROR, its copy (protected snapshot) still
+    // there
     String failed = "server-boot-old@run";
-    bed.records().put(ResourceRecord.RAW_COPY_KIND, IMAGE, State.ERROR, failed, "image:" + IMAGE, null);
+    bed.records()
+        .put(ResourceRecord.RAW_COPY_KIND, IMAGE, State.ERROR, failed, "image:" + IMAGE, null);
     ceph.createImage(RAW, 10 * MiB, failed);
     ceph.createSnapshot(RAW_SNAP);
     ceph.protectSnapshot(RAW_SNAP);
 
     boot(S1);
     verify(convert).convertImageInto(RbdRef.image(IMAGE), "qcow2", RAW);
-    assertThat(parentOf(RbdRef.serverDisk(S1))).as("cloned from the copy, not the slow path").isEqualTo(RAW_SNAP);
+    assertThat(parentOf(RbdRef.serverDisk(S1)))
+        .as("cloned from the copy, not the slow path")
+        .isEqualTo(RAW_SNAP);
     ResourceRecord r = bed.records().get(ResourceRecord.RAW_COPY_KIND, IMAGE);
     assertThat(r.state()).isEqualTo(State.AVAILABLE);
     assertThat(r.createdBy()).isEqualTo(bed.operation(BootFromImageWorkflow.workflowId(S1)));
@@ -208,10 +250,18 @@ class ConvertOnceWorkflowTest {
   @Test
   void aBootThatForbidsTheSlowPathIsRefusedWhenTheCopyCannotBeHad() {
     // another operation holds the conversion for longer than it should take (terminated, say)
-    bed.records().put(ResourceRecord.RAW_COPY_KIND, IMAGE, State.CREATING, "server-boot-other@run",
-        "image:" + IMAGE, null);
-    assertThatThrownBy(() -> bed.start(BootFromImageWorkflow.class, BootFromImageWorkflow.workflowId(S1))
-        .boot(new BootFromImageRequest(S1, WorkflowTestBed.HOST, IMAGE, 0, 0, 0, true)))
+    bed.records()
+        .put(
+            ResourceRecord.RAW_COPY_KIND,
+            IMAGE,
+            State.CREATING,
+            "server-boot-other@run",
+            "image:" + IMAGE,
+            null);
+    assertThatThrownBy(
+            () ->
+                bed.start(BootFromImageWorkflow.class, BootFromImageWorkflow.workflowId(S1))
+                    .boot(new BootFromImageRequest(S1, WorkflowTestBed.HOST, IMAGE, 0, 0, 0, true)))
         .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.POLICY));
     verify(convert, never()).convertImageInto(any(), any(), any());
     assertThat(ceph.world()).containsExactly("images/" + IMAGE, "images/" + IMAGE + "@snap");
@@ -223,8 +273,9 @@ class ConvertOnceWorkflowTest {
     hv.domains.put(S1, new FakeHypervisor.Domain(List.of(RbdRef.volume(VOL)), false));
     assertThatThrownBy(() -> boot(S1))
         .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.HYPERVISOR));
-    assertThat(ceph.world()).containsExactlyInAnyOrder("images/" + IMAGE, "images/" + IMAGE + "@snap",
-        RAW.toString(), RAW_SNAP.toString());
+    assertThat(ceph.world())
+        .containsExactlyInAnyOrder(
+            "images/" + IMAGE, "images/" + IMAGE + "@snap", RAW.toString(), RAW_SNAP.toString());
     boot(S2);
     verify(convert, times(1)).convertImageInto(any(), any(), any());
     assertThat(parentOf(RbdRef.serverDisk(S2))).isEqualTo(RAW_SNAP);
@@ -233,20 +284,25 @@ class ConvertOnceWorkflowTest {
   @Test
   void theImageIsInUseWhileClonesOfItsCopyExistAndItsDeleteTakesTheCopyAlong() {
     boot(S1);
-    DeleteImageWorkflow del = bed.start(DeleteImageWorkflow.class, DeleteImageWorkflow.workflowId(IMAGE));
+    DeleteImageWorkflow del =
+        bed.start(DeleteImageWorkflow.class, DeleteImageWorkflow.workflowId(IMAGE));
     assertThatThrownBy(() -> del.delete(new DeleteImageRequest(IMAGE, false)))
         .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.IN_USE))
-        .satisfies(e -> assertThat(WorkflowTestBed.failureMessage(e)).contains("vms/" + S1 + "_disk"));
+        .satisfies(
+            e -> assertThat(WorkflowTestBed.failureMessage(e)).contains("vms/" + S1 + "_disk"));
     assertThat(ceph.world()).contains(RAW.toString(), RAW_SNAP.toString());
     assertThat(bed.records().get("image", IMAGE).state()).isEqualTo(State.AVAILABLE);
-    assertThat(bed.records().get(ResourceRecord.RAW_COPY_KIND, IMAGE).state()).isEqualTo(State.AVAILABLE);
+    assertThat(bed.records().get(ResourceRecord.RAW_COPY_KIND, IMAGE).state())
+        .isEqualTo(State.AVAILABLE);
 
     ceph.removeImage(RbdRef.serverDisk(S1), bed.operation(BootFromImageWorkflow.workflowId(S1)));
-    DeleteImageWorkflow again = bed.start(DeleteImageWorkflow.class, DeleteImageWorkflow.workflowId(IMAGE));
+    DeleteImageWorkflow again =
+        bed.start(DeleteImageWorkflow.class, DeleteImageWorkflow.workflowId(IMAGE));
     DeleteResult r = again.delete(new DeleteImageRequest(IMAGE, false));
     assertThat(r.existed()).isTrue();
     assertThat(ceph.world()).isEmpty();
-    assertThat(bed.records().get(ResourceRecord.RAW_COPY_KIND, IMAGE).state()).isEqualTo(State.DELETED);
+    assertThat(bed.records().get(ResourceRecord.RAW_COPY_KIND, IMAGE).state())
+        .isEqualTo(State.DELETED);
     assertThat(bed.records().get("image", IMAGE).state()).isEqualTo(State.DELETED);
     bed.recordHistory(DeleteImageWorkflow.workflowId(IMAGE), "delete-image-raw-copy");
   }
@@ -254,8 +310,9 @@ class ConvertOnceWorkflowTest {
   @Test
   void flattenDependentsFlattensTheClonesOfTheCopyThenRemovesIt() {
     boot(S1);
-    DeleteResult r = bed.start(DeleteImageWorkflow.class, DeleteImageWorkflow.workflowId(IMAGE))
-        .delete(new DeleteImageRequest(IMAGE, true));
+    DeleteResult r =
+        bed.start(DeleteImageWorkflow.class, DeleteImageWorkflow.workflowId(IMAGE))
+            .delete(new DeleteImageRequest(IMAGE, true));
     assertThat(r.flattened()).containsExactly("vms/" + S1 + "_disk");
     assertThat(ceph.world()).containsExactly("vms/" + S1 + "_disk");
     assertThat(parentOf(RbdRef.serverDisk(S1))).isNull();
@@ -263,9 +320,18 @@ class ConvertOnceWorkflowTest {
 
   @Test
   void theImagesDeleteIsRefusedWhileItsCopyIsBeingConverted() {
-    bed.records().put(ResourceRecord.RAW_COPY_KIND, IMAGE, State.CREATING, "server-boot-x@r", "image:" + IMAGE, null);
-    assertThatThrownBy(() -> bed.start(DeleteImageWorkflow.class, DeleteImageWorkflow.workflowId(IMAGE))
-        .delete(new DeleteImageRequest(IMAGE, false)))
+    bed.records()
+        .put(
+            ResourceRecord.RAW_COPY_KIND,
+            IMAGE,
+            State.CREATING,
+            "server-boot-x@r",
+            "image:" + IMAGE,
+            null);
+    assertThatThrownBy(
+            () ->
+                bed.start(DeleteImageWorkflow.class, DeleteImageWorkflow.workflowId(IMAGE))
+                    .delete(new DeleteImageRequest(IMAGE, false)))
         .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.CONFLICT));
     assertThat(ceph.world()).contains("images/" + IMAGE);
     assertThat(bed.records().get("image", IMAGE).state()).isEqualTo(State.AVAILABLE);

@@ -8,7 +8,6 @@ import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
@@ -30,7 +29,6 @@ import io.cephflow.workflows.testing.WorkflowTestBed;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import java.util.List;
 import java.util.Map;
@@ -54,10 +52,12 @@ class CreateImageFromServerWorkflowTest {
   static final SnapRef NEW_SNAP = SnapRef.imageSnap(IMAGE);
   static final long SIZE = 1 << 20;
 
-  final StorageActivities storage = mock(StorageActivities.class, withSettings().withoutAnnotations());
-  final HypervisorActivities hv = mock(HypervisorActivities.class, withSettings().withoutAnnotations());
-  final WorkflowTestBed bed = WorkflowTestBed.withHypervisor(List.of(CreateImageFromServerWorkflowImpl.class), hv,
-      storage);
+  final StorageActivities storage =
+      mock(StorageActivities.class, withSettings().withoutAnnotations());
+  final HypervisorActivities hv =
+      mock(HypervisorActivities.class, withSettings().withoutAnnotations());
+  final WorkflowTestBed bed =
+      WorkflowTestBed.withHypervisor(List.of(CreateImageFromServerWorkflowImpl.class), hv, storage);
 
   @AfterEach
   void close() {
@@ -65,20 +65,23 @@ class CreateImageFromServerWorkflowTest {
   }
 
   void serverWithDisk() {
-    when(storage.statImage(DISK)).thenReturn(new ImageStat(true, SIZE, SnapRef.imageSnap("x"), 1, Map.of()));
+    when(storage.statImage(DISK))
+        .thenReturn(new ImageStat(true, SIZE, SnapRef.imageSnap("x"), 1, Map.of()));
     when(hv.suspendDomain(SERVER)).thenReturn(true);
     when(hv.resumeDomain(SERVER)).thenReturn(true);
   }
 
   CreateImageFromServerResult run() {
     return bed.start(CreateImageFromServerWorkflow.class, OWNER)
-        .createImage(new CreateImageFromServerRequest(SERVER, WorkflowTestBed.HOST, IMAGE, "backup"));
+        .createImage(
+            new CreateImageFromServerRequest(SERVER, WorkflowTestBed.HOST, IMAGE, "backup"));
   }
 
   @Test
   void pausesOnlyForTheSnapshotThenClonesFlattensAndCleansUp() {
     serverWithDisk();
-    assertThat(run()).isEqualTo(new CreateImageFromServerResult(IMAGE, "images", IMAGE, "snap", SIZE));
+    assertThat(run())
+        .isEqualTo(new CreateImageFromServerResult(IMAGE, "images", IMAGE, "snap", SIZE));
     InOrder order = inOrder(storage, hv);
     order.verify(hv).suspendDomain(SERVER);
     order.verify(storage).createSnapshot(TEMP);
@@ -95,8 +98,10 @@ class CreateImageFromServerWorkflowTest {
     order.verify(storage).flattenImage(NEW);
     order.verify(storage).unprotectSnapshot(TEMP);
     order.verify(storage).removeSnapshot(TEMP);
-    assertThat(meta.getValue()).containsEntry(Provenance.FORMAT, "raw")
-        .containsEntry(Provenance.VIRTUAL_SIZE, Long.toString(SIZE)).containsEntry(Provenance.NAME, "backup");
+    assertThat(meta.getValue())
+        .containsEntry(Provenance.FORMAT, "raw")
+        .containsEntry(Provenance.VIRTUAL_SIZE, Long.toString(SIZE))
+        .containsEntry(Provenance.NAME, "backup");
     verify(storage, never()).removeImage(any(), any());
     bed.recordHistory(OWNER, "create-image-from-server");
   }
@@ -110,19 +115,44 @@ class CreateImageFromServerWorkflowTest {
   }
 
   enum Step {
-    SUSPEND(t -> when(t.hv.suspendDomain(anyString())).thenThrow(bad(Failures.CONFLICT)), "removeTemp"),
+    SUSPEND(
+        t -> when(t.hv.suspendDomain(anyString())).thenThrow(bad(Failures.CONFLICT)), "removeTemp"),
     SNAP(t -> doThrow(bad(Failures.NO_SPACE)).when(t.storage).createSnapshot(TEMP), "removeTemp"),
-    RESUME(t -> when(t.hv.resumeDomain(anyString())).thenThrow(bad(Failures.HYPERVISOR)), "removeTemp"),
-    PROTECT(t -> doThrow(bad(Failures.PERMISSION_DENIED)).when(t.storage).protectSnapshot(TEMP),
-        "unprotectTemp", "removeTemp"),
-    CLONE(t -> doThrow(bad(Failures.CONFLICT)).when(t.storage).cloneImage(any(), any(), any()),
-        "removeImage", "unprotectTemp", "removeTemp"),
-    NEW_SNAPSHOT(t -> doThrow(bad(Failures.NO_SPACE)).when(t.storage).createSnapshot(NEW_SNAP),
-        "removeNewSnap", "removeImage", "unprotectTemp", "removeTemp"),
-    NEW_PROTECT(t -> doThrow(bad(Failures.PERMISSION_DENIED)).when(t.storage).protectSnapshot(NEW_SNAP),
-        "unprotectNewSnap", "removeNewSnap", "removeImage", "unprotectTemp", "removeTemp"),
-    METADATA(t -> doThrow(bad(Failures.PERMISSION_DENIED)).when(t.storage).replaceProvenance(any(), anyMap(), anyList()),
-        "unprotectNewSnap", "removeNewSnap", "removeImage", "unprotectTemp", "removeTemp");
+    RESUME(
+        t -> when(t.hv.resumeDomain(anyString())).thenThrow(bad(Failures.HYPERVISOR)),
+        "removeTemp"),
+    PROTECT(
+        t -> doThrow(bad(Failures.PERMISSION_DENIED)).when(t.storage).protectSnapshot(TEMP),
+        "unprotectTemp",
+        "removeTemp"),
+    CLONE(
+        t -> doThrow(bad(Failures.CONFLICT)).when(t.storage).cloneImage(any(), any(), any()),
+        "removeImage",
+        "unprotectTemp",
+        "removeTemp"),
+    NEW_SNAPSHOT(
+        t -> doThrow(bad(Failures.NO_SPACE)).when(t.storage).createSnapshot(NEW_SNAP),
+        "removeNewSnap",
+        "removeImage",
+        "unprotectTemp",
+        "removeTemp"),
+    NEW_PROTECT(
+        t -> doThrow(bad(Failures.PERMISSION_DENIED)).when(t.storage).protectSnapshot(NEW_SNAP),
+        "unprotectNewSnap",
+        "removeNewSnap",
+        "removeImage",
+        "unprotectTemp",
+        "removeTemp"),
+    METADATA(
+        t ->
+            doThrow(bad(Failures.PERMISSION_DENIED))
+                .when(t.storage)
+                .replaceProvenance(any(), anyMap(), anyList()),
+        "unprotectNewSnap",
+        "removeNewSnap",
+        "removeImage",
+        "unprotectTemp",
+        "removeTemp");
 
     final Consumer<CreateImageFromServerWorkflowTest> inject;
     final List<String> undos;
@@ -133,14 +163,17 @@ class CreateImageFromServerWorkflowTest {
     }
   }
 
-
   @ParameterizedTest
   @EnumSource(Step.class)
   void aFailureAtEachStepUndoesInReverseOrderAndTheVmIsResumed(Step step) {
     serverWithDisk();
     step.inject.accept(this);
-    assertThatThrownBy(this::run).isInstanceOf(WorkflowFailedException.class)
-        .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(WorkflowTestBed.injectedType(e)));
+    assertThatThrownBy(this::run)
+        .isInstanceOf(WorkflowFailedException.class)
+        .satisfies(
+            e ->
+                assertThat(WorkflowTestBed.failureType(e))
+                    .isEqualTo(WorkflowTestBed.injectedType(e)));
     InOrder paused = inOrder(hv);
     paused.verify(hv).suspendDomain(SERVER);
     paused.verify(hv).resumeDomain(SERVER);
@@ -151,17 +184,23 @@ class CreateImageFromServerWorkflowTest {
   void cancelledWhileTheVmIsPausedStillSnapshotsResumesAndThenUndoes() throws Exception {
     serverWithDisk();
     CountDownLatch pausing = new CountDownLatch(1);
-    when(hv.suspendDomain(SERVER)).thenAnswer(inv -> {
-      pausing.countDown();
-      Thread.sleep(1000);
-      return true;
-    });
+    when(hv.suspendDomain(SERVER))
+        .thenAnswer(
+            inv -> {
+              pausing.countDown();
+              Thread.sleep(1000);
+              return true;
+            });
     CreateImageFromServerWorkflow wf = bed.start(CreateImageFromServerWorkflow.class, OWNER);
-    WorkflowClient.start(wf::createImage, new CreateImageFromServerRequest(SERVER, WorkflowTestBed.HOST, IMAGE, "b"));
+    WorkflowClient.start(
+        wf::createImage,
+        new CreateImageFromServerRequest(SERVER, WorkflowTestBed.HOST, IMAGE, "b"));
     assertThat(pausing.await(10, TimeUnit.SECONDS)).isTrue();
     WorkflowStub.fromTyped(wf).cancel();
-    assertThatThrownBy(() -> WorkflowStub.fromTyped(wf).getResult(CreateImageFromServerResult.class))
-        .isInstanceOf(WorkflowFailedException.class).hasCauseInstanceOf(CanceledFailure.class);
+    assertThatThrownBy(
+            () -> WorkflowStub.fromTyped(wf).getResult(CreateImageFromServerResult.class))
+        .isInstanceOf(WorkflowFailedException.class)
+        .hasCauseInstanceOf(CanceledFailure.class);
     InOrder order = inOrder(storage, hv);
     order.verify(hv).suspendDomain(SERVER);
     order.verify(storage).createSnapshot(TEMP);
@@ -171,16 +210,17 @@ class CreateImageFromServerWorkflowTest {
   }
 
   /**
-   * The flatten runs in the background (change flatten-manager): when it fails, the image made
-   * from the server stays usable (a clone), nothing is undone, and the temporary snapshot stays
-   * under it for a later flatten (a delete of the server or of the image starts one).
+   * The flatten runs in the background (change flatten-manager): when it fails, the image made from
+   * the server stays usable (a clone), nothing is undone, and the temporary snapshot stays under it
+   * for a later flatten (a delete of the server or of the image starts one).
    */
   @Test
   void aFailedBackgroundFlattenLeavesTheImageUsableAndItsSnapshotInPlace() {
     serverWithDisk();
     doThrow(bad(Failures.NO_SPACE)).when(storage).flattenImage(NEW);
     assertThat(run().imageId()).isEqualTo(IMAGE);
-    assertThatThrownBy(() -> backgroundFlatten().getResult(io.cephflow.workflows.flatten.FlattenResult.class))
+    assertThatThrownBy(
+            () -> backgroundFlatten().getResult(io.cephflow.workflows.flatten.FlattenResult.class))
         .satisfies(e -> assertThat(WorkflowTestBed.injectedType(e)).isEqualTo(Failures.NO_SPACE));
     verify(storage, never()).removeImage(any(), any());
     verify(storage, never()).removeSnapshot(TEMP);
@@ -188,19 +228,28 @@ class CreateImageFromServerWorkflowTest {
   }
 
   WorkflowStub backgroundFlatten() {
-    return bed.env().getWorkflowClient().newUntypedWorkflowStub(
-        io.cephflow.workflows.flatten.FlattenWorkflow.workflowId(NEW));
+    return bed.env()
+        .getWorkflowClient()
+        .newUntypedWorkflowStub(io.cephflow.workflows.flatten.FlattenWorkflow.workflowId(NEW));
   }
 
   void verifyUndos(List<String> undos) {
     new UndoCheck(storage)
-        .undo("unprotectNewSnap", o -> o.verify(storage).unprotectSnapshot(NEW_SNAP),
+        .undo(
+            "unprotectNewSnap",
+            o -> o.verify(storage).unprotectSnapshot(NEW_SNAP),
             () -> verify(storage, never()).unprotectSnapshot(NEW_SNAP))
-        .undo("removeNewSnap", o -> o.verify(storage).removeSnapshot(NEW_SNAP),
+        .undo(
+            "removeNewSnap",
+            o -> o.verify(storage).removeSnapshot(NEW_SNAP),
             () -> verify(storage, never()).removeSnapshot(NEW_SNAP))
-        .undo("removeImage", o -> o.verify(storage).removeImage(NEW, bed.operation(OWNER)),
+        .undo(
+            "removeImage",
+            o -> o.verify(storage).removeImage(NEW, bed.operation(OWNER)),
             () -> verify(storage, never()).removeImage(any(), any()))
-        .undo("unprotectTemp", o -> o.verify(storage).unprotectSnapshot(TEMP),
+        .undo(
+            "unprotectTemp",
+            o -> o.verify(storage).unprotectSnapshot(TEMP),
             () -> verify(storage, never()).unprotectSnapshot(TEMP))
         // every failing step here comes after the temporary snapshot was asked for
         .undo("removeTemp", o -> o.verify(storage).removeSnapshot(TEMP), null)

@@ -16,8 +16,8 @@ import static org.mockito.Mockito.withSettings;
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceRecord;
-import io.cephflow.workflows.hypervisor.ShutdownOutcome;
 import io.cephflow.workflows.hypervisor.HypervisorActivities;
+import io.cephflow.workflows.hypervisor.ShutdownOutcome;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.storage.StorageActivities.ImageStat;
 import io.cephflow.workflows.testing.WorkflowTestBed;
@@ -34,9 +34,12 @@ class DeleteServerWorkflowTest {
   static final ImageStat PRESENT = new ImageStat(true, 1 << 20, null, 1, Map.of());
   static final ImageStat ABSENT = new ImageStat(false, 0, null, 0, Map.of());
 
-  final StorageActivities storage = mock(StorageActivities.class, withSettings().withoutAnnotations());
-  final HypervisorActivities hv = mock(HypervisorActivities.class, withSettings().withoutAnnotations());
-  final WorkflowTestBed bed = WorkflowTestBed.withHypervisor(List.of(DeleteServerWorkflowImpl.class), hv, storage);
+  final StorageActivities storage =
+      mock(StorageActivities.class, withSettings().withoutAnnotations());
+  final HypervisorActivities hv =
+      mock(HypervisorActivities.class, withSettings().withoutAnnotations());
+  final WorkflowTestBed bed =
+      WorkflowTestBed.withHypervisor(List.of(DeleteServerWorkflowImpl.class), hv, storage);
 
   static final String BOOT = BootFromImageWorkflow.workflowId(SERVER) + "@run-1";
   static final String VOLUME = "5d0c2c1e-0e55-4b8f-9a3c-1f7a1c1f0a02";
@@ -71,15 +74,23 @@ class DeleteServerWorkflowTest {
   }
 
   /**
-   * The server's disk is its volume: the delete removes the domain and, as the boot that made
-   * it, only a disk in {@code vms} (none here), never the volume (by neither remove nor delete),
-   * and frees the volume for another server.
+   * The server's disk is its volume: the delete removes the domain and, as the boot that made it,
+   * only a disk in {@code vms} (none here), never the volume (by neither remove nor delete), and
+   * frees the volume for another server.
    */
   @Test
   void aServerBootedFromAVolumeKeepsItsVolumeAndFreesIt() {
     RbdRef volume = RbdRef.volume(VOLUME);
-    bed.records().put("server", SERVER, ResourceRecord.State.AVAILABLE, BOOT, "volume:" + VOLUME, null);
-    bed.records().put("volume", VOLUME, ResourceRecord.State.IN_USE, "volume-create-v@r", null, "server:" + SERVER);
+    bed.records()
+        .put("server", SERVER, ResourceRecord.State.AVAILABLE, BOOT, "volume:" + VOLUME, null);
+    bed.records()
+        .put(
+            "volume",
+            VOLUME,
+            ResourceRecord.State.IN_USE,
+            "volume-create-v@r",
+            null,
+            "server:" + SERVER);
     when(hv.shutdownDomain(anyString(), anyLong())).thenReturn(ShutdownOutcome.GRACEFUL);
     when(storage.statImage(DISK)).thenReturn(ABSENT);
     when(storage.statImage(volume)).thenReturn(PRESENT);
@@ -101,8 +112,10 @@ class DeleteServerWorkflowTest {
   void aDiskWithDependentClonesFailsTypedAfterTheDomainIsGone() {
     when(hv.shutdownDomain(anyString(), anyLong())).thenReturn(ShutdownOutcome.ALREADY_OFF);
     when(storage.statImage(DISK)).thenReturn(PRESENT);
-    org.mockito.Mockito.doThrow(ApplicationFailure.newNonRetryableFailure("has clones", Failures.IN_USE))
-        .when(storage).removeImage(any(), any());
+    org.mockito.Mockito.doThrow(
+            ApplicationFailure.newNonRetryableFailure("has clones", Failures.IN_USE))
+        .when(storage)
+        .removeImage(any(), any());
     assertThatThrownBy(this::run)
         .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.IN_USE));
     verify(hv).undefineDomain(SERVER);
@@ -112,8 +125,10 @@ class DeleteServerWorkflowTest {
   void aServerThatNeverExistedIsNotFoundAndNothingIsTouched() {
     String other = "5d0c2c1e-0e55-4b8f-9a3c-1f7a1c1f0a09";
     when(storage.statImage(any())).thenReturn(ABSENT);
-    assertThatThrownBy(() -> bed.start(DeleteServerWorkflow.class, DeleteServerWorkflow.workflowId(other))
-        .delete(new DeleteServerRequest(other, WorkflowTestBed.HOST, 5)))
+    assertThatThrownBy(
+            () ->
+                bed.start(DeleteServerWorkflow.class, DeleteServerWorkflow.workflowId(other))
+                    .delete(new DeleteServerRequest(other, WorkflowTestBed.HOST, 5)))
         .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.NOT_FOUND));
     verify(hv, never()).shutdownDomain(anyString(), anyLong());
     verify(storage, never()).removeImage(any(), any());

@@ -14,10 +14,10 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * RBD in memory, for workflow-logic tests only: images with owners, snapshots (protected or
- * not), copy-on-write parents and metadata, with librbd's refusals (a clone needs a protected
- * snapshot, a snapshot with clones cannot be unprotected, an image with snapshots cannot be
- * removed) and the adapter's idempotency rules. What it holds is listed by {@link #world()}.
+ * RBD in memory, for workflow-logic tests only: images with owners, snapshots (protected or not),
+ * copy-on-write parents and metadata, with librbd's refusals (a clone needs a protected snapshot, a
+ * snapshot with clones cannot be unprotected, an image with snapshots cannot be removed) and the
+ * adapter's idempotency rules. What it holds is listed by {@link #world()}.
  */
 public final class FakeCeph implements StorageActivities {
   public static final class Img {
@@ -32,10 +32,11 @@ public final class FakeCeph implements StorageActivities {
   /** Every image and snapshot, as {@code pool/name[@snap]}, sorted. */
   public synchronized TreeSet<String> world() {
     TreeSet<String> out = new TreeSet<>();
-    images.forEach((name, img) -> {
-      out.add(name);
-      img.snaps.keySet().forEach(s -> out.add(name + "@" + s));
-    });
+    images.forEach(
+        (name, img) -> {
+          out.add(name);
+          img.snaps.keySet().forEach(s -> out.add(name + "@" + s));
+        });
     return out;
   }
 
@@ -50,9 +51,10 @@ public final class FakeCeph implements StorageActivities {
 
   private List<RbdRef> children(SnapRef s) {
     List<RbdRef> out = new ArrayList<>();
-    images.forEach((name, img) -> {
-      if (s.equals(img.parent)) out.add(ref(name));
-    });
+    images.forEach(
+        (name, img) -> {
+          if (s.equals(img.parent)) out.add(ref(name));
+        });
     return out;
   }
 
@@ -79,7 +81,8 @@ public final class FakeCeph implements StorageActivities {
     Img i = images.get(ref.toString());
     if (i == null || !owner.equals(i.meta.get(Provenance.OWNER))) return;
     for (String s : i.snaps.keySet()) {
-      if (!children(new SnapRef(ref, s)).isEmpty()) throw fail(Failures.IN_USE, ref + "@" + s + " has clones");
+      if (!children(new SnapRef(ref, s)).isEmpty())
+        throw fail(Failures.IN_USE, ref + "@" + s + " has clones");
     }
     images.remove(ref.toString());
   }
@@ -102,7 +105,8 @@ public final class FakeCeph implements StorageActivities {
   @Override
   public synchronized void protectSnapshot(SnapRef snap) {
     Img i = images.get(snap.image().toString());
-    if (i == null || !i.snaps.containsKey(snap.snapshot())) throw fail(Failures.NOT_FOUND, snap + " does not exist");
+    if (i == null || !i.snaps.containsKey(snap.snapshot()))
+      throw fail(Failures.NOT_FOUND, snap + " does not exist");
     i.snaps.put(snap.snapshot(), true);
   }
 
@@ -122,7 +126,8 @@ public final class FakeCeph implements StorageActivities {
   }
 
   @Override
-  public synchronized void replaceProvenance(RbdRef ref, Map<String, String> entries, List<String> keep) {
+  public synchronized void replaceProvenance(
+      RbdRef ref, Map<String, String> entries, List<String> keep) {
     Img i = images.get(ref.toString());
     if (i == null) throw fail(Failures.NOT_FOUND, ref + " does not exist");
     i.meta.keySet().removeIf(k -> !k.equals(Provenance.OWNER) && !keep.contains(k));

@@ -31,14 +31,15 @@ public final class FakeHypervisor implements HypervisorActivities {
       return DefineOutcome.CREATED;
     }
     if (d.disks().equals(domain.disks())) return DefineOutcome.UNCHANGED;
-    throw ApplicationFailure.newNonRetryableFailure("instance-" + domain.serverId() + " exists with other disks",
-        Failures.HYPERVISOR);
+    throw ApplicationFailure.newNonRetryableFailure(
+        "instance-" + domain.serverId() + " exists with other disks", Failures.HYPERVISOR);
   }
 
   @Override
   public synchronized boolean startDomain(String serverId) {
     Domain d = domains.get(serverId);
-    if (d == null) throw ApplicationFailure.newNonRetryableFailure("no domain " + serverId, Failures.HYPERVISOR);
+    if (d == null)
+      throw ApplicationFailure.newNonRetryableFailure("no domain " + serverId, Failures.HYPERVISOR);
     domains.put(serverId, new Domain(d.disks(), true));
     return !d.running();
   }

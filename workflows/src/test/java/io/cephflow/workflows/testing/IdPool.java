@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 
-/** Ids for random lifecycle sequences: a few per kind, reused and crossed, and now and then a new one. */
+/**
+ * Ids for random lifecycle sequences: a few per kind, reused and crossed, and now and then a new
+ * one.
+ */
 public final class IdPool {
   private IdPool() {}
 

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The resource records in memory, for workflow-logic tests only (the real ones, in Ceph, are
- * tested against the dev cluster): the same rules, no Ceph.
+ * The resource records in memory, for workflow-logic tests only (the real ones, in Ceph, are tested
+ * against the dev cluster): the same rules, no Ceph.
  */
 public final class InMemoryRecords implements ResourceActivities {
   private final Map<String, ResourceRecord> records = new ConcurrentHashMap<>();
@@ -26,8 +26,11 @@ public final class InMemoryRecords implements ResourceActivities {
   }
 
   /** A resource that exists already, made by {@code creator}. */
-  public void put(String kind, String id, State state, String creator, String madeFrom, String usedBy) {
-    records.put(kind + ":" + id, new ResourceRecord(kind, id, state, creator, null, null, madeFrom, usedBy, "t", "t"));
+  public void put(
+      String kind, String id, State state, String creator, String madeFrom, String usedBy) {
+    records.put(
+        kind + ":" + id,
+        new ResourceRecord(kind, id, state, creator, null, null, madeFrom, usedBy, "t", "t"));
   }
 
   @Override
@@ -42,24 +45,40 @@ public final class InMemoryRecords implements ResourceActivities {
       if (r.createdBy().equals(c.operation())) return r;
       throw fail(Failures.CONFLICT, r.name() + " was claimed by " + r.createdBy());
     }
-    return save(new ResourceRecord(c.kind(), c.id(), State.CREATING, c.operation(), c.operation(), null,
-        c.madeFrom(), null, "t", "t"));
+    return save(
+        new ResourceRecord(
+            c.kind(),
+            c.id(),
+            State.CREATING,
+            c.operation(),
+            c.operation(),
+            null,
+            c.madeFrom(),
+            null,
+            "t",
+            "t"));
   }
 
   @Override
-  public synchronized ResourceRecord settleCreate(String kind, String id, String operation, String usedBy) {
+  public synchronized ResourceRecord settleCreate(
+      String kind, String id, String operation, String usedBy) {
     ResourceRecord r = get(kind, id);
     if (!r.createdBy().equals(operation)) throw fail(Failures.CONFLICT, "not ours");
-    return r.state() == State.CREATING ? save(with(r, usedBy == null ? State.AVAILABLE : State.IN_USE, null, usedBy)) : r;
+    return r.state() == State.CREATING
+        ? save(with(r, usedBy == null ? State.AVAILABLE : State.IN_USE, null, usedBy))
+        : r;
   }
 
   @Override
-  public synchronized ResourceRecord reopenCreate(String kind, String id, String operation, String usedBy) {
+  public synchronized ResourceRecord reopenCreate(
+      String kind, String id, String operation, String usedBy) {
     ResourceRecord r = get(kind, id);
     if (r == null || !r.createdBy().equals(operation)) throw fail(Failures.CONFLICT, "not ours");
     if (r.state() == State.CREATING) return r;
-    boolean settled = usedBy == null ? r.state() == State.AVAILABLE
-        : r.state() == State.IN_USE && usedBy.equals(r.usedBy());
+    boolean settled =
+        usedBy == null
+            ? r.state() == State.AVAILABLE
+            : r.state() == State.IN_USE && usedBy.equals(r.usedBy());
     if (!settled) throw fail(Failures.CONFLICT, r.name() + " is " + r.state());
     return save(with(r, State.CREATING, operation, null));
   }
@@ -68,8 +87,11 @@ public final class InMemoryRecords implements ResourceActivities {
   public synchronized ResourceRecord reclaimFailed(String kind, String id, String operation) {
     ResourceRecord r = get(kind, id);
     if (r != null && r.state() == State.CREATING && operation.equals(r.createdBy())) return r;
-    if (r == null || r.state() != State.ERROR) throw fail(Failures.CONFLICT, kind + ":" + id + " is not failed");
-    return save(new ResourceRecord(kind, id, State.CREATING, operation, operation, null, r.madeFrom(), null, "t", "t"));
+    if (r == null || r.state() != State.ERROR)
+      throw fail(Failures.CONFLICT, kind + ":" + id + " is not failed");
+    return save(
+        new ResourceRecord(
+            kind, id, State.CREATING, operation, operation, null, r.madeFrom(), null, "t", "t"));
   }
 
   @Override
@@ -84,21 +106,25 @@ public final class InMemoryRecords implements ResourceActivities {
   }
 
   @Override
-  public synchronized ResourceRecord beginDelete(String kind, String id, String operation, boolean existsUnrecorded) {
+  public synchronized ResourceRecord beginDelete(
+      String kind, String id, String operation, boolean existsUnrecorded) {
     ResourceRecord r = adopt(kind, id, existsUnrecorded);
     switch (r.state()) {
       case AVAILABLE, ERROR -> {
-        if (!r.holders().isEmpty()) throw fail(Failures.CONFLICT, r.name() + " is held by " + r.holders());
+        if (!r.holders().isEmpty())
+          throw fail(Failures.CONFLICT, r.name() + " is held by " + r.holders());
         save(with(r, State.DELETING, operation, r.usedBy()));
       }
       case DELETING -> {
-        if (!ResourceRecord.workflowIdOf(operation).equals(ResourceRecord.workflowIdOf(r.operation()))) {
+        if (!ResourceRecord.workflowIdOf(operation)
+            .equals(ResourceRecord.workflowIdOf(r.operation()))) {
           throw fail(Failures.CONFLICT, r.name() + " is being deleted");
         }
         save(with(r, State.DELETING, operation, r.usedBy()));
       }
-      case IN_USE -> throw ApplicationFailure.newNonRetryableFailure(r.name() + " in use by " + r.usedBy(),
-          Failures.IN_USE, List.of(r.usedBy()));
+      case IN_USE ->
+          throw ApplicationFailure.newNonRetryableFailure(
+              r.name() + " in use by " + r.usedBy(), Failures.IN_USE, List.of(r.usedBy()));
       case CREATING -> throw fail(Failures.CONFLICT, r.name() + " is being created");
       case DELETED -> throw fail(Failures.NOT_FOUND, r.name() + " was deleted");
     }
@@ -108,7 +134,8 @@ public final class InMemoryRecords implements ResourceActivities {
   @Override
   public synchronized void finishDelete(String kind, String id, String operation) {
     ResourceRecord r = get(kind, id);
-    if (r.state() == State.DELETING && operation.equals(r.operation())) save(with(r, State.DELETED, null, null));
+    if (r.state() == State.DELETING && operation.equals(r.operation()))
+      save(with(r, State.DELETED, null, null));
   }
 
   @Override
@@ -120,12 +147,13 @@ public final class InMemoryRecords implements ResourceActivities {
   }
 
   @Override
-  public synchronized ResourceRecord attach(String kind, String id, String user, boolean existsUnrecorded) {
+  public synchronized ResourceRecord attach(
+      String kind, String id, String user, boolean existsUnrecorded) {
     ResourceRecord r = adopt(kind, id, existsUnrecorded);
     if (r.state() == State.IN_USE && user.equals(r.usedBy())) return r;
     if (r.state() == State.IN_USE) {
-      throw ApplicationFailure.newNonRetryableFailure(r.name() + " in use by " + r.usedBy(), Failures.IN_USE,
-          List.of(r.usedBy()));
+      throw ApplicationFailure.newNonRetryableFailure(
+          r.name() + " in use by " + r.usedBy(), Failures.IN_USE, List.of(r.usedBy()));
     }
     if (r.state() == State.DELETED) throw fail(Failures.NOT_FOUND, r.name() + " was deleted");
     if (r.state() != State.AVAILABLE) throw fail(Failures.CONFLICT, r.name() + " is busy");
@@ -133,10 +161,12 @@ public final class InMemoryRecords implements ResourceActivities {
   }
 
   @Override
-  public synchronized ResourceRecord hold(String kind, String id, String operation, boolean existsUnrecorded) {
+  public synchronized ResourceRecord hold(
+      String kind, String id, String operation, boolean existsUnrecorded) {
     ResourceRecord r = adopt(kind, id, existsUnrecorded);
     if (r.state() == State.DELETED) throw fail(Failures.NOT_FOUND, r.name() + " was deleted");
-    if (r.state() != State.AVAILABLE && r.state() != State.IN_USE) throw fail(Failures.CONFLICT, r.name() + " is busy");
+    if (r.state() != State.AVAILABLE && r.state() != State.IN_USE)
+      throw fail(Failures.CONFLICT, r.name() + " is busy");
     if (r.holders().contains(operation)) return r;
     List<String> holders = new java.util.ArrayList<>(r.holders());
     holders.add(operation);
@@ -152,21 +182,43 @@ public final class InMemoryRecords implements ResourceActivities {
   }
 
   private static ResourceRecord held(ResourceRecord r, List<String> holders) {
-    return new ResourceRecord(r.kind(), r.id(), r.state(), r.createdBy(), r.operation(), r.requestSha256(),
-        r.madeFrom(), r.usedBy(), r.createdAt(), "t", holders.isEmpty() ? null : List.copyOf(holders));
+    return new ResourceRecord(
+        r.kind(),
+        r.id(),
+        r.state(),
+        r.createdBy(),
+        r.operation(),
+        r.requestSha256(),
+        r.madeFrom(),
+        r.usedBy(),
+        r.createdAt(),
+        "t",
+        holders.isEmpty() ? null : List.copyOf(holders));
   }
 
   @Override
   public synchronized void detach(String kind, String id, String user) {
     ResourceRecord r = get(kind, id);
-    if (r != null && r.state() == State.IN_USE && user.equals(r.usedBy())) save(with(r, State.AVAILABLE, null, null));
+    if (r != null && r.state() == State.IN_USE && user.equals(r.usedBy()))
+      save(with(r, State.AVAILABLE, null, null));
   }
 
   private ResourceRecord adopt(String kind, String id, boolean exists) {
     ResourceRecord r = get(kind, id);
     if (r != null) return r;
     if (!exists) throw fail(Failures.NOT_FOUND, kind + ":" + id + " does not exist");
-    return save(new ResourceRecord(kind, id, State.AVAILABLE, ResourceRecord.UNRECORDED, null, null, null, null, "t", "t"));
+    return save(
+        new ResourceRecord(
+            kind,
+            id,
+            State.AVAILABLE,
+            ResourceRecord.UNRECORDED,
+            null,
+            null,
+            null,
+            null,
+            "t",
+            "t"));
   }
 
   private ResourceRecord save(ResourceRecord r) {
@@ -175,8 +227,18 @@ public final class InMemoryRecords implements ResourceActivities {
   }
 
   private static ResourceRecord with(ResourceRecord r, State s, String op, String usedBy) {
-    return new ResourceRecord(r.kind(), r.id(), s, r.createdBy(), op, r.requestSha256(), r.madeFrom(), usedBy,
-        r.createdAt(), "t", r.heldBy());
+    return new ResourceRecord(
+        r.kind(),
+        r.id(),
+        s,
+        r.createdBy(),
+        op,
+        r.requestSha256(),
+        r.madeFrom(),
+        usedBy,
+        r.createdAt(),
+        "t",
+        r.heldBy());
   }
 
   private static ApplicationFailure fail(String type, String message) {

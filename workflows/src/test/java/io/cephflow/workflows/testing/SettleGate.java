@@ -6,9 +6,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link InMemoryRecords} whose {@code settleCreate} holds until released, after it settled: a
- * test cancels the flow while the settle runs (the cancel lands between the settle and the flow's
- * last cancel check).
+ * {@link InMemoryRecords} whose {@code settleCreate} holds until released, after it settled: a test
+ * cancels the flow while the settle runs (the cancel lands between the settle and the flow's last
+ * cancel check).
  */
 public final class SettleGate implements ResourceActivities {
   public final InMemoryRecords records = new InMemoryRecords();
@@ -53,7 +53,8 @@ public final class SettleGate implements ResourceActivities {
   }
 
   @Override
-  public ResourceRecord beginDelete(String kind, String id, String operation, boolean existsUnrecorded) {
+  public ResourceRecord beginDelete(
+      String kind, String id, String operation, boolean existsUnrecorded) {
     return records.beginDelete(kind, id, operation, existsUnrecorded);
   }
 

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A cancel that lands while a create settles its record (between the settle and the flow's last
- * cancel check): the flow undoes the resource, and the id must not be used up by it (before the
- * fix the undo left a DELETED tombstone, so the same request could never be sent again).
+ * cancel check): the flow undoes the resource, and the id must not be used up by it (before the fix
+ * the undo left a DELETED tombstone, so the same request could never be sent again).
  */
 class CancelAfterSettleTest {
   static final String VOLUME_ID = "3c4d5e6f-7081-4c9d-aebf-2a3b4c5d6e7f";
@@ -35,9 +35,11 @@ class CancelAfterSettleTest {
   static final RbdRef VOL = RbdRef.volume(VOLUME_ID);
   static final SnapRef SNAP = SnapRef.volumeSnapshot(VOLUME_ID, SNAP_ID);
 
-  final StorageActivities storage = mock(StorageActivities.class, withSettings().withoutAnnotations());
+  final StorageActivities storage =
+      mock(StorageActivities.class, withSettings().withoutAnnotations());
   final SettleGate gate = new SettleGate();
-  final WorkflowTestBed bed = new WorkflowTestBed(CreateVolumeSnapshotWorkflowImpl.class, storage, gate);
+  final WorkflowTestBed bed =
+      new WorkflowTestBed(CreateVolumeSnapshotWorkflowImpl.class, storage, gate);
 
   @AfterEach
   void close() {
@@ -57,10 +59,12 @@ class CancelAfterSettleTest {
     gate.release.countDown();
 
     assertThatThrownBy(() -> WorkflowStub.fromTyped(wf).getResult(VolumeSnapshotResult.class))
-        .isInstanceOf(WorkflowFailedException.class).hasCauseInstanceOf(CanceledFailure.class);
+        .isInstanceOf(WorkflowFailedException.class)
+        .hasCauseInstanceOf(CanceledFailure.class);
     verify(storage).unprotectSnapshot(SNAP);
     verify(storage).removeSnapshot(SNAP);
-    // nobody was told it completed: the claim is given back, as for any create undone before its end
+    // nobody was told it completed: the claim is given back, as for any create undone before its
+    // end
     assertThat(gate.records.get("snapshot", SNAP_ID)).isNull();
   }
 

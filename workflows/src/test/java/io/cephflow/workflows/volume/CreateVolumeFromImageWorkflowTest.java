@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyBoolean;
-import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyList;
+import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.doThrow;
@@ -26,7 +26,6 @@ import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.storage.StorageActivities.ImageStat;
 import io.cephflow.workflows.testing.WorkflowTestBed;
 import io.temporal.client.WorkflowFailedException;
-import io.temporal.failure.ApplicationFailure;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -44,9 +43,12 @@ class CreateVolumeFromImageWorkflowTest {
   static final RbdRef IMAGE = RbdRef.image(IMAGE_ID);
   static final SnapRef IMAGE_SNAP = SnapRef.imageSnap(IMAGE_ID);
 
-  final StorageActivities storage = mock(StorageActivities.class, withSettings().withoutAnnotations());
-  final ConvertActivities convert = mock(ConvertActivities.class, withSettings().withoutAnnotations());
-  final WorkflowTestBed bed = new WorkflowTestBed(CreateVolumeFromImageWorkflowImpl.class, storage, convert);
+  final StorageActivities storage =
+      mock(StorageActivities.class, withSettings().withoutAnnotations());
+  final ConvertActivities convert =
+      mock(ConvertActivities.class, withSettings().withoutAnnotations());
+  final WorkflowTestBed bed =
+      new WorkflowTestBed(CreateVolumeFromImageWorkflowImpl.class, storage, convert);
 
   @BeforeEach
   void cluster() {
@@ -55,8 +57,12 @@ class CreateVolumeFromImageWorkflowTest {
   }
 
   void image(String format, String virtualSize) {
-    Map<String, String> meta = format == null ? Map.of() : virtualSize == null
-        ? Map.of(Provenance.FORMAT, format) : Map.of(Provenance.FORMAT, format, Provenance.VIRTUAL_SIZE, virtualSize);
+    Map<String, String> meta =
+        format == null
+            ? Map.of()
+            : virtualSize == null
+                ? Map.of(Provenance.FORMAT, format)
+                : Map.of(Provenance.FORMAT, format, Provenance.VIRTUAL_SIZE, virtualSize);
     when(storage.statImage(IMAGE)).thenReturn(new ImageStat(true, 1000, null, 0, meta));
   }
 
@@ -73,7 +79,10 @@ class CreateVolumeFromImageWorkflowTest {
   @Test
   void aRawImageIsClonedCopyOnWrite() {
     VolumeResult r = run(0);
-    assertThat(r).isEqualTo(new VolumeResult(VOLUME_ID, "volumes", "volume-" + VOLUME_ID, 1000, IMAGE_SNAP.toString(), 1));
+    assertThat(r)
+        .isEqualTo(
+            new VolumeResult(
+                VOLUME_ID, "volumes", "volume-" + VOLUME_ID, 1000, IMAGE_SNAP.toString(), 1));
     InOrder order = inOrder(storage);
     order.verify(storage).cloneImage(IMAGE_SNAP, VOL, bed.operation(OWNER));
     order.verify(storage).replaceProvenance(any(), anyMap(), anyList());
@@ -88,9 +97,12 @@ class CreateVolumeFromImageWorkflowTest {
     run(4096);
     verify(storage).resizeImage(VOL, 4096, false);
     bed.records().clear(); // as on a cluster where the first volume never was
-    assertThatThrownBy(() -> bed.start(CreateVolumeFromImageWorkflow.class, OWNER + "-small")
-        .create(new CreateVolumeFromImageRequest(VOLUME_ID, IMAGE_ID, 999)))
-        .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.INVALID_REQUEST));
+    assertThatThrownBy(
+            () ->
+                bed.start(CreateVolumeFromImageWorkflow.class, OWNER + "-small")
+                    .create(new CreateVolumeFromImageRequest(VOLUME_ID, IMAGE_ID, 999)))
+        .satisfies(
+            e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.INVALID_REQUEST));
     verify(storage).cloneImage(any(), any(), any()); // the first run's only
   }
 
@@ -116,13 +128,45 @@ class CreateVolumeFromImageWorkflowTest {
   }
 
   enum Step {
-    INSPECT("raw", t -> when(t.storage.statImage(IMAGE)).thenThrow(bad(Failures.PERMISSION_DENIED)), false),
-    CLONE("raw", t -> doThrow(bad(Failures.NO_SPACE)).when(t.storage).cloneImage(any(), any(), any()), true),
-    CREATE("qcow2", t -> doThrow(bad(Failures.CONFLICT)).when(t.storage).createImage(any(), anyLong(), anyString()), true),
-    CONVERT("qcow2", t -> when(t.convert.convertImageInto(any(), any(), any())).thenThrow(bad(Failures.UNSAFE_IMAGE)), true),
-    RESIZE("raw", t -> doThrow(bad(Failures.NO_SPACE)).when(t.storage).resizeImage(any(), anyLong(), anyBoolean()), true),
-    METADATA("raw", t -> doThrow(bad(Failures.PERMISSION_DENIED)).when(t.storage).replaceProvenance(any(), anyMap(), anyList()), true),
-    RESULT("raw", t -> when(t.storage.statImage(VOL)).thenThrow(bad(Failures.PERMISSION_DENIED)), true);
+    INSPECT(
+        "raw",
+        t -> when(t.storage.statImage(IMAGE)).thenThrow(bad(Failures.PERMISSION_DENIED)),
+        false),
+    CLONE(
+        "raw",
+        t -> doThrow(bad(Failures.NO_SPACE)).when(t.storage).cloneImage(any(), any(), any()),
+        true),
+    CREATE(
+        "qcow2",
+        t ->
+            doThrow(bad(Failures.CONFLICT))
+                .when(t.storage)
+                .createImage(any(), anyLong(), anyString()),
+        true),
+    CONVERT(
+        "qcow2",
+        t ->
+            when(t.convert.convertImageInto(any(), any(), any()))
+                .thenThrow(bad(Failures.UNSAFE_IMAGE)),
+        true),
+    RESIZE(
+        "raw",
+        t ->
+            doThrow(bad(Failures.NO_SPACE))
+                .when(t.storage)
+                .resizeImage(any(), anyLong(), anyBoolean()),
+        true),
+    METADATA(
+        "raw",
+        t ->
+            doThrow(bad(Failures.PERMISSION_DENIED))
+                .when(t.storage)
+                .replaceProvenance(any(), anyMap(), anyList()),
+        true),
+    RESULT(
+        "raw",
+        t -> when(t.storage.statImage(VOL)).thenThrow(bad(Failures.PERMISSION_DENIED)),
+        true);
 
     final String format;
     final Consumer<CreateVolumeFromImageWorkflowTest> inject;
@@ -135,14 +179,17 @@ class CreateVolumeFromImageWorkflowTest {
     }
   }
 
-
   @ParameterizedTest
   @EnumSource(Step.class)
   void aFailureAtEachStepRemovesTheVolumeOnlyIfItsCreationWasAttempted(Step step) {
     image(step.format, "1000");
     step.inject.accept(this);
-    assertThatThrownBy(() -> run(4096)).isInstanceOf(WorkflowFailedException.class)
-        .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(WorkflowTestBed.injectedType(e)));
+    assertThatThrownBy(() -> run(4096))
+        .isInstanceOf(WorkflowFailedException.class)
+        .satisfies(
+            e ->
+                assertThat(WorkflowTestBed.failureType(e))
+                    .isEqualTo(WorkflowTestBed.injectedType(e)));
     if (step.removesVolume) {
       verify(storage).removeImage(VOL, bed.operation(OWNER));
     } else {

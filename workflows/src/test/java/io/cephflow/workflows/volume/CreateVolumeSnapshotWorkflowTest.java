@@ -38,7 +38,8 @@ class CreateVolumeSnapshotWorkflowTest {
   static final RbdRef VOL = RbdRef.volume(VOLUME_ID);
   static final SnapRef SNAP = SnapRef.volumeSnapshot(VOLUME_ID, SNAP_ID);
 
-  final StorageActivities storage = mock(StorageActivities.class, withSettings().withoutAnnotations());
+  final StorageActivities storage =
+      mock(StorageActivities.class, withSettings().withoutAnnotations());
   final WorkflowTestBed bed = new WorkflowTestBed(CreateVolumeSnapshotWorkflowImpl.class, storage);
 
   @BeforeEach
@@ -53,14 +54,17 @@ class CreateVolumeSnapshotWorkflowTest {
   }
 
   VolumeSnapshotResult run() {
-    return bed.start(CreateVolumeSnapshotWorkflow.class, CreateVolumeSnapshotWorkflow.workflowId(SNAP_ID))
+    return bed.start(
+            CreateVolumeSnapshotWorkflow.class, CreateVolumeSnapshotWorkflow.workflowId(SNAP_ID))
         .snapshot(new CreateVolumeSnapshotRequest(VOLUME_ID, SNAP_ID));
   }
 
   @Test
   void snapshotsThenProtects() {
-    assertThat(run()).isEqualTo(new VolumeSnapshotResult(VOLUME_ID, SNAP_ID, "volumes", "volume-" + VOLUME_ID,
-        "snapshot-" + SNAP_ID, 1000));
+    assertThat(run())
+        .isEqualTo(
+            new VolumeSnapshotResult(
+                VOLUME_ID, SNAP_ID, "volumes", "volume-" + VOLUME_ID, "snapshot-" + SNAP_ID, 1000));
     InOrder order = inOrder(storage);
     order.verify(storage).createSnapshot(SNAP);
     order.verify(storage).protectSnapshot(SNAP);
@@ -70,11 +74,19 @@ class CreateVolumeSnapshotWorkflowTest {
 
   enum Step {
     INSPECT(t -> when(t.storage.statImage(VOL)).thenThrow(bad(Failures.PERMISSION_DENIED))),
-    MISSING_VOLUME(t -> when(t.storage.statImage(VOL)).thenReturn(new ImageStat(false, 0, null, 0, Map.of()))),
-    TAKEN(t -> when(t.storage.listSnapshots(VOL)).thenReturn(List.of(new SnapshotStat(SNAP.snapshot(), 1, true)))),
-    SNAPSHOT(t -> doThrow(bad(Failures.NO_SPACE)).when(t.storage).createSnapshot(any()), "removeSnapshot"),
-    PROTECT(t -> doThrow(bad(Failures.PERMISSION_DENIED)).when(t.storage).protectSnapshot(any()),
-        "unprotectSnapshot", "removeSnapshot");
+    MISSING_VOLUME(
+        t -> when(t.storage.statImage(VOL)).thenReturn(new ImageStat(false, 0, null, 0, Map.of()))),
+    TAKEN(
+        t ->
+            when(t.storage.listSnapshots(VOL))
+                .thenReturn(List.of(new SnapshotStat(SNAP.snapshot(), 1, true)))),
+    SNAPSHOT(
+        t -> doThrow(bad(Failures.NO_SPACE)).when(t.storage).createSnapshot(any()),
+        "removeSnapshot"),
+    PROTECT(
+        t -> doThrow(bad(Failures.PERMISSION_DENIED)).when(t.storage).protectSnapshot(any()),
+        "unprotectSnapshot",
+        "removeSnapshot");
 
     final Consumer<CreateVolumeSnapshotWorkflowTest> inject;
     final List<String> undos;
@@ -85,37 +97,55 @@ class CreateVolumeSnapshotWorkflowTest {
     }
   }
 
-
   @ParameterizedTest
   @EnumSource(Step.class)
   void aFailureAtEachStepUndoesExactlyWhatWasDoneInReverseOrder(Step step) {
     step.inject.accept(this);
-    String expected = switch (step) {
-      case MISSING_VOLUME -> Failures.NOT_FOUND;
-      case TAKEN -> Failures.CONFLICT;
-      default -> null;
-    };
-    assertThatThrownBy(this::run).isInstanceOf(WorkflowFailedException.class)
-        .satisfies(e -> assertThat(WorkflowTestBed.failureType(e))
-            .isEqualTo(expected != null ? expected : WorkflowTestBed.injectedType(e)));
+    String expected =
+        switch (step) {
+          case MISSING_VOLUME -> Failures.NOT_FOUND;
+          case TAKEN -> Failures.CONFLICT;
+          default -> null;
+        };
+    assertThatThrownBy(this::run)
+        .isInstanceOf(WorkflowFailedException.class)
+        .satisfies(
+            e ->
+                assertThat(WorkflowTestBed.failureType(e))
+                    .isEqualTo(expected != null ? expected : WorkflowTestBed.injectedType(e)));
     new UndoCheck(storage)
-        .undo("unprotectSnapshot", o -> o.verify(storage).unprotectSnapshot(SNAP),
+        .undo(
+            "unprotectSnapshot",
+            o -> o.verify(storage).unprotectSnapshot(SNAP),
             () -> verify(storage, never()).unprotectSnapshot(any()))
-        .undo("removeSnapshot", o -> o.verify(storage).removeSnapshot(SNAP),
+        .undo(
+            "removeSnapshot",
+            o -> o.verify(storage).removeSnapshot(SNAP),
             () -> verify(storage, never()).removeSnapshot(any()))
         .verify(step.undos);
     if (step.undos.isEmpty()) verify(storage, never()).createSnapshot(any());
   }
 
-  /** An activity that failed with an unmapped exception (a bug) never shows a Java class name as the type. */
+  /**
+   * An activity that failed with an unmapped exception (a bug) never shows a Java class name as the
+   * type.
+   */
   @Test
   void anUnmappedFailureEndsAsInternalErrorWithItsMessage() {
-    doThrow(ApplicationFailure.newNonRetryableFailure("Index 5 out of bounds", "java.lang.IndexOutOfBoundsException"))
-        .when(storage).createSnapshot(any());
-    assertThatThrownBy(this::run).isInstanceOf(WorkflowFailedException.class).satisfies(e -> {
-      assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.INTERNAL);
-      assertThat(e.getCause().getMessage()).contains("Index 5 out of bounds").doesNotContain("java.lang");
-    });
+    doThrow(
+            ApplicationFailure.newNonRetryableFailure(
+                "Index 5 out of bounds", "java.lang.IndexOutOfBoundsException"))
+        .when(storage)
+        .createSnapshot(any());
+    assertThatThrownBy(this::run)
+        .isInstanceOf(WorkflowFailedException.class)
+        .satisfies(
+            e -> {
+              assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.INTERNAL);
+              assertThat(e.getCause().getMessage())
+                  .contains("Index 5 out of bounds")
+                  .doesNotContain("java.lang");
+            });
     verify(storage).removeSnapshot(SNAP);
   }
 }

@@ -31,12 +31,14 @@ class DeleteVolumeSnapshotWorkflowTest {
   static final SnapRef SNAP = SnapRef.volumeSnapshot(VOLUME_ID, SNAP_ID);
   static final RbdRef CLONE = RbdRef.volume("2e3f4051-6273-4e9f-a0b1-c2d3e4f50617");
 
-  final StorageActivities storage = mock(StorageActivities.class, withSettings().withoutAnnotations());
+  final StorageActivities storage =
+      mock(StorageActivities.class, withSettings().withoutAnnotations());
   final WorkflowTestBed bed = new WorkflowTestBed(DeleteVolumeSnapshotWorkflowImpl.class, storage);
 
   @BeforeEach
   void cluster() {
-    when(storage.listSnapshots(SNAP.image())).thenReturn(List.of(new SnapshotStat(SNAP.snapshot(), 1000, true)));
+    when(storage.listSnapshots(SNAP.image()))
+        .thenReturn(List.of(new SnapshotStat(SNAP.snapshot(), 1000, true)));
     when(storage.listChildren(SNAP)).thenReturn(List.of(CLONE));
   }
 
@@ -52,12 +54,15 @@ class DeleteVolumeSnapshotWorkflowTest {
 
   @Test
   void refusesWithInUseNamingTheCloneThenFlattensWhenAsked() {
-    assertThatThrownBy(() -> run("first", false)).satisfies(e -> {
-      assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.IN_USE);
-      assertThat(WorkflowTestBed.failureMessage(e)).contains(CLONE.toString());
-    });
+    assertThatThrownBy(() -> run("first", false))
+        .satisfies(
+            e -> {
+              assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.IN_USE);
+              assertThat(WorkflowTestBed.failureMessage(e)).contains(CLONE.toString());
+            });
     verify(storage, never()).unprotectSnapshot(any());
-    assertThat(run("second", true)).isEqualTo(new DeleteResult(SNAP.toString(), true, List.of(CLONE.toString())));
+    assertThat(run("second", true))
+        .isEqualTo(new DeleteResult(SNAP.toString(), true, List.of(CLONE.toString())));
     InOrder order = inOrder(storage);
     order.verify(storage).flattenImage(CLONE);
     order.verify(storage).unprotectSnapshot(SNAP);
@@ -76,7 +81,9 @@ class DeleteVolumeSnapshotWorkflowTest {
 
   @Test
   void aFailedFlattenLeavesTheSnapshotInPlace() {
-    doThrow(ApplicationFailure.newNonRetryableFailure("injected", Failures.NO_SPACE)).when(storage).flattenImage(any());
+    doThrow(ApplicationFailure.newNonRetryableFailure("injected", Failures.NO_SPACE))
+        .when(storage)
+        .flattenImage(any());
     assertThatThrownBy(() -> run("fails", true))
         .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.NO_SPACE));
     verify(storage, never()).unprotectSnapshot(any());

@@ -22,7 +22,6 @@ import io.cephflow.workflows.storage.StorageActivities.ImageStat;
 import io.cephflow.workflows.storage.StorageActivities.SnapshotStat;
 import io.cephflow.workflows.testing.WorkflowTestBed;
 import io.temporal.client.WorkflowFailedException;
-import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -42,14 +41,18 @@ class DeleteVolumeWorkflowTest {
   static final RbdRef CLONE_A = RbdRef.volume("9b0c1d2e-3f40-4b6c-9d7e-8f9a0b1c2d3e");
   static final RbdRef CLONE_B = new RbdRef("vms", "server_disk");
 
-  final StorageActivities storage = mock(StorageActivities.class, withSettings().withoutAnnotations());
+  final StorageActivities storage =
+      mock(StorageActivities.class, withSettings().withoutAnnotations());
   final WorkflowTestBed bed = new WorkflowTestBed(DeleteVolumeWorkflowImpl.class, storage);
 
   @BeforeEach
   void cluster() {
     when(storage.statImage(VOL)).thenReturn(new ImageStat(true, 1000, null, 0, Map.of()));
-    when(storage.listSnapshots(VOL)).thenReturn(List.of(new SnapshotStat("snapshot-1", 1000, true),
-        new SnapshotStat("snapshot-2", 1000, true)));
+    when(storage.listSnapshots(VOL))
+        .thenReturn(
+            List.of(
+                new SnapshotStat("snapshot-1", 1000, true),
+                new SnapshotStat("snapshot-2", 1000, true)));
     when(storage.listChildren(S1)).thenReturn(List.of());
     when(storage.listChildren(S2)).thenReturn(List.of());
   }
@@ -75,8 +78,11 @@ class DeleteVolumeWorkflowTest {
     String busy = "1b2c3d4e-5f60-4b7c-9d8e-0f1a2b3c4d5e";
     SnapRef s1 = new SnapRef(VOL, "snapshot-" + first);
     SnapRef s2 = new SnapRef(VOL, "snapshot-" + busy);
-    when(storage.listSnapshots(VOL)).thenReturn(List.of(new SnapshotStat(s1.snapshot(), 1000, true),
-        new SnapshotStat(s2.snapshot(), 1000, true)));
+    when(storage.listSnapshots(VOL))
+        .thenReturn(
+            List.of(
+                new SnapshotStat(s1.snapshot(), 1000, true),
+                new SnapshotStat(s2.snapshot(), 1000, true)));
     when(storage.listChildren(any())).thenReturn(List.of());
     bed.records().put("volume", VOLUME_ID, State.AVAILABLE, "volume-create-x@r", null, null);
     bed.records().put("snapshot", first, State.AVAILABLE, "snapshot-create-a@r", null, null);
@@ -87,7 +93,9 @@ class DeleteVolumeWorkflowTest {
     verify(storage, never()).unprotectSnapshot(any());
     verify(storage, never()).removeSnapshot(any());
     verify(storage, never()).deleteImage(any());
-    assertThat(bed.records().get("volume", VOLUME_ID).state()).as("deletable again").isEqualTo(State.AVAILABLE);
+    assertThat(bed.records().get("volume", VOLUME_ID).state())
+        .as("deletable again")
+        .isEqualTo(State.AVAILABLE);
     assertThat(bed.records().get("snapshot", first).state()).isEqualTo(State.AVAILABLE);
     assertThat(bed.records().get("snapshot", busy).state()).isEqualTo(State.CREATING);
   }
@@ -117,10 +125,15 @@ class DeleteVolumeWorkflowTest {
   @Test
   void dependentClonesAreRefusedAsInUseNamingThemAndNothingIsTouched() {
     withClones();
-    assertThatThrownBy(() -> run(false)).isInstanceOf(WorkflowFailedException.class).satisfies(e -> {
-      assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.IN_USE);
-      assertThat(WorkflowTestBed.failureMessage(e)).contains(CLONE_A.toString()).contains(CLONE_B.toString());
-    });
+    assertThatThrownBy(() -> run(false))
+        .isInstanceOf(WorkflowFailedException.class)
+        .satisfies(
+            e -> {
+              assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.IN_USE);
+              assertThat(WorkflowTestBed.failureMessage(e))
+                  .contains(CLONE_A.toString())
+                  .contains(CLONE_B.toString());
+            });
     verify(storage, never()).flattenImage(any());
     verify(storage, never()).unprotectSnapshot(any());
     verify(storage, never()).removeSnapshot(any());
@@ -143,15 +156,26 @@ class DeleteVolumeWorkflowTest {
   /** Deletes have no compensation: a failure stops the flow before any later destructive step. */
   enum Step {
     INSPECT(t -> when(t.storage.statImage(VOL)).thenThrow(bad(Failures.PERMISSION_DENIED))),
-    LIST_SNAPSHOTS(t -> when(t.storage.listSnapshots(VOL)).thenThrow(bad(Failures.PERMISSION_DENIED))),
+    LIST_SNAPSHOTS(
+        t -> when(t.storage.listSnapshots(VOL)).thenThrow(bad(Failures.PERMISSION_DENIED))),
     LIST_CHILDREN(t -> when(t.storage.listChildren(S2)).thenThrow(bad(Failures.PERMISSION_DENIED))),
-    FLATTEN(t -> doThrow(bad(Failures.NO_SPACE)).when(t.storage).flattenImage(CLONE_B), "flattenImage"),
-    UNPROTECT(t -> doThrow(bad(Failures.IN_USE)).when(t.storage).unprotectSnapshot(S2),
-        "flattenImage", "unprotectSnapshot", "removeSnapshot"),
-    REMOVE_SNAPSHOT(t -> doThrow(bad(Failures.PERMISSION_DENIED)).when(t.storage).removeSnapshot(S2),
-        "flattenImage", "unprotectSnapshot", "removeSnapshot"),
-    DELETE(t -> doThrow(bad(Failures.IN_USE)).when(t.storage).deleteImage(VOL),
-        "flattenImage", "unprotectSnapshot", "removeSnapshot");
+    FLATTEN(
+        t -> doThrow(bad(Failures.NO_SPACE)).when(t.storage).flattenImage(CLONE_B), "flattenImage"),
+    UNPROTECT(
+        t -> doThrow(bad(Failures.IN_USE)).when(t.storage).unprotectSnapshot(S2),
+        "flattenImage",
+        "unprotectSnapshot",
+        "removeSnapshot"),
+    REMOVE_SNAPSHOT(
+        t -> doThrow(bad(Failures.PERMISSION_DENIED)).when(t.storage).removeSnapshot(S2),
+        "flattenImage",
+        "unprotectSnapshot",
+        "removeSnapshot"),
+    DELETE(
+        t -> doThrow(bad(Failures.IN_USE)).when(t.storage).deleteImage(VOL),
+        "flattenImage",
+        "unprotectSnapshot",
+        "removeSnapshot");
 
     final Consumer<DeleteVolumeWorkflowTest> inject;
     final List<String> reached;
@@ -162,16 +186,20 @@ class DeleteVolumeWorkflowTest {
     }
   }
 
-
   @ParameterizedTest
   @EnumSource(Step.class)
   void aFailureAtEachStepStopsBeforeAnyLaterDestructiveStep(Step step) {
     withClones();
     step.inject.accept(this);
-    assertThatThrownBy(() -> run(true)).isInstanceOf(WorkflowFailedException.class)
-        .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(WorkflowTestBed.injectedType(e)));
+    assertThatThrownBy(() -> run(true))
+        .isInstanceOf(WorkflowFailedException.class)
+        .satisfies(
+            e ->
+                assertThat(WorkflowTestBed.failureType(e))
+                    .isEqualTo(WorkflowTestBed.injectedType(e)));
     if (!step.reached.contains("flattenImage")) verify(storage, never()).flattenImage(any());
-    if (!step.reached.contains("unprotectSnapshot")) verify(storage, never()).unprotectSnapshot(any());
+    if (!step.reached.contains("unprotectSnapshot"))
+      verify(storage, never()).unprotectSnapshot(any());
     if (!step.reached.contains("removeSnapshot")) verify(storage, never()).removeSnapshot(any());
     if (step != Step.DELETE) verify(storage, never()).deleteImage(any());
     if (step == Step.UNPROTECT) verify(storage, never()).removeSnapshot(S2);

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyBoolean;
-import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyList;
+import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.doThrow;
@@ -28,7 +28,6 @@ import io.cephflow.workflows.testing.WorkflowTestBed;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import java.util.List;
 import java.util.Map;
@@ -50,18 +49,21 @@ class VolumeFromSnapshotWorkflowTest {
   static final RbdRef VOL = RbdRef.volume(VOLUME_ID);
   static final SnapRef PARENT = SnapRef.volumeSnapshot(SOURCE_ID, SNAP_ID);
 
-  final StorageActivities storage = mock(StorageActivities.class, withSettings().withoutAnnotations());
+  final StorageActivities storage =
+      mock(StorageActivities.class, withSettings().withoutAnnotations());
   final WorkflowTestBed bed = new WorkflowTestBed(VolumeFromSnapshotWorkflowImpl.class, storage);
 
   @BeforeEach
   void cluster() {
     sourceAtDepth(1);
-    when(storage.listSnapshots(PARENT.image())).thenReturn(List.of(new SnapshotStat(PARENT.snapshot(), 1000, true)));
+    when(storage.listSnapshots(PARENT.image()))
+        .thenReturn(List.of(new SnapshotStat(PARENT.snapshot(), 1000, true)));
     when(storage.statImage(VOL)).thenReturn(new ImageStat(true, 1000, PARENT, 2, Map.of()));
   }
 
   void sourceAtDepth(int depth) {
-    when(storage.statImage(PARENT.image())).thenReturn(new ImageStat(true, 1000, null, depth, Map.of()));
+    when(storage.statImage(PARENT.image()))
+        .thenReturn(new ImageStat(true, 1000, null, depth, Map.of()));
   }
 
   @AfterEach
@@ -74,13 +76,18 @@ class VolumeFromSnapshotWorkflowTest {
   }
 
   VolumeResult run(long size, FlattenPolicy policy, int maxDepth) {
-    return stub().create(new VolumeFromSnapshotRequest(VOLUME_ID, SOURCE_ID, SNAP_ID, size, policy, maxDepth));
+    return stub()
+        .create(
+            new VolumeFromSnapshotRequest(VOLUME_ID, SOURCE_ID, SNAP_ID, size, policy, maxDepth));
   }
 
   @Test
   void clonesWithoutFlatteningWhenToldNever() {
     VolumeResult r = run(0, FlattenPolicy.NEVER, 0);
-    assertThat(r).isEqualTo(new VolumeResult(VOLUME_ID, "volumes", "volume-" + VOLUME_ID, 1000, PARENT.toString(), 2));
+    assertThat(r)
+        .isEqualTo(
+            new VolumeResult(
+                VOLUME_ID, "volumes", "volume-" + VOLUME_ID, 1000, PARENT.toString(), 2));
     InOrder order = inOrder(storage);
     order.verify(storage).cloneImage(PARENT, VOL, bed.operation(OWNER));
     order.verify(storage).replaceProvenance(any(), anyMap(), anyList());
@@ -117,40 +124,60 @@ class VolumeFromSnapshotWorkflowTest {
   void resizesWhenLargerAndRefusesSmallerBeforeCreatingAnything() {
     run(4096, FlattenPolicy.NEVER, 0);
     verify(storage).resizeImage(VOL, 4096, false);
-    assertThatThrownBy(() -> run2WithSize(999)).satisfies(e ->
-        assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.INVALID_REQUEST));
+    assertThatThrownBy(() -> run2WithSize(999))
+        .satisfies(
+            e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.INVALID_REQUEST));
     verify(storage).cloneImage(any(), any(), any()); // only the first run's
   }
 
   private void run2WithSize(long size) {
     bed.records().clear(); // as on a cluster where the first volume never was
     bed.start(VolumeFromSnapshotWorkflow.class, OWNER + "-small")
-        .create(new VolumeFromSnapshotRequest(VOLUME_ID, SOURCE_ID, SNAP_ID, size, FlattenPolicy.NEVER, 0));
+        .create(
+            new VolumeFromSnapshotRequest(
+                VOLUME_ID, SOURCE_ID, SNAP_ID, size, FlattenPolicy.NEVER, 0));
   }
 
   @Test
   void aMissingSnapshotIsNotFoundAndNothingIsCreated() {
     when(storage.listSnapshots(PARENT.image())).thenReturn(List.of());
-    assertThatThrownBy(() -> run(0, FlattenPolicy.NEVER, 0)).satisfies(e ->
-        assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.NOT_FOUND));
+    assertThatThrownBy(() -> run(0, FlattenPolicy.NEVER, 0))
+        .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.NOT_FOUND));
     verify(storage, never()).cloneImage(any(), any(), any());
     verify(storage, never()).removeImage(any(), any());
   }
 
   @Test
   void badIdsAreInvalidBeforeAnyActivity() {
-    assertThatThrownBy(() -> stub().create(new VolumeFromSnapshotRequest("x", SOURCE_ID, SNAP_ID, 0, null, 0)))
-        .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.INVALID_REQUEST));
+    assertThatThrownBy(
+            () -> stub().create(new VolumeFromSnapshotRequest("x", SOURCE_ID, SNAP_ID, 0, null, 0)))
+        .satisfies(
+            e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(Failures.INVALID_REQUEST));
     verify(storage, never()).statImage(any());
   }
 
   enum Step {
-    INSPECT(t -> when(t.storage.statImage(PARENT.image())).thenThrow(bad(Failures.PERMISSION_DENIED)), false),
-    LIST(t -> when(t.storage.listSnapshots(any())).thenThrow(bad(Failures.PERMISSION_DENIED)), false),
-    CLONE(t -> doThrow(bad(Failures.NO_SPACE)).when(t.storage).cloneImage(any(), any(), any()), true),
+    INSPECT(
+        t -> when(t.storage.statImage(PARENT.image())).thenThrow(bad(Failures.PERMISSION_DENIED)),
+        false),
+    LIST(
+        t -> when(t.storage.listSnapshots(any())).thenThrow(bad(Failures.PERMISSION_DENIED)),
+        false),
+    CLONE(
+        t -> doThrow(bad(Failures.NO_SPACE)).when(t.storage).cloneImage(any(), any(), any()), true),
     FLATTEN(t -> doThrow(bad(Failures.NO_SPACE)).when(t.storage).flattenImage(any()), true),
-    RESIZE(t -> doThrow(bad(Failures.NO_SPACE)).when(t.storage).resizeImage(any(), anyLong(), anyBoolean()), true),
-    METADATA(t -> doThrow(bad(Failures.PERMISSION_DENIED)).when(t.storage).replaceProvenance(any(), anyMap(), anyList()), true),
+    RESIZE(
+        t ->
+            doThrow(bad(Failures.NO_SPACE))
+                .when(t.storage)
+                .resizeImage(any(), anyLong(), anyBoolean()),
+        true),
+    METADATA(
+        t ->
+            doThrow(bad(Failures.PERMISSION_DENIED))
+                .when(t.storage)
+                .replaceProvenance(any(), anyMap(), anyList()),
+        true),
     RESULT(t -> when(t.storage.statImage(VOL)).thenThrow(bad(Failures.PERMISSION_DENIED)), true);
 
     final Consumer<VolumeFromSnapshotWorkflowTest> inject;
@@ -162,13 +189,16 @@ class VolumeFromSnapshotWorkflowTest {
     }
   }
 
-
   @ParameterizedTest
   @EnumSource(Step.class)
   void aFailureAtEachStepRemovesTheCloneOnlyIfItWasAttempted(Step step) {
     step.inject.accept(this);
-    assertThatThrownBy(() -> run(4096, FlattenPolicy.ALWAYS, 0)).isInstanceOf(WorkflowFailedException.class)
-        .satisfies(e -> assertThat(WorkflowTestBed.failureType(e)).isEqualTo(WorkflowTestBed.injectedType(e)));
+    assertThatThrownBy(() -> run(4096, FlattenPolicy.ALWAYS, 0))
+        .isInstanceOf(WorkflowFailedException.class)
+        .satisfies(
+            e ->
+                assertThat(WorkflowTestBed.failureType(e))
+                    .isEqualTo(WorkflowTestBed.injectedType(e)));
     if (step.removesVolume) {
       InOrder order = inOrder(storage);
       order.verify(storage).cloneImage(PARENT, VOL, bed.operation(OWNER));
@@ -185,14 +215,18 @@ class VolumeFromSnapshotWorkflowTest {
   void cancellingDuringTheFlattenRemovesTheClone() throws Exception {
     CountDownLatch flattening = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    doAnswer(inv -> {
-      flattening.countDown();
-      release.await(20, TimeUnit.SECONDS);
-      return null;
-    }).when(storage).flattenImage(any());
+    doAnswer(
+            inv -> {
+              flattening.countDown();
+              release.await(20, TimeUnit.SECONDS);
+              return null;
+            })
+        .when(storage)
+        .flattenImage(any());
     VolumeFromSnapshotWorkflow wf = stub();
-    WorkflowClient.start(wf::create, new VolumeFromSnapshotRequest(VOLUME_ID, SOURCE_ID, SNAP_ID, 0,
-        FlattenPolicy.ALWAYS, 0));
+    WorkflowClient.start(
+        wf::create,
+        new VolumeFromSnapshotRequest(VOLUME_ID, SOURCE_ID, SNAP_ID, 0, FlattenPolicy.ALWAYS, 0));
     assertThat(flattening.await(20, TimeUnit.SECONDS)).isTrue();
     WorkflowStub.fromTyped(wf).cancel();
     // the flow waits for the running flatten (librbd's cannot be interrupted) before undoing
@@ -200,7 +234,8 @@ class VolumeFromSnapshotWorkflowTest {
     verify(storage, never()).removeImage(any(), any());
     release.countDown();
     assertThatThrownBy(() -> WorkflowStub.fromTyped(wf).getResult(VolumeResult.class))
-        .isInstanceOf(WorkflowFailedException.class).hasCauseInstanceOf(CanceledFailure.class);
+        .isInstanceOf(WorkflowFailedException.class)
+        .hasCauseInstanceOf(CanceledFailure.class);
     verify(storage, timeout(5000)).removeImage(VOL, bed.operation(OWNER));
     verify(storage, never()).replaceProvenance(any(), anyMap(), anyList());
   }
@@ -208,22 +243,25 @@ class VolumeFromSnapshotWorkflowTest {
   @Test
   void aCancellationWhoseUndoFailsStillEndsCanceledAfterTryingIt() throws Exception {
     CountDownLatch flattening = new CountDownLatch(1);
-    doAnswer(inv -> {
-      flattening.countDown();
-      Thread.sleep(500);
-      return null;
-    }).when(storage).flattenImage(any());
+    doAnswer(
+            inv -> {
+              flattening.countDown();
+              Thread.sleep(500);
+              return null;
+            })
+        .when(storage)
+        .flattenImage(any());
     doThrow(bad(Failures.PERMISSION_DENIED)).when(storage).removeImage(any(), any());
     VolumeFromSnapshotWorkflow wf = stub();
-    WorkflowClient.start(wf::create, new VolumeFromSnapshotRequest(VOLUME_ID, SOURCE_ID, SNAP_ID, 0,
-        FlattenPolicy.ALWAYS, 0));
+    WorkflowClient.start(
+        wf::create,
+        new VolumeFromSnapshotRequest(VOLUME_ID, SOURCE_ID, SNAP_ID, 0, FlattenPolicy.ALWAYS, 0));
     assertThat(flattening.await(20, TimeUnit.SECONDS)).isTrue();
     WorkflowStub.fromTyped(wf).cancel();
     // Temporal records the execution CANCELED whatever it throws; the failed undo was attempted
     assertThatThrownBy(() -> WorkflowStub.fromTyped(wf).getResult(VolumeResult.class))
-        .isInstanceOf(WorkflowFailedException.class).hasCauseInstanceOf(CanceledFailure.class);
+        .isInstanceOf(WorkflowFailedException.class)
+        .hasCauseInstanceOf(CanceledFailure.class);
     verify(storage, timeout(5000).atLeastOnce()).removeImage(VOL, bed.operation(OWNER));
   }
-
-
 }

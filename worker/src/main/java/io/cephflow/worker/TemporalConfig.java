@@ -131,8 +131,10 @@ public class TemporalConfig {
                 new FlowLog(),
                 new FlowMetrics(),
                 new io.cephflow.worker.metrics.AuditMetrics()));
-    // interceptors of the context (none in production; the crash tests' kill switch), outermost
-    extra.orderedStream().forEach(interceptors::add);
+    // other interceptors of the context (none in production; the crash tests' kill switch),
+    // outermost. The context holds limits and running as beans too: each is in the chain once (a
+    // second ActivityLimits made every bounded step take two slots, and two steps deadlocked)
+    extra.orderedStream().filter(i -> !interceptors.contains(i)).forEach(interceptors::add);
     WorkerFactory factory =
         WorkerFactory.newInstance(
             client,

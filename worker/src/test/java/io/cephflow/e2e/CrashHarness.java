@@ -226,6 +226,8 @@ final class CrashHarness implements AutoCloseable {
                 System.getProperty("java.class.path"),
                 io.cephflow.worker.WorkerApplication.class.getName(),
                 "--server.port=0",
+                // the tests' logback-test.xml is on this classpath: keep the line httpPort reads
+                "--logging.level.org.springframework.boot.web.embedded.tomcat=INFO",
                 CephflowStack.NO_API_SECURITY,
                 "--cephflow.temporal.target=" + target,
                 "--cephflow.temporal.namespace=" + namespace,

@@ -262,14 +262,7 @@ public class ResourceActivitiesImpl implements ResourceActivities, CephflowActiv
                 throw inUse(r);
               }
               case DELETED -> throw notFound(r.name() + " was deleted");
-              case CREATING, DELETING, ERROR ->
-                  throw conflict(
-                      r.name()
-                          + " is "
-                          + state(r)
-                          + (r.operation() == null
-                              ? ""
-                              : " (operation " + ResourceRecord.workflowIdOf(r.operation()) + ")"));
+              case CREATING, DELETING, ERROR -> throw busy(r);
             });
   }
 
@@ -289,14 +282,7 @@ public class ResourceActivitiesImpl implements ResourceActivities, CephflowActiv
                 yield held(r, holders);
               }
               case DELETED -> throw notFound(r.name() + " was deleted");
-              case CREATING, DELETING, ERROR ->
-                  throw conflict(
-                      r.name()
-                          + " is "
-                          + state(r)
-                          + (r.operation() == null
-                              ? ""
-                              : " (operation " + ResourceRecord.workflowIdOf(r.operation()) + ")"));
+              case CREATING, DELETING, ERROR -> throw busy(r);
             });
   }
 
@@ -399,6 +385,17 @@ public class ResourceActivitiesImpl implements ResourceActivities, CephflowActiv
 
   private static String state(ResourceRecord r) {
     return r.state().name().toLowerCase().replace('_', '-');
+  }
+
+  /** Conflict: {@code r} is being made, deleted or in error, by the operation it names. */
+  private static ApplicationFailure busy(ResourceRecord r) {
+    return conflict(
+        r.name()
+            + " is "
+            + state(r)
+            + (r.operation() == null
+                ? ""
+                : " (operation " + ResourceRecord.workflowIdOf(r.operation()) + ")"));
   }
 
   private static ApplicationFailure conflict(String message) {

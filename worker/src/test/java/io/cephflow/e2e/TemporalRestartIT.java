@@ -41,8 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Temporal server (start-dev, SQLite state) killed by SIGKILL while every flow type stands in
- * its middle, and started again on the same file ten seconds later; twice: once under the creates,
- * once under the deletes. The worker (its own process, never restarted) reconnects by itself.
+ * its middle, and started again on the same file ten seconds later; three times: under the creates,
+ * then twice under deletes. The worker (its own process, never restarted) reconnects by itself.
  *
  * <p>A few flows first make what the others start from (two images, a raw and a qcow2, two volumes
  * and a snapshot, a server). Then the creates start at once, each held at a known step by the
@@ -54,7 +54,9 @@ import org.junit.jupiter.api.io.TempDir;
  * from a rate-limited HTTP source a quarter into its write. "After" is a step whose side effect is
  * done and whose result has not reached Temporal. The server is killed while they are held, the
  * gate opens (the held steps finish while the server is away), the server comes back. Then the
- * deletes (servers, volumes, a volume snapshot, an image) the same way.
+ * deletes (servers, volumes, a volume snapshot, an image) the same way, in two phases (a server
+ * booted from a volume snapshot held before its volume's Detach); what is left is deleted without
+ * faults, and nothing of the run stays.
  *
  * <p>After each phase, for every flow: one execution of its workflow id, closed COMPLETED; what the
  * run's ids name in the pools (images, snapshots with protection, trash) and libvirt (domains with
@@ -105,7 +107,7 @@ class TemporalRestartIT {
   }
 
   @Test
-  void everyFlowMidwayCompletesExactlyOnceAcrossTwoServerRestarts() throws Exception {
+  void everyFlowMidwayCompletesExactlyOnceAcrossThreeServerRestarts() throws Exception {
     Path work = Path.of("target", "temporal-restart-it").toAbsolutePath();
     Files.createDirectories(work);
     Path db = work.resolve("temporal-" + RUN + ".db");
@@ -123,6 +125,8 @@ class TemporalRestartIT {
             "DeleteImage",
             "UnprotectSnapshot",
             "RemoveSnapshot",
+            "RemoveImage",
+            "Detach",
             "DefineDomain",
             "StartDomain",
             "DestroyDomain",
@@ -138,8 +142,12 @@ class TemporalRestartIT {
     System.out.printf("temporal restart: creates in %d s%n", seconds(t1));
 
     long t2 = System.nanoTime();
-    deletes(expected);
+    expected = deletes(expected);
     System.out.printf("temporal restart: deletes in %d s%n", seconds(t2));
+
+    long t3 = System.nanoTime();
+    deleteTheRest(expected);
+    System.out.printf("temporal restart: the other deletes in %d s%n", seconds(t3));
 
     assertThat(worker.isAlive()).as("the same worker, never restarted").isTrue();
     for (String op : done.keySet()) {
@@ -274,7 +282,7 @@ class TemporalRestartIT {
   }
 
   /** Phase 2: deletes of every kind held in their middle, the server killed and restarted. */
-  private void deletes(TreeSet<String> before) throws Exception {
+  private TreeSet<String> deletes(TreeSet<String> before) throws Exception {
     Map<String, String> held = new LinkedHashMap<>();
     held.put("server-delete-" + S1, "after:UndefineDomain"); // its disk still there
     held.put("server-delete-" + S3, "after:DestroyDomain"); // booted from a volume: detached
@@ -318,6 +326,73 @@ class TemporalRestartIT {
                     "snapshot." + SNAP1,
                     "image." + UPLOADED),
                 List.of(V3)));
+    return expected;
+  }
+
+  /**
+   * Phase 3: the other servers (one booted from a volume snapshot: its volume detached across the
+   * restart), the image from the server and the flattened volume, held and restarted as above;
+   * then, without faults, what is left, in an order their clones allow: nothing of the run stays.
+   */
+  private void deleteTheRest(TreeSet<String> before) throws Exception {
+    Map<String, String> held = new LinkedHashMap<>();
+    held.put("server-delete-" + S0, "before:UndefineDomain");
+    held.put("server-delete-" + S2, "after:RemoveImage"); // a clone of the qcow2's raw copy
+    held.put("server-delete-" + S4, "before:Detach"); // its volume, made from a snapshot
+    held.put("image-delete-" + FROM_SERVER, "after:DeleteImage");
+    held.put("volume-delete-" + V2, "before:DeleteImage");
+    arm(held);
+    List<String> ops =
+        List.of(
+            client.deleteServer(new DeleteServerRequest(S0, null, 1)),
+            client.deleteServer(new DeleteServerRequest(S2, null, 1)),
+            client.deleteServer(new DeleteServerRequest(S4, null, 1)),
+            client.deleteImage(new DeleteImageRequest(FROM_SERVER, false)),
+            client.deleteVolume(new DeleteVolumeRequest(V2, false)));
+    awaitHeld(held);
+    restart(null);
+    completeAll(ops);
+    TreeSet<String> expected = new TreeSet<>(before);
+    for (String gone :
+        List.of(
+            "vms/" + S0 + "_disk",
+            running(S0),
+            "vms/" + S2 + "_disk",
+            running(S2),
+            running(S4),
+            image(FROM_SERVER),
+            image(FROM_SERVER) + "@snap (protected)",
+            volume(V2))) {
+      assertThat(expected.remove(gone)).as("%s was there", gone).isTrue();
+    }
+    assertThat(FaultIts.world(harness.libvirtUri(), RUN)).isEqualTo(expected);
+    assertThat(recordStates())
+        .isEqualTo(
+            expectedRecords(
+                List.of(
+                    "server." + S0,
+                    "server." + S1,
+                    "server." + S2,
+                    "server." + S3,
+                    "server." + S4,
+                    "volume." + V1,
+                    "volume." + V2,
+                    "snapshot." + SNAP1,
+                    "image." + UPLOADED,
+                    "image." + FROM_SERVER),
+                List.of()));
+
+    completeAll(
+        List.of(
+            client.deleteVolume(new DeleteVolumeRequest(V3, false)),
+            client.deleteVolume(new DeleteVolumeRequest(VA, false)),
+            client.deleteImage(new DeleteImageRequest(QCOW2, false))));
+    completeAll(List.of(client.deleteVolume(new DeleteVolumeRequest(VB, false))));
+    completeAll(List.of(client.deleteImage(new DeleteImageRequest(RAW, false))));
+    assertThat(FaultIts.world(harness.libvirtUri(), RUN)).as("what the run left").isEmpty();
+    Map<String, String> records = recordStates();
+    assertThat(records.keySet()).isEqualTo(expectedRecords(List.of(), List.of()).keySet());
+    assertThat(new TreeSet<>(records.values())).as("record states").containsExactly("DELETED");
   }
 
   /** The held steps of this phase: {@code workflowId → before|after:ActivityType}. */

@@ -116,4 +116,47 @@ class AuditClassifierTest {
         .extracting(Finding::resource)
         .isEqualTo("snapshot:" + snap);
   }
+
+  @Test
+  void aVolumeInUseByAServerWhoseCreateOrDeleteEndedIsStaleAlready() {
+    String server = UUID.randomUUID().toString();
+    List<Observed> objects = List.of(ceph(Observed.IMAGE, "volumes/volume-" + volume, null));
+    for (State held : List.of(State.CREATING, State.DELETING)) {
+      ResourceRecord used =
+          new ResourceRecord(
+              "volume",
+              volume,
+              State.IN_USE,
+              "op@run",
+              null,
+              "sha",
+              null,
+              "server:" + server,
+              "2026-01-01T00:00:00Z",
+              "2026-01-01T00:00:00Z");
+      ResourceRecord user =
+          new ResourceRecord(
+              "server",
+              server,
+              held,
+              "boot@run",
+              "boot@run",
+              "sha",
+              null,
+              null,
+              "2026-01-01T00:00:00Z",
+              "2026-01-01T00:00:00Z");
+      // the server's operation ended (terminated): its record is dangling, the volume stale now
+      assertThat(classify(objects, List.of(used, user)))
+          .as(held.name())
+          .containsEntry("volumes/volume." + volume, Category.STALE_IN_USE)
+          .containsEntry("vms/server." + server, Category.DANGLING_RECORD);
+      // still running: neither
+      var running =
+          AuditClassifier.classify(
+              new AuditClassifier.Input(
+                  objects, List.of(used, user), Set.of("boot@run"), NOW, 0, true, Set.of()));
+      assertThat(running.findings()).extracting(Finding::category).containsOnly(Category.OWNED);
+    }
+  }
 }

@@ -159,4 +159,21 @@ class AuditClassifierTest {
       assertThat(running.findings()).extracting(Finding::category).containsOnly(Category.OWNED);
     }
   }
+
+  @Test
+  void imageFromServersTemporarySnapshotIsTheNewImagesAndAnOrphanOnceItsCreateEnded() {
+    String server = UUID.randomUUID().toString();
+    Observed temp =
+        ceph(Observed.SNAPSHOT, "vms/" + server + "_disk@cephflow-image-" + image, null);
+    List<Observed> objects = List.of(ceph(Observed.IMAGE, "vms/" + server + "_disk", null), temp);
+    ResourceRecord srv = record("server", server, State.AVAILABLE, null);
+    // the image-from-server that made it was terminated: no image record, or one held creating
+    assertThat(classify(objects, List.of(srv)))
+        .containsEntry("vms/" + server + "_disk", Category.OWNED)
+        .containsEntry(temp.name(), Category.ORPHAN);
+    // a complete image whose background flatten still needs it: owned
+    assertThat(classify(objects, List.of(srv, record("image", image, State.AVAILABLE, null))))
+        .containsEntry(temp.name(), Category.OWNED);
+    assertThat(OwnerRules.ownerOf(temp).orElseThrow().resource()).isEqualTo("image:" + image);
+  }
 }

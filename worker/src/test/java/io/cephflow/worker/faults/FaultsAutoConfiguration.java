@@ -18,6 +18,8 @@ import org.springframework.context.annotation.Bean;
  * <ul>
  *   <li>{@code cephflow.faults.kill}: the {@link KillSwitch} rules at which the worker SIGKILLs
  *       itself;
+ *   <li>{@code cephflow.faults.hold=true}: the {@link StepHold} the terminate matrix stops flows
+ *       at;
  *   <li>{@code cephflow.temporal.embedded=true}: Temporal's Java test server in the worker's
  *       process, on {@code cephflow.temporal.embedded-port} (no persistence).
  * </ul>
@@ -34,6 +36,15 @@ public class FaultsAutoConfiguration {
             "FAULT INJECTION ARMED: this worker kills itself at {} (crash tests only)",
             kill.rules());
     return new KillSwitchInterceptor(kill);
+  }
+
+  /** {@code cephflow.faults.hold=true}: the terminate matrix's {@link StepHold}. */
+  @Bean
+  @ConditionalOnProperty(prefix = "cephflow.faults", name = "hold", havingValue = "true")
+  StepHold stepHold() {
+    LoggerFactory.getLogger(FaultsAutoConfiguration.class)
+        .warn("STEP HOLD ARMED: tracked flows stop after a chosen activity (tests only)");
+    return new StepHold();
   }
 
   @Bean(destroyMethod = "close")

@@ -504,7 +504,7 @@ class TerminateMatrixIT {
       if (expected.containsKey(name)) {
         assertThat(f.path("reaped").asText())
             .as(name)
-            .isIn("removed", "marked deleted", "detached (available)");
+            .isIn("removed", "removed (was running)", "marked deleted", "detached (available)");
       } else {
         assertThat(f.path("reaped").isNull()).as(name).isTrue();
       }

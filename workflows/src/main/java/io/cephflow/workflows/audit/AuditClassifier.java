@@ -102,15 +102,20 @@ public final class AuditClassifier {
                   age,
                   "operation " + holder + " ended while " + r.state().name().toLowerCase());
       default ->
-          new Finding(
-              Category.OWNED,
-              o,
-              r.name(),
-              r.createdBy(),
-              age,
-              r.state().name().toLowerCase(),
-              r.updatedAt(),
-              null);
+          // an upload's staged file once the image is complete: no step reads it again (the
+          // upload's last step removes it; a terminate before that left it, owned forever)
+          Observed.SCRATCH_FILE.equals(o.type())
+                  && (r.state() == State.AVAILABLE || r.state() == State.IN_USE)
+              ? leak(Category.ORPHAN, o, r, age, "its upload completed; the staged file is left")
+              : new Finding(
+                  Category.OWNED,
+                  o,
+                  r.name(),
+                  r.createdBy(),
+                  age,
+                  r.state().name().toLowerCase(),
+                  r.updatedAt(),
+                  null);
     };
   }
 

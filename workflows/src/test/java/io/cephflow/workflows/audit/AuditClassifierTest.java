@@ -176,4 +176,29 @@ class AuditClassifierTest {
         .containsEntry(temp.name(), Category.OWNED);
     assertThat(OwnerRules.ownerOf(temp).orElseThrow().resource()).isEqualTo("image:" + image);
   }
+
+  @Test
+  void anUploadsStagedFileIsOwnedWhileItRunsAndAnOrphanOnceTheImageIsComplete() {
+    Observed staged = ceph(Observed.SCRATCH_FILE, "upload-" + image, null);
+    ResourceRecord creating =
+        new ResourceRecord(
+            "image",
+            image,
+            State.CREATING,
+            "up@run",
+            "up@run",
+            "sha",
+            null,
+            null,
+            "2026-01-01T00:00:00Z",
+            "2026-01-01T00:00:00Z");
+    var running =
+        AuditClassifier.classify(
+            new AuditClassifier.Input(
+                List.of(staged), List.of(creating), Set.of("up@run"), NOW, 0, true, Set.of()));
+    assertThat(running.findings()).extracting(Finding::category).containsOnly(Category.OWNED);
+    // terminated after the image was settled, before the staged file's removal
+    assertThat(classify(List.of(staged), List.of(record("image", image, State.AVAILABLE, null))))
+        .containsEntry(staged.name(), Category.ORPHAN);
+  }
 }

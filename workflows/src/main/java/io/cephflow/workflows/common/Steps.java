@@ -3,10 +3,12 @@ package io.cephflow.workflows.common;
 import io.cephflow.workflows.storage.ResourceActivities;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.temporal.activity.LocalActivityOptions;
+import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.Set;
 
 /**
@@ -56,13 +58,19 @@ public final class Steps {
           "listSnapshots");
 
   /**
-   * What a worker that sets no local activity options (a unit test's) runs them with, the same as
-   * {@link HostRouting#STEP}'s; a worker sets its own per type, which the SDK applies on top.
+   * What a worker that sets no local activity options (a unit test's) runs them with; a worker sets
+   * its own per type, which the SDK applies on top.
    */
   static final LocalActivityOptions FALLBACK =
       LocalActivityOptions.newBuilder()
-          .setStartToCloseTimeout(HostRouting.STEP.getStartToCloseTimeout())
-          .setRetryOptions(HostRouting.STEP.getRetryOptions())
+          .setStartToCloseTimeout(Duration.ofMinutes(5))
+          .setRetryOptions(
+              RetryOptions.newBuilder()
+                  .setInitialInterval(Duration.ofSeconds(1))
+                  .setMaximumInterval(Duration.ofSeconds(30))
+                  .setMaximumAttempts(10)
+                  .setDoNotRetry(Failures.NON_RETRYABLE)
+                  .build())
           .build();
 
   private Steps() {}

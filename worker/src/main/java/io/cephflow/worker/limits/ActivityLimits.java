@@ -73,8 +73,7 @@ public final class ActivityLimits extends WorkerInterceptorBase {
     slots.waitingChanged(+1);
     try {
       while (!slots.tryAcquire(beat)) {
-        // throws when Temporal reports cancel or timeout; a local activity cannot heartbeat
-        if (!ctx.getInfo().isLocal()) ctx.heartbeat(progress.orElse(null));
+        ctx.heartbeat(progress.orElse(null)); // throws when Temporal reports cancel or timeout
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

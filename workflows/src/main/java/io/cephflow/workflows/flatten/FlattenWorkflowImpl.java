@@ -8,7 +8,6 @@ import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceTags;
 import io.cephflow.workflows.common.SnapRef;
-import io.cephflow.workflows.common.Steps;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
@@ -23,7 +22,7 @@ public class FlattenWorkflowImpl implements FlattenWorkflow {
    */
   static final String TEMP_SNAPSHOT_PREFIX = "cephflow-image-";
 
-  private final StorageActivities storage = Steps.storage();
+  private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
   private final FlattenPermit permit = new FlattenPermit();
   private OperationProgress progress = OperationProgress.at("inspect");
 

@@ -31,6 +31,16 @@ class ApiErrorsTest {
   }
 
   @Test
+  void aBusyTemporalIsA503ToRepeatNotARefusal() {
+    var r =
+        errors.temporal(
+            Status.RESOURCE_EXHAUSTED.withDescription("Workflow is busy").asRuntimeException());
+    assertThat(r.getStatusCode().value()).isEqualTo(503);
+    assertThat(r.getBody().getProperties()).containsEntry("error", "TemporalBusy");
+    assertThat(r.getBody().getDetail()).contains("Workflow is busy").contains("repeat");
+  }
+
+  @Test
   void cancelingADeleteOrAnEndedOperationIsAConflict() {
     var r = errors.notCancelable(new OperationNotCancelableException("x has ended (COMPLETED)"));
     assertThat(r.getStatusCode().value()).isEqualTo(409);

@@ -15,7 +15,7 @@ final class Waiter {
   private static final long LINE_EVERY_NANOS = 10_000_000_000L;
   private static final long OUTAGE_NANOS = 30_000_000_000L;
 
-  /** Seconds each read waits for the operation's end ({@code ?waitSeconds}); 0: poll instead. */
+  /** Seconds each read after the first waits for the operation's end ({@code ?waitSeconds}). */
   static final int LONG_POLL = 1;
 
   /** {@code --wait} and {@code --timeout}, on every command that starts a flow (a mixin). */
@@ -151,7 +151,6 @@ final class Waiter {
                   + "\n  cancel it: cephflow operation cancel "
                   + id);
         }
-        if (LONG_POLL == 0) sleep(); // the long poll has waited already
       }
     } finally {
       try {

@@ -146,8 +146,7 @@ public final class AuditClassifier {
             r.state().name());
     Long age = age(rec.createdAtEpochSecond());
     String holder = holder(r);
-    if (r.state() == State.CREATING || r.state() == State.DELETING) {
-      if (in.running().contains(holder)) return null;
+    if (ended(r)) {
       return leak(
           Category.DANGLING_RECORD,
           rec,
@@ -159,6 +158,7 @@ public final class AuditClassifier {
               + r.state().name().toLowerCase()
               + (present ? " (its objects are orphans)" : ""));
     }
+    if (r.state() == State.CREATING || r.state() == State.DELETING) return null; // running
     if (!present && (!r.kind().equals("server") || in.everyHostListed())) {
       return leak(
           Category.DANGLING_RECORD,

@@ -1,10 +1,10 @@
 package io.cephflow.e2e;
 
 import io.cephflow.ceph.CephTestCluster;
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.RecordStore;
 import io.cephflow.ceph.SnapshotInfo;
 import io.cephflow.ceph.librbd.RadosRecordStore;
+import io.cephflow.workflows.common.RbdRef;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -50,7 +50,7 @@ final class FaultIts {
       for (String name : CephTestCluster.rbd().images().list(pool)) {
         if (!name.contains(prefix)) continue;
         out.add(pool + "/" + name);
-        for (SnapshotInfo s : CephTestCluster.rbd().snapshots().list(new ImageRef(pool, name))) {
+        for (SnapshotInfo s : CephTestCluster.rbd().snapshots().list(new RbdRef(pool, name))) {
           out.add(pool + "/" + name + "@" + s.name() + (s.isProtected() ? " (protected)" : ""));
         }
       }
@@ -97,7 +97,7 @@ final class FaultIts {
   }
 
   static void purge(Collection<String> images) {
-    images.forEach(i -> ServerIts.purgeQuietly(new ImageRef("images", i)));
+    images.forEach(i -> ServerIts.purgeQuietly(new RbdRef("images", i)));
   }
 
   static int freePort() throws Exception {

@@ -4,8 +4,10 @@
 # copy images/<id>_raw@snap, made by the first boot), median of ROUNDS rounds, ratio printed.
 # The first qcow2 boot (the conversion, what every boot cost before) is printed too.
 # Runs io.cephflow.e2e.ConvertOnceBench (worker test scope) through failsafe against the dev Ceph
-# cluster and libvirtd, with an embedded Temporal (or CEPHFLOW_E2E_TEMPORAL=host:port).
+# cluster and libvirtd, with an embedded Temporal (or CEPHFLOW_E2E_TEMPORAL=host:port, or
+# BENCH_TEMPORAL_PORT=PORT: a Temporal dev server of this script's own on PORT, UI on PORT+1000).
 # Usage: eval "$(dev/ceph.sh env)"; eval "$(dev/libvirt.sh env)"; bench/convert-once-bench.sh [MiB=1024] [ROUNDS=3]
+# The disk is made in the JVM's heap (MiB up to 2047) and in /tmp twice (raw and qcow2).
 # Every image, disk and domain it makes is removed at the end (also when it fails).
 set -euo pipefail
 MIB=${1:-1024}
@@ -15,9 +17,30 @@ ROUNDS=${2:-3}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 log=$(mktemp /tmp/cephflow-convert-once-bench.XXXXXX)
-trap 'rm -f "$log"' EXIT
+pid=
+cleanup() {
+  [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  rm -f "$log"
+  rm -rf "${tdb:-}"
+}
+trap cleanup EXIT
+if [[ -n ${BENCH_TEMPORAL_PORT:-} ]]; then
+  tdb=$(mktemp -d /tmp/cephflow-convert-once-temporal.XXXXXX)
+  temporal server start-dev --ip 127.0.0.1 --port "$BENCH_TEMPORAL_PORT" --ui-port $((BENCH_TEMPORAL_PORT + 1000)) \
+    --headless --db-filename "$tdb/temporal.db" --log-level error \
+    --search-attribute CephflowResources=KeywordList >"$tdb/temporal.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 60); do
+    temporal operator namespace describe --address "127.0.0.1:$BENCH_TEMPORAL_PORT" --namespace default >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  export CEPHFLOW_E2E_TEMPORAL=127.0.0.1:$BENCH_TEMPORAL_PORT
+fi
+echo "bench: start $(date -u +%FT%TZ), Temporal ${CEPHFLOW_E2E_TEMPORAL:-embedded test server}, $(nproc) cores," \
+  "load $(cut -d' ' -f1-3 /proc/loadavg)"
 mvn -B -o -pl worker -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=ConvertOnceBench -Dfailsafe.failIfNoSpecifiedTests=false \
   -Dbench.mib="$MIB" -Dbench.rounds="$ROUNDS" >"$log" 2>&1 || { tail -60 "$log"; exit 1; }
 out=$(find worker/target/failsafe-reports -name 'io.cephflow.e2e.ConvertOnceBench-output.txt' 2>/dev/null | head -1)
 grep -h '^bench' "${out:-$log}" 2>/dev/null || grep -h '^bench' "$log"
+echo "bench: end $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -163,12 +163,15 @@ public class AuditActivitiesImpl implements AuditActivities, CephflowActivities 
 
   /**
    * A record of a kind cephflow keeps, with an id (not another program's object in the namespace).
+   * The raw copy's record too: without it every complete raw copy was an orphan, which a reap
+   * removed (found by TerminateMatrixIT).
    */
   static boolean wellFormed(ResourceRecord r) {
     return r.id() != null
         && r.state() != null
         && r.kind() != null
-        && List.of("image", "volume", "snapshot", "server").contains(r.kind());
+        && List.of("image", "volume", "snapshot", "server", ResourceRecord.RAW_COPY_KIND)
+            .contains(r.kind());
   }
 
   private void images(String pool, String name, List<Observed> out) {

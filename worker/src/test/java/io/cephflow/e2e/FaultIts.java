@@ -100,6 +100,13 @@ final class FaultIts {
     images.forEach(i -> ServerIts.purgeQuietly(new RbdRef("images", i)));
   }
 
+  /** Cleanup only: {@code pool/image} with its snapshots, whatever state it is in. */
+  static void purgeImage(String poolAndImage) {
+    int slash = poolAndImage.indexOf('/');
+    ServerIts.purgeQuietly(
+        new ImageRef(poolAndImage.substring(0, slash), poolAndImage.substring(slash + 1)));
+  }
+
   static int freePort() throws Exception {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();

@@ -184,6 +184,15 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
   @ExceptionHandler(StatusRuntimeException.class)
   ResponseEntity<ProblemDetail> temporal(StatusRuntimeException e) {
     Status.Code code = e.getStatus().getCode();
+    if (code == Status.Code.RESOURCE_EXHAUSTED) {
+      // "Workflow is busy" and the server's rate limits: nothing refused, try again shortly
+      return Problems.response(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          "TemporalBusy",
+          "the Temporal server is busy ("
+              + e.getStatus().getDescription()
+              + "); repeat the request in a moment");
+    }
     if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED) {
       return Problems.response(
           HttpStatus.SERVICE_UNAVAILABLE,

@@ -5,7 +5,8 @@ import java.io.PrintStream;
 import picocli.CommandLine.Option;
 
 /**
- * Follows an operation to its end (GET /api/v1/operations/{id} every second): a live bar on stderr
+ * Follows an operation to its end (GET /api/v1/operations/{id}?waitSeconds=1, the API's long poll,
+ * again and again: the end is seen as it happens, the progress every second): a live bar on stderr
  * when it is a terminal, a plain line on each change of step and every 10 s when it is not. Ctrl-C
  * detaches (exit 130) and says how to watch or cancel; the operation goes on. An API that stops
  * answering for a while (a restart) is waited for, up to 30 s.
@@ -13,6 +14,9 @@ import picocli.CommandLine.Option;
 final class Waiter {
   private static final long LINE_EVERY_NANOS = 10_000_000_000L;
   private static final long OUTAGE_NANOS = 30_000_000_000L;
+
+  /** Seconds each read waits for the operation's end ({@code ?waitSeconds}); 0: poll instead. */
+  static final int LONG_POLL = 1;
 
   /** {@code --wait} and {@code --timeout}, on every command that starts a flow (a mixin). */
   static final class Options {
@@ -85,11 +89,15 @@ final class Waiter {
       String lastStep = null;
       long lastLine = 0;
       long lastAnswer = start;
+      boolean polled = false;
       while (true) {
         JsonNode op;
         long now = System.nanoTime();
         try {
-          op = api.get("/api/v1/operations/" + id);
+          // after the first read, the API's long poll: it answers as soon as the operation ends
+          // (no second of polling lost at the end), else after a second with its progress
+          op = api.get("/api/v1/operations/" + id + (polled ? "?waitSeconds=" + LONG_POLL : ""));
+          polled = true;
           lastAnswer = now;
         } catch (CliException e) {
           if (e.exitCode != ExitCodes.UNAVAILABLE || now - lastAnswer > OUTAGE_NANOS) throw e;
@@ -143,7 +151,7 @@ final class Waiter {
                   + "\n  cancel it: cephflow operation cancel "
                   + id);
         }
-        sleep();
+        if (LONG_POLL == 0) sleep(); // the long poll has waited already
       }
     } finally {
       try {

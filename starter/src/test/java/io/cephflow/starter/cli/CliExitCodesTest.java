@@ -131,6 +131,13 @@ class CliExitCodesTest {
     assertThat(j.get("imageId").asText()).isEqualTo(ID);
     assertThat(j.get("status").asText()).isEqualTo("COMPLETED");
     assertThat(j.has("id")).isFalse();
+    // the first read says where it stands; every later one is the API's long poll, which answers
+    // when the operation ends instead of a second later
+    assertThat(api.seen.stream().filter(x -> x.startsWith("GET /api/v1/operations/")).toList())
+        .containsExactly(
+            "GET /api/v1/operations/" + OP,
+            "GET /api/v1/operations/" + OP + "?waitSeconds=1",
+            "GET /api/v1/operations/" + OP + "?waitSeconds=1");
   }
 
   @Test

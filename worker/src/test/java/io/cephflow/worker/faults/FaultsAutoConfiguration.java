@@ -18,6 +18,10 @@ import org.springframework.context.annotation.Bean;
  * <ul>
  *   <li>{@code cephflow.faults.kill}: the {@link KillSwitch} rules at which the worker SIGKILLs
  *       itself;
+ *   <li>{@code cephflow.faults.gate-dir}: the {@link StepGate} that holds chosen steps of chosen
+ *       flows until the test lets them through;
+ *   <li>{@code cephflow.faults.hold=true}: the {@link StepHold} the terminate matrix stops flows
+ *       at;
  *   <li>{@code cephflow.temporal.embedded=true}: Temporal's Java test server in the worker's
  *       process, on {@code cephflow.temporal.embedded-port} (no persistence).
  * </ul>
@@ -34,6 +38,23 @@ public class FaultsAutoConfiguration {
             "FAULT INJECTION ARMED: this worker kills itself at {} (crash tests only)",
             kill.rules());
     return new KillSwitchInterceptor(kill);
+  }
+
+  @Bean
+  @ConditionalOnProperty(prefix = "cephflow.faults", name = "gate-dir")
+  StepGateInterceptor stepGateInterceptor(@Value("${cephflow.faults.gate-dir}") String dir) {
+    LoggerFactory.getLogger(FaultsAutoConfiguration.class)
+        .warn("FAULT INJECTION ARMED: steps named in {}/rules are held (fault tests only)", dir);
+    return new StepGateInterceptor(new StepGate(java.nio.file.Path.of(dir)));
+  }
+
+  /** {@code cephflow.faults.hold=true}: the terminate matrix's {@link StepHold}. */
+  @Bean
+  @ConditionalOnProperty(prefix = "cephflow.faults", name = "hold", havingValue = "true")
+  StepHold stepHold() {
+    LoggerFactory.getLogger(FaultsAutoConfiguration.class)
+        .warn("STEP HOLD ARMED: tracked flows stop after a chosen activity (tests only)");
+    return new StepHold();
   }
 
   @Bean(destroyMethod = "close")

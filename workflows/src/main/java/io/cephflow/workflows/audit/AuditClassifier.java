@@ -102,15 +102,20 @@ public final class AuditClassifier {
                   age,
                   "operation " + holder + " ended while " + r.state().name().toLowerCase());
       default ->
-          new Finding(
-              Category.OWNED,
-              o,
-              r.name(),
-              r.createdBy(),
-              age,
-              r.state().name().toLowerCase(),
-              r.updatedAt(),
-              null);
+          // an upload's staged file once the image is complete: no step reads it again (the
+          // upload's last step removes it; a terminate before that left it, owned forever)
+          Observed.SCRATCH_FILE.equals(o.type())
+                  && (r.state() == State.AVAILABLE || r.state() == State.IN_USE)
+              ? leak(Category.ORPHAN, o, r, age, "its upload completed; the staged file is left")
+              : new Finding(
+                  Category.OWNED,
+                  o,
+                  r.name(),
+                  r.createdBy(),
+                  age,
+                  r.state().name().toLowerCase(),
+                  r.updatedAt(),
+                  null);
     };
   }
 
@@ -164,7 +169,7 @@ public final class AuditClassifier {
     }
     if (r.state() == State.IN_USE && r.usedBy() != null && r.usedBy().startsWith("server:")) {
       ResourceRecord user = records.get(r.usedBy());
-      if (user == null || !user.live()) {
+      if (user == null || !user.live() || ended(user)) {
         return leak(
             Category.STALE_IN_USE,
             rec,
@@ -174,6 +179,16 @@ public final class AuditClassifier {
       }
     }
     return null;
+  }
+
+  /**
+   * A record held creating or deleting by an operation that ended: a dangling record, which the
+   * reap marks deleted. A volume its server uses is stale already (before: only in the audit after
+   * that reap; found by TerminateMatrixIT, a boot from volume terminated after the attach).
+   */
+  private boolean ended(ResourceRecord r) {
+    return (r.state() == State.CREATING || r.state() == State.DELETING)
+        && !in.running().contains(holder(r));
   }
 
   private static Finding leak(Category c, Observed o, ResourceRecord r, Long age, String reason) {

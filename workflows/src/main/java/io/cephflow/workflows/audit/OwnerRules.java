@@ -49,6 +49,9 @@ public final class OwnerRules {
           Rule.of(SNAP, "images/" + U + "_raw@.+", ResourceRecord.RAW_COPY_KIND, false),
           Rule.of(SNAP, "images/" + U + "@.+", "image", false),
           Rule.of(RBD, "vms/" + U + "_disk", "server", true),
+          // image from server's temporary snapshot, named after the image it makes: the image's
+          // (before: the server's, so one a terminated image-from-server left was owned forever)
+          Rule.of(SNAP, "vms/" + U + "_disk@cephflow-image-" + U, "image", false),
           Rule.of(SNAP, "vms/" + U + "_disk@.+", "server", false),
           Rule.of(Set.of(Observed.DOMAIN), "instance-" + U, "server", true),
           Rule.of(Set.of(Observed.CONSOLE_LOG), "instance-" + U + "\\.log", "server", false),

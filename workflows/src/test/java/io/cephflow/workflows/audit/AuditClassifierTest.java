@@ -116,4 +116,89 @@ class AuditClassifierTest {
         .extracting(Finding::resource)
         .isEqualTo("snapshot:" + snap);
   }
+
+  @Test
+  void aVolumeInUseByAServerWhoseCreateOrDeleteEndedIsStaleAlready() {
+    String server = UUID.randomUUID().toString();
+    List<Observed> objects = List.of(ceph(Observed.IMAGE, "volumes/volume-" + volume, null));
+    for (State held : List.of(State.CREATING, State.DELETING)) {
+      ResourceRecord used =
+          new ResourceRecord(
+              "volume",
+              volume,
+              State.IN_USE,
+              "op@run",
+              null,
+              "sha",
+              null,
+              "server:" + server,
+              "2026-01-01T00:00:00Z",
+              "2026-01-01T00:00:00Z");
+      ResourceRecord user =
+          new ResourceRecord(
+              "server",
+              server,
+              held,
+              "boot@run",
+              "boot@run",
+              "sha",
+              null,
+              null,
+              "2026-01-01T00:00:00Z",
+              "2026-01-01T00:00:00Z");
+      // the server's operation ended (terminated): its record is dangling, the volume stale now
+      assertThat(classify(objects, List.of(used, user)))
+          .as(held.name())
+          .containsEntry("volumes/volume." + volume, Category.STALE_IN_USE)
+          .containsEntry("vms/server." + server, Category.DANGLING_RECORD);
+      // still running: neither
+      var running =
+          AuditClassifier.classify(
+              new AuditClassifier.Input(
+                  objects, List.of(used, user), Set.of("boot@run"), NOW, 0, true, Set.of()));
+      assertThat(running.findings()).extracting(Finding::category).containsOnly(Category.OWNED);
+    }
+  }
+
+  @Test
+  void imageFromServersTemporarySnapshotIsTheNewImagesAndAnOrphanOnceItsCreateEnded() {
+    String server = UUID.randomUUID().toString();
+    Observed temp =
+        ceph(Observed.SNAPSHOT, "vms/" + server + "_disk@cephflow-image-" + image, null);
+    List<Observed> objects = List.of(ceph(Observed.IMAGE, "vms/" + server + "_disk", null), temp);
+    ResourceRecord srv = record("server", server, State.AVAILABLE, null);
+    // the image-from-server that made it was terminated: no image record, or one held creating
+    assertThat(classify(objects, List.of(srv)))
+        .containsEntry("vms/" + server + "_disk", Category.OWNED)
+        .containsEntry(temp.name(), Category.ORPHAN);
+    // a complete image whose background flatten still needs it: owned
+    assertThat(classify(objects, List.of(srv, record("image", image, State.AVAILABLE, null))))
+        .containsEntry(temp.name(), Category.OWNED);
+    assertThat(OwnerRules.ownerOf(temp).orElseThrow().resource()).isEqualTo("image:" + image);
+  }
+
+  @Test
+  void anUploadsStagedFileIsOwnedWhileItRunsAndAnOrphanOnceTheImageIsComplete() {
+    Observed staged = ceph(Observed.SCRATCH_FILE, "upload-" + image, null);
+    ResourceRecord creating =
+        new ResourceRecord(
+            "image",
+            image,
+            State.CREATING,
+            "up@run",
+            "up@run",
+            "sha",
+            null,
+            null,
+            "2026-01-01T00:00:00Z",
+            "2026-01-01T00:00:00Z");
+    var running =
+        AuditClassifier.classify(
+            new AuditClassifier.Input(
+                List.of(staged), List.of(creating), Set.of("up@run"), NOW, 0, true, Set.of()));
+    assertThat(running.findings()).extracting(Finding::category).containsOnly(Category.OWNED);
+    // terminated after the image was settled, before the staged file's removal
+    assertThat(classify(List.of(staged), List.of(record("image", image, State.AVAILABLE, null))))
+        .containsEntry(staged.name(), Category.ORPHAN);
+  }
 }

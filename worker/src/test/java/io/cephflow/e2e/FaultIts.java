@@ -104,7 +104,7 @@ final class FaultIts {
   static void purgeImage(String poolAndImage) {
     int slash = poolAndImage.indexOf('/');
     ServerIts.purgeQuietly(
-        new ImageRef(poolAndImage.substring(0, slash), poolAndImage.substring(slash + 1)));
+        new RbdRef(poolAndImage.substring(0, slash), poolAndImage.substring(slash + 1)));
   }
 
   static int freePort() throws Exception {

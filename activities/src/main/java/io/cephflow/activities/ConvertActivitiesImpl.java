@@ -1,6 +1,5 @@
 package io.cephflow.activities;
 
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.RbdException;
 import io.cephflow.ceph.RbdMetadata;
 import io.cephflow.intake.ImageConverter;
@@ -35,7 +34,7 @@ public class ConvertActivitiesImpl implements ConvertActivities, CephflowActivit
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     long resumeFrom = ctx.getHeartbeatDetails(long[].class).map(d -> d[0]).orElse(0L);
     DiskFormat format = ImportActivitiesImpl.format(diskFormat);
-    ImageRef into = StorageActivitiesImpl.ref(target);
+    RbdRef into = StorageActivitiesImpl.ref(target);
     try (LiveHeartbeat progress = LiveHeartbeat.start(ctx, resumeFrom)) {
       ImageConverter.Result r =
           converter.convert(StorageActivitiesImpl.ref(source), format, into, resumeFrom, progress);

@@ -1,6 +1,5 @@
 package io.cephflow.activities;
 
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.ImportResult;
 import io.cephflow.ceph.Progress;
 import io.cephflow.ceph.Rbd;
@@ -98,7 +97,7 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
   public WriteResult writeFromSource(WriteRequest request) {
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     long resumeFrom = ctx.getHeartbeatDetails(long[].class).map(d -> d[0]).orElse(0L);
-    ImageRef target = StorageActivitiesImpl.ref(request.target());
+    RbdRef target = StorageActivitiesImpl.ref(request.target());
     try (Sources.Opened opened = sources.open(request.source());
         LiveHeartbeat progress = LiveHeartbeat.start(ctx, resumeFrom)) {
       if (request.expectedSizeBytes() >= 0
@@ -146,7 +145,7 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
    * they are; the data is read once, straight into the writer's buffers.
    */
   private WriteResult writeFile(
-      Path file, ImageRef target, long resumeFrom, WriteRequest request, Progress progress)
+      Path file, RbdRef target, long resumeFrom, WriteRequest request, Progress progress)
       throws IOException {
     String[] algorithms = algorithms(request.skipSha256(), request.checksumAlgorithm());
     try (RawDigest data = new RawDigest(new SparseFileDataSource(file), algorithms)) {
@@ -163,7 +162,7 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
   /** A URL: every byte arrives, is hashed and checked against the size cap on the way. */
   private WriteResult writeStream(
       Sources.Opened opened,
-      ImageRef target,
+      RbdRef target,
       long resumeFrom,
       WriteRequest request,
       Progress progress)
@@ -279,7 +278,7 @@ public class ImportActivitiesImpl implements ImportActivities, CephflowActivitie
     long resumeFrom = ctx.getHeartbeatDetails(long[].class).map(d -> d[0]).orElse(0L);
     Path file = scratchFile(scratchKey);
     DiskFormat format = format(diskFormat);
-    ImageRef into = StorageActivitiesImpl.ref(target);
+    RbdRef into = StorageActivitiesImpl.ref(target);
     try {
       // vetted again: qemu opens nothing this gate has not passed, whatever happened to the file
       // since

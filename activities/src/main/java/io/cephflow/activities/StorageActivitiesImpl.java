@@ -2,12 +2,11 @@ package io.cephflow.activities;
 
 import io.cephflow.ceph.ImageFeature;
 import io.cephflow.ceph.ImageInfo;
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.ImageSpec;
 import io.cephflow.ceph.Rbd;
 import io.cephflow.ceph.RbdException;
+import io.cephflow.ceph.RbdNames;
 import io.cephflow.ceph.SnapshotInfo;
-import io.cephflow.ceph.SnapshotRef;
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;
@@ -33,17 +32,18 @@ public class StorageActivitiesImpl implements StorageActivities, CephflowActivit
     this.features = features;
   }
 
-  static ImageRef ref(RbdRef r) {
+  /** {@code r} checked as the ceph layer would: a bad name is an InvalidRequest, not retried. */
+  static RbdRef ref(RbdRef r) {
     try {
-      return new ImageRef(r.pool(), r.image());
+      return RbdNames.check(r);
     } catch (IllegalArgumentException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INVALID_REQUEST);
     }
   }
 
-  static SnapshotRef snap(SnapRef s) {
+  static SnapRef snap(SnapRef s) {
     try {
-      return ref(s.image()).snapshot(s.snapshot());
+      return RbdNames.check(s);
     } catch (IllegalArgumentException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INVALID_REQUEST);
     }
@@ -67,7 +67,7 @@ public class StorageActivitiesImpl implements StorageActivities, CephflowActivit
 
   @Override
   public void createImage(RbdRef r, long sizeBytes, String owner) {
-    ImageRef ref = ref(r);
+    RbdRef ref = ref(r);
     run(
         () -> {
           if (rbd.images().exists(ref)) {
@@ -84,7 +84,7 @@ public class StorageActivitiesImpl implements StorageActivities, CephflowActivit
    * without an owner, snapshots or parent and of the asked size is our attempt that died between
    * create and recording the owner (names are per-resource UUIDs); anything else is a conflict.
    */
-  private void adoptOrConflict(ImageRef ref, long sizeBytes, String owner) {
+  private void adoptOrConflict(RbdRef ref, long sizeBytes, String owner) {
     Optional<String> existingOwner = rbd.metadata().get(ref, Provenance.OWNER);
     if (existingOwner.isPresent()) {
       if (existingOwner.get().equals(owner)) return;
@@ -106,7 +106,7 @@ public class StorageActivitiesImpl implements StorageActivities, CephflowActivit
 
   @Override
   public void removeImage(RbdRef r, String owner) {
-    ImageRef ref = ref(r);
+    RbdRef ref = ref(r);
     run(
         () -> {
           if (!rbd.images().exists(ref)) return;
@@ -114,8 +114,8 @@ public class StorageActivitiesImpl implements StorageActivities, CephflowActivit
           if (existingOwner.isEmpty() || !existingOwner.get().equals(owner))
             return; // not ours: never touch it
           for (SnapshotInfo s : rbd.snapshots().list(ref)) {
-            SnapshotRef snap = ref.snapshot(s.name());
-            List<ImageRef> children = rbd.clones().children(snap);
+            SnapRef snap = ref.snapshot(s.name());
+            List<RbdRef> children = rbd.clones().children(snap);
             if (!children.isEmpty()) {
               throw ActivityErrors.inUse(
                   snap + " has clones " + children,
@@ -145,7 +145,7 @@ public class StorageActivitiesImpl implements StorageActivities, CephflowActivit
 
   @Override
   public void unprotectSnapshot(SnapRef s) {
-    SnapshotRef snap = snap(s);
+    SnapRef snap = snap(s);
     run(
         () -> {
           if (!rbd.images().exists(snap.image()) || !rbd.snapshots().exists(snap)) return;
@@ -167,7 +167,7 @@ public class StorageActivitiesImpl implements StorageActivities, CephflowActivit
 
   @Override
   public void replaceProvenance(RbdRef r, Map<String, String> entries, List<String> keep) {
-    ImageRef ref = ref(r);
+    RbdRef ref = ref(r);
     run(
         () -> {
           for (String key : rbd.metadata().list(ref).keySet()) {
@@ -190,8 +190,8 @@ public class StorageActivitiesImpl implements StorageActivities, CephflowActivit
   @Override
   public void cloneImage(SnapRef parent, RbdRef child, String owner) {
     ActivityExecutionContext ctx = Activity.getExecutionContext();
-    SnapshotRef p = snap(parent);
-    ImageRef c = ref(child);
+    SnapRef p = snap(parent);
+    RbdRef c = ref(child);
     run(
         () -> {
           long size = rbd.images().stat(p.image()).sizeBytes();
@@ -206,7 +206,7 @@ public class StorageActivitiesImpl implements StorageActivities, CephflowActivit
     // taken here: librbd may report progress from its own threads, where the context's thread-local
     // is unset
     ActivityExecutionContext ctx = Activity.getExecutionContext();
-    ImageRef ref = ref(r);
+    RbdRef ref = ref(r);
     // an exception thrown inside librbd's callback is swallowed by JNA: the heartbeat keeps the
     // cancellation (or timeout) it meets, and it is rethrown once librbd returns
     try (LiveHeartbeat progress = LiveHeartbeat.start(ctx, 0)) {
@@ -229,7 +229,7 @@ public class StorageActivitiesImpl implements StorageActivities, CephflowActivit
 
   @Override
   public List<SnapshotStat> listSnapshots(RbdRef r) {
-    ImageRef ref = ref(r);
+    RbdRef ref = ref(r);
     return call(
         () -> {
           if (!rbd.images().exists(ref)) return List.of();
@@ -241,7 +241,7 @@ public class StorageActivitiesImpl implements StorageActivities, CephflowActivit
 
   @Override
   public void deleteImage(RbdRef r) {
-    ImageRef ref = ref(r);
+    RbdRef ref = ref(r);
     run(
         () -> {
           if (!rbd.images().exists(ref)) return;
@@ -258,26 +258,23 @@ public class StorageActivitiesImpl implements StorageActivities, CephflowActivit
 
   @Override
   public ImageStat statImage(RbdRef r) {
-    ImageRef ref = ref(r);
+    RbdRef ref = ref(r);
     return call(
         () -> {
           if (!rbd.images().exists(ref)) return new ImageStat(false, 0, null, 0, Map.of());
           ImageInfo info = rbd.images().stat(ref);
-          SnapRef parent =
-              info.parent()
-                  .map(p -> new SnapRef(new RbdRef(p.image().pool(), p.image().name()), p.name()))
-                  .orElse(null);
           return new ImageStat(
-              true, info.sizeBytes(), parent, rbd.clones().depth(ref), rbd.metadata().list(ref));
+              true,
+              info.sizeBytes(),
+              info.parent().orElse(null),
+              rbd.clones().depth(ref),
+              rbd.metadata().list(ref));
         });
   }
 
   @Override
   public List<RbdRef> listChildren(SnapRef s) {
-    return call(
-        () ->
-            rbd.clones().children(snap(s)).stream()
-                .map(i -> new RbdRef(i.pool(), i.name()))
-                .toList());
+    SnapRef snap = snap(s);
+    return call(() -> rbd.clones().children(snap));
   }
 }

@@ -2,13 +2,11 @@ package io.cephflow.audit;
 
 import io.cephflow.activities.ActivityErrors;
 import io.cephflow.activities.CephflowActivities;
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.Rbd;
 import io.cephflow.ceph.RbdAges;
 import io.cephflow.ceph.RbdException;
 import io.cephflow.ceph.RecordJson;
 import io.cephflow.ceph.RecordStore;
-import io.cephflow.ceph.SnapshotRef;
 import io.cephflow.workflows.audit.AuditActivities;
 import io.cephflow.workflows.audit.Category;
 import io.cephflow.workflows.audit.ClusterListing;
@@ -17,6 +15,7 @@ import io.cephflow.workflows.audit.Finding;
 import io.cephflow.workflows.audit.Observed;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceRecord;
+import io.cephflow.workflows.common.SnapRef;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -178,7 +177,7 @@ public class AuditActivitiesImpl implements AuditActivities, CephflowActivities 
   private void images(String pool, String name, List<Observed> out) {
     Optional<RbdAges.Ages> a;
     try {
-      a = ages.ages(new ImageRef(pool, name));
+      a = ages.ages(new RbdRef(pool, name));
     } catch (IllegalArgumentException e) {
       out.add(
           new Observed(
@@ -215,10 +214,10 @@ public class AuditActivitiesImpl implements AuditActivities, CephflowActivities 
       String pool = f.object().poolOf();
       String rest = name.substring(pool.length() + 1);
       return switch (f.object().type()) {
-        case Observed.IMAGE -> removeImage(new ImageRef(pool, rest));
+        case Observed.IMAGE -> removeImage(new RbdRef(pool, rest));
         case Observed.SNAPSHOT ->
             removeSnapshot(
-                new ImageRef(pool, rest.substring(0, rest.indexOf('@')))
+                new RbdRef(pool, rest.substring(0, rest.indexOf('@')))
                     .snapshot(rest.substring(rest.indexOf('@') + 1)));
         case Observed.TRASH -> ages.removeFromTrash(pool, rest) ? "removed" : "already gone";
         default ->
@@ -230,13 +229,13 @@ public class AuditActivitiesImpl implements AuditActivities, CephflowActivities 
     }
   }
 
-  private String removeImage(ImageRef ref) {
+  private String removeImage(RbdRef ref) {
     if (!rbd.images().exists(ref)) return "already gone";
     rbd.images().remove(ref);
     return "removed";
   }
 
-  private String removeSnapshot(SnapshotRef snap) {
+  private String removeSnapshot(SnapRef snap) {
     if (!rbd.snapshots().exists(snap)) return "already gone";
     if (rbd.snapshots().isProtected(snap)) rbd.snapshots().unprotect(snap);
     rbd.snapshots().remove(snap);

@@ -1,5 +1,6 @@
 package io.cephflow.ceph;
 
+import io.cephflow.workflows.common.RbdRef;
 import java.util.List;
 
 /**
@@ -16,7 +17,7 @@ public interface RbdAges {
   boolean removeFromTrash(String pool, String id);
 
   /** When the image was created, with its snapshots' creation times; empty when it is gone. */
-  java.util.Optional<Ages> ages(ImageRef ref);
+  java.util.Optional<Ages> ages(RbdRef ref);
 
   /**
    * @param snapshots snapshot name to creation time (epoch seconds)

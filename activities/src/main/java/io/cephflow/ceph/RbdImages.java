@@ -1,5 +1,6 @@
 package io.cephflow.ceph;
 
+import io.cephflow.workflows.common.RbdRef;
 import java.util.List;
 
 /**
@@ -12,20 +13,20 @@ public interface RbdImages {
    * Creates the image; an existing image with the same size and features is success, another is
    * EXISTS.
    */
-  void create(ImageRef ref, ImageSpec spec);
+  void create(RbdRef ref, ImageSpec spec);
 
-  boolean exists(ImageRef ref);
+  boolean exists(RbdRef ref);
 
-  ImageInfo stat(ImageRef ref);
+  ImageInfo stat(RbdRef ref);
 
   /** Grows the image; shrinking is INVALID unless {@code allowShrink}. The same size is a no-op. */
-  void resize(ImageRef ref, long newSizeBytes, boolean allowShrink);
+  void resize(RbdRef ref, long newSizeBytes, boolean allowShrink);
 
   /** Removes the image; a missing image is success. HAS_SNAPSHOTS and BUSY are never swallowed. */
-  void remove(ImageRef ref);
+  void remove(RbdRef ref);
 
   /** Moves an image that is still busy (watched) to the trash; a missing image is success. */
-  void moveToTrash(ImageRef ref);
+  void moveToTrash(RbdRef ref);
 
   List<String> list(String pool);
 }

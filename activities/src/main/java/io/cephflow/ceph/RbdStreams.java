@@ -1,5 +1,6 @@
 package io.cephflow.ceph;
 
+import io.cephflow.workflows.common.RbdRef;
 import java.io.OutputStream;
 
 /** Bulk data in and out of images. */
@@ -9,12 +10,12 @@ public interface RbdStreams {
    * skipping all-zero chunks (thin, like {@code rbd import}). Regions that end before {@code
    * resumeFrom} are read but not written again (resume after a retry).
    */
-  ImportResult write(ImageRef target, DataSource source, long resumeFrom, Progress progress);
+  ImportResult write(RbdRef target, DataSource source, long resumeFrom, Progress progress);
 
   /** Streams the whole image into {@code out}; returns the bytes written. */
-  long export(ImageRef image, OutputStream out, Progress progress);
+  long export(RbdRef image, OutputStream out, Progress progress);
 
-  void writeAt(ImageRef image, long offset, byte[] data);
+  void writeAt(RbdRef image, long offset, byte[] data);
 
-  byte[] readAt(ImageRef image, long offset, int length);
+  byte[] readAt(RbdRef image, long offset, int length);
 }

@@ -1,7 +1,6 @@
 package io.cephflow.intake;
 
 import io.cephflow.ceph.DataSource;
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.ImportResult;
 import io.cephflow.ceph.Progress;
 import io.cephflow.ceph.Rbd;
@@ -11,6 +10,7 @@ import io.cephflow.intake.qemu.QemuImg;
 import io.cephflow.transfer.RawDigest;
 import io.cephflow.transfer.ScratchArea;
 import io.cephflow.transfer.ScratchFullException;
+import io.cephflow.workflows.common.RbdRef;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -57,7 +57,7 @@ public final class ImageConverter {
    *     point
    */
   public Result convert(
-      ImageRef source, DiskFormat format, ImageRef target, long resumeFrom, Progress progress)
+      RbdRef source, DiskFormat format, RbdRef target, long resumeFrom, Progress progress)
       throws IOException, UnsafeImageException, TargetTooSmallException {
     long targetSize = rbd.images().stat(target).sizeBytes();
     if (format == DiskFormat.RAW || format == DiskFormat.ISO) {
@@ -91,8 +91,7 @@ public final class ImageConverter {
    * Writes the raw view ({@code size} bytes) into the target, hashing it on the way; closes {@code
    * raw}.
    */
-  private Result write(
-      DataSource raw, long size, ImageRef target, long resumeFrom, Progress progress)
+  private Result write(DataSource raw, long size, RbdRef target, long resumeFrom, Progress progress)
       throws IOException {
     try (RawDigest data = new RawDigest(raw)) {
       ImportResult r = rbd.streams().write(target, data, resumeFrom, progress);
@@ -100,7 +99,7 @@ public final class ImageConverter {
     }
   }
 
-  private static void requireFits(long size, long targetSize, ImageRef target)
+  private static void requireFits(long size, long targetSize, RbdRef target)
       throws TargetTooSmallException {
     if (size > targetSize) {
       throw new TargetTooSmallException(

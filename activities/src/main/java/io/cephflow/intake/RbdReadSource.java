@@ -1,8 +1,8 @@
 package io.cephflow.intake;
 
 import io.cephflow.ceph.DataSource;
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.RbdStreams;
+import io.cephflow.workflows.common.RbdRef;
 import java.nio.ByteBuffer;
 
 /**
@@ -11,11 +11,11 @@ import java.nio.ByteBuffer;
  */
 final class RbdReadSource implements DataSource {
   private final RbdStreams streams;
-  private final ImageRef image;
+  private final RbdRef image;
   private final long size;
   private long position;
 
-  RbdReadSource(RbdStreams streams, ImageRef image, long size) {
+  RbdReadSource(RbdStreams streams, RbdRef image, long size) {
     this.streams = streams;
     this.image = image;
     this.size = size;

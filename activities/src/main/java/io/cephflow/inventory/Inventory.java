@@ -1,19 +1,18 @@
 package io.cephflow.inventory;
 
 import io.cephflow.ceph.ImageInfo;
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.Rbd;
 import io.cephflow.ceph.RbdException;
 import io.cephflow.ceph.RecordJson;
 import io.cephflow.ceph.RecordStore;
 import io.cephflow.ceph.SnapshotInfo;
-import io.cephflow.ceph.SnapshotRef;
 import io.cephflow.hosts.HostReport;
 import io.cephflow.hosts.Placement;
 import io.cephflow.workflows.common.Ids;
 import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceRecord;
+import io.cephflow.workflows.common.SnapRef;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +63,7 @@ public final class Inventory {
   public Optional<ImageView> image(String id) {
     Ids.require("imageId", id);
     ResourceRecord rec = record("image", id);
-    ImageRef ref = new ImageRef(RbdRef.IMAGES, id);
+    RbdRef ref = new RbdRef(RbdRef.IMAGES, id);
     return read(
         ref,
         rec,
@@ -79,7 +78,7 @@ public final class Inventory {
                       : names(rbd.clones().children(ref.snapshot(IMAGE_SNAP))));
           // a non-raw image's boots and volumes are clones of its raw copy: they depend on it as
           // much
-          ImageRef copy = new ImageRef(RbdRef.IMAGES, RbdRef.rawCopy(id).image());
+          RbdRef copy = new RbdRef(RbdRef.IMAGES, RbdRef.rawCopy(id).image());
           if (meta.containsKey(Provenance.RAW_COPY)
               && rbd.images().exists(copy)
               && snapshot(copy, IMAGE_SNAP) != null) {
@@ -132,7 +131,7 @@ public final class Inventory {
   public Optional<VolumeView> volume(String id) {
     Ids.require("volumeId", id);
     ResourceRecord rec = record("volume", id);
-    ImageRef ref = new ImageRef(RbdRef.VOLUMES, VOLUME_PREFIX + id);
+    RbdRef ref = new RbdRef(RbdRef.VOLUMES, VOLUME_PREFIX + id);
     return read(
         ref,
         rec,
@@ -180,7 +179,7 @@ public final class Inventory {
   public Page<SnapshotView> snapshots(String volumeId, Query q) {
     requireNoName(q);
     Ids.require("volumeId", volumeId);
-    ImageRef ref = new ImageRef(RbdRef.VOLUMES, VOLUME_PREFIX + volumeId);
+    RbdRef ref = new RbdRef(RbdRef.VOLUMES, VOLUME_PREFIX + volumeId);
     TreeSet<String> ids = new TreeSet<>();
     try {
       for (SnapshotInfo s : rbd.snapshots().list(ref)) {
@@ -209,7 +208,7 @@ public final class Inventory {
     ResourceRecord rec = record("snapshot", snapshotId);
     if (rec != null && rec.madeFrom() != null && !rec.madeFrom().equals("volume:" + volumeId))
       return Optional.empty();
-    ImageRef ref = new ImageRef(RbdRef.VOLUMES, VOLUME_PREFIX + volumeId);
+    RbdRef ref = new RbdRef(RbdRef.VOLUMES, VOLUME_PREFIX + volumeId);
     SnapshotInfo snap;
     try {
       snap = snapshot(ref, SNAPSHOT_PREFIX + snapshotId);
@@ -230,7 +229,7 @@ public final class Inventory {
               creator(rec),
               rec.createdAt()));
     }
-    SnapshotRef sref = ref.snapshot(snap.name());
+    SnapRef sref = ref.snapshot(snap.name());
     return Optional.of(
         new SnapshotView(
             snapshotId,
@@ -268,7 +267,7 @@ public final class Inventory {
   private Optional<ServerView> unlocated(String id) {
     Ids.require("serverId", id);
     ResourceRecord rec = record("server", id);
-    ImageRef disk = new ImageRef(RbdRef.VMS, id + DISK_SUFFIX);
+    RbdRef disk = new RbdRef(RbdRef.VMS, id + DISK_SUFFIX);
     String volume =
         rec != null && rec.madeFrom() != null && rec.madeFrom().startsWith("volume:")
             ? rec.madeFrom().substring("volume:".length())
@@ -364,7 +363,7 @@ public final class Inventory {
    * record alone while it is not (being created, or a tombstone); empty when neither is.
    */
   private static <T> Optional<T> read(
-      ImageRef ref, ResourceRecord rec, Reader<T> withData, Reader<T> recordOnly) {
+      RbdRef ref, ResourceRecord rec, Reader<T> withData, Reader<T> recordOnly) {
     try {
       return Optional.of(withData.read());
     } catch (RbdException e) {
@@ -380,14 +379,14 @@ public final class Inventory {
         .orElse(null);
   }
 
-  private SnapshotInfo snapshot(ImageRef ref, String name) {
+  private SnapshotInfo snapshot(RbdRef ref, String name) {
     return rbd.snapshots().list(ref).stream()
         .filter(s -> s.name().equals(name))
         .findFirst()
         .orElse(null);
   }
 
-  private static List<String> names(List<ImageRef> refs) {
+  private static List<String> names(List<RbdRef> refs) {
     return refs.stream().map(Object::toString).sorted().toList();
   }
 

@@ -1,7 +1,6 @@
 package io.cephflow.activities;
 
 import io.cephflow.ceph.CephConfig;
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.ImageSpec;
 import io.cephflow.ceph.ImportResult;
 import io.cephflow.ceph.Progress;
@@ -19,6 +18,7 @@ import io.cephflow.transfer.Sources;
 import io.cephflow.transfer.SparseFileDataSource;
 import io.cephflow.transfer.StagedDownload;
 import io.cephflow.transfer.StreamDataSource;
+import io.cephflow.workflows.common.RbdRef;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -47,7 +47,7 @@ public final class HttpUploadBench {
       warmup = args.remove(0).substring("--warmup=".length());
     String mode = args.get(0);
     String[] t = args.get(2).split("/", 2);
-    ImageRef target = new ImageRef(t[0], t[1]);
+    RbdRef target = new RbdRef(t[0], t[1]);
     Path scratchDir = mode.equals("staged") ? Path.of(args.get(4)) : null;
     DiskFormat format = mode.equals("staged") ? DiskFormat.fromName(args.get(3)) : DiskFormat.RAW;
     Sources sources = new Sources(SourcePolicy.defaults(List.of()).withLoopback(true));
@@ -57,7 +57,7 @@ public final class HttpUploadBench {
     try (CephCluster cluster = CephCluster.connect(CephConfig.fromEnv())) {
       Rbd rbd = Librbd.over(cluster, 16);
       if (warmup != null) {
-        ImageRef scratchImage = new ImageRef(target.pool(), target.name() + "-warmup");
+        RbdRef scratchImage = new RbdRef(target.pool(), target.image() + "-warmup");
         try {
           upload(mode, warmup, scratchImage, format, scratchDir, sources, intake, rbd);
         } finally {
@@ -79,7 +79,7 @@ public final class HttpUploadBench {
   private static String upload(
       String mode,
       String url,
-      ImageRef target,
+      RbdRef target,
       DiskFormat format,
       Path scratchDir,
       Sources sources,
@@ -114,7 +114,7 @@ public final class HttpUploadBench {
     }
     // stageVetAndWrite: stageSource, vetStaged, createImage, writeStaged, removeStaged
     ScratchArea scratch = new ScratchArea(scratchDir);
-    Path file = scratch.file("upload-" + target.name());
+    Path file = scratch.file("upload-" + target.image());
     try {
       StagedDownload.Result staged =
           StagedDownload.fetch(

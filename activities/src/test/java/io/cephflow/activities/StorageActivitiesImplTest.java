@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.cephflow.ceph.ImageInfo;
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.Rbd;
 import io.cephflow.ceph.RbdClones;
 import io.cephflow.ceph.RbdException;
@@ -108,7 +107,7 @@ class StorageActivitiesImplTest {
     answer("exists", args -> true);
     answer("get", args -> Optional.empty());
     answer(
-        "stat", args -> new ImageInfo((ImageRef) args[0], 2 << 20, 22, Set.of(), Optional.empty()));
+        "stat", args -> new ImageInfo((RbdRef) args[0], 2 << 20, 22, Set.of(), Optional.empty()));
     ApplicationFailure f =
         failure(() -> activities.createImage(IMAGE, 1 << 20, "image-upload-mine"));
     assertThat(f.getType()).isEqualTo(Failures.CONFLICT);
@@ -120,7 +119,7 @@ class StorageActivitiesImplTest {
     answer("exists", args -> true);
     answer("get", args -> Optional.of("owner"));
     answer("list", args -> List.of(new SnapshotInfo("snap", 1, 1 << 20, true)));
-    answer("children", args -> List.of(new ImageRef("vms", "s1_disk")));
+    answer("children", args -> List.of(new RbdRef("vms", "s1_disk")));
     ApplicationFailure f = failure(() -> activities.removeImage(IMAGE, "owner"));
     assertThat(f.getType()).isEqualTo(Failures.IN_USE);
     assertThat(f.isNonRetryable()).isTrue();

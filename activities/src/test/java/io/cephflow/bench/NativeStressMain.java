@@ -2,16 +2,16 @@ package io.cephflow.bench;
 
 import io.cephflow.ceph.CephConfig;
 import io.cephflow.ceph.DataSource;
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.ImageSpec;
 import io.cephflow.ceph.Progress;
 import io.cephflow.ceph.Rbd;
 import io.cephflow.ceph.RbdException;
 import io.cephflow.ceph.SnapshotInfo;
-import io.cephflow.ceph.SnapshotRef;
 import io.cephflow.ceph.librbd.CephCluster;
 import io.cephflow.ceph.librbd.Librbd;
 import io.cephflow.ceph.librbd.RadosRecordStore;
+import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.SnapRef;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,10 +52,10 @@ public final class NativeStressMain {
     Rbd rbd = Librbd.over(cluster, 8);
     RadosRecordStore records = new RadosRecordStore(cluster, "jn-stress");
     String run = "jn-" + Long.toHexString(System.nanoTime() & 0xffffff);
-    ImageRef parent = new ImageRef(pool, run + "-parent");
-    SnapshotRef base = parent.snapshot("base");
-    ImageRef child = new ImageRef(pool, run + "-child");
-    List<ImageRef> made = new ArrayList<>(List.of(child, parent));
+    RbdRef parent = new RbdRef(pool, run + "-parent");
+    SnapRef base = parent.snapshot("base");
+    RbdRef child = new RbdRef(pool, run + "-child");
+    List<RbdRef> made = new ArrayList<>(List.of(child, parent));
     rbd.images().create(parent, ImageSpec.ofSize(64L << 20));
     // larger than the first buffers of metadata get (1 KiB) and list (4 KiB), and more
     // snapshots than the first snap list asks for (8): every ERANGE path runs
@@ -72,11 +72,11 @@ public final class NativeStressMain {
       ts.add(
           new Thread(
               () -> {
-                ImageRef own = new ImageRef(pool, run + "-w" + id);
+                RbdRef own = new RbdRef(pool, run + "-w" + id);
                 synchronized (made) {
                   made.add(0, own);
-                  made.add(0, new ImageRef(pool, own.name() + "-c"));
-                  made.add(0, new ImageRef(pool, own.name() + "-f"));
+                  made.add(0, new RbdRef(pool, own.image() + "-c"));
+                  made.add(0, new RbdRef(pool, own.image() + "-f"));
                 }
                 try {
                   while (System.nanoTime() < end) {
@@ -114,7 +114,7 @@ public final class NativeStressMain {
       failures.removeIf(f -> f instanceof RbdException);
       CephCluster again = CephCluster.connect(CephConfig.fromEnv());
       Rbd rbd2 = Librbd.over(again, 8);
-      for (ImageRef r : made) purge(rbd2, r);
+      for (RbdRef r : made) purge(rbd2, r);
       RadosRecordStore records2 = new RadosRecordStore(again, "jn-stress");
       for (String k : records2.keys(pool))
         records2.read(pool, k).ifPresent(v -> records2.remove(pool, k, v));
@@ -122,7 +122,7 @@ public final class NativeStressMain {
     } else {
       for (Thread t : ts) t.join();
       gc.join();
-      for (ImageRef r : made) purge(rbd, r);
+      for (RbdRef r : made) purge(rbd, r);
       for (String k : records.keys(pool))
         records.read(pool, k).ifPresent(v -> records.remove(pool, k, v));
       cluster.close();
@@ -137,10 +137,10 @@ public final class NativeStressMain {
       Rbd rbd,
       RadosRecordStore records,
       String pool,
-      ImageRef parent,
-      SnapshotRef base,
-      ImageRef child,
-      ImageRef own,
+      RbdRef parent,
+      SnapRef base,
+      RbdRef child,
+      RbdRef own,
       int id) {
     ThreadLocalRandom r = ThreadLocalRandom.current();
     switch (CASES == null ? r.nextInt(11) : CASES[r.nextInt(CASES.length)]) {
@@ -165,7 +165,7 @@ public final class NativeStressMain {
       }
       case 5 -> {
         // an own clone, listed from the parent side, then removed
-        ImageRef c = new ImageRef(pool, own.name() + "-c");
+        RbdRef c = new RbdRef(pool, own.image() + "-c");
         rbd.clones().clone(base, c, ImageSpec.ofSize(64L << 20));
         rbd.clones().parent(c);
         rbd.images().remove(c);
@@ -177,7 +177,7 @@ public final class NativeStressMain {
       }
       case 9 -> {
         // error paths: a missing image, snapshot, key and record
-        ImageRef missing = new ImageRef(pool, own.name() + "-missing");
+        RbdRef missing = new RbdRef(pool, own.image() + "-missing");
         expect(() -> rbd.images().stat(missing));
         expect(() -> rbd.snapshots().list(missing));
         rbd.snapshots().remove(missing.snapshot("nope"));
@@ -187,7 +187,7 @@ public final class NativeStressMain {
       }
       case 10 -> {
         // a clone of its own, flattened (progress callbacks from librbd's threads), exported
-        ImageRef c = new ImageRef(pool, own.name() + "-f");
+        RbdRef c = new RbdRef(pool, own.image() + "-f");
         rbd.clones().clone(base, c, ImageSpec.ofSize(64L << 20));
         rbd.streams().writeAt(c, 0, new byte[4096]);
         AtomicLong seen = new AtomicLong();
@@ -198,7 +198,7 @@ public final class NativeStressMain {
       }
       default -> {
         if (!rbd.images().exists(own)) rbd.images().create(own, ImageSpec.ofSize(16L << 20));
-        SnapshotRef s = own.snapshot("s" + r.nextInt(3));
+        SnapRef s = own.snapshot("s" + r.nextInt(3));
         rbd.snapshots().create(s);
         for (SnapshotInfo i : rbd.snapshots().list(own)) i.name();
         rbd.snapshots().remove(s);
@@ -215,12 +215,12 @@ public final class NativeStressMain {
     }
   }
 
-  private static void purge(Rbd rbd, ImageRef ref) {
+  private static void purge(Rbd rbd, RbdRef ref) {
     try {
       if (!rbd.images().exists(ref)) return;
       for (SnapshotInfo s : rbd.snapshots().list(ref)) {
-        SnapshotRef snap = ref.snapshot(s.name());
-        for (ImageRef c : rbd.clones().children(snap)) purge(rbd, c);
+        SnapRef snap = ref.snapshot(s.name());
+        for (RbdRef c : rbd.clones().children(snap)) purge(rbd, c);
         rbd.snapshots().unprotect(snap);
         rbd.snapshots().remove(snap);
       }

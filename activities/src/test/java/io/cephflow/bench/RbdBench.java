@@ -1,17 +1,17 @@
 package io.cephflow.bench;
 
 import io.cephflow.ceph.CephConfig;
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.ImageSpec;
 import io.cephflow.ceph.ImportResult;
 import io.cephflow.ceph.Progress;
 import io.cephflow.ceph.Rbd;
-import io.cephflow.ceph.SnapshotRef;
 import io.cephflow.ceph.librbd.CephCluster;
 import io.cephflow.ceph.librbd.Librbd;
 import io.cephflow.transfer.RawDigest;
 import io.cephflow.transfer.SparseFileDataSource;
 import io.cephflow.transfer.StreamDataSource;
+import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.SnapRef;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -78,11 +78,11 @@ public final class RbdBench {
             "import-stream-nodigest" -> {
           need(args, 3);
           Path file = Path.of(args.get(1));
-          ImageRef target = ref(args.get(2));
+          RbdRef target = ref(args.get(2));
           out.put("image", target);
           out.put("depth", depth);
           if (warmup != null) {
-            ImageRef scratch = new ImageRef(target.pool(), target.name() + "-warmup");
+            RbdRef scratch = new RbdRef(target.pool(), target.image() + "-warmup");
             long w0 = System.nanoTime();
             try {
               importFile(rbd, op, warmup, scratch, new LinkedHashMap<>());
@@ -95,9 +95,9 @@ public final class RbdBench {
         }
         case "snap-protect-clone" -> {
           need(args, 4);
-          ImageRef parent = ref(args.get(1));
-          SnapshotRef snap = parent.snapshot(args.get(2));
-          ImageRef child = ref(args.get(3));
+          RbdRef parent = ref(args.get(1));
+          SnapRef snap = parent.snapshot(args.get(2));
+          RbdRef child = ref(args.get(3));
           out.put("image", child);
           t0 = System.nanoTime();
           rbd.snapshots().create(snap);
@@ -107,7 +107,7 @@ public final class RbdBench {
         }
         case "flatten" -> {
           need(args, 2);
-          ImageRef image = ref(args.get(1));
+          RbdRef image = ref(args.get(1));
           out.put("image", image);
           t0 = System.nanoTime();
           rbd.clones().flatten(image, Progress.NONE);
@@ -130,7 +130,7 @@ public final class RbdBench {
    * digest).
    */
   private static void importFile(
-      Rbd rbd, String op, Path file, ImageRef target, Map<String, Object> out) throws IOException {
+      Rbd rbd, String op, Path file, RbdRef target, Map<String, Object> out) throws IOException {
     long size = Files.size(file);
     long t0 = System.nanoTime();
     rbd.images().create(target, ImageSpec.ofSize(size));
@@ -169,10 +169,10 @@ public final class RbdBench {
     if (digest != null) out.put("sha256", digest);
   }
 
-  private static ImageRef ref(String poolSlashName) {
+  private static RbdRef ref(String poolSlashName) {
     int slash = poolSlashName.indexOf('/');
     if (slash < 0) usage("expected POOL/IMAGE, got " + poolSlashName);
-    return new ImageRef(poolSlashName.substring(0, slash), poolSlashName.substring(slash + 1));
+    return new RbdRef(poolSlashName.substring(0, slash), poolSlashName.substring(slash + 1));
   }
 
   private static void need(List<String> args, int n) {

@@ -4,6 +4,8 @@ import io.cephflow.ceph.librbd.CephCluster;
 import io.cephflow.ceph.librbd.Librbd;
 import io.cephflow.fixture.Commands;
 import io.cephflow.fixture.TestBackends;
+import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.SnapRef;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -58,12 +60,12 @@ public final class CephTestCluster {
   }
 
   /** Removes an image with its snapshots and clones of them, for test cleanup. */
-  public static void purge(ImageRef ref) {
+  public static void purge(RbdRef ref) {
     Rbd r = rbd();
     if (!r.images().exists(ref)) return;
     for (SnapshotInfo s : r.snapshots().list(ref)) {
-      SnapshotRef snap = ref.snapshot(s.name());
-      for (ImageRef child : r.clones().children(snap)) purge(child);
+      SnapRef snap = ref.snapshot(s.name());
+      for (RbdRef child : r.clones().children(snap)) purge(child);
       r.snapshots().unprotect(snap);
       r.snapshots().remove(snap);
     }

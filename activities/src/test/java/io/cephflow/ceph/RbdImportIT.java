@@ -7,6 +7,7 @@ import io.cephflow.ceph.librbd.CephCluster;
 import io.cephflow.ceph.librbd.Librbd;
 import io.cephflow.transfer.SparseFileDataSource;
 import io.cephflow.transfer.StreamDataSource;
+import io.cephflow.workflows.common.RbdRef;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RbdImportIT {
   private static final long MiB = 1 << 20;
   private final Rbd rbd = CephTestCluster.rbd();
-  private final List<ImageRef> created = new ArrayList<>();
+  private final List<RbdRef> created = new ArrayList<>();
   @TempDir Path tmp;
 
   @AfterEach
@@ -35,8 +36,8 @@ class RbdImportIT {
     created.forEach(CephTestCluster::purge);
   }
 
-  private ImageRef newImage(long size) {
-    ImageRef ref = new ImageRef("images", CephTestCluster.uniqueName("imp"));
+  private RbdRef newImage(long size) {
+    RbdRef ref = new RbdRef("images", CephTestCluster.uniqueName("imp"));
     created.add(ref);
     rbd.images().create(ref, ImageSpec.ofSize(size));
     return ref;
@@ -46,7 +47,7 @@ class RbdImportIT {
   void randomStreamRoundTripsByteForByte() throws Exception {
     Path src = tmp.resolve("random.raw");
     writeRandom(src, 64 * MiB + 12345, 1);
-    ImageRef ref = newImage(Files.size(src));
+    RbdRef ref = newImage(Files.size(src));
     ImportResult r;
     try (var in =
         new StreamDataSource(
@@ -65,7 +66,7 @@ class RbdImportIT {
     Path src = tmp.resolve("sparse.raw");
     long size = 4096 * MiB;
     long data = scatter(src, size, 50, 4 * MiB); // 200 MiB of data in 50 places
-    ImageRef ref = newImage(size);
+    RbdRef ref = newImage(size);
     List<Long> progress = new ArrayList<>();
     ImportResult r;
     try (var in = new SparseFileDataSource(src)) {
@@ -84,7 +85,7 @@ class RbdImportIT {
     Path src = tmp.resolve("zeros.raw");
     long size = 1024 * MiB;
     scatter(src, size, 8, 1 * MiB);
-    ImageRef ref = newImage(size);
+    RbdRef ref = newImage(size);
     try (var in = new StreamDataSource(Files.newInputStream(src), size, null, Long.MAX_VALUE)) {
       ImportResult r = rbd.streams().write(ref, in, 0, Progress.NONE);
       assertThat(r.zeroBytesSkipped()).isGreaterThan(size - 64 * MiB);
@@ -102,7 +103,7 @@ class RbdImportIT {
   void aStreamLongerThanItsCapIsRefused() throws Exception {
     Path src = tmp.resolve("big.raw");
     writeRandom(src, 9 * MiB, 2);
-    ImageRef ref = newImage(16 * MiB);
+    RbdRef ref = newImage(16 * MiB);
     try (var in = new StreamDataSource(Files.newInputStream(src), -1, null, 8 * MiB)) {
       assertThatThrownBy(() -> rbd.streams().write(ref, in, 0, Progress.NONE))
           .hasMessageContaining("larger than the limit");
@@ -138,7 +139,7 @@ class RbdImportIT {
         CephCluster.connect(
             new CephConfig(ceph.conf(), "it-noimages", tmp.resolve("kr"), null, null));
     Rbd limited = Librbd.over(cluster, 4);
-    ImageRef ref = new ImageRef("images", CephTestCluster.uniqueName("denied"));
+    RbdRef ref = new RbdRef("images", CephTestCluster.uniqueName("denied"));
     created.add(ref);
     assertThatThrownBy(() -> limited.images().create(ref, ImageSpec.ofSize(MiB)))
         .isInstanceOfSatisfying(
@@ -183,15 +184,15 @@ class RbdImportIT {
     return HexFormat.of().formatHex(md.digest());
   }
 
-  private String exportedSha256(ImageRef ref) throws Exception {
+  private String exportedSha256(RbdRef ref) throws Exception {
     MessageDigest md = MessageDigest.getInstance("SHA-256");
     rbd.streams()
         .export(ref, new DigestOutputStream(OutputStream.nullOutputStream(), md), Progress.NONE);
     return HexFormat.of().formatHex(md.digest());
   }
 
-  private String cliExportSha256(ImageRef ref) throws Exception {
-    Path out = tmp.resolve(ref.name() + ".export");
+  private String cliExportSha256(RbdRef ref) throws Exception {
+    Path out = tmp.resolve(ref.image() + ".export");
     CephTestCluster.rbdCli("export", ref.toString(), out.toString());
     try {
       return sha256(out);
@@ -200,7 +201,7 @@ class RbdImportIT {
     }
   }
 
-  private static long usedBytes(ImageRef ref) {
+  private static long usedBytes(RbdRef ref) {
     String json = CephTestCluster.rbdCli("du", "--format", "json", ref.toString());
     return Long.parseLong(json.replaceAll("(?s).*\"used_size\":(\\d+).*", "$1"));
   }

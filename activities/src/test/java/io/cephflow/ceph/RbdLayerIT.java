@@ -3,6 +3,8 @@ package io.cephflow.ceph;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.SnapRef;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,10 +17,10 @@ import org.junit.jupiter.api.Test;
 class RbdLayerIT {
   private static final long MiB = 1 << 20;
   private final Rbd rbd = CephTestCluster.rbd();
-  private final List<ImageRef> created = new ArrayList<>();
+  private final List<RbdRef> created = new ArrayList<>();
 
-  private ImageRef newRef(String pool) {
-    ImageRef ref = new ImageRef(pool, CephTestCluster.uniqueName("it"));
+  private RbdRef newRef(String pool) {
+    RbdRef ref = new RbdRef(pool, CephTestCluster.uniqueName("it"));
     created.add(ref);
     return ref;
   }
@@ -30,14 +32,14 @@ class RbdLayerIT {
 
   @Test
   void createIsIdempotentForTheSameSpecAndAConflictForAnother() {
-    ImageRef ref = newRef("images");
+    RbdRef ref = newRef("images");
     rbd.images().create(ref, ImageSpec.ofSize(8 * MiB));
     rbd.images().create(ref, ImageSpec.ofSize(8 * MiB));
     ImageInfo info = rbd.images().stat(ref);
     assertThat(info.sizeBytes()).isEqualTo(8 * MiB);
     assertThat(info.features()).containsAll(ImageFeature.defaults());
     assertThat(info.parent()).isEmpty();
-    assertThat(rbd.images().list("images")).contains(ref.name());
+    assertThat(rbd.images().list("images")).contains(ref.image());
     assertThatThrownBy(() -> rbd.images().create(ref, ImageSpec.ofSize(16 * MiB)))
         .isInstanceOfSatisfying(
             RbdException.class, e -> assertThat(e.kind()).isEqualTo(RbdException.Kind.EXISTS));
@@ -45,14 +47,14 @@ class RbdLayerIT {
 
   @Test
   void featuresAreConfigurable() {
-    ImageRef ref = newRef("volumes");
+    RbdRef ref = newRef("volumes");
     rbd.images().create(ref, new ImageSpec(4 * MiB, Set.of(ImageFeature.LAYERING)));
     assertThat(rbd.images().stat(ref).features()).containsExactly(ImageFeature.LAYERING);
   }
 
   @Test
   void removeOfAMissingImageIsSuccessAndStatIsNotFound() {
-    ImageRef ref = newRef("vms");
+    RbdRef ref = newRef("vms");
     rbd.images().remove(ref);
     assertThat(rbd.images().exists(ref)).isFalse();
     assertThatThrownBy(() -> rbd.images().stat(ref))
@@ -62,7 +64,7 @@ class RbdLayerIT {
 
   @Test
   void resizeGrowsAndRefusesToShrinkUnlessAsked() {
-    ImageRef ref = newRef("volumes");
+    RbdRef ref = newRef("volumes");
     rbd.images().create(ref, ImageSpec.ofSize(8 * MiB));
     rbd.images().resize(ref, 16 * MiB, false);
     assertThat(rbd.images().stat(ref).sizeBytes()).isEqualTo(16 * MiB);
@@ -75,10 +77,10 @@ class RbdLayerIT {
 
   @Test
   void snapshotsProtectUnprotectRollbackAndIdempotency() {
-    ImageRef ref = newRef("volumes");
+    RbdRef ref = newRef("volumes");
     rbd.images().create(ref, ImageSpec.ofSize(4 * MiB));
     rbd.streams().writeAt(ref, 0, "before".getBytes(StandardCharsets.UTF_8));
-    SnapshotRef snap = ref.snapshot("s1");
+    SnapRef snap = ref.snapshot("s1");
     rbd.snapshots().create(snap);
     rbd.snapshots().create(snap);
     assertThat(rbd.snapshots().exists(snap)).isTrue();
@@ -108,24 +110,24 @@ class RbdLayerIT {
 
   @Test
   void clonesChildrenParentDepthAndFlatten() {
-    ImageRef base = newRef("images");
+    RbdRef base = newRef("images");
     rbd.images().create(base, ImageSpec.ofSize(8 * MiB));
     rbd.streams().writeAt(base, 4 * MiB, "parent-data".getBytes(StandardCharsets.UTF_8));
-    SnapshotRef snap = base.snapshot("snap");
+    SnapRef snap = base.snapshot("snap");
     rbd.snapshots().create(snap);
     rbd.snapshots().protect(snap);
 
-    ImageRef child = newRef("vms");
+    RbdRef child = newRef("vms");
     rbd.clones().clone(snap, child, ImageSpec.ofSize(8 * MiB));
     rbd.clones().clone(snap, child, ImageSpec.ofSize(8 * MiB)); // same parent: success
     assertThat(rbd.clones().parent(child)).contains(snap);
     assertThat(rbd.clones().children(snap)).containsExactly(child);
     assertThat(rbd.clones().depth(child)).isEqualTo(1);
 
-    SnapshotRef childSnap = child.snapshot("c");
+    SnapRef childSnap = child.snapshot("c");
     rbd.snapshots().create(childSnap);
     rbd.snapshots().protect(childSnap);
-    ImageRef grandChild = newRef("volumes");
+    RbdRef grandChild = newRef("volumes");
     rbd.clones().clone(childSnap, grandChild, ImageSpec.ofSize(8 * MiB));
     assertThat(rbd.clones().depth(grandChild)).isEqualTo(2);
 
@@ -136,7 +138,7 @@ class RbdLayerIT {
               assertThat(e.kind()).isEqualTo(RbdException.Kind.BUSY);
               assertThat(e.holders()).containsExactly(child.toString());
             });
-    ImageRef other = newRef("vms");
+    RbdRef other = newRef("vms");
     rbd.images().create(other, ImageSpec.ofSize(8 * MiB));
     assertThatThrownBy(() -> rbd.clones().clone(snap, other, ImageSpec.ofSize(8 * MiB)))
         .isInstanceOfSatisfying(
@@ -154,20 +156,20 @@ class RbdLayerIT {
   /** Listing children while other clones of the snapshot come and go (librbd said ENOENT). */
   @Test
   void childrenAreListedWhileOtherClonesComeAndGo() throws Exception {
-    ImageRef base = new ImageRef("images", CephTestCluster.uniqueName("jn-base"));
+    RbdRef base = new RbdRef("images", CephTestCluster.uniqueName("jn-base"));
     created.add(base);
     rbd.images().create(base, ImageSpec.ofSize(8 * MiB));
-    SnapshotRef snap = base.snapshot("snap");
+    SnapRef snap = base.snapshot("snap");
     rbd.snapshots().create(snap);
     rbd.snapshots().protect(snap);
-    ImageRef stays = new ImageRef("vms", CephTestCluster.uniqueName("jn-stays"));
+    RbdRef stays = new RbdRef("vms", CephTestCluster.uniqueName("jn-stays"));
     created.add(0, stays);
     rbd.clones().clone(snap, stays, ImageSpec.ofSize(8 * MiB));
     java.util.concurrent.atomic.AtomicInteger running =
         new java.util.concurrent.atomic.AtomicInteger(3);
     List<Thread> churners = new ArrayList<>();
     for (int t = 0; t < 3; t++) {
-      ImageRef churn = new ImageRef("vms", CephTestCluster.uniqueName("jn-churn"));
+      RbdRef churn = new RbdRef("vms", CephTestCluster.uniqueName("jn-churn"));
       created.add(0, churn);
       churners.add(
           new Thread(
@@ -193,7 +195,7 @@ class RbdLayerIT {
 
   @Test
   void metadataGetSetListRemove() {
-    ImageRef ref = newRef("images");
+    RbdRef ref = newRef("images");
     rbd.images().create(ref, ImageSpec.ofSize(MiB));
     rbd.metadata().setAll(ref, Map.of("cephflow.name", "cirros", "cephflow.empty", ""));
     rbd.metadata().set(ref, "cephflow.long", "x".repeat(5000));
@@ -211,29 +213,29 @@ class RbdLayerIT {
 
   @Test
   void moveToTrashAndMissingPool() {
-    ImageRef ref = newRef("vms");
+    RbdRef ref = newRef("vms");
     rbd.images().create(ref, ImageSpec.ofSize(MiB));
     rbd.images().moveToTrash(ref);
     rbd.images().moveToTrash(ref);
     assertThat(rbd.images().exists(ref)).isFalse();
     String trash = CephTestCluster.rbdCli("trash", "ls", "--format", "json", "vms");
-    assertThat(trash).contains(ref.name());
+    assertThat(trash).contains(ref.image());
     String id =
-        trash.replaceAll("(?s).*\"id\":\"([^\"]+)\",\"name\":\"" + ref.name() + "\".*", "$1");
+        trash.replaceAll("(?s).*\"id\":\"([^\"]+)\",\"name\":\"" + ref.image() + "\".*", "$1");
     CephTestCluster.rbdCli("trash", "rm", "vms/" + id);
 
-    assertThatThrownBy(() -> rbd.images().exists(new ImageRef("no-such-pool", "x")))
+    assertThatThrownBy(() -> rbd.images().exists(new RbdRef("no-such-pool", "x")))
         .isInstanceOfSatisfying(
             RbdException.class, e -> assertThat(e.kind()).isEqualTo(RbdException.Kind.NOT_FOUND));
   }
 
   @Test
   void invalidNamesAreRefusedBeforeLibrbd() {
-    assertThatThrownBy(() -> new ImageRef("images", "a:b@c"))
+    assertThatThrownBy(() -> new RbdRef("images", "a:b@c"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ImageRef("images", "../x"))
+    assertThatThrownBy(() -> new RbdRef("images", "../x"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ImageRef("images", "x").snapshot("s=1"))
+    assertThatThrownBy(() -> new RbdRef("images", "x").snapshot("s=1"))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

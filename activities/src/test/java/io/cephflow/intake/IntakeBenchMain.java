@@ -2,7 +2,6 @@ package io.cephflow.intake;
 
 import io.cephflow.ceph.CephConfig;
 import io.cephflow.ceph.DataSource;
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.ImageSpec;
 import io.cephflow.ceph.ImportResult;
 import io.cephflow.ceph.Progress;
@@ -16,6 +15,7 @@ import io.cephflow.intake.qemu.ProcessQemuImg;
 import io.cephflow.intake.qemu.QemuLimits;
 import io.cephflow.transfer.RawDigest;
 import io.cephflow.transfer.SparseFileDataSource;
+import io.cephflow.workflows.common.RbdRef;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -45,7 +45,7 @@ public final class IntakeBenchMain {
     ProcessQemuImg qemu =
         new ProcessQemuImg(QemuLimits.forInfo(), QemuLimits.forConvert(), 4 << 20);
     ImageIntake intake = new ImageIntake(InspectionPolicy.defaults(), qemu);
-    ImageRef targetRef = new ImageRef(target[0], target[1]);
+    RbdRef targetRef = new RbdRef(target[0], target[1]);
     try (CephCluster cluster = CephCluster.connect(CephConfig.fromEnv())) {
       Rbd rbd = Librbd.over(cluster, 16);
       if (format == DiskFormat.RAW) { // the RBD writer alone, from a local raw file: no qemu
@@ -57,7 +57,7 @@ public final class IntakeBenchMain {
         return;
       }
       if (warmup != null) {
-        ImageRef scratch = new ImageRef(target[0], target[1] + "-warmup");
+        RbdRef scratch = new RbdRef(target[0], target[1] + "-warmup");
         long size = intake.vet(warmup, format).virtualSize();
         rbd.images().create(scratch, ImageSpec.ofSize(size));
         try {
@@ -86,7 +86,7 @@ public final class IntakeBenchMain {
       Path image,
       DiskFormat format,
       long size,
-      ImageRef target,
+      RbdRef target,
       String path)
       throws Exception {
     // as ImageConverter does: the raw image's SHA-256 (provenance) is computed on the way

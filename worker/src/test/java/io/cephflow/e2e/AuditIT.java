@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.cephflow.ceph.CephTestCluster;
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.RecordJson;
 import io.cephflow.ceph.RecordStore;
 import io.cephflow.ceph.librbd.RadosRecordStore;
 import io.cephflow.workflows.audit.AuditWorkflow;
+import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceRecord;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.schedules.ScheduleClient;
@@ -66,9 +66,9 @@ class AuditIT {
     // clones before their parents: every server (domain, disk) first, then volumes, then images
     for (String id : ids) {
       ServerIts.removeDomainQuietly(libvirtUri, id);
-      ServerIts.purgeQuietly(new ImageRef("vms", id + "_disk"));
+      ServerIts.purgeQuietly(new RbdRef("vms", id + "_disk"));
     }
-    for (String id : ids) ServerIts.purgeQuietly(new ImageRef("volumes", "volume-" + id));
+    for (String id : ids) ServerIts.purgeQuietly(new RbdRef("volumes", "volume-" + id));
     try {
       for (String line : CephTestCluster.rbdCli("trash", "ls", "volumes").split("\n")) {
         String[] f = line.strip().split("\\s+");
@@ -79,7 +79,7 @@ class AuditIT {
       System.err.println("audit IT: trash cleanup: " + e.getMessage());
     }
     for (String id : ids) {
-      ServerIts.purgeQuietly(new ImageRef("images", id));
+      ServerIts.purgeQuietly(new RbdRef("images", id));
       for (String kind : List.of("image", "volume", "server")) {
         String pool = ResourceRecord.pool(kind);
         records
@@ -174,7 +174,7 @@ class AuditIT {
         .isEqualTo("volume-" + trashed);
     assertThat(trash.path("ageSeconds").asLong()).isBetween(0L, 600L);
     assertThat(first.path("findings").findValues("reaped")).allMatch(JsonNode::isNull);
-    assertThat(CephTestCluster.rbd().images().exists(new ImageRef("images", unrecorded)))
+    assertThat(CephTestCluster.rbd().images().exists(new RbdRef("images", unrecorded)))
         .as("a dry run")
         .isTrue();
     awaitMetric("orphan", v -> v > 0);
@@ -191,8 +191,8 @@ class AuditIT {
             .isIn("removed", "marked deleted", "detached (available)");
       }
     }
-    assertThat(CephTestCluster.rbd().images().exists(new ImageRef("images", terminated))).isFalse();
-    assertThat(CephTestCluster.rbd().images().exists(new ImageRef("images", unrecorded))).isFalse();
+    assertThat(CephTestCluster.rbd().images().exists(new RbdRef("images", terminated))).isFalse();
+    assertThat(CephTestCluster.rbd().images().exists(new RbdRef("images", unrecorded))).isFalse();
     assertThat(records.read("images", "image." + terminated).orElseThrow())
         .contains("\"state\":\"DELETED\"");
     assertThat(records.read("volumes", "volume." + dangling).orElseThrow())
@@ -206,10 +206,9 @@ class AuditIT {
     assertThat(stack.scratchFiles()).doesNotContain("upload-" + staged);
     assertThat(CephTestCluster.rbdCli("trash", "ls", "volumes")).doesNotContain(trashId);
     // owned things untouched
-    assertThat(CephTestCluster.rbd().images().exists(new ImageRef("images", image))).isTrue();
-    assertThat(CephTestCluster.rbd().images().exists(new ImageRef("vms", server + "_disk")))
-        .isTrue();
-    assertThat(CephTestCluster.rbd().images().exists(new ImageRef("volumes", "volume-" + stale)))
+    assertThat(CephTestCluster.rbd().images().exists(new RbdRef("images", image))).isTrue();
+    assertThat(CephTestCluster.rbd().images().exists(new RbdRef("vms", server + "_disk"))).isTrue();
+    assertThat(CephTestCluster.rbd().images().exists(new RbdRef("volumes", "volume-" + stale)))
         .isTrue();
     assertThat(ServerIts.virsh(libvirtUri, "domstate", "instance-" + server)).contains("running");
 

@@ -5,9 +5,9 @@ import static io.cephflow.e2e.ServerIts.started;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cephflow.ceph.CephTestCluster;
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.Rbd;
 import io.cephflow.ceph.SnapshotInfo;
+import io.cephflow.workflows.common.RbdRef;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +55,7 @@ class BootFromVolumeEndToEndIT {
     for (int i = ids.size() - 1; i >= 0; i--) {
       String id = ids.get(i);
       ServerIts.purgeQuietly(volume(id));
-      ServerIts.purgeQuietly(new ImageRef("images", id));
+      ServerIts.purgeQuietly(new RbdRef("images", id));
     }
     if (stack != null) stack.close();
   }
@@ -257,11 +257,11 @@ class BootFromVolumeEndToEndIT {
     return ServerIts.newId(servers);
   }
 
-  private static ImageRef volume(String volumeId) {
-    return new ImageRef("volumes", "volume-" + volumeId);
+  private static RbdRef volume(String volumeId) {
+    return new RbdRef("volumes", "volume-" + volumeId);
   }
 
-  private static ImageRef disk(String serverId) {
-    return new ImageRef("vms", serverId + "_disk");
+  private static RbdRef disk(String serverId) {
+    return new RbdRef("vms", serverId + "_disk");
   }
 }

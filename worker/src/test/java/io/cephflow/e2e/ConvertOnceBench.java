@@ -3,7 +3,7 @@ package io.cephflow.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cephflow.ceph.CephTestCluster;
-import io.cephflow.ceph.ImageRef;
+import io.cephflow.workflows.common.RbdRef;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,11 +43,11 @@ class ConvertOnceBench {
   static void stop() {
     for (String s : servers) {
       ServerIts.removeDomainQuietly(libvirtUri, s);
-      ServerIts.purgeQuietly(new ImageRef("vms", s + "_disk"));
+      ServerIts.purgeQuietly(new RbdRef("vms", s + "_disk"));
     }
     for (String i : images) {
-      ServerIts.purgeQuietly(new ImageRef("images", i + "_raw"));
-      ServerIts.purgeQuietly(new ImageRef("images", i));
+      ServerIts.purgeQuietly(new RbdRef("images", i + "_raw"));
+      ServerIts.purgeQuietly(new RbdRef("images", i));
     }
     if (stack != null) stack.close();
   }

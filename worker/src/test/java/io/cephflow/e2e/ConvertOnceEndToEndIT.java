@@ -3,7 +3,7 @@ package io.cephflow.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cephflow.ceph.CephTestCluster;
-import io.cephflow.ceph.ImageRef;
+import io.cephflow.workflows.common.RbdRef;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,12 +44,12 @@ class ConvertOnceEndToEndIT {
     // images
     for (String id : ids) {
       ServerIts.removeDomainQuietly(libvirtUri, id);
-      ServerIts.purgeQuietly(new ImageRef("vms", id + "_disk"));
-      ServerIts.purgeQuietly(new ImageRef("volumes", "volume-" + id));
+      ServerIts.purgeQuietly(new RbdRef("vms", id + "_disk"));
+      ServerIts.purgeQuietly(new RbdRef("volumes", "volume-" + id));
     }
     for (String id : ids) {
-      ServerIts.purgeQuietly(new ImageRef("images", id + "_raw"));
-      ServerIts.purgeQuietly(new ImageRef("images", id));
+      ServerIts.purgeQuietly(new RbdRef("images", id + "_raw"));
+      ServerIts.purgeQuietly(new RbdRef("images", id));
     }
     if (stack != null) stack.close();
   }
@@ -114,7 +114,7 @@ class ConvertOnceEndToEndIT {
     String refused = ServerIts.failedWith(stack, stack.delete("/api/v1/images/" + image), "InUse");
     assertThat(refused).contains("vms/" + first + "_disk").contains("volumes/volume-" + volume);
     assertThat(CephTestCluster.rbd().images().exists(rawCopy(image))).isTrue();
-    assertThat(CephTestCluster.rbd().images().exists(new ImageRef("images", image))).isTrue();
+    assertThat(CephTestCluster.rbd().images().exists(new RbdRef("images", image))).isTrue();
 
     // 4. servers and volume gone: the image's delete removes its copy too
     for (String s : List.of(first, second)) {
@@ -159,7 +159,7 @@ class ConvertOnceEndToEndIT {
         .contains("\"cephflow.disk-format\":\"raw\"")
         .contains("\"cephflow.source-format\":\"qcow2\"")
         .contains("\"cephflow.virtual-size\":\"" + DISK_BYTES + "\"");
-    assertThat(CephTestCluster.rbd().images().stat(new ImageRef("images", image)).sizeBytes())
+    assertThat(CephTestCluster.rbd().images().stat(new RbdRef("images", image)).sizeBytes())
         .isEqualTo(DISK_BYTES);
 
     String server = newId();
@@ -191,8 +191,8 @@ class ConvertOnceEndToEndIT {
     return qcow2;
   }
 
-  static ImageRef rawCopy(String imageId) {
-    return new ImageRef("images", imageId + "_raw");
+  static RbdRef rawCopy(String imageId) {
+    return new RbdRef("images", imageId + "_raw");
   }
 
   /** {@code rbd info}'s parent of the image, as pool/image@snap. */

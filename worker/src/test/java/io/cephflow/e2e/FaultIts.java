@@ -1,10 +1,10 @@
 package io.cephflow.e2e;
 
 import io.cephflow.ceph.CephTestCluster;
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.RecordStore;
 import io.cephflow.ceph.SnapshotInfo;
 import io.cephflow.ceph.librbd.RadosRecordStore;
+import io.cephflow.workflows.common.RbdRef;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -50,7 +50,7 @@ final class FaultIts {
       for (String name : CephTestCluster.rbd().images().list(pool)) {
         if (!name.contains(prefix)) continue;
         out.add(pool + "/" + name);
-        for (SnapshotInfo s : CephTestCluster.rbd().snapshots().list(new ImageRef(pool, name))) {
+        for (SnapshotInfo s : CephTestCluster.rbd().snapshots().list(new RbdRef(pool, name))) {
           out.add(pool + "/" + name + "@" + s.name() + (s.isProtected() ? " (protected)" : ""));
         }
       }
@@ -97,14 +97,14 @@ final class FaultIts {
   }
 
   static void purge(Collection<String> images) {
-    images.forEach(i -> ServerIts.purgeQuietly(new ImageRef("images", i)));
+    images.forEach(i -> ServerIts.purgeQuietly(new RbdRef("images", i)));
   }
 
   /** Cleanup only: {@code pool/image} with its snapshots, whatever state it is in. */
   static void purgeImage(String poolAndImage) {
     int slash = poolAndImage.indexOf('/');
     ServerIts.purgeQuietly(
-        new ImageRef(poolAndImage.substring(0, slash), poolAndImage.substring(slash + 1)));
+        new RbdRef(poolAndImage.substring(0, slash), poolAndImage.substring(slash + 1)));
   }
 
   static int freePort() throws Exception {

@@ -3,7 +3,7 @@ package io.cephflow.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cephflow.ceph.CephTestCluster;
-import io.cephflow.ceph.ImageRef;
+import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.TaskQueues;
 import io.cephflow.workflows.flatten.FlattenCoordinatorWorkflow;
 import io.cephflow.workflows.flatten.Permits;
@@ -52,9 +52,9 @@ class FlattenManagerIT {
   static void stop() {
     for (String id : ids) {
       ServerIts.removeDomainQuietly(libvirtUri, id);
-      ServerIts.purgeQuietly(new ImageRef("vms", id + "_disk"));
+      ServerIts.purgeQuietly(new RbdRef("vms", id + "_disk"));
     }
-    for (String id : ids) ServerIts.purgeQuietly(new ImageRef("images", id));
+    for (String id : ids) ServerIts.purgeQuietly(new RbdRef("images", id));
     if (stack != null) stack.close();
   }
 
@@ -103,15 +103,14 @@ class FlattenManagerIT {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
     String delete = r.headers().firstValue("Location").orElseThrow();
     awaitStep(delete, "flatten-dependents");
-    assertThat(CephTestCluster.rbd().images().exists(new ImageRef("vms", source + "_disk")))
-        .isTrue();
+    assertThat(CephTestCluster.rbd().images().exists(new RbdRef("vms", source + "_disk"))).isTrue();
     release(slot);
     assertThat(stack.await(delete, Duration.ofMinutes(3)))
         .contains("\"status\":\"COMPLETED\"")
         .contains("\"diskRemoved\":true");
     assertThat(stack.await(flatten, Duration.ofMinutes(1))).contains("\"status\":\"COMPLETED\"");
-    assertThat(CephTestCluster.rbd().clones().parent(new ImageRef("images", image))).isEmpty();
-    assertThat(CephTestCluster.rbd().images().exists(new ImageRef("vms", source + "_disk")))
+    assertThat(CephTestCluster.rbd().clones().parent(new RbdRef("images", image))).isEmpty();
+    assertThat(CephTestCluster.rbd().images().exists(new RbdRef("vms", source + "_disk")))
         .isFalse();
 
     // the image, detached, still boots
@@ -173,7 +172,7 @@ class FlattenManagerIT {
   private static String parentOf(String image) {
     return CephTestCluster.rbd()
         .clones()
-        .parent(new ImageRef("images", image))
+        .parent(new RbdRef("images", image))
         .map(Object::toString)
         .orElse(null);
   }

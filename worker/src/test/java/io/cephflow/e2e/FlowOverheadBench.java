@@ -2,7 +2,7 @@ package io.cephflow.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cephflow.ceph.ImageRef;
+import io.cephflow.workflows.common.RbdRef;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
@@ -94,10 +94,10 @@ class FlowOverheadBench {
   static void stop() {
     for (String s : servers) {
       ServerIts.removeDomainQuietly(libvirtUri, s);
-      ServerIts.purgeQuietly(new ImageRef("vms", s + "_disk"));
+      ServerIts.purgeQuietly(new RbdRef("vms", s + "_disk"));
     }
-    for (String v : volumes) ServerIts.purgeQuietly(new ImageRef("volumes", "volume-" + v));
-    for (String i : images) ServerIts.purgeQuietly(new ImageRef("images", i));
+    for (String v : volumes) ServerIts.purgeQuietly(new RbdRef("volumes", "volume-" + v));
+    for (String i : images) ServerIts.purgeQuietly(new RbdRef("images", i));
     if (stack != null) stack.close();
   }
 

@@ -54,7 +54,7 @@ class HostWorkerLostIT {
     if (harness == null) return;
     for (String s : List.of(TAKEN, QUEUED_1, QUEUED_2)) {
       ServerIts.removeDomainQuietly(harness.libvirtUri(), s);
-      ServerIts.purgeQuietly(new io.cephflow.ceph.ImageRef("vms", s + "_disk"));
+      ServerIts.purgeQuietly(new io.cephflow.workflows.common.RbdRef("vms", s + "_disk"));
     }
     FaultIts.purge(List.of(IMAGE, STAGED));
     FaultIts.removeRecords(RUN);

@@ -2,8 +2,8 @@ package io.cephflow.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.fixture.TestBackends;
+import io.cephflow.workflows.common.RbdRef;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -60,11 +60,11 @@ class ImageFromServerBench {
 
   @AfterAll
   static void stop() {
-    for (String i : cliImages) ServerIts.purgeQuietly(new ImageRef("images", i));
-    for (String i : images) ServerIts.purgeQuietly(new ImageRef("images", i));
+    for (String i : cliImages) ServerIts.purgeQuietly(new RbdRef("images", i));
+    for (String i : images) ServerIts.purgeQuietly(new RbdRef("images", i));
     for (String s : servers) {
       ServerIts.removeDomainQuietly(libvirtUri, s);
-      ServerIts.purgeQuietly(new ImageRef("vms", s + "_disk"));
+      ServerIts.purgeQuietly(new RbdRef("vms", s + "_disk"));
     }
     if (stack != null) stack.close();
   }

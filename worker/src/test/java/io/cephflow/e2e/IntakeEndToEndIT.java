@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cephflow.activities.ConvertActivitiesImpl;
 import io.cephflow.ceph.CephTestCluster;
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.intake.Corpus;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.storage.ConvertActivities;
@@ -127,7 +126,7 @@ class IntakeEndToEndIT {
     Corpus.truncate(raw, 32L << 20); // 8 MiB hole at the end
     Path qcow2 = corpus.convert(raw, "qcow2", "random.qcow2");
     String id = UUID.randomUUID().toString();
-    ImageRef stored = new ImageRef("vms", UUID.randomUUID() + "_disk");
+    RbdRef stored = new RbdRef("vms", UUID.randomUUID() + "_disk");
     try {
       String sha512 = ServerIts.digest(qcow2, "SHA-512");
       HttpResponse<String> r =
@@ -171,7 +170,7 @@ class IntakeEndToEndIT {
                     .build());
         ConvertActivities.ConvertResult result =
             convert.convertImageInto(
-                RbdRef.image(id), "qcow2", new RbdRef(stored.pool(), stored.name()));
+                RbdRef.image(id), "qcow2", new RbdRef(stored.pool(), stored.image()));
         assertThat(result.virtualSizeBytes()).isEqualTo(32L << 20);
         assertThat(result.bytesWritten()).isEqualTo(24L << 20);
         assertThat(result.sha256()).isEqualTo(ServerIts.digest(raw, "SHA-256"));
@@ -192,7 +191,7 @@ class IntakeEndToEndIT {
           .isEqualTo(Long.toString(32L << 20));
       assertThat(stack.scratchFiles()).isEmpty();
     } finally {
-      CephTestCluster.purge(new ImageRef("images", id));
+      CephTestCluster.purge(new RbdRef("images", id));
       CephTestCluster.purge(stored);
     }
   }
@@ -228,8 +227,8 @@ class IntakeEndToEndIT {
     if (ServerIts.refusedAtTheDoor(r)) return; // no operation, no image id
     // the pool is shared with other engineers' runs: check our image by name, not the pool's
     // listing
-    ImageRef image =
-        new ImageRef(
+    RbdRef image =
+        new RbdRef(
             "images",
             r.body()
                 .replaceAll(

@@ -49,7 +49,7 @@ class LibvirtRestartFaultIT {
     for (String left : ServerIts.leftovers(ids, uri)) {
       if (left.contains("/") && !left.contains("@")) {
         String[] poolImage = left.split("/", 2);
-        ServerIts.purgeQuietly(new io.cephflow.ceph.ImageRef(poolImage[0], poolImage[1]));
+        ServerIts.purgeQuietly(new io.cephflow.workflows.common.RbdRef(poolImage[0], poolImage[1]));
       }
     }
   }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.cephflow.ceph.CephTestCluster;
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.RecordStore;
 import io.cephflow.ceph.librbd.RadosRecordStore;
+import io.cephflow.workflows.common.RbdRef;
 import io.temporal.client.WorkflowClient;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -61,11 +61,11 @@ class LifecycleIT {
   static void stop() {
     for (String s : servers) {
       ServerIts.removeDomainQuietly(libvirtUri, s);
-      ServerIts.purgeQuietly(new ImageRef("vms", s + "_disk"));
+      ServerIts.purgeQuietly(new RbdRef("vms", s + "_disk"));
     }
     for (int i = ids.size() - 1; i >= 0; i--) {
-      ServerIts.purgeQuietly(new ImageRef("volumes", "volume-" + ids.get(i)));
-      ServerIts.purgeQuietly(new ImageRef("images", ids.get(i)));
+      ServerIts.purgeQuietly(new RbdRef("volumes", "volume-" + ids.get(i)));
+      ServerIts.purgeQuietly(new RbdRef("images", ids.get(i)));
     }
     if (stack != null) stack.close();
   }
@@ -514,7 +514,7 @@ class LifecycleIT {
   }
 
   private static boolean imageExists(String id) {
-    return CephTestCluster.rbd().images().exists(new ImageRef("images", id));
+    return CephTestCluster.rbd().images().exists(new RbdRef("images", id));
   }
 
   private static String record(String kind, String id) {

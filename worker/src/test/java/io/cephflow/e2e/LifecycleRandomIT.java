@@ -5,7 +5,7 @@ import static io.cephflow.workflows.testing.IdPool.pick;
 import static io.cephflow.workflows.testing.IdPool.pickOrNew;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cephflow.ceph.ImageRef;
+import io.cephflow.workflows.common.RbdRef;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -337,9 +337,9 @@ class LifecycleRandomIT {
         settle(stack.delete("/api/v1/images/" + i + "?flattenDependents=true"));
     }
     for (String s : servers) ServerIts.removeDomainQuietly(libvirtUri, s);
-    for (String v : volumes) ServerIts.purgeQuietly(new ImageRef("volumes", "volume-" + v));
-    for (String i : images) ServerIts.purgeQuietly(new ImageRef("images", i));
-    for (String s : servers) ServerIts.purgeQuietly(new ImageRef("vms", s + "_disk"));
+    for (String v : volumes) ServerIts.purgeQuietly(new RbdRef("volumes", "volume-" + v));
+    for (String i : images) ServerIts.purgeQuietly(new RbdRef("images", i));
+    for (String s : servers) ServerIts.purgeQuietly(new RbdRef("vms", s + "_disk"));
   }
 
   private static void settle(HttpResponse<String> r) throws InterruptedException {

@@ -3,7 +3,7 @@ package io.cephflow.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cephflow.ceph.CephTestCluster;
-import io.cephflow.ceph.ImageRef;
+import io.cephflow.workflows.common.RbdRef;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -130,8 +130,7 @@ class OsdOutageFaultIT {
         .isZero();
     // the right bytes, each once: the upload as sent, the flattened volume as its source snapshot
     assertThat(ServerIts.exportSha256(dir, "images/" + upload)).isEqualTo(ServerIts.sha256(b));
-    assertThat(
-            CephTestCluster.rbd().images().stat(new ImageRef("volumes", "volume-" + v2)).parent())
+    assertThat(CephTestCluster.rbd().images().stat(new RbdRef("volumes", "volume-" + v2)).parent())
         .isEmpty();
     assertThat(ServerIts.exportSha256(dir, "volumes/volume-" + v2)).isEqualTo(ServerIts.sha256(a));
     assertThat(stack.get("/api/v1/images/" + upload).body()).contains("\"state\":\"available\"");

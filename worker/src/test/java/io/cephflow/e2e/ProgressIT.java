@@ -3,9 +3,9 @@ package io.cephflow.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cephflow.ceph.CephTestCluster;
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.e2e.ProgressSampler.Run;
 import io.cephflow.e2e.ProgressSampler.StepFigures;
+import io.cephflow.workflows.common.RbdRef;
 import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -60,7 +60,7 @@ class ProgressIT {
       for (String left : ServerIts.leftovers(ids, libvirtUri)) {
         int slash = left.indexOf('/');
         if (slash > 0 && !left.contains("@")) {
-          ServerIts.purgeQuietly(new ImageRef(left.substring(0, slash), left.substring(slash + 1)));
+          ServerIts.purgeQuietly(new RbdRef(left.substring(0, slash), left.substring(slash + 1)));
         }
       }
     }

@@ -3,7 +3,7 @@ package io.cephflow.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cephflow.ceph.CephTestCluster;
-import io.cephflow.ceph.ImageRef;
+import io.cephflow.workflows.common.RbdRef;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -93,7 +93,7 @@ class ScratchFullFaultIT {
       Files.deleteIfExists(filler);
     }
     assertThat(stack.scratchFiles()).isEmpty();
-    assertThat(CephTestCluster.rbd().images().exists(new ImageRef("images", id))).isFalse();
+    assertThat(CephTestCluster.rbd().images().exists(new RbdRef("images", id))).isFalse();
     // no record left CREATING: the id never named a resource
     assertThat(stack.get("/api/v1/images/" + id).statusCode()).isEqualTo(404);
   }
@@ -130,7 +130,7 @@ class ScratchFullFaultIT {
       Files.deleteIfExists(filler);
     }
     assertThat(stack.scratchFiles()).isEmpty();
-    assertThat(CephTestCluster.rbd().images().exists(new ImageRef("images", id))).isFalse();
+    assertThat(CephTestCluster.rbd().images().exists(new RbdRef("images", id))).isFalse();
     assertThat(stack.get("/api/v1/images/" + id).statusCode()).isEqualTo(404);
   }
 

@@ -3,8 +3,8 @@ package io.cephflow.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cephflow.ceph.CephTestCluster;
-import io.cephflow.ceph.ImageRef;
-import io.cephflow.ceph.SnapshotRef;
+import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.SnapRef;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,9 +45,9 @@ class ServerEndToEndIT {
     // whatever a failed assertion left: domains first (they hold the disks), then images
     for (String s : servers) {
       ServerIts.removeDomainQuietly(libvirtUri, s);
-      purgeQuietly(new ImageRef("vms", s + "_disk"));
+      purgeQuietly(new RbdRef("vms", s + "_disk"));
     }
-    for (String i : images) purgeQuietly(new ImageRef("images", i));
+    for (String i : images) purgeQuietly(new RbdRef("images", i));
     if (stack != null) stack.close();
   }
 
@@ -75,7 +75,7 @@ class ServerEndToEndIT {
     System.out.printf(
         "server IT: boot flow %d ms (POST to COMPLETED), tag on the console %d ms after POST%n",
         ms(booted - t0), ms(printed - t0));
-    Optional<SnapshotRef> parent = CephTestCluster.rbd().clones().parent(disk(first));
+    Optional<SnapRef> parent = CephTestCluster.rbd().clones().parent(disk(first));
     assertThat(parent)
         .hasValueSatisfying(p -> assertThat(p.toString()).isEqualTo("images/" + imageId + "@snap"));
 
@@ -94,7 +94,7 @@ class ServerEndToEndIT {
     // detached from the server's disk in the background, by the flatten manager
     assertThat(stack.await("/api/v1/operations/flatten-images-" + newImage, Duration.ofMinutes(3)))
         .contains("\"status\":\"COMPLETED\"");
-    assertThat(CephTestCluster.rbd().clones().parent(new ImageRef("images", newImage))).isEmpty();
+    assertThat(CephTestCluster.rbd().clones().parent(new RbdRef("images", newImage))).isEmpty();
     assertThat(CephTestCluster.rbdCli("snap", "ls", "--format", "json", "images/" + newImage))
         .contains("\"name\":\"snap\"")
         .contains("\"protected\":\"true\"");
@@ -137,8 +137,8 @@ class ServerEndToEndIT {
           .contains("\"name\":\"snap\"")
           .contains("\"protected\":\"true\"");
     }
-    purgeQuietly(new ImageRef("images", newImage));
-    purgeQuietly(new ImageRef("images", imageId));
+    purgeQuietly(new RbdRef("images", newImage));
+    purgeQuietly(new RbdRef("images", imageId));
   }
 
   @Test
@@ -173,8 +173,8 @@ class ServerEndToEndIT {
     String s3 = newServer();
     expectFailure("{\"serverId\":\"" + s3 + "\",\"imageId\":\"" + raw + "\"}", "NotFound");
 
-    purgeQuietly(new ImageRef("images", qcow));
-    purgeQuietly(new ImageRef("images", raw));
+    purgeQuietly(new RbdRef("images", qcow));
+    purgeQuietly(new RbdRef("images", raw));
     assertThat(ServerIts.world(libvirtUri))
         .as("pools, snapshots, trash and domains")
         .isEqualTo(before);
@@ -231,8 +231,8 @@ class ServerEndToEndIT {
     return id;
   }
 
-  private static ImageRef disk(String serverId) {
-    return new ImageRef("vms", serverId + "_disk");
+  private static RbdRef disk(String serverId) {
+    return new RbdRef("vms", serverId + "_disk");
   }
 
   private static void awaitConsole(String serverId, String expected) throws Exception {
@@ -243,7 +243,7 @@ class ServerEndToEndIT {
     return ServerIts.virsh(libvirtUri, args);
   }
 
-  private static void purgeQuietly(ImageRef ref) {
+  private static void purgeQuietly(RbdRef ref) {
     ServerIts.purgeQuietly(ref);
   }
 

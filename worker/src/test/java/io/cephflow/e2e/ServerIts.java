@@ -3,8 +3,8 @@ package io.cephflow.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cephflow.ceph.CephTestCluster;
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.SnapshotInfo;
+import io.cephflow.workflows.common.RbdRef;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -209,7 +209,7 @@ final class ServerIts {
     virshQuietly(libvirtUri, "undefine", "instance-" + serverId);
   }
 
-  static void purgeQuietly(ImageRef ref) {
+  static void purgeQuietly(RbdRef ref) {
     try {
       CephTestCluster.purge(ref);
     } catch (RuntimeException e) {
@@ -231,7 +231,7 @@ final class ServerIts {
         // the flows only ever snapshot images of ours, so their snapshots are all there is to list
         CephTestCluster.rbd()
             .snapshots()
-            .list(new ImageRef(pool, name))
+            .list(new RbdRef(pool, name))
             .forEach(s -> out.add(pool + "/" + name + "@" + s.name()));
       }
     }
@@ -257,7 +257,7 @@ final class ServerIts {
       for (String name : CephTestCluster.rbd().images().list(pool)) {
         if (!ours.test(name)) continue;
         out.add(pool + "/" + name);
-        for (SnapshotInfo s : CephTestCluster.rbd().snapshots().list(new ImageRef(pool, name))) {
+        for (SnapshotInfo s : CephTestCluster.rbd().snapshots().list(new RbdRef(pool, name))) {
           out.add(pool + "/" + name + "@" + s.name() + (s.isProtected() ? " (protected)" : ""));
         }
       }

@@ -3,9 +3,9 @@ package io.cephflow.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cephflow.ceph.CephTestCluster;
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.starter.client.CephflowClient;
 import io.cephflow.starter.client.OperationStatus;
+import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.image.UploadImageRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +51,7 @@ class TwoHostsCrashIT {
   @AfterEach
   void stopWorkersAndRemoveImages() throws Exception {
     harness.stopAll();
-    images.forEach(id -> ServerIts.purgeQuietly(new ImageRef("images", id)));
+    images.forEach(id -> ServerIts.purgeQuietly(new RbdRef("images", id)));
   }
 
   /** The images each test made were removed after it: the cluster is as it was. */

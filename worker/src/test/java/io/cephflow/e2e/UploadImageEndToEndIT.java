@@ -366,7 +366,10 @@ class UploadImageEndToEndIT {
           .as(format)
           .contains("\"status\":\"CANCELED\"")
           .contains("\"type\":\"Canceled\"");
-      assertThat(CephTestCluster.rbd().images().exists(new io.cephflow.ceph.ImageRef("images", id)))
+      assertThat(
+              CephTestCluster.rbd()
+                  .images()
+                  .exists(new io.cephflow.workflows.common.RbdRef("images", id)))
           .as(id)
           .isFalse();
       assertThat(stack.scratchFiles()).isEmpty();
@@ -598,7 +601,10 @@ class UploadImageEndToEndIT {
             .replaceAll(
                 "(?s).*?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}).*", "$1");
     if (!type.equals("Conflict")) {
-      assertThat(CephTestCluster.rbd().images().exists(new io.cephflow.ceph.ImageRef("images", id)))
+      assertThat(
+              CephTestCluster.rbd()
+                  .images()
+                  .exists(new io.cephflow.workflows.common.RbdRef("images", id)))
           .as(id)
           .isFalse();
     }
@@ -610,6 +616,6 @@ class UploadImageEndToEndIT {
   }
 
   private static void purge(String id) {
-    CephTestCluster.purge(new io.cephflow.ceph.ImageRef("images", id));
+    CephTestCluster.purge(new io.cephflow.workflows.common.RbdRef("images", id));
   }
 }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cephflow.ceph.CephTestCluster;
 import io.cephflow.ceph.ImageInfo;
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.Rbd;
 import io.cephflow.ceph.SnapshotInfo;
+import io.cephflow.workflows.common.RbdRef;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +67,7 @@ class VolumeFlowsIT {
     Set<String> leftovers = ours();
     for (String name : leftovers) {
       String[] poolImage = name.split("/", 2);
-      CephTestCluster.purge(new ImageRef(poolImage[0], poolImage[1]));
+      CephTestCluster.purge(new RbdRef(poolImage[0], poolImage[1]));
     }
     assertThat(leftovers).as("images left behind by this test").isEmpty();
     assertThat(after).as("pools, snapshots, trash and domains").isEqualTo(before);
@@ -262,8 +262,8 @@ class VolumeFlowsIT {
     return id;
   }
 
-  private static ImageRef volume(String volumeId) {
-    return new ImageRef("volumes", "volume-" + volumeId);
+  private static RbdRef volume(String volumeId) {
+    return new RbdRef("volumes", "volume-" + volumeId);
   }
 
   private String fromSnapshot(String sourceVolumeId, String snapshotId, String extra)

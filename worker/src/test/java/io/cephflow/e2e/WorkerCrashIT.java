@@ -3,7 +3,6 @@ package io.cephflow.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cephflow.ceph.CephTestCluster;
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.starter.client.CephflowClient;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.flatten.FlattenWorkflow;
@@ -73,12 +72,11 @@ class WorkerCrashIT {
   static void cleanUp() {
     // what a failed test left: domains first (they hold disks), then clones before their parents
     for (String s : List.of(S1, S2, S3, S4)) ServerIts.removeDomainQuietly(harness.libvirtUri(), s);
-    List<ImageRef> refs = new ArrayList<>();
-    for (String s : List.of(S1, S2, S3, S4)) refs.add(new ImageRef("vms", s + "_disk"));
-    for (String v : List.of(V3, V2, V1)) refs.add(new ImageRef("volumes", "volume-" + v));
-    refs.add(new ImageRef("images", QCOW2_IMAGE + "_raw"));
-    for (String i : List.of(SNAP_IMAGE, QCOW2_IMAGE, RAW_IMAGE))
-      refs.add(new ImageRef("images", i));
+    List<RbdRef> refs = new ArrayList<>();
+    for (String s : List.of(S1, S2, S3, S4)) refs.add(new RbdRef("vms", s + "_disk"));
+    for (String v : List.of(V3, V2, V1)) refs.add(new RbdRef("volumes", "volume-" + v));
+    refs.add(new RbdRef("images", QCOW2_IMAGE + "_raw"));
+    for (String i : List.of(SNAP_IMAGE, QCOW2_IMAGE, RAW_IMAGE)) refs.add(new RbdRef("images", i));
     refs.forEach(ServerIts::purgeQuietly);
     harness.close();
   }

@@ -2,7 +2,7 @@ package io.cephflow.ceph.librbd;
 
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
-import io.cephflow.ceph.ImageRef;
+import io.cephflow.workflows.common.RbdRef;
 
 /**
  * An open librbd image handle, always closed. Opened through our own binding, not rados-java's Rbd:
@@ -12,25 +12,25 @@ import io.cephflow.ceph.ImageRef;
 final class Image implements AutoCloseable {
   private static final RbdNative RBD = RbdNative.INSTANCE;
   private final Pointer ptr;
-  private final ImageRef ref;
+  private final RbdRef ref;
   private final boolean writable;
 
-  private Image(Pointer ptr, ImageRef ref, boolean writable) {
+  private Image(Pointer ptr, RbdRef ref, boolean writable) {
     this.ptr = ptr;
     this.ref = ref;
     this.writable = writable;
   }
 
-  static Image open(CephCluster.Pool pool, ImageRef ref) {
+  static Image open(CephCluster.Pool pool, RbdRef ref) {
     return open(pool, ref, null, false);
   }
 
-  static Image open(CephCluster.Pool pool, ImageRef ref, String snap, boolean readOnly) {
+  static Image open(CephCluster.Pool pool, RbdRef ref, String snap, boolean readOnly) {
     PointerByReference out = new PointerByReference();
     int rc =
         readOnly
-            ? RBD.rbd_open_read_only(pool.ptr(), ref.name(), out, snap)
-            : RBD.rbd_open(pool.ptr(), ref.name(), out, snap);
+            ? RBD.rbd_open_read_only(pool.ptr(), ref.image(), out, snap)
+            : RBD.rbd_open(pool.ptr(), ref.image(), out, snap);
     Check.rc(rc, "open image " + ref + (snap == null ? "" : "@" + snap));
     if (readOnly) return new Image(out.getValue(), ref, false);
     try {
@@ -46,7 +46,7 @@ final class Image implements AutoCloseable {
     return ptr;
   }
 
-  ImageRef ref() {
+  RbdRef ref() {
     return ref;
   }
 

@@ -1,10 +1,11 @@
 package io.cephflow.ceph.librbd;
 
 import com.sun.jna.ptr.LongByReference;
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.RbdAges;
 import io.cephflow.ceph.RbdException;
+import io.cephflow.ceph.RbdNames;
 import io.cephflow.ceph.SnapshotInfo;
+import io.cephflow.workflows.common.RbdRef;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,7 +59,8 @@ public final class LibrbdAges implements RbdAges {
   }
 
   @Override
-  public Optional<Ages> ages(ImageRef ref) {
+  public Optional<Ages> ages(RbdRef ref) {
+    RbdNames.check(ref);
     try (var pool = cluster.pool(ref.pool());
         var image = Image.open(pool, ref, null, true)) {
       long[] ts = new long[2];

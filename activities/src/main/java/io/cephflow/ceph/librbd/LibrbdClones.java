@@ -2,12 +2,13 @@ package io.cephflow.ceph.librbd;
 
 import com.sun.jna.ptr.LongByReference;
 import io.cephflow.ceph.ImageFeature;
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.ImageSpec;
 import io.cephflow.ceph.Progress;
 import io.cephflow.ceph.RbdClones;
 import io.cephflow.ceph.RbdException;
-import io.cephflow.ceph.SnapshotRef;
+import io.cephflow.ceph.RbdNames;
+import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.SnapRef;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,24 +25,26 @@ public final class LibrbdClones implements RbdClones {
   }
 
   @Override
-  public void clone(SnapshotRef parent, ImageRef child, ImageSpec childSpec) {
+  public void clone(SnapRef parent, RbdRef child, ImageSpec childSpec) {
+    RbdNames.check(parent);
+    RbdNames.check(child);
     int rc;
     try (var parentPool = cluster.pool(parent.image().pool());
         var childPool = cluster.pool(child.pool())) {
       rc =
           RBD.rbd_clone2(
               parentPool.ptr(),
-              parent.image().name(),
-              parent.name(),
+              parent.image().image(),
+              parent.snapshot(),
               childPool.ptr(),
-              child.name(),
+              child.image(),
               ImageFeature.mask(childSpec.features()),
               new int[] {0},
               0,
               0);
     }
     if (Errno.of(rc) == Errno.EEXIST) {
-      Optional<SnapshotRef> existing = parent(child);
+      Optional<SnapRef> existing = parent(child);
       if (existing.isPresent() && existing.get().equals(parent)) return;
       throw RbdException.conflict(
           "image "
@@ -67,10 +70,11 @@ public final class LibrbdClones implements RbdClones {
   }
 
   @Override
-  public List<ImageRef> children(SnapshotRef snap) {
+  public List<RbdRef> children(SnapRef snap) {
+    RbdNames.check(snap);
     // a separate read-only handle: listing children sets the handle's snapshot
     try (var pool = cluster.pool(snap.image().pool());
-        var image = Image.open(pool, snap.image(), snap.name(), true)) {
+        var image = Image.open(pool, snap.image(), snap.snapshot(), true)) {
       for (int attempt = 1; ; attempt++) {
         try {
           return children(image, snap);
@@ -83,7 +87,7 @@ public final class LibrbdClones implements RbdClones {
     }
   }
 
-  private static List<ImageRef> children(Image image, SnapshotRef snap) {
+  private static List<RbdRef> children(Image image, SnapRef snap) {
     byte[] pools = new byte[1024], images = new byte[4096];
     LongByReference poolsLen = new LongByReference(pools.length),
         imagesLen = new LongByReference(images.length);
@@ -97,14 +101,14 @@ public final class LibrbdClones implements RbdClones {
     Check.rc(rc, "list children of " + snap);
     List<String> p = Check.strings(pools, poolsLen.getValue());
     List<String> i = Check.strings(images, imagesLen.getValue());
-    List<ImageRef> out = new ArrayList<>();
-    for (int k = 0; k < Math.min(p.size(), i.size()); k++)
-      out.add(new ImageRef(p.get(k), i.get(k)));
+    List<RbdRef> out = new ArrayList<>();
+    for (int k = 0; k < Math.min(p.size(), i.size()); k++) out.add(new RbdRef(p.get(k), i.get(k)));
     return out;
   }
 
   @Override
-  public Optional<SnapshotRef> parent(ImageRef ref) {
+  public Optional<SnapRef> parent(RbdRef ref) {
+    RbdNames.check(ref);
     try (var pool = cluster.pool(ref.pool());
         var image = Image.open(pool, ref, null, true)) {
       return LibrbdImages.parentOf(image);
@@ -112,9 +116,10 @@ public final class LibrbdClones implements RbdClones {
   }
 
   @Override
-  public int depth(ImageRef ref) {
+  public int depth(RbdRef ref) {
+    RbdNames.check(ref);
     int depth = 0;
-    Optional<SnapshotRef> p = parent(ref);
+    Optional<SnapRef> p = parent(ref);
     while (p.isPresent()) {
       if (++depth > MAX_DEPTH) {
         throw new RbdException(
@@ -126,7 +131,8 @@ public final class LibrbdClones implements RbdClones {
   }
 
   @Override
-  public void flatten(ImageRef ref, Progress progress) {
+  public void flatten(RbdRef ref, Progress progress) {
+    RbdNames.check(ref);
     try (var pool = cluster.pool(ref.pool());
         var image = Image.open(pool, ref)) {
       if (LibrbdImages.parentOf(image).isEmpty()) return;

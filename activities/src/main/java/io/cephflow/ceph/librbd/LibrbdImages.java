@@ -3,10 +3,11 @@ package io.cephflow.ceph.librbd;
 import com.sun.jna.ptr.LongByReference;
 import io.cephflow.ceph.ImageFeature;
 import io.cephflow.ceph.ImageInfo;
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.ImageSpec;
 import io.cephflow.ceph.RbdImages;
-import io.cephflow.ceph.SnapshotRef;
+import io.cephflow.ceph.RbdNames;
+import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.SnapRef;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,12 +21,13 @@ public final class LibrbdImages implements RbdImages {
   }
 
   @Override
-  public void create(ImageRef ref, ImageSpec spec) {
+  public void create(RbdRef ref, ImageSpec spec) {
+    RbdNames.check(ref);
     try (var pool = cluster.pool(ref.pool())) {
       int rc =
           RBD.rbd_create2(
               pool.ptr(),
-              ref.name(),
+              ref.image(),
               spec.sizeBytes(),
               ImageFeature.mask(spec.features()),
               new int[] {0});
@@ -53,10 +55,11 @@ public final class LibrbdImages implements RbdImages {
   }
 
   @Override
-  public boolean exists(ImageRef ref) {
+  public boolean exists(RbdRef ref) {
+    RbdNames.check(ref);
     try (var pool = cluster.pool(ref.pool())) {
       var out = new com.sun.jna.ptr.PointerByReference();
-      int rc = RBD.rbd_open_read_only(pool.ptr(), ref.name(), out, null);
+      int rc = RBD.rbd_open_read_only(pool.ptr(), ref.image(), out, null);
       if (Errno.of(rc) == Errno.ENOENT) return false;
       Check.rc(rc, "open image " + ref);
       RBD.rbd_close(out.getValue());
@@ -65,7 +68,8 @@ public final class LibrbdImages implements RbdImages {
   }
 
   @Override
-  public ImageInfo stat(ImageRef ref) {
+  public ImageInfo stat(RbdRef ref) {
+    RbdNames.check(ref);
     try (var pool = cluster.pool(ref.pool());
         var image = Image.open(pool, ref, null, true)) {
       return stat(image);
@@ -82,7 +86,7 @@ public final class LibrbdImages implements RbdImages {
         image.ref(), info.size, info.order, ImageFeature.of(features.getValue()), parentOf(image));
   }
 
-  static Optional<SnapshotRef> parentOf(Image image) {
+  static Optional<SnapRef> parentOf(Image image) {
     byte[] pool = new byte[128], name = new byte[256], id = new byte[128], snap = new byte[256];
     int rc =
         RBD.rbd_get_parent_info2(
@@ -90,11 +94,12 @@ public final class LibrbdImages implements RbdImages {
     if (Errno.of(rc) == Errno.ENOENT) return Optional.empty();
     Check.rc(rc, "get parent of " + image.ref());
     return Optional.of(
-        new ImageRef(Check.cString(pool), Check.cString(name)).snapshot(Check.cString(snap)));
+        new RbdRef(Check.cString(pool), Check.cString(name)).snapshot(Check.cString(snap)));
   }
 
   @Override
-  public void resize(ImageRef ref, long newSizeBytes, boolean allowShrink) {
+  public void resize(RbdRef ref, long newSizeBytes, boolean allowShrink) {
+    RbdNames.check(ref);
     try (var pool = cluster.pool(ref.pool());
         var image = Image.open(pool, ref)) {
       LongByReference size = new LongByReference();
@@ -119,9 +124,10 @@ public final class LibrbdImages implements RbdImages {
   }
 
   @Override
-  public void remove(ImageRef ref) {
+  public void remove(RbdRef ref) {
+    RbdNames.check(ref);
     try (var pool = cluster.pool(ref.pool())) {
-      int rc = RBD.rbd_remove(pool.ptr(), ref.name());
+      int rc = RBD.rbd_remove(pool.ptr(), ref.image());
       if (Errno.of(rc) == Errno.EBUSY) {
         throw io.cephflow.ceph.RbdException.busy(
             "image " + ref + " is busy: it has clones or is open (watched) by a client", List.of());
@@ -131,10 +137,11 @@ public final class LibrbdImages implements RbdImages {
   }
 
   @Override
-  public void moveToTrash(ImageRef ref) {
+  public void moveToTrash(RbdRef ref) {
+    RbdNames.check(ref);
     try (var pool = cluster.pool(ref.pool())) {
       Check.rcOrMissing(
-          RBD.rbd_trash_move(pool.ptr(), ref.name(), 0), "move image " + ref + " to trash");
+          RBD.rbd_trash_move(pool.ptr(), ref.image(), 0), "move image " + ref + " to trash");
     }
   }
 

@@ -1,8 +1,9 @@
 package io.cephflow.ceph.librbd;
 
 import com.sun.jna.ptr.LongByReference;
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.RbdMetadata;
+import io.cephflow.ceph.RbdNames;
+import io.cephflow.workflows.common.RbdRef;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +20,8 @@ public final class LibrbdMetadata implements RbdMetadata {
   }
 
   @Override
-  public Optional<String> get(ImageRef ref, String key) {
+  public Optional<String> get(RbdRef ref, String key) {
+    RbdNames.check(ref);
     try (var pool = cluster.pool(ref.pool());
         var image = Image.open(pool, ref, null, true)) {
       byte[] buf = new byte[1024];
@@ -36,7 +38,8 @@ public final class LibrbdMetadata implements RbdMetadata {
   }
 
   @Override
-  public void set(ImageRef ref, String key, String value) {
+  public void set(RbdRef ref, String key, String value) {
+    RbdNames.check(ref);
     try (var pool = cluster.pool(ref.pool());
         var image = Image.open(pool, ref)) {
       Check.rc(RBD.rbd_metadata_set(image.ptr(), key, value), "set metadata " + key + " of " + ref);
@@ -44,7 +47,8 @@ public final class LibrbdMetadata implements RbdMetadata {
   }
 
   @Override
-  public void setAll(ImageRef ref, Map<String, String> entries) {
+  public void setAll(RbdRef ref, Map<String, String> entries) {
+    RbdNames.check(ref);
     try (var pool = cluster.pool(ref.pool());
         var image = Image.open(pool, ref)) {
       entries.forEach(
@@ -55,7 +59,8 @@ public final class LibrbdMetadata implements RbdMetadata {
   }
 
   @Override
-  public Map<String, String> list(ImageRef ref) {
+  public Map<String, String> list(RbdRef ref) {
+    RbdNames.check(ref);
     try (var pool = cluster.pool(ref.pool());
         var image = Image.open(pool, ref, null, true)) {
       int size = 4096;
@@ -90,7 +95,8 @@ public final class LibrbdMetadata implements RbdMetadata {
   }
 
   @Override
-  public void remove(ImageRef ref, String key) {
+  public void remove(RbdRef ref, String key) {
+    RbdNames.check(ref);
     try (var pool = cluster.pool(ref.pool());
         var image = Image.open(pool, ref)) {
       Check.rcOrMissing(

@@ -1,9 +1,10 @@
 package io.cephflow.ceph.librbd;
 
-import io.cephflow.ceph.ImageRef;
+import io.cephflow.ceph.RbdNames;
 import io.cephflow.ceph.RbdSnapshots;
 import io.cephflow.ceph.SnapshotInfo;
-import io.cephflow.ceph.SnapshotRef;
+import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.SnapRef;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,16 +20,18 @@ public final class LibrbdSnapshots implements RbdSnapshots {
   }
 
   @Override
-  public void create(SnapshotRef snap) {
+  public void create(SnapRef snap) {
+    RbdNames.check(snap);
     try (var pool = cluster.pool(snap.image().pool());
         var image = Image.open(pool, snap.image())) {
-      int rc = RBD.rbd_snap_create(image.ptr(), snap.name());
+      int rc = RBD.rbd_snap_create(image.ptr(), snap.snapshot());
       if (Errno.of(rc) != Errno.EEXIST) Check.rc(rc, "create snapshot " + snap);
     }
   }
 
   @Override
-  public List<SnapshotInfo> list(ImageRef ref) {
+  public List<SnapshotInfo> list(RbdRef ref) {
+    RbdNames.check(ref);
     try (var pool = cluster.pool(ref.pool());
         var image = Image.open(pool, ref, null, true)) {
       return list(image);
@@ -60,43 +63,47 @@ public final class LibrbdSnapshots implements RbdSnapshots {
   }
 
   @Override
-  public boolean exists(SnapshotRef snap) {
-    return list(snap.image()).stream().anyMatch(s -> s.name().equals(snap.name()));
+  public boolean exists(SnapRef snap) {
+    RbdNames.check(snap);
+    return list(snap.image()).stream().anyMatch(s -> s.name().equals(snap.snapshot()));
   }
 
   @Override
-  public void protect(SnapshotRef snap) {
+  public void protect(SnapRef snap) {
+    RbdNames.check(snap);
     try (var pool = cluster.pool(snap.image().pool());
         var image = Image.open(pool, snap.image())) {
-      if (isProtected(image, snap.name())) return;
-      int rc = RBD.rbd_snap_protect(image.ptr(), snap.name());
+      if (isProtected(image, snap.snapshot())) return;
+      int rc = RBD.rbd_snap_protect(image.ptr(), snap.snapshot());
       if (Errno.of(rc) != Errno.EBUSY)
         Check.rc(rc, "protect snapshot " + snap); // EBUSY: protected meanwhile
     }
   }
 
   @Override
-  public void unprotect(SnapshotRef snap) {
+  public void unprotect(SnapRef snap) {
+    RbdNames.check(snap);
     try (var pool = cluster.pool(snap.image().pool());
         var image = Image.open(pool, snap.image())) {
-      if (!isProtected(image, snap.name())) return;
-      int rc = RBD.rbd_snap_unprotect(image.ptr(), snap.name());
+      if (!isProtected(image, snap.snapshot())) return;
+      int rc = RBD.rbd_snap_unprotect(image.ptr(), snap.snapshot());
       if (Errno.of(rc) == Errno.EBUSY) {
         var children = clones.children(snap).stream().map(Object::toString).toList();
         throw io.cephflow.ceph.RbdException.busy(
             "snapshot " + snap + " has clones: " + children, children);
       }
-      if (Errno.of(rc) == Errno.EINVAL && !isProtected(image, snap.name()))
+      if (Errno.of(rc) == Errno.EINVAL && !isProtected(image, snap.snapshot()))
         return; // unprotected meanwhile
       Check.rc(rc, "unprotect snapshot " + snap);
     }
   }
 
   @Override
-  public boolean isProtected(SnapshotRef snap) {
+  public boolean isProtected(SnapRef snap) {
+    RbdNames.check(snap);
     try (var pool = cluster.pool(snap.image().pool());
         var image = Image.open(pool, snap.image(), null, true)) {
-      return isProtected(image, snap.name());
+      return isProtected(image, snap.snapshot());
     }
   }
 
@@ -109,7 +116,8 @@ public final class LibrbdSnapshots implements RbdSnapshots {
   }
 
   @Override
-  public void remove(SnapshotRef snap) {
+  public void remove(SnapRef snap) {
+    RbdNames.check(snap);
     try (var pool = cluster.pool(snap.image().pool())) {
       Image image;
       try {
@@ -120,7 +128,7 @@ public final class LibrbdSnapshots implements RbdSnapshots {
         throw e;
       }
       try (image) {
-        int rc = RBD.rbd_snap_remove(image.ptr(), snap.name());
+        int rc = RBD.rbd_snap_remove(image.ptr(), snap.snapshot());
         if (Errno.of(rc) == Errno.EBUSY) {
           throw io.cephflow.ceph.RbdException.busy("snapshot " + snap + " is protected", List.of());
         }
@@ -130,10 +138,11 @@ public final class LibrbdSnapshots implements RbdSnapshots {
   }
 
   @Override
-  public void rollback(SnapshotRef snap) {
+  public void rollback(SnapRef snap) {
+    RbdNames.check(snap);
     try (var pool = cluster.pool(snap.image().pool());
         var image = Image.open(pool, snap.image())) {
-      Check.rc(RBD.rbd_snap_rollback(image.ptr(), snap.name()), "roll back to " + snap);
+      Check.rc(RBD.rbd_snap_rollback(image.ptr(), snap.snapshot()), "roll back to " + snap);
     }
   }
 }

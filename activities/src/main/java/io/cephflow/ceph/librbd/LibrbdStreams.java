@@ -4,11 +4,12 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
 import io.cephflow.ceph.DataSource;
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.ImportResult;
 import io.cephflow.ceph.Progress;
 import io.cephflow.ceph.RbdException;
+import io.cephflow.ceph.RbdNames;
 import io.cephflow.ceph.RbdStreams;
+import io.cephflow.workflows.common.RbdRef;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -42,8 +43,8 @@ public final class LibrbdStreams implements RbdStreams {
   }
 
   @Override
-  public ImportResult write(
-      ImageRef target, DataSource source, long resumeFrom, Progress progress) {
+  public ImportResult write(RbdRef target, DataSource source, long resumeFrom, Progress progress) {
+    RbdNames.check(target);
     try (var pool = cluster.pool(target.pool());
         var image = Image.open(pool, target);
         var ring = new AioRing(image, depth, writeSize(LibrbdImages.stat(image).objectSize()))) {
@@ -78,7 +79,8 @@ public final class LibrbdStreams implements RbdStreams {
   }
 
   @Override
-  public long export(ImageRef ref, OutputStream out, Progress progress) {
+  public long export(RbdRef ref, OutputStream out, Progress progress) {
+    RbdNames.check(ref);
     try (var pool = cluster.pool(ref.pool());
         var image = Image.open(pool, ref, null, true)) {
       long size = LibrbdImages.stat(image).sizeBytes();
@@ -99,7 +101,8 @@ public final class LibrbdStreams implements RbdStreams {
   }
 
   @Override
-  public void writeAt(ImageRef ref, long offset, byte[] data) {
+  public void writeAt(RbdRef ref, long offset, byte[] data) {
+    RbdNames.check(ref);
     try (var pool = cluster.pool(ref.pool());
         var image = Image.open(pool, ref)) {
       Memory mem = new Memory(Math.max(1, data.length));
@@ -111,7 +114,8 @@ public final class LibrbdStreams implements RbdStreams {
   }
 
   @Override
-  public byte[] readAt(ImageRef ref, long offset, int length) {
+  public byte[] readAt(RbdRef ref, long offset, int length) {
+    RbdNames.check(ref);
     try (var pool = cluster.pool(ref.pool());
         var image = Image.open(pool, ref, null, true)) {
       Memory mem = new Memory(Math.max(1, length));

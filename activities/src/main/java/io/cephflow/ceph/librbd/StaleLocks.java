@@ -3,7 +3,7 @@ package io.cephflow.ceph.librbd;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
-import io.cephflow.ceph.ImageRef;
+import io.cephflow.workflows.common.RbdRef;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -35,7 +35,7 @@ final class StaleLocks {
   private static final Object[] STRIPES = new Object[64];
 
   /** Writable handles of this process per image. */
-  private static final ConcurrentHashMap<ImageRef, Integer> OPEN = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<RbdRef, Integer> OPEN = new ConcurrentHashMap<>();
 
   static {
     for (int i = 0; i < STRIPES.length; i++) STRIPES[i] = new Object();
@@ -47,20 +47,20 @@ final class StaleLocks {
    * Call right after a writable open: releases this client's stale locks when it is the only
    * handle.
    */
-  static void opened(Pointer ioctx, Pointer image, ImageRef ref) {
+  static void opened(Pointer ioctx, Pointer image, RbdRef ref) {
     synchronized (stripe(ref)) {
       if (!OPEN.containsKey(ref)) release(ioctx, image, ref);
       OPEN.merge(ref, 1, Integer::sum);
     }
   }
 
-  static void closed(ImageRef ref) {
+  static void closed(RbdRef ref) {
     synchronized (stripe(ref)) {
       OPEN.computeIfPresent(ref, (k, n) -> n == 1 ? null : n - 1);
     }
   }
 
-  private static void release(Pointer ioctx, Pointer image, ImageRef ref) {
+  private static void release(Pointer ioctx, Pointer image, RbdRef ref) {
     byte[] id = new byte[64];
     if (RBD.rbd_get_id(image, id, id.length) < 0) return; // format 1: no exclusive lock
     String header = "rbd_header." + Check.cString(id);
@@ -117,7 +117,7 @@ final class StaleLocks {
     }
   }
 
-  private static Object stripe(ImageRef ref) {
+  private static Object stripe(RbdRef ref) {
     return STRIPES[Math.floorMod(ref.hashCode(), STRIPES.length)];
   }
 }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cephflow.ceph.CephConfig;
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.Rbd;
 import io.cephflow.ceph.RbdException;
+import io.cephflow.workflows.common.RbdRef;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +74,7 @@ class CephClusterCloseIT {
   void busyThreadsGetTypedErrorsNotACrashWhenTheHandleCloses() throws Exception {
     CephCluster cluster = connect(Duration.ofSeconds(30));
     Rbd rbd = Librbd.over(cluster, 4);
-    ImageRef missing = new ImageRef("volumes", "jn-close-missing");
+    RbdRef missing = new RbdRef("volumes", "jn-close-missing");
     AtomicLong calls = new AtomicLong();
     AtomicReference<Throwable> unexpected = new AtomicReference<>();
     CountDownLatch started = new CountDownLatch(4);

@@ -3,10 +3,10 @@ package io.cephflow.ceph.librbd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cephflow.ceph.CephTestCluster;
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.ImageSpec;
 import io.cephflow.ceph.Rbd;
 import io.cephflow.ceph.RbdAges;
+import io.cephflow.workflows.common.RbdRef;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -20,11 +20,11 @@ class LibrbdAgesIT {
   void anImageMovedToTheTrashIsListedWithItsNameAndRemovedById() {
     Rbd rbd = CephTestCluster.rbd();
     LibrbdAges ages = new LibrbdAges(CephTestCluster.cluster());
-    ImageRef ref = new ImageRef("volumes", CephTestCluster.uniqueName("jn-trash"));
+    RbdRef ref = new RbdRef("volumes", CephTestCluster.uniqueName("jn-trash"));
     rbd.images().create(ref, ImageSpec.ofSize(4 << 20));
     rbd.images().moveToTrash(ref);
     List<RbdAges.TrashEntry> mine =
-        ages.trash("volumes").stream().filter(e -> e.name().equals(ref.name())).toList();
+        ages.trash("volumes").stream().filter(e -> e.name().equals(ref.image())).toList();
     try {
       assertThat(mine).hasSize(1);
       assertThat(mine.get(0).id()).isNotBlank();
@@ -32,6 +32,6 @@ class LibrbdAgesIT {
     } finally {
       for (RbdAges.TrashEntry e : mine) ages.removeFromTrash("volumes", e.id());
     }
-    assertThat(ages.trash("volumes")).noneMatch(e -> e.name().equals(ref.name()));
+    assertThat(ages.trash("volumes")).noneMatch(e -> e.name().equals(ref.image()));
   }
 }

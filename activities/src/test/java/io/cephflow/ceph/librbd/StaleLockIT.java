@@ -6,9 +6,9 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.cephflow.ceph.CephTestCluster;
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.Progress;
 import io.cephflow.transfer.SparseFileDataSource;
+import io.cephflow.workflows.common.RbdRef;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -42,7 +42,7 @@ class StaleLockIT {
 
   @Test
   void aStaleLockOfThisClientIsReleasedByTheNextWriterAndTheWriteCompletes() throws Exception {
-    ImageRef ref = new ImageRef("images", CephTestCluster.uniqueName("faultsb-stale-lock"));
+    RbdRef ref = new RbdRef("images", CephTestCluster.uniqueName("faultsb-stale-lock"));
     CephTestCluster.rbdCli("create", "--size", "8M", ref.toString());
     try {
       CephCluster cluster = CephTestCluster.cluster();
@@ -72,7 +72,7 @@ class StaleLockIT {
 
   @Test
   void aLockOfAnotherClientIsNotOursToRelease() {
-    ImageRef ref = new ImageRef("images", CephTestCluster.uniqueName("faultsb-stale-lock"));
+    RbdRef ref = new RbdRef("images", CephTestCluster.uniqueName("faultsb-stale-lock"));
     CephTestCluster.rbdCli("create", "--size", "8M", ref.toString());
     try {
       CephTestCluster.rbdCli("lock", "add", ref.toString(), "someone-else"); // as client.admin
@@ -90,7 +90,7 @@ class StaleLockIT {
     }
   }
 
-  private static String header(ImageRef ref) {
+  private static String header(RbdRef ref) {
     String info = CephTestCluster.rbdCli("info", "--format", "json", ref.toString());
     return "rbd_header." + info.replaceAll("(?s).*\"id\":\"([0-9a-f]+)\".*", "$1");
   }

@@ -27,6 +27,11 @@ public record RbdRef(String pool, String image) {
     return new RbdRef(VOLUMES, "volume-" + volumeId);
   }
 
+  /** The snapshot {@code name} of this image (a method with a parameter: not a JSON property). */
+  public SnapRef snapshot(String name) {
+    return new SnapRef(this, name);
+  }
+
   @Override
   public String toString() {
     return pool + "/" + image;

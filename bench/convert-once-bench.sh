@@ -16,6 +16,7 @@ ROUNDS=${2:-3}
 : "${CEPHFLOW_LIBVIRT_URI:?run eval \"\$(dev/libvirt.sh env)\" first}"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+. bench/lib.sh
 log=$(mktemp /tmp/cephflow-convert-once-bench.XXXXXX)
 pid=
 cleanup() {
@@ -26,14 +27,8 @@ cleanup() {
 trap cleanup EXIT
 if [[ -n ${BENCH_TEMPORAL_PORT:-} ]]; then
   tdb=$(mktemp -d /tmp/cephflow-convert-once-temporal.XXXXXX)
-  temporal server start-dev --ip 127.0.0.1 --port "$BENCH_TEMPORAL_PORT" --ui-port $((BENCH_TEMPORAL_PORT + 1000)) \
-    --headless --db-filename "$tdb/temporal.db" --log-level error \
-    --search-attribute CephflowResources=KeywordList >"$tdb/temporal.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 60); do
-    temporal operator namespace describe --address "127.0.0.1:$BENCH_TEMPORAL_PORT" --namespace default >/dev/null 2>&1 && break
-    sleep 0.5
-  done
+  bench_temporal "$BENCH_TEMPORAL_PORT" "$tdb" --search-attribute CephflowResources=KeywordList || exit 1
+  pid=$bench_temporal_pid
   export CEPHFLOW_E2E_TEMPORAL=127.0.0.1:$BENCH_TEMPORAL_PORT
 fi
 echo "bench: start $(date -u +%FT%TZ), Temporal ${CEPHFLOW_E2E_TEMPORAL:-embedded test server}, $(nproc) cores," \

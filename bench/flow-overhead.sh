@@ -20,6 +20,7 @@ PORT=${BENCH_TEMPORAL_PORT:-17700}
 : "${CEPHFLOW_LIBVIRT_URI:?run eval \"\$(dev/libvirt.sh env)\" first}"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+. bench/lib.sh
 work=$(mktemp -d /tmp/cephflow-flow-overhead.XXXXXX)
 pid=
 cleanup() {
@@ -29,13 +30,8 @@ cleanup() {
 trap cleanup EXIT
 dyn=()
 [[ ${BENCH_EAGER:-false} == true ]] && dyn=(--dynamic-config-value system.enableActivityEagerExecution=true)
-temporal server start-dev --ip 127.0.0.1 --port "$PORT" --ui-port $((PORT + 1000)) --headless \
-  --db-filename "$work/temporal.db" --log-level error "${dyn[@]}" >"$work/temporal.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 60); do
-  temporal operator namespace describe --address "127.0.0.1:$PORT" --namespace default >/dev/null 2>&1 && break
-  sleep 0.5
-done
+bench_temporal "$PORT" "$work" "${dyn[@]}" || exit 1
+pid=$bench_temporal_pid
 echo "bench: Temporal dev server on 127.0.0.1:$PORT (eager activities: ${BENCH_EAGER:-false}), $(nproc) cores," \
   "load $(cut -d' ' -f1-3 /proc/loadavg)"
 CEPHFLOW_E2E_TEMPORAL=127.0.0.1:$PORT mvn -B -o -pl worker -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \

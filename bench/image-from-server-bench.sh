@@ -26,6 +26,7 @@ PORT=${BENCH_TEMPORAL_PORT:-17700}
 : "${CEPHFLOW_LIBVIRT_URI:?run eval \"\$(dev/libvirt.sh env)\" first}"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+. bench/lib.sh
 ADMIN=(-c "$CEPHFLOW_CEPH_CONF" -n client.admin ${CEPHFLOW_CEPH_ADMIN_KEYRING:+-k "$CEPHFLOW_CEPH_ADMIN_KEYRING"})
 largest=$(tr ',' '\n' <<<"$SIZES" | sort -n | tail -1)
 avail=$(ceph "${ADMIN[@]}" df -f json | python3 -c 'import json,sys; print(json.load(sys.stdin)["stats"]["total_avail_bytes"] >> 30)')
@@ -63,14 +64,8 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-temporal server start-dev --ip 127.0.0.1 --port "$PORT" --ui-port $((PORT + 1000)) --headless \
-  --db-filename "$work/temporal.db" --log-level error \
-  --search-attribute CephflowResources=KeywordList >"$work/temporal.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 60); do
-  temporal operator namespace describe --address "127.0.0.1:$PORT" --namespace default >/dev/null 2>&1 && break
-  sleep 0.5
-done
+bench_temporal "$PORT" "$work" --search-attribute CephflowResources=KeywordList || exit 1
+pid=$bench_temporal_pid
 echo "bench: $(date -u +%FT%TZ), Temporal dev server on 127.0.0.1:$PORT, $(nproc) cores, cluster $avail GiB free," \
   "load $(cut -d' ' -f1-3 /proc/loadavg)"
 CEPHFLOW_E2E_TEMPORAL=127.0.0.1:$PORT mvn -B -o -pl worker -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \

@@ -62,10 +62,14 @@ final class LimitedProcess {
 
   private static Result finish(Process p, List<String> command, QemuLimits limits, Drain out)
       throws IOException {
+    long deadline = System.nanoTime() + limits.wallTimeout().toNanos();
     p.getOutputStream().close();
     Drain err = Drain.start(p.getErrorStream(), null);
     try {
-      if (!p.waitFor(limits.wallTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+      // past the deadline is a timeout also when the process ended before we looked: a loaded
+      // machine may not run this thread until after the exit, and the limit must not depend on it
+      boolean ended = p.waitFor(limits.wallTimeout().toNanos(), TimeUnit.NANOSECONDS);
+      if (!ended || System.nanoTime() - deadline > 0) {
         p.destroyForcibly().waitFor();
         throw new QemuProcessException(
             QemuProcessException.Kind.TIMED_OUT,

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -289,30 +290,25 @@ class TemporalRestartIT {
     held.put("volume-delete-" + V1, "after:DeleteImage");
     held.put("volume-snapshot-delete-" + SNAP1, "after:UnprotectSnapshot");
     held.put("image-delete-" + UPLOADED, "after:RemoveSnapshot");
-    arm(held);
-    List<String> ops =
-        List.of(
-            client.deleteServer(new DeleteServerRequest(S1, null, 1)),
-            client.deleteServer(new DeleteServerRequest(S3, null, 1)),
-            client.deleteVolume(new DeleteVolumeRequest(V1, false)),
-            client.deleteVolumeSnapshot(new DeleteVolumeSnapshotRequest(VB, SNAP1, false)),
-            client.deleteImage(new DeleteImageRequest(UPLOADED, false)));
-    awaitHeld(held);
-    restart(null);
-    completeAll(ops);
-
-    TreeSet<String> expected = new TreeSet<>(before);
-    for (String gone :
-        List.of(
+    heldAcrossARestart(
+        held,
+        () ->
+            List.of(
+                client.deleteServer(new DeleteServerRequest(S1, null, 1)),
+                client.deleteServer(new DeleteServerRequest(S3, null, 1)),
+                client.deleteVolume(new DeleteVolumeRequest(V1, false)),
+                client.deleteVolumeSnapshot(new DeleteVolumeSnapshotRequest(VB, SNAP1, false)),
+                client.deleteImage(new DeleteImageRequest(UPLOADED, false))));
+    TreeSet<String> expected =
+        without(
+            before,
             "vms/" + S1 + "_disk",
             running(S1),
             running(S3),
             volume(V1),
             volume(VB) + "@snapshot-" + SNAP1 + " (protected)",
             image(UPLOADED),
-            image(UPLOADED) + "@snap (protected)")) {
-      assertThat(expected.remove(gone)).as("%s was there", gone).isTrue();
-    }
+            image(UPLOADED) + "@snap (protected)");
     assertThat(FaultIts.world(harness.libvirtUri(), RUN)).isEqualTo(expected);
     Map<String, String> records = recordStates();
     System.out.println("temporal restart: records after the deletes " + records);
@@ -341,20 +337,18 @@ class TemporalRestartIT {
     held.put("server-delete-" + S4, "before:Detach"); // its volume, made from a snapshot
     held.put("image-delete-" + FROM_SERVER, "after:DeleteImage");
     held.put("volume-delete-" + V2, "before:DeleteImage");
-    arm(held);
-    List<String> ops =
-        List.of(
-            client.deleteServer(new DeleteServerRequest(S0, null, 1)),
-            client.deleteServer(new DeleteServerRequest(S2, null, 1)),
-            client.deleteServer(new DeleteServerRequest(S4, null, 1)),
-            client.deleteImage(new DeleteImageRequest(FROM_SERVER, false)),
-            client.deleteVolume(new DeleteVolumeRequest(V2, false)));
-    awaitHeld(held);
-    restart(null);
-    completeAll(ops);
-    TreeSet<String> expected = new TreeSet<>(before);
-    for (String gone :
-        List.of(
+    heldAcrossARestart(
+        held,
+        () ->
+            List.of(
+                client.deleteServer(new DeleteServerRequest(S0, null, 1)),
+                client.deleteServer(new DeleteServerRequest(S2, null, 1)),
+                client.deleteServer(new DeleteServerRequest(S4, null, 1)),
+                client.deleteImage(new DeleteImageRequest(FROM_SERVER, false)),
+                client.deleteVolume(new DeleteVolumeRequest(V2, false))));
+    TreeSet<String> expected =
+        without(
+            before,
             "vms/" + S0 + "_disk",
             running(S0),
             "vms/" + S2 + "_disk",
@@ -362,9 +356,7 @@ class TemporalRestartIT {
             running(S4),
             image(FROM_SERVER),
             image(FROM_SERVER) + "@snap (protected)",
-            volume(V2))) {
-      assertThat(expected.remove(gone)).as("%s was there", gone).isTrue();
-    }
+            volume(V2));
     assertThat(FaultIts.world(harness.libvirtUri(), RUN)).isEqualTo(expected);
     assertThat(recordStates())
         .isEqualTo(
@@ -393,6 +385,26 @@ class TemporalRestartIT {
     Map<String, String> records = recordStates();
     assertThat(records.keySet()).isEqualTo(expectedRecords(List.of(), List.of()).keySet());
     assertThat(new TreeSet<>(records.values())).as("record states").containsExactly("DELETED");
+  }
+
+  /**
+   * Arms {@code held}, starts the flows, restarts the server once every one is held, and waits for
+   * them all to complete.
+   */
+  private static void heldAcrossARestart(Map<String, String> held, Callable<List<String>> start)
+      throws Exception {
+    arm(held);
+    List<String> ops = start.call();
+    awaitHeld(held);
+    restart(null);
+    completeAll(ops);
+  }
+
+  /** {@code before} less {@code gone}, each of which must have been in it. */
+  private static TreeSet<String> without(TreeSet<String> before, String... gone) {
+    TreeSet<String> left = new TreeSet<>(before);
+    for (String g : gone) assertThat(left.remove(g)).as("%s was there", g).isTrue();
+    return left;
   }
 
   /** The held steps of this phase: {@code workflowId → before|after:ActivityType}. */

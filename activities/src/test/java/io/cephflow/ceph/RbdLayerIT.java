@@ -231,11 +231,27 @@ class RbdLayerIT {
 
   @Test
   void invalidNamesAreRefusedBeforeLibrbd() {
-    assertThatThrownBy(() -> new RbdRef("images", "a:b@c"))
+    // the refs are the flows' wire records and do not validate; every port method does, first
+    RbdRef option = new RbdRef("images", "a:b@c");
+    RbdRef climbing = new RbdRef("images", "../x");
+    RbdRef badPool = new RbdRef("images;rm", "x");
+    SnapRef badSnap = new RbdRef("images", "x").snapshot("s=1");
+    for (RbdRef bad : List.of(option, climbing, badPool)) {
+      assertThatThrownBy(() -> rbd.images().create(bad, ImageSpec.ofSize(MiB)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("invalid");
+      assertThatThrownBy(() -> rbd.images().exists(bad))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> rbd.images().remove(bad))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThatThrownBy(() -> rbd.snapshots().create(badSnap))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("snapshot name");
+    assertThatThrownBy(
+            () -> rbd.clones().clone(badSnap, new RbdRef("vms", "y"), ImageSpec.ofSize(MiB)))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new RbdRef("images", "../x"))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new RbdRef("images", "x").snapshot("s=1"))
-        .isInstanceOf(IllegalArgumentException.class);
+    // nothing of them reached the cluster
+    assertThat(rbd.images().list("images")).doesNotContain("a:b@c", "../x");
   }
 }

@@ -431,6 +431,8 @@ class KillMatrixIT {
       } catch (AssertionError e) {
         failures.add("round " + n + ": " + e.getMessage());
       }
+      for (String d : deaths) failures.add("round " + n + ": " + d);
+      deaths.clear();
       removeRound(round);
       resumeIfPaused(server);
       System.out.printf(
@@ -547,10 +549,27 @@ class KillMatrixIT {
     }
   }
 
+  /** A worker that died by itself (not the test's kill): each is a finding, then replaced. */
+  static final List<String> deaths = new ArrayList<>();
+
+  static void keepWorkerAlive() {
+    if (worker.isAlive()) return;
+    try {
+      List<String> log = Files.readAllLines(harness.log(worker));
+      String tail = String.join("\n      ", log.subList(Math.max(0, log.size() - 6), log.size()));
+      deaths.add("the worker died by itself (exit " + worker.exitValue() + "):\n      " + tail);
+      System.out.println("kill matrix: FINDING " + deaths.get(deaths.size() - 1));
+      worker = startWorker();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot replace the dead worker", e);
+    }
+  }
+
   static WorkflowExecutionStatus awaitClosed(String workflowId) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
     WorkflowExecutionStatus s;
     while ((s = status(workflowId)) == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      keepWorkerAlive();
       assertThat(System.nanoTime()).as("%s still runs", workflowId).isLessThan(deadline);
       Thread.sleep(250);
     }

@@ -96,7 +96,7 @@ public class HypervisorActivitiesImpl implements HypervisorActivities {
         d.vcpus() > 0 ? d.vcpus() : host.vcpus(),
         d.memoryMiB() > 0 ? d.memoryMiB() : host.memoryMiB(),
         disks,
-        host.consoleDir().resolve("instance-" + d.serverId() + ".log"),
+        consoleLog(d.serverId()),
         d.tags());
   }
 
@@ -170,9 +170,25 @@ public class HypervisorActivitiesImpl implements HypervisorActivities {
     return call(() -> hypervisor.destroy(name(serverId)));
   }
 
+  /**
+   * Undefines the domain, then removes its console log (the server's derived object on this host:
+   * before, every deleted server left {@code instance-<id>.log}, an orphan to the auditor; found by
+   * WorkerCrashIT's audit after the deletes). Idempotent: a retry after a kill finds both gone.
+   */
   @Override
   public boolean undefineDomain(String serverId) {
-    return call(() -> hypervisor.undefine(name(serverId)));
+    boolean undefined = call(() -> hypervisor.undefine(name(serverId)));
+    Path log = consoleLog(serverId);
+    try {
+      Files.deleteIfExists(log);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove the console log " + log, e);
+    }
+    return undefined;
+  }
+
+  private Path consoleLog(String serverId) {
+    return host.consoleDir().resolve("instance-" + name(serverId).serverId() + ".log");
   }
 
   @Override

@@ -71,6 +71,17 @@ class HypervisorActivitiesImplTest {
   }
 
   @Test
+  void undefineRemovesTheConsoleLogAndARetryFindsBothGone() throws Exception {
+    Path log = dir.resolve("console").resolve("instance-" + SERVER + ".log");
+    java.nio.file.Files.createDirectories(log.getParent());
+    java.nio.file.Files.writeString(log, "boot");
+    activities().undefineDomain(SERVER);
+    assertThat(log).doesNotExist();
+    activities().undefineDomain(SERVER); // the retry after a kill
+    assertThat(log).doesNotExist();
+  }
+
+  @Test
   void resumeOfAVmThatIsNotPausedIsANoOp() {
     fake.state = Optional.of(DomainState.RUNNING);
     assertThat(activities().resumeDomain(SERVER)).isFalse();

@@ -141,6 +141,36 @@ final class CrashHarness implements AutoCloseable {
     return libvirtUri;
   }
 
+  /** The Temporal server the workers poll, and their namespace (for an API beside them). */
+  String target() {
+    return target;
+  }
+
+  String namespace() {
+    return namespace;
+  }
+
+  /** The default worker's console logs (the audit lists them). */
+  Path consoleDir() {
+    return ServerIts.consoleDir(work);
+  }
+
+  /** The default worker's scratch area (the audit lists it). */
+  Path scratchDir() {
+    return stateDir(null).resolve("scratch");
+  }
+
+  /** Runs {@code call} while a clean worker (armed with nothing) polls; stops it after. */
+  <T> T withCleanWorker(java.util.concurrent.Callable<T> call) throws Exception {
+    stopAll();
+    Process clean = startWorker(null);
+    try {
+      return call.call();
+    } finally {
+      stop(clean);
+    }
+  }
+
   /**
    * Starts the flow under a worker armed with {@code kills[0]}, waits for that worker to kill
    * itself there, replaces it with one armed with the next rule, and so on; then a clean worker

@@ -2,6 +2,7 @@ package io.cephflow.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.cephflow.ceph.CephTestCluster;
 import io.cephflow.starter.client.CephflowClient;
 import io.cephflow.workflows.common.RbdRef;
@@ -19,10 +20,12 @@ import io.cephflow.workflows.volume.DeleteVolumeRequest;
 import io.cephflow.workflows.volume.DeleteVolumeSnapshotRequest;
 import io.cephflow.workflows.volume.FlattenPolicy;
 import io.cephflow.workflows.volume.VolumeFromSnapshotRequest;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -50,6 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WorkerCrashIT {
   @TempDir static Path dir;
   static CrashHarness harness;
+  static StarterApi api;
   static CephflowClient client;
   static TreeSet<String> expected;
   static final byte[] TAG = ServerIts.newTag();
@@ -65,6 +69,7 @@ class WorkerCrashIT {
   static void start() throws Exception {
     harness = new CrashHarness(dir, Path.of("target", "crash-it").toAbsolutePath());
     client = harness.client();
+    api = new StarterApi(harness.target(), harness.namespace(), dir);
     expected = harness.world();
   }
 
@@ -78,6 +83,7 @@ class WorkerCrashIT {
     refs.add(new RbdRef("images", QCOW2_IMAGE + "_raw"));
     for (String i : List.of(SNAP_IMAGE, QCOW2_IMAGE, RAW_IMAGE)) refs.add(new RbdRef("images", i));
     refs.forEach(ServerIts::purgeQuietly);
+    if (api != null) api.close();
     harness.close();
   }
 
@@ -240,6 +246,12 @@ class WorkerCrashIT {
 
   @Test
   @Order(11)
+  void anAuditFindsEveryObjectTheFlowsMadeOwnedAndNothingLeftOver() throws Exception {
+    auditFindsExactlyTheFlowsObjectsOwned();
+  }
+
+  @Test
+  @Order(12)
   void deleteServers() throws Exception {
     harness.crashThrough(
         () -> client.deleteServer(new DeleteServerRequest(S1, null, 1)),
@@ -256,7 +268,7 @@ class WorkerCrashIT {
   }
 
   @Test
-  @Order(12)
+  @Order(13)
   void deleteTheVolumeSnapshotFlatteningItsClone() throws Exception {
     harness.crashThrough(
         () -> client.deleteVolumeSnapshot(new DeleteVolumeSnapshotRequest(V1, VSNAP, true)),
@@ -266,7 +278,7 @@ class WorkerCrashIT {
   }
 
   @Test
-  @Order(13)
+  @Order(14)
   void deleteVolumesAndImages() throws Exception {
     harness.crashThrough(
         () -> client.deleteVolume(new DeleteVolumeRequest(V3, false)), "after:DeleteImage");
@@ -288,5 +300,44 @@ class WorkerCrashIT {
         image(QCOW2_IMAGE) + "_raw@snap (protected)",
         image(RAW_IMAGE),
         image(RAW_IMAGE) + "@snap (protected)");
+  }
+
+  @Test
+  @Order(15)
+  void afterTheDeletesAnAuditFindsNothingOfTheRun() throws Exception {
+    auditFindsExactlyTheFlowsObjectsOwned();
+  }
+
+  static final List<String> IDS =
+      List.of(RAW_IMAGE, QCOW2_IMAGE, SNAP_IMAGE, S1, S2, S3, S4, V1, V2, V3, VSNAP);
+
+  /**
+   * A scoped audit (a dry run through the API, with a clean worker) of this test's ids: no orphan,
+   * no dangling record, no stale in-use; every object of the run there is (in the listing of the
+   * pools and libvirt, the console logs, the scratch area) is found, owned; a record only shows
+   * when it is not consistent.
+   */
+  private static void auditFindsExactlyTheFlowsObjectsOwned() throws Exception {
+    JsonNode result = harness.withCleanWorker(() -> api.audit(false, IDS));
+    assertThat(StarterApi.leaksOf(result)).as("the leftovers of the crashed flows").isEmpty();
+    TreeMap<String, String> owned = new TreeMap<>();
+    for (String w : harness.world()) {
+      if (IDS.stream().noneMatch(w::contains)) continue;
+      if (w.startsWith("domain ")) owned.put(w.split(" ")[1], "OWNED");
+      else if (w.startsWith("trash ")) {
+        String[] f = w.split("[: ]+"); // trash <pool>: <id> <name>
+        owned.put(f[1] + "/" + f[2], "OWNED");
+      } else owned.put(w.replace(" (protected)", ""), "OWNED");
+    }
+    for (Path d : List.of(harness.consoleDir(), harness.scratchDir())) {
+      if (!Files.isDirectory(d)) continue;
+      try (var files = Files.list(d)) {
+        files
+            .map(f -> f.getFileName().toString())
+            .filter(n -> IDS.stream().anyMatch(n::contains))
+            .forEach(n -> owned.put(n, "OWNED"));
+      }
+    }
+    assertThat(StarterApi.categories(result)).isEqualTo(owned);
   }
 }

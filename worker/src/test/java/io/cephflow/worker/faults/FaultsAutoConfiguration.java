@@ -22,6 +22,8 @@ import org.springframework.context.annotation.Bean;
  *       flows until the test lets them through;
  *   <li>{@code cephflow.faults.hold=true}: the {@link StepHold} the terminate matrix stops flows
  *       at;
+ *   <li>{@code cephflow.faults.hold-dir}: the {@link ProcessStepHold} the kill matrix stops flows
+ *       at in a worker process;
  *   <li>{@code cephflow.temporal.embedded=true}: Temporal's Java test server in the worker's
  *       process, on {@code cephflow.temporal.embedded-port} (no persistence).
  * </ul>
@@ -55,6 +57,15 @@ public class FaultsAutoConfiguration {
     LoggerFactory.getLogger(FaultsAutoConfiguration.class)
         .warn("STEP HOLD ARMED: tracked flows stop after a chosen activity (tests only)");
     return new StepHold();
+  }
+
+  /** {@code cephflow.faults.hold-dir}: the kill matrix's {@link ProcessStepHold}. */
+  @Bean
+  @ConditionalOnProperty(prefix = "cephflow.faults", name = "hold-dir")
+  ProcessStepHold processStepHold(@Value("${cephflow.faults.hold-dir}") String dir) {
+    LoggerFactory.getLogger(FaultsAutoConfiguration.class)
+        .warn("STEP HOLD ARMED: flows tracked in {}/track stop after a chosen activity", dir);
+    return new ProcessStepHold(java.nio.file.Path.of(dir));
   }
 
   @Bean(destroyMethod = "close")

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cephflow.ceph.CephTestCluster;
-import io.cephflow.ceph.ImageRef;
 import io.cephflow.ceph.RbdAges;
 import io.cephflow.ceph.RecordStore;
 import io.cephflow.ceph.librbd.LibrbdAges;
@@ -661,7 +660,7 @@ class KillMatrixIT {
         if (image) out.put(p + "/" + name, "image");
         if (!image && !isShared(name)) continue;
         try {
-          for (var snap : rbd.snapshots().list(new ImageRef(p, name))) {
+          for (var snap : rbd.snapshots().list(new RbdRef(p, name))) {
             String n = p + "/" + name + "@" + snap.name();
             if (ours.test(n)) out.put(n, "snapshot" + (snap.isProtected() ? " (protected)" : ""));
           }
@@ -748,14 +747,14 @@ class KillMatrixIT {
     for (String p : List.of("vms", "volumes", "images")) {
       for (String name : rbd.images().list(p)) {
         if (ours.test(name)) {
-          ServerIts.purgeQuietly(new ImageRef(p, name));
+          ServerIts.purgeQuietly(new RbdRef(p, name));
         } else if (isShared(name)) {
           try { // a cell's snapshot of a shared image (its clones gone first)
-            ImageRef ref = new ImageRef(p, name);
+            RbdRef ref = new RbdRef(p, name);
             for (var snap : rbd.snapshots().list(ref)) {
               if (!ours.test(snap.name())) continue;
               var sref = ref.snapshot(snap.name());
-              for (ImageRef child : rbd.clones().children(sref)) ServerIts.purgeQuietly(child);
+              for (RbdRef child : rbd.clones().children(sref)) ServerIts.purgeQuietly(child);
               if (snap.isProtected()) rbd.snapshots().unprotect(sref);
               rbd.snapshots().remove(sref);
             }

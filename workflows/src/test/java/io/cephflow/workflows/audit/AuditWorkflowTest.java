@@ -339,6 +339,7 @@ class AuditWorkflowTest {
             "images/" + image,
             temp,
             "images/image." + image);
+    bed.recordHistory(lastId, "audit-reap-clone-and-paused");
   }
 
   @Test

@@ -5,6 +5,8 @@ import io.cephflow.libvirt.DomainName;
 import io.cephflow.libvirt.HostInventory;
 import io.cephflow.libvirt.Hypervisor;
 import io.cephflow.libvirt.HypervisorException;
+import io.cephflow.workflows.audit.AuditClassifier;
+import io.cephflow.workflows.audit.Category;
 import io.cephflow.workflows.audit.Finding;
 import io.cephflow.workflows.audit.HostAuditActivities;
 import io.cephflow.workflows.audit.HostListing;
@@ -65,7 +67,7 @@ public class HostAuditActivitiesImpl implements HostAuditActivities {
                   d.name(),
                   host,
                   modified(consoleDir.resolve(d.name() + ".log")),
-                  d.active() ? "running" : "shut off"));
+                  d.paused() ? AuditClassifier.PAUSED : d.active() ? "running" : "shut off"));
         }
         for (String usage : inventory.cephSecrets())
           out.add(new Observed(Observed.SECRET, usage, host, null, null));
@@ -110,6 +112,12 @@ public class HostAuditActivitiesImpl implements HostAuditActivities {
       throw ApplicationFailure.newNonRetryableFailure(
           "not cephflow's: " + o.name(), AuditActivitiesImpl.REAP_FAILED);
     }
+    if (f.category() == Category.LEFT_PAUSED) {
+      if (!Observed.DOMAIN.equals(o.type()))
+        throw ApplicationFailure.newNonRetryableFailure(
+            "only a domain is left paused: " + o.name(), AuditActivitiesImpl.REAP_FAILED);
+      return resumeDomain(DomainName.parse(o.name()));
+    }
     return switch (o.type()) {
       case Observed.DOMAIN -> removeDomain(DomainName.parse(o.name()));
       case Observed.CONSOLE_LOG -> removeFile(consoleDir, o.name());
@@ -132,6 +140,19 @@ public class HostAuditActivitiesImpl implements HostAuditActivities {
     } catch (HypervisorException e) {
       throw ApplicationFailure.newFailure(
           "removing " + name + " on " + host + ": " + e.getMessage(), "HypervisorError");
+    }
+  }
+
+  /** A server's domain left paused: resumed (its record is as the audit saw it, checked above). */
+  private String resumeDomain(DomainName name) {
+    if (hypervisor == null)
+      throw ApplicationFailure.newNonRetryableFailure("no libvirt on " + host, "HypervisorError");
+    try {
+      return hypervisor.resume(name) ? "resumed" : "already running";
+    } catch (HypervisorException e) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "resuming " + name + " on " + host + ": " + e.getMessage(),
+          AuditActivitiesImpl.REAP_FAILED);
     }
   }
 

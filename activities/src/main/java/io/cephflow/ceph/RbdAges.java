@@ -16,11 +16,16 @@ public interface RbdAges {
   /** Removes the trash entry; false when it was gone already. BUSY (still watched) is thrown. */
   boolean removeFromTrash(String pool, String id);
 
-  /** When the image was created, with its snapshots' creation times; empty when it is gone. */
+  /**
+   * When the image was created, with its snapshots' creation times and its parent; empty when it is
+   * gone.
+   */
   java.util.Optional<Ages> ages(RbdRef ref);
 
   /**
    * @param snapshots snapshot name to creation time (epoch seconds)
+   * @param parent the snapshot it is a clone of ({@code pool/image@snap}), null when it is not a
+   *     clone (the auditor's reap removes a clone before the snapshot it hangs off)
    */
-  record Ages(long createdEpochSecond, java.util.Map<String, Long> snapshots) {}
+  record Ages(long createdEpochSecond, java.util.Map<String, Long> snapshots, String parent) {}
 }

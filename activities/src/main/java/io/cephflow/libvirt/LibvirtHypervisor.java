@@ -287,7 +287,8 @@ public final class LibvirtHypervisor implements Hypervisor, HostInventory {
           List<DomainEntry> out = new java.util.ArrayList<>();
           for (org.libvirt.Domain d : c.listAllDomains(0)) {
             try {
-              out.add(new DomainEntry(d.getName(), d.isActive() == 1));
+              out.add(
+                  new DomainEntry(d.getName(), d.isActive() == 1, state(d) == DomainState.PAUSED));
             } catch (LibvirtException e) {
               if (!LibvirtErrors.is(e, ErrorNumber.VIR_ERR_NO_DOMAIN))
                 throw e; // undefined meanwhile

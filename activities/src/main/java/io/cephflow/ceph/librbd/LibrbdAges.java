@@ -70,7 +70,8 @@ public final class LibrbdAges implements RbdAges {
         long[] st = new long[2];
         if (NATIVE.rbd_snap_get_timestamp(image.ptr(), s.id(), st) >= 0) snaps.put(s.name(), st[0]);
       }
-      return Optional.of(new Ages(ts[0], snaps));
+      String parent = LibrbdImages.parentOf(image).map(Object::toString).orElse(null);
+      return Optional.of(new Ages(ts[0], snaps, parent));
     } catch (RbdException e) {
       if (e.kind() == RbdException.Kind.NOT_FOUND) return Optional.empty();
       throw e;

@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
     name = "audit",
     description = {
       "Audits Ceph and the hypervisors against the resource records: orphans, "
-          + "dangling records, stale in-use; --reap (admin) removes them.",
+          + "dangling records, stale in-use, VMs left paused; --reap (admin) removes them (resumes the paused).",
       "Example: cephflow audit --wait    then, to remove what it found: cephflow audit --reap --wait"
     },
     subcommands = {AuditCommands.Show.class})

@@ -9,8 +9,9 @@ import java.util.Map;
 
 /**
  * {@code cephflow_audit_findings{category}}: what the last audit this worker ran found, per
- * category ({@code orphan}, {@code dangling_record}, {@code stale_in_use}, {@code owned}, {@code
- * foreign}); a gauge, set when an audit ends. Alert on {@code orphan > 0} (docs/audit.md).
+ * category ({@code orphan}, {@code dangling_record}, {@code stale_in_use}, {@code left_paused},
+ * {@code owned}, {@code foreign}); a gauge, set when an audit ends. Alert on {@code orphan > 0}
+ * (docs/audit.md).
  */
 public final class AuditMetrics extends WorkerInterceptorBase {
   @Override

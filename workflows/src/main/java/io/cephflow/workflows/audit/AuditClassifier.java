@@ -24,7 +24,23 @@ public final class AuditClassifier {
       long now,
       long graceSeconds,
       boolean everyHostListed,
-      Set<String> resourceIds) {}
+      Set<String> resourceIds,
+      boolean leftPaused) {
+    /** With every category (a recorded audit before {@code audit-left-paused} has none paused). */
+    public Input(
+        List<Observed> objects,
+        List<ResourceRecord> records,
+        Set<String> running,
+        long now,
+        long graceSeconds,
+        boolean everyHostListed,
+        Set<String> resourceIds) {
+      this(objects, records, running, now, graceSeconds, everyHostListed, resourceIds, true);
+    }
+  }
+
+  /** How the listing shows a paused domain ({@link Observed#detail()}). */
+  public static final String PAUSED = "paused";
 
   private final Input in;
   private final Map<String, ResourceRecord> records = new HashMap<>();
@@ -102,21 +118,60 @@ public final class AuditClassifier {
                   age,
                   "operation " + holder + " ended while " + r.state().name().toLowerCase());
       default ->
-          // an upload's staged file once the image is complete: no step reads it again (the
-          // upload's last step removes it; a terminate before that left it, owned forever)
-          Observed.SCRATCH_FILE.equals(o.type())
-                  && (r.state() == State.AVAILABLE || r.state() == State.IN_USE)
-              ? leak(Category.ORPHAN, o, r, age, "its upload completed; the staged file is left")
-              : new Finding(
-                  Category.OWNED,
+          in.leftPaused() && leftPaused(o, r)
+              ? new Finding(
+                  Category.LEFT_PAUSED,
                   o,
                   r.name(),
-                  r.createdBy(),
+                  r.holders().isEmpty() ? r.createdBy() : r.holders().get(r.holders().size() - 1),
                   age,
-                  r.state().name().toLowerCase(),
+                  "paused, and no operation that pauses it runs"
+                      + (r.holders().isEmpty() ? "" : " (held by " + r.holders() + ", ended)"),
                   r.updatedAt(),
-                  null);
+                  null)
+              :
+              // an upload's staged file once the image is complete: no step reads it again (the
+              // upload's last step removes it; a terminate before that left it, owned forever)
+              Observed.SCRATCH_FILE.equals(o.type())
+                      && (r.state() == State.AVAILABLE || r.state() == State.IN_USE)
+                  ? leak(
+                      Category.ORPHAN, o, r, age, "its upload completed; the staged file is left")
+                  : new Finding(
+                      Category.OWNED,
+                      o,
+                      r.name(),
+                      r.createdBy(),
+                      age,
+                      r.state().name().toLowerCase(),
+                      r.updatedAt(),
+                      null);
     };
+  }
+
+  /**
+   * A live server's domain paused while none of the operations holding the server (image from
+   * server pauses it around its snapshot) runs: a terminate between the suspend and the resume.
+   */
+  private boolean leftPaused(Observed o, ResourceRecord r) {
+    return Observed.DOMAIN.equals(o.type())
+        && PAUSED.equals(o.detail())
+        && (r.state() == State.AVAILABLE || r.state() == State.IN_USE)
+        && r.holders().stream().noneMatch(in.running()::contains);
+  }
+
+  /**
+   * The operations whose running decides a finding: those creating or deleting a record, those that
+   * made one, and (for {@link Category#LEFT_PAUSED}) those holding one.
+   */
+  public static Set<String> operations(List<ResourceRecord> records, boolean holders) {
+    Set<String> out = new java.util.TreeSet<>();
+    for (ResourceRecord r : records) {
+      if (r.operation() != null) out.add(r.operation());
+      if (r.createdBy() != null && !ResourceRecord.UNRECORDED.equals(r.createdBy()))
+        out.add(r.createdBy());
+      if (holders) out.addAll(r.holders());
+    }
+    return out;
   }
 
   private Finding temporaryFile(Observed o) {

@@ -9,7 +9,12 @@ public enum Category {
   /** A live record whose resource has none of its objects. */
   DANGLING_RECORD,
   /** A record in use by a server that no longer exists. */
-  STALE_IN_USE;
+  STALE_IN_USE,
+  /**
+   * A live server's domain that is paused while no operation that pauses it runs (an image from the
+   * server terminated between its suspend and its resume): the reap resumes it.
+   */
+  LEFT_PAUSED;
 
   /** The categories a reap acts on. */
   public boolean leak() {

@@ -9,7 +9,8 @@ package io.cephflow.workflows.audit;
  *     image's name in {@code detail}), a domain or secret usage name, a file name
  * @param host the hypervisor it is on, null for Ceph
  * @param createdAtEpochSecond when it was made (file: last modified), or null when unknown
- * @param detail what else the listing knew (a trash entry's image name, a domain's state)
+ * @param detail what else the listing knew (a trash entry's image name, a domain's state, an
+ *     image's parent snapshot {@code pool/image@snap} when it is a clone)
  */
 public record Observed(
     String type, String name, String host, Long createdAtEpochSecond, String detail) {

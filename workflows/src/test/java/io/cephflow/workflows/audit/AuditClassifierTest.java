@@ -201,4 +201,83 @@ class AuditClassifierTest {
     assertThat(classify(List.of(staged), List.of(record("image", image, State.AVAILABLE, null))))
         .containsEntry(staged.name(), Category.ORPHAN);
   }
+
+  @Test
+  void aLiveServersDomainPausedWithNoOperationHoldingItThatRunsIsLeftPaused() {
+    String server = UUID.randomUUID().toString();
+    Observed paused =
+        new Observed(Observed.DOMAIN, "instance-" + server, "h1", NOW - 100, "paused");
+    Observed running =
+        new Observed(Observed.DOMAIN, "instance-" + server, "h1", NOW - 100, "running");
+    ResourceRecord held =
+        new ResourceRecord(
+            "server",
+            server,
+            State.AVAILABLE,
+            "boot@run",
+            null,
+            "sha",
+            null,
+            null,
+            "2026-01-01T00:00:00Z",
+            "2026-01-01T00:00:01Z",
+            List.of("image-from-server@run"));
+    // image from server terminated between its suspend and its resume: it holds the server still
+    var left =
+        AuditClassifier.classify(
+            new AuditClassifier.Input(
+                List.of(paused), List.of(held), Set.of(), NOW, 0, true, Set.of()));
+    assertThat(left.findings())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.category()).isEqualTo(Category.LEFT_PAUSED);
+              assertThat(f.resource()).isEqualTo("server:" + server);
+              assertThat(f.operation()).isEqualTo("image-from-server@run");
+              assertThat(f.recordVersion()).isEqualTo("2026-01-01T00:00:01Z");
+            });
+    assertThat(left.counts()).containsEntry("left_paused", 1);
+    // while that operation runs, it is paused on purpose
+    assertThat(
+            AuditClassifier.classify(
+                    new AuditClassifier.Input(
+                        List.of(paused),
+                        List.of(held),
+                        Set.of("image-from-server@run"),
+                        NOW,
+                        0,
+                        true,
+                        Set.of()))
+                .findings())
+        .extracting(Finding::category)
+        .containsOnly(Category.OWNED);
+    // running, or a recorded audit from before the category
+    assertThat(classify(List.of(running), List.of(held)).values()).containsOnly(Category.OWNED);
+    assertThat(
+            AuditClassifier.classify(
+                    new AuditClassifier.Input(
+                        List.of(paused), List.of(held), Set.of(), NOW, 0, true, Set.of(), false))
+                .findings())
+        .extracting(Finding::category)
+        .containsOnly(Category.OWNED);
+    // a server whose create ended: its paused domain is an orphan, removed rather than resumed
+    ResourceRecord creating =
+        new ResourceRecord(
+            "server",
+            server,
+            State.CREATING,
+            "boot@run",
+            "boot@run",
+            "sha",
+            null,
+            null,
+            "2026-01-01T00:00:00Z",
+            "2026-01-01T00:00:00Z");
+    assertThat(classify(List.of(paused), List.of(creating)))
+        .containsEntry(paused.name(), Category.ORPHAN);
+    // the operations asked about include the holders
+    assertThat(AuditClassifier.operations(List.of(held), true))
+        .containsExactlyInAnyOrder("boot@run", "image-from-server@run");
+    assertThat(AuditClassifier.operations(List.of(held), false)).containsExactly("boot@run");
+  }
 }

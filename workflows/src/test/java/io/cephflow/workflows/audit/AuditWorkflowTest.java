@@ -292,6 +292,56 @@ class AuditWorkflowTest {
     bed.recordHistory(lastId, "audit-reap");
   }
 
+  /**
+   * Image from server terminated between its suspend and its resume, and another after its clone:
+   * the server's domain is paused, the temporary snapshot has the orphan image cloned under it.
+   */
+  @Test
+  void aReapResumesADomainLeftPausedAndRemovesAnOrphanCloneBeforeTheSnapshotItHangsOff() {
+    String server = id();
+    String image = id();
+    String temp = "vms/" + server + "_disk@cephflow-image-" + image;
+    String at = Instant.ofEpochSecond(OLD).toString();
+    records.add(
+        new ResourceRecord(
+            "server",
+            server,
+            State.AVAILABLE,
+            "made@run",
+            null,
+            "sha",
+            null,
+            null,
+            at,
+            at,
+            List.of(ENDED)));
+    records.add(record("image", image, State.CREATING, ENDED, null));
+    cephObjects.add(ceph(Observed.IMAGE, "vms/" + server + "_disk", OLD));
+    cephObjects.add(ceph(Observed.SNAPSHOT, temp, OLD));
+    cephObjects.add(new Observed(Observed.IMAGE, "images/" + image, null, OLD, temp));
+    cephObjects.add(ceph(Observed.SNAPSHOT, "images/" + image + "@snap", OLD));
+    hostObjects.add(new Observed(Observed.DOMAIN, "instance-" + server, "h1", OLD, "paused"));
+    hostObjects.add(onHost(Observed.CONSOLE_LOG, "instance-" + server + ".log", OLD));
+
+    AuditResult r = audit(new AuditRequest(true, null, List.of(), made));
+
+    assertThat(byName(r))
+        .containsEntry("instance-" + server, Category.LEFT_PAUSED)
+        .containsEntry("instance-" + server + ".log", Category.OWNED)
+        .containsEntry("vms/" + server + "_disk", Category.OWNED)
+        .containsEntry(temp, Category.ORPHAN)
+        .containsEntry("images/" + image, Category.ORPHAN);
+    assertThat(reaped)
+        .as("the clone's snapshot, the clone, then the snapshot it hangs off; the record last")
+        .containsExactly(
+            "instance-" + server,
+            "images/" + image + "@snap",
+            "images/" + image,
+            temp,
+            "images/image." + image);
+    bed.recordHistory(lastId, "audit-reap-clone-and-paused");
+  }
+
   @Test
   void nothingYoungerThanTheLongestRunningOperationIsReaped() {
     String young = id();

@@ -27,7 +27,9 @@ class ReplayHistoriesTest {
     // histories/*.json: today's code's; histories/v0-untagged/: recorded before the flows tagged
     // themselves with search attributes (Workflow.getVersion "tag-resources"); v1-unrecorded/:
     // before the resource records ("resource-records"); v2-before-convert-once/: before the raw
-    // copies ("convert-once"); v3-before-chunked-sha256/: uploads before "chunked-sha256"; all kept
+    // copies ("convert-once"); v3-before-chunked-sha256/: uploads before "chunked-sha256";
+    // v3-before-flatten-manager/: before the flatten manager; v4-before-local-steps/: every flow
+    // before its short steps ran as local activities ("local-steps", common.Steps); all kept
     // as old runs that must replay
     try (Stream<Path> s = Files.walk(Path.of("src/test/resources/histories"))) {
       files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();

@@ -11,11 +11,11 @@ import java.util.Set;
 
 /**
  * The activity stubs the flows call the storage side through. The short metadata steps (the
- * resource records, and RBD create, clone, snapshot, protect, metadata, stat, resize) run as local
- * activities: in the worker that runs the flow, inside its workflow task, so that a run of them
- * costs one workflow task instead of a round trip through the server each (a clone boot went from
- * 12 workflow tasks to 6; docs/benchmarks.md, "Flow overhead"). What moves data or can take long
- * (write, convert, flatten, remove, the host's steps) stays a normal activity, with heartbeats.
+ * resource records, and RBD stat, list, protect, unprotect, snapshot removal, metadata, resize) run
+ * as local activities: in the worker that runs the flow, inside its workflow task, so that a run of
+ * them costs one workflow task instead of a round trip through the server each (docs/benchmarks.md,
+ * "Flow overhead"). What makes an RBD object (create, clone, snapshot: {@link #MAKERS}), moves data
+ * or can take long (write, convert, flatten, remove, the host's steps) is a normal activity.
  *
  * <p>What keeps a local step safe:
  *
@@ -30,27 +30,47 @@ import java.util.Set;
  *       cancel is seen at the next normal step (which the SDK cancels) or at the flow's own checks
  *       before it settles ({@link Compensations#add} does not check, {@link Lifecycle#created}
  *       does), and everything done until then is undone;
+ *   <li>a terminate does not stop a workflow task's local steps either: they run on until the
+ *       task's completion is refused. So no local step makes anything (the {@link #MAKERS} are
+ *       normal activities, never started for an ended flow), and the record steps are conditional
+ *       writes that a delete taking the record over wins;
  *   <li>options, retries and non-retryable types come from the worker per type ({@code
  *       cephflow.activities}), as for the normal ones.
  * </ul>
  *
- * Flows recorded before this (change id {@value #CHANGE}) replay with the normal activities.
+ * Flows recorded before this (change id {@value #CHANGE}) replay with the normal activities, those
+ * of its version 1 with the makers local.
  */
 public final class Steps {
   static final String CHANGE = "local-steps";
 
-  /** The StorageActivities methods that run as local activities. */
+  /**
+   * Version 2 of {@value #CHANGE}: the steps that make an RBD object (create, clone, snapshot) are
+   * normal activities again; version 1 ran them locally too.
+   */
+  static final int MAKERS_REMOTE = 2;
+
+  /**
+   * The StorageActivities methods that make an RBD object. Since {@link #MAKERS_REMOTE} they are
+   * normal activities: a workflow task keeps running its local steps after the flow was terminated
+   * (the worker learns of it only when the task's completion is refused; temporalio/sdk-java#1563),
+   * so a local clone could make a volume after the delete that followed the terminate had looked
+   * for it, and nothing would ever remove it (LifecycleModelTest). A normal step is never started
+   * for a flow that has ended; what the remaining local steps do after a terminate is either a
+   * record change (conditional on the record's state, so a delete that took the record over wins)
+   * or a change to an object that exists, which the delete removes by its name either way.
+   */
+  static final Set<String> MAKERS = Set.of("createImage", "createSnapshot", "cloneImage");
+
+  /** The StorageActivities methods that run as local activities (version 2). */
   static final Set<String> LOCAL_STORAGE =
       Set.of(
-          "createImage",
-          "createSnapshot",
           "removeSnapshot",
           "protectSnapshot",
           "unprotectSnapshot",
           "setMetadata",
           "replaceProvenance",
           "resizeImage",
-          "cloneImage",
           "statImage",
           "listChildren",
           "listSnapshots");
@@ -69,7 +89,9 @@ public final class Steps {
 
   /** The storage steps: the short ones local, the rest normal. */
   public static StorageActivities storage() {
-    return of(StorageActivities.class, LOCAL_STORAGE::contains);
+    return of(
+        StorageActivities.class,
+        name -> LOCAL_STORAGE.contains(name) || MAKERS.contains(name) && version() < MAKERS_REMOTE);
   }
 
   /** The resource records: every change is one small conditional write, all local. */
@@ -79,7 +101,11 @@ public final class Steps {
 
   /** Whether this flow runs its short steps locally (false in histories from before). */
   public static boolean local() {
-    return Workflow.getVersion(CHANGE, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION;
+    return version() != Workflow.DEFAULT_VERSION;
+  }
+
+  private static int version() {
+    return Workflow.getVersion(CHANGE, Workflow.DEFAULT_VERSION, MAKERS_REMOTE);
   }
 
   private static <T> T of(Class<T> type, java.util.function.Predicate<String> isLocal) {
@@ -91,7 +117,7 @@ public final class Steps {
             new Class<?>[] {type},
             (proxy, method, args) -> {
               if (method.getDeclaringClass() == Object.class) return method.invoke(normal, args);
-              if (!isLocal.test(method.getName()) || !local()) return call(method, normal, args);
+              if (!local() || !isLocal.test(method.getName())) return call(method, normal, args);
               Object[] result = new Object[1];
               Workflow.newDetachedCancellationScope(() -> result[0] = call(method, near, args))
                   .run();

@@ -6,6 +6,7 @@ import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.hypervisor.HypervisorActivities;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.common.metadata.POJOActivityInterfaceMetadata;
 import java.time.Duration;
@@ -94,6 +95,25 @@ public final class ActivityOptionsFactory {
               .build());
     }
     return out;
+  }
+
+  /**
+   * The same options for the steps flows run as local activities ({@code Steps} in the workflows
+   * module): the start-to-close and retries of the type, no arguments copied into the marker (the
+   * history holds the step's result only).
+   */
+  public static Map<String, LocalActivityOptions> localPerType(WorkerProperties.Activities config) {
+    Map<String, LocalActivityOptions> out = new HashMap<>();
+    perType(config).forEach((type, options) -> out.put(type, local(options)));
+    return out;
+  }
+
+  public static LocalActivityOptions local(ActivityOptions options) {
+    return LocalActivityOptions.newBuilder()
+        .setStartToCloseTimeout(options.getStartToCloseTimeout())
+        .setRetryOptions(options.getRetryOptions())
+        .setDoNotIncludeArgumentsIntoMarker(true)
+        .build();
   }
 
   private static final WorkerProperties.ActivitySettings NOTHING =

@@ -152,6 +152,9 @@ public class TemporalConfig {
         WorkflowImplementationOptions.newBuilder()
             .setDefaultActivityOptions(ActivityOptionsFactory.defaults(props.activities()))
             .setActivityOptions(ActivityOptionsFactory.perType(props.activities()))
+            .setDefaultLocalActivityOptions(
+                ActivityOptionsFactory.local(ActivityOptionsFactory.defaults(props.activities())))
+            .setLocalActivityOptions(ActivityOptionsFactory.localPerType(props.activities()))
             .build(),
         WorkflowCatalog.IMPLEMENTATIONS.toArray(new Class<?>[0]));
     worker.registerActivitiesImplementations(activities.toArray());

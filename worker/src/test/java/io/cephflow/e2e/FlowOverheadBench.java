@@ -62,6 +62,7 @@ class FlowOverheadBench {
       double timers,
       double detect,
       int activities,
+      int locals,
       int tasks) {
     double overhead() {
       return wall - work;
@@ -120,12 +121,12 @@ class FlowOverheadBench {
     for (int r = 0; r < ROUNDS; r++) round(disk, true);
     System.out.println(
         "bench | flow | n | wall s | activities' work s | overhead s | api start | activity "
-            + "sched->start | wf task sched->start | wf task run | timers | detect end | other | activities | wf tasks |");
+            + "sched->start | wf task sched->start | wf task run | timers | detect end | other | activities | of them local | wf tasks |");
     samples.forEach(
         (flow, list) ->
             System.out.printf(
                 Locale.ROOT,
-                "bench | %s | %d | %.3f | %.3f | **%.3f** | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %d | %d |%n",
+                "bench | %s | %d | %.3f | %.3f | **%.3f** | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %d | %d | %d |%n",
                 flow,
                 list.size(),
                 med(list, Sample::wall),
@@ -139,6 +140,7 @@ class FlowOverheadBench {
                 med(list, Sample::detect),
                 med(list, Sample::other),
                 list.get(0).activities(),
+                list.get(0).locals(),
                 list.get(0).tasks()));
     System.out.printf(Locale.ROOT, "bench: load at the end %s%n", load());
   }
@@ -250,13 +252,19 @@ class FlowOverheadBench {
   /**
    * Adds up the history: each activity's scheduled -> started (queue) and started -> closed (work),
    * each workflow task's scheduled -> started and started -> completed, each timer's started ->
-   * fired. Flows run their steps one after another, so the sums are the path's.
+   * fired. Flows run their steps one after another, so the sums are the path's. A local activity
+   * (the short steps, {@code Steps}) runs inside a workflow task and leaves only a marker, which
+   * holds when it was scheduled: it worked until the next local activity of that task was
+   * scheduled, the last one until the task completed; that time is counted as work, not as the
+   * task's run.
    */
   static Sample analyse(List<HistoryEvent> events, long postMillis, long seenMillis) {
     Map<Long, Long> scheduled = new HashMap<>();
     Map<Long, Long> started = new HashMap<>();
     double work = 0, activityQueue = 0, taskQueue = 0, taskRun = 0, timers = 0;
-    int activities = 0, tasks = 0;
+    int activities = 0, tasks = 0, locals = 0;
+    long taskEnd = 0;
+    List<Long> localStarts = new ArrayList<>();
     long first = millis(events.get(0));
     long last = millis(events.get(events.size() - 1));
     for (HistoryEvent e : events) {
@@ -289,7 +297,18 @@ class FlowOverheadBench {
                   / 1e3;
           started.put(e.getEventId(), at);
         }
+        case EVENT_TYPE_MARKER_RECORDED -> {
+          Long scheduledAt = localScheduled(e);
+          if (scheduledAt != null) localStarts.add(scheduledAt);
+        }
         case EVENT_TYPE_WORKFLOW_TASK_COMPLETED -> {
+          double local = localWork(localStarts, taskEnd);
+          work += local;
+          taskRun -= local;
+          locals += localStarts.size();
+          activities += localStarts.size();
+          localStarts.clear();
+          taskEnd = at;
           taskRun +=
               (at - started.get(e.getWorkflowTaskCompletedEventAttributes().getStartedEventId()))
                   / 1e3;
@@ -301,6 +320,11 @@ class FlowOverheadBench {
         default -> {}
       }
     }
+    double local = localWork(localStarts, taskEnd);
+    work += local;
+    taskRun -= local;
+    locals += localStarts.size();
+    activities += localStarts.size();
     return new Sample(
         (seenMillis - postMillis) / 1e3,
         work,
@@ -311,7 +335,33 @@ class FlowOverheadBench {
         timers,
         (seenMillis - last) / 1e3,
         activities,
+        locals,
         tasks);
+  }
+
+  /** The local activities of one workflow task that completed at {@code taskEnd}, in seconds. */
+  static double localWork(List<Long> starts, long taskEnd) {
+    double sum = 0;
+    for (int i = 0; i < starts.size(); i++) {
+      long end = i + 1 < starts.size() ? starts.get(i + 1) : taskEnd;
+      sum += Math.max(0, end - starts.get(i)) / 1e3;
+    }
+    return sum;
+  }
+
+  /** A local activity marker's schedule time (its {@code meta.firstSkd}), else null. */
+  static Long localScheduled(HistoryEvent e) {
+    var m = e.getMarkerRecordedEventAttributes();
+    if (!"LocalActivity".equals(m.getMarkerName()) || !m.containsDetails("meta")) return null;
+    try {
+      String json = m.getDetailsOrThrow("meta").getPayloads(0).getData().toStringUtf8();
+      return new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(json)
+          .path("firstSkd")
+          .asLong();
+    } catch (java.io.IOException ex) {
+      return null;
+    }
   }
 
   private static long millis(HistoryEvent e) {

@@ -44,6 +44,22 @@ class ActivityOptionsFactoryTest {
   }
 
   @Test
+  void theLocalStepsRunWithTheConfiguredOptionsOfTheirType() {
+    var config =
+        new WorkerProperties.Activities(
+            only(Duration.ofSeconds(15), null),
+            Map.of("ClaimCreate", only(Duration.ofSeconds(7), null)),
+            Duration.ofMinutes(2));
+    var local = ActivityOptionsFactory.localPerType(config);
+    assertThat(local.get("ClaimCreate").getStartToCloseTimeout()).isEqualTo(Duration.ofSeconds(7));
+    assertThat(local.get("CloneImage").getStartToCloseTimeout()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(local.get("CloneImage").getRetryOptions().getDoNotRetry())
+        .contains("UnsafeImage", "InUse");
+    // the history keeps a local step's result, not its arguments (a claim holds the request)
+    assertThat(local.get("ClaimCreate").isDoNotIncludeArgumentsIntoMarker()).isTrue();
+  }
+
+  @Test
   void anUnknownActivityTypeFailsTheStartNamingIt() {
     var config =
         new WorkerProperties.Activities(

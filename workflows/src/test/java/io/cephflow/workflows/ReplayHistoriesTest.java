@@ -28,8 +28,10 @@ class ReplayHistoriesTest {
     // themselves with search attributes (Workflow.getVersion "tag-resources"); v1-unrecorded/:
     // before the resource records ("resource-records"); v2-before-convert-once/: before the raw
     // copies ("convert-once"); v3-before-chunked-sha256/: uploads before "chunked-sha256";
-    // v4-before-audit-left-paused/: the reap before "audit-left-paused"
-    // and "audit-clones-first"; all kept
+    // v3-before-flatten-manager/: before the flatten manager; v4-before-audit-left-paused/: the
+    // reap before "audit-left-paused" and "audit-clones-first"; v4-before-local-steps/: every flow
+    // before its short steps ran as local activities ("local-steps", common.Steps);
+    // v5-local-steps-v1/: local-steps version 1 (every short step local, makers too); all kept
     // as old runs that must replay
     try (Stream<Path> s = Files.walk(Path.of("src/test/resources/histories"))) {
       files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();

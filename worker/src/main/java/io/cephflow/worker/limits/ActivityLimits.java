@@ -73,7 +73,8 @@ public final class ActivityLimits extends WorkerInterceptorBase {
     slots.waitingChanged(+1);
     try {
       while (!slots.tryAcquire(beat)) {
-        ctx.heartbeat(progress.orElse(null)); // throws when Temporal reports cancel or timeout
+        // throws when Temporal reports cancel or timeout; a local activity cannot heartbeat
+        if (!ctx.getInfo().isLocal()) ctx.heartbeat(progress.orElse(null));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

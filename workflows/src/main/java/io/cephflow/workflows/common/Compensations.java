@@ -32,7 +32,7 @@ public final class Compensations {
   private Functions.Proc1<Boolean> lastProc;
 
   public void add(String name, Functions.Proc undo) {
-    throwIfCanceled();
+    throwIfCanceledBeforeAStep();
     undos.push(new Undo(name, undo));
   }
 
@@ -60,11 +60,22 @@ public final class Compensations {
   }
 
   /**
+   * Before a step registers its undo: the cancel stops the flow here, except for flows whose short
+   * steps are local ({@link Steps}), which must run the same steps again after a lost workflow task
+   * and see the cancel at their next normal step instead.
+   */
+  private static void throwIfCanceledBeforeAStep() {
+    if (CancellationScope.current().isCancelRequested() && !Steps.local()) {
+      throw new CanceledFailure("canceled while a step ran; undoing what the flow did");
+    }
+  }
+
+  /**
    * Registers the undo that runs after all others, with {@code true} when each of them succeeded:
    * the release of a resource record, which says whether anything may be left.
    */
   public void addLast(String name, Functions.Proc1<Boolean> undo) {
-    throwIfCanceled();
+    throwIfCanceledBeforeAStep();
     last = new Undo(name, null);
     lastProc = undo;
   }

@@ -26,7 +26,7 @@ public final class Lifecycle {
    */
   static final String HOLD_SOURCE = "hold-source";
 
-  private final ResourceActivities records = Workflow.newActivityStub(ResourceActivities.class);
+  private final ResourceActivities records = Steps.records();
   private final boolean on;
 
   /** What this create holds ({@code kind:id}), let go once it settled. */
@@ -93,6 +93,12 @@ public final class Lifecycle {
     boolean reopen =
         Workflow.getVersion(REOPEN_ON_CANCEL, Workflow.DEFAULT_VERSION, 1)
             != Workflow.DEFAULT_VERSION;
+    if (reopen && CancellationScope.current().isCancelRequested() && Steps.local()) {
+      // a lost attempt of this workflow task may have settled it already (its local steps ran,
+      // the server refused the task's completion because the cancel came): back to CREATING, so
+      // the release gives the id back
+      reopen(kind, id, usedBy);
+    }
     if (reopen) Compensations.throwIfCanceled(); // canceled before: undone while still CREATING
     records.settleCreate(kind, id, operation(), usedBy);
     if (!reopen || !CancellationScope.current().isCancelRequested()) {
@@ -102,17 +108,21 @@ public final class Lifecycle {
       // the cancel came while the settle ran, so the flow undoes a create nobody was told of: back
       // to CREATING, and the release at the end of the undo gives the id back instead of using it
       // up
-      Workflow.newDetachedCancellationScope(
-              () -> {
-                try {
-                  records.reopenCreate(kind, id, operation(), usedBy);
-                } catch (ActivityFailure e) {
-                  // someone uses or deletes it already: it stays, and the release leaves the
-                  // tombstone
-                }
-              })
-          .run();
+      reopen(kind, id, usedBy);
     }
+  }
+
+  private void reopen(String kind, String id, String usedBy) {
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              try {
+                records.reopenCreate(kind, id, operation(), usedBy);
+              } catch (ActivityFailure e) {
+                // someone uses or deletes it already: it stays, and the release leaves the
+                // tombstone
+              }
+            })
+        .run();
   }
 
   /**

@@ -8,6 +8,7 @@ import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceTags;
 import io.cephflow.workflows.common.SnapRef;
+import io.cephflow.workflows.common.Steps;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
@@ -22,7 +23,7 @@ public class FlattenWorkflowImpl implements FlattenWorkflow {
    */
   static final String TEMP_SNAPSHOT_PREFIX = "cephflow-image-";
 
-  private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
+  private final StorageActivities storage = Steps.storage();
   private final FlattenPermit permit = new FlattenPermit();
   private OperationProgress progress = OperationProgress.at("inspect");
 

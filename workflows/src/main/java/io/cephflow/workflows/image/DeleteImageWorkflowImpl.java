@@ -6,14 +6,14 @@ import io.cephflow.workflows.common.Flow;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceTags;
+import io.cephflow.workflows.common.Steps;
 import io.cephflow.workflows.flatten.BackgroundFlatten;
 import io.cephflow.workflows.flatten.PendingFlattens;
 import io.cephflow.workflows.storage.StorageActivities;
-import io.temporal.workflow.Workflow;
 
 /** See {@link DeleteImageWorkflow}. */
 public class DeleteImageWorkflowImpl implements DeleteImageWorkflow {
-  private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
+  private final StorageActivities storage = Steps.storage();
   private final Flow flow = new Flow();
 
   @Override

@@ -10,6 +10,7 @@ import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceRecord;
 import io.cephflow.workflows.common.ResourceRecord.State;
 import io.cephflow.workflows.common.SnapRef;
+import io.cephflow.workflows.common.Steps;
 import io.cephflow.workflows.storage.ConvertActivities;
 import io.cephflow.workflows.storage.ResourceActivities;
 import io.cephflow.workflows.storage.StorageActivities;
@@ -51,9 +52,9 @@ public final class RawCopy implements DeleteSteps.Derived {
   static final Duration WAIT_PER_GIB = Duration.ofSeconds(30);
   static final Duration POLL_MAX = Duration.ofSeconds(5);
 
-  private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
+  private final StorageActivities storage = Steps.storage();
   private final ConvertActivities convert = Workflow.newActivityStub(ConvertActivities.class);
-  private final ResourceActivities records = Workflow.newActivityStub(ResourceActivities.class);
+  private final ResourceActivities records = Steps.records();
   private final String imageId;
   private final RbdRef copy;
   private final SnapRef snap;

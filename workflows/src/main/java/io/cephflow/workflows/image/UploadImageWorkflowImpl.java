@@ -10,6 +10,7 @@ import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceTags;
 import io.cephflow.workflows.common.SnapRef;
+import io.cephflow.workflows.common.Steps;
 import io.cephflow.workflows.storage.ImportActivities;
 import io.cephflow.workflows.storage.ImportActivities.SourceInfo;
 import io.cephflow.workflows.storage.ImportActivities.StagedSource;
@@ -43,7 +44,7 @@ public class UploadImageWorkflowImpl implements UploadImageWorkflow {
 
   private static final Logger log = Workflow.getLogger(UploadImageWorkflowImpl.class);
 
-  private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
+  private final StorageActivities storage = Steps.storage();
   private final ImportActivities imports = Workflow.newActivityStub(ImportActivities.class);
   private final Flow flow = new Flow();
   private String scratchKey;

@@ -11,6 +11,7 @@ import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceTags;
 import io.cephflow.workflows.common.SnapRef;
+import io.cephflow.workflows.common.Steps;
 import io.cephflow.workflows.flatten.CloneDepth;
 import io.cephflow.workflows.hypervisor.HypervisorActivities;
 import io.cephflow.workflows.image.RawCopy;
@@ -34,7 +35,7 @@ public class BootFromImageWorkflowImpl implements BootFromImageWorkflow {
    */
   static final String FORBID_MAKES_COPY = "forbid-slow-path-makes-copy";
 
-  private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
+  private final StorageActivities storage = Steps.storage();
   private final ConvertActivities convert = Workflow.newActivityStub(ConvertActivities.class);
   private final Flow flow = new Flow();
 

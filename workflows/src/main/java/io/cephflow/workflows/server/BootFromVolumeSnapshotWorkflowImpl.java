@@ -8,6 +8,7 @@ import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceTags;
 import io.cephflow.workflows.common.SnapRef;
+import io.cephflow.workflows.common.Steps;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.volume.VolumeFromSnapshotRequest;
 import io.cephflow.workflows.volume.VolumeFromSnapshotWorkflow;
@@ -35,7 +36,7 @@ import java.util.Map;
 public class BootFromVolumeSnapshotWorkflowImpl implements BootFromVolumeSnapshotWorkflow {
   static final long GiB = 1L << 30;
 
-  private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
+  private final StorageActivities storage = Steps.storage();
   private final Flow flow = new Flow();
 
   @Override

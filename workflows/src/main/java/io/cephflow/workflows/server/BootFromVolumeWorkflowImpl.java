@@ -7,6 +7,7 @@ import io.cephflow.workflows.common.Lifecycle;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceTags;
+import io.cephflow.workflows.common.Steps;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
@@ -15,7 +16,7 @@ import java.util.Map;
 
 /** See {@link BootFromVolumeWorkflow}. The volume is the caller's: no undo ever touches it. */
 public class BootFromVolumeWorkflowImpl implements BootFromVolumeWorkflow {
-  private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
+  private final StorageActivities storage = Steps.storage();
   private final Flow flow = new Flow();
 
   @Override

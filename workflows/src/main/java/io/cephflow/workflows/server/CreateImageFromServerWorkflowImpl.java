@@ -10,6 +10,7 @@ import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceTags;
 import io.cephflow.workflows.common.SnapRef;
+import io.cephflow.workflows.common.Steps;
 import io.cephflow.workflows.flatten.BackgroundFlatten;
 import io.cephflow.workflows.flatten.CloneDepth;
 import io.cephflow.workflows.hypervisor.HypervisorActivities;
@@ -25,7 +26,7 @@ import java.util.Map;
 public class CreateImageFromServerWorkflowImpl implements CreateImageFromServerWorkflow {
   static final String TEMP_SNAPSHOT_PREFIX = "cephflow-image-";
 
-  private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
+  private final StorageActivities storage = Steps.storage();
   private final Flow flow = new Flow();
 
   /** The server disk's temporary snapshot, named after the new image so a retry finds its own. */

@@ -6,12 +6,12 @@ import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceRecord;
 import io.cephflow.workflows.common.ResourceTags;
+import io.cephflow.workflows.common.Steps;
 import io.cephflow.workflows.flatten.BackgroundFlatten;
 import io.cephflow.workflows.flatten.PendingFlattens;
 import io.cephflow.workflows.hypervisor.HypervisorActivities;
 import io.cephflow.workflows.hypervisor.ShutdownOutcome;
 import io.cephflow.workflows.storage.StorageActivities;
-import io.temporal.workflow.Workflow;
 
 /**
  * See {@link DeleteServerWorkflow}. Forward only: every step is idempotent, so nothing is undone
@@ -21,7 +21,7 @@ import io.temporal.workflow.Workflow;
  */
 public class DeleteServerWorkflowImpl implements DeleteServerWorkflow {
   private static final String VOLUME = "volume:";
-  private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
+  private final StorageActivities storage = Steps.storage();
   private final Flow flow = new Flow();
 
   @Override

@@ -9,6 +9,7 @@ import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceTags;
 import io.cephflow.workflows.common.SnapRef;
+import io.cephflow.workflows.common.Steps;
 import io.cephflow.workflows.flatten.CloneDepth;
 import io.cephflow.workflows.image.RawCopy;
 import io.cephflow.workflows.storage.ConvertActivities;
@@ -21,7 +22,7 @@ import java.util.Map;
 public class CreateVolumeFromImageWorkflowImpl implements CreateVolumeFromImageWorkflow {
   static final String RAW = "raw";
 
-  private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
+  private final StorageActivities storage = Steps.storage();
   private final ConvertActivities convert = Workflow.newActivityStub(ConvertActivities.class);
   private final Flow flow = new Flow();
 

@@ -7,14 +7,14 @@ import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceTags;
 import io.cephflow.workflows.common.SnapRef;
+import io.cephflow.workflows.common.Steps;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.storage.StorageActivities.ImageStat;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.workflow.Workflow;
 
 /** See {@link CreateVolumeSnapshotWorkflow}. */
 public class CreateVolumeSnapshotWorkflowImpl implements CreateVolumeSnapshotWorkflow {
-  private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
+  private final StorageActivities storage = Steps.storage();
   private final Flow flow = new Flow();
 
   @Override

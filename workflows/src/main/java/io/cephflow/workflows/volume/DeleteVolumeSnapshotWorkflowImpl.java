@@ -5,12 +5,12 @@ import io.cephflow.workflows.common.DeleteSteps;
 import io.cephflow.workflows.common.Flow;
 import io.cephflow.workflows.common.OperationProgress;
 import io.cephflow.workflows.common.ResourceTags;
+import io.cephflow.workflows.common.Steps;
 import io.cephflow.workflows.storage.StorageActivities;
-import io.temporal.workflow.Workflow;
 
 /** See {@link DeleteVolumeSnapshotWorkflow}. */
 public class DeleteVolumeSnapshotWorkflowImpl implements DeleteVolumeSnapshotWorkflow {
-  private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
+  private final StorageActivities storage = Steps.storage();
   private final Flow flow = new Flow();
 
   @Override

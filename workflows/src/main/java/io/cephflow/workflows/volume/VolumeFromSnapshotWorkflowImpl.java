@@ -9,6 +9,7 @@ import io.cephflow.workflows.common.Provenance;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.ResourceTags;
 import io.cephflow.workflows.common.SnapRef;
+import io.cephflow.workflows.common.Steps;
 import io.cephflow.workflows.flatten.CloneDepth;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.storage.StorageActivities.ImageStat;
@@ -24,7 +25,7 @@ public class VolumeFromSnapshotWorkflowImpl implements VolumeFromSnapshotWorkflo
   /** Cinder's rbd_max_clone_depth default. */
   public static final int DEFAULT_MAX_CLONE_DEPTH = 5;
 
-  private final StorageActivities storage = Workflow.newActivityStub(StorageActivities.class);
+  private final StorageActivities storage = Steps.storage();
   private final Flow flow = new Flow();
 
   @Override

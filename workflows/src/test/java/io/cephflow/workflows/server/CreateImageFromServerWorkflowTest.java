@@ -206,6 +206,7 @@ class CreateImageFromServerWorkflowTest {
     order.verify(storage).createSnapshot(TEMP);
     order.verify(hv).resumeDomain(SERVER);
     order.verify(storage).removeSnapshot(TEMP);
+    // the clone makes an image: a normal step (common.Steps), which the cancel stops before it
     verify(storage, never()).cloneImage(any(), any(), any());
   }
 

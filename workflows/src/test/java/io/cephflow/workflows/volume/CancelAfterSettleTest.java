@@ -68,12 +68,17 @@ class CancelAfterSettleTest {
     assertThat(gate.records.get("snapshot", SNAP_ID)).isNull();
   }
 
-  /** The flow asked to cancel the settle it waits for: its cancel reached it mid-step. */
+  /**
+   * The cancel reached the flow mid-settle: as a request to cancel the running step (a normal
+   * activity), or, the settle being a local step that a cancel waits for, as the workflow's cancel
+   * request recorded while the step runs.
+   */
   private void awaitCancelOfRunningStep(String workflowId) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (System.nanoTime() < deadline) {
       for (HistoryEvent e : bed.env().getWorkflowClient().fetchHistory(workflowId).getEvents()) {
-        if (e.hasActivityTaskCancelRequestedEventAttributes()) return;
+        if (e.hasActivityTaskCancelRequestedEventAttributes()
+            || e.hasWorkflowExecutionCancelRequestedEventAttributes()) return;
       }
       Thread.sleep(10);
     }

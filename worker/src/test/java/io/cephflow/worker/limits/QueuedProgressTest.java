@@ -62,6 +62,7 @@ class QueuedProgressTest {
                 switch (m) {
                   case "getActivityType" -> "ConvertImageInto";
                   case "getHeartbeatTimeout" -> Duration.ofMillis(600); // a beat every 200 ms
+                  case "isLocal" -> false;
                   default -> null;
                 });
     return proxy(

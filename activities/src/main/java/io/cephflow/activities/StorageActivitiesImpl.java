@@ -34,16 +34,16 @@ public class StorageActivitiesImpl implements StorageActivities, CephflowActivit
 
   /** {@code r} checked as the ceph layer would: a bad name is an InvalidRequest, not retried. */
   static RbdRef ref(RbdRef r) {
-    try {
-      return RbdNames.check(r);
-    } catch (IllegalArgumentException e) {
-      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INVALID_REQUEST);
-    }
+    return named(() -> RbdNames.check(r));
   }
 
   static SnapRef snap(SnapRef s) {
+    return named(() -> RbdNames.check(s));
+  }
+
+  private static <T> T named(Supplier<T> check) {
     try {
-      return RbdNames.check(s);
+      return check.get();
     } catch (IllegalArgumentException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INVALID_REQUEST);
     }

@@ -2,13 +2,10 @@ package io.cephflow.e2e;
 
 import io.cephflow.fixture.TemporalEndpoint;
 import io.cephflow.fixture.TestBackends;
-import io.cephflow.starter.StarterApplication;
-import io.cephflow.starter.security.ApiTokens;
 import io.cephflow.worker.WorkerApplication;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -26,7 +23,6 @@ import org.springframework.context.ConfigurableApplicationContext;
  * has one) and the REST API, each a real Spring Boot application in this JVM, over the tests' Ceph.
  */
 final class CephflowStack implements AutoCloseable {
-  /** The admin token the API is given here (the API refuses every call without one). */
   /**
    * A worker started from the tests' classpath (here, and CrashHarness's processes) has the API's
    * Spring Security on it too, which the worker's own jar has not: kept off the worker.
@@ -36,11 +32,10 @@ final class CephflowStack implements AutoCloseable {
           + "org.springframework.boot.actuate.autoconfigure.security.servlet.ManagementWebSecurityAutoConfiguration,"
           + "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration";
 
-  static final String TOKEN = "e2e-admin-token-" + java.util.UUID.randomUUID();
   final ConfigurableApplicationContext worker;
-  final ConfigurableApplicationContext api;
-  final String baseUrl;
-  private final HttpClient http = HttpClient.newHttpClient();
+
+  /** The REST API, with an admin token of its own. */
+  final StarterApi api;
 
   /**
    * The worker's private scratch area (staged uploads, conversions): must be empty between flows.
@@ -103,64 +98,26 @@ final class CephflowStack implements AutoCloseable {
     args.removeIf(a -> extra.stream().anyMatch(x -> key(x).equals(key(a))));
     args.addAll(extra);
     worker = new SpringApplicationBuilder(WorkerApplication.class).run(args.toArray(new String[0]));
-    List<String> apiArgs =
-        new ArrayList<>(
-            List.of(
-                "--server.port=0",
-                "--cephflow.temporal.target=" + target,
-                "--cephflow.temporal.namespace=" + namespace,
-                "--cephflow.sources.local-roots=" + sourceRoot,
-                "--cephflow.sources.allow-loopback=true",
-                "--cephflow.api.auth.tokens[0].name=e2e",
-                "--cephflow.api.auth.tokens[0].role=admin",
-                "--cephflow.api.auth.tokens[0].sha256=" + ApiTokens.sha256Hex(TOKEN)));
-    apiArgs.addAll(ceph);
-    api =
-        new SpringApplicationBuilder(StarterApplication.class).run(apiArgs.toArray(new String[0]));
-    baseUrl = "http://127.0.0.1:" + ((WebServerApplicationContext) api).getWebServer().getPort();
+    api = new StarterApi(target, namespace, sourceRoot);
   }
 
   HttpResponse<String> post(String path, String json) {
-    return send(
-        HttpRequest.newBuilder(URI.create(baseUrl + path))
-            .header("Content-Type", "application/json")
-            .header("Authorization", "Bearer " + TOKEN)
-            .POST(HttpRequest.BodyPublishers.ofString(json))
-            .build());
+    return api.post(path, json);
   }
 
   HttpResponse<String> delete(String path) {
-    return send(
-        HttpRequest.newBuilder(URI.create(baseUrl + path))
-            .header("Authorization", "Bearer " + TOKEN)
-            .DELETE()
-            .build());
+    return api.delete(path);
   }
 
   HttpResponse<String> get(String path) {
-    return send(
-        HttpRequest.newBuilder(URI.create(baseUrl + path))
-            .header("Authorization", "Bearer " + TOKEN)
-            .GET()
-            .build());
-  }
-
-  private HttpResponse<String> send(HttpRequest r) {
-    try {
-      return http.send(r, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return api.get(path);
   }
 
   /** The worker's Prometheus scrape (its port has no auth). */
   String workerMetrics() {
     int port = ((WebServerApplicationContext) worker).getWebServer().getPort();
     var r =
-        send(
+        api.send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
                 .GET()
                 .build());

@@ -29,7 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
  * against the same disk with the rbd CLI: {@code snap create + snap protect + clone} (the goal's
  * reference; the dev cluster's min-compat-client is luminous, so clone v1 needs the protect) and
  * Nova's direct-snapshot sequence (snap create, protect, clone, flatten, snap + protect of the new
- * image, unprotect + remove the disk's snapshot). Ours is timed from the POST to the first GET
+ * image, unprotect + remove the disk's snapshot); and, as the floor of what ours does, the same
+ * objects made by hand: {@code virsh suspend}, {@code snap create}, {@code virsh resume}, {@code
+ * snap protect}, {@code clone}, {@code snap create} + {@code protect} of the new image's {@code
+ * @snap} (two monitor-proposed snapshot creates, where the goal's reference has one). Ours is timed from the POST to the first GET
  * /api/v1/images/{id} that lists it available (and to the operation's COMPLETED), then to the end
  * of its background flatten ({@code /api/v1/operations/flatten-images-<id>} COMPLETED). One flatten
  * at a time: ours is waited for before the next tool runs. -Dbench.sizes (GiB, "1,8"),
@@ -125,12 +128,15 @@ class ImageFromServerBench {
               "ours-completed",
               "ours-flattened",
               "cli",
+              "cli-same",
               "nova",
               "nova-snap-clone-flatten")) m.put(k, new double[ROUNDS]);
       for (int r = 0; r < ROUNDS; r++) {
         // order rotated every round: neither path always runs first on a fresh disk
         List<String> order =
-            r % 2 == 0 ? List.of("ours", "cli", "nova") : List.of("nova", "cli", "ours");
+            r % 2 == 0
+                ? List.of("ours", "cli", "cli-same", "nova")
+                : List.of("nova", "cli-same", "cli", "ours");
         for (String tool : order) {
           settle();
           switch (tool) {
@@ -141,6 +147,7 @@ class ImageFromServerBench {
               m.get("ours-flattened")[r] = o[2];
             }
             case "cli" -> m.get("cli")[r] = cli(disk, r);
+            case "cli-same" -> m.get("cli-same")[r] = sameByHand(server, disk, r);
             default -> {
               double[] n = nova(disk, r);
               m.get("nova")[r] = n[0];
@@ -151,14 +158,15 @@ class ImageFromServerBench {
         System.out.printf(
             Locale.ROOT,
             "bench round %d, %d GiB: ours available %.3f s (operation COMPLETED %.3f s, background"
-                + " flatten done %.3f s); rbd snap create+protect+clone %.3f s; Nova sequence %.3f"
-                + " s (snap+protect+clone+flatten %.3f s); load %s%n",
+                + " flatten done %.3f s); rbd snap create+protect+clone %.3f s; ours' steps by hand"
+                + " %.3f s; Nova sequence %.3f s (snap+protect+clone+flatten %.3f s); load %s%n",
             r + 1,
             gib,
             m.get("ours-available")[r],
             m.get("ours-completed")[r],
             m.get("ours-flattened")[r],
             m.get("cli")[r],
+            m.get("cli-same")[r],
             m.get("nova")[r],
             m.get("nova-snap-clone-flatten")[r],
             load());
@@ -169,9 +177,10 @@ class ImageFromServerBench {
 
     System.out.println(
         "bench | disk | ours: POST to listed available | ours: operation COMPLETED | ours:"
-            + " background flatten done | rbd snap create+protect+clone | Nova direct snapshot"
+            + " background flatten done | rbd snap create+protect+clone | ours' steps by hand"
+            + " (suspend, snap, resume, protect, clone, snap+protect @snap) | Nova direct snapshot"
             + " (snap, protect, clone, flatten, snap+protect, rm temp) | ours / rbd CLI (goal <="
-            + " 1.5) | Nova / ours |");
+            + " 1.5) | ours / by hand | Nova / ours |");
     for (var e : results.entrySet()) {
       Map<String, double[]> m = e.getValue();
       double ours = median(m.get("ours-available"));
@@ -179,15 +188,18 @@ class ImageFromServerBench {
       double nova = median(m.get("nova"));
       System.out.printf(
           Locale.ROOT,
-          "bench | %d GiB | %.3f | %.3f | %.3f | %.3f | %.3f (flatten part %.3f) | **%.2f** | %.1f |%n",
+          "bench | %d GiB | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f (flatten part %.3f) | **%.2f** |"
+              + " %.2f | %.1f |%n",
           e.getKey(),
           ours,
           median(m.get("ours-completed")),
           median(m.get("ours-flattened")),
           cli,
+          median(m.get("cli-same")),
           nova,
           median(m.get("nova-snap-clone-flatten")),
           ours / cli,
+          ours / median(m.get("cli-same")),
           nova / ours);
     }
     if (results.size() >= 2) {
@@ -292,6 +304,32 @@ class ImageFromServerBench {
     rbd("snap", "protect", snap);
     rbd("clone", snap, clone);
     double s = (System.nanoTime() - t0) / 1e9;
+    rbd("rm", "--no-progress", clone);
+    rbd("snap", "unprotect", snap);
+    rbd("snap", "rm", "--no-progress", snap);
+    return s;
+  }
+
+  /**
+   * What ours makes, by hand with the CLIs as processes: the VM paused around the disk's snapshot,
+   * that snapshot protected and cloned into images, the clone's {@code @snap} made and protected
+   * (the image usable, as ours is when listed available); then removes them.
+   */
+  private double sameByHand(String server, String disk, int round) {
+    String snap = disk + "@" + PREFIX + "same-" + round;
+    String clone = "images/" + PREFIX + "same-" + UUID.randomUUID();
+    cliImages.add(clone.substring("images/".length()));
+    long t0 = System.nanoTime();
+    ServerIts.virsh(libvirtUri, "suspend", "instance-" + server);
+    rbd("snap", "create", "--no-progress", snap);
+    ServerIts.virsh(libvirtUri, "resume", "instance-" + server);
+    rbd("snap", "protect", snap);
+    rbd("clone", snap, clone);
+    rbd("snap", "create", "--no-progress", clone + "@snap");
+    rbd("snap", "protect", clone + "@snap");
+    double s = (System.nanoTime() - t0) / 1e9;
+    rbd("snap", "unprotect", clone + "@snap");
+    rbd("snap", "rm", "--no-progress", clone + "@snap");
     rbd("rm", "--no-progress", clone);
     rbd("snap", "unprotect", snap);
     rbd("snap", "rm", "--no-progress", snap);

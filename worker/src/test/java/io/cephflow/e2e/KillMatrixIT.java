@@ -9,37 +9,13 @@ import io.cephflow.ceph.RbdAges;
 import io.cephflow.ceph.RecordStore;
 import io.cephflow.ceph.librbd.LibrbdAges;
 import io.cephflow.ceph.librbd.RadosRecordStore;
+import io.cephflow.e2e.MatrixFlows.FlowType;
+import io.cephflow.e2e.MatrixFlows.Prepared;
 import io.cephflow.starter.client.CephflowClient;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.flatten.FlattenWorkflow;
-import io.cephflow.workflows.image.DeleteImageRequest;
-import io.cephflow.workflows.image.DeleteImageWorkflow;
-import io.cephflow.workflows.image.UploadImageRequest;
-import io.cephflow.workflows.image.UploadImageWorkflow;
-import io.cephflow.workflows.server.BootFromImageRequest;
-import io.cephflow.workflows.server.BootFromImageWorkflow;
-import io.cephflow.workflows.server.BootFromVolumeRequest;
-import io.cephflow.workflows.server.BootFromVolumeSnapshotRequest;
-import io.cephflow.workflows.server.BootFromVolumeSnapshotWorkflow;
-import io.cephflow.workflows.server.BootFromVolumeWorkflow;
-import io.cephflow.workflows.server.CreateImageFromServerRequest;
-import io.cephflow.workflows.server.CreateImageFromServerWorkflow;
-import io.cephflow.workflows.server.DeleteServerRequest;
-import io.cephflow.workflows.server.DeleteServerWorkflow;
-import io.cephflow.workflows.volume.CreateVolumeFromImageRequest;
-import io.cephflow.workflows.volume.CreateVolumeFromImageWorkflow;
-import io.cephflow.workflows.volume.CreateVolumeSnapshotRequest;
-import io.cephflow.workflows.volume.CreateVolumeSnapshotWorkflow;
-import io.cephflow.workflows.volume.DeleteVolumeRequest;
-import io.cephflow.workflows.volume.DeleteVolumeSnapshotRequest;
-import io.cephflow.workflows.volume.DeleteVolumeSnapshotWorkflow;
-import io.cephflow.workflows.volume.DeleteVolumeWorkflow;
-import io.cephflow.workflows.volume.VolumeFromSnapshotRequest;
-import io.cephflow.workflows.volume.VolumeFromSnapshotWorkflow;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflowservice.v1.CountWorkflowExecutionsRequest;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.nio.file.Files;
@@ -59,7 +35,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,14 +70,12 @@ class KillMatrixIT {
   static RecordStore records;
   static Path holdDir;
   static Process worker;
-  static Path raw, qcow2;
+  static MatrixFlows flows;
 
   /** Every id this test made (the cleanup's list). */
   static final Set<String> ids = ConcurrentHashMap.newKeySet();
 
-  /** The shared owned resources, made by completed flows, and their names in a signature. */
-  static String rawImage, server, volume, snapshot;
-
+  /** The shared owned resources' ids, made by completed flows: their names in a signature. */
   static Map<String, String> sharedNames = new LinkedHashMap<>();
 
   static final ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -119,11 +92,7 @@ class KillMatrixIT {
     records = new RadosRecordStore(CephTestCluster.cluster());
     AGES = new LibrbdAges(CephTestCluster.cluster());
     holdDir = Files.createDirectories(dir.resolve("hold"));
-    raw = ServerIts.bootDisk(dir, ServerIts.newTag(), 1 << 20);
-    qcow2 = dir.resolve("boot.qcow2");
-    CephTestCluster.run(
-        List.of(
-            "qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString()));
+    flows = new MatrixFlows(client, dir);
   }
 
   @AfterAll
@@ -148,13 +117,14 @@ class KillMatrixIT {
         List.of("--cephflow.faults.hold-dir=" + holdDir, "--cephflow.worker.activity-slots=400"));
   }
 
-  // --- the flows (as TerminateMatrixIT's, copied: each takes its ids from the cell's Ids)
+  // --- the flows (MatrixFlows), each taking its ids from its cell
 
   /** The ids one cell makes, in order (its signature names them #0, #1, ...). */
-  static final class Ids {
+  static final class Ids implements MatrixFlows.Ids {
     final List<String> made = new ArrayList<>();
 
-    synchronized String next() {
+    @Override
+    public synchronized String next() {
       String id = UUID.randomUUID().toString();
       ids.add(id);
       made.add(id);
@@ -162,172 +132,10 @@ class KillMatrixIT {
     }
   }
 
-  /** A flow made ready: its workflow ids (the first the flow's own), and its start. */
-  record Prepared(List<String> workflowIds, Runnable start) {}
-
-  record FlowType(String name, Function<Ids, Prepared> prepare) {}
-
-  static Prepared flow(String workflowId, Runnable start) {
-    return new Prepared(List.of(workflowId), start);
-  }
-
-  static String done(String op) {
-    var s = client.await(op, 3, TimeUnit.MINUTES);
-    assertThat(s.status()).as("%s: %s", op, s).isEqualTo("COMPLETED");
-    return op;
-  }
-
-  static String upload(String id, Path source, String format) {
-    return client.uploadImage(
-        new UploadImageRequest(id, "matrix", source.toString(), format, null, null));
-  }
-
-  static String uploaded(Ids ids, String format) {
-    String id = ids.next();
-    done(upload(id, format.equals("raw") ? raw : qcow2, format));
-    return id;
-  }
-
-  static String bootImage(String serverId, String imageId) {
-    return client.bootFromImage(new BootFromImageRequest(serverId, null, imageId, 0, 0, 0, false));
-  }
-
-  static String volumeFromImage(String volumeId, String imageId) {
-    return client.createVolumeFromImage(new CreateVolumeFromImageRequest(volumeId, imageId, 0));
-  }
-
-  static String snapshotOf(String volumeId, String snapshotId) {
-    return client.createVolumeSnapshot(new CreateVolumeSnapshotRequest(volumeId, snapshotId));
-  }
-
-  static final List<FlowType> FLOWS =
-      List.of(
-          new FlowType(
-              "upload raw",
-              ids -> {
-                String i = ids.next();
-                return flow(UploadImageWorkflow.workflowId(i), () -> upload(i, raw, "raw"));
-              }),
-          new FlowType(
-              "upload qcow2 (staged)",
-              ids -> {
-                String i = ids.next();
-                return flow(UploadImageWorkflow.workflowId(i), () -> upload(i, qcow2, "qcow2"));
-              }),
-          new FlowType(
-              "boot from image (clone)",
-              ids -> {
-                String s = ids.next();
-                return flow(BootFromImageWorkflow.workflowId(s), () -> bootImage(s, rawImage));
-              }),
-          new FlowType(
-              "boot from image (convert once)",
-              ids -> {
-                String q = uploaded(ids, "qcow2");
-                String s = ids.next();
-                return flow(BootFromImageWorkflow.workflowId(s), () -> bootImage(s, q));
-              }),
-          new FlowType(
-              "image from server",
-              ids -> {
-                String i = ids.next();
-                return flow(
-                    CreateImageFromServerWorkflow.workflowId(i),
-                    () ->
-                        client.createImageFromServer(
-                            new CreateImageFromServerRequest(server, null, i, "matrix-snap")));
-              }),
-          new FlowType(
-              "volume from image",
-              ids -> {
-                String v = ids.next();
-                return flow(
-                    CreateVolumeFromImageWorkflow.workflowId(v),
-                    () -> volumeFromImage(v, rawImage));
-              }),
-          new FlowType(
-              "volume snapshot",
-              ids -> {
-                String s = ids.next();
-                return flow(
-                    CreateVolumeSnapshotWorkflow.workflowId(s), () -> snapshotOf(volume, s));
-              }),
-          new FlowType(
-              "volume from snapshot",
-              ids -> {
-                String v = ids.next();
-                return flow(
-                    VolumeFromSnapshotWorkflow.workflowId(v),
-                    () ->
-                        client.createVolumeFromSnapshot(
-                            new VolumeFromSnapshotRequest(v, volume, snapshot, 0, null, 0)));
-              }),
-          new FlowType(
-              "boot from volume",
-              ids -> {
-                String v = ids.next();
-                done(volumeFromImage(v, rawImage));
-                String s = ids.next();
-                return flow(
-                    BootFromVolumeWorkflow.workflowId(s),
-                    () -> client.bootFromVolume(new BootFromVolumeRequest(s, null, v, 0, 0)));
-              }),
-          new FlowType(
-              "boot from volume snapshot",
-              ids -> {
-                String v = ids.next();
-                String s = ids.next();
-                return new Prepared(
-                    List.of(
-                        BootFromVolumeSnapshotWorkflow.workflowId(s),
-                        VolumeFromSnapshotWorkflow.workflowId(v)),
-                    () ->
-                        client.bootFromVolumeSnapshot(
-                            new BootFromVolumeSnapshotRequest(
-                                s, null, volume, snapshot, v, 0, 0, 0)));
-              }),
-          new FlowType(
-              "delete server",
-              ids -> {
-                String s = ids.next();
-                done(bootImage(s, rawImage));
-                return flow(
-                    DeleteServerWorkflow.workflowId(s),
-                    () -> client.deleteServer(new DeleteServerRequest(s, null, 1)));
-              }),
-          new FlowType(
-              "delete volume",
-              ids -> {
-                String v = ids.next();
-                done(volumeFromImage(v, rawImage));
-                return flow(
-                    DeleteVolumeWorkflow.workflowId(v),
-                    () -> client.deleteVolume(new DeleteVolumeRequest(v, false)));
-              }),
-          new FlowType(
-              "delete volume snapshot",
-              ids -> {
-                String s = ids.next();
-                done(snapshotOf(volume, s));
-                return flow(
-                    DeleteVolumeSnapshotWorkflow.workflowId(s),
-                    () ->
-                        client.deleteVolumeSnapshot(
-                            new DeleteVolumeSnapshotRequest(volume, s, false)));
-              }),
-          new FlowType(
-              "delete image",
-              ids -> {
-                String i = uploaded(ids, "raw");
-                return flow(
-                    DeleteImageWorkflow.workflowId(i),
-                    () -> client.deleteImage(new DeleteImageRequest(i, false)));
-              }));
-
   /** One flow of one round: its type, the step it is killed after (0: none), its ids. */
   record Cell(FlowType type, int step, String key, Ids ids, Prepared prepared) {
     String op() {
-      return prepared.workflowIds().get(0);
+      return prepared.op();
     }
 
     @Override
@@ -344,23 +152,17 @@ class KillMatrixIT {
     long t0 = System.nanoTime();
     worker = startWorker();
     Ids shared = new Ids();
-    rawImage = uploaded(shared, "raw");
-    server = shared.next();
-    done(bootImage(server, rawImage));
-    volume = shared.next();
-    done(volumeFromImage(volume, rawImage));
-    snapshot = shared.next();
-    done(snapshotOf(volume, snapshot));
-    sharedNames.put(rawImage, "$rawImage");
-    sharedNames.put(server, "$server");
-    sharedNames.put(volume, "$volume");
-    sharedNames.put(snapshot, "$snapshot");
+    flows.makeShared(shared);
+    sharedNames.put(flows.rawImage, "$rawImage");
+    sharedNames.put(flows.server, "$server");
+    sharedNames.put(flows.volume, "$volume");
+    sharedNames.put(flows.snapshot, "$snapshot");
     Set<String> sharedIds = Set.copyOf(shared.made);
     Map<String, String> sharedState = stateOf(sharedIds);
 
     // round 0: every flow to completion, unkilled, its activities recorded: the steps of the
     // matrix, and what each flow leaves
-    List<Cell> zero = prepare(0, FLOWS);
+    List<Cell> zero = prepare(0, flows.flows);
     startAll(zero);
     Map<String, List<String>> steps = new LinkedHashMap<>();
     Map<String, Map<String, String>> reference = new LinkedHashMap<>();
@@ -397,7 +199,7 @@ class KillMatrixIT {
       int before = failures.size();
       int step = n;
       List<FlowType> types =
-          FLOWS.stream().filter(f -> steps.get(f.name()).size() >= step).toList();
+          flows.flows.stream().filter(f -> steps.get(f.name()).size() >= step).toList();
       List<Cell> round = prepare(n, types);
       startAll(round);
       for (Cell c : round) {
@@ -433,7 +235,7 @@ class KillMatrixIT {
       for (String d : deaths) failures.add("round " + n + ": " + d);
       deaths.clear();
       removeRound(round);
-      resumeIfPaused(server);
+      resumeIfPaused(flows.server);
       System.out.printf(
           "kill matrix: round %d: %d flows killed after their step %d at once, completed and"
               + " audited in %d s; %d findings%n",
@@ -465,7 +267,7 @@ class KillMatrixIT {
               () -> {
                 Ids cellIds = new Ids();
                 Prepared p = f.prepare().apply(cellIds);
-                return new Cell(f, step, "r" + step + "-" + FLOWS.indexOf(f), cellIds, p);
+                return new Cell(f, step, "r" + step + "-" + flows.flows.indexOf(f), cellIds, p);
               }));
     }
     List<Cell> out = new ArrayList<>();
@@ -593,21 +395,7 @@ class KillMatrixIT {
   }
 
   static WorkflowExecutionStatus status(String workflowId) {
-    try {
-      return stubs
-          .blockingStub()
-          .describeWorkflowExecution(
-              DescribeWorkflowExecutionRequest.newBuilder()
-                  .setNamespace(harness.namespace())
-                  .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-                  .build())
-          .getWorkflowExecutionInfo()
-          .getStatus();
-    } catch (io.grpc.StatusRuntimeException e) {
-      if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND)
-        return WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_UNSPECIFIED; // never started
-      throw e;
-    }
+    return MatrixFlows.status(stubs, harness.namespace(), workflowId);
   }
 
   // --- what is there

@@ -24,9 +24,9 @@ import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The REST API alone (a real StarterApplication in this JVM) against a Temporal server whose
- * workers run elsewhere (the crash tests' worker processes): the crash tests audit through it, as
- * AuditIT does through {@link CephflowStack}'s.
+ * The REST API (a real StarterApplication in this JVM, with an admin token of its own) against a
+ * Temporal server: {@link CephflowStack}'s, or one whose workers run elsewhere (the crash tests'
+ * worker processes, which audit through it).
  */
 final class StarterApi implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -54,22 +54,28 @@ final class StarterApi implements AutoCloseable {
 
   HttpResponse<String> post(String path, String json) {
     return send(
-        HttpRequest.newBuilder(URI.create(baseUrl + path))
+        to(path)
             .header("Content-Type", "application/json")
-            .header("Authorization", "Bearer " + TOKEN)
             .POST(HttpRequest.BodyPublishers.ofString(json))
             .build());
   }
 
-  HttpResponse<String> get(String path) {
-    return send(
-        HttpRequest.newBuilder(URI.create(baseUrl + path))
-            .header("Authorization", "Bearer " + TOKEN)
-            .GET()
-            .build());
+  HttpResponse<String> delete(String path) {
+    return send(to(path).DELETE().build());
   }
 
-  private HttpResponse<String> send(HttpRequest r) {
+  HttpResponse<String> get(String path) {
+    return send(to(path).GET().build());
+  }
+
+  /** A request to the API with its token. */
+  private HttpRequest.Builder to(String path) {
+    return HttpRequest.newBuilder(URI.create(baseUrl + path))
+        .header("Authorization", "Bearer " + TOKEN);
+  }
+
+  /** Any request (the calls above add the API's token). */
+  HttpResponse<String> send(HttpRequest r) {
     try {
       return http.send(r, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {

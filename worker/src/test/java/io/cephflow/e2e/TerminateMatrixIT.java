@@ -7,41 +7,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cephflow.ceph.CephTestCluster;
 import io.cephflow.ceph.RecordStore;
 import io.cephflow.ceph.librbd.RadosRecordStore;
+import io.cephflow.e2e.MatrixFlows.FlowType;
+import io.cephflow.e2e.MatrixFlows.Prepared;
 import io.cephflow.starter.client.CephflowClient;
 import io.cephflow.worker.faults.StepHold;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.flatten.FlattenWorkflow;
-import io.cephflow.workflows.image.DeleteImageRequest;
-import io.cephflow.workflows.image.DeleteImageWorkflow;
-import io.cephflow.workflows.image.UploadImageRequest;
-import io.cephflow.workflows.image.UploadImageWorkflow;
-import io.cephflow.workflows.server.BootFromImageRequest;
-import io.cephflow.workflows.server.BootFromImageWorkflow;
-import io.cephflow.workflows.server.BootFromVolumeRequest;
-import io.cephflow.workflows.server.BootFromVolumeSnapshotRequest;
-import io.cephflow.workflows.server.BootFromVolumeSnapshotWorkflow;
-import io.cephflow.workflows.server.BootFromVolumeWorkflow;
-import io.cephflow.workflows.server.CreateImageFromServerRequest;
-import io.cephflow.workflows.server.CreateImageFromServerWorkflow;
-import io.cephflow.workflows.server.DeleteServerRequest;
-import io.cephflow.workflows.server.DeleteServerWorkflow;
-import io.cephflow.workflows.volume.CreateVolumeFromImageRequest;
-import io.cephflow.workflows.volume.CreateVolumeFromImageWorkflow;
-import io.cephflow.workflows.volume.CreateVolumeSnapshotRequest;
-import io.cephflow.workflows.volume.CreateVolumeSnapshotWorkflow;
-import io.cephflow.workflows.volume.DeleteVolumeRequest;
-import io.cephflow.workflows.volume.DeleteVolumeSnapshotRequest;
-import io.cephflow.workflows.volume.DeleteVolumeSnapshotWorkflow;
-import io.cephflow.workflows.volume.DeleteVolumeWorkflow;
-import io.cephflow.workflows.volume.VolumeFromSnapshotRequest;
-import io.cephflow.workflows.volume.VolumeFromSnapshotWorkflow;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -55,7 +30,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -116,13 +90,10 @@ class TerminateMatrixIT {
   static CephflowClient client;
   static WorkflowClient temporal;
   static StepHold hold;
-  static Path raw, qcow2;
+  static MatrixFlows flows;
 
   /** Every id this test made (the audits' scope, the cleanup's list). */
   static final Set<String> ids = ConcurrentHashMap.newKeySet();
-
-  /** The shared owned resources, made by completed flows. */
-  static String rawImage, server, volume, snapshot;
 
   static final ExecutorService pool = Executors.newFixedThreadPool(4);
 
@@ -138,11 +109,7 @@ class TerminateMatrixIT {
     temporal = stack.worker.getBean(WorkflowClient.class);
     client = new CephflowClient(temporal);
     hold = stack.worker.getBean(StepHold.class);
-    raw = ServerIts.bootDisk(dir, ServerIts.newTag(), 1 << 20);
-    qcow2 = dir.resolve("boot.qcow2");
-    CephTestCluster.run(
-        List.of(
-            "qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString()));
+    flows = new MatrixFlows(client, dir);
   }
 
   @AfterAll
@@ -194,218 +161,6 @@ class TerminateMatrixIT {
     return id;
   }
 
-  // --- the flows
-
-  /** One flow run: its workflow ids (the first the flow's own), what it makes, what it deletes. */
-  record Run(String type, List<String> workflowIds, List<String> makes, List<String> deletes) {}
-
-  /** A flow made ready (what it needs made through completed flows): its ids, and its start. */
-  record Prepared(Run run, Runnable start) {}
-
-  /** A flow type. */
-  record FlowType(String name, Supplier<Prepared> prepare) {}
-
-  static Prepared flow(String type, String workflowId, Runnable start, String... makes) {
-    return new Prepared(new Run(type, List.of(workflowId), List.of(makes), List.of()), start);
-  }
-
-  static Prepared delete(String type, String workflowId, Runnable start, String target) {
-    return new Prepared(new Run(type, List.of(workflowId), List.of(), List.of(target)), start);
-  }
-
-  static String done(String op) {
-    var s = client.await(op, 3, TimeUnit.MINUTES);
-    assertThat(s.status()).as("%s: %s", op, s).isEqualTo("COMPLETED");
-    return op;
-  }
-
-  static String upload(String id, Path source, String format) {
-    return client.uploadImage(
-        new UploadImageRequest(id, "matrix", source.toString(), format, null, null));
-  }
-
-  static String uploaded(String format) {
-    String id = newId();
-    done(upload(id, format.equals("raw") ? raw : qcow2, format));
-    return id;
-  }
-
-  static String bootImage(String serverId, String imageId) {
-    return client.bootFromImage(new BootFromImageRequest(serverId, null, imageId, 0, 0, 0, false));
-  }
-
-  static String volumeFromImage(String volumeId, String imageId) {
-    return client.createVolumeFromImage(new CreateVolumeFromImageRequest(volumeId, imageId, 0));
-  }
-
-  static String snapshotOf(String volumeId, String snapshotId) {
-    return client.createVolumeSnapshot(new CreateVolumeSnapshotRequest(volumeId, snapshotId));
-  }
-
-  static final List<FlowType> FLOWS =
-      List.of(
-          new FlowType(
-              "upload raw",
-              () -> {
-                String i = newId();
-                return flow(
-                    "upload raw",
-                    UploadImageWorkflow.workflowId(i),
-                    () -> upload(i, raw, "raw"),
-                    "image:" + i);
-              }),
-          new FlowType(
-              "upload qcow2 (staged)",
-              () -> {
-                String i = newId();
-                return flow(
-                    "upload qcow2",
-                    UploadImageWorkflow.workflowId(i),
-                    () -> upload(i, qcow2, "qcow2"),
-                    "image:" + i);
-              }),
-          new FlowType(
-              "boot from image (clone)",
-              () -> {
-                String s = newId();
-                return flow(
-                    "boot",
-                    BootFromImageWorkflow.workflowId(s),
-                    () -> bootImage(s, rawImage),
-                    "server:" + s);
-              }),
-          new FlowType(
-              "boot from image (convert once)",
-              () -> {
-                String q = uploaded("qcow2");
-                String s = newId();
-                return flow(
-                    "boot convert",
-                    BootFromImageWorkflow.workflowId(s),
-                    () -> bootImage(s, q),
-                    "server:" + s,
-                    "rawcopy:" + q);
-              }),
-          new FlowType(
-              "image from server",
-              () -> {
-                String i = newId();
-                return flow(
-                    "image from server",
-                    CreateImageFromServerWorkflow.workflowId(i),
-                    () ->
-                        client.createImageFromServer(
-                            new CreateImageFromServerRequest(server, null, i, "matrix-snap")),
-                    "image:" + i);
-              }),
-          new FlowType(
-              "volume from image",
-              () -> {
-                String v = newId();
-                return flow(
-                    "volume from image",
-                    CreateVolumeFromImageWorkflow.workflowId(v),
-                    () -> volumeFromImage(v, rawImage),
-                    "volume:" + v);
-              }),
-          new FlowType(
-              "volume snapshot",
-              () -> {
-                String s = newId();
-                return flow(
-                    "volume snapshot",
-                    CreateVolumeSnapshotWorkflow.workflowId(s),
-                    () -> snapshotOf(volume, s),
-                    "snapshot:" + s);
-              }),
-          new FlowType(
-              "volume from snapshot",
-              () -> {
-                String v = newId();
-                return flow(
-                    "volume from snapshot",
-                    VolumeFromSnapshotWorkflow.workflowId(v),
-                    () ->
-                        client.createVolumeFromSnapshot(
-                            new VolumeFromSnapshotRequest(v, volume, snapshot, 0, null, 0)),
-                    "volume:" + v);
-              }),
-          new FlowType(
-              "boot from volume",
-              () -> {
-                String v = newId();
-                done(volumeFromImage(v, rawImage));
-                String s = newId();
-                return flow(
-                    "boot from volume",
-                    BootFromVolumeWorkflow.workflowId(s),
-                    () -> client.bootFromVolume(new BootFromVolumeRequest(s, null, v, 0, 0)),
-                    "server:" + s);
-              }),
-          new FlowType(
-              "boot from volume snapshot",
-              () -> {
-                String v = newId();
-                String s = newId();
-                return new Prepared(
-                    new Run(
-                        "boot from volume snapshot",
-                        List.of(
-                            BootFromVolumeSnapshotWorkflow.workflowId(s),
-                            VolumeFromSnapshotWorkflow.workflowId(v)),
-                        List.of("server:" + s, "volume:" + v),
-                        List.of()),
-                    () ->
-                        client.bootFromVolumeSnapshot(
-                            new BootFromVolumeSnapshotRequest(
-                                s, null, volume, snapshot, v, 0, 0, 0)));
-              }),
-          new FlowType(
-              "delete server",
-              () -> {
-                String s = newId();
-                done(bootImage(s, rawImage));
-                return delete(
-                    "delete server",
-                    DeleteServerWorkflow.workflowId(s),
-                    () -> client.deleteServer(new DeleteServerRequest(s, null, 1)),
-                    "server:" + s);
-              }),
-          new FlowType(
-              "delete volume",
-              () -> {
-                String v = newId();
-                done(volumeFromImage(v, rawImage));
-                return delete(
-                    "delete volume",
-                    DeleteVolumeWorkflow.workflowId(v),
-                    () -> client.deleteVolume(new DeleteVolumeRequest(v, false)),
-                    "volume:" + v);
-              }),
-          new FlowType(
-              "delete volume snapshot",
-              () -> {
-                String s = newId();
-                done(snapshotOf(volume, s));
-                return delete(
-                    "delete volume snapshot",
-                    DeleteVolumeSnapshotWorkflow.workflowId(s),
-                    () ->
-                        client.deleteVolumeSnapshot(
-                            new DeleteVolumeSnapshotRequest(volume, s, false)),
-                    "snapshot:" + s);
-              }),
-          new FlowType(
-              "delete image",
-              () -> {
-                String i = uploaded("raw");
-                return delete(
-                    "delete image",
-                    DeleteImageWorkflow.workflowId(i),
-                    () -> client.deleteImage(new DeleteImageRequest(i, false)),
-                    "image:" + i);
-              }));
-
   // --- the test
 
   @Test
@@ -413,18 +168,12 @@ class TerminateMatrixIT {
       throws Exception {
     long t0 = System.nanoTime();
     // the shared resources the flows work from, owned from here on
-    rawImage = uploaded("raw");
-    server = newId();
-    done(bootImage(server, rawImage));
-    volume = newId();
-    done(volumeFromImage(volume, rawImage));
-    snapshot = newId();
-    done(snapshotOf(volume, snapshot));
+    flows.makeShared(TerminateMatrixIT::newId);
 
     // round 0: every flow to completion, its activities recorded: the steps of the matrix
     Map<String, List<String>> steps = new LinkedHashMap<>();
     List<Future<Object>> recorded = new ArrayList<>();
-    for (FlowType f : FLOWS) {
+    for (FlowType f : flows.flows) {
       recorded.add(
           pool.submit(
               () -> {
@@ -450,7 +199,8 @@ class TerminateMatrixIT {
     if (SAMPLE != null) {
       java.util.Random random = new java.util.Random(SAMPLE);
       List<Cell> one = new ArrayList<>();
-      for (FlowType f : FLOWS) one.add(new Cell(f, 1 + random.nextInt(steps.get(f.name()).size())));
+      for (FlowType f : flows.flows)
+        one.add(new Cell(f, 1 + random.nextInt(steps.get(f.name()).size())));
       System.out.printf(
           "terminate matrix: sampled with seed %d (the same cells again: -Dmatrix.sample=%d;"
               + " every cell: -Dmatrix.run=true): %s%n",
@@ -462,7 +212,8 @@ class TerminateMatrixIT {
       for (int first = FROM; first <= last; first += BATCH) {
         List<Cell> batch = new ArrayList<>();
         for (int n = first; n < first + BATCH && n <= last; n++) {
-          for (FlowType f : FLOWS) if (n <= steps.get(f.name()).size()) batch.add(new Cell(f, n));
+          for (FlowType f : flows.flows)
+            if (n <= steps.get(f.name()).size()) batch.add(new Cell(f, n));
         }
         batches.add(batch);
         labels.add("steps " + first + ".." + Math.min(last, first + BATCH - 1));
@@ -494,23 +245,23 @@ class TerminateMatrixIT {
   /** One cell of the matrix: a flow type terminated after its {@code step}-th activity. */
   record Cell(FlowType flow, int step) {}
 
-  record Terminated(Run run, int step, String heldType) {}
+  record Terminated(FlowType flow, Prepared run, int step, String heldType) {}
 
   /** Runs {@code f} to completion with its activities recorded; returns them. */
   static List<String> runToCompletion(FlowType f) {
-    Prepared p = f.prepare().get();
-    StepHold.Tracked t = hold.track(0, Set.copyOf(p.run().workflowIds()));
+    Prepared p = f.prepare().apply(TerminateMatrixIT::newId);
+    StepHold.Tracked t = hold.track(0, Set.copyOf(p.workflowIds()));
     p.start().run();
-    done(p.run().workflowIds().get(0));
+    flows.done(p.op());
     assertThat(t.types()).as(f.name()).isNotEmpty();
     return t.types();
   }
 
   static Terminated terminateAfter(FlowType f, int step, List<String> types) throws Exception {
-    Prepared p = f.prepare().get();
-    StepHold.Tracked t = hold.track(step, Set.copyOf(p.run().workflowIds()));
+    Prepared p = f.prepare().apply(TerminateMatrixIT::newId);
+    StepHold.Tracked t = hold.track(step, Set.copyOf(p.workflowIds()));
     p.start().run();
-    String op = p.run().workflowIds().get(0);
+    String op = p.op();
     try {
       assertThat(t.awaitHeld(120))
           .as("%s never reached step %d of %s; ran %s", f.name(), step, types, t.types())
@@ -522,7 +273,7 @@ class TerminateMatrixIT {
     } finally {
       t.release();
     }
-    return new Terminated(p.run(), step, t.heldType());
+    return new Terminated(f, p, step, t.heldType());
   }
 
   // --- the audit and what it must say
@@ -587,7 +338,7 @@ class TerminateMatrixIT {
       b.append(
           String.format(
               "%n  %s after step %d (%s): %s",
-              t.run().type(), t.step(), t.heldType(), t.run().workflowIds().get(0)));
+              t.flow().name(), t.step(), t.heldType(), t.run().op()));
     return b.toString();
   }
 
@@ -712,26 +463,15 @@ class TerminateMatrixIT {
 
   // --- helpers
 
-  /** Starts an audit of this test's ids through REST, waits, returns its result. */
+  /** An audit of this test's ids through REST, awaited: its result. */
   static JsonNode audit(boolean reap) throws Exception {
-    String body = "{\"reap\":" + reap + ",\"resourceIds\":" + JSON.writeValueAsString(ids) + "}";
-    var r = stack.post("/api/v1/audits", body);
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-    String id = JSON.readTree(r.body()).path("auditId").asText();
-    stack.await("/api/v1/operations/" + id, Duration.ofMinutes(2));
-    var shown = stack.get("/api/v1/audits/" + id);
-    JsonNode op = JSON.readTree(shown.body());
-    assertThat(op.path("status").asText()).as(shown.body()).isEqualTo("COMPLETED");
-    assertThat(op.path("result").path("unreachableHosts")).isEmpty();
-    return op.path("result");
+    return stack.api.audit(reap, ids);
   }
 
+  /** The findings that are not OWNED, by object name: their category. */
   static Map<String, String> leaksOf(JsonNode result) {
-    Map<String, String> out = new TreeMap<>();
-    for (JsonNode f : result.path("findings")) {
-      if (!f.path("category").asText().equals("OWNED"))
-        out.put(f.path("object").path("name").asText(), f.path("category").asText());
-    }
+    Map<String, String> out = StarterApi.categories(result);
+    out.values().removeIf("OWNED"::equals);
     return out;
   }
 
@@ -746,22 +486,8 @@ class TerminateMatrixIT {
   }
 
   static WorkflowExecutionStatus status(String workflowId) {
-    try {
-      return temporal
-          .getWorkflowServiceStubs()
-          .blockingStub()
-          .describeWorkflowExecution(
-              DescribeWorkflowExecutionRequest.newBuilder()
-                  .setNamespace(temporal.getOptions().getNamespace())
-                  .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-                  .build())
-          .getWorkflowExecutionInfo()
-          .getStatus();
-    } catch (io.grpc.StatusRuntimeException e) {
-      if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND)
-        return WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_UNSPECIFIED; // never started
-      throw e;
-    }
+    return MatrixFlows.status(
+        temporal.getWorkflowServiceStubs(), temporal.getOptions().getNamespace(), workflowId);
   }
 
   /** The background flattens the completed images from the server started (running operations). */

@@ -162,11 +162,19 @@ def main():
             "serverId": servers[i], "hypervisor": HOSTS[i % len(HOSTS)], "imageId": base, "memoryMiB": MEMORY,
             "vcpus": 1, "forbidSlowPath": True}))
         # the ceiling's domain XML: what cephflow defined on each host, renamed per server
+        # (any server that booted on the host: a failed boot left no domain to copy)
         templates = {}
-        for i, h in enumerate(HOSTS[:BOOTS]):
+        for i in range(BOOTS):
+            h = HOSTS[i % len(HOSTS)]
+            if h in templates:
+                continue
             p = subprocess.run(virsh_cmd(h, "dumpxml", "--inactive", f"instance-{servers[i]}"),
-                               capture_output=True, text=True, check=True)
-            templates[h] = (servers[i], re.sub(r"\s*<uuid>[^<]*</uuid>", "", p.stdout))
+                               capture_output=True, text=True)
+            if p.returncode == 0:
+                templates[h] = (servers[i], re.sub(r"\s*<uuid>[^<]*</uuid>", "", p.stdout))
+        missing = [h for h in HOSTS[:BOOTS] if h not in templates]
+        if missing:
+            sys.exit(f"load-bench: no server booted on {missing}: no domain XML for the ceiling")
         phase("cephflow delete", BOOTS, lambda i: flow(
             "DELETE", f"/api/v1/servers/{servers[i]}?hypervisor={HOSTS[i % len(HOSTS)]}&shutdownTimeoutSeconds=1"))
 

@@ -344,18 +344,37 @@ public class ResourceActivitiesImpl implements ResourceActivities, CephflowActiv
     return changed;
   }
 
-  /** {@link #change}, or nothing (null) when there is no record: one read either way. */
+  /**
+   * Tries of one record change within one attempt: many flows holding one image at once (100
+   * concurrent boots from it, bench/load-bench.sh) race for its record, and one try per attempt ran
+   * out of the attempts' retries (RecordChanged); each loser now reads the record again.
+   */
+  static final int CHANGE_TRIES = 64;
+
+  /**
+   * {@link #change}, or nothing (null) when there is no record: a conditional replace, decided
+   * again on the record as it is whenever another writer changed it first ({@code decide} depends
+   * on the record only), up to {@link #CHANGE_TRIES} times with a short random pause.
+   */
   private ResourceRecord changeIfPresent(
       String kind, String id, UnaryOperator<ResourceRecord> decide) {
     String pool = ResourceRecord.pool(kind);
-    String raw = StorageActivitiesImpl.call(() -> store.read(pool, key(kind, id))).orElse(null);
-    if (raw == null) return null;
-    ResourceRecord current = parse(raw);
-    ResourceRecord next = decide.apply(current);
-    if (next.equals(current)) return current;
-    if (!StorageActivitiesImpl.call(() -> store.replace(pool, key(kind, id), raw, json(next))))
-      throw changed(current);
-    return next;
+    for (int tries = 1; ; tries++) {
+      String raw = StorageActivitiesImpl.call(() -> store.read(pool, key(kind, id))).orElse(null);
+      if (raw == null) return null;
+      ResourceRecord current = parse(raw);
+      ResourceRecord next = decide.apply(current);
+      if (next.equals(current)) return current;
+      if (StorageActivitiesImpl.call(() -> store.replace(pool, key(kind, id), raw, json(next))))
+        return next;
+      if (tries == CHANGE_TRIES) throw changed(current);
+      try {
+        Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 2 + tries));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw changed(current);
+      }
+    }
   }
 
   private ResourceRecord with(ResourceRecord r, State state, String operation, String usedBy) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cephflow.activities.ResourceActivitiesImpl;
 import io.cephflow.ceph.RecordJson;
 import io.cephflow.ceph.RecordStore;
+import io.cephflow.model.InMemoryRecordStore;
 import io.cephflow.workflows.audit.Category;
 import io.cephflow.workflows.audit.Finding;
 import io.cephflow.workflows.audit.Observed;
@@ -15,48 +16,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 /** What a reap does to a dangling record: a tombstone, but a raw copy's is given back. */
 class AuditReapRecordTest {
   static final String ID = "3f0c1d7e-0000-4000-8000-000000000002";
   static final String AT = "2026-01-01T00:00:00Z";
-  final Map<String, String> values = new ConcurrentHashMap<>();
-  final RecordStore store =
-      new RecordStore() {
-        @Override
-        public Optional<String> read(String pool, String key) {
-          return Optional.ofNullable(values.get(pool + "/" + key));
-        }
-
-        @Override
-        public boolean create(String pool, String key, String value) {
-          return values.putIfAbsent(pool + "/" + key, value) == null;
-        }
-
-        @Override
-        public boolean replace(String pool, String key, String expected, String value) {
-          return values.replace(pool + "/" + key, expected, value);
-        }
-
-        @Override
-        public List<String> keys(String pool) {
-          List<String> out = new ArrayList<>();
-          for (String k : values.keySet())
-            if (k.startsWith(pool + "/")) out.add(k.substring(pool.length() + 1));
-          return out;
-        }
-
-        @Override
-        public boolean remove(String pool, String key, String expected) {
-          return values.remove(pool + "/" + key, expected);
-        }
-      };
+  final RecordStore store = new InMemoryRecordStore();
   final Clock clock = Clock.fixed(Instant.parse("2026-01-02T00:00:00Z"), ZoneOffset.UTC);
   final AuditActivitiesImpl audit =
       new AuditActivitiesImpl(

@@ -9,9 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A {@link RecordStore} in memory with the same atomic create, replace and remove (workflow-logic
- * tests only).
+ * and activity unit tests only).
  */
-final class InMemoryRecordStore implements RecordStore {
+public class InMemoryRecordStore implements RecordStore {
   private final Map<String, String> values = new ConcurrentHashMap<>();
 
   private static String k(String pool, String key) {

@@ -13,6 +13,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -369,7 +370,7 @@ public class ResourceActivitiesImpl implements ResourceActivities, CephflowActiv
         return next;
       if (tries == CHANGE_TRIES) throw changed(current);
       try {
-        Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 2 + tries));
+        Thread.sleep(ThreadLocalRandom.current().nextLong(1, 2 + tries));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw changed(current);

@@ -133,3 +133,21 @@ api_token() {
     fi )
   chmod 0700 "$api"; chmod 0600 "$api/token" "$api/tokens"
 }
+
+# native_crash_report: a test JVM that died in native code (librados/librbd abort, SIGSEGV) leaves
+# a core file in its module's directory when core dumps are on (dev/test turns them on); print the
+# backtrace of the thread that died and every thread with Ceph frames, then remove the core
+native_crash_report() {
+  local core
+  for core in "$repo"/*/core "$repo"/*/core.[0-9]*; do
+    [ -f "$core" ] || continue
+    echo "== native crash: $core; the thread that died, then the threads with Ceph frames"
+    gdb -batch -q -ex 'bt 40' -ex 'thread apply all bt 30' "$(readlink -f "$(command -v java)")" "$core" 2>/dev/null \
+      | awk '/^Thread [0-9]+ /{flush(); blk=$0 "\n"; inblk=1; next}
+             inblk && /^#/{blk=blk $0 "\n"; if ($0 ~ /rados|rbd|ceph|abort|raise|terminate/) keep=1; next}
+             !inblk && /^(#|Program|Core)/{print}
+             function flush(){ if (keep) printf "%s", blk; keep=0; blk="" }
+             END{flush()}' | grep -v ' in ?? ()' | head -600
+    rm -f "$core"
+  done
+}

@@ -12,7 +12,7 @@ set -euo pipefail
 PACKAGES=(ceph-mon ceph-mgr ceph-osd ceph-common qemu-utils qemu-block-extra qemu-system-x86
   libvirt-daemon-system libvirt-clients nasm util-linux uuid-runtime iproute2 openjdk-17-jdk-headless maven curl
   python3-pip python3-venv python3-yaml chromium tmux haproxy openssl zsh
-  xxd) # xxd: UploadImageEndToEndIT verifies the chunked SHA-256 as docs/intake.md tells users to
+  xxd gdb) # gdb: dev/test prints the native backtrace of a test JVM that aborts; xxd: UploadImageEndToEndIT verifies the chunked SHA-256 as docs/intake.md tells users to
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -9,6 +9,7 @@ import io.cephflow.ceph.RbdException;
 import io.cephflow.ceph.RbdNames;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.SnapRef;
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -145,6 +146,9 @@ public final class LibrbdClones implements RbdClones {
             return 0;
           };
       int rc = RBD.rbd_flatten_with_progress(image.ptr(), cb, null);
+      // JNA frees a callback's native stub once the Java object is unreachable, and nothing
+      // after the call reads cb: without the fence the GC may free it while librbd still calls it
+      Reference.reachabilityFence(cb);
       if (Errno.of(rc) == Errno.EINVAL && LibrbdImages.parentOf(image).isEmpty())
         return; // flattened meanwhile
       Check.rc(rc, "flatten " + ref);

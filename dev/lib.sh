@@ -138,16 +138,19 @@ api_token() {
 # a core file in its module's directory when core dumps are on (dev/test turns them on); print the
 # backtrace of the thread that died and every thread with Ceph frames, then remove the core
 native_crash_report() {
-  local core
+  local core java
+  java=$(readlink -f "$(command -v java)")
   for core in "$repo"/*/core "$repo"/*/core.[0-9]*; do
     [ -f "$core" ] || continue
-    echo "== native crash: $core; the thread that died, then the threads with Ceph frames"
-    gdb -batch -q -ex 'bt 40' -ex 'thread apply all bt 30' "$(readlink -f "$(command -v java)")" "$core" 2>/dev/null \
-      | awk '/^Thread [0-9]+ /{flush(); blk=$0 "\n"; inblk=1; next}
-             inblk && /^#/{blk=blk $0 "\n"; if ($0 ~ /rados|rbd|ceph|abort|raise|terminate/) keep=1; next}
-             !inblk && /^(#|Program|Core)/{print}
+    echo "== native crash: $core; the thread that died (every frame, with the libraries' load"
+    echo "== addresses to place the unnamed ones), then the other threads with Ceph frames"
+    gdb -batch -q -ex 'bt 60' -ex 'info sharedlibrary' "$java" "$core" 2>/dev/null \
+      | grep -E '^#|^Program|^Core|^0x.*(rados|rbd|ceph|stdc\+\+|jnidispatch|virt|libc\.so)' | head -120
+    gdb -batch -q -ex 'thread apply all bt 30' "$java" "$core" 2>/dev/null \
+      | awk '/^Thread [0-9]+ /{flush(); blk=$0 "\n"; next}
+             /^#/{blk=blk $0 "\n"; if ($0 ~ /rados|rbd|ceph|abort|raise|terminate/) keep=1; next}
              function flush(){ if (keep) printf "%s", blk; keep=0; blk="" }
-             END{flush()}' | grep -v ' in ?? ()' | head -600
+             END{flush()}' | grep -v ' in ?? ()' | head -500
     rm -f "$core"
   done
 }

@@ -42,7 +42,9 @@ public final class NativeStressMain {
               .mapToInt(Integer::parseInt)
               .toArray();
 
-  private static final AtomicLong OPS = new AtomicLong(), REFUSED = new AtomicLong();
+  private static final AtomicLong OPS = new AtomicLong(),
+      REFUSED = new AtomicLong(),
+      CHURNS = new AtomicLong();
 
   public static void main(String[] args) throws Exception {
     String pool = args[0];
@@ -100,6 +102,7 @@ public final class NativeStressMain {
             },
             "stress-gc");
     boolean closeEarly = args.length > 3 && args[3].equals("close");
+    if (args.length > 3 && args[3].equals("churn")) ts.add(churn(pool, base, run, end, failures));
     ts.forEach(Thread::start);
     gc.start();
     if (closeEarly) {
@@ -128,7 +131,14 @@ public final class NativeStressMain {
       cluster.close();
     }
     System.out.println(
-        "ops=" + OPS.get() + " refused=" + REFUSED.get() + " failures=" + failures.size());
+        "ops="
+            + OPS.get()
+            + " churns="
+            + CHURNS.get()
+            + " refused="
+            + REFUSED.get()
+            + " failures="
+            + failures.size());
     for (Throwable f : failures) f.printStackTrace();
     System.exit(failures.isEmpty() ? 0 : 1);
   }
@@ -204,6 +214,40 @@ public final class NativeStressMain {
         rbd.snapshots().remove(s);
       }
     }
+  }
+
+  /**
+   * Handles that come and go beside the busy one, as a worker's Spring contexts do in the ITs' JVM:
+   * each connects, makes and streams an image, clones and flattens, then is closed (librados shut
+   * down) while the other threads keep working on the long-lived handle.
+   */
+  private static Thread churn(
+      String pool, SnapRef base, String run, long end, List<Throwable> failures) {
+    return new Thread(
+        () -> {
+          int round = 0;
+          try {
+            while (System.nanoTime() < end) {
+              CephCluster.lazy(CephConfig.fromEnv()).close();
+              CephCluster other = CephCluster.connect(CephConfig.fromEnv());
+              Rbd rbd = Librbd.over(other, 8);
+              RbdRef img = new RbdRef(pool, run + "-churn" + (round++));
+              rbd.images().create(img, ImageSpec.ofSize(16L << 20));
+              rbd.streams().write(img, new RandomSource(16L << 20), 0, Progress.NONE);
+              RbdRef c = new RbdRef(pool, img.image() + "-c");
+              rbd.clones().clone(base, c, ImageSpec.ofSize(64L << 20));
+              rbd.clones().flatten(c, (done, total) -> {});
+              rbd.snapshots().list(img);
+              purge(rbd, c);
+              purge(rbd, img);
+              other.close();
+              CHURNS.incrementAndGet();
+            }
+          } catch (Throwable e) {
+            failures.add(e);
+          }
+        },
+        "stress-churn");
   }
 
   private static void expect(Runnable call) {

@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * {@link #CLOSE_WAIT} for the open ones, and if some are still open leaks the handle instead.
  */
 public final class CephCluster implements AutoCloseable {
+  static {
+    NativeLibraries.load(); // before any librados call: see there why on a thread of its own
+  }
+
   static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
   private static final int ESHUTDOWN = 108;
   private final CephConfig config;

@@ -107,7 +107,7 @@ public final class ResourceReader implements AutoCloseable {
   private synchronized Inventory inventory() {
     if (inventory == null) {
       try {
-        cluster = connectOnABigStack();
+        cluster = CephCluster.connect(config); // loads librados on a stack of its own
       } catch (RbdException e) {
         throw new CephUnavailableException(
             "cannot reach Ceph to read what exists: " + e.getMessage());
@@ -121,39 +121,6 @@ public final class ResourceReader implements AutoCloseable {
               Clock.systemUTC());
     }
     return inventory;
-  }
-
-  /**
-   * The first connect loads librados, and libceph-common's static initialiser ({@code
-   * get_global_options}) takes about 1 MB of native stack: on a request thread (1 MB, Java's
-   * default) with Spring Security's filters above it, that overflowed and the JVM died with a bare
-   * SIGSEGV (seen in gdb, in ApiAuthTest's JVM, once an access-log filter made the chain one filter
-   * deeper). So the connect runs on a thread of its own with room to spare.
-   */
-  private CephCluster connectOnABigStack() {
-    CephCluster[] connected = new CephCluster[1];
-    RuntimeException[] failed = new RuntimeException[1];
-    Thread t =
-        new Thread(
-            null,
-            () -> {
-              try {
-                connected[0] = CephCluster.connect(config);
-              } catch (RuntimeException e) {
-                failed[0] = e;
-              }
-            },
-            "ceph-connect",
-            16L << 20);
-    t.start();
-    try {
-      t.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CephUnavailableException("interrupted while connecting to Ceph");
-    }
-    if (failed[0] != null) throw failed[0];
-    return connected[0];
   }
 
   @Override

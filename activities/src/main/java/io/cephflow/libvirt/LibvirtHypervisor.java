@@ -401,7 +401,7 @@ public final class LibvirtHypervisor implements Hypervisor, HostInventory {
   }
 
   private <T> T call(String what, ConnectCall<T> body) {
-    Connect c = LibvirtConnections.get(uri);
+    Connect c = LibvirtConnections.acquire(uri);
     try {
       return body.apply(c);
     } catch (LibvirtException e) {
@@ -422,6 +422,8 @@ public final class LibvirtHypervisor implements Hypervisor, HostInventory {
         LibvirtConnections.invalidate(uri, c);
       }
       throw translated;
+    } finally {
+      LibvirtConnections.release(c);
     }
   }
 

@@ -25,6 +25,7 @@ public final class SparseFileDataSource implements DataSource {
   private final Path file;
   private final FileChannel channel;
   private final int fd;
+  private boolean closed;
   private final long size;
   private long pos;
   private long dataEnd;
@@ -102,8 +103,14 @@ public final class SparseFileDataSource implements DataSource {
     return pos < size;
   }
 
+  /**
+   * Idempotent: a second close(2) of the same number would close whatever descriptor the process
+   * opened since under it (a librados socket, say).
+   */
   @Override
-  public void close() throws IOException {
+  public synchronized void close() throws IOException {
+    if (closed) return;
+    closed = true;
     LibC.INSTANCE.close(fd);
     channel.close();
   }

@@ -266,12 +266,34 @@ class LibvirtHypervisorIT {
 
   /** Reads a secret's value straight through libvirt-java, bypassing the port. */
   private static byte[] secretBytes(String uuid) throws Exception {
-    Connect c = LibvirtConnections.get(env.uri);
+    Connect c = LibvirtConnections.acquire(env.uri);
     Secret s = c.secretLookupByUUIDString(uuid);
     try {
       return s.getByteValue();
     } finally {
       s.free();
+      LibvirtConnections.release(c);
+    }
+  }
+
+  @Test
+  void aConnectionInvalidatedWhileHeldStaysOpenUntilItsLastHolderReleasesIt() throws Exception {
+    Connect held = LibvirtConnections.acquire(env.uri);
+    Connect other = LibvirtConnections.acquire(env.uri);
+    assertThat(other).isSameAs(held);
+    LibvirtConnections.invalidate(env.uri, held); // another thread saw an RPC failure
+    Connect fresh = LibvirtConnections.acquire(env.uri);
+    try {
+      assertThat(fresh).as("the next caller gets a new connection").isNotSameAs(held);
+      LibvirtConnections.release(other);
+      // still held once: a call running on it must not read a freed client
+      assertThat(held.getHostName()).isNotBlank();
+      assertThat(LibvirtConnections.alive(held)).isTrue();
+      LibvirtConnections.release(held);
+      assertThat(LibvirtConnections.alive(held)).as("closed by its last holder").isFalse();
+      assertThat(fresh.getHostName()).isNotBlank();
+    } finally {
+      LibvirtConnections.release(fresh);
     }
   }
 

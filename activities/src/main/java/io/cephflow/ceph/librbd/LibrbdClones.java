@@ -1,5 +1,6 @@
 package io.cephflow.ceph.librbd;
 
+import com.sun.jna.Pointer;
 import com.sun.jna.ptr.LongByReference;
 import io.cephflow.ceph.ImageFeature;
 import io.cephflow.ceph.ImageSpec;
@@ -9,10 +10,11 @@ import io.cephflow.ceph.RbdException;
 import io.cephflow.ceph.RbdNames;
 import io.cephflow.workflows.common.RbdRef;
 import io.cephflow.workflows.common.SnapRef;
-import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** {@link RbdClones} over librbd. */
 public final class LibrbdClones implements RbdClones {
@@ -131,6 +133,24 @@ public final class LibrbdClones implements RbdClones {
     return depth;
   }
 
+  /** The progress of the flattens in flight, by the id librbd hands back to the callback. */
+  private static final ConcurrentHashMap<Long, Progress> FLATTENS = new ConcurrentHashMap<>();
+
+  private static final AtomicLong FLATTEN_IDS = new AtomicLong();
+
+  /**
+   * One native callback for every flatten, for the life of the process. librbd calls it from its
+   * own threads, and may still do so as the call returns; a callback made per call had its native
+   * stub freed by the GC once the Java object was unreachable, and a late call then jumped into
+   * freed memory. This one never goes away, and finds each flatten's progress by its id.
+   */
+  private static final RbdNative.ProgressFn FLATTEN_PROGRESS =
+      (offset, total, arg) -> {
+        Progress p = FLATTENS.get(Pointer.nativeValue(arg));
+        if (p != null) p.update(offset, total);
+        return 0;
+      };
+
   @Override
   public void flatten(RbdRef ref, Progress progress) {
     RbdNames.check(ref);
@@ -140,15 +160,15 @@ public final class LibrbdClones implements RbdClones {
       // librbd counts objects; progress is in bytes of the image, as for every other step
       var stat = LibrbdImages.stat(image);
       long objectSize = stat.objectSize(), size = stat.sizeBytes();
-      RbdNative.ProgressFn cb =
-          (offset, total, arg) -> {
-            progress.update(Math.min(size, offset * objectSize), size);
-            return 0;
-          };
-      int rc = RBD.rbd_flatten_with_progress(image.ptr(), cb, null);
-      // JNA frees a callback's native stub once the Java object is unreachable, and nothing
-      // after the call reads cb: without the fence the GC may free it while librbd still calls it
-      Reference.reachabilityFence(cb);
+      long id = FLATTEN_IDS.incrementAndGet();
+      FLATTENS.put(
+          id, (objects, total) -> progress.update(Math.min(size, objects * objectSize), size));
+      int rc;
+      try {
+        rc = RBD.rbd_flatten_with_progress(image.ptr(), FLATTEN_PROGRESS, new Pointer(id));
+      } finally {
+        FLATTENS.remove(id); // a late update finds nothing and is dropped
+      }
       if (Errno.of(rc) == Errno.EINVAL && LibrbdImages.parentOf(image).isEmpty())
         return; // flattened meanwhile
       Check.rc(rc, "flatten " + ref);

@@ -42,6 +42,8 @@ public final class NativeStressMain {
               .mapToInt(Integer::parseInt)
               .toArray();
 
+  private static volatile RbdRef SHARED;
+
   private static final AtomicLong OPS = new AtomicLong(),
       REFUSED = new AtomicLong(),
       CHURNS = new AtomicLong();
@@ -66,6 +68,15 @@ public final class NativeStressMain {
     rbd.snapshots().create(base);
     rbd.snapshots().protect(base);
     rbd.clones().clone(base, child, ImageSpec.ofSize(64L << 20));
+    // a second handle (another librados client in this process, as the worker's and the API's
+    // are) for the odd threads; both work on one shared image, so that writes on one and
+    // snapshots, resizes and flattens on the other pass its exclusive lock between them
+    CephCluster second = CephCluster.connect(CephConfig.fromEnv());
+    Rbd rbd2 = Librbd.over(second, 8);
+    RbdRef shared = new RbdRef(pool, run + "-shared");
+    made.add(0, shared);
+    rbd.images().create(shared, ImageSpec.ofSize(16L << 20));
+    SHARED = shared;
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     List<Thread> ts = new ArrayList<>();
     List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -82,7 +93,7 @@ public final class NativeStressMain {
                 }
                 try {
                   while (System.nanoTime() < end) {
-                    step(rbd, records, pool, parent, base, child, own, id);
+                    step(id % 2 == 0 ? rbd : rbd2, records, pool, parent, base, child, own, id);
                     OPS.incrementAndGet();
                   }
                 } catch (Throwable e) {
@@ -116,8 +127,8 @@ public final class NativeStressMain {
       System.out.println("after close: " + closedErrors + " threads ended with an RbdException");
       failures.removeIf(f -> f instanceof RbdException);
       CephCluster again = CephCluster.connect(CephConfig.fromEnv());
-      Rbd rbd2 = Librbd.over(again, 8);
-      for (RbdRef r : made) purge(rbd2, r);
+      Rbd rbd3 = Librbd.over(again, 8);
+      for (RbdRef r : made) purge(rbd3, r);
       RadosRecordStore records2 = new RadosRecordStore(again, "jn-stress");
       for (String k : records2.keys(pool))
         records2.read(pool, k).ifPresent(v -> records2.remove(pool, k, v));
@@ -128,6 +139,7 @@ public final class NativeStressMain {
       for (RbdRef r : made) purge(rbd, r);
       for (String k : records.keys(pool))
         records.read(pool, k).ifPresent(v -> records.remove(pool, k, v));
+      second.close();
       cluster.close();
     }
     System.out.println(
@@ -153,7 +165,19 @@ public final class NativeStressMain {
       RbdRef own,
       int id) {
     ThreadLocalRandom r = ThreadLocalRandom.current();
-    switch (CASES == null ? r.nextInt(11) : CASES[r.nextInt(CASES.length)]) {
+    switch (CASES == null ? r.nextInt(13) : CASES[r.nextInt(CASES.length)]) {
+      case 11 -> {
+        // the shared image: a write (takes its exclusive lock) and a snapshot of it
+        rbd.streams().writeAt(SHARED, r.nextLong(15L << 20) & ~4095, new byte[65536]);
+        SnapRef s = SHARED.snapshot("t" + id + "-" + r.nextInt(2));
+        rbd.snapshots().create(s);
+        rbd.snapshots().remove(s);
+      }
+      case 12 -> {
+        // resizes of the shared image, proxied to whichever handle holds its lock
+        rbd.images().resize(SHARED, (16L << 20) + (r.nextInt(4) << 20), true);
+        rbd.streams().readAt(SHARED, 0, 4096);
+      }
       case 0 -> rbd.images().stat(r.nextBoolean() ? parent : child);
       case 1 -> rbd.snapshots().list(parent);
       case 2 -> rbd.clones().children(base);

@@ -14,11 +14,13 @@ final class Image implements AutoCloseable {
   private final Pointer ptr;
   private final RbdRef ref;
   private final boolean writable;
+  private final ImageLocks.Hold hold;
 
-  private Image(Pointer ptr, RbdRef ref, boolean writable) {
+  private Image(Pointer ptr, RbdRef ref, boolean writable, ImageLocks.Hold hold) {
     this.ptr = ptr;
     this.ref = ref;
     this.writable = writable;
+    this.hold = hold;
   }
 
   static Image open(CephCluster.Pool pool, RbdRef ref) {
@@ -26,20 +28,33 @@ final class Image implements AutoCloseable {
   }
 
   static Image open(CephCluster.Pool pool, RbdRef ref, String snap, boolean readOnly) {
+    if (readOnly) return open(pool, ref, snap, null);
+    ImageLocks.Hold hold = ImageLocks.acquire(ref, "open image " + ref);
+    try {
+      return open(pool, ref, snap, hold);
+    } catch (RuntimeException e) {
+      hold.close();
+      throw e;
+    }
+  }
+
+  /** A writable open holds the image ({@code hold}); a read-only one has none. */
+  private static Image open(CephCluster.Pool pool, RbdRef ref, String snap, ImageLocks.Hold hold) {
+    boolean readOnly = hold == null;
     PointerByReference out = new PointerByReference();
     int rc =
         readOnly
             ? RBD.rbd_open_read_only(pool.ptr(), ref.image(), out, snap)
             : RBD.rbd_open(pool.ptr(), ref.image(), out, snap);
     Check.rc(rc, "open image " + ref + (snap == null ? "" : "@" + snap));
-    if (readOnly) return new Image(out.getValue(), ref, false);
+    if (readOnly) return new Image(out.getValue(), ref, false, null);
     try {
       StaleLocks.opened(pool.ptr(), out.getValue(), ref);
     } catch (RuntimeException e) {
       RBD.rbd_close(out.getValue());
       throw e;
     }
-    return new Image(out.getValue(), ref, true);
+    return new Image(out.getValue(), ref, true, hold);
   }
 
   Pointer ptr() {
@@ -55,7 +70,10 @@ final class Image implements AutoCloseable {
     try {
       RBD.rbd_close(ptr);
     } finally {
-      if (writable) StaleLocks.closed(ref);
+      if (writable) {
+        StaleLocks.closed(ref);
+        hold.close();
+      }
     }
   }
 }

@@ -126,8 +126,9 @@ public final class LibrbdImages implements RbdImages {
   @Override
   public void remove(RbdRef ref) {
     RbdNames.check(ref);
-    try (var pool = cluster.pool(ref.pool())) {
-      int rc = RBD.rbd_remove(pool.ptr(), ref.image());
+    try (var pool = cluster.pool(ref.pool());
+        var hold = ImageLocks.acquire(ref, "remove image " + ref)) {
+      int rc = RBD.rbd_remove(pool.ptr(), ref.image()); // opens the image writable inside
       if (Errno.of(rc) == Errno.EBUSY) {
         throw io.cephflow.ceph.RbdException.busy(
             "image " + ref + " is busy: it has clones or is open (watched) by a client", List.of());
@@ -139,7 +140,8 @@ public final class LibrbdImages implements RbdImages {
   @Override
   public void moveToTrash(RbdRef ref) {
     RbdNames.check(ref);
-    try (var pool = cluster.pool(ref.pool())) {
+    try (var pool = cluster.pool(ref.pool());
+        var hold = ImageLocks.acquire(ref, "move image " + ref + " to trash")) {
       Check.rcOrMissing(
           RBD.rbd_trash_move(pool.ptr(), ref.image(), 0), "move image " + ref + " to trash");
     }

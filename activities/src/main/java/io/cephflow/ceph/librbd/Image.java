@@ -13,13 +13,13 @@ final class Image implements AutoCloseable {
   private static final RbdNative RBD = RbdNative.INSTANCE;
   private final Pointer ptr;
   private final RbdRef ref;
-  private final boolean writable;
+
+  /** The image held for this writable handle; null for a read-only one. */
   private final ImageLocks.Hold hold;
 
-  private Image(Pointer ptr, RbdRef ref, boolean writable, ImageLocks.Hold hold) {
+  private Image(Pointer ptr, RbdRef ref, ImageLocks.Hold hold) {
     this.ptr = ptr;
     this.ref = ref;
-    this.writable = writable;
     this.hold = hold;
   }
 
@@ -47,14 +47,14 @@ final class Image implements AutoCloseable {
             ? RBD.rbd_open_read_only(pool.ptr(), ref.image(), out, snap)
             : RBD.rbd_open(pool.ptr(), ref.image(), out, snap);
     Check.rc(rc, "open image " + ref + (snap == null ? "" : "@" + snap));
-    if (readOnly) return new Image(out.getValue(), ref, false, null);
+    if (readOnly) return new Image(out.getValue(), ref, null);
     try {
       StaleLocks.opened(pool.ptr(), out.getValue(), ref);
     } catch (RuntimeException e) {
       RBD.rbd_close(out.getValue());
       throw e;
     }
-    return new Image(out.getValue(), ref, true, hold);
+    return new Image(out.getValue(), ref, hold);
   }
 
   Pointer ptr() {
@@ -70,7 +70,7 @@ final class Image implements AutoCloseable {
     try {
       RBD.rbd_close(ptr);
     } finally {
-      if (writable) {
+      if (hold != null) {
         StaleLocks.closed(ref);
         hold.close();
       }

@@ -24,24 +24,46 @@ final class NativeLibraries {
   /** Loads the libraries unless done already; rethrows what the load threw (a missing library). */
   static synchronized void load() {
     if (loaded) return;
+    Throwable failed =
+        onStack(
+            "ceph-library-load",
+            LOAD_STACK,
+            () -> {
+              // rados-java's own binding first (it loads librados), then ours
+              Class.forName("com.ceph.rados.Library", true, NativeLibraries.class.getClassLoader());
+              Objects.requireNonNull(RadosNative.INSTANCE);
+              Objects.requireNonNull(RbdNative.INSTANCE);
+              Objects.requireNonNull(AgesNative.INSTANCE);
+            });
+    if (failed instanceof Error err) throw err;
+    if (failed != null) throw new IllegalStateException("cannot load librados/librbd", failed);
+    loaded = true;
+  }
+
+  /** A body that may throw anything. */
+  interface Body {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code body} on a thread of its own with {@code stackBytes} of stack, waits for it (an
+   * interrupt meanwhile is kept for after: a half-done load cannot be abandoned) and returns what
+   * it threw, or null.
+   */
+  static Throwable onStack(String name, long stackBytes, Body body) {
     Throwable[] failed = new Throwable[1];
     Thread t =
         new Thread(
             null,
             () -> {
               try {
-                // rados-java's own binding first (it loads librados), then ours
-                Class.forName(
-                    "com.ceph.rados.Library", true, NativeLibraries.class.getClassLoader());
-                Objects.requireNonNull(RadosNative.INSTANCE);
-                Objects.requireNonNull(RbdNative.INSTANCE);
-                Objects.requireNonNull(AgesNative.INSTANCE);
+                body.run();
               } catch (Throwable e) {
                 failed[0] = e;
               }
             },
-            "ceph-library-load",
-            LOAD_STACK);
+            name,
+            stackBytes);
     t.start();
     boolean interrupted = false;
     while (true) {
@@ -49,13 +71,10 @@ final class NativeLibraries {
         t.join();
         break;
       } catch (InterruptedException e) {
-        interrupted = true; // the load cannot be abandoned half way: finish it, then re-interrupt
+        interrupted = true;
       }
     }
     if (interrupted) Thread.currentThread().interrupt();
-    if (failed[0] instanceof Error err) throw err;
-    if (failed[0] != null)
-      throw new IllegalStateException("cannot load librados/librbd", failed[0]);
-    loaded = true;
+    return failed[0];
   }
 }

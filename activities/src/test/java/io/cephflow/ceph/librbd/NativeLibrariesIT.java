@@ -35,23 +35,13 @@ class NativeLibrariesIT {
 
   /** Makes the first CephCluster (which loads librados) from a thread with a 256 KiB stack. */
   public static final class SmallStackMain {
-    public static void main(String[] args) throws Exception {
-      Throwable[] failed = new Throwable[1];
-      Thread t =
-          new Thread(
-              null,
-              () -> {
-                try {
-                  CephCluster.lazy(CephConfig.fromEnv()).close(); // reads ceph.conf: librados
-                } catch (Throwable e) {
-                  failed[0] = e;
-                }
-              },
+    public static void main(String[] args) {
+      Throwable failed =
+          NativeLibraries.onStack(
               "small-stack",
-              256 << 10);
-      t.start();
-      t.join();
-      if (failed[0] != null) throw new AssertionError(failed[0]);
+              256 << 10,
+              () -> CephCluster.lazy(CephConfig.fromEnv()).close()); // reads ceph.conf: librados
+      if (failed != null) throw new AssertionError(failed);
       System.out.println("loaded on a 256 KiB stack");
     }
   }

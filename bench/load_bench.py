@@ -28,6 +28,11 @@ KEYRING = os.environ["CEPHFLOW_CEPH_KEYRING"]
 CLIENT = os.environ.get("CEPHFLOW_CEPH_CLIENT", "cephflow")
 RBD = ["rbd", "--conf", CONF, "--id", CLIENT, "--keyring", KEYRING]
 RUN = uuid.uuid4().hex[:4]
+WARMUP = int(os.environ.get("WARMUP", "0"))
+WAIT_SECONDS = int(os.environ.get("BENCH_WAIT_SECONDS", "5"))
+# each read is a full Prometheus scrape of the worker: at 1 s over 8 workers it took ~10 % of
+# the workers' CPU in the boot phase (2026-12-03), a load no real scraper puts on them
+SAMPLE_SECONDS = float(os.environ.get("BENCH_SAMPLE_SECONDS", "3"))
 
 
 def bench_id(kind, i):
@@ -47,12 +52,17 @@ def api(method, path, body=None):
 
 
 def wait_op(op):
+    """Follows an operation with the API's long poll, as the CLI does: each read waits up to
+    WAIT_SECONDS for the end and answers as soon as it comes. (Until 2026-12-03 this polled every
+    0.2 s without it: with 100 flows in flight that was 500 reads a second, each a progress query
+    that the workers answered and Temporal relayed, load the ceiling's phases never carried.)"""
     deadline = time.time() + TIMEOUT
     while time.time() < deadline:
-        status, body = api("GET", "/api/v1/operations/" + op)
+        status, body = api("GET", f"/api/v1/operations/{op}?waitSeconds={WAIT_SECONDS}")
         if status == 200 and body["status"] != "RUNNING":
             return body["status"], body.get("failure")
-        time.sleep(0.2)
+        if status != 200:
+            time.sleep(0.2)
     return "BENCH_TIMEOUT", None
 
 
@@ -87,14 +97,98 @@ def virsh_cmd(host, *args):
     return ["env", f"CEPHFLOW_LIBVIRT_DIR={FLEET}/{host}/libvirt", os.environ["LIBVIRT_SH"], "virsh", "-q", *args]
 
 
+class Cpu(threading.Thread):
+    """CPU seconds by process group (user + system from /proc), so each phase can say what its
+    flows cost and who paid: on a machine whose cores the run saturates, throughput follows
+    that cost. Samples every 0.5 s and keeps the last reading of a process that ended (a
+    destroyed guest), so its time up to then still counts; the tools the ceiling runs are this
+    process's children, counted when they are reaped."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.hz = os.sysconf("SC_CLK_TCK")
+        self.ticks = {}  # pid -> (group, ticks)
+        self.lock = threading.Lock()
+        self.sample()
+
+    @staticmethod
+    def group(pid):
+        try:
+            argv = [a.decode(errors="replace") for a in open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")]
+        except OSError:
+            return None
+        exe = os.path.basename(argv[0]) if argv and argv[0] else ""
+        line = " ".join(argv) + " "
+        if exe == "java":
+            if "cephflow-worker" in line:
+                return "cephflow workers"
+            return "cephflow api" if "cephflow-starter" in line else None
+        if exe == "temporal" and " server " in line:
+            return "temporal server"
+        if exe.startswith("qemu-system"):
+            return "guests (qemu)"
+        if exe in ("libvirtd", "virtqemud"):
+            return "libvirtd"
+        return "ceph daemons" if exe in ("ceph-osd", "ceph-mon", "ceph-mgr") else None
+
+    def sample(self):
+        seen = {}
+        for p in os.listdir("/proc"):
+            if not p.isdigit():
+                continue
+            with self.lock:
+                known = self.ticks.get(p)
+            g = known[0] if known else self.group(p)
+            if g is None:
+                continue
+            try:
+                st = open(f"/proc/{p}/stat").read()
+                f = st[st.rfind(")") + 2:].split()
+                seen[p] = (g, int(f[11]) + int(f[12]))
+            except (OSError, IndexError, ValueError):
+                pass
+        with self.lock:
+            self.ticks.update(seen)
+
+    def run(self):
+        while True:
+            time.sleep(0.5)
+            self.sample()
+
+    def read(self):
+        self.sample()
+        t = os.times()
+        with self.lock:
+            return dict(self.ticks), t.children_user + t.children_system, t.user + t.system
+
+    def since(self, before):
+        ticks0, children0, own0 = before
+        ticks1, children1, own1 = self.read()
+        out = {}
+        for p, (g, v) in ticks1.items():
+            old = ticks0.get(p)
+            # a pid reused by another process in between starts again from 0
+            d = v - (old[1] if old and old[0] == g and old[1] <= v else 0)
+            out[g] = out.get(g, 0) + d / self.hz
+        out["ceiling tools"] = children1 - children0
+        out["bench itself"] = own1 - own0
+        return out
+
+
+cpu = Cpu()
+cpu_used = {}
+
+
 results = {}
 
 
 def phase(name, n, fn):
+    cpu0 = cpu.read()
     t0 = time.monotonic()
     with ThreadPoolExecutor(max_workers=max(1, n)) as pool:
         out = list(pool.map(fn, range(n)))
     wall = time.monotonic() - t0
+    cpu_used[name] = (n, cpu.since(cpu0))
     lat = sorted(o[1] for o in out)
     fails = [o[2] for o in out if not o[0]]
     results[name] = dict(n=n, wall=wall, tput=n / wall, p50=pct(lat, 50), p95=pct(lat, 95), max=lat[-1],
@@ -113,7 +207,8 @@ def pct(sorted_values, p):
 
 
 class Sampler(threading.Thread):
-    """Each worker's heap used (Prometheus endpoint) and RSS (/proc), peak over the run."""
+    """Each worker's heap used (Prometheus endpoint) and RSS (/proc), peak over the run, read
+    every SAMPLE_SECONDS."""
 
     def __init__(self):
         super().__init__(daemon=True)
@@ -123,7 +218,7 @@ class Sampler(threading.Thread):
         self.in_use = {}  # (host, class) -> peak of cephflow_activity_slots_in_use
 
     def run(self):
-        while not self.stop.wait(1):
+        while not self.stop.wait(SAMPLE_SECONDS):
             for i, h in enumerate(HOSTS):
                 port = PORT + int(h.split("-")[1])
                 try:
@@ -146,8 +241,10 @@ def main():
     base = bench_id(2, 0)
     servers = [bench_id(0, i) for i in range(BOOTS)]
     uploads = [bench_id(1, i) for i in range(UPLOADS)]
+    warm = [bench_id(3, i) for i in range(WARMUP)]
     sampler = Sampler()
     sampler.start()
+    cpu.start()
     print(f"load-bench: {BOOTS} boots over {len(HOSTS)} hosts ({' '.join(HOSTS)}), {UPLOADS} qcow2 uploads, "
           f"guests {MEMORY} MiB; run {RUN}", flush=True)
     ok, secs, detail = flow("POST", "/api/v1/images", {"imageId": base, "name": "fl-bench-base",
@@ -158,6 +255,19 @@ def main():
     print(f"{'phase':<22} {'n':>4} {'fail':>5} {'wall s':>8} {'flows/s':>8} {'p50 s':>7} {'p95 s':>7} {'max s':>7}")
     cleanup = []
     try:
+        if WARMUP:
+            # the workers' JIT compiles most of the boot and delete paths in their first few
+            # dozen flows (C2 took a third of the workers' CPU in the first runs after a start);
+            # a worker of a cloud has long done that, so these rounds are run and not counted
+            t0 = time.monotonic()
+            with ThreadPoolExecutor(max_workers=len(HOSTS)) as pool:
+                done = list(pool.map(lambda i: flow("POST", "/api/v1/servers", {
+                    "serverId": warm[i], "hypervisor": HOSTS[i % len(HOSTS)], "imageId": base,
+                    "memoryMiB": MEMORY, "vcpus": 1, "forbidSlowPath": True})[0] and flow(
+                    "DELETE", f"/api/v1/servers/{warm[i]}?hypervisor={HOSTS[i % len(HOSTS)]}"
+                              "&shutdownTimeoutSeconds=1")[0], range(WARMUP)))
+            print(f"(warm-up, not counted: {WARMUP} boots and deletes, {len(HOSTS)} at a time, "
+                  f"{done.count(False)} failed, {time.monotonic() - t0:.0f} s)", flush=True)
         phase("cephflow boot", BOOTS, lambda i: flow("POST", "/api/v1/servers", {
             "serverId": servers[i], "hypervisor": HOSTS[i % len(HOSTS)], "imageId": base, "memoryMiB": MEMORY,
             "vcpus": 1, "forbidSlowPath": True}))
@@ -210,24 +320,38 @@ def main():
         phase("direct upload qcow2", UPLOADS, direct_upload)
     finally:
         sampler.stop.set()
-        clean(base, servers, uploads, cleanup)
+        clean(base, servers + warm, uploads, cleanup)
     print("\nratio cephflow/ceiling (throughput):")
     for a, b in (("cephflow boot", "direct boot"), ("cephflow delete", "direct delete"),
                  ("cephflow upload qcow2", "direct upload qcow2")):
         if a in results and b in results:
             print(f"  {a[9:]:<14} {results[a]['tput'] / results[b]['tput']:.2f}")
+    print_cpu()
     print("\nworker peaks (heap used, RSS):")
     for h, (heap, rss) in sampler.peak.items():
         print(f"  {h}: heap {heap / 2**20:.0f} MiB, RSS {rss / 2**20:.0f} MiB")
     queued = {k: v for k, v in sampler.waiting.items() if v > 0}
-    print("peak activities queued for a slot (sampled every second): "
+    print(f"peak activities queued for a slot (sampled every {SAMPLE_SECONDS:g} s): "
           + (", ".join(f"{h} {c} {v:.0f}" for (h, c), v in sorted(queued.items())) or "none"))
     used = {k: v for k, v in sampler.in_use.items() if v > 0}
-    print("peak activities holding a slot (sampled every second): "
+    print(f"peak activities holding a slot (sampled every {SAMPLE_SECONDS:g} s): "
           + (", ".join(f"{h} {c} {v:.0f}" for (h, c), v in sorted(used.items())) or "none"))
     failures = sum(r["failures"] for r in results.values())
     print(f"\nfailures: {failures}")
     sys.exit(1 if failures else 0)
+
+
+def print_cpu():
+    groups = ["cephflow workers", "cephflow api", "temporal server", "guests (qemu)", "libvirtd", "ceph daemons",
+              "ceiling tools", "bench itself"]
+    print("\nCPU seconds per flow, by process group (the phase's CPU time / its flows; 'ceiling tools' are"
+          " rbd, virsh, qemu-img):")
+    print(f"{'phase':<22} " + " ".join(f"{g:>9}" for g in
+                                     ("workers", "api", "temporal", "guests", "libvirtd", "ceph", "tools", "bench")) + f" {'total':>7}")
+    for name, (n, used) in cpu_used.items():
+        if n:
+            print(f"{name:<22} " + " ".join(f"{used.get(g, 0) / n:>9.3f}" for g in groups)
+                  + f" {sum(used.values()) / n:>7.3f}")
 
 
 def clean(base, servers, uploads, direct):

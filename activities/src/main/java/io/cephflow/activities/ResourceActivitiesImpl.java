@@ -11,8 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
@@ -184,13 +187,14 @@ public class ResourceActivitiesImpl implements ResourceActivities, CephflowActiv
   public ResourceRecord beginDelete(
       String kind, String id, String operation, boolean existsUnrecorded) {
     ResourceRecord before = recordOrAdopt(kind, id, existsUnrecorded);
+    Predicate<String> asked = askedOnce();
     change(
         kind,
         id,
         r ->
             switch (r.state()) {
               case AVAILABLE, ERROR -> {
-                List<String> live = r.holders().stream().filter(running).toList();
+                List<String> live = r.holders().stream().filter(asked).toList();
                 if (!live.isEmpty()) {
                   throw conflict(
                       r.name()
@@ -214,7 +218,7 @@ public class ResourceActivitiesImpl implements ResourceActivities, CephflowActiv
               }
               case IN_USE -> throw inUse(r);
               case CREATING -> {
-                if (running.test(r.operation()))
+                if (asked.test(r.operation()))
                   throw conflict(r.name() + " is being created by operation " + creator(r));
                 yield with(
                     r,
@@ -267,9 +271,30 @@ public class ResourceActivitiesImpl implements ResourceActivities, CephflowActiv
             });
   }
 
+  /**
+   * How many of a source's holders, oldest first, a hold asks Temporal about. Asking about every
+   * holder on every try cost one call per holder per try: with 100 boots from one image in flight
+   * (bench/load-bench.sh, 2026-12-03) a hold took 17 s at the median and 72 s at most, and 29 ran
+   * out of tries, each try outrun by the holds that finished while it asked. Asking about the
+   * oldest few still drops every ended holder in time (the others move up as holders let go), and a
+   * delete asks about them all.
+   */
+  static final int HOLDERS_ASKED_PER_HOLD = 4;
+
+  /**
+   * {@link #running}, asked at most once per operation for one activity call, whatever its tries:
+   * an operation that ended does not run again, and one seen running that ends meanwhile only stays
+   * a holder a little longer (a delete asks again).
+   */
+  private Predicate<String> askedOnce() {
+    Map<String, Boolean> answers = new HashMap<>();
+    return op -> answers.computeIfAbsent(op, running::test);
+  }
+
   @Override
   public ResourceRecord hold(String kind, String id, String operation, boolean existsUnrecorded) {
     recordOrAdopt(kind, id, existsUnrecorded);
+    Predicate<String> live = askedOnce();
     return change(
         kind,
         id,
@@ -277,8 +302,12 @@ public class ResourceActivitiesImpl implements ResourceActivities, CephflowActiv
             switch (r.state()) {
               case AVAILABLE, IN_USE -> {
                 if (r.holders().contains(operation)) yield r;
-                List<String> holders =
-                    new java.util.ArrayList<>(r.holders().stream().filter(running).toList());
+                List<String> holders = new ArrayList<>(r.holders());
+                // a create that was terminated never lets go: the oldest holders are asked
+                // whether they still run, and the ended ones dropped
+                holders
+                    .subList(0, Math.min(HOLDERS_ASKED_PER_HOLD, holders.size()))
+                    .removeIf(h -> !live.test(h));
                 holders.add(operation);
                 yield held(r, holders);
               }

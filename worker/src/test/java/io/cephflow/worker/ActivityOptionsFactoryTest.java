@@ -74,9 +74,38 @@ class ActivityOptionsFactoryTest {
   }
 
   @Test
+  void theQuickLibvirtCallsAreBoundedTighterUnlessConfigured() {
+    var config =
+        new WorkerProperties.Activities(
+            only(null, null),
+            Map.of("DefineDomain", only(Duration.ofMinutes(7), null)),
+            Duration.ofMinutes(2));
+    Map<String, ActivityOptions> options = ActivityOptionsFactory.perType(config);
+    // a task lost on its way to the worker holds the flow this long, not the default 5 min
+    assertThat(options.get("StartDomain").getStartToCloseTimeout())
+        .isEqualTo(ActivityOptionsFactory.QUICK_START_TO_CLOSE);
+    assertThat(options.get("UndefineDomain").getStartToCloseTimeout())
+        .isEqualTo(Duration.ofMinutes(2));
+    assertThat(options.get("DefineDomain").getStartToCloseTimeout())
+        .isEqualTo(Duration.ofMinutes(7));
+    // bounded by the boot timeout and by the request: the default
+    assertThat(options.get("WaitRunning").getStartToCloseTimeout())
+        .isEqualTo(Duration.ofMinutes(5));
+    assertThat(options.get("ShutdownDomain").getStartToCloseTimeout())
+        .isEqualTo(Duration.ofMinutes(5));
+    // a lower default wins
+    var low =
+        new WorkerProperties.Activities(
+            only(Duration.ofSeconds(15), null), Map.of(), Duration.ofMinutes(2));
+    assertThat(ActivityOptionsFactory.perType(low).get("StartDomain").getStartToCloseTimeout())
+        .isEqualTo(Duration.ofSeconds(15));
+  }
+
+  @Test
   void everyBuiltInKeyIsAnActivityTypeOfTheFlows() {
     assertThat(io.cephflow.workflows.ActivityTypes.names())
         .containsAll(ActivityOptionsFactory.LONG.keySet())
+        .containsAll(ActivityOptionsFactory.QUICK)
         .contains(
             "WriteFromSource", "ConvertImageInto", "FlattenImage", "ClaimCreate", "StartDomain");
   }
@@ -169,7 +198,8 @@ class ActivityOptionsFactoryTest {
       try {
         return io.cephflow.workflows.common.HostRouting.on(
                 io.cephflow.workflows.hypervisor.HypervisorActivities.class, "host-q")
-            .ensureSecret();
+            .waitRunning("s1")
+            .name(); // not a quick call: those are capped (theQuickLibvirtCalls...)
       } catch (io.temporal.failure.ActivityFailure e) {
         return "failed";
       }

@@ -342,15 +342,15 @@ def main():
 
 
 def print_cpu():
-    groups = ["cephflow workers", "cephflow api", "temporal server", "guests (qemu)", "libvirtd", "ceph daemons",
-              "ceiling tools", "bench itself"]
+    columns = (("cephflow workers", "workers"), ("cephflow api", "api"), ("temporal server", "temporal"),
+               ("guests (qemu)", "guests"), ("libvirtd", "libvirtd"), ("ceph daemons", "ceph"),
+               ("ceiling tools", "tools"), ("bench itself", "bench"))
     print("\nCPU seconds per flow, by process group (the phase's CPU time / its flows; 'ceiling tools' are"
           " rbd, virsh, qemu-img):")
-    print(f"{'phase':<22} " + " ".join(f"{g:>9}" for g in
-                                     ("workers", "api", "temporal", "guests", "libvirtd", "ceph", "tools", "bench")) + f" {'total':>7}")
+    print(f"{'phase':<22} " + " ".join(f"{label:>9}" for _, label in columns) + f" {'total':>7}")
     for name, (n, used) in cpu_used.items():
         if n:
-            print(f"{name:<22} " + " ".join(f"{used.get(g, 0) / n:>9.3f}" for g in groups)
+            print(f"{name:<22} " + " ".join(f"{used.get(g, 0) / n:>9.3f}" for g, _ in columns)
                   + f" {sum(used.values()) / n:>7.3f}")
 
 

@@ -12,6 +12,8 @@
 #   BENCH_WORKER_ARGS=""        worker settings under test, e.g. --cephflow.worker.sticky-schedule=5s
 #   BENCH_POLL_MS=20            how often the bench reads GET /api/v1/operations/{id} (1000: as the CLI did)
 #   BENCH_WAIT_SECONDS=0        N: read with the API's long poll ?waitSeconds=N instead (as the CLI does now)
+#   BENCH_TIMELINE=""           a flow's name (or its start, e.g. CreateImageFromServer): print its
+#                               history event by event, ms after the POST, with each step's type
 # Every image, disk and domain it makes is removed at the end (also when it fails).
 set -euo pipefail
 ROUNDS=${1:-3}
@@ -36,7 +38,8 @@ echo "bench: Temporal dev server on 127.0.0.1:$PORT (eager activities: ${BENCH_E
   "load $(cut -d' ' -f1-3 /proc/loadavg)"
 CEPHFLOW_E2E_TEMPORAL=127.0.0.1:$PORT mvn -B -o -pl worker -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=FlowOverheadBench -Dfailsafe.failIfNoSpecifiedTests=false -Dbench.rounds="$ROUNDS" \
-  -Dbench.poll-ms="${BENCH_POLL_MS:-20}" -Dbench.wait-seconds="${BENCH_WAIT_SECONDS:-0}" -Dbench.worker-args="${BENCH_WORKER_ARGS:-}" >"$work/mvn.log" 2>&1 \
+  -Dbench.poll-ms="${BENCH_POLL_MS:-20}" -Dbench.wait-seconds="${BENCH_WAIT_SECONDS:-0}" -Dbench.worker-args="${BENCH_WORKER_ARGS:-}" \
+  -Dbench.timeline="${BENCH_TIMELINE:-}" >"$work/mvn.log" 2>&1 \
   || { tail -60 "$work/mvn.log"; exit 1; }
 out=$(find worker/target/failsafe-reports -name 'io.cephflow.e2e.FlowOverheadBench-output.txt' 2>/dev/null | head -1)
 grep -h '^bench' "${out:-$work/mvn.log}" 2>/dev/null || grep -h '^bench' "$work/mvn.log"

@@ -14,6 +14,7 @@ import io.cephflow.libvirt.HypervisorUnreachableException;
 import io.cephflow.libvirt.InvalidDomainSpecException;
 import io.cephflow.libvirt.RbdDisk;
 import io.cephflow.workflows.common.Failures;
+import io.cephflow.workflows.common.SnapRef;
 import io.cephflow.workflows.hypervisor.DefineOutcome;
 import io.cephflow.workflows.hypervisor.DomainState;
 import io.cephflow.workflows.hypervisor.HypervisorActivities;
@@ -28,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -36,10 +38,13 @@ import java.util.function.Supplier;
  * workflow decides the rest. Errors are mapped once, by type.
  */
 public class HypervisorActivitiesImpl implements HypervisorActivities {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(HypervisorActivitiesImpl.class);
   private static final Duration POLL = Duration.ofMillis(200);
 
   private final Hypervisor hypervisor;
   private final HostSettings host;
+  private final Consumer<SnapRef> snapshots;
 
   /**
    * What the hypervisor's worker adds to every domain.
@@ -63,9 +68,15 @@ public class HypervisorActivitiesImpl implements HypervisorActivities {
     }
   }
 
-  public HypervisorActivitiesImpl(Hypervisor hypervisor, HostSettings host) {
+  /**
+   * @param snapshots makes a snapshot of a server's disk, failing as the storage steps do ({@code
+   *     StorageActivitiesImpl#createSnapshot}): {@link #snapshotWhilePaused}'s middle part
+   */
+  public HypervisorActivitiesImpl(
+      Hypervisor hypervisor, HostSettings host, Consumer<SnapRef> snapshots) {
     this.hypervisor = hypervisor;
     this.host = host;
+    this.snapshots = snapshots;
   }
 
   @Override
@@ -158,6 +169,30 @@ public class HypervisorActivitiesImpl implements HypervisorActivities {
             return false; // stopped or undefined meanwhile
           }
         });
+  }
+
+  @Override
+  public boolean snapshotWhilePaused(String serverId, SnapRef snapshot) {
+    boolean paused = false;
+    RuntimeException failed = null;
+    try {
+      // inside: a suspend that failed (or timed out in libvirt) may still have paused the guest
+      paused = suspendDomain(serverId);
+      snapshots.accept(snapshot);
+    } catch (RuntimeException e) {
+      failed = e;
+      throw e;
+    } finally {
+      try {
+        resumeDomain(serverId);
+      } catch (RuntimeException e) {
+        // the flow resumes again after a failed step: the snapshot's failure is the one to tell
+        // (Temporal's failures keep no suppressed exceptions)
+        if (failed == null) throw e;
+        LOG.warn("resume of {} after a failed snapshot failed too: {}", serverId, e.toString());
+      }
+    }
+    return paused;
   }
 
   @Override

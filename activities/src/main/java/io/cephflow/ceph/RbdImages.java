@@ -2,6 +2,7 @@ package io.cephflow.ceph;
 
 import io.cephflow.workflows.common.RbdRef;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Image lifecycle. Create and remove are idempotent at the storage boundary: removing what is
@@ -18,6 +19,9 @@ public interface RbdImages {
   boolean exists(RbdRef ref);
 
   ImageInfo stat(RbdRef ref);
+
+  /** {@link #stat} of an image that may be missing, in one open: empty when there is none. */
+  Optional<ImageInfo> find(RbdRef ref);
 
   /** Grows the image; shrinking is INVALID unless {@code allowShrink}. The same size is a no-op. */
   void resize(RbdRef ref, long newSizeBytes, boolean allowShrink);

@@ -3,6 +3,7 @@ package io.cephflow.ceph;
 import io.cephflow.workflows.common.RbdRef;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /** Image metadata (key/value pairs stored with the image): where provenance lives. */
 public interface RbdMetadata {
@@ -18,4 +19,10 @@ public interface RbdMetadata {
 
   /** Removes the key; a missing key is success. */
   void remove(RbdRef image, String key);
+
+  /**
+   * In one open of the image: removes every key that {@code drop} accepts and {@code entries} does
+   * not set, then sets {@code entries}.
+   */
+  void replace(RbdRef image, Predicate<String> drop, Map<String, String> entries);
 }

@@ -151,7 +151,7 @@ public final class Inventory {
               state(rec, true),
               info.sizeBytes(),
               info.parent().map(Object::toString).orElse(null),
-              rbd.clones().depth(ref),
+              rbd.clones().depth(info),
               snapshots,
               rec == null ? null : rec.usedBy(),
               creator(rec),

@@ -14,6 +14,7 @@ import io.cephflow.libvirt.HypervisorUnreachableException;
 import io.cephflow.libvirt.RbdDisk;
 import io.cephflow.workflows.common.Failures;
 import io.cephflow.workflows.common.RbdRef;
+import io.cephflow.workflows.common.SnapRef;
 import io.cephflow.workflows.hypervisor.DefineOutcome;
 import io.cephflow.workflows.hypervisor.DomainState;
 import io.cephflow.workflows.hypervisor.HypervisorActivities;
@@ -42,11 +43,22 @@ class HypervisorActivitiesImplTest {
   @TempDir Path dir;
   final FakeHypervisor fake = new FakeHypervisor();
 
+  /** The disk snapshots asked for, into the fake's calls; throws {@link #snapshotFailure}. */
+  RuntimeException snapshotFailure;
+
+  final java.util.function.Consumer<SnapRef> snapshots =
+      s -> {
+        fake.calls.add(
+            "snapshot " + s + (fake.state.orElse(null) == DomainState.PAUSED ? " (paused)" : ""));
+        if (snapshotFailure != null) throw snapshotFailure;
+      };
+
   HypervisorActivitiesImpl activities() {
     return new HypervisorActivitiesImpl(
         fake,
         new HypervisorActivitiesImpl.HostSettings(
-            DomainType.QEMU, 1, 64, dir.resolve("console"), MONS, KEY, Duration.ofSeconds(2)));
+            DomainType.QEMU, 1, 64, dir.resolve("console"), MONS, KEY, Duration.ofSeconds(2)),
+        snapshots);
   }
 
   @Test
@@ -101,6 +113,47 @@ class HypervisorActivitiesImplTest {
         .isEqualTo(Failures.NOT_FOUND);
   }
 
+  static final SnapRef TEMP = new SnapRef(RbdRef.serverDisk(SERVER), "cephflow-image-x");
+
+  @Test
+  void theSnapshotIsTakenWhileTheGuestIsPausedAndItRunsAgainAfter() {
+    fake.state = Optional.of(DomainState.RUNNING);
+    assertThat(activities().snapshotWhilePaused(SERVER, TEMP)).isTrue();
+    assertThat(fake.calls).containsExactly("suspend", "snapshot " + TEMP + " (paused)", "resume");
+    assertThat(fake.state).contains(DomainState.RUNNING);
+  }
+
+  @Test
+  void aFailedSnapshotStillResumesTheGuestAndIsTheFailureTold() {
+    fake.state = Optional.of(DomainState.RUNNING);
+    snapshotFailure = ApplicationFailure.newNonRetryableFailure("full", Failures.NO_SPACE);
+    assertThat(catchThrowable(() -> activities().snapshotWhilePaused(SERVER, TEMP)))
+        .isSameAs(snapshotFailure);
+    assertThat(fake.calls).containsExactly("suspend", "snapshot " + TEMP + " (paused)", "resume");
+    assertThat(fake.state).contains(DomainState.RUNNING);
+  }
+
+  @Test
+  void aResumeThatFailsAfterAFailedSnapshotLeavesTheSnapshotsFailureTold() {
+    fake.state = Optional.of(DomainState.RUNNING);
+    RuntimeException down = new HypervisorUnreachableException("libvirtd went away", null);
+    snapshotFailure = ApplicationFailure.newNonRetryableFailure("full", Failures.NO_SPACE);
+    fake.failResume = down;
+    Throwable t = catchThrowable(() -> activities().snapshotWhilePaused(SERVER, TEMP));
+    assertThat(t).isSameAs(snapshotFailure);
+    // without a snapshot failure the resume's own failure is the one thrown (the flow resumes)
+    snapshotFailure = null;
+    assertThat(type(catchThrowable(() -> activities().snapshotWhilePaused(SERVER, TEMP))))
+        .isEqualTo(Failures.HYPERVISOR_UNREACHABLE);
+  }
+
+  @Test
+  void aShutOffGuestIsSnapshottedWithoutAPause() {
+    fake.state = Optional.of(DomainState.SHUT_OFF);
+    assertThat(activities().snapshotWhilePaused(SERVER, TEMP)).isFalse();
+    assertThat(fake.calls).containsExactly("snapshot " + TEMP);
+  }
+
   @Test
   void portFailuresAreTypedRetryableOrNot() {
     fake.failure = new DomainConflictException("running");
@@ -152,6 +205,7 @@ class HypervisorActivitiesImplTest {
     final List<String> calls = new ArrayList<>();
     Optional<DomainState> state = Optional.empty();
     RuntimeException failure;
+    RuntimeException failResume;
 
     private void check() {
       if (failure != null) throw failure;
@@ -191,13 +245,16 @@ class HypervisorActivitiesImplTest {
     public boolean suspend(DomainName name) {
       check();
       calls.add("suspend");
+      state = Optional.of(DomainState.PAUSED);
       return true;
     }
 
     @Override
     public boolean resume(DomainName name) {
       check();
+      if (failResume != null) throw failResume;
       calls.add("resume");
+      state = Optional.of(DomainState.RUNNING);
       return true;
     }
 

@@ -153,6 +153,7 @@ class StorageActivitiesImplTest {
   @Test
   void whatIsGoneIsNoFailureForTheUndos() {
     answer("exists", args -> false);
+    answer("find", args -> java.util.Optional.empty());
     activities.removeImage(IMAGE, "owner");
     activities.deleteImage(IMAGE);
     activities.unprotectSnapshot(SNAP);

@@ -57,6 +57,7 @@ class RbdLayerIT {
     RbdRef ref = newRef("vms");
     rbd.images().remove(ref);
     assertThat(rbd.images().exists(ref)).isFalse();
+    assertThat(rbd.images().find(ref)).isEmpty();
     assertThatThrownBy(() -> rbd.images().stat(ref))
         .isInstanceOfSatisfying(
             RbdException.class, e -> assertThat(e.kind()).isEqualTo(RbdException.Kind.NOT_FOUND));
@@ -130,6 +131,10 @@ class RbdLayerIT {
     RbdRef grandChild = newRef("volumes");
     rbd.clones().clone(childSnap, grandChild, ImageSpec.ofSize(8 * MiB));
     assertThat(rbd.clones().depth(grandChild)).isEqualTo(2);
+    // the depth of what was stat'ed (found) walks on from its parent: the same answers
+    assertThat(rbd.clones().depth(rbd.images().find(grandChild).orElseThrow())).isEqualTo(2);
+    assertThat(rbd.clones().depth(rbd.images().stat(child))).isEqualTo(1);
+    assertThat(rbd.clones().depth(rbd.images().stat(base))).isZero();
 
     assertThatThrownBy(() -> rbd.snapshots().unprotect(snap))
         .isInstanceOfSatisfying(
@@ -209,6 +214,14 @@ class RbdLayerIT {
     rbd.metadata().remove(ref, "cephflow.name");
     rbd.metadata().remove(ref, "cephflow.name");
     assertThat(rbd.metadata().get(ref, "cephflow.name")).isEmpty();
+
+    // replace: the keys it drops go unless it sets them, the others stay, its entries are set
+    rbd.metadata().setAll(ref, Map.of("cephflow.a", "1", "cephflow.b", "2", "other", "3"));
+    rbd.metadata()
+        .replace(
+            ref, k -> k.startsWith("cephflow."), Map.of("cephflow.b", "new", "cephflow.c", "4"));
+    assertThat(rbd.metadata().list(ref))
+        .isEqualTo(Map.of("cephflow.b", "new", "cephflow.c", "4", "other", "3"));
   }
 
   @Test

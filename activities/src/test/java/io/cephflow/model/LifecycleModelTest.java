@@ -128,6 +128,7 @@ class LifecycleModelTest {
     w.registerWorkflowImplementationTypes(
         WorkflowTestBed.OPTIONS, WorkflowCatalog.IMPLEMENTATIONS.toArray(new Class<?>[0]));
     w.registerActivitiesImplementations(ceph, records, new RawSources());
+    hv.storage = ceph; // its pause + snapshot + resume step snapshots there
     env.newWorker(TaskQueues.host(HV)).registerActivitiesImplementations(hv);
     env.start();
   }

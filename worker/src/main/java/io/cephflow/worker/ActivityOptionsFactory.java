@@ -49,6 +49,7 @@ public final class ActivityOptionsFactory {
           "StartDomain",
           "SuspendDomain",
           "ResumeDomain",
+          "SnapshotWhilePaused",
           "DestroyDomain",
           "UndefineDomain",
           "DomainState");

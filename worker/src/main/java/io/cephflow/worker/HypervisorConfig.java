@@ -58,7 +58,8 @@ public class HypervisorConfig {
       LibvirtHypervisor hypervisor,
       LibvirtProperties props,
       WorkerProperties worker,
-      CephCluster cluster) {
+      CephCluster cluster,
+      io.cephflow.activities.StorageActivitiesImpl storage) {
     var d = props.domain();
     return new HypervisorActivitiesImpl(
         hypervisor,
@@ -69,7 +70,8 @@ public class HypervisorConfig {
             d.consoleDir(),
             monitors(props.monitors(), cluster.conf("mon_host")),
             cephKey(worker.ceph().client(), worker.ceph().keyring()),
-            d.bootTimeout()));
+            d.bootTimeout()),
+        storage::createSnapshot);
   }
 
   @Bean(destroyMethod = "close")

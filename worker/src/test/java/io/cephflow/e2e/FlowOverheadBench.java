@@ -46,6 +46,9 @@ class FlowOverheadBench {
    */
   static final int WAIT_SECONDS = Integer.getInteger("bench.wait-seconds", 0);
 
+  /** -Dbench.timeline=CreateImageFromServer: prints that flow's history event by event. */
+  static final String TIMELINE = System.getProperty("bench.timeline", "");
+
   static final Map<String, List<Sample>> samples = new LinkedHashMap<>();
   static final List<String> images = new ArrayList<>();
   static final List<String> servers = new ArrayList<>();
@@ -167,6 +170,14 @@ class FlowOverheadBench {
             stack.post(
                 "/api/v1/servers",
                 "{\"serverId\":\"" + server + "\",\"imageId\":\"" + image + "\"}"));
+    String fromServer = id(images);
+    run(
+        timed,
+        "CreateImageFromServer",
+        () ->
+            stack.post(
+                "/api/v1/servers/" + server + "/images",
+                "{\"imageId\":\"" + fromServer + "\",\"name\":\"bench\"}"));
     String volume = id(volumes);
     run(
         timed,
@@ -211,6 +222,8 @@ class FlowOverheadBench {
         () -> stack.delete("/api/v1/volumes/" + volume + "/snapshots/" + snapshot));
     run(timed, "DeleteVolume", () -> stack.delete("/api/v1/volumes/" + volume));
     run(timed, "DeleteImage", () -> stack.delete("/api/v1/images/" + image));
+    // untimed: its background flatten may still run, which the delete waits for
+    run(false, "DeleteImage (of a server)", () -> stack.delete("/api/v1/images/" + fromServer));
   }
 
   private static String id(List<String> created) {
@@ -239,6 +252,7 @@ class FlowOverheadBench {
     List<HistoryEvent> events =
         stack.worker.getBean(WorkflowClient.class).fetchHistory(workflowId).getEvents();
     Sample s = analyse(events, t0, t1);
+    if (!TIMELINE.isEmpty() && flow.startsWith(TIMELINE)) timeline(flow, events, t0);
     samples.computeIfAbsent(flow, k -> new ArrayList<>()).add(s);
     System.out.printf(
         Locale.ROOT,
@@ -337,6 +351,44 @@ class FlowOverheadBench {
         activities,
         locals,
         tasks);
+  }
+
+  /**
+   * One line per event, milliseconds after the POST: the event, and for an activity (normal or
+   * local) its type, so a reader sees where a flow's time goes step by step.
+   */
+  static void timeline(String flow, List<HistoryEvent> events, long postMillis) {
+    Map<Long, String> types = new HashMap<>();
+    for (HistoryEvent e : events) {
+      String what =
+          switch (e.getEventType()) {
+            case EVENT_TYPE_ACTIVITY_TASK_SCHEDULED -> {
+              String type = e.getActivityTaskScheduledEventAttributes().getActivityType().getName();
+              types.put(e.getEventId(), type);
+              yield type;
+            }
+            case EVENT_TYPE_ACTIVITY_TASK_STARTED ->
+                types.get(e.getActivityTaskStartedEventAttributes().getScheduledEventId());
+            case EVENT_TYPE_ACTIVITY_TASK_COMPLETED ->
+                types.get(e.getActivityTaskCompletedEventAttributes().getScheduledEventId());
+            case EVENT_TYPE_MARKER_RECORDED -> {
+              var m = e.getMarkerRecordedEventAttributes();
+              Long at = localScheduled(e);
+              yield m.containsDetails("type")
+                  ? m.getDetailsOrThrow("type").getPayloads(0).getData().toStringUtf8()
+                      + (at == null ? "" : " scheduled at +" + (at - postMillis))
+                  : m.getMarkerName();
+            }
+            default -> "";
+          };
+      System.out.printf(
+          Locale.ROOT,
+          "bench timeline %s | +%d ms | %s | %s%n",
+          flow,
+          millis(e) - postMillis,
+          e.getEventType().name().substring("EVENT_TYPE_".length()),
+          what);
+    }
   }
 
   /** The local activities of one workflow task that completed at {@code taskEnd}, in seconds. */

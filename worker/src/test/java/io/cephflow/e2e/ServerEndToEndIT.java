@@ -101,7 +101,10 @@ class ServerEndToEndIT {
     assertThat(
             CephTestCluster.rbdCli("image-meta", "list", "--format", "json", "images/" + newImage))
         .contains("\"cephflow.disk-format\":\"raw\"")
-        .contains("\"cephflow.virtual-size\":\"1048576\"");
+        .contains("\"cephflow.virtual-size\":\"1048576\"")
+        // the clone inherited the base image's provenance: replaced, its owner kept
+        .contains("\"cephflow.owner\":\"image-from-server-" + newImage + "@")
+        .doesNotContain("cephflow.chunked-sha256");
     assertThat(CephTestCluster.rbd().snapshots().list(disk(first))).isEmpty();
     assertThat(virsh("domstate", "instance-" + first).strip()).isEqualTo("running");
 

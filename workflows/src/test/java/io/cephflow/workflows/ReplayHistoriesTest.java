@@ -31,7 +31,9 @@ class ReplayHistoriesTest {
     // v3-before-flatten-manager/: before the flatten manager; v4-before-audit-left-paused/: the
     // reap before "audit-left-paused" and "audit-clones-first"; v4-before-local-steps/: every flow
     // before its short steps ran as local activities ("local-steps", common.Steps);
-    // v5-local-steps-v1/: local-steps version 1 (every short step local, makers too); all kept
+    // v5-local-steps-v1/: local-steps version 1 (every short step local, makers too);
+    // v6-before-snapshot-on-host/: image from server before its pause, snapshot and resume were
+    // one step on the host ("snapshot-on-host"); all kept
     // as old runs that must replay
     try (Stream<Path> s = Files.walk(Path.of("src/test/resources/histories"))) {
       files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();

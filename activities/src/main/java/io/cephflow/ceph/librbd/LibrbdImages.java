@@ -76,6 +76,18 @@ public final class LibrbdImages implements RbdImages {
     }
   }
 
+  @Override
+  public Optional<ImageInfo> find(RbdRef ref) {
+    RbdNames.check(ref);
+    try (var pool = cluster.pool(ref.pool());
+        var image = Image.open(pool, ref, null, true)) {
+      return Optional.of(stat(image));
+    } catch (io.cephflow.ceph.RbdException e) {
+      if (e.kind() == io.cephflow.ceph.RbdException.Kind.NOT_FOUND) return Optional.empty();
+      throw e;
+    }
+  }
+
   static ImageInfo stat(Image image) {
     // rados-java's stat crashes the JVM with JNA 5.14 (its struct layout): bound here
     RbdStructs.ImageInfo info = new RbdStructs.ImageInfo();

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /** {@link RbdMetadata} over librbd's rbd_metadata_* (not bound by rados-java 0.6.0). */
 public final class LibrbdMetadata implements RbdMetadata {
@@ -51,11 +52,16 @@ public final class LibrbdMetadata implements RbdMetadata {
     RbdNames.check(ref);
     try (var pool = cluster.pool(ref.pool());
         var image = Image.open(pool, ref)) {
-      entries.forEach(
-          (k, v) ->
-              Check.rc(
-                  RBD.rbd_metadata_set(image.ptr(), k, v), "set metadata " + k + " of " + ref));
+      set(image, entries);
     }
+  }
+
+  private static void set(Image image, Map<String, String> entries) {
+    entries.forEach(
+        (k, v) ->
+            Check.rc(
+                RBD.rbd_metadata_set(image.ptr(), k, v),
+                "set metadata " + k + " of " + image.ref()));
   }
 
   @Override
@@ -63,22 +69,40 @@ public final class LibrbdMetadata implements RbdMetadata {
     RbdNames.check(ref);
     try (var pool = cluster.pool(ref.pool());
         var image = Image.open(pool, ref, null, true)) {
-      int size = 4096;
-      while (true) {
-        byte[] keys = new byte[size], values = new byte[size];
-        LongByReference keysLen = new LongByReference(size), valuesLen = new LongByReference(size);
-        int rc = RBD.rbd_metadata_list(image.ptr(), "", 0, keys, keysLen, values, valuesLen);
-        if (Errno.of(rc) == Errno.ERANGE) {
-          size = (int) Math.max(keysLen.getValue(), valuesLen.getValue()) + 1;
-          continue;
-        }
-        Check.rc(rc, "list metadata of " + ref);
-        List<String> k = Check.strings(keys, keysLen.getValue());
-        List<String> v = splitKeepEmpty(values, valuesLen.getValue());
-        Map<String, String> out = new LinkedHashMap<>();
-        for (int i = 0; i < k.size(); i++) out.put(k.get(i), i < v.size() ? v.get(i) : "");
-        return out;
+      return list(image);
+    }
+  }
+
+  private static Map<String, String> list(Image image) {
+    int size = 4096;
+    while (true) {
+      byte[] keys = new byte[size], values = new byte[size];
+      LongByReference keysLen = new LongByReference(size), valuesLen = new LongByReference(size);
+      int rc = RBD.rbd_metadata_list(image.ptr(), "", 0, keys, keysLen, values, valuesLen);
+      if (Errno.of(rc) == Errno.ERANGE) {
+        size = (int) Math.max(keysLen.getValue(), valuesLen.getValue()) + 1;
+        continue;
       }
+      Check.rc(rc, "list metadata of " + image.ref());
+      List<String> k = Check.strings(keys, keysLen.getValue());
+      List<String> v = splitKeepEmpty(values, valuesLen.getValue());
+      Map<String, String> out = new LinkedHashMap<>();
+      for (int i = 0; i < k.size(); i++) out.put(k.get(i), i < v.size() ? v.get(i) : "");
+      return out;
+    }
+  }
+
+  @Override
+  public void replace(RbdRef ref, Predicate<String> drop, Map<String, String> entries) {
+    RbdNames.check(ref);
+    try (var pool = cluster.pool(ref.pool());
+        var image = Image.open(pool, ref)) {
+      for (String key : list(image).keySet()) {
+        if (!drop.test(key) || entries.containsKey(key)) continue;
+        Check.rcOrMissing(
+            RBD.rbd_metadata_remove(image.ptr(), key), "remove metadata " + key + " of " + ref);
+      }
+      set(image, entries);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.cephflow.workflows.hypervisor;
 
+import io.cephflow.workflows.common.SnapRef;
 import io.temporal.activity.ActivityInterface;
 
 /**
@@ -27,6 +28,15 @@ public interface HypervisorActivities {
 
   /** Resumes a paused domain; false when it was not paused (running, shut off or gone). */
   boolean resumeDomain(String serverId);
+
+  /**
+   * Pause, snapshot of the domain's disk, resume, as one step on the server's host: the guest is
+   * paused only for the snapshot itself, not for the round trips of three steps through the
+   * Temporal server. The resume runs whatever happened before it (a failed snapshot's failure is
+   * the one thrown); an existing snapshot of that name is success, so a retry finishes what a lost
+   * attempt began. False when there was nothing to pause (shut off).
+   */
+  boolean snapshotWhilePaused(String serverId, SnapRef snapshot);
 
   /** ACPI power-off, then destroy after {@code timeoutSeconds}; says how it ended. */
   ShutdownOutcome shutdownDomain(String serverId, long timeoutSeconds);

@@ -16,6 +16,7 @@ import io.cephflow.workflows.flatten.CloneDepth;
 import io.cephflow.workflows.hypervisor.HypervisorActivities;
 import io.cephflow.workflows.storage.StorageActivities;
 import io.cephflow.workflows.storage.StorageActivities.ImageStat;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
@@ -25,6 +26,13 @@ import java.util.Map;
 /** See {@link CreateImageFromServerWorkflow}. */
 public class CreateImageFromServerWorkflowImpl implements CreateImageFromServerWorkflow {
   static final String TEMP_SNAPSHOT_PREFIX = "cephflow-image-";
+
+  /**
+   * Change id: pause, snapshot and resume as one step on the server's host ({@link
+   * HypervisorActivities#snapshotWhilePaused}); before it, three steps with the Temporal server in
+   * between (the guest paused for ~0.3 s instead of the snapshot's ~0.15 s on the dev cluster).
+   */
+  static final String SNAPSHOT_ON_HOST = "snapshot-on-host";
 
   private final StorageActivities storage = Steps.storage();
   private final Flow flow = new Flow();
@@ -139,13 +147,31 @@ public class CreateImageFromServerWorkflowImpl implements CreateImageFromServerW
   /**
    * Pause → snap create → resume, as one step that cancellation cannot cut: a detached scope, so a
    * cancel that arrives while the VM is paused still lets the snapshot finish and, above all, the
-   * resume run (the next cancellable step then notices the cancel). Resume is in a finally: a
-   * failed or timed-out suspend may still have paused the VM, and resume of a running VM is a
-   * no-op.
+   * resume run (the next cancellable step then notices the cancel). Since {@value
+   * #SNAPSHOT_ON_HOST} the three are one activity on the host, and the flow resumes again only when
+   * that step failed; before it, three activities with the resume in a finally (a failed or
+   * timed-out suspend may still have paused the VM, and resume of a running VM is a no-op).
    */
   private void snapshotWhilePaused(HypervisorActivities hv, String serverId, SnapRef temp) {
     Workflow.newDetachedCancellationScope(
             () -> {
+              if (Workflow.getVersion(SNAPSHOT_ON_HOST, Workflow.DEFAULT_VERSION, 1) == 1) {
+                try {
+                  hv.snapshotWhilePaused(serverId, temp);
+                } catch (ActivityFailure e) {
+                  // the step resumes whatever happens, unless it was lost with its host or
+                  // timed out while the guest was paused: resumed again from here
+                  flow.at("resume");
+                  try {
+                    hv.resumeDomain(serverId);
+                  } catch (ActivityFailure resume) {
+                    Workflow.getLogger(CreateImageFromServerWorkflowImpl.class)
+                        .warn("resume of {} failed too: {}", serverId, resume.toString());
+                  }
+                  throw e;
+                }
+                return;
+              }
               try {
                 hv.suspendDomain(serverId);
                 storage.createSnapshot(temp);

@@ -55,6 +55,7 @@ class ImageFromServerFlattenTest {
     bed.records.put("server", SERVER, State.AVAILABLE, BOOT, "image:" + BASE, null);
     when(hv.suspendDomain(SERVER)).thenReturn(true);
     when(hv.resumeDomain(SERVER)).thenReturn(true);
+    io.cephflow.workflows.testing.HostSnapshots.asTheHostDoes(hv, bed.ceph);
   }
 
   void imageFromServer() throws InterruptedException {

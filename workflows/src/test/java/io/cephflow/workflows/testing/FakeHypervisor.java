@@ -59,6 +59,20 @@ public final class FakeHypervisor implements HypervisorActivities {
     return domains.containsKey(serverId);
   }
 
+  /**
+   * Where {@link #snapshotWhilePaused} makes its snapshot: set by the tests whose flows take one.
+   */
+  public io.cephflow.workflows.storage.StorageActivities storage;
+
+  @Override
+  public boolean snapshotWhilePaused(String serverId, io.cephflow.workflows.common.SnapRef snap) {
+    if (storage == null) throw new AssertionError("this fake was given no storage to snapshot in");
+    boolean paused = suspendDomain(serverId);
+    storage.createSnapshot(snap);
+    resumeDomain(serverId);
+    return paused;
+  }
+
   @Override
   public synchronized ShutdownOutcome shutdownDomain(String serverId, long timeoutSeconds) {
     Domain d = domains.get(serverId);

@@ -260,10 +260,8 @@ public class StorageActivitiesImpl implements StorageActivities, CephflowActivit
     RbdRef ref = ref(r);
     return call(
         () -> {
-          // one open for what it is, one per ancestor for the depth, one for the metadata (each
-          // open
-          // of an image is a few OSD round trips: five opens took ~0.12 s of a flow on the dev
-          // cluster)
+          // one open for what it is, one per ancestor for the depth, one for the metadata: each
+          // open is a few OSD round trips (five took ~0.12 s of a flow on the dev cluster)
           Optional<ImageInfo> found = rbd.images().find(ref);
           if (found.isEmpty()) return new ImageStat(false, 0, null, 0, Map.of());
           ImageInfo info = found.get();

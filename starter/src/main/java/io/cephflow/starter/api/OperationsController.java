@@ -56,8 +56,8 @@ public class OperationsController {
       throw new IllegalArgumentException(
           "waitSeconds must be 0.." + MAX_WAIT_SECONDS + ", got " + waitSeconds);
     }
-    OperationStatus now = client.status(checked(id));
-    if (waitSeconds == 0 || !now.status().equals("RUNNING")) return now;
+    checked(id);
+    if (waitSeconds == 0) return client.status(id);
     return client.await(id, waitSeconds, java.util.concurrent.TimeUnit.SECONDS);
   }
 

@@ -462,12 +462,17 @@ public class CephflowClient {
     return status(id);
   }
 
-  /** Blocks until the operation ends or the timeout passes; returns its status. */
+  /**
+   * Blocks until the operation ends or the timeout passes; returns its status. The wait is a long
+   * poll on the result in Temporal (an ended operation answers at once), and the flow is asked for
+   * its progress once, at the end: a status read before the wait asked a worker a second time,
+   * which with 100 flows followed this way was ~20 queries a second (docs/benchmarks.md, run C).
+   */
   public OperationStatus await(String id, long timeout, TimeUnit unit) {
     try {
       client.newUntypedWorkflowStub(id).getResult(timeout, unit, Object.class);
-    } catch (WorkflowFailedException | TimeoutException e) {
-      // reported by status
+    } catch (WorkflowFailedException | TimeoutException | WorkflowNotFoundException e) {
+      // reported by status (an unknown id: OperationNotFoundException)
     }
     return status(id);
   }

@@ -61,9 +61,14 @@ class CephflowClientTest {
 
     @Override
     public OperationProgress progress() {
+      QUERIES.incrementAndGet();
       return progress;
     }
   }
+
+  /** Progress queries the stand-in upload answered. */
+  static final java.util.concurrent.atomic.AtomicInteger QUERIES =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   public static class StandInDelete implements DeleteImageWorkflow {
     @Override
@@ -184,6 +189,35 @@ class CephflowClientTest {
     assertThatThrownBy(() -> client.cancel(del))
         .isInstanceOf(OperationNotCancelableException.class)
         .hasMessageContaining("is a delete");
+  }
+
+  @Test
+  void aWaitAsksTheFlowForItsProgressOnceAndAnEndedOrUnknownOneAnswers() {
+    // real time: with time skipping the waiting flow would reach its run timeout at once
+    try (TestWorkflowEnvironment real =
+        TestWorkflowEnvironment.newInstance(
+            io.temporal.testing.TestEnvironmentOptions.newBuilder()
+                .setUseTimeskipping(false)
+                .build())) {
+      real.newWorker(TaskQueues.STORAGE).registerWorkflowImplementationTypes(StandInUpload.class);
+      real.start();
+      CephflowClient c = new CephflowClient(real.getWorkflowClient());
+      String op = c.uploadImage(upload(newId(), "slow"));
+      c.await(op, 1, TimeUnit.SECONDS); // the flow has begun its write
+      // the API's long poll, GET /operations/{id}?waitSeconds=1: one progress query per wait (its
+      // status read before the wait made it two)
+      QUERIES.set(0);
+      OperationStatus still = new io.cephflow.starter.api.OperationsController(c).get(op, 1);
+      assertThat(still.status()).isEqualTo("RUNNING");
+      assertThat(still.step()).isEqualTo("write");
+      assertThat(QUERIES.get()).isEqualTo(1);
+
+      String ok = c.uploadImage(upload(newId(), "ok"));
+      assertThat(c.await(ok, 30, TimeUnit.SECONDS).status()).isEqualTo("COMPLETED");
+      assertThat(c.await(ok, 30, TimeUnit.SECONDS).status()).isEqualTo("COMPLETED");
+      assertThatThrownBy(() -> c.await("image-upload-" + newId(), 1, TimeUnit.SECONDS))
+          .isInstanceOf(OperationNotFoundException.class);
+    }
   }
 
   @Test

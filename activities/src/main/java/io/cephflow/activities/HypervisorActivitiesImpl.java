@@ -179,6 +179,10 @@ public class HypervisorActivitiesImpl implements HypervisorActivities {
       // inside: a suspend that failed (or timed out in libvirt) may still have paused the guest
       paused = suspendDomain(serverId);
       snapshots.accept(snapshot);
+      // the snapshot is durable: said (1 of 1) before the resume, so a retry after a lost
+      // attempt is seen as one that had taken it (and the crash tests can stop a worker here,
+      // with the guest paused). One call to Temporal, a few ms of the pause
+      Activity.getExecutionContext().heartbeat(new long[] {1, 1});
     } catch (RuntimeException e) {
       failed = e;
       throw e;

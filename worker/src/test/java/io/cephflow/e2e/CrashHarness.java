@@ -45,6 +45,7 @@ final class CrashHarness implements AutoCloseable {
           "WaitRunning",
           "SuspendDomain",
           "ResumeDomain",
+          "SnapshotWhilePaused",
           "ShutdownDomain",
           "DestroyDomain",
           "UndefineDomain",

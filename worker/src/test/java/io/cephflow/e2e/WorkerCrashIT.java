@@ -180,7 +180,8 @@ class WorkerCrashIT {
         () ->
             client.createImageFromServer(
                 new CreateImageFromServerRequest(S2, null, SNAP_IMAGE, "crash-snap")),
-        "after:SuspendDomain",
+        // inside the host's pause + snapshot + resume step, the guest paused, the snapshot taken
+        "heartbeat:SnapshotWhilePaused",
         "after:CloneImage",
         "before:ReplaceProvenance");
     // its flatten runs in the background (the flatten manager): awaited with a clean worker, after

@@ -135,12 +135,17 @@ class HypervisorActivitiesImplTest {
     if (env != null) env.close();
   }
 
+  /** Paused, snapshotted while paused, resumed: running again. */
+  void pausedForTheSnapshotOnly() {
+    assertThat(fake.calls).containsExactly("suspend", "snapshot " + TEMP + " (paused)", "resume");
+    assertThat(fake.state).contains(DomainState.RUNNING);
+  }
+
   @Test
   void theSnapshotIsTakenWhileTheGuestIsPausedAndItRunsAgainAfter() {
     fake.state = Optional.of(DomainState.RUNNING);
     assertThat(stub().snapshotWhilePaused(SERVER, TEMP)).isTrue();
-    assertThat(fake.calls).containsExactly("suspend", "snapshot " + TEMP + " (paused)", "resume");
-    assertThat(fake.state).contains(DomainState.RUNNING);
+    pausedForTheSnapshotOnly();
   }
 
   @Test
@@ -149,8 +154,7 @@ class HypervisorActivitiesImplTest {
     snapshotFailure = ApplicationFailure.newNonRetryableFailure("full", Failures.NO_SPACE);
     assertThat(type(catchThrowable(() -> stub().snapshotWhilePaused(SERVER, TEMP))))
         .isEqualTo(Failures.NO_SPACE);
-    assertThat(fake.calls).containsExactly("suspend", "snapshot " + TEMP + " (paused)", "resume");
-    assertThat(fake.state).contains(DomainState.RUNNING);
+    pausedForTheSnapshotOnly();
   }
 
   @Test
@@ -191,25 +195,11 @@ class HypervisorActivitiesImplTest {
 
   @Test
   void waitRunningFailsForGoodWhenTheGuestStops() {
-    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
-    try {
-      env.registerActivitiesImplementations(activities());
-      HypervisorActivities stub =
-          env.newActivityStub(
-              HypervisorActivities.class,
-              io.temporal.activity.ActivityOptions.newBuilder()
-                  .setStartToCloseTimeout(Duration.ofSeconds(10))
-                  .setRetryOptions(
-                      io.temporal.common.RetryOptions.newBuilder().setMaximumAttempts(1).build())
-                  .build());
-      fake.state = Optional.of(DomainState.RUNNING);
-      assertThat(stub.waitRunning(SERVER)).isEqualTo(DomainState.RUNNING);
-      fake.state = Optional.of(DomainState.CRASHED);
-      assertThat(type(catchThrowable(() -> stub.waitRunning(SERVER))))
-          .isEqualTo(Failures.HYPERVISOR);
-    } finally {
-      env.close();
-    }
+    HypervisorActivities stub = stub();
+    fake.state = Optional.of(DomainState.RUNNING);
+    assertThat(stub.waitRunning(SERVER)).isEqualTo(DomainState.RUNNING);
+    fake.state = Optional.of(DomainState.CRASHED);
+    assertThat(type(catchThrowable(() -> stub.waitRunning(SERVER)))).isEqualTo(Failures.HYPERVISOR);
   }
 
   static String type(Throwable t) {

@@ -56,15 +56,7 @@ public final class LibrbdImages implements RbdImages {
 
   @Override
   public boolean exists(RbdRef ref) {
-    RbdNames.check(ref);
-    try (var pool = cluster.pool(ref.pool())) {
-      var out = new com.sun.jna.ptr.PointerByReference();
-      int rc = RBD.rbd_open_read_only(pool.ptr(), ref.image(), out, null);
-      if (Errno.of(rc) == Errno.ENOENT) return false;
-      Check.rc(rc, "open image " + ref);
-      RBD.rbd_close(out.getValue());
-      return true;
-    }
+    return find(ref).isPresent();
   }
 
   @Override
@@ -79,12 +71,17 @@ public final class LibrbdImages implements RbdImages {
   @Override
   public Optional<ImageInfo> find(RbdRef ref) {
     RbdNames.check(ref);
-    try (var pool = cluster.pool(ref.pool());
-        var image = Image.open(pool, ref, null, true)) {
-      return Optional.of(stat(image));
-    } catch (io.cephflow.ceph.RbdException e) {
-      if (e.kind() == io.cephflow.ceph.RbdException.Kind.NOT_FOUND) return Optional.empty();
-      throw e;
+    try (var pool = cluster.pool(ref.pool())) {
+      Image image;
+      try {
+        image = Image.open(pool, ref, null, true);
+      } catch (io.cephflow.ceph.RbdException e) {
+        if (e.kind() == io.cephflow.ceph.RbdException.Kind.NOT_FOUND) return Optional.empty();
+        throw e;
+      }
+      try (image) {
+        return Optional.of(stat(image));
+      }
     }
   }
 

@@ -153,34 +153,43 @@ public class CreateImageFromServerWorkflowImpl implements CreateImageFromServerW
    * timed-out suspend may still have paused the VM, and resume of a running VM is a no-op).
    */
   private void snapshotWhilePaused(HypervisorActivities hv, String serverId, SnapRef temp) {
+    boolean onHost = Workflow.getVersion(SNAPSHOT_ON_HOST, Workflow.DEFAULT_VERSION, 1) == 1;
     Workflow.newDetachedCancellationScope(
             () -> {
-              if (Workflow.getVersion(SNAPSHOT_ON_HOST, Workflow.DEFAULT_VERSION, 1) == 1) {
-                try {
-                  hv.snapshotWhilePaused(serverId, temp);
-                } catch (ActivityFailure e) {
-                  // the step resumes whatever happens, unless it was lost with its host or
-                  // timed out while the guest was paused: resumed again from here
-                  flow.at("resume");
-                  try {
-                    hv.resumeDomain(serverId);
-                  } catch (ActivityFailure resume) {
-                    Workflow.getLogger(CreateImageFromServerWorkflowImpl.class)
-                        .warn("resume of {} failed too: {}", serverId, resume.toString());
-                  }
-                  throw e;
-                }
-                return;
-              }
-              try {
-                hv.suspendDomain(serverId);
-                storage.createSnapshot(temp);
-              } finally {
-                flow.at("resume");
-                hv.resumeDomain(serverId);
-              }
+              if (onHost) snapshotOnHost(hv, serverId, temp);
+              else snapshotInThreeSteps(hv, serverId, temp);
             })
         .run();
+  }
+
+  /**
+   * The host's step resumes whatever happens, unless it was lost with its host or timed out while
+   * the guest was paused: then resumed again from here.
+   */
+  private void snapshotOnHost(HypervisorActivities hv, String serverId, SnapRef temp) {
+    try {
+      hv.snapshotWhilePaused(serverId, temp);
+    } catch (ActivityFailure e) {
+      flow.at("resume");
+      try {
+        hv.resumeDomain(serverId);
+      } catch (ActivityFailure resume) {
+        Workflow.getLogger(CreateImageFromServerWorkflowImpl.class)
+            .warn("resume of {} failed too: {}", serverId, resume.toString());
+      }
+      throw e;
+    }
+  }
+
+  /** Before {@value #SNAPSHOT_ON_HOST}: three steps, the resume in a finally. */
+  private void snapshotInThreeSteps(HypervisorActivities hv, String serverId, SnapRef temp) {
+    try {
+      hv.suspendDomain(serverId);
+      storage.createSnapshot(temp);
+    } finally {
+      flow.at("resume");
+      hv.resumeDomain(serverId);
+    }
   }
 
   @Override
